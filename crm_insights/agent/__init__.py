@@ -1,0 +1,1 @@
+"""The LangGraph agent, chat-model resolution and the offline router."""

@@ -1,0 +1,214 @@
+"""Settings: config.yaml < .env < environment variables (``CRM_INSIGHTS_`` prefix, ``__`` nesting).
+
+Nested blocks forbid unknown keys so a typo fails loudly. Secrets (API keys, Slack tokens) are read
+from the environment only; config.yaml documents every default with its reason.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
+
+from crm_insights.errors import ConfigError
+
+ENV_PREFIX = "CRM_INSIGHTS_"
+
+
+def _config_file() -> Path:
+    """config.yaml: CRM_INSIGHTS_CONFIG if set, else ./config.yaml, else the repo root's."""
+    explicit = os.environ.get(f"{ENV_PREFIX}CONFIG")
+    if explicit:
+        return Path(explicit)
+    cwd = Path.cwd() / "config.yaml"
+    if cwd.exists():
+        return cwd
+    return Path(__file__).resolve().parent.parent / "config.yaml"
+
+
+class Block(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatabaseSettings(Block):
+    url: str | None = None  # None: sqlite file crm.sqlite3 in the data dir
+    echo: bool = False
+
+
+class RuntimeSettings(Block):
+    torch_threads: int = Field(1, ge=1, le=64)
+
+
+class SegmentationSettings(Block):
+    k: int | None = Field(None, ge=2, le=30)
+    k_min: int = Field(3, ge=2)
+    k_max: int = Field(8, ge=2)
+    silhouette_sample: int = Field(10_000, ge=100)
+    minibatch_threshold: int = Field(50_000, ge=1)
+    seed: int = 42
+
+
+class ForecastSettings(Block):
+    horizon_weeks: int = Field(13, ge=1, le=104)
+    max_horizon_weeks: int = Field(104, ge=1)
+    hidden_size: int = Field(64, ge=4)
+    epochs: int = Field(30, ge=1)
+    batch_size: int = Field(512, ge=8)
+    learning_rate: float = Field(3e-3, gt=0)
+    patience: int = Field(4, ge=1)
+    validation_fraction: float = Field(0.1, gt=0, lt=0.5)
+    seeds: int = Field(1, ge=1, le=10)
+    seed: int = 0
+
+
+class SentimentSettings(Block):
+    base_model: str | None = None  # None: the converted base encoder
+    neutral_threshold: float = Field(0.65, ge=0.34, le=1.0)
+    max_length: int = Field(128, ge=8, le=512)
+    batch_size: int = Field(16, ge=1)
+    epochs: float = Field(1.0, gt=0)
+    learning_rate: float = Field(5e-5, gt=0)
+    freeze_embeddings: bool = True
+    max_train_minutes: float = Field(10.0, gt=0)
+    seed: int = 13
+
+
+class EmbeddingSettings(Block):
+    model: str | None = None  # None: the converted base encoder; else a local path or hub id
+    batch_size: int = Field(32, ge=1)
+    max_length: int = Field(512, ge=8, le=8192)
+    backend: Literal["torch", "onnx"] = "torch"
+
+
+class IndexSettings(Block):
+    exact_threshold: int = Field(50_000, ge=0)
+    kind: Literal["auto", "flat", "hnsw", "ivf"] = "auto"
+    hnsw_m: int = Field(32, ge=4)
+    hnsw_ef_search: int = Field(64, ge=8)
+    ivf_nlist: int | None = None
+    ivf_nprobe: int = Field(16, ge=1)
+
+
+class ThemeSettings(Block):
+    max_texts: int = Field(5000, ge=10)
+    n_themes: int | None = None
+    keywords: int = Field(8, ge=1)
+    quotes: int = Field(3, ge=1)
+
+
+class LLMSettings(Block):
+    model: str = "offline/router"
+    base_url: str | None = None
+    temperature: float = Field(0.0, ge=0, le=2)
+    max_tokens: int = Field(512, ge=16)
+    timeout_s: float = Field(60.0, gt=0)
+    mask_pii: bool | None = None  # None: on for remote providers, off for local ones
+    api_key: SecretStr | None = None  # from env only: CRM_INSIGHTS_LLM__API_KEY
+
+
+class ServerSettings(Block):
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    allow_public_without_keys: bool = False
+    max_body_bytes: int = Field(65_536, ge=1024)
+    max_question_chars: int = Field(2_000, ge=10)
+
+
+class SlackSettings(Block):
+    bot_token: SecretStr | None = None
+    app_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+    base_url: str | None = None  # Slack Web API base; tests point it at 127.0.0.1
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",  # the top level tolerates foreign CRM_INSIGHTS_* vars (e.g. _CONFIG)
+    )
+
+    home: Path = Path("./var")
+    api_keys: str | None = None  # comma-separated; env CRM_INSIGHTS_API_KEYS
+    database: DatabaseSettings = DatabaseSettings()
+    runtime: RuntimeSettings = RuntimeSettings()
+    segmentation: SegmentationSettings = SegmentationSettings()
+    forecast: ForecastSettings = ForecastSettings()
+    sentiment: SentimentSettings = SentimentSettings()
+    embeddings: EmbeddingSettings = EmbeddingSettings()
+    index: IndexSettings = IndexSettings()
+    themes: ThemeSettings = ThemeSettings()
+    llm: LLMSettings = LLMSettings()
+    server: ServerSettings = ServerSettings()
+    slack: SlackSettings = SlackSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        yaml_source = YamlConfigSettingsSource(settings_cls, yaml_file=_config_file(), yaml_file_encoding="utf-8")
+        return (init_settings, env_settings, dotenv_settings, yaml_source)
+
+    # -- derived paths ------------------------------------------------------------------------
+    @property
+    def home_dir(self) -> Path:
+        return self.home.expanduser().resolve()
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home_dir / "models"
+
+    @property
+    def indexes_dir(self) -> Path:
+        return self.home_dir / "indexes"
+
+    @property
+    def base_model_dir(self) -> Path:
+        return self.models_dir / "base-e5-small"
+
+    @property
+    def charts_dir(self) -> Path:
+        return self.home_dir / "charts"
+
+    @property
+    def database_url(self) -> str:
+        if self.database.url:
+            return self.database.url
+        return f"sqlite:///{self.home_dir / 'crm.sqlite3'}"
+
+    @property
+    def api_key_list(self) -> list[str]:
+        return [k.strip() for k in (self.api_keys or "").split(",") if k.strip()]
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings, turning validation errors into a ConfigError that names the bad key."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"invalid configuration: {problems}") from exc
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Process-wide settings (cached). Tests call ``get_settings.cache_clear()`` after monkeypatching."""
+    return load_settings()

@@ -1,0 +1,89 @@
+"""SQLAlchemy 2 models of the CRM store. The schema itself is built by the versioned migrations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # The id as the source system gives it, kept verbatim (CDNOW's "00100" stays "00100").
+    external_id: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    name: Mapped[str | None] = mapped_column(String(200))
+    signup_at: Mapped[datetime | None] = mapped_column(DateTime)
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    orders: Mapped[list[Order]] = relationship(back_populates="customer")
+    feedback: Mapped[list[Feedback]] = relationship(back_populates="customer")
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (Index("ix_orders_customer_time", "customer_id", "ordered_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # Source order-line id, or a content hash when the source has none (keeps re-imports idempotent).
+    external_id: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), nullable=False)
+    ordered_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, index=True)
+    quantity: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    amount: Mapped[float] = mapped_column(Float, nullable=False)
+
+    customer: Mapped[Customer] = relationship(back_populates="orders")
+
+
+class Feedback(Base):
+    __tablename__ = "feedback"
+    __table_args__ = (Index("ix_feedback_customer_time", "customer_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    external_id: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, index=True)
+    channel: Mapped[str | None] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    # Filled by `crm-insights sentiment score`.
+    sentiment_label: Mapped[str | None] = mapped_column(String(16), index=True)
+    sentiment_score: Mapped[float | None] = mapped_column(Float)
+    sentiment_model: Mapped[str | None] = mapped_column(String(80))
+
+    customer: Mapped[Customer] = relationship(back_populates="feedback")
+
+
+class SegmentAssignment(Base):
+    """Which segment each customer fell into under one segmentation model version."""
+
+    __tablename__ = "segment_assignments"
+
+    model_version: Mapped[str] = mapped_column(String(80), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
+    )
+    segment: Mapped[int] = mapped_column(Integer, nullable=False)
