@@ -1,0 +1,77 @@
+"""Read the store into pandas frames for analytics (one query each, customer ids as the source gives them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from crm_insights.store.models import Customer, Feedback, Order
+
+
+def orders_frame(engine: Engine, until: datetime | None = None) -> pd.DataFrame:
+    """Order lines: customer_pk, customer_id (external), ordered_at, quantity, amount.
+
+    ``until`` is exclusive: rows at or after it are left out, so features built from the frame
+    cannot see past a cutoff.
+    """
+    stmt = select(
+        Order.customer_id.label("customer_pk"),
+        Customer.external_id.label("customer_id"),
+        Order.ordered_at,
+        Order.quantity,
+        Order.amount,
+    ).join(Customer, Customer.id == Order.customer_id)
+    if until is not None:
+        stmt = stmt.where(Order.ordered_at < until)
+    with engine.connect() as conn:
+        df = pd.read_sql(stmt, conn)
+    df["ordered_at"] = pd.to_datetime(df["ordered_at"])
+    df["customer_id"] = df["customer_id"].astype(str)
+    return df
+
+
+def customers_frame(engine: Engine) -> pd.DataFrame:
+    """Customers: customer_pk, customer_id (external), name, signup_at."""
+    stmt = select(
+        Customer.id.label("customer_pk"),
+        Customer.external_id.label("customer_id"),
+        Customer.name,
+        Customer.signup_at,
+    )
+    with engine.connect() as conn:
+        df = pd.read_sql(stmt, conn)
+    df["customer_id"] = df["customer_id"].astype(str)
+    return df
+
+
+def feedback_frame(
+    engine: Engine,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    with_text: bool = True,
+) -> pd.DataFrame:
+    """Feedback rows: feedback_id, customer_pk, customer_id, created_at, channel, [text], sentiment_*."""
+    cols = [
+        Feedback.id.label("feedback_id"),
+        Feedback.customer_id.label("customer_pk"),
+        Customer.external_id.label("customer_id"),
+        Feedback.created_at,
+        Feedback.channel,
+        Feedback.sentiment_label,
+        Feedback.sentiment_score,
+        Feedback.sentiment_model,
+    ]
+    if with_text:
+        cols.append(Feedback.text)
+    stmt = select(*cols).join(Customer, Customer.id == Feedback.customer_id)
+    if since is not None:
+        stmt = stmt.where(Feedback.created_at >= since)
+    if until is not None:
+        stmt = stmt.where(Feedback.created_at < until)
+    with engine.connect() as conn:
+        df = pd.read_sql(stmt, conn)
+    df["created_at"] = pd.to_datetime(df["created_at"])
+    df["customer_id"] = df["customer_id"].astype(str)
+    return df
