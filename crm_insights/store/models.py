@@ -83,7 +83,5 @@ class SegmentAssignment(Base):
     __tablename__ = "segment_assignments"
 
     model_version: Mapped[str] = mapped_column(String(80), primary_key=True)
-    customer_id: Mapped[int] = mapped_column(
-        ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
-    )
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
     segment: Mapped[int] = mapped_column(Integer, nullable=False)
