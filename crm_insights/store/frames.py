@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -53,7 +54,7 @@ def feedback_frame(
     with_text: bool = True,
 ) -> pd.DataFrame:
     """Feedback rows: feedback_id, customer_pk, customer_id, created_at, channel, [text], sentiment_*."""
-    cols = [
+    cols: list[Any] = [
         Feedback.id.label("feedback_id"),
         Feedback.customer_id.label("customer_pk"),
         Customer.external_id.label("customer_id"),
