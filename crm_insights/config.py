@@ -54,6 +54,11 @@ class SegmentationSettings(Block):
     k_max: int = Field(8, ge=2)
     silhouette_sample: int = Field(10_000, ge=100)
     minibatch_threshold: int = Field(50_000, ge=1)
+    minibatch_batch_size: int = Field(4096, ge=64)
+    n_init: int = Field(3, ge=1, le=50)
+    trend_window_days: int = Field(90, ge=7, le=730)
+    insert_chunk: int = Field(10_000, ge=100)
+    threads: int = Field(1, ge=1, le=64)
     seed: int = 42
 
 

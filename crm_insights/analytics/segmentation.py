@@ -1,0 +1,940 @@
+"""Explainable K-means customer segments.
+
+Train (``train_segments``, or ``crm-insights train segments``): per-customer features as of a
+cutoff (:mod:`crm_insights.analytics.features`) are log-scaled and standardised, K-means (scikit-learn;
+MiniBatchKMeans above ``segmentation.minibatch_threshold`` customers) is fitted for every k in
+``k_min..k_max`` and the k with the best silhouette on a seeded sample wins (or ``k`` is fixed).
+Segments are ranked by revenue per customer (segment 0 = most valuable), named in Chinese and
+English from a rule table over the centroid's standing in the population, and saved as a versioned
+``segments`` artifact (JSON model + Parquet per-customer table); assignments go to the
+``segment_assignments`` table under the artifact's version.
+
+Use (``SegmentModel.load()``): ``segments()``, ``describe(ref)`` (an id, "segment 2", "第2类", a
+zh/en name or a phrase such as "high value"), ``assign(customer_id)`` with the reason in z units,
+``members(ref)``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from crm_insights.analytics.artifacts import ArtifactInfo, registry
+from crm_insights.analytics.features import (
+    FEATURE_LABELS,
+    LOG_FEATURES,
+    CustomerFeatures,
+    customer_features,
+    inverse_log_scale,
+    log_scale,
+)
+from crm_insights.errors import ArtifactError, ConfigError, InputError, NotFoundError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from crm_insights.config import SegmentationSettings, Settings
+
+log = logging.getLogger(__name__)
+
+KIND = "segments"
+MODEL_FILE = "model.json"
+CUSTOMERS_FILE = "customers.parquet"
+FORMAT_VERSION = 1
+
+# ---------------------------------------------------------------------------------------------
+# Naming: a rule table over the centroid's standing in the population
+# ---------------------------------------------------------------------------------------------
+
+# The population percentile (mid-rank) of the centroid decides a level: at or below LOW_Q is
+# "low", at or above HIGH_Q is "high". Terciles keep each level a real third of the customers.
+LOW_Q, HIGH_Q = 1 / 3, 2 / 3
+
+# Which feature each naming dimension reads, and the words for its levels (recency in days:
+# few days means recent).
+DIMENSIONS: dict[str, tuple[str, dict[str, str]]] = {
+    "recency": ("recency_days", {"low": "recent", "mid": "mid", "high": "lapsed"}),
+    "frequency": ("frequency", {"low": "low", "mid": "mid", "high": "high"}),
+    "monetary": ("monetary_total", {"low": "low", "mid": "mid", "high": "high"}),
+    "tenure": ("tenure_days", {"low": "low", "mid": "mid", "high": "high"}),
+}
+
+# First matching rule names a segment. ``when`` maps a dimension to the levels it accepts; an
+# absent dimension accepts any level. ``keywords`` let describe() match phrases a user types.
+NAME_RULES: tuple[dict[str, Any], ...] = (
+    {
+        "when": {"tenure": ("low",), "frequency": ("low", "mid"), "recency": ("recent", "mid")},
+        "zh": "新客户",
+        "en": "new customers",
+        "keywords": ["new", "newcomer", "first-time", "新客", "新用户", "首购"],
+    },
+    {
+        "when": {"monetary": ("high",), "recency": ("recent",)},
+        "zh": "高价值活跃客户",
+        "en": "high-value active",
+        "keywords": ["vip", "best", "top", "champion", "champions", "valuable", "核心", "重要", "优质"],
+    },
+    {
+        "when": {"monetary": ("high",), "recency": ("lapsed",)},
+        "zh": "流失风险高价值客户",
+        "en": "high-value at risk",
+        "keywords": ["churn", "churning", "risk", "risky", "lapsing", "cant lose", "挽回", "流失", "预警"],
+    },
+    {
+        "when": {"monetary": ("high",)},
+        "zh": "高价值客户",
+        "en": "high-value",
+        "keywords": ["vip", "valuable", "big spenders", "重要", "大客户"],
+    },
+    {
+        "when": {"frequency": ("high",), "recency": ("recent", "mid")},
+        "zh": "忠诚客户",
+        "en": "loyal",
+        "keywords": ["loyal", "regulars", "repeat", "frequent", "忠实", "回头客", "复购"],
+    },
+    {
+        "when": {"recency": ("recent",)},
+        "zh": "潜力客户",
+        "en": "promising",
+        "keywords": ["promising", "potential", "growing", "潜在", "成长"],
+    },
+    {
+        "when": {"recency": ("lapsed",), "frequency": ("low",), "monetary": ("low", "mid")},
+        "zh": "沉睡客户",
+        "en": "dormant",
+        "keywords": ["dormant", "sleeping", "inactive", "lost", "hibernating", "churned", "休眠", "不活跃", "流失"],
+    },
+    {
+        "when": {"recency": ("lapsed",)},
+        "zh": "流失风险客户",
+        "en": "at risk",
+        "keywords": ["risk", "churn", "lapsing", "流失", "预警"],
+    },
+    {
+        "when": {"monetary": ("low",)},
+        "zh": "低价值客户",
+        "en": "low-value",
+        "keywords": ["low value", "small", "cheap", "低消费"],
+    },
+    {
+        "when": {},
+        "zh": "一般客户",
+        "en": "regular",
+        "keywords": ["average", "typical", "normal", "mainstream", "普通", "大众"],
+    },
+)
+
+# When two segments earn the same name, each gets the qualifier of the feature that best sets it
+# apart from its namesakes: (feature, direction) -> (zh, en).
+QUALIFIERS: dict[tuple[str, str], tuple[str, str]] = {
+    ("recency_days", "lower"): ("近期购买", "recent buyers"),
+    ("recency_days", "higher"): ("久未购买", "long inactive"),
+    ("frequency", "higher"): ("高频", "frequent"),
+    ("frequency", "lower"): ("低频", "infrequent"),
+    ("monetary_total", "higher"): ("高消费", "bigger spenders"),
+    ("monetary_total", "lower"): ("低消费", "smaller spenders"),
+    ("avg_order_value", "higher"): ("大额订单", "large orders"),
+    ("avg_order_value", "lower"): ("小额订单", "small orders"),
+    ("tenure_days", "higher"): ("老客户", "long-standing"),
+    ("tenure_days", "lower"): ("较新", "newer"),
+    ("interpurchase_days", "higher"): ("购买间隔长", "long gaps"),
+    ("interpurchase_days", "lower"): ("购买间隔短", "short gaps"),
+    ("trend", "higher"): ("购买加速", "speeding up"),
+    ("trend", "lower"): ("购买放缓", "slowing down"),
+    ("negative_share", "higher"): ("差评较多", "more complaints"),
+    ("negative_share", "lower"): ("差评较少", "fewer complaints"),
+}
+
+# A feature "sets a segment apart" when its centroid sits at least this many population standard
+# deviations (in the model's log-scaled space) from the population mean.
+DISTINGUISHING_Z = 0.5
+MAX_DISTINGUISHING = 4
+
+
+def _midrank_percentile(sorted_values: np.ndarray, value: float) -> float:
+    """Share of the population below ``value``, counting ties as half: 60% ones put 1 at 0.3."""
+    lo = np.searchsorted(sorted_values, value, side="left")
+    hi = np.searchsorted(sorted_values, value, side="right")
+    return float((lo + 0.5 * (hi - lo)) / max(len(sorted_values), 1))
+
+
+def _level(percentile: float) -> str:
+    if percentile <= LOW_Q:
+        return "low"
+    if percentile >= HIGH_Q:
+        return "high"
+    return "mid"
+
+
+def name_segment(levels: dict[str, str]) -> dict[str, Any]:
+    """The first rule of :data:`NAME_RULES` whose conditions ``levels`` (dimension -> word) meet."""
+    for rule in NAME_RULES:
+        if all(levels.get(dim) in accepted for dim, accepted in rule["when"].items()):
+            return rule
+    raise AssertionError("NAME_RULES must end with a catch-all rule")  # pragma: no cover
+
+
+def _unique_names(segments: list[dict[str, Any]], features: list[str]) -> None:
+    """Make ``name_zh``/``name_en`` unique in place: qualify namesakes, then number leftovers."""
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for seg in segments:
+        by_name.setdefault(seg["name_en"], []).append(seg)
+    for group in by_name.values():
+        if len(group) < 2:
+            continue
+        zs = np.array([[s["centroid_z"][f] for f in features] for s in group])
+        # Qualify on a feature the naming rule did not read, so "new customers" never become
+        # "new customers (long-standing)"; fall back to any feature if those do not differ.
+        rule = next(r for r in NAME_RULES if r["en"] == group[0]["rule"])
+        used = {DIMENSIONS[dim][0] for dim in rule["when"]}
+        free = np.array([f not in used for f in features])
+        for i, seg in enumerate(group):
+            others = np.delete(zs, i, axis=0).mean(axis=0)
+            diff = zs[i] - others
+            scored = np.where(free, np.abs(diff), 0.0)
+            j = int(np.argmax(scored)) if scored.max() >= 0.25 else int(np.argmax(np.abs(diff)))
+            direction = "higher" if diff[j] > 0 else "lower"
+            zh, en = QUALIFIERS.get((features[j], direction), (features[j], features[j]))
+            seg["name_zh"] = f"{seg['name_zh']}（{zh}）"
+            seg["name_en"] = f"{seg['name_en']} ({en})"
+    # Qualifiers can collide too (two namesakes both "frequent"); number them in rank order.
+    seen: dict[str, int] = {}
+    for seg in segments:
+        key = seg["name_en"]
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            seg["name_zh"] = f"{seg['name_zh']} {seen[key]}"
+            seg["name_en"] = f"{seg['name_en']} {seen[key]}"
+    zh_names = [s["name_zh"] for s in segments]
+    en_names = [s["name_en"] for s in segments]
+    assert len(set(zh_names)) == len(zh_names) and len(set(en_names)) == len(en_names)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fitting (pure: no store, no files; the benchmark calls this directly)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SegmentFit:
+    """A fitted, ranked, named segmentation of one feature table."""
+
+    features: list[str]
+    scaler_mean: np.ndarray
+    scaler_scale: np.ndarray
+    centroids_z: np.ndarray  # (k, d), rows in rank order
+    labels: np.ndarray  # (n,), ranked segment ids
+    k: int
+    algorithm: str
+    silhouette: dict[int, float]
+    inertia: dict[int, float]
+    segments: list[dict[str, Any]]
+    population: dict[str, dict[str, Any]]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def sizes(self) -> list[int]:
+        return [int(s["size"]) for s in self.segments]
+
+
+def _progress(enabled: bool) -> Any:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not (enabled and console.is_terminal),
+    )
+
+
+def _kmeans(k: int, n: int, cfg: SegmentationSettings) -> Any:
+    from sklearn.cluster import KMeans, MiniBatchKMeans
+
+    if n > cfg.minibatch_threshold:
+        return MiniBatchKMeans(
+            n_clusters=k,
+            random_state=cfg.seed,
+            batch_size=cfg.minibatch_batch_size,
+            n_init=cfg.n_init,
+            max_no_improvement=10,
+        )
+    return KMeans(n_clusters=k, random_state=cfg.seed, n_init=cfg.n_init)
+
+
+def _candidate_ks(n: int, cfg: SegmentationSettings, k: int | None) -> list[int]:
+    if n < 3:
+        raise InputError(f"segmentation needs at least 3 customers with orders before the cutoff; found {n}")
+    if k is not None:
+        if k < 2:
+            raise InputError(f"k must be at least 2; got {k}")
+        if k >= n:
+            raise InputError(f"k={k} needs more than {k} customers with orders before the cutoff; found {n}")
+        return [k]
+    if cfg.k_min > cfg.k_max:
+        raise ConfigError(f"segmentation.k_min ({cfg.k_min}) is above segmentation.k_max ({cfg.k_max})")
+    upper = min(cfg.k_max, n - 1)
+    lower = min(cfg.k_min, upper)
+    return list(range(lower, upper + 1))
+
+
+def fit_segments(
+    frame: pd.DataFrame,
+    cfg: SegmentationSettings,
+    k: int | None = None,
+    progress: bool = False,
+) -> SegmentFit:
+    """Scale ``frame`` (customers x features), pick k by silhouette (or use ``k``), fit, rank and name.
+
+    Deterministic for a given frame and ``cfg.seed``.
+    """
+    # Import before limiting: threadpoolctl only limits the OpenMP runtimes already loaded.
+    import sklearn.cluster  # noqa: F401
+    import sklearn.metrics  # noqa: F401
+    from threadpoolctl import threadpool_limits
+
+    # OpenMP threads spin-wait: on busy shared cores more threads are far slower, not faster.
+    with threadpool_limits(limits=cfg.threads):
+        return _fit_segments(frame, cfg, k, progress)
+
+
+def _fit_segments(frame: pd.DataFrame, cfg: SegmentationSettings, k: int | None, progress: bool) -> SegmentFit:
+    from sklearn.metrics import silhouette_score
+    from sklearn.preprocessing import StandardScaler
+
+    features = list(frame.columns)
+    n = len(frame)
+    ks = _candidate_ks(n, cfg, k)
+    timings: dict[str, float] = {}
+
+    t0 = time.perf_counter()
+    logged = log_scale(frame)
+    scaler = StandardScaler().fit(logged)
+    z = scaler.transform(logged)
+    timings["scale_s"] = time.perf_counter() - t0
+
+    # One seeded sample for every k, so the silhouettes compare like with like.
+    rng = np.random.default_rng(cfg.seed)
+    sample = np.sort(rng.choice(n, size=min(n, cfg.silhouette_sample), replace=False))
+    silhouettes: dict[int, float] = {}
+    inertias: dict[int, float] = {}
+    best: tuple[float, int, Any] | None = None
+    t0 = time.perf_counter()
+    with _progress(progress) as bar:
+        task = bar.add_task("fitting K-means", total=len(ks))
+        for kk in ks:
+            bar.update(task, description=f"fitting K-means k={kk}")
+            model = _kmeans(kk, n, cfg).fit(z)
+            labels = model.labels_
+            sample_labels = labels[sample]
+            # Silhouette is undefined with one label in the sample; such a k is never preferred.
+            if len(np.unique(sample_labels)) < 2 or len(np.unique(sample_labels)) >= len(sample):
+                score = -1.0
+            else:
+                score = float(silhouette_score(z[sample], sample_labels))
+            silhouettes[kk] = round(score, 6)
+            inertias[kk] = float(model.inertia_)
+            log.info("k=%d silhouette=%.4f inertia=%.1f", kk, score, model.inertia_)
+            # Strictly better only: ties keep the smaller k (fewer, simpler segments).
+            if best is None or score > best[0]:
+                best = (score, kk, model)
+            bar.advance(task)
+    timings["fit_select_s"] = time.perf_counter() - t0
+    assert best is not None
+    _, k_best, model = best
+    algorithm = type(model).__name__
+
+    t0 = time.perf_counter()
+    raw_labels = np.asarray(model.labels_)
+    centroids_z = np.asarray(model.cluster_centers_, dtype=float)
+    monetary = frame["monetary_total"].to_numpy(dtype=float)
+    sums = np.bincount(raw_labels, weights=monetary, minlength=k_best)
+    counts = np.bincount(raw_labels, minlength=k_best)
+    per_customer = sums / np.maximum(counts, 1)
+    # Segment 0 = most revenue per customer; ties broken by the raw id for determinism.
+    order = sorted(range(k_best), key=lambda c: (-per_customer[c], c))
+    remap = np.empty(k_best, dtype=np.int64)
+    remap[order] = np.arange(k_best)
+    labels = remap[raw_labels]
+    centroids_z = centroids_z[order]
+
+    population = _population_stats(frame, features)
+    segments = _profiles(frame, labels, centroids_z, scaler, features, population)
+    timings["profile_s"] = time.perf_counter() - t0
+    return SegmentFit(
+        features=features,
+        scaler_mean=np.asarray(scaler.mean_, dtype=float),
+        scaler_scale=np.asarray(scaler.scale_, dtype=float),
+        centroids_z=centroids_z,
+        labels=labels,
+        k=k_best,
+        algorithm=algorithm,
+        silhouette=silhouettes,
+        inertia=inertias,
+        segments=segments,
+        population=population,
+        timings=timings,
+    )
+
+
+def _population_stats(frame: pd.DataFrame, features: list[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    grid = np.linspace(0.0, 1.0, 101)
+    for f in features:
+        col = frame[f].to_numpy(dtype=float)
+        out[f] = {
+            "median": float(np.median(col)),
+            "mean": float(col.mean()),
+            "quantiles": [float(q) for q in np.quantile(col, grid)],
+        }
+    return out
+
+
+def _profiles(
+    frame: pd.DataFrame,
+    labels: np.ndarray,
+    centroids_z: np.ndarray,
+    scaler: Any,
+    features: list[str],
+    population: dict[str, dict[str, Any]],
+) -> list[dict[str, Any]]:
+    n = len(frame)
+    values = frame.to_numpy(dtype=float)
+    sorted_cols = {f: np.sort(values[:, j]) for j, f in enumerate(features)}
+    centroids = inverse_log_scale(scaler.inverse_transform(centroids_z), features)
+    monetary = frame["monetary_total"].to_numpy(dtype=float)
+    total_revenue = float(monetary.sum())
+    segments: list[dict[str, Any]] = []
+    for c in range(len(centroids_z)):
+        mask = labels == c
+        size = int(mask.sum())
+        revenue = float(monetary[mask].sum())
+        centroid = {f: float(centroids[c, j]) for j, f in enumerate(features)}
+        centroid_z = {f: float(centroids_z[c, j]) for j, f in enumerate(features)}
+        percentiles = {f: _midrank_percentile(sorted_cols[f], centroid[f]) for f in features}
+        levels = {dim: words[_level(percentiles[feat])] for dim, (feat, words) in DIMENSIONS.items()}
+        rule = name_segment(levels)
+        ranked = sorted(features, key=lambda f: (-abs(centroid_z[f]), features.index(f)))
+        picked = [f for f in ranked if abs(centroid_z[f]) >= DISTINGUISHING_Z][:MAX_DISTINGUISHING] or ranked[:1]
+        distinguishing = [
+            {
+                "feature": f,
+                "label_zh": FEATURE_LABELS[f]["zh"],
+                "label_en": FEATURE_LABELS[f]["en"],
+                "value": round(centroid[f], 4),
+                "overall": round(population[f]["median"], 4),
+                "z": round(centroid_z[f], 3),
+                "direction": "higher" if centroid_z[f] > 0 else "lower",
+            }
+            for f in picked
+        ]
+        members = values[mask]
+        segments.append(
+            {
+                "segment": c,
+                "name_zh": rule["zh"],
+                "name_en": rule["en"],
+                "rule": rule["en"],
+                "keywords": list(rule["keywords"]),
+                "size": size,
+                "share_customers": round(size / n, 6),
+                "revenue": round(revenue, 2),
+                "revenue_share": round(revenue / total_revenue, 6) if total_revenue > 0 else 0.0,
+                "avg_revenue": round(revenue / max(size, 1), 4),
+                "centroid": {f: round(v, 4) for f, v in centroid.items()},
+                "centroid_z": {f: round(v, 4) for f, v in centroid_z.items()},
+                "member_median": {
+                    f: round(float(np.median(members[:, j])), 4) if size else None for j, f in enumerate(features)
+                },
+                "percentile": {f: round(p, 4) for f, p in percentiles.items()},
+                "levels": levels,
+                "distinguishing": distinguishing,
+            }
+        )
+    _unique_names(segments, features)
+    return segments
+
+
+# ---------------------------------------------------------------------------------------------
+# Training against the store: artifact + SegmentAssignment rows
+# ---------------------------------------------------------------------------------------------
+
+
+def _write_assignments(conn: Any, version: str, customer_pk: np.ndarray, labels: np.ndarray, chunk: int) -> int:
+    from sqlalchemy import delete, insert
+
+    from crm_insights.store.models import SegmentAssignment
+
+    conn.execute(delete(SegmentAssignment).where(SegmentAssignment.model_version == version))
+    rows = [
+        {"model_version": version, "customer_id": int(pk), "segment": int(seg)}
+        for pk, seg in zip(customer_pk.tolist(), labels.tolist(), strict=True)
+    ]
+    # executemany of one INSERT: SQLAlchemy batches it into multi-row VALUES on both backends.
+    for start in range(0, len(rows), chunk):
+        conn.execute(insert(SegmentAssignment), rows[start : start + chunk])
+    return len(rows)
+
+
+def train_segments(
+    engine: Engine,
+    settings: Settings,
+    k: int | None = None,
+    as_of: datetime | None = None,
+    progress: bool = True,
+) -> ArtifactInfo:
+    """Compute features as of ``as_of``, fit segments, save the ``segments`` artifact, write assignments.
+
+    ``k`` fixes the number of segments (else ``settings.segmentation.k`` or silhouette over
+    ``k_min..k_max``). ``as_of`` is an exclusive cutoff (None: the day after the last order).
+    Assignments are written in the same transaction that publishes the artifact, so the table and
+    the registry agree on the version.
+    """
+    import os
+    from datetime import UTC
+
+    cfg = settings.segmentation
+    started = time.perf_counter()
+    feats = customer_features(engine, as_of=as_of, trend_window_days=cfg.trend_window_days)
+    fit = fit_segments(feats.frame, cfg, k=k if k is not None else cfg.k, progress=progress)
+
+    version = f"{KIND}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}-{os.urandom(3).hex()}"
+    config = {
+        "k": k if k is not None else cfg.k,
+        "k_min": cfg.k_min,
+        "k_max": cfg.k_max,
+        "silhouette_sample": cfg.silhouette_sample,
+        "minibatch_threshold": cfg.minibatch_threshold,
+        "minibatch_batch_size": cfg.minibatch_batch_size,
+        "n_init": cfg.n_init,
+        "seed": cfg.seed,
+        "threads": cfg.threads,
+        "trend_window_days": cfg.trend_window_days,
+        "as_of": feats.as_of.isoformat(),
+        "features": fit.features,
+        "feature_notes": feats.notes,
+    }
+    metrics = {
+        "k": fit.k,
+        "algorithm": fit.algorithm,
+        "n_customers": len(feats),
+        "silhouette": {str(kk): v for kk, v in fit.silhouette.items()},
+        "silhouette_best": fit.silhouette[fit.k],
+        "inertia": {str(kk): v for kk, v in fit.inertia.items()},
+        "sizes": fit.sizes,
+        "names_en": [s["name_en"] for s in fit.segments],
+        "names_zh": [s["name_zh"] for s in fit.segments],
+    }
+
+    def write(path: Path) -> None:
+        _save_model(path, fit, feats)
+
+    with engine.begin() as conn:
+        written = _write_assignments(conn, version, feats.customer_pk.to_numpy(), fit.labels, cfg.insert_chunk)
+        info = registry(settings).save(KIND, write, config=config, metrics=metrics, version=version)
+    metrics["assignments_written"] = written
+    metrics["train_s"] = round(time.perf_counter() - started, 3)
+    log.info("segments %s: k=%d, %d customers, %.1fs", version, fit.k, written, metrics["train_s"])
+    return ArtifactInfo(
+        kind=info.kind,
+        version=info.version,
+        path=info.path,
+        created_at=info.created_at,
+        config=info.config,
+        metrics={**info.metrics, "assignments_written": written, "train_s": metrics["train_s"]},
+    )
+
+
+def _save_model(path: Path, fit: SegmentFit, feats: CustomerFeatures) -> None:
+    model = {
+        "format": FORMAT_VERSION,
+        "features": fit.features,
+        "log_features": [f for f in fit.features if f in LOG_FEATURES],
+        "scaler_mean": fit.scaler_mean.tolist(),
+        "scaler_scale": fit.scaler_scale.tolist(),
+        "centroids_z": fit.centroids_z.tolist(),
+        "k": fit.k,
+        "algorithm": fit.algorithm,
+        "as_of": feats.as_of.isoformat(),
+        "n_customers": len(feats),
+        "segments": fit.segments,
+        "population": fit.population,
+        "feature_notes": feats.notes,
+    }
+    (path / MODEL_FILE).write_text(json.dumps(model, ensure_ascii=False, indent=1))
+    table = feats.frame.copy()
+    table.insert(0, "segment", fit.labels.astype("int32"))
+    table.insert(0, "customer_pk", feats.customer_pk.to_numpy())
+    table.reset_index().to_parquet(path / CUSTOMERS_FILE, index=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Using a trained model
+# ---------------------------------------------------------------------------------------------
+
+_ID_WORDS = re.compile(
+    r"^(?:(?:segment|seg|cluster|group|no\.?|number|#|第|分群|客群|群组|类别|类|群|组|簇)\s*)*"
+    r"(?P<num>\d+|[零〇一二两三四五六七八九十]+)\s*"
+    r"(?:类|群|组|簇|号|个|段|segment|cluster)?(?:客户|用户)?$",
+    re.IGNORECASE,
+)
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def _cn_number(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        t = _CN_DIGITS.get(tens, 1) if tens else 1
+        o = _CN_DIGITS.get(ones, 0) if ones else 0
+        return t * 10 + o
+    if len(text) == 1 and text in _CN_DIGITS:
+        return _CN_DIGITS[text]
+    return None
+
+
+def _tokens(text: str) -> set[str]:
+    return {t for t in re.split(r"[^0-9a-z]+", text.lower()) if t}
+
+
+def _bigrams(text: str) -> set[str]:
+    han = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
+    if len(han) == 1:
+        return {han}
+    return {han[i : i + 2] for i in range(len(han) - 1)}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s\-_()（）]+", "", text.lower())
+
+
+# Filler words a user wraps a segment phrase in ("the high value customers segment").
+_STOP = {"the", "a", "an", "segment", "segments", "cluster", "group", "customers", "customer", "users", "who", "are"}
+_STOP_ZH = ("客户", "用户", "分群", "群体", "这类", "那类", "的")
+
+
+class SegmentModel:
+    """A trained segmentation loaded from its artifact (no store needed)."""
+
+    def __init__(self, info: ArtifactInfo, model: dict[str, Any]):
+        if model.get("format") != FORMAT_VERSION:
+            raise ArtifactError(
+                f"segments artifact {info.version} has format {model.get('format')!r}; this code reads "
+                f"{FORMAT_VERSION}: retrain with `crm-insights train segments`"
+            )
+        self.info = info
+        self.version = info.version
+        self.features: list[str] = list(model["features"])
+        self.as_of = datetime.fromisoformat(model["as_of"])
+        self.k = int(model["k"])
+        self._model = model
+        self._segments: list[dict[str, Any]] = model["segments"]
+        self._mean = np.asarray(model["scaler_mean"], dtype=float)
+        self._scale = np.asarray(model["scaler_scale"], dtype=float)
+        self._centroids = np.asarray(model["centroids_z"], dtype=float)
+        self._table: pd.DataFrame | None = None
+
+    # -- loading -------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, settings: Settings | None = None, version: str | None = None) -> SegmentModel:
+        """The latest (or the given) ``segments`` artifact; NotReadyError names the command to build one."""
+        reg = registry(settings)
+        info = reg.get(KIND, version) if version else reg.require(KIND)
+        try:
+            model = json.loads((info.path / MODEL_FILE).read_text())
+        except FileNotFoundError as exc:
+            raise ArtifactError(f"segments artifact {info.version} has no {MODEL_FILE}") from exc
+        except json.JSONDecodeError as exc:
+            raise ArtifactError(f"segments artifact {info.version}: {MODEL_FILE} is corrupt: {exc}") from exc
+        return cls(info, model)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """Per-customer features and segment at training time (index: external customer id)."""
+        if self._table is None:
+            path = self.info.path / CUSTOMERS_FILE
+            if not path.exists():
+                raise ArtifactError(f"segments artifact {self.version} has no {CUSTOMERS_FILE}")
+            df = pd.read_parquet(path)
+            df["customer_id"] = df["customer_id"].astype(str)
+            self._table = df.set_index("customer_id")
+        return self._table
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        return dict(self.info.metrics)
+
+    # -- segments ------------------------------------------------------------------------------
+    def segments(self) -> list[dict[str, Any]]:
+        """Every segment in rank order (0 = most revenue per customer)."""
+        return [self._public(s) for s in self._segments]
+
+    def _public(self, seg: dict[str, Any]) -> dict[str, Any]:
+        keep = (
+            "segment",
+            "name_zh",
+            "name_en",
+            "size",
+            "share_customers",
+            "revenue",
+            "revenue_share",
+            "avg_revenue",
+            "centroid",
+            "member_median",
+            "levels",
+            "distinguishing",
+        )
+        return {key: seg[key] for key in keep}
+
+    def resolve(self, segment: int | str) -> tuple[int, str]:
+        """Segment id for a reference and how it matched: ``id``, ``name`` or ``phrase``.
+
+        Accepts an int, "2", "segment 2", "#2", "第2类", "第二类", an exact zh/en name, or a phrase
+        ("high value", "高价值", "churn risk"); ties in a phrase go to the more valuable segment.
+        """
+        if isinstance(segment, bool):
+            raise InputError(f"not a segment reference: {segment!r}")
+        if isinstance(segment, int | np.integer):
+            return self._check_id(int(segment)), "id"
+        text = str(segment).strip()
+        if not text:
+            raise InputError(f"empty segment reference; give an id (0..{self.k - 1}) or a name")
+        m = _ID_WORDS.match(text)
+        if m:
+            num = _cn_number(m.group("num"))
+            if num is not None:
+                return self._check_id(num), "id"
+        norm = _norm(text)
+        for seg in self._segments:
+            if norm in (_norm(seg["name_zh"]), _norm(seg["name_en"])):
+                return int(seg["segment"]), "name"
+        best = self._phrase_match(text)
+        if best is None:
+            raise NotFoundError(f"no segment matches {text!r}; segments are: {self._listing()}")
+        return best, "phrase"
+
+    def _phrase_match(self, text: str) -> int | None:
+        q_tokens = _tokens(text) - _STOP
+        q_zh = text
+        for w in _STOP_ZH:
+            q_zh = q_zh.replace(w, "")
+        q_bigrams = _bigrams(q_zh)
+        scores: list[tuple[float, int]] = []
+        for seg in self._segments:
+            name_tokens = _tokens(seg["name_en"])
+            kw_tokens = set().union(*(_tokens(k) for k in seg["keywords"])) if seg["keywords"] else set()
+            zh_text = seg["name_zh"] + "".join(k for k in seg["keywords"])
+            name_bigrams = _bigrams(seg["name_zh"])
+            kw_bigrams = _bigrams(zh_text) if zh_text else set()
+            score = 0.0
+            if q_tokens:
+                # Name words count fully, rule keywords half: "high value" prefers a high-value name.
+                score += sum(1.0 if t in name_tokens else 0.5 if t in kw_tokens else 0.0 for t in q_tokens) / len(
+                    q_tokens
+                )
+            if q_bigrams:
+                hits = sum(1.0 if b in name_bigrams else 0.5 if b in kw_bigrams else 0.0 for b in q_bigrams)
+                score += hits / len(q_bigrams)
+                if q_zh and q_zh in seg["name_zh"]:
+                    score += 0.5
+            if score > 0:
+                # Fewer extra words in the name = closer match ("high value" -> "high-value").
+                extra = len(name_tokens - q_tokens) + len(name_bigrams - q_bigrams)
+                scores.append((score - 0.01 * extra, int(seg["segment"])))
+        if not scores:
+            return None
+        scores.sort(key=lambda s: (-s[0], s[1]))
+        return scores[0][1]
+
+    def _check_id(self, seg_id: int) -> int:
+        if not 0 <= seg_id < self.k:
+            raise NotFoundError(
+                f"segment {seg_id} does not exist; this model has segments 0..{self.k - 1}: {self._listing()}"
+            )
+        return seg_id
+
+    def _listing(self) -> str:
+        return ", ".join(f"{s['segment']} {s['name_zh']} / {s['name_en']}" for s in self._segments)
+
+    def describe(self, segment: int | str) -> dict[str, Any]:
+        """One segment's profile, resolved from whatever the user typed (see :meth:`resolve`)."""
+        seg_id, how = self.resolve(segment)
+        seg = self._segments[seg_id]
+        out = self._public(seg)
+        out["matched"] = {"query": segment, "by": how}
+        out["model_version"] = self.version
+        out["as_of"] = self.as_of.isoformat()
+        out["percentile"] = seg["percentile"]
+        out["population_median"] = {f: self._model["population"][f]["median"] for f in self.features}
+        members = self.table.loc[self.table["segment"] == seg_id]
+        top = members.sort_values(["monetary_total", "frequency"], ascending=False).head(5)
+        out["top_members"] = [
+            {
+                "customer_id": cid,
+                "monetary_total": round(float(r["monetary_total"]), 2),
+                "frequency": int(r["frequency"]),
+            }
+            for cid, r in top.iterrows()
+        ]
+        return out
+
+    def members(self, segment: int | str) -> list[str]:
+        """External ids of the customers in a segment (at training time), most valuable first."""
+        seg_id, _ = self.resolve(segment)
+        members = self.table.loc[self.table["segment"] == seg_id]
+        return [str(c) for c in members.sort_values("monetary_total", ascending=False, kind="stable").index]
+
+    # -- customers -----------------------------------------------------------------------------
+    def _find_customer(self, customer_id: str) -> str:
+        cid = str(customer_id).strip()
+        table = self.table
+        if cid in table.index:
+            return cid
+        # Source ids are kept verbatim ("00100"); a user typing 100 means the same customer.
+        if cid.isdigit():
+            matches = [c for c in table.index[table.index.str.isdigit()] if int(c) == int(cid)]
+            if len(matches) == 1:
+                return matches[0]
+        raise NotFoundError(
+            f"customer {customer_id!r} is not in segments model {self.version}: unknown, or no orders before "
+            f"its cutoff {self.as_of.date()}"
+        )
+
+    def _z(self, values: np.ndarray) -> np.ndarray:
+        logged = log_scale(pd.DataFrame(values.reshape(1, -1), columns=self.features))[0]
+        return (logged - self._mean) / self._scale
+
+    def assign(self, customer_id: str) -> dict[str, Any]:
+        """A customer's segment and why: each feature against the centroid and the population, in z units.
+
+        ``z`` is the customer's standing vs the population (log-scaled, standardised), ``centroid_z``
+        the segment's; ``gap`` = z - centroid_z. ``margin`` compares the distance to this centroid
+        with the nearest other one (positive: clearly inside).
+        """
+        cid = self._find_customer(customer_id)
+        row = self.table.loc[cid]
+        seg_id = int(row["segment"])
+        seg = self._segments[seg_id]
+        values = row[self.features].to_numpy(dtype=float)
+        z = self._z(values)
+        dists = np.linalg.norm(self._centroids - z, axis=1)
+        others = [d for i, d in enumerate(dists) if i != seg_id]
+        nearest_other = int(np.argmin([d if i != seg_id else np.inf for i, d in enumerate(dists)])) if others else None
+        reason = []
+        for j, f in enumerate(self.features):
+            cz = float(self._centroids[seg_id, j])
+            reason.append(
+                {
+                    "feature": f,
+                    "label_zh": FEATURE_LABELS[f]["zh"],
+                    "label_en": FEATURE_LABELS[f]["en"],
+                    "value": round(float(values[j]), 4),
+                    "centroid": seg["centroid"][f],
+                    "overall": self._model["population"][f]["median"],
+                    "z": round(float(z[j]), 3),
+                    "centroid_z": round(cz, 3),
+                    "gap": round(float(z[j] - cz), 3),
+                }
+            )
+        # The features where the customer stands out from the population most explain the placement.
+        reason.sort(key=lambda r: -abs(r["z"]))
+        return {
+            "customer_id": cid,
+            "segment": seg_id,
+            "name_zh": seg["name_zh"],
+            "name_en": seg["name_en"],
+            "model_version": self.version,
+            "as_of": self.as_of.isoformat(),
+            "distance": round(float(dists[seg_id]), 4),
+            "nearest_other_segment": nearest_other,
+            "margin": round(float(min(others) - dists[seg_id]), 4) if others else None,
+            "reason": reason,
+        }
+
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        """Segment ids for new feature rows (columns as :attr:`features`), by nearest centroid."""
+        missing = [f for f in self.features if f not in frame.columns]
+        if missing:
+            raise InputError(f"feature frame lacks columns {missing}")
+        logged = log_scale(frame[self.features])
+        z = (logged - self._mean) / self._scale
+        d = ((z[:, None, :] - self._centroids[None, :, :]) ** 2).sum(axis=2)
+        return np.asarray(d.argmin(axis=1))
+
+
+def segment_table_rows(segments: Sequence[dict[str, Any]]) -> Iterator[list[str]]:
+    """Rows for a printed table of segments (id, names, size, shares, R/F/M, what sets it apart)."""
+    for s in segments:
+        c = s["centroid"]
+        apart = ", ".join(
+            f"{d['label_en']} {'↑' if d['direction'] == 'higher' else '↓'}{abs(d['z']):.1f}σ"
+            for d in s["distinguishing"]
+        )
+        yield [
+            str(s["segment"]),
+            s["name_zh"],
+            s["name_en"],
+            f"{s['size']:,}",
+            f"{s['share_customers']:.1%}",
+            f"{s['revenue_share']:.1%}",
+            f"{s['avg_revenue']:,.2f}",
+            f"{c['recency_days']:.0f}",
+            f"{c['frequency']:.1f}",
+            apart,
+        ]
+
+
+SEGMENT_TABLE_COLUMNS = [
+    "#",
+    "名称",
+    "name",
+    "customers",
+    "share",
+    "revenue share",
+    "avg spend",
+    "recency (d)",
+    "purchase days",
+    "sets it apart",
+]
+
+
+__all__ = [
+    "NAME_RULES",
+    "SegmentFit",
+    "SegmentModel",
+    "fit_segments",
+    "name_segment",
+    "segment_table_rows",
+    "train_segments",
+]
