@@ -1,0 +1,119 @@
+"""Questions and threads: ``POST /v1/ask`` (JSON or SSE), ``/v1/threads``.
+
+Server-Sent Events carry the agent's :class:`~crm_insights.agent.answer.StreamEvent` stream as
+named events: ``tool_call``, ``tool_result``, ``token``, ``answer`` (the full Answer JSON plus
+``chart_urls``) and ``error`` (``{"code", "message"}``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+from sse_starlette import EventSourceResponse
+from starlette.concurrency import run_in_threadpool
+
+from crm_insights.errors import CrmInsightsError, NotFoundError
+from crm_insights.server.deps import answer_payload, check_question, check_thread_id, get_state
+from crm_insights.server.state import ServerState
+
+logger = logging.getLogger("crm_insights.server")
+router = APIRouter(prefix="/v1", tags=["agent"])
+
+
+class AskRequest(BaseModel):
+    question: str = Field(description="The question, in Chinese or English.")
+    thread_id: str | None = Field(None, description="Continue this thread; omit to start a new one.")
+    stream: bool = Field(False, description="Answer as Server-Sent Events instead of one JSON body.")
+
+
+class MessageRequest(BaseModel):
+    content: str = Field(description="The user's message (a question).")
+    stream: bool = False
+
+
+async def ask_json(state: ServerState, question: str, thread_id: str, source: str) -> dict[str, Any]:
+    session = state.require_session()
+    state.touch_thread(thread_id, question, source)
+    answer = await run_in_threadpool(session.ask, question, thread_id=thread_id)
+    return answer_payload(answer, state)
+
+
+async def event_stream(state: ServerState, question: str, thread_id: str, source: str) -> AsyncIterator[dict[str, str]]:
+    """SSE events for one question; project errors become an ``error`` event, bugs are logged."""
+    session = state.require_session()
+    state.touch_thread(thread_id, question, source)
+    yield {"event": "thread", "data": json.dumps({"thread_id": thread_id})}
+    try:
+        async for event in session.astream(question, thread_id=thread_id):
+            data = dict(event.data)
+            if event.type == "answer":
+                data = answer_payload(data, state)
+            yield {"event": event.type, "data": json.dumps(data, ensure_ascii=False, default=str)}
+    except CrmInsightsError as exc:
+        yield {"event": "error", "data": json.dumps({"code": exc.code, "message": str(exc)}, ensure_ascii=False)}
+    except Exception:
+        logger.exception("stream failed for thread %s", thread_id)
+        yield {"event": "error", "data": json.dumps({"code": "internal_error", "message": "internal server error"})}
+
+
+def sse(state: ServerState, question: str, thread_id: str, source: str) -> EventSourceResponse:
+    # Fail before the 200 goes out when the agent is missing, so clients get a real status code.
+    state.require_session()
+    return EventSourceResponse(
+        event_stream(state, question, thread_id, source), ping=15, headers={"X-Accel-Buffering": "no"}
+    )
+
+
+@router.post("/ask", summary="Ask a question (JSON answer, or SSE with stream=true)")
+async def ask(
+    body: AskRequest,
+    stream: bool = Query(False, description="Same as the body's stream flag."),
+    state: ServerState = Depends(get_state),
+) -> Any:
+    question = check_question(body.question, state)
+    thread_id = check_thread_id(body.thread_id) or uuid.uuid4().hex
+    if stream or body.stream:
+        return sse(state, question, thread_id, "api")
+    return await ask_json(state, question, thread_id, "api")
+
+
+@router.post("/ask/stream", summary="Ask a question, answered as Server-Sent Events")
+async def ask_stream(body: AskRequest, state: ServerState = Depends(get_state)) -> EventSourceResponse:
+    question = check_question(body.question, state)
+    thread_id = check_thread_id(body.thread_id) or uuid.uuid4().hex
+    return sse(state, question, thread_id, "api")
+
+
+@router.get("/threads", summary="Threads this server has answered in (newest first)")
+async def list_threads(limit: int = Query(50, ge=1, le=500), state: ServerState = Depends(get_state)) -> dict[str, Any]:
+    return {"threads": state.list_threads(limit)}
+
+
+@router.get("/threads/{thread_id}/messages", summary="A thread's messages (role, content)")
+async def thread_messages(thread_id: str, state: ServerState = Depends(get_state)) -> dict[str, Any]:
+    check_thread_id(thread_id)
+    session = state.require_session()
+    messages = await run_in_threadpool(session.history, thread_id)
+    if not messages and thread_id not in state.threads:
+        raise NotFoundError(f"no thread {thread_id!r}")
+    return {"thread_id": thread_id, "messages": messages}
+
+
+@router.post("/threads/{thread_id}/messages", summary="Add a question to a thread and get the answer")
+async def post_message(
+    thread_id: str,
+    body: MessageRequest,
+    stream: bool = Query(False),
+    state: ServerState = Depends(get_state),
+) -> Any:
+    check_thread_id(thread_id)
+    question = check_question(body.content, state)
+    if stream or body.stream:
+        return sse(state, question, thread_id, "api")
+    return await ask_json(state, question, thread_id, "api")

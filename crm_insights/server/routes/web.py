@@ -1,0 +1,49 @@
+"""The web chat page (``/``, ``/static/*``) and chart images (``/charts/{name}``).
+
+Everything the page needs ships in the package: no CDN, so it works offline.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from crm_insights.errors import NotFoundError
+from crm_insights.server.deps import get_state
+from crm_insights.server.state import ServerState
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+CHART_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}\.png$")
+
+router = APIRouter(tags=["web"])
+
+
+@lru_cache(maxsize=1)
+def _index_html() -> str:
+    return (WEB_DIR / "index.html").read_text(encoding="utf-8")
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+async def index() -> HTMLResponse:
+    return HTMLResponse(_index_html(), headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/charts/{name}", summary="A chart PNG produced for an answer", response_class=FileResponse)
+async def chart(name: str, state: ServerState = Depends(get_state)) -> FileResponse:
+    # Names come from chart_for (tool-hash.png); anything else, or a path escaping charts_dir, is 404.
+    root = state.settings.charts_dir.resolve()
+    if not CHART_NAME.match(name) or ".." in name:
+        raise NotFoundError(f"no chart {name!r}")
+    path = (root / name).resolve()
+    if path.parent != root or not path.is_file():
+        raise NotFoundError(f"no chart {name!r}")
+    return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
+
+
+def mount_static(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")

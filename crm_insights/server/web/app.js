@@ -1,0 +1,285 @@
+// CRM Insights chat page: streams answers from POST /v1/ask/stream (fetch + a small SSE reader),
+// folds each tool step with its evidence under the answer, shows charts inline, keeps a thread list
+// (localStorage, merged with GET /v1/threads). No dependencies, no CDN.
+"use strict";
+
+const I18N = {
+  zh: {
+    newThread: "新对话", threads: "对话", apiKey: "API 密钥", send: "发送", thinking: "思考中…",
+    welcomeTitle: "问问你的客户数据", welcomeText: "分群、流失风险、客户反馈的情感与主题：用中文或英文提问。",
+    placeholder: "例如：哪些高价值客户有流失风险？", steps: "工具步骤", args: "参数", result: "结果",
+    evidence: "依据", error: "出错了", keyPrompt: "输入 API 密钥（留空则清除）", untitled: "新对话",
+    running: "运行中", failed: "失败", langButton: "English", chartAlt: "图表",
+    samples: ["我们有哪些客户分群？", "哪些高价值客户有流失风险？", "最近客户投诉的主要问题是什么？",
+      "客户反馈的情感趋势如何？", "介绍一下客户100"],
+  },
+  en: {
+    newThread: "New chat", threads: "Chats", apiKey: "API key", send: "Send", thinking: "Thinking…",
+    welcomeTitle: "Ask about your customers", welcomeText: "Segments, churn risk, sentiment and themes of feedback: ask in English or Chinese.",
+    placeholder: "e.g. Which high-value customers are at risk of churning?", steps: "Tool steps", args: "Arguments",
+    result: "Result", evidence: "Evidence", error: "Something went wrong", keyPrompt: "API key (empty to clear)",
+    untitled: "New chat", running: "running", failed: "failed", langButton: "中文", chartAlt: "chart",
+    samples: ["What customer segments do we have?", "Which high-value customers are at risk of churning?",
+      "What are the main complaint themes?", "How has feedback sentiment changed over time?", "Tell me about customer 100"],
+  },
+};
+
+const store = {
+  get(key, fallback) {
+    try { const v = localStorage.getItem("crm." + key); return v === null ? fallback : JSON.parse(v); }
+    catch (e) { return fallback; }
+  },
+  set(key, value) { localStorage.setItem("crm." + key, JSON.stringify(value)); },
+};
+
+let lang = store.get("lang", (navigator.language || "zh").toLowerCase().startsWith("zh") ? "zh" : "en");
+let threadId = store.get("thread", null);
+const $ = (sel) => document.querySelector(sel);
+const t = (key) => I18N[lang][key];
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "class") node.className = v; else if (k === "text") node.textContent = v; else node.setAttribute(k, v);
+  }
+  for (const c of children) if (c) node.append(c);
+  return node;
+}
+
+function headers() {
+  const h = { "Content-Type": "application/json" };
+  const key = store.get("apiKey", "");
+  if (key) h.Authorization = "Bearer " + key;
+  return h;
+}
+
+// -- language ---------------------------------------------------------------------------------
+function applyLang() {
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  document.querySelectorAll("[data-i18n]").forEach((n) => { n.textContent = t(n.dataset.i18n); });
+  document.querySelectorAll("[data-i18n-placeholder]").forEach((n) => { n.placeholder = t(n.dataset.i18nPlaceholder); });
+  $("#lang-toggle").textContent = t("langButton");
+  const samples = $("#samples");
+  samples.replaceChildren(...t("samples").map((q) => {
+    const b = el("button", { type: "button", class: "sample", text: q });
+    b.addEventListener("click", () => { $("#question").value = q; send(); });
+    return b;
+  }));
+}
+
+// -- threads ----------------------------------------------------------------------------------
+function localThreads() { return store.get("threads", []); }
+
+function rememberThread(id, title) {
+  const threads = localThreads().filter((th) => th.id !== id);
+  const old = localThreads().find((th) => th.id === id);
+  threads.unshift({ id, title: (old && old.title) || title.slice(0, 60), updated: Date.now() });
+  store.set("threads", threads.slice(0, 100));
+  renderThreads();
+}
+
+async function renderThreads() {
+  const list = $("#thread-list");
+  const items = localThreads();
+  try {
+    const res = await fetch("/v1/threads?limit=50", { headers: headers() });
+    if (res.ok) {
+      const known = new Set(items.map((th) => th.id));
+      for (const th of (await res.json()).threads) {
+        if (!known.has(th.id) && th.source !== "openai") {
+          items.push({ id: th.id, title: th.title, updated: th.updated_at * 1000 });
+        }
+      }
+    }
+  } catch (e) { /* offline or unauthorised: the local list is enough */ }
+  items.sort((a, b) => b.updated - a.updated);
+  list.replaceChildren(...items.map((th) => {
+    const li = el("li", { text: th.title || t("untitled"), title: th.title || th.id, "data-thread": th.id });
+    if (th.id === threadId) li.classList.add("active");
+    li.addEventListener("click", () => openThread(th.id));
+    return li;
+  }));
+}
+
+async function openThread(id) {
+  threadId = id;
+  store.set("thread", id);
+  const box = $("#messages");
+  box.replaceChildren();
+  try {
+    const res = await fetch(`/v1/threads/${encodeURIComponent(id)}/messages`, { headers: headers() });
+    if (res.ok) {
+      for (const m of (await res.json()).messages) {
+        if (m.role === "user") addUser(m.content);
+        else if (m.role === "assistant") { const v = addAssistant(); v.text.textContent = m.content; v.text.classList.remove("pending"); }
+      }
+    }
+  } catch (e) { /* keep the empty view */ }
+  renderThreads();
+}
+
+function newThread() {
+  threadId = null;
+  store.set("thread", null);
+  const box = $("#messages");
+  box.replaceChildren(welcome);
+  renderThreads();
+}
+
+// -- messages ---------------------------------------------------------------------------------
+function addUser(text) {
+  const node = el("div", { class: "msg user", "data-testid": "user-message", text });
+  $("#messages").append(node);
+  return node;
+}
+
+function addAssistant() {
+  const text = el("div", { class: "text pending", "data-testid": "answer-text" });
+  const steps = el("div", { class: "steps", "data-testid": "steps" });
+  const charts = el("div", { class: "charts", "data-testid": "charts" });
+  const warnings = el("div", { class: "warnings" });
+  const node = el("div", { class: "msg assistant", "data-testid": "answer" }, text, warnings, charts, steps);
+  $("#messages").append(node);
+  return { node, text, steps, charts, warnings, stepByKey: new Map(), streamed: "" };
+}
+
+function pretty(value) {
+  const s = JSON.stringify(value, null, 2);
+  return s && s.length > 4000 ? s.slice(0, 4000) + "\n…" : s;
+}
+
+function stepNode(view, name, args) {
+  const summary = el("summary", { text: `🔧 ${name}` });
+  const status = el("span", { class: "status", text: ` · ${t("running")}` });
+  summary.append(status);
+  const details = el("details", { "data-testid": "tool-step" }, summary,
+    el("div", { text: t("args") }), el("pre", { text: pretty(args || {}) }));
+  view.steps.append(details);
+  return { details, status };
+}
+
+function fillStep(step, result, error, evidence) {
+  step.status.textContent = error ? ` · ${t("failed")}` : "";
+  step.details.querySelectorAll(".filled").forEach((n) => n.remove());
+  if (evidence) step.details.append(el("div", { class: "filled", text: t("evidence") }), el("pre", { class: "filled", text: pretty(evidence) }));
+  if (error) step.details.append(el("pre", { class: "filled", text: error }));
+  else if (result !== undefined) step.details.append(el("div", { class: "filled", text: t("result") }), el("pre", { class: "filled", text: pretty(result) }));
+}
+
+async function showChart(view, url) {
+  // Charts need the API key when one is set, which <img src> cannot send: fetch, then a blob URL.
+  try {
+    const res = await fetch(url, { headers: headers() });
+    if (!res.ok) return;
+    const img = el("img", { alt: t("chartAlt"), "data-testid": "chart", src: URL.createObjectURL(await res.blob()) });
+    view.charts.append(img);
+  } catch (e) { /* a missing chart never hides the answer */ }
+}
+
+function finish(view, answer) {
+  view.text.classList.remove("pending");
+  view.text.textContent = answer.answer;
+  view.warnings.textContent = (answer.warnings || []).join(" ");
+  view.steps.replaceChildren();
+  (answer.tool_calls || []).forEach((call, i) => {
+    const step = stepNode(view, call.name, call.args);
+    fillStep(step, call.result, call.error, (answer.evidence || [])[i]);
+  });
+  (answer.chart_urls || []).forEach((url) => showChart(view, url));
+  view.node.dataset.done = "true";
+}
+
+function fail(view, message) {
+  view.text.classList.remove("pending");
+  view.node.classList.add("error");
+  view.text.textContent = `${t("error")}: ${message}`;
+  view.node.dataset.done = "true";
+}
+
+function handleEvent(view, type, data) {
+  if (type === "thread") {
+    if (threadId !== data.thread_id) { threadId = data.thread_id; store.set("thread", threadId); }
+  } else if (type === "tool_call") {
+    const key = data.id || data.name;
+    view.stepByKey.set(key, stepNode(view, data.name, data.args));
+  } else if (type === "tool_result") {
+    const step = view.stepByKey.get(data.id || data.name);
+    if (step) fillStep(step, data.result, data.error, data.evidence);
+  } else if (type === "token") {
+    view.streamed += data.text || data.token || data.content || data.delta || "";
+    view.text.textContent = view.streamed;
+  } else if (type === "answer") {
+    finish(view, data);
+  } else if (type === "error") {
+    fail(view, data.message || data.code);
+  }
+}
+
+// Server-Sent Events over fetch (EventSource cannot POST or send headers).
+async function readSse(response, onEvent) {
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder("utf-8");
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, "\n");
+    let cut;
+    while ((cut = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      let type = "message";
+      const data = [];
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event:")) type = line.slice(6).trim();
+        else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+      }
+      if (data.length) onEvent(type, JSON.parse(data.join("\n")));
+    }
+  }
+}
+
+async function send() {
+  const input = $("#question");
+  const question = input.value.trim();
+  if (!question) return;
+  input.value = "";
+  welcome.remove();
+  addUser(question);
+  const view = addAssistant();
+  view.text.textContent = t("thinking");
+  $("#send").disabled = true;
+  try {
+    const res = await fetch("/v1/ask/stream", {
+      method: "POST", headers: headers(), body: JSON.stringify({ question, thread_id: threadId }),
+    });
+    if (!res.ok) {
+      let message = res.statusText;
+      try { message = (await res.json()).error.message; } catch (e) { /* not JSON */ }
+      fail(view, message);
+      return;
+    }
+    await readSse(res, (type, data) => handleEvent(view, type, data));
+    if (!view.node.dataset.done) fail(view, "stream ended early");
+    if (threadId) rememberThread(threadId, question);
+  } catch (e) {
+    fail(view, String(e));
+  } finally {
+    $("#send").disabled = false;
+    view.node.scrollIntoView({ block: "end" });
+  }
+}
+
+const welcome = $("#welcome");
+$("#composer").addEventListener("submit", (e) => { e.preventDefault(); send(); });
+$("#question").addEventListener("keydown", (e) => {
+  if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
+});
+$("#new-thread").addEventListener("click", newThread);
+$("#lang-toggle").addEventListener("click", () => { lang = lang === "zh" ? "en" : "zh"; store.set("lang", lang); applyLang(); });
+$("#api-key").addEventListener("click", () => {
+  const key = prompt(t("keyPrompt"), store.get("apiKey", ""));
+  if (key !== null) { store.set("apiKey", key.trim()); renderThreads(); }
+});
+applyLang();
+if (threadId) openThread(threadId); else renderThreads();
