@@ -118,6 +118,9 @@ class LLMSettings(Block):
     timeout_s: float = Field(60.0, gt=0)
     mask_pii: bool | None = None  # None: on for remote providers, off for local ones
     api_key: SecretStr | None = None  # from env only: CRM_INSIGHTS_LLM__API_KEY
+    router_similarity: Literal["auto", "tfidf", "embeddings"] = "auto"
+    max_tool_rounds: int = Field(6, ge=1, le=50)
+    check_retries: int = Field(1, ge=0, le=3)
 
 
 class ServerSettings(Block):

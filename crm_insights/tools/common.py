@@ -1,0 +1,303 @@
+"""Shared plumbing of the tools: the decorator that makes a LangChain tool, argument types, evidence.
+
+Every tool is a plain function over validated keyword arguments that returns
+``{"data": ..., "evidence": {"tool", "args", "rows_considered", ...}}``. :func:`crm_tool` turns
+it into a ``StructuredTool`` whose errors the model can fix (a project ``InputError`` such as an
+unknown customer, a ``NotReadyError`` naming the command that builds a missing model, or bad
+arguments) come back as a tool message with ``status="error"``; anything else is a bug and propagates.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+
+from langchain_core.tools import BaseTool, StructuredTool, ToolException
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from crm_insights.errors import InputError, NotReadyError
+from crm_insights.tools.context import ToolContext, get_context
+from crm_insights.tools.ids import ResolvedCustomer, resolve_customer
+
+# Feedback texts are customers' words: long ones are cut so a handful of quotes fit in a prompt.
+QUOTE_CHARS = 300
+SENTIMENT_LABELS = ("positive", "neutral", "negative")
+_SENTIMENT_ALIASES = {
+    "pos": "positive",
+    "good": "positive",
+    "正面": "positive",
+    "积极": "positive",
+    "好评": "positive",
+    "neg": "negative",
+    "bad": "negative",
+    "负面": "negative",
+    "消极": "negative",
+    "差评": "negative",
+    "中性": "neutral",
+    "中立": "neutral",
+}
+
+
+def _to_str(value: Any) -> Any:
+    # Models often send ids and segment numbers as JSON numbers; the tools take them as text.
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    return value
+
+
+def _blank_to_none(value: Any) -> Any:
+    # "" / "null" / "none" from a model mean "no filter".
+    value = _to_str(value)
+    if isinstance(value, str) and value.strip().lower() in ("", "null", "none", "all", "any"):
+        return None
+    return value
+
+
+CustomerArg = Annotated[
+    str,
+    BeforeValidator(_to_str),
+    Field(
+        description="The customer's id as the user wrote it, e.g. '00100', '100', 'customer 100', '客户100'.",
+        min_length=1,
+        max_length=100,
+    ),
+]
+OptCustomerArg = Annotated[
+    str | None,
+    BeforeValidator(_blank_to_none),
+    Field(None, description="Only this customer (id as the user wrote it, e.g. '00100'). Omit for all customers."),
+]
+OptSegmentArg = Annotated[
+    str | None,
+    BeforeValidator(_blank_to_none),
+    Field(
+        None,
+        description="Only customers of this segment: its number ('0' is the most valuable), its English or "
+        "Chinese name, or a phrase such as 'high value'. Omit for all customers.",
+        max_length=100,
+    ),
+]
+OptSentimentArg = Annotated[
+    str | None,
+    BeforeValidator(_blank_to_none),
+    Field(None, description="Only feedback with this sentiment label: 'positive', 'neutral' or 'negative'."),
+]
+SinceArg = Annotated[
+    str | None,
+    BeforeValidator(_blank_to_none),
+    Field(None, description="Start date, inclusive: 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY'. Omit for no lower bound."),
+]
+UntilArg = Annotated[
+    str | None,
+    BeforeValidator(_blank_to_none),
+    Field(
+        None,
+        description="End date, inclusive: 'YYYY-MM-DD', 'YYYY-MM' (the whole month) or 'YYYY' (the whole year). "
+        "Omit for no upper bound.",
+    ),
+]
+
+
+class ToolArgs(BaseModel):
+    """Base of the tools' argument schemas: unknown arguments are refused so a typo gets a message."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def _validation_message(exc: ValidationError) -> str:
+    problems = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err.get("loc", ())) or "arguments"
+        problems.append(f"{loc}: {err.get('msg', 'invalid')}")
+    return "invalid arguments: " + "; ".join(problems)
+
+
+def _description(fn: Callable[..., Any]) -> str:
+    """The docstring with its hard line wraps undone (paragraphs kept): what the model reads."""
+    paragraphs = inspect.cleandoc(fn.__doc__ or "").split("\n\n")
+    return "\n\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
+
+
+def crm_tool(args_schema: type[ToolArgs]) -> Callable[[Callable[..., dict[str, Any]]], BaseTool]:
+    """Make a LangChain tool of ``fn(**args) -> dict``: the docstring is what the model reads.
+
+    ``fn`` receives every argument (defaults from the schema filled in). Project input errors and
+    missing models become ``ToolException`` -> a tool message with status "error".
+    """
+
+    def wrap(fn: Callable[..., dict[str, Any]]) -> BaseTool:
+        @functools.wraps(fn)
+        def run(**kwargs: Any) -> dict[str, Any]:
+            try:
+                params = args_schema.model_validate(kwargs)
+                return fn(**{name: getattr(params, name) for name in type(params).model_fields})
+            except ValidationError as exc:
+                raise ToolException(_validation_message(exc)) from exc
+            except (InputError, NotReadyError) as exc:
+                raise ToolException(str(exc)) from exc
+
+        return StructuredTool.from_function(
+            func=run,
+            name=fn.__name__,
+            description=_description(fn),
+            args_schema=args_schema,
+            handle_tool_error=True,
+            handle_validation_error=_validation_message,
+        )
+
+    return wrap
+
+
+def ctx() -> ToolContext:
+    return get_context()
+
+
+def evidence(tool: str, args: dict[str, Any], rows_considered: int, **extra: Any) -> dict[str, Any]:
+    """The evidence block: tool, arguments as used, rows considered, plus model/index versions."""
+    out: dict[str, Any] = {"tool": tool, "args": jsonable(args), "rows_considered": int(rows_considered)}
+    out.update({k: v for k, v in extra.items() if v is not None})
+    return out
+
+
+def result(tool: str, args: dict[str, Any], data: Any, rows_considered: int, **extra: Any) -> dict[str, Any]:
+    return {"data": jsonable(data), "evidence": evidence(tool, args, rows_considered, **extra)}
+
+
+def rnd(value: Any, digits: int = 2) -> float | None:
+    """A float rounded for a prompt; None for missing / NaN."""
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    if math.isnan(f) or math.isinf(f):
+        return None
+    return round(f, digits)
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON types: numpy scalars to Python, datetimes to ISO strings, floats rounded to 4 digits."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return rnd(value, 4)
+    if isinstance(value, datetime):
+        # Midnight timestamps are dates in this data; say them as dates.
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    item = getattr(value, "item", None)  # numpy / pandas scalars
+    if callable(item):
+        try:
+            return jsonable(item())
+        except (TypeError, ValueError):
+            pass
+    if hasattr(value, "to_pydatetime"):
+        return jsonable(value.to_pydatetime())
+    return str(value)
+
+
+def quote(text: str | None, limit: int = QUOTE_CHARS) -> str:
+    """Feedback text as data, cut to ``limit`` characters."""
+    text = (text or "").strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_DATE_RE = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2}))?(?:[-/.月](\d{1,2}))?日?$")
+
+
+def parse_day(value: str | None, field: str, end: bool = False) -> date | None:
+    """'YYYY-MM-DD' / 'YYYY-MM' / 'YYYY' -> a date: the first day, or with ``end`` the last day it covers."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if "T" in text:
+        text = text.split("T", 1)[0]
+    m = _DATE_RE.match(text)
+    if not m:
+        raise InputError(f"{field}: {value!r} is not a date; use 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY'")
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    try:
+        if day is not None:
+            return date(year, int(month or 1), int(day))
+        if month is not None:
+            first = date(year, int(month), 1)
+            if not end:
+                return first
+            nxt = date(year + (first.month == 12), first.month % 12 + 1, 1)
+            return nxt - timedelta(days=1)
+        return date(year, 12, 31) if end else date(year, 1, 1)
+    except ValueError as exc:
+        raise InputError(f"{field}: {value!r} is not a valid date ({exc})") from exc
+
+
+def date_range(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    """Both bounds inclusive; InputError when since is after until."""
+    start, stop = parse_day(since, "since"), parse_day(until, "until", end=True)
+    if start and stop and start > stop:
+        raise InputError(f"since ({start}) is after until ({stop})")
+    return start, stop
+
+
+def day_start(d: date | None) -> datetime | None:
+    return datetime(d.year, d.month, d.day) if d else None
+
+
+def day_after(d: date | None) -> datetime | None:
+    """The exclusive upper bound of an inclusive end day."""
+    return datetime(d.year, d.month, d.day) + timedelta(days=1) if d else None
+
+
+def sentiment_label(value: str | None) -> str | None:
+    if value is None:
+        return None
+    key = value.strip().lower()
+    label = _SENTIMENT_ALIASES.get(key, key)
+    if label not in SENTIMENT_LABELS:
+        raise InputError(f"sentiment: {value!r} is not one of {', '.join(SENTIMENT_LABELS)}")
+    return label
+
+
+def resolve(context: ToolContext, customer: str) -> ResolvedCustomer:
+    return resolve_customer(context.engine, customer)
+
+
+def segment_names(model: Any) -> str:
+    """The segments as "0 (Champions / 高价值客户), 1 (...)", for error messages."""
+    try:
+        return ", ".join(f"{s['segment']} ({s.get('name_en', '')} / {s.get('name_zh', '')})" for s in model.segments())
+    except Exception:  # a hint only; never hide the real error behind this one
+        return ""
+
+
+def resolve_segment(context: ToolContext, segment: str) -> tuple[Any, dict[str, Any]]:
+    """(SegmentModel, describe() dict) for a reference; InputError listing the segments when unknown."""
+    model = context.segments
+    ref: int | str = int(segment) if segment.strip().isdigit() else segment
+    try:
+        info = model.describe(ref)
+    except InputError:
+        raise  # the model's own message already lists the segments
+    except (KeyError, ValueError, IndexError) as exc:
+        names = segment_names(model)
+        raise InputError(f"no segment matches {segment!r}" + (f"; segments: {names}" if names else "")) from exc
+    return model, info
+
+
+def segment_members(context: ToolContext, segment: str) -> tuple[Any, dict[str, Any], set[str]]:
+    model, info = resolve_segment(context, segment)
+    return model, info, {str(m) for m in model.members(int(info["segment"]))}

@@ -1,0 +1,270 @@
+"""What the tools read from: the store engine and the trained models, each loaded once per process.
+
+``get_context()`` returns the process-wide :class:`ToolContext`. Models load lazily on first use
+(a question about sentiment never loads the forecaster) and reload by themselves when a newer
+version is trained (the ``LATEST`` pointer of the artifact registry, or the index manifest, changed),
+so a long-running server picks up ``crm-insights train ...`` without a restart. Tests build a
+``ToolContext(settings, segments=fake, ...)``: injected objects are used as given and never reloaded.
+
+Expensive derived tables (the forecaster's predictions for every customer, per-customer order
+aggregates) are cached per (model version, horizon, store fingerprint), where the fingerprint is
+the orders' row count and largest id, so an import invalidates them and repeated questions stay fast.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from crm_insights.config import Settings, get_settings
+from crm_insights.errors import NotReadyError
+from crm_insights.store.models import Customer, Feedback, Order
+
+_NO_STORE = "the CRM store has no tables yet; run `crm-insights demo` or `crm-insights import` first"
+_BUILD = {
+    "segments": "crm-insights train segments",
+    "forecast": "crm-insights train forecast",
+    "sentiment": "crm-insights train sentiment",
+    "index": "crm-insights index build",
+}
+# Derived tables kept per key; a handful covers the horizons a conversation asks about.
+_MAX_CACHED = 8
+
+
+@dataclass
+class _Slot:
+    obj: Any = None
+    stamp: Any = None  # what the object was loaded from (version / manifest mtime); None = injected
+    pinned: bool = False
+
+
+class ToolContext:
+    """Engine, models and caches the tools share. Thread-safe: the server calls tools concurrently."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        engine: Engine | None = None,
+        segments: Any = None,
+        forecaster: Any = None,
+        sentiment: Any = None,
+        index: Any = None,
+        themes: Callable[..., dict[str, Any]] | None = None,
+    ):
+        self.settings = settings or get_settings()
+        self._engine = engine
+        self._store_checked = False
+        self._lock = threading.RLock()
+        self._slots: dict[str, _Slot] = {}
+        for kind, obj in (("segments", segments), ("forecast", forecaster), ("sentiment", sentiment), ("index", index)):
+            self._slots[kind] = _Slot(obj=obj, pinned=obj is not None)
+        self._themes = themes
+        self._cache: dict[tuple[Any, ...], Any] = {}
+
+    # -- store -----------------------------------------------------------------------------------
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            from crm_insights.store.db import get_engine
+
+            self._engine = get_engine(self.settings)
+        if not self._store_checked:
+            from crm_insights.store.db import is_migrated
+
+            if not is_migrated(self._engine):
+                raise NotReadyError(_NO_STORE)
+            self._store_checked = True
+        return self._engine
+
+    def store_fingerprint(self) -> tuple[int, int, int]:
+        """(orders, largest order id, feedback rows): changes whenever an import adds data."""
+        with self.engine.connect() as conn:
+            n, top = conn.execute(select(func.count(Order.id), func.max(Order.id))).one()
+            nf = conn.execute(select(func.count(Feedback.id))).scalar_one()
+        return int(n or 0), int(top or 0), int(nf or 0)
+
+    # -- models ----------------------------------------------------------------------------------
+    def _stamp(self, kind: str) -> Any:
+        """What identifies the current build of ``kind`` on disk; None when none is built."""
+        if kind == "index":
+            manifest = self.settings.indexes_dir / "feedback" / "manifest.json"
+            return manifest.stat().st_mtime_ns if manifest.exists() else None
+        pointer = self.settings.models_dir / kind / "LATEST"
+        try:
+            return pointer.read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
+    def _load(self, kind: str) -> Any:
+        if kind == "segments":
+            from crm_insights.analytics.segmentation import SegmentModel
+
+            return SegmentModel.load(self.settings)
+        if kind == "forecast":
+            from crm_insights.analytics.forecasting import Forecaster
+
+            return Forecaster.load(self.settings)
+        if kind == "sentiment":
+            from crm_insights.analytics.sentiment import SentimentModel
+
+            return SentimentModel.load(self.settings)
+        if kind == "index":
+            from crm_insights.indexes.feedback_index import FeedbackIndex
+
+            return FeedbackIndex.load(self.settings)
+        raise KeyError(kind)
+
+    def _get(self, kind: str) -> Any:
+        slot = self._slots[kind]
+        if slot.pinned:
+            return slot.obj
+        stamp = self._stamp(kind)
+        if stamp is None:
+            what = "feedback search index has been built" if kind == "index" else f"{kind} model has been trained"
+            raise NotReadyError(f"no {what} yet; run `{_BUILD[kind]}`")
+        if slot.obj is not None and slot.stamp == stamp:
+            return slot.obj
+        with self._lock:
+            if slot.obj is None or slot.stamp != stamp:
+                slot.obj = self._load(kind)
+                slot.stamp = stamp
+            return slot.obj
+
+    @property
+    def segments(self) -> Any:
+        """The latest SegmentModel; NotReadyError naming the command that trains it."""
+        return self._get("segments")
+
+    @property
+    def forecaster(self) -> Any:
+        return self._get("forecast")
+
+    @property
+    def sentiment(self) -> Any:
+        return self._get("sentiment")
+
+    @property
+    def index(self) -> Any:
+        return self._get("index")
+
+    def optional(self, kind: str) -> Any:
+        """The model of ``kind`` ("segments", "forecast", "sentiment", "index") or None when not built."""
+        try:
+            return self._get(kind)
+        except NotReadyError:
+            return None
+
+    def themes(self, **kwargs: Any) -> dict[str, Any]:
+        """crm_insights.analytics.themes.feedback_themes over this context's engine and settings."""
+        fn = self._themes
+        if fn is None:
+            from crm_insights.analytics.themes import feedback_themes
+
+            fn = feedback_themes
+        return fn(self.engine, self.settings, **kwargs)
+
+    # -- derived, cached -------------------------------------------------------------------------
+    def cached(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        """``build()`` once per key; the oldest entries go first past a handful."""
+        if key in self._cache:
+            return self._cache[key]
+        value = build()
+        with self._lock:
+            if len(self._cache) >= _MAX_CACHED:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = value
+        return value
+
+    def customer_stats(self) -> pd.DataFrame:
+        """Per-customer order aggregates indexed by external id: orders, purchase_days, spend, first, last.
+
+        One GROUP BY in the database (no order rows in Python), cached per store fingerprint.
+        """
+
+        def build() -> pd.DataFrame:
+            stmt = (
+                select(
+                    Customer.external_id.label("customer_id"),
+                    func.count(Order.id).label("orders"),
+                    func.count(func.distinct(func.date(Order.ordered_at))).label("purchase_days"),
+                    func.sum(Order.amount).label("spend"),
+                    func.min(Order.ordered_at).label("first_purchase"),
+                    func.max(Order.ordered_at).label("last_purchase"),
+                )
+                .join(Order, Order.customer_id == Customer.id)
+                .group_by(Customer.external_id)
+            )
+            with self.engine.connect() as conn:
+                df = pd.read_sql(stmt, conn)
+            df["customer_id"] = df["customer_id"].astype(str)
+            df["first_purchase"] = pd.to_datetime(df["first_purchase"])
+            df["last_purchase"] = pd.to_datetime(df["last_purchase"])
+            return df.set_index("customer_id")
+
+        return self.cached(("customer_stats", self.store_fingerprint()), build)
+
+    def predictions(self, horizon_weeks: int) -> pd.DataFrame:
+        """The forecaster's predictions for every customer at ``horizon_weeks``, indexed by external id.
+
+        Columns: expected_purchases, p_active, churn_risk. Cached per (model version, horizon, store).
+        """
+        forecaster = self.forecaster
+
+        def build() -> pd.DataFrame:
+            df = forecaster.predict(self.engine, horizon_weeks=horizon_weeks)
+            df = df.copy()
+            df["customer_id"] = df["customer_id"].astype(str)
+            df["churn_risk"] = 1.0 - df["p_active"].astype(float)
+            return df.set_index("customer_id")
+
+        key = ("predictions", getattr(forecaster, "version", id(forecaster)), horizon_weeks, self.store_fingerprint())
+        return self.cached(key, build)
+
+    def data_end(self) -> datetime | None:
+        """The latest order time in the store: "now" for activity rules on historical data."""
+        with self.engine.connect() as conn:
+            value = conn.execute(select(func.max(Order.ordered_at))).scalar_one()
+        return pd.Timestamp(value).to_pydatetime() if value is not None else None
+
+    def index_version(self) -> str | None:
+        """A short identifier of the loaded feedback index (from its manifest)."""
+        idx = self.index
+        manifest = getattr(idx, "manifest", None) or {}
+        for key in ("version", "built_at", "created_at", "updated_at"):
+            if manifest.get(key):
+                return str(manifest[key])
+        return None
+
+
+_context: ToolContext | None = None
+_context_lock = threading.Lock()
+
+
+def get_context(settings: Settings | None = None) -> ToolContext:
+    """The process-wide ToolContext (created on first use). Passing new settings replaces it."""
+    global _context
+    with _context_lock:
+        if _context is None or (settings is not None and _context.settings is not settings):
+            _context = ToolContext(settings)
+        return _context
+
+
+def set_context(ctx: ToolContext) -> None:
+    """Install ``ctx`` as the process-wide context (tests, or a server that builds its own)."""
+    global _context
+    with _context_lock:
+        _context = ctx
+
+
+def reset_context() -> None:
+    """Forget the process-wide context and everything it loaded (tests; after switching stores)."""
+    global _context
+    with _context_lock:
+        _context = None

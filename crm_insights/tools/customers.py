@@ -1,0 +1,114 @@
+"""customer_profile: one customer's history, segment, forecast and latest feedback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from crm_insights.errors import InputError
+from crm_insights.store.models import Customer, Feedback, Order
+from crm_insights.tools.common import CustomerArg, ToolArgs, crm_tool, ctx, quote, resolve, result, rnd
+from crm_insights.tools.forecast import forecast_one
+from crm_insights.tools.segments import segment_of
+
+# The latest few feedback texts give the flavour of a customer without flooding the prompt.
+RECENT_FEEDBACK = 3
+
+
+class ProfileArgs(ToolArgs):
+    customer: CustomerArg
+
+
+@crm_tool(ProfileArgs)
+def customer_profile(customer: str) -> dict[str, Any]:
+    """Everything known about ONE customer: number of orders and purchase days, total spend, average
+    order value, first and last purchase, days since the last purchase (counted from the last order
+    date in the store), the customer's segment, the forecast for the next quarter (expected purchases,
+    probability of staying active, churn risk) and the 3 latest feedback texts with their sentiment.
+
+    Use it when a question names a single customer ("tell me about customer 100", "客户00100的情况",
+    "what has customer 42 bought?"). Customer ids may be written as '100', '00100', 'customer 100' or
+    '客户100'. Segment or forecast is null (with a note) when that model has not been trained.
+    """
+    context = ctx()
+    who = resolve(context, customer)
+    notes: list[str] = []
+    with context.engine.connect() as conn:
+        orders = conn.execute(
+            select(Order.ordered_at, Order.quantity, Order.amount).where(Order.customer_id == who.pk)
+        ).all()
+        fb_total = conn.execute(select(func.count(Feedback.id)).where(Feedback.customer_id == who.pk)).scalar_one()
+        recent = conn.execute(
+            select(Feedback.id, Feedback.created_at, Feedback.text, Feedback.sentiment_label, Feedback.sentiment_score)
+            .where(Feedback.customer_id == who.pk)
+            .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+            .limit(RECENT_FEEDBACK)
+        ).all()
+        signup = conn.execute(select(Customer.signup_at).where(Customer.id == who.pk)).scalar_one()
+    data_end = context.data_end()
+    spend = sum(float(a) for _, _, a in orders)
+    days = sorted({t.date() for t, _, _ in orders})
+    last = max((t for t, _, _ in orders), default=None)
+    history: dict[str, Any] = {
+        "orders": len(orders),
+        "purchase_days": len(days),
+        "units": int(sum(int(q or 0) for _, q, _ in orders)),
+        "spend": rnd(spend),
+        "average_order_value": rnd(spend / len(orders)) if orders else None,
+        "first_purchase": min((t for t, _, _ in orders), default=None),
+        "last_purchase": last,
+        "days_since_last_purchase": (data_end - last).days if (last and data_end) else None,
+    }
+    versions: dict[str, str] = {}
+
+    segment = None
+    seg_model = context.optional("segments")
+    if seg_model is None:
+        notes.append("no segmentation model yet (`crm-insights train segments`)")
+    else:
+        try:
+            segment = segment_of(seg_model, who.external_id, with_reason=False)
+            versions["segments"] = str(seg_model.version)
+        except InputError as exc:  # e.g. a customer imported after the model was trained
+            notes.append(f"segment unknown: {exc}")
+
+    forecast = None
+    forecaster = context.optional("forecast")
+    if forecaster is None:
+        notes.append("no forecast model yet (`crm-insights train forecast`)")
+    else:
+        try:
+            forecast = forecast_one(context, who.external_id, context.settings.forecast.horizon_weeks)
+            versions["forecast"] = str(forecaster.version)
+        except InputError as exc:
+            notes.append(f"forecast unavailable: {exc}")
+
+    data = {
+        "customer_id": who.external_id,
+        **({"name": who.name} if who.name else {}),
+        **({"signup_at": signup} if signup else {}),
+        "as_of": data_end,
+        **history,
+        "segment": segment,
+        "forecast": forecast,
+        "feedback_count": int(fb_total),
+        "recent_feedback": [
+            {
+                "feedback_id": fid,
+                "created_at": created,
+                "quote": quote(text),
+                "sentiment": label,
+                "sentiment_score": rnd(score, 3),
+            }
+            for fid, created, text, label, score in recent
+        ],
+        **({"notes": notes} if notes else {}),
+    }
+    return result(
+        "customer_profile",
+        {"customer": customer, "resolved_customer_id": who.external_id},
+        data,
+        len(orders) + int(fb_total),
+        model_versions=versions or None,
+    )

@@ -1,0 +1,185 @@
+"""Forecast tools over the latest Forecaster: one customer's outlook, the customers most at risk."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+import pandas as pd
+from pydantic import Field
+
+from crm_insights.errors import InputError
+from crm_insights.tools.common import (
+    CustomerArg,
+    OptSegmentArg,
+    ToolArgs,
+    crm_tool,
+    ctx,
+    resolve,
+    result,
+    rnd,
+    segment_members,
+)
+from crm_insights.tools.context import ToolContext
+
+# "Active enough to matter": a purchase within the last year of data and more than one purchase day.
+# Older or one-off customers are already gone or never started; a retention campaign targets the rest.
+ACTIVE_WINDOW_WEEKS = 52
+MIN_PURCHASE_DAYS = 2
+
+HorizonArg = Annotated[
+    int | None,
+    Field(
+        None,
+        ge=1,
+        description="Forecast horizon in weeks (default: the configured horizon, 13 weeks = one quarter; at most 104).",
+    ),
+]
+
+
+def horizon_of(context: ToolContext, horizon_weeks: int | None) -> int:
+    fc = context.settings.forecast
+    h = fc.horizon_weeks if horizon_weeks is None else int(horizon_weeks)
+    if not 1 <= h <= fc.max_horizon_weeks:
+        raise InputError(f"horizon_weeks must be between 1 and {fc.max_horizon_weeks}, got {h}")
+    return h
+
+
+def _row(customer_id: str, pred: Any, horizon: int) -> dict[str, Any]:
+    p_active = float(pred["p_active"])
+    return {
+        "customer_id": customer_id,
+        "horizon_weeks": horizon,
+        "expected_purchases": rnd(pred["expected_purchases"], 2),
+        "p_active": rnd(p_active, 3),
+        "churn_risk": rnd(1.0 - p_active, 3),
+    }
+
+
+def forecast_one(context: ToolContext, customer_id: str, horizon: int) -> dict[str, Any]:
+    """One customer's forecast, looked up in the cached all-customer predictions.
+
+    Predicting everyone once (seconds) then looking up is cheaper per question than the forecaster's
+    single-customer path, which reads every order to build its weekly panel anyway.
+    """
+    preds = context.predictions(horizon)
+    if customer_id not in preds.index:
+        raise InputError(f"customer {customer_id!r} has no forecast: a forecast needs at least one purchase")
+    return _row(customer_id, preds.loc[customer_id], horizon)
+
+
+class ForecastCustomerArgs(ToolArgs):
+    customer: CustomerArg
+    horizon_weeks: HorizonArg
+
+
+@crm_tool(ForecastCustomerArgs)
+def forecast_customer(customer: str, horizon_weeks: int | None = None) -> dict[str, Any]:
+    """Forecast ONE customer's purchasing over the next horizon_weeks weeks (LSTM model on weekly
+    purchase history): expected number of purchases, probability of buying at least once (p_active)
+    and churn risk (= 1 - p_active), next to the customer's purchase history.
+
+    Use it for "will customer 100 buy again?", "客户100未来三个月会购买几次？", "what is customer 42's
+    churn risk?". Convert months to weeks (3 months = 13 weeks, 6 months = 26, a year = 52).
+    """
+    context = ctx()
+    h = horizon_of(context, horizon_weeks)
+    who = resolve(context, customer)
+    data = forecast_one(context, who.external_id, h)
+    stats = context.customer_stats()
+    if who.external_id in stats.index:
+        s = stats.loc[who.external_id]
+        data["history"] = {
+            "orders": int(s["orders"]),
+            "purchase_days": int(s["purchase_days"]),
+            "spend": rnd(s["spend"]),
+            "last_purchase": s["last_purchase"],
+        }
+    data["as_of"] = context.data_end()
+    return result(
+        "forecast_customer",
+        {"customer": customer, "resolved_customer_id": who.external_id, "horizon_weeks": h},
+        data,
+        int(data.get("history", {}).get("orders", 0)),
+        model_version=str(context.forecaster.version),
+    )
+
+
+class AtRiskArgs(ToolArgs):
+    top_n: int = Field(10, ge=1, le=100, description="How many customers to list (1-100).")
+    segment: OptSegmentArg
+    horizon_weeks: HorizonArg
+    min_churn_risk: float = Field(
+        0.5, ge=0.0, le=1.0, description="Only customers whose churn risk is at least this (0-1; default 0.5)."
+    )
+
+
+@crm_tool(AtRiskArgs)
+def at_risk_customers(
+    top_n: int = 10, segment: str | None = None, horizon_weeks: int | None = None, min_churn_risk: float = 0.5
+) -> dict[str, Any]:
+    """The customers most at risk of churning (not buying again) over the next horizon_weeks weeks,
+    ranked by value at risk = churn risk x the customer's total historical spend, optionally only
+    within one segment. Only customers active enough to matter are considered: at least 2 purchase
+    days and a purchase within the last 52 weeks of data; and churn risk >= min_churn_risk.
+    Also returns how many customers qualify and their total value at risk.
+
+    Use it for "which customers are likely to churn?", "哪些客户有流失风险？", "top 10 at-risk
+    customers in the high-value segment", "高价值客户里有哪些有流失风险？" (pass the segment).
+    """
+    context = ctx()
+    h = horizon_of(context, horizon_weeks)
+    forecaster = context.forecaster
+    seg_info = None
+    members: set[str] | None = None
+    if segment is not None:
+        _, info, members = segment_members(context, segment)
+        seg_info = {"segment": int(info["segment"]), "name_en": info.get("name_en"), "name_zh": info.get("name_zh")}
+    preds = context.predictions(h)
+    stats = context.customer_stats()
+    end = context.data_end()
+    frame = stats.join(preds[["expected_purchases", "p_active", "churn_risk"]], how="inner")
+    if members is not None:
+        frame = frame[frame.index.isin(members)]
+    considered = len(frame)
+    cutoff = pd.Timestamp(end - timedelta(weeks=ACTIVE_WINDOW_WEEKS)) if end else None
+    active = frame[frame["purchase_days"] >= MIN_PURCHASE_DAYS]
+    if cutoff is not None:
+        active = active[active["last_purchase"] >= cutoff]
+    risky = active[active["churn_risk"] >= min_churn_risk].copy()
+    risky["value_at_risk"] = risky["churn_risk"] * risky["spend"]
+    risky = risky.sort_values(["value_at_risk", "churn_risk"], ascending=False)
+    rows = [
+        {
+            "customer_id": cid,
+            "churn_risk": rnd(r.churn_risk, 3),
+            "p_active": rnd(r.p_active, 3),
+            "expected_purchases": rnd(r.expected_purchases, 2),
+            "spend": rnd(r.spend),
+            "value_at_risk": rnd(r.value_at_risk),
+            "purchase_days": int(r.purchase_days),
+            "last_purchase": r.last_purchase,
+            "days_since_last_purchase": (end - r.last_purchase.to_pydatetime()).days if end else None,
+        }
+        for cid, r in risky.head(top_n).iterrows()
+    ]
+    data = {
+        "horizon_weeks": h,
+        "as_of": end,
+        "segment": seg_info,
+        "customers_considered": considered,
+        "active_customers": len(active),
+        "at_risk_count": len(risky),
+        "total_value_at_risk": rnd(risky["value_at_risk"].sum()),
+        "rule": f"purchase_days >= {MIN_PURCHASE_DAYS}, last purchase within {ACTIVE_WINDOW_WEEKS} weeks of "
+        f"{end.date() if end else 'the data end'}, churn_risk >= {min_churn_risk}; ranked by churn_risk x spend",
+        "customers": rows,
+    }
+    return result(
+        "at_risk_customers",
+        {"top_n": top_n, "segment": segment, "horizon_weeks": h, "min_churn_risk": min_churn_risk},
+        data,
+        considered,
+        model_version=str(forecaster.version),
+        **({"segment_model_version": str(context.segments.version)} if segment is not None else {}),
+    )

@@ -1,0 +1,341 @@
+"""A tiny CRM store and small fakes of the analytics objects, injected into the tools' context."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, insert, select
+
+from crm_insights.config import Settings, get_settings
+from crm_insights.errors import InputError, NotFoundError
+from crm_insights.store import Customer, Feedback, Order, init_store
+from crm_insights.tools.context import ToolContext, reset_context, set_context
+
+# (external id, name, [(date, quantity, amount)], [(date, text, label)])
+CUSTOMERS: list[tuple[str, str | None, list[tuple[str, int, float]], list[tuple[str, str, str | None]]]] = [
+    (
+        "00001",
+        "Alice",
+        [("1997-01-03", 2, 40.0), ("1997-01-03", 1, 10.0), ("1997-06-10", 1, 25.5), ("1998-05-20", 3, 60.0)],
+        [
+            ("1997-01-10", "送货很快，质量很好", "positive"),
+            ("1997-07-01", "包装破损，很失望", "negative"),
+            ("1998-06-01", "还不错", "neutral"),
+            ("1998-06-15", "非常满意，会再买", "positive"),
+        ],
+    ),
+    (
+        "00002",
+        None,
+        [("1997-02-01", 1, 15.0), ("1998-01-15", 1, 12.0), ("1998-06-01", 2, 30.0)],
+        [("1997-02-05", "物流太慢了，差评", "negative")],
+    ),
+    ("00003", None, [("1997-03-01", 5, 120.0), ("1997-04-01", 1, 20.0)], [("1997-03-05", "价格偏贵", None)]),
+    ("00004", None, [("1997-01-20", 1, 9.99)], []),
+    ("00005", None, [("1998-02-01", 1, 11.0), ("1998-03-01", 1, 14.0)], [("1998-03-05", "good value", "positive")]),
+    ("00100", "Bob", [("1997-05-05", 1, 50.0), ("1998-04-04", 2, 80.0), ("1998-06-20", 1, 35.0)], []),
+]
+
+
+@dataclass
+class TinyStore:
+    settings: Settings
+    engine: Engine
+    customer_pk: dict[str, int]
+
+
+def build_store(settings: Settings, customers: list[Any] = CUSTOMERS) -> TinyStore:
+    engine = init_store(settings)
+    pks: dict[str, int] = {}
+    with engine.begin() as conn:
+        for ext, name, orders, feedback in customers:
+            pk = conn.execute(insert(Customer).values(external_id=ext, name=name).returning(Customer.id)).scalar_one()
+            pks[ext] = pk
+            for i, (day, qty, amount) in enumerate(orders):
+                conn.execute(
+                    insert(Order).values(
+                        external_id=f"o-{ext}-{i}",
+                        customer_id=pk,
+                        ordered_at=datetime.fromisoformat(day),
+                        quantity=qty,
+                        amount=amount,
+                    )
+                )
+            for i, (day, text, label) in enumerate(feedback):
+                conn.execute(
+                    insert(Feedback).values(
+                        external_id=f"f-{ext}-{i}",
+                        customer_id=pk,
+                        created_at=datetime.fromisoformat(day),
+                        channel="review",
+                        text=text,
+                        sentiment_label=label,
+                        sentiment_score=0.9 if label else None,
+                        sentiment_model="sentiment-test" if label else None,
+                    )
+                )
+    return TinyStore(settings, engine, pks)
+
+
+@pytest.fixture
+def make_store() -> Any:
+    """build_store(settings, customers) for tests that need other ids than CUSTOMERS."""
+    return build_store
+
+
+@pytest.fixture
+def tiny_store() -> TinyStore:
+    get_settings.cache_clear()
+    return build_store(get_settings())
+
+
+# -- fakes ------------------------------------------------------------------------------------------
+SEGMENTS = [
+    {
+        "segment": 0,
+        "name_en": "High value",
+        "name_zh": "高价值客户",
+        "members": ["00001", "00003", "00100"],
+    },
+    {
+        "segment": 1,
+        "name_en": "Occasional",
+        "name_zh": "偶尔购买",
+        "members": ["00002", "00004", "00005"],
+    },
+]
+
+
+class FakeSegments:
+    """SegmentModel's interface over two fixed segments."""
+
+    version = "segments-test"
+
+    def segments(self) -> list[dict[str, Any]]:
+        return [self._public(s) for s in SEGMENTS]
+
+    def _public(self, s: dict[str, Any]) -> dict[str, Any]:
+        n = len(s["members"])
+        return {
+            "segment": s["segment"],
+            "name_en": s["name_en"],
+            "name_zh": s["name_zh"],
+            "size": n,
+            "share_customers": n / 6,
+            "revenue_share": 0.8 if s["segment"] == 0 else 0.2,
+            "centroid": {"recency_days": 30.123456, "frequency": 3.0, "monetary_total": 123.456789},
+            "distinguishing": [
+                {"feature": "monetary_total", "value": 123.4567, "overall": 40.0, "direction": "higher"}
+            ],
+        }
+
+    def _id(self, ref: int | str) -> int:
+        if isinstance(ref, int):
+            if 0 <= ref < len(SEGMENTS):
+                return ref
+        else:
+            text = ref.lower()
+            for s in SEGMENTS:
+                if text in (s["name_en"].lower(), s["name_zh"]) or text.replace("-", " ") in s["name_en"].lower():
+                    return int(s["segment"])
+            if "高价值" in text:
+                return 0
+        raise NotFoundError(
+            f"no segment matches {ref!r}; segments are: 0 高价值客户 / High value, 1 偶尔购买 / Occasional"
+        )
+
+    def describe(self, segment: int | str) -> dict[str, Any]:
+        return {**self._public(SEGMENTS[self._id(segment)]), "matched": {"query": segment}}
+
+    def members(self, segment: int | str) -> list[str]:
+        return list(SEGMENTS[self._id(segment)]["members"])
+
+    def assign(self, customer_id: str) -> dict[str, Any]:
+        for s in SEGMENTS:
+            if customer_id in s["members"]:
+                return {
+                    "customer_id": customer_id,
+                    "segment": s["segment"],
+                    "name_en": s["name_en"],
+                    "name_zh": s["name_zh"],
+                    "margin": 0.5,
+                    "reason": [
+                        {"feature": "frequency", "value": 3.0, "centroid": 2.5, "z": 0.4},
+                        {"feature": "monetary_total", "value": 135.5, "centroid": 120.0, "z": 1.25},
+                    ],
+                }
+        raise NotFoundError(f"customer {customer_id!r} is not in segments model {self.version}")
+
+
+class FakeForecaster:
+    """Forecaster's interface: p_active from the id's last digit, so tests know the ranking."""
+
+    version = "forecast-test"
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    def predict(
+        self, engine: Engine, as_of: Any = None, horizon_weeks: int = 13, customer_ids: list[str] | None = None
+    ) -> pd.DataFrame:
+        if not 1 <= horizon_weeks <= 104:
+            raise InputError(f"horizon_weeks must be between 1 and 104, got {horizon_weeks}")
+        self.calls.append({"horizon_weeks": horizon_weeks, "customer_ids": customer_ids})
+        with engine.connect() as conn:
+            ids = sorted(
+                {r[0] for r in conn.execute(select(Customer.external_id).join(Order, Order.customer_id == Customer.id))}
+            )
+        if customer_ids is not None:
+            ids = [c for c in ids if c in customer_ids]
+        p = {"00001": 0.9, "00002": 0.2, "00003": 0.1, "00004": 0.05, "00005": 0.4, "00100": 0.3}
+        return pd.DataFrame(
+            {
+                "customer_id": ids,
+                "expected_purchases": [p.get(c, 0.5) * horizon_weeks / 13 * 2 for c in ids],
+                "p_active": [p.get(c, 0.5) for c in ids],
+            }
+        )
+
+
+class FakeSentiment:
+    version = "sentiment-test"
+
+    def predict(self, texts: list[str]) -> list[dict[str, Any]]:
+        out = []
+        for t in texts:
+            if re.search(r"好|满意|good|great", t, re.I):
+                label = "positive"
+            elif re.search(r"差|失望|慢|bad|late", t, re.I):
+                label = "negative"
+            else:
+                label = "neutral"
+            out.append({"text": t, "label": label, "score": 0.91234})
+        return out
+
+
+class FakeIndex:
+    """FeedbackIndex's interface: scores by shared characters; records the last search's filters."""
+
+    def __init__(self, engine: Engine):
+        with engine.connect() as conn:
+            self.rows = [
+                dict(r._mapping)
+                for r in conn.execute(
+                    select(
+                        Feedback.id.label("feedback_id"),
+                        Customer.external_id.label("customer_id"),
+                        Feedback.text,
+                        Feedback.created_at,
+                        Feedback.sentiment_label.label("sentiment"),
+                    ).join(Customer, Customer.id == Feedback.customer_id)
+                )
+            ]
+        self.manifest = {"version": "index-test", "count": len(self.rows), "model_id": "fake-embedder"}
+        self.last: dict[str, Any] = {}
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        customer_ids: list[str] | None = None,
+        sentiment: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[dict[str, Any]]:
+        self.last = {
+            "query": query,
+            "k": k,
+            "customer_ids": customer_ids,
+            "sentiment": sentiment,
+            "since": since,
+            "until": until,
+        }
+        hits = []
+        for r in self.rows:
+            if customer_ids is not None and r["customer_id"] not in customer_ids:
+                continue
+            if sentiment is not None and r["sentiment"] != sentiment:
+                continue
+            if since is not None and r["created_at"].date() < since:
+                continue
+            if until is not None and r["created_at"].date() > until:
+                continue
+            score = len(set(query) & set(r["text"])) / max(len(set(query)), 1)
+            hits.append({**r, "score": score})
+        return sorted(hits, key=lambda h: -h["score"])[:k]
+
+
+class FakeThemes:
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    def __call__(self, engine: Engine, settings: Settings, **kwargs: Any) -> dict[str, Any]:
+        self.calls.append(kwargs)
+        return {
+            "themes": [
+                {
+                    "theme": "物流 / delivery",
+                    "size": 2,
+                    "keywords": ["物流", "慢", "送货", "快", "a", "b", "c", "d", "e", "f"],
+                    "quotes": [
+                        {"feedback_id": 1, "customer_id": "00002", "text": "物流太慢了，差评"},
+                        {"feedback_id": 2, "customer_id": "00001", "text": "送货很快，质量很好"},
+                        {"feedback_id": 3, "customer_id": "00001", "text": "third quote is dropped"},
+                    ],
+                },
+                {"theme": "价格 / price", "size": 1, "keywords": ["价格"], "quotes": []},
+            ],
+            "rows_considered": 3,
+        }
+
+
+@dataclass
+class Fakes:
+    store: TinyStore
+    ctx: ToolContext
+    segments: FakeSegments
+    forecaster: FakeForecaster
+    sentiment: FakeSentiment
+    index: FakeIndex
+    themes: FakeThemes
+
+
+@pytest.fixture
+def fakes(tiny_store: TinyStore) -> Iterator[Fakes]:
+    """The tiny store with every analytics object faked, installed as the process-wide tool context."""
+    f = Fakes(
+        store=tiny_store,
+        ctx=None,  # type: ignore[arg-type]
+        segments=FakeSegments(),
+        forecaster=FakeForecaster(),
+        sentiment=FakeSentiment(),
+        index=FakeIndex(tiny_store.engine),
+        themes=FakeThemes(),
+    )
+    f.ctx = ToolContext(
+        tiny_store.settings,
+        engine=tiny_store.engine,
+        segments=f.segments,
+        forecaster=f.forecaster,
+        sentiment=f.sentiment,
+        index=f.index,
+        themes=f.themes,
+    )
+    set_context(f.ctx)
+    yield f
+    reset_context()
+
+
+@pytest.fixture
+def bare(tiny_store: TinyStore) -> Iterator[ToolContext]:
+    """The tiny store with no model trained (the real loaders find nothing)."""
+    ctx = ToolContext(tiny_store.settings, engine=tiny_store.engine)
+    set_context(ctx)
+    yield ctx
+    reset_context()

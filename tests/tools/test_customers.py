@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from crm_insights.tools import customer_profile
+
+
+@pytest.mark.parametrize("ref", ["100", "00100", "客户100", "customer 100", "C100", 100])
+def test_profile_accepts_every_spelling(fakes: Any, ref: Any) -> None:
+    out = customer_profile.invoke({"customer": ref})
+    assert out["data"]["customer_id"] == "00100"
+    assert out["evidence"]["args"] == {"customer": str(ref), "resolved_customer_id": "00100"}
+
+
+def test_profile_history_segment_forecast_feedback(fakes: Any) -> None:
+    out = customer_profile.invoke({"customer": "1"})
+    data, ev = out["data"], out["evidence"]
+    assert data["customer_id"] == "00001" and data["name"] == "Alice"
+    assert data["orders"] == 4
+    assert data["purchase_days"] == 3  # two lines on 1997-01-03
+    assert data["units"] == 7
+    assert data["spend"] == 135.5
+    assert data["average_order_value"] == round(135.5 / 4, 2)
+    assert data["first_purchase"] == "1997-01-03"
+    assert data["last_purchase"] == "1998-05-20"
+    assert data["as_of"] == "1998-06-20"  # the store's last order
+    assert data["days_since_last_purchase"] == 31
+    assert data["segment"] == {"segment": 0, "name_en": "High value", "name_zh": "高价值客户"}
+    assert data["forecast"] == {
+        "customer_id": "00001",
+        "horizon_weeks": 13,
+        "expected_purchases": 1.8,
+        "p_active": 0.9,
+        "churn_risk": 0.1,
+    }
+    assert data["feedback_count"] == 4
+    recent = data["recent_feedback"]
+    assert [r["created_at"] for r in recent] == ["1998-06-15", "1998-06-01", "1997-07-01"]
+    assert recent[0]["quote"] == "非常满意，会再买" and recent[0]["sentiment"] == "positive"
+    assert "notes" not in data
+    assert ev["tool"] == "customer_profile"
+    assert ev["rows_considered"] == 8
+    assert ev["model_versions"] == {"segments": "segments-test", "forecast": "forecast-test"}
+
+
+def test_profile_without_models_says_what_to_train(bare: Any) -> None:
+    data = customer_profile.invoke({"customer": "00002"})["data"]
+    assert data["segment"] is None and data["forecast"] is None
+    assert any("crm-insights train segments" in n for n in data["notes"])
+    assert any("crm-insights train forecast" in n for n in data["notes"])
+    assert data["recent_feedback"][0]["quote"] == "物流太慢了，差评"
+
+
+def test_profile_unknown_customer_is_a_tool_error(fakes: Any) -> None:
+    msg = customer_profile.invoke(
+        {"type": "tool_call", "id": "call-1", "name": "customer_profile", "args": {"customer": "客户999"}}
+    )
+    assert msg.status == "error"
+    assert "no customer matches '客户999'" in msg.content
