@@ -1,0 +1,608 @@
+"""The offline router: a LangChain chat model that answers with no LLM at all.
+
+It reads the conversation like any chat model and replies with an ``AIMessage``: either ``tool_calls``
+(the next step of a plan) or the final answer. Everything it knows is data in prompts/:
+
+- router.yaml: intents with keywords and exemplar questions (zh + en), follow-up markers, lexicons;
+- plans.yaml: intent -> tool sequence (chained steps pass results on: "高价值客户里有哪些有流失风险？" =
+  describe_segment("高价值") then at_risk_customers(segment=<its id>));
+- answers.yaml: Jinja answer templates per intent and language.
+
+Intent = keyword evidence + similarity to the exemplars (sentence embeddings from the team's embedder
+when the base model exists, else character n-gram TF-IDF, so it also works with no model at all) + slot
+rules. Follow-ups read the previous turn's router state from the thread: an elliptical question
+("那客户 100 呢?") keeps the intent, a pronoun ("他们主要抱怨什么？") keeps the customer or segment.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import LanguageModelInput
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.runnables import Runnable
+from langchain_core.tools import BaseTool
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from pydantic import ConfigDict, PrivateAttr
+
+from crm_insights.agent import slots as sx
+from crm_insights.agent.language import detect_language
+from crm_insights.agent.templating import load_prompt, render
+
+log = logging.getLogger(__name__)
+
+ROUTER_KEY = "crm_router"  # AIMessage.additional_kwargs key holding the router's state for the turn
+INTERNAL_KEY = "crm_internal"  # marks messages the graph adds (figure-check retries), not the user's
+ENTITY_SLOTS = ("customer", "segment")
+NO_TOOL_INTENTS = ("help", "out_of_scope", "unsupported_action")
+
+
+# -- knowledge ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Knowledge:
+    """router.yaml + plans.yaml + answers.yaml, loaded once."""
+
+    scoring: dict[str, float]
+    intents: dict[str, dict[str, Any]]
+    plans: dict[str, dict[str, Any]]
+    answers: dict[str, Any]
+    lexicons: dict[str, Any]
+    anaphora: list[str]
+    continuation: list[str]
+    filler: list[str]
+    injection: list[str]
+
+    @classmethod
+    def load(cls) -> Knowledge:
+        router, plans, answers = load_prompt("router"), load_prompt("plans"), load_prompt("answers")
+        fu = router["follow_up"]
+        both = lambda d: [str(t) for t in (*d.get("zh", []), *d.get("en", []))]  # noqa: E731
+        missing = set(router["intents"]) - set(plans)
+        if missing:
+            from crm_insights.errors import ConfigError
+
+            raise ConfigError(f"plans.yaml has no plan for intents {sorted(missing)}")
+        return cls(
+            scoring=router["scoring"],
+            intents=router["intents"],
+            plans=plans,
+            answers=answers,
+            lexicons=router["lexicons"],
+            anaphora=both(fu["anaphora"]),
+            continuation=both(fu["continuation"]),
+            filler=both(fu["filler"]),
+            injection=both(router["injection_markers"]),
+        )
+
+    def exemplars(self) -> list[tuple[str, str]]:
+        """(intent, exemplar question) for every exemplar, both languages."""
+        return [
+            (name, q)
+            for name, spec in self.intents.items()
+            for lang in ("zh", "en")
+            for q in spec.get("exemplars", {}).get(lang, [])
+        ]
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _normalise(text: str) -> str:
+    # Ids and counts differ between a question and its exemplar; their digits say nothing about intent.
+    return _DIGITS.sub("0", text.lower())
+
+
+class ExemplarIndex:
+    """Similarity of a question to each intent's exemplars (the best exemplar per intent).
+
+    ``backend`` is ``"tfidf-char"`` (scikit-learn character 1-3-grams, always available) or
+    ``"embeddings:<model id>"`` (the team's sentence embedder, rescaled from ``floor``) averaged with TF-IDF.
+    """
+
+    def __init__(self, knowledge: Knowledge, embedder: Any = None, floor: float = 0.78):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        pairs = knowledge.exemplars()
+        self.intents = sorted({name for name, _ in pairs} | set(knowledge.intents))
+        self._labels = [name for name, _ in pairs]
+        texts = [_normalise(q) for _, q in pairs]
+        self._tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)
+        self._matrix = self._tfidf.fit_transform(texts)
+        self._embedder = embedder
+        self._floor = floor
+        self._emb: np.ndarray | None = None
+        self.backend = "tfidf-char"
+        if embedder is not None:
+            vectors = np.asarray(embedder.embed_queries([q for _, q in pairs]), dtype=np.float32)
+            self._emb = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+            self.backend = f"embeddings:{getattr(embedder, 'model_id', 'unknown')}+tfidf-char"
+
+    def similarities(self, question: str) -> dict[str, float]:
+        sims = (self._matrix @ self._tfidf.transform([_normalise(question)]).T).toarray().ravel()
+        if self._emb is not None and self._embedder is not None:
+            q = np.asarray(self._embedder.embed_queries([question]), dtype=np.float32).ravel()
+            q = q / max(float(np.linalg.norm(q)), 1e-9)
+            emb = np.clip((self._emb @ q - self._floor) / (1.0 - self._floor), 0.0, 1.0)
+            sims = 0.5 * sims + 0.5 * emb
+        best: dict[str, float] = dict.fromkeys(self.intents, 0.0)
+        for label, s in zip(self._labels, sims, strict=True):
+            best[label] = max(best[label], float(s))
+        return best
+
+
+# -- deciding -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Decision:
+    """What the router decided for one question: the intent, its slots and why."""
+
+    intent: str
+    slots: dict[str, Any]
+    language: str
+    score: float = 0.0
+    follow_up: bool = False
+    inherited: list[str] = field(default_factory=list)
+    injection: bool = False
+    similarity: str = "tfidf-char"
+    scores: dict[str, float] = field(default_factory=dict)
+    question: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Decision:
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+def extract_slots(question: str, knowledge: Knowledge) -> dict[str, Any]:
+    """Every slot the question itself states (the extractors in slots.py; unset slots are absent)."""
+    since, until = sx.extract_dates(question)
+    texts = sx.extract_texts(question)
+    quoted = sx.extract_quoted(question)
+    query = quoted[0] if quoted else sx.extract_query(question)
+    found: dict[str, Any] = {
+        "customer": sx.extract_customer(question),
+        "segment": sx.extract_segment(question, knowledge.lexicons["segments"]),
+        "horizon_weeks": sx.extract_horizon_weeks(question),
+        "top_k": sx.extract_top_k(question),
+        "since": since,
+        "until": until,
+        "sentiment": sx.extract_sentiment(question, knowledge.lexicons["sentiment"]),
+        "texts": texts,
+        # The topic only when the question names one; plans fall back to the whole question.
+        "query": query if query != question.strip() else None,
+    }
+    return {k: v for k, v in found.items() if v not in (None, [], "")}
+
+
+def _remainder(question: str, knowledge: Knowledge) -> str:
+    """What is left of a question once markers, slot words and filler are removed (ellipsis test)."""
+    text = sx.strip_slot_text(question).lower()
+    seg_terms = [t for e in knowledge.lexicons["segments"] for t in e["patterns"]]
+    sent_terms = [t for terms in knowledge.lexicons["sentiment"].values() for t in terms]
+    terms = knowledge.continuation + knowledge.anaphora + knowledge.filler + seg_terms + sent_terms
+    for term in sorted(set(terms), key=len, reverse=True):
+        t = term.lower()
+        whole_word = rf"(?<![a-z0-9]){re.escape(t)}(?![a-z0-9])"
+        text = re.sub(whole_word, " ", text) if t.isascii() else text.replace(t, " ")
+    text = re.sub(r"\b[a-z]{0,2}\d+\b|\d+", " ", text)
+    return re.sub(r"[\s\W_]+", " ", text).strip()
+
+
+def _is_elliptical(question: str, knowledge: Knowledge) -> bool:
+    rest = _remainder(question, knowledge)
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", rest))
+    words = len(re.findall(r"[a-z]+", rest))
+    return cjk == 0 and words == 0
+
+
+def _has(slots: Mapping[str, Any], names: Sequence[str]) -> bool:
+    return any(slots.get(n) not in (None, "", []) for n in names)
+
+
+def score_intents(
+    question: str, slots: Mapping[str, Any], knowledge: Knowledge, index: ExemplarIndex
+) -> dict[str, float]:
+    """Each intent's score: weighted exemplar similarity + keyword evidence + slot bonuses/penalties."""
+    sc = knowledge.scoring
+    sims = index.similarities(question)
+    scores: dict[str, float] = {}
+    for name, spec in knowledge.intents.items():
+        kw = spec.get("keywords", {})
+        hits = sx.has_any(question, [*kw.get("zh", []), *kw.get("en", [])])
+        kw_score = min(1.0, sc["keyword_base"] + sc["keyword_step"] * (len(hits) - 1)) if hits else 0.0
+        s = sc["weight_similarity"] * sims.get(name, 0.0) + sc["weight_keywords"] * kw_score
+        if spec.get("prefer_with") and _has(slots, spec["prefer_with"]):
+            s += sc["slot_bonus"]
+        if spec.get("avoid_with") and _has(slots, spec["avoid_with"]):
+            s -= sc["slot_penalty"]
+        if spec.get("avoid_without") and not _has(slots, spec["avoid_without"]):
+            s -= sc["slot_penalty"]
+        scores[name] = round(s, 4)
+    return scores
+
+
+def _apply_variants(intent: str, slots: Mapping[str, Any], knowledge: Knowledge) -> str:
+    seen = {intent}
+    changed = True
+    while changed:
+        changed = False
+        for variant in knowledge.intents.get(intent, {}).get("variants", []) or []:
+            if _has(slots, variant.get("if", [])) and not _has(slots, variant.get("unless", [])):
+                nxt = variant["then"]
+                if nxt not in seen:
+                    intent, changed = nxt, True
+                    seen.add(nxt)
+                break
+    return intent
+
+
+def _merge_follow_up(previous: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """The previous turn's slots updated with this question's; a new customer replaces a segment and back."""
+    merged = {k: v for k, v in previous.items() if not k.startswith("_")}
+    if "customer" in new:
+        for key in ("segment", "segment_name_zh", "segment_name_en"):
+            merged.pop(key, None)
+    if "segment" in new:
+        merged.pop("customer", None)
+        merged.pop("segment_name_zh", None)
+        merged.pop("segment_name_en", None)
+    merged.update(new)
+    return merged
+
+
+def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowledge, index: ExemplarIndex) -> Decision:
+    """Intent and slots of ``question``, given the thread's previous router state (intent + slots) if any."""
+    language = detect_language(question)
+    slots = extract_slots(question, knowledge)
+    injection = bool(sx.has_any(question, knowledge.injection))
+    prev_intent = (previous or {}).get("intent")
+    prev_slots: dict[str, Any] = dict((previous or {}).get("slots") or {})
+    usable_prev = prev_intent is not None and prev_intent not in NO_TOOL_INTENTS
+
+    # Elliptical follow-up: nothing but slots and markers ("那客户 100 呢?", "what about segment 2?").
+    if usable_prev and _is_elliptical(question, knowledge):
+        merged = _merge_follow_up(prev_slots, slots)
+        intent = _apply_variants(str(prev_intent), merged, knowledge)
+        kept = sorted(set(merged) - set(slots))
+        return Decision(intent, merged, language, 1.0, True, kept, injection, index.backend, question=question)
+
+    inherited: list[str] = []
+    if previous and sx.has_any(question, knowledge.anaphora) and not _has(slots, ENTITY_SLOTS):
+        # A pronoun points back at the thread's customer or segment; dates and filters come along.
+        for key in (*ENTITY_SLOTS, "segment_name_zh", "segment_name_en", "since", "until"):
+            if key in prev_slots and key not in slots:
+                slots[key] = prev_slots[key]
+                inherited.append(key)
+
+    scores = score_intents(question, slots, knowledge, index)
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    intent, score = ranked[0]
+    if score < knowledge.scoring["min_score"]:
+        intent = "unsupported_action" if injection else "out_of_scope"
+    intent = _apply_variants(intent, slots, knowledge)
+    return Decision(
+        intent, slots, language, score, bool(inherited), inherited, injection, index.backend, scores, question
+    )
+
+
+# -- planning -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    """One executed tool call of this turn."""
+
+    name: str
+    args: dict[str, Any]
+    result: Any = None
+    error: str | None = None
+
+
+def _path(obj: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        if isinstance(obj, Mapping):
+            obj = obj.get(part)
+        else:
+            return None
+    return obj
+
+
+def _derived(slots: Mapping[str, Any], question: str = "") -> dict[str, Any]:
+    seg = slots.get("segment")
+    # A segment written as a phrase is resolved to its id first; an id needs no resolution.
+    phrase = isinstance(seg, str) and not seg.strip().isdigit()
+    return {**slots, "segment_phrase": True if phrase else None, "question": question or None}
+
+
+def _schema_type(schema: Mapping[str, Any]) -> set[str]:
+    types: set[str] = set()
+    if "type" in schema:
+        t = schema["type"]
+        types.update(t if isinstance(t, list) else [t])
+    for key in ("anyOf", "oneOf"):
+        for sub in schema.get(key, []) or []:
+            types |= _schema_type(sub)
+    return types
+
+
+def _coerce(value: Any, schema: Mapping[str, Any]) -> Any:
+    """Make a slot value fit the tool's JSON schema type (a segment id 0 -> "0" for a string argument)."""
+    types = _schema_type(schema)
+    if not types:
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and "string" in types and "integer" not in types:
+        return str(int(value)) if float(value).is_integer() else str(value)
+    if isinstance(value, str) and value.strip().isdigit() and "integer" in types and "string" not in types:
+        return int(value)
+    if isinstance(value, str) and "array" in types and "string" not in types:
+        return [value]
+    return value
+
+
+def _tool_args(step: Mapping[str, Any], slots: Mapping[str, Any], params: Mapping[str, Any] | None) -> dict[str, Any]:
+    props: Mapping[str, Any] = (params or {}).get("properties", {}) or {}
+    args: dict[str, Any] = {}
+    for arg, source in (step.get("args") or {}).items():
+        names = source if isinstance(source, list) else [source]
+        value = next((slots[n] for n in names if slots.get(n) not in (None, "", [])), None)
+        if value is None:
+            continue
+        if props and arg not in props:
+            continue  # the bound tool has no such argument: leave it out rather than fail validation
+        args[arg] = _coerce(value, props.get(arg, {}))
+    for arg, value in (step.get("const") or {}).items():
+        if not props or arg in props:
+            args[arg] = value
+    return args
+
+
+@dataclass
+class Action:
+    kind: str  # "call" or "answer"
+    tool: str | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+    text: str = ""
+    slots: dict[str, Any] = field(default_factory=dict)
+    intent: str = ""
+
+
+def _data(result: Any) -> Any:
+    return result.get("data", result) if isinstance(result, Mapping) else result
+
+
+def next_action(
+    decision: Decision, steps: Sequence[Step], tools: Mapping[str, Mapping[str, Any]], knowledge: Knowledge
+) -> Action:
+    """Replay the plan against the steps done so far: the next tool call, or the final answer."""
+    plan = knowledge.plans.get(decision.intent) or {}
+    slots = dict(decision.slots)
+    lang = decision.language
+    answers = knowledge.answers
+    caps = answers["capabilities"]
+
+    def answer(text: str) -> Action:
+        if decision.injection:
+            text = f"{answers['injection_note'][lang]}\n\n{text}"
+        clean = {k: v for k, v in slots.items() if k not in ("segment_phrase", "question")}
+        return Action("answer", text=text, slots=clean, intent=decision.intent)
+
+    missing = [s for s in plan.get("requires", []) if not _has(slots, [s])]
+    if missing:
+        return answer(render(answers["missing"][missing[0]][lang]))
+
+    done = iter(steps)
+    results: dict[str, Any] = {}
+    for spec in plan.get("steps", []) or []:
+        cond = spec.get("when")
+        if cond and not _derived(slots, decision.question).get(cond):
+            continue
+        tool = spec["tool"]
+        if tool not in tools:
+            if cond:
+                continue  # an optional resolution step; the next tool resolves the reference itself
+            return answer(render(answers["tool_unavailable"][lang], tool=tool, capabilities=caps))
+        step = next(done, None)
+        if step is None:
+            return Action(
+                "call",
+                tool=tool,
+                args=_tool_args(spec, _derived(slots, decision.question), tools[tool]),
+                intent=decision.intent,
+            )
+        if step.error is not None:
+            return answer(render(answers["tool_error"][lang], tool=step.name, error=step.error))
+        results[tool] = _data(step.result)
+        for slot, dotted in (spec.get("export") or {}).items():
+            value = _path(step.result, dotted)
+            if value is not None:
+                slots[slot] = value
+
+    template = answers["intents"][decision.intent][lang]
+    try:
+        text = render(template, r=results, slots=slots, q=decision.question, capabilities=caps)
+    except Exception as exc:  # a result shape the template does not know: say the data plainly, log why
+        log.warning(
+            "answer template %s/%s failed (%s: %s); using the plain rendering",
+            decision.intent,
+            lang,
+            type(exc).__name__,
+            exc,
+        )
+        text = "\n\n".join(
+            render(answers["fallback"][lang], tool=name, data=json.dumps(data, ensure_ascii=False)[:4000])
+            for name, data in results.items()
+        )
+    return answer(text)
+
+
+# -- the chat model -----------------------------------------------------------------------------------
+
+
+def split_turn(messages: Sequence[BaseMessage]) -> tuple[int, str]:
+    """(index of the current question, its text): the last human message the user wrote."""
+    for i in range(len(messages) - 1, -1, -1):
+        msg = messages[i]
+        if isinstance(msg, HumanMessage) and not msg.additional_kwargs.get(INTERNAL_KEY):
+            return i, msg.text if hasattr(msg, "text") and isinstance(msg.text, str) else str(msg.content)
+    return -1, ""
+
+
+def previous_state(messages: Sequence[BaseMessage], before: int) -> dict[str, Any] | None:
+    """The router state (intent + slots) of the last finished turn before index ``before``."""
+    for msg in reversed(messages[:before]):
+        if isinstance(msg, AIMessage):
+            state = msg.additional_kwargs.get(ROUTER_KEY)
+            if state and state.get("final"):
+                return {"intent": state.get("intent"), "slots": state.get("slots") or {}}
+    return None
+
+
+def turn_steps(messages: Sequence[BaseMessage]) -> list[Step]:
+    """Tool calls of this turn with their results (tool messages matched by call id)."""
+    results: dict[str, ToolMessage] = {m.tool_call_id: m for m in messages if isinstance(m, ToolMessage)}
+    steps: list[Step] = []
+    for msg in messages:
+        if isinstance(msg, AIMessage):
+            for call in msg.tool_calls:
+                tm = results.get(call.get("id") or "")
+                if tm is None:
+                    continue
+                content = tm.content if isinstance(tm.content, str) else json.dumps(tm.content, ensure_ascii=False)
+                try:
+                    parsed: Any = json.loads(content)
+                except (TypeError, ValueError):
+                    parsed = content
+                error = content if tm.status == "error" else None
+                steps.append(Step(call["name"], dict(call.get("args") or {}), parsed, error))
+    return steps
+
+
+class OfflineRouter(BaseChatModel):
+    """Rules + exemplar similarity + a plan table, as a chat model that emits real ``tool_calls``.
+
+    ``similarity``: ``auto`` (embeddings when the base model exists, else TF-IDF), ``tfidf`` or
+    ``embeddings``. ``embedder_factory`` returns the embedder (tests and the session inject it).
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    similarity: str = "auto"
+    embedder_factory: Callable[[], Any] | None = None
+    _knowledge: Knowledge | None = PrivateAttr(default=None)
+    _index: ExemplarIndex | None = PrivateAttr(default=None)
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    @property
+    def _llm_type(self) -> str:
+        return "crm-offline-router"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"similarity": self.similarity}
+
+    @property
+    def knowledge(self) -> Knowledge:
+        if self._knowledge is None:
+            self._knowledge = Knowledge.load()
+        return self._knowledge
+
+    @property
+    def index(self) -> ExemplarIndex:
+        """The exemplar index, built on first use (embeddings loaded once if configured and present)."""
+        with self._lock:
+            if self._index is None:
+                embedder = None
+                if self.similarity != "tfidf" and self.embedder_factory is not None:
+                    try:
+                        embedder = self.embedder_factory()
+                    except Exception as exc:  # no base model yet: TF-IDF works with no model at all
+                        if self.similarity == "embeddings":
+                            raise
+                        log.info("router: no embedder (%s); using character n-gram TF-IDF", exc)
+                floor = float(self.knowledge.scoring.get("embedding_floor", 0.78))
+                self._index = ExemplarIndex(self.knowledge, embedder, floor)
+            return self._index
+
+    def warm_up(self) -> None:
+        """Build the exemplar index now (the first question would otherwise pay for it)."""
+        self.index.similarities("warm up")
+
+    def bind_tools(
+        self,
+        tools: Sequence[dict[str, Any] | type | Callable[..., Any] | BaseTool],
+        *,
+        tool_choice: str | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        formatted = [convert_to_openai_tool(t) for t in tools]
+        return self.bind(tools=formatted, **kwargs)
+
+    def decide(self, messages: Sequence[BaseMessage]) -> Decision:
+        """The decision for the current question of ``messages`` (for tests and the evaluation)."""
+        at, question = split_turn(messages)
+        return decide(question, previous_state(messages, at), self.knowledge, self.index)
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        tools: dict[str, Mapping[str, Any]] = {}
+        for spec in kwargs.get("tools") or []:
+            fn = spec.get("function", spec)
+            tools[fn["name"]] = fn.get("parameters") or {}
+        at, question = split_turn(messages)
+        turn = messages[at + 1 :] if at >= 0 else []
+        state = next(
+            (
+                m.additional_kwargs[ROUTER_KEY]
+                for m in turn
+                if isinstance(m, AIMessage) and ROUTER_KEY in m.additional_kwargs
+            ),
+            None,
+        )
+        if state is not None:
+            decision = Decision.from_dict(state)
+        else:
+            decision = decide(question, previous_state(messages, at), self.knowledge, self.index)
+        action = next_action(decision, turn_steps(turn), tools, self.knowledge)
+        if action.kind == "call":
+            assert action.tool is not None
+            message = AIMessage(
+                content="",
+                tool_calls=[
+                    {
+                        "name": action.tool,
+                        "args": action.args,
+                        "id": f"call_{uuid.uuid4().hex[:16]}",
+                        "type": "tool_call",
+                    }
+                ],
+                additional_kwargs={ROUTER_KEY: decision.to_dict()},
+            )
+        else:
+            final = {**decision.to_dict(), "slots": _jsonable(action.slots), "final": True}
+            message = AIMessage(content=action.text, additional_kwargs={ROUTER_KEY: final})
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))

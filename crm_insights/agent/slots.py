@@ -1,0 +1,400 @@
+"""Slot extractors: small pure functions that pull tool arguments out of a question (zh and en).
+
+Each takes the question (and, where words vary by deployment, a lexicon from prompts/router.yaml) and
+returns the value or None. They never guess: a bare number is not a customer id unless something says
+so ("客户100", "customer 100", "C100", "00100"), so "top 10" and "13 weeks" stay what they are.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_NUM = r"[零〇一二两三四五六七八九十百]+"
+_NUM = rf"(?:\d+|{_CN_NUM})"
+_EN_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "fifty": 50,
+}
+_EN_NUM = r"(?:\d+|" + "|".join(_EN_NUMBERS) + r")"
+
+
+def to_int(token: str) -> int | None:
+    """``"12"``, ``"十二"``, ``"两"``, ``"twelve"`` -> 12 / 12 / 2 / 12; None when it is not a number."""
+    token = token.strip().lower()
+    if token.isdigit():
+        return int(token)
+    if token in _EN_NUMBERS:
+        return _EN_NUMBERS[token]
+    if not token or any(ch not in _CN_DIGITS and ch not in "十百" for ch in token):
+        return None
+    total, current = 0, 0
+    for ch in token:
+        if ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = current * 10 + _CN_DIGITS[ch] if current else _CN_DIGITS[ch]
+    return total + current
+
+
+# -- customer ids -----------------------------------------------------------------------------------
+
+_CUSTOMER_PATTERNS = [
+    # 客户100 / 客户 00100 / 客户编号 C100 / 顾客#42 / 用户ID: 7
+    re.compile(
+        r"(?:客户|顾客|用户|会员|买家)\s*(?:编号|号码|ID|id|Id|号)?\s*(?:为|是)?\s*[:：#＃]?\s*([A-Za-z]{0,2}\d+)"
+    ),
+    # 100号客户
+    re.compile(r"(?<![\d.])(\d+)\s*号\s*(?:客户|顾客|用户|会员)"),
+    # customer 100 / customer id 00100 / client #42 / customer no. 7 / customer C100
+    re.compile(
+        r"\b(?:customer|client|user|member|buyer|account)s?\s*(?:id|no\.?|number|#)?\s*[:#]?\s*([A-Za-z]{0,2}\d+)\b",
+        re.IGNORECASE,
+    ),
+    # C100 / c00100 standing alone
+    re.compile(r"(?<![A-Za-z0-9])([Cc]\d{1,10})(?![A-Za-z0-9])"),
+    # id 100 / ID: 00100 / 编号100
+    re.compile(r"(?:\bid\b|\bID\b|编号)\s*[:：#]?\s*(\d+)\b", re.IGNORECASE),
+    # a zero-padded id such as 00100 (no count or year starts with 0)
+    re.compile(r"(?<![\d.,])(0\d{3,9})(?![\d.,])"),
+]
+
+
+def extract_customer(text: str) -> str | None:
+    """The customer id a question names, as written (``"100"``, ``"00100"``, ``"C100"``); None if none."""
+    for pattern in _CUSTOMER_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            return m.group(1)
+    return None
+
+
+# -- counts and horizons ----------------------------------------------------------------------------
+
+_TOP_K_PATTERNS = [
+    re.compile(rf"(?:前|排名前|最高的|最多的|top\s*-?\s*)\s*({_NUM})", re.IGNORECASE),
+    re.compile(rf"({_NUM})\s*(?:个|位|名|家|条|项|大)(?!月|星期|礼拜|周|小时|季度)"),
+    re.compile(
+        rf"\b(?:top|first|best|largest|biggest|worst|riskiest)\s+({_EN_NUM})\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b({_EN_NUM})\s+(?:most|biggest|largest|highest|riskiest|top|customers|clients|accounts|buyers|people|"
+        r"reviews|comments|examples|quotes|results|themes|topics|complaints|pieces|items|records)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\bk\s*=\s*(\d+)\b", re.IGNORECASE),
+]
+
+
+def extract_top_k(text: str) -> int | None:
+    """How many items the user wants (前10 / 5位 / top 5 / 3 themes); None when unsaid."""
+    for pattern in _TOP_K_PATTERNS:
+        for m in pattern.finditer(text):
+            n = to_int(m.group(1))
+            if n and 0 < n <= 1000:
+                return n
+    return None
+
+
+_WEEKS_PER = {"week": 1.0, "month": 52 / 12, "day": 1 / 7, "quarter": 13.0, "year": 52.0}
+_HORIZON_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"({_NUM})\s*个?\s*(?:周|星期|礼拜)"), "week"),
+    (re.compile(rf"({_NUM})\s*个\s*月"), "month"),
+    (re.compile(rf"({_NUM})\s*(?:天|日)(?![期志])"), "day"),
+    (re.compile(rf"({_NUM})\s*个?\s*季度"), "quarter"),
+    (re.compile(rf"({_NUM})\s*年(?!\d|前|度?的?[一二三四五六七八九十\d]+月)"), "year"),
+    (re.compile(rf"\b({_EN_NUM})[\s-]*(?:weeks?|wks?)\b", re.IGNORECASE), "week"),
+    (re.compile(rf"\b({_EN_NUM})[\s-]*months?\b", re.IGNORECASE), "month"),
+    (re.compile(rf"\b({_EN_NUM})[\s-]*days?\b", re.IGNORECASE), "day"),
+    (re.compile(rf"\b({_EN_NUM})[\s-]*quarters?\b", re.IGNORECASE), "quarter"),
+    (re.compile(rf"\b({_EN_NUM})[\s-]*years?\b", re.IGNORECASE), "year"),
+]
+_HORIZON_WORDS: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(r"半年|half\s+(?:a\s+)?year|six\s+months", re.IGNORECASE), 26),
+    (re.compile(r"下个?季度|本季度|这个季度|一个季度|next\s+quarter|this\s+quarter|a\s+quarter", re.IGNORECASE), 13),
+    (re.compile(r"明年|下一年|一年内|未来一年|next\s+year|a\s+year|twelve\s+months|coming\s+year", re.IGNORECASE), 52),
+    (re.compile(r"下个月|next\s+month|a\s+month", re.IGNORECASE), 4),
+    (re.compile(r"下周|next\s+week", re.IGNORECASE), 1),
+]
+
+
+def extract_horizon_weeks(text: str) -> int | None:
+    """A forecast horizon in weeks (8周 / 三个月 / next quarter / 26 weeks / half a year); None when unsaid."""
+    for pattern, weeks in _HORIZON_WORDS:
+        if pattern.search(text):
+            return weeks
+    for pattern, unit in _HORIZON_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            n = to_int(m.group(1))
+            if n:
+                if unit == "year" and n > 20:  # "1998年" is a date, not 1998 years
+                    continue
+                return max(1, round(n * _WEEKS_PER[unit]))
+    return None
+
+
+# -- dates ------------------------------------------------------------------------------------------
+
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            (),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for name in names
+}
+_DATE_PATTERNS = [
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})(?:[-/.](?P<d>\d{1,2}))?(?!\d)"),
+    re.compile(
+        r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年\s*(?:(?P<m>\d{1,2}|[一二三四五六七八九十]+)\s*月\s*(?:(?P<d>\d{1,2})\s*[日号])?)?"
+    ),
+    re.compile(
+        r"\b(?:(?P<d>\d{1,2})\s+)?(?P<mname>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+"
+        r"(?:(?P<d2>\d{1,2}),?\s+)?(?P<y>(?:19|20)\d{2})\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:in|during|for|since|from|after|before|until|till|through|of)\s+(?P<y>(?:19|20)\d{2})\b", re.IGNORECASE
+    ),
+    re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d{2})(?![\d-])"),
+]
+_SINCE_WORDS = re.compile(r"since|after|starting|from|以来|之后|以后|起|开始|从", re.IGNORECASE)
+_BEFORE_WORDS = re.compile(r"before|prior to|之前|以前", re.IGNORECASE)
+_UNTIL_WORDS = re.compile(r"until|till|up to|through|by the end|截至|截止|为止|以内", re.IGNORECASE)
+_RANGE_SEP = re.compile(r"\s*(?:到|至|~|–|—|-|and|to|through|until|till)\s*", re.IGNORECASE)
+
+
+def _date_bounds(m: re.Match[str]) -> tuple[str, str]:
+    year = int(m.group("y"))
+    groups = m.groupdict()
+    month_tok = groups.get("m") or None
+    month = to_int(month_tok) if month_tok else None
+    if groups.get("mname"):
+        month = _MONTHS[m.group("mname").lower()]
+    day_tok = groups.get("d") or groups.get("d2")
+    if month and day_tok:
+        day = int(day_tok)
+        return f"{year:04d}-{month:02d}-{day:02d}", f"{year:04d}-{month:02d}-{day:02d}"
+    if month:
+        last = calendar.monthrange(year, month)[1]
+        return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
+    return f"{year:04d}-01-01", f"{year:04d}-12-31"
+
+
+def extract_dates(text: str) -> tuple[str | None, str | None]:
+    """(since, until) as ISO dates from absolute dates in the question; (None, None) when none.
+
+    One date: "since/之后" -> since only, "before/之前" -> until the day before it, "until/截至" -> until
+    its end, else the whole period it names
+    (1998 -> the year, 1998年3月 -> the month). Two dates: the range between them.
+    """
+    found: list[tuple[int, int, str, str]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            start, end = m.span()
+            if any(s < end and start < e for s, e in taken):
+                continue
+            try:
+                lo, hi = _date_bounds(m)
+            except (ValueError, KeyError, TypeError):
+                continue
+            if not (1 <= int(lo[5:7]) <= 12):
+                continue
+            taken.append((start, end))
+            found.append((start, end, lo, hi))
+    if not found:
+        return None, None
+    found.sort()
+    if len(found) >= 2:
+        first, second = found[0], found[1]
+        between = text[first[1] : second[0]]
+        if _RANGE_SEP.fullmatch(between) or len(between.strip()) <= 3:
+            return first[2], second[3]
+    start, end, lo, hi = found[0]
+    before = text[max(0, start - 12) : start]
+    after = text[end : end + 6]
+    if _BEFORE_WORDS.search(before) or _BEFORE_WORDS.search(after):
+        return None, (date.fromisoformat(lo) - timedelta(days=1)).isoformat()
+    if _UNTIL_WORDS.search(before) or _UNTIL_WORDS.search(after):
+        return None, hi
+    if _SINCE_WORDS.search(before) or _SINCE_WORDS.search(after):
+        return lo, None
+    return lo, hi
+
+
+# -- lexicon slots ----------------------------------------------------------------------------------
+
+
+def _find_terms(text: str, terms: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Non-overlapping matches of ``terms`` in ``text``, longest term first (so 不满意 beats 满意)."""
+    lowered = text.lower()
+    spans: list[tuple[int, int, str]] = []
+    for term in sorted(set(terms), key=len, reverse=True):
+        t = term.lower()
+        ascii_term = t.isascii()
+        start = 0
+        while True:
+            i = lowered.find(t, start)
+            if i < 0:
+                break
+            j = i + len(t)
+            start = i + 1
+            if ascii_term and (
+                (i > 0 and lowered[i - 1].isalnum() and lowered[i - 1].isascii())
+                or (j < len(lowered) and lowered[j].isalnum() and lowered[j].isascii())
+            ):
+                continue  # English words match whole words only ("save" is not in "saved")
+            if any(s < j and i < e for s, e, _ in spans):
+                continue
+            spans.append((i, j, term))
+    return sorted(spans)
+
+
+def has_any(text: str, terms: Sequence[str]) -> list[str]:
+    """The terms present in ``text`` (whole words for English), longest-first non-overlapping."""
+    return [term for _, _, term in _find_terms(text, terms)]
+
+
+def extract_sentiment(text: str, lexicon: Mapping[str, Sequence[str]]) -> str | None:
+    """The one sentiment label the question asks about (负面/complaints -> negative); None if none or several."""
+    all_terms = [(term, label) for label, terms in lexicon.items() for term in terms]
+    hits = _find_terms(text, [t for t, _ in all_terms])
+    labels = {label for _, _, hit in hits for term, label in all_terms if term == hit}
+    if len(labels) == 1:
+        return labels.pop()
+    return None
+
+
+def extract_segment(text: str, lexicon: Sequence[Mapping[str, Any]]) -> str | None:
+    """A segment reference: a number ("segment 2", "第2类", "细分2") or a lexicon phrase ("高价值" -> "高价值")."""
+    m = re.search(
+        rf"(?:细分|分群|群组|客群|群体|segment|cluster|group)\s*(?:#|no\.?|number)?\s*({_NUM})(?![\d.])"
+        rf"|第\s*({_NUM})\s*(?:类|个细分|个群|群|组|个分群)",
+        text,
+        re.IGNORECASE,
+    )
+    if m:
+        n = to_int(m.group(1) or m.group(2))
+        if n is not None:
+            return str(n)
+    best: tuple[int, str] | None = None
+    for entry in lexicon:
+        for _, _, term in _find_terms(text, list(entry["patterns"])):
+            if best is None or len(term) > best[0]:
+                best = (len(term), str(entry["phrase"]))
+    return best[1] if best else None
+
+
+_QUOTES = re.compile(r"“([^”]+)”|「([^」]+)」|『([^』]+)』|\"([^\"]+)\"|(?<![A-Za-z])'([^']{4,})'(?![A-Za-z])")
+_AFTER_COLON = re.compile(r"[:：]\s*(.{2,})$", re.S)
+
+
+def extract_quoted(text: str) -> list[str]:
+    """Texts the user quoted (“…”, 「…」, "…", '…'), in order."""
+    return [next(g for g in m.groups() if g).strip() for m in _QUOTES.finditer(text)]
+
+
+def extract_texts(text: str) -> list[str] | None:
+    """Texts to analyse: the quoted ones, else what follows a colon ("分析这句话：质量很好"); None if none."""
+    quoted = extract_quoted(text)
+    if quoted:
+        return quoted
+    m = _AFTER_COLON.search(text)
+    if m:
+        tail = m.group(1).strip()
+        parts = [p.strip() for p in re.split(r"\n+|(?<=[。！？!?])\s*", tail) if p.strip()]
+        return parts or None
+    return None
+
+
+_TOPIC_PATTERNS = [
+    re.compile(
+        r"(?:关于|有关|提到|提及|说到|谈到|抱怨|投诉|吐槽|说)\s*(.+?)(?:的(?:反馈|评论|评价|意见|投诉|原话|例子|内容)|[吗嘛呢？?。!！]|$)"
+    ),
+    re.compile(
+        r"\b(?:about|mentioning|mentions?|mentioned|regarding|concerning|complain(?:ing|ts?)?\s+about|said about|"
+        r"saying about|talk(?:ing)? about|on the topic of)\s+(.+?)(?:[?.!]|$)",
+        re.IGNORECASE,
+    ),
+]
+
+
+_NOT_TOPICS = {"什么", "啥", "哪些", "些什么", "什么呢", "what", "anything", "it", "that", "this", "them"}
+
+
+def extract_query(text: str) -> str:
+    """What to search feedback for: the quoted text, else the topic after 关于/提到/about/mentioning, else all."""
+    quoted = extract_quoted(text)
+    if quoted:
+        return quoted[0]
+    for pattern in _TOPIC_PATTERNS:
+        m = pattern.search(text)
+        if m and len(m.group(1).strip()) >= 2 and m.group(1).strip().lower() not in _NOT_TOPICS:
+            return m.group(1).strip()
+    return text.strip()
+
+
+def strip_slot_text(text: str) -> str:
+    """``text`` without the spans any slot extractor recognises (ids, counts, horizons, dates, quotes)."""
+    patterns: list[re.Pattern[str]] = [
+        *_CUSTOMER_PATTERNS,
+        *(p for p, _ in _HORIZON_WORDS),
+        *(p for p, _ in _HORIZON_PATTERNS),
+        *_TOP_K_PATTERNS,
+        *_DATE_PATTERNS,
+        _QUOTES,
+    ]
+    for pattern in patterns:
+        text = pattern.sub(" ", text)
+    return text

@@ -1,0 +1,110 @@
+"""Prompt files (package-data YAML) and the Jinja environment that renders them (StrictUndefined)."""
+
+from __future__ import annotations
+
+import math
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from jinja2 import Environment, StrictUndefined
+
+from crm_insights.errors import ConfigError
+
+_LABELS = {
+    "zh": {"positive": "正面", "neutral": "中性", "negative": "负面"},
+    "en": {"positive": "positive", "neutral": "neutral", "negative": "negative"},
+}
+
+
+@cache
+def load_prompt(name: str) -> dict[str, Any]:
+    """``crm_insights/prompts/<name>.yaml`` as a dict (cached; the files ship with the package)."""
+    try:
+        text = resources.files("crm_insights.prompts").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"prompt file {name}.yaml is missing from crm_insights/prompts") from exc
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise ConfigError(f"prompt file {name}.yaml must hold a mapping")
+    return data
+
+
+def _finite(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def fmt_num(value: Any) -> str:
+    f = _finite(value)
+    if f is None:
+        return "—"
+    return f"{f:,.0f}" if float(f).is_integer() else f"{f:,.2f}"
+
+
+def fmt_money(value: Any) -> str:
+    f = _finite(value)
+    return "—" if f is None else f"{f:,.2f}"
+
+
+def fmt_pct(value: Any) -> str:
+    """A fraction (0.123) as a percentage with one decimal (12.3%)."""
+    f = _finite(value)
+    return "—" if f is None else f"{f * 100:.1f}%"
+
+
+def fmt_dec(value: Any) -> str:
+    """Up to two decimals, trailing zeros dropped (3.50 -> 3.5)."""
+    f = _finite(value)
+    if f is None:
+        return "—" if value is None else str(value)
+    text = f"{f:,.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def fmt_day(value: Any) -> str:
+    """An ISO date or datetime as YYYY-MM-DD."""
+    if value is None:
+        return "—"
+    return str(value)[:10]
+
+
+def fmt_label(value: Any, language: str = "en") -> str:
+    return _LABELS.get(language, _LABELS["en"]).get(str(value), str(value))
+
+
+def fmt_feature(entry: Any, language: str = "en") -> str:
+    """A feature's label in ``language`` from an entry with label_zh/label_en (or its raw name)."""
+    if isinstance(entry, dict):
+        label = entry.get(f"label_{language}")
+        if label:
+            return str(label)
+        name = entry.get("feature")
+    else:
+        name = entry
+    try:
+        from crm_insights.analytics.features import FEATURE_LABELS
+
+        return FEATURE_LABELS[str(name)][language]
+    except (ImportError, KeyError):
+        return str(name)
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """Jinja with StrictUndefined (a template naming a missing field fails loudly) and the answer filters."""
+    env = Environment(undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, autoescape=False)
+    env.filters.update(
+        num=fmt_num, money=fmt_money, pct=fmt_pct, dec=fmt_dec, day=fmt_day, label=fmt_label, feat=fmt_feature
+    )
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    return environment().from_string(template).render(**context).strip()
