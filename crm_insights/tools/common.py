@@ -70,18 +70,27 @@ CustomerArg = Annotated[
     ),
 ]
 OptCustomerArg = Annotated[
-    str | None,
+    Annotated[str, Field(max_length=100)] | None,
     BeforeValidator(_blank_to_none),
     Field(None, description="Only this customer (id as the user wrote it, e.g. '00100'). Omit for all customers."),
 ]
+SegmentArg = Annotated[
+    str,
+    BeforeValidator(_to_str),
+    Field(
+        description="The segment: its number ('0' = most valuable), its English or Chinese name, or a phrase "
+        "such as 'high value', 'at risk', '高价值'.",
+        min_length=1,
+        max_length=100,
+    ),
+]
 OptSegmentArg = Annotated[
-    str | None,
+    Annotated[str, Field(max_length=100)] | None,
     BeforeValidator(_blank_to_none),
     Field(
         None,
         description="Only customers of this segment: its number ('0' is the most valuable), its English or "
         "Chinese name, or a phrase such as 'high value'. Omit for all customers.",
-        max_length=100,
     ),
 ]
 OptSentimentArg = Annotated[

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
-
 from crm_insights.tools.common import (
     CustomerArg,
+    SegmentArg,
     ToolArgs,
     crm_tool,
     ctx,
@@ -89,13 +88,7 @@ def list_segments() -> dict[str, Any]:
 
 
 class DescribeSegmentArgs(ToolArgs):
-    segment: str = Field(
-        ...,
-        min_length=1,
-        max_length=100,
-        description="The segment: its number ('0' = most valuable), its English or Chinese name, or a phrase "
-        "such as 'high value', 'at risk', '高价值'.",
-    )
+    segment: SegmentArg
 
 
 @crm_tool(DescribeSegmentArgs)

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from typing import Any
+
+from crm_insights.tools import at_risk_customers, customer_profile, forecast_customer
+
+
+def call(tool: Any, args: dict[str, Any]) -> Any:
+    return tool.invoke({"type": "tool_call", "id": "c1", "name": tool.name, "args": args})
+
+
+def test_forecast_customer(fakes: Any) -> None:
+    out = forecast_customer.invoke({"customer": "customer 2", "horizon_weeks": 26})
+    data = out["data"]
+    assert data["customer_id"] == "00002"
+    assert data["horizon_weeks"] == 26
+    assert data["p_active"] == 0.2 and data["churn_risk"] == 0.8
+    assert data["expected_purchases"] == 0.8
+    assert data["history"] == {"orders": 3, "purchase_days": 3, "spend": 57.0, "last_purchase": "1998-06-01"}
+    assert out["evidence"]["args"] == {"customer": "customer 2", "resolved_customer_id": "00002", "horizon_weeks": 26}
+    assert out["evidence"]["model_version"] == "forecast-test"
+
+
+def test_forecast_default_horizon_from_settings(fakes: Any) -> None:
+    assert forecast_customer.invoke({"customer": "2"})["data"]["horizon_weeks"] == 13
+
+
+def test_horizon_out_of_range_is_a_tool_error(fakes: Any) -> None:
+    msg = call(forecast_customer, {"customer": "2", "horizon_weeks": 500})
+    assert msg.status == "error" and "horizon_weeks must be between 1 and 104" in msg.content
+    msg = call(at_risk_customers, {"horizon_weeks": 0})
+    assert msg.status == "error" and "horizon_weeks" in msg.content
+
+
+def test_predictions_are_cached_per_horizon(fakes: Any) -> None:
+    forecast_customer.invoke({"customer": "1"})
+    customer_profile.invoke({"customer": "2"})
+    at_risk_customers.invoke({})
+    forecast_customer.invoke({"customer": "1", "horizon_weeks": 26})
+    forecast_customer.invoke({"customer": "5", "horizon_weeks": 26})
+    assert [c["horizon_weeks"] for c in fakes.forecaster.calls] == [13, 26]
+
+
+def test_at_risk_ranked_by_value_at_risk_among_active_customers(fakes: Any) -> None:
+    out = at_risk_customers.invoke({"top_n": 5})
+    data = out["data"]
+    # active: >= 2 purchase days and a purchase since 1997-06-21 -> 00001, 00002, 00005, 00100
+    # churn risk >= 0.5: 00002 (0.8), 00005 (0.6), 00100 (0.7); 00001 has 0.1
+    ids = [c["customer_id"] for c in data["customers"]]
+    assert ids == ["00100", "00002", "00005"]  # 0.7*165=115.5 > 0.8*57=45.6 > 0.6*25=15
+    assert data["customers"][0]["value_at_risk"] == 115.5
+    assert data["customers"][0]["days_since_last_purchase"] == 0
+    assert data["active_customers"] == 4 and data["at_risk_count"] == 3 and data["customers_considered"] == 6
+    assert data["total_value_at_risk"] == round(115.5 + 45.6 + 15.0, 2)
+    assert "purchase_days >= 2" in data["rule"]
+    assert out["evidence"]["rows_considered"] == 6
+    assert out["evidence"]["model_version"] == "forecast-test"
+
+
+def test_at_risk_within_a_segment(fakes: Any) -> None:
+    out = at_risk_customers.invoke({"segment": "Occasional", "min_churn_risk": 0.0})
+    data = out["data"]
+    assert data["segment"] == {"segment": 1, "name_en": "Occasional", "name_zh": "偶尔购买"}
+    assert [c["customer_id"] for c in data["customers"]] == ["00002", "00005"]
+    assert data["customers_considered"] == 3
+    assert out["evidence"]["segment_model_version"] == "segments-test"
+    msg = call(at_risk_customers, {"segment": "nobody"})
+    assert msg.status == "error" and "no segment matches" in msg.content
+
+
+def test_forecast_without_a_model(bare: Any) -> None:
+    msg = call(forecast_customer, {"customer": "1"})
+    assert msg.status == "error" and "crm-insights train forecast" in msg.content

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Any
+
+from crm_insights.tools import describe_segment, explain_customer_segment, list_segments
+
+
+def test_list_segments(fakes: Any) -> None:
+    out = list_segments.invoke({})
+    segs = out["data"]["segments"]
+    assert [s["segment"] for s in segs] == [0, 1]
+    assert segs[0]["name_zh"] == "高价值客户" and segs[0]["size"] == 3
+    assert segs[0]["centroid"] == {"recency_days": 30.12, "frequency": 3.0, "monetary_total": 123.46}
+    assert segs[0]["distinguishing"][0]["value"] == 123.46
+    assert out["data"]["customers"] == 6
+    assert out["evidence"] == {
+        "tool": "list_segments",
+        "args": {},
+        "rows_considered": 6,
+        "model_version": "segments-test",
+    }
+
+
+def test_describe_segment_by_id_name_and_phrase(fakes: Any) -> None:
+    for ref in ("0", 0, "High value", "高价值客户", "high-value", "高价值"):
+        out = describe_segment.invoke({"segment": ref})
+        assert out["data"]["segment"] == 0, ref
+        assert out["evidence"]["args"]["resolved_segment"] == 0
+    data = describe_segment.invoke({"segment": "0"})["data"]
+    # top customers by spend among members 00001 (135.5), 00003 (140), 00100 (165)
+    assert [c["customer_id"] for c in data["top_customers"]] == ["00100", "00003", "00001"]
+    assert data["top_customers"][0]["spend"] == 165.0
+    assert data["matched"] == {"query": 0}
+
+
+def test_describe_unknown_segment_lists_segments(fakes: Any) -> None:
+    msg = describe_segment.invoke(
+        {"type": "tool_call", "id": "c", "name": "describe_segment", "args": {"segment": "x"}}
+    )
+    assert msg.status == "error"
+    assert "no segment matches 'x'" in msg.content and "High value" in msg.content
+
+
+def test_explain_customer_segment(fakes: Any) -> None:
+    out = explain_customer_segment.invoke({"customer": "客户1"})
+    data = out["data"]
+    assert data["customer_id"] == "00001" and data["segment"] == 0
+    # strongest reason first
+    assert [r["feature"] for r in data["reason"]] == ["monetary_total", "frequency"]
+    assert data["margin"] == 0.5
+    assert out["evidence"]["model_version"] == "segments-test"
+
+
+def test_segment_tools_without_a_model(bare: Any) -> None:
+    for tool, args in (
+        (list_segments, {}),
+        (describe_segment, {"segment": "0"}),
+        (explain_customer_segment, {"customer": "1"}),
+    ):
+        msg = tool.invoke({"type": "tool_call", "id": "c", "name": tool.name, "args": args})
+        assert msg.status == "error"
+        assert "crm-insights train segments" in msg.content

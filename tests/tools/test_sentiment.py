@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import update
+
+from crm_insights.store import Feedback
+from crm_insights.tools import analyze_sentiment, sentiment_summary
+
+
+def call(tool: Any, args: dict[str, Any]) -> Any:
+    return tool.invoke({"type": "tool_call", "id": "c1", "name": tool.name, "args": args})
+
+
+def test_analyze_sentiment(fakes: Any) -> None:
+    out = analyze_sentiment.invoke({"texts": ["质量很好", "物流太慢", "一般般"]})
+    data = out["data"]
+    assert [r["label"] for r in data["results"]] == ["positive", "negative", "neutral"]
+    assert data["results"][0] == {"text": "质量很好", "label": "positive", "score": 0.912}
+    assert data["counts"] == {"positive": 1, "neutral": 1, "negative": 1}
+    assert data["shares"]["positive"] == round(1 / 3, 4)
+    assert out["evidence"] == {
+        "tool": "analyze_sentiment",
+        "args": {"texts": 3},
+        "rows_considered": 3,
+        "model_version": "sentiment-test",
+    }
+
+
+def test_analyze_sentiment_accepts_one_bare_string_and_refuses_empty(fakes: Any) -> None:
+    assert analyze_sentiment.invoke({"texts": "good stuff"})["data"]["counts"]["positive"] == 1
+    msg = call(analyze_sentiment, {"texts": []})
+    assert msg.status == "error" and "texts" in msg.content
+
+
+def test_sentiment_summary_distribution_and_trend(fakes: Any) -> None:
+    out = sentiment_summary.invoke({})
+    data = out["data"]
+    assert data["scored_feedback"] == 6 and data["unscored_feedback"] == 1
+    assert data["counts"] == {"positive": 3, "neutral": 1, "negative": 2}
+    assert data["shares"] == {"positive": 0.5, "neutral": round(1 / 6, 4), "negative": round(2 / 6, 4)}
+    periods = {t["period"]: t for t in data["trend"]}
+    assert list(periods) == ["1997-01", "1997-02", "1997-07", "1998-03", "1998-06"]
+    assert periods["1998-06"] == {
+        "period": "1998-06",
+        "n": 2,
+        "positive": 1,
+        "neutral": 1,
+        "negative": 0,
+        "negative_share": 0.0,
+    }
+    assert out["evidence"]["rows_considered"] == 7
+    assert out["evidence"]["model_version"] == "sentiment-test"
+
+
+def test_sentiment_summary_filters(fakes: Any) -> None:
+    data = sentiment_summary.invoke({"customer": "1", "since": "1997-06", "until": "1998", "freq": "quarter"})["data"]
+    assert data["counts"] == {"positive": 1, "neutral": 1, "negative": 1}
+    assert [t["period"] for t in data["trend"]] == ["1997Q3", "1998Q2"]
+    seg = sentiment_summary.invoke({"segment": "Occasional"})
+    assert seg["data"]["counts"] == {"positive": 1, "neutral": 0, "negative": 1}
+    assert seg["data"]["segment"]["segment"] == 1
+    assert seg["evidence"]["segment_model_version"] == "segments-test"
+    one_day = sentiment_summary.invoke({"since": "1998-06-15", "until": "1998-06-15"})["data"]
+    assert one_day["scored_feedback"] == 1  # until is inclusive of its day
+
+
+def test_sentiment_summary_bad_input(fakes: Any) -> None:
+    msg = call(sentiment_summary, {"since": "last tuesday"})
+    assert msg.status == "error" and "since" in msg.content and "YYYY-MM-DD" in msg.content
+    msg = call(sentiment_summary, {"since": "1998-01-01", "until": "1997-01-01"})
+    assert msg.status == "error" and "after" in msg.content
+    msg = call(sentiment_summary, {"freq": "hourly"})
+    assert msg.status == "error" and "freq" in msg.content
+
+
+def test_sentiment_summary_nothing_scored_says_what_to_run(fakes: Any) -> None:
+    with fakes.store.engine.begin() as conn:
+        conn.execute(update(Feedback).values(sentiment_label=None))
+    msg = call(sentiment_summary, {})
+    assert msg.status == "error" and "crm-insights sentiment score" in msg.content
+
+
+def test_analyze_without_a_model(bare: Any) -> None:
+    msg = call(analyze_sentiment, {"texts": ["x"]})
+    assert msg.status == "error" and "crm-insights train sentiment" in msg.content
