@@ -339,3 +339,42 @@ def bare(tiny_store: TinyStore) -> Iterator[ToolContext]:
     set_context(ctx)
     yield ctx
     reset_context()
+
+
+# -- a store with real behaviour, for the real analytics modules ----------------------------------
+BEHAVIOUR_END = datetime(2024, 1, 1)
+
+
+def behaviour_customers(per_group: int = 15, seed: int = 3) -> list[Any]:
+    """Three clear groups: frequent big spenders, lapsed one-off buyers, brand-new buyers; with feedback."""
+    import numpy as np
+    from datetime import timedelta
+
+    rng = np.random.default_rng(seed)
+    start = datetime(2023, 1, 1)
+    out: list[Any] = []
+    for i in range(per_group):
+        days = sorted(rng.choice(360, size=int(rng.integers(10, 16)), replace=False))
+        vip_orders = [
+            ((start + timedelta(days=int(d))).date().isoformat(), 1, float(rng.uniform(80, 200))) for d in days
+        ]
+        vip_fb = [((start + timedelta(days=int(days[-1]))).date().isoformat(), f"质量很好，服务满意 {i}", "positive")]
+        out.append((f"{i:05d}", None, vip_orders, vip_fb))
+        lapsed = [
+            ((start + timedelta(days=int(d))).date().isoformat(), 1, float(rng.uniform(5, 20)))
+            for d in rng.choice(60, size=int(rng.integers(1, 3)), replace=False)
+        ]
+        out.append((f"L{i:03d}", None, lapsed, [(lapsed[0][0], f"物流太慢，差评 {i}", "negative")]))
+        day = (BEHAVIOUR_END - timedelta(days=int(rng.integers(1, 20)))).date().isoformat()
+        out.append((f"N{i:03d}", None, [(day, 1, float(rng.uniform(10, 40)))], []))
+    return out
+
+
+@pytest.fixture
+def behaviour_store() -> Iterator[TinyStore]:
+    """45 customers in three behaviour groups, installed with an un-injected context (real loaders)."""
+    get_settings.cache_clear()
+    store = build_store(get_settings(), behaviour_customers())
+    set_context(ToolContext(store.settings, engine=store.engine))
+    yield store
+    reset_context()

@@ -60,3 +60,31 @@ def test_segment_tools_without_a_model(bare: Any) -> None:
         msg = tool.invoke({"type": "tool_call", "id": "c", "name": tool.name, "args": args})
         assert msg.status == "error"
         assert "crm-insights train segments" in msg.content
+
+
+def test_segment_tools_on_a_trained_model(behaviour_store: Any) -> None:
+    from crm_insights.analytics.segmentation import train_segments
+
+    info = train_segments(behaviour_store.engine, behaviour_store.settings, k=3, progress=False)
+    listing = list_segments.invoke({})
+    segs = listing["data"]["segments"]
+    assert len(segs) == 3 and sum(s["size"] for s in segs) == 45
+    assert listing["evidence"]["model_version"] == info.version
+    assert all(s["name_en"] and s["name_zh"] for s in segs)
+    top = describe_segment.invoke({"segment": "0"})["data"]
+    # segment 0 is the most valuable: the frequent big spenders (ids 000xx)
+    assert top["size"] == 15
+    assert all(c["customer_id"].isdigit() for c in top["top_customers"])
+    by_name = describe_segment.invoke({"segment": top["name_zh"]})["data"]
+    assert by_name["segment"] == 0
+    why = explain_customer_segment.invoke({"customer": "客户3"})
+    assert why["data"]["customer_id"] == "00003" and why["data"]["segment"] == 0
+    assert why["data"]["reason"] and {"feature", "z"} <= set(why["data"]["reason"][0])
+    msg = describe_segment.invoke(
+        {"type": "tool_call", "id": "c", "name": "describe_segment", "args": {"segment": "7"}}
+    )
+    assert msg.status == "error" and "does not exist" in msg.content
+    # a newer model is picked up without restarting: the context watches the registry's LATEST
+    newer = train_segments(behaviour_store.engine, behaviour_store.settings, k=2, progress=False)
+    again = list_segments.invoke({})
+    assert again["evidence"]["model_version"] == newer.version and len(again["data"]["segments"]) == 2
