@@ -53,6 +53,7 @@ class SegmentationSettings(Block):
     k_min: int = Field(3, ge=2)
     k_max: int = Field(8, ge=2)
     silhouette_sample: int = Field(10_000, ge=100)
+    selection_sample: int = Field(100_000, ge=1_000)
     minibatch_threshold: int = Field(50_000, ge=1)
     minibatch_batch_size: int = Field(4096, ge=64)
     n_init: int = Field(3, ge=1, le=50)

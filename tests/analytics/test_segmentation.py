@@ -322,3 +322,27 @@ def test_cli_train_segments(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["artifact"]["metrics"]["k"] == 3 and len(data["segments"]) == 3
+
+
+def test_silhouette_scores_match_scikit_learn() -> None:
+    from sklearn.metrics import silhouette_score
+
+    from crm_insights.analytics.segmentation import silhouette_scores
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 5))
+    labelings = [rng.integers(0, k, 400) for k in (2, 3, 6)] + [np.r_[np.zeros(399, int), 1]]
+    ours = silhouette_scores(x, labelings, chunk=64)
+    np.testing.assert_allclose(ours, [silhouette_score(x, lab) for lab in labelings], atol=1e-12)
+    assert silhouette_scores(x, [np.zeros(400, int)]) == [-1.0]
+
+
+def test_large_path_selects_k_on_a_sample_then_refits_everyone() -> None:
+    orders = pd.DataFrame(_behaviour_orders(per_group=400), columns=["customer_id", "ordered_at", "amount"])
+    frame, _ = compute_features(orders, AS_OF)
+    cfg = load_settings().segmentation.model_copy(update={"selection_sample": 1000, "minibatch_threshold": 500})
+    fit = fit_segments(frame, cfg)
+    assert fit.algorithm == "MiniBatchKMeans" and fit.selection_rows == 1000 and len(fit.labels) == 1200
+    assert cfg.k_min <= fit.k <= cfg.k_max and "refit_s" in fit.timings
+    again = fit_segments(frame, cfg)
+    np.testing.assert_array_equal(fit.labels, again.labels)
