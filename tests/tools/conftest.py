@@ -347,8 +347,9 @@ BEHAVIOUR_END = datetime(2024, 1, 1)
 
 def behaviour_customers(per_group: int = 15, seed: int = 3) -> list[Any]:
     """Three clear groups: frequent big spenders, lapsed one-off buyers, brand-new buyers; with feedback."""
-    import numpy as np
     from datetime import timedelta
+
+    import numpy as np
 
     rng = np.random.default_rng(seed)
     start = datetime(2023, 1, 1)

@@ -71,3 +71,24 @@ def test_at_risk_within_a_segment(fakes: Any) -> None:
 def test_forecast_without_a_model(bare: Any) -> None:
     msg = call(forecast_customer, {"customer": "1"})
     assert msg.status == "error" and "crm-insights train forecast" in msg.content
+
+
+def test_forecast_tools_on_a_trained_forecaster(behaviour_store: Any) -> None:
+    from crm_insights.analytics.forecasting import train_forecast
+
+    s = behaviour_store.settings
+    small = s.model_copy(update={"forecast": s.forecast.model_copy(update={"epochs": 2, "hidden_size": 8})})
+    info = train_forecast(behaviour_store.engine, small, progress=False)
+    one = forecast_customer.invoke({"customer": "customer 1", "horizon_weeks": 8})
+    data = one["data"]
+    assert data["customer_id"] == "00001" and data["horizon_weeks"] == 8
+    assert 0.0 <= data["p_active"] <= 1.0 and abs(data["churn_risk"] - (1 - data["p_active"])) < 2e-3
+    assert data["expected_purchases"] >= 0.0
+    assert one["evidence"]["model_version"] == info.version
+    risky = at_risk_customers.invoke({"top_n": 3, "min_churn_risk": 0.0})["data"]
+    # only repeat buyers active in the last year qualify: the big spenders (ids 000xx), not one-off buyers
+    assert risky["customers"] and all(c["customer_id"].isdigit() for c in risky["customers"])
+    values = [c["value_at_risk"] for c in risky["customers"]]
+    assert values == sorted(values, reverse=True)
+    profile = customer_profile.invoke({"customer": "00001"})["data"]
+    assert profile["forecast"]["horizon_weeks"] == s.forecast.horizon_weeks
