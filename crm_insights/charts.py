@@ -285,7 +285,7 @@ def _sentiment(result: Mapping[str, Any], fig: Any, labels: _Labels) -> bool:
         step = max(1, len(periods) // 12)
         ax.set_xticks(range(0, len(periods), step), periods[::step], rotation=45, ha="right", fontsize=8)
         return True
-    dist = data.get("distribution") if isinstance(data, dict) else None
+    dist = (data.get("counts") or data.get("distribution")) if isinstance(data, dict) else None
     if isinstance(dist, dict):
         items = [(k, _num(dist, k)) for k in ("positive", "neutral", "negative")]
         items = [(k, v) for k, v in items if v]

@@ -487,30 +487,118 @@ def chat(
 
 @app.command()
 @cli_errors
-def serve() -> None:
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (default: server.host, 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: server.port, 8000).")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes (each loads its own models).")] = 1,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+) -> None:
     """HTTP API, OpenAI-compatible endpoint and web chat page."""
-    not_built("serve")
+    import uvicorn
+
+    from crm_insights.config import get_settings
+    from crm_insights.server.auth import check_bind
+
+    settings = _server_settings(get_settings(), host, port)
+    check_bind(settings.server.host, settings)
+    url = f"http://{settings.server.host}:{settings.server.port}/"
+    err_console.print(f"[green]crm-insights[/green] chat page: {url}  ·  API docs: {url}docs  ·  MCP: {url}mcp")
+    if workers > 1:
+        # Each worker imports the factory itself; settings come from the same env/config.yaml.
+        uvicorn.run(
+            "crm_insights.server.app:create_app",
+            factory=True,
+            host=settings.server.host,
+            port=settings.server.port,
+            workers=workers,
+            log_level=log_level,
+        )
+        return
+    from crm_insights.server.app import create_app
+
+    uvicorn.run(create_app(settings), host=settings.server.host, port=settings.server.port, log_level=log_level)
+
+
+def _server_settings(settings: Any, host: str | None, port: int | None) -> Any:
+    update = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    return settings.model_copy(update={"server": settings.server.model_copy(update=update)}) if update else settings
 
 
 @app.command()
 @cli_errors
-def slack() -> None:
-    """Slack bot (Socket Mode)."""
-    not_built("slack")
+def slack(
+    http: Annotated[
+        bool, typer.Option("--http", help="Serve events at /slack/events (signing secret), not Socket Mode.")
+    ] = False,
+    host: Annotated[str | None, typer.Option(help="With --http: address to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="With --http: port.")] = None,
+) -> None:
+    """Slack bot: Socket Mode with an app token (default), or HTTP events mounted in the server."""
+    from crm_insights.config import get_settings
+
+    settings = get_settings()
+    if http:
+        import uvicorn
+
+        from crm_insights.server.app import create_app
+        from crm_insights.server.auth import check_bind
+
+        settings = _server_settings(settings, host, port)
+        check_bind(settings.server.host, settings)
+        app_ = create_app(settings, slack=True)
+        err_console.print(f"Slack events URL: http://{settings.server.host}:{settings.server.port}/slack/events")
+        uvicorn.run(app_, host=settings.server.host, port=settings.server.port)
+        return
+    from crm_insights import open_session
+    from crm_insights.server.slack import run_socket_mode
+
+    session = open_session()  # load models before connecting, so the first answer is fast
+    err_console.print("[green]Slack bot connected over Socket Mode[/green] (Ctrl+C to stop)")
+    run_socket_mode(settings, lambda: session)
 
 
 @app.command()
 @cli_errors
 def mcp() -> None:
-    """MCP server over stdio."""
-    not_built("mcp")
+    """MCP server over stdio (for Claude Desktop, IDEs and other MCP clients)."""
+    from crm_insights.server.mcp_server import run_stdio
+
+    run_stdio()
 
 
 @app.command()
 @cli_errors
-def digest() -> None:
-    """Weekly summary to Slack or a file."""
-    not_built("digest")
+def digest(
+    slack_channel: Annotated[
+        str | None, typer.Option("--slack-channel", help="Post to this Slack channel (id or #name).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write Markdown to this file.")] = None,
+    top_n: Annotated[int, typer.Option(min=1, max=100, help="Customers at risk to list.")] = 10,
+    themes: Annotated[int, typer.Option(min=1, max=20, help="Complaint themes to list.")] = 5,
+) -> None:
+    """Weekly summary (segment changes, customers newly at risk, complaint themes) to Slack or a file.
+
+    Cron-friendly: no prompts; exit 0 once delivered, 1 when nothing could be computed or delivery failed.
+    Without --slack-channel or --out the Markdown goes to stdout.
+    """
+    from crm_insights.digest import build_digest, post_to_slack, save_state
+
+    result = build_digest(top_n=top_n, n_themes=themes)
+    for section, why in result.problems.items():
+        err_console.print(f"[yellow]{section}:[/yellow] {why}", highlight=False)
+    if result.empty:
+        err_console.print("[red]error:[/red] nothing to report: every section is missing (see above)")
+        raise typer.Exit(1)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(result.markdown, encoding="utf-8")
+        err_console.print(f"digest written to {out}")
+    if slack_channel:
+        ts = post_to_slack(result, slack_channel)
+        err_console.print(f"digest posted to {slack_channel} (ts {ts})")
+    if out is None and not slack_channel:
+        sys.stdout.write(result.markdown + "\n")
+    save_state(result)
 
 
 def main() -> None:

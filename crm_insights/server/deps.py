@@ -42,20 +42,42 @@ def answer_payload(answer: Any, state: ServerState) -> dict[str, Any]:
     return data
 
 
+def call_tool(tool: Any, args: dict[str, Any]) -> Any:
+    """Run a LangChain tool so that its errors raise (``tool.invoke`` would turn them into text).
+
+    The registry's tools set ``handle_tool_error`` so the agent's model reads errors as tool messages;
+    front ends want the exception instead, to pick a status code, so they call the wrapped function.
+    """
+    func = getattr(tool, "func", None)
+    if callable(func):
+        return func(**args)
+    return tool.invoke(args)
+
+
+def tool_error(exc: Exception) -> CrmInsightsError:
+    """The project error behind a tool failure (NotFoundError -> 404, NotReadyError -> 503, else 422)."""
+    from pydantic import ValidationError
+
+    cause = exc.__cause__ if exc.__cause__ is not None else exc
+    if isinstance(cause, CrmInsightsError):
+        return cause
+    if isinstance(cause, ValidationError):
+        return InputError(
+            str(exc)
+            if cause is not exc
+            else "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in cause.errors())
+        )
+    return InputError(str(exc))
+
+
 async def run_tool(state: ServerState, name: str, args: dict[str, Any]) -> dict[str, Any]:
-    """Invoke a registered tool off the event loop; tool errors a caller can fix become 4xx."""
+    """Invoke a registered tool off the event loop; tool errors a caller can fix become 4xx/503."""
     from langchain_core.tools import ToolException
     from pydantic import ValidationError
 
     tool = state.require_tool(name)
     try:
-        result: dict[str, Any] = await run_in_threadpool(tool.invoke, args)
-    except ToolException as exc:
-        cause = exc.__cause__
-        if isinstance(cause, CrmInsightsError):
-            raise cause from exc
-        raise InputError(str(exc)) from exc
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise InputError(problems) from exc
+        result: dict[str, Any] = await run_in_threadpool(call_tool, tool, args)
+    except (ToolException, ValidationError) as exc:
+        raise tool_error(exc) from exc
     return result

@@ -62,12 +62,15 @@ def _adapter(tool: Any) -> Any:
     import anyio
     from langchain_core.tools import ToolException
     from mcp.server.mcpserver.exceptions import ToolError
+    from pydantic import ValidationError
+
+    from crm_insights.server.deps import call_tool
 
     async def call(**kwargs: Any) -> ToolOutput:
         args = {k: v for k, v in kwargs.items() if v is not None}
         try:
-            result = await anyio.to_thread.run_sync(functools.partial(tool.invoke, args))
-        except (ToolException, CrmInsightsError) as exc:
+            result = await anyio.to_thread.run_sync(functools.partial(call_tool, tool, args))
+        except (ToolException, ValidationError, CrmInsightsError) as exc:
             # Mistakes a caller can fix (bad id, model not trained yet) go back as tool errors with
             # their message; anything else is a bug and the SDK hides its text from the client.
             raise ToolError(str(exc)) from exc

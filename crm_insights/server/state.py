@@ -81,13 +81,14 @@ class ServerState:
 
     # -- charts ----------------------------------------------------------------------------------
     def chart_url(self, path: str | Path) -> str | None:
-        """``/charts/<name>`` for a PNG under charts_dir; None for anything elsewhere."""
-        p = Path(path)
+        """``/charts/<relative path>`` for a PNG under charts_dir; None for anything elsewhere."""
+        from urllib.parse import quote
+
         try:
-            p.resolve().relative_to(self.settings.charts_dir.resolve())
+            rel = Path(path).resolve().relative_to(self.settings.charts_dir.resolve())
         except ValueError:
             return None
-        return f"/charts/{p.name}"
+        return "/charts/" + quote(rel.as_posix(), safe="/:@")
 
 
 def conversation_key(messages: list[dict[str, str]], user: str | None) -> str:

@@ -19,6 +19,7 @@ from crm_insights.server.state import ServerState
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 CHART_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}\.png$")
+PART = re.compile(r"^[A-Za-z0-9_@-][A-Za-z0-9:._@-]{0,199}$")  # a thread id folder; never . or ..
 
 router = APIRouter(tags=["web"])
 
@@ -33,14 +34,16 @@ async def index() -> HTMLResponse:
     return HTMLResponse(_index_html(), headers={"Cache-Control": "no-cache"})
 
 
-@router.get("/charts/{name}", summary="A chart PNG produced for an answer", response_class=FileResponse)
+@router.get("/charts/{name:path}", summary="A chart PNG produced for an answer", response_class=FileResponse)
 async def chart(name: str, state: ServerState = Depends(get_state)) -> FileResponse:
-    # Names come from chart_for (tool-hash.png); anything else, or a path escaping charts_dir, is 404.
+    # Charts live in charts_dir, possibly one folder per thread. Every part must look like a name
+    # chart_for or a thread id produces, and the resolved file must stay inside charts_dir.
     root = state.settings.charts_dir.resolve()
-    if not CHART_NAME.match(name) or ".." in name:
+    parts = name.split("/")
+    if len(parts) > 2 or not CHART_NAME.match(parts[-1]) or not all(PART.match(p) for p in parts[:-1]):
         raise NotFoundError(f"no chart {name!r}")
     path = (root / name).resolve()
-    if path.parent != root or not path.is_file():
+    if not path.is_relative_to(root) or not path.is_file():
         raise NotFoundError(f"no chart {name!r}")
     return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
 

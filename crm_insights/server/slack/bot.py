@@ -129,6 +129,8 @@ class SlackResponder:
             getattr(client, method)(channel=channel, timestamp=ts, name=name)
         except SlackApiError as exc:  # missing reactions:write scope, already reacted: cosmetic only
             logger.debug("%s %s failed: %s", method, name, exc.response.get("error"))
+        except OSError as exc:  # Slack unreachable: the answer itself reports, a reaction need not
+            logger.warning("%s %s failed: %s", method, name, exc)
 
 
 def build_slack_app(settings: Settings, get_session: Callable[[], Any], *, for_socket_mode: bool = False) -> Any:

@@ -1,0 +1,132 @@
+"""Slack bot over HTTP: signed event requests into /slack/events, Web API calls recorded on 127.0.0.1."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from server_fakes import FAKE_TOOLS, FakeSession
+from slack_recorder import SlackRecorder
+
+from crm_insights.server.app import create_app
+
+SECRET = "test-signing-secret"
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackRecorder]:
+    with SlackRecorder() as recorder:
+        yield recorder
+
+
+@pytest.fixture
+def bot(slack: SlackRecorder, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestClient, FakeSession]]:
+    from crm_insights.config import get_settings
+
+    monkeypatch.setenv("CRM_INSIGHTS_SLACK__BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("CRM_INSIGHTS_SLACK__SIGNING_SECRET", SECRET)
+    monkeypatch.setenv("CRM_INSIGHTS_SLACK__BASE_URL", slack.base_url)
+    get_settings.cache_clear()
+    settings = get_settings()
+    session = FakeSession(settings.charts_dir, delay=1.5)  # slower than an ack may take
+    with TestClient(create_app(settings, session=session, tools=FAKE_TOOLS)) as client:
+        yield client, session
+
+
+def signed(body: dict[str, Any], secret: str = SECRET, age_s: int = 0) -> tuple[bytes, dict[str, str]]:
+    raw = json.dumps(body).encode()
+    ts = str(int(time.time()) - age_s)
+    sig = "v0=" + hmac.new(secret.encode(), f"v0:{ts}:".encode() + raw, hashlib.sha256).hexdigest()
+    headers = {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig, "Content-Type": "application/json"}
+    return raw, headers
+
+
+def event(ev: dict[str, Any], event_id: str) -> dict[str, Any]:
+    return {"type": "event_callback", "team_id": "T1", "api_app_id": "A1", "event_id": event_id, "event": ev,
+            "authorizations": [{"team_id": "T1", "user_id": "UBOT", "is_bot": True}]}  # fmt: skip
+
+
+def post(client: TestClient, body: dict[str, Any], **kw: Any) -> Any:
+    raw, headers = signed(body, **kw)
+    return client.post("/slack/events", content=raw, headers=headers)
+
+
+def test_mention_answered_in_thread_with_status_and_chart(
+    bot: tuple[TestClient, FakeSession], slack: SlackRecorder
+) -> None:
+    client, session = bot
+    mention = {"type": "app_mention", "user": "U1", "text": "<@UBOT> 我们有哪些客户分群？", "ts": "1700000000.000100",
+               "channel": "C1", "event_ts": "1700000000.000100"}  # fmt: skip
+    started = time.monotonic()
+    res = post(client, event(mention, "Ev1"))
+    assert res.status_code == 200
+    assert time.monotonic() - started < 1.5, "the event must be acknowledged before the answer is ready"
+
+    updates = slack.wait_for("chat.update")
+    posts = slack.calls("chat.postMessage")
+    assert posts[0]["channel"] == "C1" and posts[0]["thread_ts"] == "1700000000.000100"
+    assert posts[0]["text"] == "思考中…"
+    assert updates[0]["ts"] == "1800000000.000002" or updates[0]["ts"].startswith("1800000000.")
+    assert updates[0]["text"].startswith("第1轮")
+    assert "list_segments" in json.dumps(updates[0].get("blocks"))  # the evidence line
+    assert session.asked[0] == ("slack:C1:1700000000.000100", "我们有哪些客户分群？")
+
+    complete = slack.wait_for("files.completeUploadExternal")
+    assert complete[0]["channel_id"] == "C1" and complete[0]["thread_ts"] == "1700000000.000100"
+    assert slack.calls("files.getUploadURLExternal")[0]["filename"].startswith("list_segments-")
+    assert slack.calls("upload")[0]["png"] is True
+    reactions = [(m, p["name"]) for m, p in slack.records if m.startswith("reactions.")]
+    assert ("reactions.add", "hourglass_flowing_sand") in reactions
+    slack.wait_for("reactions.add", 2)
+    assert ("reactions.add", "white_check_mark") in [(m, p["name"]) for m, p in slack.records if m.startswith("react")]
+
+    # A follow-up in the same Slack thread continues the same agent thread.
+    follow = {**mention, "text": "<@UBOT> and which are at risk?", "ts": "1700000050.000200",
+              "thread_ts": "1700000000.000100", "event_ts": "1700000050.000200"}  # fmt: skip
+    assert post(client, event(follow, "Ev2")).status_code == 200
+    updates = slack.wait_for("chat.update", 2)
+    assert updates[1]["text"].startswith("Turn 2")
+    assert session.asked[1][0] == "slack:C1:1700000000.000100"
+    # Slack retrying an event it already delivered does not answer twice.
+    assert post(client, event(follow, "Ev2")).status_code == 200
+    slack.wait_for("reactions.add", 4)
+    time.sleep(0.5)
+    assert len(session.asked) == 2
+
+
+def test_direct_messages_answered_bots_ignored(bot: tuple[TestClient, FakeSession], slack: SlackRecorder) -> None:
+    client, session = bot
+    dm = {"type": "message", "channel_type": "im", "user": "U2", "text": "Which customers are at risk?",
+          "ts": "1700000100.000100", "channel": "D1", "event_ts": "1700000100.000100"}  # fmt: skip
+    own = {**dm, "bot_id": "BBOT", "ts": "1700000101.000100", "text": "my own answer"}
+    channel_msg = {**dm, "channel_type": "channel", "channel": "C9", "ts": "1700000102.000100"}
+    for i, ev in enumerate((own, channel_msg, dm)):
+        assert post(client, event(ev, f"EvDM{i}")).status_code == 200
+    slack.wait_for("chat.update")
+    slack.wait_for("reactions.add", 2)  # the worker is done
+    assert session.asked == [("slack:D1:1700000100.000100", "Which customers are at risk?")]
+    assert slack.calls("chat.postMessage")[0]["thread_ts"] == "1700000100.000100"
+
+
+def test_bad_and_stale_signatures_refused(bot: tuple[TestClient, FakeSession], slack: SlackRecorder) -> None:
+    client, session = bot
+    mention = {"type": "app_mention", "user": "U1", "text": "<@UBOT> hi", "ts": "1.1", "channel": "C1"}
+    assert post(client, event(mention, "EvBad"), secret="wrong-secret").status_code == 401
+    assert post(client, event(mention, "EvOld"), age_s=6 * 60).status_code == 401
+    raw, headers = signed(event(mention, "EvNone"))
+    headers.pop("X-Slack-Signature")
+    assert client.post("/slack/events", content=raw, headers=headers).status_code == 401
+    time.sleep(0.3)
+    assert session.asked == [] and slack.calls("chat.postMessage") == []
+
+
+def test_url_verification(bot: tuple[TestClient, FakeSession]) -> None:
+    client, _ = bot
+    res = post(client, {"type": "url_verification", "challenge": "abc123", "token": "x"})
+    assert res.status_code == 200 and "abc123" in res.text
