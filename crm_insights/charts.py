@@ -70,12 +70,12 @@ def cjk_font() -> tuple[str, Path] | None:
     from matplotlib import font_manager
 
     def find() -> tuple[str, Path] | None:
-        by_family: dict[str, Path] = {}
-        for entry in font_manager.fontManager.ttflist:
-            by_family.setdefault(entry.name, Path(entry.fname))
+        families = {entry.name for entry in font_manager.fontManager.ttflist}
         for family in CJK_FAMILIES:
-            if family in by_family:
-                return family, by_family[family]
+            if family in families:
+                # The file matplotlib will actually render with (regular weight), not just any face.
+                path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+                return family, Path(path)
         return None
 
     found = find()
@@ -95,15 +95,19 @@ def cjk_font() -> tuple[str, Path] | None:
     return found
 
 
-def font_covers(path: Path, text: str) -> bool:
-    """True when the font file at ``path`` has a glyph for every non-space character of ``text``."""
+def font_covers(path: Path, text: str, family: str | None = None) -> bool:
+    """True when the font at ``path`` has a glyph for every non-space character of ``text``.
+
+    For a collection (.ttc) the face named ``family`` is checked (else the first face).
+    """
     from fontTools.ttLib import TTCollection, TTFont
 
     if path.suffix.lower() == ".ttc":
-        fonts = TTCollection(str(path), lazy=True).fonts[:1]  # matplotlib renders the first face
+        faces = TTCollection(str(path), lazy=True).fonts
+        face = next((f for f in faces if family and f["name"].getDebugName(1) == family), faces[0])
     else:
-        fonts = [TTFont(str(path), lazy=True)]
-    cmap = fonts[0].getBestCmap() or {}
+        face = TTFont(str(path), lazy=True)
+    cmap = face.getBestCmap() or {}
     return all(ord(ch) in cmap for ch in text if not ch.isspace())
 
 

@@ -1,0 +1,98 @@
+"""Charts: one PNG per chartable tool result, Chinese labels drawn with a real CJK font (no empty boxes)."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crm_insights import charts
+from crm_insights.charts import chart_for, cjk_font, font_covers
+
+# Shaped like the real tools' results (crm_insights/tools/*): {"data": ..., "evidence": ...}.
+SEGMENTS = [
+    {"segment": 0, "name_zh": "高价值忠诚客户", "name_en": "High-value loyal", "size": 1200, "share_customers": 0.12,
+     "revenue_share": 0.55},
+    {"segment": 1, "name_zh": "潜力客户", "name_en": "Promising", "size": 3100, "share_customers": 0.31,
+     "revenue_share": 0.27},
+    {"segment": 2, "name_zh": "沉睡客户", "name_en": "Dormant", "size": 5700, "share_customers": 0.57,
+     "revenue_share": 0.18},
+]  # fmt: skip
+RESULTS: dict[str, dict[str, Any]] = {
+    "list_segments": {"data": {"segments": SEGMENTS, "customers": 10000}},
+    "describe_segment": {"data": {**SEGMENTS[0], "distinguishing": [
+        {"feature": "monetary", "value": 820.0, "overall": 110.0, "direction": "higher"},
+        {"feature": "recency_days", "value": 20.0, "overall": 160.0, "direction": "lower"}]}},
+    "at_risk_customers": {"data": {"customers": [
+        {"customer_id": "00042", "churn_risk": 0.82, "value_at_risk": 1450.0, "spend": 1768.0},
+        {"customer_id": "00007", "churn_risk": 0.64, "value_at_risk": 990.5, "spend": 1547.6},
+        {"customer_id": "01234", "churn_risk": 0.47, "value_at_risk": 410.0, "spend": 872.3}]}},
+    "sentiment_summary": {"data": {"counts": {"positive": 50, "neutral": 10, "negative": 40}, "freq": "month",
+        "trend": [{"period": f"1997-{m:02d}", "n": 20, "positive": 10 + m, "neutral": 2, "negative": 8 - m // 2}
+                  for m in range(1, 13)]}},
+    "feedback_themes": {"data": {"themes": [
+        {"theme": "物流太慢", "size": 42, "keywords": ["物流", "慢", "快递"]},
+        {"theme": "质量问题", "size": 17, "keywords": ["质量", "坏了"]},
+        {"theme": "", "size": 9, "keywords": ["客服", "态度"]}]}},
+    "crm_overview": {"data": {"top_customers": [
+        {"customer_id": "00042", "name": "张三", "spend": 1768.0}, {"customer_id": "00007", "spend": 1547.6}]}},
+}  # fmt: skip
+LABELS = (
+    "各分群客户数客户占比与收入占比高价值忠诚客户潜力沉睡流失风险分布风险价值最高的反馈情感趋势条数"
+    "正面中性负面主题规模物流太慢质量问题坏了客服态度消费金额特征相对全体均值的倍数"
+)
+
+
+def _require_cjk_font() -> tuple[str, Path]:
+    font = cjk_font()
+    if font is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("no CJK font: the setup path installs fonts-noto-cjk")
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    return font
+
+
+def test_a_cjk_font_covers_every_label() -> None:
+    family, path = _require_cjk_font()
+    assert family in charts.CJK_FAMILIES
+    assert font_covers(path, LABELS, family), f"{family} ({path}) lacks glyphs for some labels"
+
+
+@pytest.mark.parametrize("tool", sorted(RESULTS))
+def test_chart_renders_without_missing_glyphs(tool: str, tmp_path: Path) -> None:
+    _require_cjk_font()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        path = chart_for(tool, RESULTS[tool], tmp_path)
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message) or "Glyph" in str(w.message)]
+    assert not missing, missing
+    assert path is not None and path.parent == tmp_path and path.name.startswith(tool)
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
+    # Same result -> same file, not a second render.
+    mtime = path.stat().st_mtime_ns
+    assert chart_for(tool, RESULTS[tool], tmp_path) == path and path.stat().st_mtime_ns == mtime
+    if tool == "list_segments":
+        Path("tests/artifacts").mkdir(exist_ok=True)
+        (Path("tests/artifacts") / "chart-list_segments.png").write_bytes(data)
+
+
+def test_english_labels_when_no_cjk_font(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(charts, "cjk_font", lambda: None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        paths = [chart_for(t, r, tmp_path) for t, r in RESULTS.items()]
+    assert all(p is not None for p in paths)
+    assert not [w for w in caught if "Glyph" in str(w.message)]
+
+
+def test_no_chart_for_other_tools_or_odd_shapes(tmp_path: Path) -> None:
+    assert chart_for("customer_profile", {"data": {"customer_id": "1"}}, tmp_path) is None
+    assert chart_for("list_segments", {"data": "not a table"}, tmp_path) is None
+    assert chart_for("at_risk_customers", {"data": {"customers": []}}, tmp_path) is None
+    assert chart_for("sentiment_summary", {"data": {"counts": {"positive": 0}}}, tmp_path) is None
+    assert chart_for("feedback_themes", "an error message", tmp_path) is None
+    assert not list(tmp_path.glob("*.png"))
