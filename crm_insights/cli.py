@@ -316,8 +316,8 @@ def train_segments(
     console.print(table)
     tried = ", ".join(f"k={kk}: {v:.3f}" for kk, v in m["silhouette"].items())
     console.print(
-        f"{m['algorithm']}, silhouette {tried}; "
-        f"{m['assignments_written']:,} assignments written in {m['train_s']:.1f} s",
+        f"{m['algorithm']}, silhouette {tried}; trained in {m['train_s']:.1f} s, "
+        f"{m['assignments_written']:,} assignments written",
         highlight=False,
     )
 

@@ -69,6 +69,19 @@ DIMENSIONS: dict[str, tuple[str, dict[str, str]]] = {
     "tenure": ("tenure_days", {"low": "low", "mid": "mid", "high": "high"}),
 }
 
+# Terciles are relative: where nearly everyone lapsed (CDNOW: most customers bought once in early
+# 1997), a centroid 277 days since its last purchase ranks "recent", and one whole cohort makes
+# 15-month-old customers "new". Absolute bounds keep the words honest, in the feature's units:
+# (dimension, level) -> (op, limit, action); "require": the tercile level stands only if the
+# centroid meets the bound (else "mid"); "force": meeting the bound sets the level.
+ACTIVE_DAYS = 180  # "recent"/"new" mean within about half a year
+LAPSED_DAYS = 365  # a year without a purchase is lapsed whatever everyone else does
+LEVEL_BOUNDS: dict[tuple[str, str], tuple[str, float, str]] = {
+    ("recency", "recent"): ("<=", ACTIVE_DAYS, "require"),
+    ("recency", "lapsed"): (">=", LAPSED_DAYS, "force"),
+    ("tenure", "low"): ("<=", ACTIVE_DAYS, "require"),
+}
+
 # First matching rule names a segment. ``when`` maps a dimension to the levels it accepts; an
 # absent dimension accepts any level. ``keywords`` let describe() match phrases a user types.
 NAME_RULES: tuple[dict[str, Any], ...] = (
@@ -109,7 +122,7 @@ NAME_RULES: tuple[dict[str, Any], ...] = (
         "keywords": ["promising", "potential", "growing", "潜在", "成长"],
     },
     {
-        "when": {"recency": ("lapsed",), "frequency": ("low",), "monetary": ("low", "mid")},
+        "when": {"recency": ("lapsed",), "frequency": ("low", "mid"), "monetary": ("low", "mid")},
         "zh": "沉睡客户",
         "en": "dormant",
         "keywords": ["dormant", "sleeping", "inactive", "lost", "hibernating", "churned", "休眠", "不活跃", "流失"],
@@ -174,6 +187,23 @@ def _level(percentile: float) -> str:
     if percentile >= HIGH_Q:
         return "high"
     return "mid"
+
+
+def segment_levels(percentiles: dict[str, float], centroid: dict[str, float]) -> dict[str, str]:
+    """Level word per naming dimension: population terciles, then the absolute bounds of LEVEL_BOUNDS."""
+    levels: dict[str, str] = {}
+    for dim, (feat, words) in DIMENSIONS.items():
+        level = words[_level(percentiles[feat])]
+        for (b_dim, b_level), (op, limit, action) in LEVEL_BOUNDS.items():
+            if b_dim != dim or feat not in centroid:
+                continue
+            holds = centroid[feat] <= limit if op == "<=" else centroid[feat] >= limit
+            if action == "require" and level == b_level and not holds:
+                level = "mid"
+            elif action == "force" and holds:
+                level = b_level
+        levels[dim] = level
+    return levels
 
 
 def name_segment(levels: dict[str, str]) -> dict[str, Any]:
@@ -483,7 +513,7 @@ def _profiles(
         centroid = {f: float(centroids[c, j]) for j, f in enumerate(features)}
         centroid_z = {f: float(centroids_z[c, j]) for j, f in enumerate(features)}
         percentiles = {f: _midrank_percentile(sorted_cols[f], centroid[f]) for f in features}
-        levels = {dim: words[_level(percentiles[feat])] for dim, (feat, words) in DIMENSIONS.items()}
+        levels = segment_levels(percentiles, centroid)
         rule = name_segment(levels)
         ranked = sorted(features, key=lambda f: (-abs(centroid_z[f]), features.index(f)))
         picked = [f for f in ranked if abs(centroid_z[f]) >= DISTINGUISHING_Z][:MAX_DISTINGUISHING] or ranked[:1]
@@ -994,6 +1024,7 @@ __all__ = [
     "SegmentModel",
     "fit_segments",
     "name_segment",
+    "segment_levels",
     "segment_table_rows",
     "silhouette_scores",
     "train_segments",

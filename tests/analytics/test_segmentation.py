@@ -23,6 +23,7 @@ from crm_insights.analytics.segmentation import (
     _unique_names,
     fit_segments,
     name_segment,
+    segment_levels,
     train_segments,
 )
 from crm_insights.config import get_settings, load_settings
@@ -190,6 +191,18 @@ def test_name_rule_table() -> None:
     assert name_segment({"recency": "recent", "frequency": "low", "monetary": "low", "tenure": "low"})["zh"] == "新客户"
     assert name_segment({"recency": "mid", "frequency": "mid", "monetary": "mid", "tenure": "mid"})["en"] == "regular"
     assert NAME_RULES[-1]["when"] == {}
+
+
+def test_levels_respect_absolute_bounds() -> None:
+    pct = {"recency_days": 0.2, "frequency": 0.5, "monetary_total": 0.9, "tenure_days": 0.1}
+    fresh = {"recency_days": 20.0, "tenure_days": 60.0}
+    assert segment_levels(pct, fresh) == {"recency": "recent", "frequency": "mid", "monetary": "high", "tenure": "low"}
+    # Low terciles where everyone is old and lapsed (one early cohort) are not "recent" or "new" ...
+    stale = {"recency_days": 277.0, "tenure_days": 450.0}
+    assert segment_levels(pct, stale)["recency"] == "mid" and segment_levels(pct, stale)["tenure"] == "mid"
+    # ... and a year without a purchase is lapsed even when most customers lapsed longer ago.
+    mid = {**pct, "recency_days": 0.5}
+    assert segment_levels(mid, {"recency_days": 470.0, "tenure_days": 500.0})["recency"] == "lapsed"
     assert len({r["en"] for r in NAME_RULES}) == len({r["zh"] for r in NAME_RULES}) == len(NAME_RULES)
 
 
