@@ -256,6 +256,9 @@ def _at_risk(result: Mapping[str, Any], fig: Any, labels: _Labels) -> bool:
     ax.set_title(labels.pick("流失风险分布", "Churn risk distribution"))
     ax.set_xlabel(labels.pick("流失风险 %", "churn risk %"))
     ax.set_ylabel(labels.pick("客户数", "customers"))
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts of customers: no 1.25
     return True
 
 
