@@ -8,6 +8,7 @@ over a three-customer CRM, so agent tests need no store and no trained model.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ class ScriptedChatModel(BaseChatModel):
     script: list[Any]
     _calls: list[list[BaseMessage]] = PrivateAttr(default_factory=list)
     _bound: list[str] = PrivateAttr(default_factory=list)
+    _with_tools: list[bool] = PrivateAttr(default_factory=list)
 
     @property
     def _llm_type(self) -> str:
@@ -39,6 +41,11 @@ class ScriptedChatModel(BaseChatModel):
     @property
     def bound_tools(self) -> list[str]:
         return self._bound
+
+    @property
+    def calls_with_tools(self) -> list[bool]:
+        """Per call: whether tools were bound (False once the graph makes the model answer)."""
+        return self._with_tools
 
     def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> Any:
         from langchain_core.utils.function_calling import convert_to_openai_tool
@@ -55,6 +62,7 @@ class ScriptedChatModel(BaseChatModel):
     ) -> ChatResult:
         step = len(self._calls)
         self._calls.append(list(messages))
+        self._with_tools.append(bool(kwargs.get("tools")))
         if step >= len(self.script):
             raise AssertionError(f"the model was called {step + 1} times; the script has {len(self.script)} steps")
         reply = self.script[step]
@@ -453,9 +461,12 @@ def fake_tools(calls: list[tuple[str, dict[str, Any]]] | None = None) -> list[Ba
     """The fake tools; every call is appended to ``calls`` as (name, kwargs) when given."""
 
     def recording(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+        defaults = {k: p.default for k, p in inspect.signature(fn).parameters.items()}
+
         def run(**kwargs: Any) -> dict[str, Any]:
             if calls is not None:
-                calls.append((fn.__name__, kwargs))
+                # Record what the caller chose: arguments left at their default are omitted.
+                calls.append((fn.__name__, {k: v for k, v in kwargs.items() if v != defaults.get(k)}))
             return fn(**kwargs)
 
         run.__name__ = fn.__name__

@@ -1,0 +1,126 @@
+"""Sessions: threads persist in the configured database (SQLite file or PostgreSQL) across sessions and
+processes; streaming events; every router intent answers in both languages with figures from the tools."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crm_insights.agent.memory import threads_location
+from crm_insights.config import load_settings
+from crm_insights.errors import InputError
+
+TESTS_DIR = Path(__file__).resolve().parent.parent
+
+
+def test_follow_up_survives_a_new_session(make_session, store_url: str) -> None:
+    settings = load_settings(database={"url": store_url}, llm={"router_similarity": "tfidf"})
+    first, calls_a = make_session(settings)
+    a = first.ask("高价值客户里有哪些有流失风险？", thread_id="t-persist")
+    assert [name for name, _ in calls_a] == ["describe_segment", "at_risk_customers"]
+    assert calls_a[1][1]["segment"] == "0"
+    assert "00100" in a.answer
+    first.close()
+
+    second, calls_b = make_session(settings)  # a new object: nothing shared but the database
+    b = second.ask("他们主要抱怨什么？", thread_id="t-persist")
+    assert calls_b == [("feedback_themes", {"segment": "0", "sentiment": "negative"})]
+    assert "高价值客户" in b.answer
+    assert [h["role"] for h in second.history("t-persist")] == ["user", "assistant", "user", "assistant"]
+    assert second.history("no-such-thread") == []
+
+
+def test_threads_file_sits_next_to_the_sqlite_store(tmp_path: Path) -> None:
+    settings = load_settings(database={"url": f"sqlite:///{tmp_path / 'crm.sqlite3'}"})
+    assert threads_location(settings) == str(tmp_path / "threads.sqlite3")
+
+
+_SCRIPT = """
+import json, sys
+sys.path.insert(0, {tests!r})
+from fakes import fake_tools
+from crm_insights.agent.session import AgentSession
+from crm_insights.config import load_settings
+calls = []
+session = AgentSession(load_settings(llm={{"router_similarity": "tfidf"}}), tools=fake_tools(calls))
+answer = session.ask(sys.argv[1], thread_id="t-proc")
+print(json.dumps({{"calls": calls, "answer": answer.answer}}, ensure_ascii=False))
+"""
+
+
+@pytest.mark.slow
+def test_follow_up_survives_a_new_process(tmp_path: Path) -> None:
+    env = {**os.environ, "CRM_INSIGHTS_HOME": str(tmp_path / "home"), "HF_HUB_OFFLINE": "1"}
+    script = _SCRIPT.format(tests=str(TESTS_DIR))
+
+    def run(question: str) -> dict:
+        out = subprocess.run([sys.executable, "-c", script, question], env=env, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr[-2000:]
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    run("预测客户42未来8周")
+    second = run("那客户 100 呢?")
+    assert second["calls"] == [["forecast_customer", {"customer": "100", "horizon_weeks": 8}]]
+    assert "00100" in second["answer"]
+
+
+def test_stream_events_in_order(make_session) -> None:
+    session, _ = make_session()
+    events = list(session.stream("高价值客户里有哪些有流失风险？"))
+    types = [e.type for e in events]
+    assert types == ["tool_call", "tool_result", "tool_call", "tool_result", "token", "answer"]
+    assert events[0].data["name"] == "describe_segment" and events[1].data["result"]["data"]["segment"] == 0
+    assert events[-1].data["answer"] == events[-2].data["text"]
+
+
+def test_astream_and_errors(make_session) -> None:
+    session, _ = make_session()
+
+    async def collect() -> list[str]:
+        return [e.type async for e in session.astream("Give me an overview")]
+
+    assert asyncio.run(collect())[-1] == "answer"
+    with pytest.raises(InputError):
+        session.ask("   ")
+    [event] = list(session.stream(""))
+    assert event.type == "error" and event.data["code"] == "invalid_input"
+
+
+QUESTIONS = {
+    "overview": ("给我一个整体概况", "Give me an overview of the CRM"),
+    "customer_profile": ("客户100的情况", "Tell me about customer 100"),
+    "list_segments": ("有哪些客户细分？", "What segments do we have?"),
+    "describe_segment": ("介绍一下细分 1", "Describe segment 1"),
+    "explain_customer_segment": ("客户42属于哪个细分？", "Which segment is customer 42 in?"),
+    "forecast_customer": ("预测客户42未来8周的购买", "Forecast customer 42 for the next 8 weeks"),
+    "at_risk": ("哪些客户有流失风险？", "Which customers are at risk of churning?"),
+    "analyze_sentiment": ("分析这句话的情感：“物流太慢了”", 'Analyze the sentiment of "the box was broken"'),
+    "sentiment_summary": ("客户反馈的情感分布如何？", "What is the sentiment distribution of our feedback?"),
+    "search_feedback": ("搜索提到物流慢的反馈", "Find feedback mentioning slow delivery"),
+    "feedback_themes": ("客户主要抱怨什么？", "What do customers complain about?"),
+    "help": ("你能做什么？", "What can you do?"),
+    "out_of_scope": ("明天天气怎么样", "Tell me a joke"),
+}
+
+
+@pytest.mark.parametrize("intent", sorted(QUESTIONS))
+def test_every_intent_answers_in_both_languages_with_grounded_figures(make_session, intent: str) -> None:
+    session, _ = make_session()
+    for lang, question in zip(("zh", "en"), QUESTIONS[intent], strict=True):
+        answer = session.ask(question)
+        assert answer.language == lang
+        router = answer.evidence[-1]["router"]
+        assert router["intent"] == intent and router["similarity"] == "tfidf-char"
+        assert answer.warnings == [], answer.answer  # every figure came from a tool result
+        assert answer.answer and "{{" not in answer.answer and "Result of" not in answer.answer
+        assert all(tc.error is None for tc in answer.tool_calls)
+        # Written in the question's language (quoted customer text and theme keywords aside).
+        own_words = re.sub(r"「[^」]*」|“[^”]*”|\*\*[^*]*\*\*", "", answer.answer)
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in own_words) == (lang == "zh"), answer.answer
