@@ -24,7 +24,7 @@ Features (one row per customer with at least one order before the cutoff):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -181,6 +181,9 @@ def customer_features(
     from crm_insights.store.models import Order
 
     cutoff = as_of or default_as_of(engine)
+    if cutoff.tzinfo is not None:
+        # The store keeps naive UTC timestamps; compare like with like.
+        cutoff = cutoff.astimezone(UTC).replace(tzinfo=None)
     orders = orders_frame(engine, until=cutoff)
     if orders.empty:
         with engine.connect() as conn:

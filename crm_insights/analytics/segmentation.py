@@ -753,6 +753,7 @@ class SegmentModel:
         self._scale = np.asarray(model["scaler_scale"], dtype=float)
         self._centroids = np.asarray(model["centroids_z"], dtype=float)
         self._table: pd.DataFrame | None = None
+        self._by_number: dict[int, str] | None = None
 
     # -- loading -------------------------------------------------------------------------------
     @classmethod
@@ -912,13 +913,23 @@ class SegmentModel:
             return cid
         # Source ids are kept verbatim ("00100"); a user typing 100 means the same customer.
         if cid.isdigit():
-            matches = [c for c in table.index[table.index.str.isdigit()] if int(c) == int(cid)]
-            if len(matches) == 1:
-                return matches[0]
+            match = self._numeric_ids().get(int(cid))
+            if match is not None:
+                return match
         raise NotFoundError(
             f"customer {customer_id!r} is not in segments model {self.version}: unknown, or no orders before "
             f"its cutoff {self.as_of.date()}"
         )
+
+    def _numeric_ids(self) -> dict[int, str]:
+        """int(id) -> id for all-digit source ids; ambiguous numbers ("7" and "007" both stored) left out."""
+        if self._by_number is None:
+            ids = [c for c in self.table.index if c.isdigit()]
+            counts: dict[int, int] = {}
+            for c in ids:
+                counts[int(c)] = counts.get(int(c), 0) + 1
+            self._by_number = {int(c): c for c in ids if counts[int(c)] == 1}
+        return self._by_number
 
     def _z(self, values: np.ndarray) -> np.ndarray:
         logged = log_scale(pd.DataFrame(values.reshape(1, -1), columns=self.features))[0]

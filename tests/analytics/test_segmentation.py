@@ -359,3 +359,39 @@ def test_large_path_selects_k_on_a_sample_then_refits_everyone() -> None:
     assert cfg.k_min <= fit.k <= cfg.k_max and "refit_s" in fit.timings
     again = fit_segments(frame, cfg)
     np.testing.assert_array_equal(fit.labels, again.labels)
+
+
+def test_negative_feedback_share_joins_the_model_when_labels_exist() -> None:
+    from crm_insights.store import Feedback
+
+    engine = _store()
+    with session_scope(engine) as s:
+        for i, (cid, label) in enumerate([("L000", "negative"), ("L001", "negative"), ("00002", "positive")]):
+            pk = s.scalar(select(Customer.id).where(Customer.external_id == cid))
+            s.add(
+                Feedback(
+                    external_id=f"f{i}",
+                    customer_id=pk,
+                    created_at=START + timedelta(days=70),
+                    text="t",
+                    sentiment_label=label,
+                )
+            )
+    info = train_segments(engine, get_settings(), as_of=AS_OF, progress=False)
+    model = SegmentModel.load(version=info.version)
+    assert model.features[-1] == "negative_share"
+    assert info.config["feature_notes"]["customers_with_labelled_feedback"] == 3
+    reasons = {r["feature"]: r for r in model.assign("L000")["reason"]}
+    assert reasons["negative_share"]["value"] == 1.0 and reasons["negative_share"]["z"] > 0
+    assert reasons["negative_share"]["label_zh"] == "负面反馈占比"
+
+
+def test_timezone_aware_cutoff_means_the_same_instant() -> None:
+    from datetime import UTC
+
+    from crm_insights.analytics.features import customer_features
+
+    engine = _store()
+    naive = customer_features(engine, as_of=AS_OF)
+    aware = customer_features(engine, as_of=AS_OF.replace(tzinfo=UTC))
+    pd.testing.assert_frame_equal(naive.frame, aware.frame)
