@@ -93,6 +93,8 @@ class EmbeddingSettings(Block):
     batch_size: int = Field(32, ge=1)
     max_length: int = Field(512, ge=8, le=8192)
     backend: Literal["torch", "onnx"] = "torch"
+    query_prompt: str | None = None  # None: the model's own "query" prompt ("query: " for e5)
+    passage_prompt: str | None = None  # None: the model's own "passage" prompt ("passage: " for e5)
 
 
 class IndexSettings(Block):
@@ -100,6 +102,7 @@ class IndexSettings(Block):
     kind: Literal["auto", "flat", "hnsw", "ivf"] = "auto"
     hnsw_m: int = Field(32, ge=4)
     hnsw_ef_search: int = Field(64, ge=8)
+    hnsw_ef_construction: int = Field(80, ge=8)
     ivf_nlist: int | None = None
     ivf_nprobe: int = Field(16, ge=1)
 
@@ -109,6 +112,9 @@ class ThemeSettings(Block):
     n_themes: int | None = None
     keywords: int = Field(8, ge=1)
     quotes: int = Field(3, ge=1)
+    max_themes: int = Field(12, ge=2, le=50)
+    min_texts_per_theme: int = Field(5, ge=1)
+    seed: int = 0
 
 
 class LLMSettings(Block):

