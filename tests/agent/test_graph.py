@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from fakes import ScriptedChatModel, tool_call
 from langchain_core.messages import AIMessage, BaseMessage, SystemMessage, ToolMessage
 
 from crm_insights.config import load_settings
-from fakes import ScriptedChatModel, tool_call
 
 
 def test_scripted_llm_round_trip(make_session) -> None:
@@ -64,7 +64,9 @@ def test_tool_errors_go_back_to_the_model(make_session) -> None:
         assert isinstance(tool_msg, ToolMessage) and tool_msg.status == "error" and "out of range" in tool_msg.content
         return AIMessage("The horizon must be between 1 and 104 weeks.")
 
-    model = ScriptedChatModel(script=[tool_call("forecast_customer", {"customer": "42", "horizon_weeks": 500}), after_error])
+    model = ScriptedChatModel(
+        script=[tool_call("forecast_customer", {"customer": "42", "horizon_weeks": 500}), after_error]
+    )
     session, _ = make_session(model=model)
     result = session.ask("Forecast customer 42 for 500 weeks")
     model.assert_done()

@@ -64,7 +64,12 @@ def _after(intent: str, slots: dict[str, Any], question: str, follow_up: str) ->
 
 
 def test_pronoun_keeps_the_segment(router: OfflineRouter) -> None:
-    msgs = _after("at_risk", {"segment": 0, "segment_name_zh": "高价值客户"}, "高价值客户里有哪些有流失风险？", "他们主要抱怨什么？")
+    msgs = _after(
+        "at_risk",
+        {"segment": 0, "segment_name_zh": "高价值客户"},
+        "高价值客户里有哪些有流失风险？",
+        "他们主要抱怨什么？",
+    )
     d = router.decide(msgs)
     assert d.intent == "feedback_themes"
     assert d.slots["segment"] == 0 and d.slots["sentiment"] == "negative"
@@ -74,11 +79,18 @@ def test_pronoun_keeps_the_segment(router: OfflineRouter) -> None:
 def test_elliptical_question_keeps_the_intent(router: OfflineRouter) -> None:
     msgs = _after("forecast_customer", {"customer": "42", "horizon_weeks": 8}, "预测客户42未来8周", "那客户 100 呢?")
     d = router.decide(msgs)
-    assert (d.intent, d.slots["customer"], d.slots["horizon_weeks"], d.follow_up) == ("forecast_customer", "100", 8, True)
+    assert (d.intent, d.slots["customer"], d.slots["horizon_weeks"], d.follow_up) == (
+        "forecast_customer",
+        "100",
+        8,
+        True,
+    )
 
 
 def test_english_follow_up_switches_entity(router: OfflineRouter) -> None:
-    msgs = _after("at_risk", {"segment": "high value"}, "Which high value customers may churn?", "what about segment 2?")
+    msgs = _after(
+        "at_risk", {"segment": "high value"}, "Which high value customers may churn?", "what about segment 2?"
+    )
     d = router.decide(msgs)
     assert d.intent == "at_risk" and d.slots["segment"] == "2"
     # A customer id in a follow-up turns a segment-level intent into the customer-level one.
@@ -100,9 +112,8 @@ def test_clarification_then_answer(router: OfflineRouter) -> None:
 
 
 def test_router_emits_tool_calls_and_chains(router: OfflineRouter) -> None:
-    from langchain_core.messages import ToolMessage
-
     from fakes import fake_tools
+    from langchain_core.messages import ToolMessage
 
     bound = router.bind_tools(fake_tools())
     msgs: list[BaseMessage] = [HumanMessage("高价值客户里有哪些有流失风险？")]

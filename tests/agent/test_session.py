@@ -61,7 +61,9 @@ def test_follow_up_survives_a_new_process(tmp_path: Path) -> None:
     script = _SCRIPT.format(tests=str(TESTS_DIR))
 
     def run(question: str) -> dict:
-        out = subprocess.run([sys.executable, "-c", script, question], env=env, capture_output=True, text=True, timeout=120)
+        out = subprocess.run(
+            [sys.executable, "-c", script, question], env=env, capture_output=True, text=True, timeout=120
+        )
         assert out.returncode == 0, out.stderr[-2000:]
         return json.loads(out.stdout.strip().splitlines()[-1])
 
