@@ -125,7 +125,18 @@ NAME_RULES: tuple[dict[str, Any], ...] = (
         "when": {"recency": ("lapsed",), "frequency": ("low", "mid"), "monetary": ("low", "mid")},
         "zh": "沉睡客户",
         "en": "dormant",
-        "keywords": ["dormant", "sleeping", "inactive", "lost", "hibernating", "churned", "休眠", "不活跃", "流失"],
+        "keywords": [
+            "dormant",
+            "sleeping",
+            "inactive",
+            "lost",
+            "hibernating",
+            "churn",
+            "churned",
+            "休眠",
+            "不活跃",
+            "流失",
+        ],
     },
     {
         "when": {"recency": ("lapsed",)},
@@ -187,6 +198,9 @@ def _level(percentile: float) -> str:
     if percentile >= HIGH_Q:
         return "high"
     return "mid"
+
+
+_RULES_BY_EN: dict[str, dict[str, Any]] = {r["en"]: r for r in NAME_RULES}
 
 
 def segment_levels(percentiles: dict[str, float], centroid: dict[str, float]) -> dict[str, str]:
@@ -835,6 +849,11 @@ class SegmentModel:
         return best, "phrase"
 
     def _phrase_match(self, text: str) -> int | None:
+        ranked = self._phrase_scores(text)
+        return ranked[0][1] if ranked else None
+
+    def _phrase_scores(self, text: str) -> list[tuple[float, int]]:
+        """(score, segment) for every segment a phrase touches, best first; ties: more valuable first."""
         q_tokens = _tokens(text) - _STOP
         q_zh = text
         for w in _STOP_ZH:
@@ -859,13 +878,17 @@ class SegmentModel:
                 if q_zh and q_zh in seg["name_zh"]:
                     score += 0.5
             if score > 0:
-                # Fewer extra words in the name = closer match ("high value" -> "high-value").
-                extra = len(name_tokens - q_tokens) + len(name_bigrams - q_bigrams)
-                scores.append((score - 0.01 * extra, int(seg["segment"])))
-        if not scores:
-            return None
+                # Fewer extra words in the rule's name = closer match ("high value" -> "high-value"
+                # over "high-value active"); qualifiers do not count, so namesakes tie and the more
+                # valuable one wins.
+                rule = _RULES_BY_EN.get(seg["rule"], {"en": seg["name_en"], "zh": seg["name_zh"]})
+                extra = len(_tokens(rule["en"]) - q_tokens) + len(_bigrams(rule["zh"]) - q_bigrams)
+                # A keyword-only match ("VIP", "best") says nothing about name length: no penalty.
+                if not (q_tokens & name_tokens or q_bigrams & name_bigrams):
+                    extra = 0
+                scores.append((round(score - 0.01 * extra, 9), int(seg["segment"])))
         scores.sort(key=lambda s: (-s[0], s[1]))
-        return scores[0][1]
+        return scores
 
     def _check_id(self, seg_id: int) -> int:
         if not 0 <= seg_id < self.k:
@@ -883,6 +906,11 @@ class SegmentModel:
         seg = self._segments[seg_id]
         out = self._public(seg)
         out["matched"] = {"query": segment, "by": how}
+        if how == "phrase":
+            # Other segments the phrase fits as well ("dormant" with three dormant segments), so an
+            # answer can mention them instead of pretending the match was unique.
+            ranked = self._phrase_scores(str(segment))
+            out["matched"]["also"] = [sid for score, sid in ranked if sid != seg_id and score >= ranked[0][0] - 1e-9]
         out["model_version"] = self.version
         out["as_of"] = self.as_of.isoformat()
         out["percentile"] = seg["percentile"]

@@ -244,6 +244,9 @@ def test_describe_resolves_ids_names_and_phrases(trained: tuple[Engine, SegmentM
         assert model.describe(s["name_en"])["matched"]["by"] == "name"
     hv = model.describe("the high value customers")
     assert "high-value" in hv["name_en"] and hv["matched"]["by"] == "phrase"
+    assert hv["segment"] not in hv["matched"]["also"]  # equally good other matches, if any, are listed
+    # A keyword-only phrase goes to the most valuable segment it fits.
+    assert model.describe("VIP")["segment"] == min(s["segment"] for s in model._segments if "vip" in s["keywords"])
     assert model.describe("high value")["segment"] == hv["segment"]
     assert "高价值" in model.describe("高价值")["name_zh"]
     assert "高价值" in model.describe("高价值客户有哪些特点")["name_zh"]
