@@ -13,10 +13,11 @@ import functools
 import inspect
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
+import numpy as np
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -307,6 +308,16 @@ def resolve_segment(context: ToolContext, segment: str) -> tuple[Any, dict[str, 
     return model, info
 
 
-def segment_members(context: ToolContext, segment: str) -> tuple[Any, dict[str, Any], set[str]]:
+def is_member(values: Any, members: Set[str]) -> np.ndarray:
+    """A boolean mask of ``values`` (an Index or Series of ids) in ``members``.
+
+    A plain set lookup per id: pandas' isin on Arrow strings took 55 ms for 23k ids against 3k members (measured).
+    """
+    # tolist() first: iterating an Arrow-backed pandas array element by element is slow too.
+    items = values.tolist() if hasattr(values, "tolist") else list(values)
+    return np.fromiter((str(v) in members for v in items), dtype=bool, count=len(items))
+
+
+def segment_members(context: ToolContext, segment: str) -> tuple[Any, dict[str, Any], frozenset[str]]:
     model, info = resolve_segment(context, segment)
-    return model, info, {str(m) for m in model.members(int(info["segment"]))}
+    return model, info, context.segment_members(model, int(info["segment"]))

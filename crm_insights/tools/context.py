@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -33,8 +34,8 @@ _BUILD = {
     "sentiment": "crm-insights train sentiment",
     "index": "crm-insights index build",
 }
-# Derived tables kept per key; a handful covers the horizons a conversation asks about.
-_MAX_CACHED = 8
+# Derived tables kept per key: a few horizons' predictions, segment member sets, overviews (all small).
+_MAX_CACHED = 64
 
 
 @dataclass
@@ -83,12 +84,29 @@ class ToolContext:
             self._store_checked = True
         return self._engine
 
-    def store_fingerprint(self) -> tuple[int, int, int]:
-        """(orders, largest order id, feedback rows): changes whenever an import adds data."""
-        with self.engine.connect() as conn:
-            n, top = conn.execute(select(func.count(Order.id), func.max(Order.id))).one()
-            nf = conn.execute(select(func.count(Feedback.id))).scalar_one()
-        return int(n or 0), int(top or 0), int(nf or 0)
+    def store_fingerprint(self) -> tuple[Any, ...]:
+        """Changes whenever the store's data may have changed; cheap enough to ask on every call.
+
+        SQLite: the database and WAL files' modification times (any write touches one of them).
+        Elsewhere: row counts and largest ids of orders and feedback, and how much feedback is scored.
+        """
+        engine = self.engine
+        if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+            path = Path(str(engine.url.database))
+            stamps: list[tuple[int, int] | None] = []
+            for p in (path, path.with_name(path.name + "-wal")):
+                try:
+                    st = p.stat()
+                    stamps.append((st.st_mtime_ns, st.st_size))
+                except FileNotFoundError:
+                    stamps.append(None)
+            return tuple(stamps)
+        with engine.connect() as conn:
+            orders = conn.execute(select(func.count(Order.id), func.max(Order.id))).one()
+            feedback = conn.execute(
+                select(func.count(Feedback.id), func.max(Feedback.id), func.count(Feedback.sentiment_label))
+            ).one()
+        return (*orders, *feedback)
 
     # -- models ----------------------------------------------------------------------------------
     def _stamp(self, kind: str) -> Any:
@@ -226,6 +244,11 @@ class ToolContext:
 
         key = ("predictions", getattr(forecaster, "version", id(forecaster)), horizon_weeks, self.store_fingerprint())
         return self.cached(key, build)
+
+    def segment_members(self, model: Any, segment: int) -> frozenset[str]:
+        """External ids in ``segment`` of ``model``, cached per model version."""
+        key = ("members", getattr(model, "version", id(model)), int(segment))
+        return self.cached(key, lambda: frozenset(str(m) for m in model.members(int(segment))))
 
     def data_end(self) -> datetime | None:
         """The latest order time in the store: "now" for activity rules on historical data."""

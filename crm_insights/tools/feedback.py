@@ -5,6 +5,8 @@ Feedback texts are what customers wrote: they are returned verbatim in a ``quote
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from pydantic import Field
@@ -38,7 +40,7 @@ def _customer_filter(
     context: ToolContext, customer: str | None, segment: str | None, args: dict[str, Any], extra: dict[str, Any]
 ) -> tuple[list[str] | None, dict[str, Any] | None]:
     """The external ids the filters allow (None = everyone) and the resolved segment."""
-    allowed: set[str] | None = None
+    allowed: AbstractSet[str] | None = None
     seg_info = None
     if customer is not None:
         who = resolve(context, customer)
@@ -53,6 +55,14 @@ def _customer_filter(
             raise InputError(f"customer {customer!r} is not in segment {segment!r}")
         allowed = members if allowed is None else allowed & members
     return (sorted(allowed) if allowed is not None else None), seg_info
+
+
+def _takes_engine(index: Any) -> bool:
+    # FeedbackIndex.search reads hit rows from a store: hand it this context's, not the default one.
+    try:
+        return "engine" in inspect.signature(index.search).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 class SearchArgs(ToolArgs):
@@ -107,7 +117,8 @@ def search_feedback(
     if allowed is not None and not allowed:
         hits: list[dict[str, Any]] = []
     else:
-        hits = index.search(query, k=k, customer_ids=allowed, sentiment=label, since=start, until=stop)
+        extra_kw = {"engine": context.engine} if _takes_engine(index) else {}
+        hits = index.search(query, k=k, customer_ids=allowed, sentiment=label, since=start, until=stop, **extra_kw)
     manifest = getattr(index, "manifest", None) or {}
     indexed = manifest.get("count") or manifest.get("n") or manifest.get("size") or 0
     data = {

@@ -15,6 +15,7 @@ from crm_insights.tools.common import (
     ToolArgs,
     crm_tool,
     ctx,
+    is_member,
     resolve,
     result,
     rnd,
@@ -131,7 +132,7 @@ def at_risk_customers(
     h = horizon_of(context, horizon_weeks)
     forecaster = context.forecaster
     seg_info = None
-    members: set[str] | None = None
+    members: frozenset[str] | None = None
     if segment is not None:
         _, info, members = segment_members(context, segment)
         seg_info = {"segment": int(info["segment"]), "name_en": info.get("name_en"), "name_zh": info.get("name_zh")}
@@ -140,7 +141,7 @@ def at_risk_customers(
     end = context.data_end()
     frame = stats.join(preds[["expected_purchases", "p_active", "churn_risk"]], how="inner")
     if members is not None:
-        frame = frame[frame.index.isin(members)]
+        frame = frame[is_member(frame.index, members)]
     considered = len(frame)
     cutoff = pd.Timestamp(end - timedelta(weeks=ACTIVE_WINDOW_WEEKS)) if end else None
     active = frame[frame["purchase_days"] >= MIN_PURCHASE_DAYS]

@@ -10,6 +10,7 @@ from crm_insights.tools.common import (
     ToolArgs,
     crm_tool,
     ctx,
+    is_member,
     resolve,
     resolve_segment,
     result,
@@ -105,9 +106,9 @@ def describe_segment(segment: str) -> dict[str, Any]:
     for key in _DESCRIBE_EXTRAS:
         if key in info:
             data[key] = _round_map(info[key]) if isinstance(info[key], dict) else info[key]
-    members = {str(m) for m in model.members(data["segment"])}
+    members = context.segment_members(model, data["segment"])
     stats = context.customer_stats()
-    top = stats[stats.index.isin(members)].sort_values("spend", ascending=False).head(TOP_MEMBERS)
+    top = stats[is_member(stats.index, members)].sort_values("spend", ascending=False).head(TOP_MEMBERS)
     data["top_customers"] = [
         {"customer_id": cid, "spend": rnd(row.spend), "orders": int(row.orders), "last_purchase": row.last_purchase}
         for cid, row in top.iterrows()

@@ -23,6 +23,7 @@ from crm_insights.tools.common import (
     date_range,
     day_after,
     day_start,
+    is_member,
     quote,
     resolve,
     result,
@@ -128,7 +129,7 @@ def sentiment_summary(
     seg_info = None
     if segment is not None:
         model, info, members = segment_members(context, segment)
-        frame = frame[frame["customer_id"].astype(str).isin(members)]
+        frame = frame[is_member(frame["customer_id"], members)]
         seg_info = {"segment": int(info["segment"]), "name_en": info.get("name_en"), "name_zh": info.get("name_zh")}
         extra["segment_model_version"] = str(model.version)
     unscored = int(frame["label"].isna().sum())
