@@ -324,9 +324,38 @@ def train_segments(
 
 @train_app.command("forecast")
 @cli_errors
-def train_forecast() -> None:
-    """LSTM behaviour forecaster."""
-    not_built("train forecast")
+def train_forecast(
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="Cutoff date (exclusive): train on orders before it only (default: the day after the last order).",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """LSTM behaviour forecaster: weekly purchase sequences -> expected purchases and P(active), saved versioned."""
+    from crm_insights.analytics.forecasting import train_forecast as train
+    from crm_insights.config import get_settings
+    from crm_insights.store import init_store
+
+    settings = get_settings()
+    engine = init_store(settings)
+    info = train(engine, settings, as_of=as_of, progress=sys.stderr.isatty() and not as_json)
+    if as_json:
+        print_json(info.as_dict())
+        return
+    m = info.metrics
+    members = ", ".join(
+        f"seed {r['seed']}: {r['epochs_run']} epochs (best {r['best_epoch']}, {r['stopped_by']})" for r in m["members"]
+    )
+    console.print(
+        f"forecast model {info.version}: {m['customers']:,} customers, {m['weeks']} weeks up to "
+        f"{str(info.config['as_of'])[:10]}; validation NLL {m['val_nll_per_week_step']:.4f}; "
+        f"{m['train_seconds']:.1f} s ({members})",
+        highlight=False,
+    )
 
 
 @train_app.command("sentiment")
@@ -338,9 +367,51 @@ def train_sentiment() -> None:
 
 @predict_app.command("forecast")
 @cli_errors
-def predict_forecast() -> None:
-    """Per-customer expected purchases and P(active)."""
-    not_built("predict forecast")
+def predict_forecast(
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="Forecast from this cutoff (exclusive; default: the day after the last order).",
+        ),
+    ] = None,
+    horizon_weeks: Annotated[
+        int | None, typer.Option("--horizon-weeks", help="Weeks ahead (default: forecast.horizon_weeks).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write CSV here: customer_id, expected_purchases, p_active.")
+    ] = None,
+    customer: Annotated[
+        list[str] | None, typer.Option("--customer", help="Only this customer id (repeatable).")
+    ] = None,
+    version: Annotated[str | None, typer.Option("--version", help="Model version (default: latest).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON rows instead of a summary.")] = False,
+) -> None:
+    """Per-customer expected purchase days and P(at least one purchase) over the next H weeks (churn = 1 - p)."""
+    from crm_insights.analytics.forecasting import Forecaster
+    from crm_insights.config import get_settings
+    from crm_insights.store import init_store
+
+    settings = get_settings()
+    h = horizon_weeks if horizon_weeks is not None else settings.forecast.horizon_weeks
+    forecaster = Forecaster.load(settings, version=version)
+    engine = init_store(settings)
+    frame = forecaster.predict(engine, as_of=as_of, horizon_weeks=h, customer_ids=customer or None)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(out, index=False)
+    if as_json:
+        print_json(frame.to_dict(orient="records"))
+        return
+    if out is None and len(frame) <= 20:
+        console.print(frame.to_string(index=False), highlight=False)
+    console.print(
+        f"{len(frame):,} customers, horizon {h} weeks, model {forecaster.version}: "
+        f"{frame['expected_purchases'].sum():,.1f} expected purchase days, "
+        f"mean P(active) {frame['p_active'].mean():.3f}" + (f"; wrote {out}" if out is not None else ""),
+        highlight=False,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

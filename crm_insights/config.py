@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -64,16 +64,32 @@ class SegmentationSettings(Block):
 
 
 class ForecastSettings(Block):
-    horizon_weeks: int = Field(13, ge=1, le=104)
-    max_horizon_weeks: int = Field(104, ge=1)
-    hidden_size: int = Field(64, ge=4)
-    epochs: int = Field(30, ge=1)
+    horizon_weeks: int = Field(13, ge=1, le=520)
+    max_horizon_weeks: int = Field(104, ge=1, le=520)
+    hidden_size: int = Field(32, ge=4)
+    num_layers: int = Field(1, ge=1, le=4)
+    dropout: float = Field(0.0, ge=0, lt=1)
+    survival: Literal["population", "individual"] = "population"
+    epochs: int = Field(20, ge=1)
     batch_size: int = Field(512, ge=8)
     learning_rate: float = Field(3e-3, gt=0)
+    weight_decay: float = Field(0.0, ge=0)
     patience: int = Field(4, ge=1)
     validation_fraction: float = Field(0.1, gt=0, lt=0.5)
+    train_window_weeks: int = Field(52, ge=1, le=520)
+    max_history_weeks: int = Field(104, ge=2, le=1040)
+    max_train_minutes: float = Field(2.5, gt=0)
+    predict_batch_size: int = Field(8192, ge=1)
     seeds: int = Field(1, ge=1, le=10)
     seed: int = 0
+
+    @model_validator(mode="after")
+    def _horizon_within_max(self) -> ForecastSettings:
+        if self.horizon_weeks > self.max_horizon_weeks:
+            raise ValueError(
+                f"horizon_weeks ({self.horizon_weeks}) exceeds max_horizon_weeks ({self.max_horizon_weeks})"
+            )
+        return self
 
 
 class SentimentSettings(Block):
