@@ -140,7 +140,10 @@ def demo(
         print_json(report)
         return
     for name, t in report["tables"].items():
-        console.print(f"{name}: {t['rows']:,} rows ({t['inserted']:,} new, {t['existing']:,} already there)")
+        console.print(
+            f"{name}: {t['rows']:,} rows ({t['inserted']:,} new, {t['updated']:,} updated, "
+            f"{t['unchanged']:,} unchanged)"
+        )
     if report["stale_feedback_removed"]:
         console.print(f"removed {report['stale_feedback_removed']:,} demo reviews this run no longer draws")
     console.print(f"demo CRM ready in {safe_url(settings.database_url)} ({report['seconds']:.1f} s)", highlight=False)
@@ -180,7 +183,7 @@ def _import(
     console.print(
         f"{verb} {result.rows:,} {kind} rows from {file.name}"
         f"{f' ({result.encoding})' if result.encoding else ''} in {result.seconds:.1f} s: "
-        f"{result.inserted:,} new, {result.existing:,} already there (upserted)",
+        f"{result.inserted:,} new, {result.updated:,} updated, {result.unchanged:,} unchanged",
         highlight=False,
     )
     console.print(f"columns: {cols}", highlight=False)
