@@ -439,36 +439,192 @@ def sentiment_score() -> None:
 @index_app.command("build")
 @cli_errors
 def index_build() -> None:
-    """Embed all feedback and build the FAISS index."""
-    not_built("index build")
+    """Embed all feedback and build the FAISS index (replaces any existing index atomically)."""
+    import time
+
+    from crm_insights.config import get_settings
+    from crm_insights.indexes.feedback_index import build_index
+    from crm_insights.store import init_store
+
+    settings = get_settings()
+    started = time.perf_counter()
+    manifest = build_index(init_store(settings), settings, progress=sys.stderr.isatty())
+    m = manifest
+    notes = [f"{len(m['skipped'])} empty texts skipped"] if m["skipped"] else []
+    if m["truncated"]:
+        notes.append(f"{m['truncated']} texts truncated at {m['max_tokens']} tokens")
+    console.print(
+        f"indexed {m['count']:,} feedback texts in {time.perf_counter() - started:.1f}s: {m['index_kind']} index, "
+        f"{m['model_id']} ({m['dim']} dims), version {m['version']}" + "".join(f"; {note}" for note in notes),
+        highlight=False,
+    )
 
 
 @index_app.command("update")
 @cli_errors
 def index_update() -> None:
-    """Add new feedback to the index, drop deleted."""
-    not_built("index update")
+    """Embed feedback added or edited since the last build/update; drop deleted feedback from the index."""
+    from crm_insights.config import get_settings
+    from crm_insights.indexes.feedback_index import update_index
+    from crm_insights.store import init_store
+
+    settings = get_settings()
+    manifest = update_index(init_store(settings), settings, progress=sys.stderr.isatty())
+    change = manifest.get("last_update") or {}
+    console.print(
+        f"index {manifest['version']}: {manifest['count']:,} vectors ({manifest['index_kind']}); last change: "
+        f"{change.get('added', 0)} added, {change.get('reembedded', 0)} re-embedded, "
+        f"{change.get('removed', 0)} removed",
+        highlight=False,
+    )
 
 
 @index_app.command("status")
 @cli_errors
-def index_status() -> None:
-    """Show the index manifest."""
-    not_built("index status")
+def index_status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Show the index manifest and how far the store has moved since (pending additions, edits, removals)."""
+    from rich.table import Table
+
+    from crm_insights.config import get_settings
+    from crm_insights.indexes.feedback_index import index_status as status_of
+    from crm_insights.store import init_store
+
+    settings = get_settings()
+    report = status_of(init_store(settings), settings)
+    if as_json:
+        print_json(report)
+        return
+    m = report["manifest"]
+    table = Table(title="feedback index", show_header=False)
+    table.add_column("what")
+    table.add_column("value", overflow="fold")
+    rows = [
+        ("path", report["path"]),
+        ("version", m["version"]),
+        ("kind", f"{m['index_kind']} {m.get('index_params') or ''}".strip()),
+        ("model", f"{m['model_id']} ({m['model_hash']})"),
+        ("matches config", "yes" if report["model_matches_config"] else f"NO: {report.get('problem')}"),
+        ("vectors", f"{m['count']:,} x {m['dim']}"),
+        ("built / updated", f"{m['built_at']} / {m['updated_at']}"),
+        ("empty skipped / truncated", f"{len(m['skipped'])} / {m['truncated']} (at {m['max_tokens']} tokens)"),
+    ]
+    store = report.get("store")
+    if store:
+        pending = f"{store['pending_new']} new, {store['pending_edited']} edited, {store['pending_removed']} removed"
+        if store["pending_new"] or store["pending_edited"] or store["pending_removed"]:
+            pending += " (run `crm-insights index update`)"
+        rows.append(("pending in store", pending))
+    for key, value in rows:
+        table.add_row(key, str(value))
+    console.print(table)
 
 
 @app.command()
 @cli_errors
-def search(query: str) -> None:
-    """Semantic search over feedback (Chinese or English queries)."""
-    not_built("search")
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for, in Chinese or English.")],
+    k: Annotated[int, typer.Option("--k", help="How many results.", min=1, max=1000)] = 10,
+    customer: Annotated[str | None, typer.Option("--customer", help="Only this customer's feedback (id).")] = None,
+    segment: Annotated[str | None, typer.Option("--segment", help="Only this segment (id or name).")] = None,
+    sentiment: Annotated[str | None, typer.Option("--sentiment", help="positive, neutral or negative.")] = None,
+    since: Annotated[datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="From this day.")] = None,
+    until: Annotated[
+        datetime | None, typer.Option("--until", formats=["%Y-%m-%d"], help="To this day (inclusive).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Semantic search over feedback (Chinese or English queries); filters apply exactly.
+
+    Texts longer than 512 tokens were embedded from their first 512 tokens.
+    """
+    from rich.table import Table
+
+    from crm_insights.config import get_settings
+    from crm_insights.errors import InputError
+    from crm_insights.indexes.feedback_index import FeedbackIndex, segment_customer_ids
+    from crm_insights.store import init_store
+
+    settings = get_settings()
+    if customer is not None and segment is not None:
+        raise InputError("give --customer or --segment, not both")
+    customer_ids = [customer] if customer is not None else None
+    if segment is not None:
+        customer_ids = segment_customer_ids(segment, settings)
+    engine = init_store(settings)
+    hits = FeedbackIndex.load(settings).search(
+        query,
+        k=k,
+        customer_ids=customer_ids,
+        sentiment=sentiment,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        engine=engine,
+    )
+    if as_json:
+        keys = ("feedback_id", "customer_id", "text", "score", "created_at", "sentiment")
+        print_json([{key: h[key] for key in keys} for h in hits])
+        return
+    if not hits:
+        console.print("no matching feedback")
+        return
+    table = Table(title=f"feedback matching {query!r}", show_lines=False)
+    for col in ("score", "date", "customer", "sentiment", "text"):
+        table.add_column(col, overflow="fold")
+    for h in hits:
+        text = h["text"] if len(h["text"]) <= 200 else h["text"][:200] + "..."
+        table.add_row(f"{h['score']:.3f}", (h["created_at"] or "")[:10], h["customer_id"], h["sentiment"] or "", text)
+    console.print(table)
 
 
 @app.command()
 @cli_errors
-def themes() -> None:
-    """Feedback themes with keywords and quotes."""
-    not_built("themes")
+def themes(
+    segment: Annotated[str | None, typer.Option("--segment", help="Only this segment (id or name).")] = None,
+    sentiment: Annotated[str | None, typer.Option("--sentiment", help="positive, neutral or negative.")] = None,
+    since: Annotated[datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="From this day.")] = None,
+    until: Annotated[
+        datetime | None, typer.Option("--until", formats=["%Y-%m-%d"], help="To this day (inclusive).")
+    ] = None,
+    n: Annotated[int | None, typer.Option("--n", help="Number of themes (default: from the data).", min=1)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Feedback themes (clusters of feedback embeddings) with keywords, size and representative quotes."""
+    from rich.table import Table
+
+    from crm_insights.analytics.themes import feedback_themes
+    from crm_insights.config import get_settings
+    from crm_insights.indexes.feedback_index import segment_customer_ids
+    from crm_insights.store import init_store
+
+    settings = get_settings()
+    customer_ids = segment_customer_ids(segment, settings) if segment is not None else None
+    out = feedback_themes(
+        init_store(settings),
+        settings,
+        customer_ids=customer_ids,
+        sentiment=sentiment,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        n_themes=n,
+        progress=sys.stderr.isatty(),
+    )
+    if as_json:
+        print_json(out)
+        return
+    if not out["themes"]:
+        console.print("no matching feedback")
+        return
+    table = Table(
+        title=f"{out['n_themes']} themes in {out['rows_considered']:,} feedback texts"
+        + (f" (sample of {out['rows_matching']:,})" if out["sampled"] else ""),
+        show_lines=True,
+    )
+    for col in ("#", "size", "keywords", "representative quotes"):
+        table.add_column(col, overflow="fold")
+    for t in out["themes"]:
+        quotes = "\n".join(f"- {q['text'][:120]}" for q in t["quotes"])
+        table.add_row(str(t["id"]), f"{t['size']:,} ({t['share']:.0%})", ", ".join(t["keywords"]), quotes)
+    console.print(table)
 
 
 # ---------------------------------------------------------------------------------------------
