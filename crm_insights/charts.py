@@ -19,7 +19,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
+import shutil
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
@@ -58,6 +60,7 @@ COLORS = {"positive": "#2e7d32", "neutral": "#9e9e9e", "negative": "#c62828"}
 PALETTE = ["#1565c0", "#ef6c00", "#2e7d32", "#6a1b9a", "#c62828", "#00838f", "#5d4037", "#ad1457"]
 
 _render_lock = threading.Lock()  # FreeType font objects are shared between figures
+_rendered: dict[str, Path] = {}  # chart name (a hash of its data) -> a file already holding it
 
 
 def _has_cjk(text: str) -> bool:
@@ -365,24 +368,36 @@ def chart_for(tool_name: str, result: Mapping[str, Any] | Any, out_dir: Path) ->
     renderer = RENDERERS.get(tool_name)
     if renderer is None or not isinstance(result, Mapping):
         return None
-    payload = json.dumps({"tool": tool_name, "data": result.get("data")}, sort_keys=True, default=str)
+    labels = _Labels()
+    payload = json.dumps({"tool": tool_name, "data": result.get("data"), "zh": labels.zh}, sort_keys=True, default=str)
     name = f"{tool_name}-{hashlib.sha256(payload.encode()).hexdigest()[:16]}.png"
     out_dir = Path(out_dir)
     path = out_dir / name
     if path.exists():
         return path
+    prior = _rendered.get(name)
+    if prior is not None and prior.exists():
+        # Same data already drawn (for another thread's folder): copy the bytes, skip matplotlib,
+        # which costs ~0.5 s a chart on a small CPU.
+        out_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        shutil.copyfile(prior, tmp)
+        tmp.replace(path)
+        return path
     import matplotlib
 
-    labels = _Labels()
     try:
         with _render_lock, matplotlib.rc_context(_rc(labels)):  # type: ignore[arg-type]
             fig = _new_figure()
             if not renderer(result, fig, labels):
                 return None
             out_dir.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp.png")
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
             fig.savefig(tmp, format="png")
             tmp.replace(path)  # atomic: a concurrent reader never sees half a PNG
+            _rendered[name] = path
+            while len(_rendered) > 2048:
+                _rendered.pop(next(iter(_rendered)))
     except (TypeError, ValueError, KeyError, IndexError) as exc:
         logger.warning("no chart for %s: unexpected result shape (%s)", tool_name, exc)
         return None

@@ -80,6 +80,15 @@ def test_chart_renders_without_missing_glyphs(tool: str, tmp_path: Path) -> None
         (Path("tests/artifacts") / "chart-list_segments.png").write_bytes(data)
 
 
+def test_same_data_in_another_folder_is_copied_not_redrawn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = chart_for("list_segments", RESULTS["list_segments"], tmp_path / "thread-a")
+    assert first is not None
+    monkeypatch.setitem(charts.RENDERERS, "list_segments", lambda *a: pytest.fail("redrawn"))
+    second = chart_for("list_segments", RESULTS["list_segments"], tmp_path / "thread-b")
+    assert second is not None and second.parent.name == "thread-b" and second.read_bytes() == first.read_bytes()
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
 def test_english_labels_when_no_cjk_font(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(charts, "cjk_font", lambda: None)
     with warnings.catch_warnings(record=True) as caught:

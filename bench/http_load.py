@@ -1,0 +1,184 @@
+"""HTTP load on the OpenAI-compatible endpoint: requests/s and latency at N concurrent connections.
+
+Loopback only (it refuses any other host), bounded in request count and in time. Each request is a
+new one-turn conversation (a fresh agent thread), rotating over a few Chinese and English questions
+the offline router answers with the tools. Errors (non-200, transport errors, an empty answer) are
+counted, never retried.
+
+    # against a running server
+    python bench/http_load.py --url http://127.0.0.1:8000 --concurrency 100 --requests 2000
+    # or let it start `crm-insights serve` on a free port and stop it afterwards
+    python bench/http_load.py --serve --concurrency 100 --requests 2000
+
+Prints one JSON object (and writes it to bench/out/http_load.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import httpx
+
+QUESTIONS = [
+    "我们有哪些客户分群？",
+    "What customer segments do we have?",
+    "客户总体情况如何？",
+    "Give me an overview of our customers.",
+]
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    idx = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[idx]
+
+
+async def run_load(
+    url: str,
+    concurrency: int,
+    total: int,
+    duration_s: float,
+    questions: list[str],
+    api_key: str | None,
+    timeout_s: float,
+) -> dict[str, Any]:
+    endpoint = url.rstrip("/") + "/v1/chat/completions"
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    issued = 0
+    deadline = time.monotonic() + duration_s
+
+    async with httpx.AsyncClient(limits=limits, timeout=timeout_s, headers=headers) as client:
+
+        async def worker() -> None:
+            nonlocal issued
+            while issued < total and time.monotonic() < deadline:
+                i = issued
+                issued += 1
+                body = {
+                    "model": "crm-insights",
+                    "messages": [{"role": "user", "content": questions[i % len(questions)]}],
+                }
+                start = time.perf_counter()
+                try:
+                    res = await client.post(endpoint, json=body)
+                    elapsed = time.perf_counter() - start
+                    if res.status_code != 200:
+                        key = f"http_{res.status_code}"
+                    elif not (res.json()["choices"][0]["message"]["content"] or "").strip():
+                        key = "empty_answer"
+                    else:
+                        latencies.append(elapsed)
+                        continue
+                except (httpx.HTTPError, ValueError, KeyError) as exc:
+                    key = type(exc).__name__
+                errors[key] = errors.get(key, 0) + 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        wall = time.perf_counter() - started
+
+    done = len(latencies) + sum(errors.values())
+    return {
+        "endpoint": endpoint,
+        "concurrency": concurrency,
+        "requests": done,
+        "ok": len(latencies),
+        "errors": sum(errors.values()),
+        "error_kinds": errors,
+        "wall_s": round(wall, 2),
+        "requests_per_s": round(done / wall, 1) if wall else None,
+        "ok_per_s": round(len(latencies) / wall, 1) if wall else None,
+        "latency_ms": {
+            "p50": round(1000 * percentile(latencies, 50), 1),
+            "p95": round(1000 * percentile(latencies, 95), 1),
+            "p99": round(1000 * percentile(latencies, 99), 1),
+            "mean": round(1000 * statistics.fmean(latencies), 1) if latencies else None,
+            "max": round(1000 * max(latencies), 1) if latencies else None,
+        },
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "-m", "crm_insights.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+           "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited: {(proc.stderr.read() if proc.stderr else b'').decode()[-2000:]}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    proc.terminate()
+    raise SystemExit("server did not start within 300 s")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--url", default="http://127.0.0.1:8000", help="server base URL (loopback only)")
+    p.add_argument("--serve", action="store_true", help="start `crm-insights serve` on a free port for the run")
+    p.add_argument("--workers", type=int, default=1, help="with --serve: uvicorn worker processes")
+    p.add_argument("--concurrency", type=int, default=100)
+    p.add_argument("--requests", type=int, default=2000, help="stop after this many requests")
+    p.add_argument("--duration", type=float, default=120.0, help="stop after this many seconds")
+    p.add_argument("--warmup", type=int, default=20, help="requests sent (and not counted) before measuring")
+    p.add_argument("--timeout", type=float, default=60.0, help="per-request timeout in seconds")
+    p.add_argument("--question", action="append", help="question(s) to send (default: a zh/en rotation)")
+    p.add_argument("--api-key", default=os.environ.get("CRM_INSIGHTS_BENCH_KEY"))
+    p.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "http_load.json")
+    args = p.parse_args()
+
+    proc = None
+    url = args.url
+    if args.serve:
+        port = free_port()
+        proc = start_server(port, args.workers)
+        url = f"http://127.0.0.1:{port}"
+    host = urlparse(url).hostname or ""
+    if host not in LOOPBACK:
+        raise SystemExit(f"refusing to load-test {host!r}: this benchmark only targets 127.0.0.1")
+    questions = args.question or QUESTIONS
+    try:
+        if args.warmup:
+            asyncio.run(run_load(url, min(args.concurrency, 10), args.warmup, 120, questions, args.api_key, 120))
+        result = asyncio.run(
+            run_load(url, args.concurrency, args.requests, args.duration, questions, args.api_key, args.timeout)
+        )
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=30)
+    result.update({"cpus": os.cpu_count(), "workers": args.workers if args.serve else None, "questions": questions})
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
