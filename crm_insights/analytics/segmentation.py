@@ -933,6 +933,27 @@ class SegmentModel:
         members = self.table.loc[self.table["segment"] == seg_id]
         return [str(c) for c in members.sort_values("monetary_total", ascending=False, kind="stable").index]
 
+    def stored_assignments(self, engine: Engine, segment: int | str | None = None) -> pd.DataFrame:
+        """This version's rows of the ``segment_assignments`` table: ``customer_id`` (external), ``segment``.
+
+        The same assignments as :meth:`members`, read from the store so SQL users and joins see them.
+        """
+        from sqlalchemy import select
+
+        from crm_insights.store.models import Customer, SegmentAssignment
+
+        stmt = (
+            select(Customer.external_id.label("customer_id"), SegmentAssignment.segment)
+            .join(Customer, Customer.id == SegmentAssignment.customer_id)
+            .where(SegmentAssignment.model_version == self.version)
+        )
+        if segment is not None:
+            stmt = stmt.where(SegmentAssignment.segment == self.resolve(segment)[0])
+        with engine.connect() as conn:
+            df = pd.read_sql(stmt.order_by(Customer.external_id), conn)
+        df["customer_id"] = df["customer_id"].astype(str)
+        return df
+
     # -- customers -----------------------------------------------------------------------------
     def _find_customer(self, customer_id: str) -> str:
         cid = str(customer_id).strip()

@@ -106,6 +106,9 @@ def test_train_writes_artifact_and_assignments(store_url: str) -> None:
     model = SegmentModel.load(settings)
     assert model.version == info.version
     by_db = {cid: seg for cid, seg in rows}
+    stored = model.stored_assignments(engine)
+    assert dict(zip(stored["customer_id"], stored["segment"], strict=True)) == by_db
+    assert set(model.stored_assignments(engine, "segment 0")["customer_id"]) == set(model.members(0))
     for seg in model.segments():
         assert sorted(model.members(seg["segment"])) == sorted(c for c, s in by_db.items() if s == seg["segment"])
     engine.dispose()
