@@ -7,6 +7,7 @@ that the user did not write, is reported. Dates are compared as dates (``1997-03
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from collections.abc import Iterable
@@ -15,7 +16,7 @@ from typing import Any
 
 _DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:[-/.年](?P<m>\d{1,2})(?:[-/.月](?P<d>\d{1,2})日?)?月?)")
 _NUMBER = re.compile(
-    r"(?<![0-9A-Za-z_.])(?P<sign>[-+−])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?<![0-9A-Za-z_])(?<!\d\.)(?P<sign>[-+−])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"\s?(?P<suffix>%|％|个百分点|万|亿|[kK](?![a-zA-Z])|M(?![a-zA-Z]))?"
 )
 # "1. ", "2) " at the start of a line are list markers, not figures.
@@ -65,7 +66,8 @@ def _dates(text: str) -> list[tuple[str, str]]:
 
 
 def extract_figures(text: str) -> list[Figure]:
-    """Numbers written in ``text`` (dates and list markers excluded)."""
+    """Numbers written in ``text`` (dates, list markers and HTML character references excluded)."""
+    text = html.unescape(text)  # "&#34;" is a quote, not the figure 34
     text = _LIST_MARKER.sub(" ", text)
     text = _DATE.sub(" ", text)
     figures = []

@@ -72,14 +72,17 @@ def _recent_turns(messages: Sequence[BaseMessage], turns: int) -> list[BaseMessa
     return list(messages[starts[-turns] :])
 
 
-def _wrap_tool_results(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+def _prepare_for_llm(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+    """Tool results wrapped as data; tool-call messages given a text (some servers refuse a null content)."""
     wrapper = load_prompt("system")["tool_result_wrapper"]
     out: list[BaseMessage] = []
     for m in messages:
         if isinstance(m, ToolMessage):
-            out.append(
-                m.model_copy(update={"content": render(wrapper, name=m.name or "tool", content=message_text(m))})
-            )
+            wrapped = render(wrapper, name=m.name or "tool", content=message_text(m))
+            out.append(m.model_copy(update={"content": wrapped}))
+        elif isinstance(m, AIMessage) and m.tool_calls and not message_text(m).strip():
+            # ChatOpenAI sends "" as null next to tool_calls; llama.cpp's server rejects null (HTTP 500).
+            out.append(m.model_copy(update={"content": " "}))
         else:
             out.append(m)
     return out
@@ -108,7 +111,7 @@ def build_graph(
             model_input: list[BaseMessage] = list(messages)
         else:
             lang = detect_language(question)
-            prepared = _wrap_tool_results(_recent_turns(messages, LLM_HISTORY_TURNS))
+            prepared = _prepare_for_llm(_recent_turns(messages, LLM_HISTORY_TURNS))
             if mask_pii:
                 prepared = mask_messages(prepared)
             model_input = [SystemMessage(render(system[lang], tools=names)), *prepared]

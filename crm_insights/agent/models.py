@@ -107,6 +107,9 @@ def resolve_chat_model(settings: Settings) -> ResolvedModel:
             kwargs["base_url"] = llm.base_url
             # Compatible servers (llama.cpp measured) ignore max_completion_tokens, which ChatOpenAI sends.
             kwargs["extra_body"] = {"max_tokens": llm.max_tokens}
+            # llama.cpp's function-calling chat format returns an empty stream when tools are sent;
+            # calls with tools are made unstreamed (the final answer still streams).
+            kwargs["disable_streaming"] = "tool_calling"
         else:
             kwargs["max_tokens"] = llm.max_tokens
         # Without tool_choice llama.cpp's server drops the tools; "required" makes it fail (HTTP 500).
