@@ -133,6 +133,8 @@ class FakeSession:
             turn = sum(1 for m in history if m["role"] == "user") + 1
         rows = len(result["data"])
         text = f"第{turn}轮：共 {rows} 条结果（{name}）。" if lang == "zh" else f"Turn {turn}: {rows} rows from {name}."
+        if "inject" in question:  # an answer quoting hostile feedback
+            text = 'Quote: **bold** <img src=x onerror="window.__pwned=1">'
         chart = chart_for(name, result, self.charts_dir / thread_id)  # per-thread folders, like the agent
         with self.lock:
             history += [{"role": "user", "content": question}, {"role": "assistant", "content": text}]

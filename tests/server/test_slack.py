@@ -130,3 +130,9 @@ def test_url_verification(bot: tuple[TestClient, FakeSession]) -> None:
     client, _ = bot
     res = post(client, {"type": "url_verification", "challenge": "abc123", "token": "x"})
     assert res.status_code == 200 and "abc123" in res.text
+
+
+def test_markdown_to_mrkdwn() -> None:
+    from crm_insights.server.slack.bot import to_mrkdwn
+
+    assert to_mrkdwn("- **0 高价值客户**：3,301 人") == "- *0 高价值客户*：3,301 人"

@@ -93,3 +93,14 @@ def test_ask_streams_answer_with_steps_and_chart(page: Any, live_app: LiveServer
     # Reload: the thread comes back from the server's history.
     page.reload()
     page.locator("[data-testid=answer-text]").filter(has_text="第2轮").wait_for()
+
+
+def test_answer_markdown_is_escaped(page: Any, live_app: LiveServer) -> None:
+    page.goto(live_app.url + "/")
+    page.fill("[data-testid=question-input]", "inject a quote")
+    page.click("[data-testid=send]")
+    page.wait_for_selector("[data-testid=answer][data-done=true]")
+    text = page.locator("[data-testid=answer-text]").last
+    assert text.locator("strong").inner_text() == "bold"
+    assert text.locator("img").count() == 0 and '<img src=x onerror="window.__pwned=1">' in text.inner_text()
+    assert page.evaluate("window.__pwned") is None

@@ -44,6 +44,11 @@ def slack_thread_id(channel: str, thread_ts: str) -> str:
     return f"slack:{channel}:{thread_ts}"
 
 
+def to_mrkdwn(text: str) -> str:
+    """The agent's light Markdown in Slack's dialect (**bold** -> *bold*)."""
+    return re.sub(r"\*\*([^*\n]+)\*\*", r"*\1*", text)
+
+
 def _lang(text: str) -> str:
     return "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
 
@@ -97,7 +102,7 @@ class SlackResponder:
         status = "white_check_mark"
         try:
             answer = self.get_session().ask(question, thread_id=slack_thread_id(channel, thread_ts))
-            text = answer.answer[:SLACK_TEXT_LIMIT]
+            text = to_mrkdwn(answer.answer)[:SLACK_TEXT_LIMIT]
             blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
             line = _evidence_line(answer, lang)
             if line:

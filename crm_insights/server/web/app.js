@@ -111,7 +111,7 @@ async function openThread(id) {
     if (res.ok) {
       for (const m of (await res.json()).messages) {
         if (m.role === "user") addUser(m.content);
-        else if (m.role === "assistant") { const v = addAssistant(); v.text.textContent = m.content; v.text.classList.remove("pending"); }
+        else if (m.role === "assistant") { const v = addAssistant(); renderText(v.text, m.content); v.text.classList.remove("pending"); }
       }
     }
   } catch (e) { /* keep the empty view */ }
@@ -176,9 +176,16 @@ async function showChart(view, url) {
   } catch (e) { /* a missing chart never hides the answer */ }
 }
 
+// The agent writes light Markdown (**bold**, "- " lists). Escape everything, then allow only bold:
+// answers quote customer feedback, which must never become live HTML.
+function renderText(node, text) {
+  const escaped = text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  node.innerHTML = escaped.replace(/\*\*([^*\n]+)\*\*/g, "<strong>$1</strong>");
+}
+
 function finish(view, answer) {
   view.text.classList.remove("pending");
-  view.text.textContent = answer.answer;
+  renderText(view.text, answer.answer);
   view.warnings.textContent = (answer.warnings || []).join(" ");
   view.steps.replaceChildren();
   (answer.tool_calls || []).forEach((call, i) => {
