@@ -188,6 +188,21 @@ class ToolContext:
             fn = feedback_themes
         return fn(self.engine, self.settings, **kwargs)
 
+    def warm_up(self) -> dict[str, str | None]:
+        """Load every built model and the default-horizon tables now, so the first question is fast.
+
+        For a server's start-up (or after ``crm-insights train ...``). Returns {kind: version or None}.
+        The all-customer forecast is the slow part (seconds on 23k customers); missing models are skipped.
+        """
+        loaded: dict[str, str | None] = {}
+        for kind in ("segments", "forecast", "sentiment", "index"):
+            obj = self.optional(kind)
+            loaded[kind] = None if obj is None else str(getattr(obj, "version", "loaded"))
+        self.customer_stats()
+        if loaded["forecast"] is not None:
+            self.predictions(self.settings.forecast.horizon_weeks)
+        return loaded
+
     # -- derived, cached -------------------------------------------------------------------------
     def cached(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
         """``build()`` once per key; the oldest entries go first past a handful."""

@@ -106,6 +106,27 @@ def forecast_customer(customer: str, horizon_weeks: int | None = None) -> dict[s
     )
 
 
+def _risk_frame(context: ToolContext, horizon: int, end: Any) -> pd.DataFrame:
+    """Every forecast customer with history, value at risk and the activity flag, ranked by value at risk.
+
+    Cached per (model version, horizon, store): the join and sort over all customers is the costly part.
+    """
+    forecaster = context.forecaster
+
+    def build() -> pd.DataFrame:
+        preds = context.predictions(horizon)
+        frame = context.customer_stats().join(preds[["expected_purchases", "p_active", "churn_risk"]], how="inner")
+        active = frame["purchase_days"] >= MIN_PURCHASE_DAYS
+        if end is not None:
+            active &= frame["last_purchase"] >= pd.Timestamp(end - timedelta(weeks=ACTIVE_WINDOW_WEEKS))
+        frame["active"] = active
+        frame["value_at_risk"] = frame["churn_risk"] * frame["spend"]
+        return frame.sort_values(["value_at_risk", "churn_risk"], ascending=False)
+
+    key = ("risk", getattr(forecaster, "version", id(forecaster)), horizon, context.store_fingerprint())
+    return context.cached(key, build)
+
+
 class AtRiskArgs(ToolArgs):
     top_n: int = Field(10, ge=1, le=100, description="How many customers to list (1-100).")
     segment: OptSegmentArg
@@ -136,20 +157,13 @@ def at_risk_customers(
     if segment is not None:
         _, info, members = segment_members(context, segment)
         seg_info = {"segment": int(info["segment"]), "name_en": info.get("name_en"), "name_zh": info.get("name_zh")}
-    preds = context.predictions(h)
-    stats = context.customer_stats()
     end = context.data_end()
-    frame = stats.join(preds[["expected_purchases", "p_active", "churn_risk"]], how="inner")
+    frame = _risk_frame(context, h, end)
     if members is not None:
         frame = frame[is_member(frame.index, members)]
     considered = len(frame)
-    cutoff = pd.Timestamp(end - timedelta(weeks=ACTIVE_WINDOW_WEEKS)) if end else None
-    active = frame[frame["purchase_days"] >= MIN_PURCHASE_DAYS]
-    if cutoff is not None:
-        active = active[active["last_purchase"] >= cutoff]
-    risky = active[active["churn_risk"] >= min_churn_risk].copy()
-    risky["value_at_risk"] = risky["churn_risk"] * risky["spend"]
-    risky = risky.sort_values(["value_at_risk", "churn_risk"], ascending=False)
+    active = frame[frame["active"]]
+    risky = active[active["churn_risk"] >= min_churn_risk]
     rows = [
         {
             "customer_id": cid,

@@ -92,3 +92,15 @@ def test_forecast_tools_on_a_trained_forecaster(behaviour_store: Any) -> None:
     assert values == sorted(values, reverse=True)
     profile = customer_profile.invoke({"customer": "00001"})["data"]
     assert profile["forecast"]["horizon_weeks"] == s.forecast.horizon_weeks
+
+
+def test_warm_up_builds_the_default_predictions(fakes: Any) -> None:
+    assert fakes.ctx.warm_up() == {
+        "segments": "segments-test",
+        "forecast": "forecast-test",
+        "sentiment": "sentiment-test",
+        "index": "loaded",
+    }
+    assert [c["horizon_weeks"] for c in fakes.forecaster.calls] == [13]
+    forecast_customer.invoke({"customer": "1"})
+    assert len(fakes.forecaster.calls) == 1
