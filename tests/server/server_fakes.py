@@ -9,6 +9,7 @@ public contract, so these tests pin the interfaces, not the analytics.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import threading
 import time
@@ -208,3 +209,18 @@ class LiveServer:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+def sse_events(text: str) -> list[tuple[str, Any]]:
+    """(event name, JSON data) pairs of a Server-Sent Events body."""
+    events = []
+    for block in text.replace("\r\n", "\n").split("\n\n"):
+        name, data = "message", []
+        for line in block.split("\n"):
+            if line.startswith("event:"):
+                name = line[6:].strip()
+            elif line.startswith("data:"):
+                data.append(line[5:].lstrip())
+        if data:
+            events.append((name, json.loads("\n".join(data))))
+    return events

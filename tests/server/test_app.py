@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from server_fakes import FAKE_TOOLS, FakeSession
+from server_fakes import FAKE_TOOLS, FakeSession, sse_events
 
 from crm_insights.server.app import create_app
 from crm_insights.server.auth import check_bind, is_loopback
@@ -17,20 +17,6 @@ from crm_insights.server.auth import check_bind, is_loopback
 def client(settings: Any, fake_session: FakeSession):
     with TestClient(create_app(settings, session=fake_session, tools=FAKE_TOOLS)) as c:
         yield c
-
-
-def sse_events(text: str) -> list[tuple[str, Any]]:
-    events = []
-    for block in text.replace("\r\n", "\n").split("\n\n"):
-        name, data = "message", []
-        for line in block.split("\n"):
-            if line.startswith("event:"):
-                name = line[6:].strip()
-            elif line.startswith("data:"):
-                data.append(line[5:].lstrip())
-        if data:
-            events.append((name, json.loads("\n".join(data))))
-    return events
 
 
 def test_healthz_and_readyz_says_what_is_missing(client: TestClient) -> None:
