@@ -188,36 +188,40 @@ def feedback_themes(
     out = context.themes(customer_ids=allowed, sentiment=label, since=start, until=stop, n_themes=n_themes)
     themes = []
     for t in out.get("themes") or []:
-        themes.append(
+        theme: dict[str, Any] = {
+            "theme": t.get("theme"),
+            "size": int(t.get("size", 0)),
+            "share": rnd(t.get("share"), 4),
+            "keywords": list(t.get("keywords") or [])[:THEME_KEYWORDS],
+        }
+        if t.get("sentiment"):
+            theme["sentiment"] = t["sentiment"]
+        theme["quotes"] = [
             {
-                "theme": t.get("theme"),
-                "size": int(t.get("size", 0)),
-                "share": t.get("share"),
-                "keywords": list(t.get("keywords") or [])[:THEME_KEYWORDS],
-                "quotes": [
-                    {
-                        "feedback_id": q.get("feedback_id"),
-                        "customer_id": None if q.get("customer_id") is None else str(q.get("customer_id")),
-                        "quote": quote(q.get("text")),
-                    }
-                    for q in (t.get("quotes") or [])[:THEME_QUOTES]
-                ],
+                "feedback_id": q.get("feedback_id"),
+                "customer_id": None if q.get("customer_id") is None else str(q.get("customer_id")),
+                **({"created_at": q["created_at"]} if q.get("created_at") else {}),
+                **({"sentiment": q["sentiment"]} if q.get("sentiment") else {}),
+                "quote": quote(q.get("text")),
             }
-        )
+            for q in (t.get("quotes") or [])[:THEME_QUOTES]
+        ]
+        themes.append(theme)
     rows = int(out.get("rows_considered", sum(t["size"] for t in themes)))
     total = sum(t["size"] for t in themes)
     for t in themes:
         if t["share"] is None:
             t["share"] = rnd(t["size"] / total, 4) if total else None
-    data = {"segment": seg_info, "themes": themes, "feedback_considered": rows}
-    for key in ("sampled", "method", "note"):
-        if key in out:
+    data: dict[str, Any] = {"segment": seg_info, "themes": themes, "feedback_considered": rows}
+    for key in ("rows_matching", "sampled", "chosen_by", "method"):
+        if out.get(key) is not None:
             data[key] = out[key]
     return result(
         "feedback_themes",
         args,
         data,
         rows,
-        model_version=out.get("model_version") or out.get("embedding_model"),
+        index_version=out.get("index_version"),
+        embedding_model=out.get("model_id"),
         **extra,
     )

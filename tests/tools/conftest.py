@@ -379,3 +379,23 @@ def behaviour_store() -> Iterator[TinyStore]:
     set_context(ToolContext(store.settings, engine=store.engine))
     yield store
     reset_context()
+
+
+@pytest.fixture
+def real_text_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[TinyStore]:
+    """The tiny store with the real base encoder configured and a real FAISS index built over its feedback.
+
+    The encoder is converted once per test session into the same directory the text tests use.
+    """
+    from crm_insights.indexes.base_model import ensure_converted
+    from crm_insights.indexes.feedback_index import build_index
+
+    base = ensure_converted(tmp_path_factory.getbasetemp() / "base-e5-small", progress=False)
+    monkeypatch.setenv("CRM_INSIGHTS_EMBEDDINGS__MODEL", str(base))
+    get_settings.cache_clear()
+    store = build_store(get_settings())
+    build_index(store.engine, store.settings)
+    set_context(ToolContext(store.settings, engine=store.engine))
+    yield store
+    reset_context()
+    get_settings.cache_clear()

@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
+
 from crm_insights.tools import feedback_themes, search_feedback
 
 
@@ -72,3 +74,20 @@ def test_feedback_themes(fakes: Any) -> None:
     assert out["evidence"]["rows_considered"] == 3
     assert out["evidence"]["args"]["resolved_segment"] == 1
     assert call(feedback_themes, {"n_themes": 1}).status == "error"
+
+
+@pytest.mark.slow
+def test_feedback_tools_on_a_real_index_and_themes(real_text_store: Any) -> None:
+    out = search_feedback.invoke({"query": "快递送得太慢", "k": 2})
+    hits = out["data"]["hits"]
+    assert hits[0]["quote"] == "物流太慢了，差评"
+    assert out["evidence"]["index_version"] and out["evidence"]["rows_considered"] == 7
+    assert out["evidence"]["embedding_model"]
+    only = search_feedback.invoke({"query": "质量", "customer": "客户1", "sentiment": "negative"})["data"]["hits"]
+    assert [h["quote"] for h in only] == ["包装破损，很失望"]
+    themes = feedback_themes.invoke({"n_themes": 2})
+    data = themes["data"]
+    assert len(data["themes"]) == 2 and sum(t["size"] for t in data["themes"]) == 7
+    assert all(t["quotes"] and t["keywords"] for t in data["themes"])
+    assert themes["evidence"]["rows_considered"] == 7
+    assert themes["evidence"]["index_version"] == out["evidence"]["index_version"]
