@@ -133,7 +133,10 @@ def build_demo(
     )
     return {
         "seed": seed,
-        "tables": {k: {"rows": r.rows, "inserted": r.inserted, "existing": r.existing} for k, r in results.items()},
+        "tables": {
+            k: {"rows": r.rows, "inserted": r.inserted, "updated": r.updated, "unchanged": r.unchanged}
+            for k, r in results.items()
+        },
         "labels": sample["label"].value_counts().sort_index().to_dict(),
         "stale_feedback_removed": hook.deleted,
         "timings": {

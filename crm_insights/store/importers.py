@@ -40,6 +40,9 @@ from crm_insights.errors import ImportValidationError, InputError
 
 KINDS = ("customers", "orders", "feedback")
 CHUNK_ROWS = 20_000
+# From this many new rows (and at least as many as the table holds) SQLite imports rebuild the
+# table's secondary indexes instead of updating them row by row.
+BULK_REBUILD_ROWS = 50_000
 MAX_PROBLEMS_KEPT = 10_000
 # Column widths of the schema (migration 0001); longer values are reported, never truncated.
 MAX_LEN = {"customer_id": 64, "order_id": 80, "feedback_id": 80, "name": 200, "channel": 40}
@@ -137,13 +140,14 @@ SCHEMAS: dict[str, tuple[FieldSpec, ...]] = {
 
 @dataclass
 class ImportResult:
-    """What one import did: rows in the file, rows new to the store, rows already there (upserted)."""
+    """What one import did: rows in the file; of the rows written, how many were new, changed, unchanged."""
 
     kind: str
     source: str
     rows: int
     inserted: int
-    existing: int
+    updated: int
+    unchanged: int
     encoding: str | None = None
     columns: dict[str, str] = field(default_factory=dict)  # canonical field -> source column
     ignored_columns: list[str] = field(default_factory=list)
@@ -161,7 +165,8 @@ class ImportResult:
             "source": self.source,
             "rows": self.rows,
             "inserted": self.inserted,
-            "existing": self.existing,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
             "encoding": self.encoding,
             "columns": self.columns,
             "ignored_columns": self.ignored_columns,
@@ -409,8 +414,11 @@ def _parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
         return vals, series.notna()
     raw = _text(series)
     present = raw != ""
-    cleaned = raw.str.replace(_NUM_JUNK, "", regex=True)
-    vals = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    vals = pd.to_numeric(raw, errors="coerce").astype("float64")
+    retry = vals.isna() & present
+    if retry.any():  # only the rows plain parsing refused pay for the cleanup
+        cleaned = raw[retry].map(lambda v: _NUM_JUNK.sub("", v))
+        vals.loc[retry] = pd.to_numeric(cleaned, errors="coerce").astype("float64")
     return vals, present
 
 
@@ -451,11 +459,14 @@ def _check_amount(problems: _Problems, raw: pd.Series, fld: str, required: bool,
 
 def _hash_ids(prefix: str, parts: Sequence[pd.Series]) -> pd.Series:
     """Deterministic ids from row content plus the occurrence index among identical rows."""
-    frame = pd.concat([p.reset_index(drop=True) for p in parts], axis=1, ignore_index=True)
+    frame = pd.concat([p.reset_index(drop=True).astype(str) for p in parts], axis=1, ignore_index=True)
     occurrence = frame.groupby(list(frame.columns), sort=False, dropna=False).cumcount().astype(str)
-    cols = [p.tolist() for p in parts] + [occurrence.tolist()]
+    joined = frame[0]
+    for col in list(frame.columns[1:]):
+        joined = joined + "\x1f" + frame[col]
+    joined = joined + "\x1f" + occurrence  # vectorised concatenation; only sha1 runs per row
     sha1 = hashlib.sha1
-    out = [prefix + sha1("\x1f".join(vals).encode("utf-8")).hexdigest() for vals in zip(*cols, strict=True)]
+    out = [prefix + sha1(v.encode("utf-8")).hexdigest()[:32] for v in joined.tolist()]  # 128 bits
     return pd.Series(out, index=parts[0].index, dtype=object)
 
 
@@ -683,7 +694,13 @@ class _Column:
     name: str
     pg_type: str
     kind: str = "text"  # text | int | float | datetime | json
-    update: str | None = None  # SQL for the DO UPDATE SET value; None: excluded.<name>
+
+
+# Columns cleared when another column changes: a changed feedback text makes its sentiment stale,
+# so scoring picks the row up again.
+_RESETS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "feedback": ("text", ("sentiment_label", "sentiment_score", "sentiment_model")),
+}
 
 
 def _columns_for(kind: str, prepared: Prepared | None) -> list[_Column]:
@@ -705,23 +722,16 @@ def _columns_for(kind: str, prepared: Prepared | None) -> list[_Column]:
             _Column("quantity", "integer", "int"),
             _Column("amount", "double precision", "float"),
         ]
-    # A changed text makes the stored sentiment stale: clear it so scoring picks the row up again.
-    stale = "CASE WHEN feedback.text = excluded.text THEN feedback.{c} ELSE NULL END"
     return [
         _Column("external_id", "text"),
         _Column("customer_id", "integer", "int"),
         _Column("created_at", "timestamp", "datetime"),
         _Column("channel", "text"),
         _Column("text", "text"),
-        _Column("sentiment_label", "text", update=stale.format(c="sentiment_label")),
-        _Column("sentiment_score", "double precision", update=stale.format(c="sentiment_score")),
-        _Column("sentiment_model", "text", update=stale.format(c="sentiment_model")),
     ]
 
 
 def _values(frame: pd.DataFrame, col: _Column, dialect: str) -> list[Any]:
-    if col.name not in frame.columns:
-        return [None] * len(frame)
     s = frame[col.name]
     if col.kind == "datetime":
         return _sqlite_datetimes(s) if dialect == "sqlite" else _pg_datetimes(s)
@@ -737,65 +747,160 @@ def _count(conn: Connection, table: str) -> int:
     return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
 
 
+def _chunks(rows: list[Any], size: int = CHUNK_ROWS) -> Iterator[list[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _sqlite_upsert(
+    dbapi: Any,
+    table: str,
+    columns: Sequence[_Column],
+    rows: list[tuple[Any, ...]],
+    update: bool,
+    total_before: int,
+    tick: ProgressFn,
+) -> tuple[int, int]:
+    """SQLite: plain INSERT for new ids, a guarded UPDATE for known ones.
+
+    ``INSERT .. ON CONFLICT DO UPDATE`` costs SQLite over twice a plain insert per row (measured);
+    splitting on an indexed existence check keeps the first import at insert speed, and the guard
+    (``WHERE .. IS NOT ..``) makes re-importing unchanged rows a lookup, not a rewrite.
+    """
+    names = [c.name for c in columns]
+    data = names[1:]  # external_id first
+    insert = (
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+        "ON CONFLICT (external_id) DO NOTHING"
+    )
+    k = len(data)
+    sets = [f"{c} = ?{i + 1}" for i, c in enumerate(data)]
+    if table in _RESETS and _RESETS[table][0] in data:
+        trigger, cleared = _RESETS[table]
+        j = data.index(trigger) + 1
+        sets += [f"{c} = CASE WHEN {trigger} = ?{j} THEN {c} ELSE NULL END" for c in cleared]
+    changed = " OR ".join(f"{c} IS NOT ?{i + 1}" for i, c in enumerate(data)) or "0"
+    update_sql = f"UPDATE {table} SET {', '.join(sets)} WHERE external_id = ?{k + 1} AND ({changed})"
+    inserted = updated = 0
+    cur = dbapi.cursor()
+    try:
+        known: set[str] = set()
+        if total_before > 0:
+            for ids in _chunks([r[0] for r in rows], 900):
+                q = f"SELECT external_id FROM {table} WHERE external_id IN ({', '.join('?' * len(ids))})"
+                known.update(r[0] for r in cur.execute(q, ids))
+        if known:
+            old = [(*r[1:], r[0]) for r in rows if r[0] in known]
+            for chunk in _chunks(old):
+                if update and data:
+                    cur.executemany(update_sql, chunk)
+                    updated += max(cur.rowcount, 0)
+                tick(len(chunk))
+        # Sorted keys make the unique index's inserts local instead of random.
+        new = sorted(r for r in rows if r[0] not in known) if known else sorted(rows)
+        # A big load into a small table: drop the secondary indexes and rebuild them after (one sort
+        # each instead of a random B-tree insert per row; about 40% less CPU at 1M rows). The DDL is
+        # transactional, so a failure restores them; readers keep their WAL snapshot meanwhile.
+        rebuild: list[str] = []
+        if len(new) >= BULK_REBUILD_ROWS and len(new) >= total_before:
+            rebuild = [
+                r[0]
+                for r in cur.execute(
+                    "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)
+                )
+            ]
+            for ddl in rebuild:
+                cur.execute("DROP INDEX " + _index_name(ddl))
+        for chunk in _chunks(new):
+            cur.executemany(insert, chunk)
+            inserted += max(cur.rowcount, 0)
+            tick(len(chunk))
+        for ddl in rebuild:
+            cur.execute(ddl)
+    finally:
+        cur.close()
+    return inserted, updated
+
+
+def _index_name(ddl: str) -> str:
+    m = re.match(r"\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?(\S+)", ddl, re.IGNORECASE)
+    if m is None:
+        raise InputError(f"cannot read an index name from {ddl!r}")
+    return m.group(1)
+
+
+def _pg_upsert(
+    dbapi: Any, table: str, columns: Sequence[_Column], rows: list[tuple[Any, ...]], update: bool, tick: ProgressFn
+) -> int:
+    """PostgreSQL: COPY into a temp table, then one INSERT .. SELECT .. ON CONFLICT. Returns rows written."""
+    names = [c.name for c in columns]
+    data = [c for c in columns if c.name != "external_id"]
+    tmp = f"_import_{table}"
+    if update and data:
+        sets = [f"{c.name} = excluded.{c.name}" for c in data]
+        if table in _RESETS and _RESETS[table][0] in names:
+            trigger, cleared = _RESETS[table]
+            sets += [
+                f"{c} = CASE WHEN {table}.{trigger} = excluded.{trigger} THEN {table}.{c} ELSE NULL END"
+                for c in cleared
+            ]
+
+        def cmp(c: _Column, side: str) -> str:  # json has no equality operator; jsonb has
+            return f"{side}.{c.name}::jsonb" if c.kind == "json" else f"{side}.{c.name}"
+
+        old = ", ".join(cmp(c, table) for c in data)
+        new = ", ".join(cmp(c, "excluded") for c in data)
+        conflict = f"DO UPDATE SET {', '.join(sets)} WHERE ROW({old}) IS DISTINCT FROM ROW({new})"
+    else:
+        conflict = "DO NOTHING"
+    with dbapi.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {tmp}")
+        cur.execute(f"CREATE TEMP TABLE {tmp} ({', '.join(f'{c.name} {c.pg_type}' for c in columns)})")
+        with cur.copy(f"COPY {tmp} ({', '.join(names)}) FROM STDIN") as copy:
+            for chunk in _chunks(rows):
+                for row in chunk:
+                    copy.write_row(row)
+                tick(len(chunk))
+        cur.execute(
+            f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(names)} FROM {tmp} "
+            f"ON CONFLICT (external_id) {conflict}"
+        )
+        written = max(cur.rowcount, 0)
+        cur.execute(f"DROP TABLE {tmp}")
+    return written
+
+
 def bulk_upsert(
     conn: Connection,
     table: str,
     columns: Sequence[_Column],
     frame: pd.DataFrame,
     *,
-    on_conflict: str = "update",
+    update: bool = True,
     advance: ProgressFn | None = None,
-) -> int:
+) -> tuple[int, int]:
     """Upsert ``frame`` into ``table`` keyed on external_id inside ``conn``'s transaction.
 
-    Returns how many rows were new. ``on_conflict="nothing"`` keeps existing rows untouched.
+    ``columns`` start with external_id; only they are written (columns a file lacks stay as they
+    are). Returns (inserted, updated); rows whose values are unchanged count in neither.
+    ``update=False`` keeps existing rows untouched.
     """
     if frame.empty:
-        return 0
+        return 0, 0
     dialect = conn.dialect.name
-    names = [c.name for c in columns]
-    updates = [c for c in columns if c.name != "external_id"]
-    if on_conflict == "nothing" or not updates:
-        conflict = "ON CONFLICT (external_id) DO NOTHING"
-    else:
-        sets = ", ".join(f"{c.name} = {c.update or 'excluded.' + c.name}" for c in updates)
-        conflict = f"ON CONFLICT (external_id) DO UPDATE SET {sets}"
-    before = _count(conn, table)
-    column_values = [_values(frame, c, dialect) for c in columns]
-    rows = list(zip(*column_values, strict=True))
+    rows = list(zip(*[_values(frame, c, dialect) for c in columns], strict=True))
     tick = advance or (lambda _n: None)
+    before = _count(conn, table)
     dbapi = conn.connection.driver_connection
     if dialect == "sqlite":
-        sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) {conflict}"
-        cur = dbapi.cursor()  # type: ignore[union-attr]
-        try:
-            for start in range(0, len(rows), CHUNK_ROWS):
-                chunk = rows[start : start + CHUNK_ROWS]
-                cur.executemany(sql, chunk)
-                tick(len(chunk))
-        finally:
-            cur.close()
+        inserted, updated = _sqlite_upsert(dbapi, table, columns, rows, update, before, tick)
     elif dialect == "postgresql":
-        tmp = f"_import_{table}"
-        with dbapi.cursor() as cur:  # type: ignore[union-attr]
-            cur.execute(f"DROP TABLE IF EXISTS {tmp}")
-            cur.execute(f"CREATE TEMP TABLE {tmp} ({', '.join(f'{c.name} {c.pg_type}' for c in columns)})")
-            with cur.copy(f"COPY {tmp} ({', '.join(names)}) FROM STDIN") as copy:
-                for start in range(0, len(rows), CHUNK_ROWS):
-                    chunk = rows[start : start + CHUNK_ROWS]
-                    for row in chunk:
-                        copy.write_row(row)
-                    tick(len(chunk))
-            select_cols = ", ".join(f"{c.name}::json" if c.kind == "json" else c.name for c in columns)
-            cur.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {select_cols} FROM {tmp} {conflict}")
-            cur.execute(f"DROP TABLE {tmp}")
-    else:  # other dialects: SQLAlchemy's executemany, slower but portable
-        stmt = text(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)}) {conflict}")
-        for start in range(0, len(rows), CHUNK_ROWS):
-            chunk = rows[start : start + CHUNK_ROWS]
-            conn.execute(stmt, [dict(zip(names, r, strict=True)) for r in chunk])
-            tick(len(chunk))
-    return _count(conn, table) - before
+        written = _pg_upsert(dbapi, table, columns, rows, update, tick)
+        inserted = _count(conn, table) - before
+        updated = written - inserted
+    else:
+        raise InputError(f"importing into {dialect} is not supported; use SQLite or PostgreSQL")
+    return inserted, updated
 
 
 def customer_pk_map(conn: Connection) -> dict[str, int]:
@@ -804,13 +909,13 @@ def customer_pk_map(conn: Connection) -> dict[str, int]:
 
 def write_prepared(
     conn: Connection, prepared: Prepared, *, progress: bool | None = None, label: str | None = None
-) -> tuple[int, int]:
-    """Write one validated frame in ``conn``'s transaction. Returns (inserted, customers created)."""
+) -> tuple[int, int, int]:
+    """Write one validated frame in ``conn``'s transaction. Returns (inserted, updated, customers created)."""
     frame = prepared.frame
     created = 0
     if prepared.new_customers:
         new = pd.DataFrame({"external_id": prepared.new_customers})
-        created = bulk_upsert(conn, "customers", [_Column("external_id", "text")], new, on_conflict="nothing")
+        created, _ = bulk_upsert(conn, "customers", [_Column("external_id", "text")], new, update=False)
     if prepared.kind != "customers":
         pk = customer_pk_map(conn)
         frame = frame.assign(customer_id=frame["customer_id"].map(pk))
@@ -818,8 +923,8 @@ def write_prepared(
             raise InputError("a customer disappeared from the store during the import; nothing was imported")
     columns = _columns_for(prepared.kind, prepared)
     with progress_bar(label or f"importing {prepared.kind}", len(frame), progress) as advance:
-        inserted = bulk_upsert(conn, prepared.kind, columns, frame, advance=advance)
-    return inserted, created
+        inserted, updated = bulk_upsert(conn, prepared.kind, columns, frame, advance=advance)
+    return inserted, updated, created
 
 
 @contextmanager
@@ -871,18 +976,19 @@ def import_frame(
         date_format=date_format,
     )
     timings["validate"] = time.perf_counter() - t0
-    inserted = created = 0
+    inserted = updated = created = 0
     if not dry_run:
         t1 = time.perf_counter()
         with engine.begin() as conn, _fast_sqlite(conn):
-            inserted, created = write_prepared(conn, prepared, progress=progress)
+            inserted, updated, created = write_prepared(conn, prepared, progress=progress)
         timings["write"] = time.perf_counter() - t1
     return ImportResult(
         kind=kind,
         source=source,
         rows=prepared.rows,
         inserted=inserted,
-        existing=0 if dry_run else len(prepared.frame) - inserted,
+        updated=updated,
+        unchanged=0 if dry_run else len(prepared.frame) - inserted - updated,
         encoding=encoding,
         columns=prepared.columns,
         ignored_columns=prepared.ignored_columns,
@@ -979,13 +1085,14 @@ def import_batch(
             before_write(conn)
         for kind, prep in prepared.items():
             t1 = time.perf_counter()
-            inserted, _created = write_prepared(conn, prep, progress=progress)
+            inserted, updated, _created = write_prepared(conn, prep, progress=progress)
             results[kind] = ImportResult(
                 kind=kind,
                 source=kind,
                 rows=prep.rows,
                 inserted=inserted,
-                existing=len(prep.frame) - inserted,
+                updated=updated,
+                unchanged=len(prep.frame) - inserted - updated,
                 columns=prep.columns,
                 duplicates_collapsed=prep.duplicates_collapsed,
                 timings={"write": time.perf_counter() - t1},
