@@ -9,6 +9,12 @@ counted, never retried.
     python bench/http_load.py --url http://127.0.0.1:8000 --concurrency 100 --requests 2000
     # or let it start `crm-insights serve` on a free port and stop it afterwards
     python bench/http_load.py --serve --concurrency 100 --requests 2000
+    # with wrk (Debian's `wrk`): a C client that leaves more of 2 cores to the server; time-bounded
+    python bench/http_load.py --serve --client wrk --concurrency 100 --duration 60
+
+The httpx client costs about as much CPU per request as the server's own HTTP layer, so on a
+2-core machine ``--client wrk`` measures the server more fairly; both count errors the same way
+(non-200, transport errors, timeouts, an answer without content).
 
 Prints one JSON object (and writes it to bench/out/http_load.json).
 """
@@ -96,6 +102,7 @@ async def run_load(
 
     done = len(latencies) + sum(errors.values())
     return {
+        "client": "httpx",
         "endpoint": endpoint,
         "concurrency": concurrency,
         "requests": done,
@@ -112,6 +119,89 @@ async def run_load(
             "mean": round(1000 * statistics.fmean(latencies), 1) if latencies else None,
             "max": round(1000 * max(latencies), 1) if latencies else None,
         },
+    }
+
+
+WRK_SCRIPT = r"""
+local questions = %(questions)s
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  bad = 0
+  counter = tonumber(wrk.thread:get("id")) or 0
+end
+
+request = function()
+  counter = counter + 1
+  local q = questions[(counter %% #questions) + 1]
+  local body = '{"model":"crm-insights","messages":[{"role":"user","content":' .. q .. '}]}'
+  return wrk.format("POST", "/v1/chat/completions", {["Content-Type"] = "application/json"%(auth)s}, body)
+end
+
+response = function(status, headers, body)
+  if status == 200 and not string.find(body, '"content":"[^"]') then
+    bad = bad + 1
+  end
+end
+
+done = function(summary, latency, requests)
+  local empty = 0
+  for _, t in ipairs(threads) do empty = empty + (tonumber(t:get("bad")) or 0) end
+  local e = summary.errors
+  io.write(string.format("WRKJSON {\"requests\": %%d, \"duration_us\": %%d, \"connect\": %%d, \"read\": %%d, " ..
+    "\"write\": %%d, \"status\": %%d, \"timeout\": %%d, \"empty\": %%d, \"p50\": %%f, \"p95\": %%f, " ..
+    "\"p99\": %%f, \"mean\": %%f, \"max\": %%f}\n", summary.requests, summary.duration, e.connect, e.read, e.write,
+    e.status, e.timeout, empty, latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.mean,
+    latency.max))
+end
+"""
+
+
+def run_wrk(
+    url: str, concurrency: int, duration_s: float, questions: list[str], api_key: str | None, timeout_s: float
+) -> dict[str, Any]:
+    """wrk with a Lua script posting the questions in rotation; parses its JSON summary line."""
+    import shutil
+    import tempfile
+
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("wrk is not installed (apt-get install wrk), or use --client httpx")
+    lua_questions = "{" + ", ".join("[==[" + json.dumps(q) + "]==]" for q in questions) + "}"
+    auth = f', ["Authorization"] = "Bearer {api_key}"' if api_key else ""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(WRK_SCRIPT % {"questions": lua_questions, "auth": auth})
+        script = f.name
+    threads = max(1, min(2, concurrency))
+    cmd = [wrk, "-t", str(threads), "-c", str(concurrency), "-d", f"{int(duration_s)}s",
+           "--timeout", f"{int(timeout_s)}s", "-s", script, url.rstrip("/") + "/v1/chat/completions"]  # fmt: skip
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    os.unlink(script)
+    line = next((ln for ln in out.splitlines() if ln.startswith("WRKJSON ")), None)
+    if line is None:
+        raise SystemExit(f"wrk printed no summary:\n{out}")
+    w = json.loads(line[len("WRKJSON ") :])
+    errors = {k: w[k] for k in ("connect", "read", "write", "status", "timeout", "empty") if w[k]}
+    wall = w["duration_us"] / 1e6
+    n_err = sum(errors.values())
+    return {
+        "client": "wrk",
+        "endpoint": url.rstrip("/") + "/v1/chat/completions",
+        "concurrency": concurrency,
+        "requests": w["requests"],
+        "ok": w["requests"] - n_err,
+        "errors": n_err,
+        "error_kinds": errors,
+        "wall_s": round(wall, 2),
+        "requests_per_s": round(w["requests"] / wall, 1),
+        "ok_per_s": round((w["requests"] - n_err) / wall, 1),
+        "latency_ms": {k: round(w[k] / 1000, 1) for k in ("p50", "p95", "p99", "mean", "max")},
     }
 
 
@@ -144,8 +234,9 @@ def main() -> None:
     p.add_argument("--url", default="http://127.0.0.1:8000", help="server base URL (loopback only)")
     p.add_argument("--serve", action="store_true", help="start `crm-insights serve` on a free port for the run")
     p.add_argument("--workers", type=int, default=1, help="with --serve: uvicorn worker processes")
+    p.add_argument("--client", choices=["httpx", "wrk"], default="httpx", help="load generator")
     p.add_argument("--concurrency", type=int, default=100)
-    p.add_argument("--requests", type=int, default=2000, help="stop after this many requests")
+    p.add_argument("--requests", type=int, default=2000, help="httpx: stop after this many requests")
     p.add_argument("--duration", type=float, default=120.0, help="stop after this many seconds")
     p.add_argument("--warmup", type=int, default=20, help="requests sent (and not counted) before measuring")
     p.add_argument("--timeout", type=float, default=60.0, help="per-request timeout in seconds")
@@ -167,9 +258,12 @@ def main() -> None:
     try:
         if args.warmup:
             asyncio.run(run_load(url, min(args.concurrency, 10), args.warmup, 120, questions, args.api_key, 120))
-        result = asyncio.run(
-            run_load(url, args.concurrency, args.requests, args.duration, questions, args.api_key, args.timeout)
-        )
+        if args.client == "wrk":
+            result = run_wrk(url, args.concurrency, args.duration, questions, args.api_key, args.timeout)
+        else:
+            result = asyncio.run(
+                run_load(url, args.concurrency, args.requests, args.duration, questions, args.api_key, args.timeout)
+            )
     finally:
         if proc is not None:
             proc.terminate()

@@ -95,12 +95,20 @@ class ForecastSettings(Block):
 class SentimentSettings(Block):
     base_model: str | None = None  # None: the converted base encoder
     neutral_threshold: float = Field(0.65, ge=0.34, le=1.0)
-    max_length: int = Field(128, ge=8, le=512)
+    max_length: int = Field(96, ge=8, le=512)
     batch_size: int = Field(16, ge=1)
     epochs: float = Field(1.0, gt=0)
-    learning_rate: float = Field(5e-5, gt=0)
+    learning_rate: float = Field(1e-4, gt=0)
     freeze_embeddings: bool = True
+    freeze_layers: int = Field(6, ge=0, le=48)
+    bf16: bool | None = None  # None: bf16 autocast for training when the CPU has native bf16
+    warmup_ratio: float = Field(0.06, ge=0, lt=1)
+    validation_fraction: float = Field(0.05, ge=0, lt=0.5)
+    evals_per_epoch: int = Field(2, ge=1, le=100)
+    patience: int = Field(2, ge=1)
     max_train_minutes: float = Field(10.0, gt=0)
+    inference_batch_size: int = Field(32, ge=1)
+    score_batch_size: int = Field(256, ge=1)
     seed: int = 13
 
 
