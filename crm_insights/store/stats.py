@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, make_url, select
+from sqlalchemy import URL, Engine, func, make_url, select
 
 from crm_insights.config import Settings, get_settings
 from crm_insights.store.models import Customer, Feedback, Order
@@ -45,7 +45,10 @@ def store_stats(engine: Engine) -> dict[str, Any]:
 def safe_url(url: str) -> str:
     """The database URL with any password removed."""
     try:
-        return make_url(url).set(password=None).render_as_string(hide_password=False)
+        u = make_url(url)
+        # URL.set(password=None) means "unchanged"; build the URL again without it.
+        clean = URL.create(u.drivername, u.username, None, u.host, u.port, u.database, u.query)
+        return clean.render_as_string(hide_password=False)
     except Exception:  # an unparsable URL is shown as given minus anything that looks like a secret
         return url.split("@")[-1]
 

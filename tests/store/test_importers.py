@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from pathlib import Path
 
@@ -27,7 +28,7 @@ ORDERS = (
     "order_id,customer_id,ordered_at,quantity,amount\n"
     "A1,00100,2024-03-01,2,10.50\n"
     "A2,00100,2024-03-05 12:00:00,,3\n"
-    "A3,00101,20240306,1,\"1,200.00\"\n"
+    'A3,00101,20240306,1,"1,200.00"\n'
 )
 FEEDBACK = (
     "feedback_id,customer_id,created_at,channel,text\n"
@@ -38,7 +39,8 @@ FEEDBACK = (
 
 def counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
-        return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in ("customers", "orders", "feedback")}
+        tables = ("customers", "orders", "feedback")
+        return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in tables}
 
 
 def load_customers(engine: Engine, write_csv) -> None:  # type: ignore[no-untyped-def]
@@ -137,7 +139,7 @@ def test_encoding_override(tmp_path: Path) -> None:
 
 
 def test_detect_encoding() -> None:
-    assert detect_encoding("a,b\n".encode()) == "utf-8"
+    assert detect_encoding(b"a,b\n") == "utf-8"
     assert detect_encoding(b"\xef\xbb\xbfa,b\n") == "utf-8-sig"
     assert detect_encoding("名字\n".encode("gb18030")) == "gb18030"
 
@@ -350,10 +352,9 @@ def test_hash_ids_are_stable() -> None:
 
     df = pd.DataFrame({"customer_id": ["00100", "00100"], "ordered_at": ["1997-01-01"] * 2, "amount": ["11.77"] * 2})
     prep = prepare("orders", df, known_customers={"00100"})
-    assert prep.frame["external_id"].tolist() == [
-        "h:" + __import__("hashlib").sha1(f"00100\x1f1997-01-01T00:00:00.000000\x1f1\x1f11.77\x1f{i}".encode()).hexdigest()[:32]
-        for i in range(2)
-    ]
+    canonical = "00100\x1f1997-01-01T00:00:00.000000\x1f1\x1f11.77\x1f{}"  # id, time (us), qty, amount, occurrence
+    expected = ["h:" + hashlib.sha1(canonical.format(i).encode()).hexdigest()[:32] for i in range(2)]
+    assert prep.frame["external_id"].tolist() == expected
 
 
 def test_large_import_rebuilds_indexes(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -27,9 +27,7 @@ def test_external_id_is_unique(engine: Engine, table: str) -> None:
 @pytest.mark.parametrize("table", ["orders", "feedback", "segment_assignments"])
 def test_customer_foreign_key(engine: Engine, table: str) -> None:
     fks = inspect(engine).get_foreign_keys(table)
-    assert any(
-        fk["referred_table"] == "customers" and fk["constrained_columns"] == ["customer_id"] for fk in fks
-    ), fks
+    assert any(fk["referred_table"] == "customers" and fk["constrained_columns"] == ["customer_id"] for fk in fks), fks
 
 
 def test_indexes_for_time_queries(engine: Engine) -> None:

@@ -1,0 +1,63 @@
+"""CLI: import (exit codes, reports), status --json, demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from crm_insights.cli import app
+
+runner = CliRunner()
+
+
+def test_import_ok_then_bad_file_exit_1(tmp_path: Path) -> None:
+    customers = tmp_path / "c.csv"
+    customers.write_text("客户编号,姓名\n00100,张三\n", encoding="utf-8")
+    res = runner.invoke(app, ["import", "customers", str(customers), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["inserted"] == 1
+
+    orders = tmp_path / "o.csv"
+    orders.write_text("cid,日期,金额\n00100,2024-01-01,10\n00100,bad,-1\n", encoding="gb18030")
+    res = runner.invoke(app, ["import", "orders", str(orders), "--map", "customer_id=cid", "--map", "ordered_at=日期"])
+    assert res.exit_code == 1
+    assert "row 2: ordered_at: unparseable date" in res.output
+    assert "row 2: amount: negative amount" in res.output
+
+    good = tmp_path / "o2.csv"
+    good.write_text("cid,日期,金额\n00100,2024-01-01,10\n", encoding="gb18030")
+    args = ["import", "orders", str(good), "--map", "customer_id=cid", "--map", "ordered_at=日期"]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert "1 new" in res.output and "gb18030" in res.output
+
+    status = runner.invoke(app, ["status", "--json"])
+    assert status.exit_code == 0, status.output
+    report = json.loads(status.stdout)
+    assert report["counts"]["orders"] == 1 and report["counts"]["customers"] == 1
+
+
+def test_import_errors_exit_1(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["import", "orders", str(tmp_path / "nope.csv")])
+    assert res.exit_code == 1 and "no such file" in res.output
+    f = tmp_path / "o.csv"
+    f.write_text("customer_id,amount\n1,2\n")
+    res = runner.invoke(app, ["import", "orders", str(f)])
+    assert res.exit_code == 1 and "missing required column(s) for orders: ordered_at" in res.output
+    res = runner.invoke(app, ["import", "orders", str(f), "--map", "bad"])
+    assert res.exit_code == 1 and "FIELD=COLUMN" in res.output
+
+
+def test_status_table_on_empty_store() -> None:
+    res = runner.invoke(app, ["status"])
+    assert res.exit_code == 0, res.output
+    assert "customers" in res.output and "none trained yet" in res.output
+
+
+def test_demo_command() -> None:
+    res = runner.invoke(app, ["demo", "--feedback", "30", "--json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    assert report["tables"]["orders"]["rows"] == 69_659 and report["tables"]["feedback"]["rows"] == 30
