@@ -38,6 +38,12 @@ class ServerState:
     conversations: _Lru = field(default_factory=_Lru)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    @property
+    def _charts_root(self) -> Path:
+        import os.path
+
+        return Path(os.path.abspath(self.settings.charts_dir))
+
     # -- the agent -------------------------------------------------------------------------------
     def require_session(self) -> Any:
         if self.session is None:
@@ -82,10 +88,12 @@ class ServerState:
     # -- charts ----------------------------------------------------------------------------------
     def chart_url(self, path: str | Path) -> str | None:
         """``/charts/<relative path>`` for a PNG under charts_dir; None for anything elsewhere."""
+        import os.path
         from urllib.parse import quote
 
+        # abspath, not resolve(): no filesystem calls per answer; /charts re-checks the real path.
         try:
-            rel = Path(path).resolve().relative_to(self.settings.charts_dir.resolve())
+            rel = Path(os.path.abspath(path)).relative_to(self._charts_root)
         except ValueError:
             return None
         return "/charts/" + quote(rel.as_posix(), safe="/:@")
