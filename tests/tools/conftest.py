@@ -306,29 +306,34 @@ class Fakes:
     themes: FakeThemes
 
 
+def install_fakes(store: TinyStore) -> Fakes:
+    """Fakes of every analytics object over ``store``, installed as the process-wide tool context."""
+    segments, forecaster, sentiment = FakeSegments(), FakeForecaster(), FakeSentiment()
+    index, themes = FakeIndex(store.engine), FakeThemes()
+    ctx = ToolContext(
+        store.settings,
+        engine=store.engine,
+        segments=segments,
+        forecaster=forecaster,
+        sentiment=sentiment,
+        index=index,
+        themes=themes,
+    )
+    set_context(ctx)
+    return Fakes(store, ctx, segments, forecaster, sentiment, index, themes)
+
+
+@pytest.fixture
+def make_fakes() -> Iterator[Any]:
+    """install_fakes(store) for tests that build their own store; the context is reset afterwards."""
+    yield install_fakes
+    reset_context()
+
+
 @pytest.fixture
 def fakes(tiny_store: TinyStore) -> Iterator[Fakes]:
     """The tiny store with every analytics object faked, installed as the process-wide tool context."""
-    f = Fakes(
-        store=tiny_store,
-        ctx=None,  # type: ignore[arg-type]
-        segments=FakeSegments(),
-        forecaster=FakeForecaster(),
-        sentiment=FakeSentiment(),
-        index=FakeIndex(tiny_store.engine),
-        themes=FakeThemes(),
-    )
-    f.ctx = ToolContext(
-        tiny_store.settings,
-        engine=tiny_store.engine,
-        segments=f.segments,
-        forecaster=f.forecaster,
-        sentiment=f.sentiment,
-        index=f.index,
-        themes=f.themes,
-    )
-    set_context(f.ctx)
-    yield f
+    yield install_fakes(tiny_store)
     reset_context()
 
 
