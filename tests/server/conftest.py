@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server_fakes import FAKE_TOOLS, FakeSession, LiveServer
+from server_fakes import FAILED, FAKE_TOOLS, FakeSession, LiveServer
 
 
 @pytest.fixture
@@ -28,3 +28,12 @@ def live_app(settings: Any, fake_session: FakeSession) -> Iterator[LiveServer]:
 
     with LiveServer(create_app(settings, session=fake_session, tools=FAKE_TOOLS)) as server:
         yield server
+
+
+# Browser tests screenshot the page when they fail: the hook marks the failed test for its fixture.
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call" and report.failed:
+        item.stash[FAILED] = True
+    return report

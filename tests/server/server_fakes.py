@@ -17,10 +17,13 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from langchain_core.tools import ToolException, tool
 
 from crm_insights.agent.answer import Answer, StreamEvent, ToolCallRecord
 from crm_insights.errors import NotFoundError, NotReadyError
+
+FAILED = pytest.StashKey[bool]()  # set by conftest's report hook on a failed test (browser screenshots)
 
 SEGMENTS = [
     {

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server_fakes import LiveServer
+from server_fakes import FAILED, LiveServer
 
 CHROMIUM = os.environ.get("CRM_INSIGHTS_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -43,17 +43,6 @@ def page(request: pytest.FixtureRequest) -> Iterator[Any]:
             page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-failure.png"), full_page=True)
         assert not outside, f"requests left the machine: {outside}"
         browser.close()
-
-
-FAILED = pytest.StashKey[bool]()
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    report = yield
-    if report.when == "call" and report.failed:
-        item.stash[FAILED] = True
-    return report
 
 
 def test_ask_streams_answer_with_steps_and_chart(page: Any, live_app: LiveServer) -> None:
