@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Callable, Set
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
@@ -94,9 +94,20 @@ OptSegmentArg = Annotated[
         "Chinese name, or a phrase such as 'high value'. Omit for all customers.",
     ),
 ]
+
+
+def _sentiment_alias(value: Any) -> Any:
+    # "neg", "负面", "差评" ... -> the label; anything else is left for the enum to refuse.
+    value = _blank_to_none(value)
+    if isinstance(value, str):
+        key = value.strip().lower()
+        return _SENTIMENT_ALIASES.get(key, key)
+    return value
+
+
 OptSentimentArg = Annotated[
-    str | None,
-    BeforeValidator(_blank_to_none),
+    Literal["positive", "neutral", "negative"] | None,
+    BeforeValidator(_sentiment_alias),
     Field(None, description="Only feedback with this sentiment label: 'positive', 'neutral' or 'negative'."),
 ]
 SinceArg = Annotated[

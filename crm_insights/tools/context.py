@@ -208,8 +208,12 @@ class ToolContext:
         """``build()`` once per key; the oldest entries go first past a handful."""
         if key in self._cache:
             return self._cache[key]
-        value = build()
+        # Built under the lock: parallel tool calls asking for the same table (a 5 s forecast over every
+        # customer) wait for one build instead of each doing it. Builds are rare, so one lock is enough.
         with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+            value = build()
             if len(self._cache) >= _MAX_CACHED:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[key] = value

@@ -54,3 +54,13 @@ def test_tools_and_fingerprint_on_both_backends(store_url: str, make_store: Any,
             conn.execute(update(Feedback).where(Feedback.sentiment_label.is_(None)).values(sentiment_label="neutral"))
         assert f.ctx.store_fingerprint() != mid
     store.engine.dispose()
+
+
+def test_parallel_calls_build_the_predictions_once(fakes: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    tool = TOOLS_BY_NAME["forecast_customer"]
+    with ThreadPoolExecutor(4) as pool:
+        outs = list(pool.map(lambda c: tool.invoke({"customer": c}), ["1", "2", "5", "100"] * 2))
+    assert {o["data"]["customer_id"] for o in outs} == {"00001", "00002", "00005", "00100"}
+    assert len(fakes.forecaster.calls) == 1

@@ -43,7 +43,8 @@ def test_search_feedback_filters_reach_the_index(fakes: Any) -> None:
 
 
 def test_search_feedback_errors(fakes: Any) -> None:
-    assert "not one of" in call(search_feedback, {"query": "x", "sentiment": "angry"}).content
+    msg = call(search_feedback, {"query": "x", "sentiment": "angry"})
+    assert msg.status == "error" and "sentiment" in msg.content and "'negative'" in msg.content
     msg = call(search_feedback, {"query": "x", "customer": "2", "segment": "0"})
     assert msg.status == "error" and "not in segment" in msg.content
     assert call(search_feedback, {"query": ""}).status == "error"
