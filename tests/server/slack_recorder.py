@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 class SlackRecorder:
     def __init__(self) -> None:
         self.records: list[tuple[str, dict[str, Any]]] = []
+        self.socket_url: str | None = None  # what apps.connections.open hands out (Socket Mode tests)
         self.lock = threading.Lock()
         self.counter = itertools.count(1)
         recorder = self
@@ -67,6 +68,8 @@ class SlackRecorder:
             files = params.get("files")
             files = json.loads(files) if isinstance(files, str) else files
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files or []]}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.socket_url or "ws://127.0.0.1:9/unset"}
         if method == "files.info":
             return {"ok": True, "file": {"id": params.get("file")}}
         return {"ok": True}

@@ -136,3 +136,53 @@ def test_markdown_to_mrkdwn() -> None:
     from crm_insights.server.slack.bot import to_mrkdwn
 
     assert to_mrkdwn("- **0 高价值客户**：3,301 人") == "- *0 高价值客户*：3,301 人"
+
+
+def test_socket_mode_acks_and_answers_in_thread(slack: SlackRecorder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Socket Mode end to end: a local WebSocket stands in for Slack's, events arrive as envelopes."""
+    import threading
+
+    from websockets.sync.server import serve
+
+    from crm_insights.config import get_settings
+    from crm_insights.server.slack import socket_mode_handler
+
+    acks: list[dict[str, Any]] = []
+    got_ack = threading.Event()
+    mention = {"type": "app_mention", "user": "U1", "text": "<@UBOT> 哪些客户有流失风险？", "ts": "1700000200.000100",
+               "channel": "C7", "event_ts": "1700000200.000100"}  # fmt: skip
+
+    def slack_side(ws: Any) -> None:
+        ws.send(json.dumps({"type": "hello", "num_connections": 1}))
+        envelope = {"envelope_id": "env-1", "type": "events_api", "accepts_response_payload": False,
+                    "payload": event(mention, "EvSock1")}  # fmt: skip
+        ws.send(json.dumps(envelope))
+        for message in ws:
+            data = json.loads(message)
+            if data.get("envelope_id"):
+                acks.append(data)
+                got_ack.set()
+
+    with serve(slack_side, "127.0.0.1", 0) as ws_server:
+        threading.Thread(target=ws_server.serve_forever, daemon=True).start()
+        slack.socket_url = f"ws://127.0.0.1:{ws_server.socket.getsockname()[1]}/link"
+        monkeypatch.setenv("CRM_INSIGHTS_SLACK__BOT_TOKEN", "xoxb-test")
+        monkeypatch.setenv("CRM_INSIGHTS_SLACK__APP_TOKEN", "xapp-test")
+        monkeypatch.setenv("CRM_INSIGHTS_SLACK__BASE_URL", slack.base_url)
+        get_settings.cache_clear()
+        settings = get_settings()
+        session = FakeSession(settings.charts_dir, delay=1.0)
+        handler = socket_mode_handler(settings, lambda: session)
+        handler.connect()
+        try:
+            assert got_ack.wait(5), "the envelope was not acknowledged"
+            assert acks[0]["envelope_id"] == "env-1"
+            assert not session.asked, "acknowledged before answering"
+            updates = slack.wait_for("chat.update")
+            assert updates[0]["channel"] == "C7" and updates[0]["text"].startswith("第1轮")
+            assert slack.calls("chat.postMessage")[0]["thread_ts"] == "1700000200.000100"
+            assert session.asked == [("slack:C7:1700000200.000100", "哪些客户有流失风险？")]
+            slack.wait_for("reactions.add", 2)
+        finally:
+            handler.close()
+        ws_server.shutdown()

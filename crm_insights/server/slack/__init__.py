@@ -4,6 +4,6 @@
 ``/slack/events`` in the FastAPI app; ``run_socket_mode`` connects with an app-level token.
 """
 
-from crm_insights.server.slack.bot import build_slack_app, run_socket_mode, slack_thread_id
+from crm_insights.server.slack.bot import build_slack_app, run_socket_mode, slack_thread_id, socket_mode_handler
 
-__all__ = ["build_slack_app", "run_socket_mode", "slack_thread_id"]
+__all__ = ["build_slack_app", "run_socket_mode", "slack_thread_id", "socket_mode_handler"]

@@ -178,12 +178,17 @@ def build_slack_app(settings: Settings, get_session: Callable[[], Any], *, for_s
     return app
 
 
-def run_socket_mode(settings: Settings, get_session: Callable[[], Any]) -> None:
-    """Connect over Socket Mode (no public URL needed) and serve until interrupted."""
+def socket_mode_handler(settings: Settings, get_session: Callable[[], Any]) -> Any:
+    """A Bolt Socket Mode handler (no public URL needed); ``.start()`` blocks, ``.connect()`` does not."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     app_token = settings.slack.app_token.get_secret_value() if settings.slack.app_token else None
     if not app_token:
         raise ConfigError("Socket Mode needs an app-level token: set CRM_INSIGHTS_SLACK__APP_TOKEN (xapp-...)")
     app = build_slack_app(settings, get_session, for_socket_mode=True)
-    SocketModeHandler(app, app_token).start()
+    return SocketModeHandler(app, app_token)
+
+
+def run_socket_mode(settings: Settings, get_session: Callable[[], Any]) -> None:
+    """Connect over Socket Mode and serve until interrupted."""
+    socket_mode_handler(settings, get_session).start()
