@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,7 @@ from crm_insights.analytics.artifacts import ArtifactInfo, registry
 from crm_insights.errors import ArtifactError, InputError, NotReadyError
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Engine, Table
 
     from crm_insights.config import Settings
 
@@ -720,7 +720,7 @@ def score_store(
     Writes sentiment_label, sentiment_score and sentiment_model, committing after each batch, so an
     interrupted run resumes where it stopped. Blank texts get label neutral with no score.
     """
-    from sqlalchemy import update
+    from sqlalchemy import bindparam, update
 
     from crm_insights.config import get_settings
     from crm_insights.store.models import Feedback
@@ -728,6 +728,12 @@ def score_store(
     s = settings or get_settings()
     m = model or SentimentModel.load(s)
     size = batch_size or s.sentiment.score_batch_size
+    table = cast("Table", Feedback.__table__)
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("fid"))
+        .values(sentiment_label=bindparam("label"), sentiment_score=bindparam("score"), sentiment_model=m.version)
+    )
     total = count_unscored(engine, m.version)
     done = 0
     with _progress_bar(progress, total) as bar:
@@ -740,13 +746,8 @@ def score_store(
                 {"fid": fid, "label": r["label"], "score": r["score"]} for fid, r in zip(ids, results, strict=True)
             ]
             values += [{"fid": r[0], "label": "neutral", "score": None} for r in rows if not r[1].strip()]
-            with engine.begin() as conn:
-                for v in values:
-                    conn.execute(
-                        update(Feedback)
-                        .where(Feedback.id == v["fid"])
-                        .values(sentiment_label=v["label"], sentiment_score=v["score"], sentiment_model=m.version)
-                    )
+            with engine.begin() as conn:  # one transaction per batch: an interruption loses one batch at most
+                conn.execute(stmt, values)
             done += len(rows)
             bar.update(task, completed=done)
     return done
