@@ -397,20 +397,42 @@ def bf16_available() -> bool:
         return False
 
 
-def _freeze(model: Any, freeze_embeddings: bool, freeze_layers: int) -> None:
+def _encoder_layers(base: Any) -> Any:
+    """The stack of transformer blocks of a BERT-family encoder (BERT/RoBERTa/XLM-R, DistilBERT), or None."""
+    for outer, inner in (("encoder", "layer"), ("transformer", "layer")):
+        layers = getattr(getattr(base, outer, None), inner, None)
+        if layers is not None:
+            return layers
+    return None
+
+
+def _freeze(model: Any, freeze_embeddings: bool, freeze_layers: int) -> int:
+    """Freeze the word embeddings and the lower layers; returns how many layers were frozen.
+
+    At most half the layers are frozen, so a shallow base (or a tiny test model) still learns.
+    """
     base = getattr(model, model.base_model_prefix, None) or model.base_model
     if freeze_embeddings:
         # The 250k x 384 word matrix is 80% of e5-small's weights: frozen, Adam keeps no state for it.
         model.get_input_embeddings().weight.requires_grad_(False)
-    if freeze_layers > 0:
-        layers = getattr(getattr(base, "encoder", None), "layer", None)
-        if layers is None:
-            raise InputError("freeze_layers needs a BERT-style encoder (model.<base>.encoder.layer)")
-        for p in base.embeddings.parameters():
+    if freeze_layers <= 0:
+        return 0
+    layers = _encoder_layers(base)
+    if layers is None:
+        log.warning("freeze_layers ignored: %s has no recognised encoder layer stack", type(base).__name__)
+        return 0
+    n = min(freeze_layers, len(layers) // 2)
+    if n <= 0:
+        return 0
+    # Frozen lower layers need no backward pass at all once the embeddings below them are frozen too.
+    embeddings = getattr(base, "embeddings", None)
+    if embeddings is not None:
+        for p in embeddings.parameters():
             p.requires_grad_(False)
-        for layer in layers[:freeze_layers]:
-            for p in layer.parameters():
-                p.requires_grad_(False)
+    for layer in layers[:n]:
+        for p in layer.parameters():
+            p.requires_grad_(False)
+    return n
 
 
 def _progress_bar(enabled: bool, total: int) -> Any:
@@ -476,7 +498,7 @@ def fit_classifier(
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot load base model {base!r}: {exc}") from exc
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-    _freeze(model, cfg.freeze_embeddings, cfg.freeze_layers)
+    frozen_layers = _freeze(model, cfg.freeze_embeddings, cfg.freeze_layers)
     params = [p for p in model.parameters() if p.requires_grad]
     n_trainable = sum(p.numel() for p in params)
     n_total = sum(p.numel() for p in model.parameters())
@@ -596,6 +618,7 @@ def fit_classifier(
         "train_cpu_s": round(time.process_time() - c0, 1),
         "eval_s": round(eval_s, 1),
         "bf16": use_bf16,
+        "frozen_layers": frozen_layers,
         "trainable_params": n_trainable,
         "total_params": n_total,
         "history": history,

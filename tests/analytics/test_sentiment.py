@@ -205,6 +205,7 @@ def test_train_saves_versioned_artifact_with_report(tiny: dict[str, Path]) -> No
     assert 0.0 <= report["accuracy"] <= 1.0 and 0.0 <= report["macro_f1"] <= 1.0
     assert np.array(report["confusion_matrix"]["matrix"]).sum() == 8
     assert info.metrics["training"]["train_texts"] == 32
+    assert info.metrics["training"]["frozen_layers"] == 1  # freeze_layers=6 capped at half of 2 layers
     assert (info.path / "config.json").exists()
 
 
