@@ -377,11 +377,14 @@ def chart_for(tool_name: str, result: Mapping[str, Any] | Any, out_dir: Path) ->
         return path
     prior = _rendered.get(name)
     if prior is not None and prior.exists():
-        # Same data already drawn (for another thread's folder): copy the bytes, skip matplotlib,
+        # Same data already drawn (for another thread's folder): link or copy the file, skip matplotlib,
         # which costs ~0.5 s a chart on a small CPU.
         out_dir.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        shutil.copyfile(prior, tmp)
+        try:
+            os.link(prior, tmp)  # same bytes, no copy; charts are never rewritten in place
+        except OSError:  # another filesystem, or links not allowed
+            shutil.copyfile(prior, tmp)
         tmp.replace(path)
         return path
     import matplotlib
