@@ -119,6 +119,7 @@ class EmbeddingSettings(Block):
     backend: Literal["torch", "onnx"] = "torch"
     query_prompt: str | None = None  # None: the model's own "query" prompt ("query: " for e5)
     passage_prompt: str | None = None  # None: the model's own "passage" prompt ("passage: " for e5)
+    dtype: Literal["auto", "float32", "bfloat16"] = "auto"
 
 
 class IndexSettings(Block):
@@ -126,7 +127,7 @@ class IndexSettings(Block):
     kind: Literal["auto", "flat", "hnsw", "ivf"] = "auto"
     hnsw_m: int = Field(32, ge=4)
     hnsw_ef_search: int = Field(64, ge=8)
-    hnsw_ef_construction: int = Field(80, ge=8)
+    hnsw_ef_construction: int = Field(40, ge=8)
     ivf_nlist: int | None = None
     ivf_nprobe: int = Field(16, ge=1)
 
