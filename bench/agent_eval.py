@@ -75,9 +75,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.tools == "fake":
         from fakes import fake_tools
 
+        from crm_insights.agent.models import ResolvedModel, router_embedder_factory
+        from crm_insights.agent.router import OfflineRouter
+
+        # Threads in a scratch dir; the router's embedding model (if any) from the configured data dir.
         home = tempfile.mkdtemp(prefix="agent-eval-")
         settings = load_settings(home=home, llm={"router_similarity": args.similarity})
-        session = AgentSession(settings, tools=fake_tools())
+        factory = router_embedder_factory(load_settings(llm={"router_similarity": args.similarity}))
+        router = OfflineRouter(similarity=args.similarity, embedder_factory=factory)
+        session = AgentSession(settings, tools=fake_tools(), model=ResolvedModel(router, "offline", "router"))
     else:
         settings = load_settings(llm={"router_similarity": args.similarity})
         session = AgentSession(settings)

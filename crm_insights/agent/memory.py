@@ -62,6 +62,10 @@ def open_checkpointer(settings: Settings) -> Checkpointer:
         path.parent.mkdir(parents=True, exist_ok=True)
         # The server answers from worker threads; SqliteSaver serialises access with its own lock.
         conn = sqlite3.connect(str(path), check_same_thread=False)
+        # A turn writes a checkpoint per graph step; WAL with NORMAL sync keeps that off the fsync path
+        # (a crash can lose the last turn, never corrupt the file).
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
         saver = SqliteSaver(conn)
         saver.setup()
         return Checkpointer(saver, location, conn.close)

@@ -64,6 +64,7 @@ class Knowledge:
     continuation: list[str]
     filler: list[str]
     injection: list[str]
+    domain_words: list[str]
 
     @classmethod
     def load(cls) -> Knowledge:
@@ -85,7 +86,18 @@ class Knowledge:
             continuation=both(fu["continuation"]),
             filler=both(fu["filler"]),
             injection=both(router["injection_markers"]),
+            domain_words=both(router["domain_words"]),
         )
+
+    @property
+    def keyword_owners(self) -> dict[str, set[str]]:
+        """keyword -> the intents that list it."""
+        owners: dict[str, set[str]] = {}
+        for name, spec in self.intents.items():
+            kw = spec.get("keywords", {})
+            for term in (*kw.get("zh", []), *kw.get("en", [])):
+                owners.setdefault(str(term), set()).add(name)
+        return owners
 
     def exemplars(self) -> list[tuple[str, str]]:
         """(intent, exemplar question) for every exemplar, both languages."""
@@ -216,15 +228,17 @@ def _has(slots: Mapping[str, Any], names: Sequence[str]) -> bool:
 
 
 def score_intents(
-    question: str, slots: Mapping[str, Any], knowledge: Knowledge, index: ExemplarIndex
+    question: str, slots: Mapping[str, Any], knowledge: Knowledge, index: ExemplarIndex, injection: bool = False
 ) -> dict[str, float]:
     """Each intent's score: weighted exemplar similarity + keyword evidence + slot bonuses/penalties."""
     sc = knowledge.scoring
     sims = index.similarities(question)
+    # Keywords of all intents compete for the text, longest first: "segment overview" (list_segments)
+    # hides "overview" (overview), "不满意" hides "满意".
+    found = sx.has_any(question, list(knowledge.keyword_owners))
     scores: dict[str, float] = {}
     for name, spec in knowledge.intents.items():
-        kw = spec.get("keywords", {})
-        hits = sx.has_any(question, [*kw.get("zh", []), *kw.get("en", [])])
+        hits = [term for term in found if name in knowledge.keyword_owners[term]]
         kw_score = min(1.0, sc["keyword_base"] + sc["keyword_step"] * (len(hits) - 1)) if hits else 0.0
         s = sc["weight_similarity"] * sims.get(name, 0.0) + sc["weight_keywords"] * kw_score
         if spec.get("prefer_with") and _has(slots, spec["prefer_with"]):
@@ -233,6 +247,8 @@ def score_intents(
             s -= sc["slot_penalty"]
         if spec.get("avoid_without") and not _has(slots, spec["avoid_without"]):
             s -= sc["slot_penalty"]
+        if injection and name == "unsupported_action":
+            s += sc.get("injection_bonus", 0.0)
         scores[name] = round(s, 4)
     return scores
 
@@ -290,10 +306,14 @@ def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowled
                 slots[key] = prev_slots[key]
                 inherited.append(key)
 
-    scores = score_intents(question, slots, knowledge, index)
+    scores = score_intents(question, slots, knowledge, index, injection)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     intent, score = ranked[0]
-    if score < knowledge.scoring["min_score"]:
+    # A question about customers, orders or feedback is answered by its best intent even when that
+    # intent is only weakly evidenced; anything else needs the full min_score.
+    in_domain = bool(sx.has_any(question, knowledge.domain_words)) or _has(slots, ENTITY_SLOTS)
+    floor = knowledge.scoring["min_score_in_domain"] if in_domain else knowledge.scoring["min_score"]
+    if intent not in NO_TOOL_INTENTS and score < floor or score < knowledge.scoring["min_score_in_domain"]:
         intent = "unsupported_action" if injection else "out_of_scope"
     intent = _apply_variants(intent, slots, knowledge)
     return Decision(
