@@ -213,3 +213,13 @@ def test_openapi_and_page(client: TestClient) -> None:
     js = client.get("/static/app.js")
     assert js.status_code == 200 and "/v1/ask/stream" in js.text
     assert "https://" not in js.text
+
+
+def test_cli_serve_refuses_public_bind_without_keys() -> None:
+    from typer.testing import CliRunner
+
+    from crm_insights.cli import app
+
+    res = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--port", "8999"])
+    assert res.exit_code == 1
+    assert "refusing to bind 0.0.0.0" in res.output and "CRM_INSIGHTS_API_KEYS" in res.output
