@@ -379,3 +379,15 @@ def test_large_import_rebuilds_indexes(engine: Engine, tmp_path: Path, monkeypat
     with engine.connect() as conn:
         n = conn.execute(text("SELECT count(*) FROM orders WHERE ordered_at >= :t"), {"t": datetime(2024, 2, 1)})
         assert n.scalar_one() == 19  # the rebuilt index answers range queries on the stored text
+
+
+def test_awkward_text_round_trips(engine: Engine) -> None:
+    """Tabs, backslashes, a literal \\N, quotes and newlines survive COPY (PostgreSQL) and executemany."""
+    texts = ["tab\there", "back\\slash \\N", 'quote "x", comma', "line1\nline2", "表情😀"]
+    feedback = pd.DataFrame(
+        {"customer_id": ["c"] * len(texts), "created_at": ["2024-01-01"] * len(texts), "text": texts}
+    )
+    import_batch(engine, customers=pd.DataFrame({"customer_id": ["c"], "note": ["a\\b\tc"]}), feedback=feedback)
+    with session_scope(engine) as s:
+        assert sorted(s.scalars(select(Feedback.text))) == sorted(texts)
+        assert s.scalars(select(Customer.attributes)).one() == {"note": "a\\b\tc"}
