@@ -40,8 +40,8 @@ class Customer(Base):
     signup_at: Mapped[datetime | None] = mapped_column(DateTime)
     attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
-    orders: Mapped[list[Order]] = relationship(back_populates="customer")
-    feedback: Mapped[list[Feedback]] = relationship(back_populates="customer")
+    orders: Mapped[list[Order]] = relationship(back_populates="customer", passive_deletes=True)
+    feedback: Mapped[list[Feedback]] = relationship(back_populates="customer", passive_deletes=True)
 
 
 class Order(Base):
