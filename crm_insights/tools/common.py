@@ -2,9 +2,10 @@
 
 Every tool is a plain function over validated keyword arguments that returns
 ``{"data": ..., "evidence": {"tool", "args", "rows_considered", ...}}``. :func:`crm_tool` turns
-it into a ``StructuredTool`` whose errors the model can fix (a project ``InputError`` such as an
-unknown customer, a ``NotReadyError`` naming the command that builds a missing model, or bad
-arguments) come back as a tool message with ``status="error"``; anything else is a bug and propagates.
+it into a ``StructuredTool`` whose errors the model can fix or relay (a project ``InputError`` such as
+an unknown customer, bad arguments, or an ``ArtifactError``/``NotReadyError`` naming the command that
+builds or rebuilds a model) come back as a tool message with ``status="error"``; anything else (a bug,
+an unreachable store) propagates.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import numpy as np
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from crm_insights.errors import InputError, NotReadyError
+from crm_insights.errors import ArtifactError, InputError
 from crm_insights.tools.context import ToolContext, get_context
 from crm_insights.tools.ids import ResolvedCustomer, resolve_customer
 
@@ -161,7 +162,9 @@ def crm_tool(args_schema: type[ToolArgs]) -> Callable[[Callable[..., dict[str, A
                 return fn(**{name: getattr(params, name) for name in type(params).model_fields})
             except ValidationError as exc:
                 raise ToolException(_validation_message(exc)) from exc
-            except (InputError, NotReadyError) as exc:
+            except (InputError, ArtifactError) as exc:
+                # A missing, stale or corrupt model is the operator's to fix, and the message says how
+                # (`crm-insights train ...`); the model relays it instead of the turn failing.
                 raise ToolException(str(exc)) from exc
 
         return StructuredTool.from_function(

@@ -24,7 +24,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from crm_insights.config import Settings, get_settings
-from crm_insights.errors import NotReadyError
+from crm_insights.errors import ArtifactError, NotReadyError
 from crm_insights.store.models import Customer, Feedback, Order
 
 _NO_STORE = "the CRM store has no tables yet; run `crm-insights demo` or `crm-insights import` first"
@@ -173,11 +173,15 @@ class ToolContext:
         return self._get("index")
 
     def optional(self, kind: str) -> Any:
-        """The model of ``kind`` ("segments", "forecast", "sentiment", "index") or None when not built."""
+        """The model of ``kind`` ("segments", "forecast", "sentiment", "index") or None when unusable."""
+        return self.try_get(kind)[0]
+
+    def try_get(self, kind: str) -> tuple[Any, str | None]:
+        """(model, None), or (None, why not) when it is not built or its artifact cannot be used."""
         try:
-            return self._get(kind)
-        except NotReadyError:
-            return None
+            return self._get(kind), None
+        except ArtifactError as exc:  # NotReadyError included; the message names the command to run
+            return None, str(exc)
 
     def themes(self, **kwargs: Any) -> dict[str, Any]:
         """crm_insights.analytics.themes.feedback_themes over this context's engine and settings."""

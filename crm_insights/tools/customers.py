@@ -63,9 +63,9 @@ def customer_profile(customer: str) -> dict[str, Any]:
     versions: dict[str, str] = {}
 
     segment = None
-    seg_model = context.optional("segments")
+    seg_model, why = context.try_get("segments")
     if seg_model is None:
-        notes.append("no segmentation model yet (`crm-insights train segments`)")
+        notes.append(f"segment unavailable: {why}")
     else:
         try:
             segment = segment_of(seg_model, who.external_id, with_reason=False)
@@ -74,9 +74,9 @@ def customer_profile(customer: str) -> dict[str, Any]:
             notes.append(f"segment unknown: {exc}")
 
     forecast = None
-    forecaster = context.optional("forecast")
+    forecaster, why = context.try_get("forecast")
     if forecaster is None:
-        notes.append("no forecast model yet (`crm-insights train forecast`)")
+        notes.append(f"forecast unavailable: {why}")
     else:
         try:
             forecast = forecast_one(context, who.external_id, context.settings.forecast.horizon_weeks)

@@ -104,3 +104,14 @@ def test_warm_up_builds_the_default_predictions(fakes: Any) -> None:
     assert [c["horizon_weeks"] for c in fakes.forecaster.calls] == [13]
     forecast_customer.invoke({"customer": "1"})
     assert len(fakes.forecaster.calls) == 1
+
+
+def test_a_stale_artifact_is_reported_not_raised(bare: Any) -> None:
+    from crm_insights.analytics.artifacts import registry
+
+    registry(bare.settings).save("forecast", lambda path: None, config={"arch": "an-old-architecture"})
+    msg = call(forecast_customer, {"customer": "1"})
+    assert msg.status == "error" and "an-old-architecture" in msg.content
+    data = customer_profile.invoke({"customer": "1"})["data"]
+    assert data["forecast"] is None
+    assert any(n.startswith("forecast unavailable:") and "an-old-architecture" in n for n in data["notes"])
