@@ -514,6 +514,7 @@ def fit_classifier(
     schedule = [b for ep in epoch_batches for b in ep][: max(1, int(round(cfg.epochs * steps_per_epoch)))]
     plan = _Plan(total=len(schedule), warmup=max(1, int(cfg.warmup_ratio * len(schedule))))
     eval_every = max(1, math.ceil(steps_per_epoch / cfg.evals_per_epoch))
+    log_every = max(1, len(schedule) // 20)
     budget_s = cfg.max_train_minutes * 60.0
 
     use_bf16 = bf16_available() if cfg.bf16 is None else cfg.bf16
@@ -594,6 +595,9 @@ def fit_classifier(
                             last = True
             loss_avg = float(np.mean(losses[-20:]))
             bar.update(task, completed=step, info=f"loss {loss_avg:.3f}")
+            if bar.disable and step % log_every == 0 and not last:
+                # No live bar (not a terminal): a line per 5% so logs show progress and speed.
+                say(f"step {step}/{plan.total} loss {loss_avg:.4f} {time.perf_counter() - t0:.0f}s")
             if last:
                 break
     train_s = time.perf_counter() - t0
