@@ -159,9 +159,10 @@ def crm_tool(args_schema: type[ToolArgs]) -> Callable[[Callable[..., dict[str, A
         def run(**kwargs: Any) -> dict[str, Any]:
             try:
                 params = args_schema.model_validate(kwargs)
-                return fn(**{name: getattr(params, name) for name in type(params).model_fields})
             except ValidationError as exc:
                 raise ToolException(_validation_message(exc)) from exc
+            try:
+                return fn(**{name: getattr(params, name) for name in type(params).model_fields})
             except (InputError, ArtifactError) as exc:
                 # A missing, stale or corrupt model is the operator's to fix, and the message says how
                 # (`crm-insights train ...`); the model relays it instead of the turn failing.
