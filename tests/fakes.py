@@ -85,30 +85,12 @@ CUSTOMERS: dict[str, dict[str, Any]] = {
     "00007": {"spend": 45.0, "orders": 1, "segment": 2, "first": "1997-03-30", "last": "1997-03-30"},
 }
 SEGMENTS = [
-    {
-        "segment": 0,
-        "name_zh": "高价值客户",
-        "name_en": "high-value",
-        "size": 1,
-        "share_customers": 0.3333,
-        "revenue_share": 0.7809,
-    },
-    {
-        "segment": 1,
-        "name_zh": "忠诚客户",
-        "name_en": "loyal",
-        "size": 1,
-        "share_customers": 0.3333,
-        "revenue_share": 0.1962,
-    },
-    {
-        "segment": 2,
-        "name_zh": "沉睡客户",
-        "name_en": "dormant",
-        "size": 1,
-        "share_customers": 0.3333,
-        "revenue_share": 0.0285,
-    },
+    {"segment": 0, "name_zh": "高价值客户", "name_en": "high-value", "size": 1, "share_customers": 0.1667, "revenue_share": 0.7809},
+    {"segment": 1, "name_zh": "忠诚客户", "name_en": "loyal", "size": 1, "share_customers": 0.1667, "revenue_share": 0.1962},
+    {"segment": 2, "name_zh": "沉睡客户", "name_en": "dormant", "size": 1, "share_customers": 0.1667, "revenue_share": 0.0285},
+    {"segment": 3, "name_zh": "潜力客户", "name_en": "promising", "size": 1, "share_customers": 0.1667, "revenue_share": 0.0},
+    {"segment": 4, "name_zh": "新客户", "name_en": "new customers", "size": 1, "share_customers": 0.1667, "revenue_share": 0.0},
+    {"segment": 5, "name_zh": "低价值客户", "name_en": "low-value", "size": 1, "share_customers": 0.1667, "revenue_share": 0.0},
 ]
 FEEDBACK = [
     {
@@ -155,9 +137,10 @@ def _segment(ref: str) -> dict[str, Any]:
         ):
             return seg
     for seg in SEGMENTS:
-        if seg["name_en"] in text or seg["name_zh"][:2] in text:
+        if seg["name_en"].replace("-", " ") in text.replace("-", " ") or seg["name_zh"][:2] in text:
             return seg
-    raise ToolException(f"no segment matches {ref!r}; segments: 0 high-value, 1 loyal, 2 dormant")
+    names = ", ".join(f"{s['segment']} {s['name_en']}" for s in SEGMENTS)
+    raise ToolException(f"no segment matches {ref!r}; segments: {names}")
 
 
 def _result(tool: str, args: dict[str, Any], data: Any, rows: int, **extra: Any) -> dict[str, Any]:

@@ -228,9 +228,20 @@ def _has(slots: Mapping[str, Any], names: Sequence[str]) -> bool:
 
 
 def score_intents(
-    question: str, slots: Mapping[str, Any], knowledge: Knowledge, index: ExemplarIndex, injection: bool = False
+    question: str,
+    slots: Mapping[str, Any],
+    knowledge: Knowledge,
+    index: ExemplarIndex,
+    injection: bool = False,
+    own_slots: Mapping[str, Any] | None = None,
 ) -> dict[str, float]:
-    """Each intent's score: weighted exemplar similarity + keyword evidence + slot bonuses/penalties."""
+    """Each intent's score: weighted exemplar similarity + keyword evidence + slot bonuses/penalties.
+
+    ``slots`` includes what a pronoun inherited from the thread; ``own_slots`` only what the question
+    states. Only stated slots earn a ``prefer_with`` bonus: "他们主要抱怨什么？" inherits a segment but
+    is not a question about the segment.
+    """
+    own = slots if own_slots is None else own_slots
     sc = knowledge.scoring
     sims = index.similarities(question)
     # Keywords of all intents compete for the text, longest first: "segment overview" (list_segments)
@@ -238,14 +249,16 @@ def score_intents(
     found = sx.has_any(question, list(knowledge.keyword_owners))
     scores: dict[str, float] = {}
     for name, spec in knowledge.intents.items():
-        hits = [term for term in found if name in knowledge.keyword_owners[term]]
+        hits = sorted({term for term in found if name in knowledge.keyword_owners[term]})
         kw_score = min(1.0, sc["keyword_base"] + sc["keyword_step"] * (len(hits) - 1)) if hits else 0.0
         s = sc["weight_similarity"] * sims.get(name, 0.0) + sc["weight_keywords"] * kw_score
-        if spec.get("prefer_with") and _has(slots, spec["prefer_with"]):
+        if spec.get("prefer_with") and _has(own, spec["prefer_with"]):
             s += sc["slot_bonus"]
         if spec.get("avoid_with") and _has(slots, spec["avoid_with"]):
             s -= sc["slot_penalty"]
         if spec.get("avoid_without") and not _has(slots, spec["avoid_without"]):
+            s -= sc["slot_penalty"]
+        if spec.get("avoid_words") and sx.has_any(question, spec["avoid_words"]):
             s -= sc["slot_penalty"]
         if injection and name == "unsupported_action":
             s += sc.get("injection_bonus", 0.0)
@@ -298,6 +311,7 @@ def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowled
         kept = sorted(set(merged) - set(slots))
         return Decision(intent, merged, language, 1.0, True, kept, injection, index.backend, question=question)
 
+    own_slots = dict(slots)
     inherited: list[str] = []
     if previous and sx.has_any(question, knowledge.anaphora) and not _has(slots, ENTITY_SLOTS):
         # A pronoun points back at the thread's customer or segment; dates and filters come along.
@@ -306,7 +320,7 @@ def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowled
                 slots[key] = prev_slots[key]
                 inherited.append(key)
 
-    scores = score_intents(question, slots, knowledge, index, injection)
+    scores = score_intents(question, slots, knowledge, index, injection, own_slots)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     intent, score = ranked[0]
     # A question about customers, orders or feedback is answered by its best intent even when that

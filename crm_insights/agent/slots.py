@@ -11,6 +11,7 @@ import calendar
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 _CN_DIGITS = {
@@ -276,28 +277,56 @@ def extract_dates(text: str) -> tuple[str | None, str | None]:
 # -- lexicon slots ----------------------------------------------------------------------------------
 
 
+_WORD = re.compile(r"[a-z]+")
+
+
+def _stem_word(word: str) -> str:
+    # Crude and symmetric (applied to terms and text alike): "mentioned"/"mention", "shipping"/"shipped",
+    # "replies"/"reply" meet; good enough for keyword evidence.
+    if len(word) > 5 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("ed"):
+        return word[:-2]
+    # No plain-plural rule: "segments" (list them) and "segment" (one of them) mean different things.
+    return word
+
+
+def normalise(text: str) -> str:
+    """Lowercase with English words stemmed: the form keywords are matched in."""
+    return _WORD.sub(lambda m: _stem_word(m.group(0)), text.lower())
+
+
+@lru_cache(maxsize=4096)
+def _term_pattern(term: str) -> re.Pattern[str]:
+    """A keyword as a pattern: ``re:...`` is a regular expression, else the literal (whole words for English)."""
+    if term.startswith("re:"):
+        return re.compile(term[3:])
+    t = normalise(term)
+    if t.isascii():
+        return re.compile(rf"(?<![a-z0-9]){re.escape(t)}(?![a-z0-9])")
+    return re.compile(re.escape(t))
+
+
 def _find_terms(text: str, terms: Sequence[str]) -> list[tuple[int, int, str]]:
-    """Non-overlapping matches of ``terms`` in ``text``, longest term first (so 不满意 beats 满意)."""
-    lowered = text.lower()
+    """Non-overlapping matches of ``terms`` in ``text``, longest match first (so 不满意 beats 满意).
+
+    Terms match the :func:`normalise`-d text; English terms match whole words; a term written
+    ``re:<pattern>`` is a regular expression over the same text.
+    """
+    norm = normalise(text)
+    candidates: list[tuple[int, int, str]] = []
+    for term in set(terms):
+        for m in _term_pattern(term).finditer(norm):
+            if m.end() > m.start():
+                candidates.append((m.start(), m.end(), term))
+    candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0], c[2]))
     spans: list[tuple[int, int, str]] = []
-    for term in sorted(set(terms), key=len, reverse=True):
-        t = term.lower()
-        ascii_term = t.isascii()
-        start = 0
-        while True:
-            i = lowered.find(t, start)
-            if i < 0:
-                break
-            j = i + len(t)
-            start = i + 1
-            if ascii_term and (
-                (i > 0 and lowered[i - 1].isalnum() and lowered[i - 1].isascii())
-                or (j < len(lowered) and lowered[j].isalnum() and lowered[j].isascii())
-            ):
-                continue  # English words match whole words only ("save" is not in "saved")
-            if any(s < j and i < e for s, e, _ in spans):
-                continue
-            spans.append((i, j, term))
+    for i, j, term in candidates:
+        if any(s < j and i < e for s, e, _ in spans):
+            continue
+        spans.append((i, j, term))
     return sorted(spans)
 
 
@@ -360,7 +389,7 @@ def extract_texts(text: str) -> list[str] | None:
 
 _TOPIC_PATTERNS = [
     re.compile(
-        r"(?:关于|有关|提到|提及|说到|谈到|抱怨|投诉|吐槽|说)\s*(.+?)(?:的(?:反馈|评论|评价|意见|投诉|原话|例子|内容)|[吗嘛呢？?。!！]|$)"
+        r"(?:关于|有关|提到|提及|说到|谈到|讲到|写到|说过|抱怨|投诉|吐槽|说)\s*(.+?)(?:的(?:反馈|评论|评价|意见|投诉|原话|例子|内容)|[吗嘛呢？?。!！]|$)"
     ),
     re.compile(
         r"\b(?:about|mentioning|mentions?|mentioned|regarding|concerning|complain(?:ing|ts?)?\s+about|said about|"
