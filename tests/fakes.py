@@ -84,13 +84,17 @@ CUSTOMERS: dict[str, dict[str, Any]] = {
     "00042": {"spend": 310.25, "orders": 4, "segment": 1, "first": "1997-02-11", "last": "1997-11-02"},
     "00007": {"spend": 45.0, "orders": 1, "segment": 2, "first": "1997-03-30", "last": "1997-03-30"},
 }
+_SEGMENT_ROWS = [  # id, zh name, en name, revenue share
+    (0, "高价值客户", "high-value", 0.7809),
+    (1, "忠诚客户", "loyal", 0.1962),
+    (2, "沉睡客户", "dormant", 0.0285),
+    (3, "潜力客户", "promising", 0.0),
+    (4, "新客户", "new customers", 0.0),
+    (5, "低价值客户", "low-value", 0.0),
+]
 SEGMENTS = [
-    {"segment": 0, "name_zh": "高价值客户", "name_en": "high-value", "size": 1, "share_customers": 0.1667, "revenue_share": 0.7809},
-    {"segment": 1, "name_zh": "忠诚客户", "name_en": "loyal", "size": 1, "share_customers": 0.1667, "revenue_share": 0.1962},
-    {"segment": 2, "name_zh": "沉睡客户", "name_en": "dormant", "size": 1, "share_customers": 0.1667, "revenue_share": 0.0285},
-    {"segment": 3, "name_zh": "潜力客户", "name_en": "promising", "size": 1, "share_customers": 0.1667, "revenue_share": 0.0},
-    {"segment": 4, "name_zh": "新客户", "name_en": "new customers", "size": 1, "share_customers": 0.1667, "revenue_share": 0.0},
-    {"segment": 5, "name_zh": "低价值客户", "name_en": "low-value", "size": 1, "share_customers": 0.1667, "revenue_share": 0.0},
+    {"segment": i, "name_zh": zh, "name_en": en, "size": 1, "share_customers": 0.1667, "revenue_share": share}
+    for i, zh, en, share in _SEGMENT_ROWS
 ]
 FEEDBACK = [
     {
