@@ -525,9 +525,15 @@ def check_model_matches(manifest: dict[str, Any], settings: Settings) -> None:
 
 
 def _embed(embedder: Embedder, texts: list[str], progress: bool, label: str) -> np.ndarray:
-    """Embed passages in chunks under one progress bar."""
+    """Embed passages in chunks under one progress bar, longest first.
+
+    Sorting the whole set by length (not just within each chunk, as sentence-transformers does)
+    keeps every batch's padding small; vectors come back in the input order.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    order = np.argsort([-len(t) for t in texts], kind="stable")
+    texts = [texts[i] for i in order]
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     with Progress(
         TextColumn("{task.description}"),
@@ -542,7 +548,9 @@ def _embed(embedder: Embedder, texts: list[str], progress: bool, label: str) -> 
             chunk = texts[start : start + EMBED_CHUNK]
             out[start : start + len(chunk)] = embedder.embed_passages(chunk)
             bar.advance(task, len(chunk))
-    return out
+    restored = np.empty_like(out)
+    restored[order] = out
+    return restored
 
 
 def _split_texts(ids: np.ndarray, texts: list[str]) -> tuple[np.ndarray, list[str], list[int]]:

@@ -159,5 +159,5 @@ def test_long_texts_truncate_at_512_tokens(base_model_dir: Path) -> None:
 
     model = SentenceTransformer(str(base_model_dir), device="cpu")
     assert model.max_seq_length == 512
-    features = model.tokenize(["passage: " + "物流很快。" * 400])
+    features = model.preprocess(["passage: " + "物流很快。" * 400])
     assert features["input_ids"].shape[1] == 512

@@ -56,6 +56,23 @@ def test_index_search_themes_commands(store: Any) -> None:
     assert res.exit_code == 0 and "representative quotes" in res.output
 
 
+def test_setup_reuses_a_current_conversion(base_model_dir: Any, monkeypatch: Any) -> None:
+    from crm_insights.config import get_settings
+    from crm_insights.indexes import base_model
+
+    target = get_settings().base_model_dir
+    target.parent.mkdir(parents=True)
+    target.symlink_to(base_model_dir, target_is_directory=True)
+
+    def no_convert(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("setup converted again")
+
+    monkeypatch.setattr(base_model, "convert", no_convert)
+    res = run("setup")
+    assert res.exit_code == 0, res.output
+    assert "base encoder ready" in res.output and "converter v1" in res.output
+
+
 def test_cli_errors(store: Any) -> None:
     run("index", "build")
     res = run("search", "   ")

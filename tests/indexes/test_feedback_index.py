@@ -77,6 +77,10 @@ def test_search_bad_input(store: Any) -> None:
         index.search("x", since=date(2024, 5, 1), until=date(2024, 1, 1))
     with pytest.raises(NotFoundError, match="no such customer"):
         index.search("x", customer_ids=["nobody"])
+    with store.engine.begin() as conn:
+        conn.execute(update(Feedback).values(sentiment_label=None))
+    with pytest.raises(NotReadyError, match="crm-insights sentiment score"):
+        index.search("x", sentiment="negative")
     # Emoji-only, mixed scripts and a very long query all work (the long one is truncated at 512 tokens).
     assert index.search("🙂👍", k=1)
     assert index.search("质量 quality 品質", k=1)
