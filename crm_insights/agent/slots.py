@@ -127,6 +127,8 @@ def extract_top_k(text: str) -> int | None:
     """How many items the user wants (前10 / 5位 / top 5 / 3 themes); None when unsaid."""
     for pattern in _TOP_K_PATTERNS:
         for m in pattern.finditer(text):
+            if m.group(1) == "一" and not re.match(r"[前第]|top", m.group(0), re.IGNORECASE):
+                continue  # "给我一个概况": 一个 is an article, not a count
             n = to_int(m.group(1))
             if n and 0 < n <= 1000:
                 return n

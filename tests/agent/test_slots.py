@@ -39,6 +39,7 @@ def test_customer(text: str, expected: str | None) -> None:
         ("the 3 riskiest accounts", 3),
         ("给我三个主题", 3),
         ("未来三个月", None),
+        ("给我一个整体概况", None),
         ("客户100", None),
     ],
 )
