@@ -69,7 +69,7 @@ class ForecastSettings(Block):
     hidden_size: int = Field(32, ge=4)
     num_layers: int = Field(1, ge=1, le=4)
     dropout: float = Field(0.0, ge=0, lt=1)
-    survival: Literal["population", "individual"] = "population"
+    survival: Literal["population", "population_loyal", "individual"] = "individual"
     epochs: int = Field(20, ge=1)
     batch_size: int = Field(512, ge=8)
     learning_rate: float = Field(3e-3, gt=0)

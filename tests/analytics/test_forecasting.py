@@ -82,13 +82,15 @@ def test_window_likelihood_is_a_distribution_and_matches_horizon_forecast() -> N
     from crm_insights.analytics.forecasting import horizon_forecast, window_log_likelihood
 
     torch.manual_seed(0)
-    raw = torch.randn(3, 1, 5, dtype=torch.float64) * 0.7
+    raw = torch.randn(3, 1, 7, dtype=torch.float64) * 0.7
     raw[..., 3] -= 0.5
+    raw[..., 6] = raw[..., 6].abs() * 10  # age in weeks
+    raw[0, ..., 5] = -30.0  # no loyal share: plain Lomax survival
     top = 80  # the negative binomial tail past 80 purchase days a week is negligible
     seqs = torch.tensor(list(itertools.product(range(top), repeat=2)), dtype=torch.float64)  # (top^2, 2)
     log_fact = torch.lgamma(seqs + 1).sum(-1)
     for b in range(raw.shape[0]):
-        r = raw[b : b + 1].expand(len(seqs), 1, 5)
+        r = raw[b : b + 1].expand(len(seqs), 1, 7)
         ll = window_log_likelihood(r, seqs[:, None, :], torch.tensor([2])) - log_fact[:, None]
         prob = ll.exp().squeeze(1)
         assert math.isclose(float(prob.sum()), 1.0, abs_tol=1e-6)
@@ -118,6 +120,20 @@ def test_longer_horizon_means_more_expected_purchases(fitted, orders: pd.DataFra
     for short, long in itertools.pairwise(runs):
         assert (long["expected_purchases"].to_numpy() > short["expected_purchases"].to_numpy()).all()
         assert (long["p_active"].to_numpy() >= short["p_active"].to_numpy() - 1e-12).all()
+
+
+@pytest.mark.parametrize("survival", ["individual", "population_loyal"])
+def test_other_survival_curves_train_and_forecast(orders: pd.DataFrame, survival: str) -> None:
+    from crm_insights.analytics.forecasting import fit_forecaster
+
+    fc = fit_forecaster(orders, as_of=AS_OF, seed=0, survival=survival, epochs=1)
+    assert fc.config["survival"] == survival
+    short = fc.predict_orders(orders, as_of=AS_OF, horizon_weeks=4)
+    long = fc.predict_orders(orders, as_of=AS_OF, horizon_weeks=30)
+    assert (long["expected_purchases"].to_numpy() > short["expected_purchases"].to_numpy()).all()
+    assert long["p_active"].between(0, 1).all()
+    with pytest.raises(InputError, match="unknown forecast hyperparameter"):
+        fit_forecaster(orders, as_of=AS_OF, hidden=3)
 
 
 def test_nothing_after_as_of_is_read(orders: pd.DataFrame) -> None:
