@@ -202,6 +202,10 @@ class ToolContext:
         for kind in ("segments", "forecast", "sentiment", "index"):
             obj = self.optional(kind)
             loaded[kind] = None if obj is None else str(getattr(obj, "version", "loaded"))
+        index = self.optional("index")
+        if index is not None:
+            # The query embedder loads lazily inside the index (seconds for a 465 MB encoder): load it now.
+            getattr(index, "embedder", None)
         self.customer_stats()
         if loaded["forecast"] is not None:
             self.predictions(self.settings.forecast.horizon_weeks)
