@@ -236,7 +236,9 @@ def main() -> None:
     p.add_argument("--workers", type=int, default=1, help="with --serve: uvicorn worker processes")
     p.add_argument("--client", choices=["httpx", "wrk"], default="httpx", help="load generator")
     p.add_argument("--concurrency", type=int, default=100)
-    p.add_argument("--requests", type=int, default=2000, help="httpx: stop after this many requests")
+    p.add_argument(
+        "--requests", type=int, default=2000, help="httpx: stop after this many (wrk always runs --duration)"
+    )
     p.add_argument("--duration", type=float, default=120.0, help="stop after this many seconds")
     p.add_argument("--warmup", type=int, default=20, help="requests sent (and not counted) before measuring")
     p.add_argument("--timeout", type=float, default=60.0, help="per-request timeout in seconds")
