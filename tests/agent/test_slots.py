@@ -130,3 +130,12 @@ def test_chinese_numerals() -> None:
     assert [sx.to_int(t) for t in ("十", "十二", "二十", "两", "一百零五", "twelve", "7", "x")] == [
         10, 12, 20, 2, 105, 12, 7, None,
     ]  # fmt: skip
+
+
+def test_keyword_matching_longest_first_with_regex_and_stems() -> None:
+    terms = ["overview", "segment overview", "满意", "不满意", "mention", "re:主要.{0,4}(抱怨|吐槽)"]
+    assert sx.has_any("Give me the segment overview", terms) == ["segment overview"]
+    assert sx.has_any("客户不满意", terms) == ["不满意"]
+    assert sx.has_any("reviews that mentioned refunds", terms) == ["mention"]
+    assert sx.has_any("负面评论主要在吐槽什么", terms) == ["re:主要.{0,4}(抱怨|吐槽)"]
+    assert sx.has_any("the overviews", terms) == []  # whole words only; no plural stemming
