@@ -23,6 +23,7 @@ import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -89,7 +90,7 @@ class Knowledge:
             domain_words=both(router["domain_words"]),
         )
 
-    @property
+    @cached_property
     def keyword_owners(self) -> dict[str, set[str]]:
         """keyword -> the intents that list it."""
         owners: dict[str, set[str]] = {}
