@@ -126,3 +126,20 @@ def test_every_intent_answers_in_both_languages_with_grounded_figures(make_sessi
         # Written in the question's language (quoted customer text and theme keywords aside).
         own_words = re.sub(r"「[^」]*」|“[^”]*”|\*\*[^*]*\*\*", "", answer.answer)
         assert any("\u4e00" <= ch <= "\u9fff" for ch in own_words) == (lang == "zh"), answer.answer
+
+
+def test_public_api_with_the_real_tool_registry() -> None:
+    """crm_insights.ask goes through the cached session with the real TOOLS; an empty store is a tool error."""
+    import crm_insights
+    from crm_insights.agent.session import reset_session
+
+    reset_session()
+    try:
+        helped = crm_insights.ask("What can you do?")
+        assert helped.language == "en" and helped.tool_calls == [] and "segments" in helped.answer
+        empty = crm_insights.ask("客户100的情况", thread_id="t-api")
+        [call] = empty.tool_calls
+        assert call.name == "customer_profile" and "crm-insights demo" in (call.error or "")
+        assert crm_insights.open_session().history("t-api")[0] == {"role": "user", "content": "客户100的情况"}
+    finally:
+        reset_session()
