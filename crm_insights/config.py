@@ -161,6 +161,7 @@ class ServerSettings(Block):
     allow_public_without_keys: bool = False
     max_body_bytes: int = Field(65_536, ge=1024)
     max_question_chars: int = Field(2_000, ge=10)
+    agent_concurrency: int = Field(32, ge=1, le=256)
 
 
 class SlackSettings(Block):

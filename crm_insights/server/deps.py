@@ -35,6 +35,17 @@ def check_question(question: str, state: ServerState) -> str:
     return question
 
 
+async def ask_agent(state: ServerState, question: str, thread_id: str) -> Any:
+    """``session.ask`` in a worker thread, at most ``server.agent_concurrency`` at a time."""
+    import functools
+
+    import anyio
+
+    session = state.require_session()
+    call = functools.partial(session.ask, question, thread_id=thread_id)
+    return await anyio.to_thread.run_sync(call, limiter=state.agent_limiter())
+
+
 def answer_payload(answer: Any, state: ServerState) -> dict[str, Any]:
     """The Answer as JSON plus ``chart_urls`` (the server paths of its PNGs)."""
     data: dict[str, Any] = answer.model_dump(mode="json") if hasattr(answer, "model_dump") else dict(answer)

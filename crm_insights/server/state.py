@@ -37,6 +37,15 @@ class ServerState:
     threads: _Lru = field(default_factory=_Lru)
     conversations: _Lru = field(default_factory=_Lru)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    _limiter: Any = None
+
+    def agent_limiter(self) -> Any:
+        """How many answers run at once (server.agent_concurrency); created inside the event loop."""
+        if self._limiter is None:
+            import anyio
+
+            self._limiter = anyio.CapacityLimiter(self.settings.server.agent_concurrency)
+        return self._limiter
 
     @property
     def _charts_root(self) -> Path:

@@ -19,7 +19,7 @@ from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from crm_insights.errors import CrmInsightsError, NotFoundError
-from crm_insights.server.deps import answer_payload, check_question, check_thread_id, get_state
+from crm_insights.server.deps import answer_payload, ask_agent, check_question, check_thread_id, get_state
 from crm_insights.server.state import ServerState
 
 logger = logging.getLogger("crm_insights.server")
@@ -38,10 +38,9 @@ class MessageRequest(BaseModel):
 
 
 async def ask_json(state: ServerState, question: str, thread_id: str, source: str) -> dict[str, Any]:
-    session = state.require_session()
+    state.require_session()
     state.touch_thread(thread_id, question, source)
-    answer = await run_in_threadpool(session.ask, question, thread_id=thread_id)
-    return answer_payload(answer, state)
+    return answer_payload(await ask_agent(state, question, thread_id), state)
 
 
 async def event_stream(state: ServerState, question: str, thread_id: str, source: str) -> AsyncIterator[dict[str, str]]:
@@ -50,11 +49,12 @@ async def event_stream(state: ServerState, question: str, thread_id: str, source
     state.touch_thread(thread_id, question, source)
     yield {"event": "thread", "data": json.dumps({"thread_id": thread_id})}
     try:
-        async for event in session.astream(question, thread_id=thread_id):
-            data = dict(event.data)
-            if event.type == "answer":
-                data = answer_payload(data, state)
-            yield {"event": event.type, "data": json.dumps(data, ensure_ascii=False, default=str)}
+        async with state.agent_limiter():
+            async for event in session.astream(question, thread_id=thread_id):
+                data = dict(event.data)
+                if event.type == "answer":
+                    data = answer_payload(data, state)
+                yield {"event": event.type, "data": json.dumps(data, ensure_ascii=False, default=str)}
     except CrmInsightsError as exc:
         yield {"event": "error", "data": json.dumps({"code": exc.code, "message": str(exc)}, ensure_ascii=False)}
     except Exception:

@@ -26,11 +26,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, Header
 from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette import EventSourceResponse
-from starlette.concurrency import run_in_threadpool
 
 from crm_insights import __version__
 from crm_insights.errors import CrmInsightsError, InputError, NotFoundError
-from crm_insights.server.deps import answer_payload, check_question, check_thread_id, get_state
+from crm_insights.server.deps import answer_payload, ask_agent, check_question, check_thread_id, get_state
 from crm_insights.server.state import ServerState
 
 logger = logging.getLogger("crm_insights.server")
@@ -135,8 +134,7 @@ async def chat_completions(
             ping=15,
             headers={"X-Accel-Buffering": "no"},
         )
-    answer = await run_in_threadpool(session.ask, question, thread_id=thread_id)
-    payload = answer_payload(answer, state)
+    payload = answer_payload(await ask_agent(state, question, thread_id), state)
     text = payload["answer"]
     state.remember_conversation(
         [*earlier, {"role": "user", "content": question}, {"role": "assistant", "content": text.strip()}],
@@ -177,29 +175,34 @@ async def _chunks(
     yield chunk({"role": "assistant", "content": ""})
     streamed: list[str] = []
     try:
-        async for event in session.astream(question, thread_id=thread_id):
-            if event.type == "token":
-                piece = token_text(event.data)
-                if piece:
-                    streamed.append(piece)
-                    yield chunk({"content": piece})
-            elif event.type == "answer":
-                payload = answer_payload(event.data, state)
-                text = payload["answer"]
-                done = "".join(streamed)
-                # Models that stream no tokens (the offline router) send the answer in one piece;
-                # otherwise send whatever the token stream missed.
-                if text.startswith(done) and len(text) > len(done):
-                    yield chunk({"content": text[len(done) :]})
-                state.remember_conversation(
-                    [*earlier, {"role": "user", "content": question}, {"role": "assistant", "content": text.strip()}],
-                    req.user,
-                    thread_id,
-                )
-                yield chunk({}, "stop", crm_insights=_extension(payload))
-            elif event.type == "error":
-                err = {"code": event.data.get("code", "agent_error"), "message": event.data.get("message", "")}
-                yield {"data": json.dumps({"error": err}, ensure_ascii=False)}
+        async with state.agent_limiter():
+            async for event in session.astream(question, thread_id=thread_id):
+                if event.type == "token":
+                    piece = token_text(event.data)
+                    if piece:
+                        streamed.append(piece)
+                        yield chunk({"content": piece})
+                elif event.type == "answer":
+                    payload = answer_payload(event.data, state)
+                    text = payload["answer"]
+                    done = "".join(streamed)
+                    # Models that stream no tokens (the offline router) send the answer in one piece;
+                    # otherwise send whatever the token stream missed.
+                    if text.startswith(done) and len(text) > len(done):
+                        yield chunk({"content": text[len(done) :]})
+                    state.remember_conversation(
+                        [
+                            *earlier,
+                            {"role": "user", "content": question},
+                            {"role": "assistant", "content": text.strip()},
+                        ],
+                        req.user,
+                        thread_id,
+                    )
+                    yield chunk({}, "stop", crm_insights=_extension(payload))
+                elif event.type == "error":
+                    err = {"code": event.data.get("code", "agent_error"), "message": event.data.get("message", "")}
+                    yield {"data": json.dumps({"error": err}, ensure_ascii=False)}
     except CrmInsightsError as exc:
         yield {"data": json.dumps({"error": {"code": exc.code, "message": str(exc)}}, ensure_ascii=False)}
     except Exception:
