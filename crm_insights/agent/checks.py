@@ -65,10 +65,11 @@ def _dates(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def extract_figures(text: str) -> list[Figure]:
+def extract_figures(text: str, skip_list_markers: bool = True) -> list[Figure]:
     """Numbers written in ``text`` (dates, list markers and HTML character references excluded)."""
     text = html.unescape(text)  # "&#34;" is a quote, not the figure 34
-    text = _LIST_MARKER.sub(" ", text)
+    if skip_list_markers:
+        text = _LIST_MARKER.sub(" ", text)
     text = _DATE.sub(" ", text)
     figures = []
     for m in _NUMBER.finditer(text):
@@ -90,7 +91,8 @@ def _numbers_in(obj: Any, out: set[float], texts: list[str]) -> None:
         return
     if isinstance(obj, str):
         texts.append(obj)
-        for fig in extract_figures(obj):
+        # A result's own "3、…" is text an answer may quote: every number in it counts as a source.
+        for fig in extract_figures(obj, skip_list_markers=False):
             out.add(fig.value * fig.multiplier)
         for _, norm in _dates(obj):
             texts.append(norm)

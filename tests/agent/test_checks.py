@@ -52,6 +52,11 @@ def test_unsupported(answer: str, bad: list[str]) -> None:
     assert bad[0] in result.findings("en") and bad[0] in result.findings("zh")
 
 
+def test_quoted_list_markers_count() -> None:
+    result = {"data": {"hits": [{"quote": "3、包装还是不怎么样"}]}}
+    assert check_figures("> “3、包装还是不怎么样” — customer 18483", [result, "18483"]).ok
+
+
 def test_question_and_args_count_as_sources() -> None:
     assert check_figures("Top 5 over 13 weeks", ["top 5", {"horizon_weeks": 13}]).ok
 
