@@ -9,7 +9,7 @@ const I18N = {
     welcomeTitle: "问问你的客户数据", welcomeText: "分群、流失风险、客户反馈的情感与主题：用中文或英文提问。",
     placeholder: "例如：哪些高价值客户有流失风险？", steps: "工具步骤", args: "参数", result: "结果",
     evidence: "依据", error: "出错了", keyPrompt: "输入 API 密钥（留空则清除）", untitled: "新对话",
-    running: "运行中", failed: "失败", tool: "工具", langButton: "English", chartAlt: "图表",
+    running: "运行中", failed: "失败", tool: "工具", how: "如何得出", langButton: "English", chartAlt: "图表",
     samples: ["我们有哪些客户分群？", "哪些高价值客户有流失风险？", "最近客户投诉的主要问题是什么？",
       "客户反馈的情感趋势如何？", "介绍一下客户100"],
   },
@@ -18,7 +18,7 @@ const I18N = {
     welcomeTitle: "Ask about your customers", welcomeText: "Segments, churn risk, sentiment and themes of feedback: ask in English or Chinese.",
     placeholder: "e.g. Which high-value customers are at risk of churning?", steps: "Tool steps", args: "Arguments",
     result: "Result", evidence: "Evidence", error: "Something went wrong", keyPrompt: "API key (empty to clear)",
-    untitled: "New chat", running: "running", failed: "failed", tool: "Tool", langButton: "中文", chartAlt: "chart",
+    untitled: "New chat", running: "running", failed: "failed", tool: "Tool", how: "How this was answered", langButton: "中文", chartAlt: "chart",
     samples: ["What customer segments do we have?", "Which high-value customers are at risk of churning?",
       "What are the main complaint themes?", "How has feedback sentiment changed over time?", "Tell me about customer 100"],
   },
@@ -188,9 +188,15 @@ function finish(view, answer) {
   renderText(view.text, answer.answer);
   view.warnings.textContent = (answer.warnings || []).join(" ");
   view.steps.replaceChildren();
-  (answer.tool_calls || []).forEach((call, i) => {
+  const calls = answer.tool_calls || [];
+  calls.forEach((call, i) => {
     const step = stepNode(view, call.name, call.args);
     fillStep(step, call.result, call.error, (answer.evidence || [])[i]);
+  });
+  // Evidence beyond one entry per tool call says how the answer was reached (e.g. the router's intent).
+  (answer.evidence || []).slice(calls.length).forEach((extra) => {
+    view.steps.append(el("details", { "data-testid": "extra-evidence" },
+      el("summary", { text: t("how") }), el("pre", { text: pretty(extra) })));
   });
   (answer.chart_urls || []).forEach((url) => showChart(view, url));
   view.node.dataset.done = "true";
