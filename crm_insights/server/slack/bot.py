@@ -27,6 +27,7 @@ logger = logging.getLogger("crm_insights.slack")
 
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 SLACK_TEXT_LIMIT = 3900  # chat.update truncates around 4,000 characters
+SECTION_LIMIT = 3000  # a section block's text: Slack refuses longer ones (invalid_blocks)
 
 STRINGS = {
     "zh": {"thinking": "思考中…", "error": "抱歉，出错了：", "empty": "请在提及我时附上问题。", "tools": "依据"},
@@ -103,7 +104,10 @@ class SlackResponder:
         try:
             answer = self.get_session().ask(question, thread_id=slack_thread_id(channel, thread_ts))
             text = to_mrkdwn(answer.answer)[:SLACK_TEXT_LIMIT]
-            blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+            blocks: list[dict[str, Any]] = [
+                {"type": "section", "text": {"type": "mrkdwn", "text": text[i : i + SECTION_LIMIT]}}
+                for i in range(0, len(text), SECTION_LIMIT)
+            ]
             line = _evidence_line(answer, lang)
             if line:
                 blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": line[:2000]}]})
