@@ -386,6 +386,7 @@ def _train_one(
     best_epoch, bad, epoch, train_nll, stopped = 0, 0, 0, math.nan, "epochs"
     task = progress.add_task(f"forecast seed {seed}", total=hp.epochs, status="")
     for epoch in range(1, hp.epochs + 1):
+        epoch_t0 = time.monotonic()
         order = rng.permutation(train_idx)
         tot, cnt = 0.0, 0
         for i in range(0, len(order), hp.batch_size):
@@ -409,7 +410,8 @@ def _train_one(
         if bad >= hp.patience:
             stopped = "early stopping"
             break
-        if time.monotonic() > deadline:
+        # Stop when another epoch like this one would overrun the budget, not after overrunning it.
+        if time.monotonic() + (time.monotonic() - epoch_t0) > deadline and epoch < hp.epochs:
             stopped = "time budget"
             break
     model.load_state_dict(best_state)
@@ -449,6 +451,7 @@ def fit_forecaster(
     ``as_of`` defaults to the day after the latest order. ``seed``/``n_models`` override the
     settings' ensemble; ``overrides`` replace any other hyperparameter (for model selection).
     """
+    t0 = time.monotonic()  # the time budget counts data preparation too
     _set_threads(threads)
     if config is None:
         from crm_insights.config import get_settings
@@ -467,7 +470,6 @@ def fit_forecaster(
     cutoff = to_timestamp(as_of) if as_of is not None else default_as_of(df)
     panel = build_panel(df, cutoff)
     x, counts = _panel_arrays(panel, hp.max_history_weeks)
-    t0 = time.monotonic()
     deadline = t0 + hp.max_train_minutes * 60.0
     models, reports = [], []
     with _progress(progress) as bar:

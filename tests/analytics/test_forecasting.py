@@ -136,6 +136,14 @@ def test_other_survival_curves_train_and_forecast(orders: pd.DataFrame, survival
         fit_forecaster(orders, as_of=AS_OF, hidden=3)
 
 
+def test_time_budget_stops_training(orders: pd.DataFrame) -> None:
+    from crm_insights.analytics.forecasting import fit_forecaster
+
+    fc = fit_forecaster(orders, as_of=AS_OF, seed=0, epochs=50, patience=50, max_train_minutes=1e-6)
+    member = fc.metrics["members"][0]
+    assert member["stopped_by"] == "time budget" and member["epochs_run"] == 1
+
+
 def test_nothing_after_as_of_is_read(orders: pd.DataFrame) -> None:
     """Changing or adding orders at/after the cutoff changes neither the trained model nor its forecasts."""
     from crm_insights.analytics.forecasting import fit_forecaster
