@@ -49,7 +49,7 @@ def test_ollama() -> None:
         ("router", "provider/model"),
         ("gpt/4", "unknown provider"),
         ("offline/other", "one model"),
-        ("llamacpp/does/not/exist.gguf", ""),
+        ("llamacpp/does/not/exist.gguf", "llamacpp|GGUF"),
     ],
 )
 def test_bad_specs(spec: str, message: str) -> None:
