@@ -253,6 +253,7 @@ def score_intents(
         hits = sorted({term for term in found if name in knowledge.keyword_owners[term]})
         kw_score = min(1.0, sc["keyword_base"] + sc["keyword_step"] * (len(hits) - 1)) if hits else 0.0
         s = sc["weight_similarity"] * sims.get(name, 0.0) + sc["weight_keywords"] * kw_score
+        s += float(spec.get("prior", 0.0))
         if spec.get("prefer_with") and _has(own, spec["prefer_with"]):
             s += sc["slot_bonus"]
         if spec.get("avoid_with") and _has(slots, spec["avoid_with"]):
@@ -307,6 +308,13 @@ def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowled
 
     # Elliptical follow-up: nothing but slots and markers ("那客户 100 呢?", "what about segment 2?").
     if usable_prev and _is_elliptical(question, knowledge):
+        bare = re.search(r"(?<![\d.])\d+(?![\d.])", question)
+        if bare and not _has(slots, ENTITY_SLOTS) and "top_k" not in slots and "horizon_weeks" not in slots:
+            # "same for 77" after a customer question: the bare number is the next customer (or segment).
+            for key in ENTITY_SLOTS:
+                if key in prev_slots:
+                    slots[key] = bare.group(0)
+                    break
         merged = _merge_follow_up(prev_slots, slots)
         intent = _apply_variants(str(prev_intent), merged, knowledge)
         kept = sorted(set(merged) - set(slots))

@@ -84,7 +84,8 @@ _CUSTOMER_PATTERNS = [
     re.compile(r"(?<![\d.])(\d+)\s*号\s*(?:客户|顾客|用户|会员)"),
     # customer 100 / customer id 00100 / client #42 / customer no. 7 / customer C100
     re.compile(
-        r"\b(?:customer|client|user|member|buyer|account)s?\s*(?:id|no\.?|number|#)?\s*[:#]?\s*([A-Za-z]{0,2}\d+)\b",
+        r"\b(?:customer|cust|cus|client|user|member|buyer|account|acct)s?\.?\s*(?:id|no\.?|number|#)?\s*[:#]?\s*"
+        r"([A-Za-z]{0,2}\d+)\b",
         re.IGNORECASE,
     ),
     # C100 / c00100 standing alone
