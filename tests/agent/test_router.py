@@ -124,3 +124,15 @@ def test_router_emits_tool_calls_and_chains(router: OfflineRouter) -> None:
     second = bound.invoke(msgs)
     # The segment id found by step one is the argument of step two (a string, as the tool's schema says).
     assert second.tool_calls[0]["name"] == "at_risk_customers" and second.tool_calls[0]["args"] == {"segment": "0"}
+
+
+def test_bare_number_in_a_follow_up_is_the_next_customer(router: OfflineRouter) -> None:
+    msgs = _after(
+        "forecast_customer", {"customer": "512", "horizon_weeks": 4}, "forecast cust 512 for 4 weeks", "same for 77"
+    )
+    d = router.decide(msgs)
+    assert (d.intent, d.slots["customer"], d.slots["horizon_weeks"]) == ("forecast_customer", "77", 4)
+
+
+def test_bare_customer_reference_reads_as_a_profile(router: OfflineRouter) -> None:
+    assert router.decide([HumanMessage("客户3000")]).intent == "customer_profile"

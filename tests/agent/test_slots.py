@@ -21,6 +21,7 @@ LEX = load_prompt("router")["lexicons"]
         ("customer id 00042 please", "00042"),
         ("forecast C7", "C7"),
         ("what about client #9?", "9"),
+        ("cust 512 info", "512"),
         ("top 10 customers by spend", None),
         ("未来13周哪些客户会流失", None),
         ("1998年的差评", None),
