@@ -4,7 +4,9 @@
     python bench/agent_eval.py --tools real          # the configured store and trained models
     python bench/agent_eval.py --similarity embeddings --json var/agent_eval.json
 
-The set (tests/data/agent_questions.yaml) is written apart from the router's exemplars. A turn's tool is
+The sets (tests/data/agent_questions*.yaml) are written apart from the router's exemplars, one after another:
+agent_questions (main, >= 80 questions), _holdout, _fresh and _final were each run once, then used to widen
+the router's vocabulary; _blind was written last and never used for tuning. A turn's tool is
 right when the last tool it called is the expected one (and, with ``chain``, every tool in order);
 arguments are right when every expected argument appears in some call of the turn (ids compare as
 numbers). "Figures grounded" is the share of answers whose every figure appears in a tool result (the
