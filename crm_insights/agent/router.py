@@ -211,6 +211,9 @@ def _remainder(question: str, knowledge: Knowledge) -> str:
     terms = knowledge.continuation + knowledge.anaphora + knowledge.filler + seg_terms + sent_terms
     for term in sorted(set(terms), key=len, reverse=True):
         t = term.lower()
+        if term.startswith("re:"):
+            text = re.sub(term[3:], " ", text)
+            continue
         whole_word = rf"(?<![a-z0-9]){re.escape(t)}(?![a-z0-9])"
         text = re.sub(whole_word, " ", text) if t.isascii() else text.replace(t, " ")
     text = re.sub(r"\b[a-z]{0,2}\d+\b|\d+", " ", text)

@@ -136,3 +136,12 @@ def test_bare_number_in_a_follow_up_is_the_next_customer(router: OfflineRouter) 
 
 def test_bare_customer_reference_reads_as_a_profile(router: OfflineRouter) -> None:
     assert router.decide([HumanMessage("客户3000")]).intent == "customer_profile"
+
+
+def test_pronoun_only_follow_up_and_other(router: OfflineRouter) -> None:
+    msgs = _after("customer_profile", {"customer": "42"}, "客户42的情况", "他呢？")
+    assert router.decide(msgs).follow_up
+    # "其他" (other) is not a pronoun for the thread's customer.
+    msgs = _after("customer_profile", {"customer": "42"}, "客户42的情况", "其他客户的流失风险呢")
+    d = router.decide(msgs)
+    assert "customer" not in d.slots and d.intent == "at_risk"
