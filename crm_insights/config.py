@@ -109,6 +109,7 @@ class SentimentSettings(Block):
     max_train_minutes: float = Field(10.0, gt=0)
     inference_batch_size: int = Field(32, ge=1)
     score_batch_size: int = Field(256, ge=1)
+    ngram_stack: bool = True
     seed: int = 13
 
 

@@ -252,7 +252,9 @@ class SentimentModel:
         neutral_threshold: float,
         batch_size: int = 32,
         info: ArtifactInfo | None = None,
+        stack: dict[str, Any] | None = None,
     ):
+        self.stack = stack
         self.model = model
         self.tokenizer = tokenizer
         self.labels = list(labels)
@@ -277,15 +279,29 @@ class SentimentModel:
         info = reg.get(KIND, version) if version else reg.require(KIND)
         import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from transformers.utils import logging as hf_logging
 
         torch.set_num_threads(s.runtime.torch_threads)
+        bars = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()  # a trained artifact loads in a second: no "Loading weights" bar
         try:
             tokenizer = AutoTokenizer.from_pretrained(str(info.path))
             model = AutoModelForSequenceClassification.from_pretrained(str(info.path))
         except (OSError, ValueError) as exc:
             raise ArtifactError(f"sentiment artifact {info.version} at {info.path} cannot be loaded: {exc}") from exc
+        finally:
+            if bars:
+                hf_logging.enable_progress_bar()
         model.eval()
         labels = info.config.get("labels") or [model.config.id2label[i] for i in range(model.config.num_labels)]
+        stack = None
+        if info.config.get("ngram_stack") or (info.path / NGRAM_FILE).exists():
+            import joblib
+
+            try:
+                stack = joblib.load(info.path / NGRAM_FILE)  # our own artifact, written by train_sentiment
+            except (OSError, EOFError, ValueError) as exc:
+                raise ArtifactError(f"sentiment artifact {info.version}: cannot read {NGRAM_FILE}: {exc}") from exc
         return cls(
             model,
             tokenizer,
@@ -295,6 +311,7 @@ class SentimentModel:
             neutral_threshold=s.sentiment.neutral_threshold,
             batch_size=s.sentiment.inference_batch_size,
             info=info,
+            stack=stack,
         )
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -303,7 +320,7 @@ class SentimentModel:
         if not clean:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         ids = encode_texts(self.tokenizer, clean, self.max_length)
-        return _probabilities(self.model, ids, self.batch_size, self.pad_id)
+        return stacked_probabilities(self.stack, clean, _probabilities(self.model, ids, self.batch_size, self.pad_id))
 
     def predict(self, texts: Sequence[str]) -> list[dict[str, Any]]:
         """Label each text: ``{"text", "label", "label_zh", "score", "polarity"}`` in input order.
@@ -452,6 +469,60 @@ def _progress_bar(enabled: bool, total: int) -> Any:
     )
 
 
+def validation_split(train: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The validation share (early stopping, the n-gram stack), stratified, carved from the training part."""
+    cfg = settings.sentiment
+    n_classes = train["label"].nunique()
+    n_val = int(round(len(train) * cfg.validation_fraction))
+    if n_val >= n_classes and len(train) - n_val >= n_classes:
+        return split_reviews(train, test_fraction=n_val / len(train), seed=cfg.seed)
+    return train.reset_index(drop=True), train.iloc[:0]
+
+
+# Below this many validation texts (or with a class missing there) the stacker is not fitted.
+MIN_STACK_VALIDATION = 50
+NGRAM_FILE = "ngram_stack.joblib"
+
+
+def fit_ngram_stack(
+    fit_df: pd.DataFrame, val_df: pd.DataFrame, val_probs: np.ndarray, labels: Sequence[str]
+) -> dict[str, Any] | None:
+    """A char 1-3 gram TF-IDF + logistic regression model, and a stacker over both models' log-probabilities.
+
+    The n-gram model learns on the same texts as the encoder; the stacker (a small logistic regression)
+    learns on the validation share how much to trust each. Returns None when validation is too small.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    label_id = {lab: i for i, lab in enumerate(labels)}
+    y_val = np.array([label_id[lab] for lab in val_df["label"]])
+    if len(val_df) < MIN_STACK_VALIDATION or len(set(y_val.tolist())) < len(labels):
+        return None
+    ngram = make_pipeline(
+        TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2),
+        LogisticRegression(C=4.0, max_iter=2000),
+    )
+    ngram.fit(fit_df["text"].tolist(), [label_id[lab] for lab in fit_df["label"]])
+    stacker = LogisticRegression(max_iter=1000)
+    stacker.fit(_stack_features(val_probs, ngram.predict_proba(val_df["text"].tolist())), y_val)
+    return {"ngram": ngram, "stacker": stacker}
+
+
+def _stack_features(encoder_probs: np.ndarray, ngram_probs: np.ndarray) -> np.ndarray:
+    eps = 1e-6
+    return np.c_[np.log(np.clip(encoder_probs, eps, 1.0)), np.log(np.clip(ngram_probs, eps, 1.0))]
+
+
+def stacked_probabilities(stack: dict[str, Any] | None, texts: Sequence[str], encoder_probs: np.ndarray) -> np.ndarray:
+    """The stacker's class probabilities, or the encoder's when there is no stack."""
+    if stack is None or len(texts) == 0:
+        return encoder_probs
+    ngram_probs = stack["ngram"].predict_proba(list(texts))
+    return np.asarray(stack["stacker"].predict_proba(_stack_features(encoder_probs, ngram_probs)), dtype=np.float32)
+
+
 def fit_classifier(
     base: str,
     train: pd.DataFrame,
@@ -480,12 +551,7 @@ def fit_classifier(
         raise InputError(f"training data needs positive and negative examples, found {labels}")
     label_id = {lab: i for i, lab in enumerate(labels)}
 
-    # Validation share for early stopping, stratified, carved from the training part only.
-    n_val = int(round(len(train) * cfg.validation_fraction))
-    if n_val >= len(labels) and len(train) - n_val >= len(labels):
-        fit_df, val_df = split_reviews(train, test_fraction=n_val / len(train), seed=cfg.seed)
-    else:
-        fit_df, val_df = train.reset_index(drop=True), train.iloc[:0]
+    fit_df, val_df = validation_split(train, settings)
 
     try:
         tokenizer = AutoTokenizer.from_pretrained(base)
@@ -667,17 +733,36 @@ def train_sentiment(
     base_path = resolve_base_model(s, base, progress=progress)
     model, tokenizer, labels, stats = fit_classifier(base_path, train, s, progress=progress, on_log=on_log)
 
+    pad_id = tokenizer.pad_token_id or 0
+    stack = None
+    if s.sentiment.ngram_stack:
+        fit_df, val_df = validation_split(train, s)
+        t0 = time.perf_counter()
+        val_probs = _probabilities(
+            model, encode_texts(tokenizer, val_df["text"].tolist(), s.sentiment.max_length), 64, pad_id
+        )
+        stack = fit_ngram_stack(fit_df, val_df, val_probs, labels)
+        stats["ngram_stack_s"] = round(time.perf_counter() - t0, 1)
+        stats["ngram_stack"] = stack is not None
+
     t0 = time.perf_counter()
-    ids = encode_texts(tokenizer, test["text"].tolist(), s.sentiment.max_length)
-    probs = _probabilities(model, ids, s.sentiment.inference_batch_size, tokenizer.pad_token_id or 0)
+    test_texts = test["text"].tolist()
+    ids = encode_texts(tokenizer, test_texts, s.sentiment.max_length)
+    encoder_probs = _probabilities(model, ids, s.sentiment.inference_batch_size, pad_id)
+    probs = stacked_probabilities(stack, test_texts, encoder_probs)
     infer_s = time.perf_counter() - t0
-    pred_top = [labels[i] for i in probs.argmax(-1)]
-    report = evaluation_report(test["label"].tolist(), pred_top, labels)
+    gold = test["label"].tolist()
+    report = evaluation_report(gold, [labels[i] for i in probs.argmax(-1)], labels)
     metrics: dict[str, Any] = {
         "test": report,
         "test_texts_per_s": round(len(test) / infer_s, 1) if infer_s > 0 else None,
         "training": stats,
     }
+    if stack is not None:
+        # What each part alone scores on the same held-out texts, so the stack's gain is visible.
+        metrics["test_encoder_only"] = evaluation_report(gold, [labels[i] for i in encoder_probs.argmax(-1)], labels)
+        ngram_pred = stack["ngram"].predict_proba(test_texts).argmax(-1)
+        metrics["test_ngram_only"] = evaluation_report(gold, [labels[i] for i in ngram_pred], labels)
     if "neutral" not in labels:
         threshold = s.sentiment.neutral_threshold
         metrics["neutral_share_at_threshold"] = round(float(np.mean(probs.max(-1) < threshold)), 4)
@@ -685,9 +770,15 @@ def train_sentiment(
     config = _training_config(s, base_path, data)
     config["labels"] = labels
 
+    config["ngram_stack"] = stack is not None
+
     def write(dst: Path) -> None:
         model.save_pretrained(str(dst))
         tokenizer.save_pretrained(str(dst))
+        if stack is not None:
+            import joblib
+
+            joblib.dump(stack, dst / NGRAM_FILE)
 
     info = registry(s).save(KIND, write, config=config, metrics=metrics)
     log.info("sentiment model %s: accuracy %.4f macro-F1 %.4f", info.version, report["accuracy"], report["macro_f1"])

@@ -251,6 +251,24 @@ def test_three_class_data_predicts_neutral_directly(tiny: dict[str, Path], tmp_p
     assert model.predict_proba(["还行"]).shape == (1, 3)
 
 
+def test_ngram_stack_is_fitted_saved_and_used(tiny: dict[str, Path], tmp_path: Path) -> None:
+    import itertools
+
+    pos = [f"{a}{b}" for a, b in itertools.product(POS, ["", "！", "。", "，谢谢", "👍"])]
+    neg = [f"{a}{b}" for a, b in itertools.product(NEG, ["", "！", "。", "，唉", "😡"])]
+    csv = tmp_path / "more.csv"
+    pd.DataFrame({"text": pos + neg, "label": ["positive"] * len(pos) + ["negative"] * len(neg)}).to_csv(csv)
+    s = _tiny_settings(tmp_path / "home_stack", epochs=1, validation_fraction=0.4, ngram_stack=True)
+    info = S.train_sentiment(s, data=csv, base=str(tiny["base"]), progress=False)
+    assert info.config["ngram_stack"] is True and (info.path / S.NGRAM_FILE).exists()
+    assert {"test", "test_encoder_only", "test_ngram_only"} <= set(info.metrics)
+    model = S.SentimentModel.load(s)
+    assert model.stack is not None
+    probs = model.predict_proba(["快递很快，非常满意", "质量太差，很失望"])
+    assert probs.shape == (2, 2) and np.allclose(probs.sum(1), 1.0, atol=1e-5)
+    assert probs[0, 1] > probs[1, 1]  # the n-gram half has seen these very phrases
+
+
 def test_bad_input_names_the_index(tiny: dict[str, Path]) -> None:
     model = S.SentimentModel.load(_tiny_settings(tiny["home"]))
     with pytest.raises(InputError, match="index 1"):
