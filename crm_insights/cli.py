@@ -402,6 +402,12 @@ def train_sentiment(
         highlight=False,
     )
     console.print("confusion (rows = true " + " / ".join(cm["labels"]) + "): " + str(cm["matrix"]), highlight=False)
+    if summary["ngram_stack"]:
+        console.print(
+            f"stacked with a char n-gram model: encoder alone {summary['encoder_only_accuracy']:.4f}, "
+            f"n-gram alone {summary['ngram_only_accuracy']:.4f}",
+            highlight=False,
+        )
     console.print(f"saved to {summary['path']}", highlight=False)
 
 

@@ -369,3 +369,6 @@ def test_cli_train_with_data_and_base(tiny: dict[str, Path], monkeypatch: pytest
     out = json.loads(res.stdout)
     assert out["labels"] == ["negative", "positive"] and out["test_texts"] == 8
     assert out["version"] == S.registry(get_settings()).require("sentiment").version
+    plain = CliRunner().invoke(app, ["train", "sentiment", "--data", str(tiny["csv"]), "--base", str(tiny["base"])])
+    assert plain.exit_code == 0, plain.output
+    assert "accuracy" in plain.stdout and "held-out texts" in plain.stdout
