@@ -76,7 +76,7 @@ class ArtifactRegistry:
             manifest = {
                 "kind": kind,
                 "version": version,
-                "created_at": now.isoformat(timespec="seconds"),
+                "created_at": now.isoformat(timespec="microseconds"),
                 "config": config,
                 "metrics": metrics or {},
             }
@@ -132,12 +132,20 @@ class ArtifactRegistry:
         if not kdir.is_dir():
             return []
         out = [self._read(p) for p in sorted(kdir.iterdir()) if p.is_dir() and not p.name.startswith(".")]
-        return sorted(out, key=lambda a: a.created_at)
+        return sorted(out, key=lambda a: _created(a.created_at))
 
     def kinds(self) -> list[str]:
         if not self.root.is_dir():
             return []
         return sorted(p.name for p in self.root.iterdir() if (p / "LATEST").exists())
+
+
+def _created(stamp: str) -> datetime:
+    """Sort key: manifests stamp microseconds so two versions trained within a second keep their order."""
+    try:
+        return datetime.fromisoformat(stamp)
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
 
 
 def registry(settings: Any | None = None) -> ArtifactRegistry:
