@@ -225,7 +225,7 @@ class Embedder:
     def token_counts(self, texts: list[str]) -> list[int]:
         """Tokens each passage would feed before truncation (prompt and specials included)."""
         tok = self.model.tokenizer
-        return [len(tok(self.passage_prompt + t, add_special_tokens=True)["input_ids"]) for t in texts]
+        return [len(tok(self.passage_prompt + t, add_special_tokens=True, verbose=False)["input_ids"]) for t in texts]
 
 
 _cache: dict[str, Embedder] = {}
