@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Function words, pronouns, fillers and review boilerplate that say nothing about a theme.
+# Function words, pronouns, fillers, review boilerplate and bare verdicts (不错, 一般) that say nothing
+# about what a theme is about.
 _ZH_STOPWORDS_TEXT = """
     的 了 是 在 我 有 和 就 不 人 都 一 一个 上 也 很 到 说 要 去 你 会 着 没有 看 好 自己 这 那 他 她 它 们
     我们 你们 他们 这个 那个 这样 那样 什么 怎么 还 又 再 把 被 让 给 跟 对 从 向 为 为了 与 及 以及 或 或者
@@ -39,6 +40,7 @@ _ZH_STOPWORDS_TEXT = """
     太 挺 最 更 很多 有点 有些 觉得 感觉 东西 时候 现在 之前 之后 以后 以前 今天 昨天 然后 而是 没 没什么
     这次 那次 次 买 买的 购买 商品 产品 宝贝 卖家 店家 本店 亲 大家 朋友 这家 家 里 里面 中 下 过 来 做 用
     能 想 知道 还有 其他 这里 那里 哪 哪里 怎样 如何 多 少 大 小 只 才 又 却 并 并且 不是 不会 不能 没有 无
+    不错 一般 还行 不好 还好 挺好 很好
     """
 ZH_STOPWORDS = frozenset(_ZH_STOPWORDS_TEXT.split())
 TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)

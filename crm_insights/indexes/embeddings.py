@@ -151,6 +151,10 @@ class Embedder:
             model_kwargs["add_pooling_layer"] = False
         if model_kwargs:
             kwargs["model_kwargs"] = model_kwargs
+        from transformers.utils import logging as hf_logging
+
+        bars = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()  # a "Loading weights" bar on every CLI call is noise
         try:
             self.model = SentenceTransformer(identity.path, **kwargs)
         except ImportError as exc:
@@ -159,6 +163,9 @@ class Embedder:
             ) from exc
         except OSError as exc:
             raise ConfigError(f"embeddings.model: cannot load {identity.path!r}: {exc}") from exc
+        finally:
+            if bars:
+                hf_logging.enable_progress_bar()
         self.identity = identity
         self.model_id = identity.model_id
         self.model_hash = identity.model_hash
