@@ -139,6 +139,13 @@ def test_approximate_kinds_update_and_filter(store: Any, kind: str, monkeypatch:
     assert sorted(h["feedback_id"] for h in hits) == sorted([store.ids["f04"], store.ids["f08"]])
     _, vecs = index.vectors()
     assert vecs.shape == (9, 384) and np.allclose(np.linalg.norm(vecs, axis=1), 1, atol=1e-4)
+    # Above exact_threshold a filter goes to FAISS as an ID selector instead of an exhaustive scan.
+    monkeypatch.setenv("CRM_INSIGHTS_INDEX__EXACT_THRESHOLD", "0")
+    get_settings.cache_clear()
+    index = FeedbackIndex.load(get_settings())
+    hits = index.search("退款", k=2, customer_ids=["C2"])
+    assert sorted(h["feedback_id"] for h in hits) == sorted([store.ids["f04"], store.ids["f08"]])
+    assert [h["feedback_id"] for h in index.search("退款", k=1, customer_ids=["C2"])] == [hits[0]["feedback_id"]]
 
 
 def test_no_index_and_empty_texts(store: Any, seed: Any) -> None:
