@@ -82,6 +82,9 @@ class ForecastSettings(Block):
     predict_batch_size: int = Field(8192, ge=1)
     seeds: int = Field(1, ge=1, le=10)
     seed: int = 0
+    horizon_weight: float = Field(0.0, ge=0, le=3)
+    swa_epochs: int = Field(5, ge=1, le=20)
+    val_horizon_weeks: int = Field(0, ge=0, le=520)
 
     @model_validator(mode="after")
     def _horizon_within_max(self) -> ForecastSettings:

@@ -17,7 +17,9 @@ small generative model of the weeks that follow:
   (mean ``m``, shape ``r``): the history leaves the rate uncertain, and the gamma says how much.
 
 Training maximises the exact likelihood of the next ``train_window_weeks`` weeks after every
-cutoff inside the training window (a mixture over the week the customer drops out). Forecasts for
+cutoff inside the training window (a mixture over the week the customer drops out); early stopping
+watches held-out customers, and the weights of the epochs around the best one are averaged
+(``swa_epochs``), which steadies the forecast total from seed to seed. Forecasts for
 any horizon H then follow in closed form: ``E[purchases] = m * sum_{k<=H} A(k)`` and
 ``P(>=1) = 1 - P(no purchase)``. The closed form is what makes a 39-week (or 104-week) horizon
 trustworthy although training windows inside the data are shorter, and it is monotone in H by
@@ -252,6 +254,7 @@ class FitReport:
     seconds: float
     stopped_by: str
     survival: dict[str, float] = field(default_factory=dict)
+    swa_val_nll: float | None = None  # held-out NLL of the weight average (swa_epochs > 1)
 
 
 @dataclass
@@ -272,6 +275,9 @@ class _Hyper:
     seeds: int = 1
     seed: int = 0
     predict_batch_size: int = 8192
+    horizon_weight: float = 0.0
+    swa_epochs: int = 5
+    val_horizon_weeks: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -361,34 +367,46 @@ def _train_one(
     _, length_np = future_windows(counts[:1], window)  # lengths depend on T only
     length = torch.from_numpy(np.maximum(length_np, 1))
     has_future = torch.from_numpy(length_np >= 1)
+    # Step weights: length ** horizon_weight. 0 weighs every cutoff alike; > 0 leans on the cutoffs
+    # followed by long windows, the situation a many-week forecast is in.
+    step_weight = has_future.to(torch.float32) * length.to(torch.float32) ** hp.horizon_weight
+    step_weight = step_weight / step_weight[has_future].mean()
+    val_weight = step_weight
+    if hp.val_horizon_weeks > 0 and t >= 3:
+        # Early stopping judges one long forecast: held-out customers' next val_horizon_weeks weeks
+        # from the cutoff that many weeks before the end, as the product forecasts weeks ahead.
+        v = min(hp.val_horizon_weeks, t - 2)
+        val_weight = torch.zeros_like(step_weight)
+        val_weight[t - 1 - v] = 1.0
 
-    def batch_nll(idx: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+    def batch_nll(idx: np.ndarray, weight: torch.Tensor = step_weight) -> tuple[torch.Tensor, torch.Tensor]:
         xb = xt[idx]
         fut, _ = future_windows(counts[idx], window)
         raw = model(xb)
         ll = window_log_likelihood(raw, torch.from_numpy(fut), length)
-        mask = (xb[..., 2] > 0) & has_future
-        return -(ll * mask).sum(), mask.sum()
+        w = (xb[..., 2] > 0) * weight
+        return -(ll * w).sum(), w.sum()
 
     def evaluate(idx: np.ndarray) -> float:
         model.eval()
-        tot, cnt = 0.0, 0
+        tot, cnt = 0.0, 0.0
         with torch.no_grad():
             for i in range(0, len(idx), hp.batch_size * 4):
-                nll, k = batch_nll(idx[i : i + hp.batch_size * 4])
+                nll, k = batch_nll(idx[i : i + hp.batch_size * 4], val_weight)
                 tot += float(nll)
-                cnt += int(k)
+                cnt += float(k)
         model.train()
-        return tot / max(cnt, 1)
+        return tot / max(cnt, 1e-9)
 
     best = math.inf
     best_state: dict[str, Any] = {k: v.detach().clone() for k, v in model.state_dict().items()}
     best_epoch, bad, epoch, train_nll, stopped = 0, 0, 0, math.nan, "epochs"
+    states: list[dict[str, Any]] = []  # every epoch's weights, for averaging around the best one
     task = progress.add_task(f"forecast seed {seed}", total=hp.epochs, status="")
     for epoch in range(1, hp.epochs + 1):
         epoch_t0 = time.monotonic()
         order = rng.permutation(train_idx)
-        tot, cnt = 0.0, 0
+        tot, cnt = 0.0, 0.0
         for i in range(0, len(order), hp.batch_size):
             nll, k = batch_nll(order[i : i + hp.batch_size])
             loss = nll / k.clamp_min(1)
@@ -397,9 +415,11 @@ def _train_one(
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             opt.step()
             tot += float(nll.detach())
-            cnt += int(k)
-        train_nll = tot / max(cnt, 1)
+            cnt += float(k)
+        train_nll = tot / max(cnt, 1e-9)
         val = evaluate(val_idx)
+        if hp.swa_epochs > 1:
+            states.append({k: v.detach().clone() for k, v in model.state_dict().items()})
         if val < best - 1e-5:
             best, best_epoch, bad = val, epoch, 0
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
@@ -415,6 +435,18 @@ def _train_one(
             stopped = "time budget"
             break
     model.load_state_dict(best_state)
+    swa_val = math.nan
+    if hp.swa_epochs > 1 and best_epoch > 0:
+        # Weight averaging over the epochs around the best one (SWA): early stopping on held-out
+        # customers picks one noisy point of the trajectory; the average is a flatter, less
+        # seed-dependent model (the probe's bias swung with the seed).
+        half = hp.swa_epochs // 2
+        lo, hi = max(1, best_epoch - half), min(len(states), best_epoch + half)
+        picked = states[lo - 1 : hi]
+        model.load_state_dict(
+            {k: torch.stack([st[k].float() for st in picked]).mean(0).to(v.dtype) for k, v in best_state.items()}
+        )
+        swa_val = evaluate(val_idx)
     model.eval()
     report = FitReport(
         seed=seed,
@@ -424,15 +456,16 @@ def _train_one(
         val_nll=round(best, 5),
         seconds=round(time.monotonic() - t0, 2),
         stopped_by=stopped,
+        swa_val_nll=None if math.isnan(swa_val) else round(swa_val, 5),
     )
     if model.population:
         # The learned population dropout curve, for the metrics: shape s, scale beta (weeks), loyal share.
-        with torch.no_grad():
-            report.survival = {
-                "s": round(float(model.log_s.exp()), 4),
-                "beta_weeks": round(float(model.log_beta.exp()), 3),
-                "loyal_share": round(float(torch.sigmoid(model.logit_loyal)), 4) if model.loyal else 0.0,
-            }
+        # detach().item(): a float() of a parameter warns "requires_grad ... to a scalar".
+        report.survival = {
+            "s": round(model.log_s.detach().exp().item(), 4),
+            "beta_weeks": round(model.log_beta.detach().exp().item(), 3),
+            "loyal_share": round(torch.sigmoid(model.logit_loyal.detach()).item(), 4) if model.loyal else 0.0,
+        }
     return model, report
 
 

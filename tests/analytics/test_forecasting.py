@@ -144,6 +144,38 @@ def test_time_budget_stops_training(orders: pd.DataFrame) -> None:
     assert member["stopped_by"] == "time budget" and member["epochs_run"] == 1
 
 
+def test_long_horizon_training_options(orders: pd.DataFrame) -> None:
+    """Horizon-weighted likelihood, long-horizon early stopping and weight averaging train and forecast sanely."""
+    import warnings
+
+    from crm_insights.analytics.forecasting import fit_forecaster
+
+    with warnings.catch_warnings():
+        # The population curve's report once warned "requires_grad ... to a scalar".
+        warnings.simplefilter("error")
+        fc = fit_forecaster(
+            orders,
+            as_of=AS_OF,
+            seed=0,
+            epochs=4,
+            patience=4,
+            survival="population",
+            horizon_weight=1.0,
+            val_horizon_weeks=6,
+            swa_epochs=3,
+        )
+    member = fc.metrics["members"][0]
+    assert member["epochs_run"] == 4 and math.isfinite(member["val_nll"])
+    assert member["swa_val_nll"] is not None and math.isfinite(member["swa_val_nll"])
+    assert member["survival"]["s"] > 0
+    short = fc.predict_orders(orders, as_of=AS_OF, horizon_weeks=4)
+    long = fc.predict_orders(orders, as_of=AS_OF, horizon_weeks=26)
+    assert np.isfinite(long["expected_purchases"]).all()
+    assert (long["expected_purchases"].to_numpy() >= short["expected_purchases"].to_numpy() - 1e-9).all()
+    with pytest.raises(InputError, match="unknown forecast hyperparameter"):
+        fit_forecaster(orders, as_of=AS_OF, swa_epoch=3)
+
+
 def test_nothing_after_as_of_is_read(orders: pd.DataFrame) -> None:
     """Changing or adding orders at/after the cutoff changes neither the trained model nor its forecasts."""
     from crm_insights.analytics.forecasting import fit_forecaster
