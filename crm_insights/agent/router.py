@@ -66,6 +66,7 @@ class Knowledge:
     filler: list[str]
     injection: list[str]
     domain_words: list[str]
+    abbreviations: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> Knowledge:
@@ -88,6 +89,7 @@ class Knowledge:
             filler=both(fu["filler"]),
             injection=both(router["injection_markers"]),
             domain_words=both(router["domain_words"]),
+            abbreviations={str(k).lower(): str(v) for k, v in (router.get("abbreviations") or {}).items()},
         )
 
     @cached_property
@@ -100,6 +102,60 @@ class Knowledge:
                 owners.setdefault(str(term), set()).add(name)
         return owners
 
+    @cached_property
+    def vocabulary(self) -> dict[str, int]:
+        """English words the router knows (keywords, exemplars, lexicons, markers) with their counts."""
+        texts: list[str] = [*self.keyword_owners, *self.anaphora, *self.continuation, *self.filler]
+        texts += [*self.injection, *self.domain_words, *self.abbreviations.values()]
+        texts += [q for _, q in self.exemplars()]
+        for entry in self.lexicons.get("segments", []):
+            texts += [*entry.get("patterns", []), *(entry.get("stems") or [])]
+        texts += [str(t) for terms in self.lexicons.get("sentiment", {}).values() for t in terms]
+        texts += [str(t) for t in (self.lexicons.get("segment_heads") or {}).get("en", [])]
+        counts: dict[str, int] = {}
+        for text in texts:
+            if text.startswith("re:"):
+                continue
+            for word in re.findall(r"[a-z]{3,}", text.lower()):
+                counts[word] = counts.get(word, 0) + 1
+        return counts
+
+    @cached_property
+    def _abbreviation_re(self) -> re.Pattern[str] | None:
+        if not self.abbreviations:
+            return None
+        alts = "|".join(re.escape(a) for a in sorted(self.abbreviations, key=len, reverse=True))
+        return re.compile(rf"(?<![A-Za-z0-9])({alts})(?![A-Za-z0-9/])", re.IGNORECASE)
+
+    def correct(self, text: str) -> str:
+        """``text`` with chat abbreviations expanded and English typos fixed (outside quotes).
+
+        A word of 5+ letters the router does not know becomes the known word one edit away (deletion,
+        transposition, substitution or insertion; the most common one if several): "custmer" -> "customer",
+        "segmnts" -> "segments", "feedbak" -> "feedback". Known words and quoted text are left alone.
+        """
+        quoted = [m.span() for m in sx.QUOTES.finditer(text)]
+        vocab = self.vocabulary
+
+        def outside(pos: int) -> bool:
+            return not any(s <= pos < e for s, e in quoted)
+
+        def expand(m: re.Match[str]) -> str:
+            return self.abbreviations[m.group(1).lower()] if outside(m.start()) else m.group(0)
+
+        def fix(m: re.Match[str]) -> str:
+            word = m.group(0)
+            low = word.lower()
+            if low in vocab or not outside(m.start()):
+                return word
+            best = max(_edits1(low) & vocab.keys(), key=lambda w: (vocab[w], w), default=None)
+            return best if best is not None else word
+
+        if self._abbreviation_re is not None:
+            text = self._abbreviation_re.sub(expand, text)
+            quoted = [m.span() for m in sx.QUOTES.finditer(text)]
+        return re.sub(r"(?<![A-Za-z])[A-Za-z]{5,}(?![A-Za-z])", fix, text)
+
     def exemplars(self) -> list[tuple[str, str]]:
         """(intent, exemplar question) for every exemplar, both languages."""
         return [
@@ -111,6 +167,17 @@ class Knowledge:
 
 
 _DIGITS = re.compile(r"\d+")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _edits1(word: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion away from ``word``."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    inserts = {a + c + b for a, b in splits for c in _LETTERS}
+    return deletes | transposes | replaces | inserts
 
 
 def _normalise(text: str) -> str:
@@ -143,9 +210,14 @@ class ExemplarIndex:
             self._emb = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
             self.backend = f"embeddings:{getattr(embedder, 'model_id', 'unknown')}+tfidf-char"
 
-    def similarities(self, question: str) -> dict[str, float]:
+    @property
+    def has_embeddings(self) -> bool:
+        return self._emb is not None and self._embedder is not None
+
+    def similarities(self, question: str, embeddings: bool = True) -> dict[str, float]:
+        """Best exemplar similarity per intent; ``embeddings=False`` uses TF-IDF alone (no model call)."""
         sims = (self._matrix @ self._tfidf.transform([_normalise(question)]).T).toarray().ravel()
-        if self._emb is not None and self._embedder is not None:
+        if embeddings and self._emb is not None and self._embedder is not None:
             q = np.asarray(self._embedder.embed_queries([question]), dtype=np.float32).ravel()
             q = q / max(float(np.linalg.norm(q)), 1e-9)
             emb = np.clip((self._emb @ q - self._floor) / (1.0 - self._floor), 0.0, 1.0)
@@ -190,7 +262,9 @@ def extract_slots(question: str, knowledge: Knowledge) -> dict[str, Any]:
     query = quoted[0] if quoted else sx.extract_query(question)
     found: dict[str, Any] = {
         "customer": sx.extract_customer(question),
-        "segment": sx.extract_segment(question, knowledge.lexicons["segments"]),
+        "segment": sx.extract_segment(
+            question, knowledge.lexicons["segments"], knowledge.lexicons.get("segment_heads")
+        ),
         "horizon_weeks": sx.extract_horizon_weeks(question),
         "top_k": sx.extract_top_k(question),
         "since": since,
@@ -206,7 +280,7 @@ def extract_slots(question: str, knowledge: Knowledge) -> dict[str, Any]:
 def _remainder(question: str, knowledge: Knowledge) -> str:
     """What is left of a question once markers, slot words and filler are removed (ellipsis test)."""
     text = sx.strip_slot_text(question).lower()
-    seg_terms = [t for e in knowledge.lexicons["segments"] for t in e["patterns"]]
+    seg_terms = [t for e in knowledge.lexicons["segments"] for t in (*e["patterns"], *(e.get("stems") or ()))]
     sent_terms = [t for terms in knowledge.lexicons["sentiment"].values() for t in terms]
     terms = knowledge.continuation + knowledge.anaphora + knowledge.filler + seg_terms + sent_terms
     for term in sorted(set(terms), key=len, reverse=True):
@@ -238,6 +312,7 @@ def score_intents(
     index: ExemplarIndex,
     injection: bool = False,
     own_slots: Mapping[str, Any] | None = None,
+    embeddings: bool = True,
 ) -> dict[str, float]:
     """Each intent's score: weighted exemplar similarity + keyword evidence + slot bonuses/penalties.
 
@@ -247,7 +322,7 @@ def score_intents(
     """
     own = slots if own_slots is None else own_slots
     sc = knowledge.scoring
-    sims = index.similarities(question)
+    sims = index.similarities(question, embeddings=embeddings)
     # Keywords of all intents compete for the text, longest first: "segment overview" (list_segments)
     # hides "overview" (overview), "不满意" hides "满意".
     found = sx.has_any(question, list(knowledge.keyword_owners))
@@ -302,6 +377,8 @@ def _merge_follow_up(previous: Mapping[str, Any], new: Mapping[str, Any]) -> dic
 
 def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowledge, index: ExemplarIndex) -> Decision:
     """Intent and slots of ``question``, given the thread's previous router state (intent + slots) if any."""
+    original = question
+    question = knowledge.correct(question)  # typos and chat abbreviations; Decision.question keeps the original
     language = detect_language(question)
     slots = extract_slots(question, knowledge)
     injection = bool(sx.has_any(question, knowledge.injection))
@@ -321,7 +398,7 @@ def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowled
         merged = _merge_follow_up(prev_slots, slots)
         intent = _apply_variants(str(prev_intent), merged, knowledge)
         kept = sorted(set(merged) - set(slots))
-        return Decision(intent, merged, language, 1.0, True, kept, injection, index.backend, question=question)
+        return Decision(intent, merged, language, 1.0, True, kept, injection, "follow-up", question=original)
 
     own_slots = dict(slots)
     inherited: list[str] = []
@@ -332,7 +409,19 @@ def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowled
                 slots[key] = prev_slots[key]
                 inherited.append(key)
 
-    scores = score_intents(question, slots, knowledge, index, injection, own_slots)
+    # TF-IDF first: embedding the question costs ~50 ms of CPU (most of a turn), and where TF-IDF, keywords
+    # and slots already agree by a clear margin the embeddings do not change the choice. Only an ambiguous
+    # question (a close runner-up, or a weak winner) is embedded and rescored.
+    scores = score_intents(question, slots, knowledge, index, injection, own_slots, embeddings=False)
+    similarity = "tfidf-char"
+    if index.has_embeddings:
+        margin, minimum = (
+            float(knowledge.scoring.get(k, d)) for k, d in (("embedding_gate_margin", 1.0), ("embedding_gate_min", 0.0))
+        )
+        top, second = (sorted(scores.values(), reverse=True) + [0.0, 0.0])[:2]
+        if top - second < margin or top < minimum:
+            scores = score_intents(question, slots, knowledge, index, injection, own_slots)
+            similarity = index.backend
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     intent, score = ranked[0]
     # A question about customers, orders or feedback is answered by its best intent even when that
@@ -342,9 +431,7 @@ def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowled
     if intent not in NO_TOOL_INTENTS and score < floor or score < knowledge.scoring["min_score_in_domain"]:
         intent = "unsupported_action" if injection else "out_of_scope"
     intent = _apply_variants(intent, slots, knowledge)
-    return Decision(
-        intent, slots, language, score, bool(inherited), inherited, injection, index.backend, scores, question
-    )
+    return Decision(intent, slots, language, score, bool(inherited), inherited, injection, similarity, scores, original)
 
 
 # -- planning -----------------------------------------------------------------------------------------

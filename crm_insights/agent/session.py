@@ -167,7 +167,11 @@ class AgentSession:
         names: dict[str, str] = {}
         stream_tokens = not self.resolved.is_router
         modes = ["updates", "messages"] if stream_tokens else ["updates"]
-        for mode, chunk in self.graph.stream(inputs, config, stream_mode=modes):
+        # The offline router's turn takes milliseconds: its thread state is written once, when the turn ends
+        # (one checkpoint instead of one per graph step, ~5). An LLM turn can take minutes, so its steps are
+        # persisted as they happen.
+        durability = "exit" if self.resolved.is_router else "async"
+        for mode, chunk in self.graph.stream(inputs, config, stream_mode=modes, durability=durability):
             if mode == "messages":
                 msg, meta = chunk
                 is_text = isinstance(msg.content, str) and bool(msg.content)

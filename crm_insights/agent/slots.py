@@ -283,17 +283,23 @@ def extract_dates(text: str) -> tuple[str | None, str | None]:
 _WORD = re.compile(r"[a-z]+")
 
 
+_SILENT_E = re.compile(r"(?<=[a-z]{2})([vszcgk])e$")
+_DOUBLED = re.compile(r"([bcghjkmnpqrtvwxy])\1$")
+
+
 def _stem_word(word: str) -> str:
     # Crude and symmetric (applied to terms and text alike): "mentioned"/"mention", "shipping"/"shipped",
-    # "replies"/"reply" meet; good enough for keyword evidence.
+    # "replies"/"reply" meet; good enough for keyword evidence. A silent e after v/s/z/c/g/k is dropped so
+    # that "save"/"saved"/"saving", "leave"/"leaving", "purchase"/"purchased" meet, and a doubled final
+    # consonant left by -ed/-ing is undoubled ("slipping"/"slip", "shipped"/"ship"; not ll/ss/ff/zz/dd).
     if len(word) > 5 and word.endswith("ing"):
-        return word[:-3]
+        return _DOUBLED.sub(r"\1", word[:-3])
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith("ed"):
-        return word[:-2]
+        return _DOUBLED.sub(r"\1", word[:-2])
     # No plain-plural rule: "segments" (list them) and "segment" (one of them) mean different things.
-    return word
+    return _SILENT_E.sub(r"\1", word)
 
 
 def normalise(text: str) -> str:
@@ -348,10 +354,27 @@ def extract_sentiment(text: str, lexicon: Mapping[str, Sequence[str]]) -> str | 
     return None
 
 
-def extract_segment(text: str, lexicon: Sequence[Mapping[str, Any]]) -> str | None:
-    """A segment reference: a number ("segment 2", "第2类", "细分2") or a lexicon phrase ("高价值" -> "高价值")."""
+@lru_cache(maxsize=256)
+def _stem_pattern(stem: str, heads_en: tuple[str, ...], heads_zh: tuple[str, ...]) -> re.Pattern[str]:
+    en = "|".join(re.escape(h) for h in sorted(heads_en, key=len, reverse=True))
+    zh = "|".join(re.escape(h) for h in sorted(heads_zh, key=len, reverse=True))
+    head = rf"\s*(?:的\s*)?(?:(?:{en})(?![a-z])|(?:{zh}))"
+    start = r"(?<![a-z0-9])" if stem.isascii() else ""
+    return re.compile(start + re.escape(stem.lower()) + head)
+
+
+def extract_segment(
+    text: str, lexicon: Sequence[Mapping[str, Any]], heads: Mapping[str, Sequence[str]] | None = None
+) -> str | None:
+    """A segment reference: a number ("segment 2", "第2类", "细分2") or a lexicon phrase ("高价值" -> "高价值").
+
+    An entry's ``stems`` ("dormant", "沉睡") name the segment when a head noun follows ("the dormant group",
+    "loyal 那群人", "沉睡的那批"): ``heads`` gives the head nouns by language (both follow either stem).
+    """
     m = re.search(
+        # "分群一共几类": 一共/一起/一下 are words, not segment 1.
         rf"(?:细分|分群|群组|客群|群体|segment|cluster|group)\s*(?:#|no\.?|number)?\s*({_NUM})(?![\d.])"
+        r"(?!(?<=[一两])[共起下些样般直定致种])"
         rf"|第\s*({_NUM})\s*(?:类|个细分|个群|群|组|个分群)",
         text,
         re.IGNORECASE,
@@ -365,11 +388,22 @@ def extract_segment(text: str, lexicon: Sequence[Mapping[str, Any]]) -> str | No
         for _, _, term in _find_terms(text, list(entry["patterns"])):
             if best is None or len(term) > best[0]:
                 best = (len(term), str(entry["phrase"]))
+    if best is None and heads:
+        lowered = text.lower()
+        heads_en, heads_zh = tuple(heads.get("en", ())), tuple(heads.get("zh", ()))
+        for entry in lexicon:
+            for stem in entry.get("stems", ()) or ():
+                m = _stem_pattern(str(stem), heads_en, heads_zh).search(lowered)
+                if m and (best is None or m.end() - m.start() > best[0]):
+                    best = (m.end() - m.start(), str(entry["phrase"]))
     return best[1] if best else None
 
 
 _QUOTES = re.compile(r"“([^”]+)”|「([^」]+)」|『([^』]+)』|\"([^\"]+)\"|(?<![A-Za-z])'([^']{4,})'(?![A-Za-z])")
 _AFTER_COLON = re.compile(r"[:：]\s*(.{2,})$", re.S)
+
+
+QUOTES = _QUOTES  # quoted spans (the router leaves them uncorrected)
 
 
 def extract_quoted(text: str) -> list[str]:
@@ -402,7 +436,28 @@ _TOPIC_PATTERNS = [
 ]
 
 
-_NOT_TOPICS = {"什么", "啥", "哪些", "些什么", "什么呢", "what", "anything", "it", "that", "this", "them"}
+# Not topics: question words, pronouns, and the company itself ("what did customer 7 say about us").
+_NOT_TOPICS = {
+    "什么",
+    "啥",
+    "哪些",
+    "些什么",
+    "什么呢",
+    "what",
+    "anything",
+    "it",
+    "that",
+    "this",
+    "them",
+    "us",
+    "we",
+    "our company",
+    "the company",
+    "我们",
+    "咱们",
+    "公司",
+    "我们公司",
+}
 
 
 def extract_query(text: str) -> str:

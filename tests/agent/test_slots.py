@@ -140,3 +140,27 @@ def test_keyword_matching_longest_first_with_regex_and_stems() -> None:
     assert sx.has_any("reviews that mentioned refunds", terms) == ["mention"]
     assert sx.has_any("负面评论主要在吐槽什么", terms) == ["re:主要.{0,4}(抱怨|吐槽)"]
     assert sx.has_any("the overviews", terms) == []  # whole words only; no plural stemming
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("What makes the dormant group different?", "dormant"),
+        ("loyal 那群人啥特点", "loyal"),
+        ("沉睡的那批人", "沉睡"),
+        ("流失风险高的vip有哪些", "high value"),
+        ("客户分群一共几类", None),  # 一共 is a word, not segment 1
+        ("whats new this week", None),  # a stem needs a head noun
+    ],
+)
+def test_segment_stems_and_heads(text: str, expected: str | None) -> None:
+    assert sx.extract_segment(text, LEX["segments"], LEX["segment_heads"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("save", "saved"), ("leave", "leaving"), ("purchase", "purchased"), ("slip", "slipping"), ("ship", "shipped")],
+)
+def test_stems_meet(a: str, b: str) -> None:
+    assert sx.normalise(a) == sx.normalise(b)
+    assert sx.normalise("theme") != sx.normalise("them") and sx.normalise("stuff") == sx.normalise("stuffed")
