@@ -211,9 +211,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, workers: int | None) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "crm_insights.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
+           "--log-level", "warning"]  # fmt: skip
+    if workers is not None:
+        cmd += ["--workers", str(workers)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
@@ -233,7 +235,9 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--url", default="http://127.0.0.1:8000", help="server base URL (loopback only)")
     p.add_argument("--serve", action="store_true", help="start `crm-insights serve` on a free port for the run")
-    p.add_argument("--workers", type=int, default=1, help="with --serve: uvicorn worker processes")
+    p.add_argument(
+        "--workers", type=int, default=None, help="with --serve: uvicorn worker processes (default: the server's own)"
+    )
     p.add_argument("--client", choices=["httpx", "wrk"], default="httpx", help="load generator")
     p.add_argument("--concurrency", type=int, default=100)
     p.add_argument(

@@ -830,7 +830,10 @@ def chat(
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (default: server.host, 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: server.port, 8000).")] = None,
-    workers: Annotated[int, typer.Option(help="Worker processes (each loads its own models).")] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Worker processes, each loading its own models (default: server.workers; 0 = one per core)."),
+    ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
 ) -> None:
     """HTTP API, OpenAI-compatible endpoint and web chat page."""
@@ -841,6 +844,11 @@ def serve(
 
     settings = _server_settings(get_settings(), host, port)
     check_bind(settings.server.host, settings)
+    workers = settings.server.workers if workers is None else workers
+    if workers == 0:
+        import os
+
+        workers = max(1, min(4, os.cpu_count() or 1))
     url = f"http://{settings.server.host}:{settings.server.port}/"
     err_console.print(f"[green]crm-insights[/green] chat page: {url}  ·  API docs: {url}docs  ·  MCP: {url}mcp")
     if workers > 1:

@@ -166,6 +166,7 @@ class ServerSettings(Block):
     max_body_bytes: int = Field(65_536, ge=1024)
     max_question_chars: int = Field(2_000, ge=10)
     agent_concurrency: int = Field(32, ge=1, le=256)
+    workers: int = Field(0, ge=0, le=64)  # 0 = one per CPU core, at most 4
 
 
 class SlackSettings(Block):

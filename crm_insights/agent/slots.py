@@ -318,6 +318,12 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(re.escape(t))
 
 
+@lru_cache(maxsize=4096)
+def _term_literal(term: str) -> str | None:
+    """The normalised text a literal term must contain to match (None for a regular expression)."""
+    return None if term.startswith("re:") else normalise(term)
+
+
 def _find_terms(text: str, terms: Sequence[str]) -> list[tuple[int, int, str]]:
     """Non-overlapping matches of ``terms`` in ``text``, longest match first (so 不满意 beats 满意).
 
@@ -327,6 +333,9 @@ def _find_terms(text: str, terms: Sequence[str]) -> list[tuple[int, int, str]]:
     norm = normalise(text)
     candidates: list[tuple[int, int, str]] = []
     for term in set(terms):
+        literal = _term_literal(term)
+        if literal is not None and literal not in norm:
+            continue  # most terms are absent: a substring test skips their regex
         for m in _term_pattern(term).finditer(norm):
             if m.end() > m.start():
                 candidates.append((m.start(), m.end(), term))
