@@ -14,63 +14,11 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+from crm_insights.numerals import EN_NUMBERS, to_int
+
 _CN_NUM = r"[零〇一二两三四五六七八九十百]+"
 _NUM = rf"(?:\d+|{_CN_NUM})"
-_EN_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "fifty": 50,
-}
-_EN_NUM = r"(?:\d+|" + "|".join(_EN_NUMBERS) + r")"
-
-
-def to_int(token: str) -> int | None:
-    """``"12"``, ``"十二"``, ``"两"``, ``"twelve"`` -> 12 / 12 / 2 / 12; None when it is not a number."""
-    token = token.strip().lower()
-    if token.isdigit():
-        return int(token)
-    if token in _EN_NUMBERS:
-        return _EN_NUMBERS[token]
-    if not token or any(ch not in _CN_DIGITS and ch not in "十百" for ch in token):
-        return None
-    total, current = 0, 0
-    for ch in token:
-        if ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        else:
-            current = current * 10 + _CN_DIGITS[ch] if current else _CN_DIGITS[ch]
-    return total + current
+_EN_NUM = r"(?:\d+|" + "|".join(EN_NUMBERS) + r")"
 
 
 # -- customer ids -----------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from crm_insights.analytics.features import (
     log_scale,
 )
 from crm_insights.errors import ArtifactError, ConfigError, InputError, NotFoundError
+from crm_insights.numerals import to_int
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -696,35 +697,6 @@ _ID_WORDS = re.compile(
     r"(?:类|群|组|簇|号|个|段|segment|cluster)?(?:客户|用户)?$",
     re.IGNORECASE,
 )
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-
-
-def _cn_number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    if text == "十":
-        return 10
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        t = _CN_DIGITS.get(tens, 1) if tens else 1
-        o = _CN_DIGITS.get(ones, 0) if ones else 0
-        return t * 10 + o
-    if len(text) == 1 and text in _CN_DIGITS:
-        return _CN_DIGITS[text]
-    return None
 
 
 def _tokens(text: str) -> set[str]:
@@ -836,7 +808,7 @@ class SegmentModel:
             raise InputError(f"empty segment reference; give an id (0..{self.k - 1}) or a name")
         m = _ID_WORDS.match(text)
         if m:
-            num = _cn_number(m.group("num"))
+            num = to_int(m.group("num"))
             if num is not None:
                 return self._check_id(num), "id"
         norm = _norm(text)

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+import pytest
+
+from crm_insights.numerals import to_int
+
+
+@pytest.mark.parametrize(
+    ("token", "value"),
+    [("12", 12), ("十", 10), ("十二", 12), ("二十三", 23), ("两", 2), ("一百", 100), ("twelve", 12), ("Three", 3)],
+)
+def test_to_int_reads_digits_chinese_and_english(token: str, value: int) -> None:
+    assert to_int(token) == value
+
+
+@pytest.mark.parametrize("token", ["", "abc", "十x", "客户"])
+def test_to_int_refuses_non_numbers(token: str) -> None:
+    assert to_int(token) is None
