@@ -635,6 +635,8 @@ def fit_classifier(
                 fits = int((budget_s - elapsed - reserve) / per_step) + step
                 if fits < plan.total:
                     plan.total = max(step + 1, fits)
+                    # The plan was cut to fit the budget: finishing it is still a budget stop.
+                    stop_reason = "time budget"
                     bar.update(task, total=plan.total)
             if elapsed >= budget_s:
                 plan.total = step
