@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from fakes import tiny_bert
 
 from crm_insights.analytics import sentiment as S
 from crm_insights.config import Settings, load_settings
@@ -60,47 +61,6 @@ NEG = [
 ]
 
 
-def _write_tiny_base(path: Path, texts: list[str]) -> Path:
-    """A random 2-layer BERT with a character WordPiece vocabulary: a real checkpoint, in a second."""
-    from tokenizers import Tokenizer, normalizers, pre_tokenizers, processors
-    from tokenizers.models import WordPiece
-    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
-
-    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-    chars = sorted(
-        {c for t in texts for c in t.lower() if not c.isspace()} | set("abcdefghijklmnopqrstuvwxyz0123456789")
-    )
-    vocab = {tok: i for i, tok in enumerate(specials + chars)}
-    tok = Tokenizer(WordPiece(vocab, unk_token="[UNK]", max_input_chars_per_word=100))
-    tok.normalizer = normalizers.BertNormalizer(handle_chinese_chars=True, lowercase=True)
-    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tok.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]", special_tokens=[("[CLS]", vocab["[CLS]"]), ("[SEP]", vocab["[SEP]"])]
-    )
-    fast = PreTrainedTokenizerFast(
-        tokenizer_object=tok,
-        unk_token="[UNK]",
-        pad_token="[PAD]",
-        cls_token="[CLS]",
-        sep_token="[SEP]",
-        mask_token="[MASK]",
-    )
-    config = BertConfig(
-        vocab_size=len(vocab),
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=64,
-    )
-    import torch
-
-    torch.manual_seed(0)
-    BertModel(config).save_pretrained(str(path))
-    fast.save_pretrained(str(path))
-    return path
-
-
 def _tiny_settings(home: Path, **sentiment: object) -> Settings:
     block = {
         "epochs": 25,
@@ -118,7 +78,7 @@ def _tiny_settings(home: Path, **sentiment: object) -> Settings:
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A tiny base checkpoint, a labelled CSV, and one model trained from them into its own home."""
     root = tmp_path_factory.mktemp("sentiment")
-    base = _write_tiny_base(root / "base", POS + NEG + ["中性一般还行吧🙂 ok"])
+    base = tiny_bert(root / "base", POS + NEG + ["中性一般还行吧🙂 ok"])
     csv = root / "train.csv"
     pd.DataFrame({"text": POS + NEG, "label": ["正面"] * len(POS) + ["负面"] * len(NEG)}).to_csv(csv, index=False)
     home = root / "home"

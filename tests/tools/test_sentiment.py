@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakes import tiny_bert
 from sqlalchemy import update
 
 from crm_insights.store import Feedback
@@ -86,47 +87,6 @@ def test_analyze_without_a_model(bare: Any) -> None:
     assert msg.status == "error" and "crm-insights train sentiment" in msg.content
 
 
-def _tiny_base(path: Any, texts: list[str]) -> Any:
-    """A random 2-layer BERT with a character vocabulary: a real checkpoint to fine-tune in seconds."""
-    from tokenizers import Tokenizer, normalizers, pre_tokenizers, processors
-    from tokenizers.models import WordPiece
-    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
-
-    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-    chars = sorted(
-        {c for t in texts for c in t.lower() if not c.isspace()} | set("abcdefghijklmnopqrstuvwxyz0123456789")
-    )
-    vocab = {tok: i for i, tok in enumerate(specials + chars)}
-    tok = Tokenizer(WordPiece(vocab, unk_token="[UNK]", max_input_chars_per_word=100))
-    tok.normalizer = normalizers.BertNormalizer(handle_chinese_chars=True, lowercase=True)
-    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tok.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]", special_tokens=[("[CLS]", vocab["[CLS]"]), ("[SEP]", vocab["[SEP]"])]
-    )
-    fast = PreTrainedTokenizerFast(
-        tokenizer_object=tok,
-        unk_token="[UNK]",
-        pad_token="[PAD]",
-        cls_token="[CLS]",
-        sep_token="[SEP]",
-        mask_token="[MASK]",
-    )
-    config = BertConfig(
-        vocab_size=len(vocab),
-        hidden_size=16,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=32,
-        max_position_embeddings=64,
-    )
-    import torch
-
-    torch.manual_seed(0)
-    BertModel(config).save_pretrained(str(path))
-    fast.save_pretrained(str(path))
-    return path
-
-
 def test_sentiment_tools_on_a_trained_model(behaviour_store: Any, tmp_path: Any) -> None:
     import pandas as pd
 
@@ -136,7 +96,7 @@ def test_sentiment_tools_on_a_trained_model(behaviour_store: Any, tmp_path: Any)
     neg = ["物流太慢，差评", "质量太差，失望", "很差，不推荐", "太慢了，差"]
     csv = tmp_path / "train.csv"
     pd.DataFrame({"text": pos + neg, "label": ["positive"] * 4 + ["negative"] * 4}).to_csv(csv, index=False)
-    base = _tiny_base(tmp_path / "base", pos + neg)
+    base = tiny_bert(tmp_path / "base", pos + neg, hidden=16, layers=1)
     s = behaviour_store.settings
     small = s.model_copy(
         update={"sentiment": s.sentiment.model_copy(update={"epochs": 2, "batch_size": 8, "max_length": 32})}
