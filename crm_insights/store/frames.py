@@ -11,6 +11,16 @@ from sqlalchemy import Engine, select
 from crm_insights.store.models import Customer, Feedback, Order
 
 
+def _read(engine: Engine, stmt: Any, time_col: str | None) -> pd.DataFrame:
+    """Run one select into a frame: times as datetime64, customer ids as strings (never numbers)."""
+    with engine.connect() as conn:
+        df = pd.read_sql(stmt, conn)
+    if time_col is not None:
+        df[time_col] = pd.to_datetime(df[time_col])
+    df["customer_id"] = df["customer_id"].astype(str)
+    return df
+
+
 def orders_frame(engine: Engine, until: datetime | None = None) -> pd.DataFrame:
     """Order lines: customer_pk, customer_id (external), ordered_at, quantity, amount.
 
@@ -26,11 +36,7 @@ def orders_frame(engine: Engine, until: datetime | None = None) -> pd.DataFrame:
     ).join(Customer, Customer.id == Order.customer_id)
     if until is not None:
         stmt = stmt.where(Order.ordered_at < until)
-    with engine.connect() as conn:
-        df = pd.read_sql(stmt, conn)
-    df["ordered_at"] = pd.to_datetime(df["ordered_at"])
-    df["customer_id"] = df["customer_id"].astype(str)
-    return df
+    return _read(engine, stmt, "ordered_at")
 
 
 def customers_frame(engine: Engine) -> pd.DataFrame:
@@ -41,10 +47,7 @@ def customers_frame(engine: Engine) -> pd.DataFrame:
         Customer.name,
         Customer.signup_at,
     )
-    with engine.connect() as conn:
-        df = pd.read_sql(stmt, conn)
-    df["customer_id"] = df["customer_id"].astype(str)
-    return df
+    return _read(engine, stmt, None)
 
 
 def feedback_frame(
@@ -71,8 +74,4 @@ def feedback_frame(
         stmt = stmt.where(Feedback.created_at >= since)
     if until is not None:
         stmt = stmt.where(Feedback.created_at < until)
-    with engine.connect() as conn:
-        df = pd.read_sql(stmt, conn)
-    df["created_at"] = pd.to_datetime(df["created_at"])
-    df["customer_id"] = df["customer_id"].astype(str)
-    return df
+    return _read(engine, stmt, "created_at")
