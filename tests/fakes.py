@@ -305,8 +305,11 @@ def forecast_customer(customer: str, horizon_weeks: int = 13) -> dict[str, Any]:
     )
 
 
-def at_risk_customers(top_n: int = 10, segment: str | None = None, horizon_weeks: int = 13) -> dict[str, Any]:
-    """The customers most at risk of churning (ranked by value at risk), optionally within a segment."""
+def at_risk_customers(
+    top_n: int = 10, segment: str | None = None, horizon_weeks: int = 13, min_churn_risk: float = 0.5
+) -> dict[str, Any]:
+    """The customers most at risk of churning (ranked by value at risk), optionally within a segment;
+    only those whose churn risk is at least min_churn_risk (0-1)."""
     seg = _segment(segment) if segment is not None else None
     rows = [
         {
@@ -321,7 +324,7 @@ def at_risk_customers(top_n: int = 10, segment: str | None = None, horizon_weeks
             "days_since_last_purchase": 41,
         }
         for cid, c in CUSTOMERS.items()
-        if seg is None or c["segment"] == seg["segment"]
+        if (seg is None or c["segment"] == seg["segment"]) and min_churn_risk <= 0.65
     ][:top_n]
     data = {
         "horizon_weeks": horizon_weeks,

@@ -58,14 +58,16 @@ def extract_customer(text: str) -> str | None:
 
 _TOP_K_PATTERNS = [
     re.compile(rf"(?:前|排名前|最高的|最多的|top\s*-?\s*)\s*({_NUM})", re.IGNORECASE),
-    re.compile(rf"({_NUM})\s*(?:个|位|名|家|条|项|大)(?!月|星期|礼拜|周|小时|季度)"),
+    re.compile(rf"({_NUM})\s*(?:个|位|名|家|条|项|大|类|组)(?!月|星期|礼拜|周|小时|季度|客户|群|细分|分群)"),
     re.compile(
         rf"\b(?:top|first|best|largest|biggest|worst|riskiest)\s+({_EN_NUM})\b",
         re.IGNORECASE,
     ),
     re.compile(
-        rf"\b({_EN_NUM})\s+(?:most|biggest|largest|highest|riskiest|top|customers|clients|accounts|buyers|people|"
-        r"reviews|comments|examples|quotes|results|themes|topics|complaints|pieces|items|records)\b",
+        # "5 negative reviews": one adjective may stand between the count and its noun.
+        rf"\b({_EN_NUM})\s+(?:(?!weeks?|months?|days?|years?|quarters?)[a-z-]+\s+)?(?:most|biggest|largest|highest|riskiest|top|customers|clients|accounts|buyers|people|"
+        r"reviews|comments|examples|quotes|results|themes|topics|complaints|pieces|items|records|groups|categories|"
+        r"clusters|buckets)\b",
         re.IGNORECASE,
     ),
     re.compile(r"\bk\s*=\s*(\d+)\b", re.IGNORECASE),
@@ -120,6 +122,56 @@ def extract_horizon_weeks(text: str) -> int | None:
                     continue
                 return max(1, round(n * _WEEKS_PER[unit]))
     return None
+
+
+_FREQ_WORDS = {
+    "day": ("按天|每天|逐日|每日|日度", "daily|by day|day[- ]by[- ]day|per day|each day"),
+    "week": ("按周|每周|逐周|周度|按星期", "weekly|by week|week[- ](?:by|on|over)[- ]week|per week|each week"),
+    "month": ("按月|每月|逐月|月度", "monthly|by month|month[- ](?:by|on|over)[- ]month|per month|each month"),
+    "quarter": (
+        "按季度?|每季度?|逐季|季度趋势|季度变化",
+        "quarterly|by quarter|quarter[- ](?:by|on|over)[- ]quarter|per quarter|each quarter",
+    ),
+    "year": ("按年|每年|逐年|年度", "yearly|annual(?:ly)?|by year|year[- ](?:by|on|over)[- ]year|per year"),
+}
+_FREQ_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"{zh}|\b(?:{en})\b", re.IGNORECASE), freq) for freq, (zh, en) in _FREQ_WORDS.items()
+]
+
+
+def extract_freq(text: str) -> str | None:
+    """The period of a trend (按月 / weekly / quarter by quarter); None when unsaid (not a horizon: "next month")."""
+    for pattern, freq in _FREQ_PATTERNS:
+        if pattern.search(text):
+            return freq
+    return None
+
+
+_RISK_THRESHOLD = re.compile(
+    r"(?:churn|risk|probability|chance|流失|风险|概率)[^0-9%]{0,24}?"
+    r"(?:above|over|greater than|more than|higher than|at least|exceeds?|>=?|超过|大于|高于|不低于|至少|以上|≥)\s*"
+    r"(0?\.\d+|\d{1,3}(?:\.\d+)?\s*%|百分之[零〇一二两三四五六七八九十]+|[一二三四五六七八九]成)",
+    re.IGNORECASE,
+)
+
+
+def extract_min_churn_risk(text: str) -> float | None:
+    """A churn-risk threshold ("churn probability above 0.7", "流失概率超过70%", "风险高于七成"); None if unsaid."""
+    m = _RISK_THRESHOLD.search(text)
+    if not m:
+        return None
+    raw = m.group(1).replace(" ", "")
+    if raw.startswith("百分之"):
+        n = to_int(raw[3:])
+        value = None if n is None else n / 100
+    elif raw.endswith("成"):
+        n = to_int(raw[:-1])
+        value = None if n is None else n / 10
+    elif raw.endswith("%"):
+        value = float(raw[:-1]) / 100
+    else:
+        value = float(raw)
+    return value if value is not None and 0.0 <= value <= 1.0 else None
 
 
 # -- dates ------------------------------------------------------------------------------------------
@@ -330,14 +382,17 @@ def extract_segment(
     """
     m = re.search(
         # "分群一共几类": 一共/一起/一下 are words, not segment 1.
-        rf"(?:细分|分群|群组|客群|群体|segment|cluster|group)\s*(?:#|no\.?|number)?\s*({_NUM})(?![\d.])"
+        # "segment 0." ends a sentence: only a digit after the dot makes it a decimal.
+        rf"(?:细分|分群|群组|客群|群体|segment|cluster|group)\s*(?:#|no\.?|number)?\s*({_NUM})(?!\d|\.\d)"
         r"(?!(?<=[一两])[共起下些样般直定致种])"
-        rf"|第\s*({_NUM})\s*(?:类|个细分|个群|群|组|个分群)",
+        rf"|第\s*({_NUM})\s*(?:类|个细分|个群|群|组|个分群)"
+        # "2号群" / "5号分群" / "3号细分"
+        rf"|(?<![\d.])({_NUM})\s*号\s*(?:细分|分群|群组|客群|群体|群|类)",
         text,
         re.IGNORECASE,
     )
     if m:
-        n = to_int(m.group(1) or m.group(2))
+        n = to_int(m.group(1) or m.group(2) or m.group(3))
         if n is not None:
             return str(n)
     best: tuple[int, str] | None = None
@@ -437,6 +492,8 @@ def strip_slot_text(text: str) -> str:
         *(p for p, _ in _HORIZON_PATTERNS),
         *_TOP_K_PATTERNS,
         *_DATE_PATTERNS,
+        *(p for p, _ in _FREQ_PATTERNS),
+        _RISK_THRESHOLD,
         _QUOTES,
     ]
     for pattern in patterns:

@@ -119,7 +119,8 @@ def test_every_intent_answers_in_both_languages_with_grounded_figures(make_sessi
         answer = session.ask(question)
         assert answer.language == lang
         router = answer.evidence[-1]["router"]
-        assert router["intent"] == intent and router["similarity"] == "tfidf-char"
+        # Off-topic and data-changing requests may be decided by the router's gates, before any similarity.
+        assert router["intent"] == intent and router["similarity"] in ("tfidf-char", "gate")
         assert answer.warnings == [], answer.answer  # every figure came from a tool result
         assert answer.answer and "{{" not in answer.answer and "Result of" not in answer.answer
         assert all(tc.error is None for tc in answer.tool_calls)
