@@ -68,6 +68,8 @@ class Knowledge:
     domain_words: list[str]
     abbreviations: dict[str, str] = field(default_factory=dict)
     write_actions: list[str] = field(default_factory=list)
+    group_refs: list[str] = field(default_factory=list)
+    person_refs: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls) -> Knowledge:
@@ -92,6 +94,8 @@ class Knowledge:
             domain_words=both(router["domain_words"]),
             abbreviations={str(k).lower(): str(v) for k, v in (router.get("abbreviations") or {}).items()},
             write_actions=both(router.get("write_actions") or {}),
+            group_refs=both(fu.get("group_refs") or {}),
+            person_refs=both(fu.get("person_refs") or {}),
         )
 
     @cached_property
@@ -455,11 +459,22 @@ def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowled
     own_slots = dict(slots)
     inherited: list[str] = []
     if previous and sx.has_any(question, knowledge.anaphora) and not _has(slots, ENTITY_SLOTS):
-        # A pronoun points back at the thread's customer or segment; dates and filters come along.
+        # A pronoun points back at the thread's customer or segment; dates and filters come along. A group
+        # word ("这个群", "that segment") takes only the segment, a person word ("他", "this customer") only the
+        # customer: after "why is customer 7 in segment 2?", "这个群是什么样的客户" is about segment 2.
+        group = bool(sx.has_any(question, knowledge.group_refs))
+        person = bool(sx.has_any(question, knowledge.person_refs))
+        skip = {"customer"} if group and not person else {"segment", "segment_name_zh", "segment_name_en"}
+        if group == person:
+            skip = set()
         for key in (*ENTITY_SLOTS, "segment_name_zh", "segment_name_en", "since", "until"):
-            if key in prev_slots and key not in slots:
+            if key in prev_slots and key not in slots and key not in skip:
                 slots[key] = prev_slots[key]
                 inherited.append(key)
+    if "customer" not in slots and sx.has_any(question, knowledge.person_refs):
+        # "帮我预测一下这个客户的流失概率" with no customer to point at: a one-customer question (the plan then
+        # asks which customer), not a list of customers.
+        slots["person_ref"] = True
 
     # TF-IDF first: embedding the question costs ~50 ms of CPU (most of a turn), and where TF-IDF, keywords
     # and slots already agree by a clear margin the embeddings do not change the choice. Only an ambiguous

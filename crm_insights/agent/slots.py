@@ -413,6 +413,11 @@ def extract_segment(
 
 _QUOTES = re.compile(r"“([^”]+)”|「([^」]+)」|『([^』]+)』|\"([^\"]+)\"|(?<![A-Za-z])'([^']{4,})'(?![A-Za-z])")
 _AFTER_COLON = re.compile(r"[:：]\s*(.{2,})$", re.S)
+_ANNOUNCES_TEXT = re.compile(
+    r"句|段|条|评论|评价|反馈|留言|话|文字|内容|情感|情绪|分析|判断|text|sentence|review|comment|message|feedback|quote|"
+    r"tweet|sentiment|tone|classify|analy[sz]e|label|said|says|wrote|writes",
+    re.IGNORECASE,
+)
 
 
 QUOTES = _QUOTES  # quoted spans (the router leaves them uncorrected)
@@ -429,7 +434,9 @@ def extract_texts(text: str) -> list[str] | None:
     if quoted:
         return quoted
     m = _AFTER_COLON.search(text)
-    if m:
+    # Only when what precedes the colon announces a text ("分析这句话：", "classify this review:"), not a
+    # heading ("NPS-style view: what share of our feedback is positive?").
+    if m and _ANNOUNCES_TEXT.search(text[: m.start()]):
         tail = m.group(1).strip()
         parts = [p.strip() for p in re.split(r"\n+|(?<=[。！？!?])\s*", tail) if p.strip()]
         return parts or None

@@ -287,3 +287,33 @@ def test_slots_and_intents_from_independent_sets(
     assert decision.intent == intent, (decision.intent, sorted(decision.scores.items(), key=lambda kv: -kv[1])[:3])
     for key, value in slots.items():
         assert decision.slots.get(key) == value, (key, decision.slots)
+
+
+def test_group_word_takes_only_the_segment_from_the_thread(router: OfflineRouter) -> None:
+    msgs = _after(
+        "explain_customer_segment",
+        {"customer": "7", "segment": 2, "segment_name_zh": "沉睡客户"},
+        "客户7为什么在这个群",
+        "这个群整体是什么样的客户？给我讲讲这个群的特征",
+    )
+    d = router.decide(msgs)
+    assert (d.intent, d.slots["segment"], "customer" in d.slots) == ("describe_segment", 2, False)
+
+
+def test_person_word_with_nobody_to_point_at_asks_for_the_customer(router: OfflineRouter) -> None:
+    d = router.decide([HumanMessage("帮我预测一下这个客户的流失概率")])
+    assert d.intent == "forecast_customer" and "customer" not in d.slots
+
+
+def test_follow_up_changes_the_count(router: OfflineRouter) -> None:
+    d = router.decide(_after("overview", {"top_k": 5}, "Top 5 customers by total spend?", "Make it top 20."))
+    assert (d.intent, d.slots["top_k"], d.follow_up) == ("overview", 20, True)
+    d = router.decide(_after("overview", {"top_k": 10}, "top 10 spenders", "make it 25"))
+    assert (d.intent, d.slots["top_k"]) == ("overview", 25)
+
+
+def test_a_heading_before_a_colon_is_not_a_text_to_classify(router: OfflineRouter) -> None:
+    d = router.decide([HumanMessage("NPS-style view: what share of our feedback is positive vs negative, by quarter?")])
+    assert d.intent == "sentiment_summary" and "texts" not in d.slots and d.slots["freq"] == "quarter"
+    d = router.decide([HumanMessage("分析这句话的情感：物流太慢了")])
+    assert d.intent == "analyze_sentiment" and d.slots["texts"] == ["物流太慢了"]
