@@ -448,8 +448,9 @@ _TOPIC_PATTERNS = [
         r"(?:关于|有关|提到|提及|说到|谈到|讲到|写到|说过|抱怨|投诉|吐槽|说)\s*(.+?)(?:的(?:反馈|评论|评价|意见|投诉|原话|例子|内容)|[吗嘛呢？?。!！]|$)"
     ),
     re.compile(
-        r"\b(?:about|mentioning|mentions?|mentioned|regarding|concerning|complain(?:ing|ts?)?\s+about|said about|"
-        r"saying about|talk(?:ing)? about|on the topic of)\s+(.+?)(?:[?.!]|$)",
+        # "what about next year?" is a follow-up, not a topic
+        r"(?<!what )(?<!how )\b(?:about|mentioning|mentions?|mentioned|regarding|concerning|"
+        r"complain(?:ing|ts?)?\s+about|said about|saying about|talk(?:ing)? about|on the topic of)\s+(.+?)(?:[?.!]|$)",
         re.IGNORECASE,
     ),
 ]

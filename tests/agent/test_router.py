@@ -317,3 +317,19 @@ def test_a_heading_before_a_colon_is_not_a_text_to_classify(router: OfflineRoute
     assert d.intent == "sentiment_summary" and "texts" not in d.slots and d.slots["freq"] == "quarter"
     d = router.decide([HumanMessage("分析这句话的情感：物流太慢了")])
     assert d.intent == "analyze_sentiment" and d.slots["texts"] == ["物流太慢了"]
+
+
+def test_what_about_is_a_follow_up_not_a_search_topic(router: OfflineRouter) -> None:
+    d = router.decide(_after("at_risk", {}, "Which customers are at risk?", "What about over the next year instead?"))
+    assert (d.intent, d.slots["horizon_weeks"], d.follow_up) == ("at_risk", 52, True)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("帮我写一首关于珠江夜景的七言绝句。", "out_of_scope"),
+        ("我们现在一共分了几个客群？各占多少比例？", "list_segments"),
+    ],
+)
+def test_more_phrasings(router: OfflineRouter, question: str, intent: str) -> None:
+    assert router.decide([HumanMessage(question)]).intent == intent
