@@ -9,7 +9,8 @@ Routes (``/v1/*``, ``/charts/*`` and ``/mcp`` need ``Authorization: Bearer <key>
 - ``POST /v1/ask`` ``{"question", "thread_id"?}`` -> Answer JSON (+ ``chart_urls``); ``?stream=true`` or
   ``POST /v1/ask/stream`` -> Server-Sent Events ``thread``, ``tool_call``, ``tool_result``, ``token``,
   ``answer``, ``error``
-- ``GET /v1/threads``; ``GET|POST /v1/threads/{id}/messages``
+- ``GET /v1/threads``; ``GET|POST /v1/threads/{id}/messages``: threads are private to the API key that
+  made them (another key's thread is 404, like one that does not exist); without keys, one shared owner
 - ``POST /v1/chat/completions`` (OpenAI-compatible, model ``crm-insights``, ``stream: true`` supported);
   ``GET /v1/models``
 - ``GET /v1/segments``, ``GET /v1/customers/{id}``, ``GET /v1/customers/at-risk?top_n=&segment=``

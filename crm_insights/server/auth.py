@@ -7,10 +7,18 @@ OpenAPI document stay open (they carry no customer data); Slack events carry the
 
 This is a pure ASGI middleware rather than a FastAPI dependency so that it also covers the mounted
 MCP app and costs nothing per request beyond a header lookup.
+
+Caller identity: the middleware puts the caller's identity on the request scope under
+:data:`IDENTITY_SCOPE_KEY`. With keys configured it is :func:`key_fingerprint` of the key presented
+(the first 16 hex digits of its SHA-256: stable across restarts, never the key itself, which is
+neither stored nor logged); without keys every caller is the one :data:`LOCAL_IDENTITY`. Threads and
+OpenAI conversations are private to an identity (see :mod:`crm_insights.server.state`). Paths the
+middleware does not guard (the page, probes, ``/slack/events``) get no identity.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import ipaddress
 import json
@@ -23,6 +31,13 @@ from crm_insights.errors import ConfigError
 
 PROTECTED_PREFIXES = ("/v1/", "/charts/", "/mcp")
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+IDENTITY_SCOPE_KEY = "crm_insights.identity"
+LOCAL_IDENTITY = "local"  # the one caller when no API keys are configured (a fingerprint is 16 hex digits)
+
+
+def key_fingerprint(key: str) -> str:
+    """The identity of an API key: 16 hex digits of its SHA-256, stable across restarts and workers."""
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 def is_loopback(host: str) -> bool:
@@ -88,14 +103,23 @@ async def send_json_error(send: Send, status: int, code: str, message: str, extr
 
 
 class ApiKeyMiddleware:
-    """401 JSON for protected paths without a valid bearer key; a no-op when no keys are configured."""
+    """401 JSON for protected paths without a valid bearer key; sets the caller's identity on the scope.
+
+    With no keys configured nothing is refused and every request is :data:`LOCAL_IDENTITY`.
+    """
 
     def __init__(self, app: ASGIApp, keys: list[str]):
         self.app = app
         self.keys = keys
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.keys and scope["type"] == "http" and scope["path"].startswith(PROTECTED_PREFIXES):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        scope.pop(IDENTITY_SCOPE_KEY, None)  # only this middleware says who the caller is
+        if not self.keys:
+            scope[IDENTITY_SCOPE_KEY] = LOCAL_IDENTITY
+        elif scope["path"].startswith(PROTECTED_PREFIXES):
             token = bearer_token(scope["headers"])
             if token is None or not key_matches(token, self.keys):
                 await send_json_error(
@@ -106,6 +130,7 @@ class ApiKeyMiddleware:
                     [(b"www-authenticate", b'Bearer realm="crm-insights"')],
                 )
                 return
+            scope[IDENTITY_SCOPE_KEY] = key_fingerprint(token)
         await self.app(scope, receive, send)
 
 

@@ -1,4 +1,5 @@
-"""Small helpers shared by the routes: the server state, tool calls, answer payloads, id checks."""
+"""Small helpers shared by the routes: the server state, the caller's identity, tool calls, answer payloads,
+id checks."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from crm_insights.errors import CrmInsightsError, InputError
-from crm_insights.server.state import ServerState
+from crm_insights.server.auth import IDENTITY_SCOPE_KEY, LOCAL_IDENTITY
+from crm_insights.server.state import ServerState, agent_thread_id
 
 THREAD_ID_RE = re.compile(r"^[A-Za-z0-9:._@-]{1,200}$")
 
@@ -17,6 +19,22 @@ THREAD_ID_RE = re.compile(r"^[A-Za-z0-9:._@-]{1,200}$")
 def get_state(request: Request) -> ServerState:
     state: ServerState = request.app.state.crm
     return state
+
+
+def get_identity(request: Request) -> str:
+    """Who is calling: the API key's fingerprint (set by :class:`~crm_insights.server.auth.ApiKeyMiddleware`).
+
+    A request the middleware did not identify is the local identity only when no keys are configured;
+    with keys it is refused (a route outside the guarded prefixes must not reach per-key data).
+    """
+    identity: str | None = request.scope.get(IDENTITY_SCOPE_KEY)
+    if identity:
+        return identity
+    if get_state(request).settings.api_key_list:
+        from starlette.exceptions import HTTPException
+
+        raise HTTPException(401, "missing or invalid API key: send 'Authorization: Bearer <key>'")
+    return LOCAL_IDENTITY
 
 
 def check_thread_id(thread_id: str | None) -> str | None:
@@ -35,21 +53,26 @@ def check_question(question: str, state: ServerState) -> str:
     return question
 
 
-async def ask_agent(state: ServerState, question: str, thread_id: str) -> Any:
-    """``session.ask`` in a worker thread, at most ``server.agent_concurrency`` at a time."""
+async def ask_agent(state: ServerState, identity: str, question: str, thread_id: str) -> Any:
+    """``session.ask`` in ``identity``'s ``thread_id``, in a worker thread, at most ``server.agent_concurrency``
+    at a time."""
     import functools
 
     import anyio
 
     session = state.require_session()
-    call = functools.partial(session.ask, question, thread_id=thread_id)
+    call = functools.partial(session.ask, question, thread_id=agent_thread_id(identity, thread_id))
     return await anyio.to_thread.run_sync(call, limiter=state.agent_limiter())
 
 
-def answer_payload(answer: Any, state: ServerState) -> dict[str, Any]:
-    """The Answer as JSON plus ``chart_urls`` (the server paths of its PNGs)."""
+def answer_payload(answer: Any, state: ServerState, identity: str, thread_id: str) -> dict[str, Any]:
+    """The Answer as JSON plus ``chart_urls`` (the server paths of its PNGs), under the client's ``thread_id``.
+
+    The agent saw the namespaced id; the client gets back the plain one it used (or was given).
+    """
     data: dict[str, Any] = answer.model_dump(mode="json") if hasattr(answer, "model_dump") else dict(answer)
-    data["chart_urls"] = [u for u in (state.chart_url(p) for p in data.get("charts", [])) if u]
+    data["thread_id"] = thread_id
+    data["chart_urls"] = [u for u in (state.chart_url(p, identity) for p in data.get("charts", [])) if u]
     return data
 
 

@@ -7,6 +7,9 @@ annotated ``readOnlyHint=True`` (they only read the CRM store and models) and wi
 
 - streamable HTTP at ``/mcp`` inside the FastAPI app (behind the same API keys), and
 - stdio with ``crm-insights mcp`` (stdout carries the protocol, so logs go to stderr).
+
+MCP exposes the tools only, never the agent or its threads, so nothing here is per caller: the API
+keys decide who may call ``/mcp`` at all, and every key sees the same read-only tools.
 """
 
 from __future__ import annotations

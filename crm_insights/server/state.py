@@ -1,4 +1,14 @@
-"""What the server holds for its lifetime: settings, the agent session, the tools, thread bookkeeping."""
+"""What the server holds for its lifetime: settings, the agent session, the tools, thread bookkeeping.
+
+Threads are private to the caller's identity (:mod:`crm_insights.server.auth`: an API key's
+fingerprint, or ``local`` when no keys are configured). Clients name threads with their own plain ids;
+inside the server the agent's checkpointer sees ``<fingerprint>:<thread id>`` (:func:`agent_thread_id`),
+so two keys using the same id hold two conversations, and the separation lives in the thread store
+itself: it survives restarts and holds across workers. The local identity adds no prefix, so without
+keys thread ids mean what they always did (and the CLI's threads stay reachable). The thread list and
+the OpenAI conversation map are per process and in memory (the newest 10,000 entries), keyed by
+identity as well.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +23,14 @@ from typing import Any
 
 from crm_insights.config import Settings
 from crm_insights.errors import CrmInsightsError, NotReadyError
+from crm_insights.server.auth import LOCAL_IDENTITY
 
 MAX_REMEMBERED = 10_000  # threads and conversation keys kept in memory; the oldest are forgotten
+
+
+def agent_thread_id(identity: str, thread_id: str) -> str:
+    """The id the agent's checkpointer keeps ``thread_id`` under for ``identity``."""
+    return thread_id if identity == LOCAL_IDENTITY else f"{identity}:{thread_id}"
 
 
 class _Lru(OrderedDict[str, Any]):
@@ -66,37 +82,56 @@ class ServerState:
         return self.tools[name]
 
     # -- threads seen by this process (the agent's checkpointer holds their content) -------------
-    def touch_thread(self, thread_id: str, question: str, source: str) -> None:
+    def touch_thread(self, identity: str, thread_id: str, question: str, source: str) -> None:
         now = time.time()
+        key = agent_thread_id(identity, thread_id)
         with self.lock:
-            entry = self.threads.get(thread_id) or {
+            entry = self.threads.get(key) or {
                 "id": thread_id,
                 "title": question[:80],
                 "source": source,
                 "created_at": now,
                 "turns": 0,
+                "_identity": identity,
             }
             entry["updated_at"] = now
             entry["turns"] += 1
-            self.threads.remember(thread_id, entry)
+            self.threads.remember(key, entry)
 
-    def list_threads(self, limit: int = 100) -> list[dict[str, Any]]:
+    def knows_thread(self, identity: str, thread_id: str) -> bool:
+        """Whether this process has answered (or is answering) in ``identity``'s ``thread_id``."""
         with self.lock:
-            items = list(self.threads.values())
-        return sorted(items, key=lambda t: t["updated_at"], reverse=True)[:limit]
+            return agent_thread_id(identity, thread_id) in self.threads
+
+    def list_threads(self, identity: str, limit: int = 100) -> list[dict[str, Any]]:
+        """``identity``'s threads this process has answered in, newest first (the LRU's order, reversed)."""
+        out: list[dict[str, Any]] = []
+        with self.lock:
+            for t in reversed(self.threads.values()):
+                if t["_identity"] == identity:
+                    out.append({k: v for k, v in t.items() if k != "_identity"})
+                    if len(out) == limit:
+                        break
+        return out
 
     # -- OpenAI conversations -> threads ---------------------------------------------------------
-    def conversation_thread(self, key_messages: list[dict[str, str]], user: str | None) -> str | None:
+    def conversation_thread(self, key_messages: list[dict[str, str]], user: str | None, identity: str) -> str | None:
         with self.lock:
-            return self.conversations.get(conversation_key(key_messages, user))
+            return self.conversations.get(conversation_key(key_messages, user, identity))
 
-    def remember_conversation(self, messages: list[dict[str, str]], user: str | None, thread_id: str) -> None:
+    def remember_conversation(
+        self, messages: list[dict[str, str]], user: str | None, identity: str, thread_id: str
+    ) -> None:
         with self.lock:
-            self.conversations.remember(conversation_key(messages, user), thread_id)
+            self.conversations.remember(conversation_key(messages, user, identity), thread_id)
 
     # -- charts ----------------------------------------------------------------------------------
-    def chart_url(self, path: str | Path) -> str | None:
-        """``/charts/<relative path>`` for a PNG under charts_dir; None for anything elsewhere."""
+    def chart_url(self, path: str | Path, identity: str = LOCAL_IDENTITY) -> str | None:
+        """``/charts/<relative path>`` for a PNG under charts_dir; None for anything elsewhere.
+
+        A chart in a thread's folder is addressed by the caller's plain thread id (``/charts/<id>/x.png``);
+        the route maps it back with :meth:`chart_relpath`. None for another identity's thread folder.
+        """
         import os.path
         from urllib.parse import quote
 
@@ -105,10 +140,28 @@ class ServerState:
             rel = Path(os.path.abspath(path)).relative_to(self._charts_root)
         except ValueError:
             return None
-        return "/charts/" + quote(rel.as_posix(), safe="/:@")
+        parts = list(rel.parts)
+        if len(parts) == 2 and identity != LOCAL_IDENTITY:
+            prefix = f"{identity}:"
+            if not parts[0].startswith(prefix):
+                return None
+            parts[0] = parts[0][len(prefix) :]
+        return "/charts/" + quote("/".join(parts), safe="/:@")
+
+    @staticmethod
+    def chart_relpath(name: str, identity: str) -> str:
+        """The file under charts_dir that ``/charts/<name>`` means for ``identity`` (its own thread folders)."""
+        folder, sep, file = name.rpartition("/")
+        return agent_thread_id(identity, folder) + sep + file if sep else name
 
 
-def conversation_key(messages: list[dict[str, str]], user: str | None) -> str:
-    """A stable hash of a conversation so far (role + text of each message, and the caller's user)."""
-    canon = json.dumps({"user": user or "", "messages": messages}, ensure_ascii=False, sort_keys=True)
+def conversation_key(messages: list[dict[str, str]], user: str | None, identity: str = LOCAL_IDENTITY) -> str:
+    """A stable hash of a conversation so far (role + text of each message, the caller's user and identity).
+
+    The local identity is left out, so without API keys the hash is what it was before identities existed.
+    """
+    fields: dict[str, Any] = {"user": user or "", "messages": messages}
+    if identity != LOCAL_IDENTITY:
+        fields["identity"] = identity
+    canon = json.dumps(fields, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(canon.encode()).hexdigest()

@@ -79,3 +79,42 @@ def test_unknown_model_and_bad_messages(oai: OpenAI, live_app: LiveServer) -> No
         json={"model": "crm-insights", "messages": [{"role": "assistant", "content": "hello"}]},
     )
     assert res.status_code == 422 and res.json()["error"]["type"] == "invalid_request_error"
+
+
+def test_conversations_are_private_to_the_api_key(settings: Any, fake_session: FakeSession) -> None:
+    from fastapi.testclient import TestClient
+    from server_fakes import FAKE_TOOLS
+
+    from crm_insights.server.app import create_app
+
+    keyed = settings.model_copy(update={"api_keys": "alpha-key,beta-key"})
+    a, b = ({"Authorization": f"Bearer {k}"} for k in ("alpha-key", "beta-key"))
+
+    def complete(c: TestClient, headers: dict[str, str], messages: list[dict[str, str]], **extra: Any) -> Any:
+        body = {"model": "crm-insights", "messages": messages, "user": "same-user", **extra}
+        res = c.post("/v1/chat/completions", json=body, headers=headers)
+        assert res.status_code == 200, res.text
+        return res.json()
+
+    with TestClient(create_app(keyed, session=fake_session, tools=FAKE_TOOLS)) as c:
+        first_q = {"role": "user", "content": "What segments do we have?"}
+        first = complete(c, a, [first_q])
+        thread = first["crm_insights"]["thread_id"]
+        history = [first_q, {"role": "assistant", "content": first["choices"][0]["message"]["content"]}]
+        follow_up = [*history, {"role": "user", "content": "which are at risk?"}]
+        # B replays A's conversation, same `user` and all: it does not land in A's thread.
+        replay = complete(c, b, follow_up)
+        assert replay["crm_insights"]["thread_id"] != thread
+        assert replay["choices"][0]["message"]["content"].startswith("Turn 1")
+        own = complete(c, a, follow_up)
+        assert own["crm_insights"]["thread_id"] == thread
+        assert own["choices"][0]["message"]["content"].startswith("Turn 2")
+        # An explicit thread id names the caller's own thread of that id.
+        for headers in (a, b):
+            pinned = complete(c, headers, [first_q], metadata={"thread_id": "pinned"})
+            assert pinned["crm_insights"]["thread_id"] == "pinned"
+            assert pinned["choices"][0]["message"]["content"].startswith("Turn 1")
+        assert {t["id"] for t in c.get("/v1/threads", headers=b).json()["threads"]} == {
+            replay["crm_insights"]["thread_id"],
+            "pinned",
+        }

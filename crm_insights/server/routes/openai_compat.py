@@ -10,6 +10,10 @@ Model name ``crm-insights``. A conversation maps to one agent thread:
    server has not seen (after a restart, or past the 10,000 most recent) gets a thread derived from
    that hash, so retries agree with each other.
 
+Both are private to the caller's identity (its API key, see :mod:`crm_insights.server.state`): the
+hash includes the identity, and an explicit thread id names the caller's own thread of that id, so two
+keys sending the same conversation or the same ``thread_id`` get two separate threads.
+
 System messages are left out of the hash: front ends rewrite them (dates, personas) between turns.
 Answers carry the agent's tool calls, evidence and chart URLs under the extra key ``crm_insights``.
 """
@@ -29,8 +33,15 @@ from sse_starlette import EventSourceResponse
 
 from crm_insights import __version__
 from crm_insights.errors import CrmInsightsError, InputError, NotFoundError
-from crm_insights.server.deps import answer_payload, ask_agent, check_question, check_thread_id, get_state
-from crm_insights.server.state import ServerState
+from crm_insights.server.deps import (
+    answer_payload,
+    ask_agent,
+    check_question,
+    check_thread_id,
+    get_identity,
+    get_state,
+)
+from crm_insights.server.state import ServerState, agent_thread_id, conversation_key
 
 logger = logging.getLogger("crm_insights.server")
 router = APIRouter(prefix="/v1", tags=["openai"])
@@ -67,8 +78,10 @@ def _turns(messages: list[ChatMessage]) -> list[dict[str, str]]:
     return [{"role": m.role, "content": message_text(m).strip()} for m in messages if m.role in ("user", "assistant")]
 
 
-def resolve_thread(req: ChatRequest, header_thread: str | None, state: ServerState) -> tuple[str, str, list]:
-    """(thread_id, question, conversation turns before the question) for a chat request."""
+def resolve_thread(
+    req: ChatRequest, header_thread: str | None, state: ServerState, identity: str
+) -> tuple[str, str, list]:
+    """(thread_id, question, conversation turns before the question) for ``identity``'s chat request."""
     turns = _turns(req.messages)
     if not turns or turns[-1]["role"] != "user":
         raise InputError("messages: the last user/assistant message must be from the user")
@@ -79,12 +92,10 @@ def resolve_thread(req: ChatRequest, header_thread: str | None, state: ServerSta
         return check_thread_id(str(explicit)) or "", question, earlier
     if not earlier:
         return f"oai-{uuid.uuid4().hex[:24]}", question, earlier
-    known = state.conversation_thread(earlier, req.user)
+    known = state.conversation_thread(earlier, req.user, identity)
     if known:
         return known, question, earlier
-    from crm_insights.server.state import conversation_key
-
-    return f"oai-{conversation_key(earlier, req.user)[:24]}", question, earlier
+    return f"oai-{conversation_key(earlier, req.user, identity)[:24]}", question, earlier
 
 
 def token_text(data: dict[str, Any]) -> str:
@@ -120,25 +131,27 @@ async def chat_completions(
     req: ChatRequest,
     x_thread_id: str | None = Header(None),
     state: ServerState = Depends(get_state),
+    identity: str = Depends(get_identity),
 ) -> Any:
     if req.model != MODEL_ID:
         raise NotFoundError(f"model {req.model!r} does not exist; this server serves {MODEL_ID!r}")
-    thread_id, question, earlier = resolve_thread(req, x_thread_id, state)
+    thread_id, question, earlier = resolve_thread(req, x_thread_id, state, identity)
     session = state.require_session()
-    state.touch_thread(thread_id, question, "openai")
+    state.touch_thread(identity, thread_id, question, "openai")
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
     if req.stream:
         return EventSourceResponse(
-            _chunks(state, session, req, question, earlier, thread_id, completion_id, created),
+            _chunks(state, session, identity, req, question, earlier, thread_id, completion_id, created),
             ping=15,
             headers={"X-Accel-Buffering": "no"},
         )
-    payload = answer_payload(await ask_agent(state, question, thread_id), state)
+    payload = answer_payload(await ask_agent(state, identity, question, thread_id), state, identity, thread_id)
     text = payload["answer"]
     state.remember_conversation(
         [*earlier, {"role": "user", "content": question}, {"role": "assistant", "content": text.strip()}],
         req.user,
+        identity,
         thread_id,
     )
     return {
@@ -154,6 +167,7 @@ async def chat_completions(
 async def _chunks(
     state: ServerState,
     session: Any,
+    identity: str,
     req: ChatRequest,
     question: str,
     earlier: list[dict[str, str]],
@@ -176,14 +190,14 @@ async def _chunks(
     streamed: list[str] = []
     try:
         async with state.agent_limiter():
-            async for event in session.astream(question, thread_id=thread_id):
+            async for event in session.astream(question, thread_id=agent_thread_id(identity, thread_id)):
                 if event.type == "token":
                     piece = token_text(event.data)
                     if piece:
                         streamed.append(piece)
                         yield chunk({"content": piece})
                 elif event.type == "answer":
-                    payload = answer_payload(event.data, state)
+                    payload = answer_payload(event.data, state, identity, thread_id)
                     text = payload["answer"]
                     done = "".join(streamed)
                     # Models that stream no tokens (the offline router) send the answer in one piece;
@@ -197,6 +211,7 @@ async def _chunks(
                             {"role": "assistant", "content": text.strip()},
                         ],
                         req.user,
+                        identity,
                         thread_id,
                     )
                     yield chunk({}, "stop", crm_insights=_extension(payload))

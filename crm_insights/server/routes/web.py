@@ -1,6 +1,13 @@
 """The web chat page (``/``, ``/static/*``) and chart images (``/charts/{name}``).
 
 Everything the page needs ships in the package: no CDN, so it works offline.
+
+The page itself is open and holds no data; everything it shows comes from ``/v1/*`` and ``/charts/*``
+with the API key typed into the page (kept in the browser's localStorage), so with keys configured
+the page sees exactly that key's threads and charts, like any other API client. Its own thread list
+in localStorage may name threads the current key cannot open: those answer 404 and show empty.
+A chart in a thread's folder is addressed by the caller's plain thread id and served only to the
+identity that owns the thread; charts of the data routes (top level) are shared aggregates.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from crm_insights.errors import NotFoundError
-from crm_insights.server.deps import get_state
+from crm_insights.server.deps import get_identity, get_state
 from crm_insights.server.state import ServerState
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -35,14 +42,16 @@ async def index() -> HTMLResponse:
 
 
 @router.get("/charts/{name:path}", summary="A chart PNG produced for an answer", response_class=FileResponse)
-async def chart(name: str, state: ServerState = Depends(get_state)) -> FileResponse:
+async def chart(
+    name: str, state: ServerState = Depends(get_state), identity: str = Depends(get_identity)
+) -> FileResponse:
     # Charts live in charts_dir, possibly one folder per thread. Every part must look like a name
     # chart_for or a thread id produces, and the resolved file must stay inside charts_dir.
     root = state.settings.charts_dir.resolve()
     parts = name.split("/")
     if len(parts) > 2 or not CHART_NAME.match(parts[-1]) or not all(PART.match(p) for p in parts[:-1]):
         raise NotFoundError(f"no chart {name!r}")
-    path = (root / name).resolve()
+    path = (root / state.chart_relpath(name, identity)).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         raise NotFoundError(f"no chart {name!r}")
     return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})

@@ -8,6 +8,12 @@ replaces the placeholder with the answer and its evidence, uploads the charts in
 
 Requests with a bad or stale (older than 5 minutes) signature are refused by Bolt's request
 verification before any listener runs.
+
+Slack is not authenticated with the server's API keys: its events carry Slack's signature, and
+whoever is in the channel (or the DM) shares its thread, as in Slack itself. Its threads are the
+agent's plain ``slack:<channel>:<thread_ts>`` ids, outside every API key's namespace
+(:mod:`crm_insights.server.state`): a keyed API caller cannot read or post into them; without keys
+the local identity can, as before.
 """
 
 from __future__ import annotations
