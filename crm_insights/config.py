@@ -118,9 +118,11 @@ class SentimentSettings(Block):
 
 class EmbeddingSettings(Block):
     model: str | None = None  # None: the converted base encoder; else a local path or hub id
-    batch_size: int = Field(32, ge=1)
+    batch_size: int = Field(128, ge=1)  # most texts per batch
+    batch_tokens: int = Field(2048, ge=1)  # most padded tokens per batch (a longer text goes alone)
     max_length: int = Field(512, ge=8, le=8192)
     backend: Literal["torch", "onnx"] = "torch"
+    quantize: Literal["none", "int8"] = "int8"  # onnx backend only: int8 weights (dynamic quantisation)
     query_prompt: str | None = None  # None: the model's own "query" prompt ("query: " for e5)
     passage_prompt: str | None = None  # None: the model's own "passage" prompt ("passage: " for e5)
     dtype: Literal["auto", "float32", "bfloat16"] = "auto"
