@@ -135,6 +135,12 @@ def bench_finetuned(
         "ngram_stack": bool(info.config.get("ngram_stack")),
         "encoder_only": {k: info.metrics.get("test_encoder_only", {}).get(k) for k in ("accuracy", "macro_f1")},
         "ngram_only": {k: info.metrics.get("test_ngram_only", {}).get(k) for k in ("accuracy", "macro_f1")},
+        "members": {
+            name: {k: rep.get(k) for k in ("accuracy", "macro_f1")}
+            for name, rep in info.metrics.get("test_members", {}).items()
+        },
+        "ngram_members_wall_s": training.get("ngram_members_wall_s"),
+        "ngram_members_wait_s": training.get("ngram_members_wait_s"),
         "neutral_share_at_threshold": info.metrics.get("neutral_share_at_threshold"),
         "train_s": training.get("train_s"),
         "train_cpu_s": training.get("train_cpu_s"),
@@ -217,10 +223,12 @@ def main() -> None:
             f"inference threads {ft['infer_threads']}; CRM neutral share {ft['crm_neutral_share']}"
         )
         if ft["ngram_stack"]:
+            members = ft["members"] or {"char_tfidf_lr": ft["ngram_only"]}
+            parts = ", ".join(f"{k} {v['accuracy']} (macro-F1 {v['macro_f1']})" for k, v in members.items())
             print(
                 f"  stack parts on the same test texts: encoder alone {ft['encoder_only']['accuracy']} "
-                f"(macro-F1 {ft['encoder_only']['macro_f1']}), char 1-3 gram LR alone {ft['ngram_only']['accuracy']} "
-                f"(macro-F1 {ft['ngram_only']['macro_f1']})"
+                f"(macro-F1 {ft['encoder_only']['macro_f1']}), {parts}; n-gram members fitted in "
+                f"{ft['ngram_members_wall_s']} s wall, {ft['ngram_members_wait_s']} s waited for after the encoder"
             )
         for w in ft["crm_errors"]:
             print(f"  CRM miss: gold {w['gold']:<8} polarity {w['polarity']:+.3f}  {w['text']}")

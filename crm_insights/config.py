@@ -95,6 +95,10 @@ class ForecastSettings(Block):
         return self
 
 
+StackMember = Literal["char_tfidf_lr", "nb_lr"]
+_STACK_MEMBERS: tuple[StackMember, ...] = ("char_tfidf_lr", "nb_lr")
+
+
 class SentimentSettings(Block):
     base_model: str | None = None  # None: the converted base encoder
     neutral_threshold: float = Field(0.65, ge=0.34, le=1.0)
@@ -113,6 +117,8 @@ class SentimentSettings(Block):
     inference_batch_size: int = Field(32, ge=1)
     score_batch_size: int = Field(256, ge=1)
     ngram_stack: bool = True
+    stack_members: list[StackMember] = Field(default_factory=lambda: list(_STACK_MEMBERS), min_length=1)
+    stack_in_background: bool = True  # fit the n-gram members in a second process while the encoder trains
     seed: int = 13
 
 

@@ -221,9 +221,11 @@ def test_ngram_stack_is_fitted_saved_and_used(tiny: dict[str, Path], tmp_path: P
     s = _tiny_settings(tmp_path / "home_stack", epochs=1, validation_fraction=0.4, ngram_stack=True)
     info = S.train_sentiment(s, data=csv, base=str(tiny["base"]), progress=False)
     assert info.config["ngram_stack"] is True and (info.path / S.NGRAM_FILE).exists()
-    assert {"test", "test_encoder_only", "test_ngram_only"} <= set(info.metrics)
+    assert {"test", "test_encoder_only", "test_ngram_only", "test_members"} <= set(info.metrics)
+    assert list(info.metrics["test_members"]) == ["char_tfidf_lr", "nb_lr"]
+    assert set(S.describe(info)["member_accuracy"]) == {"char_tfidf_lr", "nb_lr"}
     model = S.SentimentModel.load(s)
-    assert model.stack is not None
+    assert model.stack is not None and list(S.stack_members(model.stack)) == ["char_tfidf_lr", "nb_lr"]
     probs = model.predict_proba(["快递很快，非常满意", "质量太差，很失望"])
     assert probs.shape == (2, 2) and np.allclose(probs.sum(1), 1.0, atol=1e-5)
     assert probs[0, 1] > probs[1, 1]  # the n-gram half has seen these very phrases
@@ -251,6 +253,16 @@ def test_time_budget_stops_training(tiny: dict[str, Path], tmp_path: Path) -> No
     _, _, _, stats = S.fit_classifier(str(tiny["base"]), df, s, progress=False)
     assert stats["stop_reason"] == "time budget"
     assert stats["steps"] < stats["planned_steps"]
+
+
+def test_plan_follows_recent_speed_both_ways() -> None:
+    # 100 s left at 1 s/step after step 50 of 1000: 150; faster again later: grows, capped by the plan
+    assert S.steps_that_fit(1000, 50, 1.0, 100.0) == 150
+    assert S.steps_that_fit(1000, 150, 0.1, 100.0) == 1000
+    assert S.steps_that_fit(1000, 150, 0.1, 50.0) == 650
+    # out of time: one more step at most (the hard stop ends it), never past the plan
+    assert S.steps_that_fit(1000, 150, 1.0, -5.0) == 151
+    assert S.steps_that_fit(150, 150, 1.0, 100.0) == 150
 
 
 # -- store scoring ------------------------------------------------------------------------------

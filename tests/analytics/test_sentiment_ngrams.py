@@ -1,0 +1,60 @@
+"""Sentiment n-gram stack members: NB log-count ratio, jieba word n-grams, fitting in a second process."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from crm_insights.analytics import sentiment as S
+from crm_insights.analytics import sentiment_ngrams as N
+
+POS = ["快递很快，非常满意", "客服态度很好", "质量很好，推荐", "退款很快到账", "很喜欢，好评", "服务周到，满意"]
+NEG = ["快递太慢了，失望", "客服态度很差", "质量太差，不推荐", "退款一直不到账", "很失望，差评", "服务太差，生气"]
+
+
+def test_log_count_ratio_weights_features_by_class() -> None:
+    # feature 0 only in class 1, feature 1 only in class 0, feature 2 in both equally
+    x = sparse.csr_matrix(np.array([[1, 0, 1], [1, 0, 1], [0, 1, 1], [0, 1, 1]], dtype=float))
+    t = N.LogCountRatio(alpha=1.0).fit(x, [1, 1, 0, 0])
+    r = t.r_
+    assert r[0] > 0 > r[1] and abs(r[2]) < 1e-9 and np.isclose(r[0], -r[1])
+    assert np.allclose(t.transform(x).toarray(), x.toarray() * r)
+    with pytest.raises(ValueError, match="two classes"):
+        N.LogCountRatio().fit(x, [0, 0, 0, 0])
+
+
+def test_word_ngrams_are_jieba_words_and_bigrams() -> None:
+    grams = N.word_ngrams("快递 太慢了")
+    words = [g for g in grams if " " not in g]
+    assert "快递" in words and "".join(words) == "快递太慢了"
+    assert len(grams) == 2 * len(words) - 1 and f"{words[0]} {words[1]}" in grams
+
+
+def test_members_fit_in_a_second_process_like_in_process() -> None:
+    texts, y = (POS + NEG) * 2, ([1] * len(POS) + [0] * len(NEG)) * 2
+    here = N.start_fit(N.MEMBERS, texts, y, 2, background=False).result()
+    there = N.start_fit(N.MEMBERS, texts, y, 2, background=True).result()
+    assert list(here) == list(there) == ["char_tfidf_lr", "nb_lr"]
+    probe = ["物流很快，满意", "太差了，失望"]
+    for name in here:
+        assert np.allclose(here[name].predict_proba(probe), there[name].predict_proba(probe))
+        assert here[name].predict(probe).tolist() == [1, 0]
+    # nb_lr is binary only: three classes leave it out
+    assert list(N.fit_members(N.MEMBERS, texts + ["一般"] * 4, y + [2] * 4, 3)) == ["char_tfidf_lr"]
+    with pytest.raises(ValueError, match="unknown stack member"):
+        N.make_member("bert", 2)
+
+
+def test_stack_from_an_old_artifact_still_predicts() -> None:
+    """Artifacts saved before the multi-member stack hold {"ngram": model, "stacker": lr} over two log-prob pairs."""
+    from sklearn.linear_model import LogisticRegression
+
+    texts, y = (POS + NEG) * 2, ([1] * len(POS) + [0] * len(NEG)) * 2
+    ngram = N.make_member("char_tfidf_lr", 2).fit(texts, y)
+    enc = np.tile([[0.3, 0.7]], (len(texts), 1)).astype(np.float32)
+    stacker = LogisticRegression().fit(S._stack_features(enc, [ngram.predict_proba(texts)]), y)
+    old = {"ngram": ngram, "stacker": stacker}
+    assert list(S.stack_members(old)) == ["char_tfidf_lr"]
+    probs = S.stacked_probabilities(old, ["质量很好，推荐", "质量太差"], enc[:2])
+    assert probs.shape == (2, 2) and probs[0, 1] > probs[1, 1]
