@@ -6,6 +6,7 @@ target = each customer's purchase days in the holdout (19,684 in total, asserted
 
     nice .venv/bin/python bench/forecast_cdnow.py                  # the holdout table, 5 seeds
     nice .venv/bin/python bench/forecast_cdnow.py --select         # model selection, calibration only
+    nice .venv/bin/python bench/forecast_cdnow.py --weekly         # + forecast vs actual per 4-week block
 
 ``--select`` never reads the holdout: it drops every order from 1997-10-01 on, trains on weeks
 0-25 of the calibration window, forecasts weeks 26-38, and compares with Pareto/NBD fitted on
@@ -19,6 +20,7 @@ P(alive)-based: P(alive) * (1 - exp(-E[X] / P(alive))), i.e. Poisson given alive
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
@@ -81,7 +83,7 @@ def fit_btyd(name: str, freq: np.ndarray, rec: np.ndarray, age: np.ndarray, hori
         alive = np.asarray(fitter.conditional_probability_alive(freq, rec, age), float)
     alive = np.clip(alive, 1e-9, 1.0)
     p1 = alive * (1.0 - np.exp(-exp / alive))
-    return {"pred": exp, "p": p1, "fit_s": fit_s}
+    return {"pred": exp, "p": p1, "fit_s": fit_s, "fitter": fitter, "rfm": (freq, rec, age)}
 
 
 def fmt_row(name: str, m: dict[str, float], fit_s: float, extra: str = "") -> str:
@@ -102,6 +104,24 @@ def fmt_mean_row(name: str, ms: list[dict[str, float]], fits: list[float]) -> st
     )
 
 
+def print_blocks(fc: Any, pan: Any, orders: pd.DataFrame, cut: pd.Timestamp, horizon: int, pn: Any) -> None:
+    """Forecast vs actual purchase days per 4-week block: where in the horizon a bias builds up."""
+    edges = [*range(0, horizon, 4), horizon]
+    lstm = [0.0] + [float(fc.predict_panel(pan, k)["expected_purchases"].sum()) for k in edges[1:]]
+    pnc = [0.0] * len(edges)
+    if pn is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            f, r, a = pn["rfm"]
+            up_to = pn["fitter"].conditional_expected_number_of_purchases_up_to_time
+            pnc = [0.0] + [float(np.sum(up_to(float(k), f, r, a))) for k in edges[1:]]
+    print("weeks after cutoff | LSTM seed 0 | Pareto/NBD | actual")
+    for i, (lo, hi) in enumerate(itertools.pairwise(edges)):
+        act = purchase_days_between(orders, cut + pd.Timedelta(weeks=lo), cut + pd.Timedelta(weeks=hi)).sum()
+        print(f"{lo + 1:>2}-{hi:<2} | {lstm[i + 1] - lstm[i]:>7,.0f} | {pnc[i + 1] - pnc[i]:>7,.0f} | {act:>7,.0f}")
+    print()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--select", action="store_true", help="model selection on calibration data only")
@@ -110,6 +130,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="hyperparameter override")
     ap.add_argument("--skip-btyd", action="store_true", help="LSTM rows only (repeat selection runs)")
+    ap.add_argument("--weekly", action="store_true", help="seed 0 and Pareto/NBD vs actual per 4-week block")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = ap.parse_args()
 
@@ -182,6 +203,8 @@ def main() -> None:
         extra = f" epochs {member['epochs_run']} (best {member['best_epoch']}), {len(ids) / pred_s:,.0f} cust/s"
         rows.append(fmt_row(f"LSTM seed {seed}", m, fit_s, extra))
         print(rows[-1], flush=True)
+        if args.weekly and seed == 0:
+            print_blocks(fc, pan, orders, cut, horizon, btyd.get("Pareto/NBD"))
         per_seed.append(m)
         fits.append(fit_s)
         preds.append(e)

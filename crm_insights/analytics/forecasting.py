@@ -26,6 +26,16 @@ trustworthy although training windows inside the data are shorter, and it is mon
 construction. It is a Pareto/NBD-shaped output whose parameters a sequence model conditions on
 the whole weekly history (spend, gaps, bursts) instead of (x, t_x, T) alone.
 
+Known limit, CDNOW. The 39-week holdout forecast total is about 13% low, as Pareto/NBD's and BG/NBD's
+are. The causes looked for inside the model are not there: at the calibration end the weekly forecast
+follows Pareto/NBD's within 3% week by week, and curves with a longer tail (a never-churn share, the
+curve read from the age reached) select the same. Inside the calibration window the bias has either
+sign, set by promotion weeks near the cutoff (cutoffs at weeks 20 / 23 / 26: -4..-7%, -20..-24%,
++15..+22%; Pareto/NBD -9%, -21%, +5%), so a correction of the total back-tested there would have
+lowered the holdout forecast, not raised it. ``bench/forecast_cdnow.py --weekly`` shows where in the
+horizon the gap builds up: weeks 5-12 (Nov-Dec) -21% and 21-28 (late Feb-mid Apr) -25%, but 0% in
+weeks 13-20: calendar peaks that the Jan-Sep calibration year does not contain.
+
 Torch is imported inside functions so that importing this module stays cheap.
 """
 

@@ -86,6 +86,7 @@ def test_window_likelihood_is_a_distribution_and_matches_horizon_forecast() -> N
     raw[..., 3] -= 0.5
     raw[..., 6] = raw[..., 6].abs() * 10  # age in weeks
     raw[0, ..., 5] = -30.0  # no loyal share: plain Lomax survival
+    raw[1, ..., 5] = 0.5  # a never-churn share of 62%: the survival curve has a floor
     top = 80  # the negative binomial tail past 80 purchase days a week is negligible
     seqs = torch.tensor(list(itertools.product(range(top), repeat=2)), dtype=torch.float64)  # (top^2, 2)
     log_fact = torch.lgamma(seqs + 1).sum(-1)
@@ -120,6 +121,22 @@ def test_longer_horizon_means_more_expected_purchases(fitted, orders: pd.DataFra
     for short, long in itertools.pairwise(runs):
         assert (long["expected_purchases"].to_numpy() > short["expected_purchases"].to_numpy()).all()
         assert (long["p_active"].to_numpy() >= short["p_active"].to_numpy() - 1e-12).all()
+
+
+def test_loyal_share_is_a_floor_under_the_forecast() -> None:
+    """With a never-churn share pi, each week adds at least m * p * pi: the forecast levels off, not to zero."""
+    import torch
+
+    from crm_insights.analytics.forecasting import _params, horizon_forecast
+
+    raw = torch.tensor([0.3, 1.5, 0.5, -1.0, 0.8, -30.0, 0.0], dtype=torch.float64)
+    floor = raw.clone()
+    floor[5] = -1.0  # 27% never drop out
+    weekly = [torch.diff(torch.stack([horizon_forecast(r, h)[0] for h in (100, 101)])) for r in (raw, floor)]
+    prm = _params(floor)
+    least = float(prm["m"] * torch.sigmoid(prm["logit_p"]) * torch.sigmoid(prm["logit_loyal"]))
+    assert float(weekly[0]) < 0.1 * least  # plain Lomax: week 101 adds almost nothing
+    assert least < float(weekly[1]) < 1.1 * least  # the floor: about m * p * pi every week
 
 
 @pytest.mark.parametrize("survival", ["individual", "population_loyal"])
