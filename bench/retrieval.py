@@ -104,6 +104,7 @@ def bench_embed(
     import torch
 
     from crm_insights.config import load_settings
+    from crm_insights.errors import ConfigError
     from crm_insights.indexes.embeddings import clear_embedder_cache, get_embedder
 
     torch.set_num_threads(threads)
@@ -112,7 +113,11 @@ def bench_embed(
     base = load_settings(runtime={"torch_threads": threads})
     for name in ["torch-float32"] + [v for v in variants if v != "torch-float32"]:
         clear_embedder_cache()
-        emb = get_embedder(_variant_settings(base, name, batch, batch_tokens))  # onnx exports on first use
+        try:
+            emb = get_embedder(_variant_settings(base, name, batch, batch_tokens))  # onnx exports on first use
+        except ConfigError as exc:  # e.g. onnxruntime not installed
+            print(f"{name}: skipped ({exc})")
+            continue
         lengths = lengths or emb.token_counts(texts)
         emb.embed_passages(texts[:64])  # warm-up: first-call allocations, kernel selection
         t0, c0 = time.perf_counter(), time.process_time()
@@ -185,6 +190,7 @@ def bench_quality(threads: int, batch: int | None, variants: list[str], n_querie
     from sqlalchemy import create_engine, select
 
     from crm_insights.config import load_settings
+    from crm_insights.errors import ConfigError
     from crm_insights.indexes.embeddings import clear_embedder_cache, get_embedder
     from crm_insights.store.models import Feedback
 
@@ -200,13 +206,17 @@ def bench_quality(threads: int, batch: int | None, variants: list[str], n_querie
     results: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name in ["torch-float32"] + [v for v in variants if v != "torch-float32"]:
         clear_embedder_cache()
-        emb = get_embedder(_variant_settings(base, name, batch))
+        try:
+            emb = get_embedder(_variant_settings(base, name, batch))
+        except ConfigError as exc:
+            print(f"{name}: skipped ({exc})")
+            continue
         results[name] = (emb.embed_passages(texts), emb.embed_queries(queries))
     ref_p, ref_q = results["torch-float32"]
     n = len(picked)
     rows = []
     for name in variants:
-        if name == "torch-float32":
+        if name == "torch-float32" or name not in results:
             continue
         p, q = results[name]
         cos, med, _ = _agreement(ref_p, ref_q, p, q)

@@ -19,10 +19,16 @@ tokenises, truncates, pools and normalises. The ONNX file is exported from the l
 first use (offline, about a minute) into ``<models_dir>/onnx/<model>-<hash>-<variant>/`` with a
 manifest (exporter version, model id and hash, variant, file size and sha256) and reused while that
 manifest matches; :func:`ensure_onnx_model` checks the export against torch before committing it.
-The backend does not change the model's identity: every backend embeds with the same weights
-(int8 to cosine >= 0.99 of float32, measured by bench/retrieval.py), so an index built with one
-backend stays valid under another, as with ``dtype``; the index manifest records the precision
-(``embedding_dtype``).
+The backend does not change the model's identity: every backend embeds with the same weights, so
+an index built with one backend stays valid under another, as with ``dtype``; the index manifest
+records the precision (``embedding_dtype``). Measured on the demo feedback (bench/retrieval.py
+--part quality): bfloat16 and onnx float32 keep cosine >= 0.9999 to torch float32 and 0.98-1.0 of
+its top-10; onnx int8 keeps cosine >= 0.99 but only ~0.78 of the top-10, which is why torch is the
+default and a mixed index (int8 vectors next to float32 ones) is allowed but better rebuilt. When
+onnxruntime is missing, ``backend: onnx`` raises ConfigError saying how to install it or switch
+back; it does not fall back silently (speed and the recorded precision would change unseen).
+
+Batches are cut by padded tokens (``batch_tokens``), not by a fixed count: see :meth:`Embedder._batches`.
 """
 
 from __future__ import annotations
