@@ -513,9 +513,7 @@ def sentiment_analyze(
     table.add_column("text", overflow="fold")
     colour = {"positive": "green", "neutral": "yellow", "negative": "red"}
     for r in results:
-        table.add_row(
-            f"[{colour[r['label']]}]{r['label']} {r['label_zh']}[/]", f"{r['score']:.3f}", r["text"]
-        )
+        table.add_row(f"[{colour[r['label']]}]{r['label']} {r['label_zh']}[/]", f"{r['score']:.3f}", r["text"])
     console.print(table)
 
 
