@@ -431,6 +431,12 @@ def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowled
     prev_slots: dict[str, Any] = dict((previous or {}).get("slots") or {})
     usable_prev = prev_intent is not None and prev_intent not in NO_TOOL_INTENTS
 
+    # "排第一的那个人详细资料给我" / "what about the second one?" after a list of customers: that customer.
+    ranked = prev_slots.get("ranked_customers")
+    position = sx.extract_ordinal(question) if ranked and "customer" not in slots else None
+    if position is not None and ranked and position <= len(ranked):
+        slots["customer"] = str(ranked[position - 1] if position > 0 else ranked[-1])
+
     # Hard gates before any scoring: a request to change data or a bare instruction override is never routed
     # to a tool, however much CRM vocabulary it carries ("update customer 42's email", "mark all dormant
     # customers as churned", "ignore previous instructions and ..."). The tools are read-only anyway.
@@ -515,11 +521,19 @@ class Step:
 
 
 def _path(obj: Any, dotted: str) -> Any:
-    for part in dotted.split("."):
-        if isinstance(obj, Mapping):
-            obj = obj.get(part)
-        else:
+    """``data.segment`` -> that value; ``data.customers[].customer_id`` -> the list of each item's value."""
+    parts = dotted.split(".")
+    for i, part in enumerate(parts):
+        if not isinstance(obj, Mapping):
             return None
+        if part.endswith("[]"):
+            items = obj.get(part[:-2])
+            if not isinstance(items, list):
+                return None
+            rest = ".".join(parts[i + 1 :])
+            values = [_path(item, rest) if rest else item for item in items]
+            return [v for v in values if v is not None]
+        obj = obj.get(part)
     return obj
 
 

@@ -174,6 +174,39 @@ def extract_min_churn_risk(text: str) -> float | None:
     return value if value is not None and 0.0 <= value <= 1.0 else None
 
 
+_EN_ORDINALS = {
+    "first": 1, "1st": 1, "top": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+    "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8,
+    "ninth": 9, "9th": 9, "tenth": 10, "10th": 10, "last": -1,
+}  # fmt: skip
+_ORDINAL_PATTERNS = [
+    # 排第一的 / 第二个 / 第3位 / 第五名 (not 第2类 / 第2群, segments; not 第3周, time)
+    re.compile(rf"排(?:名)?第\s*({_NUM})|第\s*({_NUM})\s*(?:个|位|名)(?!类|群|组|细分|分群|周|月|季度|年|天)"),
+    re.compile(r"(?:排|排名)?(最后)(?:一)?(?:个|位|名)"),
+    re.compile(
+        r"\b(?:the\s+)?("
+        + "|".join(_EN_ORDINALS)
+        + r")\s+(?:one|customer|client|person|guy|account|entry|name|buyer)\b",
+        re.IGNORECASE,
+    ),
+]
+
+
+def extract_ordinal(text: str) -> int | None:
+    """A position in the previous answer's list ("排第一的那个人", "the second one", "最后一个"); -1 = the last."""
+    for pattern in _ORDINAL_PATTERNS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        token = next(g for g in m.groups() if g)
+        if token == "最后":
+            return -1
+        n = _EN_ORDINALS.get(token.lower()) if token.isascii() and not token.isdigit() else to_int(token)
+        if n:
+            return n
+    return None
+
+
 # -- dates ------------------------------------------------------------------------------------------
 
 _MONTHS = {
@@ -501,6 +534,7 @@ def strip_slot_text(text: str) -> str:
         *_TOP_K_PATTERNS,
         *_DATE_PATTERNS,
         *(p for p, _ in _FREQ_PATTERNS),
+        *_ORDINAL_PATTERNS,
         _RISK_THRESHOLD,
         _QUOTES,
     ]

@@ -144,3 +144,17 @@ def test_public_api_with_the_real_tool_registry() -> None:
         assert crm_insights.open_session().history("t-api")[0] == {"role": "user", "content": "客户100的情况"}
     finally:
         reset_session()
+
+
+def test_a_position_in_the_previous_list_names_that_customer(make_session) -> None:
+    session, calls = make_session()
+    top = session.ask("消费最多的前3个客户是谁？", thread_id="t-rank")
+    assert calls[0][0] == "crm_overview"
+    first_id = top.tool_calls[-1].result["data"]["top_customers"][0]["customer_id"]
+    session.ask("排第一的那个人详细资料给我", thread_id="t-rank")
+    assert calls[-1] == ("customer_profile", {"customer": first_id})
+    # After an at-risk list, "the second one?" is that customer's forecast.
+    risk = session.ask("Which customers are at risk of churning?", thread_id="t-rank2")
+    second_id = risk.tool_calls[-1].result["data"]["customers"][1]["customer_id"]
+    session.ask("what about the second one?", thread_id="t-rank2")
+    assert calls[-1][0] == "forecast_customer" and calls[-1][1]["customer"] == second_id
