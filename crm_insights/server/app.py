@@ -90,6 +90,12 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            # The thread registry's tables come with the store's migrations; bring them in before serving.
+            await run_in_threadpool(state.threads.open)
+        except CrmInsightsError as exc:
+            # Retried on first use; /readyz reports the store meanwhile.
+            logger.error("thread list not available: %s", exc)
         if owns_session:
             try:
                 state.session = await run_in_threadpool(_open_session, settings)
@@ -105,6 +111,7 @@ def create_app(
             finally:
                 if owns_session and state.session is not None and hasattr(state.session, "close"):
                     await run_in_threadpool(state.session.close)
+                state.threads.close()
 
     app = FastAPI(
         title="crm-insights",

@@ -6,17 +6,15 @@ inside the server the agent's checkpointer sees ``<fingerprint>:<thread id>`` (:
 so two keys using the same id hold two conversations, and the separation lives in the thread store
 itself: it survives restarts and holds across workers. The local identity adds no prefix, so without
 keys thread ids mean what they always did (and the CLI's threads stay reachable). The thread list and
-the OpenAI conversation map are per process and in memory (the newest 10,000 entries), keyed by
-identity as well.
+the OpenAI conversation map are kept per identity in the store's database
+(:class:`~crm_insights.server.threads.ThreadRegistry`), so they survive restarts and hold across workers.
+Their methods here do database work: routes call them off the event loop.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import threading
-import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,21 +22,12 @@ from typing import Any
 from crm_insights.config import Settings
 from crm_insights.errors import CrmInsightsError, NotReadyError
 from crm_insights.server.auth import LOCAL_IDENTITY
-
-MAX_REMEMBERED = 10_000  # threads and conversation keys kept in memory; the oldest are forgotten
+from crm_insights.server.threads import ThreadRegistry
 
 
 def agent_thread_id(identity: str, thread_id: str) -> str:
     """The id the agent's checkpointer keeps ``thread_id`` under for ``identity``."""
     return thread_id if identity == LOCAL_IDENTITY else f"{identity}:{thread_id}"
-
-
-class _Lru(OrderedDict[str, Any]):
-    def remember(self, key: str, value: Any) -> None:
-        self[key] = value
-        self.move_to_end(key)
-        while len(self) > MAX_REMEMBERED:
-            self.popitem(last=False)
 
 
 @dataclass
@@ -50,10 +39,11 @@ class ServerState:
     session_error: CrmInsightsError | None = None
     tools: dict[str, Any] | None = None
     tools_error: str | None = None
-    threads: _Lru = field(default_factory=_Lru)
-    conversations: _Lru = field(default_factory=_Lru)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    threads: ThreadRegistry = field(init=False)
     _limiter: Any = None
+
+    def __post_init__(self) -> None:
+        self.threads = ThreadRegistry(self.settings.database_url, self.settings.database.echo)
 
     def agent_limiter(self) -> Any:
         """How many answers run at once (server.agent_concurrency); created inside the event loop."""
@@ -81,49 +71,27 @@ class ServerState:
             raise NotReadyError(f"tool {name!r} is not available: {self.tools_error or 'not registered'}")
         return self.tools[name]
 
-    # -- threads seen by this process (the agent's checkpointer holds their content) -------------
+    # -- the caller's threads (the agent's checkpointer holds their content) ---------------------
     def touch_thread(self, identity: str, thread_id: str, question: str, source: str) -> None:
-        now = time.time()
-        key = agent_thread_id(identity, thread_id)
-        with self.lock:
-            entry = self.threads.get(key) or {
-                "id": thread_id,
-                "title": question[:80],
-                "source": source,
-                "created_at": now,
-                "turns": 0,
-                "_identity": identity,
-            }
-            entry["updated_at"] = now
-            entry["turns"] += 1
-            self.threads.remember(key, entry)
+        """Note a turn in ``identity``'s ``thread_id`` (its first question becomes the title)."""
+        self.threads.touch(identity, thread_id, question, source)
 
     def knows_thread(self, identity: str, thread_id: str) -> bool:
-        """Whether this process has answered (or is answering) in ``identity``'s ``thread_id``."""
-        with self.lock:
-            return agent_thread_id(identity, thread_id) in self.threads
+        """Whether the server has answered (or is answering) in ``identity``'s ``thread_id``."""
+        return self.threads.exists(identity, thread_id)
 
     def list_threads(self, identity: str, limit: int = 100) -> list[dict[str, Any]]:
-        """``identity``'s threads this process has answered in, newest first (the LRU's order, reversed)."""
-        out: list[dict[str, Any]] = []
-        with self.lock:
-            for t in reversed(self.threads.values()):
-                if t["_identity"] == identity:
-                    out.append({k: v for k, v in t.items() if k != "_identity"})
-                    if len(out) == limit:
-                        break
-        return out
+        """``identity``'s threads the server has answered in, newest first."""
+        return self.threads.recent(identity, limit)
 
     # -- OpenAI conversations -> threads ---------------------------------------------------------
     def conversation_thread(self, key_messages: list[dict[str, str]], user: str | None, identity: str) -> str | None:
-        with self.lock:
-            return self.conversations.get(conversation_key(key_messages, user, identity))
+        return self.threads.conversation(conversation_key(key_messages, user, identity), identity)
 
     def remember_conversation(
         self, messages: list[dict[str, str]], user: str | None, identity: str, thread_id: str
     ) -> None:
-        with self.lock:
-            self.conversations.remember(conversation_key(messages, user, identity), thread_id)
+        self.threads.remember_conversation(conversation_key(messages, user, identity), identity, thread_id)
 
     # -- charts ----------------------------------------------------------------------------------
     def chart_url(self, path: str | Path, identity: str = LOCAL_IDENTITY) -> str | None:

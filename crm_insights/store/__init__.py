@@ -11,10 +11,20 @@ from crm_insights.store.importers import (
     import_frame,
     import_orders,
 )
-from crm_insights.store.models import Base, Customer, Feedback, Order, SegmentAssignment
+from crm_insights.store.models import (
+    AgentConversation,
+    AgentThread,
+    Base,
+    Customer,
+    Feedback,
+    Order,
+    SegmentAssignment,
+)
 from crm_insights.store.stats import status_report, store_stats
 
 __all__ = [
+    "AgentConversation",
+    "AgentThread",
     "Base",
     "Customer",
     "Feedback",

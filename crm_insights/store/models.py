@@ -1,4 +1,9 @@
-"""SQLAlchemy 2 models of the CRM store. The schema itself is built by the versioned migrations."""
+"""SQLAlchemy 2 models of the CRM store. The schema itself is built by the versioned migrations.
+
+Besides the CRM data, the store keeps the server's thread registry (:class:`AgentThread`,
+:class:`AgentConversation`): which threads each caller has, so the list survives restarts and is shared
+by workers. The threads' content lives in the agent's checkpointer.
+"""
 
 from __future__ import annotations
 
@@ -85,3 +90,32 @@ class SegmentAssignment(Base):
     model_version: Mapped[str] = mapped_column(String(80), primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
     segment: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class AgentThread(Base):
+    """A thread the server has answered in, per caller identity (an API key's fingerprint, or ``local``)."""
+
+    __tablename__ = "agent_threads"
+    # The thread list reads one identity's threads, newest first.
+    __table_args__ = (Index("ix_agent_threads_identity_updated", "identity", "updated_at"),)
+
+    identity: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The caller's plain id; the checkpointer keeps it as "<identity>:<thread_id>" (plain for local).
+    thread_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)  # the first question, cut to 80 characters
+    source: Mapped[str] = mapped_column(String(20), nullable=False)  # api, openai ...
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)  # UTC
+    updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)  # UTC
+    turns: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class AgentConversation(Base):
+    """An OpenAI-compatible conversation so far (its hash) and the thread it continues."""
+
+    __tablename__ = "agent_conversations"
+
+    # sha256 hex of the caller's identity, ``user`` and the messages (crm_insights.server.state.conversation_key).
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    identity: Mapped[str] = mapped_column(String(64), nullable=False)
+    thread_id: Mapped[str] = mapped_column(String(200), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)  # UTC

@@ -153,7 +153,7 @@ def test_isolation_survives_a_restart_over_the_same_thread_store(keyed_settings:
     session, client = serve()
     try:
         with client:
-            assert listed(client, A) == set() and listed(client, B) == set()  # the list is per process
+            assert listed(client, A) == {"a-only", "shared"} and listed(client, B) == {"shared"}
             a_only = client.get("/v1/threads/a-only/messages", headers=A)
             assert a_only.status_code == 200 and len(a_only.json()["messages"]) == 2
             assert client.get("/v1/threads/a-only/messages", headers=B).status_code == 404
@@ -165,7 +165,8 @@ def test_isolation_survives_a_restart_over_the_same_thread_store(keyed_settings:
             follow = client.post("/v1/threads/a-only/messages", json={"content": "segments again"}, headers=A)
             assert follow.status_code == 200 and follow.json()["thread_id"] == "a-only"
             assert len(client.get("/v1/threads/a-only/messages", headers=A).json()["messages"]) == 4
-            assert listed(client, A) == {"a-only"} and listed(client, B) == set()
+            assert [t["id"] for t in client.get("/v1/threads", headers=A).json()["threads"]] == ["a-only", "shared"]
+            assert listed(client, B) == {"shared"}
     finally:
         session.close()
     # The store keys threads by fingerprint; the keys themselves are written nowhere.
@@ -173,3 +174,59 @@ def test_isolation_survives_a_restart_over_the_same_thread_store(keyed_settings:
     written = b"".join(p.read_bytes() for p in store.parent.glob(store.name + "*"))
     assert key_fingerprint(KEYS[0]).encode() + b":a-only" in written
     assert not any(key.encode() in written for key in KEYS)
+
+
+def test_the_thread_list_outlives_a_restart_and_stays_private(store_url: str, fake_session: FakeSession) -> None:
+    """Two apps, one after the other, on one store (SQLite file, or PostgreSQL): the list is in its database."""
+    settings = load_settings(api_keys=",".join(KEYS), database={"url": store_url})
+    first_q = {"role": "user", "content": "What segments do we have?"}
+
+    def complete(c: TestClient, messages: list[dict[str, str]]) -> dict[str, Any]:
+        res = c.post("/v1/chat/completions", json={"model": "crm-insights", "messages": messages}, headers=A)
+        assert res.status_code == 200, res.text
+        out: dict[str, Any] = res.json()
+        return out
+
+    with TestClient(create_app(settings, session=fake_session, tools=FAKE_TOOLS)) as c:
+        unknown = c.get("/v1/threads/first/messages", headers=B)
+        unknown_post = c.post("/v1/threads/first/messages", json={"content": "segments?"}, headers=B)
+        ask(c, A, "What segments do we have?", "first")
+        generated = ask(c, A, "Which customers are at risk?")["thread_id"]
+        opened = complete(c, [first_q])
+        oai_thread = opened["crm_insights"]["thread_id"]
+        ask(c, A, "segments again", "first")
+        before = c.get("/v1/threads", headers=A).json()
+        assert [(t["id"], t["turns"]) for t in before["threads"]] == [("first", 2), (oai_thread, 1), (generated, 1)]
+        assert c.get("/v1/threads", headers=B).json() == {"threads": []}
+
+    # A new process: its agent session knows nothing, the store still knows whose threads are whose.
+    restarted = FakeSession(settings.charts_dir)
+    with TestClient(create_app(settings, session=restarted, tools=FAKE_TOOLS)) as c:
+        assert c.get("/v1/threads", headers=A).json() == before
+        assert c.get("/v1/threads?limit=1", headers=A).json() == {"threads": before["threads"][:1]}
+        assert c.get("/v1/threads", headers=B).json() == {"threads": []}
+        for thread in ("first", generated, oai_thread):
+            assert c.get(f"/v1/threads/{thread}/messages", headers=B).status_code == 404
+            assert c.post(f"/v1/threads/{thread}/messages", json={"content": "x"}, headers=B).status_code == 404
+        assert c.get("/v1/threads/first/messages", headers=B).json() == unknown.json()
+        assert c.post("/v1/threads/first/messages", json={"content": "segments?"}, headers=B).json() == (
+            unknown_post.json()
+        )
+        assert restarted.asked == []  # B's attempts never reached the agent
+        # A's thread exists for A, so posting to it is allowed; the OpenAI conversation carries on too.
+        posted = c.post(f"/v1/threads/{generated}/messages", json={"content": "and now?"}, headers=A)
+        assert posted.status_code == 200 and posted.json()["thread_id"] == generated
+        history = [first_q, {"role": "assistant", "content": opened["choices"][0]["message"]["content"]}]
+        follow = complete(c, [*history, {"role": "user", "content": "which are at risk?"}])
+        assert follow["crm_insights"]["thread_id"] == oai_thread
+        after = c.get("/v1/threads", headers=A).json()["threads"]
+        assert [(t["id"], t["turns"]) for t in after] == [(oai_thread, 2), (generated, 2), ("first", 2)]
+        assert c.get("/v1/threads", headers=B).json() == {"threads": []}
+
+
+def test_an_unreachable_store_still_answers_and_the_list_says_why(fake_session: FakeSession) -> None:
+    settings = load_settings(database={"url": "postgresql+psycopg://127.0.0.1:1/none"})
+    with TestClient(create_app(settings, session=fake_session, tools=FAKE_TOOLS)) as c:
+        assert ask(c, {}, "What segments do we have?", "t1")["answer"].startswith("Turn 1")
+        res = c.get("/v1/threads")
+        assert res.status_code == 503 and res.json()["error"]["code"] == "store_error"

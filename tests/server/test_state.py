@@ -6,6 +6,8 @@ import hashlib
 import json
 from typing import Any
 
+import pytest
+
 from crm_insights.server.auth import LOCAL_IDENTITY, key_fingerprint
 from crm_insights.server.state import ServerState, agent_thread_id, conversation_key
 
@@ -35,14 +37,14 @@ def test_thread_list_is_per_identity(settings: Any) -> None:
     assert state.knows_thread(a, "t2") and not state.knows_thread(b, "t2")
 
 
-def test_conversation_keys_include_the_identity_but_not_the_local_one() -> None:
+def test_conversation_keys_include_the_identity_but_not_the_local_one(settings: Any) -> None:
     messages = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]
     a, b = key_fingerprint("alpha"), key_fingerprint("beta")
     assert len({conversation_key(messages, "u", a), conversation_key(messages, "u", b)}) == 2
     # Without keys the hash is the one the server used before identities (a restart keeps its threads).
     before = json.dumps({"user": "u", "messages": messages}, ensure_ascii=False, sort_keys=True)
     assert conversation_key(messages, "u") == hashlib.sha256(before.encode()).hexdigest()
-    state = ServerState(settings=None)  # type: ignore[arg-type]
+    state = ServerState(settings=settings)
     state.remember_conversation(messages, "u", a, "oai-1")
     assert state.conversation_thread(messages, "u", a) == "oai-1"
     assert state.conversation_thread(messages, "u", b) is None
@@ -61,3 +63,85 @@ def test_chart_urls_use_the_plain_thread_id_and_only_for_the_owner(settings: Any
     assert state.chart_url(root / "x.png", a) == "/charts/x.png" and state.chart_relpath("x.png", a) == "x.png"
     assert state.chart_url(root / "t1" / "x.png") == "/charts/t1/x.png"
     assert state.chart_relpath("t1/x.png", LOCAL_IDENTITY) == "t1/x.png"
+
+
+def test_threads_and_conversations_outlive_the_state_on_the_same_store(store_url: str) -> None:
+    """A new ServerState on the same SQLite file or PostgreSQL schema is a restarted server."""
+    import time
+
+    from crm_insights.config import load_settings
+
+    settings = load_settings(database={"url": store_url})
+    a, b = key_fingerprint("alpha"), key_fingerprint("beta")
+    messages = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]
+    first = ServerState(settings=settings)
+    first.touch_thread(a, "t1", "客户分群" * 30, "api")
+    first.touch_thread(a, "t2", "second thread", "openai")
+    first.touch_thread(a, "t1", "again", "api")
+    first.touch_thread(LOCAL_IDENTITY, "t1", "no keys", "api")
+    first.remember_conversation(messages, "u", a, "oai-1")
+    before = first.list_threads(a)
+    first.threads.close()
+
+    second = ServerState(settings=settings)
+    try:
+        assert second.list_threads(a) == before
+        assert [(t["id"], t["turns"], t["source"]) for t in before] == [("t1", 2, "api"), ("t2", 1, "openai")]
+        assert [list(t) for t in before] == [["id", "title", "source", "created_at", "turns", "updated_at"]] * 2
+        assert before[0]["title"] == ("客户分群" * 30)[:80]
+        assert before[1]["created_at"] == before[1]["updated_at"]
+        assert before[0]["created_at"] < before[1]["created_at"] < before[0]["updated_at"]
+        assert abs(before[0]["updated_at"] - time.time()) < 300  # epoch seconds, as before (stored as UTC)
+        assert second.list_threads(a, limit=1) == before[:1]
+        assert second.list_threads(b) == []
+        assert [t["title"] for t in second.list_threads(LOCAL_IDENTITY)] == ["no keys"]
+        assert second.knows_thread(a, "t2") and not second.knows_thread(b, "t2")
+        assert second.conversation_thread(messages, "u", a) == "oai-1"
+        assert second.conversation_thread(messages, "u", b) is None
+        # The restarted server carries on: a new turn moves t2 to the top.
+        second.touch_thread(a, "t2", "more", "api")
+        assert [(t["id"], t["turns"], t["title"]) for t in second.list_threads(a)] == [
+            ("t2", 2, "second thread"),
+            ("t1", 2, before[0]["title"]),
+        ]
+    finally:
+        second.threads.close()
+
+
+def test_a_locked_store_delays_an_answer_briefly_and_skips_the_list(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An import holds SQLite's write lock for its whole run: the turn goes on without its list entry."""
+    import sqlite3
+    import time
+
+    from crm_insights.server import threads
+
+    monkeypatch.setattr(threads, "SQLITE_BUSY_MS", 50)
+    state = ServerState(settings=settings)
+    state.touch_thread(LOCAL_IDENTITY, "t1", "first", "api")
+    importer = sqlite3.connect(settings.database_url.split(":///", 1)[1])
+    try:
+        importer.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        state.touch_thread(LOCAL_IDENTITY, "t1", "second", "api")
+        assert time.monotonic() - started < 5
+        assert "thread list not updated for thread t1" in caplog.text
+        assert [t["turns"] for t in state.list_threads(LOCAL_IDENTITY)] == [1]  # readers are not blocked (WAL)
+    finally:
+        importer.rollback()
+        importer.close()
+    state.touch_thread(LOCAL_IDENTITY, "t1", "third", "api")
+    assert [t["turns"] for t in state.list_threads(LOCAL_IDENTITY)] == [2]
+    state.threads.close()
+
+
+def test_an_unreachable_store_fails_the_list_not_the_turn(caplog: pytest.LogCaptureFixture) -> None:
+    from crm_insights.config import load_settings
+    from crm_insights.errors import StoreError
+
+    state = ServerState(settings=load_settings(database={"url": "postgresql+psycopg://127.0.0.1:1/none"}))
+    state.touch_thread(LOCAL_IDENTITY, "t1", "first", "api")  # logged, not raised
+    assert "thread list not updated" in caplog.text
+    with pytest.raises(StoreError):
+        state.list_threads(LOCAL_IDENTITY)

@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import Engine, delete, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from crm_insights.store import Customer, Feedback, Order, SegmentAssignment, is_migrated, migrate, session_scope
+from crm_insights.store import Base, Customer, Feedback, Order, SegmentAssignment, is_migrated, migrate, session_scope
 
 
 def test_tables_exist(engine: Engine) -> None:
     names = set(inspect(engine).get_table_names())
     assert {"customers", "orders", "feedback", "segment_assignments", "alembic_version"} <= names
+    assert {"agent_threads", "agent_conversations"} <= names  # the server's thread registry
     assert is_migrated(engine)
 
 
@@ -34,6 +35,20 @@ def test_indexes_for_time_queries(engine: Engine) -> None:
     orders = {tuple(ix["column_names"]) for ix in inspect(engine).get_indexes("orders")}
     assert ("customer_id", "ordered_at") in orders
     assert ("ordered_at",) in orders
+
+
+def test_thread_list_reads_one_identity_newest_first_from_an_index(engine: Engine) -> None:
+    indexes = {tuple(ix["column_names"]) for ix in inspect(engine).get_indexes("agent_threads")}
+    assert ("identity", "updated_at") in indexes
+    assert inspect(engine).get_pk_constraint("agent_threads")["constrained_columns"] == ["identity", "thread_id"]
+
+
+def test_models_match_the_migrations(engine: Engine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
 
 
 def test_duplicate_external_id_rejected(engine: Engine) -> None:

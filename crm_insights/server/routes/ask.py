@@ -52,7 +52,7 @@ class MessageRequest(BaseModel):
 
 async def ask_json(state: ServerState, identity: str, question: str, thread_id: str, source: str) -> dict[str, Any]:
     state.require_session()
-    state.touch_thread(identity, thread_id, question, source)
+    await run_in_threadpool(state.touch_thread, identity, thread_id, question, source)
     return answer_payload(await ask_agent(state, identity, question, thread_id), state, identity, thread_id)
 
 
@@ -61,7 +61,7 @@ async def event_stream(
 ) -> AsyncIterator[dict[str, str]]:
     """SSE events for one question; project errors become an ``error`` event, bugs are logged."""
     session = state.require_session()
-    state.touch_thread(identity, thread_id, question, source)
+    await run_in_threadpool(state.touch_thread, identity, thread_id, question, source)
     yield {"event": "thread", "data": json.dumps({"thread_id": thread_id})}
     try:
         async with state.agent_limiter():
@@ -90,7 +90,7 @@ async def require_thread(state: ServerState, identity: str, thread_id: str) -> l
     check_thread_id(thread_id)
     session = state.require_session()
     messages: list[dict[str, Any]] = await run_in_threadpool(session.history, agent_thread_id(identity, thread_id))
-    if not messages and not state.knows_thread(identity, thread_id):
+    if not messages and not await run_in_threadpool(state.knows_thread, identity, thread_id):
         raise NotFoundError(f"no thread {thread_id!r}")
     return messages
 
@@ -118,13 +118,13 @@ async def ask_stream(
     return sse(state, identity, question, thread_id, "api")
 
 
-@router.get("/threads", summary="The caller's threads this server has answered in (newest first)")
+@router.get("/threads", summary="The caller's threads the server has answered in (newest first)")
 async def list_threads(
     limit: int = Query(50, ge=1, le=500),
     state: ServerState = Depends(get_state),
     identity: str = Depends(get_identity),
 ) -> dict[str, Any]:
-    return {"threads": state.list_threads(identity, limit)}
+    return {"threads": await run_in_threadpool(state.list_threads, identity, limit)}
 
 
 @router.get("/threads/{thread_id}/messages", summary="A thread's messages (role, content)")

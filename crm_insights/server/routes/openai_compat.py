@@ -6,9 +6,9 @@ Model name ``crm-insights``. A conversation maps to one agent thread:
 2. otherwise the server hashes the conversation so far (``user`` plus the role and text of every
    user/assistant message before the last user message). After each answer it remembers the hash of
    the conversation *including* that answer, so the client's next request - which resends the
-   history - lands on the same thread. A first message starts a fresh thread. A conversation the
-   server has not seen (after a restart, or past the 10,000 most recent) gets a thread derived from
-   that hash, so retries agree with each other.
+   history - lands on the same thread. These hashes are kept in the store's database, so a
+   conversation carries on after a restart. A first message starts a fresh thread. A conversation the
+   server has not seen gets a thread derived from that hash, so retries agree with each other.
 
 Both are private to the caller's identity (its API key, see :mod:`crm_insights.server.state`): the
 hash includes the identity, and an explicit thread id names the caller's own thread of that id, so two
@@ -30,6 +30,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Header
 from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette import EventSourceResponse
+from starlette.concurrency import run_in_threadpool
 
 from crm_insights import __version__
 from crm_insights.errors import CrmInsightsError, InputError, NotFoundError
@@ -135,9 +136,9 @@ async def chat_completions(
 ) -> Any:
     if req.model != MODEL_ID:
         raise NotFoundError(f"model {req.model!r} does not exist; this server serves {MODEL_ID!r}")
-    thread_id, question, earlier = resolve_thread(req, x_thread_id, state, identity)
+    thread_id, question, earlier = await run_in_threadpool(resolve_thread, req, x_thread_id, state, identity)
     session = state.require_session()
-    state.touch_thread(identity, thread_id, question, "openai")
+    await run_in_threadpool(state.touch_thread, identity, thread_id, question, "openai")
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
     if req.stream:
@@ -148,7 +149,8 @@ async def chat_completions(
         )
     payload = answer_payload(await ask_agent(state, identity, question, thread_id), state, identity, thread_id)
     text = payload["answer"]
-    state.remember_conversation(
+    await run_in_threadpool(
+        state.remember_conversation,
         [*earlier, {"role": "user", "content": question}, {"role": "assistant", "content": text.strip()}],
         req.user,
         identity,
@@ -204,7 +206,8 @@ async def _chunks(
                     # otherwise send whatever the token stream missed.
                     if text.startswith(done) and len(text) > len(done):
                         yield chunk({"content": text[len(done) :]})
-                    state.remember_conversation(
+                    await run_in_threadpool(
+                        state.remember_conversation,
                         [
                             *earlier,
                             {"role": "user", "content": question},
