@@ -103,6 +103,9 @@ class SentimentSettings(Block):
     base_model: str | None = None  # None: the converted base encoder
     neutral_threshold: float = Field(0.65, ge=0.34, le=1.0)
     max_length: int = Field(96, ge=8, le=512)
+    # mean: mean of the last hidden states over real tokens -> linear (how e5 was pretrained);
+    # cls: transformers' sequence-classification head (the [CLS] vector through a pooler layer).
+    pooling: Literal["mean", "cls"] = "mean"
     batch_size: int = Field(16, ge=1)
     epochs: float = Field(1.0, gt=0)
     learning_rate: float = Field(1e-4, gt=0)
@@ -119,6 +122,7 @@ class SentimentSettings(Block):
     ngram_stack: bool = True
     stack_members: list[StackMember] = Field(default_factory=lambda: list(_STACK_MEMBERS), min_length=1)
     stack_in_background: bool = True  # fit the n-gram members in a second process while the encoder trains
+    take_freed_core: bool = True  # when that process ends, the encoder trains on one more thread
     seed: int = 13
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import copy
 import logging
 import math
+import os
 import random
 import time
 from collections import deque
@@ -293,8 +294,11 @@ class SentimentModel:
         hf_logging.disable_progress_bar()  # a trained artifact loads in a second: no "Loading weights" bar
         try:
             tokenizer = AutoTokenizer.from_pretrained(str(info.path))
-            model = AutoModelForSequenceClassification.from_pretrained(str(info.path))
-        except (OSError, ValueError) as exc:
+            if info.config.get("pooling") == "mean":
+                model = load_mean_pool_classifier(info.path)
+            else:  # "cls", and every artifact from before the pooling setting
+                model = AutoModelForSequenceClassification.from_pretrained(str(info.path))
+        except (OSError, ValueError, KeyError) as exc:
             raise ArtifactError(f"sentiment artifact {info.version} at {info.path} cannot be loaded: {exc}") from exc
         finally:
             if bars:
@@ -352,6 +356,92 @@ class SentimentModel:
                 }
             )
         return out
+
+
+# ---------------------------------------------------------------------------------------------
+# mean-pooling classifier
+# ---------------------------------------------------------------------------------------------
+
+HEAD_FILE = "classifier_head.safetensors"
+
+
+def _load_encoder(path: str | Path) -> Any:
+    """The bare encoder of a BERT-family checkpoint, without the [CLS] pooler layer where the class has one.
+
+    The converted e5 file has no pooler: loading one would add a randomly initialised layer.
+    """
+    from transformers import AutoModel
+
+    try:
+        return AutoModel.from_pretrained(str(path), add_pooling_layer=False)
+    except TypeError:  # encoders without a pooler option (DistilBERT ...)
+        return AutoModel.from_pretrained(str(path))
+
+
+def mean_pool_classifier(encoder: Any, labels: Sequence[str]) -> Any:
+    """``encoder`` + a linear layer over the mean of its last hidden states (padding excluded).
+
+    e5 was pretrained with mean pooling, so its mean vector already carries the sentence; the
+    [CLS] head of AutoModelForSequenceClassification instead starts from a random pooler layer on a
+    token e5 never trained as a summary. The module answers like a transformers model:
+    ``model(input_ids=, attention_mask=, labels=)`` returns ``.logits`` (and ``.loss`` with labels),
+    ``model.config.num_labels`` / ``id2label`` are set, ``save_pretrained(dir)`` writes the encoder
+    checkpoint plus :data:`HEAD_FILE`, and :func:`load_mean_pool_classifier` reads them back.
+    """
+    import torch
+    from torch import nn
+    from transformers.modeling_outputs import SequenceClassifierOutput
+
+    config = encoder.config
+    config.num_labels = len(labels)
+    config.id2label = dict(enumerate(labels))
+    config.label2id = {lab: i for i, lab in enumerate(labels)}
+
+    class MeanPoolClassifier(nn.Module):
+        base_model_prefix = "backbone"
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.backbone = encoder
+            self.config = config
+            self.dropout = nn.Dropout(float(getattr(config, "hidden_dropout_prob", 0.1) or 0.0))
+            self.classifier = nn.Linear(int(config.hidden_size), len(labels))
+
+        def get_input_embeddings(self) -> Any:
+            return self.backbone.get_input_embeddings()
+
+        def forward(
+            self, input_ids: torch.Tensor, attention_mask: torch.Tensor, labels: torch.Tensor | None = None
+        ) -> Any:
+            hidden = self.backbone(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1.0)
+            logits = self.classifier(self.dropout(pooled))
+            loss = nn.functional.cross_entropy(logits.float(), labels) if labels is not None else None
+            return SequenceClassifierOutput(loss=loss, logits=logits)
+
+        def save_pretrained(self, dst: str) -> None:
+            from safetensors.torch import save_file
+
+            self.backbone.save_pretrained(dst)
+            head = {k: v.detach().contiguous() for k, v in self.classifier.state_dict().items()}
+            save_file(head, str(Path(dst) / HEAD_FILE))
+
+    return MeanPoolClassifier()
+
+
+def load_mean_pool_classifier(path: Path) -> Any:
+    """A saved mean-pooling classifier (encoder checkpoint + :data:`HEAD_FILE`), in eval mode."""
+    from safetensors.torch import load_file
+
+    encoder = _load_encoder(path)
+    labels = [encoder.config.id2label[i] for i in range(int(encoder.config.num_labels))]
+    model = mean_pool_classifier(encoder, labels)
+    head_path = path / HEAD_FILE
+    if not head_path.exists():
+        raise OSError(f"{HEAD_FILE} is missing")
+    model.classifier.load_state_dict(load_file(str(head_path)))
+    return model.eval()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -545,12 +635,15 @@ def fit_classifier(
     *,
     progress: bool = True,
     on_log: Callable[[str], None] | None = None,
+    core_freed: Callable[[], bool] | None = None,
 ) -> tuple[Any, Any, list[str], dict[str, Any]]:
     """Fine-tune ``base`` on train(text, label); returns (model, tokenizer, labels, training stats).
 
     A validation share of ``train`` drives early stopping (the best validation state is kept).
     Training stops within ``max_train_minutes``: after each stretch of steps the remaining plan is
     re-estimated from the measured speed and the linear decay shortened so it still ends at zero.
+    ``core_freed``: polled every 10 steps; once it returns True (the n-gram members' process has
+    ended), training continues on one more thread, up to the CPU count.
     """
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -570,12 +663,15 @@ def fit_classifier(
 
     try:
         tokenizer = AutoTokenizer.from_pretrained(base)
-        model = AutoModelForSequenceClassification.from_pretrained(
-            base,
-            num_labels=len(labels),
-            id2label=dict(enumerate(labels)),
-            label2id=label_id,
-        )
+        if cfg.pooling == "mean":
+            model = mean_pool_classifier(_load_encoder(base), labels)
+        else:
+            model = AutoModelForSequenceClassification.from_pretrained(
+                base,
+                num_labels=len(labels),
+                id2label=dict(enumerate(labels)),
+                label2id=label_id,
+            )
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot load base model {base!r}: {exc}") from exc
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
@@ -622,6 +718,8 @@ def fit_classifier(
     eval_s = 0.0
     stop_reason = "completed"
     step = 0
+    thread_steps = [(0, torch.get_num_threads())]  # (from step, threads)
+    fewer_threads_speed: float | None = None  # s/step before the freed core was taken
     with _progress_bar(progress, plan.total) as bar:
         task = bar.add_task("fine-tuning", total=plan.total, info="")
         while step < plan.total:
@@ -640,6 +738,29 @@ def fit_classifier(
             step += 1
 
             elapsed = time.perf_counter() - t0
+            if step % 10 == 0 and len(marks) >= 2:
+                per_step_now = (marks[-1][1] - marks[0][1]) / (marks[-1][0] - marks[0][0])
+                if core_freed is not None and core_freed():
+                    core_freed = None
+                    threads = min(torch.get_num_threads() + 1, os.cpu_count() or 1)
+                    if threads > torch.get_num_threads():
+                        fewer_threads_speed = per_step_now
+                        torch.set_num_threads(threads)
+                        thread_steps.append((step, threads))
+                        marks.clear()  # the speed measured on fewer threads no longer holds
+                        say(f"step {step}: the n-gram members are done, training on {threads} threads")
+                elif (
+                    fewer_threads_speed is not None
+                    and len(marks) == marks.maxlen
+                    and per_step_now > 0.95 * fewer_threads_speed
+                ):
+                    # A busy neighbour can make one more thread slower, not faster: go back for good.
+                    threads = thread_steps[-2][1]
+                    torch.set_num_threads(threads)
+                    thread_steps.append((step, threads))
+                    fewer_threads_speed = None
+                    marks.clear()
+                    say(f"step {step}: {threads + 1} threads were not faster, back to {threads}")
             # Re-plan against the budget every 10 steps from the speed of the last ~50 (a slow start, e.g.
             # a busy neighbour or the n-gram members' process, must not cut the whole run short), keeping
             # the last eval's cost in reserve. The plan shrinks when slow and grows back when fast again.
@@ -689,6 +810,7 @@ def fit_classifier(
             if last:
                 break
     train_s = time.perf_counter() - t0
+    torch.set_num_threads(settings.runtime.torch_threads)  # inference keeps the configured count
     if best_state is not None and best_step != step:
         with torch.no_grad():
             named = dict(model.named_parameters())
@@ -710,6 +832,8 @@ def fit_classifier(
         "train_cpu_s": round(time.process_time() - c0, 1),
         "eval_s": round(eval_s, 1),
         "bf16": use_bf16,
+        "threads": thread_steps,
+        "pooling": cfg.pooling,
         "frozen_layers": frozen_layers,
         "trainable_params": n_trainable,
         "total_params": n_total,
@@ -767,7 +891,12 @@ def train_sentiment(
         members_job = sentiment_ngrams.start_fit(
             cfg.stack_members, fit_df["text"].tolist(), y_fit, len(classes), cfg.stack_in_background
         )
-    model, tokenizer, labels, stats = fit_classifier(base_path, train, s, progress=progress, on_log=on_log)
+    core_freed = None
+    if members_job is not None and cfg.stack_in_background and cfg.take_freed_core and hasattr(members_job, "done"):
+        core_freed = members_job.done
+    model, tokenizer, labels, stats = fit_classifier(
+        base_path, train, s, progress=progress, on_log=on_log, core_freed=core_freed
+    )
 
     pad_id = tokenizer.pad_token_id or 0
     stack = None

@@ -13,7 +13,7 @@ from fakes import tiny_bert
 
 from crm_insights.analytics import sentiment as S
 from crm_insights.config import Settings, load_settings
-from crm_insights.errors import InputError, NotReadyError
+from crm_insights.errors import ArtifactError, InputError, NotReadyError
 
 POS = [
     "快递很快，包装完好，非常满意",
@@ -186,6 +186,42 @@ def test_predict_shapes_labels_and_fresh_reload(tiny: dict[str, Path]) -> None:
     assert np.allclose(again.predict_proba(texts), probs, atol=1e-6)
 
 
+def test_mean_pooling_is_the_default_and_saved_with_its_head(tiny: dict[str, Path]) -> None:
+    info = S.registry(_tiny_settings(tiny["home"])).require("sentiment")
+    assert info.config["pooling"] == "mean"
+    assert (info.path / S.HEAD_FILE).exists() and (info.path / "model.safetensors").exists()
+    model = S.SentimentModel.load(_tiny_settings(tiny["home"]))
+    assert type(model.model).__name__ == "MeanPoolClassifier"
+    assert model.model.config.id2label == {0: "negative", 1: "positive"}
+
+
+def test_mean_pooling_ignores_padding(tiny: dict[str, Path]) -> None:
+    # A text scores the same alone as beside a longer one that pads it: pads are out of the mean.
+    model = S.SentimentModel.load(_tiny_settings(tiny["home"]))
+    ids = S.encode_texts(model.tokenizer, ["好评", "快递很快，包装完好，非常满意，客服态度很好"], 32)
+    assert len(ids[0]) < len(ids[1])
+    alone = S._probabilities(model.model, ids[:1], 8, model.pad_id)
+    padded = S._probabilities(model.model, ids, 8, model.pad_id)
+    assert np.allclose(alone[0], padded[0], atol=1e-5)
+
+
+def test_cls_pooling_still_trains_and_loads(tiny: dict[str, Path], tmp_path: Path) -> None:
+    s = _tiny_settings(tmp_path / "home_cls", pooling="cls", epochs=2)
+    info = S.train_sentiment(s, data=tiny["csv"], base=str(tiny["base"]), progress=False)
+    assert info.config["pooling"] == "cls" and not (info.path / S.HEAD_FILE).exists()
+    model = S.SentimentModel.load(s)
+    assert type(model.model).__name__ == "BertForSequenceClassification"
+    assert model.predict_proba(["很好", "很差"]).shape == (2, 2)
+
+
+def test_mean_pool_artifact_without_its_head_is_refused(tiny: dict[str, Path], tmp_path: Path) -> None:
+    s = _tiny_settings(tmp_path / "home_nohead", epochs=1)
+    info = S.train_sentiment(s, data=tiny["csv"], base=str(tiny["base"]), progress=False)
+    (info.path / S.HEAD_FILE).unlink()
+    with pytest.raises(ArtifactError, match=S.HEAD_FILE):
+        S.SentimentModel.load(s)
+
+
 def test_neutral_threshold_on_binary_model(tiny: dict[str, Path]) -> None:
     model = S.SentimentModel.load(_tiny_settings(tiny["home"]))
     texts = ["快递很快，非常满意", "质量太差，很失望", "还行"]
@@ -253,6 +289,32 @@ def test_time_budget_stops_training(tiny: dict[str, Path], tmp_path: Path) -> No
     _, _, _, stats = S.fit_classifier(str(tiny["base"]), df, s, progress=False)
     assert stats["stop_reason"] == "time budget"
     assert stats["steps"] < stats["planned_steps"]
+
+
+def test_freed_core_adds_a_thread_and_training_gives_it_back(tiny: dict[str, Path], tmp_path: Path) -> None:
+    import os
+
+    import torch
+
+    df = pd.DataFrame({"text": POS + NEG, "label": ["positive"] * 20 + ["negative"] * 20})
+    s = _tiny_settings(tmp_path / "h", epochs=20, batch_size=4)  # 200 steps: the switch comes at step 20
+    polls: list[int] = []
+
+    def freed() -> bool:
+        polls.append(1)
+        return True
+
+    _, _, _, stats = S.fit_classifier(str(tiny["base"]), df, s, progress=False, core_freed=freed)
+    assert polls == [1]  # polled until it said yes, then never again
+    first = stats["threads"][0]
+    assert first == [0, 1] or first == (0, 1)
+    if (os.cpu_count() or 1) > 1:
+        assert stats["threads"][1][1] == 2 and stats["threads"][1][0] >= 20
+        # A tiny model may well not run faster on two threads: then it went back to one, once.
+        assert len(stats["threads"]) <= 3 and stats["threads"][-1][1] in (1, 2)
+    else:
+        assert len(stats["threads"]) == 1
+    assert torch.get_num_threads() == s.runtime.torch_threads  # inference keeps the configured count
 
 
 def test_plan_follows_recent_speed_both_ways() -> None:
