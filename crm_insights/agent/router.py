@@ -292,11 +292,12 @@ def extract_slots(question: str, knowledge: Knowledge) -> dict[str, Any]:
     texts = sx.extract_texts(question)
     quoted = sx.extract_quoted(question)
     query = quoted[0] if quoted else sx.extract_query(question)
+    segments, heads = knowledge.lexicons["segments"], knowledge.lexicons.get("segment_heads")
     found: dict[str, Any] = {
         "customer": sx.extract_customer(question),
-        "segment": sx.extract_segment(
-            question, knowledge.lexicons["segments"], knowledge.lexicons.get("segment_heads")
-        ),
+        "segment": sx.extract_segment(question, segments, heads),
+        "rank_by": sx.extract_rank_by(question, segments, heads),
+        "segment_pick": sx.extract_segment_pick(question, knowledge.lexicons.get("segment_superlatives") or {}),
         "horizon_weeks": sx.extract_horizon_weeks(question),
         "top_k": sx.extract_top_k(question),
         "since": since,
@@ -311,12 +312,12 @@ def extract_slots(question: str, knowledge: Knowledge) -> dict[str, Any]:
     return {k: v for k, v in found.items() if v not in (None, [], "")}
 
 
-def _remainder(question: str, knowledge: Knowledge) -> str:
-    """What is left of a question once markers, slot words and filler are removed (ellipsis test)."""
+def _remainder(question: str, knowledge: Knowledge, extra: Sequence[str] = ()) -> str:
+    """What is left of a question once markers, slot words, filler and ``extra`` are removed (ellipsis test)."""
     text = sx.strip_slot_text(question).lower()
     seg_terms = [t for e in knowledge.lexicons["segments"] for t in (*e["patterns"], *(e.get("stems") or ()))]
     sent_terms = [t for terms in knowledge.lexicons["sentiment"].values() for t in terms]
-    terms = knowledge.continuation + knowledge.anaphora + knowledge.filler + seg_terms + sent_terms
+    terms = knowledge.continuation + knowledge.anaphora + knowledge.filler + seg_terms + sent_terms + list(extra)
     for term in sorted(set(terms), key=len, reverse=True):
         t = term.lower()
         if term.startswith("re:"):
@@ -328,8 +329,11 @@ def _remainder(question: str, knowledge: Knowledge) -> str:
     return re.sub(r"[\s\W_]+", " ", text).strip()
 
 
-def _is_elliptical(question: str, knowledge: Knowledge) -> bool:
-    rest = _remainder(question, knowledge)
+def _is_elliptical(question: str, knowledge: Knowledge, prev_intent: str | None = None) -> bool:
+    # The words naming what the previous intent is about are no new question after it: "and in the positive
+    # feedback?" after feedback themes only changes the sentiment.
+    own = (knowledge.intents.get(prev_intent or "") or {}).get("follow_up_words") or []
+    rest = _remainder(question, knowledge, [str(w) for w in own])
     cjk = len(re.findall(r"[\u4e00-\u9fff]", rest))
     words = len(re.findall(r"[a-z]+", rest))
     return cjk == 0 and words == 0
@@ -410,9 +414,8 @@ def _merge_follow_up(previous: Mapping[str, Any], new: Mapping[str, Any]) -> dic
         for key in ("segment", "segment_name_zh", "segment_name_en"):
             merged.pop(key, None)
     if "segment" in new:
-        merged.pop("customer", None)
-        merged.pop("segment_name_zh", None)
-        merged.pop("segment_name_en", None)
+        for key in ("customer", "segment_name_zh", "segment_name_en", "segment_pick"):
+            merged.pop(key, None)
     merged.update(new)
     return merged
 
@@ -436,6 +439,12 @@ def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowled
     position = sx.extract_ordinal(question) if ranked and "customer" not in slots else None
     if position is not None and position <= len(ranked):
         slots["customer"] = str(ranked[position - 1] if position > 0 else ranked[-1])
+    # "收入占比最高的那个群具体啥特征" / "the biggest segment" after a list of segments: that segment. With no list in
+    # the thread the slot segment_pick stays, and the plan lists the segments first.
+    if "segment_pick" in slots and "segment" not in slots:
+        picked = _pick_segment(slots["segment_pick"], prev_slots)
+        if picked is not None:
+            slots["segment"] = picked
 
     # Hard gates before any scoring: a request to change data or a bare instruction override is never routed
     # to a tool, however much CRM vocabulary it carries ("update customer 42's email", "mark all dormant
@@ -448,7 +457,7 @@ def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowled
         return Decision("out_of_scope", slots, language, 1.0, False, [], injection, "gate", question=original)
 
     # Elliptical follow-up: nothing but slots and markers ("那客户 100 呢?", "what about segment 2?").
-    if usable_prev and _is_elliptical(question, knowledge):
+    if usable_prev and _is_elliptical(question, knowledge, prev_intent):
         bare = re.search(r"(?<![\d.])\d+(?![\d.])", question)
         if bare and not _has(slots, ENTITY_SLOTS) and "top_k" not in slots and "horizon_weeks" not in slots:
             # "same for 77" after a customer question: the bare number is the next customer (or segment);
@@ -540,11 +549,24 @@ def _path(obj: Any, dotted: str) -> Any:
     return obj
 
 
+def _pick_segment(pick: Any, slots: Mapping[str, Any]) -> str | None:
+    """The segment a superlative ("revenue_share:max") picks from the listed segments in ``slots``; None if none."""
+    metric, _, direction = str(pick).partition(":")
+    return sx.pick_ranked(slots.get("listed_segments"), slots.get(f"listed_{metric}"), direction)
+
+
 def _derived(slots: Mapping[str, Any], question: str = "") -> dict[str, Any]:
     seg = slots.get("segment")
     # A segment written as a phrase is resolved to its id first; an id needs no resolution.
     phrase = isinstance(seg, str) and not seg.strip().isdigit()
-    return {**slots, "segment_phrase": True if phrase else None, "question": question or None}
+    # A superlative with no segment list to pick from: the segments are listed first.
+    pending = bool(slots.get("segment_pick")) and seg in (None, "")
+    return {
+        **slots,
+        "segment_phrase": True if phrase else None,
+        "segment_pick_pending": True if pending else None,
+        "question": question or None,
+    }
 
 
 def _schema_type(schema: Mapping[str, Any]) -> set[str]:
@@ -616,12 +638,14 @@ def next_action(
     def answer(text: str) -> Action:
         if decision.injection:
             text = f"{answers['injection_note'][lang]}\n\n{text}"
-        clean = {k: v for k, v in slots.items() if k not in ("segment_phrase", "question")}
+        clean = {k: v for k, v in slots.items() if k not in ("segment_phrase", "segment_pick_pending", "question")}
         return Action("answer", text=text, slots=clean, intent=decision.intent)
 
-    missing = [s for s in plan.get("requires", []) if not _has(slots, [s])]
+    # A requirement is a slot or a list of slots of which any one will do.
+    required = [r if isinstance(r, list) else [r] for r in plan.get("requires", [])]
+    missing = [names for names in required if not _has(slots, names)]
     if missing:
-        return answer(render(answers["missing"][missing[0]][lang]))
+        return answer(render(answers["missing"][missing[0][0]][lang]))
 
     done = iter(steps)
     results: dict[str, Any] = {}
@@ -649,6 +673,10 @@ def next_action(
             value = _path(step.result, dotted)
             if value is not None:
                 slots[slot] = value
+        if slots.get("segment_pick") and not _has(slots, ["segment"]):
+            picked = _pick_segment(slots["segment_pick"], slots)  # the segments were just listed
+            if picked is not None:
+                slots["segment"] = picked
 
     template = answers["intents"][decision.intent][lang]
     try:

@@ -405,6 +405,70 @@ def _stem_pattern(stem: str, heads_en: tuple[str, ...], heads_zh: tuple[str, ...
     return re.compile(start + re.escape(stem.lower()) + head)
 
 
+# A count standing on a segment name: right before it ("top10大客户", "前十大客户", "10个VIP", "top 15 vips",
+# "the 10 most valuable") or right after it ("VIP top5", "大户top 20", "价值最高的8个客户"). Not an ordinal (第10个),
+# not a bare 一 ("一个大客户说" is an article), not a duration after it ("高价值客户10个月").
+_COUNT_BEFORE = re.compile(
+    rf"(?:(?<![第a-z0-9])(?:top|first|前|排名前)\s*-?\s*(?:{_NUM}|{_EN_NUM})"
+    # a bare number: Chinese, or up to 3 digits ("in 1998 vip ..." is a year; "c100" an id)
+    rf"|(?<![第\da-z零〇一二两三四五六七八九十百])(?!一(?![十百]))(?:{_CN_NUM}|\d{{1,3}}))"
+    r"\s*(?:个|位|名|家)?\s*(?:的\s*)?(?:most\s+)?$"  # "our 10 most valuable customers"
+)
+_COUNT_AFTER = re.compile(
+    rf"(?P<de>\s*的)?\s*(?:(?:top|前|排名前)\s*-?\s*(?:{_NUM}|{_EN_NUM})|(?!一(?![十百]))(?:\d+|{_CN_NUM})\s*(?:个|位|名|家))"
+    r"(?!\s*(?:个\s*)?(?:月|星期|礼拜|周|小时|季度|天|年))"
+)
+
+
+@lru_cache(maxsize=256)
+def _heads_patterns(heads_en: tuple[str, ...], heads_zh: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a head noun at a position, after spaces; a name that ends with a head noun)."""
+    en = "|".join(re.escape(h) for h in sorted(heads_en, key=len, reverse=True)) or "(?!)"
+    zh = "|".join(re.escape(h) for h in sorted(heads_zh, key=len, reverse=True)) or "(?!)"
+    head = rf"(?:(?<![a-z])(?:{en})(?![a-z])|(?:{zh}))"
+    return re.compile(rf"\s*{head}"), re.compile(rf"{head}$")
+
+
+def _counted(text: str, start: int, end: int, heads: tuple[re.Pattern[str], re.Pattern[str]]) -> bool:
+    """Whether a count stands on the name at ``text[start:end]`` (see _COUNT_BEFORE / _COUNT_AFTER).
+
+    After the name, 的 joins an adjective to its count ("价值最高的8个客户": the 8 most valuable) but makes a noun
+    a possessive ("高价值客户的前10个流失风险最高的": the first 10 of that segment), which is not a count on it.
+    """
+    if _COUNT_BEFORE.search(text[:start]):
+        return True
+    head_at, ends_with_head = heads
+    head = head_at.match(text, end)
+    m = _COUNT_AFTER.match(text, head.end() if head else end)
+    if m is None:
+        return False
+    noun = head is not None or ends_with_head.search(text[start:end]) is not None
+    return not (m.group("de") and noun)
+
+
+def _segment_mentions(
+    text: str, lexicon: Sequence[Mapping[str, Any]], heads: Mapping[str, Sequence[str]] | None, stems: bool
+) -> list[tuple[int, bool, Mapping[str, Any]]]:
+    """(length, counted, entry) for each of the lexicon's patterns (or, ``stems``, stem + head noun) in ``text``."""
+    heads = heads or {}
+    heads_en, heads_zh = tuple(heads.get("en", ())), tuple(heads.get("zh", ()))
+    head_re = _heads_patterns(heads_en, heads_zh)
+    found: list[tuple[int, bool, Mapping[str, Any]]] = []
+    if not stems:
+        norm = normalise(text)
+        for entry in lexicon:
+            for i, j, term in _find_terms(text, list(entry["patterns"])):
+                found.append((len(term), _counted(norm, i, j, head_re), entry))
+    elif heads_en or heads_zh:
+        lowered = text.lower()
+        for entry in lexicon:
+            for stem in entry.get("stems", ()) or ():
+                m = _stem_pattern(str(stem), heads_en, heads_zh).search(lowered)
+                if m:
+                    found.append((m.end() - m.start(), _counted(lowered, m.start(), m.end(), head_re), entry))
+    return found
+
+
 def extract_segment(
     text: str, lexicon: Sequence[Mapping[str, Any]], heads: Mapping[str, Sequence[str]] | None = None
 ) -> str | None:
@@ -412,6 +476,8 @@ def extract_segment(
 
     An entry's ``stems`` ("dormant", "沉睡") name the segment when a head noun follows ("the dormant group",
     "loyal 那群人", "沉睡的那批"): ``heads`` gives the head nouns by language (both follow either stem).
+    A name of an entry with ``ranks`` that carries a count ("top10大客户", "VIP top5") is not the segment but a
+    ranking of customers (:func:`extract_rank_by`).
     """
     m = re.search(
         # "分群一共几类": 一共/一起/一下 are words, not segment 1.
@@ -428,20 +494,74 @@ def extract_segment(
         n = to_int(m.group(1) or m.group(2) or m.group(3))
         if n is not None:
             return str(n)
-    best: tuple[int, str] | None = None
-    for entry in lexicon:
-        for _, _, term in _find_terms(text, list(entry["patterns"])):
-            if best is None or len(term) > best[0]:
-                best = (len(term), str(entry["phrase"]))
-    if best is None and heads:
-        lowered = text.lower()
-        heads_en, heads_zh = tuple(heads.get("en", ())), tuple(heads.get("zh", ()))
-        for entry in lexicon:
-            for stem in entry.get("stems", ()) or ():
-                m = _stem_pattern(str(stem), heads_en, heads_zh).search(lowered)
-                if m and (best is None or m.end() - m.start() > best[0]):
-                    best = (m.end() - m.start(), str(entry["phrase"]))
-    return best[1] if best else None
+    for stems in (False, True):  # a pattern names the segment before any stem does
+        names = [
+            (n, e)
+            for n, counted, e in _segment_mentions(text, lexicon, heads, stems)
+            if not (counted and e.get("ranks"))
+        ]
+        if names:
+            return str(max(names, key=lambda x: x[0])[1]["phrase"])  # the longest; the first of equals
+    return None
+
+
+def extract_rank_by(
+    text: str, lexicon: Sequence[Mapping[str, Any]], heads: Mapping[str, Sequence[str]] | None = None
+) -> str | None:
+    """What customers are ranked by when a count stands on a ranking segment name: "top10大客户", "前十大客户",
+    "VIP top5", "our 10 most valuable customers" -> the entry's ``ranks`` ("spend"); None otherwise."""
+    for stems in (False, True):
+        for _, counted, entry in _segment_mentions(text, lexicon, heads, stems):
+            if counted and entry.get("ranks"):
+                return str(entry["ranks"])
+    return None
+
+
+_SUPERLATIVE_TO_GROUP = re.compile(r"\s*(?:的\s*)?(?:[那这]\s*)?(?:一\s*)?(?:个\s*)?|\s+(?:[a-z-]+\s+)?")
+_GROUP_TO_SUPERLATIVE = re.compile(
+    r"\s+(?:with|that has|that have|which has|that brings in|that brings|bringing in|having)\s+(?:the\s+)?"
+)
+
+
+def extract_segment_pick(text: str, spec: Mapping[str, Any]) -> str | None:
+    """A superlative that names one segment of a list, as ``"<metric>:max"`` or ``"<metric>:min"``.
+
+    "收入占比最高的那个群" -> "revenue_share:max", "the biggest segment" -> "size:max", "the segment with the
+    smallest revenue share" -> "revenue_share:min". ``spec`` (router.yaml lexicons.segment_superlatives) gives
+    the superlatives per metric and direction, the group nouns one must stand next to (so "收入最高的客户" is
+    about customers), and the question words that make it a question about the list ("哪个群人数最多").
+    """
+    if not spec or has_any(text, list(spec.get("questions") or [])):
+        return None
+    terms = {
+        str(term): f"{metric}:{direction}"
+        for metric, directions in (spec.get("metrics") or {}).items()
+        for direction, words in directions.items()
+        for term in words
+    }
+    superlatives = _find_terms(text, list(terms))
+    if not superlatives:
+        return None
+    norm = normalise(text)
+    groups = _find_terms(text, list(spec.get("group_nouns") or []))
+    for i, j, term in superlatives:
+        for gi, gj, _ in groups:
+            before = gi >= j and _SUPERLATIVE_TO_GROUP.fullmatch(norm[j:gi])
+            after = gj <= i and _GROUP_TO_SUPERLATIVE.fullmatch(norm[gj:i])
+            if before or after:
+                return terms[term]
+    return None
+
+
+def pick_ranked(ids: Any, values: Any, direction: str) -> str | None:
+    """The id whose value is the largest (``"max"``) or smallest (``"min"``); the first on ties; None when the
+    lists do not line up or hold no numbers."""
+    if not isinstance(ids, list) or not isinstance(values, list) or not ids or len(ids) != len(values):
+        return None
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return None
+    best = max(range(len(values)), key=lambda k: values[k] if direction == "max" else -values[k])
+    return str(ids[best])
 
 
 _QUOTES = re.compile(r"“([^”]+)”|「([^」]+)」|『([^』]+)』|\"([^\"]+)\"|(?<![A-Za-z])'([^']{4,})'(?![A-Za-z])")
@@ -478,7 +598,9 @@ def extract_texts(text: str) -> list[str] | None:
 
 _TOPIC_PATTERNS = [
     re.compile(
-        r"(?:关于|有关|提到|提及|说到|谈到|讲到|写到|说过|抱怨|投诉|吐槽|说)\s*(.+?)(?:的(?:反馈|评论|评价|意见|投诉|原话|例子|内容)|[吗嘛呢？?。!！]|$)"
+        r"(?:关于|有关|提到|提及|说到|谈到|讲到|写到|说过|抱怨|投诉|吐槽|说)\s*(.+?)"
+        # "提到物流的差评": the topic is 物流; the sentiment is a slot of its own.
+        r"(?:的(?:反馈|评论|评价|意见|投诉|原话|例子|内容|差评|好评|负评|中评)|[吗嘛呢？?。!！]|$)"
     ),
     re.compile(
         # "what about next year?" is a follow-up, not a topic

@@ -320,3 +320,99 @@ def test_what_about_is_a_follow_up_not_a_search_topic(router: OfflineRouter) -> 
 )
 def test_more_phrasings(router: OfflineRouter, question: str, intent: str) -> None:
     assert router.decide([HumanMessage(question)]).intent == intent
+
+
+# -- a count on the value segment's name ranks customers; a superlative picks a segment; a sentiment follow-up ----
+
+
+@pytest.mark.parametrize(
+    ("question", "top_k"),
+    [
+        ("前十大客户拉个清单", 10),
+        ("大户top 20列一下", 20),
+        ("VIP top5 给我拉一下", 5),
+        ("价值最高的8个客户", 8),
+        ("pull the top 15 VIPs", 15),
+        ("our 10 most valuable customers?", 10),
+    ],
+)
+def test_a_count_of_value_customers_is_the_top_spenders_list(router: OfflineRouter, question: str, top_k: int) -> None:
+    # "top 10 大客户" is the ten customers who spend the most (crm_overview), not the high-value segment.
+    d = router.decide([HumanMessage(question)])
+    assert (d.intent, d.slots.get("top_k"), d.slots.get("segment")) == ("overview", top_k, None), sorted(
+        d.scores.items(), key=lambda kv: -kv[1]
+    )[:3]
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "segment"),
+    [
+        # Not a count on the name: the segment filters (or is described).
+        ("高价值客户里流失风险最高的前10个", "at_risk", "高价值"),
+        ("大客户有什么特征", "describe_segment", "高价值"),
+        ("高价值客户的前10个流失风险最高的是谁", "at_risk", "高价值"),
+        ("top 5 churn risks among the vip segment", "at_risk", "high value"),
+    ],
+)
+def test_the_value_segment_without_a_count_on_it_stays_the_segment(
+    router: OfflineRouter, question: str, intent: str, segment: str
+) -> None:
+    d = router.decide([HumanMessage(question)])
+    assert (d.intent, d.slots.get("segment")) == (intent, segment)
+
+
+_LISTED = {"listed_segments": [0, 1, 2], "listed_size": [5, 40, 10], "listed_revenue_share": [0.6, 0.3, 0.1]}
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "segment"),
+    [
+        ("人数最多的那个群具体啥特征", "describe_segment", "1"),
+        ("收入占比最低的那个群是什么样的客户", "describe_segment", "2"),
+        ("tell me more about the biggest segment", "describe_segment", "1"),
+        ("and the segment with the smallest revenue share?", "describe_segment", "2"),
+        ("人数最多的那个群里谁可能流失", "at_risk", "1"),
+    ],
+)
+def test_a_superlative_over_the_listed_segments_names_one(
+    router: OfflineRouter, question: str, intent: str, segment: str
+) -> None:
+    d = router.decide(_after("list_segments", _LISTED, "分群情况给我看下", question))
+    assert (d.intent, d.slots.get("segment")) == (intent, segment), sorted(d.scores.items(), key=lambda kv: -kv[1])[:3]
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # Asking which segment is the biggest is a question about the list; the biggest customers are customers.
+        ("哪个群人数最多", "list_segments"),
+        ("Which segment brings in the largest share of revenue?", "list_segments"),
+        ("收入最高的客户是谁", "overview"),
+    ],
+)
+def test_a_superlative_question_is_not_a_reference(router: OfflineRouter, question: str, intent: str) -> None:
+    d = router.decide(_after("list_segments", _LISTED, "分群情况给我看下", question))
+    assert d.intent == intent and "segment" not in d.slots
+
+
+@pytest.mark.parametrize(
+    ("previous", "question"),
+    [
+        ("feedback_themes", "and in the positive reviews?"),
+        ("feedback_themes", "那正面的反馈呢？"),
+        ("search_feedback", "what about the positive comments?"),
+        ("search_feedback", "好评呢"),
+    ],
+)
+def test_a_sentiment_follow_up_repeats_the_feedback_question(
+    router: OfflineRouter, previous: str, question: str
+) -> None:
+    slots = {"segment": 1, "segment_name_en": "loyal", "sentiment": "negative", "query": "delivery"}
+    d = router.decide(_after(previous, slots, "What do loyal customers complain about delivery?", question))
+    assert (d.intent, d.follow_up, d.slots["sentiment"], d.slots["segment"]) == (previous, True, "positive", 1)
+
+
+def test_feedback_words_after_a_customer_question_are_not_a_follow_up(router: OfflineRouter) -> None:
+    # The feedback nouns continue a feedback question only: after a profile, "他的评价呢" is not the profile again.
+    d = router.decide(_after("customer_profile", {"customer": "42"}, "客户42的情况", "他的评价呢"))
+    assert d.intent != "customer_profile" and d.similarity != "follow-up" and d.slots["customer"] == "42"

@@ -158,3 +158,36 @@ def test_a_position_in_the_previous_list_names_that_customer(make_session) -> No
     second_id = risk.tool_calls[-1].result["data"]["customers"][1]["customer_id"]
     session.ask("what about the second one?", thread_id="t-rank2")
     assert calls[-1][0] == "forecast_customer" and calls[-1][1]["customer"] == second_id
+
+
+def test_a_superlative_names_a_segment_of_the_list_or_lists_first(make_session) -> None:
+    session, calls = make_session()
+    session.ask("客户分成哪几类", thread_id="t-sup")
+    assert calls == [("list_segments", {})]
+    # The fake segments' revenue shares: 0.78, 0.20, 0.03, then three at 0 (the first of those is the lowest).
+    session.ask("收入占比最低的那个群是什么样的客户", thread_id="t-sup")
+    assert calls[1:] == [("describe_segment", {"segment": "3"})]
+    # With no list in the thread the segments are listed first, in the same turn.
+    answer = session.ask(
+        "What do customers in the segment with the highest revenue share look like?", thread_id="t-new"
+    )
+    assert calls[2:] == [("list_segments", {}), ("describe_segment", {"segment": "0"})]
+    assert "high-value" in answer.answer and not answer.warnings
+
+
+def test_a_sentiment_follow_up_repeats_the_previous_tool_with_its_arguments(make_session) -> None:
+    session, calls = make_session()
+    session.ask("What do loyal customers mainly complain about?", thread_id="t-pos")
+    assert calls[-1] == ("feedback_themes", {"segment": "1", "sentiment": "negative"})
+    session.ask("and in the positive feedback?", thread_id="t-pos")
+    assert calls[-1] == ("feedback_themes", {"segment": "1", "sentiment": "positive"})
+    session.ask("找一下提到物流的差评", thread_id="t-pos-zh")
+    assert calls[-1] == ("search_feedback", {"query": "物流", "sentiment": "negative"})
+    session.ask("好评呢？", thread_id="t-pos-zh")
+    assert calls[-1] == ("search_feedback", {"query": "物流", "sentiment": "positive"})
+
+
+def test_a_count_of_big_customers_lists_the_top_spenders(make_session) -> None:
+    session, calls = make_session()
+    session.ask("前十大客户拉个清单", thread_id="t-top")
+    assert calls == [("crm_overview", {"top_n": 10})]

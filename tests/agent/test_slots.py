@@ -164,3 +164,53 @@ def test_segment_stems_and_heads(text: str, expected: str | None) -> None:
 def test_stems_meet(a: str, b: str) -> None:
     assert sx.normalise(a) == sx.normalise(b)
     assert sx.normalise("theme") != sx.normalise("them") and sx.normalise("stuff") == sx.normalise("stuffed")
+
+
+@pytest.mark.parametrize(
+    ("text", "segment", "rank_by"),
+    [
+        # A count on the value segment's name ranks customers by spend ...
+        ("给我拉前十大客户", None, "spend"),
+        ("大户top 20列一下", None, "spend"),
+        ("价值最高的8个客户", None, "spend"),
+        ("top 15 VIPs please", None, "spend"),
+        ("沉睡的那批人里前10大客户", "沉睡", "spend"),  # the stem still names a segment
+        # ... but an ordinal, an article, a duration, a possessive or a count elsewhere does not.
+        ("第10个大客户", "高价值", None),
+        ("一个大客户投诉了物流", "高价值", None),
+        ("高价值客户10个月内的流失风险", "高价值", None),
+        ("高价值客户的前10个流失风险最高的是谁", "高价值", None),
+        ("高价值客户里流失风险最高的前10个", "高价值", None),
+        ("1998 vip customers feedback", "high value", None),
+        ("top 10 dormant customers", "dormant", None),  # only a value name ranks
+    ],
+)
+def test_a_count_on_the_value_name_ranks_customers(text: str, segment: str | None, rank_by: str | None) -> None:
+    assert sx.extract_segment(text, LEX["segments"], LEX["segment_heads"]) == segment
+    assert sx.extract_rank_by(text, LEX["segments"], LEX["segment_heads"]) == rank_by
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("收入占比最高的那个群具体啥特征", "revenue_share:max"),
+        ("人数最少的一类客户", "size:min"),
+        ("tell me about the biggest segment", "size:max"),
+        ("the segment with the lowest revenue share", "revenue_share:min"),
+        ("the largest customer group", "size:max"),
+        ("哪个群人数最多", None),  # a question about the list
+        ("which segment brings in the most revenue", None),
+        ("收入最高的客户是谁", None),  # customers, not a segment
+        ("这类客户里收入最高的是谁", None),
+        ("biggest complaints", None),
+    ],
+)
+def test_segment_pick(text: str, expected: str | None) -> None:
+    assert sx.extract_segment_pick(text, LEX["segment_superlatives"]) == expected
+
+
+def test_pick_ranked() -> None:
+    assert sx.pick_ranked([0, 1, 2], [5, 40, 10], "max") == "1"
+    assert sx.pick_ranked([0, 1, 2], [0.6, 0.0, 0.0], "min") == "1"  # the first of equals
+    assert sx.pick_ranked([0, 1], [5], "max") is None  # lists that do not line up
+    assert sx.pick_ranked(None, None, "max") is None
