@@ -34,6 +34,7 @@ import random
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -766,29 +767,6 @@ def fit_classifier(
             step += 1
 
             elapsed = time.perf_counter() - t0
-            if step % 10 == 0 and len(marks) >= 2:
-                per_step_now = (marks[-1][1] - marks[0][1]) / (marks[-1][0] - marks[0][0])
-                if core_freed is not None and core_freed():
-                    core_freed = None
-                    threads = min(torch.get_num_threads() + 1, os.cpu_count() or 1)
-                    if threads > torch.get_num_threads():
-                        fewer_threads_speed = per_step_now
-                        torch.set_num_threads(threads)
-                        thread_steps.append((step, threads))
-                        marks.clear()  # the speed measured on fewer threads no longer holds
-                        say(f"step {step}: the n-gram members are done, training on {threads} threads")
-                elif (
-                    fewer_threads_speed is not None
-                    and len(marks) == marks.maxlen
-                    and per_step_now > 0.95 * fewer_threads_speed
-                ):
-                    # A busy neighbour can make one more thread slower, not faster: go back for good.
-                    threads = thread_steps[-2][1]
-                    torch.set_num_threads(threads)
-                    thread_steps.append((step, threads))
-                    fewer_threads_speed = None
-                    marks.clear()
-                    say(f"step {step}: {threads + 1} threads were not faster, back to {threads}")
             # Re-plan against the budget every 10 steps from the speed of the last ~50 (a slow start, e.g.
             # a busy neighbour or the n-gram members' process, must not cut the whole run short), keeping
             # the last eval's cost in reserve. The plan shrinks when slow and grows back when fast again.
@@ -803,6 +781,27 @@ def fit_classifier(
                         bar.update(task, total=plan.total)
                     # A plan cut to fit the budget is a budget stop even when the cut plan completes.
                     stop_reason = "time budget" if plan.total < len(schedule) else "completed"
+                    if core_freed is not None and core_freed():
+                        core_freed = None
+                        threads = min(torch.get_num_threads() + 1, os.cpu_count() or 1)
+                        if threads > torch.get_num_threads():
+                            fewer_threads_speed = per_step
+                            torch.set_num_threads(threads)
+                            thread_steps.append((step, threads))
+                            marks.clear()  # the speed measured on fewer threads no longer holds
+                            say(f"step {step}: the n-gram members are done, training on {threads} threads")
+                    elif (
+                        fewer_threads_speed is not None
+                        and len(marks) == marks.maxlen
+                        and per_step > 0.95 * fewer_threads_speed
+                    ):
+                        # A busy neighbour can make one more thread slower, not faster: go back for good.
+                        threads = thread_steps[-2][1]
+                        torch.set_num_threads(threads)
+                        thread_steps.append((step, threads))
+                        fewer_threads_speed = None
+                        marks.clear()
+                        say(f"step {step}: {threads + 1} threads were not faster, back to {threads}")
             if elapsed >= budget_s:
                 plan.total = step
                 stop_reason = "time budget"
@@ -917,9 +916,8 @@ def train_sentiment(
         members_job = sentiment_ngrams.start_fit(
             cfg.stack_members, fit_df["text"].tolist(), y_fit, len(classes), cfg.stack_in_background
         )
-    core_freed = None
-    if members_job is not None and cfg.stack_in_background and cfg.take_freed_core and hasattr(members_job, "done"):
-        core_freed = members_job.done
+    # Only a background fit (a Future) frees a core when it ends; an in-process fit has ended already.
+    core_freed = members_job.done if cfg.take_freed_core and isinstance(members_job, Future) else None
     model, tokenizer, labels, stats = fit_classifier(
         base_path, train, s, progress=progress, on_log=on_log, core_freed=core_freed
     )
