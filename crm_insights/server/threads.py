@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
 from typing import Any
@@ -111,9 +112,6 @@ class ThreadRegistry:
         # A single in-memory connection cannot hold two transactions at once.
         return self._serial if self._shared_connection else nullcontext()
 
-    def _insert(self, engine: Engine) -> Any:
-        return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
-
     def _now(self) -> datetime:
         # Strictly increasing within the process, so the list's newest-first order has no ties.
         with self._clock_lock:
@@ -126,11 +124,10 @@ class ThreadRegistry:
 
         Best effort: a store that cannot be written is logged, and the caller's answer goes on.
         """
-        try:
-            engine = self.open()
-            now = self._now()
-            stmt = (
-                self._insert(engine)(AgentThread)
+        now = self._now()
+        self._write(
+            lambda insert: (
+                insert(AgentThread)
                 .values(
                     identity=identity,
                     thread_id=thread_id,
@@ -144,11 +141,9 @@ class ThreadRegistry:
                     index_elements=["identity", "thread_id"],
                     set_={"updated_at": now, "turns": AgentThread.turns + 1},
                 )
-            )
-            with self._guard(), engine.begin() as conn:
-                conn.execute(stmt)
-        except (SQLAlchemyError, StoreError) as exc:
-            log.warning("thread list not updated for thread %s: %s", thread_id, exc)
+            ),
+            f"thread list not updated for thread {thread_id}",
+        )
 
     def exists(self, identity: str, thread_id: str) -> bool:
         stmt = (
@@ -197,17 +192,25 @@ class ThreadRegistry:
 
     def remember_conversation(self, key: str, identity: str, thread_id: str) -> None:
         """Best effort, like :meth:`touch`: a lost entry sends that conversation to its derived thread."""
+        now = self._now()
+        self._write(
+            lambda insert: (
+                insert(AgentConversation)
+                .values(key=key, identity=identity, thread_id=thread_id, created_at=now)
+                .on_conflict_do_update(index_elements=["key"], set_={"thread_id": thread_id})
+            ),
+            f"conversation not remembered for thread {thread_id}",
+        )
+
+    def _write(self, statement: Callable[[Any], Any], failure: str) -> None:
+        """Run an upsert built by ``statement(<the dialect's insert>)``; best effort: a failure is logged."""
         try:
             engine = self.open()
-            stmt = (
-                self._insert(engine)(AgentConversation)
-                .values(key=key, identity=identity, thread_id=thread_id, created_at=self._now())
-                .on_conflict_do_update(index_elements=["key"], set_={"thread_id": thread_id})
-            )
+            insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
             with self._guard(), engine.begin() as conn:
-                conn.execute(stmt)
+                conn.execute(statement(insert))
         except (SQLAlchemyError, StoreError) as exc:
-            log.warning("conversation not remembered for thread %s: %s", thread_id, exc)
+            log.warning("%s: %s", failure, exc)
 
     def _read(self, query: Any) -> Any:
         engine = self.open()
