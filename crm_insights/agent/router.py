@@ -555,6 +555,10 @@ def _pick_segment(pick: Any, slots: Mapping[str, Any]) -> str | None:
     return sx.pick_ranked(slots.get("listed_segments"), slots.get(f"listed_{metric}"), direction)
 
 
+# Slots _derived adds for the plans' `when` tests and argument passing; answers do not carry them.
+_DERIVED_SLOTS = ("segment_phrase", "segment_pick_pending", "question")
+
+
 def _derived(slots: Mapping[str, Any], question: str = "") -> dict[str, Any]:
     seg = slots.get("segment")
     # A segment written as a phrase is resolved to its id first; an id needs no resolution.
@@ -638,7 +642,7 @@ def next_action(
     def answer(text: str) -> Action:
         if decision.injection:
             text = f"{answers['injection_note'][lang]}\n\n{text}"
-        clean = {k: v for k, v in slots.items() if k not in ("segment_phrase", "segment_pick_pending", "question")}
+        clean = {k: v for k, v in slots.items() if k not in _DERIVED_SLOTS}
         return Action("answer", text=text, slots=clean, intent=decision.intent)
 
     # A requirement is a slot or a list of slots of which any one will do.
