@@ -14,7 +14,11 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
+from crm_insights.agent.router.terms import find_terms as _find_terms
+from crm_insights.agent.router.terms import has_any, normalise
 from crm_insights.numerals import EN_NUMBERS, to_int
+
+__all__ = ["has_any", "normalise"]  # the term engine moved to router/terms.py; callers still find it here
 
 _CN_NUM = r"[零〇一二两三四五六七八九十百]+"
 _NUM = rf"(?:\d+|{_CN_NUM})"
@@ -311,79 +315,6 @@ def extract_dates(text: str) -> tuple[str | None, str | None]:
 
 
 # -- lexicon slots ----------------------------------------------------------------------------------
-
-
-_WORD = re.compile(r"[a-z]+")
-
-
-_SILENT_E = re.compile(r"(?<=[a-z]{2})([vszcgk])e$")
-_DOUBLED = re.compile(r"([bcghjkmnpqrtvwxy])\1$")
-
-
-def _stem_word(word: str) -> str:
-    # Crude and symmetric (applied to terms and text alike): "mentioned"/"mention", "shipping"/"shipped",
-    # "replies"/"reply" meet; good enough for keyword evidence. A silent e after v/s/z/c/g/k is dropped so
-    # that "save"/"saved"/"saving", "leave"/"leaving", "purchase"/"purchased" meet, and a doubled final
-    # consonant left by -ed/-ing is undoubled ("slipping"/"slip", "shipped"/"ship"; not ll/ss/ff/zz/dd).
-    if len(word) > 5 and word.endswith("ing"):
-        return _DOUBLED.sub(r"\1", word[:-3])
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith("ed"):
-        return _DOUBLED.sub(r"\1", word[:-2])
-    # No plain-plural rule: "segments" (list them) and "segment" (one of them) mean different things.
-    return _SILENT_E.sub(r"\1", word)
-
-
-def normalise(text: str) -> str:
-    """Lowercase with English words stemmed: the form keywords are matched in."""
-    return _WORD.sub(lambda m: _stem_word(m.group(0)), text.lower())
-
-
-@lru_cache(maxsize=4096)
-def _term_pattern(term: str) -> re.Pattern[str]:
-    """A keyword as a pattern: ``re:...`` is a regular expression, else the literal (whole words for English)."""
-    if term.startswith("re:"):
-        return re.compile(term[3:])
-    t = normalise(term)
-    if t.isascii():
-        return re.compile(rf"(?<![a-z0-9]){re.escape(t)}(?![a-z0-9])")
-    return re.compile(re.escape(t))
-
-
-@lru_cache(maxsize=4096)
-def _term_literal(term: str) -> str | None:
-    """The normalised text a literal term must contain to match (None for a regular expression)."""
-    return None if term.startswith("re:") else normalise(term)
-
-
-def _find_terms(text: str, terms: Sequence[str]) -> list[tuple[int, int, str]]:
-    """Non-overlapping matches of ``terms`` in ``text``, longest match first (so 不满意 beats 满意).
-
-    Terms match the :func:`normalise`-d text; English terms match whole words; a term written
-    ``re:<pattern>`` is a regular expression over the same text.
-    """
-    norm = normalise(text)
-    candidates: list[tuple[int, int, str]] = []
-    for term in set(terms):
-        literal = _term_literal(term)
-        if literal is not None and literal not in norm:
-            continue  # most terms are absent: a substring test skips their regex
-        for m in _term_pattern(term).finditer(norm):
-            if m.end() > m.start():
-                candidates.append((m.start(), m.end(), term))
-    candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0], c[2]))
-    spans: list[tuple[int, int, str]] = []
-    for i, j, term in candidates:
-        if any(s < j and i < e for s, e, _ in spans):
-            continue
-        spans.append((i, j, term))
-    return sorted(spans)
-
-
-def has_any(text: str, terms: Sequence[str]) -> list[str]:
-    """The terms present in ``text`` (whole words for English), longest-first non-overlapping."""
-    return [term for _, _, term in _find_terms(text, terms)]
 
 
 def extract_sentiment(text: str, lexicon: Mapping[str, Sequence[str]]) -> str | None:

@@ -27,3 +27,11 @@ def make_session() -> Iterator[Callable[..., tuple[AgentSession, list[tuple[str,
     yield make
     for s in opened:
         s.close()
+
+
+@pytest.fixture(autouse=True)
+def strict_answer_templates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failing answer template raises under tests (production falls back to the plain data)."""
+    from crm_insights.agent.router import answers
+
+    monkeypatch.setattr(answers, "STRICT", True)

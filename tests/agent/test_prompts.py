@@ -1,28 +1,66 @@
-"""The prompt files agree with the code: plans name real tools and real arguments; every intent has answers."""
+"""The prompt files agree with the code: plans name real tools and real arguments; every intent has answers;
+the intent files are checked when loaded (unknown keys and slot names fail)."""
 
 from __future__ import annotations
 
+import pytest
+
+from crm_insights.agent.router import knowledge as kn
 from crm_insights.agent.templating import load_prompt
+from crm_insights.errors import ConfigError
 from crm_insights.tools import TOOLS
 
 
 def test_plans_match_the_tool_registry() -> None:
     tools = {t.name: t for t in TOOLS}
-    plans = load_prompt("plans")
-    for intent, plan in plans.items():
-        for step in plan.get("steps") or []:
-            assert step["tool"] in tools, (intent, step["tool"])
-            params = set(tools[step["tool"]].args)
-            assert set(step.get("args") or {}) <= params, (intent, step["tool"], set(step["args"]) - params)
+    knowledge = kn.Knowledge.load()
+    for intent, spec in knowledge.intents.items():
+        for step in spec.plan.steps:
+            assert step.tool in tools, (intent, step.tool)
+            params = set(tools[step.tool].args)
+            assert set(step.args) <= params, (intent, step.tool, set(step.args) - params)
 
 
 def test_every_intent_has_a_plan_and_answers_in_both_languages() -> None:
-    router, plans, answers = load_prompt("router"), load_prompt("plans"), load_prompt("answers")
-    assert set(router["intents"]) == set(plans) == set(answers["intents"])
-    for intent, texts in answers["intents"].items():
-        assert set(texts) == {"zh", "en"}, intent
-    for name, spec in router["intents"].items():
+    router = load_prompt("router")
+    knowledge = kn.Knowledge.load()
+    assert list(knowledge.intents) == list(router["intents"])
+    for name, spec in knowledge.intents.items():
+        assert spec.answers.zh.strip() and spec.answers.en.strip(), name
         for lang in ("zh", "en"):
-            assert spec["exemplars"][lang], (name, lang)
+            assert getattr(spec.exemplars, lang), (name, lang)
     system = load_prompt("system")
     assert {"zh", "en", "tool_result_wrapper"} <= set(system)
+
+
+def _intent(**overrides: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "keywords": {"zh": ["概况"], "en": ["overview"]},
+        "exemplars": {"zh": ["概况"], "en": ["overview"]},
+        "plan": {"steps": [{"tool": "crm_overview", "args": {"top_n": "top_k"}}]},
+        "answers": {"zh": "{{ r.crm_overview.customers }}", "en": "{{ r.crm_overview.customers }}"},
+    }
+    base.update(overrides)
+    return base
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"plan": {"steps": [{"tool": "crm_overview", "args": {"top_n": "top_kk"}}]}}, "unknown slots ['top_kk']"),
+        ({"prefer_with": ["custmer"]}, "unknown slots ['custmer']"),
+        ({"plan": {"requires": [["segment", "segmnt"]]}}, "unknown slots ['segmnt']"),
+        ({"variants": [{"if": ["customer"], "then": "no_such_intent"}]}, "unknown intents"),
+        ({"answers": {"zh": "{{ r.x ", "en": "ok"}}, "answers.zh"),
+        ({"keyword": {"zh": ["x"]}}, "keyword"),
+        ({"plan": {"steps": [{"tool": "no_such_tool"}]}}, "unknown tools"),
+    ],
+)
+def test_intent_files_are_checked_at_load_time(
+    monkeypatch: pytest.MonkeyPatch, override: dict[str, object], message: str
+) -> None:
+    files = {"good": _intent(), "bad": _intent(**override)}
+    monkeypatch.setattr(kn, "load_prompt", lambda name: files[name.removeprefix("intents/")])
+    assert set(kn.load_intents(["good"], {t.name for t in TOOLS})) == {"good"}
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        kn.load_intents(["good", "bad"], {t.name for t in TOOLS})

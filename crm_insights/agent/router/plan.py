@@ -1,0 +1,164 @@
+"""Plan execution: replay an intent's plan against the tool calls done so far this turn; the next call, or the
+final answer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from crm_insights.agent.router.answers import render_answer, render_shared
+from crm_insights.agent.router.decide import Decision, _pick_segment
+from crm_insights.agent.router.decide import has_slots as _has
+from crm_insights.agent.router.knowledge import DERIVED_SLOTS, Knowledge, PlanStep
+
+
+@dataclass
+class Step:
+    """One executed tool call of this turn."""
+
+    name: str
+    args: dict[str, Any]
+    result: Any = None
+    error: str | None = None
+
+
+def _path(obj: Any, dotted: str) -> Any:
+    """``data.segment`` -> that value; ``data.customers[].customer_id`` -> the list of each item's value."""
+    parts = dotted.split(".")
+    for i, part in enumerate(parts):
+        if not isinstance(obj, Mapping):
+            return None
+        if part.endswith("[]"):
+            items = obj.get(part[:-2])
+            if not isinstance(items, list):
+                return None
+            rest = ".".join(parts[i + 1 :])
+            values = [_path(item, rest) if rest else item for item in items]
+            return [v for v in values if v is not None]
+        obj = obj.get(part)
+    return obj
+
+
+def _derived(slots: Mapping[str, Any], question: str = "") -> dict[str, Any]:
+    seg = slots.get("segment")
+    # A segment written as a phrase is resolved to its id first; an id needs no resolution.
+    phrase = isinstance(seg, str) and not seg.strip().isdigit()
+    # A superlative with no segment list to pick from: the segments are listed first.
+    pending = bool(slots.get("segment_pick")) and seg in (None, "")
+    return {
+        **slots,
+        "segment_phrase": True if phrase else None,
+        "segment_pick_pending": True if pending else None,
+        "question": question or None,
+    }
+
+
+def _schema_type(schema: Mapping[str, Any]) -> set[str]:
+    types: set[str] = set()
+    if "type" in schema:
+        t = schema["type"]
+        types.update(t if isinstance(t, list) else [t])
+    for key in ("anyOf", "oneOf"):
+        for sub in schema.get(key, []) or []:
+            types |= _schema_type(sub)
+    return types
+
+
+def _coerce(value: Any, schema: Mapping[str, Any]) -> Any:
+    """Make a slot value fit the tool's JSON schema type (a segment id 0 -> "0" for a string argument)."""
+    types = _schema_type(schema)
+    if not types:
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and "string" in types and "integer" not in types:
+        return str(int(value)) if float(value).is_integer() else str(value)
+    if isinstance(value, str) and value.strip().isdigit() and "integer" in types and "string" not in types:
+        return int(value)
+    if isinstance(value, str) and "array" in types and "string" not in types:
+        return [value]
+    return value
+
+
+def _tool_args(step: PlanStep, slots: Mapping[str, Any], params: Mapping[str, Any] | None) -> dict[str, Any]:
+    props: Mapping[str, Any] = (params or {}).get("properties", {}) or {}
+    args: dict[str, Any] = {}
+    for arg, source in step.args.items():
+        names = source if isinstance(source, list) else [source]
+        value = next((slots[n] for n in names if slots.get(n) not in (None, "", [])), None)
+        if value is None:
+            continue
+        if props and arg not in props:
+            continue  # the bound tool has no such argument: leave it out rather than fail validation
+        args[arg] = _coerce(value, props.get(arg, {}))
+    for arg, value in step.const.items():
+        if not props or arg in props:
+            args[arg] = value
+    return args
+
+
+@dataclass
+class Action:
+    kind: str  # "call" or "answer"
+    tool: str | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+    text: str = ""
+    slots: dict[str, Any] = field(default_factory=dict)
+    intent: str = ""
+
+
+def _data(result: Any) -> Any:
+    return result.get("data", result) if isinstance(result, Mapping) else result
+
+
+def next_action(
+    decision: Decision, steps: Sequence[Step], tools: Mapping[str, Mapping[str, Any]], knowledge: Knowledge
+) -> Action:
+    """Replay the plan against the steps done so far: the next tool call, or the final answer."""
+    plan = knowledge.plan(decision.intent)
+    slots = dict(decision.slots)
+    lang = decision.language
+
+    def answer(text: str) -> Action:
+        if decision.injection:
+            text = f"{render_shared(knowledge, 'injection_note', lang)}\n\n{text}"
+        clean = {k: v for k, v in slots.items() if k not in DERIVED_SLOTS}
+        return Action("answer", text=text, slots=clean, intent=decision.intent)
+
+    # A requirement is a slot or a list of slots of which any one will do.
+    required = [r if isinstance(r, list) else [r] for r in plan.requires]
+    missing = [names for names in required if not _has(slots, names)]
+    if missing:
+        return answer(render_shared(knowledge, f"missing.{missing[0][0]}", lang))
+
+    done = iter(steps)
+    results: dict[str, Any] = {}
+    for spec in plan.steps:
+        cond = spec.when
+        if cond and not _derived(slots, decision.question).get(cond):
+            continue
+        tool = spec.tool
+        if tool not in tools:
+            if cond:
+                continue  # an optional resolution step; the next tool resolves the reference itself
+            return answer(render_shared(knowledge, "tool_unavailable", lang, tool=tool))
+        step = next(done, None)
+        if step is None:
+            return Action(
+                "call",
+                tool=tool,
+                args=_tool_args(spec, _derived(slots, decision.question), tools[tool]),
+                intent=decision.intent,
+            )
+        if step.error is not None:
+            return answer(render_shared(knowledge, "tool_error", lang, tool=step.name, error=step.error))
+        results[tool] = _data(step.result)
+        for slot, dotted in spec.export.items():
+            value = _path(step.result, dotted)
+            if value is not None:
+                slots[slot] = value
+        if slots.get("segment_pick") and not _has(slots, ["segment"]):
+            picked = _pick_segment(slots["segment_pick"], slots)  # the segments were just listed
+            if picked is not None:
+                slots["segment"] = picked
+
+    return answer(render_answer(knowledge, decision.intent, lang, results, slots, decision.question))
