@@ -15,6 +15,7 @@ from crm_insights.tools.ids import candidate_ids, parse_customer_ref, resolve_cu
 from crm_insights.tools.overview import crm_overview
 from crm_insights.tools.segments import describe_segment, explain_customer_segment, list_segments
 from crm_insights.tools.sentiment import analyze_sentiment, sentiment_summary
+from crm_insights.tools.value import customer_value, forecast_totals
 
 TOOLS: list[BaseTool] = [
     crm_overview,
@@ -24,6 +25,8 @@ TOOLS: list[BaseTool] = [
     explain_customer_segment,
     forecast_customer,
     at_risk_customers,
+    forecast_totals,
+    customer_value,
     analyze_sentiment,
     sentiment_summary,
     search_feedback,
@@ -40,10 +43,12 @@ __all__ = [
     "candidate_ids",
     "crm_overview",
     "customer_profile",
+    "customer_value",
     "describe_segment",
     "explain_customer_segment",
     "feedback_themes",
     "forecast_customer",
+    "forecast_totals",
     "get_context",
     "list_segments",
     "parse_customer_ref",
