@@ -141,6 +141,17 @@ class AgentSession:
             out.append(pending)
         return out
 
+    def tool_result(self, thread_id: str, tool_call_id: str) -> Any:
+        """One tool call's result as the thread keeps it (parsed JSON); None if unknown or failed.
+
+        Exports read it instead of running the tool again, so a download is exactly what the answer saw.
+        """
+        snapshot = self.graph.get_state({"configurable": {"thread_id": thread_id}})
+        for msg in (snapshot.values or {}).get("messages", []) if snapshot else []:
+            if isinstance(msg, ToolMessage) and msg.tool_call_id == tool_call_id:
+                return None if msg.status == "error" else _parse(msg.content)
+        return None
+
     def close(self) -> None:
         """Close the thread store this session opened."""
         if self._own_checkpointer is not None:

@@ -58,6 +58,33 @@ AT_RISK = [
 ]
 
 
+# Customer-written feedback, hostile markup included: the page must show it as text, never run it.
+HOSTILE_QUOTE = '物流太慢 <script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
+HITS = [
+    {"feedback_id": 11, "customer_id": "00042", "sentiment": "negative", "score": 0.912, "quote": HOSTILE_QUOTE},
+    {"feedback_id": 12, "customer_id": "00007", "sentiment": "negative", "score": 0.874, "quote": "包装破损，没人回复"},
+    {"feedback_id": 13, "customer_id": "01234", "sentiment": "positive", "score": 0.651, "quote": "=1+1 价格实惠"},
+]
+
+
+def search_result() -> dict[str, Any]:
+    return {
+        "data": {"query": "物流", "segment": None, "hits": HITS},
+        "evidence": {"tool": "search_feedback", "args": {"query": "物流"}, "index_version": "index-test",
+                     "rows_considered": 3000},
+    }  # fmt: skip
+
+
+def markdown_answer() -> str:
+    """An answer as the templates write it: a list, a table and a customer's quote."""
+    table = "\n".join(f"| {h['customer_id']} | {h['sentiment']} | {h['score']} |" for h in HITS)
+    return (
+        f"找到 {len(HITS)} 条相关反馈：\n\n- 负面 2 条\n- 正面 1 条\n\n"
+        f"| 客户 | 情感 | 相似度 |\n|---|---|---:|\n{table}\n\n"
+        f"> {HITS[0]['quote']}\n"
+    )
+
+
 def segments_result() -> dict[str, Any]:
     return {
         "data": SEGMENTS,
@@ -115,6 +142,7 @@ class FakeSession:
         self.asked: list[tuple[str, str]] = []
         self.lock = threading.Lock()
         self.closed = False
+        self.results: dict[tuple[str, str], Any] = {}  # (thread, tool call id) -> result, like a checkpoint
 
     def _plan(self, question: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
         q = question.lower()
@@ -124,9 +152,17 @@ class FakeSession:
             raise NotReadyError("no forecast model has been trained yet; run `crm-insights train forecast`")
         if "risk" in q or "流失" in q:
             return "at_risk_customers", {"top_n": 10}, at_risk_result()
+        if "表格" in q or "markdown" in q:
+            return "search_feedback", {"query": "物流"}, search_result()
+        if "profile" in q:
+            return "customer_profile", {"customer": "42"}, customer_profile.invoke({"customer": "42"})
         return "list_segments", {}, segments_result()
 
     def _answer(self, question: str, thread_id: str | None) -> Answer:
+        return self._turn(question, thread_id)[0]
+
+    def _turn(self, question: str, thread_id: str | None) -> tuple[Answer, str]:
+        """The answer and its tool call's id."""
         from crm_insights.charts import chart_for
 
         thread_id = thread_id or f"t-{len(self.threads) + 1}"
@@ -135,15 +171,19 @@ class FakeSession:
         with self.lock:
             history = self.threads.setdefault(thread_id, [])
             turn = sum(1 for m in history if m["role"] == "user") + 1
-        rows = len(result["data"])
+        rows = len(result["data"]) if isinstance(result["data"], list) else 1
         text = f"第{turn}轮：共 {rows} 条结果（{name}）。" if lang == "zh" else f"Turn {turn}: {rows} rows from {name}."
         if "inject" in question:  # an answer quoting hostile feedback
             text = 'Quote: **bold** <img src=x onerror="window.__pwned=1">'
+        if name == "search_feedback":
+            text = markdown_answer()
         chart = chart_for(name, result, self.charts_dir / thread_id)  # per-thread folders, like the agent
         with self.lock:
             history += [{"role": "user", "content": question}, {"role": "assistant", "content": text}]
             self.asked.append((thread_id, question))
-        return Answer(
+            call_id = f"call_{len(self.results) + 1:04d}"
+            self.results[(thread_id, call_id)] = json.loads(json.dumps(result))
+        answer = Answer(
             answer=text,
             language=lang,
             thread_id=thread_id,
@@ -151,6 +191,7 @@ class FakeSession:
             evidence=[result["evidence"]],
             charts=[str(chart)] if chart else [],
         )
+        return answer, call_id
 
     def ask(self, question: str, thread_id: str | None = None) -> Answer:
         if self.delay:
@@ -158,11 +199,12 @@ class FakeSession:
         return self._answer(question, thread_id)
 
     def stream(self, question: str, thread_id: str | None = None) -> Iterator[StreamEvent]:
-        answer = self._answer(question, thread_id)
+        answer, call_id = self._turn(question, thread_id)
         call = answer.tool_calls[0]
-        yield StreamEvent(type="tool_call", data={"name": call.name, "args": call.args})
+        yield StreamEvent(type="tool_call", data={"id": call_id, "name": call.name, "args": call.args})
         yield StreamEvent(
-            type="tool_result", data={"name": call.name, "result": call.result, "evidence": answer.evidence[0]}
+            type="tool_result",
+            data={"id": call_id, "name": call.name, "result": call.result, "evidence": answer.evidence[0]},
         )
         for piece in re.findall(r"\S+\s*", answer.answer):
             yield StreamEvent(type="token", data={"text": piece})
@@ -178,6 +220,10 @@ class FakeSession:
     def history(self, thread_id: str) -> list[dict[str, str]]:
         with self.lock:
             return list(self.threads.get(thread_id, []))
+
+    def tool_result(self, thread_id: str, tool_call_id: str) -> Any:
+        with self.lock:
+            return self.results.get((thread_id, tool_call_id))
 
     def close(self) -> None:
         self.closed = True

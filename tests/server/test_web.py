@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server_fakes import FAILED, LiveServer
+from server_fakes import FAILED, HITS, HOSTILE_QUOTE, LiveServer
 
 CHROMIUM = os.environ.get("CRM_INSIGHTS_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -93,3 +93,61 @@ def test_answer_markdown_is_escaped(page: Any, live_app: LiveServer) -> None:
     assert text.locator("strong").inner_text() == "bold"
     assert text.locator("img").count() == 0 and '<img src=x onerror="window.__pwned=1">' in text.inner_text()
     assert page.evaluate("window.__pwned") is None
+
+
+def test_markdown_answer_renders_list_table_and_quote_as_text_with_copy_and_csv(
+    page: Any, live_app: LiveServer, tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_app.url)
+    page.goto(live_app.url + "/")
+    page.fill("[data-testid=question-input]", "用表格列出关于物流的反馈")
+    page.click("[data-testid=send]")
+    page.wait_for_selector("[data-testid=answer][data-done=true]")
+    answer = page.locator("[data-testid=answer]").last
+    text = answer.locator("[data-testid=answer-text]")
+
+    # The list and the table are real elements.
+    assert text.locator("ul > li").all_inner_texts() == ["负面 2 条", "正面 1 条"]
+    assert text.locator("table th").all_inner_texts() == ["客户", "情感", "相似度"]
+    cells = [row.locator("td").all_inner_texts() for row in text.locator("table tbody tr").all()]
+    assert cells == [[h["customer_id"], h["sentiment"], str(h["score"])] for h in HITS]
+    assert text.locator("table td").nth(2).evaluate("td => getComputedStyle(td).textAlign") == "right"
+    # The customer's quote stays text: its markup is shown, not parsed, and nothing ran.
+    assert text.locator("blockquote").inner_text().strip() == HOSTILE_QUOTE
+    assert answer.locator("script, img").count() == 0
+    step = answer.locator("[data-testid=tool-step]").first
+    step.locator("summary").click()
+    assert "<script>window.__pwned=1</script><img src=x onerror=" in step.inner_text()  # the result is text too
+    step.locator("summary").click()
+    assert page.evaluate("window.__pwned") is None
+
+    # Copy puts the answer's Markdown on the clipboard.
+    answer.locator("[data-testid=copy]").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=copy]').textContent === '已复制'")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "| 客户 | 情感 | 相似度 |" in copied and HOSTILE_QUOTE in copied
+
+    # The tool result's table downloads as CSV: UTF-8 with BOM, same rows, Chinese intact.
+    button = answer.locator("[data-testid=csv-download]")
+    assert button.count() == 1 and "search_feedback" in button.inner_text()
+    with page.expect_download() as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename.startswith("search_feedback-") and download.suggested_filename.endswith(".csv")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    frame = pd.read_csv(path, encoding="utf-8-sig", dtype={"customer_id": str})
+    expected = pd.DataFrame(HITS)
+    # A cell that starts like a formula is prefixed with ' so a spreadsheet shows it instead of running it.
+    expected["quote"] = [("'" + q) if q.startswith("=") else q for q in expected["quote"]]
+    pd.testing.assert_frame_equal(frame, expected)
+    assert "物流太慢" in frame.loc[0, "quote"] and frame.loc[1, "quote"] == "包装破损，没人回复"
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "web-markdown-answer.png"
+    page.screenshot(path=str(shot), full_page=True)
+    print(f"screenshot: {shot}")

@@ -1,6 +1,7 @@
 """The web chat page (``/``, ``/static/*``) and chart images (``/charts/{name}``).
 
-Everything the page needs ships in the package: no CDN, so it works offline.
+Everything the page needs ships in the package, the Markdown renderer and sanitiser included
+(``web/vendor/``): no CDN, so it works offline.
 
 The page itself is open and holds no data; everything it shows comes from ``/v1/*`` and ``/charts/*``
 with the API key typed into the page (kept in the browser's localStorage), so with keys configured
@@ -22,6 +23,7 @@ from fastapi.staticfiles import StaticFiles
 
 from crm_insights.errors import NotFoundError
 from crm_insights.server.deps import get_identity, get_state
+from crm_insights.server.routes import exports
 from crm_insights.server.state import ServerState
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -29,6 +31,8 @@ CHART_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}\.png$")
 PART = re.compile(r"^[A-Za-z0-9_@-][A-Za-z0-9:._@-]{0,199}$")  # a thread id folder; never . or ..
 
 router = APIRouter(tags=["web"])
+# The page's CSV downloads (/v1/threads/{id}/tool-results/{call}.csv) are served with the page's routes.
+router.include_router(exports.router)
 
 
 @lru_cache(maxsize=1)

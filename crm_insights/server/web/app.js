@@ -1,6 +1,7 @@
 // CRM Insights chat page: streams answers from POST /v1/ask/stream (fetch + a small SSE reader),
-// folds each tool step with its evidence under the answer, shows charts inline, keeps a thread list
-// (localStorage, merged with GET /v1/threads). No dependencies, no CDN.
+// renders their Markdown (markdown-it, then DOMPurify), folds each tool step with its evidence under the
+// answer, offers a copy button and a CSV download per tabular tool result, shows charts inline, keeps a
+// thread list (localStorage, merged with GET /v1/threads). The two libraries are vendored: no CDN.
 "use strict";
 
 const I18N = {
@@ -10,6 +11,7 @@ const I18N = {
     placeholder: "例如：哪些高价值客户有流失风险？", steps: "工具步骤", args: "参数", result: "结果",
     evidence: "依据", error: "出错了", keyPrompt: "输入 API 密钥（留空则清除）", untitled: "新对话",
     running: "运行中", failed: "失败", tool: "工具", how: "如何得出", langButton: "English", chartAlt: "图表",
+    copy: "复制", copied: "已复制", copyFailed: "复制失败", csv: "下载 CSV", rows: "行", downloadFailed: "下载失败",
     samples: ["我们有哪些客户分群？", "哪些高价值客户有流失风险？", "最近客户投诉的主要问题是什么？",
       "客户反馈的情感趋势如何？", "介绍一下客户100"],
   },
@@ -19,6 +21,7 @@ const I18N = {
     placeholder: "e.g. Which high-value customers are at risk of churning?", steps: "Tool steps", args: "Arguments",
     result: "Result", evidence: "Evidence", error: "Something went wrong", keyPrompt: "API key (empty to clear)",
     untitled: "New chat", running: "running", failed: "failed", tool: "Tool", how: "How this was answered", langButton: "中文", chartAlt: "chart",
+    copy: "Copy", copied: "Copied", copyFailed: "Copy failed", csv: "Download CSV", rows: "rows", downloadFailed: "Download failed",
     samples: ["What customer segments do we have?", "Which high-value customers are at risk of churning?",
       "What are the main complaint themes?", "How has feedback sentiment changed over time?", "Tell me about customer 100"],
   },
@@ -111,7 +114,7 @@ async function openThread(id) {
     if (res.ok) {
       for (const m of (await res.json()).messages) {
         if (m.role === "user") addUser(m.content);
-        else if (m.role === "assistant") { const v = addAssistant(); renderText(v.text, m.content); v.text.classList.remove("pending"); }
+        else if (m.role === "assistant") { const v = addAssistant(); renderText(v, m.content); v.text.classList.remove("pending"); }
       }
     }
   } catch (e) { /* keep the empty view */ }
@@ -138,9 +141,15 @@ function addAssistant() {
   const steps = el("div", { class: "steps", "data-testid": "steps" });
   const charts = el("div", { class: "charts", "data-testid": "charts" });
   const warnings = el("div", { class: "warnings" });
-  const node = el("div", { class: "msg assistant", "data-testid": "answer" }, text, warnings, charts, steps);
+  const copy = el("button", { type: "button", class: "copy", "data-testid": "copy", text: t("copy") });
+  const downloads = el("span", { class: "downloads" });
+  const actions = el("div", { class: "actions", hidden: "" }, copy, downloads);
+  const node = el("div", { class: "msg assistant", "data-testid": "answer" }, text, warnings, actions, charts, steps);
   $("#messages").append(node);
-  return { node, text, steps, charts, warnings, stepByKey: new Map(), streamed: "" };
+  const view = { node, text, steps, charts, warnings, actions, downloads, stepByKey: new Map(), resultIds: [],
+    streamed: "", source: "" };
+  copy.addEventListener("click", () => copyAnswer(view, copy));
+  return view;
 }
 
 function pretty(value) {
@@ -176,22 +185,129 @@ async function showChart(view, url) {
   } catch (e) { /* a missing chart never hides the answer */ }
 }
 
-// The agent writes light Markdown (**bold**, "- " lists). Escape everything, then allow only bold:
-// answers quote customer feedback, which must never become live HTML.
-function renderText(node, text) {
-  const escaped = text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-  node.innerHTML = escaped.replace(/\*\*([^*\n]+)\*\*/g, "<strong>$1</strong>");
+// -- Markdown ---------------------------------------------------------------------------------
+// Answers are Markdown (lists, tables, emphasis, code, links) and quote customer feedback, which must
+// never become live HTML. markdown-it with html:false turns any markup in the text into text; DOMPurify
+// then keeps only the elements Markdown itself makes, a second lock should the first ever open.
+// linkify stays off: a URL a customer wrote stays text, only links the answer writes are links.
+const md = window.markdownit({ html: false, linkify: false, breaks: true });
+const MD_TAGS = ["p", "br", "strong", "em", "del", "s", "code", "pre", "ul", "ol", "li", "table", "thead", "tbody",
+  "tr", "th", "td", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "a"];
+const ALIGN = /^text-align:(left|right|center)$/;  // the only style markdown-it writes (table columns)
+DOMPurify.addHook("uponSanitizeAttribute", (node, data) => {
+  if (data.attrName === "style" && !ALIGN.test(data.attrValue)) data.keepAttr = false;
+});
+DOMPurify.addHook("afterSanitizeAttributes", (node) => {
+  if (node.tagName === "A") { node.setAttribute("target", "_blank"); node.setAttribute("rel", "noopener noreferrer"); }
+});
+
+function markdownHtml(text) {
+  return DOMPurify.sanitize(md.render(text || ""), {
+    ALLOWED_TAGS: MD_TAGS, ALLOWED_ATTR: ["href", "title", "start", "style"], ALLOW_DATA_ATTR: false,
+  });
+}
+
+function renderText(view, text) {
+  view.source = text || "";
+  view.text.innerHTML = markdownHtml(view.source);
+  // Wide tables scroll inside the bubble instead of stretching the page.
+  view.text.querySelectorAll("table").forEach((table) => {
+    const wrap = el("div", { class: "table-wrap" });
+    table.replaceWith(wrap);
+    wrap.append(table);
+  });
+  view.actions.hidden = !view.source;
+}
+
+// Re-render at most once a frame while tokens stream in.
+function renderStreamed(view) {
+  if (view.frame) return;
+  view.frame = requestAnimationFrame(() => { view.frame = 0; if (!view.node.dataset.done) renderText(view, view.streamed); });
+}
+
+// -- copy and CSV ---------------------------------------------------------------------------------
+async function copyAnswer(view, button) {
+  // Markdown as plain text, the rendered answer as HTML: pasted into a mail or a document the tables stay tables.
+  const plain = view.source;
+  let ok = false;
+  try {
+    if (navigator.clipboard && window.ClipboardItem) {
+      await navigator.clipboard.write([new ClipboardItem({
+        "text/plain": new Blob([plain], { type: "text/plain" }),
+        "text/html": new Blob([view.text.innerHTML], { type: "text/html" }),
+      })]);
+      ok = true;
+    }
+  } catch (e) { /* fall back below */ }
+  if (!ok) {
+    try { await navigator.clipboard.writeText(plain); ok = true; } catch (e) { /* not a secure context */ }
+  }
+  if (!ok) {  // plain http on a LAN address has no Clipboard API
+    const area = el("textarea", { class: "offscreen" });
+    area.value = plain;
+    document.body.append(area);
+    area.select();
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    area.remove();
+  }
+  button.textContent = ok ? t("copied") : t("copyFailed");
+  setTimeout(() => { button.textContent = t("copy"); }, 1500);
+}
+
+// Mirrors table_rows in crm_insights/server/routes/exports.py, which builds the file: the result's data
+// when it is a list of objects, else the longest list of objects among data's values.
+function tableOf(result) {
+  const isTable = (v) => Array.isArray(v) && v.length > 0 && v.every((r) => r && typeof r === "object" && !Array.isArray(r));
+  const data = result && typeof result === "object" && !Array.isArray(result) && "data" in result ? result.data : result;
+  if (isTable(data)) return data;
+  if (!data || typeof data !== "object") return null;
+  let best = null;
+  for (const v of Object.values(data)) if (isTable(v) && (!best || v.length > best.length)) best = v;
+  return best;
+}
+
+function addDownload(view, name, callId, rows) {
+  if (!threadId || !callId) return;
+  const url = `/v1/threads/${encodeURIComponent(threadId)}/tool-results/${encodeURIComponent(callId)}.csv`;
+  const button = el("button", { type: "button", class: "csv", "data-testid": "csv-download", "data-tool": name,
+    text: `${t("csv")} · ${name} (${rows.length} ${t("rows")})` });
+  button.addEventListener("click", () => download(view, url, `${name}.csv`));
+  view.downloads.append(button);
+  view.actions.hidden = false;
+}
+
+async function download(view, url, fallbackName) {
+  // The key goes in a header, which a plain link cannot send: fetch, then save the blob.
+  try {
+    const res = await fetch(url, { headers: headers() });
+    if (!res.ok) throw new Error(res.statusText || String(res.status));
+    const disposition = res.headers.get("Content-Disposition") || "";
+    const match = /filename="([^"]+)"/.exec(disposition);
+    const link = el("a", { href: URL.createObjectURL(await res.blob()), download: match ? match[1] : fallbackName });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+  } catch (e) {
+    view.warnings.textContent = `${t("downloadFailed")}: ${e.message || e}`;
+  }
 }
 
 function finish(view, answer) {
   view.text.classList.remove("pending");
-  renderText(view.text, answer.answer);
+  renderText(view, answer.answer);
   view.warnings.textContent = (answer.warnings || []).join(" ");
   view.steps.replaceChildren();
+  view.downloads.replaceChildren();
   const calls = answer.tool_calls || [];
   calls.forEach((call, i) => {
     const step = stepNode(view, call.name, call.args);
     fillStep(step, call.result, call.error, (answer.evidence || [])[i]);
+    // The answer lists its calls in the order their results streamed in; those events carry the ids.
+    const streamed = view.resultIds[i];
+    const callId = call.id || (streamed && streamed.name === call.name ? streamed.id : null);
+    const rows = call.error ? null : tableOf(call.result);
+    if (rows) addDownload(view, call.name, callId, rows);
   });
   // Evidence beyond one entry per tool call says how the answer was reached (e.g. the router's intent).
   (answer.evidence || []).slice(calls.length).forEach((extra) => {
@@ -205,6 +321,7 @@ function finish(view, answer) {
 function fail(view, message) {
   view.text.classList.remove("pending");
   view.node.classList.add("error");
+  view.actions.hidden = true;
   view.text.textContent = `${t("error")}: ${message}`;
   view.node.dataset.done = "true";
 }
@@ -218,9 +335,10 @@ function handleEvent(view, type, data) {
   } else if (type === "tool_result") {
     const step = view.stepByKey.get(data.id || data.name);
     if (step) fillStep(step, data.result, data.error, data.evidence);
+    view.resultIds.push({ id: data.id, name: data.name });
   } else if (type === "token") {
     view.streamed += data.text || data.token || data.content || data.delta || "";
-    view.text.textContent = view.streamed;
+    renderStreamed(view);
   } else if (type === "answer") {
     finish(view, data);
   } else if (type === "error") {
