@@ -12,6 +12,7 @@ from crm_insights.tools.customers import customer_profile
 from crm_insights.tools.feedback import feedback_themes, search_feedback
 from crm_insights.tools.forecast import at_risk_customers, forecast_customer
 from crm_insights.tools.ids import candidate_ids, parse_customer_ref, resolve_customer
+from crm_insights.tools.metrics import cohort_retention, feedback_followup, metric_query
 from crm_insights.tools.overview import crm_overview
 from crm_insights.tools.segments import describe_segment, explain_customer_segment, list_segments
 from crm_insights.tools.sentiment import analyze_sentiment, sentiment_summary
@@ -19,6 +20,9 @@ from crm_insights.tools.value import customer_value, forecast_totals
 
 TOOLS: list[BaseTool] = [
     crm_overview,
+    metric_query,
+    cohort_retention,
+    feedback_followup,
     customer_profile,
     list_segments,
     describe_segment,
@@ -41,16 +45,19 @@ __all__ = [
     "analyze_sentiment",
     "at_risk_customers",
     "candidate_ids",
+    "cohort_retention",
     "crm_overview",
     "customer_profile",
     "customer_value",
     "describe_segment",
     "explain_customer_segment",
+    "feedback_followup",
     "feedback_themes",
     "forecast_customer",
     "forecast_totals",
     "get_context",
     "list_segments",
+    "metric_query",
     "parse_customer_ref",
     "reset_context",
     "resolve_customer",

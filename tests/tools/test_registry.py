@@ -26,6 +26,9 @@ EXPECTED = {
     "sentiment_summary",
     "search_feedback",
     "feedback_themes",
+    "metric_query",
+    "cohort_retention",
+    "feedback_followup",
 }
 
 
@@ -86,6 +89,9 @@ def test_every_tool_gives_evidence(fakes: Any) -> None:
         "sentiment_summary": {},
         "search_feedback": {"query": "物流"},
         "feedback_themes": {},
+        "metric_query": {"measures": ["revenue"], "grain": "month"},
+        "cohort_retention": {"periods": 3},
+        "feedback_followup": {},
     }
     assert set(args) == EXPECTED
     for name, a in args.items():

@@ -1,0 +1,56 @@
+"""The governed metrics layer: the one home of the service's aggregate queries.
+
+Measures and dimensions are declared as data (:mod:`~crm_insights.metrics.catalogue`: key, family,
+unit, zh/en names, synonyms, definition) and compiled to SQLAlchemy Core (:mod:`~.query`), with
+date labels rendered per dialect (:mod:`~.dialect`) so SQLite and PostgreSQL return the same rows.
+Nothing is assembled from user text: requests name catalogue keys, and the tools validate them.
+Fixed aggregates the tools share (overview totals, per-customer stats, top spenders, segment moves)
+are in :mod:`~.summary`; cohort retention in :mod:`~.cohorts`. See README.md here for why this is
+SQLAlchemy Core rather than boring-semantic-layer.
+"""
+
+from crm_insights.metrics.catalogue import DIMENSIONS, GRAINS, MEASURES, WEEKDAYS, Dimension, Measure, catalogue
+from crm_insights.metrics.cohorts import cohort_matrix
+from crm_insights.metrics.query import MetricRequest, MetricResult, derive, families, period_labels, run, validate
+from crm_insights.metrics.summary import (
+    customer_count,
+    customer_history,
+    customer_stats_frame,
+    data_range,
+    feedback_totals,
+    first_order_at,
+    last_order_at,
+    order_totals,
+    segment_assignment_count,
+    segment_transitions,
+    top_spenders,
+)
+
+__all__ = [
+    "DIMENSIONS",
+    "GRAINS",
+    "MEASURES",
+    "WEEKDAYS",
+    "Dimension",
+    "Measure",
+    "MetricRequest",
+    "MetricResult",
+    "catalogue",
+    "cohort_matrix",
+    "customer_count",
+    "customer_history",
+    "customer_stats_frame",
+    "data_range",
+    "derive",
+    "families",
+    "feedback_totals",
+    "first_order_at",
+    "last_order_at",
+    "order_totals",
+    "period_labels",
+    "run",
+    "segment_assignment_count",
+    "segment_transitions",
+    "top_spenders",
+    "validate",
+]

@@ -1,0 +1,618 @@
+"""Compile a metric request (catalogue keys, a period, filters) to SQLAlchemy Core and run it.
+
+One query per measure family (order lines, per-customer purchase days, feedback ...), grouped by the
+request's keys (``period`` for a grain, plus one ``group_by`` dimension), and one more without keys
+for the totals (skipped when every measure is a sum of order lines: the rows add up to it). Ratios
+are divided in Python from the aggregates, never in SQL, so no integer or NUMERIC division can creep
+in (SQLAlchemy renders ``/`` between integers as ``CAST(... AS NUMERIC)`` and returns ``Decimal``).
+
+Dates are half-open: ``since <= t < until + 1 day``, so the whole last day counts on SQLite, where
+timestamps are compared as text. Medians come from a (gap in days -> count) histogram per row, which
+works the same on both dialects (SQLite has no percentile function).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Select, and_, case, exists, func, literal, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from crm_insights.errors import InputError
+from crm_insights.metrics.catalogue import DIMENSIONS, GRAINS, MEASURES
+from crm_insights.metrics.dialect import day_of, days_between, iso_weekday, period_label
+from crm_insights.store.models import Feedback, Order, SegmentAssignment
+
+_O = Order.__table__
+_F = Feedback.__table__
+_SA = SegmentAssignment.__table__
+
+# The aggregates each measure is derived from (per family).
+_BASES: dict[str, tuple[str, ...]] = {
+    "revenue": ("revenue",),
+    "orders": ("orders",),
+    "units": ("units",),
+    "buyers": ("buyers",),
+    "new_customers": ("new_customers",),
+    "returning_customers": ("buyers", "new_customers"),
+    "revenue_new": ("revenue_new",),
+    "revenue_returning": ("revenue", "revenue_new"),
+    "aov": ("revenue", "orders"),
+    "units_per_order": ("units", "orders"),
+    "revenue_per_buyer": ("revenue", "buyers"),
+    "revenue_share": ("revenue",),
+    "repeat_rate": ("repeat_buyers", "repeaters"),
+    "one_time_share": ("repeat_buyers", "repeaters"),
+    "days_between_mean": ("gaps",),
+    "days_between_median": ("gaps",),
+    "days_first_to_second": ("first_second",),
+    "inactive_customers": ("inactive",),
+    "feedback_count": ("feedback_count",),
+    "positive_share": ("scored", "positive"),
+    "neutral_share": ("scored", "neutral"),
+    "negative_share": ("scored", "negative"),
+    "repurchase_after_negative": ("negative_customers", "followed"),
+}
+
+# Which keys each family can group by ("period" = a grain).
+_FAMILY_KEYS: dict[str, frozenset[str]] = {
+    "orders": frozenset({"period", "weekday", "segment", "customer_type", "cohort"}),
+    "repeat": frozenset({"period", "segment", "cohort"}),
+    "gaps": frozenset({"period", "segment", "cohort"}),
+    "first_second": frozenset({"period", "segment"}),
+    "inactive": frozenset({"segment", "cohort"}),
+    "feedback": frozenset({"period", "weekday", "segment", "sentiment"}),
+    "followup": frozenset({"period", "segment"}),
+}
+
+Key = tuple[Any, ...]
+
+
+@dataclass
+class MetricRequest:
+    """What to compute. ``since``/``until`` are inclusive days; resolve defaults before building one."""
+
+    measures: list[str]
+    since: date
+    until: date
+    grain: str | None = None
+    group_by: str | None = None
+    segment: int | None = None
+    segment_version: str | None = None  # the segmentation model whose stored assignments to use
+    customer_pks: list[int] | None = None
+    min_amount: float | None = None
+    max_amount: float | None = None
+    sentiment: str | None = None
+    inactive_days: int | None = None
+
+    @property
+    def keys(self) -> list[str]:
+        return (["period"] if self.grain else []) + ([self.group_by] if self.group_by else [])
+
+    @property
+    def start(self) -> datetime:
+        return datetime(self.since.year, self.since.month, self.since.day)
+
+    @property
+    def end(self) -> datetime:
+        """Exclusive upper bound: the day after ``until``."""
+        return datetime(self.until.year, self.until.month, self.until.day) + timedelta(days=1)
+
+
+@dataclass
+class MetricResult:
+    keys: list[str]
+    rows: list[dict[str, Any]]
+    total: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+    rows_considered: int = 0
+
+
+def families(measures: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for m in measures:
+        fam = MEASURES[m].family
+        if fam not in out:
+            out.append(fam)
+    return out
+
+
+def validate(req: MetricRequest) -> None:
+    """InputError for anything the compiler cannot honour; every message names the valid options."""
+    if not req.measures:
+        raise InputError(f"measures: give at least one of {', '.join(MEASURES)}")
+    unknown = [m for m in req.measures if m not in MEASURES]
+    if unknown:
+        raise InputError(f"unknown measure(s) {', '.join(map(repr, unknown))}; valid measures: {', '.join(MEASURES)}")
+    if req.grain is not None and req.grain not in GRAINS:
+        raise InputError(f"unknown grain {req.grain!r}; valid grains: {', '.join(GRAINS)}")
+    if req.group_by is not None and req.group_by not in DIMENSIONS:
+        raise InputError(f"unknown dimension {req.group_by!r}; valid dimensions: {', '.join(DIMENSIONS)}")
+    if req.since > req.until:
+        raise InputError(f"since ({req.since}) is after until ({req.until})")
+    for key in req.keys:
+        bad = [m for m in req.measures if key not in _FAMILY_KEYS[MEASURES[m].family]]
+        if bad:
+            what = f"grain {req.grain!r}" if key == "period" else f"group_by {key!r}"
+            raise InputError(
+                f"{what} does not apply to {', '.join(bad)}; "
+                + "; ".join(f"{m} can be grouped by: {_groupings(m)}" for m in bad)
+            )
+    fams = families(req.measures)
+    if req.sentiment is not None and any(f not in ("feedback",) for f in fams):
+        others = [m for m in req.measures if MEASURES[m].family != "feedback"]
+        raise InputError(
+            f"the sentiment filter applies to feedback measures only (feedback_count, positive_share, "
+            f"neutral_share, negative_share), not to {', '.join(others)}"
+        )
+    if "inactive" in fams and not req.inactive_days:
+        raise InputError("inactive_customers needs inactive_days (N >= 1): customers whose last order is >= N days old")
+    if (req.segment is not None or req.group_by == "segment") and not req.segment_version:
+        raise InputError(
+            "a segment filter or breakdown needs a trained segmentation model (crm-insights train segments)"
+        )
+    if req.min_amount is not None and req.max_amount is not None and req.min_amount > req.max_amount:
+        raise InputError(f"min_amount ({req.min_amount}) is above max_amount ({req.max_amount})")
+
+
+def _groupings(measure: str) -> str:
+    keys = sorted(_FAMILY_KEYS[MEASURES[measure].family])
+    return ", ".join("grain" if k == "period" else k for k in keys) or "nothing (a single total)"
+
+
+# -- building blocks ---------------------------------------------------------------------------
+
+
+def _first_orders() -> Any:
+    """Per customer, the first-ever order time (over all order lines, whatever the filters)."""
+    return (
+        select(_O.c.customer_id.label("cid"), func.min(_O.c.ordered_at).label("first_at"))
+        .group_by(_O.c.customer_id)
+        .subquery("first_orders")
+    )
+
+
+def _segment_join(req: MetricRequest, frm: Any, cid: Any) -> Any:
+    return frm.join(_SA, and_(_SA.c.customer_id == cid, _SA.c.model_version == req.segment_version))
+
+
+def _needs_segment(req: MetricRequest, keys: Sequence[str]) -> bool:
+    return req.segment is not None or "segment" in keys
+
+
+def _customer_conds(req: MetricRequest, cid: Any) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if req.customer_pks is not None:
+        conds.append(cid.in_(req.customer_pks))
+    if req.segment is not None:
+        conds.append(_SA.c.segment == req.segment)
+    return conds
+
+
+def _line_conds(req: MetricRequest, with_since: bool = True) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = [_O.c.ordered_at < req.end]
+    if with_since:
+        conds.append(_O.c.ordered_at >= req.start)
+    if req.min_amount is not None:
+        conds.append(_O.c.amount >= req.min_amount)
+    if req.max_amount is not None:
+        conds.append(_O.c.amount <= req.max_amount)
+    return conds
+
+
+def _purchase_days(req: MetricRequest) -> Any:
+    """Distinct (customer, day) up to the period's end (earlier days too: gaps and first purchases need them)."""
+    frm: Any = _O
+    if req.segment is not None:
+        frm = _segment_join(req, frm, _O.c.customer_id)
+    return (
+        select(_O.c.customer_id.label("cid"), day_of(_O.c.ordered_at).label("day"))
+        .select_from(frm)
+        .where(*_line_conds(req, with_since=False), *_customer_conds(req, _O.c.customer_id))
+        .distinct()
+        .subquery("purchase_days")
+    )
+
+
+def _grouped(cols: dict[str, Any], aggs: dict[str, Any], frm: Any, conds: list[Any]) -> Select[Any]:
+    stmt = select(*[c.label(k) for k, c in cols.items()], *[a.label(k) for k, a in aggs.items()])
+    stmt = stmt.select_from(frm).where(*conds)
+    if cols:
+        stmt = stmt.group_by(*cols.values())
+    return stmt
+
+
+def _fetch(conn: Connection, stmt: Select[Any], keys: Sequence[str]) -> dict[Key, dict[str, Any]]:
+    out: dict[Key, dict[str, Any]] = {}
+    for row in conn.execute(stmt).mappings():
+        key = tuple(row[k] for k in keys)
+        out[key] = {k: v for k, v in row.items() if k not in keys}
+    return out
+
+
+def _fetch_hist(conn: Connection, stmt: Select[Any], keys: Sequence[str], name: str) -> dict[Key, dict[str, Any]]:
+    """Rows of (keys..., gap, n) -> {key: {name: [(gap, n), ...]}}."""
+    out: dict[Key, dict[str, Any]] = defaultdict(lambda: {name: []})
+    for row in conn.execute(stmt).mappings():
+        out[tuple(row[k] for k in keys)][name].append((int(row["gap"]), int(row["n"])))
+    return dict(out)
+
+
+# -- one query per family ------------------------------------------------------------------------
+
+
+def _orders_family(conn: Connection, req: MetricRequest, keys: Sequence[str], bases: set[str]) -> Any:
+    need_first = bool(bases & {"new_customers", "revenue_new"}) or bool({"customer_type", "cohort"} & set(keys))
+    frm: Any = _O
+    new_cond: Any = None
+    first = None
+    if need_first:
+        first = _first_orders()
+        frm = frm.join(first, first.c.cid == _O.c.customer_id)
+        new_cond = first.c.first_at >= req.start
+        if "period" in keys:
+            assert req.grain is not None
+            new_cond = and_(
+                new_cond, period_label(req.grain, first.c.first_at) == period_label(req.grain, _O.c.ordered_at)
+            )
+    if _needs_segment(req, keys):
+        frm = _segment_join(req, frm, _O.c.customer_id)
+    cols: dict[str, Any] = {}
+    for k in keys:
+        if k == "period":
+            assert req.grain is not None
+            cols[k] = period_label(req.grain, _O.c.ordered_at)
+        elif k == "weekday":
+            cols[k] = iso_weekday(_O.c.ordered_at)
+        elif k == "segment":
+            cols[k] = _SA.c.segment
+        elif k == "customer_type":
+            cols[k] = case((new_cond, literal("new")), else_=literal("returning"))
+        elif k == "cohort":
+            assert first is not None
+            cols[k] = period_label("month", first.c.first_at)
+    all_aggs: dict[str, Any] = {
+        "revenue": func.sum(_O.c.amount),
+        "orders": func.count(_O.c.id),
+        "units": func.sum(_O.c.quantity),
+        "buyers": func.count(func.distinct(_O.c.customer_id)),
+    }
+    if need_first:
+        all_aggs["new_customers"] = func.count(func.distinct(case((new_cond, _O.c.customer_id))))
+        all_aggs["revenue_new"] = func.sum(case((new_cond, _O.c.amount), else_=0.0))
+    aggs = {k: v for k, v in all_aggs.items() if k in bases | {"orders"}}
+    conds = _line_conds(req) + _customer_conds(req, _O.c.customer_id)
+    return _fetch(conn, _grouped(cols, aggs, frm, conds), keys)
+
+
+def _repeat_family(conn: Connection, req: MetricRequest, keys: Sequence[str], bases: set[str]) -> Any:
+    frm: Any = _O
+    cols: dict[str, Any] = {}
+    first = None
+    if "cohort" in keys:
+        first = _first_orders()
+        frm = frm.join(first, first.c.cid == _O.c.customer_id)
+    if _needs_segment(req, keys):
+        frm = _segment_join(req, frm, _O.c.customer_id)
+    for k in keys:
+        if k == "period":
+            assert req.grain is not None
+            cols[k] = period_label(req.grain, _O.c.ordered_at)
+        elif k == "segment":
+            cols[k] = _SA.c.segment
+        elif k == "cohort":
+            assert first is not None
+            cols[k] = period_label("month", first.c.first_at)
+    per_customer = (
+        select(
+            *[c.label(k) for k, c in cols.items()],
+            _O.c.customer_id.label("cid"),
+            func.count(func.distinct(day_of(_O.c.ordered_at))).label("days"),
+        )
+        .select_from(frm)
+        .where(*_line_conds(req), *_customer_conds(req, _O.c.customer_id))
+        .group_by(*cols.values(), _O.c.customer_id)
+        .subquery("per_customer")
+    )
+    outer_cols = {k: per_customer.c[k] for k in keys}
+    aggs = {
+        "repeat_buyers": func.count(),
+        "repeaters": func.sum(case((per_customer.c.days >= 2, 1), else_=0)),
+    }
+    return _fetch(conn, _grouped(outer_cols, aggs, per_customer, []), keys)
+
+
+def _gap_keys(req: MetricRequest, keys: Sequence[str], day: Any, cid: Any, frm: Any) -> tuple[dict[str, Any], Any]:
+    cols: dict[str, Any] = {}
+    if "segment" in keys:
+        frm = _segment_join(req, frm, cid)
+    if "cohort" in keys:
+        first = _first_orders()
+        frm = frm.join(first, first.c.cid == cid)
+        cols_cohort = period_label("month", first.c.first_at)
+    for k in keys:
+        if k == "period":
+            assert req.grain is not None
+            cols[k] = period_label(req.grain, day)
+        elif k == "segment":
+            cols[k] = _SA.c.segment
+        elif k == "cohort":
+            cols[k] = cols_cohort
+    return cols, frm
+
+
+def _gaps_family(conn: Connection, req: MetricRequest, keys: Sequence[str], bases: set[str]) -> Any:
+    days = _purchase_days(req)
+    lagged = select(
+        days.c.cid,
+        days.c.day,
+        func.lag(days.c.day).over(partition_by=days.c.cid, order_by=days.c.day).label("prev"),
+    ).subquery("lagged")
+    cols, frm = _gap_keys(req, keys, lagged.c.day, lagged.c.cid, lagged)
+    gap = days_between(lagged.c.day, lagged.c.prev)
+    stmt = _grouped(
+        {**cols, "gap": gap},
+        {"n": func.count()},
+        frm,
+        [lagged.c.prev.is_not(None), lagged.c.day >= req.since],
+    )
+    return _fetch_hist(conn, stmt, keys, "gaps")
+
+
+def _first_second_family(conn: Connection, req: MetricRequest, keys: Sequence[str], bases: set[str]) -> Any:
+    days = _purchase_days(req)
+    ranked = select(
+        days.c.cid,
+        days.c.day,
+        func.row_number().over(partition_by=days.c.cid, order_by=days.c.day).label("rn"),
+    ).subquery("ranked")
+    per = (
+        select(
+            ranked.c.cid,
+            func.min(case((ranked.c.rn == 1, ranked.c.day))).label("first_day"),
+            func.min(case((ranked.c.rn == 2, ranked.c.day))).label("second_day"),
+        )
+        .where(ranked.c.rn <= 2)
+        .group_by(ranked.c.cid)
+        .subquery("first_second")
+    )
+    cols, frm = _gap_keys(req, keys, per.c.first_day, per.c.cid, per)
+    gap = days_between(per.c.second_day, per.c.first_day)
+    stmt = _grouped(
+        {**cols, "gap": gap},
+        {"n": func.count()},
+        frm,
+        [per.c.second_day.is_not(None), per.c.first_day >= req.since],
+    )
+    return _fetch_hist(conn, stmt, keys, "first_second")
+
+
+def _inactive_family(conn: Connection, req: MetricRequest, keys: Sequence[str], bases: set[str]) -> Any:
+    assert req.inactive_days
+    frm0: Any = _O
+    if req.segment is not None:
+        frm0 = _segment_join(req, frm0, _O.c.customer_id)
+    last = (
+        select(_O.c.customer_id.label("cid"), func.max(_O.c.ordered_at).label("last_at"))
+        .select_from(frm0)
+        .where(*_line_conds(req, with_since=False), *_customer_conds(req, _O.c.customer_id))
+        .group_by(_O.c.customer_id)
+        .subquery("last_orders")
+    )
+    # "last order >= N days before until" <=> last order day <= until - N <=> last_at < until - N + 1 day.
+    threshold = req.end - timedelta(days=req.inactive_days)
+    cols, frm = _gap_keys(req, keys, None, last.c.cid, last)
+    aggs = {
+        "inactive_base": func.count(),
+        "inactive_n": func.sum(case((last.c.last_at < threshold, 1), else_=0)),
+    }
+    rows = _fetch(conn, _grouped(cols, aggs, frm, []), keys)
+    return {k: {"inactive": (v["inactive_n"], v["inactive_base"])} for k, v in rows.items()}
+
+
+def _feedback_family(conn: Connection, req: MetricRequest, keys: Sequence[str], bases: set[str]) -> Any:
+    frm: Any = _F
+    if _needs_segment(req, keys):
+        frm = _segment_join(req, frm, _F.c.customer_id)
+    cols: dict[str, Any] = {}
+    for k in keys:
+        if k == "period":
+            assert req.grain is not None
+            cols[k] = period_label(req.grain, _F.c.created_at)
+        elif k == "weekday":
+            cols[k] = iso_weekday(_F.c.created_at)
+        elif k == "segment":
+            cols[k] = _SA.c.segment
+        elif k == "sentiment":
+            cols[k] = func.coalesce(_F.c.sentiment_label, literal("unscored"))
+    label = _F.c.sentiment_label
+    aggs = {
+        "feedback_count": func.count(_F.c.id),
+        "scored": func.count(label),
+        **{lab: func.sum(case((label == lab, 1), else_=0)) for lab in ("positive", "neutral", "negative")},
+    }
+    conds = [_F.c.created_at >= req.start, _F.c.created_at < req.end, *_customer_conds(req, _F.c.customer_id)]
+    if req.sentiment is not None:
+        conds.append(label == req.sentiment)
+    return _fetch(conn, _grouped(cols, aggs, frm, conds), keys)
+
+
+def _followup_family(conn: Connection, req: MetricRequest, keys: Sequence[str], bases: set[str]) -> Any:
+    frm0: Any = _F
+    if req.segment is not None:
+        frm0 = _segment_join(req, frm0, _F.c.customer_id)
+    neg = (
+        select(_F.c.customer_id.label("cid"), func.min(_F.c.created_at).label("neg_at"))
+        .select_from(frm0)
+        .where(
+            _F.c.sentiment_label == "negative",
+            _F.c.created_at >= req.start,
+            _F.c.created_at < req.end,
+            *_customer_conds(req, _F.c.customer_id),
+        )
+        .group_by(_F.c.customer_id)
+        .subquery("first_negative")
+    )
+    after = exists(select(_O.c.id).where(_O.c.customer_id == neg.c.cid, _O.c.ordered_at > neg.c.neg_at))
+    cols, frm = _gap_keys(req, keys, neg.c.neg_at, neg.c.cid, neg)
+    aggs = {"negative_customers": func.count(), "followed": func.sum(case((after, 1), else_=0))}
+    return _fetch(conn, _grouped(cols, aggs, frm, []), keys)
+
+
+_FAMILIES = {
+    "orders": _orders_family,
+    "repeat": _repeat_family,
+    "gaps": _gaps_family,
+    "first_second": _first_second_family,
+    "inactive": _inactive_family,
+    "feedback": _feedback_family,
+    "followup": _followup_family,
+}
+
+
+# -- deriving measures -----------------------------------------------------------------------------
+
+
+def _div(a: Any, b: Any) -> float | None:
+    return float(a) / float(b) if a is not None and b else None
+
+
+def _hist_mean(hist: list[tuple[int, int]]) -> float | None:
+    n = sum(c for _, c in hist)
+    return sum(g * c for g, c in hist) / n if n else None
+
+
+def _hist_median(hist: list[tuple[int, int]]) -> float | None:
+    n = sum(c for _, c in hist)
+    if not n:
+        return None
+    # Expanding is fine: gaps are whole days and each row holds a few thousand at most.
+    return float(statistics.median([g for g, c in sorted(hist) for _ in range(c)]))
+
+
+def derive(measure: str, b: dict[str, Any], total_revenue: float | None = None) -> Any:
+    """A measure's value from its family aggregates ``b`` (missing aggregates count as an empty row)."""
+
+    def num(k: str) -> float:
+        v = b.get(k)
+        return float(v) if v is not None else 0.0
+
+    if measure in ("revenue", "revenue_new"):
+        return num(measure)
+    if measure in ("orders", "units", "buyers", "new_customers", "feedback_count"):
+        return int(num(measure))
+    if measure == "returning_customers":
+        return int(num("buyers") - num("new_customers"))
+    if measure == "revenue_returning":
+        return num("revenue") - num("revenue_new")
+    if measure == "aov":
+        return _div(b.get("revenue"), b.get("orders"))
+    if measure == "units_per_order":
+        return _div(b.get("units"), b.get("orders"))
+    if measure == "revenue_per_buyer":
+        return _div(b.get("revenue"), b.get("buyers"))
+    if measure == "revenue_share":
+        return _div(b.get("revenue") or 0.0, total_revenue)
+    if measure == "repeat_rate":
+        return _div(b.get("repeaters"), b.get("repeat_buyers"))
+    if measure == "one_time_share":
+        share = _div(b.get("repeaters"), b.get("repeat_buyers"))
+        return None if share is None else 1.0 - share
+    if measure == "days_between_mean":
+        return _hist_mean(b.get("gaps", []))
+    if measure == "days_between_median":
+        return _hist_median(b.get("gaps", []))
+    if measure == "days_first_to_second":
+        return _hist_mean(b.get("first_second", []))
+    if measure == "inactive_customers":
+        return int((b.get("inactive") or (0, 0))[0] or 0)
+    if measure in ("positive_share", "neutral_share", "negative_share"):
+        return _div(b.get(measure.split("_")[0]) or 0, b.get("scored"))
+    if measure == "repurchase_after_negative":
+        return _div(b.get("followed") or 0, b.get("negative_customers"))
+    raise InputError(f"unknown measure {measure!r}; valid measures: {', '.join(MEASURES)}")
+
+
+def period_labels(grain: str, since: date, until: date) -> list[str]:
+    """Every label of ``grain`` from ``since`` to ``until``, as the SQL renders them."""
+    if grain == "week":
+        monday = since - timedelta(days=since.weekday())
+        return [d.strftime("%Y-%m-%d") for d in pd.date_range(monday, until, freq="7D")]
+    freq = {"day": "D", "month": "M", "quarter": "Q", "year": "Y"}[grain]
+    out = []
+    for p in pd.period_range(since, until, freq=freq):
+        if grain == "day":
+            out.append(p.strftime("%Y-%m-%d"))
+        elif grain == "month":
+            out.append(p.strftime("%Y-%m"))
+        elif grain == "quarter":
+            out.append(f"{p.year}-Q{p.quarter}")
+        else:
+            out.append(str(p.year))
+    return out
+
+
+def _collect(conn: Connection, req: MetricRequest, keys: Sequence[str]) -> dict[Key, dict[str, Any]]:
+    needed: dict[str, set[str]] = defaultdict(set)
+    for m in req.measures:
+        needed[MEASURES[m].family].update(_BASES[m])
+    merged: dict[Key, dict[str, Any]] = defaultdict(dict)
+    for fam, bases in needed.items():
+        for key, vals in _FAMILIES[fam](conn, req, keys, bases).items():
+            merged[key].update(vals)
+    return dict(merged)
+
+
+def _sort_key(key: Key) -> tuple[Any, ...]:
+    return tuple((v is None, str(v) if not isinstance(v, int | float) else f"{v:020.6f}") for v in key)
+
+
+def run(conn: Connection, req: MetricRequest) -> MetricResult:
+    """Rows per key and the totals of ``req`` on ``conn`` (validates first)."""
+    validate(req)
+    keys = req.keys
+    grouped = _collect(conn, req, keys) if keys else {}
+    additive = all(MEASURES[m].additive for m in req.measures)
+    if keys and additive:
+        total_b: dict[str, Any] = defaultdict(float)
+        for vals in grouped.values():
+            for k, v in vals.items():
+                total_b[k] += float(v or 0)
+    else:
+        total_b = _collect(conn, req, []).get((), {})
+    total_revenue = total_b.get("revenue")
+    if keys == ["period"]:
+        assert req.grain is not None
+        order: list[Key] = [(label,) for label in period_labels(req.grain, req.since, req.until)]
+        order += sorted((k for k in grouped if k not in set(order)), key=_sort_key)  # never drop a row
+    else:
+        order = sorted(grouped, key=_sort_key)
+    rows = []
+    for key in order:
+        b = grouped.get(key, {})
+        row: dict[str, Any] = dict(zip(keys, key, strict=True))
+        for m in req.measures:
+            row[m] = derive(m, b, total_revenue)
+        rows.append(row)
+    total = {m: derive(m, total_b, total_revenue) for m in req.measures}
+    considered = int(total_b.get("orders") or 0) + int(total_b.get("feedback_count") or 0)
+    return MetricResult(keys=keys, rows=rows, total=total, notes=notes_for(req), rows_considered=considered)
+
+
+def notes_for(req: MetricRequest) -> list[str]:
+    """The definitions a result used, so an answer can say what it counted."""
+    notes = [f"{m}: {MEASURES[m].definition}" for m in req.measures]
+    notes.append(f"period: {req.since} to {req.until} inclusive")
+    if any(MEASURES[m].family in ("orders", "repeat", "gaps") for m in req.measures):
+        notes.append("orders are order lines; a purchase day is a distinct (customer, day)")
+    if req.min_amount is not None or req.max_amount is not None:
+        notes.append("amount filters apply to each order line's amount")
+    if req.segment is not None or req.group_by == "segment":
+        notes.append(f"segments from the stored assignments of model {req.segment_version}")
+    return notes

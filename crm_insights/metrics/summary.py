@@ -1,0 +1,153 @@
+"""Store-wide and per-customer aggregates the tools share (overview, profiles, per-customer stats, digest).
+
+These are the fixed aggregate queries that used to live in each tool; they sit here next to the
+metric compiler so every aggregate the service reports has one home.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, and_, func, select
+from sqlalchemy.orm import aliased
+
+from crm_insights.store.models import Customer, Feedback, Order, SegmentAssignment
+
+
+def _day(value: Any) -> date | None:
+    return None if value is None else pd.Timestamp(value).date()
+
+
+def data_range(conn: Connection) -> dict[str, tuple[date | None, date | None]]:
+    """First and last day of orders and of feedback: what "now" and the valid periods are."""
+    o = conn.execute(select(func.min(Order.ordered_at), func.max(Order.ordered_at))).one()
+    f = conn.execute(select(func.min(Feedback.created_at), func.max(Feedback.created_at))).one()
+    return {"orders": (_day(o[0]), _day(o[1])), "feedback": (_day(f[0]), _day(f[1]))}
+
+
+def last_order_at(conn: Connection) -> datetime | None:
+    value = conn.execute(select(func.max(Order.ordered_at))).scalar_one()
+    return None if value is None else pd.Timestamp(value).to_pydatetime()
+
+
+def first_order_at(conn: Connection) -> datetime | None:
+    value = conn.execute(select(func.min(Order.ordered_at))).scalar_one()
+    return None if value is None else pd.Timestamp(value).to_pydatetime()
+
+
+def order_totals(conn: Connection) -> dict[str, Any]:
+    """All-time orders, revenue, units, first/last order time, buyers."""
+    n, revenue, units, first, last, buyers = conn.execute(
+        select(
+            func.count(Order.id),
+            func.sum(Order.amount),
+            func.sum(Order.quantity),
+            func.min(Order.ordered_at),
+            func.max(Order.ordered_at),
+            func.count(func.distinct(Order.customer_id)),
+        )
+    ).one()
+    return {
+        "orders": int(n or 0),
+        "revenue": float(revenue or 0.0),
+        "units": int(units or 0),
+        "first": first,
+        "last": last,
+        "buyers": int(buyers or 0),
+    }
+
+
+def feedback_totals(conn: Connection) -> dict[str, Any]:
+    n, scored, first, last = conn.execute(
+        select(
+            func.count(Feedback.id),
+            func.count(Feedback.sentiment_label),
+            func.min(Feedback.created_at),
+            func.max(Feedback.created_at),
+        )
+    ).one()
+    return {"feedback": int(n or 0), "scored": int(scored or 0), "first": first, "last": last}
+
+
+def customer_count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count(Customer.id))).scalar_one())
+
+
+def top_spenders(conn: Connection, n: int) -> list[tuple[str, str | None, float, int]]:
+    """(external id, name, spend, order lines) of the ``n`` customers with the highest total spend."""
+    spend = func.sum(Order.amount).label("spend")
+    rows = conn.execute(
+        select(Customer.external_id, Customer.name, spend, func.count(Order.id).label("orders"))
+        .join(Order, Order.customer_id == Customer.id)
+        .group_by(Customer.id, Customer.external_id, Customer.name)
+        .order_by(spend.desc(), Customer.external_id)
+        .limit(n)
+    ).all()
+    return [(str(e), name, float(s), int(o)) for e, name, s, o in rows]
+
+
+def customer_history(conn: Connection, customer_pk: int) -> dict[str, Any]:
+    """One customer's order lines, purchase days, units, spend, first and last order time."""
+    n, days, units, spend, first, last = conn.execute(
+        select(
+            func.count(Order.id),
+            func.count(func.distinct(func.date(Order.ordered_at))),
+            func.sum(Order.quantity),
+            func.sum(Order.amount),
+            func.min(Order.ordered_at),
+            func.max(Order.ordered_at),
+        ).where(Order.customer_id == customer_pk)
+    ).one()
+    return {
+        "orders": int(n or 0),
+        "purchase_days": int(days or 0),
+        "units": int(units or 0),
+        "spend": float(spend or 0.0),
+        "first_purchase": None if first is None else pd.Timestamp(first).to_pydatetime(),
+        "last_purchase": None if last is None else pd.Timestamp(last).to_pydatetime(),
+    }
+
+
+def customer_stats_frame(engine: Engine) -> pd.DataFrame:
+    """Per-customer order aggregates indexed by external id: orders, purchase_days, spend, first, last."""
+    stmt = (
+        select(
+            Customer.external_id.label("customer_id"),
+            func.count(Order.id).label("orders"),
+            func.count(func.distinct(func.date(Order.ordered_at))).label("purchase_days"),
+            func.sum(Order.amount).label("spend"),
+            func.min(Order.ordered_at).label("first_purchase"),
+            func.max(Order.ordered_at).label("last_purchase"),
+        )
+        .join(Order, Order.customer_id == Customer.id)
+        .group_by(Customer.external_id)
+    )
+    with engine.connect() as conn:
+        df = pd.read_sql(stmt, conn)
+    df["customer_id"] = df["customer_id"].astype(str)
+    df["first_purchase"] = pd.to_datetime(df["first_purchase"])
+    df["last_purchase"] = pd.to_datetime(df["last_purchase"])
+    return df.set_index("customer_id")
+
+
+def segment_transitions(conn: Connection, before: str, now: str) -> list[dict[str, int]]:
+    """How many customers moved from each segment to each other one between two models' assignments."""
+    a, b = aliased(SegmentAssignment), aliased(SegmentAssignment)
+    query = (
+        select(a.segment, b.segment, func.count())
+        .join(b, and_(a.customer_id == b.customer_id, b.model_version == now))
+        .where(a.model_version == before, a.segment != b.segment)
+        .group_by(a.segment, b.segment)
+        .order_by(func.count().desc())
+    )
+    return [{"from": int(f), "to": int(t), "customers": int(n)} for f, t, n in conn.execute(query)]
+
+
+def segment_assignment_count(conn: Connection, version: str) -> int:
+    return int(
+        conn.execute(
+            select(func.count()).select_from(SegmentAssignment).where(SegmentAssignment.model_version == version)
+        ).scalar_one()
+    )

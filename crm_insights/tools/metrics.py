@@ -1,0 +1,719 @@
+"""Metric tools over the governed metrics layer: metric_query, cohort_retention, feedback_followup.
+
+The tools resolve what the user named (dates, a segment, customers) and leave the SQL to
+:mod:`crm_insights.metrics`. Every result states its period and the definitions it used; bad input
+(an unknown measure, reversed dates, a period outside the data) is a tool error naming the valid
+options or the data's date range, never a guess. Charts: :func:`register_charts` adds renderers to
+``crm_insights.charts.RENDERERS`` (a line chart for a trend, bars for a breakdown or a comparison).
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field
+
+from crm_insights.errors import InputError, NotReadyError
+from crm_insights.metrics import (
+    DIMENSIONS,
+    GRAINS,
+    MEASURES,
+    WEEKDAYS,
+    MetricRequest,
+    cohort_matrix,
+    data_range,
+    families,
+    feedback_totals,
+    run,
+    segment_assignment_count,
+)
+from crm_insights.tools.common import (
+    OptSegmentArg,
+    SinceArg,
+    ToolArgs,
+    UntilArg,
+    _blank_to_none,
+    _sentiment_alias,
+    crm_tool,
+    ctx,
+    parse_day,
+    resolve,
+    resolve_segment,
+    result,
+)
+from crm_insights.tools.context import ToolContext
+
+# A breakdown longer than this stops being readable in a chat answer; `limit` keeps the top rows.
+MAX_CUSTOMERS = 200
+
+
+def _as_list(value: Any) -> Any:
+    # A model asked for one measure often sends a bare string; "revenue,aov" is split too.
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return value
+
+
+def _lower(value: Any) -> Any:
+    value = _blank_to_none(value)
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+Grain = Literal["day", "week", "month", "quarter", "year"]
+GroupBy = Literal["weekday", "segment", "sentiment", "customer_type", "cohort"]
+
+
+class MetricQueryArgs(ToolArgs):
+    measures: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=40)]],
+        BeforeValidator(_as_list),
+        Field(
+            min_length=1,
+            max_length=8,
+            description="Measure keys (1-8), e.g. ['revenue'] or ['orders', 'aov']. Valid: "
+            + ", ".join(MEASURES)
+            + ".",
+        ),
+    ]
+    grain: Annotated[
+        Grain | None,
+        BeforeValidator(_lower),
+        Field(None, description="Trend grain: day, week, month, quarter or year. Omit for one total per group."),
+    ]
+    group_by: Annotated[
+        GroupBy | None,
+        BeforeValidator(_lower),
+        Field(
+            None,
+            description="Break down by: weekday, segment (all segments side by side), sentiment, customer_type "
+            "(new vs returning) or cohort (month of the first order). Combines with grain.",
+        ),
+    ]
+    since: SinceArg
+    until: UntilArg
+    segment: OptSegmentArg
+    customers: Annotated[
+        Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=MAX_CUSTOMERS)] | None,
+        BeforeValidator(lambda v: _as_list(_blank_to_none(v))),
+        Field(None, description="Only these customers (ids as the user wrote them, at most 200)."),
+    ]
+    min_amount: float | None = Field(None, description="Only order lines with amount >= this (e.g. orders over 100).")
+    max_amount: float | None = Field(None, description="Only order lines with amount <= this.")
+    sentiment: Annotated[
+        Literal["positive", "neutral", "negative"] | None,
+        BeforeValidator(_sentiment_alias),
+        Field(None, description="Only feedback with this label (feedback measures only)."),
+    ]
+    inactive_days: int | None = Field(
+        None, ge=1, le=3650, description="For inactive_customers: N, days without an order as of `until`."
+    )
+    compare: Annotated[
+        Literal["previous", "year"] | None,
+        BeforeValidator(_lower),
+        Field(
+            None,
+            description="Compare with the previous period of equal length ('previous'; whole months compare with "
+            "the same number of months before) or the same period a year earlier ('year').",
+        ),
+    ]
+    compare_since: Annotated[
+        str | None,
+        BeforeValidator(_blank_to_none),
+        Field(None, description="The other period's start (any two periods)."),
+    ]
+    compare_until: Annotated[
+        str | None, BeforeValidator(_blank_to_none), Field(None, description="The other period's end, inclusive.")
+    ]
+    sort: Annotated[
+        Literal["asc", "desc"] | None,
+        BeforeValidator(_lower),
+        Field(None, description="Rank rows by the first measure: 'desc' for the best first (e.g. the best day)."),
+    ]
+    limit: int | None = Field(None, ge=1, le=1000, description="Keep only the first N rows (after sort).")
+
+
+# -- periods ----------------------------------------------------------------------------------------
+
+
+def _shift_year(d: date, years: int) -> date:
+    """The same day ``years`` later, month ends kept as month ends (1996-02-29 -> 1995-02-28)."""
+    last = calendar.monthrange(d.year, d.month)[1]
+    y = d.year + years
+    new_last = calendar.monthrange(y, d.month)[1]
+    return date(y, d.month, new_last if d.day == last else min(d.day, new_last))
+
+
+def _months_back(d: date, months: int) -> date:
+    idx = d.year * 12 + d.month - 1 - months
+    return date(idx // 12, idx % 12 + 1, 1)
+
+
+def previous_period(since: date, until: date) -> tuple[date, date]:
+    """The period just before: as many whole months when the period is whole months, else as many days."""
+    after = until + timedelta(days=1)
+    if since.day == 1 and after.day == 1:
+        months = (after.year * 12 + after.month) - (since.year * 12 + since.month)
+        return _months_back(since, months), since - timedelta(days=1)
+    days = (until - since).days
+    prev_until = since - timedelta(days=1)
+    return prev_until - timedelta(days=days), prev_until
+
+
+def year_earlier(since: date, until: date) -> tuple[date, date]:
+    return _shift_year(since, -1), _shift_year(until, -1)
+
+
+def _bounds(context: ToolContext, measures: list[str]) -> tuple[date | None, date | None, str]:
+    """The data's first and last day for these measures (feedback-only queries use the feedback dates)."""
+    with context.engine.connect() as conn:
+        ranges = data_range(conn)
+    fams = families(measures)
+    which = "feedback" if all(f == "feedback" for f in fams) else "orders"
+    lo, hi = ranges[which]
+    if which == "orders" and ("feedback" in fams or "followup" in fams):
+        flo, fhi = ranges["feedback"]
+        lo = min((d for d in (lo, flo) if d), default=None)
+        hi = max((d for d in (hi, fhi) if d), default=None)
+        which = "orders and feedback"
+    return lo, hi, which
+
+
+def resolve_period(
+    context: ToolContext, measures: list[str], since: str | None, until: str | None
+) -> tuple[date, date, tuple[date, date], list[str]]:
+    """(since, until, data range, notes): defaults from the data; InputError for a period outside it."""
+    lo, hi, which = _bounds(context, measures)
+    if lo is None or hi is None:
+        raise InputError(
+            f"the store has no {which} yet; import some (`crm-insights import`) or run `crm-insights demo`"
+        )
+    given_start, given_stop = parse_day(since, "since"), parse_day(until, "until", end=True)
+    if given_start and given_stop and given_start > given_stop:
+        raise InputError(f"since ({given_start}) is after until ({given_stop})")
+    start, stop = given_start or lo, given_stop or hi
+    if stop < lo or start > hi or start > stop:
+        raise InputError(f"the period {start} to {stop} is outside the data: {which} run from {lo} to {hi}")
+    notes = []
+    if start < lo or stop > hi:
+        notes.append(f"the data ({which}) runs from {lo} to {hi}; days outside it count as empty")
+    return start, stop, (lo, hi), notes
+
+
+# -- naming rows ------------------------------------------------------------------------------------
+
+
+def _segment_names(context: ToolContext) -> dict[int, dict[str, Any]]:
+    try:
+        return {int(s["segment"]): s for s in context.segments.segments()}
+    except Exception:  # names are a courtesy; the ids stand on their own
+        return {}
+
+
+def _name_rows(rows: list[dict[str, Any]], group_by: str | None, seg_names: dict[int, dict[str, Any]]) -> None:
+    for row in rows:
+        if group_by == "segment" and row.get("segment") is not None:
+            info = seg_names.get(int(row["segment"]), {})
+            row["segment_name_zh"] = info.get("name_zh")
+            row["segment_name_en"] = info.get("name_en")
+        elif group_by == "weekday" and row.get("weekday") is not None:
+            en, zh = WEEKDAYS[int(row["weekday"])]
+            row["weekday_name_en"], row["weekday_name_zh"] = en, zh
+
+
+def _change(now: Any, before: Any) -> tuple[float | None, float | None]:
+    if now is None or before is None:
+        return None, None
+    diff = float(now) - float(before)
+    return diff, (diff / float(before) if float(before) else None)
+
+
+def _group_key(row: dict[str, Any], group_by: str | None) -> Any:
+    return row.get(group_by) if group_by else None
+
+
+# -- the tool ---------------------------------------------------------------------------------------
+
+
+@crm_tool(MetricQueryArgs)
+def metric_query(
+    measures: list[str],
+    grain: str | None = None,
+    group_by: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    segment: str | None = None,
+    customers: list[str] | None = None,
+    min_amount: float | None = None,
+    max_amount: float | None = None,
+    sentiment: str | None = None,
+    inactive_days: int | None = None,
+    compare: str | None = None,
+    compare_since: str | None = None,
+    compare_until: str | None = None,
+    sort: str | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """Business metrics over orders and feedback for any period: totals, trends, breakdowns and comparisons.
+    Returns rows, totals, the exact period used and the definitions behind each figure.
+
+    Measures: revenue (GMV, 销售额), orders (order lines, 订单数), units, buyers (购买客户数), new_customers
+    (first-ever order in the period, 新客户), returning_customers (老客户), revenue_new, revenue_returning,
+    aov (average order value, 客单价), units_per_order, revenue_per_buyer (人均消费), revenue_share (a
+    row's share of the total, for breakdowns such as one segment's share of revenue), repeat_rate (share of
+    buyers with >= 2 purchase days in the period, 复购率), one_time_share (一次性购买客户占比),
+    days_between_mean / days_between_median (days between purchases, 购买间隔), days_first_to_second,
+    inactive_customers (needs inactive_days: customers with no order for >= N days as of `until`),
+    feedback_count, positive_share, neutral_share, negative_share, repurchase_after_negative (share of
+    customers with negative feedback who ordered again after it).
+
+    Use it with grain for trends ("revenue month by month", "每月新客户数", "quarterly AOV"); group_by for
+    breakdowns (segment side by side, weekday, sentiment, customer_type = new vs returning, cohort =
+    first-order month); since/until for one year, quarter or month ("1997年的销售额" -> since '1997',
+    until '1997'; "Q1 1998" -> since '1998-01', until '1998-03'); compare='previous' for month over month
+    or quarter over quarter, compare='year' for the same period a year earlier, or compare_since /
+    compare_until for any other period (absolute and % change); min_amount for orders over an amount;
+    sort='desc' with limit=1 for "the best day/weekday". "Now" is the last order date in the data.
+    Not for one customer's history (customer_profile) or forecasts of future purchases.
+    """
+    context = ctx()
+    measures = [m.strip().lower() for m in measures]
+    unknown = [m for m in measures if m not in MEASURES]
+    if unknown:
+        raise InputError(f"unknown measure(s) {', '.join(map(repr, unknown))}; valid measures: {', '.join(MEASURES)}")
+    start, stop, bounds, notes = resolve_period(context, measures, since, until)
+    if (compare_since is None) != (compare_until is None):
+        raise InputError("give both compare_since and compare_until for a comparison with another period")
+    if compare is not None and compare_since is not None:
+        raise InputError("give either compare ('previous' or 'year') or compare_since/compare_until, not both")
+    args: dict[str, Any] = {
+        "measures": measures,
+        "grain": grain,
+        "group_by": group_by,
+        "since": start,
+        "until": stop,
+        "segment": segment,
+        "customers": customers,
+        "min_amount": min_amount,
+        "max_amount": max_amount,
+        "sentiment": sentiment,
+        "inactive_days": inactive_days,
+        "compare": compare,
+        "compare_since": compare_since,
+        "compare_until": compare_until,
+        "sort": sort,
+        "limit": limit,
+    }
+    filters: dict[str, Any] = {}
+    seg_id: int | None = None
+    seg_version: str | None = None
+    extra: dict[str, Any] = {}
+    if segment is not None or group_by == "segment":
+        model = context.segments
+        seg_version = str(model.version)
+        extra["segment_model_version"] = seg_version
+        with context.engine.connect() as conn:
+            if not segment_assignment_count(conn, seg_version):
+                raise InputError(
+                    f"segment model {seg_version} has no stored assignments in this store; "
+                    "run `crm-insights train segments` against it"
+                )
+        if segment is not None:
+            _, info = resolve_segment(context, segment)
+            seg_id = int(info["segment"])
+            filters["segment"] = {"segment": seg_id, "name_en": info.get("name_en"), "name_zh": info.get("name_zh")}
+    pks: list[int] | None = None
+    if customers:
+        resolved = [resolve(context, c) for c in customers]
+        pks = [r.pk for r in resolved]
+        filters["customers"] = [r.external_id for r in resolved]
+        args["resolved_customers"] = filters["customers"]
+    for name, value in (
+        ("min_amount", min_amount),
+        ("max_amount", max_amount),
+        ("sentiment", sentiment),
+        ("inactive_days", inactive_days),
+    ):
+        if value is not None:
+            filters[name] = value
+
+    def request(a: date, b: date) -> MetricRequest:
+        return MetricRequest(
+            measures=list(measures),
+            since=a,
+            until=b,
+            grain=grain,
+            group_by=group_by,
+            segment=seg_id,
+            segment_version=seg_version,
+            customer_pks=pks,
+            min_amount=min_amount,
+            max_amount=max_amount,
+            sentiment=sentiment,
+            inactive_days=inactive_days,
+        )
+
+    def execute(req: MetricRequest) -> Any:
+        key = ("metric", repr(req), context.store_fingerprint())
+        return context.cached(key, lambda: _run(context, req))
+
+    res = execute(request(start, stop))
+    seg_names = _segment_names(context) if group_by == "segment" else {}
+    rows = [dict(r) for r in res.rows]
+    _name_rows(rows, group_by, seg_names)
+
+    comparison = None
+    if compare is not None or compare_since is not None:
+        if compare == "previous":
+            c_start, c_stop = previous_period(start, stop)
+        elif compare == "year":
+            c_start, c_stop = year_earlier(start, stop)
+        else:
+            c_start = parse_day(compare_since, "compare_since")  # type: ignore[assignment]
+            c_stop = parse_day(compare_until, "compare_until", end=True)  # type: ignore[assignment]
+            if c_start > c_stop:
+                raise InputError(f"compare_since ({c_start}) is after compare_until ({c_stop})")
+        if c_stop < bounds[0] or c_start > bounds[1]:
+            raise InputError(
+                f"the comparison period {c_start} to {c_stop} is outside the data, which runs from "
+                f"{bounds[0]} to {bounds[1]}"
+            )
+        other = execute(request(c_start, c_stop))
+        change, change_pct = {}, {}
+        for m in measures:
+            change[m], change_pct[m] = _change(res.total.get(m), other.total.get(m))
+        other_rows = [dict(r) for r in other.rows]
+        _name_rows(other_rows, group_by, seg_names)
+        if group_by and not grain:
+            before = {_group_key(r, group_by): r for r in other_rows}
+            for row in rows:
+                prior = before.get(_group_key(row, group_by), {})
+                row["compare"] = {m: prior.get(m) for m in measures}
+                row["change_pct"] = {m: _change(row.get(m), prior.get(m))[1] for m in measures}
+        comparison = {
+            "period": {"since": c_start, "until": c_stop},
+            "total": other.total,
+            "change": change,
+            "change_pct": change_pct,
+            "rows": other_rows,
+        }
+        if c_start < bounds[0] or c_stop > bounds[1]:
+            notes.append(f"the comparison period extends beyond the data ({bounds[0]} to {bounds[1]})")
+
+    if sort is not None:
+        first = measures[0]
+        present = [r for r in rows if r.get(first) is not None]
+        present.sort(key=lambda r: r[first], reverse=(sort == "desc"))
+        rows = present + [r for r in rows if r.get(first) is None]
+    truncated = limit is not None and len(rows) > limit
+    if limit is not None:
+        rows = rows[:limit]
+
+    data = {
+        "measure": measures[0],
+        "measures": list(measures),
+        "period": {"since": start, "until": stop},
+        "grain": grain,
+        "group_by": group_by,
+        "rows": rows,
+        "total": res.total,
+        "compare": comparison,
+        "filters": filters,
+        "notes": res.notes + notes + (["rows cut to the first `limit`"] if truncated else []),
+        "unit": {m: MEASURES[m].unit for m in measures},
+        "names": {m: {"zh": MEASURES[m].name_zh, "en": MEASURES[m].name_en} for m in measures},
+        "data_range": {"first": bounds[0], "last": bounds[1]},
+    }
+    return result("metric_query", args, data, res.rows_considered, **extra)
+
+
+def _run(context: ToolContext, req: MetricRequest) -> Any:
+    with context.engine.connect() as conn:
+        return run(conn, req)
+
+
+def simple_json(res: dict[str, Any]) -> dict[str, Any]:
+    """The CLI's and GET /v1/metrics' shape of a metric_query result.
+
+    ``{"measure", "period": {"since", "until"}, "rows": [{"period", "value", ...}], "total"}``: each row's
+    ``value`` is the first measure; ``period`` is the row's period, or the whole period for a breakdown
+    without a grain. Other measures, the group key, compare, unit and notes ride along.
+    """
+    data = res["data"]
+    m = data["measure"]
+    whole = f"{data['period']['since']}..{data['period']['until']}"
+    rows = []
+    for r in data["rows"]:
+        row = {"period": r.get("period", whole), "value": r.get(m)}
+        row.update({k: v for k, v in r.items() if k not in ("period", m)})
+        rows.append(row)
+    out: dict[str, Any] = {
+        "measure": m,
+        "period": data["period"],
+        "rows": rows,
+        "total": data["total"].get(m),
+    }
+    if data.get("compare"):
+        out["compare"] = {k: v for k, v in data["compare"].items() if k != "rows"}
+    out.update(
+        {"unit": data["unit"].get(m), "measures": data["measures"], "notes": data["notes"], "evidence": res["evidence"]}
+    )
+    return out
+
+
+# -- cohort retention -------------------------------------------------------------------------------
+
+
+class CohortArgs(ToolArgs):
+    since: SinceArg
+    until: UntilArg
+    periods: int = Field(12, ge=1, le=36, description="Months after the cohort month to follow (default 12).")
+    grain: Literal["month"] = Field("month", description="Cohorts and periods are months (the only grain).")
+    segment: OptSegmentArg
+
+
+@crm_tool(CohortArgs)
+def cohort_retention(
+    since: str | None = None,
+    until: str | None = None,
+    periods: int = 12,
+    grain: str = "month",
+    segment: str | None = None,
+) -> dict[str, Any]:
+    """Cohort retention: customers grouped by the month of their first-ever order (the cohort), and for
+    each later month the share of the cohort who ordered in it (month 0 = the cohort month = 100%).
+    since/until pick the cohort months to include; periods = how many months after to follow.
+
+    Use it for "do customers acquired in January still buy a year later?", "新客户的留存率",
+    "cohort retention by month", "1997年1月的新客户第二个月还有多少人购买？". Retention is null for
+    months after the end of the data.
+    """
+    context = ctx()
+    start, stop, bounds, notes = resolve_period(context, ["new_customers"], since, until)
+    seg_id = None
+    seg_version = None
+    extra: dict[str, Any] = {}
+    if segment is not None:
+        model, info = resolve_segment(context, segment)
+        seg_id, seg_version = int(info["segment"]), str(model.version)
+        extra["segment_model_version"] = seg_version
+    with context.engine.connect() as conn:
+        matrix = cohort_matrix(conn, start, stop, periods, seg_id, seg_version, data_end=bounds[1])
+    rows = [
+        {
+            "cohort": c["cohort"],
+            "size": c["size"],
+            "active": c["active"],
+            "retention": [None if a is None else a / c["size"] for a in c["active"]],
+        }
+        for c in matrix
+    ]
+    data = {
+        "period": {"since": start, "until": stop},
+        "grain": grain,
+        "periods": periods,
+        "rows": rows,
+        "notes": [
+            "cohort = month of the customer's first-ever order; retention[m] = share of the cohort with an order "
+            "in the m-th month after it (m = 0 is the cohort month)",
+            f"data ends {bounds[1]}: later months are null",
+            *notes,
+        ],
+    }
+    args = {"since": start, "until": stop, "periods": periods, "grain": grain, "segment": segment}
+    return result("cohort_retention", args, data, sum(r["size"] for r in rows), **extra)
+
+
+# -- repurchase after negative feedback -------------------------------------------------------------
+
+
+class FollowupArgs(ToolArgs):
+    since: SinceArg
+    until: UntilArg
+    segment: OptSegmentArg
+    group_by: Annotated[
+        Literal["segment"] | None,
+        BeforeValidator(_lower),
+        Field(None, description="'segment' for every segment side by side."),
+    ]
+
+
+@crm_tool(FollowupArgs)
+def feedback_followup(
+    since: str | None = None, until: str | None = None, segment: str | None = None, group_by: str | None = None
+) -> dict[str, Any]:
+    """Repurchase after negative feedback: of the customers who left negative feedback in the period, how
+    many and what share ordered again after their first negative feedback (any later order in the data).
+
+    Use it for "do customers who complain still buy?", "差评客户后来还买吗？", "what share of unhappy
+    customers came back?". Counts only feedback already scored by the sentiment model.
+    """
+    context = ctx()
+    with context.engine.connect() as conn:
+        scored = feedback_totals(conn)["scored"]
+    if not scored:
+        raise NotReadyError("no stored feedback has a sentiment label yet; run `crm-insights sentiment score`")
+    res = metric_query.func(  # type: ignore[attr-defined]
+        measures=["repurchase_after_negative"],
+        since=since,
+        until=until,
+        segment=segment,
+        group_by=group_by,
+    )
+    return {**res, "evidence": {**res["evidence"], "tool": "feedback_followup"}}
+
+
+# -- charts -----------------------------------------------------------------------------------------
+
+
+def _row_label(row: dict[str, Any], group_by: str | None, labels: Any) -> str:
+    if group_by == "segment":
+        return labels.name({"name_zh": row.get("segment_name_zh"), "name_en": row.get("segment_name_en"), **row})
+    if group_by == "weekday" and row.get("weekday") is not None:
+        en, zh = WEEKDAYS[int(row["weekday"])]
+        return labels.pick(zh, en)
+    if group_by == "customer_type":
+        return labels.pick(
+            {"new": "新客户", "returning": "老客户"}.get(str(row.get("customer_type")), "?"),
+            str(row.get("customer_type")),
+        )
+    if group_by == "sentiment":
+        value = str(row.get("sentiment"))
+        zh = {"positive": "正面", "neutral": "中性", "negative": "负面", "unscored": "未评分"}.get(value, value)
+        return labels.pick(zh, value)
+    return str(row.get(group_by or "period", "?"))
+
+
+def _metric_chart(result: Any, fig: Any, labels: Any) -> bool:
+    data = result.get("data") or {}
+    rows = data.get("rows") or []
+    m = data.get("measure")
+    if not m or m not in MEASURES:
+        return False
+    meta = MEASURES[m]
+    title = labels.pick(meta.name_zh, meta.name_en)
+    grain, group_by, comparison = data.get("grain"), data.get("group_by"), data.get("compare")
+    ax = fig.subplots()
+    if grain:
+        series: dict[Any, list[tuple[str, float]]] = {}
+        for r in rows:
+            if r.get(m) is not None:
+                series.setdefault(_group_key(r, group_by), []).append((str(r["period"]), float(r[m])))
+        if not series:
+            return False
+        for i, (key, points) in enumerate(series.items()):
+            name = (
+                _row_label(next(r for r in rows if _group_key(r, group_by) == key), group_by, labels)
+                if group_by
+                else title
+            )
+            ax.plot(
+                [p[0] for p in points], [p[1] for p in points], marker="o", markersize=3, label=name, color=_palette(i)
+            )
+        if comparison and not group_by:
+            before = [r.get(m) for r in comparison.get("rows") or []]
+            xs = [p[0] for p in next(iter(series.values()))][: len(before)]
+            ys = [float(v) if v is not None else float("nan") for v in before[: len(xs)]]
+            ax.plot(xs, ys, linestyle="--", color="#9e9e9e", label=labels.pick("对比期", "compared period"))
+        if group_by or comparison:
+            ax.legend(fontsize=8)
+        ticks = ax.get_xticks()
+        step = max(1, len(ticks) // 12)
+        ax.set_xticks(ticks[::step])
+        ax.tick_params(axis="x", rotation=45, labelsize=8)
+        ax.set_title(labels.pick(f"{title}趋势", f"{title} trend"))
+    elif group_by:
+        shown = [r for r in rows if r.get(m) is not None][:30]
+        if not shown:
+            return False
+        names = [_row_label(r, group_by, labels) for r in shown]
+        values = [float(r[m]) for r in shown]
+        if comparison:
+            import numpy as np
+
+            pos = np.arange(len(shown))
+            prior = [float((r.get("compare") or {}).get(m) or 0.0) for r in shown]
+            ax.bar(pos - 0.2, values, 0.4, label=_period_text(data["period"]), color=_palette(0))
+            ax.bar(pos + 0.2, prior, 0.4, label=_period_text(comparison["period"]), color="#9e9e9e")
+            ax.set_xticks(pos, names)
+            ax.legend(fontsize=8)
+        else:
+            ax.bar(names, values, color=[_palette(i) for i in range(len(shown))])
+        ax.tick_params(axis="x", rotation=30, labelsize=8)
+        ax.set_title(labels.pick(f"{title}（按{DIMENSIONS[group_by].name_zh}）", f"{title} by {group_by}"))
+    elif comparison:
+        now, before = data["total"].get(m), comparison["total"].get(m)
+        if now is None or before is None:
+            return False
+        ax.bar(
+            [_period_text(comparison["period"]), _period_text(data["period"])],
+            [float(before), float(now)],
+            color=["#9e9e9e", _palette(0)],
+        )
+        pct = comparison.get("change_pct", {}).get(m)
+        change = "" if pct is None else f" ({pct:+.1%})"
+        ax.set_title(labels.pick(f"{title}对比{change}", f"{title} compared{change}"))
+    else:
+        return False
+    ax.set_ylabel(labels.pick(meta.name_zh, meta.name_en))
+    return True
+
+
+def _period_text(period: dict[str, Any]) -> str:
+    return f"{period['since']}~{period['until']}"
+
+
+def _palette(i: int) -> str:
+    from crm_insights.charts import PALETTE
+
+    return PALETTE[i % len(PALETTE)]
+
+
+def _cohort_chart(result: Any, fig: Any, labels: Any) -> bool:
+    rows = (result.get("data") or {}).get("rows") or []
+    rows = [r for r in rows if r.get("size")][:12]
+    if not rows:
+        return False
+    ax = fig.subplots()
+    for i, r in enumerate(rows):
+        points = [(k, v * 100) for k, v in enumerate(r["retention"]) if v is not None and k > 0]
+        if points:
+            ax.plot(
+                [p[0] for p in points],
+                [p[1] for p in points],
+                marker="o",
+                markersize=3,
+                color=_palette(i),
+                label=f"{r['cohort']} (n={r['size']})",
+            )
+    ax.set_xlabel(labels.pick("首购后第几个月", "months after the first order"))
+    ax.set_ylabel(labels.pick("仍在购买的比例 (%)", "still buying (%)"))
+    ax.set_title(labels.pick("按首购月份的客户留存", "Retention by first-order month"))
+    ax.legend(fontsize=7)
+    return True
+
+
+def register_charts() -> None:
+    """Add the metric tools' renderers to crm_insights.charts (idempotent)."""
+    from crm_insights import charts
+
+    charts.RENDERERS.setdefault("metric_query", _metric_chart)
+    charts.RENDERERS.setdefault("feedback_followup", _metric_chart)
+    charts.RENDERERS.setdefault("cohort_retention", _cohort_chart)
+
+
+register_charts()
+
+__all__ = [
+    "GRAINS",
+    "CohortArgs",
+    "FollowupArgs",
+    "MetricQueryArgs",
+    "cohort_retention",
+    "feedback_followup",
+    "metric_query",
+    "previous_period",
+    "simple_json",
+    "year_earlier",
+]
