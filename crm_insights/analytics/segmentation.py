@@ -83,8 +83,41 @@ LEVEL_BOUNDS: dict[tuple[str, str], tuple[str, float, str]] = {
     ("tenure", "low"): ("<=", ACTIVE_DAYS, "require"),
 }
 
-# First matching rule names a segment. ``when`` maps a dimension to the levels it accepts; an
-# absent dimension accepts any level. ``keywords`` let describe() match phrases a user types.
+# Value tiers name segments by their rank (revenue per customer): the most valuable segment is
+# "high-value", the least valuable "low-value", and with k = 3 the one between is "regular". The tier
+# words belong to one segment each, so "高价值" / "high value" means exactly one segment.
+TIERS: dict[str, dict[str, Any]] = {
+    "high": {
+        "zh": "高价值客户",
+        "en": "high-value",
+        "keywords": ["vip", "best", "top", "champion", "champions", "valuable", "核心", "重要", "优质", "大客户"],
+    },
+    "regular": {
+        "zh": "普通客户",
+        "en": "regular",
+        "keywords": ["average", "typical", "normal", "mainstream", "middle", "一般", "普通", "大众", "中等"],
+    },
+    "low": {
+        "zh": "低价值客户",
+        "en": "low-value",
+        "keywords": ["low value", "least valuable", "small", "cheap", "低消费", "小客户"],
+    },
+}
+
+
+def value_tier(rank: int, k: int) -> str | None:
+    """The tier that names segment ``rank`` of ``k``, or None for a middle segment of k > 3 (named by behaviour)."""
+    if rank == 0:
+        return "high"
+    if rank == k - 1:
+        return "low"
+    return "regular" if k == 3 else None
+
+
+# Behaviour names: every segment's profile, and the name of a middle segment when k > 3. First
+# matching rule wins. ``when`` maps a dimension to the levels it accepts; an absent dimension
+# accepts any level. ``keywords`` let describe() match phrases a user types. No behaviour name or
+# keyword carries a tier's words, so the tier names stay unambiguous.
 NAME_RULES: tuple[dict[str, Any], ...] = (
     {
         "when": {"tenure": ("low",), "frequency": ("low", "mid"), "recency": ("recent", "mid")},
@@ -94,21 +127,21 @@ NAME_RULES: tuple[dict[str, Any], ...] = (
     },
     {
         "when": {"monetary": ("high",), "recency": ("recent",)},
-        "zh": "高价值活跃客户",
-        "en": "high-value active",
-        "keywords": ["vip", "best", "top", "champion", "champions", "valuable", "核心", "重要", "优质"],
+        "zh": "活跃客户",
+        "en": "active",
+        "keywords": ["active", "engaged", "活跃"],
     },
     {
         "when": {"monetary": ("high",), "recency": ("lapsed",)},
-        "zh": "流失风险高价值客户",
-        "en": "high-value at risk",
+        "zh": "流失风险客户",
+        "en": "at risk",
         "keywords": ["churn", "churning", "risk", "risky", "lapsing", "cant lose", "挽回", "流失", "预警"],
     },
     {
         "when": {"monetary": ("high",)},
-        "zh": "高价值客户",
-        "en": "high-value",
-        "keywords": ["vip", "valuable", "big spenders", "重要", "大客户"],
+        "zh": "高消费客户",
+        "en": "big spenders",
+        "keywords": ["spenders", "spending", "高消费", "消费多"],
     },
     {
         "when": {"frequency": ("high",), "recency": ("recent", "mid")},
@@ -141,21 +174,21 @@ NAME_RULES: tuple[dict[str, Any], ...] = (
     },
     {
         "when": {"recency": ("lapsed",)},
-        "zh": "流失风险客户",
-        "en": "at risk",
+        "zh": "流失预警客户",
+        "en": "lapsing",
         "keywords": ["risk", "churn", "lapsing", "流失", "预警"],
     },
     {
         "when": {"monetary": ("low",)},
-        "zh": "低价值客户",
-        "en": "low-value",
-        "keywords": ["low value", "small", "cheap", "低消费"],
+        "zh": "低消费客户",
+        "en": "small spenders",
+        "keywords": ["small spenders", "low spend", "低消费"],
     },
     {
         "when": {},
         "zh": "一般客户",
-        "en": "regular",
-        "keywords": ["average", "typical", "normal", "mainstream", "普通", "大众"],
+        "en": "average",
+        "keywords": ["average", "typical", "normal", "mainstream", "一般", "大众"],
     },
 )
 
@@ -201,7 +234,8 @@ def _level(percentile: float) -> str:
     return "mid"
 
 
-_RULES_BY_EN: dict[str, dict[str, Any]] = {r["en"]: r for r in NAME_RULES}
+# Name bases by English name: behaviour rules and tiers (both read by the phrase matcher and _unique_names).
+_RULES_BY_EN: dict[str, dict[str, Any]] = {r["en"]: r for r in (*NAME_RULES, *TIERS.values())}
 
 
 def segment_levels(percentiles: dict[str, float], centroid: dict[str, float]) -> dict[str, str]:
@@ -240,8 +274,8 @@ def _unique_names(segments: list[dict[str, Any]], features: list[str]) -> None:
         zs = np.array([[s["centroid_z"][f] for f in features] for s in group])
         # Qualify on a feature the naming rule did not read, so "new customers" never become
         # "new customers (long-standing)"; fall back to any feature if those do not differ.
-        rule = next(r for r in NAME_RULES if r["en"] == group[0]["rule"])
-        used = {DIMENSIONS[dim][0] for dim in rule["when"]}
+        rule = _RULES_BY_EN[group[0]["rule"]]
+        used = {DIMENSIONS[dim][0] for dim in rule.get("when", {})}
         free = np.array([f not in used for f in features])
         for i, seg in enumerate(group):
             others = np.delete(zs, i, axis=0).mean(axis=0)
@@ -506,6 +540,23 @@ def _population_stats(frame: pd.DataFrame, features: list[str]) -> dict[str, dic
     return out
 
 
+def _segment_means(frame: pd.DataFrame, mask: np.ndarray) -> dict[str, float | None]:
+    """Plain means over the segment's members (the centroid is a log-space centre, not a mean).
+
+    recency_days, frequency (purchase days) and monetary_total (total spend) are per-customer means;
+    aov is the segment's spend per purchase day (total spend / total purchase days), the unit of the
+    avg_order_value feature.
+    """
+    part = frame.loc[mask]
+    out: dict[str, float | None] = {
+        f: round(float(part[f].mean()), 4) if f in part and len(part) else None
+        for f in ("recency_days", "frequency", "monetary_total")
+    }
+    days = float(part["frequency"].sum()) if "frequency" in part else 0.0
+    out["aov"] = round(float(part["monetary_total"].sum()) / days, 4) if days > 0 else None
+    return out
+
+
 def _profiles(
     frame: pd.DataFrame,
     labels: np.ndarray,
@@ -545,13 +596,22 @@ def _profiles(
             for f in picked
         ]
         members = values[mask]
+        tier = value_tier(c, len(centroids_z))
+        base = TIERS[tier] if tier is not None else rule
+        # A tier-named segment keeps its behaviour's words as keywords: "dormant" still finds it.
+        keywords = list(base["keywords"])
+        if tier is not None:
+            keywords += [w for w in (*rule["keywords"], rule["zh"], rule["en"]) if w not in keywords]
         segments.append(
             {
                 "segment": c,
-                "name_zh": rule["zh"],
-                "name_en": rule["en"],
-                "rule": rule["en"],
-                "keywords": list(rule["keywords"]),
+                "name_zh": base["zh"],
+                "name_en": base["en"],
+                "rule": base["en"],
+                "tier": tier,
+                "behaviour": {"zh": rule["zh"], "en": rule["en"]},
+                "keywords": keywords,
+                "means": _segment_means(frame, mask),
                 "size": size,
                 "share_customers": round(size / n, 6),
                 "revenue": round(revenue, 2),
@@ -791,7 +851,17 @@ class SegmentModel:
             "levels",
             "distinguishing",
         )
-        return {key: seg[key] for key in keep}
+        out = {key: seg[key] for key in keep}
+        # Added later: artifacts trained before them lack tier and behaviour; their means come from the table.
+        for key in ("tier", "behaviour"):
+            if key in seg:
+                out[key] = seg[key]
+        out["means"] = seg.get("means") or self._table_means(int(seg["segment"]))
+        return out
+
+    def _table_means(self, seg_id: int) -> dict[str, float | None]:
+        table = self.table
+        return _segment_means(table[self.features], (table["segment"] == seg_id).to_numpy())
 
     def resolve(self, segment: int | str) -> tuple[int, str]:
         """Segment id for a reference and how it matched: ``id``, ``name`` or ``phrase``.
@@ -1054,10 +1124,12 @@ __all__ = [
     "NAME_RULES",
     "SegmentFit",
     "SegmentModel",
+    "TIERS",
     "fit_segments",
     "name_segment",
     "segment_levels",
     "segment_table_rows",
     "silhouette_scores",
     "train_segments",
+    "value_tier",
 ]

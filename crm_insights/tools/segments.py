@@ -46,6 +46,11 @@ def _compact_segment(s: dict[str, Any]) -> dict[str, Any]:
         "revenue_share": rnd(s.get("revenue_share"), 4),
         **({"revenue": rnd(s["revenue"])} if s.get("revenue") is not None else {}),
         **({"avg_revenue": rnd(s["avg_revenue"])} if s.get("avg_revenue") is not None else {}),
+        # Plain member means (recency in days, frequency in purchase days, monetary = total spend) and
+        # AOV = spend per purchase day: what a person means by "the average customer of this segment".
+        **({"means": _round_map(s["means"])} if s.get("means") else {}),
+        **({"tier": s["tier"]} if s.get("tier") else {}),
+        **({"behaviour": s["behaviour"]} if s.get("behaviour") else {}),
         "centroid": _round_map(s.get("centroid")),
         "distinguishing": [
             {k: rnd(v, 2) if isinstance(v, float) else v for k, v in d.items()}
@@ -76,9 +81,11 @@ class NoArgs(ToolArgs):
 @crm_tool(NoArgs)
 def list_segments() -> dict[str, Any]:
     """List all customer segments of the latest segmentation model (RFM-style clusters), ranked by value
-    (segment 0 = most valuable): English and Chinese name, number of customers, share of customers,
-    share of revenue, the segment's average features (recency, frequency, monetary ...) and what
-    distinguishes it from the average customer.
+    (segment 0 = most valuable; with 3 segments they are the value tiers high-value / regular / low-value,
+    高价值客户 / 普通客户 / 低价值客户): English and Chinese name, number of customers, share of customers,
+    revenue and share of revenue, each segment's means (recency in days since the last purchase,
+    frequency in purchase days, monetary = total spend per customer) and AOV (spend per purchase day),
+    its behaviour profile and what distinguishes it from the average customer.
 
     Use it for "what segments do we have?", "客户分成哪几类？", "which segment brings the most revenue?".
     """
@@ -94,8 +101,10 @@ class DescribeSegmentArgs(ToolArgs):
 
 @crm_tool(DescribeSegmentArgs)
 def describe_segment(segment: str) -> dict[str, Any]:
-    """Describe ONE customer segment: its name, size, share of customers and revenue, average features,
-    what distinguishes it from the average customer, and its top customers by spend.
+    """Describe ONE customer segment: its name, size, share of customers and revenue, its means (recency
+    in days, frequency in purchase days, monetary = total spend per customer) and AOV (spend per
+    purchase day), its behaviour profile, what distinguishes it from the average customer, and its top
+    customers by spend.
 
     Use it when a question is about a particular group ("describe the high-value customers",
     "高价值客户有什么特点？", "tell me about segment 2"). For the list of all segments use list_segments.

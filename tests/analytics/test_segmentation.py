@@ -25,6 +25,7 @@ from crm_insights.analytics.segmentation import (
     name_segment,
     segment_levels,
     train_segments,
+    value_tier,
 )
 from crm_insights.config import get_settings, load_settings
 from crm_insights.errors import InputError, NotFoundError, NotReadyError
@@ -183,17 +184,76 @@ def test_fixed_k_and_its_bounds() -> None:
 
 def test_name_rule_table() -> None:
     assert name_segment({"recency": "recent", "frequency": "high", "monetary": "high", "tenure": "high"})["en"] == (
-        "high-value active"
+        "active"
     )
     assert name_segment({"recency": "lapsed", "frequency": "mid", "monetary": "high", "tenure": "high"})["zh"] == (
-        "流失风险高价值客户"
+        "流失风险客户"
     )
     assert (
         name_segment({"recency": "lapsed", "frequency": "low", "monetary": "low", "tenure": "high"})["en"] == "dormant"
     )
     assert name_segment({"recency": "recent", "frequency": "low", "monetary": "low", "tenure": "low"})["zh"] == "新客户"
-    assert name_segment({"recency": "mid", "frequency": "mid", "monetary": "mid", "tenure": "mid"})["en"] == "regular"
+    assert name_segment({"recency": "mid", "frequency": "mid", "monetary": "mid", "tenure": "mid"})["en"] == "average"
     assert NAME_RULES[-1]["when"] == {}
+    # Behaviour names and keywords never carry a tier's words: those name one segment each.
+    tier_words = ("高价值", "低价值", "普通客户", "high-value", "low-value", "high value", "low value")
+    for rule in NAME_RULES:
+        for word in (rule["zh"], rule["en"], *rule["keywords"]):
+            assert not any(t in word for t in tier_words), (rule["en"], word)
+    assert [value_tier(r, 3) for r in range(3)] == ["high", "regular", "low"]
+    assert [value_tier(r, 5) for r in range(5)] == ["high", None, None, None, "low"]
+    assert [value_tier(r, 2) for r in range(2)] == ["high", "low"]
+
+
+def _tier_frame() -> pd.DataFrame:
+    """Many customers in several behaviour groups, so k up to 8 is meaningful."""
+    rng = np.random.default_rng(11)
+    rows: list[tuple[str, datetime, float]] = []
+    groups = [(14, 80, 200, 0), (6, 20, 60, 0), (2, 5, 20, 300), (1, 5, 15, 0), (3, 30, 90, 200), (8, 10, 30, 180)]
+    for g, (n_days, lo, hi, start) in enumerate(groups):
+        for i in range(25):
+            cid = f"g{g}-{i:03d}"
+            for day in rng.choice(
+                np.arange(start, 360), size=int(rng.integers(max(1, n_days - 2), n_days + 2)), replace=False
+            ):
+                rows.append((cid, START + timedelta(days=int(day)), float(rng.uniform(lo, hi))))
+    frame, _ = compute_features(pd.DataFrame(rows, columns=["customer_id", "ordered_at", "amount"]), AS_OF)
+    return frame
+
+
+def test_k3_names_are_the_value_tiers() -> None:
+    fit = fit_segments(_frame(), load_settings().segmentation, k=3)
+    assert [s["name_zh"] for s in fit.segments] == ["高价值客户", "普通客户", "低价值客户"]
+    assert [s["name_en"] for s in fit.segments] == ["high-value", "regular", "low-value"]
+    assert [s["tier"] for s in fit.segments] == ["high", "regular", "low"]
+    # the behaviour profile stays, and its words still find the segment
+    for s in fit.segments:
+        assert s["behaviour"]["en"] in s["keywords"] and s["behaviour"]["zh"] in s["keywords"]
+
+
+@pytest.mark.parametrize("k", [5, 6, 7, 8])
+def test_names_are_distinct_and_tier_words_unique_for_any_k(k: int) -> None:
+    fit = fit_segments(_tier_frame(), load_settings().segmentation, k=k)
+    zh = [s["name_zh"] for s in fit.segments]
+    en = [s["name_en"] for s in fit.segments]
+    assert len(set(zh)) == len(set(en)) == k
+    assert [n for n in zh if "高价值" in n] == ["高价值客户"] and zh[0] == "高价值客户"
+    assert [n for n in zh if "低价值" in n] == ["低价值客户"] and zh[-1] == "低价值客户"
+    assert [n for n in en if "high-value" in n] == ["high-value"]
+
+
+def test_segment_means_match_pandas() -> None:
+    frame = _tier_frame()
+    fit = fit_segments(frame, load_settings().segmentation, k=4)
+    total = frame["monetary_total"].sum()
+    for s in fit.segments:
+        part = frame[fit.labels == s["segment"]]
+        means = s["means"]
+        assert means["recency_days"] == pytest.approx(part["recency_days"].mean(), abs=1e-3)
+        assert means["frequency"] == pytest.approx(part["frequency"].mean(), abs=1e-3)
+        assert means["monetary_total"] == pytest.approx(part["monetary_total"].mean(), abs=1e-3)
+        assert means["aov"] == pytest.approx(part["monetary_total"].sum() / part["frequency"].sum(), abs=1e-3)
+        assert s["revenue_share"] == pytest.approx(part["monetary_total"].sum() / total, abs=1e-5)
 
 
 def test_levels_respect_absolute_bounds() -> None:
@@ -252,6 +312,7 @@ def test_describe_resolves_ids_names_and_phrases(trained: tuple[Engine, SegmentM
     assert model.describe("VIP")["segment"] == min(s["segment"] for s in model._segments if "vip" in s["keywords"])
     assert model.describe("high value")["segment"] == hv["segment"]
     assert "高价值" in model.describe("高价值")["name_zh"]
+    assert model.describe("高价值")["matched"]["also"] == []  # one segment, not two
     assert "高价值" in model.describe("高价值客户有哪些特点")["name_zh"]
     described = model.describe(0)
     assert described["top_members"] and described["model_version"] == model.version

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from crm_insights.tools import describe_segment, explain_customer_segment, list_segments
 
 
@@ -88,3 +90,36 @@ def test_segment_tools_on_a_trained_model(behaviour_store: Any) -> None:
     newer = train_segments(behaviour_store.engine, behaviour_store.settings, k=2, progress=False)
     again = list_segments.invoke({})
     assert again["evidence"]["model_version"] == newer.version and len(again["data"]["segments"]) == 2
+
+
+def test_segment_means_and_tier_names_on_a_trained_model(behaviour_store: Any) -> None:
+    import pandas as pd
+
+    from crm_insights.analytics.segmentation import SegmentModel, train_segments
+    from crm_insights.store.frames import orders_frame
+
+    train_segments(behaviour_store.engine, behaviour_store.settings, k=3, progress=False)
+    segs = list_segments.invoke({})["data"]["segments"]
+    assert [(s["name_zh"], s["name_en"], s["tier"]) for s in segs] == [
+        ("高价值客户", "high-value", "high"),
+        ("普通客户", "regular", "regular"),
+        ("低价值客户", "low-value", "low"),
+    ]
+    # Means recomputed in pandas from the order lines, apart from the features code.
+    orders = orders_frame(behaviour_store.engine)
+    orders["day"] = orders["ordered_at"].dt.normalize()
+    as_of = orders["day"].max() + pd.Timedelta(days=1)
+    per = orders.groupby("customer_id").agg(last=("day", "max"), days=("day", "nunique"), spend=("amount", "sum"))
+    per["recency"] = (as_of - per["last"]).dt.days
+    model = SegmentModel.load(behaviour_store.settings)
+    for s in segs:
+        part = per.loc[model.members(s["segment"])]
+        described = describe_segment.invoke({"segment": str(s["segment"])})["data"]
+        for means in (s["means"], described["means"]):
+            assert means["recency_days"] == pytest.approx(part["recency"].mean(), abs=0.01)
+            assert means["frequency"] == pytest.approx(part["days"].mean(), abs=0.01)
+            assert means["monetary_total"] == pytest.approx(part["spend"].mean(), abs=0.01)
+            assert means["aov"] == pytest.approx(part["spend"].sum() / part["days"].sum(), abs=0.01)
+        assert described["revenue_share"] == pytest.approx(part["spend"].sum() / per["spend"].sum(), abs=1e-4)
+    # "高价值" names one segment
+    assert describe_segment.invoke({"segment": "高价值"})["data"]["segment"] == 0
