@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from server_fakes import FAKE_TOOLS, FakeSession
+from server_fakes import FAKE_TOOLS, HITS, SEGMENTS, FakeSession
 from slack_recorder import SlackRecorder
 
 from crm_insights.server.app import create_app
@@ -135,7 +135,80 @@ def test_url_verification(bot: tuple[TestClient, FakeSession]) -> None:
 def test_markdown_to_mrkdwn() -> None:
     from crm_insights.server.slack.bot import to_mrkdwn
 
-    assert to_mrkdwn("- **0 高价值客户**：3,301 人") == "- *0 高价值客户*：3,301 人"
+    assert to_mrkdwn("- **0 高价值客户**：3,301 人") == "• *0 高价值客户*：3,301 人"
+    assert to_mrkdwn("1. _a_ ~~b~~ `c<d>`\n2. [docs](https://example.com/x)") == (
+        "1. _a_ ~b~ `c&lt;d&gt;`\n2. <https://example.com/x|docs>"
+    )
+    assert to_mrkdwn("## 结论\n\n- 一\n  - 二") == "*结论*\n\n• 一\n    • 二"
+    # A customer's words can neither ping the channel, forge a link nor become markup.
+    quoted = to_mrkdwn("> <!channel> <https://evil.example|银行> [x](javascript:alert(1)) <script>")
+    assert quoted == "> &lt;!channel&gt; &lt;https://evil.example|银行&gt; [x](javascript:alert(1)) &lt;script&gt;"
+
+
+def test_markdown_table_becomes_an_aligned_code_block() -> None:
+    from crm_insights.server.slack.bot import to_mrkdwn
+
+    text = to_mrkdwn("分群：\n\n| 分群 | 人数 |\n|---|---:|\n| 高价值客户 | 1200 |\n| 沉睡 | 5700 |")
+    assert text == "分群：\n\n```\n分群        人数\n----------  ----\n高价值客户  1200\n沉睡        5700\n```"
+
+
+def test_long_answers_split_into_sections_with_closed_code_blocks() -> None:
+    from crm_insights.server.slack.bot import SECTION_LIMIT, sections
+
+    text = "intro " * 300 + "\n```\n" + "\n".join(f"row {i:04d} " + "x" * 80 for i in range(60)) + "\n```\nend"
+    pieces = sections(text)
+    assert len(pieces) > 1 and all(len(p) <= SECTION_LIMIT for p in pieces)
+    assert all(p.count("```") % 2 == 0 for p in pieces)  # every piece renders its code on its own
+    rows = [line for p in pieces for line in p.split("\n") if line.startswith("row ")]
+    assert rows == [f"row {i:04d} " + "x" * 80 for i in range(60)]
+    assert sections("a" * 7000) == ["a" * (SECTION_LIMIT - 8)] * 2 + ["a" * (7000 - 2 * (SECTION_LIMIT - 8))]
+
+
+def test_tables_posted_as_code_blocks_and_uploaded_as_csv(
+    bot: tuple[TestClient, FakeSession], slack: SlackRecorder
+) -> None:
+    from crm_insights.server.routes.exports import csv_bytes
+
+    client, session = bot
+    mention = {"type": "app_mention", "user": "U1", "text": "<@UBOT> 用表格列出物流反馈", "ts": "1700000300.000100",
+               "channel": "C3", "event_ts": "1700000300.000100"}  # fmt: skip
+    assert post(client, event(mention, "EvTable")).status_code == 200
+    update = slack.wait_for("chat.update")[0]
+    blocks = update["blocks"]
+    sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    body = "\n".join(sections)
+    assert "• 负面 2 条" in body and "```\n客户   情感      相似度\n" in body
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in body and "<script>" not in body
+    complete = slack.wait_for("files.completeUploadExternal")[0]
+    assert complete["channel_id"] == "C3" and complete["thread_ts"] == "1700000300.000100"
+    asked = slack.calls("files.getUploadURLExternal")
+    csv_file = next(a for a in asked if a["filename"] == "search_feedback.csv")
+    assert int(csv_file["length"]) == len(csv_bytes(HITS))
+    assert any(u["bytes"] == len(csv_bytes(HITS)) and not u["png"] for u in slack.calls("upload"))
+
+
+def test_csv_uploads_and_a_refused_upload_keeps_the_answer() -> None:
+    from slack_sdk.errors import SlackApiError
+
+    from crm_insights.agent.answer import Answer, ToolCallRecord
+    from crm_insights.server.routes.exports import csv_bytes
+    from crm_insights.server.slack.bot import SlackResponder, csv_uploads
+
+    answer = Answer(answer="x", language="zh", thread_id="t", tool_calls=[
+        ToolCallRecord(name="list_segments", result={"data": SEGMENTS}),
+        ToolCallRecord(name="list_segments", result={"data": SEGMENTS[:1]}),
+        ToolCallRecord(name="customer_profile", result={"data": {"customer_id": "00042"}}),
+        ToolCallRecord(name="at_risk_customers", error="no forecast model"),
+    ])  # fmt: skip
+    uploads = csv_uploads(answer)
+    assert [u["filename"] for u in uploads] == ["list_segments.csv", "list_segments-2.csv"]
+    assert uploads[0]["content"] == csv_bytes(SEGMENTS)
+
+    class Refusing:
+        def files_upload_v2(self, **kwargs: Any) -> None:
+            raise SlackApiError("missing_scope", {"ok": False, "error": "missing_scope"})
+
+    assert SlackResponder._attach(Refusing(), "C1", "1.1", answer) is False
 
 
 def test_socket_mode_acks_and_answers_in_thread(slack: SlackRecorder, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -189,8 +189,9 @@ async function showChart(view, url) {
 // Answers are Markdown (lists, tables, emphasis, code, links) and quote customer feedback, which must
 // never become live HTML. markdown-it with html:false turns any markup in the text into text; DOMPurify
 // then keeps only the elements Markdown itself makes, a second lock should the first ever open.
-// linkify stays off: a URL a customer wrote stays text, only links the answer writes are links.
-const md = window.markdownit({ html: false, linkify: false, breaks: true });
+// linkify and <url> autolinks stay off: a URL a customer wrote stays text; [text](url) links the answer
+// writes are links (http, https and mailto only, opened in a new tab).
+const md = window.markdownit({ html: false, linkify: false, breaks: true }).disable("autolink");
 const MD_TAGS = ["p", "br", "strong", "em", "del", "s", "code", "pre", "ul", "ol", "li", "table", "thead", "tbody",
   "tr", "th", "td", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "a"];
 const ALIGN = /^text-align:(left|right|center)$/;  // the only style markdown-it writes (table columns)
