@@ -90,7 +90,20 @@ TIERS: dict[str, dict[str, Any]] = {
     "high": {
         "zh": "高价值客户",
         "en": "high-value",
-        "keywords": ["vip", "best", "top", "champion", "champions", "valuable", "核心", "重要", "优质", "大客户"],
+        "keywords": [
+            "vip",
+            "best",
+            "top",
+            "champion",
+            "champions",
+            "valuable",
+            "big spenders",
+            "核心",
+            "重要",
+            "优质",
+            "大客户",
+            "高消费",
+        ],
     },
     "regular": {
         "zh": "普通客户",
@@ -117,7 +130,8 @@ def value_tier(rank: int, k: int) -> str | None:
 # Behaviour names: every segment's profile, and the name of a middle segment when k > 3. First
 # matching rule wins. ``when`` maps a dimension to the levels it accepts; an absent dimension
 # accepts any level. ``keywords`` let describe() match phrases a user types. No behaviour name or
-# keyword carries a tier's words, so the tier names stay unambiguous.
+# keyword carries a tier's words, so the tier names stay unambiguous; nor the router's words for a tier
+# ("高消费", "big spenders", "small spenders" mean the high or low tier there).
 NAME_RULES: tuple[dict[str, Any], ...] = (
     {
         "when": {"tenure": ("low",), "frequency": ("low", "mid"), "recency": ("recent", "mid")},
@@ -139,9 +153,9 @@ NAME_RULES: tuple[dict[str, Any], ...] = (
     },
     {
         "when": {"monetary": ("high",)},
-        "zh": "高消费客户",
-        "en": "big spenders",
-        "keywords": ["spenders", "spending", "高消费", "消费多"],
+        "zh": "消费较多客户",
+        "en": "heavier spenders",
+        "keywords": ["heavier", "heavy", "消费较多"],
     },
     {
         "when": {"frequency": ("high",), "recency": ("recent", "mid")},
@@ -180,9 +194,9 @@ NAME_RULES: tuple[dict[str, Any], ...] = (
     },
     {
         "when": {"monetary": ("low",)},
-        "zh": "低消费客户",
-        "en": "small spenders",
-        "keywords": ["small spenders", "low spend", "低消费"],
+        "zh": "消费较少客户",
+        "en": "lighter spenders",
+        "keywords": ["lighter", "light", "消费较少"],
     },
     {
         "when": {},
