@@ -36,12 +36,17 @@ def page(request: pytest.FixtureRequest) -> Iterator[Any]:
             "request",
             lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "blob:", "data:")) else None,
         )
+        # A script error or a Content-Security-Policy refusal shows up here.
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         yield page
         failed = request.node.stash.get(FAILED, False)
         if failed:
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-failure.png"), full_page=True)
         assert not outside, f"requests left the machine: {outside}"
+        assert not errors, f"errors in the page: {errors}"
         browser.close()
 
 
@@ -101,7 +106,9 @@ def test_markdown_answer_renders_list_table_and_quote_as_text_with_copy_and_csv(
     import pandas as pd
 
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_app.url)
-    page.goto(live_app.url + "/")
+    response = page.goto(live_app.url + "/")
+    # Behind the sanitiser, the page allows no inline script at all.
+    assert "script-src 'self';" in response.headers["content-security-policy"]
     page.fill("[data-testid=question-input]", "用表格列出关于物流的反馈")
     page.click("[data-testid=send]")
     page.wait_for_selector("[data-testid=answer][data-done=true]")

@@ -62,7 +62,7 @@ function applyLang() {
   document.querySelectorAll("[data-i18n]").forEach((n) => { n.textContent = t(n.dataset.i18n); });
   document.querySelectorAll("[data-i18n-placeholder]").forEach((n) => { n.placeholder = t(n.dataset.i18nPlaceholder); });
   $("#lang-toggle").textContent = t("langButton");
-  const samples = $("#samples");
+  const samples = welcome.querySelector("#samples");  // welcome is off the page once a chat starts
   samples.replaceChildren(...t("samples").map((q) => {
     const b = el("button", { type: "button", class: "sample", text: q });
     b.addEventListener("click", () => { $("#question").value = q; send(); });
@@ -141,7 +141,7 @@ function addAssistant() {
   const steps = el("div", { class: "steps", "data-testid": "steps" });
   const charts = el("div", { class: "charts", "data-testid": "charts" });
   const warnings = el("div", { class: "warnings" });
-  const copy = el("button", { type: "button", class: "copy", "data-testid": "copy", text: t("copy") });
+  const copy = el("button", { type: "button", class: "copy", "data-testid": "copy", "data-i18n": "copy", text: t("copy") });
   const downloads = el("span", { class: "downloads" });
   const actions = el("div", { class: "actions", hidden: "" }, copy, downloads);
   const node = el("div", { class: "msg assistant", "data-testid": "answer" }, text, warnings, actions, charts, steps);
