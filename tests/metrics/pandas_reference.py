@@ -1,0 +1,239 @@
+"""Every measure computed again in plain pandas from the same rows, written apart from the SQL compiler.
+
+``reference(store, measure, ...)`` returns ``({row key: value}, total)``; rows are only the groups
+that have data (the compiler also lists empty periods, which must then be 0 or None).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+
+def label(ts: pd.Series, grain: str) -> pd.Series:
+    ts = pd.to_datetime(ts)
+    if grain == "day":
+        return ts.dt.strftime("%Y-%m-%d")
+    if grain == "week":
+        return (ts.dt.normalize() - pd.to_timedelta(ts.dt.weekday, unit="D")).dt.strftime("%Y-%m-%d")
+    if grain == "month":
+        return ts.dt.strftime("%Y-%m")
+    if grain == "quarter":
+        return ts.dt.year.astype(str) + "-Q" + ts.dt.quarter.astype(str)
+    return ts.dt.year.astype(str)
+
+
+def _window(frame: pd.DataFrame, since: date, until: date) -> pd.DataFrame:
+    lo = pd.Timestamp(since)
+    hi = pd.Timestamp(until) + pd.Timedelta(days=1)
+    return frame[(frame["ts"] >= lo) & (frame["ts"] < hi)]
+
+
+def _keys(
+    frame: pd.DataFrame, ts_col: str, grain: str | None, group_by: str | None, store: Any, first: pd.Series, since: date
+) -> pd.DataFrame:
+    frame = frame.copy()
+    cols = []
+    if grain:
+        frame["period"] = label(frame[ts_col], grain)
+        cols.append("period")
+    if group_by == "segment":
+        frame["segment"] = frame["customer"].map(store.segments)
+        cols.append("segment")
+    elif group_by == "weekday":
+        frame["weekday"] = pd.to_datetime(frame[ts_col]).dt.weekday + 1
+        cols.append("weekday")
+    elif group_by == "cohort":
+        frame["cohort"] = label(frame["customer"].map(first), "month")
+        cols.append("cohort")
+    elif group_by == "customer_type":
+        f = frame["customer"].map(first)
+        new = f >= pd.Timestamp(since)
+        if grain:
+            new &= label(f, grain) == frame["period"]
+        frame["customer_type"] = new.map({True: "new", False: "returning"})
+        cols.append("customer_type")
+    elif group_by == "sentiment":
+        frame["sentiment"] = frame["label"].fillna("unscored")
+        cols.append("sentiment")
+    frame["_key"] = list(zip(*[frame[c] for c in cols], strict=True)) if cols else [()] * len(frame)
+    return frame
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return a / b if b else None
+
+
+def _per_key(frame: pd.DataFrame, fn: Any) -> dict[Any, Any]:
+    return {k: fn(g) for k, g in frame.groupby("_key", sort=False)} if not frame.empty else {}
+
+
+def reference(
+    store: Any,
+    measure: str,
+    since: date,
+    until: date,
+    grain: str | None = None,
+    group_by: str | None = None,
+    segment: int | None = None,
+    min_amount: float | None = None,
+    max_amount: float | None = None,
+    sentiment: str | None = None,
+    inactive_days: int | None = None,
+    _rows_only: bool = False,
+) -> tuple[dict[Any, Any], Any]:
+    if _rows_only:
+        return _reference(
+            store, measure, since, until, grain, group_by, segment, min_amount, max_amount, sentiment, inactive_days
+        )
+    filters = dict(
+        segment=segment, min_amount=min_amount, max_amount=max_amount, sentiment=sentiment, inactive_days=inactive_days
+    )
+    if grain or group_by:
+        # The total is the whole period's figure, not an aggregate of the rows.
+        rows, _ = reference(
+            store, measure, since, until, grain, None if group_by is None else group_by, **filters, _rows_only=True
+        )
+        return rows, reference(store, measure, since, until, **filters)[1]
+    return _reference(store, measure, since, until, grain, group_by, **filters)
+
+
+def _reference(
+    store: Any,
+    measure: str,
+    since: date,
+    until: date,
+    grain: str | None,
+    group_by: str | None,
+    segment: int | None,
+    min_amount: float | None,
+    max_amount: float | None,
+    sentiment: str | None,
+    inactive_days: int | None,
+) -> tuple[dict[Any, Any], Any]:
+    orders = store.orders.copy()
+    feedback = store.feedback.copy()
+    first = orders.groupby("customer")["ts"].min()  # first-ever order, whatever the filters
+    if segment is not None:
+        keep = {c for c, s in store.segments.items() if s == segment}
+        orders = orders[orders["customer"].isin(keep)]
+        feedback = feedback[feedback["customer"].isin(keep)]
+    if min_amount is not None:
+        orders = orders[orders["amount"] >= min_amount]
+    if max_amount is not None:
+        orders = orders[orders["amount"] <= max_amount]
+    end = pd.Timestamp(until) + pd.Timedelta(days=1)
+
+    def both(frame: pd.DataFrame, fn: Any) -> tuple[dict[Any, Any], Any]:
+        rows = _per_key(frame, fn)
+        total_frame = frame.assign(_key=[()] * len(frame))
+        return rows, fn(total_frame) if not total_frame.empty else fn(total_frame.iloc[0:0])
+
+    if measure in (
+        "revenue",
+        "orders",
+        "units",
+        "buyers",
+        "aov",
+        "units_per_order",
+        "revenue_per_buyer",
+        "new_customers",
+        "returning_customers",
+        "revenue_new",
+        "revenue_returning",
+        "revenue_share",
+    ):
+        lines = _keys(_window(orders, since, until), "ts", grain, group_by, store, first, since)
+
+        def is_new(g: pd.DataFrame) -> pd.Series:
+            f = g["customer"].map(first)
+            new = f >= pd.Timestamp(since)
+            if grain:
+                new &= label(f, grain) == label(g["ts"], grain)
+            return new
+
+        total_revenue = lines["amount"].sum()
+        fns = {
+            "revenue": lambda g: g["amount"].sum(),
+            "orders": lambda g: len(g),
+            "units": lambda g: g["quantity"].sum(),
+            "buyers": lambda g: g["customer"].nunique(),
+            "aov": lambda g: _ratio(g["amount"].sum(), len(g)),
+            "units_per_order": lambda g: _ratio(g["quantity"].sum(), len(g)),
+            "revenue_per_buyer": lambda g: _ratio(g["amount"].sum(), g["customer"].nunique()),
+            "new_customers": lambda g: g.loc[is_new(g), "customer"].nunique() if len(g) else 0,
+            "returning_customers": lambda g: g.loc[~is_new(g), "customer"].nunique() if len(g) else 0,
+            "revenue_new": lambda g: g.loc[is_new(g), "amount"].sum() if len(g) else 0.0,
+            "revenue_returning": lambda g: g.loc[~is_new(g), "amount"].sum() if len(g) else 0.0,
+            "revenue_share": lambda g: _ratio(g["amount"].sum(), total_revenue),
+        }
+        return both(lines, fns[measure])
+
+    if measure in ("repeat_rate", "one_time_share"):
+        lines = _keys(_window(orders, since, until), "ts", grain, group_by, store, first, since)
+
+        def rate(g: pd.DataFrame) -> float | None:
+            days = g.assign(day=g["ts"].dt.normalize()).groupby("customer")["day"].nunique()
+            share = _ratio(float((days >= 2).sum()), float(len(days)))
+            if share is None:
+                return None
+            return share if measure == "repeat_rate" else 1.0 - share
+
+        return both(lines, rate)
+
+    if measure in ("days_between_mean", "days_between_median"):
+        days = orders[orders["ts"] < end].assign(day=lambda d: d["ts"].dt.normalize())[["customer", "day"]]
+        days = days.drop_duplicates().sort_values(["customer", "day"])
+        days["gap"] = days.groupby("customer")["day"].diff().dt.days
+        gaps = days.dropna(subset=["gap"])
+        gaps = gaps[gaps["day"] >= pd.Timestamp(since)]
+        keyed = _keys(gaps.rename(columns={"day": "ts"}), "ts", grain, group_by, store, first, since)
+        agg = (
+            (lambda g: g["gap"].mean() if len(g) else None)
+            if measure.endswith("mean")
+            else (lambda g: float(g["gap"].median()) if len(g) else None)
+        )
+        return both(keyed, agg)
+
+    if measure == "days_first_to_second":
+        days = orders[orders["ts"] < end].assign(day=lambda d: d["ts"].dt.normalize())[["customer", "day"]]
+        days = days.drop_duplicates().sort_values(["customer", "day"])
+        pairs = days.groupby("customer")["day"].apply(lambda s: list(s)[:2])
+        rows = [
+            {"customer": c, "ts": d[0], "gap": (d[1] - d[0]).days}
+            for c, d in pairs.items()
+            if len(d) == 2 and d[0] >= pd.Timestamp(since)
+        ]
+        keyed = _keys(pd.DataFrame(rows, columns=["customer", "ts", "gap"]), "ts", grain, group_by, store, first, since)
+        return both(keyed, lambda g: g["gap"].mean() if len(g) else None)
+
+    if measure == "inactive_customers":
+        last = orders[orders["ts"] < end].groupby("customer")["ts"].max().reset_index()
+        last["inactive"] = (pd.Timestamp(until) - last["ts"].dt.normalize()).dt.days >= inactive_days
+        keyed = _keys(last, "ts", None, group_by, store, first, since)
+        return both(keyed, lambda g: int(g["inactive"].sum()))
+
+    if measure in ("feedback_count", "positive_share", "neutral_share", "negative_share"):
+        fb = _window(feedback, since, until)
+        if sentiment is not None:
+            fb = fb[fb["label"] == sentiment]
+        keyed = _keys(fb, "ts", grain, group_by, store, first, since)
+        if measure == "feedback_count":
+            return both(keyed, len)
+        lab = measure.split("_")[0]
+        return both(keyed, lambda g: _ratio(float((g["label"] == lab).sum()), float(g["label"].notna().sum())))
+
+    if measure == "repurchase_after_negative":
+        neg = _window(feedback, since, until)
+        neg = neg[neg["label"] == "negative"].groupby("customer")["ts"].min().reset_index()
+        all_orders = store.orders
+        neg["followed"] = [
+            bool(((all_orders["customer"] == c) & (all_orders["ts"] > t)).any())
+            for c, t in zip(neg["customer"], neg["ts"], strict=True)
+        ]
+        keyed = _keys(neg, "ts", grain, group_by, store, first, since)
+        return both(keyed, lambda g: _ratio(float(g["followed"].sum()), float(len(g))))
+
+    raise KeyError(measure)
