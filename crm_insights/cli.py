@@ -847,22 +847,37 @@ def serve(
         import os
 
         workers = max(1, min(4, os.cpu_count() or 1))
+    from crm_insights.server.app import create_app, prepare_databases
+
+    prepare_databases(settings)  # once, here: workers must not race to create the same SQLite files
     url = f"http://{settings.server.host}:{settings.server.port}/"
     err_console.print(f"[green]crm-insights[/green] chat page: {url}  ·  API docs: {url}docs  ·  MCP: {url}mcp")
     if workers > 1:
         # Each worker imports the factory itself; settings come from the same env/config.yaml.
-        uvicorn.run(
-            "crm_insights.server.app:create_app",
-            factory=True,
-            host=settings.server.host,
-            port=settings.server.port,
-            workers=workers,
-            log_level=log_level,
+        _serve_workers(
+            "crm_insights.server.app:create_app", settings.server.host, settings.server.port, workers, log_level
         )
         return
-    from crm_insights.server.app import create_app
-
+    # uvicorn.run exits non-zero itself when a single server fails to start.
     uvicorn.run(create_app(settings), host=settings.server.host, port=settings.server.port, log_level=log_level)
+
+
+def _serve_workers(factory: str, host: str, port: int, workers: int, log_level: str) -> None:
+    """uvicorn's worker supervisor, exiting non-zero when a worker fails to start.
+
+    ``uvicorn.run`` stops every worker when one fails at startup, then returns as after Ctrl-C (exit 0),
+    so a script running ``serve`` would not notice; the supervisor keeps the failed worker's exit code.
+    """
+    import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config(factory, factory=True, host=host, port=port, workers=workers, log_level=log_level)
+    supervisor = Multiprocess(config, sockets=[config.bind_socket()])
+    supervisor.run()
+    if any(p.exitcode == STARTUP_FAILURE for p in supervisor.processes):
+        err_console.print("[red]error:[/red] a server worker failed to start (its log is above); the server stopped")
+        sys.exit(STARTUP_FAILURE)
 
 
 def _server_settings(settings: Any, host: str | None, port: int | None) -> Any:

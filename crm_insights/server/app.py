@@ -61,6 +61,25 @@ def _open_session(settings: Settings) -> Any:
     return open_session(settings=settings)
 
 
+def prepare_databases(settings: Settings) -> None:
+    """Create and migrate every database the server writes, once, before any worker starts.
+
+    ``crm-insights serve`` runs this in the parent process: workers then open files that exist and are
+    migrated, instead of racing each other to create them (two workers switching a new SQLite file to
+    WAL at once deadlock, and SQLite reports that as "database is locked" without waiting). Raises
+    :class:`~crm_insights.errors.StoreError` when a store cannot be reached or migrated.
+    """
+    from crm_insights.agent.memory import prepare_checkpointer
+    from crm_insights.server.threads import ThreadRegistry
+
+    registry = ThreadRegistry(settings.database_url, settings.database.echo)
+    try:
+        registry.open()  # the store's migrations, which hold the thread list's tables
+    finally:
+        registry.close()
+    prepare_checkpointer(settings)
+
+
 def create_app(
     settings: Settings | None = None,
     session: Any = None,

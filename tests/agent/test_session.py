@@ -42,6 +42,71 @@ def test_threads_file_sits_next_to_the_sqlite_store(tmp_path: Path) -> None:
     assert threads_location(settings) == str(tmp_path / "threads.sqlite3")
 
 
+def test_the_thread_file_is_set_up_once_and_reopened_without_its_write_lock(tmp_path: Path) -> None:
+    import sqlite3
+
+    from crm_insights.agent.memory import open_checkpointer, prepare_checkpointer
+
+    settings = load_settings(database={"url": f"sqlite:///{tmp_path / 'crm.sqlite3'}"})
+    path = Path(prepare_checkpointer(settings))
+    probe = sqlite3.connect(path)
+    assert probe.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert {r[0] for r in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")} >= {
+        "checkpoints",
+        "writes",
+    }
+    # Another process holds the write lock (a long turn, an import): opening a set-up file needs no write.
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("DELETE FROM writes")
+    opened = open_checkpointer(settings)
+    try:
+        assert opened.location == str(path)
+    finally:
+        opened.close()
+        holder.execute("ROLLBACK")
+        holder.close()
+        probe.close()
+
+
+def test_opening_the_thread_file_retries_a_lock_reported_without_waiting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from crm_insights.agent import memory
+
+    real_connect = sqlite3.connect
+    attempts: list[int] = []
+
+    class Deadlocked:
+        """A connection whose WAL switch meets another process's set-up (SQLite answers at once)."""
+
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self.conn = conn
+
+        def execute(self, sql: str, *args: object) -> object:
+            if sql.startswith("PRAGMA journal_mode"):
+                raise sqlite3.OperationalError("database is locked")
+            return self.conn.execute(sql, *args)
+
+        def close(self) -> None:
+            self.conn.close()
+
+    def connect(*args: object, **kwargs: object) -> object:
+        attempts.append(1)
+        conn = real_connect(*args, **kwargs)  # type: ignore[call-overload]
+        return Deadlocked(conn) if len(attempts) == 1 else conn
+
+    monkeypatch.setattr(memory.sqlite3, "connect", connect)
+    saver = memory._open_sqlite(tmp_path / "threads.sqlite3")
+    try:
+        assert len(attempts) == 2
+        assert saver.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        saver.conn.close()
+
+
 _SCRIPT = """
 import json, sys
 sys.path.insert(0, {tests!r})

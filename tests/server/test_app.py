@@ -223,3 +223,19 @@ def test_cli_serve_refuses_public_bind_without_keys() -> None:
     res = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--port", "8999"])
     assert res.exit_code == 1
     assert "refusing to bind 0.0.0.0" in res.output and "CRM_INSIGHTS_API_KEYS" in res.output
+
+
+def test_prepare_databases_creates_and_migrates_every_file_the_workers_open(settings: Any) -> None:
+    import sqlite3
+
+    from crm_insights.agent.memory import threads_location
+    from crm_insights.server.app import prepare_databases
+    from crm_insights.store.db import get_engine, is_migrated
+
+    prepare_databases(settings)
+    assert is_migrated(get_engine(settings))
+    with sqlite3.connect(threads_location(settings)) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"checkpoints", "writes"} <= names
+    prepare_databases(settings)  # idempotent: every `serve` runs it
