@@ -193,7 +193,9 @@ def resolve_period(
     if given_start and given_stop and given_start > given_stop:
         raise InputError(f"since ({given_start}) is after until ({given_stop})")
     start, stop = given_start or lo, given_stop or hi
-    if stop < lo or start > hi or start > stop:
+    if start > stop:  # one bound given, beyond the other end of the data
+        raise InputError(f"the period from {start} to {stop} is empty: {which} run from {lo} to {hi}")
+    if stop < lo or start > hi:
         raise InputError(f"the period {start} to {stop} is outside the data: {which} run from {lo} to {hi}")
     notes = []
     if start < lo or stop > hi:
