@@ -757,7 +757,7 @@ def metrics_cmd(
     """A metric from the metrics layer (the metric_query tool): total, trend, breakdown, comparison."""
     from crm_insights.tools.metrics import metric_query, simple_json
 
-    args = {"measures": measure, "grain": grain, "group_by": by, "since": since, "until": until}
+    args: dict[str, Any] = {"measures": measure, "grain": grain, "group_by": by, "since": since, "until": until}
     args.update({"segment": segment, "compare": compare, "inactive_days": inactive_days})
     out = metric_query.invoke({k: v for k, v in args.items() if v is not None})
     if isinstance(out, str):  # a tool error the user can fix (unknown measure, dates outside the data)
