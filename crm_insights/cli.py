@@ -460,6 +460,39 @@ def predict_forecast(
     )
 
 
+@predict_app.command("totals")
+@cli_errors
+def predict_totals(
+    period: Annotated[
+        str | None, typer.Option("--period", help="next_month, next_quarter or next_year (after the data end).")
+    ] = None,
+    horizon_weeks: Annotated[
+        int | None, typer.Option("--horizon-weeks", help="Weeks ahead instead of a named period.")
+    ] = None,
+    segment: Annotated[str | None, typer.Option("--segment", help="Only this segment (id or name).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the tool's JSON result.")] = False,
+) -> None:
+    """Expected buyers, orders and revenue of existing customers over a future period (the forecast_totals tool)."""
+    from crm_insights.tools import forecast_totals
+
+    out = forecast_totals.invoke({"horizon_weeks": horizon_weeks, "period": period, "segment": segment})
+    if isinstance(out, str):  # a tool error the user can fix (bad period, unknown segment, no model)
+        err_console.print(f"[red]error:[/red] {out}", markup=True, highlight=False)
+        raise typer.Exit(1)
+    if as_json:
+        print_json(out)
+        return
+    d = out["data"]
+    seg = d["segment"]
+    console.print(
+        f"{d['period']['since']} .. {d['period']['until']} ({d['horizon_weeks']} weeks)"
+        + (f", segment {seg['segment']} {seg['name_zh']} / {seg['name_en']}" if seg else "")
+        + f": expected buyers {d['expected_buyers']:,.1f}, orders (purchase days) {d['expected_orders']:,.1f}, "
+        f"revenue {d['expected_revenue']:,.2f} (new customers not included)",
+        highlight=False,
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # text: sentiment, index, search, themes
 # ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BeforeValidator, Field
 
+from crm_insights.analytics.forecasting import Forecaster, predict_horizons
 from crm_insights.analytics.value import (
     SpendModel,
     customer_values,
@@ -94,21 +95,42 @@ def spend_model(context: ToolContext) -> tuple[pd.DataFrame, SpendModel]:
     return context.cached(("spend_model", context.store_fingerprint()), build)
 
 
+def _with_values(context: ToolContext, preds: pd.DataFrame) -> pd.DataFrame:
+    summary, model = spend_model(context)
+    frame = customer_values(preds, summary, model)
+    stats = context.customer_stats()
+    # Order lines per purchase day, each customer's own: turns expected purchase days into order lines.
+    lines = (stats["orders"] / stats["purchase_days"].clip(lower=1)).reindex(frame.index).fillna(1.0)
+    frame["lines_per_purchase"] = lines.astype(float)
+    frame["last_purchase"] = stats["last_purchase"].reindex(frame.index)
+    return frame
+
+
 def values(context: ToolContext, horizon: int) -> pd.DataFrame:
-    """Per-customer CLV frame at a whole-week horizon (see analytics.value.customer_values); cached."""
+    """Per-customer CLV frame at a whole-week horizon (see analytics.value.customer_values); cached.
+
+    Built on the context's shared predictions, so a horizon another tool already asked for costs nothing.
+    """
     forecaster = context.forecaster
-
-    def build() -> pd.DataFrame:
-        summary, model = spend_model(context)
-        frame = customer_values(context.predictions(horizon), summary, model)
-        stats = context.customer_stats()
-        # Order lines per purchase day, each customer's own: turns expected purchase days into order lines.
-        lines = (stats["orders"] / stats["purchase_days"].clip(lower=1)).reindex(frame.index).fillna(1.0)
-        frame["lines_per_purchase"] = lines.astype(float)
-        frame["last_purchase"] = stats["last_purchase"].reindex(frame.index)
-        return frame
-
     key = ("values", getattr(forecaster, "version", id(forecaster)), horizon, context.store_fingerprint())
+    return context.cached(key, lambda: _with_values(context, context.predictions(horizon)))
+
+
+def values_pair(context: ToolContext, lo: int, hi: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """CLV frames at two horizons; a trained Forecaster computes both from one LSTM pass."""
+    forecaster = context.forecaster
+    if not isinstance(forecaster, Forecaster):  # an injected stand-in: its own per-horizon predict
+        return values(context, lo), values(context, hi)
+    key = ("values_pair", forecaster.version, lo, hi, context.store_fingerprint())
+
+    def build() -> tuple[pd.DataFrame, pd.DataFrame]:
+        frames = predict_horizons(forecaster, context.engine, [lo, hi])
+        out = []
+        for h in (lo, hi):
+            preds = frames[h].assign(customer_id=lambda d: d["customer_id"].astype(str)).set_index("customer_id")
+            out.append(_with_values(context, preds))
+        return out[0], out[1]
+
     return context.cached(key, build)
 
 
@@ -177,17 +199,18 @@ def values_at(context: ToolContext, weeks: float) -> pd.DataFrame:
     linearly between the whole weeks around it, as if purchases within that week were spread evenly.
     """
     lo, hi = math.floor(weeks), math.ceil(weeks)
-    upper = values(context, hi)
     if lo == hi:
-        return upper
+        return values(context, hi)
     frac = weeks - lo
-    out = upper.copy()
     cols = ["expected_purchases", "p_active", "clv"]
-    if lo >= 1:
-        lower = values(context, lo).reindex(upper.index)
-        out[cols] = lower[cols].to_numpy() * (1.0 - frac) + upper[cols].to_numpy() * frac
-    else:
+    if lo < 1:
+        upper = values(context, hi)
+        out = upper.copy()
         out[cols] = upper[cols].to_numpy() * frac
+        return out
+    lower, upper = values_pair(context, lo, hi)
+    out = upper.copy()
+    out[cols] = lower.reindex(upper.index)[cols].to_numpy() * (1.0 - frac) + upper[cols].to_numpy() * frac
     return out
 
 

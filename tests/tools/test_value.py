@@ -194,7 +194,7 @@ def test_value_tools_without_a_forecaster(bare: Any) -> None:
 
 
 def test_value_tools_on_a_trained_forecaster(behaviour_store: Any) -> None:
-    from crm_insights.analytics.forecasting import train_forecast
+    from crm_insights.analytics.forecasting import predict_horizons, train_forecast
     from crm_insights.tools.context import get_context
 
     s = behaviour_store.settings
@@ -214,6 +214,21 @@ def test_value_tools_on_a_trained_forecaster(behaviour_store: Any) -> None:
     assert everyone["top_customers"][0]["customer_id"].isdigit()
     one = customer_value.invoke({"customer": everyone["top_customers"][0]["customer_id"], "horizon_weeks": 8})
     assert one["data"]["rank"] == 1
+    # one LSTM pass for two horizons gives what predict gives per horizon
+    both = predict_horizons(get_context().forecaster, behaviour_store.engine, [4, 5])
+    per = {h: get_context().forecaster.predict(behaviour_store.engine, horizon_weeks=h) for h in (4, 5)}
+    for h in (4, 5):
+        assert list(both[h]["customer_id"]) == list(per[h]["customer_id"])
+        np.testing.assert_allclose(
+            both[h][["expected_purchases", "p_active"]], per[h][["expected_purchases", "p_active"]]
+        )
+    # a calendar month is interpolated between its whole weeks
+    month = forecast_totals.invoke({"period": "next_month"})["data"]
+    since, until = (date.fromisoformat(month["period"][k]) for k in ("since", "until"))
+    frac = ((until - since).days + 1) / 7 - 4
+    assert 0 < frac < 1
+    buyers = (1 - frac) * per[4]["p_active"].sum() + frac * per[5]["p_active"].sum()
+    assert month["expected_buyers"] == pytest.approx(buyers, abs=0.05)
 
 
 def test_registered_for_the_agent() -> None:
