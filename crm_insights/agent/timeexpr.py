@@ -828,7 +828,7 @@ _RULES: list[_Rule] = [
         _h_month_en,
     ),
     # 去年同期 / 97年同期 / 同期 / same period last year
-    (_c(rf"{_Y_PRE}?(?:同期|同月|同季度?)"), _h_same),
+    (_c(rf"{_Y_PRE}?(?:同期(?!群)|同月|同季度?)"), _h_same),
     (
         _c(
             r"\b(?:the\s+)?same\s+(?:period|time|months?|quarter|weeks?)\s+(?:(?:of|in)\s+)?"

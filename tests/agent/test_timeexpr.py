@@ -274,6 +274,7 @@ def test_english_forms(text: str, start: str, end: str) -> None:
         "一年中哪个月最好",
         "3个客群的对比",
         "哪个客群的客单价较高",
+        "同期群的留存",
         "which segment has the highest AOV",
     ],
 )

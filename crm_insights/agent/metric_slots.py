@@ -1,0 +1,808 @@
+"""Aggregate analytics questions read offline into the metric tools' arguments (zh + en).
+
+``parse_metric_question(text, data_start, data_end)`` returns a :class:`MetricSpec` for a question about totals,
+trends, breakdowns, comparisons or ranks over the orders and feedback ("上个月GMV环比", "98年上半年每个月的客单价",
+"top 10 days by revenue in 1997", "各分群的复购率", "下个月预计多少买家", "客户100的终身价值"), or None when the
+question is not one (a customer's profile, one text's sentiment, a segment's description, a churn-risk list), so
+the router's other intents keep answering those. Pure: the words live in prompts/metric_terms.yaml (package
+data, read once) and time expressions come from :mod:`crm_insights.agent.timeexpr`.
+
+The spec carries exactly the tool's arguments (``args``) plus what the answer must say about them:
+
+- ``unsupported``: constraints read in the question that no tool argument can carry (a product category, a
+  region, a channel, a margin, a customer-level spend threshold, ...), each with its text, so the router says
+  which part it cannot answer instead of answering another scope;
+- ``periods_text`` / ``periods_text_zh``: the resolved periods as the answer should echo them ("1998-03 (no year
+  given: the latest 3月 in the data)"); ``outside``: periods with no data at all;
+- ``missing``: arguments the tool needs that the question leaves open (``inactive_days`` for "流失了多少客户").
+
+Reading rules (echoed, so a guess is visible): a trend with no grain named gets one from its period's length
+(> 92 days: month, > 31 days: week, else day); two periods with no comparison word are compared side by side;
+"N个月/N months" of inactivity are N x 30 days, years 365; a rolling window next to an inactivity word is the
+inactivity threshold ("过去90天没买" = inactive_days 90), not a date filter; amount thresholds apply to order
+lines, and one attached to customers ("累计消费超过1000元的客户") is unsupported; 新客/老客 next to another measure
+split it by customer_type (with revenue: revenue_new / revenue_returning).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Any, Literal
+
+from crm_insights.agent import slots as sx
+from crm_insights.agent.templating import load_prompt
+from crm_insights.agent.timeexpr import (
+    Period,
+    TimeParse,
+    as_date,
+    month_end,
+    parse_time,
+    period_label,
+    previous_span,
+    shift_year,
+)
+from crm_insights.numerals import to_int
+
+Tool = Literal["metric_query", "cohort_retention", "forecast_totals", "customer_value"]
+GROUPS = ("weekday", "segment", "sentiment", "customer_type", "cohort")
+FEEDBACK_MEASURES = ("feedback_count", "positive_share", "neutral_share", "negative_share")
+FORECAST_MEASURES = ("buyers", "orders", "revenue", "units")
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A constraint the question states that no tool argument can carry."""
+
+    kind: str  # product|region|channel|store|profit|salesperson|demographics|campaign|traffic|payment|hour|
+    #            customer_spend|purchase_count|quantity|period|forecast_measure
+    text: str  # as written in the question
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """One analytics question, read: the tool to call, its arguments, and what the answer must say about them."""
+
+    tool: Tool
+    args: dict[str, Any]  # exactly the tool's arguments; None values left out
+    unsupported: tuple[Unsupported, ...] = ()
+    periods_text: str | None = None  # the periods as resolved, for the answer to echo (en)
+    periods_text_zh: str | None = None
+    assumed_year: int | None = None  # the year taken for a period written without one ("3月" -> 1998)
+    outside: tuple[str, ...] = ()  # periods the question names that lie wholly outside the data
+    missing: tuple[str, ...] = ()  # arguments the tool needs that the question leaves open
+    compare_kind: str | None = None  # previous|year|explicit, also when the dates went into compare_since/until
+    terms: dict[str, str] = field(default_factory=dict)  # measure key -> the word the question used
+    notes: tuple[str, ...] = ()  # reading rules applied ("inactive_days from 最近3个月")
+    time: TimeParse | None = None
+
+    @property
+    def answerable(self) -> bool:
+        """False when nothing the tools can compute is left (only unsupported measures, e.g. "利润是多少")."""
+        return self.tool != "metric_query" or bool(self.args.get("measures"))
+
+
+# -- vocabulary -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    pattern: re.Pattern[str]
+    lookup: dict[str, tuple[str, str]]  # normalised term -> (category, key)
+
+
+def _norm(term: str) -> str:
+    return re.sub(r"[\s\-]+", " ", term.strip().lower())
+
+
+def _term_regex(term: str) -> str:
+    body = r"[\s\-]+".join(re.escape(p) for p in re.split(r"[\s\-]+", term.strip()))
+    if term.isascii():
+        return rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])"
+    return body
+
+
+def _words(block: Mapping[str, Any]) -> list[str]:
+    return [str(t) for lang in ("zh", "en") for t in (block.get(lang) or [])]
+
+
+@cache
+def terms() -> dict[str, Any]:
+    """prompts/metric_terms.yaml (cached)."""
+    return load_prompt("metric_terms")
+
+
+@cache
+def _vocab() -> _Vocab:
+    data = terms()
+    lookup: dict[str, tuple[str, str]] = {}
+    for category in ("measures", "grains", "group_by", "unsupported"):
+        for key, block in data[category].items():
+            for t in _words(block):
+                lookup.setdefault(_norm(t), (category, str(key)))
+    for t in _words(data["retention"]):
+        lookup.setdefault(_norm(t), ("retention", "retention"))
+    for t in _words(data["trend"]):
+        lookup.setdefault(_norm(t), ("trend", "trend"))
+    # Longest first, so that at each position the longest term wins ("新客收入" before "新客").
+    ordered = sorted(lookup, key=len, reverse=True)
+    raw = {_norm(t): t for cat in ("measures", "grains", "group_by", "unsupported") for b in data[cat].values()
+           for t in _words(b)}  # fmt: skip
+    alts = [_term_regex(raw.get(n, n)) for n in ordered]
+    return _Vocab(re.compile("|".join(alts), re.IGNORECASE), lookup)
+
+
+@cache
+def _rank_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    rank = terms()["rank"]
+    desc = "|".join(_term_regex(t) for t in sorted(_words(rank["desc"]), key=len, reverse=True))
+    asc = "|".join(_term_regex(t) for t in sorted(_words(rank["asc"]), key=len, reverse=True))
+    return re.compile(desc, re.IGNORECASE), re.compile(asc, re.IGNORECASE)
+
+
+@cache
+def _segment_lexicon() -> tuple[list[Mapping[str, Any]], dict[str, list[str]]]:
+    # The router's segment phrases (prompts/router.yaml), so a segment is named the same way everywhere.
+    try:
+        lex = load_prompt("router").get("lexicons") or {}
+    except Exception:  # the router's data being reorganised must not stop the parser
+        return [], {}
+    return list(lex.get("segments") or []), {k: list(v) for k, v in (lex.get("segment_heads") or {}).items()}
+
+
+# -- patterns ---------------------------------------------------------------------------------------
+
+_CN_NUM = r"[零〇一二两三四五六七八九十百千万]+"
+_NUM = rf"(\d+(?:,\d{{3}})*(?:\.\d+)?|{_CN_NUM})\s*(k|千|万)?"
+_UNIT = r"(?:元|块钱?|美元|美金|刀|dollars?|usd|bucks)"
+_AMOUNT_WORDS = (
+    r"(?:订单金额|单笔金额|单笔|每单|消费金额|消费|金额|价格|客单价|花费|支付|付款|order\s+value|order\s+amount|"
+    r"amount|value|spend|spent|price|worth)"
+)
+_GT = (
+    r"(?:>=|>|≥|大于等于|不低于|不少于|至少|超过|大于|高于|多于|满|above|over|more\s+than|greater\s+than|at\s+least"
+    r"|exceeding|exceeds?)"
+)
+_LT = (
+    r"(?:<=|<|≤|小于等于|不高于|不超过|至多|最多|低于|小于|少于|不到|under|below|less\s+than|at\s+most"
+    r"|no\s+more\s+than)"
+)
+_NOT_MONEY_AFTER = re.compile(
+    r"\s*(?:天|日|次|件|个|人|位|名|单|笔|周|月|年|%|days?|times?|items?|units?|customers?|people|weeks?|months?|years?)",
+    re.IGNORECASE,
+)
+_MONEY = rf"(?P<dollar>\$)?\s*{_NUM}\s*(?P<unit>{_UNIT})?"
+_AND = r"(?:and|和|与|到|至|-|~|–)"
+_THRESHOLDS = [
+    # between 50 and 100 / 50到100元之间 / 介于50和100元 / $50-$100
+    (
+        re.compile(
+            rf"(?:between|介于|在)\s*\$?\s*{_NUM}\s*{_UNIT}?\s*{_AND}\s*\$?\s*{_NUM}\s*{_UNIT}?\s*(?:之间)?",
+            re.IGNORECASE,
+        ),
+        "between",
+    ),
+    (re.compile(rf"\$?\s*{_NUM}\s*{_UNIT}?\s*(?:到|至|-|~|–)\s*\$?\s*{_NUM}\s*{_UNIT}\s*(?:之间)?", re.I), "between"),
+    (re.compile(rf"\$\s*{_NUM}\s*(?:-|–|to)\s*\$\s*{_NUM}", re.IGNORECASE), "between"),
+    # 金额>100 / 超过100元 / over $100
+    (re.compile(rf"(?P<what>{_AMOUNT_WORDS})?\s*(?:在)?\s*{_GT}\s*{_MONEY}", re.IGNORECASE), "min"),
+    (re.compile(rf"(?P<what>{_AMOUNT_WORDS})?\s*(?:在)?\s*{_LT}\s*{_MONEY}", re.IGNORECASE), "max"),
+    # 100元以上 / $100 or more / 100+ dollars
+    (re.compile(rf"{_MONEY}\s*(?:以上|及以上|或以上|\+|or\s+more|or\s+above|and\s+above|and\s+up)", re.I), "min"),
+    (re.compile(rf"{_MONEY}\s*(?:以下|及以下|或以下|以内|or\s+less|or\s+below|and\s+below|and\s+under)", re.I), "max"),
+]
+_CUSTOMER_LEVEL_BEFORE = re.compile(
+    r"(?:累计|累积|总共|一共|总计|总消费|合计|lifetime|in\s+total|total)\s*\S{0,4}$", re.IGNORECASE
+)
+_CUSTOMER_LEVEL_AFTER = re.compile(
+    r"^\s*(?:的)?\s*(?:客户|顾客|买家|用户|会员|人)|^\s*(?:in\s+total|overall|lifetime)"
+    r"|^\s*(?:customers?|buyers?|clients?|people|shoppers)\b",
+    re.IGNORECASE,
+)
+_ORDER_LEVEL = re.compile(r"单笔|每单|订单|每笔|order|purchase|transaction", re.IGNORECASE)
+_PURCHASE_COUNT = re.compile(
+    rf"(?:购买|下单|复购|回购|买了?|消费|订购)(?:过|了)?\s*(?:{_GT})?\s*(?:\d+|{_CN_NUM})\s*(?:次|单|回)\s*(?:以上|及以上|或以上|以下)?"
+    rf"|(?:{_GT})\s*(?:\d+|{_CN_NUM})\s*(?:次|单)\s*(?:以上)?的?(?:客户|顾客|买家)"
+    r"|(?:bought|ordered|purchased|buying)\s+(?:more\s+than\s+|at\s+least\s+|over\s+)?\w+\s+times"
+    r"|with\s+(?:more\s+than\s+|at\s+least\s+|over\s+)?\d+\+?\s+(?:orders|purchases)",
+    re.IGNORECASE,
+)
+_QUANTITY = re.compile(
+    rf"(?:{_GT})?\s*(?:\d+|{_CN_NUM})\s*件\s*(?:以上|及以上|以下|或以上)?(?:的)?(?:商品)?"
+    r"|(?:more\s+than|at\s+least|over)\s+\d+\s+(?:items|units)",
+    re.IGNORECASE,
+)
+_INACTIVE = re.compile(
+    r"沉睡|不活跃|休眠|流失|没(?:有)?(?:再)?(?:买|下单|购买|消费|复购|回购|下过单)(?:过)?|未(?:再)?(?:购买|下单|消费)|不再购买"
+    r"|inactive|lapsed|dormant|churned|(?:haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|not)\s+(?:bought|ordered|purchased)"
+    r"|no\s+(?:orders?|purchases?)|without\s+(?:an?\s+)?(?:order|purchase)",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    rf"(?P<n>\d+|{_CN_NUM})\s*(?P<u>天|日|个?周|个?星期|个?月|年|days?|weeks?|months?|years?)(?![期志份])",
+    re.IGNORECASE,
+)
+_DAYS_PER = {"day": 1, "week": 7, "month": 30, "year": 365}
+_CHURN_RISK = re.compile(
+    r"流失风险|流失概率|流失可能|可能流失|会流失|要流失|即将流失|风险|churn\s+risk|churn\s+probability|likely\s+to\s+churn|"
+    r"at[\s-]risk|risk\s+of\s+churn|will\s+churn|about\s+to\s+churn",
+    re.IGNORECASE,
+)
+_ONE_TEXT = re.compile(
+    r"这条|这句|这段|这则|下面这|以下这|this\s+(?:review|comment|message|text|sentence|feedback)|the\s+following",
+    re.IGNORECASE,
+)
+_ACTION = re.compile(r"导出|下载|发邮件|发送|邮件|打印|\bexport|\bdownload|\be-?mail|\bsend\b|\bprint\b", re.IGNORECASE)
+_QUESTION = re.compile(
+    r"多少|是多少|几|怎么样|如何|哪|吗|呢|[?？]|\bhow\b|\bwhat\b|\bwhich\b|\bwhen\b|\bis\b|\bare\b|\bdid\b",
+    re.IGNORECASE,
+)
+_TEXT_FILTER = re.compile(
+    r"提到|提及|说到|谈到|涉及|包含|含有|mention(?:s|ing|ed)?|talk(?:s|ing)?\s+about|that\s+say", re.IGNORECASE
+)
+_FUTURE = re.compile(
+    r"预计|预测|预估|预期|将会|将有|会有多少|会买|会下单|会购买|能有多少|能卖|expected|expect|forecast|predict|projected|projection"
+    r"|\bwill\b|going\s+to",
+    re.IGNORECASE,
+)
+_NAMED_FUTURE = [
+    (re.compile(r"下个?月|下一个月|next\s+month", re.IGNORECASE), "next_month"),
+    (re.compile(r"下个?季度?|下一个?季度|next\s+quarter", re.IGNORECASE), "next_quarter"),
+    (
+        re.compile(r"明年|下一年|未来一年|next\s+year|the\s+coming\s+year|next\s+12\s+months", re.IGNORECASE),
+        "next_year",
+    ),
+]
+_AHEAD = re.compile(r"未来|接下来|今后|之后的|next|coming|upcoming|following|ahead", re.IGNORECASE)
+_CLV = re.compile(
+    r"终身价值|生命周期价值|客户价值是多少|未来价值|预期价值|价值多少|值多少钱|值不值得|(?<![a-z])(?:clv|ltv)(?![a-z])"
+    r"|lifetime\s+value|customer\s+value"
+    r"|worth\s+(?:keeping|over|in|to\s+us)|what\s+is\s+.{0,30}\bworth\b|how\s+much\s+is\s+.{0,30}\bworth\b|future\s+value",
+    re.IGNORECASE,
+)
+_COHORT_PERIODS = re.compile(
+    rf"(\d+|{_CN_NUM})\s*个?\s*月\s*(?:后|之后|以后|内)|(\d+)\s+months?\s+(?:later|after)"
+    rf"|(?:之后|后|随后|接下来|after|over|for|following)\s*(?:the\s+)?(?:next\s+)?(\d+|{_CN_NUM})\s*(?:个)?\s*(?:月|months?)"
+    rf"|第\s*(\d+|{_CN_NUM})\s*个?月",
+    re.IGNORECASE,
+)
+_LIMIT = re.compile(
+    rf"(?:前|排名前|top\s*-?\s*)(\d+|{_CN_NUM})"
+    rf"|(?:最高|最多|最好|最低|最少|最差|最大|最小)的?\s*(\d+|{_CN_NUM})\s*(?:个|天|周|名|位)"
+    rf"|(?:highest|best|lowest|worst|biggest|top|bottom)\s+(\d+)\b|\b(\d+)\s+(?:best|worst|highest|lowest|busiest|biggest)\b",
+    re.IGNORECASE,
+)
+_SINGLE_ROW = re.compile(
+    r"那天|那一天|哪天|哪一天|哪个月|哪一个月|哪月|哪周|哪一周|哪个季度|哪一年|哪年|一天|单日|一个月|"
+    r"\bwhich\s+(?:day|week|month|quarter|year)\b|\bthe\s+(?:best|worst|busiest|quietest|highest|lowest|peak|top)\s+"
+    r"(?:\w+\s+)?(?:day|week|month|quarter|year)\b",
+    re.IGNORECASE,
+)
+_ROW_NOUNS = [
+    (re.compile(r"日子|(?<![0-9零一二两三四五六七八九十])天|\bdays?\b|\bdates?\b", re.IGNORECASE), "day"),
+    (re.compile(r"(?<![上本下每这])周(?![几末])|\bweeks?\b", re.IGNORECASE), "week"),
+    (re.compile(r"月份|个月|\bmonths?\b", re.IGNORECASE), "month"),
+    (re.compile(r"季度|\bquarters?\b", re.IGNORECASE), "quarter"),
+    (re.compile(r"年份|\byears?\b", re.IGNORECASE), "year"),
+]
+# Words that alone only name orders as a noun ("revenue from orders over $100"): a measure only when no other is
+# named or when joined to one ("订单和销售额").
+_BARE_ORDER_WORDS = {"订单", "orders", "purchases", "transactions"}
+_JOINED = re.compile(r"^\s*(?:和|与|及|、|,|，|以及|and|&|plus)\s*", re.IGNORECASE)
+# A count of customers with nothing else asked ("高价值客户有多少") is a segment's size: describe_segment answers it.
+_GENERIC_BUYERS = {
+    *("多少客户", "客户有多少", "多少个客户", "几个客户", "多少名客户", "客户数", "客户数量"),
+    *("how many customers", "number of customers", "customer count"),
+}
+_CUSTOMER_NOUN = re.compile(r"客户|顾客|买家|用户|会员|customers?|clients?|buyers?|accounts?", re.IGNORECASE)
+_SENTIMENT_WORDS = [
+    (re.compile(r"差评|负面|投诉|抱怨|不满|negative|complaints?|unhappy", re.IGNORECASE), "negative"),
+    (re.compile(r"好评|正面|表扬|positive|praise", re.IGNORECASE), "positive"),
+    (re.compile(r"中评|中性|neutral", re.IGNORECASE), "neutral"),
+]
+_STILL = re.compile(
+    r"还有多少|还在买|仍然|依然|留下|回来|still\s+(?:buy|order|purchas)|come\s+back|came\s+back", re.IGNORECASE
+)
+_NEW_WORDS = re.compile(
+    r"新客|新客户|新用户|新买家|new\s+(?:customers?|buyers?)|first[- ]time\s+buyers?", re.IGNORECASE
+)
+_RETURNING_WORDS = re.compile(
+    r"老客|老客户|回头客|returning\s+(?:customers?|buyers?)|repeat\s+customers?", re.IGNORECASE
+)
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+
+
+def _mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    # Same length, so offsets stay valid; a masked span reads as spaces to every later pattern.
+    chars = list(text)
+    for s, e in spans:
+        for i in range(s, e):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _number(tok: str | None, scale: str | None = None) -> float | None:
+    if tok is None:
+        return None
+    tok = tok.replace(",", "").strip()
+    try:
+        value = float(tok)
+    except ValueError:
+        n = to_int(tok.replace("千", "").replace("万", "")) if tok else None
+        if n is None:
+            return None
+        value = float(n)
+        if tok.endswith("千"):
+            value *= 1000
+        elif tok.endswith("万"):
+            value *= 10000
+    if scale:
+        value *= {"k": 1000, "千": 1000, "万": 10000}.get(scale.lower(), 1)
+    return value
+
+
+def _found(text: str) -> list[tuple[int, int, str, str, str]]:
+    """Vocabulary hits as (start, end, category, key, text), non-overlapping, longest at each position."""
+    v = _vocab()
+    out = []
+    for m in v.pattern.finditer(text):
+        hit = v.lookup.get(_norm(m.group(0)))
+        if hit:
+            out.append((m.start(), m.end(), hit[0], hit[1], m.group(0)))
+    return out
+
+
+def default_grain(since: date | None, until: date | None) -> str:
+    """The grain of a trend with none named: month over > 92 days, week over > 31 days, else day."""
+    if since is None or until is None:
+        return "month"
+    days = (until - since).days + 1
+    return "month" if days > 92 else "week" if days > 31 else "day"
+
+
+def _as_tool_compare(base: Period, other: Period, kind: str) -> tuple[str | None, str | None, str | None]:
+    """(compare, compare_since, compare_until): the tool's own rule where it gives the same dates, else dates."""
+    bs, be = base.since or base.start, base.until or base.end
+    os_, oe = other.since or other.start, other.until or other.end
+    if kind == "year" and (os_, oe) == shift_year(bs, be):
+        return "year", None, None
+    if kind == "previous" and (os_, oe) == previous_span(bs, be):
+        return "previous", None, None
+    return None, os_.isoformat(), oe.isoformat()
+
+
+# -- the parser -------------------------------------------------------------------------------------
+
+
+def parse_metric_question(text: str, data_start: date | str, data_end: date | str) -> MetricSpec | None:
+    """The metric tool call an aggregate analytics question asks for, or None when it is not one."""
+    ds, de = as_date(data_start), as_date(data_end)
+    if _ACTION.search(text) and not _QUESTION.search(text):
+        return None  # "把上个月的订单导出发邮件给我": an action request, which the router declines
+    if _ONE_TEXT.search(text) or sx.extract_quoted(text):
+        return None  # one text's sentiment: analyze_sentiment
+    if _CHURN_RISK.search(text):
+        return None  # churn risk lists and probabilities: the forecast tools
+    time = parse_time(text, ds, de)
+    time_spans = [p.span for p in time.periods]
+    masked = _mask(text, time_spans)
+
+    unsupported: list[Unsupported] = []
+    notes: list[str] = []
+
+    # Thresholds first (so "订单金额>100" is not read as a revenue measure, "超过3次" not as a rank).
+    min_amount, max_amount, spans = _amounts(masked, unsupported)
+    for m in _PURCHASE_COUNT.finditer(masked):
+        unsupported.append(Unsupported("purchase_count", m.group(0).strip()))
+        spans.append(m.span())
+    for m in _QUANTITY.finditer(masked):
+        unsupported.append(Unsupported("quantity", m.group(0).strip()))
+        spans.append(m.span())
+    masked = _mask(masked, spans)
+
+    hits = _found(masked)
+    measures: list[str] = []
+    measure_terms: dict[str, str] = {}
+    grain: str | None = None
+    group_by: str | None = None
+    retention = trend = False
+    word_spans: list[tuple[int, int]] = []
+    for s, e, cat, key, word in hits:
+        word_spans.append((s, e))
+        if cat == "measures" and key not in measures:
+            measures.append(key)
+            measure_terms[key] = word
+        elif cat == "grains" and grain is None:
+            grain = key
+        elif cat == "group_by" and group_by is None:
+            group_by = key
+        elif cat == "unsupported":
+            unsupported.append(Unsupported(key, _with_prefix(masked, s, e)))
+        elif cat == "retention":
+            retention = True
+        elif cat == "trend":
+            trend = True
+    measures = _drop_bare_orders(measures, measure_terms, hits, masked)
+    if "revenue" in measures and ("revenue_new" in measures or "revenue_returning" in measures):
+        measures.remove("revenue")  # "老客贡献了多少收入": the revenue named is the returning customers'
+
+    customer = sx.extract_customer(text)
+    seg_lex, seg_heads = _segment_lexicon()
+    segment = sx.extract_segment(_mask(masked, word_spans), seg_lex, seg_heads or None) if seg_lex else None
+    if segment is None:
+        segment = _numbered_segment(masked)
+
+    if _TEXT_FILTER.search(masked) and (not measures or any(m in FEEDBACK_MEASURES for m in measures)):
+        return None  # "有多少条评论提到物流": a count of matching texts, search_feedback's question
+    if _NEW_WORDS.search(masked) and (_COHORT_PERIODS.search(masked) or _STILL.search(masked)):
+        retention = True  # "1月的新客户第二个月还有多少人购买": retention of a cohort
+
+    # -- customer value and forecasts ---------------------------------------------------------------
+    if _CLV.search(text):
+        value_args = {"customer": customer, "segment": segment, "horizon_weeks": sx.extract_horizon_weeks(text) or 52}
+        return _spec("customer_value", value_args, unsupported, time, notes=notes, terms=measure_terms)
+
+    future_period = next((p for p in time.periods if p.start > de), None)
+    named_future = any(pat.search(text) for pat, _ in _NAMED_FUTURE)
+    future_word = _FUTURE.search(text)
+    if named_future or (future_word and (_AHEAD.search(text) or future_period is not None)):
+        if customer is not None:
+            return None  # one customer's forecast: forecast_customer
+        if not measures and not _CUSTOMER_NOUN.search(masked):
+            return None
+        named = next((key for pat, key in _NAMED_FUTURE if pat.search(text)), None)
+        horizon = None if named else sx.extract_horizon_weeks(text)
+        for key in measures:
+            if key not in FORECAST_MEASURES:
+                unsupported.append(Unsupported("forecast_measure", measure_terms[key]))
+        forecast_args = {"horizon_weeks": horizon, "period": named, "segment": segment}
+        return _spec("forecast_totals", forecast_args, unsupported, None, notes=notes, terms=measure_terms)
+
+    # -- cohort retention ---------------------------------------------------------------------------
+    if retention or (group_by == "cohort" and not measures):
+        periods_n = 12
+        pm = _COHORT_PERIODS.search(masked)
+        n = to_int(next(g for g in pm.groups() if g)) if pm else None
+        if n and 1 <= n <= 36:
+            periods_n = n
+        primary = time.primary
+        cohort_args = {
+            "since": _iso(primary.since or primary.start) if primary else None,
+            "until": _iso(primary.until or primary.end) if primary else None,
+            "periods": periods_n,
+            "grain": "month",
+            "segment": segment,
+        }
+        return _spec("cohort_retention", cohort_args, unsupported, time, notes=notes, terms=measure_terms)
+
+    # -- metric_query -------------------------------------------------------------------------------
+    if customer is not None and not measures:
+        return None  # a customer's profile or history: customer_profile
+    inactive_days, inactive_missing, drop_period = _inactivity(masked, time, measures, notes)
+    if group_by == "sentiment" and not measures:
+        measures = ["feedback_count"]  # "评论的正负面分布"
+    if group_by == "customer_type" and not measures:
+        measures, group_by = ["new_customers", "returning_customers"], None  # "new vs returning customers by month"
+    if not measures and inactive_days is None:
+        if unsupported and any(u.kind in ("profit", "traffic") for u in unsupported):
+            # "利润是多少": an analytics question the data cannot answer; say so rather than route elsewhere
+            return _spec("metric_query", {"measures": []}, unsupported, time, notes=notes)
+        return None
+    if inactive_days is not None or inactive_missing:
+        # the count asked for is the inactive customers ("90天没买的客户有多少"), not the period's buyers
+        measures = ["inactive_customers"] + [m for m in measures if m not in ("inactive_customers", "buyers")]
+    elif "inactive_customers" in measures:
+        return None  # 沉睡客户 with no number of days: the dormant segment, describe_segment's question
+    periods = [p for p in time.periods if p is not drop_period]
+
+    # 新客/老客 next to another measure: split by customer type (revenue has its own new/returning measures)
+    measures, group_by = _customer_type(measures, group_by, masked, notes)
+
+    if group_by == "segment" and segment is not None:
+        group_by = None  # a named segment filters; "各分群" without a name breaks down
+    if group_by == "sentiment" and not any(m in FEEDBACK_MEASURES for m in measures):
+        measures.append("feedback_count")
+    sentiment = None
+    if "feedback_count" in measures and group_by != "sentiment":
+        sentiment = next((lab for pat, lab in _SENTIMENT_WORDS if pat.search(masked)), None)
+
+    # ranks: "最高的那天", "top 10 months", "哪个客群最高"
+    desc_re, asc_re = _rank_words()
+    sort: str | None = None
+    limit: int | None = None
+    asc, desc = asc_re.search(masked), desc_re.search(masked)
+    lm = _LIMIT.search(masked)
+    if lm:
+        limit = _limit_value(lm)
+    if asc or desc or lm:
+        if grain is None and group_by is None:
+            if _SINGLE_ROW.search(masked):
+                grain = _single_row_grain(masked)
+            elif lm:
+                grain = next((g for pat, g in _ROW_NOUNS if pat.search(masked, lm.end())), None)
+            if grain is None and lm and _CUSTOMER_NOUN.search(masked):
+                return None  # "top 10 customers by revenue": a ranking of customers, not of periods or groups
+        if grain is not None or group_by is not None:
+            sort = "asc" if asc and (not desc or asc.start() < desc.start()) else "desc"
+            if limit is None and grain is not None and group_by is None and _SINGLE_ROW.search(masked):
+                limit = 1
+        else:
+            limit = None
+
+    # periods and comparisons
+    since = until = None
+    compare = compare_since = compare_until = None
+    compare_kind: str | None = None
+    comparison = time.comparison
+    if comparison is not None and drop_period in (comparison.base, comparison.other):
+        comparison = None
+    derived_previous = time.compare_kind == "previous" and (comparison is None or comparison.other not in periods)
+    asked_compare = time.compare_kind
+    if derived_previous and (trend or grain):
+        # "MoM revenue trend" / "98年每月销售额环比": rows by grain, each read against the one before
+        comparison, asked_compare = None, None
+        grain = grain or _compare_grain(time.compare_text)
+        notes.append(f"{time.compare_text} with a trend: rows by {grain or 'a grain from the period'}")
+    primary = comparison.base if comparison is not None else (periods[0] if periods else None)
+    other: Period | None = None
+    if comparison is not None:
+        other = comparison.other
+        compare, compare_since, compare_until = _as_tool_compare(comparison.base, other, comparison.kind)
+        compare_kind = comparison.kind
+    elif len(periods) >= 2 and primary is not None:
+        primary, other = (periods[1], periods[0]) if periods[1].start > periods[0].start else (periods[0], periods[1])
+        compare_since, compare_until = _iso(other.since or other.start), _iso(other.until or other.end)
+        compare_kind = "explicit"
+        notes.append("two periods with no comparison word: compared side by side")
+    elif asked_compare in ("previous", "year") and primary is None:
+        # "销售额环比" with no period: the data-end month against the month before / a year before
+        ms, me = date(de.year, de.month, 1), month_end(de.year, de.month)
+        primary = Period("", ms, me, ms, min(me, de), "month", data_start=ds, data_end=de)
+        os_, oe = shift_year(ms, me) if asked_compare == "year" else previous_span(ms, me)
+        other = Period(time.compare_text, os_, oe, max(os_, ds) if oe >= ds else None,
+                       min(oe, de) if oe >= ds else None, "comparison", data_start=ds, data_end=de)  # fmt: skip
+        compare = compare_kind = asked_compare
+        notes.append(f"no period given: the data-end month {period_label(ms, me)}")
+    if primary is not None:
+        since, until = _iso(primary.since or primary.start), _iso(primary.until or primary.end)
+    outside = [p.describe() for p in (primary, other) if p is not None and p.outside]
+    for extra in periods[2:]:
+        unsupported.append(Unsupported("period", extra.text))
+
+    if trend and grain is None:
+        grain = default_grain(as_date(since) if since else None, as_date(until) if until else None)
+        notes.append(f"trend with no grain named: by {grain}")
+
+    args: dict[str, Any] = {
+        "measures": measures,
+        "grain": grain,
+        "group_by": group_by,
+        "since": since,
+        "until": until,
+        "segment": segment,
+        "customers": [customer] if customer is not None else None,
+        "min_amount": min_amount,
+        "max_amount": max_amount,
+        "sentiment": sentiment,
+        "inactive_days": inactive_days,
+        "compare": compare,
+        "compare_since": compare_since,
+        "compare_until": compare_until,
+        "sort": sort,
+        "limit": limit,
+    }
+    asked_more = [grain, group_by, since, compare_kind, min_amount, max_amount, inactive_days, customer]
+    generic = measures == ["buyers"] and _norm(measure_terms.get("buyers", "")) in _GENERIC_BUYERS
+    if generic and not unsupported and all(v is None for v in asked_more):
+        return None
+    missing = ("inactive_days",) if inactive_missing else ()
+    return _spec(
+        "metric_query",
+        args,
+        unsupported,
+        time,
+        shown=[primary] if primary is not None else [],
+        compared=other,
+        outside=outside,
+        missing=missing,
+        compare_kind=compare_kind,
+        notes=notes,
+        terms=measure_terms,
+    )
+
+
+def _drop_bare_orders(
+    measures: list[str], measure_terms: dict[str, str], hits: Sequence[tuple[int, int, str, str, str]], text: str
+) -> list[str]:
+    if "orders" not in measures or len(measures) == 1 or _norm(measure_terms["orders"]) not in _BARE_ORDER_WORDS:
+        return measures
+    spans = [(s, e) for s, e, cat, _, _ in hits if cat == "measures"]
+    order_span = next((s, e) for s, e, cat, key, _ in hits if cat == "measures" and key == "orders")
+    for s, e in spans:
+        if (s, e) == order_span:
+            continue
+        between = text[order_span[1] : s] if s >= order_span[1] else text[e : order_span[0]]
+        if _JOINED.fullmatch(between):
+            return measures
+    del measure_terms["orders"]
+    return [m for m in measures if m != "orders"]
+
+
+def _compare_grain(word: str) -> str | None:
+    w = word.lower()
+    if "q" in w or "quarter" in w:
+        return "quarter"
+    if "w" in w.replace("over", "") or "week" in w:
+        return "week"
+    return "month" if ("m" in w or "month" in w) else None
+
+
+def _iso(d: date) -> str:
+    return d.isoformat()
+
+
+def _with_prefix(text: str, s: int, e: int) -> str:
+    """An unsupported word with the grouping word before it ("按地区", "by region"), as written."""
+    before = text[max(0, s - 8) : s]
+    m = re.search(r"(?:按|各个?|分|每个|不同|哪个|哪些|by|per|each|across|in|for|from)\s*$", before, re.IGNORECASE)
+    start = s - (len(before) - m.start()) if m else s
+    return text[start:e].strip()
+
+
+def _numbered_segment(text: str) -> str | None:
+    m = re.search(
+        r"(?:segment|cluster|分群|细分|群)\s*#?\s*(\d+)|第\s*(\d+|[一二三四五六七八九十])\s*(?:类|群|个分群)",
+        text,
+        re.IGNORECASE,
+    )
+    if not m:
+        return None
+    n = to_int(m.group(1) or m.group(2))
+    return None if n is None else str(n)
+
+
+def _amounts(text: str, unsupported: list[Unsupported]) -> tuple[float | None, float | None, list[tuple[int, int]]]:
+    min_amount = max_amount = None
+    spans: list[tuple[int, int]] = []
+    for pattern, kind in _THRESHOLDS:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in spans):
+                continue
+            groups = m.groupdict()
+            if kind != "between":
+                money = groups.get("what") or groups.get("unit") or groups.get("dollar")
+                if not money or _NOT_MONEY_AFTER.match(text[m.end() :]):
+                    continue
+            values = _numbers(m)
+            if not values:
+                continue
+            before, after = text[max(0, m.start() - 10) : m.start()], text[m.end() : m.end() + 12]
+            phrase = m.group(0).strip()
+            customer_level = (_CUSTOMER_LEVEL_BEFORE.search(before) or _CUSTOMER_LEVEL_AFTER.search(after)) and not (
+                _ORDER_LEVEL.search(phrase) or _ORDER_LEVEL.search(before[-4:])
+            )
+            spans.append(m.span())
+            if customer_level:
+                unsupported.append(Unsupported("customer_spend", phrase))
+                continue
+            if kind == "between" and len(values) >= 2:
+                min_amount, max_amount = min(values[:2]), max(values[:2])
+            elif kind == "min":
+                min_amount = values[0]
+            elif kind == "max":
+                max_amount = values[0]
+    return min_amount, max_amount, spans
+
+
+def _numbers(m: re.Match[str]) -> list[float]:
+    # Every _NUM in a threshold pattern contributes two unnamed groups: the value and its scale (k/千/万).
+    named = set(m.re.groupindex.values())
+    plain = [m.group(i) for i in range(1, m.re.groups + 1) if i not in named]
+    values = [_number(plain[i], plain[i + 1]) for i in range(0, len(plain) - 1, 2) if plain[i] is not None]
+    return [v for v in values if v is not None]
+
+
+def _inactivity(
+    text: str, time: TimeParse, measures: list[str], notes: list[str]
+) -> tuple[int | None, bool, Period | None]:
+    """(inactive_days, missing, the rolling period used as the threshold) for "90天没买" / "流失了多少客户"."""
+    has_word = _INACTIVE.search(text)
+    named = "inactive_customers" in measures
+    if not has_word and not named:
+        return None, False, None
+    for m in _DURATION.finditer(text):
+        n = to_int(m.group("n"))
+        if n:
+            unit = m.group("u").lower().lstrip("个")
+            key = next(u for k, u in (("天", "day"), ("日", "day"), ("day", "day"), ("周", "week"), ("星期", "week"),
+                                       ("week", "week"), ("月", "month"), ("month", "month"), ("年", "year"),
+                                       ("year", "year")) if k in unit)  # fmt: skip
+            return n * _DAYS_PER[key], False, None
+    rolling = next((p for p in time.periods if p.kind == "rolling" and p.rolling_days), None)
+    if rolling is not None and rolling.rolling_days is not None:
+        notes.append(f"inactive_days from {rolling.text!r}: {rolling.rolling_days} days to the data end")
+        return rolling.rolling_days, False, rolling
+    churn_words = re.compile(r"流失|churn|lapsed", re.IGNORECASE)
+    if (has_word and churn_words.search(has_word.group(0))) or (named and churn_words.search(text)):
+        return None, True, None
+    return None, False, None  # 沉睡/不活跃 with no number of days name the dormant segment
+
+
+def _customer_type(
+    measures: list[str], group_by: str | None, text: str, notes: list[str]
+) -> tuple[list[str], str | None]:
+    counts = [m for m in measures if m in ("new_customers", "returning_customers")]
+    others = [m for m in measures if m not in ("new_customers", "returning_customers")]
+    if not counts or not others:
+        return measures, group_by
+    if others == ["revenue"] and len(counts) == 1:
+        return ["revenue_new" if counts[0] == "new_customers" else "revenue_returning"], group_by
+    notes.append("新客/老客 with another measure: rows by customer_type (new, returning)")
+    return others, group_by or "customer_type"
+
+
+def _limit_value(m: re.Match[str]) -> int | None:
+    tok = next((g for g in m.groups() if g), None)
+    n = to_int(tok) if tok else None
+    return n if n and 0 < n <= 1000 else None
+
+
+def _single_row_grain(text: str) -> str:
+    m = _SINGLE_ROW.search(text)
+    word = m.group(0).lower() if m else ""
+    units = (("天", "day"), ("日", "day"), ("day", "day"), ("周", "week"), ("week", "week"), ("季度", "quarter"),
+             ("quarter", "quarter"), ("年", "year"), ("year", "year"))  # fmt: skip
+    for key, unit in units:
+        if key in word:
+            return unit
+    return "month"
+
+
+def _spec(
+    tool: Tool,
+    args: dict[str, Any],
+    unsupported: list[Unsupported],
+    time: TimeParse | None,
+    *,
+    shown: Sequence[Period] | None = None,
+    compared: Period | None = None,
+    outside: Sequence[str] = (),
+    missing: tuple[str, ...] = (),
+    compare_kind: str | None = None,
+    notes: list[str],
+    terms: dict[str, str] | None = None,
+) -> MetricSpec:
+    periods: Sequence[Period] = shown if shown is not None else (time.periods if time is not None else ())
+    periods = [p for p in periods if p is not None]
+    en = "; ".join(p.describe("en") for p in periods) or None
+    zh = "；".join(p.describe("zh") for p in periods) or None
+    if compared is not None and en and zh:
+        en, zh = f"{en} vs {compared.describe('en')}", f"{zh} 对比 {compared.describe('zh')}"
+    if time is not None and not outside:
+        outside = [p.describe() for p in periods if p.outside]
+    assumed = next((p.start.year for p in periods if p.assumed_year), None)
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for u in unsupported:
+        if (u.kind, u.text) not in seen and u.text:
+            seen.add((u.kind, u.text))
+            unique.append(u)
+    return MetricSpec(
+        tool=tool,
+        args={k: v for k, v in args.items() if v is not None},
+        unsupported=tuple(unique),
+        periods_text=en,
+        periods_text_zh=zh,
+        assumed_year=assumed,
+        outside=tuple(dict.fromkeys(outside)),
+        missing=missing,
+        compare_kind=compare_kind,
+        terms=dict(terms or {}),
+        notes=tuple(notes),
+        time=time,
+    )

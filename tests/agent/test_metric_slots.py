@@ -1,0 +1,524 @@
+"""Analytics questions read into metric tool arguments: measures, grains, groupings, periods, comparisons,
+thresholds, ranks, unsupported constraints, and the questions that are not analytics questions at all."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from crm_insights.agent.metric_slots import MetricSpec, default_grain, parse_metric_question, terms
+from crm_insights.metrics.catalogue import DIMENSIONS, GRAINS, MEASURES
+
+DS, DE = "1997-01-01", "1998-06-30"
+
+
+def _parse(text: str) -> MetricSpec:
+    spec = parse_metric_question(text, DS, DE)
+    assert spec is not None, text
+    return spec
+
+
+# (question, tool, the tool's full args)
+CASES: list[tuple[str, str, dict[str, Any]]] = [
+    # measures and synonyms, zh
+    ("3月的销售额", "metric_query", {"measures": ["revenue"], "since": "1998-03-01", "until": "1998-03-31"}),
+    ("去年的GMV", "metric_query", {"measures": ["revenue"], "since": "1997-01-01", "until": "1997-12-31"}),
+    ("97年营收是多少", "metric_query", {"measures": ["revenue"], "since": "1997-01-01", "until": "1997-12-31"}),
+    ("97年的流水", "metric_query", {"measures": ["revenue"], "since": "1997-01-01", "until": "1997-12-31"}),
+    ("上季度成交额", "metric_query", {"measures": ["revenue"], "since": "1998-01-01", "until": "1998-03-31"}),
+    ("97年双十一的订单数", "metric_query", {"measures": ["orders"], "since": "1997-11-11", "until": "1997-11-11"}),
+    ("上个月单量", "metric_query", {"measures": ["orders"], "since": "1998-05-01", "until": "1998-05-31"}),
+    ("今年卖了多少件", "metric_query", {"measures": ["units"], "since": "1998-01-01", "until": "1998-06-30"}),
+    ("98年的销量", "metric_query", {"measures": ["units"], "since": "1998-01-01", "until": "1998-06-30"}),
+    ("上个月下单人数", "metric_query", {"measures": ["buyers"], "since": "1998-05-01", "until": "1998-05-31"}),
+    ("97年拉新多少", "metric_query", {"measures": ["new_customers"], "since": "1997-01-01", "until": "1997-12-31"}),
+    ("98年老客数", "metric_query", {"measures": ["returning_customers"], "since": "1998-01-01", "until": "1998-06-30"}),
+    ("新客的销售额", "metric_query", {"measures": ["revenue_new"]}),
+    ("老客贡献了多少收入", "metric_query", {"measures": ["revenue_returning"]}),
+    ("平均订单金额是多少", "metric_query", {"measures": ["aov"]}),
+    (
+        "上半年人均消费",
+        "metric_query",
+        {"measures": ["revenue_per_buyer"], "since": "1998-01-01", "until": "1998-06-30"},
+    ),
+    ("最近三个月的复购率", "metric_query", {"measures": ["repeat_rate"], "since": "1998-04-01", "until": "1998-06-30"}),
+    ("97年回购率", "metric_query", {"measures": ["repeat_rate"], "since": "1997-01-01", "until": "1997-12-31"}),
+    ("一次性买家占比", "metric_query", {"measures": ["one_time_share"]}),
+    ("平均购买间隔是多少天", "metric_query", {"measures": ["days_between_mean"]}),
+    ("首购到复购平均要多久", "metric_query", {"measures": ["days_first_to_second"]}),
+    ("好评率", "metric_query", {"measures": ["positive_share"]}),
+    ("差评有多少条", "metric_query", {"measures": ["feedback_count"], "sentiment": "negative"}),
+    ("销售额和订单数", "metric_query", {"measures": ["revenue", "orders"]}),
+    # measures, en
+    (
+        "what was revenue last month",
+        "metric_query",
+        {"measures": ["revenue"], "since": "1998-05-01", "until": "1998-05-31"},
+    ),
+    ("AOV in Q1 1998", "metric_query", {"measures": ["aov"], "since": "1998-01-01", "until": "1998-03-31"}),
+    (
+        "repeat purchase rate in 1997",
+        "metric_query",
+        {"measures": ["repeat_rate"], "since": "1997-01-01", "until": "1997-12-31"},
+    ),
+    (
+        "number of buyers in March 1997",
+        "metric_query",
+        {"measures": ["buyers"], "since": "1997-03-01", "until": "1997-03-31"},
+    ),
+    (
+        "new customers in H2 1997",
+        "metric_query",
+        {"measures": ["new_customers"], "since": "1997-07-01", "until": "1997-12-31"},
+    ),
+    (
+        "orders and revenue last month",
+        "metric_query",
+        {"measures": ["orders", "revenue"], "since": "1998-05-01", "until": "1998-05-31"},
+    ),
+    ("units sold YTD", "metric_query", {"measures": ["units"], "since": "1998-01-01", "until": "1998-06-30"}),
+    (
+        "ARPU over the past 90 days",
+        "metric_query",
+        {"measures": ["revenue_per_buyer"], "since": "1998-04-02", "until": "1998-06-30"},
+    ),
+    # grains
+    (
+        "98年上半年每个月的客单价",
+        "metric_query",
+        {"measures": ["aov"], "grain": "month", "since": "1998-01-01", "until": "1998-06-30"},
+    ),
+    (
+        "97年按季度的销售额",
+        "metric_query",
+        {"measures": ["revenue"], "grain": "quarter", "since": "1997-01-01", "until": "1997-12-31"},
+    ),
+    (
+        "上个月每天的订单数",
+        "metric_query",
+        {"measures": ["orders"], "grain": "day", "since": "1998-05-01", "until": "1998-05-31"},
+    ),
+    ("每周的买家数", "metric_query", {"measures": ["buyers"], "grain": "week"}),
+    ("按年的营收", "metric_query", {"measures": ["revenue"], "grain": "year"}),
+    (
+        "monthly revenue in 1997",
+        "metric_query",
+        {"measures": ["revenue"], "grain": "month", "since": "1997-01-01", "until": "1997-12-31"},
+    ),
+    (
+        "daily orders last month",
+        "metric_query",
+        {"measures": ["orders"], "grain": "day", "since": "1998-05-01", "until": "1998-05-31"},
+    ),
+    ("MoM revenue trend", "metric_query", {"measures": ["revenue"], "grain": "month"}),
+    (
+        "98年每月销售额环比",
+        "metric_query",
+        {"measures": ["revenue"], "grain": "month", "since": "1998-01-01", "until": "1998-06-30"},
+    ),
+    ("销售额趋势", "metric_query", {"measures": ["revenue"], "grain": "month"}),
+    (
+        "上个月的销售额走势",
+        "metric_query",
+        {"measures": ["revenue"], "grain": "day", "since": "1998-05-01", "until": "1998-05-31"},
+    ),
+    # groupings
+    ("各分群的复购率", "metric_query", {"measures": ["repeat_rate"], "group_by": "segment"}),
+    (
+        "revenue by segment in 1997",
+        "metric_query",
+        {"measures": ["revenue"], "group_by": "segment", "since": "1997-01-01", "until": "1997-12-31"},
+    ),
+    ("revenue by weekday", "metric_query", {"measures": ["revenue"], "group_by": "weekday"}),
+    ("周几的订单最多", "metric_query", {"measures": ["orders"], "group_by": "weekday", "sort": "desc"}),
+    ("新老客的销售额对比", "metric_query", {"measures": ["revenue"], "group_by": "customer_type"}),
+    ("新客的客单价", "metric_query", {"measures": ["aov"], "group_by": "customer_type"}),
+    (
+        "new vs returning customers by month in 1997",
+        "metric_query",
+        {
+            "measures": ["new_customers", "returning_customers"],
+            "grain": "month",
+            "since": "1997-01-01",
+            "until": "1997-12-31",
+        },
+    ),
+    ("同期群的销售额", "metric_query", {"measures": ["revenue"], "group_by": "cohort"}),
+    ("各情感的反馈数", "metric_query", {"measures": ["feedback_count"], "group_by": "sentiment"}),
+    ("评论的正负面分布", "metric_query", {"measures": ["feedback_count"], "group_by": "sentiment"}),
+    # a named segment filters instead of breaking down
+    ("高价值客户的客单价", "metric_query", {"measures": ["aov"], "segment": "高价值"}),
+    (
+        "第2类客户去年的销售额",
+        "metric_query",
+        {"measures": ["revenue"], "segment": "2", "since": "1997-01-01", "until": "1997-12-31"},
+    ),
+    ("客户42的订单数", "metric_query", {"measures": ["orders"], "customers": ["42"]}),
+    # comparisons
+    (
+        "上个月GMV环比",
+        "metric_query",
+        {"measures": ["revenue"], "since": "1998-05-01", "until": "1998-05-31", "compare": "previous"},
+    ),
+    (
+        "本月销售额比上个月",
+        "metric_query",
+        {"measures": ["revenue"], "since": "1998-06-01", "until": "1998-06-30", "compare": "previous"},
+    ),
+    (
+        "98年上半年跟97年同期比销售额怎么样",
+        "metric_query",
+        {"measures": ["revenue"], "since": "1998-01-01", "until": "1998-06-30", "compare": "year"},
+    ),
+    (
+        "对比97年3月到5月和98年3月到5月的客单价",
+        "metric_query",
+        {"measures": ["aov"], "since": "1998-03-01", "until": "1998-05-31", "compare": "year"},
+    ),
+    (
+        "98年Q1订单量 vs 97年Q4",
+        "metric_query",
+        {"measures": ["orders"], "since": "1998-01-01", "until": "1998-03-31", "compare": "previous"},
+    ),
+    (
+        "97年11月跟98年3月的订单数比",
+        "metric_query",
+        {
+            "measures": ["orders"],
+            "since": "1998-03-01",
+            "until": "1998-03-31",
+            "compare_since": "1997-11-01",
+            "compare_until": "1997-11-30",
+        },
+    ),
+    (
+        "97年和98年的销售额",
+        "metric_query",
+        {
+            "measures": ["revenue"],
+            "since": "1998-01-01",
+            "until": "1998-06-30",
+            "compare_since": "1997-01-01",
+            "compare_until": "1997-12-31",
+        },
+    ),
+    (
+        "销售额同比",
+        "metric_query",
+        {"measures": ["revenue"], "since": "1998-06-01", "until": "1998-06-30", "compare": "year"},
+    ),
+    (
+        "最近30天销售额环比",
+        "metric_query",
+        {
+            "measures": ["revenue"],
+            "since": "1998-06-01",
+            "until": "1998-06-30",
+            "compare_since": "1998-05-02",
+            "compare_until": "1998-05-31",
+        },
+    ),
+    (
+        "revenue YoY for H1 1998",
+        "metric_query",
+        {"measures": ["revenue"], "since": "1998-01-01", "until": "1998-06-30", "compare": "year"},
+    ),
+    (
+        "orders this month vs last month",
+        "metric_query",
+        {"measures": ["orders"], "since": "1998-06-01", "until": "1998-06-30", "compare": "previous"},
+    ),
+    (
+        "month over month AOV for May 1998",
+        "metric_query",
+        {"measures": ["aov"], "since": "1998-05-01", "until": "1998-05-31", "compare": "previous"},
+    ),
+    # thresholds
+    ("金额>100的订单有多少", "metric_query", {"measures": ["orders"], "min_amount": 100.0}),
+    ("超过100元的订单数", "metric_query", {"measures": ["orders"], "min_amount": 100.0}),
+    (
+        "上个月100元以上的订单数",
+        "metric_query",
+        {"measures": ["orders"], "since": "1998-05-01", "until": "1998-05-31", "min_amount": 100.0},
+    ),
+    ("低于20元的订单销售额", "metric_query", {"measures": ["revenue"], "max_amount": 20.0}),
+    ("金额在50到100元之间的订单数", "metric_query", {"measures": ["orders"], "min_amount": 50.0, "max_amount": 100.0}),
+    (
+        "orders over $100 last quarter",
+        "metric_query",
+        {"measures": ["orders"], "since": "1998-01-01", "until": "1998-03-31", "min_amount": 100.0},
+    ),
+    (
+        "revenue from orders between 50 and 100 dollars",
+        "metric_query",
+        {"measures": ["revenue"], "min_amount": 50.0, "max_amount": 100.0},
+    ),
+    ("number of orders under $20", "metric_query", {"measures": ["orders"], "max_amount": 20.0}),
+    (
+        "orders of $200 or more in 1997",
+        "metric_query",
+        {"measures": ["orders"], "since": "1997-01-01", "until": "1997-12-31", "min_amount": 200.0},
+    ),
+    # ranks
+    (
+        "97年哪天销售额最高",
+        "metric_query",
+        {
+            "measures": ["revenue"],
+            "grain": "day",
+            "since": "1997-01-01",
+            "until": "1997-12-31",
+            "sort": "desc",
+            "limit": 1,
+        },
+    ),
+    ("销售额最高的那天", "metric_query", {"measures": ["revenue"], "grain": "day", "sort": "desc", "limit": 1}),
+    ("销售额最低的月份", "metric_query", {"measures": ["revenue"], "grain": "month", "sort": "asc"}),
+    (
+        "97年销售额前十的日子",
+        "metric_query",
+        {
+            "measures": ["revenue"],
+            "grain": "day",
+            "since": "1997-01-01",
+            "until": "1997-12-31",
+            "sort": "desc",
+            "limit": 10,
+        },
+    ),
+    (
+        "top 10 days by revenue in 1997",
+        "metric_query",
+        {
+            "measures": ["revenue"],
+            "grain": "day",
+            "since": "1997-01-01",
+            "until": "1997-12-31",
+            "sort": "desc",
+            "limit": 10,
+        },
+    ),
+    (
+        "which month had the lowest revenue",
+        "metric_query",
+        {"measures": ["revenue"], "grain": "month", "sort": "asc", "limit": 1},
+    ),
+    ("哪个客群的客单价最高", "metric_query", {"measures": ["aov"], "group_by": "segment", "sort": "desc"}),
+    # inactivity thresholds
+    ("过去90天没买的客户有多少", "metric_query", {"measures": ["inactive_customers"], "inactive_days": 90}),
+    ("90天没买过的客户数", "metric_query", {"measures": ["inactive_customers"], "inactive_days": 90}),
+    ("3个月没下单的客户有多少", "metric_query", {"measures": ["inactive_customers"], "inactive_days": 90}),
+    ("最近3个月流失了多少客户", "metric_query", {"measures": ["inactive_customers"], "inactive_days": 91}),
+    ("inactive customers for 60 days", "metric_query", {"measures": ["inactive_customers"], "inactive_days": 60}),
+    ("沉睡90天以上的客户数", "metric_query", {"measures": ["inactive_customers"], "inactive_days": 90}),
+    # cohort retention
+    ("新客留存率", "cohort_retention", {"periods": 12, "grain": "month"}),
+    (
+        "cohort retention for 1997",
+        "cohort_retention",
+        {"since": "1997-01-01", "until": "1997-12-31", "periods": 12, "grain": "month"},
+    ),
+    (
+        "1997年1月的新客户第二个月还有多少人购买",
+        "cohort_retention",
+        {"since": "1997-01-01", "until": "1997-01-31", "periods": 2, "grain": "month"},
+    ),
+    (
+        "97年上半年的新客6个月后的留存",
+        "cohort_retention",
+        {"since": "1997-01-01", "until": "1997-06-30", "periods": 6, "grain": "month"},
+    ),
+    # forecasts of totals
+    ("下个月预计多少买家", "forecast_totals", {"period": "next_month"}),
+    ("next quarter's expected revenue", "forecast_totals", {"period": "next_quarter"}),
+    ("明年高价值客户预计贡献多少收入", "forecast_totals", {"period": "next_year", "segment": "高价值"}),
+    ("how many customers will buy next month", "forecast_totals", {"period": "next_month"}),
+    ("expected orders in the next 8 weeks", "forecast_totals", {"horizon_weeks": 8}),
+    ("未来8周预计订单数", "forecast_totals", {"horizon_weeks": 8}),
+    # customer value
+    ("客户100的终身价值", "customer_value", {"customer": "100", "horizon_weeks": 52}),
+    ("what is customer 42 worth", "customer_value", {"customer": "42", "horizon_weeks": 52}),
+    ("高价值客户的CLV", "customer_value", {"segment": "高价值", "horizon_weeks": 52}),
+    ("高价值客户未来13周的生命周期价值", "customer_value", {"segment": "高价值", "horizon_weeks": 13}),
+]
+
+
+@pytest.mark.parametrize(("text", "tool", "args"), CASES, ids=[c[0] for c in CASES])
+def test_reads_the_tool_call(text: str, tool: str, args: dict[str, Any]) -> None:
+    spec = _parse(text)
+    assert (spec.tool, spec.args) == (tool, args)
+    assert spec.answerable
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("按地区的销售额", [("region", "按地区")]),
+        ("各品类的销量", [("product", "各品类")]),
+        ("哪个渠道的GMV最高", [("channel", "哪个渠道")]),
+        ("北京门店上个月的营收", [("region", "北京"), ("store", "门店")]),
+        ("销售员业绩排名", [("salesperson", "销售员")]),
+        ("revenue by region last year", [("region", "by region")]),
+        ("sales by product category", [("product", "by product category")]),
+        ("online vs offline revenue", [("channel", "online"), ("channel", "offline")]),
+        ("revenue per sales rep", [("salesperson", "per sales rep")]),
+        ("累计消费超过1000元的客户有多少", [("customer_spend", "消费超过1000元")]),
+        ("复购3次以上的客户有多少", [("purchase_count", "复购3次以上")]),
+        ("how many customers bought more than 3 times", [("purchase_count", "bought more than 3 times")]),
+        ("购买了2件以上商品的订单数", [("quantity", "2件以上商品")]),
+        ("每小时的订单数", [("hour", "每小时")]),
+        ("女性客户的客单价", [("demographics", "女性")]),
+        ("用了优惠券的订单数", [("campaign", "优惠券")]),
+        ("下个月的客单价预计多少", [("forecast_measure", "客单价")]),
+    ],
+)
+def test_unsupported_constraints_are_reported_with_their_text(text: str, kinds: list[tuple[str, str]]) -> None:
+    spec = _parse(text)
+    assert [(u.kind, u.text) for u in spec.unsupported] == kinds
+
+
+def test_unsupported_keeps_the_rest_of_the_question() -> None:
+    # the router answers the revenue part only after saying it cannot split by region
+    spec = _parse("按地区的销售额")
+    assert spec.args == {"measures": ["revenue"]} and spec.answerable
+
+
+@pytest.mark.parametrize("text", ["利润是多少", "毛利率趋势", "what is our profit margin", "转化率是多少"])
+def test_only_unsupported_measures(text: str) -> None:
+    spec = _parse(text)
+    assert spec.tool == "metric_query" and spec.args == {"measures": []}
+    assert not spec.answerable and spec.unsupported
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "客户42的资料",
+        "Tell me about customer 42",
+        "分析这条评论的情感：质量很好",
+        "“物流太慢了”是什么情感",
+        "高价值客户有什么特点",
+        "高价值客户有多少",
+        "沉睡客户有多少",
+        "哪些客户有流失风险",
+        "which customers are at risk of churning",
+        "有哪些客户分群",
+        "给我一个整体概况",
+        "top 10 customers by revenue",
+        "前十大客户",
+        "有多少条评论提到物流",
+        "how many reviews mention shipping",
+        "客户42下个月会买吗",
+        "客户主要抱怨什么",
+        "hello",
+        "你能做什么",
+        "把上个月的订单导出发邮件给我",
+    ],
+)
+def test_not_an_analytics_question(text: str) -> None:
+    assert parse_metric_question(text, DS, DE) is None
+
+
+def test_periods_text_echoes_how_periods_were_read() -> None:
+    spec = _parse("3月的销售额")
+    assert spec.periods_text == "1998-03 (no year given: the latest 3月 in the data)"
+    assert spec.periods_text_zh is not None and "未给年份" in spec.periods_text_zh
+    assert spec.assumed_year == 1998
+    assert _parse("上个月GMV环比").periods_text == "1998-05 vs 1998-04"
+    assert _parse("97年销售额").assumed_year is None
+    assert _parse("98年销售额").periods_text == "1998 (within the data: 1998-01-01..1998-06-30)"
+
+
+def test_compare_kind_is_kept_when_dates_carry_the_comparison() -> None:
+    spec = _parse("最近30天销售额环比")
+    assert spec.compare_kind == "previous" and "compare" not in spec.args
+    assert _parse("97年11月跟98年3月的订单数比").compare_kind == "explicit"
+
+
+def test_period_outside_the_data_is_reported_not_widened() -> None:
+    spec = _parse("2005年的销售额")
+    assert spec.args["since"] == "2005-01-01" and spec.args["until"] == "2005-12-31"  # the tool says: no data
+    assert spec.outside and "outside the data" in spec.outside[0]
+
+
+def test_missing_inactive_days() -> None:
+    spec = _parse("流失了多少客户")
+    assert spec.args == {"measures": ["inactive_customers"]} and spec.missing == ("inactive_days",)
+
+
+def test_rolling_window_as_inactivity_threshold_is_not_a_date_filter() -> None:
+    spec = _parse("过去90天没买的客户有多少")
+    assert "since" not in spec.args and spec.args["inactive_days"] == 90
+
+
+def test_a_third_period_is_reported() -> None:
+    spec = _parse("97年Q1、97年Q2和98年Q1的销售额对比")
+    assert [(u.kind, u.text) for u in spec.unsupported] == [("period", "98年Q1")]
+
+
+def test_leap_year_and_year_boundary() -> None:
+    spec = parse_metric_question("2000年2月的销售额同比", "1999-01-01", "2001-12-31")
+    assert spec is not None and spec.args["until"] == "2000-02-29" and spec.args["compare"] == "year"
+    spec = parse_metric_question("上个月的订单数", date(1997, 1, 1), date(1998, 1, 2))
+    assert spec is not None and (spec.args["since"], spec.args["until"]) == ("1997-12-01", "1997-12-31")
+
+
+def test_placeholder_range_still_detects_the_question() -> None:
+    # the router parses once against a placeholder range before it knows the data's dates
+    spec = parse_metric_question("上个月的销售额", "1900-01-01", "2100-12-31")
+    assert spec is not None and spec.args["measures"] == ["revenue"]
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "grain"),
+    [
+        (date(1997, 1, 1), date(1997, 12, 31), "month"),
+        (date(1998, 4, 1), date(1998, 6, 30), "week"),
+        (date(1998, 5, 1), date(1998, 5, 31), "day"),
+        (None, None, "month"),
+    ],
+)
+def test_default_grain(since: date | None, until: date | None, grain: str) -> None:
+    assert default_grain(since, until) == grain
+
+
+# -- the terms file -------------------------------------------------------------------------------
+
+# Catalogue names the terms file leaves out, and why: parenthesised labels are display names; "件单价" is a price
+# per item, not units per order; retention words go to the cohort tool; "星期" is also part of 上星期 (a period);
+# bare "segment"/"cluster"/"情感" name a subject, not a breakdown ("分析情感", "describe segment 2"); bare "reviews"
+# is a feedback search.
+NOT_READ = {
+    "revenue (GMV)", "orders (order lines)", "销量（件数）", "件单价", "retention rate of buyers", "平均购买间隔（天）",
+    "购买间隔中位数（天）", "reviews", "星期", "客户分群", "segment", "cluster", "情感", "sentiment label", "情感标签",
+    "cohort (first-order month)",
+}  # fmt: skip
+
+
+def test_terms_use_catalogue_keys() -> None:
+    data = terms()
+    assert set(data["measures"]) <= set(MEASURES)
+    assert set(data["grains"]) == set(GRAINS)
+    assert set(data["group_by"]) == set(DIMENSIONS)
+
+
+@pytest.mark.parametrize("key", sorted(MEASURES))
+def test_catalogue_measure_names_read_as_their_key(key: str) -> None:
+    from crm_insights.agent import metric_slots as ms
+
+    m = MEASURES[key]
+    for word in (m.name_zh, m.name_en, *m.synonyms):
+        if word not in NOT_READ:
+            assert ms._vocab().lookup.get(ms._norm(word)) == ("measures", key), word
+
+
+@pytest.mark.parametrize("key", sorted(DIMENSIONS))
+def test_catalogue_dimension_names_read_as_their_key(key: str) -> None:
+    from crm_insights.agent import metric_slots as ms
+
+    d = DIMENSIONS[key]
+    for word in (d.name_zh, d.name_en, *d.synonyms):
+        if word not in NOT_READ:
+            assert ms._vocab().lookup.get(ms._norm(word)) == ("group_by", key), word
