@@ -17,10 +17,12 @@ Assumption. Gamma-Gamma assumes spend per purchase is independent of how often a
 the fit reports the Pearson correlation of x and m over the fitted customers so a user can judge
 (CDNOW: about 0.07, close enough to independence for the model's use).
 
-Fitted at load, not trained into an artifact: on the 23,570 CDNOW customers the per-day
-aggregation and the fit take about 0.3 s on one busy core (measured; 11,515 repeat customers),
-so a tool context fits it once per store state and it always matches the orders the forecaster's
-predictions read. Its parameters travel in every result's evidence instead of an artifact version.
+Fitted at load, not trained into an artifact: on the 23,570 CDNOW customers (11,515 repeat
+customers) the fit takes 0.4-0.55 s on one busy shared core, and the whole load (per-day SQL,
+summary, fit) 1.7 s, plus lifetimes' import (about 2 s, scipy.stats) once per process (measured,
+``bench/value_cdnow.py --store``). A tool context fits it once per store state, so it always matches
+the orders the forecaster's predictions read, and no train command or stale artifact can disagree
+with the store. Its parameters travel in every result's evidence instead of an artifact version.
 """
 
 from __future__ import annotations
