@@ -39,6 +39,7 @@ from crm_insights.agent.timeexpr import (
     Period,
     TimeParse,
     as_date,
+    compare_spans,
     month_end,
     parse_time,
     period_label,
@@ -180,7 +181,7 @@ _THRESHOLDS = [
     # between 50 and 100 / 50到100元之间 / 介于50和100元 / $50-$100
     (
         re.compile(
-            rf"(?:between|介于|在)\s*\$?\s*{_NUM}\s*{_UNIT}?\s*{_AND}\s*\$?\s*{_NUM}\s*{_UNIT}?\s*(?:之间)?",
+            rf"(?:{_AMOUNT_WORDS}\s*)?(?:between|介于|在)\s*\$?\s*{_NUM}\s*{_UNIT}?\s*{_AND}\s*\$?\s*{_NUM}\s*{_UNIT}?\s*(?:之间)?",
             re.IGNORECASE,
         ),
         "between",
@@ -389,7 +390,7 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
     if _CHURN_RISK.search(text):
         return None  # churn risk lists and probabilities: the forecast tools
     time = parse_time(text, ds, de)
-    time_spans = [p.span for p in time.periods]
+    time_spans = [p.span for p in time.periods] + compare_spans(text)
     masked = _mask(text, time_spans)
 
     unsupported: list[Unsupported] = []
@@ -398,6 +399,8 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
     # Thresholds first (so "订单金额>100" is not read as a revenue measure, "超过3次" not as a rank).
     min_amount, max_amount, spans = _amounts(masked, unsupported)
     for m in _PURCHASE_COUNT.finditer(masked):
+        if re.search(r"(?:一|1)\s*次$", m.group(0).strip()):
+            continue  # "只买过一次": the one-time-buyer measure, not a purchase-count filter
         unsupported.append(Unsupported("purchase_count", m.group(0).strip()))
         spans.append(m.span())
     for m in _QUANTITY.finditer(masked):
@@ -428,6 +431,8 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
         elif cat == "trend":
             trend = True
     measures = _drop_bare_orders(measures, measure_terms, hits, masked)
+    if len(measures) > 1 and "buyers" in measures and _norm(measure_terms["buyers"]) in _GENERIC_BUYERS:
+        measures.remove("buyers")  # "有多少客户只买过一次": 客户 is what the other measure counts
     if "revenue" in measures and ("revenue_new" in measures or "revenue_returning" in measures):
         measures.remove("revenue")  # "老客贡献了多少收入": the revenue named is the returning customers'
 

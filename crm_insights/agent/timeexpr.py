@@ -320,7 +320,7 @@ _CMP_YEAR = re.compile(
     re.IGNORECASE,
 )
 _CMP_PREV = re.compile(
-    r"环比|\bmom\b|\bm/m\b|\bqoq\b|\bq/q\b|\bwow\b|\bw/w\b|month[- ]over[- ]month|month[- ]on[- ]month|"
+    r"环比|(?:和|跟|与|比|较|对比)\s*(?:前|上)一(?:个)?(?:月|期|周|季度|年)|\bmom\b|\bm/m\b|\bqoq\b|\bq/q\b|\bwow\b|\bw/w\b|month[- ]over[- ]month|month[- ]on[- ]month|"
     r"quarter[- ]over[- ]quarter|quarter[- ]on[- ]quarter|week[- ]over[- ]week|"
     r"(?:比|较|对比|相比|vs\.?|versus|compared\s+(?:to|with)|against)\s*(?:the\s+)?(?:上一?期|前一?期|上个?周期|"
     r"previous\s+period|prior\s+period|period\s+before)",
@@ -626,6 +626,9 @@ def _unit(tok: str) -> str:
 
 def _h_rolling_zh(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     n_tok = match.group("n")
+    before = match.string[max(0, match.start() - 4) : match.start()]
+    if match.group(0).startswith("前") and n_tok == "一" and re.search(r"(?:和|跟|与|比|较|对比)\s*$", before):
+        return None  # "和前一个月比": the period before the one named, a comparison (_CMP_PREV), not a window
     if n_tok == "半":
         return _rolling(match, ctx, 6, "month")
     n = _num(n_tok)
@@ -1014,6 +1017,11 @@ def _apply_modifier(text: str, r: _Resolved, ctx: _Ctx) -> tuple[date, date, str
     if _SINCE_BEFORE.search(before):
         return r.start, max(ctx.end, r.start), "since", ""
     return r.start, r.end, r.kind, ""
+
+
+def compare_spans(text: str) -> list[tuple[int, int]]:
+    """Where the comparison words are (同比, 环比, 和前一个月比, YoY), so other readers can skip them."""
+    return [m.span() for pat in (_CMP_YEAR, _CMP_PREV) for m in pat.finditer(text)]
 
 
 def as_date(value: date | str) -> date:

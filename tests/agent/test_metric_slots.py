@@ -235,6 +235,17 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         "metric_query",
         {"measures": ["aov"], "since": "1998-05-01", "until": "1998-05-31", "compare": "previous"},
     ),
+    (
+        "上个月的客单价是多少，和前一个月比呢？",
+        "metric_query",
+        {"measures": ["aov"], "since": "1998-05-01", "until": "1998-05-31", "compare": "previous"},
+    ),
+    ("有多少客户只买过一次", "metric_query", {"measures": ["one_time_share"]}),
+    (
+        "订单金额在20到50元之间的订单数",
+        "metric_query",
+        {"measures": ["orders"], "min_amount": 20.0, "max_amount": 50.0},
+    ),
     # thresholds
     ("金额>100的订单有多少", "metric_query", {"measures": ["orders"], "min_amount": 100.0}),
     ("超过100元的订单数", "metric_query", {"measures": ["orders"], "min_amount": 100.0}),
