@@ -61,3 +61,10 @@ def test_demo_command() -> None:
     assert res.exit_code == 0, res.output
     report = json.loads(res.stdout)
     assert report["tables"]["orders"]["rows"] == 69_659 and report["tables"]["feedback"]["rows"] == 30
+
+
+def test_metrics_command_errors_exit_1(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["metrics", "revenue", "--json"])
+    assert res.exit_code == 1 and "crm-insights demo" in res.output
+    res = runner.invoke(app, ["metrics", "turnover_x"])
+    assert res.exit_code == 1 and "valid measures: revenue" in res.output

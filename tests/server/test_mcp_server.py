@@ -73,3 +73,42 @@ def test_stdio_lists_the_real_registry(isolated_settings: Path) -> None:
             assert res.is_error and "crm-insights" in res.content[0].text  # type: ignore[union-attr]
 
     anyio.run(run)
+
+
+def test_metric_tools_are_exposed_like_the_others(settings: Any) -> None:
+    """The real registry's metric_query over MCP: schema from the tool, figures from the store."""
+    from datetime import datetime
+
+    from sqlalchemy import insert
+
+    from crm_insights.store import Customer, Order, init_store
+    from crm_insights.tools import TOOLS
+    from crm_insights.tools.context import ToolContext, reset_context, set_context
+
+    engine = init_store(settings)
+    with engine.begin() as conn:
+        pk = conn.execute(insert(Customer).values(external_id="c1").returning(Customer.id)).scalar_one()
+        for i, (day, amount) in enumerate((("1997-01-31", 10.0), ("1997-02-28", 20.0))):
+            conn.execute(
+                insert(Order).values(
+                    external_id=f"o{i}", customer_id=pk, ordered_at=datetime.fromisoformat(day), amount=amount
+                )
+            )
+    set_context(ToolContext(settings, engine=engine))
+
+    async def run() -> None:
+        async with Client(build_mcp_server(list(TOOLS))) as client:
+            tools = {t.name: t for t in (await client.list_tools()).tools}
+            assert {"metric_query", "cohort_retention", "feedback_followup"} <= set(tools)
+            assert tools["metric_query"].input_schema["required"] == ["measures"]
+            result = await client.call_tool("metric_query", {"measures": ["revenue"], "grain": "month"})
+            assert not result.is_error
+            data = (result.structured_content or {})["data"]
+            assert [(r["period"], r["revenue"]) for r in data["rows"]] == [("1997-01", 10.0), ("1997-02", 20.0)]
+            bad = await client.call_tool("metric_query", {"measures": ["nope"]})
+            assert bad.is_error and "valid measures" in bad.content[0].text  # type: ignore[union-attr]
+
+    try:
+        anyio.run(run)
+    finally:
+        reset_context()

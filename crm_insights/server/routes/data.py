@@ -1,4 +1,4 @@
-"""Data routes a dashboard would want: segments, a customer's profile, customers at risk.
+"""Data routes a dashboard would want: segments, a customer's profile, customers at risk, metrics.
 
 Each returns the tool's own result (``data`` + ``evidence``: model version, rows considered) plus
 ``chart_url`` when a chart helps. They call the same tools the agent uses, so the figures agree.
@@ -6,13 +6,18 @@ Each returns the tool's own result (``data`` + ``evidence``: model version, rows
 
 from __future__ import annotations
 
-from typing import Any
+import inspect
+import types
+from collections.abc import Callable
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from crm_insights.server.deps import get_state, run_tool
 from crm_insights.server.state import ServerState
+from crm_insights.tools.metrics import MetricQueryArgs, simple_json
 
 router = APIRouter(prefix="/v1", tags=["data"])
 
@@ -45,3 +50,63 @@ async def at_risk(
 @router.get("/customers/{customer_id}", summary="A customer's profile: orders, spend, segment, forecast, feedback")
 async def customer(customer_id: str, state: ServerState = Depends(get_state)) -> dict[str, Any]:
     return await run_tool(state, "customer_profile", {"customer": customer_id[:100]})
+
+
+# Query names the issue's contract uses where they differ from the tool's argument names.
+METRIC_ALIASES = {"measures": "measure", "group_by": "by"}
+
+
+def _query_type(annotation: Any) -> Any:
+    """The plain query-string type of a tool argument: list[str], int, float or str (optional)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _query_type(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        inner = [a for a in get_args(annotation) if a is not type(None)]
+        return _query_type(inner[0]) if inner else str | None
+    if origin is list or annotation is list:
+        return list[str] | None
+    if annotation in (int, float, bool):
+        return annotation | None
+    return str | None
+
+
+def query_params_of(schema: type[BaseModel], aliases: dict[str, str]) -> Callable[..., dict[str, Any]]:
+    """A FastAPI dependency whose query parameters are the tool's arguments (names, descriptions, required).
+
+    Generated from the args schema so the route cannot drift from the tool; the tool validates the values.
+    """
+    params = []
+    for name, field in schema.model_fields.items():
+        query = Query(
+            ... if field.is_required() else None,
+            alias=aliases.get(name),
+            description=field.description,
+        )
+        params.append(
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, default=query, annotation=_query_type(field.annotation)
+            )
+        )
+
+    def collect(**kwargs: Any) -> dict[str, Any]:
+        return {k: v for k, v in kwargs.items() if v is not None}
+
+    collect.__signature__ = inspect.Signature(params, return_annotation=dict[str, Any])  # type: ignore[attr-defined]
+    return collect
+
+
+@router.get(
+    "/metrics",
+    summary="A metric over any period: total, trend (grain), breakdown (by), comparison (compare)",
+)
+async def metrics(
+    args: dict[str, Any] = Depends(query_params_of(MetricQueryArgs, METRIC_ALIASES)),
+    state: ServerState = Depends(get_state),
+) -> dict[str, Any]:
+    """The CLI's `crm-insights metrics --json` shape plus ``chart_url``."""
+    from crm_insights.charts import chart_for
+
+    result = await run_tool(state, "metric_query", args)
+    path = await run_in_threadpool(chart_for, "metric_query", result, state.settings.charts_dir)
+    return {**simple_json(result), "chart_url": state.chart_url(path) if path else None}

@@ -1,0 +1,231 @@
+"""metric_query, cohort_retention and feedback_followup over the tiny store (fakes for the models)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from sqlalchemy import insert
+
+from crm_insights.charts import chart_for
+from crm_insights.store.models import SegmentAssignment
+from crm_insights.tools.metrics import (
+    cohort_retention,
+    feedback_followup,
+    metric_query,
+    previous_period,
+    simple_json,
+    year_earlier,
+)
+
+from .conftest import CUSTOMERS, SEGMENTS
+
+
+def _orders() -> pd.DataFrame:
+    rows = [
+        {"customer": ext, "ts": datetime.fromisoformat(d), "quantity": q, "amount": a}
+        for ext, _, orders, _ in CUSTOMERS
+        for d, q, a in orders
+    ]
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def seg_fakes(fakes: Any) -> Any:
+    """The fakes plus the fake segment model's assignments stored, as `train segments` writes them."""
+    with fakes.store.engine.begin() as conn:
+        for seg in SEGMENTS:
+            for ext in seg["members"]:
+                conn.execute(
+                    insert(SegmentAssignment).values(
+                        model_version="segments-test", customer_id=fakes.store.customer_pk[ext], segment=seg["segment"]
+                    )
+                )
+    return fakes
+
+
+def _ok(out: Any) -> dict[str, Any]:
+    assert isinstance(out, dict), out
+    json.dumps(out, ensure_ascii=False)
+    return out["data"]
+
+
+def test_monthly_trend_states_period_rows_and_totals(fakes: Any) -> None:
+    data = _ok(
+        metric_query.invoke({"measures": ["revenue", "orders"], "grain": "month", "since": "1997", "until": "1997"})
+    )
+    o = _orders()
+    o97 = o[o["ts"].dt.year == 1997]
+    assert data["period"] == {"since": "1997-01-01", "until": "1997-12-31"}
+    assert [r["period"] for r in data["rows"]] == [f"1997-{m:02d}" for m in range(1, 13)]
+    by_month = o97.groupby(o97["ts"].dt.strftime("%Y-%m"))["amount"].sum()
+    for row in data["rows"]:
+        assert row["revenue"] == pytest.approx(by_month.get(row["period"], 0.0))
+    assert data["total"]["revenue"] == pytest.approx(o97["amount"].sum())
+    assert data["total"]["orders"] == len(o97)
+    assert data["unit"] == {"revenue": "currency", "orders": "count"}
+    assert any(n.startswith("revenue:") for n in data["notes"])
+
+
+def test_defaults_are_the_data_range(fakes: Any) -> None:
+    out = metric_query.invoke({"measures": "buyers,aov"})
+    data = _ok(out)
+    o = _orders()
+    assert data["period"] == {"since": str(o["ts"].min().date()), "until": str(o["ts"].max().date())}
+    assert data["total"]["buyers"] == o["customer"].nunique()
+    assert data["total"]["aov"] == pytest.approx(o["amount"].sum() / len(o), abs=1e-4)
+    assert out["evidence"]["tool"] == "metric_query" and out["evidence"]["rows_considered"] == len(o)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"measures": ["turnover_x"]}, "valid measures: revenue, orders"),
+        ({"measures": ["revenue"], "group_by": "planet"}, "'weekday', 'segment'"),
+        ({"measures": ["revenue"], "since": "1998-05", "until": "1998-01"}, "is after until"),
+        (
+            {"measures": ["revenue"], "since": "2005-01-01", "until": "2005-12-31"},
+            "outside the data: orders run from 1997-01-03 to 1998-06-20",
+        ),
+        ({"measures": ["revenue"], "since": "2005"}, "orders run from 1997-01-03 to 1998-06-20"),
+        ({"measures": ["revenue"], "since": "1997-03", "until": "1997-03", "compare_since": "2010"}, "both"),
+        ({"measures": ["revenue"], "compare_since": "2010", "compare_until": "2010"}, "outside the data"),
+        ({"measures": ["inactive_customers"]}, "inactive_days"),
+        ({"measures": ["revenue"], "sentiment": "negative"}, "feedback measures only"),
+    ],
+)
+def test_bad_input_is_a_clear_tool_error(fakes: Any, args: dict[str, Any], message: str) -> None:
+    out = metric_query.invoke(args)
+    assert isinstance(out, str) and message in out, out
+
+
+def test_compare_previous_and_year(fakes: Any) -> None:
+    o = _orders()
+
+    def revenue(a: str, b: str) -> float:
+        lo, hi = pd.Timestamp(a), pd.Timestamp(b) + pd.Timedelta(days=1)
+        return float(o[(o["ts"] >= lo) & (o["ts"] < hi)]["amount"].sum())
+
+    data = _ok(
+        metric_query.invoke({"measures": ["revenue"], "since": "1998-04", "until": "1998-06", "compare": "previous"})
+    )
+    c = data["compare"]
+    assert c["period"] == {"since": "1998-01-01", "until": "1998-03-31"}
+    now, before = revenue("1998-04-01", "1998-06-30"), revenue("1998-01-01", "1998-03-31")
+    assert c["total"]["revenue"] == pytest.approx(before)
+    assert c["change"]["revenue"] == pytest.approx(now - before)
+    assert c["change_pct"]["revenue"] == pytest.approx((now - before) / before, abs=1e-4)
+    data = _ok(metric_query.invoke({"measures": ["orders"], "since": "1998-01", "until": "1998-06", "compare": "year"}))
+    assert data["compare"]["period"] == {"since": "1997-01-01", "until": "1997-06-30"}
+    data = _ok(
+        metric_query.invoke(
+            {
+                "measures": ["revenue"],
+                "since": "1998-02",
+                "until": "1998-02",
+                "compare_since": "1997-06-10",
+                "compare_until": "1997-06-10",
+            }
+        )
+    )
+    assert data["compare"]["total"]["revenue"] == pytest.approx(revenue("1997-06-10", "1997-06-10"))
+
+
+def test_periods_month_ends_and_leap_days() -> None:
+    assert previous_period(date(1998, 3, 1), date(1998, 3, 31)) == (date(1998, 2, 1), date(1998, 2, 28))
+    assert previous_period(date(1998, 1, 1), date(1998, 3, 31)) == (date(1997, 10, 1), date(1997, 12, 31))
+    assert previous_period(date(1998, 1, 10), date(1998, 1, 16)) == (date(1998, 1, 3), date(1998, 1, 9))
+    assert year_earlier(date(1996, 2, 29), date(1996, 2, 29)) == (date(1995, 2, 28), date(1995, 2, 28))
+    assert year_earlier(date(1997, 2, 1), date(1997, 2, 28)) == (date(1996, 2, 1), date(1996, 2, 29))
+
+
+def test_segments_side_by_side_with_names_and_shares(seg_fakes: Any) -> None:
+    data = _ok(metric_query.invoke({"measures": ["revenue", "revenue_share"], "group_by": "segment"}))
+    o = _orders()
+    total = o["amount"].sum()
+    rows = {r["segment"]: r for r in data["rows"]}
+    for seg in SEGMENTS:
+        mine = o[o["customer"].isin(seg["members"])]["amount"].sum()
+        assert rows[seg["segment"]]["revenue"] == pytest.approx(mine)
+        assert rows[seg["segment"]]["revenue_share"] == pytest.approx(mine / total, abs=1e-4)
+        assert rows[seg["segment"]]["segment_name_zh"] == seg["name_zh"]
+    one = _ok(metric_query.invoke({"measures": ["buyers"], "segment": "高价值"}))
+    assert one["total"]["buyers"] == 3 and one["filters"]["segment"]["segment"] == 0
+
+
+def test_segment_model_without_stored_assignments_is_refused(fakes: Any) -> None:
+    out = metric_query.invoke({"measures": ["revenue"], "group_by": "segment"})
+    assert isinstance(out, str) and "no stored assignments" in out
+
+
+def test_sort_and_limit_pick_the_best_weekday(fakes: Any) -> None:
+    data = _ok(metric_query.invoke({"measures": ["revenue"], "group_by": "weekday", "sort": "desc", "limit": 1}))
+    o = _orders()
+    best = o.groupby(o["ts"].dt.weekday + 1)["amount"].sum().idxmax()
+    assert [r["weekday"] for r in data["rows"]] == [best]
+    assert data["rows"][0]["weekday_name_zh"].startswith("周")
+
+
+def test_customers_filter_and_amount_filter(fakes: Any) -> None:
+    data = _ok(
+        metric_query.invoke({"measures": ["orders", "revenue"], "customers": ["1", "客户100"], "min_amount": 30})
+    )
+    o = _orders()
+    mine = o[o["customer"].isin(["00001", "00100"]) & (o["amount"] >= 30)]
+    assert data["filters"]["customers"] == ["00001", "00100"]
+    assert data["total"]["orders"] == len(mine) and data["total"]["revenue"] == pytest.approx(mine["amount"].sum())
+
+
+def test_simple_json_is_the_cli_and_http_shape(fakes: Any) -> None:
+    out = simple_json(
+        metric_query.invoke({"measures": ["revenue"], "grain": "quarter", "since": "1998", "until": "1998"})
+    )
+    assert list(out)[:4] == ["measure", "period", "rows", "total"]
+    assert out["measure"] == "revenue" and out["period"] == {"since": "1998-01-01", "until": "1998-12-31"}
+    assert [set(r) for r in out["rows"]] == [{"period", "value"}] * 4
+    assert out["total"] == pytest.approx(sum(r["value"] for r in out["rows"]))
+
+
+def test_cohort_retention(fakes: Any) -> None:
+    data = _ok(cohort_retention.invoke({"since": "1997-01", "until": "1997-12", "periods": 6}))
+    o = _orders()
+    first = o.groupby("customer")["ts"].min().dt.strftime("%Y-%m")
+    jan = data["rows"][0]
+    assert jan["cohort"] == "1997-01" and jan["size"] == int((first == "1997-01").sum())
+    members = set(first[first == "1997-01"].index)
+    june = o[o["customer"].isin(members) & (o["ts"].dt.strftime("%Y-%m") == "1997-06")]["customer"].nunique()
+    assert jan["retention"][0] == 1.0 and jan["retention"][5] == pytest.approx(june / jan["size"], abs=1e-4)
+    late = _ok(cohort_retention.invoke({"since": "1998-02", "until": "1998-02", "periods": 6}))
+    assert late["rows"][0]["retention"][5] is None  # after the data's end: unknown, not zero
+
+
+def test_feedback_followup(fakes: Any) -> None:
+    out = feedback_followup.invoke({})
+    data = _ok(out)
+    o = _orders()
+    negatives = {
+        ext: min(d for d, _, lab in fb if lab == "negative")
+        for ext, _, _, fb in CUSTOMERS
+        if any(lab == "negative" for _, _, lab in fb)
+    }
+    followed = [c for c, d in negatives.items() if (o[o["customer"] == c]["ts"] > pd.Timestamp(d)).any()]
+    assert data["total"]["repurchase_after_negative"] == pytest.approx(len(followed) / len(negatives))
+    assert out["evidence"]["tool"] == "feedback_followup"
+
+
+def test_charts_line_for_trends_bar_for_breakdowns(seg_fakes: Any, tmp_path: Path) -> None:
+    for args in (
+        {"measures": ["revenue"], "grain": "month"},
+        {"measures": ["revenue"], "group_by": "segment"},
+        {"measures": ["revenue"], "since": "1998-04", "until": "1998-06", "compare": "previous"},
+        {"measures": ["buyers"], "group_by": "segment", "compare": "year", "since": "1998", "until": "1998"},
+    ):
+        path = chart_for("metric_query", metric_query.invoke(args), tmp_path)
+        assert path is not None and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", args
+    assert chart_for("metric_query", metric_query.invoke({"measures": ["revenue"]}), tmp_path) is None  # one number
+    path = chart_for("cohort_retention", cohort_retention.invoke({"periods": 3}), tmp_path)
+    assert path is not None and path.exists()
