@@ -320,7 +320,8 @@ _CMP_YEAR = re.compile(
     re.IGNORECASE,
 )
 _CMP_PREV = re.compile(
-    r"环比|(?:和|跟|与|比|较|对比)\s*(?:前|上)一(?:个)?(?:月|期|周|季度|年)|\bmom\b|\bm/m\b|\bqoq\b|\bq/q\b|\bwow\b|\bw/w\b|month[- ]over[- ]month|month[- ]on[- ]month|"
+    r"环比|(?:和|跟|与|比|较|对比)\s*(?:前|上)一(?:个)?(?:月|期|周|季度|年)|"
+    r"\bmom\b|\bm/m\b|\bqoq\b|\bq/q\b|\bwow\b|\bw/w\b|month[- ]over[- ]month|month[- ]on[- ]month|"
     r"quarter[- ]over[- ]quarter|quarter[- ]on[- ]quarter|week[- ]over[- ]week|"
     r"(?:比|较|对比|相比|vs\.?|versus|compared\s+(?:to|with)|against)\s*(?:the\s+)?(?:上一?期|前一?期|上个?周期|"
     r"previous\s+period|prior\s+period|period\s+before)",
