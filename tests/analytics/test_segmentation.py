@@ -462,3 +462,15 @@ def test_timezone_aware_cutoff_means_the_same_instant() -> None:
     naive = customer_features(engine, as_of=AS_OF)
     aware = customer_features(engine, as_of=AS_OF.replace(tzinfo=UTC))
     pd.testing.assert_frame_equal(naive.frame, aware.frame)
+
+
+def test_artifacts_without_means_get_them_from_the_customer_table(trained: tuple[Engine, SegmentModel]) -> None:
+    _, model = trained
+    fresh = {s["segment"]: s["means"] for s in model.segments()}
+    raw = json.loads((model.info.path / "model.json").read_text())
+    for seg in raw["segments"]:  # as written before the means existed
+        for key in ("means", "tier", "behaviour"):
+            seg.pop(key)
+    old = SegmentModel(model.info, raw)
+    for s in old.segments():
+        assert s["means"] == pytest.approx(fresh[s["segment"]]) and "tier" not in s
