@@ -134,11 +134,22 @@ class AtRiskArgs(ToolArgs):
     min_churn_risk: float = Field(
         0.5, ge=0.0, le=1.0, description="Only customers whose churn risk is at least this (0-1; default 0.5)."
     )
+    among_top_spenders: int | None = Field(
+        None,
+        ge=1,
+        le=100_000,
+        description="Only customers among the N biggest spenders (total historical spend; within the segment "
+        "when one is given), e.g. 100 for 'at-risk customers among our top 100 spenders'.",
+    )
 
 
 @crm_tool(AtRiskArgs)
 def at_risk_customers(
-    top_n: int = 10, segment: str | None = None, horizon_weeks: int | None = None, min_churn_risk: float = 0.5
+    top_n: int = 10,
+    segment: str | None = None,
+    horizon_weeks: int | None = None,
+    min_churn_risk: float = 0.5,
+    among_top_spenders: int | None = None,
 ) -> dict[str, Any]:
     """The customers most at risk of churning (not buying again) over the next horizon_weeks weeks,
     ranked by value at risk = churn risk x the customer's total historical spend, optionally only
@@ -146,8 +157,13 @@ def at_risk_customers(
     days and a purchase within the last 52 weeks of data; and churn risk >= min_churn_risk.
     Also returns how many customers qualify and their total value at risk.
 
+    With among_top_spenders = N only the N biggest spenders are considered. Returns the total
+    historical spend of the listed customers and of all qualifying at-risk customers.
+
     Use it for "which customers are likely to churn?", "哪些客户有流失风险？", "top 10 at-risk
-    customers in the high-value segment", "高价值客户里有哪些有流失风险？" (pass the segment).
+    customers in the high-value segment", "高价值客户里有哪些有流失风险？" (pass the segment),
+    "消费前100名的客户里谁有流失风险？" / "at-risk customers among our top 100 spenders" (pass
+    among_top_spenders=100), "how much have the at-risk customers spent in total?".
     """
     context = ctx()
     h = horizon_of(context, horizon_weeks)
@@ -161,6 +177,14 @@ def at_risk_customers(
     frame = _risk_frame(context, h, end)
     if members is not None:
         frame = frame[is_member(frame.index, members)]
+    if among_top_spenders is not None:
+        # Rank on every customer's spend (not only those with a forecast), ties by id so the set is stable.
+        stats = context.customer_stats()
+        if members is not None:
+            stats = stats[is_member(stats.index, members)]
+        ranked = stats.reset_index().sort_values(["spend", "customer_id"], ascending=[False, True])
+        top = frozenset(str(c) for c in ranked["customer_id"].head(among_top_spenders))
+        frame = frame[is_member(frame.index, top)]
     considered = len(frame)
     active = frame[frame["active"]]
     risky = active[active["churn_risk"] >= min_churn_risk]
@@ -178,6 +202,7 @@ def at_risk_customers(
         }
         for cid, r in risky.head(top_n).iterrows()
     ]
+    listed = risky.head(top_n)
     data = {
         "horizon_weeks": h,
         "as_of": end,
@@ -186,13 +211,24 @@ def at_risk_customers(
         "active_customers": len(active),
         "at_risk_count": len(risky),
         "total_value_at_risk": rnd(risky["value_at_risk"].sum()),
+        "listed_total_spend": rnd(listed["spend"].sum()),
+        "at_risk_total_spend": rnd(risky["spend"].sum()),
+        "among_top_spenders": among_top_spenders,
         "rule": f"purchase_days >= {MIN_PURCHASE_DAYS}, last purchase within {ACTIVE_WINDOW_WEEKS} weeks of "
-        f"{end.date() if end else 'the data end'}, churn_risk >= {min_churn_risk}; ranked by churn_risk x spend",
+        f"{end.date() if end else 'the data end'}, churn_risk >= {min_churn_risk}"
+        + (f", among the {among_top_spenders} biggest spenders" if among_top_spenders else "")
+        + "; ranked by churn_risk x spend",
         "customers": rows,
     }
     return result(
         "at_risk_customers",
-        {"top_n": top_n, "segment": segment, "horizon_weeks": h, "min_churn_risk": min_churn_risk},
+        {
+            "top_n": top_n,
+            "segment": segment,
+            "horizon_weeks": h,
+            "min_churn_risk": min_churn_risk,
+            "among_top_spenders": among_top_spenders,
+        },
         data,
         considered,
         model_version=str(forecaster.version),

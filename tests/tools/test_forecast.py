@@ -57,6 +57,22 @@ def test_at_risk_ranked_by_value_at_risk_among_active_customers(fakes: Any) -> N
     assert out["evidence"]["model_version"] == "forecast-test"
 
 
+def test_at_risk_among_the_top_spenders_with_their_total_spend(fakes: Any) -> None:
+    everyone = at_risk_customers.invoke({"top_n": 2})["data"]
+    # listed: 00100 (spend 165) and 00002 (57); all at risk adds 00005 (25)
+    assert everyone["listed_total_spend"] == 165.0 + 57.0
+    assert everyone["at_risk_total_spend"] == 165.0 + 57.0 + 25.0
+    out = at_risk_customers.invoke({"among_top_spenders": 3})
+    data = out["data"]
+    # the 3 biggest spenders: 00100 (165), 00003 (140), 00001 (135.5); only 00100 is active and at risk
+    assert [c["customer_id"] for c in data["customers"]] == ["00100"]
+    assert data["customers_considered"] == 3 and data["listed_total_spend"] == 165.0
+    assert data["among_top_spenders"] == 3 and "among the 3 biggest spenders" in data["rule"]
+    assert out["evidence"]["args"]["among_top_spenders"] == 3
+    within = at_risk_customers.invoke({"segment": "Occasional", "among_top_spenders": 1, "min_churn_risk": 0.0})
+    assert [c["customer_id"] for c in within["data"]["customers"]] == ["00002"]  # the segment's biggest spender
+
+
 def test_at_risk_within_a_segment(fakes: Any) -> None:
     out = at_risk_customers.invoke({"segment": "Occasional", "min_churn_risk": 0.0})
     data = out["data"]
