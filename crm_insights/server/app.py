@@ -71,13 +71,19 @@ def prepare_databases(settings: Settings) -> None:
     """
     from crm_insights.agent.memory import prepare_checkpointer
     from crm_insights.server.threads import ThreadRegistry
+    from crm_insights.store.db import make_engine, migrate
 
-    registry = ThreadRegistry(settings.database_url, settings.database.echo)
+    store = make_engine(settings.database_url, settings.database.echo)
     try:
-        registry.open()  # the store's migrations, which hold the thread list's tables
+        migrate(store)
+    finally:
+        store.dispose()
+    prepare_checkpointer(settings)
+    registry = ThreadRegistry(settings)
+    try:
+        registry.open()  # the thread list's tables, in the thread file or the store
     finally:
         registry.close()
-    prepare_checkpointer(settings)
 
 
 def create_app(
@@ -110,7 +116,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
-            # The thread registry's tables come with the store's migrations; bring them in before serving.
+            # The thread list's tables (and the store's migrations); `serve` made them already, a factory user may not.
             await run_in_threadpool(state.threads.open)
         except CrmInsightsError as exc:
             # Retried on first use; /readyz reports the store meanwhile.

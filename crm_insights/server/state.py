@@ -6,7 +6,7 @@ inside the server the agent's checkpointer sees ``<fingerprint>:<thread id>`` (:
 so two keys using the same id hold two conversations, and the separation lives in the thread store
 itself: it survives restarts and holds across workers. The local identity adds no prefix, so without
 keys thread ids mean what they always did (and the CLI's threads stay reachable). The thread list and
-the OpenAI conversation map are kept per identity in the store's database
+the OpenAI conversation map are kept per identity beside the agent's thread memory
 (:class:`~crm_insights.server.threads.ThreadRegistry`), so they survive restarts and hold across workers.
 Their methods here do database work: routes call them off the event loop.
 """
@@ -43,7 +43,7 @@ class ServerState:
     _limiter: Any = None
 
     def __post_init__(self) -> None:
-        self.threads = ThreadRegistry(self.settings.database_url, self.settings.database.echo)
+        self.threads = ThreadRegistry(self.settings)
 
     def agent_limiter(self) -> Any:
         """How many answers run at once (server.agent_concurrency); created inside the event loop."""

@@ -1,12 +1,21 @@
-"""The thread registry: each caller's threads and OpenAI conversations, kept in the store's database.
+"""The thread registry: each caller's threads and OpenAI conversations, kept beside the agent's thread memory.
 
 The agent's checkpointer holds what a thread says; this registry holds which threads a caller has
 (``GET /v1/threads``) and which thread an OpenAI-compatible conversation continues, in the tables
-``agent_threads`` and ``agent_conversations`` that the store's migrations create. Being in the database,
-both survive restarts and are shared by every worker on the same store.
+``agent_threads`` and ``agent_conversations``. Both survive restarts and are shared by every worker:
 
-Writes happen on the answering path, so a failed write is logged and the answer goes on (the list then
-misses that turn); reads that serve the list itself raise :class:`~crm_insights.errors.StoreError` (503).
+- SQLite store: in the thread file (``threads.sqlite3``, :func:`crm_insights.agent.memory.threads_location`),
+  not in the CRM file. Every write to the CRM file tells the tools that the data changed
+  (:meth:`~crm_insights.tools.context.ToolContext.store_fingerprint` reads its modification time), so a
+  registry write there on every turn threw away every cached table (overview, forecasts) on every
+  answer; and an import holds the CRM file's write lock for minutes, which used to cost turns their
+  list entry. Rows an older version kept in the CRM file are copied over when the tables are created.
+- PostgreSQL store: in the store's database (the store's migrations create the tables); the tools'
+  fingerprint there reads the CRM tables only.
+- In-memory SQLite store: one in-memory database for the process.
+
+A write that fails is logged and the answer goes on (the list then misses that turn); reads that
+serve the list itself raise :class:`~crm_insights.errors.StoreError` (503).
 """
 
 from __future__ import annotations
@@ -17,14 +26,17 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
+from crm_insights.agent.memory import threads_location
+from crm_insights.config import Settings
 from crm_insights.errors import StoreError
 from crm_insights.store.db import make_engine, migrate
 from crm_insights.store.models import AgentConversation, AgentThread
@@ -32,29 +44,25 @@ from crm_insights.store.models import AgentConversation, AgentThread
 log = logging.getLogger("crm_insights.server")
 
 TITLE_CHARS = 80  # a thread's title is its first question, cut to this many characters
-# An import holds the SQLite file's write lock for its whole run (minutes for a big file); a question
-# waits this long for it, then answers without updating the list, instead of the store's 30 s.
-SQLITE_BUSY_MS = 2_000
+_TABLES = (AgentThread, AgentConversation)
 _EPOCH = datetime(1970, 1, 1)
 
 
-def _short_busy_wait(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
-    cur.close()
-
-
-def _registry_engine(url: str, echo: bool) -> tuple[Engine, bool]:
-    """An engine of the registry's own (its own SQLite busy wait), and whether it is one shared connection."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
-        # One in-memory database for the process: the default pool would give each thread its own.
-        memory = create_engine("sqlite://", echo=echo, poolclass=StaticPool, connect_args={"check_same_thread": False})
-        return memory, True
-    engine = make_engine(url, echo)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _short_busy_wait)
-    return engine, False
+def _registry_engine(settings: Settings) -> tuple[Engine, str]:
+    """The registry's engine and where it lives: "memory", "thread-file" or "store"."""
+    url = make_url(settings.database_url)
+    echo = settings.database.echo
+    if url.get_backend_name() == "sqlite":
+        location = threads_location(settings)
+        if location == "memory":
+            # One in-memory database for the process: the default pool would give each thread its own.
+            memory = create_engine(
+                "sqlite://", echo=echo, poolclass=StaticPool, connect_args={"check_same_thread": False}
+            )
+            return memory, "memory"
+        # The thread file's own busy wait (make_engine's) applies: nothing holds its lock for long.
+        return make_engine(f"sqlite:///{location}", echo), "thread-file"
+    return make_engine(settings.database_url, echo), "store"
 
 
 def _reason(exc: SQLAlchemyError) -> str:
@@ -68,6 +76,27 @@ def _seconds(value: datetime) -> float:
     return (value - _EPOCH) / timedelta(seconds=1)
 
 
+def _legacy_rows(store_file: str) -> dict[str, list[dict[str, Any]]]:
+    """The registry rows an older version kept in the CRM file (read-only; {} when there are none)."""
+    path = Path(store_file)
+    if not path.exists():
+        return {}
+    rows: dict[str, list[dict[str, Any]]] = {}
+    engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", connect_args={"timeout": 30})
+    try:
+        present = set(inspect(engine).get_table_names())
+        with engine.connect() as conn:
+            for model in _TABLES:
+                table = model.__table__
+                if table.name in present:  # type: ignore[attr-defined]
+                    rows[table.name] = [dict(r._mapping) for r in conn.execute(select(*table.c))]  # type: ignore[attr-defined]
+    except SQLAlchemyError as exc:
+        log.warning("thread list: earlier entries in %s not read: %s", path, _reason(exc))
+    finally:
+        engine.dispose()
+    return rows
+
+
 class ThreadRegistry:
     """Threads per identity (``local`` or an API key's fingerprint) and conversation hashes -> threads.
 
@@ -75,9 +104,8 @@ class ThreadRegistry:
     the next use.
     """
 
-    def __init__(self, database_url: str, echo: bool = False) -> None:
-        self.database_url = database_url
-        self.echo = echo
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self._engine: Engine | None = None
         self._shared_connection = False
         self._open_lock = threading.Lock()
@@ -87,20 +115,42 @@ class ThreadRegistry:
 
     # -- engine ----------------------------------------------------------------------------------
     def open(self) -> Engine:
-        """The engine, migrated (idempotent; the server calls it at startup to fail early)."""
+        """The engine, its tables created (idempotent; ``serve`` calls it before starting workers)."""
         with self._open_lock:
             if self._engine is None:
-                engine, shared = _registry_engine(self.database_url, self.echo)
+                engine, where = _registry_engine(self.settings)
                 try:
-                    migrate(engine)
+                    if where == "store":
+                        migrate(engine)  # the store's migrations hold the tables
+                    else:
+                        self._create_tables(engine, adopt=where == "thread-file")
                 except SQLAlchemyError as exc:
                     engine.dispose()
-                    raise StoreError(f"cannot prepare the thread list in the store: {_reason(exc)}") from exc
+                    raise StoreError(f"cannot prepare the thread list: {_reason(exc)}") from exc
                 except BaseException:
                     engine.dispose()
                     raise
-                self._engine, self._shared_connection = engine, shared
+                self._engine, self._shared_connection = engine, where == "memory"
             return self._engine
+
+    def _create_tables(self, engine: Engine, adopt: bool) -> None:
+        """The registry's tables; when they are new in the thread file, the rows the CRM file held before."""
+        if inspect(engine).has_table(AgentThread.__tablename__) and inspect(engine).has_table(
+            AgentConversation.__tablename__
+        ):
+            return
+        tables = [model.__table__ for model in _TABLES]
+        AgentThread.metadata.create_all(engine, tables=tables)  # type: ignore[arg-type]
+        store_file = make_url(self.settings.database_url).database
+        legacy = _legacy_rows(store_file) if adopt and store_file else {}
+        with engine.begin() as conn:
+            for model in _TABLES:
+                rows = legacy.get(model.__tablename__)
+                if rows:
+                    # Another process adopting at the same moment inserts the same rows: keep one.
+                    conn.execute(sqlite.insert(model).on_conflict_do_nothing(), rows)
+        if any(legacy.values()):
+            log.info("thread list: %d threads moved from the CRM file", len(legacy.get("agent_threads", [])))
 
     def close(self) -> None:
         with self._open_lock:
