@@ -9,7 +9,7 @@ import pandas as pd
 from pydantic import BeforeValidator, Field
 from sqlalchemy import func, select
 
-from crm_insights.errors import NotReadyError
+from crm_insights.errors import InputError, NotReadyError
 from crm_insights.store.models import Customer, Feedback
 from crm_insights.tools.common import (
     SENTIMENT_LABELS,
@@ -18,6 +18,7 @@ from crm_insights.tools.common import (
     SinceArg,
     ToolArgs,
     UntilArg,
+    _blank_to_none,
     crm_tool,
     ctx,
     date_range,
@@ -86,6 +87,11 @@ class SummaryArgs(ToolArgs):
     freq: Literal["day", "week", "month", "quarter", "year"] = Field(
         "month", description="Period of the trend: day, week, month, quarter or year."
     )
+    group_by: Annotated[
+        Literal["segment"] | None,
+        BeforeValidator(_blank_to_none),
+        Field(None, description="'segment' for the distribution of every segment side by side."),
+    ]
 
 
 @crm_tool(SummaryArgs)
@@ -95,17 +101,25 @@ def sentiment_summary(
     since: str | None = None,
     until: str | None = None,
     freq: str = "month",
+    group_by: str | None = None,
 ) -> dict[str, Any]:
     """Sentiment of stored customer feedback: the distribution (counts and shares of positive, neutral,
     negative) and the trend per period (day/week/month/quarter/year), optionally only for one segment,
     one customer and/or a date range. Counts only feedback already scored by the sentiment model.
 
+    With group_by='segment' it also gives every segment's distribution side by side (by_segment).
+
     Use it for "how do customers feel about us?", "客户评价的情感分布如何？", "is negative feedback
-    growing?", "高价值客户的负面评价比例是多少？", "sentiment trend by quarter in 1997".
+    growing?", "高价值客户的负面评价比例是多少？", "sentiment trend by quarter in 1997", "which segment
+    complains most?" / "各分群的负面评价比例对比" (group_by='segment').
     """
     context = ctx()
     start, stop = date_range(since, until)
+    if group_by == "segment" and segment is not None:
+        raise InputError("give segment (one segment) or group_by='segment' (all side by side), not both")
     args: dict[str, Any] = {"segment": segment, "customer": customer, "since": start, "until": stop, "freq": freq}
+    if group_by is not None:
+        args["group_by"] = group_by
     with context.engine.connect() as conn:
         total_scored = conn.execute(
             select(func.count(Feedback.id)).where(Feedback.sentiment_label.is_not(None))
@@ -132,6 +146,23 @@ def sentiment_summary(
         frame = frame[is_member(frame["customer_id"], members)]
         seg_info = {"segment": int(info["segment"]), "name_en": info.get("name_en"), "name_zh": info.get("name_zh")}
         extra["segment_model_version"] = str(model.version)
+    by_segment = None
+    if group_by == "segment":
+        model = context.segments
+        extra["segment_model_version"] = str(model.version)
+        by_segment = []
+        for info in model.segments():
+            members = context.segment_members(model, int(info["segment"]))
+            part = frame[is_member(frame["customer_id"], members)].dropna(subset=["label"])
+            by_segment.append(
+                {
+                    "segment": int(info["segment"]),
+                    "name_en": info.get("name_en"),
+                    "name_zh": info.get("name_zh"),
+                    "scored_feedback": len(part),
+                    **_distribution([str(x) for x in part["label"]]),
+                }
+            )
     unscored = int(frame["label"].isna().sum())
     scored = frame.dropna(subset=["label"])
     labels = [str(x) for x in scored["label"]]
@@ -159,6 +190,7 @@ def sentiment_summary(
         "freq": freq,
         "trend": trend[-MAX_PERIODS:],
         **({"trend_truncated_to_latest": MAX_PERIODS} if truncated else {}),
+        **({"by_segment": by_segment} if by_segment is not None else {}),
         **({"period": {"first": scored["created_at"].min(), "last": scored["created_at"].max()}} if labels else {}),
     }
     return result("sentiment_summary", args, data, len(frame), model_version=", ".join(models) or None, **extra)

@@ -113,3 +113,17 @@ def test_sentiment_tools_on_a_trained_model(behaviour_store: Any, tmp_path: Any)
     summary = sentiment_summary.invoke({"freq": "year"})
     assert summary["data"]["scored_feedback"] == 30 and summary["data"]["unscored_feedback"] == 0
     assert summary["evidence"]["model_version"] == info.version
+
+
+def test_sentiment_summary_segments_side_by_side(fakes: Any) -> None:
+    out = sentiment_summary.invoke({"group_by": "segment"})
+    rows = {r["segment"]: r for r in out["data"]["by_segment"]}
+    # segment 0: 00001's four labelled texts (00003's is unscored); segment 1: 00002 negative, 00005 positive
+    assert rows[0]["scored_feedback"] == 4
+    assert rows[0]["counts"] == {"positive": 2, "neutral": 1, "negative": 1}
+    assert rows[1]["counts"] == {"positive": 1, "neutral": 0, "negative": 1}
+    assert rows[1]["shares"]["negative"] == 0.5 and rows[1]["name_zh"] == "偶尔购买"
+    assert out["data"]["scored_feedback"] == 6  # the overall figures stay as before
+    assert out["evidence"]["segment_model_version"] == "segments-test"
+    both = sentiment_summary.invoke({"group_by": "segment", "segment": "0"})
+    assert isinstance(both, str) and "not both" in both
