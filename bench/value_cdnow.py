@@ -1,6 +1,7 @@
 """Spend model (Gamma-Gamma) back-test on CDNOW, and the value tools' figures on a store.
 
     nice .venv/bin/python bench/value_cdnow.py            # CDNOW calibration/holdout back-test of the spend model
+    nice .venv/bin/python bench/value_cdnow.py --lstm     # + holdout revenue: LSTM (seed 0) and Pareto/NBD x spend
     CRM_INSIGHTS_HOME=/tmp/x/var nice .venv/bin/python bench/value_cdnow.py --store   # + tool figures on that store
 
 Back-test. The standard CDNOW split (calibration 1997-01-01..1997-09-30, holdout 1997-10-01..1998-06-30;
@@ -10,6 +11,10 @@ day is compared with the customer's actual mean spend per holdout purchase day, 
 predictors: the customer's own calibration mean per purchase day (first day included) and the
 calibration population mean. "Revenue given counts" multiplies each customer's actual holdout purchase
 days by the predicted spend: it isolates the spend model from the purchase forecast.
+
+``--lstm`` trains the forecaster once on the calibration window (about 2 minutes on one core) and
+compares each customer's forecast holdout revenue (expected purchase days x Gamma-Gamma spend) with
+the actual, next to Pareto/NBD x the same spend model: the whole CLV chain on data it has not seen.
 
 ``--store`` times the spend model fit and the tools on the configured store (read-only) and prints
 forecast_totals for next_month / next_quarter / next_year and customer_value per segment.
@@ -29,6 +34,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))  # forecast_cdnow's Pareto/NBD helpers
 
 from crm_insights.analytics.value import fit_spend_model, spend_summary  # noqa: E402
 from crm_insights.store.corpora import read_cdnow  # noqa: E402
@@ -45,6 +51,13 @@ def _errors(pred: np.ndarray, actual: np.ndarray, weight: np.ndarray) -> dict[st
         "r": float(np.corrcoef(pred, actual)[0, 1]) if np.std(pred) > 0 else float("nan"),
         "revenue_given_counts": float((pred * weight).sum()),
     }
+
+
+def _calibration_model() -> tuple[Any, pd.DataFrame]:
+    lines = read_cdnow()
+    cal = lines[lines["ordered_at"] < CAL_END]
+    summary = spend_summary(cal.assign(day=cal["ordered_at"].dt.normalize()))
+    return fit_spend_model(summary), summary
 
 
 def backtest() -> dict[str, Any]:
@@ -102,6 +115,53 @@ def backtest() -> dict[str, Any]:
     return out
 
 
+def revenue_backtest(model: Any, summary: pd.DataFrame) -> dict[str, Any]:
+    """Holdout revenue per customer: forecast purchase days x Gamma-Gamma spend, LSTM and Pareto/NBD."""
+    from forecast_cdnow import fit_btyd, rfm_weeks
+
+    from crm_insights.analytics.forecasting import fit_forecaster
+    from crm_insights.analytics.sequences import build_panel
+    from crm_insights.config import ForecastSettings
+
+    lines = read_cdnow()
+    horizon = int(round((HOLD_END - CAL_END) / pd.Timedelta(weeks=1)))
+    panel = build_panel(lines, CAL_END)
+    ids = panel.customer_ids
+    hold = lines[(lines["ordered_at"] >= CAL_END) & (lines["ordered_at"] < HOLD_END)]
+    actual = hold.groupby("customer_id")["amount"].sum().reindex(ids).fillna(0.0).to_numpy()
+    s = summary.reindex(ids)
+    spend = model.expected_spend(s["frequency"], s["monetary_value"])
+    t0 = time.perf_counter()
+    fc = fit_forecaster(lines, as_of=CAL_END, config=ForecastSettings(max_train_minutes=60.0), seed=0, n_models=1)
+    lstm_s = time.perf_counter() - t0
+    lstm = fc.predict_panel(panel, horizon)["expected_purchases"].to_numpy()
+    freq, rec, age, _ = rfm_weeks(lines, CAL_END, ids)
+    pnbd = fit_btyd("Pareto/NBD", freq, rec, age, float(horizon))["pred"]
+    print(
+        f"\nholdout revenue per customer ({len(ids):,} customers, actual total {actual.sum():,.2f}); "
+        f"LSTM fit {lstm_s:.0f} s"
+    )
+    print("| purchases x Gamma-Gamma spend |  total revenue |   bias |   MAE |   RMSE |     r |")
+    print("|-------------------------------|----------------|--------|-------|--------|-------|")
+    out: dict[str, Any] = {"actual_total": float(actual.sum()), "lstm_fit_s": lstm_s}
+    for name, count in (("LSTM (seed 0)", lstm), ("Pareto/NBD", pnbd)):
+        pred = count * spend
+        err = pred - actual
+        m = {
+            "total": float(pred.sum()),
+            "bias": float(pred.sum() / actual.sum() - 1.0),
+            "MAE": float(np.abs(err).mean()),
+            "RMSE": float(np.sqrt((err**2).mean())),
+            "r": float(np.corrcoef(pred, actual)[0, 1]),
+        }
+        out[name] = m
+        print(
+            f"| {name:<29} | {m['total']:>14,.2f} | {m['bias']:+6.1%} | {m['MAE']:5.2f} | {m['RMSE']:6.2f} | "
+            f"{m['r']:5.3f} |"
+        )
+    return out
+
+
 def store_figures() -> dict[str, Any]:
     from crm_insights.tools import customer_value, forecast_totals
     from crm_insights.tools.context import get_context
@@ -143,9 +203,12 @@ def store_figures() -> dict[str, Any]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--store", action="store_true", help="also the value tools' figures on the configured store")
+    ap.add_argument("--lstm", action="store_true", help="also holdout revenue with the LSTM (trains once, ~2 min)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = ap.parse_args()
     results: dict[str, Any] = {"backtest": backtest()}
+    if args.lstm:
+        results["revenue"] = revenue_backtest(*_calibration_model())
     if args.store:
         results["store"] = store_figures()
     args.out.mkdir(parents=True, exist_ok=True)
