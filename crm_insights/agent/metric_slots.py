@@ -81,6 +81,15 @@ class MetricSpec:
     time: TimeParse | None = None
 
     @property
+    def scoped(self) -> bool:
+        """Whether anything narrows or shapes the measures (a period, grain, breakdown, filter, comparison, rank).
+
+        An unscoped metric_query ("总收入是多少", "好评率") is an all-time total that the overview or the sentiment
+        summary also answers; the router may prefer those for it."""
+        keys = set(self.args) - {"measures"}
+        return self.tool != "metric_query" or bool(keys) or bool(self.unsupported)
+
+    @property
     def answerable(self) -> bool:
         """False when nothing the tools can compute is left (only unsupported measures, e.g. "利润是多少")."""
         return self.tool != "metric_query" or bool(self.args.get("measures"))
@@ -229,20 +238,25 @@ _DURATION = re.compile(
 _DAYS_PER = {"day": 1, "week": 7, "month": 30, "year": 365}
 _CHURN_RISK = re.compile(
     r"流失风险|流失概率|流失可能|可能流失|会流失|要流失|即将流失|风险|churn\s+risk|churn\s+probability|likely\s+to\s+churn|"
-    r"at[\s-]risk|risk\s+of\s+churn|will\s+churn|about\s+to\s+churn",
+    r"at[\s-]risk|risk\s+of\s+churn|will\s+churn|about\s+to\s+churn|(?:might|could|will|going\s+to|likely\s+to)\s+lose|\blosing\s+(?:customers|clients|buyers)",
     re.IGNORECASE,
 )
 _ONE_TEXT = re.compile(
     r"这条|这句|这段|这则|下面这|以下这|this\s+(?:review|comment|message|text|sentence|feedback)|the\s+following",
     re.IGNORECASE,
 )
-_ACTION = re.compile(r"导出|下载|发邮件|发送|邮件|打印|\bexport|\bdownload|\be-?mail|\bsend\b|\bprint\b", re.IGNORECASE)
+_ACTION = re.compile(
+    r"导出|下载|发邮件|发送|邮件|打印|短信|群发|推送|\bsms\b|\bnotify|\btext\s+them|\bexport|\bdownload|\be-?mail|\bsend\b|\bprint\b",
+    re.IGNORECASE,
+)
 _QUESTION = re.compile(
     r"多少|是多少|几|怎么样|如何|哪|吗|呢|[?？]|\bhow\b|\bwhat\b|\bwhich\b|\bwhen\b|\bis\b|\bare\b|\bdid\b",
     re.IGNORECASE,
 )
 _TEXT_FILTER = re.compile(
-    r"提到|提及|说到|谈到|涉及|包含|含有|mention(?:s|ing|ed)?|talk(?:s|ing)?\s+about|that\s+say", re.IGNORECASE
+    r"(?:comments?|reviews?|feedback|complaints?)\s+(?:about|on|regarding|re)\b|(?:关于|有关).{0,8}(?:评论|反馈|评价|投诉)|"
+    r"提到|提及|说到|谈到|涉及|包含|含有|mention(?:s|ing|ed)?|talk(?:s|ing)?\s+about|that\s+say",
+    re.IGNORECASE,
 )
 _FUTURE = re.compile(
     r"预计|预测|预估|预期|将会|将有|会有多少|会买|会下单|会购买|能有多少|能卖|expected|expect|forecast|predict|projected|projection"
@@ -261,7 +275,7 @@ _AHEAD = re.compile(r"未来|接下来|今后|之后的|next|coming|upcoming|fol
 _CLV = re.compile(
     r"终身价值|生命周期价值|客户价值是多少|未来价值|预期价值|价值多少|值多少钱|值不值得|(?<![a-z])(?:clv|ltv)(?![a-z])"
     r"|lifetime\s+value|customer\s+value"
-    r"|worth\s+(?:keeping|over|in|to\s+us)|what\s+is\s+.{0,30}\bworth\b|how\s+much\s+is\s+.{0,30}\bworth\b|future\s+value",
+    r"|worth\s+(?:keeping|over|in|to\s+us)|what\s+is\s+.{0,30}\bworth\b|how\s+much\s+(?:is|are|will)\s+.{0,30}\bworth\b|\bbe\s+worth\b|future\s+value",
     re.IGNORECASE,
 )
 _COHORT_PERIODS = re.compile(
@@ -298,6 +312,13 @@ _GENERIC_BUYERS = {
     *("多少客户", "客户有多少", "多少个客户", "几个客户", "多少名客户", "客户数", "客户数量"),
     *("how many customers", "number of customers", "customer count"),
 }
+_SEGMENT_HEAD = re.compile(
+    r"\s*(?:这一?类|那一?类|一类|这一?群|那一?群|群体?|类|分群|group|segment|cluster)", re.IGNORECASE
+)
+_SEGMENT_NOUN = re.compile(r"分群|客群|细分|群|segments?|clusters?", re.IGNORECASE)
+_LIST_SEGMENTS = re.compile(r"人数|规模|多大|sizes?|\blist\b|列表|有哪些|列出", re.IGNORECASE)
+_LIKELY = re.compile(r"可能|概率|会不会|会再|还会|\bwill\b|\blikely\b|\bchance\b|probability|\bexpect", re.IGNORECASE)
+_WHEN = re.compile(r"\bwhen\b|什么时候|何时", re.IGNORECASE)
 _CUSTOMER_NOUN = re.compile(r"客户|顾客|买家|用户|会员|customers?|clients?|buyers?|accounts?", re.IGNORECASE)
 _SENTIMENT_WORDS = [
     (re.compile(r"差评|负面|投诉|抱怨|不满|negative|complaints?|unhappy", re.IGNORECASE), "negative"),
@@ -431,12 +452,26 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
         elif cat == "trend":
             trend = True
     measures = _drop_bare_orders(measures, measure_terms, hits, masked)
-    if len(measures) > 1 and "buyers" in measures and _norm(measure_terms["buyers"]) in _GENERIC_BUYERS:
+    generic_buyers = "buyers" in measures and _norm(measure_terms["buyers"]) in _GENERIC_BUYERS
+    if len(measures) > 1 and generic_buyers and not _joined_to_other(hits, "buyers", masked):
         measures.remove("buyers")  # "有多少客户只买过一次": 客户 is what the other measure counts
+    for key in ("new_customers", "returning_customers"):
+        span = next(((s, e) for s, e, cat, k, _ in hits if cat == "measures" and k == key), None)
+        if span and _SEGMENT_HEAD.match(masked, span[1]):
+            measures.remove(key)  # "新客户这一类的平均消费": the segment, named by its head noun
     if "revenue" in measures and ("revenue_new" in measures or "revenue_returning" in measures):
         measures.remove("revenue")  # "老客贡献了多少收入": the revenue named is the returning customers'
 
     customer = sx.extract_customer(text)
+    if customer is not None:
+        if (_FUTURE.search(text) or _LIKELY.search(text)) and not _CLV.search(text):
+            return None  # one customer's outlook: forecast_customer
+        if measures and all(_norm(measure_terms[m]) in _BARE_ORDER_WORDS for m in measures):
+            return None  # "客户300的订单": the customer's order history, customer_profile
+    if _WHEN.search(masked) and not (_rank_words()[0].search(masked) or _rank_words()[1].search(masked)):
+        return None  # "when did the first and last orders happen": the data's range, the overview
+    if _LIST_SEGMENTS.search(masked) and (group_by == "segment" or _SEGMENT_NOUN.search(masked)):
+        return None  # "各个分群的人数和收入占比": the segment list
     seg_lex, seg_heads = _segment_lexicon()
     segment = sx.extract_segment(_mask(masked, word_spans), seg_lex, seg_heads or None) if seg_lex else None
     if segment is None:
@@ -530,7 +565,7 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
                 grain = _single_row_grain(masked)
             elif lm:
                 grain = next((g for pat, g in _ROW_NOUNS if pat.search(masked, lm.end())), None)
-            if grain is None and lm and _CUSTOMER_NOUN.search(masked):
+            if grain is None and _CUSTOMER_NOUN.search(masked):
                 return None  # "top 10 customers by revenue": a ranking of customers, not of periods or groups
         if grain is not None or group_by is not None:
             sort = "asc" if asc and (not desc or asc.start() < desc.start()) else "desc"
@@ -645,6 +680,19 @@ def _compare_grain(word: str) -> str | None:
     if "w" in w.replace("over", "") or "week" in w:
         return "week"
     return "month" if ("m" in w or "month" in w) else None
+
+
+def _joined_to_other(hits: Sequence[tuple[int, int, str, str, str]], key: str, text: str) -> bool:
+    """Whether measure ``key`` is joined to another measure by 和/and ("多少客户和订单")."""
+    spans = [(s, e, k) for s, e, cat, k, _ in hits if cat == "measures"]
+    mine = next((s, e) for s, e, k in spans if k == key)
+    for s, e, k in spans:
+        if k == key:
+            continue
+        between = text[mine[1] : s] if s >= mine[1] else text[e : mine[0]]
+        if _JOINED.fullmatch(between):
+            return True
+    return False
 
 
 def _iso(d: date) -> str:

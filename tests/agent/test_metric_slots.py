@@ -426,6 +426,20 @@ def test_only_unsupported_measures(text: str) -> None:
         "hello",
         "你能做什么",
         "把上个月的订单导出发邮件给我",
+        "给流失客户群发短信",
+        "customers we might lose next quarter",
+        "把客户300的订单和消费给我看看",
+        "show customer 12's orders and spend",
+        "客户12还有多大可能回购",
+        "Will customer 42 buy again?",
+        "How many purchases do we expect from customer 00100 in 8 weeks?",
+        "新客户这一类的平均消费",
+        "describe the new customers group",
+        "各个分群的人数和收入占比",
+        "segment list with sizes and revenue share",
+        "营收排名靠前的客户",
+        "when did the first and last orders happen",
+        "any comments about returns",
     ],
 )
 def test_not_an_analytics_question(text: str) -> None:
@@ -533,3 +547,27 @@ def test_catalogue_dimension_names_read_as_their_key(key: str) -> None:
     for word in (d.name_zh, d.name_en, *d.synonyms):
         if word not in NOT_READ:
             assert ms._vocab().lookup.get(ms._norm(word)) == ("group_by", key), word
+
+
+def test_measures_joined_by_and_are_all_kept() -> None:
+    assert _parse("我们一共有多少客户和订单？").args == {"measures": ["buyers", "orders"]}
+    assert _parse("How many customers and orders do we have?").args == {"measures": ["buyers", "orders"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "scoped"),
+    [
+        ("总收入是多少", False),
+        ("好评率", False),
+        ("97年的总收入", True),
+        ("按地区的销售额", True),
+        ("各月的差评数量", True),
+    ],
+)
+def test_scoped(text: str, scoped: bool) -> None:
+    assert _parse(text).scoped is scoped
+
+
+def test_customer_value_with_a_future_word_is_still_value() -> None:
+    spec = _parse("how much will customer 42 be worth next year")
+    assert spec.tool == "customer_value" and spec.args["customer"] == "42"
