@@ -104,21 +104,11 @@ def segment_changes(settings: Settings) -> dict[str, Any] | None:
 
 def _movers(settings: Settings, before: str, now: str) -> list[dict[str, Any]]:
     """How many customers went from each segment to each other one (stored assignments of both models)."""
-    from sqlalchemy import and_, func, select
-    from sqlalchemy.orm import aliased
+    from crm_insights.metrics import segment_transitions
+    from crm_insights.store import get_engine
 
-    from crm_insights.store import SegmentAssignment, get_engine
-
-    a, b = aliased(SegmentAssignment), aliased(SegmentAssignment)
-    query = (
-        select(a.segment, b.segment, func.count())
-        .join(b, and_(a.customer_id == b.customer_id, b.model_version == now))
-        .where(a.model_version == before, a.segment != b.segment)
-        .group_by(a.segment, b.segment)
-        .order_by(func.count().desc())
-    )
     with get_engine(settings).connect() as conn:
-        return [{"from": int(f), "to": int(t), "customers": int(n)} for f, t, n in conn.execute(query)]
+        return segment_transitions(conn, before, now)
 
 
 def _state_path(settings: Settings) -> Path:

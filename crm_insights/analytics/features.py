@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from crm_insights.errors import InputError
 
@@ -157,10 +157,10 @@ def compute_features(
 
 def default_as_of(engine: Engine) -> datetime:
     """The day after the last order (midnight): a cutoff that includes every order in the store."""
-    from crm_insights.store.models import Order
+    from crm_insights.metrics import last_order_at
 
     with engine.connect() as conn:
-        last = conn.execute(select(func.max(Order.ordered_at))).scalar()
+        last = last_order_at(conn)
     if last is None:
         raise InputError("the store has no orders; import some (`crm-insights import`) or run `crm-insights demo`")
     return (pd.Timestamp(last).normalize() + pd.Timedelta(days=1)).to_pydatetime()
@@ -177,8 +177,8 @@ def customer_features(
     ``as_of`` is exclusive; None means the day after the last order. A cutoff before the first
     order raises :class:`InputError` naming the store's first order date.
     """
+    from crm_insights.metrics import first_order_at
     from crm_insights.store.frames import feedback_frame, orders_frame
-    from crm_insights.store.models import Order
 
     cutoff = as_of or default_as_of(engine)
     if cutoff.tzinfo is not None:
@@ -187,7 +187,7 @@ def customer_features(
     orders = orders_frame(engine, until=cutoff)
     if orders.empty:
         with engine.connect() as conn:
-            first = conn.execute(select(func.min(Order.ordered_at))).scalar()
+            first = first_order_at(conn)
         if first is None:
             raise InputError("the store has no orders; import some (`crm-insights import`) or run `crm-insights demo`")
         raise InputError(

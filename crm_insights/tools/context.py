@@ -25,7 +25,8 @@ from sqlalchemy import Engine, func, select
 
 from crm_insights.config import Settings, get_settings
 from crm_insights.errors import ArtifactError, NotReadyError
-from crm_insights.store.models import Customer, Feedback, Order
+from crm_insights.metrics import customer_stats_frame, last_order_at
+from crm_insights.store.models import Feedback, Order
 
 _NO_STORE = "the CRM store has no tables yet; run `crm-insights demo` or `crm-insights import` first"
 _BUILD = {
@@ -230,28 +231,11 @@ class ToolContext:
     def customer_stats(self) -> pd.DataFrame:
         """Per-customer order aggregates indexed by external id: orders, purchase_days, spend, first, last.
 
-        One GROUP BY in the database (no order rows in Python), cached per store fingerprint.
+        One GROUP BY in the database (crm_insights.metrics.summary), cached per store fingerprint.
         """
 
         def build() -> pd.DataFrame:
-            stmt = (
-                select(
-                    Customer.external_id.label("customer_id"),
-                    func.count(Order.id).label("orders"),
-                    func.count(func.distinct(func.date(Order.ordered_at))).label("purchase_days"),
-                    func.sum(Order.amount).label("spend"),
-                    func.min(Order.ordered_at).label("first_purchase"),
-                    func.max(Order.ordered_at).label("last_purchase"),
-                )
-                .join(Order, Order.customer_id == Customer.id)
-                .group_by(Customer.external_id)
-            )
-            with self.engine.connect() as conn:
-                df = pd.read_sql(stmt, conn)
-            df["customer_id"] = df["customer_id"].astype(str)
-            df["first_purchase"] = pd.to_datetime(df["first_purchase"])
-            df["last_purchase"] = pd.to_datetime(df["last_purchase"])
-            return df.set_index("customer_id")
+            return customer_stats_frame(self.engine)
 
         return self.cached(("customer_stats", self.store_fingerprint()), build)
 
@@ -280,8 +264,7 @@ class ToolContext:
     def data_end(self) -> datetime | None:
         """The latest order time in the store: "now" for activity rules on historical data."""
         with self.engine.connect() as conn:
-            value = conn.execute(select(func.max(Order.ordered_at))).scalar_one()
-        return pd.Timestamp(value).to_pydatetime() if value is not None else None
+            return last_order_at(conn)
 
     def index_version(self) -> str | None:
         """A short identifier of the loaded feedback index (from its manifest)."""

@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from crm_insights.errors import InputError
-from crm_insights.store.models import Customer, Feedback, Order
+from crm_insights.metrics import customer_history
+from crm_insights.store.models import Customer, Feedback
 from crm_insights.tools.common import CustomerArg, ToolArgs, crm_tool, ctx, quote, resolve, result, rnd
 from crm_insights.tools.forecast import forecast_one
 from crm_insights.tools.segments import segment_of
@@ -35,9 +36,7 @@ def customer_profile(customer: str) -> dict[str, Any]:
     who = resolve(context, customer)
     notes: list[str] = []
     with context.engine.connect() as conn:
-        orders = conn.execute(
-            select(Order.ordered_at, Order.quantity, Order.amount).where(Order.customer_id == who.pk)
-        ).all()
+        hist = customer_history(conn, who.pk)
         fb_total = conn.execute(select(func.count(Feedback.id)).where(Feedback.customer_id == who.pk)).scalar_one()
         recent = conn.execute(
             select(Feedback.id, Feedback.created_at, Feedback.text, Feedback.sentiment_label, Feedback.sentiment_score)
@@ -47,16 +46,14 @@ def customer_profile(customer: str) -> dict[str, Any]:
         ).all()
         signup = conn.execute(select(Customer.signup_at).where(Customer.id == who.pk)).scalar_one()
     data_end = context.data_end()
-    spend = sum(float(a) for _, _, a in orders)
-    days = sorted({t.date() for t, _, _ in orders})
-    last = max((t for t, _, _ in orders), default=None)
+    n_orders, spend, last = hist["orders"], hist["spend"], hist["last_purchase"]
     history: dict[str, Any] = {
-        "orders": len(orders),
-        "purchase_days": len(days),
-        "units": int(sum(int(q or 0) for _, q, _ in orders)),
+        "orders": n_orders,
+        "purchase_days": hist["purchase_days"],
+        "units": hist["units"],
         "spend": rnd(spend),
-        "average_order_value": rnd(spend / len(orders)) if orders else None,
-        "first_purchase": min((t for t, _, _ in orders), default=None),
+        "average_order_value": rnd(spend / n_orders) if n_orders else None,
+        "first_purchase": hist["first_purchase"],
         "last_purchase": last,
         "days_since_last_purchase": (data_end - last).days if (last and data_end) else None,
     }
@@ -109,6 +106,6 @@ def customer_profile(customer: str) -> dict[str, Any]:
         "customer_profile",
         {"customer": customer, "resolved_customer_id": who.external_id},
         data,
-        len(orders) + int(fb_total),
+        n_orders + int(fb_total),
         model_versions=versions or None,
     )

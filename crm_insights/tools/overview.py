@@ -1,13 +1,12 @@
-"""crm_overview: what the CRM store holds, from SQL aggregates (no table is loaded into Python)."""
+"""crm_overview: what the CRM store holds, from the metrics layer's store-wide aggregates (no table in Python)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import func, select
 
-from crm_insights.store.models import Customer, Feedback, Order
+from crm_insights.metrics import customer_count, feedback_totals, order_totals, top_spenders
 from crm_insights.tools.common import ToolArgs, crm_tool, ctx, result, rnd
 from crm_insights.tools.context import ToolContext
 
@@ -33,56 +32,33 @@ def crm_overview(top_n: int = 5) -> dict[str, Any]:
 
 def _overview(context: ToolContext, top_n: int) -> tuple[dict[str, Any], int]:
     with context.engine.connect() as conn:
-        customers = conn.execute(select(func.count(Customer.id))).scalar_one()
-        n_orders, revenue, units, first_order, last_order, buyers = conn.execute(
-            select(
-                func.count(Order.id),
-                func.sum(Order.amount),
-                func.sum(Order.quantity),
-                func.min(Order.ordered_at),
-                func.max(Order.ordered_at),
-                func.count(func.distinct(Order.customer_id)),
-            )
-        ).one()
-        n_feedback, scored, first_fb, last_fb = conn.execute(
-            select(
-                func.count(Feedback.id),
-                func.count(Feedback.sentiment_label),
-                func.min(Feedback.created_at),
-                func.max(Feedback.created_at),
-            )
-        ).one()
-        spend = func.sum(Order.amount).label("spend")
-        top = conn.execute(
-            select(Customer.external_id, Customer.name, spend, func.count(Order.id).label("orders"))
-            .join(Order, Order.customer_id == Customer.id)
-            .group_by(Customer.id, Customer.external_id, Customer.name)
-            .order_by(spend.desc(), Customer.external_id)
-            .limit(top_n)
-        ).all()
-    revenue = float(revenue or 0.0)
+        customers = customer_count(conn)
+        o = order_totals(conn)
+        f = feedback_totals(conn)
+        top = top_spenders(conn, top_n)
+    revenue, n_orders, buyers = o["revenue"], o["orders"], o["buyers"]
     data = {
-        "customers": int(customers),
-        "customers_with_orders": int(buyers or 0),
-        "orders": int(n_orders or 0),
-        "units": int(units or 0),
+        "customers": customers,
+        "customers_with_orders": buyers,
+        "orders": n_orders,
+        "units": o["units"],
         "revenue": rnd(revenue),
         "average_order_value": rnd(revenue / n_orders) if n_orders else None,
         "revenue_per_customer": rnd(revenue / buyers) if buyers else None,
-        "orders_period": {"first": first_order, "last": last_order},
-        "feedback": int(n_feedback or 0),
-        "feedback_with_sentiment": int(scored or 0),
-        "feedback_period": {"first": first_fb, "last": last_fb},
+        "orders_period": {"first": o["first"], "last": o["last"]},
+        "feedback": f["feedback"],
+        "feedback_with_sentiment": f["scored"],
+        "feedback_period": {"first": f["first"], "last": f["last"]},
         "top_customers": [
             {
                 "customer_id": ext,
                 **({"name": name} if name else {}),
                 "spend": rnd(s),
-                "orders": int(o),
-                "share_of_revenue": rnd(float(s) / revenue, 4) if revenue else None,
+                "orders": n,
+                "share_of_revenue": rnd(s / revenue, 4) if revenue else None,
             }
-            for ext, name, s, o in top
+            for ext, name, s, n in top
         ],
     }
-    rows = int(customers) + int(n_orders or 0) + int(n_feedback or 0)
+    rows = customers + n_orders + f["feedback"]
     return data, rows
