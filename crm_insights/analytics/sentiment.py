@@ -43,7 +43,8 @@ import numpy as np
 import pandas as pd
 
 from crm_insights.analytics.artifacts import ArtifactInfo, registry
-from crm_insights.errors import ArtifactError, InputError, NotReadyError
+from crm_insights.encoders.base_model import ensure_base_model
+from crm_insights.errors import ArtifactError, InputError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine, Table
@@ -483,10 +484,6 @@ def resolve_base_model(settings: Settings, base: str | None = None, progress: bo
     chosen = base or settings.sentiment.base_model
     if chosen:
         return str(chosen)
-    try:
-        from crm_insights.indexes.base_model import ensure_base_model
-    except ImportError as exc:  # the converter ships with the indexes package
-        raise NotReadyError("no base model: run `crm-insights setup` or pass --base PATH") from exc
     return str(ensure_base_model(settings, progress=progress))
 
 

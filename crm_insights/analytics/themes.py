@@ -123,7 +123,7 @@ def _vectors_for(
     engine: Engine, settings: Settings, ids: np.ndarray, texts: dict[int, str], progress: bool
 ) -> tuple[np.ndarray, str | None]:
     """Unit vectors for ``ids`` in order: read back from the index where possible, else embedded."""
-    from crm_insights.indexes.embeddings import get_embedder
+    from crm_insights.encoders.embeddings import get_embedder
     from crm_insights.indexes.feedback_index import FeedbackIndex
 
     index_version = None
@@ -166,7 +166,7 @@ def feedback_themes(
     from sklearn.cluster import KMeans
 
     from crm_insights.config import get_settings
-    from crm_insights.indexes.embeddings import model_identity
+    from crm_insights.encoders.embeddings import model_identity
     from crm_insights.indexes.feedback_index import feedback_rows, filtered_feedback_ids
     from crm_insights.store.models import Feedback
 

@@ -35,12 +35,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sqlalchemy import Engine, select
 
+from crm_insights.encoders.embeddings import Embedder, get_embedder, model_identity
 from crm_insights.errors import ArtifactError, InputError, NotFoundError, NotReadyError
 from crm_insights.store.models import Customer, Feedback
 
 if TYPE_CHECKING:
     from crm_insights.config import Settings
-    from crm_insights.indexes.embeddings import Embedder
 
 log = logging.getLogger(__name__)
 
@@ -399,8 +399,6 @@ class FeedbackIndex:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            from crm_insights.indexes.embeddings import get_embedder
-
             self._embedder = get_embedder(self.settings)
         return self._embedder
 
@@ -508,8 +506,6 @@ class FeedbackIndex:
 
 def check_model_matches(manifest: dict[str, Any], settings: Settings) -> None:
     """Refuse an index built by another embedding model than the configured one."""
-    from crm_insights.indexes.embeddings import model_identity
-
     ident = model_identity(settings, convert=False)
     if manifest.get("model_id") != ident.model_id or manifest.get("model_hash") != ident.model_hash:
         raise ArtifactError(
@@ -569,7 +565,6 @@ def _lock(settings: Settings) -> Any:
 def build_index(engine: Engine, settings: Settings | None = None, progress: bool = False) -> dict[str, Any]:
     """Embed every feedback text and write a new index (replacing any old one atomically); return the manifest."""
     from crm_insights.config import get_settings
-    from crm_insights.indexes.embeddings import get_embedder
 
     settings = settings or get_settings()
     embedder = get_embedder(settings)
@@ -602,7 +597,6 @@ def update_index(engine: Engine, settings: Settings | None = None, progress: boo
     it builds one. Returns the new manifest (``last_update`` says what changed).
     """
     from crm_insights.config import get_settings
-    from crm_insights.indexes.embeddings import get_embedder
 
     settings = settings or get_settings()
     if read_manifest(settings) is None:

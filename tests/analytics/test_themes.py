@@ -35,7 +35,7 @@ REFUND = [
 
 @pytest.fixture(scope="session")
 def base_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from crm_insights.indexes.base_model import ensure_converted
+    from crm_insights.encoders.base_model import ensure_converted
 
     # Shared with tests/indexes: one file-locked conversion per session.
     return ensure_converted(tmp_path_factory.getbasetemp() / "base-e5-small", progress=False)

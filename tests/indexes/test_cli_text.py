@@ -58,7 +58,7 @@ def test_index_search_themes_commands(store: Any) -> None:
 
 def test_setup_reuses_a_current_conversion(base_model_dir: Any, monkeypatch: Any) -> None:
     from crm_insights.config import get_settings
-    from crm_insights.indexes import base_model
+    from crm_insights.encoders import base_model
 
     target = get_settings().base_model_dir
     target.parent.mkdir(parents=True)

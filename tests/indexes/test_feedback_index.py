@@ -110,7 +110,7 @@ def test_update_adds_edits_and_deletes(store: Any, seed: Any) -> None:
     hits = index.search("鞋子尺码", k=1)
     assert hits[0]["feedback_id"] == store.ids["f07"] and hits[0]["text"].startswith("鞋子")
     # Unchanged vectors were read back, not re-embedded: they equal a fresh embedding of their text.
-    from crm_insights.indexes.embeddings import get_embedder
+    from crm_insights.encoders.embeddings import get_embedder
 
     fid, vec = index.vectors(np.array([store.ids["f02"]]))
     fresh = get_embedder(settings).embed_passages(["物流速度很快，第二天就送到了"])

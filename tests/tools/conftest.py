@@ -392,7 +392,7 @@ def real_text_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 
     The encoder is converted once per test session into the same directory the text tests use.
     """
-    from crm_insights.indexes.base_model import ensure_converted
+    from crm_insights.encoders.base_model import ensure_converted
     from crm_insights.indexes.feedback_index import build_index
 
     base = ensure_converted(tmp_path_factory.getbasetemp() / "base-e5-small", progress=False)

