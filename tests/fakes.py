@@ -306,11 +306,16 @@ def forecast_customer(customer: str, horizon_weeks: int = 13) -> dict[str, Any]:
 
 
 def at_risk_customers(
-    top_n: int = 10, segment: str | None = None, horizon_weeks: int = 13, min_churn_risk: float = 0.5
+    top_n: int = 10,
+    segment: str | None = None,
+    horizon_weeks: int = 13,
+    min_churn_risk: float = 0.5,
+    among_top_spenders: int | None = None,
 ) -> dict[str, Any]:
-    """The customers most at risk of churning (ranked by value at risk), optionally within a segment;
-    only those whose churn risk is at least min_churn_risk (0-1)."""
+    """The customers most at risk of churning (ranked by value at risk), optionally within a segment or among
+    the top-N spenders; only those whose churn risk is at least min_churn_risk (0-1)."""
     seg = _segment(segment) if segment is not None else None
+    top = sorted(CUSTOMERS, key=lambda c: -CUSTOMERS[c]["spend"])[:among_top_spenders] if among_top_spenders else None
     rows = [
         {
             "customer_id": cid,
@@ -324,7 +329,7 @@ def at_risk_customers(
             "days_since_last_purchase": 41,
         }
         for cid, c in CUSTOMERS.items()
-        if (seg is None or c["segment"] == seg["segment"]) and min_churn_risk <= 0.65
+        if (seg is None or c["segment"] == seg["segment"]) and min_churn_risk <= 0.65 and (top is None or cid in top)
     ][:top_n]
     data = {
         "horizon_weeks": horizon_weeks,
@@ -334,11 +339,13 @@ def at_risk_customers(
         "active_customers": 3,
         "at_risk_count": len(rows),
         "total_value_at_risk": round(sum(r["value_at_risk"] for r in rows), 2),
+        "total_spend": round(sum(r["spend"] for r in rows), 2),
+        "among_top_spenders": among_top_spenders,
         "customers": rows,
     }
     return _result(
         "at_risk_customers",
-        {"top_n": top_n, "segment": segment, "horizon_weeks": horizon_weeks},
+        {"top_n": top_n, "segment": segment, "horizon_weeks": horizon_weeks, "among_top_spenders": among_top_spenders},
         data,
         3,
         model_version="fc-test",
@@ -366,10 +373,25 @@ def sentiment_summary(
     since: str | None = None,
     until: str | None = None,
     freq: str = "month",
+    group_by: str | None = None,
 ) -> dict[str, Any]:
-    """Sentiment distribution and trend over stored feedback, with filters."""
+    """Sentiment distribution and trend over stored feedback, with filters; group_by "segment" puts all
+    segments side by side."""
     seg = _segment(segment) if segment is not None else None
+    groups = None
+    if group_by == "segment":
+        groups = []
+        for sg in SEGMENTS:
+            labels = [f["sentiment"] for f in FEEDBACK if CUSTOMERS[f["customer_id"]]["segment"] == sg["segment"]]
+            counts = {lab: labels.count(lab) for lab in ("positive", "neutral", "negative")}
+            shares = {lab: round(n / len(labels), 4) if labels else None for lab, n in counts.items()}
+            groups.append({"segment": sg["segment"], "name_zh": sg["name_zh"], "name_en": sg["name_en"],
+                           "scored_feedback": len(labels), "counts": counts, "shares": shares})  # fmt: skip
+    elif group_by is not None:
+        raise ToolException(f"group_by must be 'segment', got {group_by!r}")
     data = {
+        "group_by": group_by,
+        "groups": groups,
         "segment": None if seg is None else {k: seg[k] for k in ("segment", "name_zh", "name_en")},
         "scored_feedback": 3,
         "unscored_feedback": 0,
@@ -433,6 +455,243 @@ def feedback_themes(
     return _result("feedback_themes", args, data, 3)
 
 
+# -- metric tools (contract: /tmp/team/metrics-contract.md) ------------------------------------------
+
+# Order lines of the tiny CRM: (customer, date, amount); each customer's lines add up to its spend above.
+ORDERS: list[tuple[str, str, float]] = [
+    ("00100", "1997-01-03", 100.0), ("00100", "1997-01-03", 50.0), ("00100", "1997-02-14", 120.0),
+    ("00100", "1997-03-30", 80.0), ("00100", "1997-05-02", 95.5), ("00100", "1997-07-19", 110.0),
+    ("00100", "1997-09-09", 60.0), ("00100", "1997-11-24", 130.0), ("00100", "1998-01-15", 99.0),
+    ("00100", "1998-02-20", 140.0), ("00100", "1998-04-01", 100.0), ("00100", "1998-05-20", 150.0),
+    ("00042", "1997-02-11", 70.25), ("00042", "1997-02-11", 40.0), ("00042", "1997-06-30", 100.0),
+    ("00042", "1997-11-02", 100.0),
+    ("00007", "1997-03-30", 45.0),
+]  # fmt: skip
+DATA_START, DATA_END = "1997-01-03", "1998-05-20"
+MEASURES = (
+    "revenue", "orders", "units", "buyers", "new_customers", "returning_customers", "aov", "revenue_per_buyer",
+    "repeat_rate", "one_time_share", "feedback_count", "negative_share", "positive_share", "revenue_share",
+)  # fmt: skip
+_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def _period_key(day: str, grain: str) -> str:
+    from datetime import date
+
+    d = date.fromisoformat(day)
+    if grain == "day":
+        return day
+    if grain == "week":
+        return (d.fromordinal(d.toordinal() - d.weekday())).isoformat()
+    if grain == "month":
+        return day[:7]
+    if grain == "quarter":
+        return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+    return str(d.year)
+
+
+def _measures_of(lines: list[tuple[str, str, float]], since: str, until: str, total: float) -> dict[str, Any]:
+    first = {c: min(d for cc, d, _ in ORDERS if cc == c) for c in CUSTOMERS}
+    buyers = {c for c, _, _ in lines}
+    days = {c: {d for cc, d, _ in lines if cc == c} for c in buyers}
+    revenue = round(sum(a for _, _, a in lines), 2)
+    repeat = sum(1 for c in buyers if len(days[c]) >= 2) / len(buyers) if buyers else None
+    fb = [f for f in FEEDBACK if since <= f["created_at"] <= until]
+    return {
+        "revenue": revenue,
+        "orders": len(lines),
+        "units": len(lines),
+        "buyers": len(buyers),
+        "new_customers": sum(1 for c in buyers if since <= first[c] <= until),
+        "returning_customers": sum(1 for c in buyers if first[c] < since),
+        "aov": round(revenue / len(lines), 2) if lines else None,
+        "revenue_per_buyer": round(revenue / len(buyers), 2) if buyers else None,
+        "repeat_rate": None if repeat is None else round(repeat, 4),
+        "one_time_share": None if repeat is None else round(1 - repeat, 4),
+        "feedback_count": len(fb),
+        "negative_share": round(sum(f["sentiment"] == "negative" for f in fb) / len(fb), 4) if fb else None,
+        "positive_share": round(sum(f["sentiment"] == "positive" for f in fb) / len(fb), 4) if fb else None,
+        "revenue_share": round(revenue / total, 4) if total else None,
+    }
+
+
+def _shift(day: str, days: int) -> str:
+    from datetime import date, timedelta
+
+    return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
+
+
+def metric_query(
+    measures: list[str],
+    grain: str | None = None,
+    group_by: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    segment: str | None = None,
+    customers: list[str] | None = None,
+    min_amount: float | None = None,
+    max_amount: float | None = None,
+    sentiment: str | None = None,
+    inactive_days: int | None = None,
+    compare: str | None = None,
+    compare_since: str | None = None,
+    compare_until: str | None = None,
+    sort: str | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """Business metrics over orders and feedback (revenue, orders, buyers, AOV, repeat rate, ...) for any
+    period, by grain or group, with filters, comparisons and ranks."""
+    unknown = [m for m in measures if m not in MEASURES]
+    if not measures or unknown:
+        raise ToolException(f"unknown measures {unknown}; known: {', '.join(MEASURES)}")
+    since, until = since or DATA_START, until or DATA_END
+    seg = _segment(segment) if segment is not None else None
+    ids = {_customer(c) for c in customers} if customers else None
+
+    def lines_in(lo: str, hi: str) -> list[tuple[str, str, float]]:
+        return [
+            (c, d, a)
+            for c, d, a in ORDERS
+            if lo <= d <= hi
+            and (seg is None or CUSTOMERS[c]["segment"] == seg["segment"])
+            and (ids is None or c in ids)
+            and (min_amount is None or a > min_amount)
+            and (max_amount is None or a <= max_amount)
+        ]
+
+    lines = lines_in(since, until)
+    total_rev = sum(a for _, _, a in lines)
+    rows: list[dict[str, Any]] = []
+    if grain or group_by:
+        key_name = "period" if grain else str(group_by)
+        keys: dict[str, list[tuple[str, str, float]]] = {}
+        for line in lines:
+            if grain:
+                k = _period_key(line[1], grain)
+            elif group_by == "weekday":
+                from datetime import date
+
+                k = _WEEKDAYS[date.fromisoformat(line[1]).weekday()]
+            elif group_by == "customer_type":
+                k = "returning" if min(d for c, d, _ in ORDERS if c == line[0]) < line[1][:8] + "01" else "new"
+            elif group_by == "segment":
+                k = str(CUSTOMERS[line[0]]["segment"])
+            else:
+                raise ToolException(f"group_by {group_by!r} is not supported by these measures")
+            keys.setdefault(k, []).append(line)
+        for k in sorted(keys):
+            m = _measures_of(keys[k], since, until, total_rev)
+            rows.append({key_name: k, **{x: m[x] for x in measures}})
+        if sort:
+            rows.sort(key=lambda r: r[measures[0]] or 0, reverse=sort == "desc")
+        if limit:
+            rows = rows[:limit]
+    total_all = _measures_of(lines, since, until, total_rev)
+    total = {m: total_all[m] for m in measures}
+    comp = None
+    if compare or compare_since:
+        from datetime import date
+
+        if compare_since:
+            lo, hi = compare_since, compare_until or DATA_END
+        elif compare == "year":
+            lo, hi = str(int(since[:4]) - 1) + since[4:], str(int(until[:4]) - 1) + until[4:]
+        else:
+            n = (date.fromisoformat(until) - date.fromisoformat(since)).days + 1
+            lo, hi = _shift(since, -n), _shift(since, -1)
+        other_all = _measures_of(lines_in(lo, hi), lo, hi, total_rev)
+        other = {m: other_all[m] for m in measures}
+        change = {m: None if total[m] is None or other[m] is None else round(total[m] - other[m], 4) for m in measures}
+        pct = {
+            m: round((total[m] - other[m]) / other[m], 4) if other[m] and total[m] is not None else None
+            for m in measures
+        }
+        comp = {"period": {"since": lo, "until": hi}, "total": other, "change": change, "change_pct": pct}
+    notes = []
+    if "repeat_rate" in measures or "one_time_share" in measures:
+        notes.append("repeat_rate: share of buyers in the period with at least 2 purchase days in the period")
+    data = {
+        "measure": measures[0],
+        "measures": measures,
+        "period": {"since": since, "until": until},
+        "grain": grain,
+        "group_by": group_by,
+        "rows": rows,
+        "total": total,
+        "compare": comp,
+        "filters": {"segment": segment, "customers": customers, "min_amount": min_amount, "max_amount": max_amount},
+        "notes": notes,
+        "unit": {"revenue": "currency"},
+    }
+    return _result("metric_query", {"measures": measures, "since": since, "until": until}, data, len(lines))
+
+
+def cohort_retention(
+    since: str | None = None, until: str | None = None, periods: int = 12, grain: str = "month"
+) -> dict[str, Any]:
+    """Monthly cohort retention: per first-purchase month, the share of the cohort buying m months later."""
+    first = {c: min(d for cc, d, _ in ORDERS if cc == c) for c in CUSTOMERS}
+    cohorts: dict[str, list[str]] = {}
+    for c, d in first.items():
+        if (since is None or d >= since) and (until is None or d <= until):
+            cohorts.setdefault(d[:7], []).append(c)
+    rows = []
+    for month, members in sorted(cohorts.items()):
+        y, m = int(month[:4]), int(month[5:])
+        retention = []
+        for k in range(periods + 1):
+            yy, mm = y + (m - 1 + k) // 12, (m - 1 + k) % 12 + 1
+            key = f"{yy:04d}-{mm:02d}"
+            active = {c for c, d, _ in ORDERS if c in members and d[:7] == key}
+            retention.append(round(len(active) / len(members), 4))
+        rows.append({"cohort": month, "size": len(members), "retention": retention})
+    data = {"period": {"since": since or DATA_START, "until": until or DATA_END}, "periods": periods, "rows": rows}
+    return _result("cohort_retention", {"since": since, "until": until, "periods": periods}, data, len(ORDERS))
+
+
+def forecast_totals(
+    horizon_weeks: int | None = None, period: str | None = None, segment: str | None = None
+) -> dict[str, Any]:
+    """Expected buyers, orders and revenue of existing customers in a future period after the data end."""
+    seg = _segment(segment) if segment is not None else None
+    weeks = horizon_weeks or {"next_month": 4.35, "next_quarter": 13.0, "next_year": 52.0}.get(period or "", 13.0)
+    data = {
+        "period": {"since": "1998-05-21", "until": _shift("1998-05-21", round(weeks * 7) - 1)},
+        "horizon_weeks": weeks,
+        "segment": None if seg is None else {k: seg[k] for k in ("segment", "name_zh", "name_en")},
+        "expected_buyers": 1.4,
+        "expected_orders": round(0.2 * weeks, 1),
+        "expected_revenue": round(21.5 * weeks, 2),
+        "notes": ["new-customer acquisition is not included"],
+    }
+    return _result("forecast_totals", {"horizon_weeks": horizon_weeks, "period": period, "segment": segment}, data, 3)
+
+
+def customer_value(customer: str | None = None, segment: str | None = None, horizon_weeks: int = 52) -> dict[str, Any]:
+    """Customer lifetime value over the next horizon_weeks: per customer, or totals for a segment/everyone."""
+    if customer is not None:
+        cid = _customer(customer)
+        data: dict[str, Any] = {
+            "customer_id": cid,
+            "horizon_weeks": horizon_weeks,
+            "clv": round(CUSTOMERS[cid]["spend"] * 0.3, 2),
+            "expected_purchases": 1.2,
+            "expected_spend_per_purchase": 88.0,
+        }
+    else:
+        seg = _segment(segment) if segment is not None else None
+        data = {
+            "horizon_weeks": horizon_weeks,
+            "segment": None if seg is None else {k: seg[k] for k in ("segment", "name_zh", "name_en")},
+            "customers": 3,
+            "total_clv": 476.93,
+            "mean_clv": 158.98,
+        }
+    return _result(
+        "customer_value", {"customer": customer, "segment": segment, "horizon_weeks": horizon_weeks}, data, 3
+    )
+
+
 FAKE_FUNCTIONS = [
     crm_overview,
     customer_profile,
@@ -445,6 +704,10 @@ FAKE_FUNCTIONS = [
     sentiment_summary,
     search_feedback,
     feedback_themes,
+    metric_query,
+    cohort_retention,
+    forecast_totals,
+    customer_value,
 ]
 
 

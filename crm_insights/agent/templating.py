@@ -96,12 +96,85 @@ def fmt_feature(entry: Any, language: str = "en") -> str:
         return str(name)
 
 
+# How a measure's value reads (metric_query's catalogue keys): shares as percentages with two decimals (a share
+# of 3.17% shown as 3.2% is 1% off), money with two decimals, counts whole, the rest up to two decimals.
+_SHARE_MEASURES = (
+    "repeat_rate",
+    "one_time_share",
+    "positive_share",
+    "neutral_share",
+    "negative_share",
+    "revenue_share",
+)
+_MONEY_MEASURES = ("revenue", "revenue_new", "revenue_returning", "aov", "revenue_per_buyer", "expected_revenue", "clv")
+_COUNT_MEASURES = (
+    "orders", "units", "buyers", "new_customers", "returning_customers", "inactive_customers", "feedback_count",
+)  # fmt: skip
+
+
+def measure_kind(measure: Any) -> str:
+    name = str(measure)
+    if name in _SHARE_MEASURES or name.endswith(("_share", "_rate", "retention")):
+        return "share"
+    if name in _MONEY_MEASURES or name.startswith("revenue") or name.endswith(("_revenue", "clv")):
+        return "money"
+    if name in _COUNT_MEASURES:
+        return "count"
+    return "number"
+
+
+def fmt_pct2(value: Any) -> str:
+    """A fraction (0.12345) as a percentage with two decimals (12.35%)."""
+    f = _finite(value)
+    return "—" if f is None else f"{f * 100:.2f}%"
+
+
+def fmt_measure(value: Any, measure: Any) -> str:
+    """``value`` as the measure ``measure`` reads (see measure_kind)."""
+    kind = measure_kind(measure)
+    if kind == "share":
+        return fmt_pct2(value)
+    if kind == "money":
+        return fmt_money(value)
+    if kind == "count":
+        return fmt_num(value)
+    return fmt_dec(value)
+
+
+def fmt_change(value: Any, measure: Any) -> str:
+    """An absolute change with its sign (+1,234.50 / -3.20 pp for shares)."""
+    f = _finite(value)
+    if f is None:
+        return "—"
+    sign = "+" if f > 0 else ("-" if f < 0 else "±")
+    if measure_kind(measure) == "share":
+        return f"{sign}{abs(f) * 100:.2f} pp"
+    return sign + fmt_measure(abs(f), measure)
+
+
+def fmt_change_pct(value: Any) -> str:
+    f = _finite(value)
+    if f is None:
+        return "—"
+    return f"{'+' if f > 0 else ''}{f * 100:.2f}%"
+
+
+def measure_label(measure: Any, language: str = "en") -> str:
+    """A measure's display name from answers.yaml ``measure_labels`` (its key when unnamed)."""
+    labels = load_prompt("answers").get("measure_labels") or {}
+    entry = labels.get(str(measure)) or {}
+    return str(entry.get(language) or str(measure).replace("_", " "))
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """Jinja with StrictUndefined (a template naming a missing field fails loudly) and the answer filters."""
     env = Environment(undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, autoescape=False)
     env.filters.update(
         num=fmt_num, money=fmt_money, pct=fmt_pct, dec=fmt_dec, day=fmt_day, label=fmt_label, feat=fmt_feature
+    )
+    env.filters.update(
+        pct2=fmt_pct2, mval=fmt_measure, mchange=fmt_change, mchange_pct=fmt_change_pct, mlabel=measure_label
     )
     return env
 

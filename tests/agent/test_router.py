@@ -7,7 +7,13 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
-from crm_insights.agent.router import ROUTER_KEY, OfflineRouter
+from crm_insights.agent.router import ROUTER_KEY, OfflineRouter, metrics
+
+
+@pytest.fixture(autouse=True)
+def classic_routing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests cover the intents chosen by scoring: the analytics parser is off (test_router_metrics.py)."""
+    monkeypatch.setattr(metrics, "_parser", lambda: None)
 
 
 @pytest.fixture(scope="module")

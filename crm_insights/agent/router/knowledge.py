@@ -26,11 +26,14 @@ EXTRACTED_SLOTS = frozenset(
         "customer", "segment", "rank_by", "segment_pick", "horizon_weeks", "top_k", "since", "until", "sentiment",
         "freq", "min_churn_risk", "texts", "query", "person_ref", "ordinal",
         # analytics questions: parse_metric_question's spec (metric_slots.py) and what the router derives from it
-        "metric", "unsupported", "periods_text", "theme_pick", "listed_themes", "action",
+        "metric", "unsupported", "periods_text", "theme_pick", "listed_themes", "action", "data_start", "data_end",
+        "data_range_pending", "dropped", "among_top_spenders", "group_by", "about",
     }
 )  # fmt: skip
 # Slots plan.py derives for `when` tests and argument passing (answers do not carry them).
 DERIVED_SLOTS = ("segment_phrase", "segment_pick_pending", "question")
+# Named slot updates a plan step may run after its call (plan.py implements them).
+STEP_HOOKS = frozenset({"reparse_metric"})
 
 
 class _Strict(BaseModel):
@@ -59,6 +62,10 @@ class PlanStep(_Strict):
     when: str | None = None
     # slot -> dotted path into the step's result
     export: dict[str, str] = Field(default_factory=dict)
+    # a slot path holding a whole dict of arguments (an analytics spec's ``metric.args``), merged under ``args``
+    args_from: str | None = None
+    # after the step: a named update of the slots (plan.py AFTER_STEP), e.g. parse again with the data's range
+    then: str | None = None
 
 
 class Plan(_Strict):
@@ -89,6 +96,8 @@ class IntentSpec(_Strict):
     follow_up_words: list[str] = Field(default_factory=list)
     plan: Plan = Field(default_factory=Plan)
     answers: Answers
+    # False: never chosen by scoring (no exemplars, no keywords); the analytics parser or a gate picks it.
+    scored: bool = True
 
     def slot_names(self) -> set[str]:
         """Every slot name this intent reads (scoring hints, variants, requires, step args and `when`)."""
@@ -102,6 +111,8 @@ class IntentSpec(_Strict):
                 names |= {source} if isinstance(source, str) else set(source)
             if step.when:
                 names.add(step.when)
+            if step.args_from:
+                names.add(step.args_from.split(".")[0])
         return names
 
 
@@ -121,6 +132,9 @@ def load_intents(order: list[str], tool_names: set[str] | None = None) -> dict[s
         unknown = spec.slot_names() - known
         if unknown:
             raise ConfigError(f"prompts/intents/{name}.yaml names unknown slots {sorted(unknown)}")
+        hooks = {step.then for step in spec.plan.steps if step.then} - STEP_HOOKS
+        if hooks:
+            raise ConfigError(f"prompts/intents/{name}.yaml: unknown step hooks {sorted(hooks)}")
         targets = {v.then for v in spec.variants} - set(intents)
         if targets:
             raise ConfigError(f"prompts/intents/{name}.yaml: variants lead to unknown intents {sorted(targets)}")
@@ -259,6 +273,7 @@ class Knowledge:
         return [
             (name, q)
             for name, spec in self.intents.items()
+            if spec.scored
             for lang in ("zh", "en")
             for q in getattr(spec.exemplars, lang)
         ]

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from crm_insights.agent.router import metrics
 from crm_insights.agent.router.answers import render_answer, render_shared
 from crm_insights.agent.router.decide import Decision, _pick_segment
 from crm_insights.agent.router.decide import has_slots as _has
@@ -79,9 +80,23 @@ def _coerce(value: Any, schema: Mapping[str, Any]) -> Any:
     return value
 
 
-def _tool_args(step: PlanStep, slots: Mapping[str, Any], params: Mapping[str, Any] | None) -> dict[str, Any]:
+def _tool_args(
+    step: PlanStep, slots: Mapping[str, Any], params: Mapping[str, Any] | None, refused: list[str] | None = None
+) -> dict[str, Any]:
+    """The step's arguments from the slots; an argument of ``args_from`` the bound tool does not take is added to
+    ``refused`` (the plan then says so rather than answer without it)."""
     props: Mapping[str, Any] = (params or {}).get("properties", {}) or {}
     args: dict[str, Any] = {}
+    if step.args_from:
+        spec = _path(slots, step.args_from)
+        for arg, value in (spec if isinstance(spec, Mapping) else {}).items():
+            if value in (None, "", []):
+                continue
+            if props and arg not in props:
+                if refused is not None:
+                    refused.append(arg)
+                continue
+            args[arg] = _coerce(value, props.get(arg, {}))
     for arg, source in step.args.items():
         names = source if isinstance(source, list) else [source]
         value = next((slots[n] for n in names if slots.get(n) not in (None, "", [])), None)
@@ -110,6 +125,21 @@ def _data(result: Any) -> Any:
     return result.get("data", result) if isinstance(result, Mapping) else result
 
 
+def _after_step(hook: str | None, slots: dict[str, Any], question: str) -> None:
+    """A named slot update after a step (knowledge.STEP_HOOKS)."""
+    if hook == "reparse_metric" and slots.get("data_start") and slots.get("data_end"):
+        # The first analytics question of a thread was read against a placeholder range: read it again against
+        # the data's real range ("上个月", a month with no year = the latest such month in the data).
+        metric = metrics.reread(
+            slots.get("metric") or {"text": question}, str(slots["data_start"]), str(slots["data_end"])
+        )
+        if metric is not None:
+            slots["metric"] = metric
+            if metric["unsupported"]:
+                slots["unsupported"] = metric["unsupported"]
+        slots.pop("data_range_pending", None)
+
+
 def next_action(
     decision: Decision, steps: Sequence[Step], tools: Mapping[str, Mapping[str, Any]], knowledge: Knowledge
 ) -> Action:
@@ -119,10 +149,27 @@ def next_action(
     lang = decision.language
 
     def answer(text: str) -> Action:
+        if slots.get("action") and decision.intent != "unsupported_action":
+            text = f"{render_shared(knowledge, 'action_declined', lang)}\n\n{text}"
         if decision.injection:
             text = f"{render_shared(knowledge, 'injection_note', lang)}\n\n{text}"
         clean = {k: v for k, v in slots.items() if k not in DERIVED_SLOTS}
         return Action("answer", text=text, slots=clean, intent=decision.intent)
+
+    def cannot(parts: Sequence[str]) -> Action:
+        # Faithfulness: a constraint no tool can carry is named, and no figure for a wider scope is given.
+        unique = list(dict.fromkeys(parts))
+        return answer(render_shared(knowledge, "unsupported", lang, parts=unique, slots=slots))
+
+    if slots.get("unsupported"):
+        return cannot([str(p) for p in slots["unsupported"]])
+    if slots.get("dropped"):
+        dropped = [k for k in slots["dropped"] if not (k == "until" and "since" in slots["dropped"])]
+        return cannot([render_shared(knowledge, f"scope_names.{k}", lang, slots=slots) for k in dropped])
+
+    metric = slots.get("metric") or {}
+    if metric.get("missing"):
+        return answer(render_shared(knowledge, f"missing.{metric['missing'][0]}", lang))
 
     # A requirement is a slot or a list of slots of which any one will do.
     required = [r if isinstance(r, list) else [r] for r in plan.requires]
@@ -143,12 +190,11 @@ def next_action(
             return answer(render_shared(knowledge, "tool_unavailable", lang, tool=tool))
         step = next(done, None)
         if step is None:
-            return Action(
-                "call",
-                tool=tool,
-                args=_tool_args(spec, _derived(slots, decision.question), tools[tool]),
-                intent=decision.intent,
-            )
+            refused: list[str] = []
+            args = _tool_args(spec, _derived(slots, decision.question), tools[tool], refused)
+            if refused:
+                return cannot(refused)
+            return Action("call", tool=tool, args=args, intent=decision.intent)
         if step.error is not None:
             return answer(render_shared(knowledge, "tool_error", lang, tool=step.name, error=step.error))
         results[tool] = _data(step.result)
@@ -156,6 +202,9 @@ def next_action(
             value = _path(step.result, dotted)
             if value is not None:
                 slots[slot] = value
+        _after_step(spec.then, slots, decision.question)
+        if slots.get("unsupported"):
+            return cannot([str(p) for p in slots["unsupported"]])
         if slots.get("segment_pick") and not _has(slots, ["segment"]):
             picked = _pick_segment(slots["segment_pick"], slots)  # the segments were just listed
             if picked is not None:

@@ -1,0 +1,174 @@
+"""Analytics questions: the router's side of ``parse_metric_question`` (crm_insights/agent/metric_slots.py).
+
+The parser reads measures, grains, groupings, periods (against the data's range), comparisons, thresholds and
+ranks, and says which constraints no tool can take (``unsupported``: a product category, a region, a channel,
+a margin; the data has none of them). This module turns its spec into the router's ``metric`` slot, a plain
+JSON-able dict that travels in the thread::
+
+    {"tool": "metric_query" | "cohort_retention" | "forecast_totals" | "customer_value",
+     "args": {...the tool's arguments...}, "unsupported": ["by region", ...], "periods_text": "...",
+     "assumed_year": 1998 | None}
+
+Until the parser is installed (ImportError) every question routes as before.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+METRIC_TOOLS = ("metric_query", "cohort_retention", "forecast_totals", "customer_value")
+# Before the data's range is known (the first analytics question of a thread) the question is parsed against
+# this placeholder only to learn whether it is an analytics question; the plan then reads the real range
+# (crm_overview's orders_period) and parses again.
+PLACEHOLDER_RANGE = ("1900-01-01", "2100-12-31")
+
+Parser = Callable[[str, str, str], Any]
+
+
+def _parser() -> Parser | None:
+    try:
+        from crm_insights.agent.metric_slots import parse_metric_question
+    except ImportError:
+        return None
+    return parse_metric_question  # type: ignore[no-any-return]
+
+
+def _as_dict(obj: Any) -> dict[str, Any]:
+    if obj is None:
+        return {}
+    if isinstance(obj, Mapping):
+        return dict(obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        # shallow: a spec's parsed time expressions (dates, spans) stay out of the thread's JSON
+        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.name != "time"}
+    dump = getattr(obj, "model_dump", None)
+    if callable(dump):
+        return dict(dump())
+    return {k: v for k, v in vars(obj).items() if not k.startswith("_")}
+
+
+def _text(part: Any) -> str:
+    """An unsupported constraint as the user would read it (a string, or a dict with a text/what field)."""
+    if dataclasses.is_dataclass(part) and not isinstance(part, type):
+        part = _as_dict(part)
+    if isinstance(part, Mapping):
+        for key in ("text", "what", "phrase", "constraint", "reason"):
+            if part.get(key):
+                return str(part[key])
+    return str(part)
+
+
+def normalise_spec(spec: Any) -> dict[str, Any] | None:
+    """The parser's spec as the ``metric`` slot (see the module doc); None when it names no tool."""
+    raw = _as_dict(spec)
+    tool = raw.get("tool") or raw.get("intent")
+    args = raw.get("args")
+    if not tool:
+        # a spec holding one block per tool ({"metric_query": {...}}): the block that is set
+        tool = next((t for t in METRIC_TOOLS if raw.get(t) is not None), None)
+        args = raw.get(tool) if tool else None
+    if tool not in METRIC_TOOLS:
+        return None
+    clean_args = {k: v for k, v in _as_dict(args).items() if v is not None and v != []}
+    unsupported = [_text(u) for u in raw.get("unsupported") or []]
+    if tool == "metric_query" and not clean_args.get("measures") and not unsupported:
+        return None  # nothing to compute and nothing to decline: not an analytics question after all
+    periods, periods_zh = raw.get("periods_text"), raw.get("periods_text_zh")
+    return {
+        "tool": str(tool),
+        "args": clean_args,
+        "unsupported": unsupported,
+        "periods_text": str(periods) if periods else None,
+        "periods_text_zh": str(periods_zh or periods) if (periods_zh or periods) else None,
+        "assumed_year": raw.get("assumed_year"),
+        "outside": [str(x) for x in raw.get("outside") or []],
+        "missing": [str(x) for x in raw.get("missing") or []],
+        "terms": {str(k): str(v) for k, v in (raw.get("terms") or {}).items()},
+    }
+
+
+def parse(
+    question: str, data_start: str | None, data_end: str | None, parser: Parser | None = None
+) -> dict[str, Any] | None:
+    """The ``metric`` slot of ``question`` (None: not an analytics question, or no parser installed)."""
+    parser = parser or _parser()
+    if parser is None:
+        return None
+    start, end = data_start or PLACEHOLDER_RANGE[0], data_end or PLACEHOLDER_RANGE[1]
+    try:
+        spec = parser(question, start, end)
+    except Exception as exc:  # a parser bug must not take the whole router down: route as before, say why
+        log.warning("parse_metric_question failed on %r: %s: %s", question, type(exc).__name__, exc)
+        return None
+    metric = normalise_spec(spec) if spec is not None else None
+    if metric is not None:
+        metric["text"] = question
+    return metric
+
+
+_PERIOD_ARGS = ("since", "until", "compare_since", "compare_until", "compare")
+# What the router's older intents already answer in full, when the question names no period, grain, comparison or
+# filter: their answer is the same figure with more context ("总收入是多少": the overview's all-time revenue and
+# top customers; "每个群的收入占比": the segment list), so the analytics route is not needed.
+CLASSIC_MEASURES: dict[str, tuple[frozenset[str], frozenset[str | None]]] = {
+    "overview": (frozenset({"revenue", "orders", "buyers", "aov", "units", "revenue_per_buyer"}), frozenset({None})),
+    "list_segments": (frozenset({"revenue_share"}), frozenset({None, "segment"})),
+    "sentiment_summary": (
+        frozenset({"feedback_count", "positive_share", "neutral_share", "negative_share"}),
+        frozenset({None, "sentiment"}),
+    ),
+}
+# Intents about feedback texts or one customer: a thin spec next to them is a false reading of their words
+# ("找几条关于退款的差评": 退款 is a topic to search for, not a payment constraint).
+TEXT_INTENTS = frozenset(
+    {"search_feedback", "feedback_themes", "analyze_sentiment", "customer_profile", "forecast_customer",
+     "explain_customer_segment", "describe_segment", "at_risk"}
+)  # fmt: skip
+_THICK_ARGS = ("since", "until", "grain", "compare", "compare_since", "min_amount", "max_amount", "customers",
+               "inactive_days", "limit")  # fmt: skip
+
+
+def classic_answers(metric: Mapping[str, Any], intent: str) -> bool:
+    """Whether the router's older ``intent`` answers this analytics question in full (see CLASSIC_MEASURES)."""
+    args = metric.get("args") or {}
+    if metric.get("tool") != "metric_query" or any(args.get(k) not in (None, [], "") for k in _THICK_ARGS):
+        return False
+    if intent in TEXT_INTENTS:
+        return True
+    measures, groups = CLASSIC_MEASURES.get(intent, (frozenset(), frozenset()))
+    wanted = set(args.get("measures") or [])
+    return bool(wanted) and wanted <= measures and args.get("group_by") in groups and not metric.get("unsupported")
+
+
+def follow_up(
+    question: str, previous: Mapping[str, Any], data_start: str | None, data_end: str | None
+) -> dict[str, Any] | None:
+    """An elliptical follow-up to an analytics answer ("那98年呢？", "按月看呢", "and vs last year?"): the question
+    read with the previous measures' words, its arguments laid over the previous ones."""
+    terms = " ".join(str(t) for t in (previous.get("terms") or {}).values())
+    if not terms:
+        return None
+    text = f"{question} {terms}"
+    return reread({"text": text, "base_args": previous.get("args") or {}}, data_start, data_end)
+
+
+def reread(metric: Mapping[str, Any], data_start: str | None, data_end: str | None) -> dict[str, Any] | None:
+    """``metric`` parsed again from its text (against the data's range once known), over its ``base_args``."""
+    text = str(metric.get("text") or "")
+    new = parse(text, data_start, data_end)
+    if new is None:
+        return None
+    base = dict(metric.get("base_args") or {})
+    if base:
+        if any(k in new["args"] for k in ("since", "until")):
+            for k in _PERIOD_ARGS:
+                base.pop(k, None)
+        new["args"] = {**base, **new["args"]}
+        new["base_args"] = dict(metric.get("base_args") or {})
+    new["text"] = text
+    return new
