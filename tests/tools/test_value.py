@@ -234,3 +234,20 @@ def test_value_tools_on_a_trained_forecaster(behaviour_store: Any) -> None:
 def test_registered_for_the_agent() -> None:
     assert TOOLS_BY_NAME["forecast_totals"] is forecast_totals
     assert TOOLS_BY_NAME["customer_value"] is customer_value
+
+
+def test_cli_predict_totals(value_fakes: Fakes) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from crm_insights.cli import app
+
+    res = CliRunner().invoke(app, ["predict", "totals", "--period", "next_quarter", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)["data"]
+    assert data["period"] == {"since": "1998-07-01", "until": "1998-09-30"} and data["expected_buyers"] > 0
+    text = CliRunner().invoke(app, ["predict", "totals", "--horizon-weeks", "8"])
+    assert text.exit_code == 0 and "1998-07-01 .. 1998-08-25" in text.stdout
+    bad = CliRunner().invoke(app, ["predict", "totals", "--period", "next_decade"])
+    assert bad.exit_code == 1 and "next_quarter" in bad.output
