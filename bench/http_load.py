@@ -29,6 +29,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -168,7 +169,6 @@ def run_wrk(
 ) -> dict[str, Any]:
     """wrk with a Lua script posting the questions in rotation; parses its JSON summary line."""
     import shutil
-    import tempfile
 
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -216,11 +216,13 @@ def start_server(port: int, workers: int | None) -> subprocess.Popen[bytes]:
            "--log-level", "warning"]  # fmt: skip
     if workers is not None:
         cmd += ["--workers", str(workers)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The log goes to a file: a pipe nobody reads would block the server once it fills up.
+    log = tempfile.NamedTemporaryFile(prefix="crm-insights-serve-", suffix=".log", delete=False)  # noqa: SIM115
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"server exited: {(proc.stderr.read() if proc.stderr else b'').decode()[-2000:]}")
+            raise SystemExit(f"server exited with {proc.returncode}: {Path(log.name).read_text()[-2000:]}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
                 return proc
@@ -274,7 +276,14 @@ def main() -> None:
         if proc is not None:
             proc.terminate()
             proc.wait(timeout=30)
-    result.update({"cpus": os.cpu_count(), "workers": args.workers if args.serve else None, "questions": questions})
+    result.update(
+        {
+            "cpus": os.cpu_count(),
+            "load_avg_1m": round(os.getloadavg()[0], 2),  # a busy machine lowers every figure above
+            "workers": args.workers if args.serve else None,
+            "questions": questions,
+        }
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False, indent=2))

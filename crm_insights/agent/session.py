@@ -78,6 +78,8 @@ class AgentSession:
             self._own_checkpointer = open_checkpointer(self.settings)
             checkpointer = self._own_checkpointer.saver
         self.checkpointer = checkpointer
+        # Read once: settings.charts_dir resolves the home directory on the filesystem at every read.
+        self._charts_dir = self.settings.charts_dir
         self.mask_pii = should_mask(llm.model, llm.base_url, llm.mask_pii) if model is None else bool(llm.mask_pii)
         self.graph = build_graph(
             self.resolved,
@@ -263,7 +265,7 @@ class AgentSession:
             from crm_insights.charts import chart_for
         except ImportError:
             return []
-        out_dir: Path = self.settings.charts_dir / thread_id
+        out_dir: Path = self._charts_dir / thread_id
         paths: list[str] = []
         for rec in records:
             if rec.error is not None or not isinstance(rec.result, dict):

@@ -41,9 +41,14 @@ class ServerState:
     tools_error: str | None = None
     threads: ThreadRegistry = field(init=False)
     _limiter: Any = None
+    _charts_root: Path = field(init=False)
 
     def __post_init__(self) -> None:
         self.threads = ThreadRegistry(self.settings)
+        import os.path
+
+        # Once: settings.charts_dir resolves the home directory on the filesystem at every read.
+        self._charts_root = Path(os.path.abspath(self.settings.charts_dir))
 
     def agent_limiter(self) -> Any:
         """How many answers run at once (server.agent_concurrency); created inside the event loop."""
@@ -52,12 +57,6 @@ class ServerState:
 
             self._limiter = anyio.CapacityLimiter(self.settings.server.agent_concurrency)
         return self._limiter
-
-    @property
-    def _charts_root(self) -> Path:
-        import os.path
-
-        return Path(os.path.abspath(self.settings.charts_dir))
 
     # -- the agent -------------------------------------------------------------------------------
     def require_session(self) -> Any:
