@@ -1,0 +1,400 @@
+"""Metrics layer: p50/p95 per query kind on the demo store (SQLite and PostgreSQL) and on generated orders.
+
+Every timing is end to end through :func:`crm_insights.metrics.run` (build, compile, execute, fetch,
+derive), uncached: the tools cache results per store state, so a repeated question costs ~0 ms.
+Golden values from /work/shared/reference/metrics-layer.md are checked on the demo data.
+
+    nice .venv/bin/python bench/metrics.py                          # demo store, SQLite (the configured one)
+    nice .venv/bin/python bench/metrics.py --pg                     # + the demo rows copied into PostgreSQL
+    nice .venv/bin/python bench/metrics.py --pg-rows 10000000       # + generated order lines in PostgreSQL
+
+``--pg-rows N`` generates N order lines (N/20 customers, 3 segments, 1997-2000) in a scratch schema,
+times monthly revenue by segment on the order lines, then builds a daily x segment rollup (what an
+import would refresh; its build time is printed) and times the same question on it. Goals (issue 11):
+monthly trend <= 100 ms p50 on the demo store; monthly revenue by segment <= 2 s p50 on 10M lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+PG_URL = os.environ.get("CRM_INSIGHTS_TEST_PG_URL", "postgresql+psycopg://127.0.0.1:5432/test")
+
+# (kind, request keyword arguments); since/until default to the whole data.
+KINDS: list[tuple[str, dict[str, Any]]] = [
+    (
+        "monthly revenue 1997",
+        {"measures": ["revenue"], "grain": "month", "since": date(1997, 1, 1), "until": date(1997, 12, 31)},
+    ),
+    (
+        "quarterly revenue+orders 1998",
+        {"measures": ["revenue", "orders"], "grain": "quarter", "since": date(1998, 1, 1), "until": date(1998, 6, 30)},
+    ),
+    ("orders by quarter", {"measures": ["orders"], "grain": "quarter"}),
+    ("revenue+units by year", {"measures": ["revenue", "units"], "grain": "year"}),
+    ("buyers by month", {"measures": ["buyers"], "grain": "month"}),
+    ("revenue, orders, AOV by segment", {"measures": ["revenue", "orders", "aov"], "group_by": "segment"}),
+    ("monthly revenue by segment", {"measures": ["revenue"], "grain": "month", "group_by": "segment"}),
+    ("new customers by month", {"measures": ["new_customers"], "grain": "month"}),
+    ("repeat rate, AOV, buyers (total)", {"measures": ["repeat_rate", "aov", "buyers"]}),
+    ("repeat rate by cohort", {"measures": ["repeat_rate"], "group_by": "cohort"}),
+    ("days between purchases (mean, median)", {"measures": ["days_between_mean", "days_between_median"]}),
+    ("orders by weekday", {"measures": ["orders"], "group_by": "weekday"}),
+    (
+        "inactive >= 90 days by segment",
+        {"measures": ["inactive_customers"], "group_by": "segment", "inactive_days": 90},
+    ),
+]
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
+    out = fn()  # warm: statement cache, page cache
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    return statistics.median(times), p95, out
+
+
+def bounds(engine: Any) -> tuple[date, date]:
+    from crm_insights.metrics import data_range
+
+    with engine.connect() as conn:
+        lo, hi = data_range(conn)["orders"]
+    assert lo and hi, "the store has no orders"
+    return lo, hi
+
+
+def request(kw: dict[str, Any], lo: date, hi: date, version: str | None) -> Any:
+    from crm_insights.metrics import MetricRequest
+
+    kw = dict(kw)
+    kw.setdefault("since", lo)
+    kw.setdefault("until", hi)
+    return MetricRequest(segment_version=version, **kw)
+
+
+def run_kinds(
+    label: str, engine: Any, version: str | None, repeat: int, kinds: list[tuple[str, dict[str, Any]]]
+) -> None:
+    from crm_insights.metrics import run
+
+    lo, hi = bounds(engine)
+    print(f"\n== {label}: {engine.url.render_as_string(hide_password=True)} (orders {lo}..{hi})")
+    print(f"{'query':<40} {'p50 ms':>8} {'p95 ms':>8}  rows")
+    for name, kw in kinds:
+        req = request(kw, lo, hi, version)
+        with engine.connect() as conn:
+            p50, p95, res = timed(lambda: run(conn, req), repeat)  # noqa: B023
+        print(f"{name:<40} {p50:8.1f} {p95:8.1f}  {len(res.rows)}")
+
+
+def golden(engine: Any, version: str | None) -> int:
+    """The reference's checked values on the demo data; returns the number of mismatches."""
+    from crm_insights.metrics import MetricRequest, run
+
+    def q(**kw: Any) -> Any:
+        with engine.connect() as conn:
+            return run(conn, MetricRequest(segment_version=version, **kw))
+
+    checks: list[tuple[str, float, float]] = []
+    m97 = q(measures=["revenue"], grain="month", since=date(1997, 1, 1), until=date(1997, 12, 31))
+    by = {r["period"]: r["revenue"] for r in m97.rows}
+    checks += [("revenue 1997-03", by["1997-03"], 393155.27), ("revenue 1997-12", by["1997-12"], 95577.35)]
+    checks.append(("revenue 1997 (sum of months)", sum(by.values()), 2024161.26))
+    y = q(measures=["revenue"], grain="year", since=date(1997, 1, 1), until=date(1997, 12, 31))
+    checks.append(("revenue 1997 (year grain)", y.rows[0]["revenue"], 2024161.26))
+    checks.append(
+        (
+            "revenue 1998Q1",
+            q(measures=["revenue"], since=date(1998, 1, 1), until=date(1998, 3, 31)).total["revenue"],
+            262823.89,
+        )
+    )
+    checks.append(
+        (
+            "orders 1997Q4",
+            q(measures=["orders"], since=date(1997, 10, 1), until=date(1997, 12, 31)).total["orders"],
+            7816,
+        )
+    )
+    checks.append(
+        (
+            "buyers 1997-02",
+            q(measures=["buyers"], since=date(1997, 2, 1), until=date(1997, 2, 28)).total["buyers"],
+            9633,
+        )
+    )
+    lo, hi = bounds(engine)
+    checks.append(("revenue per line", q(measures=["aov"], since=lo, until=hi).total["aov"], 35.89))
+    new = q(measures=["new_customers"], grain="month", since=lo, until=hi)
+    nm = {r["period"]: r["new_customers"] for r in new.rows}
+    checks += [
+        ("new customers 1997-01", nm["1997-01"], 7846),
+        ("new customers 1997-02", nm["1997-02"], 8476),
+        ("new customers 1997-03", nm["1997-03"], 7248),
+        ("new customers after March", sum(v for k, v in nm.items() if k > "1997-03"), 0),
+        ("new customers, all", new.total["new_customers"], 23570),
+    ]
+    if version:
+        seg = q(measures=["aov"], group_by="segment", since=lo, until=hi)
+        got = sorted(round(r["aov"], 2) for r in seg.rows)
+        checks.append(("AOV by segment (sorted) = 26.15/38.29/38.62", float(got == [26.15, 38.29, 38.62]), 1.0))
+    q1, q4 = (
+        q(measures=["revenue"], since=date(1998, 1, 1), until=date(1998, 3, 31)).total["revenue"],
+        q(measures=["revenue"], since=date(1997, 10, 1), until=date(1997, 12, 31)).total["revenue"],
+    )
+    checks += [("revenue 1997Q4", q4, 300806.76), ("1998Q1 vs 1997Q4 %", round((q1 - q4) / q4 * 100, 1), -12.6)]
+    from crm_insights.metrics import cohort_matrix
+
+    with engine.connect() as conn:
+        jan = cohort_matrix(conn, date(1997, 1, 1), date(1997, 1, 31), 1, data_end=hi)[0]
+    checks += [("Jan-1997 cohort size", jan["size"], 7846), ("Jan-1997 cohort active in Feb", jan["active"][1], 1157)]
+    rr = q(measures=["repeat_rate"], since=lo, until=hi).total["repeat_rate"]
+    print("\ngolden values (reference: metrics-layer.md)")
+    bad = 0
+    for name, got_v, want in checks:
+        ok = abs(float(got_v) - want) <= 0.006 + 1e-9 * abs(want)
+        bad += not ok
+        print(f"  {'ok ' if ok else 'BAD'} {name:<46} {got_v:>14,.2f}  (reference {want:,.2f})")
+    print(
+        f"  note: repeat_rate here counts purchase DAYS in the period: {rr:.2%}; the reference's 49.48% counts"
+        " lifetime order lines (>= 2 lines), a different definition"
+    )
+    return bad
+
+
+def copy_to_postgres(sqlite_url: str, schema: str) -> Any:
+    """The demo store's customers, orders, feedback and segment assignments copied into a scratch schema."""
+    from sqlalchemy import create_engine, insert, select, text
+
+    from crm_insights.store.db import make_engine, migrate
+    from crm_insights.store.models import Customer, Feedback, Order, SegmentAssignment
+
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    engine = make_engine(f"{PG_URL}{sep}options=-csearch_path%3D{schema}")
+    migrate(engine)
+    src = make_engine(sqlite_url)
+    with src.connect() as s, engine.begin() as d:
+        for model in (Customer, Order, Feedback, SegmentAssignment):
+            rows = [dict(r._mapping) for r in s.execute(select(model.__table__))]
+            for start in range(0, len(rows), 10_000):
+                d.execute(insert(model.__table__), rows[start : start + 10_000])
+        d.execute(text("ANALYZE"))
+    admin.dispose()
+    return engine
+
+
+def drop_schema(schema: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def generate(engine: Any, rows: int, seed: int = 11) -> float:
+    """COPY ``rows`` generated order lines (and their customers, segments) into the store; seconds taken."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    n_customers = max(rows // 20, 1)
+    t0 = time.perf_counter()
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        with cur.copy("COPY customers (id, external_id) FROM STDIN") as cp:
+            for start in range(0, n_customers, 200_000):
+                ids = range(start + 1, min(n_customers, start + 200_000) + 1)
+                cp.write("".join(f"{i}\tc{i}\n" for i in ids))
+        segs = rng.integers(0, 3, n_customers)
+        with cur.copy("COPY segment_assignments (model_version, customer_id, segment) FROM STDIN") as cp:
+            for start in range(0, n_customers, 200_000):
+                stop = min(n_customers, start + 200_000)
+                cp.write("".join(f"bench\t{i + 1}\t{segs[i]}\n" for i in range(start, stop)))
+        # COPY into an indexed, constrained table is slow: drop the unique and foreign keys and the other
+        # indexes (not the primary key), load, then put them back (one pass each), as a bulk import would.
+        cur.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'orders'::regclass AND contype IN ('u', 'f')"
+        )
+        constraints = cur.fetchall()
+        for name, _ in constraints:
+            cur.execute(f'ALTER TABLE orders DROP CONSTRAINT "{name}"')
+        cur.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'orders' AND indexname <> 'pk_orders'"
+        )
+        indexes = cur.fetchall()
+        for name, _ in indexes:
+            cur.execute(f'DROP INDEX "{name}"')
+        chunk = 500_000
+        day0 = np.datetime64("1997-01-01")
+        with cur.copy("COPY orders (id, external_id, customer_id, ordered_at, quantity, amount) FROM STDIN") as cp:
+            for start in range(0, rows, chunk):
+                n = min(chunk, rows - start)
+                cust = rng.integers(1, n_customers + 1, n)
+                days = (day0 + rng.integers(0, 4 * 365, n).astype("timedelta64[D]")).astype(str)
+                qty = rng.integers(1, 6, n)
+                amount = np.round(rng.lognormal(3.0, 0.8, n), 2)
+                buf = io.StringIO()
+                for k in range(n):
+                    i = start + k + 1
+                    buf.write(f"{i}\to{i}\t{cust[k]}\t{days[k]}\t{qty[k]}\t{amount[k]}\n")
+                cp.write(buf.getvalue())
+        for _, ddl in indexes:
+            cur.execute(ddl)
+        for name, ddl in constraints:
+            cur.execute(f'ALTER TABLE orders ADD CONSTRAINT "{name}" {ddl}')
+        cur.execute("ANALYZE")
+        raw.commit()
+    finally:
+        raw.close()
+    return time.perf_counter() - t0
+
+
+def rollup_seconds(engine: Any) -> float:
+    """Build the daily x segment rollup an import would refresh (revenue, lines, units per day and segment)."""
+    from sqlalchemy import text
+
+    t0 = time.perf_counter()
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS metrics_daily_segment"))
+        conn.execute(
+            text(
+                "CREATE TABLE metrics_daily_segment AS SELECT sa.model_version, CAST(o.ordered_at AS DATE) AS day, "
+                "sa.segment, SUM(o.amount) AS revenue, COUNT(*) AS orders, SUM(o.quantity) AS units "
+                "FROM orders o JOIN segment_assignments sa ON sa.customer_id = o.customer_id "
+                "GROUP BY sa.model_version, CAST(o.ordered_at AS DATE), sa.segment"
+            )
+        )
+        conn.execute(text("ANALYZE metrics_daily_segment"))
+    return time.perf_counter() - t0
+
+
+def rollup_query(engine: Any, lo: date, hi: date) -> Any:
+    from sqlalchemy import column, func, select, table
+
+    from crm_insights.metrics.dialect import period_label
+
+    t = table("metrics_daily_segment", column("model_version"), column("day"), column("segment"), column("revenue"))
+    month = period_label("month", t.c.day)
+    stmt = (
+        select(month.label("period"), t.c.segment, func.sum(t.c.revenue))
+        .where(t.c.model_version == "bench", t.c.day >= lo, t.c.day <= hi)
+        .group_by(month, t.c.segment)
+        .order_by(month, t.c.segment)
+    )
+    with engine.connect() as conn:
+        return conn.execute(stmt).all()
+
+
+def bench_generated(rows: int, repeat: int) -> None:
+    from crm_insights.metrics import run
+
+    schema = f"bench_metrics_{uuid.uuid4().hex[:8]}"
+    from sqlalchemy import create_engine, text
+
+    from crm_insights.store.db import make_engine, migrate
+
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    sep = "&" if "?" in PG_URL else "?"
+    engine = make_engine(f"{PG_URL}{sep}options=-csearch_path%3D{schema}")
+    try:
+        migrate(engine)
+        secs = generate(engine, rows)
+        print(f"\n== generated {rows:,} order lines in PostgreSQL ({rows // 20:,} customers): {secs:.1f} s to load")
+        lo, hi = bounds(engine)
+        print(f"{'query':<48} {'p50 ms':>9} {'p95 ms':>9}  rows")
+        for name, kw in [
+            ("monthly revenue (order lines)", {"measures": ["revenue"], "grain": "month"}),
+            (
+                "monthly revenue by segment (order lines)",
+                {"measures": ["revenue"], "grain": "month", "group_by": "segment"},
+            ),
+        ]:
+            req = request(kw, lo, hi, "bench")
+            with engine.connect() as conn:
+                p50, p95, res = timed(lambda: run(conn, req), max(3, repeat // 4))  # noqa: B023
+            print(f"{name:<48} {p50:9.1f} {p95:9.1f}  {len(res.rows)}")
+        build = rollup_seconds(engine)
+        p50, p95, out = timed(lambda: rollup_query(engine, lo, hi), repeat)
+        print(f"{'monthly revenue by segment (daily rollup)':<48} {p50:9.1f} {p95:9.1f}  {len(out)}")
+        print(f"rollup build (what an import would refresh): {build:.1f} s")
+        check = {(p, s): float(v) for p, s, v in out}
+        with engine.connect() as conn:
+            res = run(
+                conn, request({"measures": ["revenue"], "grain": "month", "group_by": "segment"}, lo, hi, "bench")
+            )
+        same = all(abs(check[(r["period"], r["segment"])] - r["revenue"]) < 0.01 for r in res.rows)
+        print(f"rollup rows equal the order-line rows: {same}")
+    finally:
+        engine.dispose()
+        drop_schema(schema)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=20, help="timed runs per query (after one warm-up)")
+    parser.add_argument("--store", help="SQLite file of the demo store (default: the configured store, copied)")
+    parser.add_argument("--pg", action="store_true", help="also copy the demo store into PostgreSQL and time it")
+    parser.add_argument("--pg-rows", type=int, default=0, help="also generate N order lines in PostgreSQL")
+    args = parser.parse_args()
+
+    from sqlalchemy import text
+
+    from crm_insights.config import get_settings
+    from crm_insights.store.db import make_engine
+
+    settings = get_settings()
+    source = Path(args.store) if args.store else Path(settings.database_url.split(":///", 1)[-1])
+    print(f"host: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} (shared machine: timings vary)")
+    with tempfile.TemporaryDirectory() as tmp:
+        # A copy, so the bench never writes to (or locks) the store others read.
+        copy = Path(tmp) / "demo.sqlite3"
+        shutil.copyfile(source, copy)
+        url = f"sqlite:///{copy}"
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            # The newest segmentation's stored assignments (versions sort by their timestamp).
+            version = conn.execute(text("SELECT MAX(model_version) FROM segment_assignments")).scalar()
+        run_kinds("demo store, SQLite", engine, version, args.repeat, KINDS)
+        bad = golden(engine, version)
+        engine.dispose()
+        if args.pg:
+            schema = f"bench_demo_{uuid.uuid4().hex[:8]}"
+            try:
+                pg = copy_to_postgres(url, schema)
+                run_kinds("demo store, PostgreSQL", pg, version, args.repeat, KINDS)
+                bad += golden(pg, version)
+                pg.dispose()
+            finally:
+                drop_schema(schema)
+    if args.pg_rows:
+        bench_generated(args.pg_rows, args.repeat)
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
