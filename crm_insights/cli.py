@@ -680,9 +680,10 @@ def search(
     """
     from rich.table import Table
 
+    from crm_insights.analytics.segmentation import segment_customer_ids
     from crm_insights.config import get_settings
     from crm_insights.errors import InputError
-    from crm_insights.indexes.feedback_index import FeedbackIndex, segment_customer_ids
+    from crm_insights.indexes.feedback_index import FeedbackIndex
     from crm_insights.store import init_store
 
     settings = get_settings()
@@ -732,9 +733,9 @@ def themes(
     """Feedback themes (clusters of feedback embeddings) with keywords, size and representative quotes."""
     from rich.table import Table
 
-    from crm_insights.analytics.themes import feedback_themes
+    from crm_insights.analytics.segmentation import segment_customer_ids
     from crm_insights.config import get_settings
-    from crm_insights.indexes.feedback_index import segment_customer_ids
+    from crm_insights.indexes.themes import feedback_themes
     from crm_insights.store import init_store
 
     settings = get_settings()

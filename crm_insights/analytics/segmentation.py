@@ -1134,6 +1134,15 @@ SEGMENT_TABLE_COLUMNS = [
 ]
 
 
+def segment_customer_ids(segment: str | int, settings: Settings | None = None) -> list[str]:
+    """External ids of the customers in ``segment`` (an id, a zh/en name or a phrase) of the latest segments model.
+
+    NotReadyError (saying what to run) when no segments model exists.
+    """
+    ref: str | int = int(segment) if isinstance(segment, str) and segment.strip().isdigit() else segment
+    return list(SegmentModel.load(settings).members(ref))
+
+
 __all__ = [
     "NAME_RULES",
     "SegmentFit",
@@ -1142,6 +1151,7 @@ __all__ = [
     "fit_segments",
     "name_segment",
     "segment_levels",
+    "segment_customer_ids",
     "segment_table_rows",
     "silhouette_scores",
     "train_segments",

@@ -8,7 +8,6 @@ from crm_insights.indexes.feedback_index import (
     build_index,
     index_status,
     read_manifest,
-    segment_customer_ids,
     update_index,
 )
 
@@ -17,6 +16,5 @@ __all__ = [
     "build_index",
     "index_status",
     "read_manifest",
-    "segment_customer_ids",
     "update_index",
 ]

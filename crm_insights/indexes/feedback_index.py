@@ -784,17 +784,3 @@ def index_status(engine: Engine | None, settings: Settings | None = None) -> dic
             "pending_removed": int(len(np.setdiff1d(idx._sorted_ids, store_ids))),
         }
     return status
-
-
-def segment_customer_ids(segment: str | int, settings: Settings | None = None) -> list[str]:
-    """External ids of the customers in ``segment`` (an id, a zh/en name or a phrase) of the latest segments model.
-
-    NotReadyError (saying what to run) when no segments model exists.
-    """
-    try:
-        from crm_insights.analytics.segmentation import SegmentModel
-    except ImportError as exc:
-        raise NotReadyError(f"customer segments are not available in this installation ({exc})") from exc
-    ref: str | int = int(segment) if isinstance(segment, str) and segment.strip().isdigit() else segment
-    model = SegmentModel.load(settings)
-    return list(model.members(ref))

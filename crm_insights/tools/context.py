@@ -185,10 +185,10 @@ class ToolContext:
             return None, str(exc)
 
     def themes(self, **kwargs: Any) -> dict[str, Any]:
-        """crm_insights.analytics.themes.feedback_themes over this context's engine and settings."""
+        """crm_insights.indexes.themes.feedback_themes over this context's engine and settings."""
         fn = self._themes
         if fn is None:
-            from crm_insights.analytics.themes import feedback_themes
+            from crm_insights.indexes.themes import feedback_themes
 
             fn = feedback_themes
         return fn(self.engine, self.settings, **kwargs)

@@ -1,5 +1,8 @@
 """Feedback themes: clusters of feedback embeddings, each with keywords, size and representative quotes.
 
+An index-level view: it reads the feedback index's vectors (and the store's filters the index
+search uses), so it lives beside the index rather than in analytics, which must not import indexes.
+
 The filtered feedback (customers, sentiment, dates; at most ``themes.max_texts``, a seeded sample
 above that) is clustered with K-means on its unit embedding vectors. The number of themes is given
 or chosen from the data by the silhouette score (cosine) over 2..``themes.max_themes``. Keywords
@@ -23,7 +26,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sqlalchemy import Engine
 
+from crm_insights.encoders.embeddings import get_embedder, model_identity
 from crm_insights.errors import ArtifactError, InputError, NotReadyError
+from crm_insights.indexes.feedback_index import FeedbackIndex, feedback_rows, filtered_feedback_ids
+from crm_insights.store.models import Feedback
 
 if TYPE_CHECKING:
     from crm_insights.config import Settings
@@ -123,9 +129,6 @@ def _vectors_for(
     engine: Engine, settings: Settings, ids: np.ndarray, texts: dict[int, str], progress: bool
 ) -> tuple[np.ndarray, str | None]:
     """Unit vectors for ``ids`` in order: read back from the index where possible, else embedded."""
-    from crm_insights.encoders.embeddings import get_embedder
-    from crm_insights.indexes.feedback_index import FeedbackIndex
-
     index_version = None
     vecs: dict[int, np.ndarray] = {}
     try:
@@ -166,9 +169,6 @@ def feedback_themes(
     from sklearn.cluster import KMeans
 
     from crm_insights.config import get_settings
-    from crm_insights.encoders.embeddings import model_identity
-    from crm_insights.indexes.feedback_index import feedback_rows, filtered_feedback_ids
-    from crm_insights.store.models import Feedback
 
     settings = settings or get_settings()
     cfg = settings.themes

@@ -33,14 +33,6 @@ REFUND = [
 ]
 
 
-@pytest.fixture(scope="session")
-def base_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from crm_insights.encoders.base_model import ensure_converted
-
-    # Shared with tests/indexes: one file-locked conversion per session.
-    return ensure_converted(tmp_path_factory.getbasetemp() / "base-e5-small", progress=False)
-
-
 @pytest.fixture
 def engine(base_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     from crm_insights.config import get_settings
@@ -78,8 +70,8 @@ def _topic(theme: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("n_themes", [2, None])
 def test_delivery_and_refund_separate(engine: Any, n_themes: int | None) -> None:
-    from crm_insights.analytics.themes import feedback_themes
     from crm_insights.config import get_settings
+    from crm_insights.indexes.themes import feedback_themes
 
     out = feedback_themes(engine, get_settings(), n_themes=n_themes)
     assert out["rows_considered"] == 16
@@ -100,9 +92,9 @@ def test_delivery_and_refund_separate(engine: Any, n_themes: int | None) -> None
 
 
 def test_filters_and_index_vectors(engine: Any) -> None:
-    from crm_insights.analytics.themes import feedback_themes
     from crm_insights.config import get_settings
     from crm_insights.indexes.feedback_index import build_index
+    from crm_insights.indexes.themes import feedback_themes
 
     settings = get_settings()
     manifest = build_index(engine, settings)
@@ -114,8 +106,8 @@ def test_filters_and_index_vectors(engine: Any) -> None:
 
 
 def test_bad_input(engine: Any) -> None:
-    from crm_insights.analytics.themes import feedback_themes
     from crm_insights.config import get_settings
+    from crm_insights.indexes.themes import feedback_themes
 
     with pytest.raises(InputError, match="n_themes"):
         feedback_themes(engine, get_settings(), n_themes=0)
