@@ -17,6 +17,7 @@ fi
 step "ruff + mypy"
 "$VENV/bin/ruff" check crm_insights tests bench
 "$VENV/bin/mypy" crm_insights
+"$VENV/bin/lint-imports"
 
 step "pytest"
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
