@@ -594,3 +594,57 @@ def strip_slot_text(text: str) -> str:
     for pattern in patterns:
         text = pattern.sub(" ", text)
     return text
+
+
+# -- composition slots --------------------------------------------------------------------------------
+
+_SPEND_RANK = re.compile(
+    r"(?:消费|花钱|花费|花得|买得|购买金额|消费金额|贡献|金额)(?:最高|最多|最大|排名|排行|前)|大客户|大户"
+    r"|\btop\s*-?\s*\d+\s*(?:spenders|buyers|customers by (?:spend|revenue))|\bspenders\b|\bby spend\b"
+    r"|\bbiggest customers\b|\bhighest[- ]spending\b|\bspent the most\b|\bspend the most\b",
+    re.IGNORECASE,
+)
+_GROUP_BY_SEGMENT = re.compile(
+    r"(?:按|各|每个|每一个|分|不同)\s*(?:个)?\s*(?:细分|分群|客群|群体|群)"
+    r"|\b(?:by|per|each|across|for every|for each)\s+(?:customer\s+)?(?:segments?|clusters?)\b|segment by segment",
+    re.IGNORECASE,
+)
+
+
+def extract_spend_rank(text: str) -> bool:
+    """Whether the question ranks customers by what they spent ("消费最高的10个客户", "top 10 spenders")."""
+    return _SPEND_RANK.search(text) is not None
+
+
+def extract_group_by(text: str) -> str | None:
+    """``"segment"`` when the question asks for every segment side by side ("按细分", "各细分", "by segment")."""
+    return "segment" if _GROUP_BY_SEGMENT.search(text) else None
+
+
+_THEME_ORDINAL = [
+    re.compile(rf"第\s*({_NUM})\s*(?:个|类|项|条|点)?\s*(?:主题|话题|问题|方面|类|点)"),
+    re.compile(
+        r"\b(?:the\s+)?("
+        + "|".join(k for k in _EN_ORDINALS if k != "top")
+        + r")\s+(?:theme|topic|cluster|one|issue)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"(?:主题|话题|theme|topic)\s*#?\s*(\d+)", re.IGNORECASE),
+]
+_THEME_WORDS = re.compile(r"主题|话题|类|theme|topic|cluster|issue|问题|方面", re.IGNORECASE)
+
+
+def extract_theme_ordinal(text: str) -> int | None:
+    """A position in the previous answer's list of themes ("第二个主题", "the second theme", "最后一类"); -1 = last."""
+    if not _THEME_WORDS.search(text):
+        return None
+    if re.search(r"最后(?:一)?(?:个|类)?\s*(?:主题|话题|类)|\bthe last (?:theme|topic|one)\b", text, re.IGNORECASE):
+        return -1
+    for pattern in _THEME_ORDINAL:
+        m = pattern.search(text)
+        if m:
+            token = m.group(1)
+            n = _EN_ORDINALS.get(token.lower()) if token.isascii() and not token.isdigit() else to_int(token)
+            if n:
+                return n
+    return None

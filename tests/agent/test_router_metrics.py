@@ -156,3 +156,49 @@ def test_a_question_mixed_with_an_action_is_answered_and_the_action_declined(
     text = session.ask(question, thread_id="a2").answer
     assert [name for name, _ in calls][-1] == tool
     assert "不能执行操作" in text or "cannot carry out actions" in text
+
+
+# -- composition: the second call uses the first's result ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question", ["消费最高的10个客户里有几个有流失风险？", "How many of our top 10 spenders are at risk of churning?"]
+)
+def test_top_spenders_then_how_many_are_at_risk(make_session, question: str) -> None:
+    session, calls = make_session()
+    text = session.ask(question, thread_id="c1").answer
+    assert calls[-1][0] == "at_risk_customers" and calls[-1][1]["among_top_spenders"] == 10
+    assert "10" in text and ("有流失风险" in text or "at risk" in text)
+
+
+def test_an_at_risk_list_then_its_total_spend(make_session) -> None:
+    session, calls = make_session()
+    session.ask("哪些客户有流失风险？", thread_id="c2")
+    listed = [c for c in ("00100", "00042", "00007")]
+    calls.clear()
+    text = session.ask("他们的销售额一共多少？", thread_id="c2").answer
+    assert calls[-1][0] == "metric_query"
+    assert sorted(calls[-1][1]["customers"]) == sorted(listed)
+    assert f"{_revenue('0000', '9999'):,.2f}" in text
+
+
+def test_negative_feedback_by_segment(make_session) -> None:
+    session, calls = make_session()
+    text = session.ask("差评按细分看分布怎么样？", thread_id="c3").answer
+    assert calls[-1] == ("sentiment_summary", {"group_by": "segment"})
+    assert "| 0 高价值客户 |" in text
+
+
+@pytest.mark.parametrize(("follow", "pick"), [("第二个主题具体有哪些例子？", 2), ("examples of the first theme", 1)])
+def test_a_theme_of_the_last_answer_then_its_examples(make_session, follow: str, pick: int) -> None:
+    session, calls = make_session()
+    session.ask("客户主要抱怨什么？", thread_id="c4")
+    assert calls[-1][0] == "feedback_themes"
+    calls.clear()
+    answer = session.ask(follow, thread_id="c4")
+    if pick > 1:  # the fake themes list has one theme: the second does not exist, so it is not a theme pick
+        assert not calls or calls[-1][1].get("query") != "物流 慢 包装"
+        return
+    assert calls[-1][0] == "search_feedback"
+    assert calls[-1][1]["query"] == "物流 慢 包装" and calls[-1][1]["sentiment"] == "negative"
+    assert "theme 1" in answer.answer

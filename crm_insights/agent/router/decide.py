@@ -65,6 +65,8 @@ def extract_slots(question: str, knowledge: Knowledge) -> dict[str, Any]:
         "sentiment": sx.extract_sentiment(sx.QUOTES.sub(" ", question), knowledge.lexicons["sentiment"]),
         "freq": sx.extract_freq(question),
         "min_churn_risk": sx.extract_min_churn_risk(question),
+        "spend_rank": True if sx.extract_spend_rank(question) else None,
+        "group_by": sx.extract_group_by(question),
         "texts": texts,
         # The topic only when the question names one; plans fall back to the whole question.
         "query": query if query != question.strip() else None,
@@ -197,7 +199,7 @@ def _carried(intent: str, knowledge: Knowledge) -> set[str]:
     spec = knowledge.intents.get(intent)
     if spec is None:
         return set()
-    names: set[str] = set()
+    names: set[str] = set(spec.covers)
     for step in spec.plan.steps:
         for source in step.args.values():
             names |= {source} if isinstance(source, str) else set(source)
@@ -277,6 +279,17 @@ def _decide(
         if picked is not None:
             slots["segment"] = picked
 
+    # "第二个主题具体说了什么" / "examples of the second theme" after a list of themes: search for that theme's words,
+    # with the same sentiment and segment (the second step uses the first answer's result).
+    themes: list[Any] = prev_slots.get("listed_themes") or []
+    pick = sx.extract_theme_ordinal(question) if themes else None
+    if pick is not None and pick <= len(themes):
+        words = themes[pick - 1] if pick > 0 else themes[-1]
+        query = " ".join(str(w) for w in (words if isinstance(words, list) else [words])[:4])
+        tslots = {k: prev_slots[k] for k in ("sentiment", "segment", "since", "until") if prev_slots.get(k)}
+        tslots.update({"query": query, "theme_pick": pick, **{k: v for k, v in slots.items() if k == "top_k"}})
+        return Decision("search_feedback", tslots, language, 1.0, True, [], injection, "follow-up", question=original)
+
     # Hard gates before any scoring: a request to change data or a bare instruction override is never routed
     # to a tool, however much CRM vocabulary it carries ("update customer 42's email", "mark all dormant
     # customers as churned", "ignore previous instructions and ..."). The tools are read-only anyway.
@@ -307,6 +320,12 @@ def _decide(
         prev_metric = prev_slots.get("metric") if prev_intent in metrics.METRIC_TOOLS else None
         if prev_metric and (metric is None or not metric["args"].get("measures")) and not metric_unsupported(metric):
             metric = metrics.follow_up(original, prev_metric, start, end) or metric
+        ranked = prev_slots.get("ranked_customers") or []
+        refers = bool(ranked) and bool(sx.has_any(question, knowledge.anaphora))
+        if metric is not None and refers and metric["tool"] == "metric_query" and not metric["args"].get("customers"):
+            # "他们一共消费了多少" after a list of customers: the figure for exactly those customers.
+            metric["args"]["customers"] = [str(c) for c in ranked]
+            metric["fixed_args"] = {"customers": metric["args"]["customers"]}
         if metric is not None:
             classic = _decide(original, previous, knowledge, index, use_metrics=False)
             if not (classic.intent not in NO_TOOL_INTENTS and metrics.classic_answers(metric, classic.intent)):

@@ -27,11 +27,11 @@ EXTRACTED_SLOTS = frozenset(
         "freq", "min_churn_risk", "texts", "query", "person_ref", "ordinal",
         # analytics questions: parse_metric_question's spec (metric_slots.py) and what the router derives from it
         "metric", "unsupported", "periods_text", "theme_pick", "listed_themes", "action", "data_start", "data_end",
-        "data_range_pending", "dropped", "among_top_spenders", "group_by", "about",
+        "data_range_pending", "dropped", "among_top_spenders", "group_by", "about", "theme_query", "spend_rank",
     }
 )  # fmt: skip
 # Slots plan.py derives for `when` tests and argument passing (answers do not carry them).
-DERIVED_SLOTS = ("segment_phrase", "segment_pick_pending", "question")
+DERIVED_SLOTS = ("segment_phrase", "segment_pick_pending", "question", "among_top_spenders")
 # Named slot updates a plan step may run after its call (plan.py implements them).
 STEP_HOOKS = frozenset({"reparse_metric"})
 
@@ -96,12 +96,14 @@ class IntentSpec(_Strict):
     follow_up_words: list[str] = Field(default_factory=list)
     plan: Plan = Field(default_factory=Plan)
     answers: Answers
+    # Scope slots the answer honours without a tool argument (sentiment_summary reports every sentiment's share).
+    covers: list[str] = Field(default_factory=list)
     # False: never chosen by scoring (no exemplars, no keywords); the analytics parser or a gate picks it.
     scored: bool = True
 
     def slot_names(self) -> set[str]:
         """Every slot name this intent reads (scoring hints, variants, requires, step args and `when`)."""
-        names = {*self.prefer_with, *self.avoid_with, *self.avoid_without}
+        names = {*self.prefer_with, *self.avoid_with, *self.avoid_without, *self.covers}
         for v in self.variants:
             names |= {*v.if_, *v.unless}
         for r in self.plan.requires:

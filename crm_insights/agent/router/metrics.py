@@ -170,5 +170,9 @@ def reread(metric: Mapping[str, Any], data_start: str | None, data_end: str | No
                 base.pop(k, None)
         new["args"] = {**base, **new["args"]}
         new["base_args"] = dict(metric.get("base_args") or {})
+    fixed = dict(metric.get("fixed_args") or {})
+    if fixed:  # arguments composed from an earlier answer (the customers of a list)
+        new["args"].update(fixed)
+        new["fixed_args"] = fixed
     new["text"] = text
     return new

@@ -41,6 +41,10 @@ def _path(obj: Any, dotted: str) -> Any:
     return obj
 
 
+def _ranks_spend(slots: Mapping[str, Any]) -> bool:
+    return slots.get("rank_by") == "spend" or bool(slots.get("spend_rank"))
+
+
 def _derived(slots: Mapping[str, Any], question: str = "") -> dict[str, Any]:
     seg = slots.get("segment")
     # A segment written as a phrase is resolved to its id first; an id needs no resolution.
@@ -52,6 +56,10 @@ def _derived(slots: Mapping[str, Any], question: str = "") -> dict[str, Any]:
         "segment_phrase": True if phrase else None,
         "segment_pick_pending": True if pending else None,
         "question": question or None,
+        # "消费最高的10个客户里有几个有流失风险": the top-N spenders are the population of the risk list.
+        "among_top_spenders": slots.get("top_k")
+        if slots.get("rank_by") == "spend" or slots.get("spend_rank")
+        else None,
     }
 
 
