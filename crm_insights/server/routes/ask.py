@@ -30,8 +30,8 @@ from crm_insights.server.deps import (
     ask_agent,
     check_question,
     check_thread_id,
-    get_identity,
-    get_state,
+    identity_dep,
+    state_dep,
 )
 from crm_insights.server.state import ServerState, agent_thread_id
 
@@ -51,9 +51,8 @@ class MessageRequest(BaseModel):
 
 
 async def ask_json(state: ServerState, identity: str, question: str, thread_id: str, source: str) -> dict[str, Any]:
-    state.require_session()
-    await run_in_threadpool(state.touch_thread, identity, thread_id, question, source)
-    return answer_payload(await ask_agent(state, identity, question, thread_id), state, identity, thread_id)
+    answer = await ask_agent(state, identity, question, thread_id, source=source)
+    return answer_payload(answer, state, identity, thread_id)
 
 
 async def event_stream(
@@ -99,8 +98,8 @@ async def require_thread(state: ServerState, identity: str, thread_id: str) -> l
 async def ask(
     body: AskRequest,
     stream: bool = Query(False, description="Same as the body's stream flag."),
-    state: ServerState = Depends(get_state),
-    identity: str = Depends(get_identity),
+    state: ServerState = Depends(state_dep),
+    identity: str = Depends(identity_dep),
 ) -> Any:
     question = check_question(body.question, state)
     thread_id = check_thread_id(body.thread_id) or uuid.uuid4().hex
@@ -111,7 +110,7 @@ async def ask(
 
 @router.post("/ask/stream", summary="Ask a question, answered as Server-Sent Events")
 async def ask_stream(
-    body: AskRequest, state: ServerState = Depends(get_state), identity: str = Depends(get_identity)
+    body: AskRequest, state: ServerState = Depends(state_dep), identity: str = Depends(identity_dep)
 ) -> EventSourceResponse:
     question = check_question(body.question, state)
     thread_id = check_thread_id(body.thread_id) or uuid.uuid4().hex
@@ -121,15 +120,15 @@ async def ask_stream(
 @router.get("/threads", summary="The caller's threads the server has answered in (newest first)")
 async def list_threads(
     limit: int = Query(50, ge=1, le=500),
-    state: ServerState = Depends(get_state),
-    identity: str = Depends(get_identity),
+    state: ServerState = Depends(state_dep),
+    identity: str = Depends(identity_dep),
 ) -> dict[str, Any]:
     return {"threads": await run_in_threadpool(state.list_threads, identity, limit)}
 
 
 @router.get("/threads/{thread_id}/messages", summary="A thread's messages (role, content)")
 async def thread_messages(
-    thread_id: str, state: ServerState = Depends(get_state), identity: str = Depends(get_identity)
+    thread_id: str, state: ServerState = Depends(state_dep), identity: str = Depends(identity_dep)
 ) -> dict[str, Any]:
     return {"thread_id": thread_id, "messages": await require_thread(state, identity, thread_id)}
 
@@ -139,8 +138,8 @@ async def post_message(
     thread_id: str,
     body: MessageRequest,
     stream: bool = Query(False),
-    state: ServerState = Depends(get_state),
-    identity: str = Depends(get_identity),
+    state: ServerState = Depends(state_dep),
+    identity: str = Depends(identity_dep),
 ) -> Any:
     question = check_question(body.content, state)
     await require_thread(state, identity, thread_id)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from crm_insights.server.deps import get_state
+from crm_insights.server.deps import state_dep
 from crm_insights.server.state import ServerState
 
 router = APIRouter(tags=["health"])
@@ -73,7 +73,7 @@ def readiness(state: ServerState) -> dict[str, dict[str, Any]]:
 
 
 @router.get("/readyz", responses={503: {"description": "Not ready; the body says what is missing."}})
-async def readyz(state: ServerState = Depends(get_state)) -> JSONResponse:
+async def readyz(state: ServerState = Depends(state_dep)) -> JSONResponse:
     """Ready: store migrated, models and index built, agent loaded. 503 lists what is missing."""
     checks = await run_in_threadpool(readiness, state)
     missing = [f"{name} ({c['detail']})" for name, c in checks.items() if not c["ok"]]

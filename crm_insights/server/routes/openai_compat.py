@@ -39,8 +39,8 @@ from crm_insights.server.deps import (
     ask_agent,
     check_question,
     check_thread_id,
-    get_identity,
-    get_state,
+    identity_dep,
+    state_dep,
 )
 from crm_insights.server.state import ServerState, agent_thread_id, conversation_key
 
@@ -77,6 +77,12 @@ def message_text(message: ChatMessage) -> str:
 def _turns(messages: list[ChatMessage]) -> list[dict[str, str]]:
     # Stripped: clients trim trailing whitespace of the answers they send back.
     return [{"role": m.role, "content": message_text(m).strip()} for m in messages if m.role in ("user", "assistant")]
+
+
+def _continues(req: ChatRequest, header_thread: str | None) -> bool:
+    """Whether :func:`resolve_thread` looks the conversation up (no explicit thread, earlier turns)."""
+    explicit = (req.metadata or {}).get("thread_id") or header_thread
+    return not explicit and len(_turns(req.messages)) > 1
 
 
 def resolve_thread(
@@ -131,31 +137,33 @@ async def list_models() -> dict[str, Any]:
 async def chat_completions(
     req: ChatRequest,
     x_thread_id: str | None = Header(None),
-    state: ServerState = Depends(get_state),
-    identity: str = Depends(get_identity),
+    state: ServerState = Depends(state_dep),
+    identity: str = Depends(identity_dep),
 ) -> Any:
     if req.model != MODEL_ID:
         raise NotFoundError(f"model {req.model!r} does not exist; this server serves {MODEL_ID!r}")
-    thread_id, question, earlier = await run_in_threadpool(resolve_thread, req, x_thread_id, state, identity)
+    if _continues(req, x_thread_id):  # the conversation map is read from the database
+        thread_id, question, earlier = await run_in_threadpool(resolve_thread, req, x_thread_id, state, identity)
+    else:
+        thread_id, question, earlier = resolve_thread(req, x_thread_id, state, identity)
     session = state.require_session()
-    await run_in_threadpool(state.touch_thread, identity, thread_id, question, "openai")
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
     if req.stream:
+        await run_in_threadpool(state.touch_thread, identity, thread_id, question, "openai")
         return EventSourceResponse(
             _chunks(state, session, identity, req, question, earlier, thread_id, completion_id, created),
             ping=15,
             headers={"X-Accel-Buffering": "no"},
         )
-    payload = answer_payload(await ask_agent(state, identity, question, thread_id), state, identity, thread_id)
+
+    def remember(answer: Any) -> None:
+        said = [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer.strip()}]
+        state.remember_conversation([*earlier, *said], req.user, identity, thread_id)
+
+    answer = await ask_agent(state, identity, question, thread_id, source="openai", after=remember)
+    payload = answer_payload(answer, state, identity, thread_id)
     text = payload["answer"]
-    await run_in_threadpool(
-        state.remember_conversation,
-        [*earlier, {"role": "user", "content": question}, {"role": "assistant", "content": text.strip()}],
-        req.user,
-        identity,
-        thread_id,
-    )
     return {
         "id": completion_id,
         "object": "chat.completion",
