@@ -402,8 +402,17 @@ def _as_tool_compare(base: Period, other: Period, kind: str) -> tuple[str | None
 
 
 def parse_metric_question(text: str, data_start: date | str, data_end: date | str) -> MetricSpec | None:
-    """The metric tool call an aggregate analytics question asks for, or None when it is not one."""
+    """The metric tool call an aggregate analytics question asks for, or None when it is not one.
+
+    ``data_start``/``data_end``: the data's first and last order dates (dates or ISO strings); "now" = data_end."""
     ds, de = as_date(data_start), as_date(data_end)
+    try:
+        return _parse(text, ds, de)
+    except (ValueError, OverflowError):  # a period off the calendar (year 0): not a question the tools can take
+        return None
+
+
+def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if _ACTION.search(text) and not _QUESTION.search(text):
         return None  # "把上个月的订单导出发邮件给我": an action request, which the router declines
     if _ONE_TEXT.search(text) or sx.extract_quoted(text):

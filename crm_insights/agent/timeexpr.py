@@ -596,7 +596,8 @@ def _h_rel_en(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
 
 
 def _rolling(match: re.Match[str], ctx: _Ctx, n: int, unit: str, future: bool = False) -> _Mention | None:
-    if n <= 0 or n > 3660:
+    # A window longer than a century is a misreading ("前2000年"), and would leave the calendar.
+    if n <= 0 or n * {"day": 1, "week": 7, "month": 31, "quarter": 92, "year": 366}[unit] > 36600:
         return None
     if unit in ("day", "week"):
         days = n * (7 if unit == "week" else 1)
@@ -852,7 +853,10 @@ def _scan(text: str, ctx: _Ctx) -> list[_Mention]:
         for match in pattern.finditer(text):
             if match.end() == match.start():
                 continue
-            got = handler(match, ctx)
+            try:
+                got = handler(match, ctx)
+            except (ValueError, OverflowError):  # a date off the calendar ("9999年下个月"): not a period
+                continue
             if got is not None:
                 found.append((got.end - got.start, -order, got.start, got))
     # Longest match first: "98年前三个月" beats "98年" and "前三个月"; "上上个月" beats "上个月".
@@ -873,11 +877,14 @@ def _resolve_one(m: _Mention, ctx: _Ctx, year: int | None) -> tuple[date, date] 
     if m.bounds is None:
         return None
     y = year if year is not None else m.year
-    if y is None:
-        y = ctx.latest_year(m.bounds)
+    try:
         if y is None:
-            return None
-    return m.bounds(y)
+            y = ctx.latest_year(m.bounds)
+            if y is None:
+                return None
+        return m.bounds(y)
+    except (ValueError, OverflowError):  # year 0 or 10000: reported as unresolved
+        return None
 
 
 def _needs_year(m: _Mention) -> bool:
@@ -1033,7 +1040,15 @@ def as_date(value: date | str) -> date:
 def parse_time(text: str, data_start: date | str, data_end: date | str) -> TimeParse:
     """Every period and the comparison a question names, resolved against ``[data_start, data_end]`` (inclusive;
     dates or ISO strings; ``data_end`` is "now")."""
-    data_start, data_end = as_date(data_start), as_date(data_end)
+    start, end = as_date(data_start), as_date(data_end)
+    try:
+        return _parse_time(text, start, end)
+    except (ValueError, OverflowError):
+        # Only a comparison that leaves the calendar (a year before year 1) gets here: nothing is guessed.
+        return TimeParse(unresolved=(text.strip(),))
+
+
+def _parse_time(text: str, data_start: date, data_end: date) -> TimeParse:
     ctx = _Ctx(data_start, data_end)
     mentions = _scan(text, ctx)
     resolved, unresolved = _resolve(text, mentions, ctx)

@@ -508,3 +508,13 @@ def test_date_arithmetic() -> None:
 def test_iso_strings_are_accepted() -> None:
     res = parse_time("上个月", "1997-01-01", "1998-06-30")
     assert _spans(res) == [("1998-05-01", "1998-05-31")]
+
+
+@pytest.mark.parametrize("text", ["前2000年", "0001年同比", "9999年下个月", "13月", "32日", "", "？"])
+def test_junk_never_raises(text: str) -> None:
+    res = parse_time(text, date(1, 1, 1), date(1998, 6, 30))
+    assert all(p.start <= p.end for p in res.periods)
+
+
+def test_a_window_longer_than_a_century_is_not_a_period() -> None:
+    assert parse_time("前2000年", DS, DE).periods == ()
