@@ -517,4 +517,5 @@ def test_junk_never_raises(text: str) -> None:
 
 
 def test_a_window_longer_than_a_century_is_not_a_period() -> None:
-    assert parse_time("前2000年", DS, DE).periods == ()
+    # "前2000年" is read as the year 2000 (outside the data), not as a 2000-year window
+    assert [(p.kind, p.label, p.outside) for p in parse_time("前2000年", DS, DE).periods] == [("year", "2000", True)]
