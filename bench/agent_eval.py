@@ -1,8 +1,18 @@
-"""Evaluate the agent on a question set: tool accuracy, argument accuracy, grounded figures, latency.
+"""Evaluate the agent on question sets: answered correctly (outside sets), tool and argument accuracy, latency.
 
     python bench/agent_eval.py                       # offline router, fake tools (no store or models needed)
     python bench/agent_eval.py --tools real          # the configured store and trained models
     python bench/agent_eval.py --similarity embeddings --json var/agent_eval.json
+    python bench/agent_eval.py --tools real --questions SET1.yaml SET2.yaml --history var/agent_eval_history.json
+
+Two formats. A set whose turns carry ``expect`` (the outside evaluators' format) is scored as *answered
+correctly* per turn: ``figure`` turns need every expected figure in the answer text (relative tolerance, a share
+read as 0.4948 or 49.5%, 万/亿/k/M and thousands separators understood) and no ``must_not`` figure (a figure for
+another scope: counted as wrong-scope); ``model`` turns need the named tool called (and its figures, if any);
+``refusal`` turns need no tool call for the action, a statement that it cannot be done, and the figures of any
+question asked alongside; ``partial`` turns need a statement of what cannot be answered and no ``must_not``
+figure. ``--history`` keeps each set's first run, so the table shows first run and this run side by side.
+Sets of the older format (``tool``/``args`` per turn) are scored by tool and argument accuracy as before.
 
 The sets (tests/data/agent_questions*.yaml) are written apart from the router's exemplars, one after another:
 agent_questions (main, >= 80 questions), _holdout, _fresh and _final were each run once, then used to widen
@@ -78,39 +88,148 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[idx]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--questions", type=Path, default=ROOT / "tests" / "data" / "agent_questions.yaml")
-    parser.add_argument("--tools", choices=["fake", "real"], default="fake", help="fake: tests/fakes.py; real: TOOLS")
-    parser.add_argument("--similarity", choices=["auto", "tfidf", "embeddings"], default="auto")
-    parser.add_argument("--json", type=Path, default=None, help="also write per-turn results here")
-    parser.add_argument("--quiet", action="store_true", help="do not list the failures")
-    args = parser.parse_args(argv)
+# -- answered-correctly scoring (outside sets) ------------------------------------------------------------
 
-    import torch
+# An answer that says it cannot do or answer something (zh / en).
+_DECLINES = re.compile(
+    r"不能|无法|没法|不支持|做不到|不提供|不作回答|没有(?:地区|品类|渠道|利润|成本|毛利|产品|类别)|"
+    r"\bcannot\b|\bcan't\b|\bcan not\b|\bunable\b|\bnot able\b|\bnot possible\b|\bdo not have\b|"
+    r"\bdon't have\b|\bno (?:region|category|channel|product|margin|cost)|\bnot available\b|\bleave that part\b",
+    re.IGNORECASE,
+)
 
-    from crm_insights.agent.session import AgentSession
-    from crm_insights.config import get_settings, load_settings
 
-    torch.set_num_threads(get_settings().runtime.torch_threads)
-    items = yaml.safe_load(args.questions.read_text(encoding="utf-8"))["items"]
-    if args.tools == "fake":
-        from fakes import fake_tools
+def answer_numbers(text: str) -> list[float]:
+    """Every number a reader sees in ``text``: with 万/亿/k/M applied and separators read; a percentage is kept both
+    as written (49.5) and as a fraction (0.495), so either form of a share matches."""
+    from crm_insights.agent.checks import extract_figures
 
-        from crm_insights.agent.models import ResolvedModel, router_embedder_factory
-        from crm_insights.agent.router import OfflineRouter
+    out: list[float] = []
+    for fig in extract_figures(text, skip_list_markers=False):
+        value = fig.value * fig.multiplier
+        out.append(value)
+        if fig.percent:
+            out.append(value / 100.0)
+    return out
 
-        # Threads in a scratch dir; the router's embedding model (if any) from the configured data dir.
-        home = tempfile.mkdtemp(prefix="agent-eval-")
-        settings = load_settings(home=home, llm={"router_similarity": args.similarity})
-        factory = router_embedder_factory(load_settings(llm={"router_similarity": args.similarity}))
-        router = OfflineRouter(similarity=args.similarity, embedder_factory=factory)
-        session = AgentSession(settings, tools=fake_tools(), model=ResolvedModel(router, "offline", "router"))
-    else:
-        settings = load_settings(llm={"router_similarity": args.similarity})
-        session = AgentSession(settings)
 
-    session.ask("warm up: how many customers do we have?", thread_id=f"warmup-{uuid.uuid4().hex}")
+def figure_found(expected: dict[str, Any], numbers: list[float]) -> bool:
+    """Whether ``expected`` ({value, rel_tol}) is among ``numbers`` within its relative tolerance (default 0.005);
+    a share (|value| <= 1) also matches its percentage. Negative changes match with or without the sign."""
+    value = float(expected["value"])
+    tol = float(expected.get("rel_tol", 0.005))
+    targets = [value, abs(value)]
+    if abs(value) <= 1.0:
+        targets += [value * 100.0, abs(value) * 100.0]
+    for target in targets:
+        slack = max(abs(target) * tol, 1e-9)
+        if any(abs(n - target) <= slack for n in numbers):
+            return True
+    return False
+
+
+def score_turn(expect: dict[str, Any], answer: str, tools_called: list[str]) -> dict[str, Any]:
+    """``{"ok", "kind", "missing", "wrong_scope", "why"}`` for one turn of an outside set (see the module doc)."""
+    kind = str(expect.get("kind", "figure"))
+    numbers = answer_numbers(answer)
+    missing = [f for f in expect.get("figures") or [] if not figure_found(f, numbers)]
+    wrong = [f for f in expect.get("must_not") or [] if figure_found(f, numbers)]
+    declines = bool(_DECLINES.search(answer))
+    why: list[str] = []
+    if missing:
+        why.append("missing " + ", ".join(str(f.get("what") or f["value"]) for f in missing))
+    if wrong:
+        why.append("wrong scope " + ", ".join(str(f.get("what") or f["value"]) for f in wrong))
+    ok = not missing and not wrong
+    if kind == "model":
+        tool = expect.get("tool")
+        if tool and tool not in tools_called:
+            ok = False
+            why.append(f"expected tool {tool}, called {tools_called or 'none'}")
+    elif kind == "refusal":
+        if not declines:
+            ok = False
+            why.append("does not say it cannot do the action")
+        if not expect.get("figures") and tools_called:
+            ok = False
+            why.append(f"called {tools_called} for an action")
+    elif kind == "partial" and not declines:
+        ok = False
+        why.append("does not say which part it cannot answer")
+    return {"ok": ok, "kind": kind, "missing": len(missing), "wrong_scope": bool(wrong), "why": "; ".join(why)}
+
+
+def _run_outside_set(session: Any, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for n, item in enumerate(items):
+        thread = f"eval-{n}-{uuid.uuid4().hex[:8]}"
+        for turn in item["turns"]:
+            started = time.perf_counter()
+            answer = session.ask(turn["q"], thread_id=thread)
+            elapsed = time.perf_counter() - started
+            names = [c.name for c in answer.tool_calls]
+            verdict = score_turn(turn.get("expect") or {}, answer.answer, names)
+            rows.append(
+                {
+                    "id": item.get("id"),
+                    "q": turn["q"],
+                    **verdict,
+                    "called": names,
+                    "args": [c.args for c in answer.tool_calls],
+                    "latency_ms": round(elapsed * 1000, 1),
+                    "answer": answer.answer,
+                }
+            )
+    return rows
+
+
+def _history(path: Path | None, key: str, summary: dict[str, Any]) -> dict[str, Any] | None:
+    """The set's first recorded run (recording this one when there is none yet)."""
+    if path is None:
+        return None
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    first = data.get(key)
+    if first is None:
+        data[key] = summary
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return first or summary
+
+
+def _print_outside(name: str, rows: list[dict[str, Any]], first: dict[str, Any] | None, quiet: bool) -> dict[str, Any]:
+    n = len(rows)
+    right = sum(r["ok"] for r in rows)
+    lat = [r["latency_ms"] for r in rows]
+    summary = {
+        "turns": n,
+        "correct": right,
+        "wrong_scope": sum(r["wrong_scope"] for r in rows),
+        "p50_ms": statistics.median(lat) if lat else None,
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    if not quiet:
+        for r in rows:
+            if not r["ok"]:
+                print(f"WRONG {r['id']} [{r['kind']}] {r['q']!r}: {r['why']}; called {r['called']}")
+    print(f"\n{name}: {n} turns")
+    print("| kind | turns | answered correctly |\n|---|---|---|")
+    for kind in ("figure", "model", "refusal", "partial"):
+        sub = [r for r in rows if r["kind"] == kind]
+        if sub:
+            print(f"| {kind} | {len(sub)} | {sum(r['ok'] for r in sub) / len(sub):.1%} ({sum(r['ok'] for r in sub)}) |")
+    print(f"| **all** | {n} | **{right / n:.1%}** ({right}) |")
+    if first is not None:
+        fr = first["correct"] / first["turns"] if first["turns"] else float("nan")
+        this = f"this run: {right / n:.1%}, wrong-scope {summary['wrong_scope']}"
+        print(f"first run ({first['when']}): {fr:.1%} ({first['correct']}/{first['turns']}), "
+              f"wrong-scope {first['wrong_scope']}; {this}")  # fmt: skip
+    print(f"wrong-scope answers: {summary['wrong_scope']}; latency p50 {summary['p50_ms']:.0f} ms, "
+          f"p95 {_percentile(lat, 0.95):.0f} ms")  # fmt: skip
+    return summary
+
+
+def _run_tool_set(session: Any, items: list[dict[str, Any]], name: str, args: argparse.Namespace) -> None:
+    """The older sets: tool accuracy, argument accuracy, grounded figures, latency."""
     rows: list[dict[str, Any]] = []
     for n, item in enumerate(items):
         thread = f"eval-{n}-{uuid.uuid4().hex[:8]}"
@@ -144,7 +263,6 @@ def main(argv: list[str] | None = None) -> int:
                     "answer": answer.answer[:300],
                 }
             )
-    session.close()
 
     n_turns = len(rows)
     tool_acc = sum(r["tool_ok"] for r in rows) / n_turns
@@ -164,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         for r in rows:
             if not r["tool_ok"] or r["args_ok"] is False:
                 print(f"MISS  {r['q']!r}: expected {r['expected']}, called {r['called']} {r['args']}")
-    print(f"\nagent eval: {len(items)} conversations, {n_turns} turns ({zh} zh, {n_turns - zh} en); "
+    print(f"\n{name}: agent eval: {len(items)} conversations, {n_turns} turns ({zh} zh, {n_turns - zh} en); "
           f"tools={args.tools}, router similarity={backend}")  # fmt: skip
     print("| metric | value |\n|---|---|")
     print(f"| tool accuracy | {tool_acc:.1%} ({sum(r['tool_ok'] for r in rows)}/{n_turns}) |")
@@ -174,6 +292,65 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--questions", type=Path, nargs="+", default=[ROOT / "tests" / "data" / "agent_questions.yaml"])
+    parser.add_argument("--tools", choices=["fake", "real"], default="fake", help="fake: tests/fakes.py; real: TOOLS")
+    parser.add_argument("--similarity", choices=["auto", "tfidf", "embeddings"], default="auto")
+    parser.add_argument("--json", type=Path, default=None, help="also write per-turn results here (one set)")
+    parser.add_argument("--history", type=Path, default=None, help="first-run record of the outside sets (JSON)")
+    parser.add_argument("--quiet", action="store_true", help="do not list the failures")
+    args = parser.parse_args(argv)
+
+    import torch
+
+    from crm_insights.agent.session import AgentSession
+    from crm_insights.config import get_settings, load_settings
+
+    torch.set_num_threads(get_settings().runtime.torch_threads)
+    if args.tools == "fake":
+        from fakes import fake_tools
+
+        from crm_insights.agent.models import ResolvedModel, router_embedder_factory
+        from crm_insights.agent.router import OfflineRouter
+
+        # Threads in a scratch dir; the router's embedding model (if any) from the configured data dir.
+        home = tempfile.mkdtemp(prefix="agent-eval-")
+        settings = load_settings(home=home, llm={"router_similarity": args.similarity})
+        factory = router_embedder_factory(load_settings(llm={"router_similarity": args.similarity}))
+        router = OfflineRouter(similarity=args.similarity, embedder_factory=factory)
+        session = AgentSession(settings, tools=fake_tools(), model=ResolvedModel(router, "offline", "router"))
+    else:
+        settings = load_settings(llm={"router_similarity": args.similarity})
+        session = AgentSession(settings)
+
+    session.ask("warm up: how many customers do we have?", thread_id=f"warmup-{uuid.uuid4().hex}")
+    summaries: list[tuple[str, dict[str, Any], dict[str, Any] | None]] = []
+    for path in args.questions:
+        items = yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+        name = path.stem
+        if any("expect" in turn for item in items for turn in item["turns"]):
+            rows = _run_outside_set(session, items)
+            key = f"{name}|{args.tools}"
+            first = _history(args.history, key, {"turns": len(rows), "correct": sum(r["ok"] for r in rows),
+                                                 "wrong_scope": sum(r["wrong_scope"] for r in rows),
+                                                 "when": time.strftime("%Y-%m-%d %H:%M:%S")})  # fmt: skip
+            summary = _print_outside(name, rows, first, args.quiet)
+            summaries.append((name, summary, first))
+            if args.json:
+                args.json.parent.mkdir(parents=True, exist_ok=True)
+                args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+        else:
+            _run_tool_set(session, items, name, args)
+    session.close()
+    if len(summaries) > 1:
+        print("\n| set | turns | first run | this run | wrong-scope (this run) | p50 ms |\n|---|---|---|---|---|---|")
+        for name, sm, first in summaries:
+            fr = f"{first['correct'] / first['turns']:.1%}" if first and first["turns"] else "—"
+            print(f"| {name} | {sm['turns']} | {fr} | {sm['correct'] / sm['turns']:.1%} | {sm['wrong_scope']} | "
+                  f"{sm['p50_ms']:.0f} |")  # fmt: skip
     return 0
 
 
