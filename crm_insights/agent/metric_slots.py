@@ -186,6 +186,7 @@ _NOT_MONEY_AFTER = re.compile(
 )
 _MONEY = rf"(?P<dollar>\$)?\s*{_NUM}\s*(?P<unit>{_UNIT})?"
 _AND = r"(?:and|和|与|到|至|-|~|–)"
+_ANY_NUMBER = re.compile(rf"\d|{_CN_NUM}")
 _THRESHOLDS = [
     # between 50 and 100 / 50到100元之间 / 介于50和100元 / $50-$100
     (
@@ -731,6 +732,8 @@ def _numbered_segment(text: str) -> str | None:
 def _amounts(text: str, unsupported: list[Unsupported]) -> tuple[float | None, float | None, list[tuple[int, int]]]:
     min_amount = max_amount = None
     spans: list[tuple[int, int]] = []
+    if not _ANY_NUMBER.search(text):
+        return None, None, spans  # every threshold has a number; most questions have none left after the dates
     for pattern, kind in _THRESHOLDS:
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in spans):
