@@ -692,6 +692,38 @@ def customer_value(customer: str | None = None, segment: str | None = None, hori
     )
 
 
+def assistant_status() -> dict[str, Any]:
+    """The assistant's models (version, age, test figures), indexes and the data loaded."""
+    data = {
+        "models": {
+            "sentiment": {
+                "version": "sent-test",
+                "created_at": "1998-07-01T00:00:00+00:00",
+                "age_hours": 12.5,
+                "metrics": {"test.accuracy": 0.8768, "test.macro_f1": 0.8765, "test.n": 3473},
+            },
+            "forecast": {
+                "version": "fc-test",
+                "created_at": "1998-07-01T00:00:00+00:00",
+                "age_hours": 12.5,
+                "metrics": {},
+            },
+        },
+        "indexes": {},
+        "data": {
+            "counts": {
+                "customers": len(CUSTOMERS),
+                "orders": len(ORDERS),
+                "feedback": len(FEEDBACK),
+                "feedback_scored": 3,
+            },
+            "date_ranges": {"orders": {"first": DATA_START, "last": DATA_END}},
+        },
+        "as_of": "1998-07-01T12:30:00+00:00",
+    }
+    return _result("assistant_status", {}, data, len(ORDERS))
+
+
 FAKE_FUNCTIONS = [
     crm_overview,
     customer_profile,
@@ -708,6 +740,7 @@ FAKE_FUNCTIONS = [
     cohort_retention,
     forecast_totals,
     customer_value,
+    assistant_status,
 ]
 
 

@@ -16,6 +16,7 @@ from crm_insights.tools.metrics import cohort_retention, feedback_followup, metr
 from crm_insights.tools.overview import crm_overview
 from crm_insights.tools.segments import describe_segment, explain_customer_segment, list_segments
 from crm_insights.tools.sentiment import analyze_sentiment, sentiment_summary
+from crm_insights.tools.status import assistant_status
 from crm_insights.tools.value import customer_value, forecast_totals
 
 TOOLS: list[BaseTool] = [
@@ -35,6 +36,7 @@ TOOLS: list[BaseTool] = [
     sentiment_summary,
     search_feedback,
     feedback_themes,
+    assistant_status,
 ]
 TOOLS_BY_NAME: dict[str, BaseTool] = {t.name: t for t in TOOLS}
 
@@ -43,6 +45,7 @@ __all__ = [
     "TOOLS_BY_NAME",
     "ToolContext",
     "analyze_sentiment",
+    "assistant_status",
     "at_risk_customers",
     "candidate_ids",
     "cohort_retention",

@@ -202,3 +202,18 @@ def test_a_theme_of_the_last_answer_then_its_examples(make_session, follow: str,
     assert calls[-1][0] == "search_feedback"
     assert calls[-1][1]["query"] == "物流 慢 包装" and calls[-1][1]["sentiment"] == "negative"
     assert "theme 1" in answer.answer
+
+
+# -- questions about the assistant --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["情感模型的准确率是多少？", "How old are the models?", "你现在加载了哪些数据？", "When was the forecast model trained?"],
+)
+def test_questions_about_the_assistant_read_the_manifests(make_session, question: str) -> None:
+    session, calls = make_session()
+    answer = session.ask(question, thread_id="s1")
+    assert [name for name, _ in calls] == ["assistant_status"]
+    assert "87.68%" in answer.answer and "sent-test" in answer.answer
+    assert not answer.warnings
