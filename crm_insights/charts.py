@@ -373,38 +373,55 @@ def chart_for(tool_name: str, result: Mapping[str, Any] | Any, out_dir: Path) ->
     name = f"{tool_name}-{hashlib.sha256(payload.encode()).hexdigest()[:16]}.png"
     out_dir = Path(out_dir)
     path = out_dir / name
-    if path.exists():
-        return path
-    prior = _rendered.get(name)
-    if prior is not None and prior.exists():
-        # Same data already drawn (for another thread's folder): link or copy the file, skip matplotlib,
-        # which costs ~0.5 s a chart on a small CPU.
-        out_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        try:
-            os.link(prior, tmp)  # same bytes, no copy; charts are never rewritten in place
-        except OSError:  # another filesystem, or links not allowed
-            shutil.copyfile(prior, tmp)
-        tmp.replace(path)
+    if path.exists() or _reuse(name, path):
         return path
     import matplotlib
 
     try:
-        with _render_lock, matplotlib.rc_context(_rc(labels)):  # type: ignore[arg-type]
-            fig = _new_figure()
-            if not renderer(result, fig, labels):
-                return None
-            out_dir.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            fig.savefig(tmp, format="png")
-            tmp.replace(path)  # atomic: a concurrent reader never sees half a PNG
-            _rendered[name] = path
-            while len(_rendered) > 2048:
-                _rendered.pop(next(iter(_rendered)))
+        with _render_lock:
+            # Concurrent answers with the same chart all miss the cache and queue here: the first draws it
+            # (~0.5 s a chart on a small CPU), the others link its file instead of drawing it again each.
+            if _reuse(name, path):
+                return path
+            with matplotlib.rc_context(_rc(labels)):  # type: ignore[arg-type]
+                fig = _new_figure()
+                if not renderer(result, fig, labels):
+                    return None
+                out_dir.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                fig.savefig(tmp, format="png")
+                tmp.replace(path)  # atomic: a concurrent reader never sees half a PNG
+                _rendered[name] = path
+                while len(_rendered) > 2048:
+                    _rendered.pop(next(iter(_rendered)))
     except (TypeError, ValueError, KeyError, IndexError) as exc:
         logger.warning("no chart for %s: unexpected result shape (%s)", tool_name, exc)
         return None
     return path
+
+
+def _reuse(name: str, path: Path) -> bool:
+    """Put the file of an earlier drawing of chart ``name`` (another thread's folder) at ``path``, if any."""
+    prior = _rendered.get(name)
+    if prior is None or not prior.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        os.link(prior, tmp)  # same bytes, no copy; charts are never rewritten in place
+    except OSError:  # another filesystem, or links not allowed
+        shutil.copyfile(prior, tmp)
+    tmp.replace(path)
+    return True
+
+
+def warm_up() -> None:
+    """Import matplotlib's Agg canvas and find the CJK font now (a server's start-up), not in the first answers.
+
+    Done lazily, the first answers of a process pay about a second for it, all at once under load.
+    """
+    _new_figure()
+    cjk_font()
 
 
 def charts_for(results: Iterable[tuple[str, Mapping[str, Any]]], out_dir: Path) -> list[Path]:

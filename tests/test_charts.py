@@ -90,6 +90,35 @@ def test_same_data_in_another_folder_is_copied_not_redrawn(tmp_path: Path, monke
     assert not list(tmp_path.rglob("*.tmp"))
 
 
+def test_concurrent_answers_with_the_same_chart_draw_it_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under load every answer of the first second misses the cache at once; one drawing must serve them all."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    drawn = []
+    real = charts.RENDERERS["crm_overview"]
+    gate = threading.Barrier(8)
+
+    def counting(*args: Any) -> bool:
+        drawn.append(1)
+        return real(*args)
+
+    monkeypatch.setitem(charts.RENDERERS, "crm_overview", counting)
+    monkeypatch.setattr(charts, "_rendered", {})
+    result = {"data": {**RESULTS["crm_overview"]["data"], "note": "concurrent"}}  # a chart no other test drew
+
+    def answer(n: int) -> Path | None:
+        gate.wait()  # all eight past the cache check together
+        return chart_for("crm_overview", result, tmp_path / f"thread-{n}")
+
+    with ThreadPoolExecutor(8) as pool:
+        paths = list(pool.map(answer, range(8)))
+    assert len(drawn) == 1
+    assert all(p is not None and p.exists() for p in paths)
+    assert len({p.read_bytes() for p in paths if p is not None}) == 1
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
 def test_english_labels_when_no_cjk_font(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(charts, "cjk_font", lambda: None)
     with warnings.catch_warnings(record=True) as caught:

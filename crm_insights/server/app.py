@@ -55,6 +55,18 @@ def _load_tools() -> tuple[dict[str, Any] | None, str | None]:
     return {t.name: t for t in TOOLS}, None
 
 
+def _warm_charts() -> None:
+    # Answers draw charts: without this, the first answers of every worker pay the matplotlib import.
+    try:
+        from crm_insights.charts import warm_up
+    except ImportError:
+        return
+    try:
+        warm_up()
+    except Exception as exc:  # charts are a nicety: a broken font setup must not stop the server
+        logger.warning("charts not warmed up: %s", exc)
+
+
 def _open_session(settings: Settings) -> Any:
     from crm_insights.agent.session import open_session
 
@@ -128,6 +140,7 @@ def create_app(
                 # Keep serving: /readyz says what is missing and the API answers 503 with the reason.
                 logger.error("agent not loaded: %s", exc)
                 state.session_error = exc
+            await run_in_threadpool(_warm_charts)
         async with contextlib.AsyncExitStack() as stack:
             if mcp_server is not None:
                 await stack.enter_async_context(mcp_server.session_manager.run())

@@ -67,6 +67,7 @@ def assistant_status() -> dict[str, Any]:
         name: {k: m.get(k) for k in ("version", "built_at", "created_at", "count", "model") if isinstance(m, dict)}
         for name, m in indexes_summary(context.settings).items()
     }
-    data = {"models": models, "indexes": indexes, "data": store_stats(context.engine), "as_of": now.isoformat()}
-    rows = sum(v for v in (data["data"].get("counts") or {}).values() if isinstance(v, int))
+    stats: dict[str, Any] = store_stats(context.engine)
+    data: dict[str, Any] = {"models": models, "indexes": indexes, "data": stats, "as_of": now.isoformat()}
+    rows = sum(int(v) for v in (stats.get("counts") or {}).values() if isinstance(v, int))
     return result("assistant_status", {}, data, rows)
