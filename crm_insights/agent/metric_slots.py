@@ -612,7 +612,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     elif asked_compare in ("previous", "year") and primary is None:
         # "销售额环比" with no period: the data-end month against the month before / a year before
         ms, me = date(de.year, de.month, 1), month_end(de.year, de.month)
-        primary = Period("", ms, me, ms, min(me, de), "month", data_start=ds, data_end=de)
+        primary = Period("", ms, me, ms, min(me, de), "implicit", data_start=ds, data_end=de)
         os_, oe = shift_year(ms, me) if asked_compare == "year" else previous_span(ms, me)
         other = Period(time.compare_text, os_, oe, max(os_, ds) if oe >= ds else None,
                        min(oe, de) if oe >= ds else None, "comparison", data_start=ds, data_end=de)  # fmt: skip

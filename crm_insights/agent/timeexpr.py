@@ -93,6 +93,8 @@ class Period:
         """The label plus why it was read so: "1998-03 (no year given: the latest March in the data)"."""
         notes: list[str] = []
         zh = lang == "zh"
+        if self.kind == "implicit":
+            notes.append("未指定时段：取到数据截止日" if zh else "no period named: taken up to the data end")
         if self.basis:
             notes.append(f"与{self.basis}同期" if zh else f"the same period as {self.basis}")
         if self.assumed_year:
@@ -332,6 +334,11 @@ _CMP_ANY = re.compile(
     re.IGNORECASE,
 )
 
+# A comparison word right before the only period names the period to compare WITH ("跟上个月比", "vs last year").
+_CMP_LEAD = re.compile(
+    r"(跟|和|与|同|比|较|对比|相比|比起|\bvs\.?|\bversus|\bcompared?\s+(?:to|with)|\bagainst|\bthan)\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _SINCE_AFTER = re.compile(r"^\s*(?:以来|至今|迄今|到现在|到目前|到今天|起|开始|onwards?|on)", re.IGNORECASE)
 _SINCE_BEFORE = re.compile(r"(?:从|自从?|since|from|starting(?:\s+in)?|beginning(?:\s+in)?)\s*$", re.IGNORECASE)
 _AFTER_AFTER = re.compile(r"^\s*(?:之后|以后)")
@@ -1083,7 +1090,7 @@ def _parse_time(text: str, data_start: date, data_end: date) -> TimeParse:
         base = _nearest_base(periods, idx)
         if base is None:
             ms, me = date(data_end.year, data_end.month, 1), month_end(data_end.year, data_end.month)
-            base = Period("", ms, me, *_clip(ms, me, ctx), "month", data_start=data_start, data_end=data_end)
+            base = Period("", ms, me, *_clip(ms, me, ctx), "implicit", data_start=data_start, data_end=data_end)
         target = r.mention.same_year if r.mention.same_year is not None else base.start.year - 1
         if target == base.start.year:
             target -= 1
@@ -1112,6 +1119,26 @@ def _parse_time(text: str, data_start: date, data_end: date) -> TimeParse:
         since, until = _clip(s, e, ctx)
         other = Period(compare_text, s, e, since, until, "comparison", data_start=data_start, data_end=data_end)
         comparison = Comparison(compare_kind, compare_text, base, other)
+    elif comparison is None and len(named) == 1 and len(periods) == 1:
+        target = named[0]
+        lead = _CMP_LEAD.search(text[: target.span[0]])
+        if lead:
+            # "销售额跟上个月比怎么样": the named period is what to compare with; the base is the data-end month
+            # ("vs last year": this year to the data end against the same span a year earlier)
+            whole_year = target.start == date(target.start.year, 1, 1) and target.end == date(target.start.year, 12, 31)
+            if whole_year:
+                ms, me = date(data_end.year, 1, 1), date(data_end.year, 12, 31)
+            else:
+                ms, me = date(data_end.year, data_end.month, 1), month_end(data_end.year, data_end.month)
+            base = Period("", ms, me, *_clip(ms, me, ctx), "implicit", data_start=data_start, data_end=data_end)
+            if (base.since, base.until) != (target.since, target.until):
+                if whole_year and base.since is not None and base.until is not None:
+                    s, e = shift_year(base.since, base.until)
+                    target = replace(target, start=s, end=e, since=_clip(s, e, ctx)[0], until=_clip(s, e, ctx)[1],
+                                     kind="same_period", basis=period_label(base.since, base.until))  # fmt: skip
+                    periods[0] = target
+                comparison = _make_comparison(base, target, lead.group(1))
+                compare_kind, compare_text = comparison.kind, lead.group(1)
 
     return TimeParse(
         periods=tuple(periods),

@@ -402,6 +402,27 @@ def test_comparisons(text: str, comparison: tuple[str, str, str, str, str]) -> N
     assert _cmp(parse_time(text, DS, DE)) == comparison
 
 
+@pytest.mark.parametrize(
+    ("text", "comparison"),
+    [
+        # the only period follows a comparison word: it is the one compared WITH; the base is the data-end month
+        ("销售额跟上个月比怎么样", ("previous", "1998-06-01", "1998-06-30", "1998-05-01", "1998-05-31")),
+        (
+            "how does revenue compare with last month",
+            ("previous", "1998-06-01", "1998-06-30", "1998-05-01", "1998-05-31"),
+        ),
+        ("比3月多吗", ("explicit", "1998-06-01", "1998-06-30", "1998-03-01", "1998-03-31")),
+        # ... or this year to the data end when that period is a whole year, against the same span a year earlier
+        ("跟去年比呢", ("year", "1998-01-01", "1998-06-30", "1997-01-01", "1997-06-30")),
+        ("revenue vs last year", ("year", "1998-01-01", "1998-06-30", "1997-01-01", "1997-06-30")),
+    ],
+)
+def test_compared_with_a_period_and_no_base(text: str, comparison: tuple[str, str, str, str, str]) -> None:
+    res = parse_time(text, DS, DE)
+    assert _cmp(res) == comparison
+    assert res.comparison is not None and "no period named" in res.comparison.base.describe()
+
+
 def test_explicit_compare_of_a_clipped_year_uses_the_clipped_base() -> None:
     # "97年和98年对比": 1998 holds data to 06-30 only; the base is clipped, the other year kept whole
     c = parse_time("97年和98年的销售额对比", DS, DE).comparison
