@@ -28,6 +28,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from crm_insights.labels import SENTIMENT_CLASSES, SENTIMENT_LABELS, SENTIMENT_ZH
+
 logger = logging.getLogger(__name__)
 
 # Families known to cover CJK Unified Ideographs, in order of preference.
@@ -272,18 +274,14 @@ def _risk_color(risk: float) -> str:
 def _sentiment(result: Mapping[str, Any], fig: Any, labels: _Labels) -> bool:
     data = result.get("data")
     trend = _records(data, "trend", "by_period", "series")
-    names = {
-        "positive": labels.pick("正面", "positive"),
-        "neutral": labels.pick("中性", "neutral"),
-        "negative": labels.pick("负面", "negative"),
-    }
+    names = {label: labels.pick(SENTIMENT_ZH[label], label) for label in SENTIMENT_LABELS}
     periods = [str(r.get("period") or r.get("date") or r.get("month") or "") for r in trend]
     if len(trend) >= 2 and all(periods):
         import numpy as np
 
         ax = fig.subplots()
         bottom = np.zeros(len(trend))
-        for label in ("negative", "neutral", "positive"):
+        for label in SENTIMENT_CLASSES:
             counts = np.array([_num(r, label) or 0.0 for r in trend])
             if not counts.any():
                 continue
@@ -297,7 +295,7 @@ def _sentiment(result: Mapping[str, Any], fig: Any, labels: _Labels) -> bool:
         return True
     dist = (data.get("counts") or data.get("distribution")) if isinstance(data, dict) else None
     if isinstance(dist, dict):
-        items = [(k, _num(dist, k)) for k in ("positive", "neutral", "negative")]
+        items = [(k, _num(dist, k)) for k in SENTIMENT_LABELS]
         items = [(k, v) for k, v in items if v]
         if items:
             ax = fig.subplots()

@@ -65,6 +65,7 @@ from crm_insights.analytics.sequences import (
     to_timestamp,
 )
 from crm_insights.errors import ArtifactError, InputError, NotFoundError
+from crm_insights.progress import progress_bar
 
 if TYPE_CHECKING:
     import torch
@@ -316,20 +317,7 @@ def _panel_arrays(panel: WeeklyPanel, max_weeks: int) -> tuple[np.ndarray, np.nd
 
 
 def _progress(enabled: bool) -> Any:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    # stderr: stdout stays clean for --json and piped output.
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[status]}"),
-        console=Console(stderr=True),
-        disable=not enabled,
-        transient=False,
-    )
+    return progress_bar(enabled, label="[bold]{task.description}", extra="{task.fields[status]}")
 
 
 def _train_one(

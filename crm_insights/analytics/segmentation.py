@@ -40,6 +40,7 @@ from crm_insights.analytics.features import (
 )
 from crm_insights.errors import ArtifactError, ConfigError, InputError, NotFoundError
 from crm_insights.numerals import to_int
+from crm_insights.progress import progress_bar
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -343,19 +344,7 @@ class SegmentFit:
 
 
 def _progress(enabled: bool) -> Any:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    console = Console(stderr=True)
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not (enabled and console.is_terminal),
-    )
+    return progress_bar(enabled, transient=True)
 
 
 def _kmeans(k: int, n: int, cfg: SegmentationSettings) -> Any:

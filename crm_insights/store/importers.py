@@ -23,7 +23,6 @@ import hashlib
 import io
 import json
 import logging
-import math
 import re
 import sys
 import time
@@ -38,6 +37,8 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, text
 
 from crm_insights.errors import ImportValidationError, InputError
+from crm_insights.jsonable import jsonable
+from crm_insights.progress import progress_bar as rich_progress_bar
 
 log = logging.getLogger(__name__)
 
@@ -207,21 +208,11 @@ def stage(description: str, enabled: bool | None) -> Iterator[None]:
 
 @contextmanager
 def progress_bar(description: str, total: int, enabled: bool | None) -> Iterator[ProgressFn]:
-    """A Rich progress bar on stderr when ``enabled`` (None: only when stderr is a terminal)."""
+    """A Rich progress bar on stderr (:mod:`crm_insights.progress`) unless ``enabled`` is False."""
     if not _show_progress(enabled):
         yield lambda _n: None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=False,
-    ) as bar:
+    with rich_progress_bar(True, eta=True) as bar:
         task = bar.add_task(description, total=total)
         yield lambda n: bar.advance(task, n)
 
@@ -677,17 +668,8 @@ def prepare(
 
 
 def _jsonable(v: Any) -> Any:
-    if v is None:
-        return None
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    if isinstance(v, (str, int, float, bool)):
-        return v.strip() if isinstance(v, str) else v
-    if isinstance(v, pd.Timestamp):
-        return v.isoformat()
-    return str(v)
+    # Attribute cells: text trimmed, the rest as plain JSON (NaN and NaT as null).
+    return v.strip() if isinstance(v, str) else jsonable(v)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,26 +23,14 @@ from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from crm_insights.errors import ArtifactError, InputError
+from crm_insights.jsonable import jsonable as to_jsonable
+from crm_insights.labels import SENTIMENT_LABELS
+from crm_insights.labels import sentiment_label as sentiment_alias
 from crm_insights.tools.context import ToolContext, get_context
 from crm_insights.tools.ids import ResolvedCustomer, resolve_customer
 
 # Feedback texts are customers' words: long ones are cut so a handful of quotes fit in a prompt.
 QUOTE_CHARS = 300
-SENTIMENT_LABELS = ("positive", "neutral", "negative")
-_SENTIMENT_ALIASES = {
-    "pos": "positive",
-    "good": "positive",
-    "正面": "positive",
-    "积极": "positive",
-    "好评": "positive",
-    "neg": "negative",
-    "bad": "negative",
-    "负面": "negative",
-    "消极": "negative",
-    "差评": "negative",
-    "中性": "neutral",
-    "中立": "neutral",
-}
 
 
 def _to_str(value: Any) -> Any:
@@ -101,8 +89,7 @@ def _sentiment_alias(value: Any) -> Any:
     # "neg", "负面", "差评" ... -> the label; anything else is left for the enum to refuse.
     value = _blank_to_none(value)
     if isinstance(value, str):
-        key = value.strip().lower()
-        return _SENTIMENT_ALIASES.get(key, key)
+        return sentiment_alias(value) or value.strip().lower()
     return value
 
 
@@ -209,31 +196,8 @@ def rnd(value: Any, digits: int = 2) -> float | None:
 
 
 def jsonable(value: Any) -> Any:
-    """Plain JSON types: numpy scalars to Python, datetimes to ISO strings, floats rounded to 4 digits."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [jsonable(v) for v in value]
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return rnd(value, 4)
-    if isinstance(value, datetime):
-        # Midnight timestamps are dates in this data; say them as dates.
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    item = getattr(value, "item", None)  # numpy / pandas scalars
-    if callable(item):
-        try:
-            return jsonable(item())
-        except (TypeError, ValueError):
-            pass
-    if hasattr(value, "to_pydatetime"):
-        return jsonable(value.to_pydatetime())
-    return str(value)
+    """Plain JSON types (:func:`crm_insights.jsonable.jsonable`), floats rounded to 4 digits for a prompt."""
+    return to_jsonable(value, digits=4)
 
 
 def quote(text: str | None, limit: int = QUOTE_CHARS) -> str:
@@ -290,9 +254,8 @@ def day_after(d: date | None) -> datetime | None:
 def sentiment_label(value: str | None) -> str | None:
     if value is None:
         return None
-    key = value.strip().lower()
-    label = _SENTIMENT_ALIASES.get(key, key)
-    if label not in SENTIMENT_LABELS:
+    label = sentiment_alias(value)
+    if label is None:
         raise InputError(f"sentiment: {value!r} is not one of {', '.join(SENTIMENT_LABELS)}")
     return label
 

