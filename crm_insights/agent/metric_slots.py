@@ -293,7 +293,8 @@ _LIMIT = re.compile(
 )
 _SINGLE_ROW = re.compile(
     r"那天|那一天|哪天|哪一天|哪个月|哪一个月|哪月|哪周|哪一周|哪个季度|哪一年|哪年|一天|单日|一个月|"
-    r"\bwhich\s+(?:day|week|month|quarter|year)\b|\bthe\s+(?:best|worst|busiest|quietest|highest|lowest|peak|top)\s+"
+    r"一周|一个季度|\bwhich\s+(?:day|week|month|quarter|year)\b"
+    r"|\b(?:best|worst|busiest|quietest|highest|lowest|peak|top|strongest|weakest|slowest)\s+"
     r"(?:\w+\s+)?(?:day|week|month|quarter|year)\b",
     re.IGNORECASE,
 )
@@ -573,8 +574,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         if grain is None and group_by is None:
             if _SINGLE_ROW.search(masked):
                 grain = _single_row_grain(masked)
-            elif lm:
-                grain = next((g for pat, g in _ROW_NOUNS if pat.search(masked, lm.end())), None)
+            else:  # "销售额最高的3个月", "lowest revenue months": the rows are named by a time noun
+                grain = next((g for pat, g in _ROW_NOUNS if pat.search(masked, lm.start() if lm else 0)), None)
             if grain is None and _CUSTOMER_NOUN.search(masked):
                 return None  # "top 10 customers by revenue": a ranking of customers, not of periods or groups
         if grain is not None or group_by is not None:
