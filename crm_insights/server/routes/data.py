@@ -11,12 +11,14 @@ import types
 from collections.abc import Callable
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from crm_insights.server.deps import get_state, run_tool
 from crm_insights.server.state import ServerState
+from crm_insights.tools.customers import ProfileArgs
+from crm_insights.tools.forecast import AtRiskArgs
 from crm_insights.tools.metrics import MetricQueryArgs, simple_json
 
 router = APIRouter(prefix="/v1", tags=["data"])
@@ -34,24 +36,8 @@ async def segments(state: ServerState = Depends(get_state)) -> dict[str, Any]:
     return await _with_chart(state, "list_segments", await run_tool(state, "list_segments", {}))
 
 
-@router.get("/customers/at-risk", summary="Customers most likely to churn, ranked by value at risk")
-async def at_risk(
-    top_n: int = Query(10, ge=1, le=500),
-    segment: str | None = Query(None, max_length=100, description="Segment id or name (zh/en)."),
-    horizon_weeks: int = Query(13, ge=1, le=104),
-    state: ServerState = Depends(get_state),
-) -> dict[str, Any]:
-    args: dict[str, Any] = {"top_n": top_n, "horizon_weeks": horizon_weeks}
-    if segment:
-        args["segment"] = segment
-    return await _with_chart(state, "at_risk_customers", await run_tool(state, "at_risk_customers", args))
-
-
-@router.get("/customers/{customer_id}", summary="A customer's profile: orders, spend, segment, forecast, feedback")
-async def customer(customer_id: str, state: ServerState = Depends(get_state)) -> dict[str, Any]:
-    return await run_tool(state, "customer_profile", {"customer": customer_id[:100]})
-
-
+# Numeric bounds of a tool argument that become the query parameter's (documented in OpenAPI, checked by FastAPI).
+BOUNDS = ("ge", "gt", "le", "lt")
 # Query names the issue's contract uses where they differ from the tool's argument names.
 METRIC_ALIASES = {"measures": "measure", "group_by": "by"}
 
@@ -78,10 +64,12 @@ def query_params_of(schema: type[BaseModel], aliases: dict[str, str]) -> Callabl
     """
     params = []
     for name, field in schema.model_fields.items():
+        bounds = {k: getattr(m, k) for m in field.metadata for k in BOUNDS if getattr(m, k, None) is not None}
         query = Query(
             ... if field.is_required() else None,
             alias=aliases.get(name),
             description=field.description,
+            **bounds,  # the tool's numeric bounds, documented and checked here too
         )
         params.append(
             inspect.Parameter(
@@ -94,6 +82,23 @@ def query_params_of(schema: type[BaseModel], aliases: dict[str, str]) -> Callabl
 
     collect.__signature__ = inspect.Signature(params, return_annotation=dict[str, Any])  # type: ignore[attr-defined]
     return collect
+
+
+@router.get("/customers/at-risk", summary="Customers most likely to churn, ranked by value at risk")
+async def at_risk(
+    args: dict[str, Any] = Depends(query_params_of(AtRiskArgs, {})),
+    state: ServerState = Depends(get_state),
+) -> dict[str, Any]:
+    """Query parameters generated from at_risk_customers' schema (names, descriptions, bounds)."""
+    return await _with_chart(state, "at_risk_customers", await run_tool(state, "at_risk_customers", args))
+
+
+@router.get("/customers/{customer_id}", summary="A customer's profile: orders, spend, segment, forecast, feedback")
+async def customer(
+    customer_id: Annotated[str, Path(description=ProfileArgs.model_fields["customer"].description)],
+    state: ServerState = Depends(get_state),
+) -> dict[str, Any]:
+    return await run_tool(state, "customer_profile", {"customer": customer_id[:100]})
 
 
 @router.get(
