@@ -91,7 +91,10 @@ class MetricSpec:
 
     @property
     def answerable(self) -> bool:
-        """False when nothing the tools can compute is left (only unsupported measures, e.g. "利润是多少")."""
+        """False when nothing the tools can compute is left: only unsupported measures ("利润是多少"), or a forecast
+        of measures the forecast does not give ("明年的复购率")."""
+        if self.tool == "forecast_totals":
+            return not self.terms or any(k in FORECAST_MEASURES for k in self.terms)
         return self.tool != "metric_query" or bool(self.args.get("measures"))
 
 

@@ -609,3 +609,10 @@ def test_scoped(text: str, scoped: bool) -> None:
 def test_customer_value_with_a_future_word_is_still_value() -> None:
     spec = _parse("how much will customer 42 be worth next year")
     assert spec.tool == "customer_value" and spec.args["customer"] == "42"
+
+
+def test_forecast_of_a_measure_the_forecast_lacks_is_not_answerable() -> None:
+    spec = _parse("明年的复购率")
+    assert spec.tool == "forecast_totals" and not spec.answerable
+    assert [(u.kind, u.text) for u in spec.unsupported] == [("forecast_measure", "复购率")]
+    assert _parse("下个月预计多少买家").answerable
