@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, Integer, String
+from sqlalchemy import Date, DateTime, Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -109,3 +109,22 @@ def _diff_sqlite(el: days_between, compiler: Any, **kw: Any) -> str:
 def _diff_pg(el: days_between, compiler: Any, **kw: Any) -> str:
     a, b = (compiler.process(c, **kw) for c in el.clauses)
     return f"({a} - {b})"
+
+
+class unindexed(FunctionElement[Any]):
+    """A timestamp column SQLite must not use an index for (``+col``): for a range covering most rows a
+    full scan is 2-3x faster than an index range scan plus a table lookup per row (measured on the demo
+    store). Other databases plan this themselves and get the bare column."""
+
+    type = DateTime()
+    inherit_cache = True
+
+
+@compiles(unindexed)
+def _unindexed_default(el: unindexed, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(el.clauses, **kw))
+
+
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(el: unindexed, compiler: Any, **kw: Any) -> str:
+    return f"+{compiler.process(el.clauses, **kw)}"

@@ -26,7 +26,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from crm_insights.errors import InputError
 from crm_insights.metrics.catalogue import DIMENSIONS, GRAINS, MEASURES
-from crm_insights.metrics.dialect import day_of, days_between, iso_weekday, period_label
+from crm_insights.metrics.dialect import day_of, days_between, iso_weekday, period_label, unindexed
 from crm_insights.store.models import Feedback, Order, SegmentAssignment
 
 _O = Order.__table__
@@ -90,6 +90,8 @@ class MetricRequest:
     max_amount: float | None = None
     sentiment: str | None = None
     inactive_days: int | None = None
+    # Set by run(): the period covers most of the data, so SQLite should scan rather than use the index.
+    wide: bool = field(default=False, repr=False, compare=False)
 
     @property
     def keys(self) -> list[str]:
@@ -196,9 +198,10 @@ def _customer_conds(req: MetricRequest, cid: Any) -> list[ColumnElement[bool]]:
 
 
 def _line_conds(req: MetricRequest, with_since: bool = True) -> list[ColumnElement[bool]]:
-    conds: list[ColumnElement[bool]] = [_O.c.ordered_at < req.end]
+    ts: Any = unindexed(_O.c.ordered_at) if req.wide or not with_since else _O.c.ordered_at
+    conds: list[ColumnElement[bool]] = [ts < req.end]
     if with_since:
-        conds.append(_O.c.ordered_at >= req.start)
+        conds.append(ts >= req.start)
     if req.min_amount is not None:
         conds.append(_O.c.amount >= req.min_amount)
     if req.max_amount is not None:
@@ -576,6 +579,7 @@ def _sort_key(key: Key) -> tuple[Any, ...]:
 def run(conn: Connection, req: MetricRequest) -> MetricResult:
     """Rows per key and the totals of ``req`` on ``conn`` (validates first)."""
     validate(req)
+    req.wide = _covers_most(conn, req)
     keys = req.keys
     grouped = _collect(conn, req, keys) if keys else {}
     additive = all(MEASURES[m].additive for m in req.measures)
@@ -603,6 +607,18 @@ def run(conn: Connection, req: MetricRequest) -> MetricResult:
     total = {m: derive(m, total_b, total_revenue) for m in req.measures}
     considered = int(total_b.get("orders") or 0) + int(total_b.get("feedback_count") or 0)
     return MetricResult(keys=keys, rows=rows, total=total, notes=notes_for(req), rows_considered=considered)
+
+
+def _covers_most(conn: Connection, req: MetricRequest, share: float = 0.3) -> bool:
+    """True when the period spans more than ``share`` of the orders' date range (two index lookups)."""
+    if conn.dialect.name != "sqlite":
+        return False
+    lo, hi = conn.execute(select(func.min(_O.c.ordered_at), func.max(_O.c.ordered_at))).one()
+    if lo is None:
+        return False
+    lo, hi = pd.Timestamp(lo), pd.Timestamp(hi)
+    overlap = min(hi, pd.Timestamp(req.end)) - max(lo, pd.Timestamp(req.start))
+    return overlap.total_seconds() > share * max((hi - lo).total_seconds(), 1.0)
 
 
 def notes_for(req: MetricRequest) -> list[str]:
