@@ -66,7 +66,9 @@ class Period:
     end: date
     since: date | None  # clipped to the data range; None when the period lies wholly outside it
     until: date | None
-    kind: str  # day|week|month|quarter|half|year|range|rolling|ytd|festival|since|until|same_period
+    # day|week|month|quarter|half|year|range|rolling|ytd|festival|since|until|same_period; comparison (derived by
+    # 同比/环比); implicit (no period named: the data-end month or year, as the base of a comparison)
+    kind: str
     assumed_year: bool = False  # no year was written: the latest occurrence starting by the data end
     year_from: str = ""  # the text the year was taken from when it was borrowed from a neighbour ("98年")
     rolling_days: int | None = None  # length of a rolling window (最近90天), for callers that need a threshold
@@ -365,7 +367,6 @@ class _Mention:
     rolling_days: int | None = None
     rolling_unit: str = ""
     same_year: int | None = None  # 同期 target year (None: a year before the base)
-    modifier: str = ""
     year_from: str = ""
     texts: list[str] = field(default_factory=list)
 
