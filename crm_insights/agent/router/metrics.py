@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -112,37 +113,51 @@ def parse(
 
 
 _PERIOD_ARGS = ("since", "until", "compare_since", "compare_until", "compare")
-# What the router's older intents already answer in full, when the question names no period, grain, comparison or
-# filter: their answer is the same figure with more context ("总收入是多少": the overview's all-time revenue and
-# top customers; "每个群的收入占比": the segment list), so the analytics route is not needed.
-CLASSIC_MEASURES: dict[str, tuple[frozenset[str], frozenset[str | None]]] = {
-    "overview": (frozenset({"revenue", "orders", "buyers", "aov", "units", "revenue_per_buyer"}), frozenset({None})),
-    "list_segments": (frozenset({"revenue_share"}), frozenset({None, "segment"})),
-    "sentiment_summary": (
-        frozenset({"feedback_count", "positive_share", "neutral_share", "negative_share"}),
-        frozenset({None, "sentiment"}),
-    ),
-}
-# Intents about feedback texts or one customer: a thin spec next to them is a false reading of their words
-# ("找几条关于退款的差评": 退款 is a topic to search for, not a payment constraint).
+# What the router's older intents already answer in full: (measures, groupings, arguments beyond those) each
+# answers with the same figure and more context ("总收入是多少": the overview's all-time revenue and top customers;
+# "每个群的收入占比": the segment list; "1998年的差评比例": the sentiment distribution of 1998 with its trend;
+# "顾客7一共花了多少钱、下了几单": the customer's profile), so the analytics route is not needed for them.
+_FEEDBACK = frozenset({"feedback_count", "positive_share", "neutral_share", "negative_share"})
+CLASSIC_MEASURES: dict[str, tuple[frozenset[str], frozenset[str | None], frozenset[str]]] = {
+    "overview": (frozenset({"revenue", "orders", "buyers", "aov", "units", "revenue_per_buyer"}), frozenset({None}),
+                 frozenset()),
+    "list_segments": (frozenset({"revenue_share"}), frozenset({None, "segment"}), frozenset({"sort", "limit"})),
+    "sentiment_summary": (_FEEDBACK, frozenset({None, "sentiment"}),
+                          frozenset({"since", "until", "segment", "sentiment", "grain"})),
+    "customer_profile": (frozenset({"revenue", "orders"}), frozenset({None}), frozenset({"customers"})),
+}  # fmt: skip
+# Model and text intents (forecasts, risk lists, feedback search, one customer): a spec next to them with no period,
+# grain, comparison or amount is a false reading of their words ("客户100接下来一个季度大概会下几单" is a forecast;
+# "找几条关于退款的差评": 退款 is a topic to search for; "who should the retention team call first" is a risk list).
 TEXT_INTENTS = frozenset(
-    {"search_feedback", "feedback_themes", "analyze_sentiment", "customer_profile", "forecast_customer",
-     "explain_customer_segment", "describe_segment", "at_risk"}
+    {"search_feedback", "feedback_themes", "analyze_sentiment", "forecast_customer", "explain_customer_segment",
+     "describe_segment", "at_risk", "customer_profile"}
 )  # fmt: skip
-_THICK_ARGS = ("since", "until", "grain", "compare", "compare_since", "min_amount", "max_amount", "customers",
-               "inactive_days", "limit")  # fmt: skip
+# A retention *rate* or a cohort is the cohort table's, even next to a churn intent's word (留存).
+_COHORT_WORDS = re.compile(
+    r"留存率|留存曲线|同期群|cohort|retention rate|retention curve|月留存|复购留存", re.IGNORECASE
+)
+_EXPLICIT = ("since", "until", "grain", "compare", "compare_since", "min_amount", "max_amount", "inactive_days")
 
 
 def classic_answers(metric: Mapping[str, Any], intent: str) -> bool:
     """Whether the router's older ``intent`` answers this analytics question in full (see CLASSIC_MEASURES)."""
-    args = metric.get("args") or {}
-    if metric.get("tool") != "metric_query" or any(args.get(k) not in (None, [], "") for k in _THICK_ARGS):
+    args = {k: v for k, v in (metric.get("args") or {}).items() if v not in (None, [], "")}
+    if metric.get("unsupported") and intent not in TEXT_INTENTS:
         return False
-    if intent in TEXT_INTENTS:
-        return True
-    measures, groups = CLASSIC_MEASURES.get(intent, (frozenset(), frozenset()))
+    # a cohort table is always by month: its grain says nothing about the question
+    explicit = [k for k in _EXPLICIT if k in args and not (k == "grain" and metric.get("tool") == "cohort_retention")]
+    cohort_words = metric.get("tool") == "cohort_retention" and _COHORT_WORDS.search(str(metric.get("text") or ""))
+    if intent in TEXT_INTENTS and not explicit and not cohort_words:
+        return metric.get("tool") in ("metric_query", "cohort_retention")
+    if metric.get("tool") != "metric_query" or intent not in CLASSIC_MEASURES:
+        return False
+    measures, groups, allowed = CLASSIC_MEASURES[intent]
     wanted = set(args.get("measures") or [])
-    return bool(wanted) and wanted <= measures and args.get("group_by") in groups and not metric.get("unsupported")
+    extra = set(args) - {"measures", "group_by"} - allowed
+    if intent == "customer_profile" and len(args.get("customers") or []) != 1:
+        return False
+    return bool(wanted) and wanted <= measures and args.get("group_by") in groups and not extra
 
 
 def follow_up(
