@@ -274,7 +274,7 @@ def _risk_color(risk: float) -> str:
 def _sentiment(result: Mapping[str, Any], fig: Any, labels: _Labels) -> bool:
     data = result.get("data")
     trend = _records(data, "trend", "by_period", "series")
-    names = {label: labels.pick(SENTIMENT_ZH[label], label) for label in SENTIMENT_LABELS}
+    names: dict[str, str] = {label: labels.pick(SENTIMENT_ZH[label], label) for label in SENTIMENT_LABELS}
     periods = [str(r.get("period") or r.get("date") or r.get("month") or "") for r in trend]
     if len(trend) >= 2 and all(periods):
         import numpy as np

@@ -6,14 +6,18 @@ Feedback rows hold ``positive`` / ``neutral`` / ``negative``; people and CSV exp
 
 from __future__ import annotations
 
-# Display order (most positive first): tables, counts, shares, pie charts.
-SENTIMENT_LABELS = ("positive", "neutral", "negative")
+from typing import Literal, get_args
+
+# The label type for tool arguments; its order is the display order (most positive first): tables,
+# counts, shares, pie charts.
+SentimentLabel = Literal["positive", "neutral", "negative"]
+SENTIMENT_LABELS: tuple[SentimentLabel, ...] = get_args(SentimentLabel)
 # Ascending polarity: a classifier's class order (a binary model's columns are negative, positive) and
 # the stacking order of sentiment bars.
-SENTIMENT_CLASSES = ("negative", "neutral", "positive")
-SENTIMENT_ZH = {"positive": "正面", "neutral": "中性", "negative": "负面"}
+SENTIMENT_CLASSES: tuple[str, ...] = ("negative", "neutral", "positive")
+SENTIMENT_ZH: dict[str, str] = {"positive": "正面", "neutral": "中性", "negative": "负面"}
 # Lower-cased spellings -> label; the labels map to themselves.
-SENTIMENT_ALIASES = {
+SENTIMENT_ALIASES: dict[str, str] = {
     **{label: label for label in SENTIMENT_LABELS},
     "pos": "positive",
     "good": "positive",

@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Callable, Set
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import numpy as np
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
@@ -24,7 +24,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from crm_insights.errors import ArtifactError, InputError
 from crm_insights.jsonable import jsonable as to_jsonable
-from crm_insights.labels import SENTIMENT_LABELS
+from crm_insights.labels import SENTIMENT_LABELS, SentimentLabel
 from crm_insights.labels import sentiment_label as sentiment_alias
 from crm_insights.tools.context import ToolContext, get_context
 from crm_insights.tools.ids import ResolvedCustomer, resolve_customer
@@ -94,7 +94,7 @@ def _sentiment_alias(value: Any) -> Any:
 
 
 OptSentimentArg = Annotated[
-    Literal["positive", "neutral", "negative"] | None,
+    SentimentLabel | None,
     BeforeValidator(_sentiment_alias),
     Field(None, description="Only feedback with this sentiment label: 'positive', 'neutral' or 'negative'."),
 ]
