@@ -1121,24 +1121,24 @@ def _parse_time(text: str, data_start: date, data_end: date) -> TimeParse:
         other = Period(compare_text, s, e, since, until, "comparison", data_start=data_start, data_end=data_end)
         comparison = Comparison(compare_kind, compare_text, base, other)
     elif comparison is None and len(named) == 1 and len(periods) == 1:
-        target = named[0]
-        lead = _CMP_LEAD.search(text[: target.span[0]])
+        wanted = named[0]
+        lead = _CMP_LEAD.search(text[: wanted.span[0]])
         if lead:
             # "销售额跟上个月比怎么样": the named period is what to compare with; the base is the data-end month
             # ("vs last year": this year to the data end against the same span a year earlier)
-            whole_year = target.start == date(target.start.year, 1, 1) and target.end == date(target.start.year, 12, 31)
+            whole_year = wanted.start == date(wanted.start.year, 1, 1) and wanted.end == date(wanted.start.year, 12, 31)
             if whole_year:
                 ms, me = date(data_end.year, 1, 1), date(data_end.year, 12, 31)
             else:
                 ms, me = date(data_end.year, data_end.month, 1), month_end(data_end.year, data_end.month)
             base = Period("", ms, me, *_clip(ms, me, ctx), "implicit", data_start=data_start, data_end=data_end)
-            if (base.since, base.until) != (target.since, target.until):
+            if (base.since, base.until) != (wanted.since, wanted.until):
                 if whole_year and base.since is not None and base.until is not None:
                     s, e = shift_year(base.since, base.until)
-                    target = replace(target, start=s, end=e, since=_clip(s, e, ctx)[0], until=_clip(s, e, ctx)[1],
+                    wanted = replace(wanted, start=s, end=e, since=_clip(s, e, ctx)[0], until=_clip(s, e, ctx)[1],
                                      kind="same_period", basis=period_label(base.since, base.until))  # fmt: skip
-                    periods[0] = target
-                comparison = _make_comparison(base, target, lead.group(1))
+                    periods[0] = wanted
+                comparison = _make_comparison(base, wanted, lead.group(1))
                 compare_kind, compare_text = comparison.kind, lead.group(1)
 
     return TimeParse(
