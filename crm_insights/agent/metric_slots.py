@@ -324,6 +324,9 @@ _SEGMENT_NOUN = re.compile(r"分群|客群|细分|群|segments?|clusters?", re.I
 _LIST_SEGMENTS = re.compile(r"人数|规模|多大|sizes?|\blist\b|列表|有哪些|列出", re.IGNORECASE)
 _LIKELY = re.compile(r"可能|概率|会不会|会再|还会|\bwill\b|\blikely\b|\bchance\b|probability|\bexpect", re.IGNORECASE)
 _WHEN = re.compile(r"\bwhen\b|什么时候|何时", re.IGNORECASE)
+_WEEKDAY_NAME = re.compile(
+    r"(?:周|星期|礼拜)[一二三四五六日天](?!到|至|-)|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b", re.IGNORECASE
+)
 _CUSTOMER_NOUN = re.compile(r"客户|顾客|买家|用户|会员|customers?|clients?|buyers?|accounts?", re.IGNORECASE)
 _SENTIMENT_WORDS = [
     (re.compile(r"差评|负面|投诉|抱怨|不满|negative|complaints?|unhappy", re.IGNORECASE), "negative"),
@@ -557,6 +560,11 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     # 新客/老客 next to another measure: split by customer type (revenue has its own new/returning measures)
     measures, group_by = _customer_type(measures, group_by, masked, notes)
 
+    day_name = _WEEKDAY_NAME.search(masked)
+    if day_name and group_by is None:
+        # "周一的订单数": no weekday filter exists; the weekday breakdown carries that day's row
+        group_by = "weekday"
+        notes.append(f"{day_name.group(0)}: rows by weekday, the answer reads that day's row")
     if group_by == "segment" and segment is not None:
         group_by = None  # a named segment filters; "各分群" without a name breaks down
     if group_by == "sentiment" and not any(m in FEEDBACK_MEASURES for m in measures):

@@ -355,6 +355,12 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         "metric_query",
         {"measures": ["aov"], "grain": "month", "since": "1998-01-01", "until": "1998-06-30"},
     ),
+    ("周一的订单数", "metric_query", {"measures": ["orders"], "group_by": "weekday"}),
+    (
+        "revenue on Saturdays in 1997",
+        "metric_query",
+        {"measures": ["revenue"], "group_by": "weekday", "since": "1997-01-01", "until": "1997-12-31"},
+    ),
     # inactivity thresholds
     ("过去90天没买的客户有多少", "metric_query", {"measures": ["inactive_customers"], "inactive_days": 90}),
     ("90天没买过的客户数", "metric_query", {"measures": ["inactive_customers"], "inactive_days": 90}),
@@ -418,6 +424,7 @@ def test_reads_the_tool_call(text: str, tool: str, args: dict[str, Any]) -> None
         ("how many customers bought more than 3 times", [("purchase_count", "bought more than 3 times")]),
         ("购买了2件以上商品的订单数", [("quantity", "2件以上商品")]),
         ("每小时的订单数", [("hour", "每小时")]),
+        ("晚上的订单多还是白天多", [("hour", "晚上"), ("hour", "白天")]),
         ("女性客户的客单价", [("demographics", "女性")]),
         ("用了优惠券的订单数", [("campaign", "优惠券")]),
         ("下个月的客单价预计多少", [("forecast_measure", "客单价")]),
