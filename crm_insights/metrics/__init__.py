@@ -9,7 +9,16 @@ are in :mod:`~.summary`; cohort retention in :mod:`~.cohorts`. See README.md her
 SQLAlchemy Core rather than boring-semantic-layer.
 """
 
-from crm_insights.metrics.catalogue import DIMENSIONS, GRAINS, MEASURES, WEEKDAYS, Dimension, Measure, catalogue
+from crm_insights.metrics.catalogue import (
+    DIMENSIONS,
+    GRAINS,
+    MEASURES,
+    WEEKDAYS,
+    Dimension,
+    Measure,
+    catalogue,
+    measure_key,
+)
 from crm_insights.metrics.cohorts import cohort_matrix
 from crm_insights.metrics.query import MetricRequest, MetricResult, derive, families, period_labels, run, validate
 from crm_insights.metrics.summary import (
@@ -46,6 +55,7 @@ __all__ = [
     "feedback_totals",
     "first_order_at",
     "last_order_at",
+    "measure_key",
     "order_totals",
     "period_labels",
     "run",

@@ -348,3 +348,18 @@ def catalogue() -> dict[str, list[Any]]:
         ],
         "grains": list(GRAINS),
     }
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
+
+
+_BY_NAME: dict[str, str] = {}
+for _m in MEASURES.values():
+    for _name in (_m.key, _m.name_en, _m.name_zh, *_m.synonyms):
+        _BY_NAME.setdefault(_norm(_name), _m.key)
+
+
+def measure_key(name: str) -> str | None:
+    """The catalogue key whose key, zh/en name or synonym is exactly ``name`` (case and _/- ignored)."""
+    return _BY_NAME.get(_norm(name))

@@ -26,6 +26,7 @@ from crm_insights.metrics import (
     data_range,
     families,
     feedback_totals,
+    measure_key,
     run,
     segment_assignment_count,
 )
@@ -280,7 +281,9 @@ def metric_query(
     Not for one customer's history (customer_profile) or forecasts of future purchases.
     """
     context = ctx()
-    measures = [m.strip().lower() for m in measures]
+    asked = list(measures)
+    # Exact catalogue names only ("GMV", "客单价", "repeat rate"); anything else is refused, never guessed.
+    measures = [measure_key(m) or m.strip() for m in asked]
     unknown = [m for m in measures if m not in MEASURES]
     if unknown:
         raise InputError(f"unknown measure(s) {', '.join(map(repr, unknown))}; valid measures: {', '.join(MEASURES)}")
@@ -360,6 +363,7 @@ def metric_query(
         key = ("metric", repr(req), context.store_fingerprint())
         return context.cached(key, lambda: _run(context, req))
 
+    notes += [f"measure {a!r} read as {m}" for a, m in zip(asked, measures, strict=True) if a.strip() != m]
     res = execute(request(start, stop))
     seg_names = _segment_names(context) if group_by == "segment" else {}
     rows = [dict(r) for r in res.rows]

@@ -229,3 +229,11 @@ def test_charts_line_for_trends_bar_for_breakdowns(seg_fakes: Any, tmp_path: Pat
     assert chart_for("metric_query", metric_query.invoke({"measures": ["revenue"]}), tmp_path) is None  # one number
     path = chart_for("cohort_retention", cohort_retention.invoke({"periods": 3}), tmp_path)
     assert path is not None and path.exists()
+
+
+def test_catalogue_names_and_synonyms_are_read_exactly(fakes: Any) -> None:
+    data = _ok(metric_query.invoke({"measures": ["GMV", "客单价", "Repeat-Purchase Rate"]}))
+    assert data["measures"] == ["revenue", "aov", "repeat_rate"]
+    assert "measure 'GMV' read as revenue" in data["notes"]
+    out = metric_query.invoke({"measures": ["revenue growth"]})
+    assert isinstance(out, str) and "unknown measure(s) 'revenue growth'" in out
