@@ -46,6 +46,10 @@ from crm_insights.tools.common import (
 )
 from crm_insights.tools.context import ToolContext
 
+# Measures over sentiment labels: without any scored feedback they would be empty, not zero.
+_LABEL_MEASURES = frozenset({"positive_share", "neutral_share", "negative_share", "repurchase_after_negative"})
+_NOT_SCORED = "no stored feedback has a sentiment label yet; run `crm-insights sentiment score`"
+
 # A breakdown longer than this stops being readable in a chat answer; `limit` keeps the top rows.
 MAX_CUSTOMERS = 200
 
@@ -287,6 +291,10 @@ def metric_query(
     unknown = [m for m in measures if m not in MEASURES]
     if unknown:
         raise InputError(f"unknown measure(s) {', '.join(map(repr, unknown))}; valid measures: {', '.join(MEASURES)}")
+    if set(measures) & _LABEL_MEASURES:
+        with context.engine.connect() as conn:
+            if not feedback_totals(conn)["scored"]:
+                raise NotReadyError(_NOT_SCORED)
     start, stop, bounds, notes = resolve_period(context, measures, since, until)
     if (compare_since is None) != (compare_until is None):
         raise InputError("give both compare_since and compare_until for a comparison with another period")
@@ -559,7 +567,7 @@ def feedback_followup(
     with context.engine.connect() as conn:
         scored = feedback_totals(conn)["scored"]
     if not scored:
-        raise NotReadyError("no stored feedback has a sentiment label yet; run `crm-insights sentiment score`")
+        raise NotReadyError(_NOT_SCORED)
     res = metric_query.func(  # type: ignore[attr-defined]
         measures=["repurchase_after_negative"],
         since=since,

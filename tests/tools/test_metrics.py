@@ -237,3 +237,17 @@ def test_catalogue_names_and_synonyms_are_read_exactly(fakes: Any) -> None:
     assert "measure 'GMV' read as revenue" in data["notes"]
     out = metric_query.invoke({"measures": ["revenue growth"]})
     assert isinstance(out, str) and "unknown measure(s) 'revenue growth'" in out
+
+
+def test_label_measures_need_scored_feedback(fakes: Any) -> None:
+    from sqlalchemy import update
+
+    from crm_insights.store.models import Feedback
+
+    with fakes.store.engine.begin() as conn:
+        conn.execute(update(Feedback).values(sentiment_label=None))
+    for tool, args in ((metric_query, {"measures": ["negative_share"]}), (feedback_followup, {})):
+        out = tool.invoke(args)
+        assert isinstance(out, str) and "crm-insights sentiment score" in out
+    n_feedback = sum(len(fb) for _, _, _, fb in CUSTOMERS)
+    assert _ok(metric_query.invoke({"measures": ["feedback_count"]}))["total"]["feedback_count"] == n_feedback
