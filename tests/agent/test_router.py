@@ -234,6 +234,34 @@ def test_embeddings_only_for_ambiguous_questions() -> None:
     assert embedder.calls == before + 1
 
 
+def test_the_embedder_loads_only_when_a_question_needs_it() -> None:
+    loads: list[int] = []
+    embedder = _CountingEmbedder()
+
+    def factory() -> _CountingEmbedder:
+        loads.append(1)
+        return embedder
+
+    r = OfflineRouter(similarity="auto", embedder_factory=factory)
+    clear = r.decide([HumanMessage("列出所有客户细分")])
+    assert clear.similarity == "tfidf-char" and loads == []  # a cold question TF-IDF decides: no model load
+    vague = r.decide([HumanMessage("hmm")])
+    assert vague.similarity.startswith("embeddings:counting") and loads == [1]
+    r.decide([HumanMessage("hmm?")])
+    assert loads == [1]  # loaded once
+
+
+def test_a_failing_embedder_leaves_tfidf_unless_embeddings_are_required() -> None:
+    def broken() -> None:
+        raise FileNotFoundError("no base model")
+
+    auto = OfflineRouter(similarity="auto", embedder_factory=broken)
+    assert auto.decide([HumanMessage("hmm")]).similarity == "tfidf-char"
+    strict = OfflineRouter(similarity="embeddings", embedder_factory=broken)
+    with pytest.raises(FileNotFoundError):
+        strict.warm_up()
+
+
 # -- gates: requests to change data, bare overrides, off-topic requests -----------------------------------
 
 WRITE_REQUESTS = [

@@ -101,24 +101,20 @@ class OfflineRouter(BaseChatModel):
 
     @property
     def index(self) -> ExemplarIndex:
-        """The exemplar index, built on first use (embeddings loaded once if configured and present)."""
+        """The exemplar index, built on first use: TF-IDF now, the embedder only when a question needs it."""
         with self._lock:
             if self._index is None:
-                embedder = None
-                if self.similarity != "tfidf" and self.embedder_factory is not None:
-                    try:
-                        embedder = self.embedder_factory()
-                    except Exception as exc:  # no base model yet: TF-IDF works with no model at all
-                        if self.similarity == "embeddings":
-                            raise
-                        log.info("router: no embedder (%s); using character n-gram TF-IDF", exc)
+                factory = self.embedder_factory if self.similarity != "tfidf" else None
                 floor = float(self.knowledge.scoring.get("embedding_floor", 0.78))
-                self._index = ExemplarIndex(self.knowledge, embedder, floor)
+                strict = self.similarity == "embeddings"
+                self._index = ExemplarIndex(self.knowledge, None, floor, embedder_factory=factory, strict=strict)
             return self._index
 
     def warm_up(self) -> None:
-        """Build the exemplar index now (the first question would otherwise pay for it)."""
+        """Build the exemplar index and load the embedder now (a server; the first question would otherwise pay
+        for them). A one-shot CLI question skips this: TF-IDF decides most questions without the embedder."""
         self.index.similarities("warm up")
+        self.index.load_embeddings()
 
     def bind_tools(
         self,
