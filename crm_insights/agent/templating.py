@@ -18,6 +18,23 @@ _LABELS = {
 }
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key written twice in one mapping (YAML would silently keep the last)."""
+
+
+def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise ConfigError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1}")
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
 @cache
 def load_prompt(name: str) -> dict[str, Any]:
     """``crm_insights/prompts/<name>.yaml`` as a dict (cached; the files ship with the package)."""
@@ -25,7 +42,7 @@ def load_prompt(name: str) -> dict[str, Any]:
         text = resources.files("crm_insights.prompts").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise ConfigError(f"prompt file {name}.yaml is missing from crm_insights/prompts") from exc
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     if not isinstance(data, dict):
         raise ConfigError(f"prompt file {name}.yaml must hold a mapping")
     return data

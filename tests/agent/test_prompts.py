@@ -64,3 +64,11 @@ def test_intent_files_are_checked_at_load_time(
     assert set(kn.load_intents(["good"], {t.name for t in TOOLS})) == {"good"}
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
         kn.load_intents(["good", "bad"], {t.name for t in TOOLS})
+
+
+def test_a_key_written_twice_fails_loading(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from crm_insights.agent import templating
+
+    text = "a:\n  zh: one\na:\n  zh: two\n"
+    with pytest.raises(ConfigError, match="duplicate key 'a'"):
+        templating.yaml.load(text, Loader=templating._UniqueKeyLoader)  # noqa: S506

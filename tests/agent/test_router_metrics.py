@@ -209,7 +209,12 @@ def test_a_theme_of_the_last_answer_then_its_examples(make_session, follow: str,
 
 @pytest.mark.parametrize(
     "question",
-    ["情感模型的准确率是多少？", "How old are the models?", "你现在加载了哪些数据？", "When was the forecast model trained?"],
+    [
+        "情感模型的准确率是多少？",
+        "How old are the models?",
+        "你现在加载了哪些数据？",
+        "When was the forecast model trained?",
+    ],
 )
 def test_questions_about_the_assistant_read_the_manifests(make_session, question: str) -> None:
     session, calls = make_session()
@@ -217,3 +222,12 @@ def test_questions_about_the_assistant_read_the_manifests(make_session, question
     assert [name for name, _ in calls] == ["assistant_status"]
     assert "87.68%" in answer.answer and "sent-test" in answer.answer
     assert not answer.warnings
+
+
+@pytest.mark.parametrize("question", ["1997年2月新增了多少新客户？", "1998年新增了多少客户"])
+def test_a_count_of_new_customers_is_not_a_request_to_add_one(question: str) -> None:
+    from langchain_core.messages import HumanMessage
+
+    from crm_insights.agent.router import OfflineRouter
+
+    assert OfflineRouter(similarity="tfidf").decide([HumanMessage(question)]).intent != "unsupported_action"
