@@ -204,7 +204,7 @@ def copy_to_postgres(sqlite_url: str, schema: str) -> Any:
             rows = [dict(r._mapping) for r in s.execute(select(model.__table__))]
             for start in range(0, len(rows), 10_000):
                 d.execute(insert(model.__table__), rows[start : start + 10_000])
-        d.execute(text("ANALYZE"))
+        d.execute(text("ANALYZE orders, customers, feedback, segment_assignments"))
     admin.dispose()
     return engine
 
@@ -270,7 +270,7 @@ def generate(engine: Any, rows: int, seed: int = 11) -> float:
             cur.execute(ddl)
         for name, ddl in constraints:
             cur.execute(f'ALTER TABLE orders ADD CONSTRAINT "{name}" {ddl}')
-        cur.execute("ANALYZE")
+        cur.execute("ANALYZE orders, customers, segment_assignments")  # only ours: a bare ANALYZE can deadlock
         raw.commit()
     finally:
         raw.close()
