@@ -247,7 +247,8 @@ _DATE_PATTERNS = [
     re.compile(
         r"\b(?:in|during|for|since|from|after|before|until|till|through|of)\s+(?P<y>(?:19|20)\d{2})\b", re.IGNORECASE
     ),
-    re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d{2})(?![\d-])"),
+    # not glued to letters: "C2048" is a customer id
+    re.compile(r"(?<![\dA-Za-z-])(?P<y>(?:19|20)\d{2})(?![\d-])"),
 ]
 _SINCE_WORDS = re.compile(r"since|after|starting|from|以来|之后|以后|起|开始|从", re.IGNORECASE)
 _BEFORE_WORDS = re.compile(r"before|prior to|之前|以前", re.IGNORECASE)
@@ -605,7 +606,7 @@ _SPEND_RANK = re.compile(
     re.IGNORECASE,
 )
 _GROUP_BY_SEGMENT = re.compile(
-    r"(?:按|各|每个|每一个|分|不同)\s*(?:个)?\s*(?:细分|分群|客群|群体|群)"
+    r"(?:按|各|每个|每一个|不同)\s*(?:个)?\s*(?:细分|分群|客群|群体|群)"
     r"|\b(?:by|per|each|across|for every|for each)\s+(?:customer\s+)?(?:segments?|clusters?)\b|segment by segment",
     re.IGNORECASE,
 )

@@ -17,7 +17,8 @@ ENTITY_SLOTS = ("customer", "segment")
 NO_TOOL_INTENTS = ("help", "out_of_scope", "unsupported_action")
 # Slots that narrow what a question is about: one the chosen intent's tools cannot take makes the router say so
 # instead of answering for a wider scope (the figure for all time to a question about 1998).
-SCOPE_SLOTS = ("since", "until", "segment", "customer", "sentiment", "min_churn_risk")
+# (Sentiment words are too often context, "客户100昨天打电话来投诉", to count as a scope.)
+SCOPE_SLOTS = ("since", "until", "segment", "customer", "min_churn_risk")
 # Carried from turn to turn in a thread: the data's range, once a plan has read it.
 THREAD_SLOTS = ("data_start", "data_end")
 _CLAUSE = re.compile(r"[，,。；;！!？?\n]+|\s+(?:and then|and|then)\s+|然后|并且|并|再|同时|顺便", re.IGNORECASE)
@@ -328,7 +329,7 @@ def _decide(
             metric["fixed_args"] = {"customers": metric["args"]["customers"]}
         if metric is not None:
             classic = _decide(original, previous, knowledge, index, use_metrics=False)
-            if not (classic.intent not in NO_TOOL_INTENTS and metrics.classic_answers(metric, classic.intent)):
+            if not metrics.classic_wins(metric, classic.intent, classic.slots):
                 mslots: dict[str, Any] = {"metric": metric}
                 if metric["unsupported"]:
                     mslots["unsupported"] = metric["unsupported"]

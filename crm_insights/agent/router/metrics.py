@@ -119,8 +119,8 @@ _PERIOD_ARGS = ("since", "until", "compare_since", "compare_until", "compare")
 # "顾客7一共花了多少钱、下了几单": the customer's profile), so the analytics route is not needed for them.
 _FEEDBACK = frozenset({"feedback_count", "positive_share", "neutral_share", "negative_share"})
 CLASSIC_MEASURES: dict[str, tuple[frozenset[str], frozenset[str | None], frozenset[str]]] = {
-    "overview": (frozenset({"revenue", "orders", "buyers", "aov", "units", "revenue_per_buyer"}), frozenset({None}),
-                 frozenset()),
+    "overview": (frozenset({"revenue", "orders", "buyers", "aov", "units", "revenue_per_buyer", "feedback_count"}),
+                 frozenset({None}), frozenset()),
     "list_segments": (frozenset({"revenue_share"}), frozenset({None, "segment"}), frozenset({"sort", "limit"})),
     "sentiment_summary": (_FEEDBACK, frozenset({None, "sentiment"}),
                           frozenset({"since", "until", "segment", "sentiment", "grain"})),
@@ -135,9 +135,26 @@ TEXT_INTENTS = frozenset(
 )  # fmt: skip
 # A retention *rate* or a cohort is the cohort table's, even next to a churn intent's word (留存).
 _COHORT_WORDS = re.compile(
-    r"留存率|留存曲线|同期群|cohort|retention rate|retention curve|月留存|复购留存", re.IGNORECASE
+    r"留存率|留存曲线|同期群|cohort (?:retention|analysis|table)|retention (?:rate|curve|table)|月留存|复购留存",
+    re.IGNORECASE,
 )
 _EXPLICIT = ("since", "until", "grain", "compare", "compare_since", "min_amount", "max_amount", "inactive_days")
+
+
+def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any]) -> bool:
+    """Whether the older intent's reading beats the analytics spec (see classic_answers, plus: a question the
+    older router finds out of scope or an action, with no period or grain in it, is no analytics question; a
+    question about one customer the spec does not name is that customer's; a segment question the spec reads
+    without its grouping is the segment list's)."""
+    args = {k: v for k, v in (metric.get("args") or {}).items() if v not in (None, [], "")}
+    explicit = any(k in args for k in _EXPLICIT)
+    if intent in ("out_of_scope", "unsupported_action", "help"):
+        return not explicit
+    if slots.get("customer") and not (args.get("customers") or args.get("customer")):
+        return True
+    if intent == "list_segments" and not args.get("group_by") and not explicit:
+        return set(args.get("measures") or []) <= {"revenue", "revenue_share", "buyers"}
+    return classic_answers(metric, intent)
 
 
 def classic_answers(metric: Mapping[str, Any], intent: str) -> bool:
