@@ -29,6 +29,7 @@ EXPECTED = {
     "metric_query",
     "cohort_retention",
     "feedback_followup",
+    "assistant_status",
 }
 
 
@@ -92,6 +93,7 @@ def test_every_tool_gives_evidence(fakes: Any) -> None:
         "metric_query": {"measures": ["revenue"], "grain": "month"},
         "cohort_retention": {"periods": 3},
         "feedback_followup": {},
+        "assistant_status": {},
     }
     assert set(args) == EXPECTED
     for name, a in args.items():
