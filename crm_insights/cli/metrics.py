@@ -1,0 +1,62 @@
+"""`metrics MEASURE`: a total, trend, breakdown or comparison from the metrics layer."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from crm_insights.cli.common import JsonOpt, SegmentOpt, app, cli_errors, console, print_json, tool_error_exit
+
+
+@app.command("metrics")
+@cli_errors
+def metrics_cmd(
+    measure: Annotated[
+        str, typer.Argument(help="Measure key(s), e.g. revenue, orders, aov, repeat_rate, or revenue,aov.")
+    ],
+    grain: Annotated[str | None, typer.Option("--grain", help="day, week, month, quarter or year.")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="weekday, segment, sentiment, customer_type or cohort.")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="YYYY-MM-DD, YYYY-MM or YYYY (inclusive).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="YYYY-MM-DD, YYYY-MM or YYYY (inclusive).")] = None,
+    segment: SegmentOpt = None,
+    compare: Annotated[str | None, typer.Option("--compare", help="previous or year.")] = None,
+    inactive_days: Annotated[
+        int | None, typer.Option("--inactive-days", help="N for inactive_customers.", min=1)
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A metric from the metrics layer (the metric_query tool): total, trend, breakdown, comparison."""
+    from crm_insights.tools.metrics import metric_query, simple_json
+
+    args: dict[str, Any] = {"measures": measure, "grain": grain, "group_by": by, "since": since, "until": until}
+    args.update({"segment": segment, "compare": compare, "inactive_days": inactive_days})
+    out = metric_query.invoke({k: v for k, v in args.items() if v is not None})
+    if isinstance(out, str):  # a tool error the user can fix (unknown measure, dates outside the data)
+        tool_error_exit(out)
+    shaped = simple_json(out)
+    if as_json:
+        print_json(shaped)
+        return
+    from rich.table import Table
+
+    period = shaped["period"]
+    table = Table(title=f"{shaped['measure']} {period['since']} .. {period['until']}")
+    keys = [k for k in shaped["rows"][0] if k not in ("value", "evidence")] if shaped["rows"] else []
+    for col in [*keys, "value"]:
+        table.add_column(col)
+    for row in shaped["rows"]:
+        table.add_row(*[str(row.get(k, "")) for k in keys], f"{row['value']:,}" if row["value"] is not None else "-")
+    total = f"{shaped['total']:,}" if shaped["total"] is not None else "-"
+    table.add_row(*(["total"] + [""] * (len(keys) - 1) if keys else []), total)
+    console.print(table)
+    if shaped.get("compare"):
+        c = shaped["compare"]
+        pct = c["change_pct"].get(shaped["measure"])
+        console.print(
+            f"vs {c['period']['since']} .. {c['period']['until']}: {c['total'].get(shaped['measure'])}"
+            + (f" ({pct:+.1%})" if pct is not None else ""),
+            highlight=False,
+        )
