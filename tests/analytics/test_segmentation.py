@@ -474,3 +474,35 @@ def test_artifacts_without_means_get_them_from_the_customer_table(trained: tuple
     old = SegmentModel(model.info, raw)
     for s in old.segments():
         assert s["means"] == pytest.approx(fresh[s["segment"]]) and "tier" not in s
+
+
+def test_table_means_are_computed_once_per_loaded_model(
+    trained: tuple[Engine, SegmentModel], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import crm_insights.analytics.segmentation as segmentation
+
+    _, model = trained
+    stored = {s["segment"]: s["means"] for s in model.segments()}
+    raw = json.loads((model.info.path / "model.json").read_text())
+    for seg in raw["segments"]:  # as written before the means existed: they come from the customer table
+        seg.pop("means")
+    old = SegmentModel(model.info, raw)
+    real = segmentation._segment_means
+    calls: list[int] = []
+
+    def counting(frame: pd.DataFrame, mask: np.ndarray) -> dict[str, float | None]:
+        calls.append(int(mask.sum()))
+        return real(frame, mask)
+
+    monkeypatch.setattr(segmentation, "_segment_means", counting)
+    first = old.segments()
+    assert sorted(calls) == sorted(s["size"] for s in first)  # once per segment, over its members
+    first_means = [dict(s["means"]) for s in first]
+    first[0]["means"]["aov"] = -1.0  # a caller editing its result must not reach the cache
+    second = old.segments()
+    described = old.describe(first[0]["segment"])
+    assert len(calls) == old.k  # neither call recomputed
+    assert [s["means"] for s in second] == first_means
+    assert described["means"] == first_means[0]
+    for s in second:
+        assert s["means"] == pytest.approx(stored[s["segment"]])
