@@ -92,7 +92,8 @@ def _percentile(values: list[float], q: float) -> float:
 
 # An answer that says it cannot do or answer something (zh / en).
 _DECLINES = re.compile(
-    r"不能|无法|没法|不支持|做不到|不提供|不作回答|没有(?:地区|品类|渠道|利润|成本|毛利|产品|类别)|"
+    r"不能|无法|没法|不支持|做不到|不提供|不作回答|超出了我能回答|\boutside what I can\b|"
+    r"没有(?:地区|品类|渠道|利润|成本|毛利|产品|类别)|"
     r"\bcannot\b|\bcan't\b|\bcan not\b|\bunable\b|\bnot able\b|\bnot possible\b|\bdo not have\b|"
     r"\bdon't have\b|\bno (?:region|category|channel|product|margin|cost)|\bnot available\b|\bleave that part\b",
     re.IGNORECASE,

@@ -149,7 +149,8 @@ def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any
     args = {k: v for k, v in (metric.get("args") or {}).items() if v not in (None, [], "")}
     explicit = any(k in args for k in _EXPLICIT)
     if intent in ("out_of_scope", "unsupported_action", "help"):
-        return not explicit
+        # "What was our profit margin in 1997?": naming the part that cannot be answered beats "out of scope"
+        return not explicit and not metric.get("unsupported")
     if slots.get("customer") and not (args.get("customers") or args.get("customer")):
         return True
     if intent == "list_segments" and not args.get("group_by") and not explicit:
