@@ -713,6 +713,10 @@ def train_segments(
 
     with engine.begin() as conn:
         written = _write_assignments(conn, version, feats.customer_pk.to_numpy(), fit.labels, cfg.insert_chunk)
+        # Segments changed: the metrics rollup is rebuilt under the new version in the same transaction.
+        from crm_insights.store.rollup import refresh_rollup
+
+        refresh_rollup(conn, version)
         info = registry(settings).save(KIND, write, config=config, metrics=metrics, version=version)
     metrics["assignments_written"] = written
     metrics["train_s"] = round(time.perf_counter() - started, 3)

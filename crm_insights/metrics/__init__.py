@@ -20,7 +20,16 @@ from crm_insights.metrics.catalogue import (
     measure_key,
 )
 from crm_insights.metrics.cohorts import cohort_matrix
-from crm_insights.metrics.query import MetricRequest, MetricResult, derive, families, period_labels, run, validate
+from crm_insights.metrics.query import (
+    MetricRequest,
+    MetricResult,
+    derive,
+    families,
+    period_labels,
+    rollup_applies,
+    run,
+    validate,
+)
 from crm_insights.metrics.summary import (
     customer_count,
     customer_history,
@@ -34,6 +43,7 @@ from crm_insights.metrics.summary import (
     segment_transitions,
     top_spenders,
 )
+from crm_insights.store.rollup import refresh_rollup, rollup_fresh
 
 __all__ = [
     "DIMENSIONS",
@@ -58,6 +68,9 @@ __all__ = [
     "measure_key",
     "order_totals",
     "period_labels",
+    "refresh_rollup",
+    "rollup_applies",
+    "rollup_fresh",
     "run",
     "segment_assignment_count",
     "segment_transitions",

@@ -27,11 +27,17 @@ from sqlalchemy.sql.elements import ColumnElement
 from crm_insights.errors import InputError
 from crm_insights.metrics.catalogue import DIMENSIONS, GRAINS, MEASURES
 from crm_insights.metrics.dialect import day_of, days_between, iso_weekday, period_label, unindexed
-from crm_insights.store.models import Feedback, Order, SegmentAssignment
+from crm_insights.store.models import Feedback, Order, OrderRollup, SegmentAssignment
+from crm_insights.store.rollup import UNSEGMENTED, rollup_fresh
 
 _O = Order.__table__
 _F = Feedback.__table__
 _SA = SegmentAssignment.__table__
+_R = OrderRollup.__table__
+
+# What the daily x segment rollup holds (sums of order lines), and what a request may group by to use it.
+_ROLLUP_BASES = frozenset({"revenue", "orders", "units"})
+_ROLLUP_KEYS = frozenset({"period", "segment"})
 
 # The aggregates each measure is derived from (per family).
 _BASES: dict[str, tuple[str, ...]] = {
@@ -92,6 +98,8 @@ class MetricRequest:
     inactive_days: int | None = None
     # Set by run(): the period covers most of the data, so SQLite should scan rather than use the index.
     wide: bool = field(default=False, repr=False, compare=False)
+    # Set by run(): the order-line sums come from the (fresh) daily x segment rollup.
+    rollup: bool = field(default=False, repr=False, compare=False)
 
     @property
     def keys(self) -> list[str]:
@@ -250,7 +258,54 @@ def _fetch_hist(conn: Connection, stmt: Select[Any], keys: Sequence[str], name: 
 # -- one query per family ------------------------------------------------------------------------
 
 
+def _rollup_family(conn: Connection, req: MetricRequest, keys: Sequence[str], bases: set[str]) -> Any:
+    """The order-line sums from ``order_rollup``: same keys and aggregates as :func:`_orders_family`."""
+    cols: dict[str, Any] = {}
+    for k in keys:
+        if k == "period":
+            assert req.grain is not None
+            cols[k] = period_label(req.grain, _R.c.day)
+        elif k == "segment":
+            cols[k] = _R.c.segment
+    aggs = {
+        "revenue": func.sum(_R.c.revenue),
+        "orders": func.sum(_R.c.orders),
+        "units": func.sum(_R.c.units),
+    }
+    aggs = {k: v for k, v in aggs.items() if k in bases | {"orders"}}
+    conds: list[Any] = [_R.c.day >= req.since, _R.c.day <= req.until]
+    if req.segment is not None:
+        conds.append(_R.c.segment == req.segment)
+    elif "segment" in keys:
+        # The order-line path joins assignments, so customers without one drop out of a breakdown.
+        conds.append(_R.c.segment != UNSEGMENTED)
+    rows = _fetch(conn, _grouped(cols, aggs, _R, conds), keys)
+    # Sums of integers come back as Decimal from PostgreSQL; the order-line path gives ints.
+    for vals in rows.values():
+        for k in ("orders", "units"):
+            if vals.get(k) is not None:
+                vals[k] = int(vals[k])
+    return rows
+
+
+def rollup_applies(conn: Connection, req: MetricRequest) -> bool:
+    """True when ``req`` can be answered exactly from the rollup: sums of order lines (and their ratios)
+    by period and/or segment, filtered by dates and segment only, and the rollup is fresh."""
+    if any(MEASURES[m].family != "orders" or not set(_BASES[m]) <= _ROLLUP_BASES for m in req.measures):
+        return False
+    if not set(req.keys) <= _ROLLUP_KEYS:
+        return False
+    if req.customer_pks is not None or req.min_amount is not None or req.max_amount is not None:
+        return False
+    if req.sentiment is not None:
+        return False
+    version = req.segment_version if _needs_segment(req, req.keys) else None
+    return rollup_fresh(conn, version)
+
+
 def _orders_family(conn: Connection, req: MetricRequest, keys: Sequence[str], bases: set[str]) -> Any:
+    if req.rollup:
+        return _rollup_family(conn, req, keys, bases)
     need_first = bool(bases & {"new_customers", "revenue_new"}) or bool({"customer_type", "cohort"} & set(keys))
     frm: Any = _O
     new_cond: Any = None
@@ -579,7 +634,8 @@ def _sort_key(key: Key) -> tuple[Any, ...]:
 def run(conn: Connection, req: MetricRequest) -> MetricResult:
     """Rows per key and the totals of ``req`` on ``conn`` (validates first)."""
     validate(req)
-    req.wide = _covers_most(conn, req)
+    req.rollup = rollup_applies(conn, req)
+    req.wide = not req.rollup and _covers_most(conn, req)
     keys = req.keys
     grouped = _collect(conn, req, keys) if keys else {}
     additive = all(MEASURES[m].additive for m in req.measures)

@@ -39,6 +39,7 @@ from sqlalchemy import Connection, Engine, text
 from crm_insights.errors import ImportValidationError, InputError
 from crm_insights.jsonable import jsonable
 from crm_insights.progress import progress_bar as rich_progress_bar
+from crm_insights.store.rollup import refresh_rollup, rollup_fresh
 
 log = logging.getLogger(__name__)
 
@@ -926,6 +927,11 @@ def write_prepared(
     columns = _columns_for(prepared.kind, prepared)
     with progress_bar(label or f"importing {prepared.kind}", len(frame), progress) as advance:
         inserted, updated = bulk_upsert(conn, prepared.kind, columns, frame, advance=advance)
+    if prepared.kind == "orders" and (inserted or updated or not rollup_fresh(conn)):
+        # Same transaction as the lines: a committed rollup always matches them. An update may move a
+        # line to another day, so the whole rollup is rebuilt rather than the days of the new lines.
+        with stage("refreshing the order rollup", progress):
+            refresh_rollup(conn)
     return inserted, updated, created
 
 

@@ -7,11 +7,13 @@ by workers. The threads' content lives in the agent's checkpointer.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -90,6 +92,37 @@ class SegmentAssignment(Base):
     model_version: Mapped[str] = mapped_column(String(80), primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
     segment: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class OrderRollup(Base):
+    """Order lines summed per (day, segment): the additive measures the metrics layer can answer from.
+
+    ``segment`` is the customer's segment under ``OrderRollupState.segment_version``, -1 when the
+    customer has no assignment there (-1 rather than NULL: it is part of the primary key). Rebuilt by
+    :func:`crm_insights.store.rollup.refresh_rollup` after each orders import and each segment training.
+    """
+
+    __tablename__ = "order_rollup"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    segment: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revenue: Mapped[float] = mapped_column(Float, nullable=False)
+    orders: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    units: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class OrderRollupState(Base):
+    """One row (id 1): what the rollup was built from, so a stale rollup is detected and never answers."""
+
+    __tablename__ = "order_rollup_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    segment_version: Mapped[str | None] = mapped_column(String(80))
+    max_order_id: Mapped[int | None] = mapped_column(Integer)
+    order_count: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    # Rows of segment_version in segment_assignments when built (a rewrite of that version shows up).
+    assignment_count: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    refreshed_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)  # UTC
 
 
 class AgentThread(Base):
