@@ -15,14 +15,17 @@ must call it.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Date, Engine, cast, delete, func, insert, literal, select
+from sqlalchemy import Connection, Date, Engine, cast, delete, func, insert, inspect, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from crm_insights.store.models import Order, OrderRollup, OrderRollupState, SegmentAssignment
+
+log = logging.getLogger(__name__)
 
 # The key of a customer without an assignment under the rollup's segment version (NULL cannot be in a PK).
 UNSEGMENTED = -1
@@ -60,7 +63,26 @@ def _assignment_count(conn: Connection, version: str | None) -> int:
     )
 
 
+# Stores (engine URLs) known to have the rollup tables; only positives are kept, so a store migrated
+# while a process runs is noticed on its next query.
+_HAS_TABLES: set[str] = set()
+
+
+def has_rollup(conn: Connection) -> bool:
+    """Whether the store is migrated to the rollup (revision 0003); a store opened without migrating
+    (a read-only demo copy) must still answer from its order lines."""
+    key = conn.engine.url.render_as_string(hide_password=False)
+    if key in _HAS_TABLES:
+        return True
+    if inspect(conn).has_table(OrderRollupState.__tablename__):
+        _HAS_TABLES.add(key)
+        return True
+    return False
+
+
 def rollup_state(conn: Connection) -> RollupState | None:
+    if not has_rollup(conn):
+        return None
     st = OrderRollupState.__table__
     row = conn.execute(select(st).where(st.c.id == _STATE_ID)).mappings().first()
     if row is None:
@@ -125,15 +147,21 @@ def _rebuild(conn: Connection, segment_version: str | None) -> RollupState:
     return RollupState(segment_version, max_id, count, assignments, now)
 
 
-def refresh_rollup(bind: Engine | Connection, segment_version: str | None = None) -> RollupState:
+def refresh_rollup(bind: Engine | Connection, segment_version: str | None = None) -> RollupState | None:
     """Rebuild the whole rollup from the order lines, in ``bind``'s transaction (a Connection) or a new one.
 
     ``segment_version``: whose assignments give the segment (None: keep the version of the last
-    build, or on a first build the newest version stored). Returns the marker written.
+    build, or on a first build the newest version stored). Returns the marker written, or None for a
+    store not migrated to the rollup (nothing to refresh; its metrics read the order lines).
     """
     if isinstance(bind, Engine):
         with bind.begin() as conn:
-            return _rebuild(conn, segment_version)
+            return refresh_rollup(conn, segment_version)
+    if not has_rollup(bind):
+        log.warning(
+            "store not migrated to the order rollup (revision 0003); open it with init_store (any import migrates it)"
+        )
+        return None
     return _rebuild(bind, segment_version)
 
 

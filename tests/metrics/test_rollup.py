@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from crm_insights.config import get_settings
 from crm_insights.metrics import MetricRequest, refresh_rollup, rollup_applies, rollup_fresh, run
@@ -198,3 +198,17 @@ def test_training_segments_rebuilds_rollup(store: Store, monkeypatch: pytest.Mon
             segment_version=new,
         )
     assert_paths_agree(store, monkeypatch, measures=["revenue"], grain="quarter", segment=1, segment_version=new)
+
+
+def test_store_without_the_rollup_tables_reads_order_lines(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from crm_insights.store import rollup as rollup_mod
+
+    # A store opened without migrating to revision 0003 (e.g. a read-only copy of an older demo store).
+    with store.engine.begin() as conn:
+        conn.execute(text("DROP TABLE order_rollup_state"))
+        conn.execute(text("DROP TABLE order_rollup"))
+    monkeypatch.setattr(rollup_mod, "_HAS_TABLES", set())
+    assert refresh_rollup(store.engine, SEG_VERSION) is None
+    used, res = _run(store, True, monkeypatch, measures=["revenue"], grain="year")
+    assert not used
+    assert res.total["revenue"] == pytest.approx(float(store.orders["amount"].sum()))
