@@ -9,8 +9,10 @@ Golden values from /work/shared/reference/metrics-layer.md are checked on the de
     nice .venv/bin/python bench/metrics.py --pg-rows 10000000       # + generated order lines in PostgreSQL
 
 ``--pg-rows N`` generates N order lines (N/20 customers, 3 segments, 1997-2000) in a scratch schema,
-times monthly revenue by segment on the order lines, then builds a daily x segment rollup (what an
-import would refresh; its build time is printed) and times the same question on it. Goals (issue 11):
+times monthly revenue (by segment) on the order lines, then runs the product's
+:func:`~crm_insights.metrics.refresh_rollup` (what every orders import and segment training runs; its
+time is printed) and times the same questions through ``run()``, which now answers from the rollup
+(the ``path`` column says which path answered). Goals (issue 11):
 monthly trend <= 100 ms p50 on the demo store; monthly revenue by segment <= 2 s p50 on 10M lines.
 """
 
@@ -277,84 +279,70 @@ def generate(engine: Any, rows: int, seed: int = 11) -> float:
     return time.perf_counter() - t0
 
 
-def rollup_seconds(engine: Any) -> float:
-    """Build the daily x segment rollup an import would refresh (revenue, lines, units per day and segment)."""
-    from sqlalchemy import text
-
-    t0 = time.perf_counter()
-    with engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS metrics_daily_segment"))
-        conn.execute(
-            text(
-                "CREATE TABLE metrics_daily_segment AS SELECT sa.model_version, CAST(o.ordered_at AS DATE) AS day, "
-                "sa.segment, SUM(o.amount) AS revenue, COUNT(*) AS orders, SUM(o.quantity) AS units "
-                "FROM orders o JOIN segment_assignments sa ON sa.customer_id = o.customer_id "
-                "GROUP BY sa.model_version, CAST(o.ordered_at AS DATE), sa.segment"
-            )
-        )
-        conn.execute(text("ANALYZE metrics_daily_segment"))
-    return time.perf_counter() - t0
-
-
-def rollup_query(engine: Any, lo: date, hi: date) -> Any:
-    from sqlalchemy import column, func, select, table
-
-    from crm_insights.metrics.dialect import period_label
-
-    t = table("metrics_daily_segment", column("model_version"), column("day"), column("segment"), column("revenue"))
-    month = period_label("month", t.c.day)
-    stmt = (
-        select(month.label("period"), t.c.segment, func.sum(t.c.revenue))
-        .where(t.c.model_version == "bench", t.c.day >= lo, t.c.day <= hi)
-        .group_by(month, t.c.segment)
-        .order_by(month, t.c.segment)
-    )
-    with engine.connect() as conn:
-        return conn.execute(stmt).all()
-
-
 def bench_generated(rows: int, repeat: int) -> None:
-    from crm_insights.metrics import run
-
-    schema = f"bench_metrics_{uuid.uuid4().hex[:8]}"
+    """Order-line path, then the product's rollup (refresh_rollup, as an import or training runs it)."""
     from sqlalchemy import create_engine, text
 
+    from crm_insights.metrics import refresh_rollup, rollup_fresh, run
     from crm_insights.store.db import make_engine, migrate
 
+    schema = f"bench_metrics_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     admin.dispose()
     sep = "&" if "?" in PG_URL else "?"
     engine = make_engine(f"{PG_URL}{sep}options=-csearch_path%3D{schema}")
+    by_segment = {"measures": ["revenue"], "grain": "month", "group_by": "segment"}
     try:
         migrate(engine)
         secs = generate(engine, rows)
         print(f"\n== generated {rows:,} order lines in PostgreSQL ({rows // 20:,} customers): {secs:.1f} s to load")
         lo, hi = bounds(engine)
-        print(f"{'query':<48} {'p50 ms':>9} {'p95 ms':>9}  rows")
-        for name, kw in [
-            ("monthly revenue (order lines)", {"measures": ["revenue"], "grain": "month"}),
-            (
-                "monthly revenue by segment (order lines)",
-                {"measures": ["revenue"], "grain": "month", "group_by": "segment"},
-            ),
-        ]:
+        print(f"{'query':<52} {'p50 ms':>9} {'p95 ms':>9}  rows  path")
+        results: dict[str, Any] = {}
+
+        def timed_kind(name: str, kw: dict[str, Any], n: int) -> None:
             req = request(kw, lo, hi, "bench")
             with engine.connect() as conn:
-                p50, p95, res, _ = timed(lambda: run(conn, req), max(3, repeat // 4))  # noqa: B023
-            print(f"{name:<48} {p50:9.1f} {p95:9.1f}  {len(res.rows)}")
-        build = rollup_seconds(engine)
-        p50, p95, out, _ = timed(lambda: rollup_query(engine, lo, hi), repeat)
-        print(f"{'monthly revenue by segment (daily rollup)':<48} {p50:9.1f} {p95:9.1f}  {len(out)}")
-        print(f"rollup build (what an import would refresh): {build:.1f} s")
-        check = {(p, s): float(v) for p, s, v in out}
+                p50, p95, res, _ = timed(lambda: run(conn, req), n)
+            results[name] = res
+            path = "rollup" if req.rollup else "order lines"
+            print(f"{name:<52} {p50:9.1f} {p95:9.1f}  {len(res.rows):>4}  {path}")
+
+        # Before any refresh the rollup is empty and unmarked, so run() reads the order lines.
+        slow = max(3, repeat // 4)
+        timed_kind("monthly revenue (order lines)", {"measures": ["revenue"], "grain": "month"}, slow)
+        timed_kind("monthly revenue by segment (order lines)", by_segment, slow)
+        refreshes = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            refresh_rollup(engine, "bench")
+            refreshes.append(time.perf_counter() - t0)
         with engine.connect() as conn:
-            res = run(
-                conn, request({"measures": ["revenue"], "grain": "month", "group_by": "segment"}, lo, hi, "bench")
-            )
-        same = all(abs(check[(r["period"], r["segment"])] - r["revenue"]) < 0.01 for r in res.rows)
-        print(f"rollup rows equal the order-line rows: {same}")
+            t0 = time.perf_counter()
+            fresh = rollup_fresh(conn, "bench")
+            check_ms = (time.perf_counter() - t0) * 1000
+        print(
+            f"refresh_rollup (whole rebuild, in an import's transaction): median {statistics.median(refreshes):.1f} s"
+            f" of {', '.join(f'{r:.1f}' for r in refreshes)} s; freshness check {check_ms:.0f} ms (fresh: {fresh})"
+        )
+        timed_kind("monthly revenue (product rollup)", {"measures": ["revenue"], "grain": "month"}, repeat)
+        timed_kind("monthly revenue by segment (product rollup)", by_segment, repeat)
+        timed_kind(
+            "revenue, orders, AOV by segment (product rollup)",
+            {"measures": ["revenue", "orders", "aov"], "group_by": "segment"},
+            repeat,
+        )
+        lines = results["monthly revenue by segment (order lines)"].rows
+        fast = results["monthly revenue by segment (product rollup)"].rows
+        same = len(lines) == len(fast) and all(
+            a["period"] == b["period"]
+            and a["segment"] == b["segment"]
+            and abs(a["revenue"] - b["revenue"]) <= 1e-9 * max(1.0, abs(a["revenue"]))
+            for a, b in zip(lines, fast, strict=False)
+        )
+        print(f"rollup rows equal the order-line rows (relative 1e-9): {same}")
     finally:
         engine.dispose()
         drop_schema(schema)
