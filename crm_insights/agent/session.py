@@ -58,6 +58,7 @@ class AgentSession:
         tools: Sequence[BaseTool] | None = None,
         model: Any = None,
         checkpointer: Any = None,
+        warm_up: bool = False,
     ):
         self.settings = settings or get_settings()
         llm = self.settings.llm
@@ -89,7 +90,10 @@ class AgentSession:
             check_retries=llm.check_retries,
             checkpointer=checkpointer,
         )
-        if self.resolved.is_router:
+        # Only long-lived processes (the server) pay for the router's full warm-up (it loads the
+        # sentence embedder, ~8 s cold); a one-shot `crm-insights ask` routes most questions with the
+        # TF-IDF stage alone and loads the embedder only when a question needs it.
+        if warm_up and self.resolved.is_router:
             warm = getattr(self.resolved.model, "warm_up", None)
             if callable(warm):
                 warm()

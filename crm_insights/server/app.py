@@ -70,7 +70,7 @@ def _warm_charts() -> None:
 def _open_session(settings: Settings) -> Any:
     from crm_insights.agent.session import open_session
 
-    return open_session(settings=settings)
+    return open_session(settings=settings, warm_up=True)
 
 
 def prepare_databases(settings: Settings) -> None:

@@ -256,3 +256,17 @@ def test_a_count_of_big_customers_lists_the_top_spenders(make_session) -> None:
     session, calls = make_session()
     session.ask("前十大客户拉个清单", thread_id="t-top")
     assert calls == [("crm_overview", {"top_n": 10})]
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_only_a_session_asked_to_warm_up_builds_the_router_index_at_start(
+    make_session, monkeypatch: pytest.MonkeyPatch, warm: bool
+) -> None:
+    from crm_insights.agent.router import OfflineRouter
+
+    warmed: list[bool] = []
+    monkeypatch.setattr(OfflineRouter, "warm_up", lambda self: warmed.append(True))
+    session, _ = make_session(warm_up=warm)
+    assert warmed == ([True] if warm else [])
+    # Cold or warm, the first question is routed and answered.
+    assert session.ask("客户总体情况如何？").answer
