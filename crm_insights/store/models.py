@@ -123,6 +123,17 @@ class OrderRollupState(Base):
     # Rows of segment_version in segment_assignments when built (a rewrite of that version shows up).
     assignment_count: Mapped[int] = mapped_column(BigInteger, nullable=False)
     refreshed_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)  # UTC
+    # OrdersVersion.n when built (PostgreSQL; None on SQLite, which compares max id and count instead).
+    orders_version: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class OrdersVersion(Base):
+    """One row (id 1) whose ``n`` a PostgreSQL statement trigger on ``orders`` bumps on every write."""
+
+    __tablename__ = "orders_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(BigInteger, nullable=False)
 
 
 class AgentThread(Base):
