@@ -10,9 +10,12 @@ SQLAlchemy Core rather than boring-semantic-layer.
 """
 
 from crm_insights.metrics.catalogue import (
+    CUSTOMER_LIMIT_DEFAULT,
+    CUSTOMER_LIMIT_MAX,
     DIMENSIONS,
     GRAINS,
     MEASURES,
+    SHARE_OF_ALL_MEASURES,
     WEEKDAYS,
     Dimension,
     Measure,
@@ -46,9 +49,12 @@ from crm_insights.metrics.summary import (
 from crm_insights.store.rollup import refresh_rollup, rollup_fresh
 
 __all__ = [
+    "CUSTOMER_LIMIT_DEFAULT",
+    "CUSTOMER_LIMIT_MAX",
     "DIMENSIONS",
     "GRAINS",
     "MEASURES",
+    "SHARE_OF_ALL_MEASURES",
     "WEEKDAYS",
     "Dimension",
     "Measure",

@@ -156,6 +156,36 @@ MEASURES: dict[str, Measure] = {
             ("revenue contribution", "收入占比", "贡献占比"),
         ),
         Measure(
+            "orders_share",
+            "orders",
+            "share",
+            "share of orders",
+            "订单数占比",
+            "A row's orders (order lines) / the orders of all rows under the same filters (for breakdowns, "
+            "e.g. each weekday's share of orders; the total row is 1).",
+            ("order share", "订单占比", "单量占比"),
+        ),
+        Measure(
+            "units_share",
+            "orders",
+            "share",
+            "share of units",
+            "销量占比",
+            "A row's units / the units of all rows under the same filters (for breakdowns).",
+            ("unit share", "件数占比"),
+        ),
+        Measure(
+            "purchase_days",
+            "repeat",
+            "count",
+            "purchase days",
+            "购买天数",
+            "Distinct (customer, day) pairs with an order line in the period: several lines on one day are "
+            "one purchase day (per customer: the days they bought on).",
+            ("purchase occasions", "购买次数", "下单天数"),
+            additive=True,
+        ),
+        Measure(
             "repeat_rate",
             "repeat",
             "share",
@@ -308,8 +338,37 @@ DIMENSIONS: dict[str, Dimension] = {
             ("acquisition month", "同期群"),
             frozenset({"orders", "repeat", "gaps", "inactive"}),
         ),
+        Dimension(
+            "customer",
+            "customer (external id)",
+            "客户",
+            "One row per customer, keyed by the customer's external id; rows are ranked by the first "
+            "measure (sort, default 'desc') and cut to `limit` (default 10, at most 100). No grain.",
+            ("per customer", "by customer", "top customers", "按客户", "每个客户"),
+            frozenset({"orders", "repeat"}),
+        ),
     )
 }
+
+# group_by customer is a ranking, never a full listing: the default and the most rows it returns.
+CUSTOMER_LIMIT_DEFAULT = 10
+CUSTOMER_LIMIT_MAX = 100
+
+# Measures that are sums or counts, so an amount-filtered figure is a part of the unfiltered one and
+# `share_of_all` (filtered / unfiltered, same period) means "what share of all orders/revenue ...".
+SHARE_OF_ALL_MEASURES = frozenset(
+    {
+        "revenue",
+        "orders",
+        "units",
+        "buyers",
+        "new_customers",
+        "returning_customers",
+        "revenue_new",
+        "revenue_returning",
+        "purchase_days",
+    }
+)
 
 WEEKDAYS = {
     1: ("Monday", "周一"),

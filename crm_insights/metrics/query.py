@@ -16,7 +16,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -25,15 +25,23 @@ from sqlalchemy import Connection, Select, and_, case, exists, func, literal, se
 from sqlalchemy.sql.elements import ColumnElement
 
 from crm_insights.errors import InputError
-from crm_insights.metrics.catalogue import DIMENSIONS, GRAINS, MEASURES
+from crm_insights.metrics.catalogue import (
+    CUSTOMER_LIMIT_DEFAULT,
+    CUSTOMER_LIMIT_MAX,
+    DIMENSIONS,
+    GRAINS,
+    MEASURES,
+    SHARE_OF_ALL_MEASURES,
+)
 from crm_insights.metrics.dialect import day_of, days_between, iso_weekday, period_label, unindexed
-from crm_insights.store.models import Feedback, Order, OrderRollup, SegmentAssignment
+from crm_insights.store.models import Customer, Feedback, Order, OrderRollup, SegmentAssignment
 from crm_insights.store.rollup import UNSEGMENTED, rollup_fresh
 
 _O = Order.__table__
 _F = Feedback.__table__
 _SA = SegmentAssignment.__table__
 _R = OrderRollup.__table__
+_C = Customer.__table__
 
 # What the daily x segment rollup holds (sums of order lines), and what a request may group by to use it.
 _ROLLUP_BASES = frozenset({"revenue", "orders", "units"})
@@ -53,6 +61,9 @@ _BASES: dict[str, tuple[str, ...]] = {
     "units_per_order": ("units", "orders"),
     "revenue_per_buyer": ("revenue", "buyers"),
     "revenue_share": ("revenue",),
+    "orders_share": ("orders",),
+    "units_share": ("units",),
+    "purchase_days": ("purchase_days",),
     "repeat_rate": ("repeat_buyers", "repeaters"),
     "one_time_share": ("repeat_buyers", "repeaters"),
     "days_between_mean": ("gaps",),
@@ -68,8 +79,8 @@ _BASES: dict[str, tuple[str, ...]] = {
 
 # Which keys each family can group by ("period" = a grain).
 _FAMILY_KEYS: dict[str, frozenset[str]] = {
-    "orders": frozenset({"period", "weekday", "segment", "customer_type", "cohort"}),
-    "repeat": frozenset({"period", "segment", "cohort"}),
+    "orders": frozenset({"period", "weekday", "segment", "customer_type", "cohort", "customer"}),
+    "repeat": frozenset({"period", "segment", "cohort", "customer"}),
     "gaps": frozenset({"period", "segment", "cohort"}),
     "first_second": frozenset({"period", "segment"}),
     "inactive": frozenset({"segment", "cohort"}),
@@ -96,6 +107,9 @@ class MetricRequest:
     max_amount: float | None = None
     sentiment: str | None = None
     inactive_days: int | None = None
+    # group_by "customer" only: rank by the first measure ("desc" unless "asc") and keep the first `limit`.
+    sort: str | None = None
+    limit: int | None = None
     # Set by run(): the period covers most of the data, so SQLite should scan rather than use the index.
     wide: bool = field(default=False, repr=False, compare=False)
     # Set by run(): the order-line sums come from the (fresh) daily x segment rollup.
@@ -122,6 +136,12 @@ class MetricResult:
     total: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     rows_considered: int = 0
+    # With an amount filter: the same measures without it (same period, other filters kept), and
+    # total / total_unfiltered for the sums and counts (SHARE_OF_ALL_MEASURES).
+    total_unfiltered: dict[str, Any] | None = None
+    share_of_all: dict[str, float | None] | None = None
+    # group_by "customer": the kept customers' primary keys, in row order (to compare the same customers).
+    customer_pks: list[int] | None = None
 
 
 def families(measures: Iterable[str]) -> list[str]:
@@ -169,6 +189,13 @@ def validate(req: MetricRequest) -> None:
         )
     if req.min_amount is not None and req.max_amount is not None and req.min_amount > req.max_amount:
         raise InputError(f"min_amount ({req.min_amount}) is above max_amount ({req.max_amount})")
+    if req.group_by == "customer":
+        if req.grain is not None:
+            raise InputError("group_by 'customer' ranks customers over one period; drop grain (or ask per period)")
+        if req.limit is not None and not 1 <= req.limit <= CUSTOMER_LIMIT_MAX:
+            raise InputError(f"group_by 'customer' returns 1 to {CUSTOMER_LIMIT_MAX} customers; limit was {req.limit}")
+        if req.sort is not None and req.sort not in ("asc", "desc"):
+            raise InputError(f"sort must be 'asc' or 'desc', not {req.sort!r}")
 
 
 def _groupings(measure: str) -> str:
@@ -335,6 +362,8 @@ def _orders_family(conn: Connection, req: MetricRequest, keys: Sequence[str], ba
         elif k == "cohort":
             assert first is not None
             cols[k] = period_label("month", first.c.first_at)
+        elif k == "customer":
+            cols[k] = _O.c.customer_id
     all_aggs: dict[str, Any] = {
         "revenue": func.sum(_O.c.amount),
         "orders": func.count(_O.c.id),
@@ -367,6 +396,8 @@ def _repeat_family(conn: Connection, req: MetricRequest, keys: Sequence[str], ba
         elif k == "cohort":
             assert first is not None
             cols[k] = period_label("month", first.c.first_at)
+        elif k == "customer":
+            cols[k] = _O.c.customer_id
     per_customer = (
         select(
             *[c.label(k) for k, c in cols.items()],
@@ -382,6 +413,7 @@ def _repeat_family(conn: Connection, req: MetricRequest, keys: Sequence[str], ba
     aggs = {
         "repeat_buyers": func.count(),
         "repeaters": func.sum(case((per_customer.c.days >= 2, 1), else_=0)),
+        "purchase_days": func.sum(per_customer.c.days),
     }
     return _fetch(conn, _grouped(outer_cols, aggs, per_customer, []), keys)
 
@@ -554,8 +586,11 @@ def _hist_median(hist: list[tuple[int, int]]) -> float | None:
     return float(statistics.median([g for g, c in sorted(hist) for _ in range(c)]))
 
 
-def derive(measure: str, b: dict[str, Any], total_revenue: float | None = None) -> Any:
-    """A measure's value from its family aggregates ``b`` (missing aggregates count as an empty row)."""
+def derive(
+    measure: str, b: dict[str, Any], total_revenue: float | None = None, totals: dict[str, Any] | None = None
+) -> Any:
+    """A measure's value from its family aggregates ``b`` (missing aggregates count as an empty row);
+    ``totals``: the aggregates of all rows, for the shares of a breakdown."""
 
     def num(k: str) -> float:
         v = b.get(k)
@@ -563,7 +598,7 @@ def derive(measure: str, b: dict[str, Any], total_revenue: float | None = None) 
 
     if measure in ("revenue", "revenue_new"):
         return num(measure)
-    if measure in ("orders", "units", "buyers", "new_customers", "feedback_count"):
+    if measure in ("orders", "units", "buyers", "new_customers", "feedback_count", "purchase_days"):
         return int(num(measure))
     if measure == "returning_customers":
         return int(num("buyers") - num("new_customers"))
@@ -576,7 +611,10 @@ def derive(measure: str, b: dict[str, Any], total_revenue: float | None = None) 
     if measure == "revenue_per_buyer":
         return _div(b.get("revenue"), b.get("buyers"))
     if measure == "revenue_share":
-        return _div(b.get("revenue") or 0.0, total_revenue)
+        return _div(b.get("revenue") or 0.0, total_revenue if totals is None else totals.get("revenue"))
+    if measure in ("orders_share", "units_share"):
+        base = measure.removesuffix("_share")
+        return _div(b.get(base) or 0, (totals or {}).get(base))
     if measure == "repeat_rate":
         return _div(b.get("repeaters"), b.get("repeat_buyers"))
     if measure == "one_time_share":
@@ -658,11 +696,52 @@ def run(conn: Connection, req: MetricRequest) -> MetricResult:
         b = grouped.get(key, {})
         row: dict[str, Any] = dict(zip(keys, key, strict=True))
         for m in req.measures:
-            row[m] = derive(m, b, total_revenue)
+            row[m] = derive(m, b, total_revenue, total_b)
         rows.append(row)
-    total = {m: derive(m, total_b, total_revenue) for m in req.measures}
+    total = {m: derive(m, total_b, total_revenue, total_b) for m in req.measures}
     considered = int(total_b.get("orders") or 0) + int(total_b.get("feedback_count") or 0)
-    return MetricResult(keys=keys, rows=rows, total=total, notes=notes_for(req), rows_considered=considered)
+    out = MetricResult(keys=keys, rows=rows, total=total, notes=notes_for(req), rows_considered=considered)
+    if req.group_by == "customer":
+        _rank_customers(conn, req, out)
+    if (req.min_amount is not None or req.max_amount is not None) and any(
+        MEASURES[m].family != "feedback" for m in req.measures
+    ):
+        _add_share_of_all(conn, req, out)
+    return out
+
+
+def _rank_customers(conn: Connection, req: MetricRequest, res: MetricResult) -> None:
+    """Keep the top ``limit`` customers by the first measure and key them by external id (in place).
+
+    Ranked in Python over every customer with a row: one pass over at most a few hundred thousand
+    small dicts, and it works for any mix of families. Ties go to the smaller customer id.
+    """
+    first = req.measures[0]
+    limit = req.limit or CUSTOMER_LIMIT_DEFAULT
+    sign = 1.0 if req.sort == "asc" else -1.0
+    ranked = sorted(res.rows, key=lambda r: (r[first] is None, sign * float(r[first] or 0.0), r["customer"]))
+    kept = ranked[:limit]
+    pks = [int(r["customer"]) for r in kept]
+    ids = dict(conn.execute(select(_C.c.id, _C.c.external_id).where(_C.c.id.in_(pks))).all()) if pks else {}
+    for r in kept:
+        r["customer"] = ids[int(r["customer"])]
+    res.notes.append(
+        f"customers ranked by {first} ({'ascending' if req.sort == 'asc' else 'descending'}): "
+        f"the first {len(kept)} of {len(ranked)} customers with data in the period; the total covers all of them"
+    )
+    res.rows, res.customer_pks = kept, pks
+
+
+def _add_share_of_all(conn: Connection, req: MetricRequest, res: MetricResult) -> None:
+    """The same measures without the amount filter (same period and other filters), and the shares."""
+    whole = replace(req, min_amount=None, max_amount=None, grain=None, group_by=None, sort=None, limit=None)
+    other = run(conn, whole)
+    res.total_unfiltered = other.total
+    res.share_of_all = {m: _div(res.total[m], other.total[m]) for m in req.measures if m in SHARE_OF_ALL_MEASURES}
+    res.notes.append(
+        "total_unfiltered: the same measures for the same period without the amount filter; share_of_all = "
+        "total / total_unfiltered (e.g. orders over an amount as a share of all orders)"
+    )
 
 
 def _covers_most(conn: Connection, req: MetricRequest, share: float = 0.3) -> bool:
@@ -687,4 +766,6 @@ def notes_for(req: MetricRequest) -> list[str]:
         notes.append("amount filters apply to each order line's amount")
     if req.segment is not None or req.group_by == "segment":
         notes.append(f"segments from the stored assignments of model {req.segment_version}")
+    if any(m in ("revenue_share", "orders_share", "units_share") for m in req.measures):
+        notes.append("a *_share of a row is its part of the total over all rows under the same filters")
     return notes

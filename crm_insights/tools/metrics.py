@@ -17,6 +17,8 @@ from pydantic import BeforeValidator, Field
 
 from crm_insights.errors import InputError, NotReadyError
 from crm_insights.metrics import (
+    CUSTOMER_LIMIT_DEFAULT,
+    CUSTOMER_LIMIT_MAX,
     DIMENSIONS,
     GRAINS,
     MEASURES,
@@ -67,7 +69,7 @@ def _lower(value: Any) -> Any:
 
 
 Grain = Literal["day", "week", "month", "quarter", "year"]
-GroupBy = Literal["weekday", "segment", "sentiment", "customer_type", "cohort"]
+GroupBy = Literal["weekday", "segment", "sentiment", "customer_type", "cohort", "customer"]
 
 
 class MetricQueryArgs(ToolArgs):
@@ -93,7 +95,9 @@ class MetricQueryArgs(ToolArgs):
         Field(
             None,
             description="Break down by: weekday, segment (all segments side by side), sentiment, customer_type "
-            "(new vs returning) or cohort (month of the first order). Combines with grain.",
+            "(new vs returning), cohort (month of the first order) or customer (top customers by the first "
+            f"measure, keyed by external id; limit defaults to {CUSTOMER_LIMIT_DEFAULT}, at most "
+            f"{CUSTOMER_LIMIT_MAX}; no grain). The others combine with grain.",
         ),
     ]
     since: SinceArg
@@ -267,8 +271,9 @@ def metric_query(
 
     Measures: revenue (GMV, 销售额), orders (order lines, 订单数), units, buyers (购买客户数), new_customers
     (first-ever order in the period, 新客户), returning_customers (老客户), revenue_new, revenue_returning,
-    aov (average order value, 客单价), units_per_order, revenue_per_buyer (人均消费), revenue_share (a
-    row's share of the total, for breakdowns such as one segment's share of revenue), repeat_rate (share of
+    aov (average order value, 客单价), units_per_order, revenue_per_buyer (人均消费), revenue_share /
+    orders_share / units_share (a row's share of the total, for breakdowns: one segment's share of
+    revenue, each weekday's share of orders), purchase_days (distinct customer-days), repeat_rate (share of
     buyers with >= 2 purchase days in the period, 复购率), one_time_share (一次性购买客户占比),
     days_between_mean / days_between_median (days between purchases, 购买间隔), days_first_to_second,
     inactive_customers (needs inactive_days: customers with no order for >= N days as of `until`),
@@ -280,8 +285,15 @@ def metric_query(
     first-order month); since/until for one year, quarter or month ("1997年的销售额" -> since '1997',
     until '1997'; "Q1 1998" -> since '1998-01', until '1998-03'); compare='previous' for month over month
     or quarter over quarter, compare='year' for the same period a year earlier, or compare_since /
-    compare_until for any other period (absolute and % change); min_amount for orders over an amount;
-    sort='desc' with limit=1 for "the best day/weekday". "Now" is the last order date in the data.
+    compare_until for any other period (absolute and % change); min_amount / max_amount for orders over
+    or under an amount (0 is a real bound: min_amount=0, max_amount=0 counts zero-amount orders); with an
+    amount filter the result also has total_unfiltered (same measures and period without it) and
+    share_of_all ("金额超过100的订单占全部订单多少" -> measures ['orders'], min_amount 100: read
+    share_of_all.orders); group_by='weekday' with orders_share for "周末的订单占多少" (add the Saturday
+    and Sunday rows); sort='desc' with limit=1 for "the best day/weekday". group_by='customer' ranks
+    customers by the first measure ("top 5 customers by revenue in 1998" -> measures ['revenue'],
+    group_by 'customer', since/until '1998', limit 5): rows keyed by external id, sort defaults to
+    'desc', limit defaults to 10 and is at most 100, no grain. "Now" is the last order date in the data.
     Not for one customer's history (customer_profile) or forecasts of future purchases.
     """
     context = ctx()
@@ -365,6 +377,8 @@ def metric_query(
             max_amount=max_amount,
             sentiment=sentiment,
             inactive_days=inactive_days,
+            sort=sort if group_by == "customer" else None,
+            limit=limit if group_by == "customer" else None,
         )
 
     def execute(req: MetricRequest) -> Any:
@@ -393,7 +407,11 @@ def metric_query(
                 f"the comparison period {c_start} to {c_stop} is outside the data, which runs from "
                 f"{bounds[0]} to {bounds[1]}"
             )
-        other = execute(request(c_start, c_stop))
+        other_req = request(c_start, c_stop)
+        if group_by == "customer" and res.customer_pks:
+            # The same customers in the other period, not that period's own top list.
+            other_req.customer_pks = list(res.customer_pks)
+        other = execute(other_req)
         change, change_pct = {}, {}
         for m in measures:
             change[m], change_pct[m] = _change(res.total.get(m), other.total.get(m))
@@ -408,6 +426,8 @@ def metric_query(
         comparison = {
             "period": {"since": c_start, "until": c_stop},
             "total": other.total,
+            "total_unfiltered": other.total_unfiltered,
+            "share_of_all": other.share_of_all,
             "change": change,
             "change_pct": change_pct,
             "rows": other_rows,
@@ -432,6 +452,8 @@ def metric_query(
         "group_by": group_by,
         "rows": rows,
         "total": res.total,
+        "total_unfiltered": res.total_unfiltered,
+        "share_of_all": res.share_of_all,
         "compare": comparison,
         "filters": filters,
         "notes": res.notes + notes + (["rows cut to the first `limit`"] if truncated else []),

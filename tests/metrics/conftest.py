@@ -54,6 +54,8 @@ CUSTOMERS: list[tuple[str, int, list[tuple[str, int, float]], list[tuple[str, st
     ("F", 2, [("1996-12-31 00:00", 1, 50.0), ("1997-02-28 00:00", 2, 80.0), ("1997-03-01 00:00", 1, 5.0)], []),
     ("G", 1, [("1997-01-01 00:00", 1, 12.5)], [("1997-01-01 12:00", "negative")]),
 ]
+# Zero-amount lines (CDNOW has them): min_amount/max_amount 0 must filter, not read as "no filter".
+ZERO_AMOUNT = [("Y", 2, [("1996-05-05 10:00", 1, 0.0), ("1996-05-06 00:00", 2, 0.0), ("1996-05-06 12:00", 1, 7.0)], [])]
 ONE_CUSTOMER = [
     ("Z", 0, [("2000-02-29 00:00", 2, 19.0), ("2000-03-01 00:00", 1, 1.0)], [("2000-02-29 10:00", "positive")])
 ]
@@ -115,6 +117,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def store(store_url: str) -> Iterator[Store]:
     engine = make_engine(store_url)
     yield fill(engine, CUSTOMERS)
+    engine.dispose()
+
+
+@pytest.fixture
+def zero_store(store_url: str) -> Iterator[Store]:
+    engine = make_engine(store_url)
+    yield fill(engine, CUSTOMERS + ZERO_AMOUNT)
     engine.dispose()
 
 

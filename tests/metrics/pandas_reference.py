@@ -58,6 +58,8 @@ def _keys(
     elif group_by == "sentiment":
         frame["sentiment"] = frame["label"].fillna("unscored")
         cols.append("sentiment")
+    elif group_by == "customer":
+        cols.append("customer")  # the external id, as the rows are keyed
     frame["_key"] = list(zip(*[frame[c] for c in cols], strict=True)) if cols else [()] * len(frame)
     return frame
 
@@ -144,6 +146,8 @@ def _reference(
         "revenue_new",
         "revenue_returning",
         "revenue_share",
+        "orders_share",
+        "units_share",
     ):
         lines = _keys(_window(orders, since, until), "ts", grain, group_by, store, first, since)
 
@@ -155,6 +159,8 @@ def _reference(
             return new
 
         total_revenue = lines["amount"].sum()
+        total_orders = len(lines)
+        total_units = lines["quantity"].sum()
         fns = {
             "revenue": lambda g: g["amount"].sum(),
             "orders": lambda g: len(g),
@@ -168,8 +174,14 @@ def _reference(
             "revenue_new": lambda g: g.loc[is_new(g), "amount"].sum() if len(g) else 0.0,
             "revenue_returning": lambda g: g.loc[~is_new(g), "amount"].sum() if len(g) else 0.0,
             "revenue_share": lambda g: _ratio(g["amount"].sum(), total_revenue),
+            "orders_share": lambda g: _ratio(len(g), total_orders),
+            "units_share": lambda g: _ratio(g["quantity"].sum(), total_units),
         }
         return both(lines, fns[measure])
+
+    if measure == "purchase_days":
+        lines = _keys(_window(orders, since, until), "ts", grain, group_by, store, first, since)
+        return both(lines, lambda g: len(g.assign(day=g["ts"].dt.normalize())[["customer", "day"]].drop_duplicates()))
 
     if measure in ("repeat_rate", "one_time_share"):
         lines = _keys(_window(orders, since, until), "ts", grain, group_by, store, first, since)

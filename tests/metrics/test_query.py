@@ -31,6 +31,8 @@ for _m, _meta in MEASURES.items():
         opts += [(None, "cohort")]
     if fam == "feedback":
         opts += [(None, "sentiment")]
+    if fam in ("orders", "repeat"):
+        opts += [(None, "customer")]  # 7 customers: all within the default limit of 10
     GROUPINGS[_m] = opts
 CASES = [(m, g, b) for m, opts in GROUPINGS.items() for g, b in opts]
 
@@ -42,7 +44,7 @@ def _close(a: Any, b: Any) -> bool:
 
 
 def _empty_value(measure: str) -> Any:
-    if measure == "revenue_share":
+    if measure in ("revenue_share", "orders_share", "units_share"):
         return 0.0  # nothing of a non-zero total
     unit = MEASURES[measure].unit
     return 0 if unit == "count" or (unit == "currency" and measure not in ("aov", "revenue_per_buyer")) else None
@@ -134,6 +136,8 @@ def test_edge_periods(store: Store, measure: str, since: date, until: date) -> N
 def test_filters(store: Store, measure: str, filters: dict[str, Any]) -> None:
     check(store, measure, SINCE, UNTIL, **filters)
     check(store, measure, SINCE, UNTIL, grain="quarter", **filters) if measure != "inactive_customers" else None
+    if measure in ("revenue", "orders", "buyers", "new_customers", "repeat_rate"):
+        check(store, measure, SINCE, UNTIL, group_by="customer", **filters)
 
 
 @pytest.mark.parametrize("measure", ["feedback_count", "negative_share", "positive_share"])
@@ -240,3 +244,119 @@ def test_reversed_dates_are_refused() -> None:
 
     with pytest.raises(InputError, match="is after until"):
         validate(MetricRequest(measures=["revenue"], since=date(1997, 2, 1), until=date(1997, 1, 1)))
+
+
+# -- group_by customer: a bounded ranking ---------------------------------------------------------
+
+
+def _run(store: Store, **kw: Any) -> Any:
+    kw.setdefault("since", SINCE)
+    kw.setdefault("until", UNTIL)
+    with store.engine.connect() as conn:
+        return run(conn, MetricRequest(segment_version=SEG_VERSION, **kw))
+
+
+@pytest.mark.parametrize("measure", ["revenue", "orders", "units", "aov", "purchase_days", "revenue_share"])
+@pytest.mark.parametrize("sort", ["desc", "asc", None])
+def test_customer_ranking_matches_pandas(store: Store, measure: str, sort: str | None) -> None:
+    since, until = date(1996, 1, 1), date(1996, 12, 31)
+    res = _run(store, measures=[measure, "orders"], since=since, until=until, group_by="customer", sort=sort, limit=3)
+    expected, total = reference(store, measure, since, until, group_by="customer")
+    sign = 1 if sort == "asc" else -1
+    # Ties go to the customer stored first (the smaller primary key).
+    ranked = sorted(expected.items(), key=lambda kv: (sign * kv[1], store.pk[kv[0][0]]))[:3]
+    assert [r["customer"] for r in res.rows] == [k[0] for k, _ in ranked]
+    for row, (_, value) in zip(res.rows, ranked, strict=True):
+        assert _close(row[measure], value)
+    assert _close(res.total[measure], total)  # the total covers every customer, not only the kept ones
+    assert res.customer_pks == [store.pk[r["customer"]] for r in res.rows]
+    assert any("first 3 of" in n for n in res.notes)
+
+
+def test_customer_ranking_defaults_to_ten_and_is_bounded(store: Store) -> None:
+    res = _run(store, measures=["revenue"], group_by="customer")
+    assert len(res.rows) == len(store.pk) <= 10
+    from crm_insights.metrics import CUSTOMER_LIMIT_MAX, validate
+
+    for bad, message in (
+        (dict(limit=CUSTOMER_LIMIT_MAX + 1), "returns 1 to"),
+        (dict(limit=0), "returns 1 to"),
+        (dict(grain="month"), "drop grain"),
+        (dict(measures=["feedback_count"]), "feedback_count can be grouped by"),
+    ):
+        kw: dict[str, Any] = {"measures": ["revenue"], "since": SINCE, "until": UNTIL, "group_by": "customer", **bad}
+        with pytest.raises(InputError, match=message):
+            validate(MetricRequest(**kw))
+
+
+def test_customer_filter_and_ranking_together(store: Store) -> None:
+    keep = [store.pk["B"], store.pk["E"], store.pk["F"]]
+    res = _run(store, measures=["revenue"], group_by="customer", customer_pks=keep, limit=2)
+    mine = store.orders[store.orders["customer"].isin(["B", "E", "F"])].groupby("customer")["amount"].sum()
+    top = mine.sort_values(ascending=False).head(2)
+    assert [r["customer"] for r in res.rows] == list(top.index)
+    assert _close(res.total["revenue"], mine.sum())
+
+
+# -- shares of the whole ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("filters", [{"min_amount": 100.0}, {"max_amount": 20.0}, {"min_amount": 20.0, "segment": 1}])
+def test_amount_filter_carries_the_unfiltered_totals_and_share(store: Store, filters: dict[str, Any]) -> None:
+    measures = ["orders", "revenue", "units", "buyers", "aov"]
+    res = _run(store, measures=measures, grain="quarter", **filters)
+    assert res.total_unfiltered is not None and res.share_of_all is not None
+    unfiltered = {k: v for k, v in filters.items() if k == "segment"}
+    for m in measures:
+        part = reference(store, m, SINCE, UNTIL, **filters)[1]
+        whole = reference(store, m, SINCE, UNTIL, **unfiltered)[1]
+        assert _close(res.total[m], part)
+        assert _close(res.total_unfiltered[m], whole)
+        if m == "aov":  # a ratio is no part of a whole
+            assert m not in res.share_of_all
+        else:
+            assert _close(res.share_of_all[m], part / whole if whole else None)
+    assert any("share_of_all" in n for n in res.notes)
+
+
+def test_no_amount_filter_no_share_of_all(store: Store) -> None:
+    res = _run(store, measures=["orders"])
+    assert res.total_unfiltered is None and res.share_of_all is None
+
+
+@pytest.mark.parametrize("measure", ["orders", "revenue", "buyers", "units"])
+def test_zero_amount_is_a_filter(zero_store: Store, measure: str) -> None:
+    zero = zero_store.orders[zero_store.orders["amount"] == 0]
+    assert len(zero) == 2  # the fixture's premise
+    check(zero_store, measure, SINCE, UNTIL, min_amount=0.0, max_amount=0.0)
+    check(zero_store, measure, SINCE, UNTIL, max_amount=0.0, grain="month")
+    check(zero_store, measure, SINCE, UNTIL, min_amount=0.0)
+    res = _run(zero_store, measures=["orders"], max_amount=0.0)
+    assert res.total["orders"] == len(zero)
+    assert _close(res.share_of_all["orders"], len(zero) / len(zero_store.orders))  # type: ignore[index]
+    # min_amount=0 keeps every line, but it is still a filter: the share is stated (1.0), not dropped.
+    res = _run(zero_store, measures=["orders"], min_amount=0.0)
+    assert res.share_of_all == {"orders": 1.0}
+
+
+def test_weekend_share_of_orders(store: Store) -> None:
+    res = _run(store, measures=["orders_share", "orders", "units_share"], group_by="weekday")
+    days = store.orders["ts"].dt.weekday + 1
+    weekend = float((days >= 6).sum()) / len(store.orders)
+    got = sum(r["orders_share"] for r in res.rows if r["weekday"] in (6, 7))
+    assert _close(got, weekend)
+    assert _close(sum(r["orders_share"] for r in res.rows), 1.0)
+    assert _close(sum(r["units_share"] for r in res.rows), 1.0)
+    assert _close(res.total["orders_share"], 1.0)
+
+
+def test_rollup_never_answers_customer_or_amount_questions(store: Store) -> None:
+    from crm_insights.metrics import refresh_rollup, rollup_applies
+
+    refresh_rollup(store.engine, SEG_VERSION)
+    with store.engine.connect() as conn:
+        base = MetricRequest(measures=["revenue", "orders"], since=SINCE, until=UNTIL, segment_version=SEG_VERSION)
+        assert rollup_applies(conn, base)  # the rollup is fresh, so only the request can rule it out
+        for kw in ({"group_by": "customer"}, {"min_amount": 0.0}, {"max_amount": 100.0}, {"min_amount": 100.0}):
+            req = MetricRequest(**{**base.__dict__, **kw})
+            assert not rollup_applies(conn, req), kw

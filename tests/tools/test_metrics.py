@@ -251,3 +251,95 @@ def test_label_measures_need_scored_feedback(fakes: Any) -> None:
         assert isinstance(out, str) and "crm-insights sentiment score" in out
     n_feedback = sum(len(fb) for _, _, _, fb in CUSTOMERS)
     assert _ok(metric_query.invoke({"measures": ["feedback_count"]}))["total"]["feedback_count"] == n_feedback
+
+
+# -- top customers, shares of the whole, zero amounts ---------------------------------------------
+
+
+def test_top_customers_by_revenue_in_a_year(fakes: Any, tmp_path: Path) -> None:
+    out = metric_query.invoke(
+        {"measures": ["revenue", "orders", "aov"], "group_by": "customer", "since": "1998", "until": "1998", "limit": 2}
+    )
+    data = _ok(out)
+    o = _orders()
+    year = o[o["ts"].dt.year == 1998]
+    per = year.groupby("customer")["amount"].sum().sort_values(ascending=False)
+    assert [r["customer"] for r in data["rows"]] == list(per.index[:2])  # external ids, best first
+    for row in data["rows"]:
+        mine = year[year["customer"] == row["customer"]]
+        assert row["revenue"] == pytest.approx(mine["amount"].sum())
+        assert row["orders"] == len(mine) and row["aov"] == pytest.approx(mine["amount"].mean())
+    assert data["total"]["revenue"] == pytest.approx(year["amount"].sum())  # every customer, not the top 2
+    assert any("first 2 of" in n for n in data["notes"])
+    path = chart_for("metric_query", out, tmp_path)
+    assert path is not None and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_customer_ranking_is_bounded_and_compares_the_same_customers(fakes: Any) -> None:
+    data = _ok(metric_query.invoke({"measures": ["orders"], "group_by": "customer", "sort": "asc"}))
+    o = _orders()
+    assert len(data["rows"]) == min(10, o["customer"].nunique())
+    counts = [r["orders"] for r in data["rows"]]
+    assert counts == sorted(counts)
+    out = metric_query.invoke({"measures": ["revenue"], "group_by": "customer", "limit": 101})
+    assert isinstance(out, str) and "returns 1 to 100" in out
+    out = metric_query.invoke({"measures": ["revenue"], "group_by": "customer", "grain": "month"})
+    assert isinstance(out, str) and "drop grain" in out
+    data = _ok(
+        metric_query.invoke(
+            {"measures": ["revenue"], "group_by": "customer", "since": "1998", "until": "1998", "compare": "year"}
+        )
+    )
+    before = o[o["ts"].dt.year == 1997].groupby("customer")["amount"].sum()
+    for row in data["rows"]:
+        expected = before.get(row["customer"])
+        got = row["compare"]["revenue"]
+        assert (got is None) if expected is None else got == pytest.approx(expected), row
+
+
+def test_amount_filter_states_the_share_of_all_orders(fakes: Any) -> None:
+    data = _ok(metric_query.invoke({"measures": ["orders", "revenue", "aov"], "min_amount": 30}))
+    o = _orders()
+    over = o[o["amount"] >= 30]
+    assert data["total"]["orders"] == len(over)
+    assert data["total_unfiltered"]["orders"] == len(o)
+    assert data["total_unfiltered"]["revenue"] == pytest.approx(o["amount"].sum())
+    assert data["share_of_all"]["orders"] == pytest.approx(len(over) / len(o), abs=1e-4)
+    assert data["share_of_all"]["revenue"] == pytest.approx(over["amount"].sum() / o["amount"].sum(), abs=1e-4)
+    assert "aov" not in data["share_of_all"]
+    assert any("share_of_all" in n for n in data["notes"])
+    plain = _ok(metric_query.invoke({"measures": ["orders"]}))
+    assert plain["share_of_all"] is None and plain["total_unfiltered"] is None
+
+
+def test_weekend_share_of_orders(fakes: Any) -> None:
+    data = _ok(metric_query.invoke({"measures": ["orders_share", "orders"], "group_by": "weekday"}))
+    o = _orders()
+    weekend = ((o["ts"].dt.weekday + 1) >= 6).sum() / len(o)
+    got = sum(r["orders_share"] for r in data["rows"] if r["weekday"] in (6, 7))
+    assert got == pytest.approx(weekend, abs=1e-3)
+    assert sum(r["orders_share"] for r in data["rows"]) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_zero_amount_orders_are_counted(fakes: Any) -> None:
+    from crm_insights.store.models import Order
+
+    zeros = [("1997-03-02", "00003"), ("1998-02-02", "00005")]
+    with fakes.store.engine.begin() as conn:
+        for i, (day, ext) in enumerate(zeros):
+            conn.execute(
+                insert(Order).values(
+                    external_id=f"zero-{i}",
+                    customer_id=fakes.store.customer_pk[ext],
+                    ordered_at=datetime.fromisoformat(day),
+                    quantity=1,
+                    amount=0.0,
+                )
+            )
+    data = _ok(metric_query.invoke({"measures": ["orders"], "min_amount": 0, "max_amount": 0}))
+    assert data["total"]["orders"] == len(zeros)
+    assert data["filters"] == {"min_amount": 0.0, "max_amount": 0.0}
+    all_orders = len(_orders()) + len(zeros)
+    assert data["share_of_all"]["orders"] == pytest.approx(len(zeros) / all_orders, abs=1e-4)
+    only_max = _ok(metric_query.invoke({"measures": ["orders"], "max_amount": 0, "since": "1998", "until": "1998"}))
+    assert only_max["total"]["orders"] == 1
