@@ -49,7 +49,7 @@ from crm_insights.agent.timeexpr import (
 from crm_insights.numerals import to_int
 
 Tool = Literal["metric_query", "cohort_retention", "forecast_totals", "customer_value"]
-GROUPS = ("weekday", "segment", "sentiment", "customer_type", "cohort")
+GROUPS = ("weekday", "segment", "sentiment", "customer_type", "cohort", "customer")
 FEEDBACK_MEASURES = ("feedback_count", "positive_share", "neutral_share", "negative_share")
 FORECAST_MEASURES = ("buyers", "orders", "revenue", "units")
 
@@ -204,6 +204,14 @@ _THRESHOLDS = [
     # 金额>100 / 超过100元 / over $100
     (re.compile(rf"(?P<what>{_AMOUNT_WORDS})?\s*(?:在)?\s*{_GT}\s*{_MONEY}", re.IGNORECASE), "min"),
     (re.compile(rf"(?P<what>{_AMOUNT_WORDS})?\s*(?:在)?\s*{_LT}\s*{_MONEY}", re.IGNORECASE), "max"),
+    # 金额是0 / 金额为100元 / amount = 0: the amount exactly
+    (
+        re.compile(
+            rf"(?P<what>{_AMOUNT_WORDS})\s*(?:是|为|等于|=|==|of|equal\s+to|equals?|is)\s*{_MONEY}(?!\s*(?:以上|以下|及|或|\+))",
+            re.IGNORECASE,
+        ),
+        "eq",
+    ),
     # 100元以上 / $100 or more / 100+ dollars
     (re.compile(rf"{_MONEY}\s*(?:以上|及以上|或以上|\+|or\s+more|or\s+above|and\s+above|and\s+up)", re.I), "min"),
     (re.compile(rf"{_MONEY}\s*(?:以下|及以下|或以下|以内|or\s+less|or\s+below|and\s+below|and\s+under)", re.I), "max"),
@@ -342,6 +350,59 @@ _NEW_WORDS = re.compile(
 _RETURNING_WORDS = re.compile(
     r"老客|老客户|回头客|returning\s+(?:customers?|buyers?)|repeat\s+customers?", re.IGNORECASE
 )
+# A part asked as a share of its whole ("占全部订单百分之多少", "占总客户多少", "what share of revenue").
+_SHARE = re.compile(
+    r"占(?:了)?(?:全部|总|所有|整体|全体|总共)?[^，,。？?]{0,6}?(?:的)?(?:百分之多少|百分之几|多少比例|比例|比重|几成|百分比|多少|几)"
+    r"|占比|比例是多少|(?:what|which)\s+(?:share|percentage|proportion|fraction|percent)\s+of"
+    r"|(?:share|percentage|proportion|fraction|percent)\s+of\s+(?:all|total|the\s+total|overall)",
+    re.IGNORECASE,
+)
+_SHARE_MEASURE = {"revenue": "revenue_share", "orders": "orders_share", "units": "units_share"}
+# A cohort named by its first purchase month ("2月那批新客", "1月首购的客户", "customers who first bought in
+# January 1997"): the cohort table's question, with the month after it as the month to read.
+_COHORT_NAMED = re.compile(
+    r"那一?批|这一?批|首购|首单|首次购买|第一次购买|第一次下单|首次下单"
+    r"|first\s+(?:bought|ordered|purchased)|first[- ]time\s+in|acquired\s+in|(?:january|february|march|april|may|june|"
+    r"july|august|september|october|november|december)\s+cohort",
+    re.IGNORECASE,
+)
+_HALF_YEAR = re.compile(r"半年|half\s+a\s+year|six\s+months", re.IGNORECASE)
+# An hour of the day is a constraint where it qualifies orders ("下午下单的多吗", "晚上的订单多还是白天多"), not
+# where it says when the user is busy or greets ("我下午要开会", "今天下午给老板汇报", "下午好").
+_TIME_OF_DAY = re.compile(r"上午|下午|晚上|凌晨|白天|夜间|夜里|中午|早上")
+_NOT_HOUR_BEFORE = re.compile(
+    r"(?:今天|明天|昨天|后天|今|明|我|我们|他|她|周[一二三四五六日天]|星期[一二三四五六日天])\s*$"
+)
+_NOT_HOUR_AFTER = re.compile(r"\s*(?:好|要|得|开|去|之前|以前|前|再|给|发|汇报|有空|见|[，,。!！])")
+# "quarterly deck", "月度报告": a document's cadence, not the grain of a trend.
+_CADENCE_DOC = re.compile(
+    r"\s*(?:business\s+)?(?:deck|report|review|meeting|update|slides?|presentation|summary|newsletter|call|sync)\b"
+    r"|\s*(?:报告|汇报|总结|会议|例会|复盘|PPT|ppt|简报|周报|月报)"
+)
+# "数据是哪年到哪年的": the data's range, the overview's question.
+_RANGE_QUESTION = re.compile(
+    r"哪(?:一)?(?:年|个月|月|天|一天)\s*(?:到|至)\s*哪|数据(?:的)?(?:时间)?(?:范围|跨度)|(?:date|time)\s+range\s+of\s+the\s+data",
+    re.IGNORECASE,
+)
+# Ranking customers ("top 5 customers by revenue in 1998"): rows per customer, when a period, a filter, a share
+# or a total of them is asked (the unscoped all-time list is the overview's).
+_TOTAL_OF_THEM = re.compile(r"一共|总共|合计|加起来|总计|in\s+total|combined|together|altogether", re.IGNORECASE)
+_SPEND_WORD = re.compile(r"消费|花|spend|spent|spending|revenue|sales", re.IGNORECASE)
+_TOP_SEGMENT = re.compile(
+    r"(?:top|biggest|largest|best|highest[- ]\w+|leading)\s+(?:customer\s+)?(?:segment|cluster|group)\b"
+    r"|(?:最大|最高|最好|贡献最多|最重要)的?(?:客户)?(?:分群|客群|群体?)",
+    re.IGNORECASE,
+)
+# "how many days pass between a customer's consecutive purchases": the mean gap between purchase days.
+_INTERVAL = re.compile(
+    r"\bdays?\s+(?:\w+\s+){0,2}between\b.{0,40}\b(?:purchases|orders)\b|between\s+.{0,25}consecutive\s+(?:purchases|orders)",
+    re.IGNORECASE,
+)
+_ZERO_AMOUNT = re.compile(
+    r"(?:\$\s*0(?:\.0+)?(?![\d.])|(?<![\d.])(?:0|零)\s*(?:元|块钱?|美元|刀))\s*(?:的)?\s*(?=订单|单|order|line|purchase)"
+    r"|zero[- ](?:amount|value|dollar|revenue)|free\s+orders?",
+    re.IGNORECASE,
+)
 
 
 # -- helpers ----------------------------------------------------------------------------------------
@@ -455,6 +516,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     word_spans: list[tuple[int, int]] = []
     for s, e, cat, key, word in hits:
         word_spans.append((s, e))
+        if cat == "grains" and _CADENCE_DOC.match(masked, e):
+            continue  # "quarterly deck": the document's cadence, not a grain
+        if cat == "group_by" and key == "segment" and masked[s:e].endswith("群") and masked[e : e + 1] == "发":
+            continue  # "客户群发": 群发 is a mass mailing, not the segment breakdown
         if cat == "measures" and key not in measures:
             measures.append(key)
             measure_terms[key] = word
@@ -468,6 +533,15 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             retention = True
         elif cat == "trend":
             trend = True
+    for hour in _TIME_OF_DAY.finditer(masked):
+        before, after = masked[max(0, hour.start() - 4) : hour.start()], masked[hour.end() : hour.end() + 4]
+        if not (_NOT_HOUR_BEFORE.search(before) or _NOT_HOUR_AFTER.match(after)):
+            unsupported.append(Unsupported("hour", hour.group(0)))
+    if _INTERVAL.search(masked) and "days_between_mean" not in measures and "days_between_median" not in measures:
+        measures = ["days_between_mean" if not re.search(r"median|中位", masked, re.I) else "days_between_median"] + [
+            m for m in measures if m != "orders"
+        ]
+        measure_terms[measures[0]] = _INTERVAL.search(masked).group(0)  # type: ignore[union-attr]
     measures = _drop_bare_orders(measures, measure_terms, hits, masked)
     generic_buyers = "buyers" in measures and _norm(measure_terms["buyers"]) in _GENERIC_BUYERS
     if len(measures) > 1 and generic_buyers and not _joined_to_other(hits, "buyers", masked):
@@ -480,11 +554,16 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         measures.remove("revenue")  # "老客贡献了多少收入": the revenue named is the returning customers'
 
     customer = sx.extract_customer(text)
+    year_like = customer is not None and re.fullmatch(r"(?:19|20)\d{2}", customer)
+    if year_like and any(str(customer) in p.text for p in time.periods):
+        customer = None  # "Revenue per buyer: 1997 full year": the year, not customer 1997
     if customer is not None:
         if (_FUTURE.search(text) or _LIKELY.search(text)) and not _CLV.search(text):
             return None  # one customer's outlook: forecast_customer
         if measures and all(_norm(measure_terms[m]) in _BARE_ORDER_WORDS for m in measures):
             return None  # "客户300的订单": the customer's order history, customer_profile
+    if _RANGE_QUESTION.search(masked):
+        return None  # "数据是哪年到哪年的": the data's range, the overview
     if _WHEN.search(masked) and not (_rank_words()[0].search(masked) or _rank_words()[1].search(masked)):
         return None  # "when did the first and last orders happen": the data's range, the overview
     if _LIST_SEGMENTS.search(masked) and (group_by == "segment" or _SEGMENT_NOUN.search(masked)):
@@ -498,6 +577,13 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         return None  # "有多少条评论提到物流": a count of matching texts, search_feedback's question
     if _NEW_WORDS.search(masked) and (_COHORT_PERIODS.search(masked) or _STILL.search(masked)):
         retention = True  # "1月的新客户第二个月还有多少人购买": retention of a cohort
+    cohort_named = _COHORT_NAMED.search(masked)
+    months = [p for p in time.periods if p.kind == "month"]
+    if cohort_named and months and not retention:
+        # "1月首购的那批客户，2月回购率": a cohort by its first month, read again in a later month or N months on
+        later = len(months) >= 2 or _COHORT_PERIODS.search(masked) or _HALF_YEAR.search(masked)
+        retention = bool(later and ("repeat_rate" in measures or _STILL.search(masked) or _SHARE.search(masked)
+                                    or re.search(r"还有|还在|再|again|still", masked, re.IGNORECASE)))  # fmt: skip
 
     # -- customer value and forecasts ---------------------------------------------------------------
     if _CLV.search(text):
@@ -527,10 +613,26 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         n = to_int(next(g for g in pm.groups() if g)) if pm else None
         if n and 1 <= n <= 36:
             periods_n = n
+        elif _HALF_YEAR.search(masked):
+            periods_n = 6
         primary = time.primary
+        cohort_since = _iso(primary.since or primary.start) if primary else None
+        cohort_until = _iso(primary.until or primary.end) if primary else None
+        if len(months) >= 2 and (cohort_named or _NEW_WORDS.search(masked)):
+            first, target = _cohort_and_target(months[0], months[1], de, notes)
+            cohort_since, cohort_until = _iso(first), _iso(month_end(first.year, first.month))
+            periods_n = (target.year - first.year) * 12 + target.month - first.month
+        elif months and months[0].assumed_year and pm is None and periods_n != 12:
+            # "2月那批新客半年后": the latest such month whose follow-up lies in the data
+            c = months[0].start
+            while c.year > ds.year and (c.year * 12 + c.month + periods_n) > (de.year * 12 + de.month):
+                c = date(c.year - 1, c.month, 1)
+            cohort_since, cohort_until = _iso(c), _iso(month_end(c.year, c.month))
+        if segment is not None and (cohort_named or _NEW_WORDS.search(masked)) and re.search(r"新|new", segment, re.I):
+            segment = None  # 首购/新客 name the cohort (every cohort is new customers), not the 新客户 segment
         cohort_args = {
-            "since": _iso(primary.since or primary.start) if primary else None,
-            "until": _iso(primary.until or primary.end) if primary else None,
+            "since": cohort_since,
+            "until": cohort_until,
             "periods": periods_n,
             "grain": "month",
             "segment": segment,
@@ -545,8 +647,12 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         measures = ["feedback_count"]  # "评论的正负面分布"
     if group_by == "customer_type" and not measures:
         measures, group_by = ["new_customers", "returning_customers"], None  # "new vs returning customers by month"
+    ranked_customers = (_LIMIT.search(masked) or _rank_words()[0].search(masked)) and _CUSTOMER_NOUN.search(masked)
+    if not measures and ranked_customers and _SPEND_WORD.search(masked):
+        spend = _SPEND_WORD.search(masked)
+        measures, measure_terms["revenue"] = ["revenue"], spend.group(0) if spend else "revenue"
     if not measures and inactive_days is None:
-        if unsupported and any(u.kind in ("profit", "traffic") for u in unsupported):
+        if unsupported and any(u.kind in ("profit", "traffic", "hour") for u in unsupported):
             # "利润是多少": an analytics question the data cannot answer; say so rather than route elsewhere
             return _spec("metric_query", {"measures": []}, unsupported, time, notes=notes)
         return None
@@ -556,6 +662,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     elif "inactive_customers" in measures:
         return None  # 沉睡客户 with no number of days: the dormant segment, describe_segment's question
     periods = [p for p in time.periods if p is not drop_period]
+    # "6月GMV多少？顺便把6月买家名单…": the same period named twice is one period, not a comparison
+    periods = list({(p.start, p.end): p for p in reversed(periods)}.values())[::-1]
 
     # 新客/老客 next to another measure: split by customer type (revenue has its own new/returning measures)
     measures, group_by = _customer_type(measures, group_by, masked, notes)
@@ -573,11 +681,18 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if "feedback_count" in measures and group_by != "sentiment":
         sentiment = next((lab for pat, lab in _SENTIMENT_WORDS if pat.search(masked)), None)
 
+    top_segment = bool(_TOP_SEGMENT.search(masked)) and group_by is None
+    if top_segment:
+        group_by, segment = "segment", None  # "our top customer segment": the segments ranked, the first read
+        notes.append("top segment: rows by segment ranked by the first measure, the answer reads the first")
+
     # ranks: "最高的那天", "top 10 months", "哪个客群最高"
     desc_re, asc_re = _rank_words()
     sort: str | None = None
     limit: int | None = None
     asc, desc = asc_re.search(masked), desc_re.search(masked)
+    if top_segment and not (asc or desc):
+        desc = _TOP_SEGMENT.search(masked)
     lm = _LIMIT.search(masked)
     if lm:
         limit = _limit_value(lm)
@@ -588,9 +703,14 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             else:  # "销售额最高的3个月", "lowest revenue months": the rows are named by a time noun
                 grain = next((g for pat, g in _ROW_NOUNS if pat.search(masked, lm.start() if lm else 0)), None)
             if grain is None and _CUSTOMER_NOUN.search(masked):
-                return None  # "top 10 customers by revenue": a ranking of customers, not of periods or groups
+                scoped = periods or min_amount is not None or max_amount is not None or segment is not None
+                if not (scoped or _SHARE.search(masked) or _TOTAL_OF_THEM.search(masked)):
+                    return None  # "top 10 customers by revenue": the overview's all-time list of top customers
+                group_by = "customer"  # "top 5 customers by revenue in 1998": rows per customer, ranked
         if grain is not None or group_by is not None:
             sort = "asc" if asc and (not desc or asc.start() < desc.start()) else "desc"
+            if limit is None and top_segment:
+                limit = 1
             if limit is None and grain is not None and group_by is None and _SINGLE_ROW.search(masked):
                 limit = 1
         else:
@@ -636,6 +756,25 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     for extra in periods[2:]:
         unsupported.append(Unsupported("period", extra.text))
 
+    share_of_all: bool | None = None
+    filtered = min_amount is not None or max_amount is not None or segment is not None or inactive_days is not None
+    base_of = {v: k for k, v in _SHARE_MEASURE.items()}
+    if group_by is None and filtered and any(m in base_of for m in measures):
+        # "what share of orders are over $50": no rows to share out; the filtered figure over the unfiltered one
+        measures = list(dict.fromkeys(base_of.get(m, m) for m in measures))
+        share_of_all = True
+    rates = ("repeat_rate", "one_time_share", "positive_share", "neutral_share", "negative_share")
+    if _SHARE.search(masked) and measures and not any(m.endswith("_share") or m in rates for m in measures):
+        if group_by is not None:
+            # "周末的订单占总订单多少", "top 10 customers' share of revenue": each row's share of the total
+            share_key = _SHARE_MEASURE.get(measures[0])
+            if share_key:
+                measures.append(share_key)
+        else:
+            # "金额超过100的订单占全部订单百分之多少", "占总客户多少": the filtered figure over the unfiltered one
+            share_of_all = True
+            notes.append("share of all: the filtered figure over the same measure without the filter")
+
     if trend and grain is None:
         grain = default_grain(as_date(since) if since else None, as_date(until) if until else None)
         notes.append(f"trend with no grain named: by {grain}")
@@ -657,6 +796,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         "compare_until": compare_until,
         "sort": sort,
         "limit": limit,
+        "share_of_all": share_of_all,
     }
     asked_more = [grain, group_by, since, compare_kind, min_amount, max_amount, inactive_days, customer]
     generic = measures == ["buyers"] and _norm(measure_terms.get("buyers", "")) in _GENERIC_BUYERS
@@ -744,7 +884,7 @@ def _numbered_segment(text: str) -> str | None:
 def _amounts(text: str, unsupported: list[Unsupported]) -> tuple[float | None, float | None, list[tuple[int, int]]]:
     min_amount = max_amount = None
     spans: list[tuple[int, int]] = []
-    if not _ANY_NUMBER.search(text):
+    if not _ANY_NUMBER.search(text) and not _ZERO_AMOUNT.search(text):
         return None, None, spans  # every threshold has a number; most questions have none left after the dates
     for pattern, kind in _THRESHOLDS:
         for m in pattern.finditer(text):
@@ -773,6 +913,12 @@ def _amounts(text: str, unsupported: list[Unsupported]) -> tuple[float | None, f
                 min_amount = values[0]
             elif kind == "max":
                 max_amount = values[0]
+            elif kind == "eq":
+                min_amount = max_amount = values[0]
+    for m in _ZERO_AMOUNT.finditer(text):
+        if not any(s < m.end() and m.start() < e for s, e in spans):
+            spans.append(m.span())
+            min_amount = max_amount = 0.0
     return min_amount, max_amount, spans
 
 
@@ -792,6 +938,9 @@ def _inactivity(
     named = "inactive_customers" in measures
     if not has_word and not named:
         return None, False, None
+    half = _HALF_YEAR.search(text)
+    if half:
+        return 180, False, None  # "超过半年没下单": half a year, 6 x 30 days
     for m in _DURATION.finditer(text):
         n = to_int(m.group("n"))
         if n:
@@ -821,6 +970,25 @@ def _customer_type(
         return ["revenue_new" if counts[0] == "new_customers" else "revenue_returning"], group_by
     notes.append("新客/老客 with another measure: rows by customer_type (new, returning)")
     return others, group_by or "customer_type"
+
+
+def _cohort_and_target(cohort: Period, target: Period, de: date, notes: list[str]) -> tuple[date, date]:
+    """The cohort month and the month to read it in ("2月那批新客…8月": 1997-02 and 1997-08 when the data ends
+    1998-06): a month without a year is the first such month after the cohort, and a cohort without one the latest
+    whose target month lies in the data."""
+    c, t = cohort.start.replace(day=1), target.start.replace(day=1)
+    # a target month without a year is the first such month after the cohort month
+    gap = ((t.month - c.month) % 12 or 12) if target.assumed_year else (t.year - c.year) * 12 + t.month - c.month
+    if cohort.assumed_year:
+        limit = t if not target.assumed_year else de
+        years_back = 0
+        while (c.year - years_back) * 12 + c.month + gap > limit.year * 12 + limit.month and years_back < 50:
+            years_back += 1
+        c = date(c.year - years_back, c.month, 1)
+    t_index = c.year * 12 + c.month - 1 + max(gap, 0)
+    t = date(t_index // 12, t_index % 12 + 1, 1)
+    notes.append(f"cohort {c:%Y-%m} read in {t:%Y-%m}: month +{max(gap, 0)} of the cohort table")
+    return c, t
 
 
 def _limit_value(m: re.Match[str]) -> int | None:

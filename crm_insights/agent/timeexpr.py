@@ -300,6 +300,10 @@ _Y_ZH = (
 )
 _M_ZH = rf"(?<![\d.{_CN}十])(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _M2_ZH = r"(?P<m2>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+# A day followed by its week ("6月1号那周", "1998-06-01所在的一周"): the Monday-Sunday week holding it.
+_WEEK_OF = (
+    r"(?P<wk>\s*(?:所在的?\s*(?:那|这)?|那|这|当)\s*(?:一\s*)?(?:个\s*)?(?:周|星期|礼拜)(?![一二三四五六日天几末]))"
+)
 _RANGE_SEP_ZH = r"(?:到|至|-|~|～|—|–)"
 _EN_NUM = r"(?:\d+|" + "|".join(EN_NUMBERS) + r"|a|an)"
 _MONTH_NAMES = {
@@ -320,17 +324,24 @@ _RANGE_JOIN = re.compile(r"\s*(?:到|至|-|~|～|—|–|to|through|thru|until|t
 _BETWEEN_AND = re.compile(r"\s*and\s*", re.IGNORECASE)
 
 _CMP_YEAR = re.compile(
-    r"同比|\byoy\b|\by/y\b|year[- ]over[- ]year|year[- ]on[- ]year|vs\.?\s+(?:the\s+)?same\s+period|比去年同期",
+    r"同比|\byoy\b|去年同月|去年同季度?|去年同周|(?:the\s+)?same\s+(?:month|quarter|week)\s+(?:of\s+)?"
+    r"(?:last|the\s+previous|a)\s+year|\by/y\b|year[- ]over[- ]year|year[- ]on[- ]year|"
+    r"vs\.?\s+(?:the\s+)?same\s+period|比去年同期",
     re.IGNORECASE,
 )
 _CMP_PREV = re.compile(
-    r"环比|(?:和|跟|与|比|较|对比)\s*(?:前|上)一(?:个)?(?:月|期|周|季度|年)|"
+    r"环比|环必|环笔|(?:和|跟|与|比|较|对比)\s*(?:前|上)一(?:个)?(?:月|期|周|季度|年)|"
     r"\bmom\b|\bm/m\b|\bqoq\b|\bq/q\b|\bwow\b|\bw/w\b|month[- ]over[- ]month|month[- ]on[- ]month|"
     r"quarter[- ]over[- ]quarter|quarter[- ]on[- ]quarter|week[- ]over[- ]week|"
+    r"(?:compar\w*|vs\.?|versus|against|than)\s+(?:\w+\s+){0,2}(?:the\s+)?(?:month|quarter|week)\s+before\b|"
+    r"(?:和|跟|与|比|较|对比)\s*(?:之前|前面)一?(?:个)?(?:月|季度|周)|"
     r"(?:比|较|对比|相比|vs\.?|versus|compared\s+(?:to|with)|against)\s*(?:the\s+)?(?:上一?期|前一?期|上个?周期|"
     r"previous\s+period|prior\s+period|period\s+before)",
     re.IGNORECASE,
 )
+# A year said to be whole ("1997 full year", "97年全年", "the whole of 1997"): never narrowed to the base's span.
+_WHOLE_YEAR = re.compile(r"\s*(?:年)?\s*(?:full\s+year|whole\s+year|entire\s+year|全年|整年|一整年)", re.IGNORECASE)
+_WHOLE_YEAR_BEFORE = re.compile(r"(?:full\s+year|whole\s+(?:of\s+)?|entire\s+|全年|整个)\s*$", re.IGNORECASE)
 _CMP_ANY = re.compile(
     r"对比|比较|相比|比起|(?<![占对])比(?![例率重如较])|\bvs\.?|\bversus\b|\bcompar(?:e|ed|ing|ison)\b|\bagainst\b",
     re.IGNORECASE,
@@ -414,6 +425,9 @@ def _month_bounds(m: int, part: str = "", day: int = 0) -> Bounds:
                 d = date(y, m, day)
             except ValueError:
                 return None
+            if part == "week":  # "6月1号那周": the Monday-Sunday week holding that day
+                monday = d - timedelta(days=d.weekday())
+                return monday, monday + timedelta(days=6)
             return d, d
         last = month_end(y, m)
         if part in ("初", "上旬"):
@@ -511,14 +525,18 @@ def _h_month_zh(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
         return None
     day = int(match.group("d")) if match.groupdict().get("d") else 0
     part = match.groupdict().get("part") or ""
-    kind = "day" if day else "month"
+    if day and match.groupdict().get("wk"):
+        part = "week"
+    kind = ("week" if part == "week" else "day") if day else "month"
     return _m(match, kind, bounds=_month_bounds(m, part, day), year=_opt_year(match, ctx))
 
 
 def _h_iso(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     m = int(match.group("m"))
     day = int(match.group("d")) if match.group("d") else 0
-    return _m(match, "day" if day else "month", bounds=_month_bounds(m, "", day), year=int(match.group("y")))
+    week = bool(day and match.groupdict().get("wk"))
+    kind = "week" if week else "day" if day else "month"
+    return _m(match, kind, bounds=_month_bounds(m, "week" if week else "", day), year=int(match.group("y")))
 
 
 def _h_month_range_zh(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
@@ -748,13 +766,14 @@ _RULES: list[_Rule] = [
         _c(
             r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*[-/.]\s*(?P<m>1[0-2]|0?[1-9])"
             r"(?:\s*[-/.]\s*(?P<d>3[01]|[12]\d|0?[1-9]))?(?![\d])"
+            rf"{_WEEK_OF}?"
         ),
         _h_iso,
     ),
     # 98年3月 / 3月 / 1998年3月5日 / 3月底
     (
         _c(
-            rf"{_Y_PRE}?{_M_ZH}\s*月份?(?:\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号])?"
+            rf"{_Y_PRE}?{_M_ZH}\s*月份?(?:\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]{_WEEK_OF}?)?"
             r"(?P<part>初|底|末|上旬|中旬|下旬)?"
         ),
         _h_month_zh,
@@ -1107,7 +1126,13 @@ def _parse_time(text: str, data_start: date, data_end: date) -> TimeParse:
     if comparison is None and len(periods) >= 2 and (cmp_any or compare_kind):
         a, b = periods[0], periods[1]
         base, other = (b, a) if a.start < b.start or (a.start == b.start and a.end < b.end) else (a, b)
-        base, other = _year_compare_bare(base, other, ctx)
+        whole = (
+            _WHOLE_YEAR.search(other.text)
+            or _WHOLE_YEAR.match(text, other.span[1])
+            or _WHOLE_YEAR_BEFORE.search(text, 0, other.span[0])
+        )
+        if not whole:  # "1997 full year versus H1 1998": the whole year, as written
+            base, other = _year_compare_bare(base, other, ctx)
         word = compare_text or (cmp_any.group(0) if cmp_any else "")
         comparison = _make_comparison(base, other, word)
         compare_kind = comparison.kind

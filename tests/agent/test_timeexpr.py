@@ -540,3 +540,50 @@ def test_junk_never_raises(text: str) -> None:
 def test_a_window_longer_than_a_century_is_not_a_period() -> None:
     # "前2000年" is read as the year 2000 (outside the data), not as a 2000-year window
     assert [(p.kind, p.label, p.outside) for p in parse_time("前2000年", DS, DE).periods] == [("year", "2000", True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("6月1号那周卖了多少", ("1998-06-01", "1998-06-07")),  # a Monday: that Monday to Sunday
+        ("3月5日那一周的订单", ("1998-03-02", "1998-03-08")),
+        ("97年12月25号所在的那周", ("1997-12-22", "1997-12-28")),
+        ("1998-05-20这周的销售额", ("1998-05-18", "1998-05-24")),
+    ],
+)
+def test_the_week_of_a_day_is_its_monday_to_sunday(text: str, span: tuple[str, str]) -> None:
+    (p,) = parse_time(text, DS, DE).periods
+    assert (p.kind, p.start.isoformat(), p.end.isoformat()) == ("week", *span)
+
+
+def test_a_day_before_a_weekday_name_stays_a_day() -> None:
+    (p,) = parse_time("6月1号周一的订单", DS, DE).periods
+    assert (p.kind, p.start, p.end) == ("day", date(1998, 6, 1), date(1998, 6, 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "comparison"),
+    [
+        ("上个月销售额环必多少", ("previous", "1998-05-01", "1998-05-31", "1998-04-01", "1998-04-30")),
+        (
+            "last month's revenue, and how does it compare with the month before?",
+            ("previous", "1998-05-01", "1998-05-31", "1998-04-01", "1998-04-30"),
+        ),
+        (
+            "Revenue per buyer: 1997 full year versus H1 1998?",
+            ("explicit", "1998-01-01", "1998-06-30", "1997-01-01", "1997-12-31"),
+        ),
+        ("97年全年对比98年上半年的客单价", ("explicit", "1998-01-01", "1998-06-30", "1997-01-01", "1997-12-31")),
+        # a bare year next to a half is still the same half a year earlier
+        ("今年上半年比去年", ("year", "1998-01-01", "1998-06-30", "1997-01-01", "1997-06-30")),
+    ],
+)
+def test_comparison_words_and_whole_years(text: str, comparison: tuple[str, str, str, str, str]) -> None:
+    assert _cmp(parse_time(text, DS, DE)) == comparison
+
+
+@pytest.mark.parametrize(
+    "text", ["那去年同月呢", "And against the same month last year?", "vs the same quarter a year"]
+)
+def test_same_month_last_year_is_a_year_on_year_comparison(text: str) -> None:
+    assert parse_time(text, DS, DE).compare_kind == "year"
