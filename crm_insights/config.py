@@ -123,7 +123,8 @@ class SentimentSettings(Block):
     stack_members: list[StackMember] = Field(default_factory=lambda: list(_STACK_MEMBERS), min_length=1)
     stack_in_background: bool = True  # fit the n-gram members in a second process while the encoder trains
     take_freed_core: bool = True  # when that process ends, the encoder trains on one more thread
-    crm_examples: bool = True  # default training adds the team-written CRM feedback examples
+    crm_examples: bool = True  # default training adds the CRM feedback examples (package data)
+    crm_repeat: int = Field(3, ge=1, le=20)  # times each CRM example is repeated in the fit share
     seed: int = 13
 
 

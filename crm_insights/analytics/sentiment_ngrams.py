@@ -3,7 +3,9 @@
 - ``char_tfidf_lr``: TF-IDF over character 1-3 grams + logistic regression.
 - ``nb_lr``: NB-weighted logistic regression (Wang & Manning 2012, "Baselines and Bigrams": binarised
   n-gram counts scaled by their log-count ratio) over character 1-3 grams plus jieba word 1-2 grams.
-  Binary labels only. 5-fold CV on the default training split: 84.9% alone vs 84.6% for
+  The ratio is defined for two classes; with three (positive/neutral/negative) it is one binary model
+  per class against the rest (scikit-learn's OneVsRestClassifier, probabilities normalised).
+  5-fold CV on the binary default training split: 84.9% alone vs 84.6% for
   ``char_tfidf_lr``, and 85.4% for the two stacked (their errors differ).
 
 Both learn from the same texts as the encoder; :func:`fit_members` can run in a second process
@@ -58,9 +60,10 @@ class LogCountRatio(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
 
 def make_member(name: str, n_classes: int) -> Any:
-    """An unfitted pipeline for a member name; None when the member does not apply (nb_lr: binary only)."""
+    """An unfitted pipeline for a member name (``n_classes`` >= 2)."""
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
     from sklearn.pipeline import make_pipeline, make_union
 
     if name == "char_tfidf_lr":
@@ -69,16 +72,15 @@ def make_member(name: str, n_classes: int) -> Any:
             LogisticRegression(C=4.0, max_iter=2000),
         )
     if name == "nb_lr":
-        if n_classes != 2:
-            return None
+        # Strong regularisation: C=0.1 scored 84.9% vs 83.7% for C=1 in 5-fold CV (binary).
+        binary = make_pipeline(LogCountRatio(), LogisticRegression(C=0.1, solver="liblinear"))
+        # The n-gram counts are shared: only the ratio and the regression are per class.
         return make_pipeline(
             make_union(
                 CountVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, binary=True),
                 CountVectorizer(analyzer=word_ngrams, min_df=2, binary=True),
             ),
-            LogCountRatio(),
-            # Strong regularisation: C=0.1 scored 84.9% vs 83.7% for C=1 in 5-fold CV.
-            LogisticRegression(C=0.1, solver="liblinear"),
+            binary if n_classes == 2 else OneVsRestClassifier(binary),
         )
     raise ValueError(f"unknown stack member {name!r}; known: {', '.join(MEMBERS)}")
 
@@ -87,9 +89,7 @@ def fit_members(names: Sequence[str], texts: Sequence[str], y: Sequence[int], n_
     """Fit each applicable member on (texts, y); returns {name: fitted pipeline} in ``names`` order."""
     out = {}
     for name in names:
-        model = make_member(name, n_classes)
-        if model is not None:
-            out[name] = model.fit(list(texts), list(y))
+        out[name] = make_member(name, n_classes).fit(list(texts), list(y))
     return out
 
 

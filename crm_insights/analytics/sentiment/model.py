@@ -206,9 +206,12 @@ class SentimentModel:
     def predict(self, texts: Sequence[str]) -> list[dict[str, Any]]:
         """Label each text: ``{"text", "label", "label_zh", "score", "polarity"}`` in input order.
 
-        ``score`` is the probability of the returned label; for a neutral from thresholding a binary
-        model it is 1 - |p(positive) - p(negative)|. ``polarity`` is p(positive) - p(negative) in
-        [-1, 1]. Empty or whitespace texts raise InputError naming their index.
+        ``score`` is the model's probability of the returned label, whichever label it is: with a
+        neutral class (the default model) p(neutral) for a neutral, p(positive) for a positive ...
+        Only the fallback of a binary model (trained without neutral labels) has no p(neutral): its
+        band neutral (top probability below ``neutral_threshold``) scores 1 - |p(positive) - p(negative)|
+        (1 = a tie). ``polarity`` is p(positive) - p(negative) in [-1, 1]. Empty or whitespace texts
+        raise InputError naming their index.
         """
         probs = self.predict_proba(texts)
         threshold = None if self.has_neutral_class else self.neutral_threshold

@@ -25,6 +25,7 @@ from crm_insights.analytics.sentiment.data import (
     TEST_FRACTION,
     default_training_data,
     read_labelled_csv,
+    repeated,
     split_reviews,
     validation_split,
 )
@@ -185,6 +186,7 @@ def fit_classifier(
     label_id = {lab: i for i, lab in enumerate(labels)}
 
     fit_df, val_df = validation_split(train, settings)
+    fit_df = repeated(fit_df)  # upweighted rows (CRM examples) repeat in the fit share only
 
     try:
         tokenizer = AutoTokenizer.from_pretrained(base)
@@ -407,6 +409,7 @@ def train_sentiment(
         from crm_insights.analytics import sentiment_ngrams
 
         fit_df, val_df = validation_split(train, s)
+        fit_df = repeated(fit_df)  # the same texts, as often, as the encoder sees them
         classes = [lab for lab in LABELS if lab in set(train["label"])]
         y_fit = [classes.index(lab) for lab in fit_df["label"]]
         t_members = time.perf_counter()
