@@ -300,7 +300,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, nargs="+", default=[ROOT / "tests" / "data" / "agent_questions.yaml"])
     parser.add_argument("--tools", choices=["fake", "real"], default="fake", help="fake: tests/fakes.py; real: TOOLS")
     parser.add_argument("--similarity", choices=["auto", "tfidf", "embeddings"], default="auto")
-    parser.add_argument("--json", type=Path, default=None, help="also write per-turn results here (one set)")
+    parser.add_argument(
+        "--json", type=Path, default=None, help="also write per-turn results here (several sets: NAME-<set>.json each)"
+    )
     parser.add_argument("--history", type=Path, default=None, help="first-run record of the outside sets (JSON)")
     parser.add_argument("--quiet", action="store_true", help="do not list the failures")
     args = parser.parse_args(argv)
@@ -341,8 +343,10 @@ def main(argv: list[str] | None = None) -> int:
             summary = _print_outside(name, rows, first, args.quiet)
             summaries.append((name, summary, first))
             if args.json:
-                args.json.parent.mkdir(parents=True, exist_ok=True)
-                args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+                # several sets: one file each (NAME-<set>.json), so the last set does not overwrite the others
+                out = args.json if len(args.questions) == 1 else args.json.with_stem(f"{args.json.stem}-{name}")
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
         else:
             _run_tool_set(session, items, name, args)
     session.close()

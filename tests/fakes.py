@@ -472,7 +472,6 @@ MEASURES = (
     "revenue", "orders", "units", "buyers", "new_customers", "returning_customers", "aov", "revenue_per_buyer",
     "repeat_rate", "one_time_share", "feedback_count", "negative_share", "positive_share", "revenue_share",
 )  # fmt: skip
-_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 def _period_key(day: str, grain: str) -> str:
@@ -564,14 +563,14 @@ def metric_query(
     rows: list[dict[str, Any]] = []
     if grain or group_by:
         key_name = "period" if grain else str(group_by)
-        keys: dict[str, list[tuple[str, str, float]]] = {}
+        keys: dict[Any, list[tuple[str, str, float]]] = {}
         for line in lines:
             if grain:
                 k = _period_key(line[1], grain)
             elif group_by == "weekday":
                 from datetime import date
 
-                k = _WEEKDAYS[date.fromisoformat(line[1]).weekday()]
+                k = date.fromisoformat(line[1]).isoweekday()  # the real tool's key: ISO weekday, 1 = Monday
             elif group_by == "customer_type":
                 k = "returning" if min(d for c, d, _ in ORDERS if c == line[0]) < line[1][:8] + "01" else "new"
             elif group_by == "segment":
@@ -579,7 +578,7 @@ def metric_query(
             else:
                 raise ToolException(f"group_by {group_by!r} is not supported by these measures")
             keys.setdefault(k, []).append(line)
-        for k in sorted(keys):
+        for k in sorted(keys, key=str):
             m = _measures_of(keys[k], since, until, total_rev)
             rows.append({key_name: k, **{x: m[x] for x in measures}})
         if sort:
@@ -677,6 +676,15 @@ def customer_value(customer: str | None = None, segment: str | None = None, hori
             "clv": round(CUSTOMERS[cid]["spend"] * 0.3, 2),
             "expected_purchases": 1.2,
             "expected_spend_per_purchase": 88.0,
+            # the real tool's history block: what the customer spent so far, next to the forecast
+            "history": {
+                "purchase_days": len({d for c, d, _ in ORDERS if c == cid}),
+                "spend": round(sum(a for c, _, a in ORDERS if c == cid), 2),
+                "first_day_spend": round(
+                    sum(a for c, d, a in ORDERS if c == cid and d == min(dd for cc, dd, _ in ORDERS if cc == cid)), 2
+                ),
+                "last_purchase": max(d for c, d, _ in ORDERS if c == cid),
+            },
         }
     else:
         seg = _segment(segment) if segment is not None else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
@@ -176,6 +177,44 @@ def fmt_change_pct(value: Any) -> str:
     return f"{'+' if f > 0 else ''}{f * 100:.2f}%"
 
 
+# Markdown's inline syntax characters: customer-written text (a feedback quote, a name) passed through md_escape
+# reads as the characters written, never as a link, an image, emphasis, HTML or a table cell border.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#|~!<>])")
+_NEWLINES = re.compile(r"\s*[\r\n]+\s*")
+
+
+def md_escape(value: Any) -> str:
+    """``value`` as literal Markdown text: syntax characters backslash-escaped, line breaks folded to one space
+    (a quote stays inside its list item or table cell)."""
+    if value is None:
+        return "—"
+    return _MD_SPECIAL.sub(r"\\\1", _NEWLINES.sub(" ", str(value)))
+
+
+_WEEKDAYS = {
+    "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+_CUSTOMER_TYPES = {"zh": {"new": "新客户", "returning": "老客户"}, "en": {"new": "new", "returning": "returning"}}
+
+
+def key_label(value: Any, key: Any, language: str = "en") -> str:
+    """A breakdown row's key as the user reads it: ISO weekday 1..7 -> 周一..周日 / Mon..Sun, sentiment and customer
+    type labels in ``language``; anything else as it is."""
+    lang = language if language in _WEEKDAYS else "en"
+    if key == "weekday":
+        try:
+            day = int(value)
+        except (TypeError, ValueError):
+            return str(value)
+        return f"{_WEEKDAYS[lang][day - 1]}" if 1 <= day <= 7 else str(value)
+    if key == "sentiment":
+        return fmt_label(value, lang)
+    if key == "customer_type":
+        return _CUSTOMER_TYPES[lang].get(str(value), str(value))
+    return "—" if value is None else str(value)
+
+
 def measure_label(measure: Any, language: str = "en") -> str:
     """A measure's display name from answers.yaml ``measure_labels`` (its key when unnamed)."""
     labels = load_prompt("answers").get("measure_labels") or {}
@@ -193,6 +232,7 @@ def environment() -> Environment:
     env.filters.update(
         pct2=fmt_pct2, mval=fmt_measure, mchange=fmt_change, mchange_pct=fmt_change_pct, mlabel=measure_label
     )
+    env.filters.update(md=md_escape, keylabel=key_label)
     return env
 
 

@@ -217,22 +217,41 @@ def _dropped(intent: str, own_slots: Mapping[str, Any], knowledge: Knowledge) ->
     return [k for k in SCOPE_SLOTS if own_slots.get(k) not in (None, "", []) and k not in carried]
 
 
+# The object of a Chinese action clause: "把<消费前十的客户名单>导成Excel", "给<只买过一次的客户>群发邮件".
+_ACTION_OBJECT = re.compile(
+    r"(?:把|将|给|向|对)(?P<obj>[^，,。；;！!？?]{2,30}?)"
+    r"(?:导成|导出|导入|发到|发给|发送|群发|推送|改成|改为|修改|更新|设为|设成|标记|标成|标为|删除|删掉|回复|寄|发)"
+)
+# A back-reference with a count ("这十个人", "这5位客户"): the people an action clause named.
+_COUNTED_REF = re.compile(r"这[一二两三四五六七八九十百千\d]+(?:个|位|名)?(?:人|客户|位)")
+
+
 def _action_free(question: str, knowledge: Knowledge) -> str:
-    """``question`` without the clauses that ask for an action (send, export, change data)."""
+    """``question`` without the clauses that ask for an action (send, export, change data). A kept clause that points
+    back ("这类客户有多少人", "他一共消费了多少") keeps the object of the action it points at."""
     terms = knowledge.write_actions + knowledge.action_verbs
-    kept = [c for c in _CLAUSE.split(question) if c and c.strip() and not sx.has_any(c, terms)]
-    return "，".join(c.strip() for c in kept)
+    clauses = [c.strip() for c in _CLAUSE.split(question) if c and c.strip()]
+    kept = [c for c in clauses if not sx.has_any(c, terms)]
+    if not kept or len(kept) == len(clauses):
+        return "，".join(kept)
+    rest = "，".join(kept)
+    if sx.has_any(rest, knowledge.anaphora) or _COUNTED_REF.search(rest):
+        objects = [m.group("obj").strip() for c in clauses if c not in kept for m in _ACTION_OBJECT.finditer(c)]
+        return "，".join([*objects, *kept])
+    return rest
 
 
 def _asks_something(text: str, knowledge: Knowledge) -> bool:
     """Whether a clause left over after removing an action still asks a CRM question."""
-    if not text:
+    if not text or not metrics.ASKS.search(text):
         return False
+    if metrics.parse(text, None, None) is not None:
+        return True
     cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
     words = len(re.findall(r"[A-Za-z]{2,}", text))
     if cjk < 4 and words < 3:
         return False
-    return bool(sx.has_any(text, knowledge.domain_words)) or metrics.parse(text, None, None) is not None
+    return bool(sx.has_any(text, knowledge.domain_words))
 
 
 def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowledge, index: ExemplarIndex) -> Decision:

@@ -141,6 +141,15 @@ _COHORT_WORDS = re.compile(
 _EXPLICIT = ("since", "until", "grain", "compare", "compare_since", "min_amount", "max_amount", "inactive_days")
 
 
+# What makes a clause a question (or a request to be told something) rather than the content of an action
+# ("帮我回复客户5000的投诉，就说我们给他全额退款": the second clause is what the reply would say).
+ASKS = re.compile(
+    r"[?？]|多少|几[个位名笔单天次月年成]?|吗|什么|哪|怎么|如何|是否|有没有|告诉我|说下|说一下|讲下|列出|查|看看|看下|算|统计|占比"
+    r"|\b(?:how|what|which|who|whom|when|why|where|list|show|tell me|give me|is|are|was|were|does|did|do)\b",
+    re.IGNORECASE,
+)
+
+
 def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any]) -> bool:
     """Whether the older intent's reading beats the analytics spec (see classic_answers, plus: a question the
     older router finds out of scope or an action, with no period or grain in it, is no analytics question; a
@@ -150,8 +159,18 @@ def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any
     explicit = any(k in args for k in _EXPLICIT)
     if intent in ("out_of_scope", "unsupported_action", "help"):
         # "What was our profit margin in 1997?": naming the part that cannot be answered beats "out of scope"
-        return not explicit and not metric.get("unsupported")
-    if slots.get("customer") and not (args.get("customers") or args.get("customer")):
+        if explicit or metric.get("unsupported"):
+            return False
+        # A measure only the analytics tools define ("两次购买之间平均隔多少天", repeat rate, units per order) is
+        # an analytics question even where the older vocabulary sees nothing it knows; the everyday words
+        # (revenue, orders, feedback) are too common in off-topic sentences to overrule it.
+        measures = set(args.get("measures") or [])
+        specific = measures - CLASSIC_MEASURES["overview"][0] - _FEEDBACK - {"revenue_share"}
+        asks = ASKS.search(str(metric.get("text") or ""))  # "帮我写首诗送给老客户" names a measure, asks nothing
+        return not (intent == "out_of_scope" and metric.get("tool") == "metric_query" and specific and asks)
+    cohort_words = metric.get("tool") == "cohort_retention" and _COHORT_WORDS.search(str(metric.get("text") or ""))
+    if slots.get("customer") and not (args.get("customers") or args.get("customer")) and not cohort_words:
+        # ("97年2月首单的客户 3个月后留存率多少": the "客户 3" the older reading sees is a month count of a cohort)
         return True
     if intent == "list_segments" and not args.get("group_by") and not explicit:
         return set(args.get("measures") or []) <= {"revenue", "revenue_share", "buyers"}
@@ -187,7 +206,76 @@ def follow_up(
     if not terms:
         return None
     text = f"{question} {terms}"
-    return reread({"text": text, "base_args": previous.get("args") or {}}, data_start, data_end)
+    new = reread({"text": text, "base_args": previous.get("args") or {}}, data_start, data_end)
+    if new is None or not (data_start and data_end):
+        return new
+    return _keep_scope(new, question, previous, data_start, data_end)
+
+
+# Periods a follow-up's own words name; the others are derived from the base period ("去年同期", "the same month
+# last year") or stand in for a period the question does not name.
+_DERIVED_PERIODS = ("implicit", "same_period", "comparison")
+_GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def _first_period_text(text: Any) -> str | None:
+    """The base period of a periods text ("1998-05 vs 1998-04" -> "1998-05")."""
+    if not text:
+        return None
+    return re.split(r" vs | 对比 ", str(text))[0]
+
+
+def _keep_scope(
+    new: dict[str, Any], question: str, previous: Mapping[str, Any], data_start: str, data_end: str
+) -> dict[str, Any]:
+    """A follow-up keeps the previous question's period unless it names its own ("环比呢", "按季度看呢", "and by
+    month?" keep it; "那3月呢" after February 1997 is March of the same year); a grain that would give one row of
+    the kept period widens it to its whole year(s), so the breakdown has rows to compare."""
+    from datetime import date
+
+    from crm_insights.agent.timeexpr import parse_time, period_label, shift_year
+
+    base = dict(previous.get("args") or {})
+    args = new["args"]
+    if not base.get("since") or new.get("tool") != previous.get("tool"):
+        return new
+    tp = parse_time(question, data_start, data_end)
+    own = [p for p in tp.periods if p.kind not in _DERIVED_PERIODS]
+    first, last = date.fromisoformat(data_start[:10]), date.fromisoformat(data_end[:10])
+    if not own:
+        for key in ("since", "until"):
+            if base.get(key):
+                args[key] = base[key]
+            else:
+                args.pop(key, None)
+        for key in ("compare", "compare_since", "compare_until"):
+            args.pop(key, None)
+        if tp.compare_kind in ("previous", "year"):
+            args["compare"] = tp.compare_kind  # the comparison asked now, on the kept period
+        for key in ("periods_text", "periods_text_zh"):
+            new[key] = _first_period_text(previous.get(key))
+        new["assumed_year"] = previous.get("assumed_year")
+        new["outside"] = list(previous.get("outside") or [])
+        months = _GRAIN_MONTHS.get(str(args.get("grain") or ""))
+        if months and args.get("grain") != base.get("grain"):
+            since, until = date.fromisoformat(args["since"]), date.fromisoformat(args["until"])
+            span = (until.year - since.year) * 12 + until.month - since.month + 1
+            if span < 2 * months:
+                since = max(date(since.year, 1, 1), first)
+                until = min(date(until.year, 12, 31), last)
+                args["since"], args["until"] = since.isoformat(), until.isoformat()
+                new["periods_text"] = new["periods_text_zh"] = period_label(since, until)
+                new["assumed_year"] = None
+    elif len(own) == 1 and own[0].assumed_year and own[0].since is not None:
+        # "那3月呢" read alone is the latest March in the data; after a question about 1997 it is March 1997
+        shift = int(str(base["since"])[:4]) - own[0].start.year
+        start, end = shift_year(own[0].start, own[0].end, shift)
+        if first <= start <= last:
+            end = min(end, last)
+            args["since"], args["until"] = start.isoformat(), end.isoformat()
+            new["periods_text"] = new["periods_text_zh"] = period_label(start, end)
+            new["assumed_year"] = None
+    return new
 
 
 def reread(metric: Mapping[str, Any], data_start: str | None, data_end: str | None) -> dict[str, Any] | None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from crm_insights.agent.language import user_error
 from crm_insights.agent.router import metrics
 from crm_insights.agent.router.answers import render_answer, render_shared
 from crm_insights.agent.router.decide import Decision, _pick_segment
@@ -204,7 +205,8 @@ def next_action(
                 return cannot(refused)
             return Action("call", tool=tool, args=args, intent=decision.intent)
         if step.error is not None:
-            return answer(render_shared(knowledge, "tool_error", lang, tool=step.name, error=step.error))
+            error = user_error(step.error, lang)
+            return answer(render_shared(knowledge, "tool_error", lang, tool=step.name, error=error))
         results[tool] = _data(step.result)
         for slot, dotted in spec.export.items():
             value = _path(step.result, dotted)

@@ -1,0 +1,213 @@
+"""Composition through the router with the real analytics parser over the fake tools: follow-ups keep the measure
+and scope they do not change, comparisons show both periods, actions mixed with questions, answer content
+(cohort month, customer history, breakdown tables) and user-facing text (Markdown-escaped customer text, errors in
+the user's language without internal names)."""
+
+from __future__ import annotations
+
+import pytest
+from fakes import CUSTOMERS, ORDERS
+
+from crm_insights.agent.checks import extract_figures
+from crm_insights.agent.language import user_error
+from crm_insights.agent.templating import key_label, md_escape, render
+
+
+def _revenue(since: str, until: str) -> float:
+    return round(sum(a for _, d, a in ORDERS if since <= d <= until), 2)
+
+
+def _numbers(text: str) -> set[float]:
+    return {round(f.value * (100 if f.percent else 1), 2) for f in extract_figures(text)}
+
+
+def _last(calls: list[tuple[str, dict]]) -> tuple[str, dict]:
+    return calls[-1]
+
+
+# -- follow-ups keep what they do not change ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "follow", "compare", "since", "until", "other"),
+    [
+        ("1997年3月销售额多少", "环比呢", "previous", "1997-03-01", "1997-03-31", ("1997-02-01", "1997-02-28")),
+        ("1998年2月的销售额是多少", "同比呢", "year", "1998-02-01", "1998-02-28", ("1997-02-01", "1997-02-28")),
+        (
+            "What was revenue in February 1998?",
+            "And against the same month last year?",
+            "year",
+            "1998-02-01",
+            "1998-02-28",
+            ("1997-02-01", "1997-02-28"),
+        ),
+    ],
+)
+def test_a_comparison_follow_up_keeps_the_period_and_shows_both_periods_and_the_change(
+    make_session, first: str, follow: str, compare: str, since: str, until: str, other: tuple[str, str]
+) -> None:
+    session, calls = make_session()
+    session.ask(first, thread_id="c")
+    text = session.ask(follow, thread_id="c").answer
+    name, args = _last(calls)
+    assert name == "metric_query" and args["measures"] == ["revenue"]
+    assert (args["since"], args["until"], args["compare"]) == (since, until, compare)
+    now, before = _revenue(since, until), _revenue(*other)
+    found = _numbers(text)
+    assert {now, before, round(abs(now - before), 2)} <= found
+    assert f"{(now - before) / before * 100:+.2f}%" in text
+    assert "|---|---:|---:|---:|---:|" in text  # the comparison is a table with right-aligned figures
+
+
+@pytest.mark.parametrize(
+    ("first", "follow", "since", "until"),
+    [
+        ("1997年2月有多少新客户", "那3月呢？", "1997-03-01", "1997-03-31"),
+        ("1998年3月的订单数", "那2月呢", "1998-02-01", "1998-02-28"),
+    ],
+)
+def test_a_month_follow_up_without_a_year_takes_the_previous_questions_year(
+    make_session, first: str, follow: str, since: str, until: str
+) -> None:
+    session, calls = make_session()
+    session.ask(first, thread_id="m")
+    measures = _last(calls)[1]["measures"]
+    text = session.ask(follow, thread_id="m").answer
+    name, args = _last(calls)
+    assert name == "metric_query" and args["measures"] == measures
+    assert (args["since"], args["until"]) == (since, until)
+    assert "没有写年份" not in text
+
+
+@pytest.mark.parametrize(
+    ("first", "follow", "grain", "rows"),
+    [
+        ("1997年12月有多少客户下过单", "按季度看呢", "quarter", "1997-Q1"),
+        ("How many new customers did we get in February 1997?", "And by month?", "month", "1997-01"),
+    ],
+)
+def test_a_grain_follow_up_keeps_the_measure_and_widens_a_one_row_period_to_its_year(
+    make_session, first: str, follow: str, grain: str, rows: str
+) -> None:
+    session, calls = make_session()
+    session.ask(first, thread_id="g")
+    measures = _last(calls)[1]["measures"]
+    text = session.ask(follow, thread_id="g").answer
+    args = _last(calls)[1]
+    assert args["measures"] == measures and args["grain"] == grain
+    assert (args["since"], args["until"]) == ("1997-01-03", "1997-12-31")  # the year, within the data
+    assert f"| {rows} |" in text and "---:|" in text
+
+
+def test_a_grouping_follow_up_keeps_the_period_and_lists_every_row_in_a_table(make_session) -> None:
+    session, calls = make_session()
+    session.ask("1997年的销售额", thread_id="w")
+    period = (_last(calls)[1]["since"], _last(calls)[1]["until"])
+    text = session.ask("那按周几看呢", thread_id="w").answer
+    args = _last(calls)[1]
+    assert args["group_by"] == "weekday" and (args["since"], args["until"]) == period
+    assert "| 星期 | 销售额 |" in text and "|---|---:|" in text
+    days = {key_label(d, "weekday", "zh") for d in range(1, 8)}
+    listed = [line for line in text.splitlines() if line.startswith("| 周")]
+    assert listed and {line.split("|")[1].strip() for line in listed} <= days
+    from datetime import date
+
+    by_day: dict[int, float] = {}
+    for _, d, a in ORDERS:
+        if d.startswith("1997"):
+            wd = date.fromisoformat(d).isoweekday()
+            by_day[wd] = round(by_day.get(wd, 0.0) + a, 2)
+    assert len(listed) == len(by_day) and set(by_day.values()) <= _numbers(text)
+
+
+# -- actions next to questions ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["帮我回复客户100的投诉，就说我们给他全额退款", "给客户42回复一下，告诉他下周发货"],
+)
+def test_an_action_with_the_words_it_should_say_calls_no_tool(make_session, question: str) -> None:
+    session, calls = make_session()
+    text = session.ask(question, thread_id="a").answer
+    assert calls == []
+    assert "不能" in text
+
+
+@pytest.mark.parametrize(
+    ("question", "customer"),
+    [
+        ("把客户42的消费金额改成500，然后告诉我他实际一共消费了多少", "00042"),
+        ("1998年的销售额多少？顺便把买家名单导出来发到运营群", None),
+    ],
+)
+def test_a_question_next_to_an_action_is_answered_with_what_the_action_named(
+    make_session, question: str, customer: str | None
+) -> None:
+    session, calls = make_session()
+    text = session.ask(question, thread_id="b").answer
+    assert calls, "the question part is answered"
+    assert "不能执行操作" in text
+    expected = CUSTOMERS[customer]["spend"] if customer else _revenue("1998-01-01", "1998-12-31")
+    assert expected in _numbers(text)
+
+
+# -- routing and answer content -----------------------------------------------------------------------------
+
+
+def test_a_measure_only_the_analytics_tools_know_is_not_out_of_scope(make_session) -> None:
+    session, calls = make_session()
+    session.ask("客户两次购买之间平均隔多少天", thread_id="d")
+    assert calls and calls[-1][0] == "metric_query" and calls[-1][1]["measures"] == ["days_between_mean"]
+
+
+def test_a_cohort_question_states_the_month_asked_and_the_cohort_size(make_session) -> None:
+    session, calls = make_session()
+    text = session.ask("97年2月首单的客户 3个月后留存率多少", thread_id="r").answer
+    name, args = _last(calls)
+    assert name == "cohort_retention" and args["periods"] == 3  # "客户 3" is a month count, not a customer
+    assert "1997-05" in text and "第 3 个月" in text
+
+
+def test_a_customers_value_shows_what_the_customer_spent_so_far(make_session) -> None:
+    session, calls = make_session()
+    text = session.ask("Is customer 42 worth keeping?", thread_id="v").answer
+    assert _last(calls)[0] == "customer_value"
+    assert CUSTOMERS["00042"]["spend"] in _numbers(text) and "|---|---:|" in text
+
+
+def test_a_tool_error_speaks_chinese_without_the_tools_name(make_session) -> None:
+    session, _ = make_session()
+    text = session.ask("客户99999的情况怎么样", thread_id="e").answer
+    assert "customer_profile" not in text and "没能完成这次查询" in text
+
+
+# -- user-facing text ---------------------------------------------------------------------------------------
+
+
+def test_customer_text_cannot_become_markdown() -> None:
+    quote = "点这里 [领奖](http://evil.example) ![x](http://img) **急**\n| a | b |\n# 标题 <script> ~删~ `code` \\"
+    text = render("> 「{{ q|md }}」", q=quote)
+    assert "\n" not in text  # folded: the quote stays one block-quote line
+    for raw in ("[领奖](", "![x]", "**急**", "| a |", "<script>", "`code`"):
+        assert raw not in text
+    assert md_escape(None) == "—"
+    assert md_escape("a_b") == "a\\_b"
+
+
+def test_breakdown_keys_read_as_words() -> None:
+    assert [key_label(d, "weekday", "zh") for d in (1, 7)] == ["周一", "周日"]
+    assert key_label(3, "weekday", "en") == "Wed"
+    assert key_label("negative", "sentiment", "zh") == "负面"
+    assert key_label("new", "customer_type", "zh") == "新客户"
+    assert key_label("1997-Q1", "period", "zh") == "1997-Q1"
+
+
+def test_tool_errors_in_the_users_language() -> None:
+    assert user_error("no customer matches '99999999'", "zh") == "没有找到客户 '99999999'"
+    assert "相近的编号：09999" in user_error("no customer matches '9999'; close ids: 09999, 19999", "zh")
+    assert user_error("no customer matches '1'", "en") == "no customer matches '1'"
+    assert "没有名为 '新客户' 的客户细分" in user_error(
+        "no segment matches '新客户'; segments are: 0 高价值客户 / high-value", "zh"
+    )
+    assert user_error("something else", "zh").endswith("something else")  # nothing the user could act on is lost
