@@ -672,6 +672,20 @@ def _sort_key(key: Key) -> tuple[Any, ...]:
 def run(conn: Connection, req: MetricRequest) -> MetricResult:
     """Rows per key and the totals of ``req`` on ``conn`` (validates first)."""
     validate(req)
+    if req.group_by == "customer" and req.measures[0] in _RANK_SQL:
+        out = _run_top_customers(conn, req)
+    else:
+        out = _run_keys(conn, req)
+        if req.group_by == "customer":
+            _rank_customers(conn, req, out)
+    if (req.min_amount is not None or req.max_amount is not None) and any(
+        MEASURES[m].family != "feedback" for m in req.measures
+    ):
+        _add_share_of_all(conn, req, out)
+    return out
+
+
+def _run_keys(conn: Connection, req: MetricRequest) -> MetricResult:
     req.rollup = rollup_applies(conn, req)
     req.wide = not req.rollup and _covers_most(conn, req)
     keys = req.keys
@@ -700,21 +714,91 @@ def run(conn: Connection, req: MetricRequest) -> MetricResult:
         rows.append(row)
     total = {m: derive(m, total_b, total_revenue, total_b) for m in req.measures}
     considered = int(total_b.get("orders") or 0) + int(total_b.get("feedback_count") or 0)
-    out = MetricResult(keys=keys, rows=rows, total=total, notes=notes_for(req), rows_considered=considered)
-    if req.group_by == "customer":
-        _rank_customers(conn, req, out)
-    if (req.min_amount is not None or req.max_amount is not None) and any(
-        MEASURES[m].family != "feedback" for m in req.measures
-    ):
-        _add_share_of_all(conn, req, out)
-    return out
+    return MetricResult(keys=keys, rows=rows, total=total, notes=notes_for(req), rows_considered=considered)
+
+
+# First measures a customer ranking can order by in SQL (sums and counts per customer; a customer's
+# revenue_per_buyer is its revenue, and a share orders like its base). Others rank in Python.
+_RANK_SQL: dict[str, str] = {
+    "revenue": "revenue",
+    "revenue_share": "revenue",
+    "revenue_per_buyer": "revenue",
+    "orders": "orders",
+    "orders_share": "orders",
+    "units": "units",
+    "units_share": "units",
+    "purchase_days": "purchase_days",
+}
+
+
+def _top_customers(conn: Connection, req: MetricRequest) -> tuple[list[int], int]:
+    """(the first ``limit`` customer ids by the first measure, how many customers have data): one
+    grouped query with ORDER BY/LIMIT, so only the kept customers' rows reach Python."""
+    value = {
+        "revenue": func.sum(_O.c.amount),
+        "orders": func.count(_O.c.id),
+        "units": func.sum(_O.c.quantity),
+        "purchase_days": func.count(func.distinct(day_of(_O.c.ordered_at))),
+    }[_RANK_SQL[req.measures[0]]]
+    frm: Any = _segment_join(req, _O, _O.c.customer_id) if req.segment is not None else _O
+    stmt = (
+        select(_O.c.customer_id, func.count().over().label("n"))
+        .select_from(frm)
+        .where(*_line_conds(req), *_customer_conds(req, _O.c.customer_id))
+        .group_by(_O.c.customer_id)
+        .order_by(value.asc() if req.sort == "asc" else value.desc(), _O.c.customer_id)
+        .limit(req.limit or CUSTOMER_LIMIT_DEFAULT)
+    )
+    rows = conn.execute(stmt).all()
+    return [int(r[0]) for r in rows], int(rows[0][1]) if rows else 0
+
+
+def _run_top_customers(conn: Connection, req: MetricRequest) -> MetricResult:
+    """group_by customer ranked in SQL: the kept customers' measures, and totals over every customer."""
+    req.rollup = False  # the rollup has no customer dimension (rollup_applies agrees)
+    req.wide = _covers_most(conn, req)
+    pks, n = _top_customers(conn, req)
+    grouped: dict[Key, dict[str, Any]] = {}
+    if pks:
+        only = replace(req, customer_pks=pks)
+        only.wide = False  # a few customers: their index, not a scan
+        grouped = _collect(conn, only, ["customer"])
+    total_b = _collect(conn, req, []).get((), {})
+    ids = _external_ids(conn, pks)
+    rows = []
+    for pk in pks:
+        b = grouped.get((pk,), {})
+        row: dict[str, Any] = {"customer": ids[pk]}
+        for m in req.measures:
+            row[m] = derive(m, b, total_b.get("revenue"), total_b)
+        rows.append(row)
+    total = {m: derive(m, total_b, total_b.get("revenue"), total_b) for m in req.measures}
+    considered = int(total_b.get("orders") or 0)
+    res = MetricResult(keys=["customer"], rows=rows, total=total, notes=notes_for(req), rows_considered=considered)
+    res.notes.append(_ranking_note(req, len(rows), n))
+    res.customer_pks = pks
+    return res
+
+
+def _external_ids(conn: Connection, pks: list[int]) -> dict[int, str]:
+    if not pks:
+        return {}
+    return {int(k): v for k, v in conn.execute(select(_C.c.id, _C.c.external_id).where(_C.c.id.in_(pks))).all()}
+
+
+def _ranking_note(req: MetricRequest, kept: int, of: int) -> str:
+    return (
+        f"customers ranked by {req.measures[0]} ({'ascending' if req.sort == 'asc' else 'descending'}, ties by "
+        f"customer id): the first {kept} of {of} customers with data in the period; the total covers all of them"
+    )
 
 
 def _rank_customers(conn: Connection, req: MetricRequest, res: MetricResult) -> None:
     """Keep the top ``limit`` customers by the first measure and key them by external id (in place).
 
-    Ranked in Python over every customer with a row: one pass over at most a few hundred thousand
-    small dicts, and it works for any mix of families. Ties go to the smaller customer id.
+    For first measures SQL cannot order by here (ratios such as aov, repeat_rate): every customer's
+    row is derived in Python first, O(customers with data); sums and counts take _run_top_customers.
+    Ties go to the smaller customer id, as in SQL.
     """
     first = req.measures[0]
     limit = req.limit or CUSTOMER_LIMIT_DEFAULT
@@ -722,13 +806,10 @@ def _rank_customers(conn: Connection, req: MetricRequest, res: MetricResult) -> 
     ranked = sorted(res.rows, key=lambda r: (r[first] is None, sign * float(r[first] or 0.0), r["customer"]))
     kept = ranked[:limit]
     pks = [int(r["customer"]) for r in kept]
-    ids = dict(conn.execute(select(_C.c.id, _C.c.external_id).where(_C.c.id.in_(pks))).all()) if pks else {}
+    ids = _external_ids(conn, pks)
     for r in kept:
         r["customer"] = ids[int(r["customer"])]
-    res.notes.append(
-        f"customers ranked by {first} ({'ascending' if req.sort == 'asc' else 'descending'}): "
-        f"the first {len(kept)} of {len(ranked)} customers with data in the period; the total covers all of them"
-    )
+    res.notes.append(_ranking_note(req, len(kept), len(ranked)))
     res.rows, res.customer_pks = kept, pks
 
 
