@@ -150,6 +150,15 @@ class IndexSettings(Block):
     ivf_nprobe: int = Field(16, ge=1)
 
 
+class ComputeSettings(Block):
+    engine: Literal["local", "ray"] = "local"
+    ray_address: str | None = None
+    actors: int = Field(1, ge=1)
+    batch_size: int = Field(256, ge=1)
+    cpus_per_actor: float = Field(0.5, gt=0)
+    partition_rows: int = Field(2048, ge=1)
+
+
 class ThemeSettings(Block):
     max_texts: int = Field(5000, ge=10)
     n_themes: int | None = None
@@ -208,6 +217,7 @@ class Settings(BaseSettings):
     sentiment: SentimentSettings = SentimentSettings()
     embeddings: EmbeddingSettings = EmbeddingSettings()
     index: IndexSettings = IndexSettings()
+    compute: ComputeSettings = ComputeSettings()
     themes: ThemeSettings = ThemeSettings()
     llm: LLMSettings = LLMSettings()
     server: ServerSettings = ServerSettings()

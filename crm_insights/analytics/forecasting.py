@@ -660,29 +660,34 @@ class Forecaster:
 
     def predict_panel(self, panel: WeeklyPanel, horizon_weeks: int) -> pd.DataFrame:
         """Forecast every customer of a panel (the fast path the benchmark times)."""
-        import torch
-
         h = self.check_horizon(horizon_weeks)
         x, _ = _panel_arrays(panel, int(self.config["max_history_weeks"]))
-        bs = int(self.config.get("predict_batch_size", 8192))
-        exp_sum = np.zeros(panel.n_customers, dtype=np.float64)
-        p_sum = np.zeros(panel.n_customers, dtype=np.float64)
+        expected, p_active = self.forecast_arrays(x, h)
+        return pd.DataFrame({"customer_id": panel.customer_ids, "expected_purchases": expected, "p_active": p_active})
+
+    @property
+    def batch_rows(self) -> int:
+        """Customers per model call; a distributed runner splits work at multiples of it (same numbers)."""
+        return int(self.config.get("predict_batch_size", 8192))
+
+    def forecast_arrays(self, x: np.ndarray, horizon_weeks: int) -> tuple[np.ndarray, np.ndarray]:
+        """(expected purchase days, P(active)) per row of a panel's feature array; a Ray runner overrides it."""
+        import torch
+
+        bs = self.batch_rows
+        n = len(x)
+        exp_sum = np.zeros(n, dtype=np.float64)
+        p_sum = np.zeros(n, dtype=np.float64)
         with torch.inference_mode():
             for model in self.models:
-                for i in range(0, panel.n_customers, bs):
+                for i in range(0, n, bs):
                     xb = torch.from_numpy(x[i : i + bs])
                     raw = _last_step(model, xb)
-                    e, p = horizon_forecast(raw.double(), h)
+                    e, p = horizon_forecast(raw.double(), horizon_weeks)
                     exp_sum[i : i + bs] += e.numpy()
                     p_sum[i : i + bs] += p.numpy()
         k = len(self.models)
-        return pd.DataFrame(
-            {
-                "customer_id": panel.customer_ids,
-                "expected_purchases": exp_sum / k,
-                "p_active": np.clip(p_sum / k, 0.0, 1.0),
-            }
-        )
+        return exp_sum / k, np.clip(p_sum / k, 0.0, 1.0)
 
     def predict(
         self,

@@ -27,7 +27,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -521,6 +521,9 @@ def check_model_matches(manifest: dict[str, Any], settings: Settings) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+EmbedFn = Callable[[list[str]], np.ndarray]
+
+
 def _embed(embedder: Embedder, texts: list[str], progress: bool, label: str) -> np.ndarray:
     """Embed passages in chunks under one progress bar, longest first.
 
@@ -554,8 +557,13 @@ def _lock(settings: Settings) -> Any:
     return FileLock(str(settings.indexes_dir / f".{INDEX_NAME}.lock"))
 
 
-def build_index(engine: Engine, settings: Settings | None = None, progress: bool = False) -> dict[str, Any]:
-    """Embed every feedback text and write a new index (replacing any old one atomically); return the manifest."""
+def build_index(
+    engine: Engine, settings: Settings | None = None, progress: bool = False, embed: EmbedFn | None = None
+) -> dict[str, Any]:
+    """Embed every feedback text and write a new index (replacing any old one atomically); return the manifest.
+
+    ``embed`` (texts -> vectors in the input order) replaces this process's embedder, e.g. with a Ray job.
+    """
     from crm_insights.config import get_settings
 
     settings = settings or get_settings()
@@ -563,7 +571,7 @@ def build_index(engine: Engine, settings: Settings | None = None, progress: bool
     ids, texts = _store_texts(engine)
     ids, texts, skipped = _split_texts(ids, texts)
     truncated = sum(n > embedder.max_tokens for n in embedder.token_counts(texts))
-    vectors = _embed(embedder, texts, progress, "embedding feedback")
+    vectors = embed(texts) if embed is not None else _embed(embedder, texts, progress, "embedding feedback")
     hashes = np.array([text_hash(t) for t in texts], dtype=np.int64)
     kind = choose_kind(len(ids), settings)
     index = make_index(kind, vectors, ids, settings)
@@ -582,7 +590,9 @@ def build_index(engine: Engine, settings: Settings | None = None, progress: bool
         )
 
 
-def update_index(engine: Engine, settings: Settings | None = None, progress: bool = False) -> dict[str, Any]:
+def update_index(
+    engine: Engine, settings: Settings | None = None, progress: bool = False, embed: EmbedFn | None = None
+) -> dict[str, Any]:
     """Add feedback new since the last build/update, re-embed edited texts, drop deleted feedback.
 
     Vectors already indexed are reused (read back from FAISS), never re-embedded. With no index yet
@@ -592,7 +602,7 @@ def update_index(engine: Engine, settings: Settings | None = None, progress: boo
 
     settings = settings or get_settings()
     if read_manifest(settings) is None:
-        return build_index(engine, settings, progress=progress)
+        return build_index(engine, settings, progress=progress, embed=embed)
     with _lock(settings):
         current = FeedbackIndex.load(settings)  # refuses a model mismatch before any work
         embedder = get_embedder(settings)
@@ -618,7 +628,9 @@ def update_index(engine: Engine, settings: Settings | None = None, progress: boo
         }
         if not len(new_ids) and not len(stale) and sorted(skipped) == sorted(current.manifest.get("skipped") or []):
             return current.manifest  # nothing to do: keep the version as it is
-        new_vecs = _embed(embedder, new_texts, progress, "embedding new feedback")
+        new_vecs = (
+            embed(new_texts) if embed is not None else _embed(embedder, new_texts, progress, "embedding new feedback")
+        )
         truncated = int(current.manifest.get("truncated", 0)) + sum(
             n > embedder.max_tokens for n in embedder.token_counts(new_texts)
         )
