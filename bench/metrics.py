@@ -54,6 +54,13 @@ KINDS: list[tuple[str, dict[str, Any]]] = [
     ("repeat rate by cohort", {"measures": ["repeat_rate"], "group_by": "cohort"}),
     ("days between purchases (mean, median)", {"measures": ["days_between_mean", "days_between_median"]}),
     ("orders by weekday", {"measures": ["orders"], "group_by": "weekday"}),
+    ("orders share by weekday", {"measures": ["orders_share", "orders"], "group_by": "weekday"}),
+    (
+        "top 5 customers by revenue 1998 (SQL)",
+        {"measures": ["revenue", "orders"], "group_by": "customer", "limit": 5, "since": date(1998, 1, 1)},
+    ),
+    ("top 10 customers by AOV (Python rank)", {"measures": ["aov", "orders"], "group_by": "customer"}),
+    ("orders over 100 + share of all", {"measures": ["orders", "revenue"], "min_amount": 100.0}),
     (
         "inactive >= 90 days by segment",
         {"measures": ["inactive_customers"], "group_by": "segment", "inactive_days": 90},
