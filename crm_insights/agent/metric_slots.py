@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from typing import Any, Literal
@@ -78,6 +78,9 @@ class MetricSpec:
     compare_kind: str | None = None  # previous|year|explicit, also when the dates went into compare_since/until
     terms: dict[str, str] = field(default_factory=dict)  # measure key -> the word the question used
     notes: tuple[str, ...] = ()  # reading rules applied ("inactive_days from 最近3个月")
+    # the figure asked as a share of the same measure without the filter ("金额超过100的订单占全部订单多少"): not a
+    # tool argument, metric_query returns share_of_all with every amount filter
+    share_of_all: bool = False
     time: TimeParse | None = None
 
     @property
@@ -756,7 +759,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     for extra in periods[2:]:
         unsupported.append(Unsupported("period", extra.text))
 
-    share_of_all: bool | None = None
+    share_of_all = False
     filtered = min_amount is not None or max_amount is not None or segment is not None or inactive_days is not None
     base_of = {v: k for k, v in _SHARE_MEASURE.items()}
     if group_by is None and filtered and any(m in base_of for m in measures):
@@ -774,6 +777,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             # "金额超过100的订单占全部订单百分之多少", "占总客户多少": the filtered figure over the unfiltered one
             share_of_all = True
             notes.append("share of all: the filtered figure over the same measure without the filter")
+    if share_of_all and measures[0] == "inactive_customers" and "buyers" not in measures and since is None:
+        # "占总客户多少": the whole is every customer who ever ordered, the buyers over all the data
+        measures.append("buyers")
 
     if trend and grain is None:
         grain = default_grain(as_date(since) if since else None, as_date(until) if until else None)
@@ -796,14 +802,13 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         "compare_until": compare_until,
         "sort": sort,
         "limit": limit,
-        "share_of_all": share_of_all,
     }
     asked_more = [grain, group_by, since, compare_kind, min_amount, max_amount, inactive_days, customer]
     generic = measures == ["buyers"] and _norm(measure_terms.get("buyers", "")) in _GENERIC_BUYERS
     if generic and not unsupported and all(v is None for v in asked_more):
         return None
     missing = ("inactive_days",) if inactive_missing else ()
-    return _spec(
+    spec = _spec(
         "metric_query",
         args,
         unsupported,
@@ -816,6 +821,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         notes=notes,
         terms=measure_terms,
     )
+    return replace(spec, share_of_all=True) if share_of_all else spec
 
 
 def _drop_bare_orders(

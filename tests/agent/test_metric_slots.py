@@ -683,7 +683,7 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
     (
         "半年没买过的客户占总客户多少",
         "metric_query",
-        {"measures": ["inactive_customers"], "inactive_days": 180, "share_of_all": True},
+        {"measures": ["inactive_customers", "buyers"], "inactive_days": 180},
     ),
     (
         "how many customers haven't ordered in half a year",
@@ -728,16 +728,8 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
     ("how many zero-amount orders", "metric_query", {"measures": ["orders"], "min_amount": 0.0, "max_amount": 0.0}),
     ("金额为15元的订单数", "metric_query", {"measures": ["orders"], "min_amount": 15.0, "max_amount": 15.0}),
     # a part as a share of its whole
-    (
-        "金额超过100的订单占全部订单百分之多少",
-        "metric_query",
-        {"measures": ["orders"], "min_amount": 100.0, "share_of_all": True},
-    ),
-    (
-        "what share of orders are over $50",
-        "metric_query",
-        {"measures": ["orders"], "min_amount": 50.0, "share_of_all": True},
-    ),
+    ("金额超过100的订单占全部订单百分之多少", "metric_query", {"measures": ["orders"], "min_amount": 100.0}),
+    ("what share of orders are over $50", "metric_query", {"measures": ["orders"], "min_amount": 50.0}),
     (
         "周末(周六周日)的订单占总订单多少",
         "metric_query",
@@ -883,3 +875,19 @@ def test_the_data_range_is_not_a_grain(text: str) -> None:
 def test_a_first_purchase_cohort_is_not_the_new_customer_segment(text: str) -> None:
     spec = _parse(text)
     assert spec.tool == "cohort_retention" and "segment" not in spec.args
+
+
+@pytest.mark.parametrize(
+    ("text", "share"),
+    [
+        ("金额超过100的订单占全部订单百分之多少", True),
+        ("what share of orders are over $50", True),
+        ("what percentage of revenue comes from orders over $100", True),
+        ("半年没买过的客户占总客户多少", True),
+        ("金额超过100的订单有多少", False),
+    ],
+)
+def test_a_share_of_all_is_flagged_on_the_spec(text: str, share: bool) -> None:
+    # not a tool argument: metric_query returns share_of_all next to every amount-filtered total
+    spec = _parse(text)
+    assert spec.share_of_all is share and "share_of_all" not in spec.args
