@@ -155,6 +155,24 @@ def test_a_question_next_to_an_action_is_answered_with_what_the_action_named(
 # -- routing and answer content -----------------------------------------------------------------------------
 
 
+def test_a_follow_up_to_an_analytics_answer_is_not_out_of_scope(make_session) -> None:
+    session, calls = make_session()
+    session.ask("1997年一周里周几销售额最高？", thread_id="f")
+    first = _last(calls)[1]
+    text = session.ask("最低的是周几", thread_id="f").answer
+    name, args = _last(calls)
+    assert name == "metric_query" and args["group_by"] == "weekday" and args["sort"] == "asc"
+    assert (args["since"], args["until"]) == (first["since"], first["until"])
+    assert "超出" not in text
+
+
+def test_an_older_intent_that_could_only_ask_for_a_slot_loses_to_an_analytics_reading(make_session) -> None:
+    session, calls = make_session()
+    text = session.ask("只买过一次的这类客户占多少", thread_id="o").answer
+    assert calls and _last(calls) == ("metric_query", {"measures": ["one_time_share"]})
+    assert "哪个细分" not in text
+
+
 def test_a_measure_only_the_analytics_tools_know_is_not_out_of_scope(make_session) -> None:
     session, calls = make_session()
     session.ask("客户两次购买之间平均隔多少天", thread_id="d")

@@ -348,7 +348,12 @@ def _decide(
             metric["fixed_args"] = {"customers": metric["args"]["customers"]}
         if metric is not None:
             classic = _decide(original, previous, knowledge, index, use_metrics=False)
-            if not metrics.classic_wins(metric, classic.intent, classic.slots):
+            # An older intent that could only ask for a slot the question does not give ("这类客户有多少人" read as a
+            # segment question with no segment) loses to an analytics reading that answers it.
+            spec = knowledge.intents.get(classic.intent)
+            required = [r if isinstance(r, list) else [r] for r in (spec.plan.requires if spec is not None else [])]
+            lacks = any(not _has(classic.slots, names) for names in required) and not metric["unsupported"]
+            if lacks or not metrics.classic_wins(metric, classic.intent, classic.slots):
                 mslots: dict[str, Any] = {"metric": metric}
                 if metric["unsupported"]:
                     mslots["unsupported"] = metric["unsupported"]

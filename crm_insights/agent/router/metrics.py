@@ -161,6 +161,10 @@ def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any
         # "What was our profit margin in 1997?": naming the part that cannot be answered beats "out of scope"
         if explicit or metric.get("unsupported"):
             return False
+        if "base_args" in metric and intent != "unsupported_action":
+            # read as a follow-up to an analytics answer ("最低的是周几，差多少" after the best weekday): its words
+            # are the previous question's, not an off-topic request
+            return False
         # A measure only the analytics tools define ("两次购买之间平均隔多少天", repeat rate, units per order) is
         # an analytics question even where the older vocabulary sees nothing it knows; the everyday words
         # (revenue, orders, feedback) are too common in off-topic sentences to overrule it.
