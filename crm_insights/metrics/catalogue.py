@@ -370,6 +370,22 @@ SHARE_OF_ALL_MEASURES = frozenset(
     }
 )
 
+# Fields a result carries besides its measures, defined once for the tool's notes and the catalogue.
+RESULT_FIELDS: dict[str, dict[str, str]] = {
+    "total_unfiltered": {
+        "name_en": "total without the amount filter",
+        "name_zh": "不含金额条件的总计",
+        "definition": "With min_amount/max_amount: the same measures for the same period and the other filters, "
+        "without the amount filter (totals only).",
+    },
+    "share_of_all": {
+        "name_en": "share of all",
+        "name_zh": "占全部的比例",
+        "definition": "With min_amount/max_amount: total / total_unfiltered for sums and counts (e.g. orders over "
+        "100 as a share of all orders in the period); ratios such as aov have none.",
+    },
+}
+
 WEEKDAYS = {
     1: ("Monday", "周一"),
     2: ("Tuesday", "周二"),
@@ -406,6 +422,7 @@ def catalogue() -> dict[str, list[Any]]:
             for d in DIMENSIONS.values()
         ],
         "grains": list(GRAINS),
+        "result_fields": [{"key": k, **v} for k, v in RESULT_FIELDS.items()],
     }
 
 

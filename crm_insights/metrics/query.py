@@ -31,6 +31,7 @@ from crm_insights.metrics.catalogue import (
     DIMENSIONS,
     GRAINS,
     MEASURES,
+    RESULT_FIELDS,
     SHARE_OF_ALL_MEASURES,
 )
 from crm_insights.metrics.dialect import day_of, days_between, iso_weekday, period_label, unindexed
@@ -819,10 +820,7 @@ def _add_share_of_all(conn: Connection, req: MetricRequest, res: MetricResult) -
     other = run(conn, whole)
     res.total_unfiltered = other.total
     res.share_of_all = {m: _div(res.total[m], other.total[m]) for m in req.measures if m in SHARE_OF_ALL_MEASURES}
-    res.notes.append(
-        "total_unfiltered: the same measures for the same period without the amount filter; share_of_all = "
-        "total / total_unfiltered (e.g. orders over an amount as a share of all orders)"
-    )
+    res.notes += [f"{k}: {v['definition']}" for k, v in RESULT_FIELDS.items()]
 
 
 def _covers_most(conn: Connection, req: MetricRequest, share: float = 0.3) -> bool:
