@@ -545,6 +545,14 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             m for m in measures if m != "orders"
         ]
         measure_terms[measures[0]] = _INTERVAL.search(masked).group(0)  # type: ignore[union-attr]
+    share_m = _SHARE.search(masked)
+    if share_m:
+        # "占全部订单百分之多少": a measure named only inside the whole ("全部订单") is the denominator; with no part
+        # named, the part is the previous question's (the router reads the question again with its words)
+        lo, hi = share_m.span()
+        spans_in = [lo <= s and e <= hi for s, e, cat, _, _ in hits if cat == "measures"]
+        if spans_in and all(spans_in):
+            measures, measure_terms = [], {}
     measures = _drop_bare_orders(measures, measure_terms, hits, masked)
     generic_buyers = "buyers" in measures and _norm(measure_terms["buyers"]) in _GENERIC_BUYERS
     if len(measures) > 1 and generic_buyers and not _joined_to_other(hits, "buyers", masked):

@@ -891,3 +891,9 @@ def test_a_share_of_all_is_flagged_on_the_spec(text: str, share: bool) -> None:
     # not a tool argument: metric_query returns share_of_all next to every amount-filtered total
     spec = _parse(text)
     assert spec.share_of_all is share and "share_of_all" not in spec.args
+
+
+@pytest.mark.parametrize("text", ["占全部订单百分之多少", "占总销售额的比例呢", "那占全部订单多少"])
+def test_a_whole_alone_is_no_question_of_its_own(text: str) -> None:
+    # the part is the previous question's: the router reads this again with that question's words and filters
+    assert parse_metric_question(text, DS, DE) is None
