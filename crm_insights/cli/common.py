@@ -74,3 +74,15 @@ SegmentOpt = Annotated[str | None, typer.Option("--segment", help="Only this seg
 SentimentOpt = Annotated[str | None, typer.Option("--sentiment", help="positive, neutral or negative.")]
 SinceDayOpt = Annotated[datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="From this day.")]
 UntilDayOpt = Annotated[datetime | None, typer.Option("--until", formats=["%Y-%m-%d"], help="To this day (inclusive).")]
+EngineOpt = Annotated[
+    str | None,
+    typer.Option("--engine", help="local or ray: where the batch job runs. Default: compute.engine (local)."),
+]
+RayAddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address",
+        help="With --engine ray: auto or host:port joins that cluster; unset starts a local Ray. "
+        "Default: compute.ray_address.",
+    ),
+]

@@ -9,7 +9,9 @@ from typing import Annotated
 import typer
 
 from crm_insights.cli.common import (
+    EngineOpt,
     JsonOpt,
+    RayAddressOpt,
     SegmentOpt,
     SentimentOpt,
     SinceDayOpt,
@@ -82,20 +84,24 @@ def sentiment_score(
     batch_size: Annotated[
         int | None, typer.Option(min=1, help="Rows per batch (one commit each). Default: sentiment.score_batch_size.")
     ] = None,
+    engine_kind: EngineOpt = None,
+    ray_address: RayAddressOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Label every feedback row not yet scored by the current model (resumable: commits per batch)."""
     import time
 
-    from crm_insights.analytics.sentiment import SentimentModel, score_store
+    from crm_insights.analytics.sentiment import SentimentModel
+    from crm_insights.compute import job_options, run_sentiment_score
     from crm_insights.config import get_settings
     from crm_insights.store import init_store
 
     settings = get_settings()
+    options = job_options(settings, engine_kind, ray_address, batch_size=batch_size)
     engine = init_store(settings)
     model = SentimentModel.load(settings)
     t0 = time.perf_counter()
-    n = score_store(engine, settings, progress=sys.stderr.isatty() and not as_json, model=model, batch_size=batch_size)
+    n, _ = run_sentiment_score(engine, settings, options, model=model, progress=sys.stderr.isatty() and not as_json)
     seconds = time.perf_counter() - t0
     if as_json:
         print_json({"scored": n, "model_version": model.version, "seconds": round(seconds, 1)})
@@ -105,17 +111,18 @@ def sentiment_score(
 
 @index_app.command("build")
 @cli_errors
-def index_build() -> None:
+def index_build(engine_kind: EngineOpt = None, ray_address: RayAddressOpt = None) -> None:
     """Embed all feedback and build the FAISS index (replaces any existing index atomically)."""
     import time
 
+    from crm_insights.compute import job_options, run_index_build
     from crm_insights.config import get_settings
-    from crm_insights.indexes.feedback_index import build_index
     from crm_insights.store import init_store
 
     settings = get_settings()
+    options = job_options(settings, engine_kind, ray_address)
     started = time.perf_counter()
-    manifest = build_index(init_store(settings), settings, progress=sys.stderr.isatty())
+    manifest = run_index_build(init_store(settings), settings, options, progress=sys.stderr.isatty())
     m = manifest
     notes = [f"{len(m['skipped'])} empty texts skipped"] if m["skipped"] else []
     if m["truncated"]:
@@ -129,14 +136,15 @@ def index_build() -> None:
 
 @index_app.command("update")
 @cli_errors
-def index_update() -> None:
+def index_update(engine_kind: EngineOpt = None, ray_address: RayAddressOpt = None) -> None:
     """Embed feedback added or edited since the last build/update; drop deleted feedback from the index."""
+    from crm_insights.compute import job_options, run_index_update
     from crm_insights.config import get_settings
-    from crm_insights.indexes.feedback_index import update_index
     from crm_insights.store import init_store
 
     settings = get_settings()
-    manifest = update_index(init_store(settings), settings, progress=sys.stderr.isatty())
+    options = job_options(settings, engine_kind, ray_address)
+    manifest = run_index_update(init_store(settings), settings, options, progress=sys.stderr.isatty())
     change = manifest.get("last_update") or {}
     console.print(
         f"index {manifest['version']}: {manifest['count']:,} vectors ({manifest['index_kind']}); last change: "

@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from crm_insights.cli.common import SegmentOpt, cli_errors, console, print_json, tool_error_exit
+from crm_insights.cli.common import (
+    EngineOpt,
+    RayAddressOpt,
+    SegmentOpt,
+    cli_errors,
+    console,
+    print_json,
+    tool_error_exit,
+)
 
 predict_app = typer.Typer(help="Predict with trained models.", no_args_is_help=True)
 
@@ -35,17 +43,23 @@ def predict_forecast(
     ] = None,
     version: Annotated[str | None, typer.Option("--version", help="Model version (default: latest).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON rows instead of a summary.")] = False,
+    engine_kind: EngineOpt = None,
+    ray_address: RayAddressOpt = None,
 ) -> None:
     """Per-customer expected purchase days and P(at least one purchase) over the next H weeks (churn = 1 - p)."""
     from crm_insights.analytics.forecasting import Forecaster
+    from crm_insights.compute import job_options, run_forecast
     from crm_insights.config import get_settings
     from crm_insights.store import init_store
 
     settings = get_settings()
+    options = job_options(settings, engine_kind, ray_address)
     h = horizon_weeks if horizon_weeks is not None else settings.forecast.horizon_weeks
     forecaster = Forecaster.load(settings, version=version)
     engine = init_store(settings)
-    frame = forecaster.predict(engine, as_of=as_of, horizon_weeks=h, customer_ids=customer or None)
+    frame = run_forecast(
+        engine, settings, options, forecaster, as_of=as_of, horizon_weeks=h, customer_ids=customer or None
+    )
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         frame.to_csv(out, index=False)

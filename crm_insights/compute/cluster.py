@@ -25,9 +25,10 @@ class JobOptions:
     engine: Literal["local", "ray"]
     ray_address: str | None
     actors: int
-    batch_size: int
+    batch_size: int  # rows per model call and per store write on a Ray actor
     cpus_per_actor: float
     partition_rows: int
+    local_batch_size: int | None = None
 
 
 def job_options(
@@ -37,7 +38,11 @@ def job_options(
     actors: int | None = None,
     batch_size: int | None = None,
 ) -> JobOptions:
-    """The compute block with the CLI's overrides applied (None keeps the configured value)."""
+    """The compute block with the CLI's overrides applied (None keeps the configured value).
+
+    A ``batch_size`` given here also sets the local engine's batch; without one the local engine keeps its
+    own default (``sentiment.score_batch_size``).
+    """
     c = settings.compute
     kind = engine or c.engine
     if kind not in ("local", "ray"):
@@ -47,6 +52,7 @@ def job_options(
         ray_address=ray_address if ray_address is not None else c.ray_address,
         actors=actors or c.actors,
         batch_size=batch_size or c.batch_size,
+        local_batch_size=batch_size,
         cpus_per_actor=c.cpus_per_actor,
         partition_rows=c.partition_rows,
     )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from crm_insights.compute.cluster import JobOptions, ray_session
-from crm_insights.indexes.feedback_index import build_index, update_index
+from crm_insights.indexes.feedback_index import EMBED_CHUNK, build_index, update_index
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 class EmbedActor:
-    """One per actor: loads the embedder once, then embeds batch after batch."""
+    """One per actor: loads the embedder once, then embeds chunk after chunk."""
 
     def __init__(self, settings: Settings):
         from crm_insights.encoders.embeddings import get_embedder
@@ -24,21 +24,31 @@ class EmbedActor:
         self.embedder = get_embedder(settings)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        vectors = self.embedder.embed_passages([str(t) for t in batch["text"]])
-        return {"pos": batch["pos"], "vector": np.asarray(vectors, dtype=np.float32)}
+        pos: list[np.ndarray] = []
+        vecs: list[np.ndarray] = []
+        for positions, texts in zip(batch["pos"], batch["texts"], strict=True):
+            pos.append(np.asarray(positions, dtype=np.int64))
+            vecs.append(np.asarray(self.embedder.embed_passages([str(t) for t in texts]), dtype=np.float32))
+        return {"pos": np.concatenate(pos), "vector": np.concatenate(vecs)}
 
 
 def ray_embed(settings: Settings, options: JobOptions, ray: Any, texts: list[str]) -> np.ndarray:
-    """Vectors for ``texts`` in their order, embedded by an actor pool (inside a ray_session)."""
+    """Vectors for ``texts`` in their order, embedded by an actor pool (inside a ray_session).
+
+    The work is cut exactly as the local engine cuts it (longest first, EMBED_CHUNK texts per call), so each
+    chunk meets the same padding and batches and its vectors equal the local ones: a near tie in a search
+    ranks the same way on both engines.
+    """
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
-    # Longest first, as the local embedder does: batches of like lengths pad little.
     order = np.argsort([-len(t) for t in texts], kind="stable")
-    items = [{"pos": int(i), "text": texts[i]} for i in order]
-    blocks = max(1, min(len(items) // options.batch_size, 4 * options.actors * 8))
-    ds = ray.data.from_items(items, override_num_blocks=blocks).map_batches(
+    chunks = [
+        {"pos": order[i : i + EMBED_CHUNK], "texts": [texts[j] for j in order[i : i + EMBED_CHUNK]]}
+        for i in range(0, len(texts), EMBED_CHUNK)
+    ]
+    ds = ray.data.from_items(chunks, override_num_blocks=len(chunks)).map_batches(
         EmbedActor,
-        batch_size=options.batch_size,
+        batch_size=1,
         fn_constructor_kwargs={"settings": settings},
         concurrency=options.actors,
         num_cpus=options.cpus_per_actor,

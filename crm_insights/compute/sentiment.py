@@ -39,7 +39,7 @@ def run_sentiment_score(
     """Score every row not yet labelled by the current model; returns (rows scored, model version)."""
     m = model or SentimentModel.load(settings)
     if options.engine == "local":
-        return score_store(engine, settings, progress=progress, model=m, batch_size=options.batch_size), m.version
+        return score_store(engine, settings, progress=progress, model=m, batch_size=options.local_batch_size), m.version
     return _score_ray(engine, settings, options, m.version, progress, on_batch), m.version
 
 
