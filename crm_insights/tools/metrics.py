@@ -492,6 +492,9 @@ def simple_json(res: dict[str, Any]) -> dict[str, Any]:
     }
     if data.get("compare"):
         out["compare"] = {k: v for k, v in data["compare"].items() if k != "rows"}
+    if data.get("share_of_all") is not None:  # an amount filter: "what share of all orders"
+        out["total_unfiltered"] = data["total_unfiltered"].get(m)
+        out["share_of_all"] = data["share_of_all"].get(m)
     out.update(
         {"unit": data["unit"].get(m), "measures": data["measures"], "notes": data["notes"], "evidence": res["evidence"]}
     )

@@ -310,6 +310,10 @@ def test_amount_filter_states_the_share_of_all_orders(fakes: Any) -> None:
     assert any("share_of_all" in n for n in data["notes"])
     plain = _ok(metric_query.invoke({"measures": ["orders"]}))
     assert plain["share_of_all"] is None and plain["total_unfiltered"] is None
+    simple = simple_json(metric_query.invoke({"measures": ["orders"], "min_amount": 30}))
+    assert simple["total"] == len(over) and simple["total_unfiltered"] == len(o)
+    assert simple["share_of_all"] == pytest.approx(len(over) / len(o), abs=1e-4)
+    assert "share_of_all" not in simple_json(metric_query.invoke({"measures": ["orders"]}))
 
 
 def test_weekend_share_of_orders(fakes: Any) -> None:
