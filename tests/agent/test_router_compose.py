@@ -229,3 +229,23 @@ def test_tool_errors_in_the_users_language() -> None:
         "no segment matches '新客户'; segments are: 0 高价值客户 / high-value", "zh"
     )
     assert user_error("something else", "zh").endswith("something else")  # nothing the user could act on is lost
+
+
+def test_a_month_follow_up_to_a_cohort_reads_the_same_cohort_at_that_month(make_session) -> None:
+    session, calls = make_session()
+    session.ask("1997年1月首购的客户 1个月后留存率多少", thread_id="k")
+    assert _last(calls)[0] == "cohort_retention" and _last(calls)[1]["periods"] == 1
+    cohort = _last(calls)[1]["since"]
+    text = session.ask("到3月呢？", thread_id="k").answer
+    name, args = _last(calls)
+    assert name == "cohort_retention" and args["since"] == cohort and args["periods"] == 2
+    assert "1997-03" in text
+
+
+@pytest.mark.parametrize("arg", ["measures", "periods", "group_by", "share_of_all", "something_new"])
+def test_a_condition_a_tool_cannot_take_is_named_in_words(arg: str) -> None:
+    from crm_insights.agent.templating import load_prompt as load
+
+    for lang in ("zh", "en"):
+        text = render(load("answers")["refused_arg"][lang], arg=arg)
+        assert arg not in text and text

@@ -206,14 +206,47 @@ def follow_up(
 ) -> dict[str, Any] | None:
     """An elliptical follow-up to an analytics answer ("那98年呢？", "按月看呢", "and vs last year?"): the question
     read with the previous measures' words, its arguments laid over the previous ones."""
+    if previous.get("tool") == "cohort_retention" and data_start and data_end:
+        cohort = _cohort_month(question, previous, data_start, data_end)
+        if cohort is not None:
+            return cohort
     terms = " ".join(str(t) for t in (previous.get("terms") or {}).values())
     if not terms:
         return None
     text = f"{question} {terms}"
-    new = reread({"text": text, "base_args": previous.get("args") or {}}, data_start, data_end)
+    new = reread(
+        {"text": text, "base_args": previous.get("args") or {}, "base_tool": previous.get("tool")},
+        data_start,
+        data_end,
+    )
     if new is None or not (data_start and data_end):
         return new
     return _keep_scope(new, question, previous, data_start, data_end)
+
+
+def _cohort_month(question: str, previous: Mapping[str, Any], data_start: str, data_end: str) -> dict[str, Any] | None:
+    """ "到12月呢" after a cohort's retention: the same cohort, read at that month (the first such month from the
+    cohort month on when no year is written)."""
+    from datetime import date
+
+    from crm_insights.agent.timeexpr import parse_time
+
+    args = dict(previous.get("args") or {})
+    if not args.get("since"):
+        return None
+    own = [p for p in parse_time(question, data_start, data_end).periods if p.kind not in _DERIVED_PERIODS]
+    if len(own) != 1 or own[0].kind != "month":
+        return None
+    cohort = date.fromisoformat(str(args["since"])[:10])
+    year = own[0].start.year
+    if own[0].assumed_year:
+        year = cohort.year if own[0].start.month >= cohort.month else cohort.year + 1
+    months = (year - cohort.year) * 12 + own[0].start.month - cohort.month
+    if months < 0:
+        return None
+    new = {k: v for k, v in previous.items() if k not in ("base_args", "fixed_args")}
+    new.update(args={**args, "periods": months}, text=question, base_args=args, unsupported=[], missing=[])
+    return new
 
 
 # Periods a follow-up's own words name; the others are derived from the base period ("去年同期", "the same month
@@ -289,6 +322,8 @@ def reread(metric: Mapping[str, Any], data_start: str | None, data_end: str | No
     if new is None:
         return None
     base = dict(metric.get("base_args") or {})
+    if metric.get("base_tool") and metric.get("base_tool") != new["tool"]:
+        base = {}  # another tool's arguments (a cohort's months after a metric question) do not carry over
     if base:
         if any(k in new["args"] for k in ("since", "until")):
             for k in _PERIOD_ARGS:

@@ -3,6 +3,7 @@ final answer."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -120,6 +121,9 @@ def _tool_args(
     return args
 
 
+_INTERNAL = re.compile(r"^[a-z]+(?:_[a-z]+)+$|^(?:measures|periods|grain|sort|limit|segment|customers)$")
+
+
 @dataclass
 class Action:
     kind: str  # "call" or "answer"
@@ -167,7 +171,9 @@ def next_action(
 
     def cannot(parts: Sequence[str]) -> Action:
         # Faithfulness: a constraint no tool can carry is named, and no figure for a wider scope is given.
-        unique = list(dict.fromkeys(parts))
+        # a part given as an internal name (an argument, "share_of_all") is said in words
+        named = [render_shared(knowledge, "refused_arg", lang, arg=p) if _INTERNAL.match(p) else p for p in parts]
+        unique = list(dict.fromkeys(named))
         return answer(render_shared(knowledge, "unsupported", lang, parts=unique, slots=slots))
 
     if slots.get("unsupported"):
@@ -202,7 +208,7 @@ def next_action(
             refused: list[str] = []
             args = _tool_args(spec, _derived(slots, decision.question), tools[tool], refused)
             if refused:
-                return cannot(refused)
+                return cannot([render_shared(knowledge, "refused_arg", lang, arg=a) for a in refused])
             return Action("call", tool=tool, args=args, intent=decision.intent)
         if step.error is not None:
             error = user_error(step.error, lang)
