@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from dataclasses import replace
@@ -98,7 +99,7 @@ def test_ray_equals_local_and_a_rerun_scores_nothing(
 
 
 def test_a_job_stopped_half_way_resumes_to_the_clean_result(
-    tiny_home: Path, local_scores: dict[int, Any], ray_driver: str, tmp_path: Path
+    tiny_home: Path, local_scores: dict[int, Any], ray_driver: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     s = _settings(tiny_home)
     engine = _store(tmp_path / "store.sqlite3")
@@ -113,9 +114,36 @@ def test_a_job_stopped_half_way_resumes_to_the_clean_result(
         run_sentiment_score(engine, s, _options(ray_driver, actors=1), on_batch=stop)
     first = sum(v[2] is not None for v in scores_of(engine).values())
     assert 0 < first < len(TEXTS)
-    n, _ = run_sentiment_score(engine, s, _options(ray_driver))
-    assert n == len(TEXTS) - first
+    # The rerun goes through the CLI, as a user would resume it.
+    from typer.testing import CliRunner
+
+    from crm_insights.cli import app
+    from crm_insights.config import get_settings
+
+    monkeypatch.setenv("CRM_INSIGHTS_HOME", str(tiny_home))
+    monkeypatch.setenv("CRM_INSIGHTS_DATABASE__URL", str(engine.url))
+    get_settings.cache_clear()
+    out = CliRunner().invoke(
+        app, ["sentiment", "score", "--engine", "ray", "--ray-address", ray_driver, "--batch-size", "4", "--json"]
+    )
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["scored"] == len(TEXTS) - first
     _assert_same(scores_of(engine), local_scores)
+
+
+def test_sqlite_is_refused_on_a_cluster_of_several_nodes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import ray
+
+    from crm_insights.compute.cluster import check_store_for_cluster
+    from crm_insights.errors import StoreError
+    from crm_insights.store import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    monkeypatch.setattr(ray, "nodes", lambda: [{"Alive": True}, {"Alive": False}])
+    check_store_for_cluster(engine)  # one live node: the file is reachable
+    monkeypatch.setattr(ray, "nodes", lambda: [{"Alive": True}, {"Alive": True}])
+    with pytest.raises(StoreError, match="PostgreSQL"):
+        check_store_for_cluster(engine)
 
 
 def test_a_killed_actor_is_replaced_and_every_row_is_scored_once(
