@@ -48,7 +48,9 @@ def test_a_comparison_follow_up_keeps_the_period_and_shows_both_periods_and_the_
 ) -> None:
     session, calls = make_session()
     session.ask(first, thread_id="c")
-    text = session.ask(follow, thread_id="c").answer
+    answer = session.ask(follow, thread_id="c")
+    text = answer.answer
+    assert not answer.warnings
     name, args = _last(calls)
     assert name == "metric_query" and args["measures"] == ["revenue"]
     assert (args["since"], args["until"], args["compare"]) == (since, until, compare)
@@ -181,10 +183,12 @@ def test_a_measure_only_the_analytics_tools_know_is_not_out_of_scope(make_sessio
 
 def test_a_cohort_question_states_the_month_asked_and_the_cohort_size(make_session) -> None:
     session, calls = make_session()
-    text = session.ask("97年2月首单的客户 3个月后留存率多少", thread_id="r").answer
+    answer = session.ask("97年2月首单的客户 3个月后留存率多少", thread_id="r")
+    text = answer.answer
+    assert not answer.warnings  # every figure and date stated is in the tool result
     name, args = _last(calls)
     assert name == "cohort_retention" and args["periods"] == 3  # "客户 3" is a month count, not a customer
-    assert "1997-05" in text and "第 3 个月" in text
+    assert "第 3 个月" in text
 
 
 def test_a_customers_value_shows_what_the_customer_spent_so_far(make_session) -> None:
@@ -239,7 +243,7 @@ def test_a_month_follow_up_to_a_cohort_reads_the_same_cohort_at_that_month(make_
     text = session.ask("到3月呢？", thread_id="k").answer
     name, args = _last(calls)
     assert name == "cohort_retention" and args["since"] == cohort and args["periods"] == 2
-    assert "1997-03" in text
+    assert "第 2 个月" in text
 
 
 @pytest.mark.parametrize("arg", ["measures", "periods", "group_by", "share_of_all", "something_new"])
