@@ -175,6 +175,12 @@ def test_an_older_intent_that_could_only_ask_for_a_slot_loses_to_an_analytics_re
     assert "哪个细分" not in text
 
 
+def test_a_purchase_measure_is_no_feedback_search(make_session) -> None:
+    session, calls = make_session()
+    session.ask("找一下只买过一次的客户，这类客户占多少", thread_id="s")
+    assert calls and calls[-1][0] == "metric_query" and calls[-1][1]["measures"] == ["one_time_share"]
+
+
 def test_a_measure_only_the_analytics_tools_know_is_not_out_of_scope(make_session) -> None:
     session, calls = make_session()
     session.ask("客户两次购买之间平均隔多少天", thread_id="d")

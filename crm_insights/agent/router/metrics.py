@@ -133,6 +133,7 @@ TEXT_INTENTS = frozenset(
     {"search_feedback", "feedback_themes", "analyze_sentiment", "forecast_customer", "explain_customer_segment",
      "describe_segment", "at_risk", "customer_profile"}
 )  # fmt: skip
+_FEEDBACK_TEXT_INTENTS = frozenset({"search_feedback", "feedback_themes", "analyze_sentiment"})
 # A retention *rate* or a cohort is the cohort table's, even next to a churn intent's word (留存).
 _COHORT_WORDS = re.compile(
     r"留存率|留存曲线|同期群|cohort (?:retention|analysis|table)|retention (?:rate|curve|table)|月留存|复购留存",
@@ -190,6 +191,11 @@ def classic_answers(metric: Mapping[str, Any], intent: str) -> bool:
     explicit = [k for k in _EXPLICIT if k in args and not (k == "grain" and metric.get("tool") == "cohort_retention")]
     cohort_words = metric.get("tool") == "cohort_retention" and _COHORT_WORDS.search(str(metric.get("text") or ""))
     if intent in TEXT_INTENTS and not explicit and not cohort_words:
+        # feedback texts say nothing of a purchase measure ("只买过一次的客户有多少人" is no feedback search)
+        measures = set(args.get("measures") or [])
+        specific = measures - CLASSIC_MEASURES["overview"][0] - _FEEDBACK - {"revenue_share"}
+        if intent in _FEEDBACK_TEXT_INTENTS and specific:
+            return False
         return metric.get("tool") in ("metric_query", "cohort_retention")
     if metric.get("tool") != "metric_query" or intent not in CLASSIC_MEASURES:
         return False
