@@ -192,8 +192,8 @@ def classic_answers(metric: Mapping[str, Any], intent: str) -> bool:
     cohort_words = metric.get("tool") == "cohort_retention" and _COHORT_WORDS.search(str(metric.get("text") or ""))
     if intent in TEXT_INTENTS and not explicit and not cohort_words:
         # feedback texts say nothing of a purchase measure ("只买过一次的客户有多少人" is no feedback search)
-        measures = set(args.get("measures") or [])
-        specific = measures - CLASSIC_MEASURES["overview"][0] - _FEEDBACK - {"revenue_share"}
+        asked = set(args.get("measures") or [])
+        specific = asked - CLASSIC_MEASURES["overview"][0] - _FEEDBACK - {"revenue_share"}
         if intent in _FEEDBACK_TEXT_INTENTS and specific:
             return False
         return metric.get("tool") in ("metric_query", "cohort_retention")
