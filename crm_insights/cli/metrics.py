@@ -17,7 +17,7 @@ def metrics_cmd(
     ],
     grain: Annotated[str | None, typer.Option("--grain", help="day, week, month, quarter or year.")] = None,
     by: Annotated[
-        str | None, typer.Option("--by", help="weekday, segment, sentiment, customer_type or cohort.")
+        str | None, typer.Option("--by", help="weekday, segment, sentiment, customer_type, cohort or customer (top N).")
     ] = None,
     since: Annotated[str | None, typer.Option("--since", help="YYYY-MM-DD, YYYY-MM or YYYY (inclusive).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="YYYY-MM-DD, YYYY-MM or YYYY (inclusive).")] = None,
@@ -26,13 +26,17 @@ def metrics_cmd(
     inactive_days: Annotated[
         int | None, typer.Option("--inactive-days", help="N for inactive_customers.", min=1)
     ] = None,
+    sort: Annotated[str | None, typer.Option("--sort", help="asc or desc: rank rows by the first measure.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="Keep the first N rows (with --sort or --by customer).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """A metric from the metrics layer (the metric_query tool): total, trend, breakdown, comparison."""
     from crm_insights.tools.metrics import metric_query, simple_json
 
     args: dict[str, Any] = {"measures": measure, "grain": grain, "group_by": by, "since": since, "until": until}
-    args.update({"segment": segment, "compare": compare, "inactive_days": inactive_days})
+    args.update({"segment": segment, "compare": compare, "inactive_days": inactive_days, "sort": sort, "limit": limit})
     out = metric_query.invoke({k: v for k, v in args.items() if v is not None})
     if isinstance(out, str):  # a tool error the user can fix (unknown measure, dates outside the data)
         tool_error_exit(out)

@@ -89,3 +89,20 @@ def test_metrics_route_parameters_come_from_the_tool_schema(client: TestClient) 
     assert params["measure"]["required"] is True
     for name, field in MetricQueryArgs.model_fields.items():
         assert params[aliases.get(name, name)]["description"] == field.description
+
+
+def test_the_cli_ranks_customers_like_the_route(client: TestClient) -> None:
+    res = client.get("/v1/metrics", params={"measure": "revenue", "by": "customer", "limit": 1})
+    assert res.status_code == 200, res.text
+    body = res.json()
+    body.pop("chart_url", None)
+    get_settings.cache_clear()
+    cli = CliRunner().invoke(
+        __import__("crm_insights.cli", fromlist=["app"]).app,
+        ["metrics", "revenue", "--by", "customer", "--limit", "1", "--json"],
+    )
+    assert cli.exit_code == 0, cli.output
+    printed = json.loads(cli.stdout)
+    assert printed == body
+    # c1 spent 30.0 and c2 10.0: the top one customer is c1.
+    assert len(printed["rows"]) == 1 and printed["rows"][0]["value"] == 30.0
