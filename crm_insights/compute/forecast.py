@@ -61,7 +61,7 @@ class _RayForecaster(Forecaster):
                 "x_ref": [self._ray.put(x)],
             },
             fn_kwargs={"horizon_weeks": horizon_weeks},
-            concurrency=self._options.actors,
+            compute=self._ray.data.ActorPoolStrategy(size=self._options.actors),
             num_cpus=self._options.cpus_per_actor,
         )
         expected = np.zeros(n, dtype=np.float64)

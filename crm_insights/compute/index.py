@@ -50,7 +50,7 @@ def ray_embed(settings: Settings, options: JobOptions, ray: Any, texts: list[str
         EmbedActor,
         batch_size=1,
         fn_constructor_kwargs={"settings": settings},
-        concurrency=options.actors,
+        compute=ray.data.ActorPoolStrategy(size=options.actors),
         num_cpus=options.cpus_per_actor,
     )
     out: np.ndarray | None = None

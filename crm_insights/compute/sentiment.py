@@ -94,7 +94,9 @@ def _score_ray(
     on_batch: BatchHook | None,
 ) -> int:
     total = count_unscored(engine, version)
-    parts = id_partitions(engine, version, options.partition_rows)
+    # At least 4 ranges per actor, so a small job still keeps every actor busy (and a killed one costs little).
+    width = max(1, min(options.partition_rows, -(-total // (4 * options.actors))))
+    parts = id_partitions(engine, version, width)
     if not parts:
         return 0
     url = store_url(engine)
@@ -110,7 +112,7 @@ def _score_ray(
                 "url": url,
                 "batch_size": options.batch_size,
             },
-            concurrency=options.actors,
+            compute=ray.data.ActorPoolStrategy(size=options.actors),  # a fixed pool: each actor loads once
             num_cpus=options.cpus_per_actor,
         )
         with progress_bar(progress, label=BAR_LABEL, extra=BAR_INFO) as bar:

@@ -34,6 +34,9 @@ def ray_cluster() -> Iterator[str]:
     env = {
         **os.environ,
         "RAY_USAGE_STATS_ENABLED": "0",
+        # A private test cluster on 127.0.0.1: no token (a ~/.ray/auth_token left by another Ray would
+        # otherwise turn token auth on for the cluster but not for the driver).
+        "RAY_AUTH_MODE": "disabled",
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
         "TOKENIZERS_PARALLELISM": "false",
@@ -71,8 +74,10 @@ def ray_cluster() -> Iterator[str]:
 
 
 @pytest.fixture
-def ray_driver(ray_cluster: str) -> Iterator[str]:
+def ray_driver(ray_cluster: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The cluster address; any driver session a test left open is closed after it."""
+    monkeypatch.setenv("RAY_AUTH_MODE", "disabled")
+    monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
     yield ray_cluster
     if ray.is_initialized():
         ray.shutdown()
