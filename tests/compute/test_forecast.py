@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from crm_insights.compute import JobOptions, run_forecast
 from crm_insights.config import load_settings
 
 
-def test_ray_forecast_rows_equal_local(ray_driver: str, tmp_path: Path) -> None:
+def test_ray_forecast_rows_equal_local(ray_driver: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from analytics.test_forecasting import AS_OF, synthetic_orders
 
     from crm_insights.analytics.forecasting import Forecaster, train_forecast
@@ -39,7 +40,20 @@ def test_ray_forecast_rows_equal_local(ray_driver: str, tmp_path: Path) -> None:
     train_forecast(engine, settings, as_of=AS_OF, progress=False)
     model = Forecaster.load(settings)
     local = run_forecast(engine, settings, JobOptions("local", None, 1, 4, 0.5, 8), model, as_of=AS_OF)
-    # 2 actors and ranges of predict_batch_size rows: several ranges per actor, each one model call.
-    remote = run_forecast(engine, settings, JobOptions("ray", ray_driver, 2, 4, 0.5, 8), model, as_of=AS_OF)
-    assert len(local) > 16 * 2
+    assert len(local) > 16 * 2  # several ranges of predict_batch_size rows for the 2 actors below
+
+    # Through the CLI, as a user runs it; the CSV keeps every digit (pandas writes floats round-trip).
+    from typer.testing import CliRunner
+
+    from crm_insights.cli import app
+    from crm_insights.config import get_settings
+
+    monkeypatch.setenv("CRM_INSIGHTS_HOME", str(tmp_path))
+    monkeypatch.setenv("CRM_INSIGHTS_COMPUTE__ACTORS", "2")
+    get_settings.cache_clear()
+    csv = tmp_path / "forecast.csv"
+    args = ["predict", "forecast", "--as-of", "2024-07-01", "--out", str(csv), "--engine", "ray"]
+    out = CliRunner().invoke(app, [*args, "--ray-address", ray_driver])
+    assert out.exit_code == 0, out.output
+    remote = pd.read_csv(csv, dtype={"customer_id": str})
     pd.testing.assert_frame_equal(remote, local, check_exact=False, rtol=0, atol=1e-6)

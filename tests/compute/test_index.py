@@ -76,7 +76,9 @@ def _add(engine: Any, texts: list[str]) -> None:
             s.add(Feedback(external_id=f"new{i}", customer_id=cid, created_at=datetime(2024, 3, 1), text=t))
 
 
-def test_ray_build_and_update_search_like_the_local_index(encoder: Path, ray_driver: str, tmp_path: Path) -> None:
+def test_ray_build_and_update_search_like_the_local_index(
+    encoder: Path, ray_driver: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     local_settings, local_engine = _home(tmp_path / "local", encoder)
     ray_settings, ray_engine = _home(tmp_path / "ray", encoder)
     local = JobOptions("local", None, actors=1, batch_size=4, cpus_per_actor=0.5, partition_rows=8)
@@ -92,7 +94,19 @@ def test_ray_build_and_update_search_like_the_local_index(encoder: Path, ray_dri
     _add(local_engine, more)
     _add(ray_engine, more)
     a = run_index_update(local_engine, local_settings, local)
-    b = run_index_update(ray_engine, ray_settings, remote)
+    # The update through the CLI, as a user runs it.
+    from typer.testing import CliRunner
+
+    from crm_insights.cli import app
+    from crm_insights.config import get_settings
+    from crm_insights.indexes.feedback_index import read_manifest
+
+    monkeypatch.setenv("CRM_INSIGHTS_HOME", str(tmp_path / "ray"))
+    monkeypatch.setenv("CRM_INSIGHTS_EMBEDDINGS__MODEL", str(encoder))
+    get_settings.cache_clear()
+    out = CliRunner().invoke(app, ["index", "update", "--engine", "ray", "--ray-address", ray_driver])
+    assert out.exit_code == 0, out.output
+    b = read_manifest(ray_settings) or {}
     assert a["count"] == b["count"] == len([t for t in TEXTS if t.strip()]) + len(more)
     assert b["last_update"]["added"] == len(more)
     assert _top10(ray_settings, ray_engine) == _top10(local_settings, local_engine)
