@@ -376,6 +376,10 @@ _TIME_OF_DAY = re.compile(r"上午|下午|晚上|凌晨|白天|夜间|夜里|中
 _NOT_HOUR_BEFORE = re.compile(
     r"(?:今天|明天|昨天|后天|今|明|我|我们|他|她|周[一二三四五六日天]|星期[一二三四五六日天])\s*$"
 )
+# "销售小张", "销售老王的业绩": a named salesperson; the orders carry no salesperson, so the figure would be everyone's.
+_NAMED_SALESPERSON = re.compile(
+    r"(?:销售|业务|导购)(?:员)?(?:[小老阿][\u4e00-\u9fff]|[张王李赵刘陈杨黄周吴徐孙马朱胡郭何林高罗][\u4e00-\u9fff]{0,2}(?=[\s的上本去今这那业排]))"
+)
 _NOT_HOUR_AFTER = re.compile(r"\s*(?:好|要|得|开|去|之前|以前|前|再|给|发|汇报|有空|见|[，,。!！])")
 # "quarterly deck", "月度报告": a document's cadence, not the grain of a trend.
 _CADENCE_DOC = re.compile(
@@ -540,6 +544,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         before, after = masked[max(0, hour.start() - 4) : hour.start()], masked[hour.end() : hour.end() + 4]
         if not (_NOT_HOUR_BEFORE.search(before) or _NOT_HOUR_AFTER.match(after)):
             unsupported.append(Unsupported("hour", hour.group(0)))
+    if not any(u.kind == "salesperson" for u in unsupported):
+        for named in _NAMED_SALESPERSON.finditer(masked):
+            unsupported.append(Unsupported("salesperson", named.group(0)))
     if _INTERVAL.search(masked) and "days_between_mean" not in measures and "days_between_median" not in measures:
         measures = ["days_between_mean" if not re.search(r"median|中位", masked, re.I) else "days_between_median"] + [
             m for m in measures if m != "orders"

@@ -419,6 +419,11 @@ def test_reads_the_tool_call(text: str, tool: str, args: dict[str, Any]) -> None
         ("sales by product category", [("product", "by product category")]),
         ("online vs offline revenue", [("channel", "online"), ("channel", "offline")]),
         ("revenue per sales rep", [("salesperson", "per sales rep")]),
+        # a named salesperson ("销售小张") narrows to one person's orders, which the data does not record
+        ("销售小张上季度业绩多少 排第几", [("salesperson", "销售小张")]),
+        ("销售老王的订单数", [("salesperson", "销售老王")]),
+        ("销售张伟上个月业绩", [("salesperson", "销售张伟")]),
+        ("上季度销售额多少", []),
         ("累计消费超过1000元的客户有多少", [("customer_spend", "消费超过1000元")]),
         ("复购3次以上的客户有多少", [("purchase_count", "复购3次以上")]),
         ("how many customers bought more than 3 times", [("purchase_count", "bought more than 3 times")]),

@@ -259,3 +259,11 @@ def test_a_condition_a_tool_cannot_take_is_named_in_words(arg: str) -> None:
     for lang in ("zh", "en"):
         text = render(load("answers")["refused_arg"][lang], arg=arg)
         assert arg not in text and text
+
+
+@pytest.mark.parametrize("question", ["销售小张上季度业绩多少 排第几", "销售老王1997年3月的销售额"])
+def test_a_named_salesperson_is_declined_without_the_everyone_total(make_session, question: str) -> None:
+    session, calls = make_session()
+    answer = session.ask(question, thread_id="s")
+    assert not [name for name, _ in calls if name == "metric_query"]
+    assert question[:4] in answer.answer  # names the part it cannot answer
