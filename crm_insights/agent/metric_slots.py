@@ -488,7 +488,25 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
         return None
 
 
+# "按“当月有两个及以上不同购买日”算", 'defined as "bought on 2+ days"': a quoted definition of the measure asked for,
+# not a text to classify; it is read out of the question before the parse.
+_Q_OPEN, _Q_BODY, _Q_CLOSE = "[“「『\"'‘]", "[^”」』\"'’]{1,80}", "[”」』\"'’]"
+_DEFINITION_QUOTE = re.compile(
+    # "按/以 “…” 算": the cue needs its closing verb, so "按“物流”搜索" stays a search
+    rf"(?:按照|按|以)\s*{_Q_OPEN}{_Q_BODY}{_Q_CLOSE}\s*(?:来|去)?(?:算|计算|统计|为准|定义|口径)"
+    rf"|(?:定义为|定义是|口径是?|算作|视为|指的?是|(?:defined|counted|measured)\s+as)\s*{_Q_OPEN}{_Q_BODY}{_Q_CLOSE}",
+    re.I,
+)
+
+
+def without_definitions(text: str) -> str:
+    """The question with its quoted definitions blanked (same length), so a quote that defines a measure is no
+    text to analyse."""
+    return _mask(text, [m.span() for m in _DEFINITION_QUOTE.finditer(text)])
+
+
 def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
+    text = without_definitions(text)
     if _ACTION.search(text) and not _QUESTION.search(text):
         return None  # "把上个月的订单导出发邮件给我": an action request, which the router declines
     if _ONE_TEXT.search(text) or sx.extract_quoted(text):
@@ -545,8 +563,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         if not (_NOT_HOUR_BEFORE.search(before) or _NOT_HOUR_AFTER.match(after)):
             unsupported.append(Unsupported("hour", hour.group(0)))
     if not any(u.kind == "salesperson" for u in unsupported):
-        for named in _NAMED_SALESPERSON.finditer(masked):
-            unsupported.append(Unsupported("salesperson", named.group(0)))
+        for person in _NAMED_SALESPERSON.finditer(masked):
+            unsupported.append(Unsupported("salesperson", person.group(0)))
     if _INTERVAL.search(masked) and "days_between_mean" not in measures and "days_between_median" not in measures:
         measures = ["days_between_mean" if not re.search(r"median|中位", masked, re.I) else "days_between_median"] + [
             m for m in measures if m != "orders"

@@ -267,3 +267,24 @@ def test_a_named_salesperson_is_declined_without_the_everyone_total(make_session
     answer = session.ask(question, thread_id="s")
     assert not [name for name, _ in calls if name == "metric_query"]
     assert question[:4] in answer.answer  # names the part it cannot answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "上个月的复购率是多少？按“当月有两个及以上不同购买日”算。",
+        'repeat rate last month, counted as "2+ purchase days"',
+    ],
+)
+def test_a_quoted_definition_of_the_measure_is_no_text_to_classify(make_session, question: str) -> None:
+    session, calls = make_session()
+    session.ask(question, thread_id="d")
+    names = [name for name, _ in calls]
+    assert "analyze_sentiment" not in names
+    assert _last(calls)[0] == "metric_query" and _last(calls)[1]["measures"] == ["repeat_rate"]
+
+
+def test_a_quoted_search_phrase_stays_a_search(make_session) -> None:
+    session, calls = make_session()
+    session.ask("按“物流”搜索反馈", thread_id="d")
+    assert _last(calls)[0] == "search_feedback"

@@ -9,6 +9,7 @@ from typing import Any
 
 from crm_insights.agent import slots as sx
 from crm_insights.agent.language import detect_language
+from crm_insights.agent.metric_slots import without_definitions
 from crm_insights.agent.router import metrics
 from crm_insights.agent.router.knowledge import Knowledge
 from crm_insights.agent.router.similarity import ExemplarIndex
@@ -277,6 +278,8 @@ def _decide(
 ) -> Decision:
     original = question
     question = knowledge.correct(question)  # typos and chat abbreviations; Decision.question keeps the original
+    # 'the repeat rate, counted as "2+ purchase days"': a quoted definition is part of the question, not a text
+    question = without_definitions(question)
     language = detect_language(question)
     slots = extract_slots(question, knowledge)
     # Quoted text is data (a review to classify, a phrase to search for): markers inside quotes do not count.
