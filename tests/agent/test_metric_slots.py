@@ -34,6 +34,12 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("98年的销量", "metric_query", {"measures": ["units"], "since": "1998-01-01", "until": "1998-06-30"}),
     ("上个月下单人数", "metric_query", {"measures": ["buyers"], "since": "1998-05-01", "until": "1998-05-31"}),
     ("97年拉新多少", "metric_query", {"measures": ["new_customers"], "since": "1997-01-01", "until": "1997-12-31"}),
+    # 首购客户: first-time buyers, the new customers measure
+    (
+        "1997年2月新增了多少首购客户？",
+        "metric_query",
+        {"measures": ["new_customers"], "since": "1997-02-01", "until": "1997-02-28"},
+    ),
     ("98年老客数", "metric_query", {"measures": ["returning_customers"], "since": "1998-01-01", "until": "1998-06-30"}),
     ("新客的销售额", "metric_query", {"measures": ["revenue_new"]}),
     ("老客贡献了多少收入", "metric_query", {"measures": ["revenue_returning"]}),
@@ -902,3 +908,12 @@ def test_a_share_of_all_is_flagged_on_the_spec(text: str, share: bool) -> None:
 def test_a_whole_alone_is_no_question_of_its_own(text: str) -> None:
     # the part is the previous question's: the router reads this again with that question's words and filters
     assert parse_metric_question(text, DS, DE) is None
+
+
+def test_the_parser_imports_on_its_own() -> None:
+    # the router imports metric_slots and metric_slots imports the router's slots: either may be imported first
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "import crm_insights.agent.metric_slots"], capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()

@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from crm_insights.agent import metric_slots
 from crm_insights.agent import slots as sx
 from crm_insights.agent.language import detect_language
-from crm_insights.agent.metric_slots import without_definitions
 from crm_insights.agent.router import metrics
 from crm_insights.agent.router.knowledge import Knowledge
 from crm_insights.agent.router.similarity import ExemplarIndex
@@ -279,7 +279,7 @@ def _decide(
     original = question
     question = knowledge.correct(question)  # typos and chat abbreviations; Decision.question keeps the original
     # 'the repeat rate, counted as "2+ purchase days"': a quoted definition is part of the question, not a text
-    question = without_definitions(question)
+    question = metric_slots.without_definitions(question)
     language = detect_language(question)
     slots = extract_slots(question, knowledge)
     # Quoted text is data (a review to classify, a phrase to search for): markers inside quotes do not count.
