@@ -288,3 +288,18 @@ def test_a_quoted_search_phrase_stays_a_search(make_session) -> None:
     session, calls = make_session()
     session.ask("按“物流”搜索反馈", thread_id="d")
     assert _last(calls)[0] == "search_feedback"
+
+
+@pytest.mark.parametrize(("switch", "split"), [("换成订单数", "按月拆一下"), ("switch to orders", "by month?")])
+def test_a_switched_measure_keeps_the_period_and_a_split_keeps_both(make_session, switch: str, split: str) -> None:
+    session, calls = make_session()
+    session.ask("1998年3月到5月卖了多少钱", thread_id="w")
+    first = dict(_last(calls)[1])
+    session.ask(switch, thread_id="w")
+    name, args = _last(calls)
+    assert name == "metric_query" and args["measures"] == ["orders"]
+    assert (args["since"], args["until"]) == (first["since"], first["until"])
+    session.ask(split, thread_id="w")
+    name, args = _last(calls)
+    assert name == "metric_query" and args["measures"] == ["orders"] and args.get("grain") == "month"
+    assert (args["since"], args["until"]) == (first["since"], first["until"])

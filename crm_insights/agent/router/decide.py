@@ -341,7 +341,12 @@ def _decide(
         start, end = prev_slots.get("data_start"), prev_slots.get("data_end")
         metric = metrics.parse(original, start, end)
         prev_metric = prev_slots.get("metric") if prev_intent in metrics.METRIC_TOOLS else None
-        if prev_metric and (metric is None or not metric["args"].get("measures")) and not metric_unsupported(metric):
+        switched = metric is not None and bool(metrics.SWITCH_MEASURE.search(original))
+        if (
+            prev_metric
+            and (metric is None or not metric["args"].get("measures") or switched)
+            and not metric_unsupported(metric)
+        ):
             metric = metrics.follow_up(original, prev_metric, start, end) or metric
         ranked = prev_slots.get("ranked_customers") or []
         refers = bool(ranked) and bool(sx.has_any(question, knowledge.anaphora))

@@ -219,7 +219,8 @@ def follow_up(
     terms = " ".join(str(t) for t in (previous.get("terms") or {}).values())
     if not terms:
         return None
-    text = f"{question} {terms}"
+    # a switched measure replaces the previous ones instead of joining them
+    text = question if SWITCH_MEASURE.search(question) else f"{question} {terms}"
     new = reread(
         {"text": text, "base_args": previous.get("args") or {}, "base_tool": previous.get("tool")},
         data_start,
@@ -257,6 +258,8 @@ def _cohort_month(question: str, previous: Mapping[str, Any], data_start: str, d
 
 # Periods a follow-up's own words name; the others are derived from the base period ("去年同期", "the same month
 # last year") or stand in for a period the question does not name.
+# "换成订单数", "switch to orders": the measure changes, the rest of the previous question stays.
+SWITCH_MEASURE = re.compile(r"换成|改成|换为|改为|改看|换看|\bswitch(?:ed)?\s+(?:it\s+)?to\b|\binstead\b", re.I)
 _DERIVED_PERIODS = ("implicit", "same_period", "comparison")
 _GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
