@@ -303,3 +303,11 @@ def test_a_switched_measure_keeps_the_period_and_a_split_keeps_both(make_session
     name, args = _last(calls)
     assert name == "metric_query" and args["measures"] == ["orders"] and args.get("grain") == "month"
     assert (args["since"], args["until"]) == (first["since"], first["until"])
+
+
+def test_an_action_with_a_bare_count_answers_the_count_of_what_the_action_names(make_session) -> None:
+    session, calls = make_session()
+    answer = session.ask("导出超过180天没下单的沉睡客户名单，发给市场部做召回，另外告诉我一共有多少人", thread_id="a")
+    name, args = _last(calls)
+    assert name == "metric_query" and args["measures"] == ["inactive_customers"] and args["inactive_days"] == 180
+    assert "导出" in answer.answer  # the action is declined by name

@@ -13,6 +13,7 @@ from crm_insights.agent.language import detect_language
 from crm_insights.agent.router import metrics
 from crm_insights.agent.router.knowledge import Knowledge
 from crm_insights.agent.router.similarity import ExemplarIndex
+from crm_insights.agent.router.terms import find_terms
 
 ENTITY_SLOTS = ("customer", "segment")
 NO_TOOL_INTENTS = ("help", "out_of_scope", "unsupported_action")
@@ -239,7 +240,26 @@ def _action_free(question: str, knowledge: Knowledge) -> str:
     if sx.has_any(rest, knowledge.anaphora) or _COUNTED_REF.search(rest):
         objects = [m.group("obj").strip() for c in clauses if c not in kept for m in _ACTION_OBJECT.finditer(c)]
         return "，".join([*objects, *kept])
+    parsed = metrics.parse(rest, None, None)
+    if parsed is None or not parsed["args"].get("measures"):
+        # "导出沉睡客户名单…另外告诉我一共有多少人", "post the Q1 order count — and what is the number?": the kept
+        # clause counts what the action clause names; that clause, less its action words, is the measure asked
+        residues = [_without_terms(c, terms) for c in clauses if c not in kept]
+        named = [r for r in residues if r and (metrics.parse(r, None, None) or {}).get("args", {}).get("measures")]
+        if named:
+            return "，".join([*named, *kept])
     return rest
+
+
+def _without_terms(text: str, terms: Sequence[str]) -> str:
+    """``text`` with the given terms cut out (when normalising kept its offsets)."""
+    if len(sx.normalise(text)) != len(text):
+        return ""
+    cut = text
+    for s, e, _ in sorted(find_terms(text, terms), reverse=True):
+        cut = cut[:s] + " " + cut[e:]
+    # "post X to the team's channel": the object is X; where it goes is no part of the measure
+    return re.split(r"\s+(?:to|into|onto|in)\s+", cut.strip(" —-"), maxsplit=1)[0]
 
 
 def _asks_something(text: str, knowledge: Knowledge) -> bool:
