@@ -311,3 +311,12 @@ def test_an_action_with_a_bare_count_answers_the_count_of_what_the_action_names(
     name, args = _last(calls)
     assert name == "metric_query" and args["measures"] == ["inactive_customers"] and args["inactive_days"] == 180
     assert "导出" in answer.answer  # the action is declined by name
+
+
+def test_posting_to_a_channel_is_declined_and_the_count_it_names_answered(make_session) -> None:
+    session, calls = make_session()
+    answer = session.ask("Post the Q1 1998 order count to the sales team's Slack channel — and what is the number?")
+    name, args = _last(calls)
+    assert name == "metric_query" and args["measures"] == ["orders"]
+    assert (args["since"], args["until"]) == ("1998-01-01", "1998-03-31")
+    assert "cannot" in answer.answer
