@@ -92,6 +92,30 @@ def ray_session(address: str | None) -> Iterator[Any]:
             ray.shutdown()
 
 
+def actor_settings(settings: Settings, options: JobOptions) -> Settings:
+    """The settings an actor loads its model with: torch threads = the CPUs Ray reserves for the actor.
+
+    Ray reserves ``compute.cpus_per_actor`` per actor (at least one thread); the driver's
+    ``runtime.torch_threads`` is sized for one process owning the machine, and 2 actors each running
+    that many threads on 2 cores would fight over them.
+    """
+    threads = max(1, int(options.cpus_per_actor))
+    return settings.model_copy(update={"runtime": settings.runtime.model_copy(update={"torch_threads": threads})})
+
+
+def id_ranges(lo: int | None, hi: int | None, width: int) -> list[dict[str, int]]:
+    """Half-open ranges [lo, hi) of ``width`` ids covering ``lo..hi`` inclusive (none when lo is None)."""
+    if lo is None or hi is None:
+        return []
+    return [{"lo": a, "hi": min(a + width, int(hi) + 1)} for a in range(int(lo), int(hi) + 1, width)]
+
+
+def range_width(rows: int, options: JobOptions) -> int:
+    """Ids per read partition: compute.partition_rows, but at least 4 ranges per actor, so a small job still
+    keeps every actor busy to the end (and a killed actor costs little)."""
+    return max(1, min(options.partition_rows, -(-rows // (4 * options.actors))))
+
+
 def store_url(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 

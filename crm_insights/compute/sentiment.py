@@ -16,7 +16,15 @@ from crm_insights.analytics.sentiment.score import (
     unscored_in_range,
     write_scores,
 )
-from crm_insights.compute.cluster import JobOptions, check_store_for_cluster, ray_session, store_url
+from crm_insights.compute.cluster import (
+    JobOptions,
+    actor_settings,
+    check_store_for_cluster,
+    id_ranges,
+    range_width,
+    ray_session,
+    store_url,
+)
 from crm_insights.progress import progress_bar
 
 if TYPE_CHECKING:
@@ -54,9 +62,7 @@ def id_partitions(engine: Engine, version: str, width: int) -> list[dict[str, in
     )
     with engine.connect() as conn:
         lo, hi = conn.execute(stmt).one()
-    if lo is None:
-        return []
-    return [{"lo": a, "hi": min(a + width, int(hi) + 1)} for a in range(int(lo), int(hi) + 1, width)]
+    return id_ranges(lo, hi, width)
 
 
 class SentimentActor:
@@ -94,9 +100,7 @@ def _score_ray(
     on_batch: BatchHook | None,
 ) -> int:
     total = count_unscored(engine, version)
-    # At least 4 ranges per actor, so a small job still keeps every actor busy (and a killed one costs little).
-    width = max(1, min(options.partition_rows, -(-total // (4 * options.actors))))
-    parts = id_partitions(engine, version, width)
+    parts = id_partitions(engine, version, range_width(total, options))
     if not parts:
         return 0
     url = store_url(engine)
@@ -107,7 +111,7 @@ def _score_ray(
             SentimentActor,
             batch_size=1,  # one id range per call: the unit of progress and of retry
             fn_constructor_kwargs={
-                "settings": settings,
+                "settings": actor_settings(settings, options),
                 "version": version,
                 "url": url,
                 "batch_size": options.batch_size,

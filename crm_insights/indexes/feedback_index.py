@@ -609,68 +609,104 @@ def update_index(
         store_ids, store_texts = _store_texts(engine)
         store_ids, store_texts, skipped = _split_texts(store_ids, store_texts)
         store_hashes = np.array([text_hash(t) for t in store_texts], dtype=np.int64)
-
-        old_ids = current._sorted_ids
-        old_hashes = current._hash_by_sorted
-        present, pos_in_old = _lookup(old_ids, store_ids)
-        changed = present & (old_hashes[pos_in_old] != store_hashes)
-        to_embed = ~present | changed
-        removed = np.setdiff1d(old_ids, store_ids, assume_unique=True)
-        stale = np.concatenate([removed, store_ids[changed]])
-
-        new_ids = store_ids[to_embed]
+        to_embed = needs_embedding(current._sorted_ids, current._hash_by_sorted, store_ids, store_hashes)
         new_texts = [store_texts[i] for i in np.flatnonzero(to_embed)]
-        stats = {
-            "embedded": int(len(new_ids)),
-            "added": int((~present).sum()),
-            "reembedded": int(changed.sum()),
-            "removed": int(len(removed)),
-        }
-        if not len(new_ids) and not len(stale) and sorted(skipped) == sorted(current.manifest.get("skipped") or []):
+        if unchanged(current, store_ids, to_embed, skipped):
             return current.manifest  # nothing to do: keep the version as it is
         new_vecs = (
             embed(new_texts) if embed is not None else _embed(embedder, new_texts, progress, "embedding new feedback")
         )
-        truncated = int(current.manifest.get("truncated", 0)) + sum(
-            n > embedder.max_tokens for n in embedder.token_counts(new_texts)
+        truncated = sum(n > embedder.max_tokens for n in embedder.token_counts(new_texts))
+        return apply_update(
+            settings, current, embedder, store_ids, store_hashes, skipped, to_embed, new_vecs, truncated
         )
 
-        index = current.index
-        target_kind = choose_kind(len(store_ids), settings)
-        keep_hash = {int(i): int(h) for i, h in zip(old_ids.tolist(), old_hashes.tolist(), strict=True)}
-        if target_kind == current.kind and (not len(stale) or current.kind == "flat"):
-            # In place. Only flat storage renumbers on removal, which IndexIDMap2.remove_ids relies on;
-            # HNSW and IVF with removals are rebuilt from their stored vectors below.
-            import faiss
 
-            if len(stale):
-                index.remove_ids(faiss.IDSelectorBatch(stale.astype(np.int64)))
-            if len(new_ids):
-                index.add_with_ids(new_vecs, new_ids)
-        else:
-            old_all_ids, old_all_vecs = current.ids, reconstruct_all(index)
-            keep = ~np.isin(old_all_ids, stale)
-            all_ids = np.concatenate([old_all_ids[keep], new_ids])
-            all_vecs = np.concatenate([old_all_vecs[keep], new_vecs])
-            trained = _inner(index) if target_kind == current.kind == "ivf" else None
-            index = make_index(target_kind, all_vecs, all_ids, settings, trained_ivf=trained)
-        for fid in stale.tolist():
-            keep_hash.pop(int(fid), None)
-        for fid, h in zip(new_ids.tolist(), store_hashes[to_embed].tolist(), strict=True):
-            keep_hash[int(fid)] = int(h)
-        ids_sorted = np.array(sorted(keep_hash), dtype=np.int64)
-        hashes_sorted = np.array([keep_hash[i] for i in ids_sorted.tolist()], dtype=np.int64)
-        return _write(
-            settings,
-            index,
-            ids_sorted,
-            hashes_sorted,
-            embedder,
-            built_at=str(current.manifest.get("built_at")),
-            skipped=skipped,
-            truncated=truncated,
-            stats=stats,
-        )
+def needs_embedding(
+    old_ids: np.ndarray, old_hashes: np.ndarray, store_ids: np.ndarray, store_hashes: np.ndarray
+) -> np.ndarray:
+    """Which store rows an update embeds: those not in the index (``old_ids`` sorted) or whose text changed."""
+    present, pos_in_old = _lookup(old_ids, store_ids)
+    if not len(old_ids):
+        return ~present
+    return ~present | (old_hashes[pos_in_old] != store_hashes)
+
+
+def unchanged(current: FeedbackIndex, store_ids: np.ndarray, to_embed: np.ndarray, skipped: list[int]) -> bool:
+    """True when an update has nothing to embed, nothing to remove and the same empty texts."""
+    if to_embed.any() or len(np.setdiff1d(current._sorted_ids, store_ids, assume_unique=True)):
+        return False
+    return sorted(skipped) == sorted(current.manifest.get("skipped") or [])
+
+
+def apply_update(
+    settings: Settings,
+    current: FeedbackIndex,
+    embedder: Any,
+    store_ids: np.ndarray,
+    store_hashes: np.ndarray,
+    skipped: list[int],
+    to_embed: np.ndarray,
+    new_vecs: np.ndarray,
+    truncated_new: int,
+) -> dict[str, Any]:
+    """The second half of an update (under the writer lock): merge the embedded rows into ``current``, write.
+
+    ``store_ids``/``store_hashes``: every non-empty feedback row of the store; ``to_embed``: the rows
+    ``new_vecs`` holds vectors for, in order; ``embedder``: anything with the Embedder's model_id,
+    model_hash, max_tokens and dtype (a Ray runner passes what its workers report).
+    """
+    old_ids = current._sorted_ids
+    old_hashes = current._hash_by_sorted
+    present, _ = _lookup(old_ids, store_ids)
+    changed = present & to_embed
+    removed = np.setdiff1d(old_ids, store_ids, assume_unique=True)
+    stale = np.concatenate([removed, store_ids[changed]])
+    new_ids = store_ids[to_embed]
+    stats = {
+        "embedded": int(len(new_ids)),
+        "added": int((~present).sum()),
+        "reembedded": int(changed.sum()),
+        "removed": int(len(removed)),
+    }
+    truncated = int(current.manifest.get("truncated", 0)) + int(truncated_new)
+
+    index = current.index
+    target_kind = choose_kind(len(store_ids), settings)
+    keep_hash = {int(i): int(h) for i, h in zip(old_ids.tolist(), old_hashes.tolist(), strict=True)}
+    if target_kind == current.kind and (not len(stale) or current.kind == "flat"):
+        # In place. Only flat storage renumbers on removal, which IndexIDMap2.remove_ids relies on;
+        # HNSW and IVF with removals are rebuilt from their stored vectors below.
+        import faiss
+
+        if len(stale):
+            index.remove_ids(faiss.IDSelectorBatch(stale.astype(np.int64)))
+        if len(new_ids):
+            index.add_with_ids(new_vecs, new_ids)
+    else:
+        old_all_ids, old_all_vecs = current.ids, reconstruct_all(index)
+        keep = ~np.isin(old_all_ids, stale)
+        all_ids = np.concatenate([old_all_ids[keep], new_ids])
+        all_vecs = np.concatenate([old_all_vecs[keep], new_vecs])
+        trained = _inner(index) if target_kind == current.kind == "ivf" else None
+        index = make_index(target_kind, all_vecs, all_ids, settings, trained_ivf=trained)
+    for fid in stale.tolist():
+        keep_hash.pop(int(fid), None)
+    for fid, h in zip(new_ids.tolist(), store_hashes[to_embed].tolist(), strict=True):
+        keep_hash[int(fid)] = int(h)
+    ids_sorted = np.array(sorted(keep_hash), dtype=np.int64)
+    hashes_sorted = np.array([keep_hash[i] for i in ids_sorted.tolist()], dtype=np.int64)
+    return _write(
+        settings,
+        index,
+        ids_sorted,
+        hashes_sorted,
+        embedder,
+        built_at=str(current.manifest.get("built_at")),
+        skipped=skipped,
+        truncated=truncated,
+        stats=stats,
+    )
 
 
 def _lookup(sorted_ids: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -81,3 +81,34 @@ def ray_driver(ray_cluster: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
     yield ray_cluster
     if ray.is_initialized():
         ray.shutdown()
+
+
+PG_URL = os.environ.get("CRM_INSIGHTS_TEST_PG_URL", "postgresql+psycopg://127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A store URL on the test PostgreSQL (trust auth, database ``test``) in a schema of its own, dropped after.
+
+    Skips when no server answers there (CRM_INSIGHTS_TEST_PG_URL names another).
+    """
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    admin = create_engine(PG_URL, connect_args={"connect_timeout": 2})
+    schema = f"test_compute_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as exc:
+        admin.dispose()
+        pytest.skip(f"no PostgreSQL at {PG_URL} ({str(exc).splitlines()[0]})")
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -43,9 +43,13 @@ def tiny_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _store(path: Path, texts: list[str] = TEXTS) -> Any:
+    return _store_url(f"sqlite:///{path}", texts)
+
+
+def _store_url(url: str, texts: list[str] = TEXTS) -> Any:
     from crm_insights.store import Customer, Feedback, make_engine, migrate, session_scope
 
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(url)
     migrate(engine)
     with session_scope(engine) as session:
         c = Customer(external_id="00100")
@@ -166,3 +170,16 @@ def test_a_killed_actor_is_replaced_and_every_row_is_scored_once(
     # The killed actor's last reply is lost: its range's retry sees only rows that actor had not yet written.
     assert len(ids) == len(set(ids)) <= n == len(TEXTS)
     _assert_same(scores_of(engine), local_scores)
+
+
+def test_ray_scores_a_postgresql_store_like_the_local_engine(
+    tiny_home: Path, local_scores: dict[int, Any], ray_driver: str, pg_url: str
+) -> None:
+    s = _settings(tiny_home)
+    engine = _store_url(pg_url)
+    assert engine.dialect.name == "postgresql"
+    n, version = run_sentiment_score(engine, s, _options(ray_driver))
+    assert n == len(TEXTS)
+    _assert_same(scores_of(engine), local_scores)  # the actors read and wrote the server's rows, not a file
+    assert run_sentiment_score(engine, s, _options(ray_driver))[0] == 0  # a rerun finds nothing left
+    engine.dispose()
