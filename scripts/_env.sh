@@ -4,7 +4,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
 
-step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+# Each step says the time and the seconds since the script started (a slow step shows where).
+step() { printf '\n\033[1;34m==> [%s +%ss] %s\033[0m\n' "$(date +%H:%M:%S)" "$SECONDS" "$*"; }
 
 # apt packages, installed only when missing (root on these machines; sudo elsewhere).
 apt_install() {

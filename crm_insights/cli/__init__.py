@@ -17,7 +17,7 @@ from __future__ import annotations
 # isort: off
 # Importing a module registers its top-level commands on `app`, and `crm-insights --help` lists them in import
 # order (the order they had before the split), so these imports are not sorted.
-from crm_insights.cli import data, feedback, metrics, agent, serve  # noqa: F401
+from crm_insights.cli import data, feedback, metrics, agent, serve, background  # noqa: F401
 
 # isort: on
 from crm_insights.cli.common import app, cli_errors, console, err_console, not_built, print_json

@@ -16,12 +16,16 @@ import_app = typer.Typer(help="Import customers, orders or feedback from CSV or 
 @app.command()
 @cli_errors
 def status(as_json: JsonOpt = False) -> None:
-    """Counts, date ranges, and which models and indexes exist (migrates an empty store first)."""
+    """Counts, date ranges, which models and indexes exist, what is training in the background (migrates an empty
+    store first)."""
     from rich.table import Table
 
+    from crm_insights.background import summary as background_summary
+    from crm_insights.config import get_settings
     from crm_insights.store.stats import status_report
 
     report = status_report()
+    report["background"] = background_summary(get_settings())
     if as_json:
         print_json(report)
         return
@@ -44,6 +48,9 @@ def status(as_json: JsonOpt = False) -> None:
         table.add_row(f"index {name}", f"{size} vectors, {manifest.get('model_id', '?')}")
     if not report["indexes"]:
         table.add_row("indexes", "none built yet (crm-insights index build)")
+    background = report["background"]
+    if background["message"]:
+        table.add_row("background", f"{background['message']} (log: {background['log']})")
     console.print(table)
 
 

@@ -21,6 +21,15 @@ def serve(
         typer.Option(help="Worker processes, each loading its own models (default: server.workers; 0 = one per core)."),
     ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+    train_missing: Annotated[
+        bool,
+        typer.Option(
+            "--train-missing",
+            help="Meanwhile build the missing models and index in a background process (`crm-insights train "
+            "missing`, log in <data dir>/background/train.log); /readyz and the chat page say what is still "
+            "training. One runner per data dir: a second serve does not train again.",
+        ),
+    ] = False,
 ) -> None:
     """HTTP API, OpenAI-compatible endpoint and web chat page."""
     import uvicorn
@@ -40,14 +49,39 @@ def serve(
     prepare_databases(settings)  # once, here: workers must not race to create the same SQLite files
     url = f"http://{settings.server.host}:{settings.server.port}/"
     err_console.print(f"[green]crm-insights[/green] chat page: {url}  ·  API docs: {url}docs  ·  MCP: {url}mcp")
-    if workers > 1:
-        # Each worker imports the factory itself; settings come from the same env/config.yaml.
-        _serve_workers(
-            "crm_insights.server.app:create_app", settings.server.host, settings.server.port, workers, log_level
+    runner = None
+    if train_missing:
+        from crm_insights.background import log_path
+        from crm_insights.cli.background import start_runner
+
+        runner = start_runner(settings)
+        # uvicorn stops gracefully on SIGTERM and then raises the signal again with the handler found before it
+        # started: this one, so the `finally` below stops the runner and the exit is 0, as with several workers.
+        import signal
+
+        def _stopped(signum: int, frame: Any) -> None:
+            raise SystemExit(0)
+
+        signal.signal(signal.SIGTERM, _stopped)
+        err_console.print(
+            f"building missing models in the background (pid {runner.pid}, log {log_path(settings)}); "
+            "`crm-insights status` shows progress",
+            highlight=False,
         )
-        return
-    # uvicorn.run exits non-zero itself when a single server fails to start.
-    uvicorn.run(create_app(settings), host=settings.server.host, port=settings.server.port, log_level=log_level)
+    try:
+        if workers > 1:
+            # Each worker imports the factory itself; settings come from the same env/config.yaml.
+            _serve_workers(
+                "crm_insights.server.app:create_app", settings.server.host, settings.server.port, workers, log_level
+            )
+            return
+        # uvicorn.run exits non-zero itself when a single server fails to start.
+        uvicorn.run(create_app(settings), host=settings.server.host, port=settings.server.port, log_level=log_level)
+    finally:
+        if runner is not None:
+            from crm_insights.cli.background import stop_runner
+
+            stop_runner(runner)
 
 
 def _serve_workers(factory: str, host: str, port: int, workers: int, log_level: str) -> None:

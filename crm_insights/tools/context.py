@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from crm_insights.background import training_message
 from crm_insights.config import Settings, get_settings
 from crm_insights.errors import ArtifactError, NotReadyError
 from crm_insights.metrics import customer_stats_frame, last_order_at
@@ -147,7 +148,8 @@ class ToolContext:
         stamp = self._stamp(kind)
         if stamp is None:
             what = "feedback search index has been built" if kind == "index" else f"{kind} model has been trained"
-            raise NotReadyError(f"no {what} yet; run `{_BUILD[kind]}`")
+            # "still training" when the quickstart's background runner is building it (crm_insights.background).
+            raise NotReadyError(training_message(self.settings, kind) or f"no {what} yet; run `{_BUILD[kind]}`")
         if slot.obj is not None and slot.stamp == stamp:
             return slot.obj
         with self._lock:

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
+from crm_insights.background import training_message
 from crm_insights.errors import InputError, NotReadyError
 from crm_insights.metrics import (
     CUSTOMER_LIMIT_DEFAULT,
@@ -304,6 +305,9 @@ def metric_query(
     if unknown:
         raise InputError(f"unknown measure(s) {', '.join(map(repr, unknown))}; valid measures: {', '.join(MEASURES)}")
     if set(measures) & _LABEL_MEASURES:
+        # While the background runner scores the stored feedback, labels are partial: no figure from them yet.
+        if busy := training_message(context.settings, "sentiment"):
+            raise NotReadyError(busy)
         with context.engine.connect() as conn:
             if not feedback_totals(conn)["scored"]:
                 raise NotReadyError(_NOT_SCORED)
@@ -589,6 +593,8 @@ def feedback_followup(
     customers came back?". Counts only feedback already scored by the sentiment model.
     """
     context = ctx()
+    if busy := training_message(context.settings, "sentiment"):  # labels being written: partial until done
+        raise NotReadyError(busy)
     with context.engine.connect() as conn:
         scored = feedback_totals(conn)["scored"]
     if not scored:

@@ -9,6 +9,7 @@ import pandas as pd
 from pydantic import BeforeValidator, Field
 from sqlalchemy import func, select
 
+from crm_insights.background import training_message
 from crm_insights.errors import InputError, NotReadyError
 from crm_insights.store.models import Customer, Feedback
 from crm_insights.tools.common import (
@@ -120,6 +121,8 @@ def sentiment_summary(
     args: dict[str, Any] = {"segment": segment, "customer": customer, "since": start, "until": stop, "freq": freq}
     if group_by is not None:
         args["group_by"] = group_by
+    if busy := training_message(context.settings, "sentiment"):  # labels being written: partial until done
+        raise NotReadyError(busy)
     with context.engine.connect() as conn:
         total_scored = conn.execute(
             select(func.count(Feedback.id)).where(Feedback.sentiment_label.is_not(None))

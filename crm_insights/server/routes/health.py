@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from crm_insights.background import JOB_OF_KIND, summary
 from crm_insights.server.deps import state_dep
 from crm_insights.server.state import ServerState
 
@@ -27,8 +28,9 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def readiness(state: ServerState) -> dict[str, dict[str, Any]]:
-    """One entry per dependency: ok plus a detail (a version, or what to run to fix it)."""
+def readiness(state: ServerState, background: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """One entry per dependency: ok plus a detail (a version, what to run to fix it, or "training in the
+    background" while ``crm-insights train missing`` builds it; ``background`` is :func:`summary`'s report)."""
     from crm_insights.analytics.artifacts import registry
     from crm_insights.store.db import get_engine, is_migrated, ping
 
@@ -43,6 +45,16 @@ def readiness(state: ServerState) -> dict[str, dict[str, Any]]:
         }
     except Exception as exc:  # any failure to reach the store makes it not ready, with the reason
         checks["store"] = {"ok": False, "detail": f"unreachable: {type(exc).__name__}: {exc}"[:300]}
+    background = background if background is not None else summary(state.settings)
+
+    def missing(kind: str, command: str) -> str:
+        job = JOB_OF_KIND.get(kind)
+        if job in background["training"]:
+            return "training in the background"
+        if job in background["failed"]:
+            return f"failed in the background ({background['failed'][job]}; log {background['log']}): run `{command}`"
+        return f"missing: run `{command}`"
+
     reg = registry(state.settings)
     for kind, command in MODEL_KINDS.items():
         try:
@@ -51,13 +63,16 @@ def readiness(state: ServerState) -> dict[str, dict[str, Any]]:
             checks[f"model:{kind}"] = {"ok": False, "detail": f"unreadable: {exc}"}
             continue
         checks[f"model:{kind}"] = (
-            {"ok": True, "detail": info.version} if info else {"ok": False, "detail": f"missing: run `{command}`"}
+            {"ok": True, "detail": info.version} if info else {"ok": False, "detail": missing(kind, command)}
         )
+    if "sentiment" in background["training"] and checks["model:sentiment"]["ok"]:
+        # The model exists, the labels of stored feedback are being written: sentiment figures wait for them.
+        checks["model:sentiment"] = {"ok": False, "detail": "scoring stored feedback in the background"}
     manifest = state.settings.indexes_dir / "feedback" / "manifest.json"
     checks["index:feedback"] = (
         {"ok": True, "detail": str(manifest)}
         if manifest.exists()
-        else {"ok": False, "detail": "missing: run `crm-insights index build`"}
+        else {"ok": False, "detail": missing("index", "crm-insights index build")}
     )
     if state.session is not None:
         checks["agent"] = {"ok": True, "detail": "loaded"}
@@ -74,14 +89,27 @@ def readiness(state: ServerState) -> dict[str, dict[str, Any]]:
 
 @router.get("/readyz", responses={503: {"description": "Not ready; the body says what is missing."}})
 async def readyz(state: ServerState = Depends(state_dep)) -> JSONResponse:
-    """Ready: store migrated, models and index built, agent loaded. 503 lists what is missing."""
-    checks = await run_in_threadpool(readiness, state)
+    """Ready: store migrated, models and index built, agent loaded. 503 lists what is missing.
+
+    ``training`` lists the jobs the background runner (``serve --train-missing``) has still to finish,
+    ``failed`` those that failed (with ``log``), and ``background`` is one line saying so, or null; while
+    only training is missing, the server answers questions that need none of it (metrics, segments).
+    """
+    background = await run_in_threadpool(summary, state.settings)
+    checks = await run_in_threadpool(readiness, state, background)
+    extra = {
+        "training": background["training"],
+        "failed": background["failed"],
+        "background": background["message"],
+        "log": background["log"],
+    }
     missing = [f"{name} ({c['detail']})" for name, c in checks.items() if not c["ok"]]
     if missing:
         body = {
             "ready": False,
             "checks": checks,
+            **extra,
             "error": {"code": "not_ready", "message": "not ready: " + "; ".join(missing), "type": "server_error"},
         }
         return JSONResponse(body, status_code=503)
-    return JSONResponse({"ready": True, "checks": checks})
+    return JSONResponse({"ready": True, "checks": checks, **extra})

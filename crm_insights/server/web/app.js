@@ -12,6 +12,9 @@ const I18N = {
     evidence: "依据", error: "出错了", keyPrompt: "输入 API 密钥（留空则清除）", untitled: "新对话",
     running: "运行中", failed: "失败", tool: "工具", how: "如何得出", langButton: "English", chartAlt: "图表",
     copy: "复制", copied: "已复制", copyFailed: "复制失败", csv: "下载 CSV", rows: "行", downloadFailed: "下载失败",
+    training: "正在后台训练：{jobs}（首次安装约 12 分钟）。指标和分群的问题现在就能回答；需要这些模型的问题请稍后再问。",
+    trainingFailed: "后台构建失败：{jobs}（日志：{log}）。",
+    jobs: { forecast: "预测模型", sentiment: "情感模型与反馈情感标注", index: "反馈检索索引" }, jobSep: "、",
     samples: ["我们有哪些客户分群？", "哪些高价值客户有流失风险？", "最近客户投诉的主要问题是什么？",
       "客户反馈的情感趋势如何？", "介绍一下客户100"],
   },
@@ -22,6 +25,9 @@ const I18N = {
     result: "Result", evidence: "Evidence", error: "Something went wrong", keyPrompt: "API key (empty to clear)",
     untitled: "New chat", running: "running", failed: "failed", tool: "Tool", how: "How this was answered", langButton: "中文", chartAlt: "chart",
     copy: "Copy", copied: "Copied", copyFailed: "Copy failed", csv: "Download CSV", rows: "rows", downloadFailed: "Download failed",
+    training: "Training in the background: {jobs} (about 12 minutes after a first install). Metrics and segment questions work now; ask the others in a few minutes.",
+    trainingFailed: "Failed in the background: {jobs} (log: {log}).",
+    jobs: { forecast: "forecast model", sentiment: "sentiment model and feedback labels", index: "feedback search index" }, jobSep: ", ",
     samples: ["What customer segments do we have?", "Which high-value customers are at risk of churning?",
       "What are the main complaint themes?", "How has feedback sentiment changed over time?", "Tell me about customer 100"],
   },
@@ -62,12 +68,41 @@ function applyLang() {
   document.querySelectorAll("[data-i18n]").forEach((n) => { n.textContent = t(n.dataset.i18n); });
   document.querySelectorAll("[data-i18n-placeholder]").forEach((n) => { n.placeholder = t(n.dataset.i18nPlaceholder); });
   $("#lang-toggle").textContent = t("langButton");
+  renderBanner();
   const samples = welcome.querySelector("#samples");  // welcome is off the page once a chat starts
   samples.replaceChildren(...t("samples").map((q) => {
     const b = el("button", { type: "button", class: "sample", text: q });
     b.addEventListener("click", () => { $("#question").value = q; send(); });
     return b;
   }));
+}
+
+// -- background training ----------------------------------------------------------------------
+// setup.sh serves before the forecaster, the sentiment model and the feedback index exist; /readyz lists what
+// the background runner has still to build (training) and what failed. Polled until nothing is training.
+let readiness = null;
+
+function renderBanner() {
+  const banner = $("#training-banner");
+  const names = (jobs) => jobs.map((j) => t("jobs")[j] || j).join(t("jobSep"));
+  const training = (readiness && readiness.training) || [];
+  const failed = Object.keys((readiness && readiness.failed) || {});
+  const parts = [];
+  if (training.length) parts.push(t("training").replace("{jobs}", names(training)));
+  if (failed.length) parts.push(t("trainingFailed").replace("{jobs}", names(failed)).replace("{log}", readiness.log || ""));
+  banner.textContent = parts.join(" ");
+  banner.hidden = parts.length === 0;
+  banner.classList.toggle("failed", failed.length > 0);
+}
+
+async function pollReadiness() {
+  try {
+    readiness = await (await fetch("/readyz")).json();
+  } catch (e) {
+    readiness = null;  // server restarting: say nothing rather than something stale
+  }
+  renderBanner();
+  if (readiness && readiness.training && readiness.training.length) setTimeout(pollReadiness, 15000);
 }
 
 // -- threads ----------------------------------------------------------------------------------
@@ -414,4 +449,5 @@ $("#api-key").addEventListener("click", () => {
   if (key !== null) { store.set("apiKey", key.trim()); renderThreads(); }
 });
 applyLang();
+pollReadiness();
 if (threadId) openThread(threadId); else renderThreads();
