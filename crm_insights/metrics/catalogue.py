@@ -27,6 +27,7 @@ class Measure:
     synonyms: tuple[str, ...] = ()
     # True when summing the rows of any breakdown gives the total (sums and counts of order lines).
     additive: bool = False
+    definition_zh: str = ""  # the definition in Chinese, for zh answers (口径)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Dimension:
     definition: str
     synonyms: tuple[str, ...] = ()
     families: frozenset[str] = field(default_factory=frozenset)
+    definition_zh: str = ""
 
 
 _ORDER_FAMILIES = frozenset({"orders", "repeat", "gaps", "first_second", "inactive", "followup"})
@@ -53,6 +55,7 @@ MEASURES: dict[str, Measure] = {
             "Sum of order-line amounts in the period.",
             ("GMV", "sales", "turnover", "收入", "营收", "成交额", "总销售额"),
             additive=True,
+            definition_zh="期间内订单行金额之和。",
         ),
         Measure(
             "orders",
@@ -63,6 +66,7 @@ MEASURES: dict[str, Measure] = {
             "Number of order lines in the period (CDNOW: one line per purchase record).",
             ("order count", "purchases", "订单量", "单量"),
             additive=True,
+            definition_zh="期间内的订单行数（CDNOW：每条购买记录为一行）。",
         ),
         Measure(
             "units",
@@ -73,6 +77,7 @@ MEASURES: dict[str, Measure] = {
             "Sum of order-line quantities.",
             ("items sold", "quantity", "件数", "销量"),
             additive=True,
+            definition_zh="订单行商品件数之和。",
         ),
         Measure(
             "buyers",
@@ -82,6 +87,7 @@ MEASURES: dict[str, Measure] = {
             "购买客户数",
             "Distinct customers with at least one order line in the period.",
             ("active customers", "purchasing customers", "买家数", "下单客户数"),
+            definition_zh="期间内至少有一条订单行的不同客户数。",
         ),
         Measure(
             "new_customers",
@@ -91,6 +97,7 @@ MEASURES: dict[str, Measure] = {
             "新客户数",
             "Buyers whose first-ever order falls in the period (in the row's period for a trend).",
             ("first-time buyers", "acquired customers", "新客", "新增客户"),
+            definition_zh="首次下单日期落在该期间（趋势中为该行所在期间）内的购买客户。",
         ),
         Measure(
             "returning_customers",
@@ -100,6 +107,7 @@ MEASURES: dict[str, Measure] = {
             "老客户数",
             "Buyers in the period whose first-ever order is before the period (the row's period).",
             ("repeat customers", "existing customers", "回头客", "老客"),
+            definition_zh="期间内购买、且首次下单早于该期间（趋势中为该行所在期间）的客户。",
         ),
         Measure(
             "revenue_new",
@@ -109,6 +117,7 @@ MEASURES: dict[str, Measure] = {
             "新客户销售额",
             "Revenue of order lines by customers who are new in the period.",
             ("新客收入",),
+            definition_zh="期间内新客户的订单行金额之和。",
         ),
         Measure(
             "revenue_returning",
@@ -118,6 +127,7 @@ MEASURES: dict[str, Measure] = {
             "老客户销售额",
             "Revenue of order lines by customers who are returning in the period.",
             ("老客收入",),
+            definition_zh="期间内老客户的订单行金额之和。",
         ),
         Measure(
             "aov",
@@ -127,6 +137,7 @@ MEASURES: dict[str, Measure] = {
             "客单价",
             "revenue / orders (per order line).",
             ("AOV", "average order", "平均订单金额", "平均客单价"),
+            definition_zh="销售额 / 订单数（按订单行计）。",
         ),
         Measure(
             "units_per_order",
@@ -136,6 +147,7 @@ MEASURES: dict[str, Measure] = {
             "每单件数",
             "units / orders.",
             ("items per order", "件单价"),
+            definition_zh="件数 / 订单数。",
         ),
         Measure(
             "revenue_per_buyer",
@@ -145,6 +157,7 @@ MEASURES: dict[str, Measure] = {
             "人均消费",
             "revenue / buyers.",
             ("ARPU", "spend per customer", "人均销售额"),
+            definition_zh="销售额 / 购买客户数。",
         ),
         Measure(
             "revenue_share",
@@ -154,6 +167,7 @@ MEASURES: dict[str, Measure] = {
             "销售额占比",
             "A row's revenue / the revenue of all rows under the same filters (for breakdowns).",
             ("revenue contribution", "收入占比", "贡献占比"),
+            definition_zh="某一行的销售额 / 相同筛选条件下所有行的销售额（用于分组）。",
         ),
         Measure(
             "orders_share",
@@ -164,6 +178,10 @@ MEASURES: dict[str, Measure] = {
             "A row's orders (order lines) / the orders of all rows under the same filters (for breakdowns, "
             "e.g. each weekday's share of orders; the total row is 1).",
             ("order share", "订单占比", "单量占比"),
+            definition_zh=(
+                "某一行的订单数（订单行）/ 相同筛选条件下所有行的订单数（用于分组，例如每个星期几占订单的比例；"
+                "合计行为 1）。"
+            ),
         ),
         Measure(
             "units_share",
@@ -173,6 +191,50 @@ MEASURES: dict[str, Measure] = {
             "销量占比",
             "A row's units / the units of all rows under the same filters (for breakdowns).",
             ("unit share", "件数占比"),
+            definition_zh="某一行的件数 / 相同筛选条件下所有行的件数（用于分组）。",
+        ),
+        Measure(
+            "revenue_per_day",
+            "orders",
+            "currency",
+            "revenue per day",
+            "日均销售额",
+            "revenue / the number of calendar days in the row's period (within since..until); for a weekday "
+            "row, the days of that weekday in it; for the weekend/workdays subtotals, the days of those weekdays.",
+            ("daily revenue", "average daily revenue", "revenue a day", "每日销售额", "日均营收", "日均GMV"),
+            definition_zh="销售额 / 该行期间（限于统计期间内）的自然日天数；按星期分组时为期间内该星期几的天数；"
+            "周末/工作日小计为期间内这些星期几的天数。",
+        ),
+        Measure(
+            "orders_per_day",
+            "orders",
+            "ratio",
+            "orders per day",
+            "日均订单数",
+            "orders (order lines) / the number of calendar days in the row's period, counted as for revenue_per_day.",
+            ("daily orders", "average daily orders", "orders a day", "每日订单数", "日均单量"),
+            definition_zh="订单数（订单行）/ 该行期间的自然日天数，天数的算法同日均销售额。",
+        ),
+        Measure(
+            "new_customer_share",
+            "orders",
+            "share",
+            "new-customer share",
+            "新客占比",
+            "new_customers / buyers: the share of the period's buyers whose first-ever order is in the period "
+            "(the row's period for a trend).",
+            ("share of new customers", "new customer ratio", "新客户占比", "新客比例"),
+            definition_zh="新客户数 / 购买客户数：期间（趋势中为该行期间）内的购买客户中，首次下单也在该期间的占比。",
+        ),
+        Measure(
+            "returning_customer_share",
+            "orders",
+            "share",
+            "returning-customer share",
+            "老客占比",
+            "returning_customers / buyers (1 - new_customer_share over the same buyers).",
+            ("share of returning customers", "returning customer ratio", "老客户占比", "老客比例"),
+            definition_zh="老客户数 / 购买客户数（同一批购买客户中 1 - 新客占比）。",
         ),
         Measure(
             "purchase_days",
@@ -184,6 +246,9 @@ MEASURES: dict[str, Measure] = {
             "one purchase day (per customer: the days they bought on).",
             ("purchase occasions", "购买次数", "下单天数"),
             additive=True,
+            definition_zh=(
+                "期间内有订单行的不同（客户, 日期）组合数：同一天的多条订单行算一个购买日（按客户：其购买的天数）。"
+            ),
         ),
         Measure(
             "repeat_rate",
@@ -194,6 +259,9 @@ MEASURES: dict[str, Measure] = {
             "Share of the period's buyers with >= 2 distinct purchase DAYS in the period "
             "(several order lines on one day are one purchase).",
             ("repurchase rate", "retention rate of buyers", "重复购买率", "回购率"),
+            definition_zh=(
+                "期间内的购买客户中，在期间内有 2 个及以上不同购买日的客户占比（同一天的多条订单行算一次购买）。"
+            ),
         ),
         Measure(
             "one_time_share",
@@ -203,6 +271,7 @@ MEASURES: dict[str, Measure] = {
             "一次性购买客户占比",
             "1 - repeat_rate over the same buyers: share with exactly one purchase day in the period.",
             ("single-purchase share", "一次性客户占比", "只买一次"),
+            definition_zh="同一批购买客户中 1 - 复购率：期间内只有一个购买日的客户占比。",
         ),
         Measure(
             "days_between_mean",
@@ -213,6 +282,9 @@ MEASURES: dict[str, Measure] = {
             "Mean gap in days between a customer's consecutive purchase days, over gaps whose later "
             "purchase day falls in the period (the earlier one may be before it).",
             ("purchase interval", "平均回购周期", "购买间隔"),
+            definition_zh=(
+                "客户相邻两个购买日之间间隔天数的平均值，只计后一个购买日落在期间内的间隔（前一个可早于期间）。"
+            ),
         ),
         Measure(
             "days_between_median",
@@ -222,6 +294,7 @@ MEASURES: dict[str, Measure] = {
             "购买间隔中位数（天）",
             "Median of the same gaps as days_between_mean.",
             ("中位购买间隔",),
+            definition_zh="与平均购买间隔相同的间隔的中位数。",
         ),
         Measure(
             "days_first_to_second",
@@ -232,6 +305,7 @@ MEASURES: dict[str, Measure] = {
             "Mean days from a customer's first to second purchase day, for customers whose first-ever "
             "purchase day is in the period and whose second is on or before the period's end.",
             ("time to second purchase", "二次购买间隔", "首次复购间隔"),
+            definition_zh="首次购买日落在期间内、且第二个购买日不晚于期间结束的客户，从首次到第二次购买日的平均天数。",
         ),
         Measure(
             "inactive_customers",
@@ -242,6 +316,10 @@ MEASURES: dict[str, Measure] = {
             "Customers with an order on or before `until` whose last order is >= inactive_days days "
             "before `until` (a snapshot as of `until`; `since` does not apply).",
             ("lapsed customers", "dormant customers", "流失客户数", "不活跃客户"),
+            definition_zh=(
+                "在 `until` 当天或之前下过单、且最后一次下单距 `until` 已有 inactive_days 天及以上的客户（截至 "
+                "`until` 的快照；`since` 不适用）。"
+            ),
         ),
         Measure(
             "feedback_count",
@@ -251,6 +329,7 @@ MEASURES: dict[str, Measure] = {
             "反馈条数",
             "Number of feedback texts created in the period.",
             ("reviews", "评价数", "评论数"),
+            definition_zh="期间内创建的反馈条数。",
         ),
         Measure(
             "positive_share",
@@ -260,6 +339,7 @@ MEASURES: dict[str, Measure] = {
             "正面占比",
             "Share of scored feedback labelled positive.",
             ("好评率", "正面评价占比"),
+            definition_zh="已打分反馈中标为正面的占比。",
         ),
         Measure(
             "neutral_share",
@@ -269,6 +349,7 @@ MEASURES: dict[str, Measure] = {
             "中性占比",
             "Share of scored feedback labelled neutral.",
             ("中性评价占比",),
+            definition_zh="已打分反馈中标为中性的占比。",
         ),
         Measure(
             "negative_share",
@@ -278,6 +359,7 @@ MEASURES: dict[str, Measure] = {
             "负面占比",
             "Share of scored feedback labelled negative.",
             ("差评率", "负面评价占比", "complaint share"),
+            definition_zh="已打分反馈中标为负面的占比。",
         ),
         Measure(
             "repurchase_after_negative",
@@ -288,6 +370,10 @@ MEASURES: dict[str, Measure] = {
             "Of the customers whose first negative feedback in the period is dated in the row, the share "
             "who ordered again strictly after that feedback (any later order in the store).",
             ("ordered after a complaint", "差评后回购", "投诉后再购买"),
+            definition_zh=(
+                "首条负面反馈（期间内）日期落在该行的客户中，在该反馈之后（严格晚于）又下过单的客户占比"
+                "（计入库中任何后续订单）。"
+            ),
         ),
     )
 }
@@ -305,6 +391,7 @@ DIMENSIONS: dict[str, Dimension] = {
             "ISO weekday of the order (1 = Monday ... 7 = Sunday).",
             ("day of week", "周几"),
             frozenset({"orders", "feedback"}),
+            definition_zh="下单时间的 ISO 星期几（1 = 周一 …… 7 = 周日）。",
         ),
         Dimension(
             "segment",
@@ -313,6 +400,7 @@ DIMENSIONS: dict[str, Dimension] = {
             "The customer's segment in the latest segmentation model.",
             ("cluster", "分群", "客群"),
             frozenset(_ORDER_FAMILIES | {"feedback"}),
+            definition_zh="客户在最新分群模型中的分群。",
         ),
         Dimension(
             "sentiment",
@@ -321,6 +409,7 @@ DIMENSIONS: dict[str, Dimension] = {
             "The feedback's sentiment label.",
             ("情感标签", "好评差评"),
             frozenset({"feedback"}),
+            definition_zh="反馈的情感标签。",
         ),
         Dimension(
             "customer_type",
@@ -329,6 +418,7 @@ DIMENSIONS: dict[str, Dimension] = {
             "'new' when the customer's first-ever order is in the row's period, else 'returning'.",
             ("new or returning", "新客老客"),
             frozenset({"orders"}),
+            definition_zh="客户首次下单在该行期间内为“新客户”，否则为“老客户”。",
         ),
         Dimension(
             "cohort",
@@ -337,6 +427,7 @@ DIMENSIONS: dict[str, Dimension] = {
             "Month of the customer's first-ever order ('YYYY-MM').",
             ("acquisition month", "同期群"),
             frozenset({"orders", "repeat", "gaps", "inactive"}),
+            definition_zh="客户首次下单的月份（'YYYY-MM'）。",
         ),
         Dimension(
             "customer",
@@ -346,6 +437,10 @@ DIMENSIONS: dict[str, Dimension] = {
             "measure (sort, default 'desc') and cut to `limit` (default 10, at most 100). No grain.",
             ("per customer", "by customer", "top customers", "按客户", "每个客户"),
             frozenset({"orders", "repeat"}),
+            definition_zh=(
+                "每位客户一行，以客户外部编号为键；按第一个指标排序（sort，默认降序），取前 `limit` 位（默认 10，"
+                "最多 100）。不能按时间粒度。"
+            ),
         ),
     )
 }
@@ -367,8 +462,18 @@ SHARE_OF_ALL_MEASURES = frozenset(
         "revenue_new",
         "revenue_returning",
         "purchase_days",
+        # Per-day figures divide by the same days with and without the amount filter.
+        "revenue_per_day",
+        "orders_per_day",
     }
 )
+
+# Measures divided by calendar days (the row's period; a weekday's days for a weekday row).
+PER_DAY_MEASURES = frozenset({"revenue_per_day", "orders_per_day"})
+# A row's part of the breakdown's total: rows' shares add up.
+ROW_SHARE_MEASURES = frozenset({"revenue_share", "orders_share", "units_share"})
+# The weekday subtotals a weekday breakdown carries: ISO weekdays of each part.
+WEEK_PARTS: dict[str, tuple[int, ...]] = {"weekend": (6, 7), "workdays": (1, 2, 3, 4, 5)}
 
 # Fields a result carries besides its measures, defined once for the tool's notes and the catalogue.
 RESULT_FIELDS: dict[str, dict[str, str]] = {
@@ -377,12 +482,41 @@ RESULT_FIELDS: dict[str, dict[str, str]] = {
         "name_zh": "不含金额条件的总计",
         "definition": "With min_amount/max_amount: the same measures for the same period and the other filters, "
         "without the amount filter (totals only).",
+        "definition_zh": "有金额条件（min_amount/max_amount）时：相同期间、其他筛选条件不变、去掉金额条件后的同一指标"
+        "（仅合计）。",
     },
     "share_of_all": {
         "name_en": "share of all",
         "name_zh": "占全部的比例",
         "definition": "With min_amount/max_amount: total / total_unfiltered for sums and counts (e.g. orders over "
         "100 as a share of all orders in the period); ratios such as aov have none.",
+        "definition_zh": "有金额条件时：合计 / 不含金额条件的总计，仅适用于求和与计数指标"
+        "（例如金额超过 100 的订单占期间内全部订单的比例）；客单价等比值指标没有此项。",
+    },
+    "subtotals": {
+        "name_en": "weekend and workday subtotals",
+        "name_zh": "周末与工作日小计",
+        "definition": "With group_by weekday: {'weekend': {measure: value}, 'workdays': {...}} over Saturday+Sunday "
+        "and Monday-Friday: sums and counts are summed, a row share is the sum of the rows' shares, ratios of sums "
+        "(aov, feedback shares) are recomputed from the summed parts, per-day measures divide by the days of those "
+        "weekdays in the period; distinct counts (buyers, new customers, repeat rate ...) have none.",
+        "definition_zh": "按星期分组时：周末（周六、周日）与工作日（周一至周五）的小计。求和与计数直接相加，"
+        "行占比为各行占比之和，客单价、反馈占比等比值由相加后的分子分母重新计算，日均指标除以期间内这些星期几的天数；"
+        "去重计数（购买客户数、新客户数、复购率等）没有小计。",
+    },
+    "ranked_total": {
+        "name_en": "total of the listed customers",
+        "name_zh": "所列客户合计",
+        "definition": "With group_by customer: each sum or count (and row share) added up over the customers listed "
+        "(the top `limit`).",
+        "definition_zh": "按客户排名时：所列客户（前 `limit` 位）的求和与计数指标（及行占比）之和。",
+    },
+    "ranked_share": {
+        "name_en": "listed customers' share of all customers",
+        "name_zh": "所列客户占全部客户的比例",
+        "definition": "With group_by customer: ranked_total / the same measure over all customers under the same "
+        "filters and period.",
+        "definition_zh": "按客户排名时：所列客户合计 / 相同筛选条件和期间下全部客户的同一指标。",
     },
 }
 
@@ -407,6 +541,7 @@ def catalogue() -> dict[str, list[Any]]:
                 "name_zh": m.name_zh,
                 "unit": m.unit,
                 "definition": m.definition,
+                "definition_zh": m.definition_zh,
                 "synonyms": list(m.synonyms),
             }
             for m in MEASURES.values()
@@ -417,6 +552,7 @@ def catalogue() -> dict[str, list[Any]]:
                 "name_en": d.name_en,
                 "name_zh": d.name_zh,
                 "definition": d.definition,
+                "definition_zh": d.definition_zh,
                 "synonyms": list(d.synonyms),
             }
             for d in DIMENSIONS.values()

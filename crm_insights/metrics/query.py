@@ -13,6 +13,7 @@ works the same on both dialects (SQLite has no percentile function).
 
 from __future__ import annotations
 
+import calendar
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -31,8 +32,11 @@ from crm_insights.metrics.catalogue import (
     DIMENSIONS,
     GRAINS,
     MEASURES,
+    PER_DAY_MEASURES,
     RESULT_FIELDS,
+    ROW_SHARE_MEASURES,
     SHARE_OF_ALL_MEASURES,
+    WEEK_PARTS,
 )
 from crm_insights.metrics.dialect import day_of, days_between, iso_weekday, period_label, unindexed
 from crm_insights.store.models import Customer, Feedback, Order, OrderRollup, SegmentAssignment
@@ -61,6 +65,10 @@ _BASES: dict[str, tuple[str, ...]] = {
     "aov": ("revenue", "orders"),
     "units_per_order": ("units", "orders"),
     "revenue_per_buyer": ("revenue", "buyers"),
+    "revenue_per_day": ("revenue",),
+    "orders_per_day": ("orders",),
+    "new_customer_share": ("buyers", "new_customers"),
+    "returning_customer_share": ("buyers", "new_customers"),
     "revenue_share": ("revenue",),
     "orders_share": ("orders",),
     "units_share": ("units",),
@@ -90,6 +98,12 @@ _FAMILY_KEYS: dict[str, frozenset[str]] = {
 }
 
 Key = tuple[Any, ...]
+
+# Aggregates that add up over the rows of a breakdown (sums and counts of lines or feedback, not distinct
+# counts): a weekday subtotal of a measure built only from these is exact.
+_SUMMABLE_BASES = frozenset(
+    {"revenue", "orders", "units", "revenue_new", "feedback_count", "scored", "positive", "neutral", "negative"}
+)
 
 
 @dataclass
@@ -143,6 +157,13 @@ class MetricResult:
     share_of_all: dict[str, float | None] | None = None
     # group_by "customer": the kept customers' primary keys, in row order (to compare the same customers).
     customer_pks: list[int] | None = None
+    # group_by "weekday": {"weekend": {measure: value}, "workdays": {...}} (see RESULT_FIELDS["subtotals"]).
+    subtotals: dict[str, dict[str, Any]] | None = None
+    # group_by "customer": sums and counts over the listed customers, and their share of all customers' figure.
+    ranked_total: dict[str, Any] | None = None
+    ranked_share: dict[str, float | None] | None = None
+    # The notes in Chinese, item for item (for zh answers' 口径 line).
+    notes_zh: list[str] = field(default_factory=list)
 
 
 def families(measures: Iterable[str]) -> list[str]:
@@ -588,10 +609,15 @@ def _hist_median(hist: list[tuple[int, int]]) -> float | None:
 
 
 def derive(
-    measure: str, b: dict[str, Any], total_revenue: float | None = None, totals: dict[str, Any] | None = None
+    measure: str,
+    b: dict[str, Any],
+    total_revenue: float | None = None,
+    totals: dict[str, Any] | None = None,
+    days: int | None = None,
 ) -> Any:
     """A measure's value from its family aggregates ``b`` (missing aggregates count as an empty row);
-    ``totals``: the aggregates of all rows, for the shares of a breakdown."""
+    ``totals``: the aggregates of all rows, for the shares of a breakdown; ``days``: the calendar days the
+    row covers, for the per-day measures (see :func:`row_days`)."""
 
     def num(k: str) -> float:
         v = b.get(k)
@@ -611,6 +637,12 @@ def derive(
         return _div(b.get("units"), b.get("orders"))
     if measure == "revenue_per_buyer":
         return _div(b.get("revenue"), b.get("buyers"))
+    if measure in ("revenue_per_day", "orders_per_day"):
+        return _div(num(measure.removesuffix("_per_day")), days)
+    if measure == "new_customer_share":
+        return _div(num("new_customers"), b.get("buyers"))
+    if measure == "returning_customer_share":
+        return _div(num("buyers") - num("new_customers"), b.get("buyers"))
     if measure == "revenue_share":
         return _div(b.get("revenue") or 0.0, total_revenue if totals is None else totals.get("revenue"))
     if measure in ("orders_share", "units_share"):
@@ -634,6 +666,50 @@ def derive(
     if measure == "repurchase_after_negative":
         return _div(b.get("followed") or 0, b.get("negative_customers"))
     raise InputError(f"unknown measure {measure!r}; valid measures: {', '.join(MEASURES)}")
+
+
+def count_days(since: date, until: date, weekdays: Iterable[int] | None = None) -> int:
+    """Calendar days from ``since`` to ``until`` inclusive (0 when reversed), only those whose ISO weekday
+    (1 = Monday ... 7 = Sunday) is in ``weekdays`` when given."""
+    if until < since:
+        return 0
+    n = (until - since).days + 1
+    if weekdays is None:
+        return n
+    wanted = set(weekdays)
+    full, rest = divmod(n, 7)
+    first = since.isoweekday()
+    return full * len(wanted & set(range(1, 8))) + sum(1 for i in range(rest) if (first - 1 + i) % 7 + 1 in wanted)
+
+
+def period_span(grain: str, label: str) -> tuple[date, date]:
+    """The first and last day of the period a label of ``grain`` names (the inverse of :func:`period_labels`)."""
+    if grain in ("day", "week"):
+        day = date.fromisoformat(label)
+        return day, day + timedelta(days=6 if grain == "week" else 0)
+    if grain == "month":
+        year, month = (int(x) for x in label.split("-")[:2])
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    if grain == "quarter":
+        year, quarter = (int(x) for x in label.split("-Q"))
+        last = 3 * quarter
+        return date(year, last - 2, 1), date(year, last, calendar.monthrange(year, last)[1])
+    return date(int(label), 1, 1), date(int(label), 12, 31)
+
+
+def row_days(req: MetricRequest, row: dict[str, Any], weekdays: Iterable[int] | None = None) -> int:
+    """The calendar days a row covers: its period (the whole request's for no grain) cut to since..until,
+    only its weekday's days on a weekday row (or ``weekdays``, for the weekend/workday subtotals)."""
+    lo, hi = req.since, req.until
+    if req.grain and row.get("period") is not None:
+        try:
+            a, b = period_span(req.grain, str(row["period"]))
+        except ValueError:  # a label the SQL made that no calendar period has: count the whole request
+            a, b = lo, hi
+        lo, hi = max(lo, a), min(hi, b)
+    if weekdays is None and req.group_by == "weekday" and row.get("weekday") is not None:
+        weekdays = (int(row["weekday"]),)
+    return count_days(lo, hi, weekdays)
 
 
 def period_labels(grain: str, since: date, until: date) -> list[str]:
@@ -679,6 +755,8 @@ def run(conn: Connection, req: MetricRequest) -> MetricResult:
         out = _run_keys(conn, req)
         if req.group_by == "customer":
             _rank_customers(conn, req, out)
+    if req.group_by == "customer":
+        _add_ranked_totals(req, out)
     if (req.min_amount is not None or req.max_amount is not None) and any(
         MEASURES[m].family != "feedback" for m in req.measures
     ):
@@ -706,16 +784,46 @@ def _run_keys(conn: Connection, req: MetricRequest) -> MetricResult:
         order += sorted((k for k in grouped if k not in set(order)), key=_sort_key)  # never drop a row
     else:
         order = sorted(grouped, key=_sort_key)
+    per_day = any(m in PER_DAY_MEASURES for m in req.measures)
     rows = []
     for key in order:
         b = grouped.get(key, {})
         row: dict[str, Any] = dict(zip(keys, key, strict=True))
+        days = row_days(req, row) if per_day else None
         for m in req.measures:
-            row[m] = derive(m, b, total_revenue, total_b)
+            row[m] = derive(m, b, total_revenue, total_b, days)
         rows.append(row)
-    total = {m: derive(m, total_b, total_revenue, total_b) for m in req.measures}
+    whole_days = count_days(req.since, req.until)
+    total = {m: derive(m, total_b, total_revenue, total_b, whole_days) for m in req.measures}
     considered = int(total_b.get("orders") or 0) + int(total_b.get("feedback_count") or 0)
-    return MetricResult(keys=keys, rows=rows, total=total, notes=notes_for(req), rows_considered=considered)
+    res = MetricResult(
+        keys=keys, rows=rows, total=total, notes=notes_for(req), rows_considered=considered, notes_zh=notes_for_zh(req)
+    )
+    if req.group_by == "weekday":
+        res.subtotals = _weekday_subtotals(req, grouped, keys, total_b)
+    return res
+
+
+def _weekday_subtotals(
+    req: MetricRequest, grouped: dict[Key, dict[str, Any]], keys: Sequence[str], total_b: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Weekend and workday subtotals of a weekday breakdown (summed aggregates, derived again): sums and
+    counts add up, a row share is the sum of the rows' shares, aov and feedback shares are recomputed from
+    the sums, per-day measures divide by the days of those weekdays in the period. Measures built on
+    distinct counts (buyers, repeat_rate ...) have no subtotal: their rows do not add up."""
+    at = list(keys).index("weekday")
+    measures = [m for m in req.measures if set(_BASES[m]) <= _SUMMABLE_BASES]
+    out: dict[str, dict[str, Any]] = {}
+    for part, weekdays in WEEK_PARTS.items():
+        b: dict[str, Any] = defaultdict(float)
+        for key, vals in grouped.items():
+            if key[at] is not None and int(key[at]) in weekdays:
+                for k, v in vals.items():
+                    if k in _SUMMABLE_BASES:
+                        b[k] += float(v or 0)
+        days = row_days(req, {}, weekdays)
+        out[part] = {m: derive(m, b, total_b.get("revenue"), total_b, days) for m in measures}
+    return out
 
 
 # First measures a customer ranking can order by in SQL (sums and counts per customer; a customer's
@@ -729,6 +837,9 @@ _RANK_SQL: dict[str, str] = {
     "units": "units",
     "units_share": "units",
     "purchase_days": "purchase_days",
+    # The same days divide every customer's figure: the order of the sums.
+    "revenue_per_day": "revenue",
+    "orders_per_day": "orders",
 }
 
 
@@ -766,17 +877,26 @@ def _run_top_customers(conn: Connection, req: MetricRequest) -> MetricResult:
         grouped = _collect(conn, only, ["customer"])
     total_b = _collect(conn, req, []).get((), {})
     ids = _external_ids(conn, pks)
+    days = count_days(req.since, req.until)
     rows = []
     for pk in pks:
         b = grouped.get((pk,), {})
         row: dict[str, Any] = {"customer": ids[pk]}
         for m in req.measures:
-            row[m] = derive(m, b, total_b.get("revenue"), total_b)
+            row[m] = derive(m, b, total_b.get("revenue"), total_b, days)
         rows.append(row)
-    total = {m: derive(m, total_b, total_b.get("revenue"), total_b) for m in req.measures}
+    total = {m: derive(m, total_b, total_b.get("revenue"), total_b, days) for m in req.measures}
     considered = int(total_b.get("orders") or 0)
-    res = MetricResult(keys=["customer"], rows=rows, total=total, notes=notes_for(req), rows_considered=considered)
+    res = MetricResult(
+        keys=["customer"],
+        rows=rows,
+        total=total,
+        notes=notes_for(req),
+        rows_considered=considered,
+        notes_zh=notes_for_zh(req),
+    )
     res.notes.append(_ranking_note(req, len(rows), n))
+    res.notes_zh.append(_ranking_note_zh(req, len(rows), n))
     res.customer_pks = pks
     return res
 
@@ -791,6 +911,15 @@ def _ranking_note(req: MetricRequest, kept: int, of: int) -> str:
     return (
         f"customers ranked by {req.measures[0]} ({'ascending' if req.sort == 'asc' else 'descending'}, ties by "
         f"customer id): the first {kept} of {of} customers with data in the period; the total covers all of them"
+    )
+
+
+def _ranking_note_zh(req: MetricRequest, kept: int, of: int) -> str:
+    name = MEASURES[req.measures[0]].name_zh
+    order = "升序" if req.sort == "asc" else "降序"
+    return (
+        f"客户按{name}排名（{order}，相同时按客户编号）：期间内有数据的 {of} 位客户中的前 {kept} 位；"
+        f"合计覆盖全部这些客户"
     )
 
 
@@ -811,7 +940,22 @@ def _rank_customers(conn: Connection, req: MetricRequest, res: MetricResult) -> 
     for r in kept:
         r["customer"] = ids[int(r["customer"])]
     res.notes.append(_ranking_note(req, len(kept), len(ranked)))
+    res.notes_zh.append(_ranking_note_zh(req, len(kept), len(ranked)))
     res.rows, res.customer_pks = kept, pks
+
+
+def _add_ranked_totals(req: MetricRequest, res: MetricResult) -> None:
+    """ranked_total: the listed customers' sums and counts (and row shares) added up; ranked_share: that over
+    the same measure for all customers under the same filters and period (the result's total)."""
+    summed = [m for m in req.measures if m in SHARE_OF_ALL_MEASURES or m in ROW_SHARE_MEASURES]
+    res.ranked_total = {}
+    for m in summed:
+        values = [r.get(m) for r in res.rows if r.get(m) is not None]
+        res.ranked_total[m] = sum(values) if values else (0 if MEASURES[m].unit == "count" else 0.0)
+    res.ranked_share = {m: _div(res.ranked_total[m], res.total.get(m)) for m in summed if m in SHARE_OF_ALL_MEASURES}
+    for k in ("ranked_total", "ranked_share"):
+        res.notes.append(f"{k}: {RESULT_FIELDS[k]['definition']}")
+        res.notes_zh.append(f"{RESULT_FIELDS[k]['name_zh']}：{RESULT_FIELDS[k]['definition_zh']}")
 
 
 def _add_share_of_all(conn: Connection, req: MetricRequest, res: MetricResult) -> None:
@@ -820,7 +964,9 @@ def _add_share_of_all(conn: Connection, req: MetricRequest, res: MetricResult) -
     other = run(conn, whole)
     res.total_unfiltered = other.total
     res.share_of_all = {m: _div(res.total[m], other.total[m]) for m in req.measures if m in SHARE_OF_ALL_MEASURES}
-    res.notes += [f"{k}: {v['definition']}" for k, v in RESULT_FIELDS.items()]
+    shown = ("total_unfiltered", "share_of_all")
+    res.notes += [f"{k}: {RESULT_FIELDS[k]['definition']}" for k in shown]
+    res.notes_zh += [f"{RESULT_FIELDS[k]['name_zh']}：{RESULT_FIELDS[k]['definition_zh']}" for k in shown]
 
 
 def _covers_most(conn: Connection, req: MetricRequest, share: float = 0.3) -> bool:
@@ -847,4 +993,23 @@ def notes_for(req: MetricRequest) -> list[str]:
         notes.append(f"segments from the stored assignments of model {req.segment_version}")
     if any(m in ("revenue_share", "orders_share", "units_share") for m in req.measures):
         notes.append("a *_share of a row is its part of the total over all rows under the same filters")
+    if req.group_by == "weekday":
+        notes.append(f"subtotals: {RESULT_FIELDS['subtotals']['definition']}")
+    return notes
+
+
+def notes_for_zh(req: MetricRequest) -> list[str]:
+    """:func:`notes_for` in Chinese: the zh definitions (口径) of what a result counted."""
+    notes = [f"{MEASURES[m].name_zh}：{MEASURES[m].definition_zh}" for m in req.measures]
+    notes.append(f"统计期间：{req.since} 至 {req.until}（含首尾两天）")
+    if any(MEASURES[m].family in ("orders", "repeat", "gaps") for m in req.measures):
+        notes.append("订单数按订单行计；一个购买日 = 一个不同的（客户, 日期）")
+    if req.min_amount is not None or req.max_amount is not None:
+        notes.append("金额条件作用于每条订单行的金额")
+    if req.segment is not None or req.group_by == "segment":
+        notes.append(f"分群取自模型 {req.segment_version} 的已存分配")
+    if any(m in ("revenue_share", "orders_share", "units_share") for m in req.measures):
+        notes.append("某一行的占比 = 该行在相同筛选条件下全部行合计中的份额")
+    if req.group_by == "weekday":
+        notes.append(f"{RESULT_FIELDS['subtotals']['name_zh']}：{RESULT_FIELDS['subtotals']['definition_zh']}")
     return notes

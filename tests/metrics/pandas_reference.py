@@ -133,6 +133,26 @@ def _reference(
         total_frame = frame.assign(_key=[()] * len(frame))
         return rows, fn(total_frame) if not total_frame.empty else fn(total_frame.iloc[0:0])
 
+    if measure in ("revenue_per_day", "orders_per_day"):
+        # The base sum per row over the calendar days that row covers, counted here from a calendar.
+        base = measure.removesuffix("_per_day")
+        rows, total = _reference(
+            store, base, since, until, grain, group_by, segment, min_amount, max_amount, sentiment, inactive_days
+        )
+        days = pd.Series(pd.date_range(pd.Timestamp(since), pd.Timestamp(until), freq="D"))
+
+        def covered(key: Any) -> int:
+            d = days
+            at = 0
+            if grain:
+                d = d[label(d, grain) == key[0]]
+                at = 1
+            if group_by == "weekday":
+                d = d[d.dt.weekday + 1 == key[at]]
+            return len(d)
+
+        return {k: _ratio(float(v), covered(k)) for k, v in rows.items()}, _ratio(float(total), len(days))
+
     if measure in (
         "revenue",
         "orders",
@@ -148,6 +168,8 @@ def _reference(
         "revenue_share",
         "orders_share",
         "units_share",
+        "new_customer_share",
+        "returning_customer_share",
     ):
         lines = _keys(_window(orders, since, until), "ts", grain, group_by, store, first, since)
 
@@ -176,6 +198,12 @@ def _reference(
             "revenue_share": lambda g: _ratio(g["amount"].sum(), total_revenue),
             "orders_share": lambda g: _ratio(len(g), total_orders),
             "units_share": lambda g: _ratio(g["quantity"].sum(), total_units),
+            "new_customer_share": lambda g: (
+                _ratio(g.loc[is_new(g), "customer"].nunique(), g["customer"].nunique()) if len(g) else None
+            ),
+            "returning_customer_share": lambda g: (
+                _ratio(g.loc[~is_new(g), "customer"].nunique(), g["customer"].nunique()) if len(g) else None
+            ),
         }
         return both(lines, fns[measure])
 

@@ -6,6 +6,7 @@ import math
 from datetime import date
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from crm_insights.errors import InputError
@@ -44,8 +45,8 @@ def _close(a: Any, b: Any) -> bool:
 
 
 def _empty_value(measure: str) -> Any:
-    if measure in ("revenue_share", "orders_share", "units_share"):
-        return 0.0  # nothing of a non-zero total
+    if measure in ("revenue_share", "orders_share", "units_share", "revenue_per_day", "orders_per_day"):
+        return 0.0  # nothing of a non-zero total, nothing over the row's days
     unit = MEASURES[measure].unit
     return 0 if unit == "count" or (unit == "currency" and measure not in ("aov", "revenue_per_buyer")) else None
 
@@ -104,6 +105,10 @@ def test_measure_matches_pandas(store: Store, measure: str, grain: str | None, g
         "feedback_count",
         "negative_share",
         "repurchase_after_negative",
+        "revenue_per_day",
+        "orders_per_day",
+        "new_customer_share",
+        "returning_customer_share",
     ],
 )
 def test_edge_periods(store: Store, measure: str, since: date, until: date) -> None:
@@ -131,12 +136,14 @@ def test_edge_periods(store: Store, measure: str, since: date, until: date) -> N
         "days_between_median",
         "days_first_to_second",
         "inactive_customers",
+        "revenue_per_day",
+        "new_customer_share",
     ],
 )
 def test_filters(store: Store, measure: str, filters: dict[str, Any]) -> None:
     check(store, measure, SINCE, UNTIL, **filters)
     check(store, measure, SINCE, UNTIL, grain="quarter", **filters) if measure != "inactive_customers" else None
-    if measure in ("revenue", "orders", "buyers", "new_customers", "repeat_rate"):
+    if measure in ("revenue", "orders", "buyers", "new_customers", "repeat_rate", "revenue_per_day"):
         check(store, measure, SINCE, UNTIL, group_by="customer", **filters)
 
 
@@ -360,3 +367,135 @@ def test_rollup_never_answers_customer_or_amount_questions(store: Store) -> None
         for kw in ({"group_by": "customer"}, {"min_amount": 0.0}, {"max_amount": 100.0}, {"min_amount": 100.0}):
             req = MetricRequest(**{**base.__dict__, **kw})
             assert not rollup_applies(conn, req), kw
+
+
+# -- per-day measures, weekday subtotals, ranked totals ------------------------------------------------
+
+
+def _weekday_days(since: date, until: date, weekdays: tuple[int, ...]) -> int:
+    days = pd.Series(pd.date_range(pd.Timestamp(since), pd.Timestamp(until), freq="D"))
+    return int((days.dt.weekday + 1).isin(weekdays).sum())
+
+
+@pytest.mark.parametrize("grain", [None, "month"])
+@pytest.mark.parametrize("filters", [{}, {"segment": 1}, {"min_amount": 20.0}])
+def test_weekday_subtotals_match_pandas(store: Store, grain: str | None, filters: dict[str, Any]) -> None:
+    measures = [
+        "revenue",
+        "orders",
+        "revenue_share",
+        "orders_share",
+        "revenue_per_day",
+        "orders_per_day",
+        "aov",
+        "buyers",
+    ]
+    res = _run(store, measures=measures, group_by="weekday", grain=grain, **filters)
+    o = store.orders
+    if "segment" in filters:
+        o = o[o["customer"].map(store.segments) == filters["segment"]]
+    if "min_amount" in filters:
+        o = o[o["amount"] >= filters["min_amount"]]
+    o = o[(o["ts"] >= pd.Timestamp(SINCE)) & (o["ts"] < pd.Timestamp(UNTIL) + pd.Timedelta(days=1))]
+    assert res.subtotals is not None and set(res.subtotals) == {"weekend", "workdays"}
+    for part, weekdays in (("weekend", (6, 7)), ("workdays", (1, 2, 3, 4, 5))):
+        mine = o[(o["ts"].dt.weekday + 1).isin(weekdays)]
+        days = _weekday_days(SINCE, UNTIL, weekdays)
+        sub = res.subtotals[part]
+        assert "buyers" not in sub  # a distinct count: its rows do not add up
+        assert _close(sub["revenue"], mine["amount"].sum())
+        assert sub["orders"] == len(mine)
+        assert _close(sub["revenue_share"], mine["amount"].sum() / o["amount"].sum())
+        assert _close(sub["orders_share"], len(mine) / len(o))
+        assert _close(sub["revenue_per_day"], mine["amount"].sum() / days)
+        assert _close(sub["orders_per_day"], len(mine) / days)
+        assert _close(sub["aov"], mine["amount"].mean() if len(mine) else None)
+    # The weekday rows' shares add up to the subtotal; per-day figures are not summed.
+    weekend_rows = [r for r in res.rows if r["weekday"] in (6, 7)]
+    assert _close(sum(r["revenue_share"] for r in weekend_rows), res.subtotals["weekend"]["revenue_share"])
+    assert _close(sum(r["revenue"] for r in weekend_rows), res.subtotals["weekend"]["revenue"])
+
+
+def test_weekday_subtotals_of_feedback_and_none_elsewhere(store: Store) -> None:
+    res = _run(store, measures=["feedback_count", "negative_share"], group_by="weekday")
+    fb = store.feedback
+    fb = fb[(fb["ts"] >= pd.Timestamp(SINCE)) & (fb["ts"] < pd.Timestamp(UNTIL) + pd.Timedelta(days=1))]
+    weekend = fb[fb["ts"].dt.weekday >= 5]
+    assert res.subtotals is not None
+    assert res.subtotals["weekend"]["feedback_count"] == len(weekend)
+    scored = weekend["label"].notna().sum()
+    assert _close(res.subtotals["weekend"]["negative_share"], (weekend["label"] == "negative").sum() / scored)
+    assert _run(store, measures=["revenue"], group_by="segment").subtotals is None
+    assert _run(store, measures=["revenue"], grain="month").subtotals is None
+    assert any(n.startswith("subtotals:") for n in res.notes)
+
+
+def test_per_day_measures_divide_by_the_rows_days(store: Store) -> None:
+    # A window that starts and ends inside months: the first and last month count only their days in it.
+    since, until = date(1996, 1, 15), date(1996, 3, 10)
+    res = _run(
+        store, measures=["revenue", "revenue_per_day", "orders_per_day"], grain="month", since=since, until=until
+    )
+    o = store.orders
+    for row in res.rows:
+        lo = max(pd.Timestamp(row["period"] + "-01"), pd.Timestamp(since))
+        hi = min(pd.Timestamp(row["period"] + "-01") + pd.offsets.MonthEnd(0), pd.Timestamp(until))
+        days = (hi - lo).days + 1
+        mine = o[(o["ts"] >= lo) & (o["ts"] < hi + pd.Timedelta(days=1))]
+        assert _close(row["revenue_per_day"], mine["amount"].sum() / days), row
+        assert _close(row["orders_per_day"], len(mine) / days), row
+    assert [r["period"] for r in res.rows] == ["1996-01", "1996-02", "1996-03"]
+    whole = (pd.Timestamp(until) - pd.Timestamp(since)).days + 1
+    assert _close(res.total["revenue_per_day"], res.total["revenue"] / whole)
+
+
+@pytest.mark.parametrize("first", ["revenue", "aov", "revenue_per_day"])
+@pytest.mark.parametrize("filters", [{}, {"segment": 0}, {"min_amount": 20.0}])
+def test_customer_ranking_carries_ranked_total_and_share(store: Store, first: str, filters: dict[str, Any]) -> None:
+    since, until = date(1996, 1, 1), date(1996, 12, 31)
+    measures = [first, "revenue", "orders", "buyers", "revenue_share", "aov"]
+    measures = list(dict.fromkeys(measures))
+    res = _run(store, measures=measures, since=since, until=until, group_by="customer", limit=2, **filters)
+    o = store.orders
+    if "segment" in filters:
+        o = o[o["customer"].map(store.segments) == filters["segment"]]
+    if "min_amount" in filters:
+        o = o[o["amount"] >= filters["min_amount"]]
+    o = o[(o["ts"] >= pd.Timestamp(since)) & (o["ts"] < pd.Timestamp(until) + pd.Timedelta(days=1))]
+    listed = o[o["customer"].isin([r["customer"] for r in res.rows])]
+    assert len(res.rows) == min(2, o["customer"].nunique())
+    assert res.ranked_total is not None and res.ranked_share is not None
+    assert _close(res.ranked_total["revenue"], listed["amount"].sum())
+    assert res.ranked_total["orders"] == len(listed)
+    assert res.ranked_total["buyers"] == listed["customer"].nunique()
+    assert _close(res.ranked_total["revenue_share"], listed["amount"].sum() / o["amount"].sum())
+    assert _close(res.ranked_share["revenue"], listed["amount"].sum() / o["amount"].sum())  # of ALL customers
+    assert _close(res.ranked_share["orders"], len(listed) / len(o))
+    assert "aov" not in res.ranked_total and "revenue_share" not in res.ranked_share
+    if first == "revenue_per_day":
+        assert _close(res.ranked_share["revenue_per_day"], listed["amount"].sum() / o["amount"].sum())
+    assert _run(store, measures=["revenue"]).ranked_total is None
+
+
+def test_zh_notes_follow_the_english_ones(store: Store) -> None:
+    res = _run(store, measures=["revenue", "new_customer_share"], group_by="customer", min_amount=10.0, limit=3)
+    assert res.notes_zh[0].startswith("销售额：期间内订单行金额之和")
+    assert any(n.startswith("新客占比：") for n in res.notes_zh)
+    assert any("前 3 位" in n for n in res.notes_zh)
+    assert any(n.startswith("占全部的比例：") for n in res.notes_zh)
+    assert any(n.startswith("所列客户占全部客户的比例：") for n in res.notes_zh)
+    assert not any(n.isascii() for n in res.notes_zh)
+
+
+def test_every_measure_dimension_and_result_field_has_a_zh_definition() -> None:
+    from crm_insights.metrics import DIMENSIONS, catalogue
+    from crm_insights.metrics.catalogue import RESULT_FIELDS
+
+    for m in MEASURES.values():
+        assert m.definition_zh and not m.definition_zh.isascii(), m.key
+    for d in DIMENSIONS.values():
+        assert d.definition_zh and not d.definition_zh.isascii(), d.key
+    for k, v in RESULT_FIELDS.items():
+        assert v["definition_zh"] and not v["definition_zh"].isascii(), k
+    exported = catalogue()
+    assert all(m["definition_zh"] for m in exported["measures"] + exported["dimensions"])
