@@ -407,7 +407,8 @@ _INTERVAL = re.compile(
 )
 _ZERO_AMOUNT = re.compile(
     r"(?:\$\s*0(?:\.0+)?(?![\d.])|(?<![\d.])(?:0|零)\s*(?:元|块钱?|美元|刀))\s*(?:的)?\s*(?=订单|单|order|line|purchase)"
-    r"|zero[- ](?:amount|value|dollar|revenue)|free\s+orders?",
+    r"|zero[- ](?:amount|value|dollar|revenue)|free\s+orders?"
+    r"|\$\s*0(?:\.0+)?\s+(?:amount|value|total)\b|\b(?:amount|value|total)\s+(?:of\s+)?\$\s*0(?![\d.])",
     re.IGNORECASE,
 )
 
