@@ -190,10 +190,18 @@ def _bounds(context: ToolContext, measures: list[str]) -> tuple[date | None, dat
     return lo, hi, which
 
 
+_WHICH_ZH = {"orders": "订单", "feedback": "反馈", "orders and feedback": "订单和反馈"}
+
+
 def resolve_period(
-    context: ToolContext, measures: list[str], since: str | None, until: str | None
+    context: ToolContext,
+    measures: list[str],
+    since: str | None,
+    until: str | None,
+    notes_zh: list[str] | None = None,
 ) -> tuple[date, date, tuple[date, date], list[str]]:
-    """(since, until, data range, notes): defaults from the data; InputError for a period outside it."""
+    """(since, until, data range, notes): defaults from the data; InputError for a period outside it.
+    ``notes_zh``, when given, gets the same notes in Chinese."""
     lo, hi, which = _bounds(context, measures)
     if lo is None or hi is None:
         raise InputError(
@@ -210,6 +218,8 @@ def resolve_period(
     notes = []
     if start < lo or stop > hi:
         notes.append(f"the data ({which}) runs from {lo} to {hi}; days outside it count as empty")
+        if notes_zh is not None:
+            notes_zh.append(f"数据（{_WHICH_ZH.get(which, which)}）从 {lo} 到 {hi}；范围之外的日子按没有数据计")
     return start, stop, (lo, hi), notes
 
 
@@ -239,6 +249,13 @@ def _change(now: Any, before: Any) -> tuple[float | None, float | None]:
         return None, None
     diff = float(now) - float(before)
     return diff, (diff / float(before) if float(before) else None)
+
+
+def _ratio(now: Any, other: Any) -> float | None:
+    """this / other (None when either is missing or other is 0)."""
+    if now is None or other is None or not float(other):
+        return None
+    return float(now) / float(other)
 
 
 def _group_key(row: dict[str, Any], group_by: str | None) -> Any:
@@ -272,7 +289,9 @@ def metric_query(
 
     Measures: revenue (GMV, 销售额), orders (order lines, 订单数), units, buyers (购买客户数), new_customers
     (first-ever order in the period, 新客户), returning_customers (老客户), revenue_new, revenue_returning,
-    aov (average order value, 客单价), units_per_order, revenue_per_buyer (人均消费), revenue_share /
+    aov (average order value, 客单价), units_per_order, revenue_per_buyer (人均消费), revenue_per_day /
+    orders_per_day (日均销售额 / 日均订单数: over the calendar days of the row's period, a weekday row's days
+    of that weekday), new_customer_share / returning_customer_share (新客占比 / 老客占比 of buyers), revenue_share /
     orders_share / units_share (a row's share of the total, for breakdowns: one segment's share of
     revenue, each weekday's share of orders), purchase_days (distinct customer-days), repeat_rate (share of
     buyers with >= 2 purchase days in the period, 复购率), one_time_share (一次性购买客户占比),
@@ -296,6 +315,18 @@ def metric_query(
     group_by 'customer', since/until '1998', limit 5): rows keyed by external id, sort defaults to
     'desc', limit defaults to 10 and is at most 100, no grain. "Now" is the last order date in the data.
     Not for one customer's history (customer_profile) or forecasts of future purchases.
+
+    Result (data): measure, measures, period {since, until}, grain, group_by, rows (keys + one value per
+    measure; weekday rows add weekday_name_zh/en, segment rows segment_name_zh/en; with a comparison and a
+    group_by, each row adds compare and change_pct), total, filters, unit, names, data_range, notes (English
+    definitions) and notes_zh (the same in Chinese). With min_amount/max_amount: total_unfiltered and
+    share_of_all (else null). With group_by 'weekday': subtotals {weekend: {measure: value}, workdays: {...}}
+    (sums, row shares summed, per-day measures over those weekdays' days; none for distinct counts such as
+    buyers). With group_by 'customer': ranked_total {measure: sum over the listed customers} and ranked_share
+    {measure: ranked_total / the same measure over all customers under the same filters and period} (sums and
+    counts). With compare/compare_since: compare {period, total, total_unfiltered, share_of_all, change,
+    change_pct, ratio (this period / the other, e.g. 1998 as a share of the whole data), subtotals,
+    ranked_total, rows}.
     """
     context = ctx()
     asked = list(measures)
@@ -311,7 +342,8 @@ def metric_query(
         with context.engine.connect() as conn:
             if not feedback_totals(conn)["scored"]:
                 raise NotReadyError(_NOT_SCORED)
-    start, stop, bounds, notes = resolve_period(context, measures, since, until)
+    notes_zh: list[str] = []
+    start, stop, bounds, notes = resolve_period(context, measures, since, until, notes_zh)
     if (compare_since is None) != (compare_until is None):
         raise InputError("give both compare_since and compare_until for a comparison with another period")
     if compare is not None and compare_since is not None:
@@ -389,7 +421,9 @@ def metric_query(
         key = ("metric", repr(req), context.store_fingerprint())
         return context.cached(key, lambda: _run(context, req))
 
-    notes += [f"measure {a!r} read as {m}" for a, m in zip(asked, measures, strict=True) if a.strip() != m]
+    read_as = [(a, m) for a, m in zip(asked, measures, strict=True) if a.strip() != m]
+    notes += [f"measure {a!r} read as {m}" for a, m in read_as]
+    notes_zh += [f"指标“{a.strip()}”按{MEASURES[m].name_zh}（{m}）计算" for a, m in read_as]
     res = execute(request(start, stop))
     seg_names = _segment_names(context) if group_by == "segment" else {}
     rows = [dict(r) for r in res.rows]
@@ -416,9 +450,10 @@ def metric_query(
             # The same customers in the other period, not that period's own top list.
             other_req.customer_pks = list(res.customer_pks)
         other = execute(other_req)
-        change, change_pct = {}, {}
+        change, change_pct, ratio = {}, {}, {}
         for m in measures:
             change[m], change_pct[m] = _change(res.total.get(m), other.total.get(m))
+            ratio[m] = _ratio(res.total.get(m), other.total.get(m))
         other_rows = [dict(r) for r in other.rows]
         _name_rows(other_rows, group_by, seg_names)
         if group_by and not grain:
@@ -434,10 +469,14 @@ def metric_query(
             "share_of_all": other.share_of_all,
             "change": change,
             "change_pct": change_pct,
+            "ratio": ratio,
+            "subtotals": other.subtotals,
+            "ranked_total": other.ranked_total,
             "rows": other_rows,
         }
         if c_start < bounds[0] or c_stop > bounds[1]:
             notes.append(f"the comparison period extends beyond the data ({bounds[0]} to {bounds[1]})")
+            notes_zh.append(f"对比期超出了数据范围（{bounds[0]} 至 {bounds[1]}）")
 
     if sort is not None:
         first = measures[0]
@@ -461,6 +500,10 @@ def metric_query(
         "compare": comparison,
         "filters": filters,
         "notes": res.notes + notes + (["rows cut to the first `limit`"] if truncated else []),
+        "notes_zh": res.notes_zh + notes_zh + ([f"只列出前 {limit} 行"] if truncated else []),
+        "subtotals": res.subtotals,
+        "ranked_total": res.ranked_total,
+        "ranked_share": res.ranked_share,
         "unit": {m: MEASURES[m].unit for m in measures},
         "names": {m: {"zh": MEASURES[m].name_zh, "en": MEASURES[m].name_en} for m in measures},
         "data_range": {"first": bounds[0], "last": bounds[1]},
@@ -499,6 +542,11 @@ def simple_json(res: dict[str, Any]) -> dict[str, Any]:
     if data.get("share_of_all") is not None:  # an amount filter: "what share of all orders"
         out["total_unfiltered"] = data["total_unfiltered"].get(m)
         out["share_of_all"] = data["share_of_all"].get(m)
+    if data.get("subtotals"):  # a weekday breakdown: weekend and workdays
+        out["subtotals"] = {part: vals.get(m) for part, vals in data["subtotals"].items()}
+    if data.get("ranked_total") is not None:  # a customer ranking: the listed customers together
+        out["ranked_total"] = data["ranked_total"].get(m)
+        out["ranked_share"] = (data.get("ranked_share") or {}).get(m)
     out.update(
         {"unit": data["unit"].get(m), "measures": data["measures"], "notes": data["notes"], "evidence": res["evidence"]}
     )
@@ -531,9 +579,14 @@ def cohort_retention(
     Use it for "do customers acquired in January still buy a year later?", "新客户的留存率",
     "cohort retention by month", "1997年1月的新客户第二个月还有多少人购买？". Retention is null for
     months after the end of the data.
+
+    Result (data): period, grain, periods, notes and rows [{cohort ('YYYY-MM'), size (customers in the
+    cohort), active [count of the cohort's customers buying in month m after it, m = 0..periods], retention
+    [active[m] / size]}]; both lists are null after the data's end.
     """
     context = ctx()
-    start, stop, bounds, notes = resolve_period(context, ["new_customers"], since, until)
+    notes_zh: list[str] = []
+    start, stop, bounds, notes = resolve_period(context, ["new_customers"], since, until, notes_zh)
     seg_id = None
     seg_version = None
     extra: dict[str, Any] = {}
@@ -558,10 +611,16 @@ def cohort_retention(
         "periods": periods,
         "rows": rows,
         "notes": [
-            "cohort = month of the customer's first-ever order; retention[m] = share of the cohort with an order "
-            "in the m-th month after it (m = 0 is the cohort month)",
+            "cohort = month of the customer's first-ever order; active[m] = customers of the cohort with an order "
+            "in the m-th month after it, retention[m] = active[m] / size (m = 0 is the cohort month)",
             f"data ends {bounds[1]}: later months are null",
             *notes,
+        ],
+        "notes_zh": [
+            "首购月份 = 客户首次下单的月份；active[m] = 该月份的客户中在其后第 m 个月有订单的人数，"
+            "retention[m] = active[m] / 人数（m = 0 为首购当月）",
+            f"数据截至 {bounds[1]}：之后的月份为空",
+            *notes_zh,
         ],
     }
     args = {"since": start, "until": stop, "periods": periods, "grain": grain, "segment": segment}

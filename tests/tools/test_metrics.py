@@ -347,3 +347,137 @@ def test_zero_amount_orders_are_counted(fakes: Any) -> None:
     assert data["share_of_all"]["orders"] == pytest.approx(len(zeros) / all_orders, abs=1e-4)
     only_max = _ok(metric_query.invoke({"measures": ["orders"], "max_amount": 0, "since": "1998", "until": "1998"}))
     assert only_max["total"]["orders"] == 1
+
+
+# -- per-day measures, new/returning shares, subtotals, ranked totals, ratios, zh notes -------------
+
+
+def _window(o: pd.DataFrame, since: str, until: str) -> pd.DataFrame:
+    lo, hi = pd.Timestamp(since), pd.Timestamp(until) + pd.Timedelta(days=1)
+    return o[(o["ts"] >= lo) & (o["ts"] < hi)]
+
+
+def test_per_day_and_customer_share_measures(fakes: Any) -> None:
+    data = _ok(
+        metric_query.invoke(
+            {
+                "measures": ["revenue_per_day", "orders_per_day", "new_customer_share", "returning_customer_share"],
+                "grain": "quarter",
+                "since": "1997",
+                "until": "1997",
+            }
+        )
+    )
+    o = _orders()
+    first = o.groupby("customer")["ts"].min()
+    for row in data["rows"]:
+        q = pd.Period(row["period"].replace("-", ""), freq="Q")
+        mine = _window(o, str(q.start_time.date()), str(q.end_time.date()))
+        days = (q.end_time.normalize() - q.start_time).days + 1
+        assert row["revenue_per_day"] == pytest.approx(mine["amount"].sum() / days, abs=1e-4)
+        assert row["orders_per_day"] == pytest.approx(len(mine) / days, abs=1e-4)
+        buyers = mine["customer"].unique()
+        new = [c for c in buyers if pd.Period(first[c], freq="Q") == q]
+        expected = len(new) / len(buyers) if len(buyers) else None
+        assert row["new_customer_share"] == (pytest.approx(expected, abs=1e-4) if expected is not None else None)
+        if expected is not None:
+            assert row["returning_customer_share"] == pytest.approx(1 - expected, abs=1e-4)
+    year = _window(o, "1997-01-01", "1997-12-31")
+    assert data["total"]["revenue_per_day"] == pytest.approx(year["amount"].sum() / 365, abs=1e-4)
+    assert data["names"]["revenue_per_day"] == {"zh": "日均销售额", "en": "revenue per day"}
+    assert _ok(metric_query.invoke({"measures": ["日均销售额", "老客占比"]}))["measures"] == [
+        "revenue_per_day",
+        "returning_customer_share",
+    ]
+
+
+def test_weekday_breakdown_carries_weekend_and_workday_subtotals(fakes: Any) -> None:
+    args = {"measures": ["orders", "orders_share", "revenue_per_day", "buyers"], "group_by": "weekday"}
+    out = metric_query.invoke(args)
+    data = _ok(out)
+    o = _orders()
+    days = pd.Series(pd.date_range(o["ts"].min().normalize(), o["ts"].max().normalize(), freq="D"))
+    for part, wds in (("weekend", (6, 7)), ("workdays", (1, 2, 3, 4, 5))):
+        mine = o[(o["ts"].dt.weekday + 1).isin(wds)]
+        sub = data["subtotals"][part]
+        assert sub["orders"] == len(mine)
+        assert sub["orders_share"] == pytest.approx(len(mine) / len(o), abs=1e-4)
+        n_days = int((days.dt.weekday + 1).isin(wds).sum())
+        assert sub["revenue_per_day"] == pytest.approx(mine["amount"].sum() / n_days, abs=1e-4)
+        assert "buyers" not in sub
+    for row in data["rows"]:  # a weekday row's per-day figure divides by the days of that weekday
+        mine = o[o["ts"].dt.weekday + 1 == row["weekday"]]
+        n_days = int((days.dt.weekday + 1 == row["weekday"]).sum())
+        assert row["revenue_per_day"] == pytest.approx(mine["amount"].sum() / n_days, abs=1e-4)
+    simple = simple_json(out)
+    assert simple["subtotals"] == {
+        "weekend": data["subtotals"]["weekend"]["orders"],
+        "workdays": len(o) - simple["subtotals"]["weekend"],
+    }
+    assert _ok(metric_query.invoke({"measures": ["orders"], "grain": "month"}))["subtotals"] is None
+
+
+def test_customer_ranking_states_the_listed_customers_share_of_all(fakes: Any) -> None:
+    out = metric_query.invoke(
+        {"measures": ["revenue", "orders", "aov"], "group_by": "customer", "since": "1998", "until": "1998", "limit": 2}
+    )
+    data = _ok(out)
+    year = _window(_orders(), "1998-01-01", "1998-12-31")
+    top = year.groupby("customer")["amount"].sum().sort_values(ascending=False).head(2)
+    listed = year[year["customer"].isin(top.index)]
+    assert data["ranked_total"]["revenue"] == pytest.approx(top.sum())
+    assert data["ranked_total"]["orders"] == len(listed)
+    assert data["ranked_share"]["revenue"] == pytest.approx(top.sum() / year["amount"].sum(), abs=1e-4)
+    assert data["ranked_share"]["orders"] == pytest.approx(len(listed) / len(year), abs=1e-4)
+    assert "aov" not in data["ranked_total"]
+    simple = simple_json(out)
+    assert simple["ranked_total"] == pytest.approx(top.sum())
+    assert simple["ranked_share"] == pytest.approx(top.sum() / year["amount"].sum(), abs=1e-4)
+    plain = _ok(metric_query.invoke({"measures": ["revenue"]}))
+    assert plain["ranked_total"] is None and plain["ranked_share"] is None
+
+
+def test_comparison_carries_the_ratio_of_the_two_periods(fakes: Any) -> None:
+    o = _orders()
+    first, last = str(o["ts"].min().date()), str(o["ts"].max().date())
+    data = _ok(
+        metric_query.invoke(
+            {
+                "measures": ["revenue", "orders", "aov"],
+                "since": "1998",
+                "until": "1998",
+                "compare_since": first,
+                "compare_until": last,
+            }
+        )
+    )
+    part, whole = _window(o, "1998-01-01", "1998-12-31"), o
+    ratio = data["compare"]["ratio"]
+    assert ratio["revenue"] == pytest.approx(part["amount"].sum() / whole["amount"].sum(), abs=1e-4)
+    assert ratio["orders"] == pytest.approx(len(part) / len(whole), abs=1e-4)
+    assert ratio["aov"] == pytest.approx(part["amount"].mean() / whole["amount"].mean(), abs=1e-4)
+    prev = _ok(metric_query.invoke({"measures": ["orders"], "since": "1998-01", "until": "1998-01", "compare": "year"}))
+    now, before = len(_window(o, "1998-01-01", "1998-01-31")), len(_window(o, "1997-01-01", "1997-01-31"))
+    assert prev["compare"]["ratio"]["orders"] == pytest.approx(now / before, abs=1e-4)
+    empty = _ok(
+        metric_query.invoke(
+            {
+                "measures": ["orders"],
+                "since": "1998-01",
+                "until": "1998-01",
+                "compare_since": "1997-12",
+                "compare_until": "1997-12",
+            }
+        )
+    )
+    assert empty["compare"]["total"]["orders"] == 0 and empty["compare"]["ratio"]["orders"] is None  # no ratio over 0
+
+
+def test_notes_come_in_chinese_too(fakes: Any) -> None:
+    data = _ok(metric_query.invoke({"measures": ["GMV"], "since": "1998", "until": "1998", "min_amount": 30}))
+    assert len(data["notes_zh"]) >= 3
+    assert data["notes_zh"][0].startswith("销售额：")
+    assert any("数据（订单）从 1997-01-03 到 1998-06-20" in n for n in data["notes_zh"])
+    assert any("指标“GMV”按销售额（revenue）计算" in n for n in data["notes_zh"])
+    cohort = _ok(cohort_retention.invoke({"periods": 3}))
+    assert cohort["notes_zh"][0].startswith("首购月份")
