@@ -305,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--history", type=Path, default=None, help="first-run record of the outside sets (JSON)")
     parser.add_argument("--quiet", action="store_true", help="do not list the failures")
+    parser.add_argument("--ids", nargs="+", default=None, help="only the items with these ids (no history written)")
+    parser.add_argument("--show", action="store_true", help="print each failing turn's answer text")
     args = parser.parse_args(argv)
 
     import torch
@@ -334,10 +336,18 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.questions:
         items = yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
         name = path.stem
+        if args.ids:
+            items = [item for item in items if item.get("id") in set(args.ids)]
+            if not items:
+                continue
         if any("expect" in turn for item in items for turn in item["turns"]):
             rows = _run_outside_set(session, items)
             key = f"{name}|{args.tools}"
-            first = _history(args.history, key, {"turns": len(rows), "correct": sum(r["ok"] for r in rows),
+            if args.show:
+                for r in rows:
+                    if not r["ok"]:
+                        print(f"--- {r['id']} {r['q']!r} called {r['called']} {r['args']}\n{r['answer']}\n")
+            first = _history(None if args.ids else args.history, key, {"turns": len(rows), "correct": sum(r["ok"] for r in rows),
                                                  "wrong_scope": sum(r["wrong_scope"] for r in rows),
                                                  "when": time.strftime("%Y-%m-%d %H:%M:%S")})  # fmt: skip
             summary = _print_outside(name, rows, first, args.quiet)

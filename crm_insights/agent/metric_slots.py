@@ -108,6 +108,8 @@ class MetricSpec:
 class _Vocab:
     pattern: re.Pattern[str]
     lookup: dict[str, tuple[str, str]]  # normalised term -> (category, key)
+    # terms written "re:<regex>": phrases with a gap ("第一次…到第二次"), matched before the plain terms
+    regexes: tuple[tuple[re.Pattern[str], str, str], ...] = ()
 
 
 def _norm(term: str) -> str:
@@ -135,10 +137,14 @@ def terms() -> dict[str, Any]:
 def _vocab() -> _Vocab:
     data = terms()
     lookup: dict[str, tuple[str, str]] = {}
+    regexes: list[tuple[re.Pattern[str], str, str]] = []
     for category in ("measures", "grains", "group_by", "unsupported"):
         for key, block in data[category].items():
             for t in _words(block):
-                lookup.setdefault(_norm(t), (category, str(key)))
+                if t.startswith("re:"):
+                    regexes.append((re.compile(t[3:], re.IGNORECASE), category, str(key)))
+                else:
+                    lookup.setdefault(_norm(t), (category, str(key)))
     for t in _words(data["retention"]):
         lookup.setdefault(_norm(t), ("retention", "retention"))
     for t in _words(data["trend"]):
@@ -148,7 +154,7 @@ def _vocab() -> _Vocab:
     raw = {_norm(t): t for cat in ("measures", "grains", "group_by", "unsupported") for b in data[cat].values()
            for t in _words(b)}  # fmt: skip
     alts = [_term_regex(raw.get(n, n)) for n in ordered]
-    return _Vocab(re.compile("|".join(alts), re.IGNORECASE), lookup)
+    return _Vocab(re.compile("|".join(alts), re.IGNORECASE), lookup, tuple(regexes))
 
 
 @cache
@@ -257,7 +263,7 @@ _CHURN_RISK = re.compile(
     re.IGNORECASE,
 )
 _ONE_TEXT = re.compile(
-    r"这条|这句|这段|这则|下面这|以下这|this\s+(?:review|comment|message|text|sentence|feedback)|the\s+following",
+    r"这条|这句|这段(?!时间|日子|期间|时期)|这则|下面这|以下这|this\s+(?:review|comment|message|text|sentence|feedback)|the\s+following",
     re.IGNORECASE,
 )
 _ACTION = re.compile(
@@ -322,6 +328,9 @@ _ROW_NOUNS = [
 # Words that alone only name orders as a noun ("revenue from orders over $100"): a measure only when no other is
 # named or when joined to one ("订单和销售额").
 _BARE_ORDER_WORDS = {"订单", "orders", "purchases", "transactions"}
+# One customer's spend or orders with no period: the profile holds both (with a period: metric_query)
+_SPEND_TERMS = _BARE_ORDER_WORDS | {"spend", "spent", "amount spent", "花了多少", "花了多少钱", "买了多少钱", "花费",
+                                    "消费了多少", "消费多少钱"}
 _JOINED = re.compile(r"^\s*(?:和|与|及|、|,|，|以及|and|&|plus)\s*", re.IGNORECASE)
 # A count of customers with nothing else asked ("高价值客户有多少") is a segment's size: describe_segment answers it.
 _GENERIC_BUYERS = {
@@ -449,11 +458,16 @@ def _found(text: str) -> list[tuple[int, int, str, str, str]]:
     """Vocabulary hits as (start, end, category, key, text), non-overlapping, longest at each position."""
     v = _vocab()
     out = []
+    for rx, category, key in v.regexes:
+        for m in rx.finditer(text):
+            if m.end() > m.start():
+                out.append((m.start(), m.end(), category, key, m.group(0)))
+                text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
     for m in v.pattern.finditer(text):
         hit = v.lookup.get(_norm(m.group(0)))
         if hit:
             out.append((m.start(), m.end(), hit[0], hit[1], m.group(0)))
-    return out
+    return sorted(out)
 
 
 def default_grain(since: date | None, until: date | None) -> str:
@@ -571,13 +585,18 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             m for m in measures if m != "orders"
         ]
         measure_terms[measures[0]] = _INTERVAL.search(masked).group(0)  # type: ignore[union-attr]
+    if "days_first_to_second" in measures:
+        # "从第一次买到第二次买平均隔多少天": the gap asked is the first one, not every gap between purchases
+        measures = [m for m in measures if m not in ("days_between_mean", "days_between_median")]
     share_m = _SHARE.search(masked)
     if share_m:
         # "占全部订单百分之多少": a measure named only inside the whole ("全部订单") is the denominator; with no part
         # named, the part is the previous question's (the router reads the question again with its words)
         lo, hi = share_m.span()
         spans_in = [lo <= s and e <= hi for s, e, cat, _, _ in hits if cat == "measures"]
-        if spans_in and all(spans_in):
+        # "前20大客户占总销售额多少": ranked customers' share of the whole; the whole's measure is what ranks them
+        ranked = (_LIMIT.search(masked) or _rank_words()[0].search(masked)) and _CUSTOMER_NOUN.search(masked)
+        if spans_in and all(spans_in) and not ranked:
             measures, measure_terms = [], {}
     measures = _drop_bare_orders(measures, measure_terms, hits, masked)
     generic_buyers = "buyers" in measures and _norm(measure_terms["buyers"]) in _GENERIC_BUYERS
@@ -599,6 +618,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             return None  # one customer's outlook: forecast_customer
         if measures and all(_norm(measure_terms[m]) in _BARE_ORDER_WORDS for m in measures):
             return None  # "客户300的订单": the customer's order history, customer_profile
+        if not time.periods and measures and all(_norm(measure_terms[m]) in _SPEND_TERMS for m in measures):
+            return None  # "show customer 12's orders and spend": the profile; with a period, that period's spend
     if _RANGE_QUESTION.search(masked):
         return None  # "数据是哪年到哪年的": the data's range, the overview
     if _WHEN.search(masked) and not (_rank_words()[0].search(masked) or _rank_words()[1].search(masked)):
@@ -741,9 +762,14 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
                 grain = next((g for pat, g in _ROW_NOUNS if pat.search(masked, lm.start() if lm else 0)), None)
             if grain is None and _CUSTOMER_NOUN.search(masked):
                 scoped = periods or min_amount is not None or max_amount is not None or segment is not None
-                if not (scoped or _SHARE.search(masked) or _TOTAL_OF_THEM.search(masked)):
+                shares = [m for m in measures if m in _SHARE_MEASURE.values()]
+                if not (scoped or shares or _SHARE.search(masked) or _TOTAL_OF_THEM.search(masked)):
                     return None  # "top 10 customers by revenue": the overview's all-time list of top customers
                 group_by = "customer"  # "top 5 customers by revenue in 1998": rows per customer, ranked
+                if measures and measures[0] in shares:
+                    # "top 10 customers' share of revenue": ranked by revenue, each row's share beside it
+                    base = {v: k for k, v in _SHARE_MEASURE.items()}[measures[0]]
+                    measures = [base] + [m for m in measures if m != base]
         if grain is not None or group_by is not None:
             sort = "asc" if asc and (not desc or asc.start() < desc.start()) else "desc"
             if limit is None and top_segment:

@@ -403,6 +403,22 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("what is customer 42 worth", "customer_value", {"customer": "42", "horizon_weeks": 52}),
     ("高价值客户的CLV", "customer_value", {"segment": "高价值", "horizon_weeks": 52}),
     ("高价值客户未来13周的生命周期价值", "customer_value", {"segment": "高价值", "horizon_weeks": 13}),
+    # session 5: a period word is no quoted text; typos of 客单价; first-to-second gaps; per-day and share measures
+    ("这段时间的复购率是多少", "metric_query", {"measures": ["repeat_rate"]}),
+    ("98年3月客单加是多少", "metric_query", {"measures": ["aov"], "since": "1998-03-01", "until": "1998-03-31"}),
+    ("首次购买和第二次购买之间平均多少天", "metric_query", {"measures": ["days_first_to_second"]}),
+    ("average days between the first and second order", "metric_query", {"measures": ["days_first_to_second"]}),
+    ("97年4月日均销售额", "metric_query", {"measures": ["revenue_per_day"], "since": "1997-04-01", "until": "1997-04-30"}),
+    ("1998年平均每天多少单", "metric_query", {"measures": ["orders_per_day"], "since": "1998-01-01", "until": "1998-06-30"}),
+    ("1997年2月的老客占比", "metric_query",
+     {"measures": ["returning_customer_share"], "since": "1997-02-01", "until": "1997-02-28"}),
+    ("what share of revenue did the top 5 customers bring in 1997", "metric_query",
+     {"measures": ["revenue", "revenue_share"], "group_by": "customer", "since": "1997-01-01", "until": "1997-12-31",
+      "sort": "desc", "limit": 5}),
+    ("消费最多的前30位客户占总营收的比例", "metric_query",
+     {"measures": ["revenue", "revenue_share"], "group_by": "customer", "sort": "desc", "limit": 30}),
+    ("客户500在1997年花了多少钱", "metric_query",
+     {"measures": ["revenue"], "customers": ["500"], "since": "1997-01-01", "until": "1997-12-31"}),
 ]
 
 
@@ -578,6 +594,8 @@ NOT_READ = {
     # group_by customer: "客户" alone is in every question, "per customer"/"每个客户" mean an average ("每个客户平均
     # 几单"), and "top customers" unscoped is the overview's list; rankings of customers reach it by the rank rule
     "客户", "customer (external id)", "per customer", "每个客户", "top customers",
+    # "daily revenue last month" / "daily orders" ask for a trend by day; "average daily ..." is the per-day measure
+    "daily revenue", "daily orders",
 }  # fmt: skip
 
 
@@ -917,3 +935,50 @@ def test_the_parser_imports_on_its_own() -> None:
 
     done = subprocess.run([sys.executable, "-c", "import crm_insights.agent.metric_slots"], capture_output=True)
     assert done.returncode == 0, done.stderr.decode()
+
+
+# -- follow-ups to an analytics answer (router/metrics.follow_up with this parser) ----------------------------------
+
+
+def _follow(first: str, then: str) -> dict[str, Any]:
+    from crm_insights.agent.router import metrics as rm
+
+    previous = rm.parse(first, str(DS), str(DE))
+    assert previous is not None
+    new = rm.follow_up(then, previous, str(DS), str(DE))
+    assert new is not None
+    return new["args"]
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "expected"),
+    [
+        # one period named with a comparison word: the previous period stays the base, compared with it
+        ("1998年6月的客单价", "和4月相比呢", ("1998-06-01", "1998-06-30", "1998-04-01", "1998-04-30")),
+        ("revenue in March 1998", "vs January?", ("1998-03-01", "1998-03-31", "1998-01-01", "1998-01-31")),
+        # a month after the base month with no year: the one before the base ("跟8月比" after 1998-06 -> 1997-08)
+        ("1998年6月的销售额", "跟8月比呢", ("1998-06-01", "1998-06-30", "1997-08-01", "1997-08-31")),
+        # two halves with no year after a question about one year: that year's halves, the later as the base
+        ("1997年的订单数", "上半年和下半年分别多少", ("1997-07-01", "1997-12-31", "1997-01-01", "1997-06-30")),
+        ("What was total revenue in 1997?", "H1 vs H2?", ("1997-07-01", "1997-12-31", "1997-01-01", "1997-06-30")),
+    ],
+)
+def test_a_follow_up_names_the_period_to_compare_with(first: str, then: str, expected: tuple[str, ...]) -> None:
+    args = _follow(first, then)
+    got = (args.get("since"), args.get("until"), args.get("compare_since"), args.get("compare_until"))
+    assert got == expected
+    assert "compare" not in args
+
+
+def test_a_named_comparison_in_a_follow_up_is_not_a_period_to_compare_with() -> None:
+    args = _follow("1998年6月的销售额", "那3月同比呢")
+    assert (args["since"], args["until"], args.get("compare")) == ("1998-03-01", "1998-03-31", "year")
+
+
+@pytest.mark.parametrize("text", ["一周里周几卖得最好", "星期几下单的人最多", "which weekday sells best"])
+def test_a_breakdown_beats_an_out_of_scope_reading(text: str) -> None:
+    from crm_insights.agent.router import metrics as rm
+
+    metric = rm.parse(text, str(DS), str(DE))
+    assert metric is not None and metric["args"].get("group_by") == "weekday"
+    assert not rm.classic_wins(metric, "out_of_scope", {})

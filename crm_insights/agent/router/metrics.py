@@ -172,7 +172,9 @@ def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any
         measures = set(args.get("measures") or [])
         specific = measures - CLASSIC_MEASURES["overview"][0] - _FEEDBACK - {"revenue_share"}
         asks = ASKS.search(str(metric.get("text") or ""))  # "帮我写首诗送给老客户" names a measure, asks nothing
-        return not (intent == "out_of_scope" and metric.get("tool") == "metric_query" and specific and asks)
+        # a breakdown (by weekday, segment, cohort, customer) is no off-topic sentence's ("周几卖得最好")
+        grouped = args.get("group_by") is not None
+        return not (intent == "out_of_scope" and metric.get("tool") == "metric_query" and (specific or grouped) and asks)
     cohort_words = metric.get("tool") == "cohort_retention" and _COHORT_WORDS.search(str(metric.get("text") or ""))
     if slots.get("customer") and not (args.get("customers") or args.get("customer")) and not cohort_words:
         # ("97年2月首单的客户 3个月后留存率多少": the "客户 3" the older reading sees is a month count of a cohort)
@@ -261,6 +263,9 @@ def _cohort_month(question: str, previous: Mapping[str, Any], data_start: str, d
 # "换成订单数", "switch to orders": the measure changes, the rest of the previous question stays.
 SWITCH_MEASURE = re.compile(r"换成|改成|换为|改为|改看|换看|\bswitch(?:ed)?\s+(?:it\s+)?to\b|\binstead\b", re.I)
 _DERIVED_PERIODS = ("implicit", "same_period", "comparison")
+# "跟5月比呢", "vs May?", "compared with Q1": a follow-up naming the period to compare the previous one with
+_NAMED_COMPARE = re.compile(r"环比|同比|\b(?:yoy|mom|qoq|wow)\b|year over year|month over month", re.IGNORECASE)
+_VERSUS = re.compile(r"(?<!同|环)比|\bvs\.?|\bversus\b|\bcompared?\b|\bagainst\b", re.IGNORECASE)
 _GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
@@ -312,6 +317,33 @@ def _keep_scope(
                 args["since"], args["until"] = since.isoformat(), until.isoformat()
                 new["periods_text"] = new["periods_text_zh"] = period_label(since, until)
                 new["assumed_year"] = None
+    elif len(own) == 1 and _VERSUS.search(question) and own[0].since is not None and base.get("until") and (
+        not _NAMED_COMPARE.search(tp.compare_text or "")
+    ):
+        # "跟5月比呢" after June's AOV: the previous period stays the base, compared with the one named now
+        start, end = own[0].since, own[0].until or own[0].end
+        if own[0].assumed_year and own[0].start >= date.fromisoformat(str(base["since"])[:10]):
+            start, end = shift_year(start, end, -1)  # "跟3月比" after June 1998 with no year: the March before it
+        args["since"], args["until"] = base["since"], base["until"]
+        args.pop("compare", None)
+        args["compare_since"], args["compare_until"] = start.isoformat(), end.isoformat()
+        label = _first_period_text(previous.get("periods_text")) or f"{base['since']}..{base['until']}"
+        new["periods_text"] = new["periods_text_zh"] = f"{label} vs {period_label(start, end)}"
+        new["assumed_year"] = None
+    elif len(own) == 2 and all(p.assumed_year and p.since is not None for p in own):
+        # "split H1 vs H2?" after 1997's revenue: both halves of that year, not the latest H1 and H2 in the data
+        year = int(str(base["since"])[:4])
+        spans = []
+        for p in own:
+            start, end = shift_year(p.start, p.end, year - p.start.year)
+            spans.append((max(start, first), min(end, last)))
+        if all(a <= b for a, b in spans):
+            (b0, b1), (o0, o1) = sorted(spans, reverse=True)  # the later one is the base
+            args["since"], args["until"] = b0.isoformat(), b1.isoformat()
+            args.pop("compare", None)
+            args["compare_since"], args["compare_until"] = o0.isoformat(), o1.isoformat()
+            new["periods_text"] = new["periods_text_zh"] = f"{period_label(b0, b1)} vs {period_label(o0, o1)}"
+            new["assumed_year"] = None
     elif len(own) == 1 and own[0].assumed_year and own[0].since is not None:
         # "那3月呢" read alone is the latest March in the data; after a question about 1997 it is March 1997
         shift = int(str(base["since"])[:4]) - own[0].start.year
