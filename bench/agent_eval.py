@@ -347,7 +347,8 @@ def main(argv: list[str] | None = None) -> int:
                 for r in rows:
                     if not r["ok"]:
                         print(f"--- {r['id']} {r['q']!r} called {r['called']} {r['args']}\n{r['answer']}\n")
-            first = _history(None if args.ids else args.history, key, {"turns": len(rows), "correct": sum(r["ok"] for r in rows),
+            history = None if args.ids else args.history
+            first = _history(history, key, {"turns": len(rows), "correct": sum(r["ok"] for r in rows),
                                                  "wrong_scope": sum(r["wrong_scope"] for r in rows),
                                                  "when": time.strftime("%Y-%m-%d %H:%M:%S")})  # fmt: skip
             summary = _print_outside(name, rows, first, args.quiet)

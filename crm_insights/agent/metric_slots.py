@@ -329,8 +329,17 @@ _ROW_NOUNS = [
 # named or when joined to one ("订单和销售额").
 _BARE_ORDER_WORDS = {"订单", "orders", "purchases", "transactions"}
 # One customer's spend or orders with no period: the profile holds both (with a period: metric_query)
-_SPEND_TERMS = _BARE_ORDER_WORDS | {"spend", "spent", "amount spent", "花了多少", "花了多少钱", "买了多少钱", "花费",
-                                    "消费了多少", "消费多少钱"}
+_SPEND_TERMS = _BARE_ORDER_WORDS | {
+    "spend",
+    "spent",
+    "amount spent",
+    "花了多少",
+    "花了多少钱",
+    "买了多少钱",
+    "花费",
+    "消费了多少",
+    "消费多少钱",
+}
 _JOINED = re.compile(r"^\s*(?:和|与|及|、|,|，|以及|and|&|plus)\s*", re.IGNORECASE)
 # A count of customers with nothing else asked ("高价值客户有多少") is a segment's size: describe_segment answers it.
 _GENERIC_BUYERS = {

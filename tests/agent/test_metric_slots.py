@@ -408,17 +408,43 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("98年3月客单加是多少", "metric_query", {"measures": ["aov"], "since": "1998-03-01", "until": "1998-03-31"}),
     ("首次购买和第二次购买之间平均多少天", "metric_query", {"measures": ["days_first_to_second"]}),
     ("average days between the first and second order", "metric_query", {"measures": ["days_first_to_second"]}),
-    ("97年4月日均销售额", "metric_query", {"measures": ["revenue_per_day"], "since": "1997-04-01", "until": "1997-04-30"}),
-    ("1998年平均每天多少单", "metric_query", {"measures": ["orders_per_day"], "since": "1998-01-01", "until": "1998-06-30"}),
-    ("1997年2月的老客占比", "metric_query",
-     {"measures": ["returning_customer_share"], "since": "1997-02-01", "until": "1997-02-28"}),
-    ("what share of revenue did the top 5 customers bring in 1997", "metric_query",
-     {"measures": ["revenue", "revenue_share"], "group_by": "customer", "since": "1997-01-01", "until": "1997-12-31",
-      "sort": "desc", "limit": 5}),
-    ("消费最多的前30位客户占总营收的比例", "metric_query",
-     {"measures": ["revenue", "revenue_share"], "group_by": "customer", "sort": "desc", "limit": 30}),
-    ("客户500在1997年花了多少钱", "metric_query",
-     {"measures": ["revenue"], "customers": ["500"], "since": "1997-01-01", "until": "1997-12-31"}),
+    (
+        "97年4月日均销售额",
+        "metric_query",
+        {"measures": ["revenue_per_day"], "since": "1997-04-01", "until": "1997-04-30"},
+    ),
+    (
+        "1998年平均每天多少单",
+        "metric_query",
+        {"measures": ["orders_per_day"], "since": "1998-01-01", "until": "1998-06-30"},
+    ),
+    (
+        "1997年2月的老客占比",
+        "metric_query",
+        {"measures": ["returning_customer_share"], "since": "1997-02-01", "until": "1997-02-28"},
+    ),
+    (
+        "what share of revenue did the top 5 customers bring in 1997",
+        "metric_query",
+        {
+            "measures": ["revenue", "revenue_share"],
+            "group_by": "customer",
+            "since": "1997-01-01",
+            "until": "1997-12-31",
+            "sort": "desc",
+            "limit": 5,
+        },
+    ),
+    (
+        "消费最多的前30位客户占总营收的比例",
+        "metric_query",
+        {"measures": ["revenue", "revenue_share"], "group_by": "customer", "sort": "desc", "limit": 30},
+    ),
+    (
+        "客户500在1997年花了多少钱",
+        "metric_query",
+        {"measures": ["revenue"], "customers": ["500"], "since": "1997-01-01", "until": "1997-12-31"},
+    ),
 ]
 
 

@@ -174,7 +174,8 @@ def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any
         asks = ASKS.search(str(metric.get("text") or ""))  # "帮我写首诗送给老客户" names a measure, asks nothing
         # a breakdown (by weekday, segment, cohort, customer) is no off-topic sentence's ("周几卖得最好")
         grouped = args.get("group_by") is not None
-        return not (intent == "out_of_scope" and metric.get("tool") == "metric_query" and (specific or grouped) and asks)
+        analytic = metric.get("tool") == "metric_query" and (specific or grouped)
+        return not (intent == "out_of_scope" and analytic and asks)
     cohort_words = metric.get("tool") == "cohort_retention" and _COHORT_WORDS.search(str(metric.get("text") or ""))
     if slots.get("customer") and not (args.get("customers") or args.get("customer")) and not cohort_words:
         # ("97年2月首单的客户 3个月后留存率多少": the "客户 3" the older reading sees is a month count of a cohort)
@@ -317,8 +318,12 @@ def _keep_scope(
                 args["since"], args["until"] = since.isoformat(), until.isoformat()
                 new["periods_text"] = new["periods_text_zh"] = period_label(since, until)
                 new["assumed_year"] = None
-    elif len(own) == 1 and _VERSUS.search(question) and own[0].since is not None and base.get("until") and (
-        not _NAMED_COMPARE.search(tp.compare_text or "")
+    elif (
+        len(own) == 1
+        and _VERSUS.search(question)
+        and own[0].since is not None
+        and base.get("until")
+        and (not _NAMED_COMPARE.search(tp.compare_text or ""))
     ):
         # "跟5月比呢" after June's AOV: the previous period stays the base, compared with the one named now
         start, end = own[0].since, own[0].until or own[0].end
