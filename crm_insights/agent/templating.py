@@ -215,10 +215,11 @@ def key_label(value: Any, key: Any, language: str = "en") -> str:
     return "—" if value is None else str(value)
 
 
-def measure_label(measure: Any, language: str = "en") -> str:
-    """A measure's display name from answers.yaml ``measure_labels`` (its key when unnamed)."""
+def measure_label(measure: Any, language: str = "en", names: Any = None) -> str:
+    """A measure's display name from answers.yaml ``measure_labels``, else from ``names`` (a metric result's
+    ``names``: {measure: {"zh", "en"}}), else its key."""
     labels = load_prompt("answers").get("measure_labels") or {}
-    entry = labels.get(str(measure)) or {}
+    entry = labels.get(str(measure)) or (names or {}).get(str(measure)) or {}
     return str(entry.get(language) or str(measure).replace("_", " "))
 
 

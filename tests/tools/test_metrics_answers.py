@@ -1,0 +1,129 @@
+"""The metric_query and cohort_retention answer templates over real tool results on the tiny store: the new
+figures (subtotals, ranked totals, share of all, comparison ratio, retained counts) appear, in zh and en,
+and zh answers quote the zh definitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from crm_insights.agent.templating import fmt_money, fmt_num, fmt_pct2, load_prompt, render
+from crm_insights.tools.metrics import cohort_retention, metric_query
+
+from .test_metrics import _orders, _window
+
+
+def _answer(intent: str, lang: str, data: dict[str, Any], args: dict[str, Any]) -> str:
+    template = load_prompt(f"intents/{intent}")["answers"][lang]
+    slots = {"metric": {"args": args}, "data_start": "1997-01-03", "data_end": "1998-06-20"}
+    return render(template, r={intent: data}, slots=slots, q="", capabilities={}, lang=lang)
+
+
+def _metric(args: dict[str, Any]) -> dict[str, Any]:
+    out = metric_query.invoke(args)
+    assert isinstance(out, dict), out
+    return dict(out["data"])
+
+
+def test_weekday_answer_shows_weekend_and_workday_rows(fakes: Any) -> None:
+    args = {"measures": ["orders", "orders_share"], "group_by": "weekday"}
+    data = _metric(args)
+    o = _orders()
+    weekend = int(((o["ts"].dt.weekday + 1) >= 6).sum())
+    zh = _answer("metric_query", "zh", data, args)
+    en = _answer("metric_query", "en", data, args)
+    weekend_zh = next(line for line in zh.splitlines() if "周末（六、日）" in line)
+    assert f"| {fmt_num(weekend)} | {fmt_pct2(weekend / len(o))} |" in weekend_zh
+    workdays_zh = next(line for line in zh.splitlines() if "工作日（一至五）" in line)
+    assert f"| {fmt_num(len(o) - weekend)} |" in workdays_zh
+    # The subtotal rows come after the seven weekday rows.
+    assert zh.index("周末（六、日）") > max(zh.index(d) for d in ("周一", "周六", "周日") if d in zh)
+    assert "weekend (Sat, Sun)" in en and "workdays (Mon-Fri)" in en
+    assert "口径：订单数：期间内的订单行数" in zh and "Number of order lines" not in zh  # zh definitions
+    assert "Definitions: orders: Number of order lines" in en
+
+
+def test_ranking_answer_states_the_top_customers_share_of_all(fakes: Any) -> None:
+    args = {"measures": ["revenue"], "group_by": "customer", "since": "1998", "until": "1998", "limit": 2}
+    data = _metric(args)
+    year = _window(_orders(), "1998-01-01", "1998-12-31")
+    top = year.groupby("customer")["amount"].sum().sort_values(ascending=False).head(2)
+    share = top.sum() / year["amount"].sum()
+    zh = _answer("metric_query", "zh", data, args)
+    en = _answer("metric_query", "en", data, args)
+    assert f"前 2 位合计 **{fmt_money(top.sum())}**，占全部客户销售额 **{fmt_pct2(share)}**" in zh
+    assert f"The top 2 together: **{fmt_money(top.sum())}**, **{fmt_pct2(share)}** of all customers' revenue" in en
+
+
+def test_amount_filter_answer_states_the_share_of_all(fakes: Any) -> None:
+    args = {"measures": ["orders", "revenue", "aov"], "min_amount": 30}
+    data = _metric(args)
+    o = _orders()
+    over = o[o["amount"] >= 30]
+    zh = _answer("metric_query", "zh", data, args)
+    en = _answer("metric_query", "en", data, args)
+    assert f"订单数（订单行） **{fmt_num(len(over))}**" in zh
+    orders_share = fmt_pct2(len(over) / len(o))
+    assert (
+        f"不含金额条件时（同一期间）：订单数（订单行） {fmt_num(len(o))}，符合金额条件的占全部的 **{orders_share}**"
+        in zh
+    )
+    revenue_share = fmt_pct2(over["amount"].sum() / o["amount"].sum())
+    assert f"销售额 {fmt_money(o['amount'].sum())}，符合金额条件的占全部的 **{revenue_share}**" in zh
+    assert f"revenue {fmt_money(o['amount'].sum())}, of which the filtered part is **{revenue_share}**" in en
+    plain = _metric({"measures": ["orders"]})
+    assert "不含金额条件" not in _answer("metric_query", "zh", plain, {"measures": ["orders"]})
+
+
+def test_comparison_answer_states_this_period_as_a_share_of_the_other(fakes: Any) -> None:
+    o = _orders()
+    args = {
+        "measures": ["revenue"],
+        "since": "1998",
+        "until": "1998",
+        "compare_since": str(o["ts"].min().date()),
+        "compare_until": str(o["ts"].max().date()),
+    }
+    data = _metric(args)
+    ratio = fmt_pct2(_window(o, "1998-01-01", "1998-12-31")["amount"].sum() / o["amount"].sum())
+    assert f"本期为对比期的 **{ratio}**（销售额）" in _answer("metric_query", "zh", data, args)
+    assert f"This period is **{ratio}** of the compared period (revenue)" in _answer("metric_query", "en", data, args)
+
+
+def test_new_measures_are_named_in_the_users_language(fakes: Any) -> None:
+    args = {"measures": ["revenue_per_day", "new_customer_share"], "since": "1997", "until": "1997"}
+    data = _metric(args)
+    zh = _answer("metric_query", "zh", data, args)
+    en = _answer("metric_query", "en", data, args)
+    assert "日均销售额 **" in zh and "新客占比 **" in zh
+    assert "revenue per day **" in en and "new-customer share **" in en
+    assert "口径：日均销售额：销售额 / 该行期间" in zh
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_cohort_answer_shows_retained_counts_next_to_shares(fakes: Any, lang: str) -> None:
+    args = {"since": "1997-01", "until": "1997-01", "periods": 5}
+    out = cohort_retention.invoke(args)
+    assert isinstance(out, dict), out
+    data = out["data"]
+    o = _orders()
+    first = o.groupby("customer")["ts"].min().dt.strftime("%Y-%m")
+    members = set(first[first == "1997-01"].index)
+    june = o[o["customer"].isin(members) & (o["ts"].dt.strftime("%Y-%m") == "1997-06")]["customer"].nunique()
+    text = _answer("cohort_retention", lang, data, args)
+    share = fmt_pct2(june / len(members))
+    if lang == "zh":
+        assert f"首购后第 5 个月仍有购买 **{fmt_num(june)}** 位（**{share}**）" in text
+        assert "口径：首购月份 = 客户首次下单的月份" in text
+    else:
+        assert f"still buying 5 months after the first purchase: **{fmt_num(june)}** customers (**{share}**)" in text
+    row = next(line for line in text.splitlines() if line.startswith("| 1997-01 |"))
+    assert f"{fmt_num(june)} ({share})" in row and f"{fmt_num(len(members))} (100.00%)" in row
+    assert data["rows"][0]["active"][5] == june
+
+
+def test_weekday_answer_without_subtotal_rows_when_cut(fakes: Any) -> None:
+    args = {"measures": ["revenue"], "group_by": "weekday", "sort": "desc", "limit": 1}
+    data = _metric(args)
+    assert "周末（六、日）" not in _answer("metric_query", "zh", data, args)
