@@ -379,6 +379,11 @@ _SHARE = re.compile(
     re.IGNORECASE,
 )
 _SHARE_MEASURE = {"revenue": "revenue_share", "orders": "orders_share", "units": "units_share"}
+# A customer-type share and the counts it divides
+_SHARE_PARTS = {
+    "new_customer_share": ("new_customers", "buyers"),
+    "returning_customer_share": ("returning_customers", "buyers"),
+}
 # A cohort named by its first purchase month ("2月那批新客", "1月首购的客户", "customers who first bought in
 # January 1997"): the cohort table's question, with the month after it as the month to read.
 _COHORT_NAMED = re.compile(
@@ -734,6 +739,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
 
     # 新客/老客 next to another measure: split by customer type (revenue has its own new/returning measures)
     measures, group_by = _customer_type(measures, group_by, masked, notes)
+    for share, parts in _SHARE_PARTS.items():
+        if share in measures and group_by is None:
+            # "新客占比多少": the share with its numerator and denominator, so the answer shows what it divides
+            measures += [m for m in parts if m not in measures]
 
     day_name = _WEEKDAY_NAME.search(masked)
     if day_name and group_by is None:

@@ -421,7 +421,11 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "1997年2月的老客占比",
         "metric_query",
-        {"measures": ["returning_customer_share"], "since": "1997-02-01", "until": "1997-02-28"},
+        {
+            "measures": ["returning_customer_share", "returning_customers", "buyers"],
+            "since": "1997-02-01",
+            "until": "1997-02-28",
+        },
     ),
     (
         "what share of revenue did the top 5 customers bring in 1997",

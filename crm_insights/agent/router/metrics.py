@@ -265,6 +265,12 @@ def _cohort_month(question: str, previous: Mapping[str, Any], data_start: str, d
 SWITCH_MEASURE = re.compile(r"换成|改成|换为|改为|改看|换看|\bswitch(?:ed)?\s+(?:it\s+)?to\b|\binstead\b", re.I)
 _DERIVED_PERIODS = ("implicit", "same_period", "comparison")
 # "跟5月比呢", "vs May?", "compared with Q1": a follow-up naming the period to compare the previous one with
+# "其中98年占多少", "how much of that came in 1998, as a share": a part of the previous figure's period
+_PART_OF = re.compile(
+    r"占(?:了)?(?:多少|几|百分之|比例|比重)|占比|其中|\bas\s+a\s+(?:share|percentage|proportion)\b"
+    r"|\b(?:share|percentage|proportion|fraction)\b|\bhow\s+much\s+of\s+(?:that|it|this)\b",
+    re.IGNORECASE,
+)
 _NAMED_COMPARE = re.compile(r"环比|同比|\b(?:yoy|mom|qoq|wow)\b|year over year|month over month", re.IGNORECASE)
 _VERSUS = re.compile(r"(?<!同|环)比|\bvs\.?|\bversus\b|\bcompared?\b|\bagainst\b", re.IGNORECASE)
 _GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
@@ -289,11 +295,38 @@ def _keep_scope(
 
     base = dict(previous.get("args") or {})
     args = new["args"]
-    if not base.get("since") or new.get("tool") != previous.get("tool"):
+    if new.get("tool") != previous.get("tool"):
         return new
     tp = parse_time(question, data_start, data_end)
     own = [p for p in tp.periods if p.kind not in _DERIVED_PERIODS]
     first, last = date.fromisoformat(data_start[:10]), date.fromisoformat(data_end[:10])
+    if len(own) == 1 and own[0].since is not None and _PART_OF.search(question) and not base.get("compare"):
+        # "How much of that came in 1998, as a share?" after the all-time total: the part's figure, compared with
+        # the previous period (the whole), so the answer carries the part as a share of it
+        b_since = str(base.get("since") or data_start)[:10]
+        b_until = str(base.get("until") or data_end)[:10]
+        start, end = own[0].since, own[0].until or own[0].end
+        if (
+            b_since <= start.isoformat()
+            and end.isoformat() <= b_until
+            and (start.isoformat(), end.isoformat())
+            != (
+                b_since,
+                b_until,
+            )
+        ):
+            args["since"], args["until"] = start.isoformat(), end.isoformat()
+            args.pop("compare", None)
+            args["compare_since"], args["compare_until"] = b_since, b_until
+            whole = _first_period_text(previous.get("periods_text")) or period_label(
+                date.fromisoformat(b_since), date.fromisoformat(b_until)
+            )
+            new["periods_text"] = new["periods_text_zh"] = f"{period_label(start, end)} vs {whole}"
+            new["assumed_year"] = None
+            new["part_of_whole"] = True
+            return new
+    if not base.get("since"):
+        return new
     if not own:
         for key in ("since", "until"):
             if base.get(key):
