@@ -991,6 +991,13 @@ def _follow(first: str, then: str) -> dict[str, Any]:
         # two halves with no year after a question about one year: that year's halves, the later as the base
         ("1997年的订单数", "上半年和下半年分别多少", ("1997-07-01", "1997-12-31", "1997-01-01", "1997-06-30")),
         ("What was total revenue in 1997?", "H1 vs H2?", ("1997-07-01", "1997-12-31", "1997-01-01", "1997-06-30")),
+        # a part of the previous period as a share: the part, compared with the whole (the answer shows the ratio)
+        ("1997年的销售额是多少", "其中第四季度占多少", ("1997-10-01", "1997-12-31", "1997-01-01", "1997-12-31")),
+        (
+            "revenue over all the data",
+            "how much of that was in 1998, as a share?",
+            ("1998-01-01", "1998-06-30", "1997-01-01", "1998-06-30"),
+        ),
     ],
 )
 def test_a_follow_up_names_the_period_to_compare_with(first: str, then: str, expected: tuple[str, ...]) -> None:
