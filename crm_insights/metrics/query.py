@@ -125,6 +125,9 @@ class MetricRequest:
     # group_by "customer" only: rank by the first measure ("desc" unless "asc") and keep the first `limit`.
     sort: str | None = None
     limit: int | None = None
+    # Per-day measures count only the calendar days inside this range (the data's first and last day): a day
+    # the data does not cover is unknown, not a day without sales. None: every day of the period counts.
+    day_range: tuple[date, date] | None = None
     # Set by run(): the period covers most of the data, so SQLite should scan rather than use the index.
     wide: bool = field(default=False, repr=False, compare=False)
     # Set by run(): the order-line sums come from the (fresh) daily x segment rollup.
@@ -701,6 +704,8 @@ def row_days(req: MetricRequest, row: dict[str, Any], weekdays: Iterable[int] | 
     """The calendar days a row covers: its period (the whole request's for no grain) cut to since..until,
     only its weekday's days on a weekday row (or ``weekdays``, for the weekend/workday subtotals)."""
     lo, hi = req.since, req.until
+    if req.day_range is not None:
+        lo, hi = max(lo, req.day_range[0]), min(hi, req.day_range[1])
     if req.grain and row.get("period") is not None:
         try:
             a, b = period_span(req.grain, str(row["period"]))
@@ -793,7 +798,7 @@ def _run_keys(conn: Connection, req: MetricRequest) -> MetricResult:
         for m in req.measures:
             row[m] = derive(m, b, total_revenue, total_b, days)
         rows.append(row)
-    whole_days = count_days(req.since, req.until)
+    whole_days = row_days(req, {})
     total = {m: derive(m, total_b, total_revenue, total_b, whole_days) for m in req.measures}
     considered = int(total_b.get("orders") or 0) + int(total_b.get("feedback_count") or 0)
     res = MetricResult(
@@ -877,7 +882,7 @@ def _run_top_customers(conn: Connection, req: MetricRequest) -> MetricResult:
         grouped = _collect(conn, only, ["customer"])
     total_b = _collect(conn, req, []).get((), {})
     ids = _external_ids(conn, pks)
-    days = count_days(req.since, req.until)
+    days = row_days(req, {})
     rows = []
     for pk in pks:
         b = grouped.get((pk,), {})
@@ -995,7 +1000,20 @@ def notes_for(req: MetricRequest) -> list[str]:
         notes.append("a *_share of a row is its part of the total over all rows under the same filters")
     if req.group_by == "weekday":
         notes.append(f"subtotals: {RESULT_FIELDS['subtotals']['definition']}")
+    if _days_cut(req):
+        assert req.day_range is not None
+        lo, hi = max(req.since, req.day_range[0]), min(req.until, req.day_range[1])
+        notes.append(f"per-day measures count the {count_days(lo, hi)} days from {lo} to {hi} that the data covers")
     return notes
+
+
+def _days_cut(req: MetricRequest) -> bool:
+    """True when a per-day measure's days are cut to the data's range (the period reaches beyond it)."""
+    return (
+        any(m in PER_DAY_MEASURES for m in req.measures)
+        and req.day_range is not None
+        and (req.since < req.day_range[0] or req.until > req.day_range[1])
+    )
 
 
 def notes_for_zh(req: MetricRequest) -> list[str]:
@@ -1012,4 +1030,8 @@ def notes_for_zh(req: MetricRequest) -> list[str]:
         notes.append("某一行的占比 = 该行在相同筛选条件下全部行合计中的份额")
     if req.group_by == "weekday":
         notes.append(f"{RESULT_FIELDS['subtotals']['name_zh']}：{RESULT_FIELDS['subtotals']['definition_zh']}")
+    if _days_cut(req):
+        assert req.day_range is not None
+        lo, hi = max(req.since, req.day_range[0]), min(req.until, req.day_range[1])
+        notes.append(f"日均指标只计数据覆盖的 {lo} 至 {hi} 共 {count_days(lo, hi)} 天")
     return notes

@@ -23,6 +23,7 @@ from crm_insights.metrics import (
     DIMENSIONS,
     GRAINS,
     MEASURES,
+    PER_DAY_MEASURES,
     WEEKDAYS,
     MetricRequest,
     cohort_matrix,
@@ -415,6 +416,8 @@ def metric_query(
             inactive_days=inactive_days,
             sort=sort if group_by == "customer" else None,
             limit=limit if group_by == "customer" else None,
+            # Per-day measures divide by the days the data covers, never by days it has no record of.
+            day_range=bounds if set(measures) & PER_DAY_MEASURES else None,
         )
 
     def execute(req: MetricRequest) -> Any:

@@ -499,3 +499,21 @@ def test_every_measure_dimension_and_result_field_has_a_zh_definition() -> None:
         assert v["definition_zh"] and not v["definition_zh"].isascii(), k
     exported = catalogue()
     assert all(m["definition_zh"] for m in exported["measures"] + exported["dimensions"])
+
+
+def test_per_day_measures_count_only_the_days_the_data_covers(store: Store) -> None:
+    since, until, covered = date(1996, 1, 1), date(1996, 3, 31), (date(1996, 1, 10), date(1996, 2, 29))
+    res = _run(store, measures=["revenue_per_day", "orders_per_day"], grain="month", since=since, until=until,
+               day_range=covered)  # fmt: skip
+    o = store.orders
+    days = pd.Series(pd.date_range(pd.Timestamp(covered[0]), pd.Timestamp(covered[1]), freq="D"))
+    by_month = {r["period"]: r for r in res.rows}
+    for month in ("1996-01", "1996-02"):
+        mine = o[o["ts"].dt.strftime("%Y-%m") == month]
+        n = int((days.dt.strftime("%Y-%m") == month).sum())
+        assert _close(by_month[month]["revenue_per_day"], mine["amount"].sum() / n)
+        assert _close(by_month[month]["orders_per_day"], len(mine) / n)
+    assert by_month["1996-03"]["revenue_per_day"] is None  # no day of March is covered: unknown, not 0
+    window = o[(o["ts"] >= pd.Timestamp(since)) & (o["ts"] < pd.Timestamp(until) + pd.Timedelta(days=1))]
+    assert _close(res.total["revenue_per_day"], window["amount"].sum() / len(days))
+    assert any(f"count the {len(days)} days from 1996-01-10 to 1996-02-29" in n for n in res.notes)

@@ -370,10 +370,12 @@ def test_per_day_and_customer_share_measures(fakes: Any) -> None:
     )
     o = _orders()
     first = o.groupby("customer")["ts"].min()
+    # Per-day figures count the days the data covers: it starts on 1997-01-03, not on 1 January.
+    data_start = o["ts"].min().normalize()
     for row in data["rows"]:
         q = pd.Period(row["period"].replace("-", ""), freq="Q")
         mine = _window(o, str(q.start_time.date()), str(q.end_time.date()))
-        days = (q.end_time.normalize() - q.start_time).days + 1
+        days = (q.end_time.normalize() - max(q.start_time, data_start)).days + 1
         assert row["revenue_per_day"] == pytest.approx(mine["amount"].sum() / days, abs=1e-4)
         assert row["orders_per_day"] == pytest.approx(len(mine) / days, abs=1e-4)
         buyers = mine["customer"].unique()
@@ -383,7 +385,19 @@ def test_per_day_and_customer_share_measures(fakes: Any) -> None:
         if expected is not None:
             assert row["returning_customer_share"] == pytest.approx(1 - expected, abs=1e-4)
     year = _window(o, "1997-01-01", "1997-12-31")
-    assert data["total"]["revenue_per_day"] == pytest.approx(year["amount"].sum() / 365, abs=1e-4)
+    covered = (pd.Timestamp("1997-12-31") - data_start).days + 1
+    assert covered == 363
+    assert data["total"]["revenue_per_day"] == pytest.approx(year["amount"].sum() / covered, abs=1e-4)
+    assert any("per-day measures count the 363 days from 1997-01-03 to 1997-12-31" in n for n in data["notes"])
+    assert any("日均指标只计数据覆盖的 1997-01-03 至 1997-12-31 共 363 天" in n for n in data["notes_zh"])
+    # A period reaching past the data's end: months without data have no per-day figure, not zero.
+    late = _ok(
+        metric_query.invoke({"measures": ["revenue_per_day"], "grain": "month", "since": "1998", "until": "1998"})
+    )
+    by_month = {r["period"]: r["revenue_per_day"] for r in late["rows"]}
+    assert by_month["1998-07"] is None and by_month["1998-12"] is None
+    june = _window(o, "1998-06-01", "1998-06-30")["amount"].sum()
+    assert by_month["1998-06"] == pytest.approx(june / 20, abs=1e-4)  # the data ends on 1998-06-20
     assert data["names"]["revenue_per_day"] == {"zh": "日均销售额", "en": "revenue per day"}
     assert _ok(metric_query.invoke({"measures": ["日均销售额", "老客占比"]}))["measures"] == [
         "revenue_per_day",
