@@ -99,10 +99,13 @@ class AgentSession:
                 warm()
 
     # -- public API ---------------------------------------------------------------------------------
-    def ask(self, question: str, thread_id: str | None = None) -> Answer:
-        """Answer one question; the same ``thread_id`` continues a conversation (also across processes)."""
+    def ask(self, question: str, thread_id: str | None = None, *, charts: bool = True) -> Answer:
+        """Answer one question; the same ``thread_id`` continues a conversation (also across processes).
+
+        ``charts=False`` draws no chart PNGs (``Answer.charts`` is empty): a one-shot CLI answer that nobody
+        looks at as an image skips matplotlib's import and the drawing (~1 s cold)."""
         answer: Answer | None = None
-        for event in self._run(question, thread_id):
+        for event in self._run(question, thread_id, charts=charts):
             if event.type == "answer":
                 answer = Answer.model_validate(event.data)
         assert answer is not None  # _run always ends with an answer event or raises
@@ -173,7 +176,7 @@ class AgentSession:
             raise InputError(f"question: {len(question)} characters, more than the {limit} allowed")
         return question.strip()
 
-    def _run(self, question: str, thread_id: str | None) -> Iterator[StreamEvent]:
+    def _run(self, question: str, thread_id: str | None, *, charts: bool = True) -> Iterator[StreamEvent]:
         question = self._validate(question)
         thread_id = thread_id or uuid.uuid4().hex
         config = {
@@ -216,12 +219,12 @@ class AgentSession:
                                 "error": error,
                             },
                         )
-        answer = self._answer(thread_id, question)
+        answer = self._answer(thread_id, question, charts=charts)
         if not stream_tokens:
             yield StreamEvent(type="token", data={"text": answer.answer})
         yield StreamEvent(type="answer", data=answer.model_dump())
 
-    def _answer(self, thread_id: str, question: str) -> Answer:
+    def _answer(self, thread_id: str, question: str, *, charts: bool = True) -> Answer:
         state = self.graph.get_state({"configurable": {"thread_id": thread_id}}).values
         messages: list[BaseMessage] = state.get("messages", [])
         at, _ = split_turn(messages)
@@ -260,7 +263,7 @@ class AgentSession:
             thread_id=thread_id,
             tool_calls=records,
             evidence=evidence,
-            charts=self._charts(records, thread_id),
+            charts=self._charts(records, thread_id) if charts else [],
             warnings=list(state.get("warnings") or []),
         )
 

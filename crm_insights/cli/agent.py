@@ -18,11 +18,14 @@ def ask(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print {answer, language, thread_id, tool_calls, charts} as JSON.")
     ] = False,
+    charts: Annotated[
+        bool, typer.Option("--charts", help="Also draw the answer's charts (PNG files under the data directory).")
+    ] = False,
 ) -> None:
     """Ask a question about your customers (Chinese or English)."""
     from crm_insights.agent.session import open_session
 
-    answer = open_session().ask(question, thread_id=thread)
+    answer = open_session().ask(question, thread_id=thread, charts=charts)
     if as_json:
         print_json(answer.cli_json())
         return

@@ -46,3 +46,21 @@ def test_chat_repl(fake_session) -> None:
     assert [c[0] for c in calls] == ["forecast_customer", "forecast_customer"]
     assert calls[1][1] == {"customer": "100", "horizon_weeks": 8}
     assert "user: 那客户 100 呢?" in result.stdout
+
+
+def test_ask_draws_charts_only_when_asked(fake_session, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A one-shot answer in a terminal skips matplotlib and the drawing; --charts draws them as before.
+    session, _ = fake_session
+    drawn: list[str] = []
+
+    def charts(records, thread_id: str) -> list[str]:
+        drawn.append(thread_id)
+        return [f"/charts/{thread_id}/overview.png"]
+
+    monkeypatch.setattr(session, "_charts", charts)
+    plain = CliRunner().invoke(cli.app, ["ask", "Give me an overview", "--json", "--thread", "t-plain"])
+    assert plain.exit_code == 0, plain.output
+    assert json.loads(plain.stdout)["charts"] == [] and drawn == []
+    charted = CliRunner().invoke(cli.app, ["ask", "Give me an overview", "--json", "--charts", "--thread", "t-c"])
+    assert charted.exit_code == 0, charted.output
+    assert json.loads(charted.stdout)["charts"] == ["/charts/t-c/overview.png"] and drawn == ["t-c"]

@@ -4,9 +4,10 @@ sentence embeddings averaged in when an embedder is given."""
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ from crm_insights.agent.router.knowledge import Knowledge
 
 log = logging.getLogger(__name__)
 _DIGITS = re.compile(r"\d+")
+_WHITE_SPACES = re.compile(r"\s\s+")
 
 
 def _normalise(text: str) -> str:
@@ -22,10 +24,91 @@ def _normalise(text: str) -> str:
     return _DIGITS.sub("0", text.lower())
 
 
+def char_wb_ngrams(text: str, min_n: int = 1, max_n: int = 3) -> list[str]:
+    """Character n-grams inside word boundaries, each word padded with a space: scikit-learn's ``char_wb``
+    analyzer (lowercased, whitespace runs collapsed), gram for gram."""
+    grams: list[str] = []
+    append = grams.append
+    for word in _WHITE_SPACES.sub(" ", text.lower()).split():
+        w = f" {word} "
+        w_len = len(w)
+        for n in range(min_n, max_n + 1):
+            offset = 0
+            append(w[offset : offset + n])
+            while offset + n < w_len:
+                offset += 1
+                append(w[offset : offset + n])
+            if offset == 0:  # a word shorter than n is counted once
+                break
+    return grams
+
+
+class CharTfidf:
+    """Character 1-3-gram TF-IDF over a fixed set of documents, in numpy.
+
+    The same arithmetic as scikit-learn's ``TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3),
+    sublinear_tf=True)`` (smooth idf = ln((1 + n) / (1 + df)) + 1, tf = 1 + ln(count), rows l2-normalised),
+    without importing scikit-learn and SciPy: that import was ~1 s of a cold `crm-insights ask`.
+    """
+
+    def __init__(self, texts: Iterable[str]):
+        docs = [self._counts(t) for t in texts]
+        self.vocabulary: dict[str, int] = {g: i for i, g in enumerate(sorted({g for d in docs for g in d}))}
+        df = np.zeros(len(self.vocabulary), dtype=np.float64)
+        rows: list[int] = []
+        cols: list[int] = []
+        tfs: list[float] = []
+        for row, doc in enumerate(docs):
+            for gram, count in doc.items():
+                col = self.vocabulary[gram]
+                df[col] += 1.0
+                rows.append(row)
+                cols.append(col)
+                tfs.append(1.0 + math.log(count))
+        self.n_docs = len(docs)
+        self.idf = np.log((1.0 + self.n_docs) / (1.0 + df)) + 1.0
+        row_arr = np.asarray(rows, dtype=np.int64)
+        col_arr = np.asarray(cols, dtype=np.int64)
+        data = np.asarray(tfs, dtype=np.float64) * self.idf[col_arr]
+        norms = np.sqrt(np.bincount(row_arr, weights=data * data, minlength=self.n_docs))
+        data /= np.maximum(norms, 1e-300)[row_arr]  # an empty document has no entries to divide
+        # Column-major (one slice of rows and weights per n-gram): a question touches only its own n-grams.
+        order = np.lexsort((row_arr, col_arr))
+        self._rows = row_arr[order]
+        self._data = data[order]
+        self._indptr = np.zeros(len(self.vocabulary) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(col_arr, minlength=len(self.vocabulary)), out=self._indptr[1:])
+
+    @staticmethod
+    def _counts(text: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for gram in char_wb_ngrams(text):
+            counts[gram] = counts.get(gram, 0) + 1
+        return counts
+
+    def similarities(self, text: str) -> np.ndarray:
+        """Cosine of ``text``'s TF-IDF vector to every document (zeros when it shares no n-gram)."""
+        sims = np.zeros(self.n_docs, dtype=np.float64)
+        counts: dict[int, int] = {}
+        for gram, count in self._counts(text).items():
+            col = self.vocabulary.get(gram)
+            if col is not None:
+                counts[col] = count
+        if not counts:
+            return sims
+        cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self.idf[cols]
+        weights /= max(float(np.linalg.norm(weights)), 1e-12)
+        for col, weight in zip(cols.tolist(), weights.tolist(), strict=True):
+            start, end = self._indptr[col], self._indptr[col + 1]
+            sims[self._rows[start:end]] += weight * self._data[start:end]
+        return sims
+
+
 class ExemplarIndex:
     """Similarity of a question to each intent's exemplars (the best exemplar per intent).
 
-    ``backend`` is ``"tfidf-char"`` (scikit-learn character 1-3-grams, always available) or
+    ``backend`` is ``"tfidf-char"`` (character 1-3-gram TF-IDF, :class:`CharTfidf`, always available) or
     ``"embeddings:<model id>"`` (the team's sentence embedder, rescaled from ``floor``) averaged with TF-IDF.
     """
 
@@ -40,20 +123,10 @@ class ExemplarIndex:
         """``embedder``: loaded now. ``embedder_factory``: loaded on the first question TF-IDF does not decide (a
         cold CLI question mostly never needs it: loading it is most of a cold start); ``strict``: a factory that
         fails raises instead of leaving TF-IDF alone."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         pairs = knowledge.exemplars()
         self.intents = sorted({name for name, _ in pairs} | set(knowledge.intents))
         self._labels = [name for name, _ in pairs]
-        texts = [_normalise(q) for _, q in pairs]
-        self._tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)
-        self._matrix = self._tfidf.fit_transform(texts)
-        # The question's vector is built by hand from the fitted analyzer, vocabulary and idf: sklearn's
-        # transform() validates and converts for ~5-10 ms per call; this is the same arithmetic in well under 1 ms.
-        self._analyzer = self._tfidf.build_analyzer()
-        self._vocab: dict[str, int] = self._tfidf.vocabulary_
-        self._idf = np.asarray(self._tfidf.idf_, dtype=np.float64)
-        self._columns = self._matrix.tocsc()
+        self._tfidf = CharTfidf(_normalise(q) for _, q in pairs)
         self._texts = [q for _, q in pairs]
         self._embedder: Any = None
         self._floor = floor
@@ -89,23 +162,9 @@ class ExemplarIndex:
         """Embeddings are loaded, or can be loaded on demand."""
         return (self._emb is not None and self._embedder is not None) or self._factory is not None
 
-    def _tfidf_similarities(self, text: str) -> np.ndarray:
-        """Cosine of ``text`` to every exemplar (sublinear tf * idf, l2-normalised, as the fitted vectorizer)."""
-        counts: dict[int, int] = {}
-        for gram in self._analyzer(text):
-            col = self._vocab.get(gram)
-            if col is not None:
-                counts[col] = counts.get(col, 0) + 1
-        if not counts:
-            return np.zeros(self._matrix.shape[0])
-        cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
-        weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self._idf[cols]
-        weights /= max(float(np.linalg.norm(weights)), 1e-12)
-        return np.asarray(self._columns[:, cols] @ weights).ravel()
-
     def similarities(self, question: str, embeddings: bool = True) -> dict[str, float]:
         """Best exemplar similarity per intent; ``embeddings=False`` uses TF-IDF alone (no model call)."""
-        sims = self._tfidf_similarities(_normalise(question))
+        sims = self._tfidf.similarities(_normalise(question))
         if embeddings and self.has_embeddings and self.load_embeddings():
             assert self._emb is not None
             q = np.asarray(self._embedder.embed_queries([question]), dtype=np.float32).ravel()
