@@ -13,7 +13,7 @@ from crm_insights.agent.language import detect_language
 from crm_insights.agent.router import metrics
 from crm_insights.agent.router.knowledge import Knowledge
 from crm_insights.agent.router.similarity import ExemplarIndex
-from crm_insights.agent.router.terms import find_terms
+from crm_insights.agent.router.terms import as_written, find_terms
 
 ENTITY_SLOTS = ("customer", "segment")
 NO_TOOL_INTENTS = ("help", "out_of_scope", "unsupported_action")
@@ -23,7 +23,12 @@ NO_TOOL_INTENTS = ("help", "out_of_scope", "unsupported_action")
 SCOPE_SLOTS = ("since", "until", "segment", "customer", "min_churn_risk")
 # Carried from turn to turn in a thread: the data's range, once a plan has read it.
 THREAD_SLOTS = ("data_start", "data_end")
-_CLAUSE = re.compile(r"[，,。；;！!？?\n]+|\s+(?:and then|and|then)\s+|然后|并且|并|再|同时|顺便", re.IGNORECASE)
+# Clause boundaries: punctuation, an English sentence end ("...to the board. Btw what was..."), a dash between
+# clauses ("... $0 amount - delete them ..."), and connectives.
+_CLAUSE = re.compile(
+    r"[，,。；;！!？?\n]+|(?<=[A-Za-z0-9)])\.\s+|\s+[-–—]+\s+|\s+(?:and then|and|then)\s+|然后|并且|并|再|同时|顺便",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -186,7 +191,8 @@ def _apply_variants(intent: str, slots: Mapping[str, Any], knowledge: Knowledge)
 
 def _merge_follow_up(previous: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
     """The previous turn's slots updated with this question's; a new customer replaces a segment and back."""
-    merged = {k: v for k, v in previous.items() if not k.startswith("_")}
+    # what the previous question could not be answered for is that question's, not this one's
+    merged = {k: v for k, v in previous.items() if not k.startswith("_") and k != "missing_attributes"}
     if "customer" in new:
         for key in ("segment", "segment_name_zh", "segment_name_en"):
             merged.pop(key, None)
@@ -240,15 +246,25 @@ def _action_free(question: str, knowledge: Knowledge) -> str:
     if sx.has_any(rest, knowledge.anaphora) or _COUNTED_REF.search(rest):
         objects = [m.group("obj").strip() for c in clauses if c not in kept for m in _ACTION_OBJECT.finditer(c)]
         return "，".join([*objects, *kept])
-    parsed = metrics.parse(rest, None, None)
-    if parsed is None or not parsed["args"].get("measures"):
+    if not _measures(rest):
         # "导出沉睡客户名单…另外告诉我一共有多少人", "post the Q1 order count — and what is the number?": the kept
         # clause counts what the action clause names; that clause, less its action words, is the measure asked
         residues = [_without_terms(c, terms) for c in clauses if c not in kept]
-        named = [r for r in residues if r and (metrics.parse(r, None, None) or {}).get("args", {}).get("measures")]
+        named = [r for r in residues if r and _measures(r)]
         if named:
             return "，".join([*named, *kept])
+        # "给沉睡超过90天的客户发一波召回短信，先告诉我有多少人": the count is of the people the action is aimed at
+        # (the action's object), when the action's words leave no clause of their own
+        objects = [m.group("obj").strip() for c in clauses if c not in kept for m in _ACTION_OBJECT.finditer(c)]
+        joined = "，".join([*objects, *kept])
+        if objects and _measures(joined):
+            return joined
     return rest
+
+
+def _measures(text: str) -> bool:
+    """Whether the analytics parser reads a measure in ``text``."""
+    return bool((metrics.parse(text, None, None) or {}).get("args", {}).get("measures"))
 
 
 def _without_terms(text: str, terms: Sequence[str]) -> str:
@@ -275,9 +291,38 @@ def _asks_something(text: str, knowledge: Knowledge) -> bool:
     return bool(sx.has_any(text, knowledge.domain_words))
 
 
+def missing_attributes(question: str, intent: str, knowledge: Knowledge) -> list[list[str]]:
+    """``[kind, text]`` for each attribute the data does not record that ``question`` filters, groups or attributes
+    by (router.yaml lexicons.missing_attributes): "北京地区" (region), "王经理名下" (salesperson), "哪个客服" (service
+    agent), "电话投诉" (channel), "双十一活动带来" (campaign). In a question about feedback texts only the ``strict``
+    patterns count (there a place or "客服" is mostly a topic)."""
+    lexicon = knowledge.lexicons.get("missing_attributes") or {}
+    if intent in NO_TOOL_INTENTS or not lexicon:
+        return []
+    text_only = intent in (lexicon.get("text_intents") or [])
+    unquoted = sx.QUOTES.sub(" ", question)
+    found: list[list[str]] = []
+    for kind, entry in (lexicon.get("kinds") or {}).items():
+        blocks = ("strict",) if text_only else ("strict", "terms")
+        terms = [str(t) for b in blocks for lang in ("zh", "en") for t in ((entry.get(b) or {}).get(lang) or [])]
+        spans = find_terms(unquoted, terms)
+        if spans:
+            found.append([str(kind), as_written(unquoted, spans[0][0], spans[0][1])])
+    return found
+
+
 def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowledge, index: ExemplarIndex) -> Decision:
     """Intent and slots of ``question``, given the thread's previous router state (intent + slots) if any."""
     decision = _decide(question, previous, knowledge, index)
+    if not decision.slots.get("unsupported"):
+        # A constraint the analytics parser already names is said once; any other attribute the data lacks too.
+        # next to an action, only the question part counts ("post it to the team's Slack channel" is no channel)
+        text = knowledge.correct(question)
+        if decision.slots.get("action"):
+            text = _action_free(sx.QUOTES.sub(" ", text), knowledge)
+        missing = missing_attributes(text, decision.intent, knowledge)
+        if missing:
+            decision.slots["missing_attributes"] = missing
     prev_slots = (previous or {}).get("slots") or {}
     for key in THREAD_SLOTS:
         if key in prev_slots and key not in decision.slots:
@@ -313,8 +358,9 @@ def _decide(
     # "排第一的那个人详细资料给我" / "what about the second one?" after a list of customers: that customer.
     ranked: list[Any] = prev_slots.get("ranked_customers") or []
     position = sx.extract_ordinal(question) if ranked and "customer" not in slots else None
+    picked: str | None = None  # the customer an ordinal picked from the previous answer's list
     if position is not None and position <= len(ranked):
-        slots["customer"] = str(ranked[position - 1] if position > 0 else ranked[-1])
+        slots["customer"] = picked = str(ranked[position - 1] if position > 0 else ranked[-1])
     # "收入占比最高的那个群具体啥特征" / "the biggest segment" after a list of segments: that segment. With no list in
     # the thread the slot segment_pick stays, and the plan lists the segments first.
     if "segment_pick" in slots and "segment" not in slots:
@@ -370,10 +416,14 @@ def _decide(
             metric = metrics.follow_up(original, prev_metric, start, end) or metric
         ranked = prev_slots.get("ranked_customers") or []
         refers = bool(ranked) and bool(sx.has_any(question, knowledge.anaphora))
-        if metric is not None and refers and metric["tool"] == "metric_query" and not metric["args"].get("customers"):
-            # "他们一共消费了多少" after a list of customers: the figure for exactly those customers.
-            metric["args"]["customers"] = [str(c) for c in ranked]
-            metric["fixed_args"] = {"customers": metric["args"]["customers"]}
+        if metric is not None and metric["tool"] == "metric_query" and not metric["args"].get("customers"):
+            if picked is not None:
+                # "第一名那个去年花了多少" after a list of customers: the figure for the customer picked from it.
+                metric["args"]["customers"] = [picked]
+            elif refers:
+                # "他们一共消费了多少" after a list of customers: the figure for exactly those customers.
+                metric["args"]["customers"] = [str(c) for c in ranked]
+                metric["fixed_args"] = {"customers": metric["args"]["customers"]}
         if metric is not None:
             classic = _decide(original, previous, knowledge, index, use_metrics=False)
             # An older intent that could only ask for a slot the question does not give ("这类客户有多少人" read as a
@@ -383,6 +433,8 @@ def _decide(
             lacks = any(not _has(classic.slots, names) for names in required) and not metric["unsupported"]
             if lacks or not metrics.classic_wins(metric, classic.intent, classic.slots):
                 mslots: dict[str, Any] = {"metric": metric}
+                if picked is not None and metric["args"].get("customers") == [picked]:
+                    mslots["customer"] = picked  # the thread's customer now: "他会不会流失" next is about them
                 if metric["unsupported"]:
                     mslots["unsupported"] = metric["unsupported"]
                 if not (start and end):

@@ -28,10 +28,11 @@ EXTRACTED_SLOTS = frozenset(
         # analytics questions: parse_metric_question's spec (metric_slots.py) and what the router derives from it
         "metric", "unsupported", "periods_text", "theme_pick", "listed_themes", "action", "data_start", "data_end",
         "data_range_pending", "dropped", "among_top_spenders", "group_by", "about", "theme_query", "spend_rank",
+        "missing_attributes",
     }
 )  # fmt: skip
 # Slots plan.py derives for `when` tests and argument passing (answers do not carry them).
-DERIVED_SLOTS = ("segment_phrase", "segment_pick_pending", "question", "among_top_spenders")
+DERIVED_SLOTS = ("segment_phrase", "segment_pick_pending", "question", "among_top_spenders", "customer_feedback")
 # Named slot updates a plan step may run after its call (plan.py implements them).
 STEP_HOOKS = frozenset({"reparse_metric"})
 

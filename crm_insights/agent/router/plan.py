@@ -62,6 +62,8 @@ def _derived(slots: Mapping[str, Any], question: str = "") -> dict[str, Any]:
         "among_top_spenders": slots.get("top_k")
         if slots.get("rank_by") == "spend" or slots.get("spend_rank")
         else None,
+        # "客户3都反馈过什么": one customer's feedback with no topic to search for; the profile says how much there is
+        "customer_feedback": True if slots.get("customer") and not slots.get("query") and not seg else None,
     }
 
 
@@ -176,8 +178,12 @@ def next_action(
         unique = list(dict.fromkeys(named))
         return answer(render_shared(knowledge, "unsupported", lang, parts=unique, slots=slots))
 
-    if slots.get("unsupported"):
-        return cannot([str(p) for p in slots["unsupported"]])
+    if slots.get("unsupported") or slots.get("missing_attributes"):
+        attributes = [
+            render_shared(knowledge, "missing_attribute", lang, kind=kind, text=text)
+            for kind, text in slots.get("missing_attributes") or []
+        ]
+        return cannot([*(str(p) for p in slots.get("unsupported") or []), *attributes])
     if slots.get("dropped"):
         dropped = [k for k in slots["dropped"] if not (k == "until" and "since" in slots["dropped"])]
         return cannot([render_shared(knowledge, f"scope_names.{k}", lang, slots=slots) for k in dropped])

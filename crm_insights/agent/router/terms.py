@@ -80,6 +80,27 @@ def find_terms(text: str, terms: Sequence[str]) -> list[tuple[int, int, str]]:
     return sorted(spans)
 
 
+def as_written(text: str, start: int, end: int) -> str:
+    """The words of ``text`` that a match at ``start:end`` of :func:`normalise`-d text covers (stemming shortens
+    words: "handled by" is matched as "handl by"); a match ending inside a word takes the whole word."""
+    low = text.lower()
+    if len(low) != len(text):
+        return text[start:end]
+    to_original: list[int] = []  # normalised offset -> original offset
+    pos = 0
+    for m in _WORD.finditer(low):
+        to_original.extend(range(pos, m.start()))
+        to_original.extend(range(m.start(), m.start() + len(_stem_word(m.group(0)))))
+        pos = m.end()
+    to_original.extend(range(pos, len(low)))
+    if not 0 <= start < end <= len(to_original):
+        return text[start:end]
+    first, last = to_original[start], to_original[end - 1] + 1
+    while last < len(text) and text[last - 1].isascii() and text[last - 1].isalpha() and text[last].isalpha():
+        last += 1
+    return text[first:last].strip()
+
+
 def has_any(text: str, terms: Sequence[str]) -> list[str]:
     """The terms present in ``text`` (whole words for English), longest-first non-overlapping."""
     return [term for _, _, term in find_terms(text, terms)]
