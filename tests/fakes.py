@@ -575,6 +575,8 @@ def metric_query(
                 k = "returning" if min(d for c, d, _ in ORDERS if c == line[0]) < line[1][:8] + "01" else "new"
             elif group_by == "segment":
                 k = str(CUSTOMERS[line[0]]["segment"])
+            elif group_by == "customer":
+                k = line[0]  # the real tool's key: the customer id
             else:
                 raise ToolException(f"group_by {group_by!r} is not supported by these measures")
             keys.setdefault(k, []).append(line)
@@ -646,6 +648,30 @@ def cohort_retention(
         rows.append({"cohort": month, "size": len(members), "retention": retention})
     data = {"period": {"since": since or DATA_START, "until": until or DATA_END}, "periods": periods, "rows": rows}
     return _result("cohort_retention", {"since": since, "until": until, "periods": periods}, data, len(ORDERS))
+
+
+def feedback_followup(
+    since: str | None = None, until: str | None = None, segment: str | None = None, group_by: str | None = None
+) -> dict[str, Any]:
+    """Repurchase after negative feedback: of the customers who left negative feedback in the period, the share
+    who ordered again after their first negative feedback."""
+    start, end = since or DATA_START, until or DATA_END
+    first: dict[str, str] = {}
+    for f in sorted(FEEDBACK, key=lambda f: f["created_at"]):
+        if f["sentiment"] == "negative" and start <= f["created_at"] <= end:
+            first.setdefault(f["customer_id"], f["created_at"])
+    back = sum(1 for cid, day in first.items() if any(c == cid and d > day for c, d, _ in ORDERS))
+    share = round(back / len(first), 4) if first else None
+    data = {
+        "measures": ["repurchase_after_negative"],
+        "period": {"since": start, "until": end},
+        "rows": [],
+        "total": {"repurchase_after_negative": share},
+        "notes": ["repurchase_after_negative: share of the customers with negative feedback who ordered again"],
+        "notes_zh": ["差评后复购率：留下负面反馈的客户中之后又下单的比例"],
+    }
+    args = {"since": since, "until": until, "segment": segment, "group_by": group_by}
+    return _result("feedback_followup", args, data, len(first))
 
 
 def forecast_totals(
@@ -746,6 +772,7 @@ FAKE_FUNCTIONS = [
     feedback_themes,
     metric_query,
     cohort_retention,
+    feedback_followup,
     forecast_totals,
     customer_value,
     assistant_status,

@@ -450,3 +450,101 @@ def test_feedback_words_after_a_customer_question_are_not_a_follow_up(router: Of
     # The feedback nouns continue a feedback question only: after a profile, "他的评价呢" is not the profile again.
     d = router.decide(_after("customer_profile", {"customer": "42"}, "客户42的情况", "他的评价呢"))
     assert d.intent != "customer_profile" and d.similarity != "follow-up" and d.slots["customer"] == "42"
+
+
+# -- issue #12 (set_i's first run): actions for the user, model tools, attributes the data does not have -----------
+
+# Creating things in the system, contacting or answering customers, deleting records named before the verb.
+ACTIONS_FOR_THE_USER = [
+    "帮我创建一个双十一营销活动，面向忠诚客户",
+    "给沉睡客户搞个召回活动",
+    "Set up a win-back campaign for the dormant customers",
+    "Create a Black Friday promotion for our VIPs",
+    "给那些留了差评的用户回复一下，说声抱歉",
+    "给投诉的客户打个电话道歉",
+    "帮我联系一下这几个高风险客户",
+    "Apologize to the customers who left bad reviews",
+    "Reach out to the unhappy customers and say sorry",
+    "那几条刷单的好评删了吧",
+    "测试订单都删掉",
+    "Remove those fake reviews",
+    "Please delete them from the database",
+]
+
+
+@pytest.mark.parametrize("question", ACTIONS_FOR_THE_USER)
+def test_actions_for_the_user_call_no_tool(router: OfflineRouter, question: str) -> None:
+    decision = router.decide([HumanMessage(question)])
+    assert (decision.intent, decision.similarity) == ("unsupported_action", "gate")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "针对高价值客户应该做什么促销活动",
+        "客服回复了多少条投诉",
+        "有没有人建议做活动",
+        "what's the contact info of customer 42",
+    ],
+)
+def test_questions_with_action_words_pass_the_gate(router: OfflineRouter, question: str) -> None:
+    assert router.decide([HumanMessage(question)]).similarity != "gate"
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "slots"),
+    [
+        ("客户88是哪个分群的，为什么", "explain_customer_segment", {"customer": "88"}),
+        ("What segment does customer 88 fall in, and why?", "explain_customer_segment", {"customer": "88"}),
+        ("忠诚客户流失得厉害吗", "at_risk", {"segment": "忠诚"}),
+        ("Are we losing a lot of loyal customers?", "at_risk", {"segment": "loyal"}),
+        ("投诉过的人还会回来买吗", "feedback_followup", {"sentiment": "negative"}),
+        ("Do customers who complain still buy from us?", "feedback_followup", {}),
+        ("差评客户之后又下单了吗", "feedback_followup", {}),
+        ("客户42评价过哪些东西", "search_feedback", {"customer": "42"}),
+        ("客户42都吐槽过什么", "search_feedback", {"customer": "42"}),
+    ],
+)
+def test_model_tool_questions(router: OfflineRouter, question: str, intent: str, slots: dict[str, Any]) -> None:
+    decision = router.decide([HumanMessage(question)])
+    assert decision.intent == intent, (decision.intent, sorted(decision.scores.items(), key=lambda kv: -kv[1])[:3])
+    for key, value in slots.items():
+        assert decision.slots.get(key) == value, (key, decision.slots)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "text"),
+    [
+        ("上海地区买得最多的客户是谁", "region", "上海地区"),
+        ("Who is the top spender in California?", "region", "in California"),
+        ("李总负责的客户里谁可能流失", "salesperson", "李总负责的客户"),
+        ("Which support agent handled the most complaints?", "service_agent", "Which support agent"),
+        ("每个客服的差评各有多少", "service_agent", "每个客服"),
+        ("How many phone complaints vs online complaints did we get?", "channel", "phone complaints"),
+        ("微信投诉多还是电话投诉多", "channel", "微信投诉"),
+    ],
+)
+def test_attributes_the_data_does_not_have_are_named(
+    router: OfflineRouter, question: str, kind: str, text: str
+) -> None:
+    decision = router.decide([HumanMessage(question)])
+    assert decision.slots.get("missing_attributes", [])[:1] == [[kind, text]], decision.slots
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "客服态度差的反馈",
+        "找一下提到北京的评论",
+        "Which customers are at risk of churning?",
+        "How many reviews mention the app?",
+    ],
+)
+def test_topics_of_feedback_are_no_missing_attribute(router: OfflineRouter, question: str) -> None:
+    assert "missing_attributes" not in router.decide([HumanMessage(question)]).slots
+
+
+def test_a_missing_attribute_is_the_question_s_own_not_the_follow_up_s(router: OfflineRouter) -> None:
+    slots = {"segment": 1, "missing_attributes": [["region", "北京地区"]]}
+    d = router.decide(_after("at_risk", slots, "北京地区的忠诚客户谁会流失", "那高价值客户呢"))
+    assert d.follow_up and "missing_attributes" not in d.slots

@@ -320,3 +320,79 @@ def test_posting_to_a_channel_is_declined_and_the_count_it_names_answered(make_s
     assert name == "metric_query" and args["measures"] == ["orders"]
     assert (args["since"], args["until"]) == ("1998-01-01", "1998-03-31")
     assert "cannot" in answer.answer
+
+
+# -- issue #12 (set_i's first run): actions next to a count, attributes the data lacks, model tools ----------------
+
+
+@pytest.mark.parametrize(
+    ("question", "measure", "extra"),
+    [
+        # the count is of the people the action is aimed at (its object), the action's own words left out
+        ("给半年没下单的客户发优惠券，一共多少人？", "inactive_customers", {"inactive_days": 180}),
+        # English sentences and a dash between clauses
+        ("Send the 1997 numbers to my boss. By the way, what was 1997 revenue?", "revenue", {"until": "1997-12-31"}),
+        (
+            "There are orders with a $0 amount - delete them from the DB. How many are there?",
+            "orders",
+            {"min_amount": 0.0, "max_amount": 0.0},
+        ),
+    ],
+)
+def test_an_action_next_to_a_question_is_declined_and_the_question_answered(
+    make_session, question: str, measure: str, extra: dict
+) -> None:
+    session, calls = make_session()
+    answer = session.ask(question)
+    name, args = _last(calls)
+    assert name == "metric_query" and args["measures"] == [measure]
+    assert {k: args.get(k) for k in extra} == extra
+    assert "不能" in answer.answer or "cannot" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("张经理名下的客户去年贡献了多少销售额", ["张经理名下", "销售人员"]),
+        ("去年圣诞促销活动带来了多少收入", ["促销活动"]),
+        ("北京地区消费最高的客户是谁", ["北京地区", "地区"]),
+        ("哪个客服处理的差评最多", ["客服", "客服人员"]),
+        ("How many phone complaints did we get in 1998?", ["phone complaints", "channel"]),
+    ],
+)
+def test_an_attribute_the_data_lacks_is_named_and_no_figure_given(make_session, question: str, words: list) -> None:
+    session, calls = make_session()
+    answer = session.ask(question)
+    assert [name for name, _ in calls if name != "crm_overview"] == []
+    assert all(w in answer.answer for w in words), answer.answer
+    assert "不能" in answer.answer or "无法" in answer.answer or "cannot" in answer.answer
+
+
+def test_complainers_buying_again_is_the_followup_tool(make_session) -> None:
+    session, calls = make_session()
+    answer = session.ask("给差评的客户后来还买吗")
+    name, _ = _last(calls)
+    assert name == "feedback_followup"
+    assert "50.0%" in answer.answer  # 00100 bought again after its complaint, 00007 did not
+
+
+def test_one_customer_s_feedback_with_no_topic_shows_how_much_there_is(make_session) -> None:
+    session, calls = make_session()
+    answer = session.ask("客户100都反馈过什么")
+    assert [name for name, _ in calls] == ["customer_profile", "search_feedback"]
+    assert calls[-1][1]["customer"] == "100"
+    assert "共留下 1 条反馈" in answer.answer
+    # with a topic, the search alone
+    session.ask("客户100有没有抱怨过物流", thread_id="t2")
+    assert calls[-1][0] == "search_feedback" and calls[-2][0] != "customer_profile"
+
+
+def test_an_ordinal_after_a_ranking_picks_the_customer_and_a_pronoun_keeps_them(make_session) -> None:
+    session, calls = make_session()
+    session.ask("1997年消费前3的客户", thread_id="r")
+    top = max(CUSTOMERS, key=lambda c: sum(a for cid, d, a in ORDERS if cid == c and d < "1998"))
+    session.ask("第一名那个1998年花了多少", thread_id="r")
+    name, args = _last(calls)
+    assert name == "metric_query" and args["customers"] == [top] and args["since"] == "1998-01-01"
+    session.ask("他会不会流失", thread_id="r")
+    assert _last(calls) == ("forecast_customer", {"customer": top})
