@@ -379,6 +379,19 @@ _SHARE = re.compile(
     re.IGNORECASE,
 )
 _SHARE_MEASURE = {"revenue": "revenue_share", "orders": "orders_share", "units": "units_share"}
+# A comparison restated with a relative period ("环比上个季度", "比上月", "同比去年同期"): with a period named in the
+# question, the relative word counts from that period, which is what 环比 / 同比 alone mean.
+_THEY = re.compile(r"\b(?:they|them|their)\b|他们|她们|这些人|这批人|这些客户|这批客户", re.IGNORECASE)
+_WHICH_DAY = {"哪天", "哪一天", "那天", "那一天", "which day", "single day"}
+_BARE_YEAR = re.compile(r"全年|整年|全年度|一整年|full year|the whole year", re.IGNORECASE)
+_STRONG_TREND = re.compile(r"趋势|走势|曲线|波动|\btrends?\b|over\s+time|trajectory", re.IGNORECASE)
+_RESTATED_PREVIOUS = re.compile(
+    r"(环比|同比)(?:于)?\s*(?:上个?季度|上一个?季度|上个?月|上一个?月|上月|上周|上一周|去年同期|上年同期|去年|上年|上一年)(?:的)?"
+    r"|(?<![环同])比\s*(?:上个?季度|上一个?季度|上季度|上个?月|上一个?月|上月|上周|上一周)(?:的)?"
+)
+_EXPLICIT_BASE = re.compile(
+    r"(?:19|20)?\d{2}\s*年|\b(?:19|20)\d{2}\b|[Qq][1-4]|[一二三四1-4]季度|[上下]半年|\d{1,2}\s*月"
+)
 # A customer-type share and the counts it divides
 _SHARE_PARTS = {
     "new_customer_share": ("new_customers", "buyers"),
@@ -542,6 +555,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         return None  # one text's sentiment: analyze_sentiment
     if _CHURN_RISK.search(text):
         return None  # churn risk lists and probabilities: the forecast tools
+    if _EXPLICIT_BASE.search(text):
+        # "1998年一季度…环比上个季度": the period before the one named, not the one before the data's end
+        text = _RESTATED_PREVIOUS.sub(lambda m: m.group(1) or "环比", text)
     time = parse_time(text, ds, de)
     time_spans = [p.span for p in time.periods] + compare_spans(text)
     masked = _mask(text, time_spans)
@@ -565,6 +581,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     measures: list[str] = []
     measure_terms: dict[str, str] = {}
     grain: str | None = None
+    grain_term = ""
     group_by: str | None = None
     retention = trend = False
     word_spans: list[tuple[int, int]] = []
@@ -579,6 +596,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             measure_terms[key] = word
         elif cat == "grains" and grain is None:
             grain = key
+            grain_term = word
         elif cat == "group_by" and group_by is None:
             group_by = key
         elif cat == "unsupported":
@@ -587,6 +605,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             retention = True
         elif cat == "trend":
             trend = True
+    if trend and time.compare_kind and not _STRONG_TREND.search(masked):
+        trend = False  # "环比变化了多少": the size of the change, not a trend line
     for hour in _TIME_OF_DAY.finditer(masked):
         before, after = masked[max(0, hour.start() - 4) : hour.start()], masked[hour.end() : hour.end() + 4]
         if not (_NOT_HOUR_BEFORE.search(before) or _NOT_HOUR_AFTER.match(after)):
@@ -599,6 +619,15 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             m for m in measures if m != "orders"
         ]
         measure_terms[measures[0]] = _INTERVAL.search(masked).group(0)  # type: ignore[union-attr]
+    gap = next((m for m in measures if m in ("days_between_mean", "days_between_median")), None)
+    if (
+        gap
+        and re.search(r"中位|median", masked, re.I)
+        and re.search(r"均值|平均值|平均数|\bmean\b|\baverage\b", masked, re.I)
+    ):
+        # "间隔天数的均值和中位数": both statistics of the same gaps
+        measures = [m for m in measures if m not in ("days_between_mean", "days_between_median")]
+        measures[:0] = ["days_between_mean", "days_between_median"]
     if "days_first_to_second" in measures:
         # "从第一次买到第二次买平均隔多少天": the gap asked is the first one, not every gap between purchases
         measures = [m for m in measures if m not in ("days_between_mean", "days_between_median")]
@@ -620,6 +649,11 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         span = next(((s, e) for s, e, cat, k, _ in hits if cat == "measures" and k == key), None)
         if span and _SEGMENT_HEAD.match(masked, span[1]):
             measures.remove(key)  # "新客户这一类的平均消费": the segment, named by its head noun
+    typed = next((m for m in ("returning_customers", "new_customers") if m in measures), None)
+    if typed and "revenue" in measures and _THEY.search(masked):
+        # "how many returning customers bought … and what did they spend": their revenue, not everyone's
+        key = "revenue_returning" if typed == "returning_customers" else "revenue_new"
+        measures = [key if m == "revenue" else m for m in measures]
     if "revenue" in measures and ("revenue_new" in measures or "revenue_returning" in measures):
         measures.remove("revenue")  # "老客贡献了多少收入": the revenue named is the returning customers'
 
@@ -744,6 +778,12 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             # "新客占比多少": the share with its numerator and denominator, so the answer shows what it divides
             measures += [m for m in parts if m not in measures]
 
+    if group_by == "weekday" and grain == "day" and _norm(grain_term) in _WHICH_DAY:
+        grain = None  # "星期几最高？那一天累计多少": the day is the weekday's row, not a daily grain
+    if len(periods) >= 2:
+        # "1997年全年…那一天全年累计多少": a bare 全年 repeats the year already named, not the latest full year
+        named_years = {p.start.year for p in periods if not p.assumed_year}
+        periods = [p for p in periods if not (p.assumed_year and _BARE_YEAR.fullmatch(p.text.strip()) and named_years)]
     day_name = _WEEKDAY_NAME.search(masked)
     if day_name and group_by is None:
         # "周一的订单数": no weekday filter exists; the weekday breakdown carries that day's row
@@ -907,6 +947,8 @@ def _drop_bare_orders(
 ) -> list[str]:
     if "orders" not in measures or len(measures) == 1 or _norm(measure_terms["orders"]) not in _BARE_ORDER_WORDS:
         return measures
+    if any(cat == "measures" and key == "orders" and _norm(w) not in _BARE_ORDER_WORDS for _, _, cat, key, w in hits):
+        return measures  # "订单有多少笔": the count is asked for, beside the bare noun
     spans = [(s, e) for s, e, cat, _, _ in hits if cat == "measures"]
     order_span = next((s, e) for s, e, cat, key, _ in hits if cat == "measures" and key == "orders")
     for s, e in spans:
@@ -1050,6 +1092,8 @@ def _customer_type(
     others = [m for m in measures if m not in ("new_customers", "returning_customers")]
     if not counts or not others:
         return measures, group_by
+    if all(o in ("revenue_new", "revenue_returning") for o in others):
+        return measures, group_by  # "老客有多少人，他们花了多少": the count and their revenue, no split needed
     if others == ["revenue"] and len(counts) == 1:
         return ["revenue_new" if counts[0] == "new_customers" else "revenue_returning"], group_by
     notes.append("新客/老客 with another measure: rows by customer_type (new, returning)")

@@ -409,6 +409,36 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("首次购买和第二次购买之间平均多少天", "metric_query", {"measures": ["days_first_to_second"]}),
     ("average days between the first and second order", "metric_query", {"measures": ["days_first_to_second"]}),
     (
+        "98年2季度的订单数环比上个季度怎么样",
+        "metric_query",
+        {"measures": ["orders"], "since": "1998-04-01", "until": "1998-06-30", "compare": "previous"},
+    ),
+    (
+        "1997年全年星期几订单最多，那一天全年一共多少单",
+        "metric_query",
+        {"measures": ["orders"], "group_by": "weekday", "since": "1997-01-01", "until": "1997-12-31", "sort": "desc"},
+    ),
+    (
+        "1998年购买间隔的均值和中位数",
+        "metric_query",
+        {"measures": ["days_between_mean", "days_between_median"], "since": "1998-01-01", "until": "1998-06-30"},
+    ),
+    (
+        "1997年一季度每笔订单平均有几张",
+        "metric_query",
+        {"measures": ["units_per_order"], "since": "1997-01-01", "until": "1997-03-31"},
+    ),
+    (
+        "1997年金额超过50的订单有多少笔，总金额多少",
+        "metric_query",
+        {"measures": ["orders", "revenue"], "since": "1997-01-01", "until": "1997-12-31", "min_amount": 50.0},
+    ),
+    (
+        "how many new customers bought in March 1997 and how much did they spend",
+        "metric_query",
+        {"measures": ["new_customers", "revenue_new"], "since": "1997-03-01", "until": "1997-03-31"},
+    ),
+    (
         "97年4月日均销售额",
         "metric_query",
         {"measures": ["revenue_per_day"], "since": "1997-04-01", "until": "1997-04-30"},
@@ -1005,6 +1035,12 @@ def test_a_follow_up_names_the_period_to_compare_with(first: str, then: str, exp
     got = (args.get("since"), args.get("until"), args.get("compare_since"), args.get("compare_until"))
     assert got == expected
     assert "compare" not in args
+
+
+@pytest.mark.parametrize("then", ["那去年同期呢？", "and the same period last year?"])
+def test_the_same_period_last_year_compares_the_kept_period(then: str) -> None:
+    args = _follow("1998年上半年的客单价", then)
+    assert (args["since"], args["until"], args["compare"]) == ("1998-01-01", "1998-06-30", "year")
 
 
 def test_a_named_comparison_in_a_follow_up_is_not_a_period_to_compare_with() -> None:

@@ -337,6 +337,8 @@ def _keep_scope(
             args.pop(key, None)
         if tp.compare_kind in ("previous", "year"):
             args["compare"] = tp.compare_kind  # the comparison asked now, on the kept period
+        elif any(p.kind == "same_period" for p in tp.periods):
+            args["compare"] = "year"  # "那去年同期呢？": the kept period against the same period a year earlier
         for key in ("periods_text", "periods_text_zh"):
             new[key] = _first_period_text(previous.get(key))
         new["assumed_year"] = previous.get("assumed_year")
