@@ -960,7 +960,7 @@ def _add_ranked_totals(req: MetricRequest, res: MetricResult) -> None:
     res.ranked_share = {m: _div(res.ranked_total[m], res.total.get(m)) for m in summed if m in SHARE_OF_ALL_MEASURES}
     for k in ("ranked_total", "ranked_share"):
         res.notes.append(f"{k}: {RESULT_FIELDS[k]['definition']}")
-        res.notes_zh.append(f"{RESULT_FIELDS[k]['name_zh']}：{RESULT_FIELDS[k]['definition_zh']}")
+        res.notes_zh.append(f"{RESULT_FIELDS[k]['name_zh']}：{RESULT_FIELDS[k]['definition_zh'].rstrip('。')}")
 
 
 def _add_share_of_all(conn: Connection, req: MetricRequest, res: MetricResult) -> None:
@@ -971,7 +971,7 @@ def _add_share_of_all(conn: Connection, req: MetricRequest, res: MetricResult) -
     res.share_of_all = {m: _div(res.total[m], other.total[m]) for m in req.measures if m in SHARE_OF_ALL_MEASURES}
     shown = ("total_unfiltered", "share_of_all")
     res.notes += [f"{k}: {RESULT_FIELDS[k]['definition']}" for k in shown]
-    res.notes_zh += [f"{RESULT_FIELDS[k]['name_zh']}：{RESULT_FIELDS[k]['definition_zh']}" for k in shown]
+    res.notes_zh += [f"{RESULT_FIELDS[k]['name_zh']}：{RESULT_FIELDS[k]['definition_zh'].rstrip('。')}" for k in shown]
 
 
 def _covers_most(conn: Connection, req: MetricRequest, share: float = 0.3) -> bool:
@@ -1018,7 +1018,7 @@ def _days_cut(req: MetricRequest) -> bool:
 
 def notes_for_zh(req: MetricRequest) -> list[str]:
     """:func:`notes_for` in Chinese: the zh definitions (口径) of what a result counted."""
-    notes = [f"{MEASURES[m].name_zh}：{MEASURES[m].definition_zh}" for m in req.measures]
+    notes = [f"{MEASURES[m].name_zh}：{MEASURES[m].definition_zh.rstrip('。')}" for m in req.measures]
     notes.append(f"统计期间：{req.since} 至 {req.until}（含首尾两天）")
     if any(MEASURES[m].family in ("orders", "repeat", "gaps") for m in req.measures):
         notes.append("订单数按订单行计；一个购买日 = 一个不同的（客户, 日期）")
@@ -1029,7 +1029,9 @@ def notes_for_zh(req: MetricRequest) -> list[str]:
     if any(m in ("revenue_share", "orders_share", "units_share") for m in req.measures):
         notes.append("某一行的占比 = 该行在相同筛选条件下全部行合计中的份额")
     if req.group_by == "weekday":
-        notes.append(f"{RESULT_FIELDS['subtotals']['name_zh']}：{RESULT_FIELDS['subtotals']['definition_zh']}")
+        notes.append(
+            f"{RESULT_FIELDS['subtotals']['name_zh']}：{RESULT_FIELDS['subtotals']['definition_zh'].rstrip('。')}"
+        )
     if _days_cut(req):
         assert req.day_range is not None
         lo, hi = max(req.since, req.day_range[0]), min(req.until, req.day_range[1])
