@@ -87,9 +87,12 @@ def resolve_chat_model(settings: Settings) -> ResolvedModel:
         from crm_insights.agent.router import OfflineRouter
 
         mode = llm.router_similarity
-        return ResolvedModel(
-            OfflineRouter(similarity=mode, embedder_factory=router_embedder_factory(settings)), provider, name
+        router = OfflineRouter(
+            similarity=mode,
+            embedder_factory=router_embedder_factory(settings),
+            cache_dir=str(settings.models_dir / "router"),  # the exemplars' vectors, kept between CLI processes
         )
+        return ResolvedModel(router, provider, name)
     if provider == "openai":
         from langchain_openai import ChatOpenAI
 

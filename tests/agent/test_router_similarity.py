@@ -99,3 +99,36 @@ def test_routing_decisions_on_every_exemplar_are_sklearns(knowledge: Knowledge) 
     ours, reference = _decisions(questions, False), _decisions(questions, True)
     for question, a, b in zip(questions, ours, reference, strict=True):
         assert a == b, question
+
+
+class _HashedEmbedder(_CountingEmbedder):
+    def __init__(self, model_hash: str | None = "h1") -> None:
+        self.model_hash = model_hash
+        self.texts: list[str] = []
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        self.texts += texts
+        return super().embed_queries(texts)
+
+
+def test_exemplar_vectors_are_kept_between_processes(knowledge: Knowledge, tmp_path) -> None:
+    from crm_insights.agent.router import ExemplarIndex
+
+    n = len(knowledge.exemplars())
+    first = _HashedEmbedder()
+    cold = ExemplarIndex(knowledge, embedder_factory=lambda: first, cache_dir=tmp_path)
+    expected = cold.similarities("hmm, how are things going lately")
+    assert len(first.texts) == n + 1 and len(list(tmp_path.glob("exemplars-*.npy"))) == 1
+    # A later process with the same model reads the vectors: it embeds only the question, and scores the same.
+    again = _HashedEmbedder()
+    warm = ExemplarIndex(knowledge, embedder_factory=lambda: again, cache_dir=tmp_path)
+    assert warm.similarities("hmm, how are things going lately") == expected
+    assert again.texts == ["hmm, how are things going lately"]
+    # Another model (a different weights' hash) embeds them again into its own file.
+    other = _HashedEmbedder("h2")
+    ExemplarIndex(knowledge, embedder_factory=lambda: other, cache_dir=tmp_path).load_embeddings()
+    assert len(other.texts) == n and len(list(tmp_path.glob("exemplars-*.npy"))) == 2
+    # A model with no fingerprint is never cached.
+    unhashed = _HashedEmbedder(None)
+    ExemplarIndex(knowledge, embedder_factory=lambda: unhashed, cache_dir=tmp_path / "none").load_embeddings()
+    assert len(unhashed.texts) == n and not (tmp_path / "none").exists()

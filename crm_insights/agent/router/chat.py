@@ -75,12 +75,14 @@ class OfflineRouter(BaseChatModel):
 
     ``similarity``: ``auto`` (embeddings when the base model exists, else TF-IDF), ``tfidf`` or
     ``embeddings``. ``embedder_factory`` returns the embedder (tests and the session inject it).
+    ``cache_dir``: where the exemplars' embeddings are kept between processes (None: not kept).
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     similarity: str = "auto"
     embedder_factory: Callable[[], Any] | None = None
+    cache_dir: str | None = None
     _knowledge: Knowledge | None = PrivateAttr(default=None)
     _index: ExemplarIndex | None = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
@@ -107,7 +109,9 @@ class OfflineRouter(BaseChatModel):
                 factory = self.embedder_factory if self.similarity != "tfidf" else None
                 floor = float(self.knowledge.scoring.get("embedding_floor", 0.78))
                 strict = self.similarity == "embeddings"
-                self._index = ExemplarIndex(self.knowledge, None, floor, embedder_factory=factory, strict=strict)
+                self._index = ExemplarIndex(
+                    self.knowledge, None, floor, embedder_factory=factory, strict=strict, cache_dir=self.cache_dir
+                )
             return self._index
 
     def warm_up(self) -> None:

@@ -3,11 +3,15 @@ sentence embeddings averaged in when an embedder is given."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -119,10 +123,12 @@ class ExemplarIndex:
         floor: float = 0.78,
         embedder_factory: Callable[[], Any] | None = None,
         strict: bool = False,
+        cache_dir: Path | str | None = None,
     ):
         """``embedder``: loaded now. ``embedder_factory``: loaded on the first question TF-IDF does not decide (a
         cold CLI question mostly never needs it: loading it is most of a cold start); ``strict``: a factory that
-        fails raises instead of leaving TF-IDF alone."""
+        fails raises instead of leaving TF-IDF alone; ``cache_dir``: where the exemplars' vectors are kept between
+        processes (see :meth:`_exemplar_vectors`), None to embed them in every process."""
         pairs = knowledge.exemplars()
         self.intents = sorted({name for name, _ in pairs} | set(knowledge.intents))
         self._labels = [name for name, _ in pairs]
@@ -133,13 +139,41 @@ class ExemplarIndex:
         self._emb: np.ndarray | None = None
         self._factory = embedder_factory
         self._strict = strict
+        self._cache_dir = Path(cache_dir) if cache_dir is not None else None
         self._load_lock = threading.Lock()
         self.backend = "tfidf-char"
         if embedder is not None:
             self._attach(embedder)
 
-    def _attach(self, embedder: Any) -> None:
+    def _exemplar_vectors(self, embedder: Any) -> np.ndarray:
+        """The exemplars' embeddings, read from ``cache_dir`` when this model embedded these texts before.
+
+        Embedding the ~270 exemplars is ~1.3 s of CPU in every cold process that needs the embedder (an
+        ambiguous CLI question). The file is named by a hash of the model (id, weights' hash, backend, precision,
+        query prompt) and of the texts, so a retrained model or an edited exemplar writes a new file."""
+        identity = [getattr(embedder, k, None) for k in ("model_id", "model_hash", "backend", "dtype", "query_prompt")]
+        if self._cache_dir is None or identity[1] is None:  # no cache asked for, or a model with no fingerprint
+            return np.asarray(embedder.embed_queries(self._texts), dtype=np.float32)
+        key = hashlib.sha256(json.dumps([identity, self._texts], ensure_ascii=False).encode()).hexdigest()[:24]
+        path = self._cache_dir / f"exemplars-{key}.npy"
+        try:
+            cached = np.load(path, allow_pickle=False)
+            if cached.shape[0] == len(self._texts):
+                return np.asarray(cached, dtype=np.float32)
+        except (OSError, ValueError):  # not there yet, or unreadable: embed and rewrite it
+            pass
         vectors = np.asarray(embedder.embed_queries(self._texts), dtype=np.float32)
+        try:
+            self._cache_dir.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp.npy")
+            np.save(tmp, vectors, allow_pickle=False)
+            tmp.replace(path)  # atomic: a concurrent reader sees the old file or the whole new one
+        except OSError as exc:  # a read-only data directory: the vectors still serve this process
+            log.info("router: exemplar vectors not cached (%s)", exc)
+        return vectors
+
+    def _attach(self, embedder: Any) -> None:
+        vectors = self._exemplar_vectors(embedder)
         self._emb = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
         self._embedder = embedder
         self.backend = f"embeddings:{getattr(embedder, 'model_id', 'unknown')}+tfidf-char"
