@@ -50,7 +50,8 @@ def status(as_json: JsonOpt = False) -> None:
         table.add_row("indexes", "none built yet (crm-insights index build)")
     background = report["background"]
     if background["message"]:
-        table.add_row("background", f"{background['message']} (log: {background['log']})")
+        log = "" if background["log"] in background["message"] else f" (log: {background['log']})"
+        table.add_row("background", background["message"] + log)
     console.print(table)
 
 

@@ -145,6 +145,15 @@ def test_a_failed_job_is_recorded_the_others_still_run_and_the_exit_code_says_so
     assert report["failed"] == {"forecast": jobs["forecast"]["error"]} and report["training"] == []
     text = log.read_text()
     assert "==> background: crm-insights train no-such-model" in text and "forecast failed" in text
+    # `crm-insights status` says so too (and its JSON carries the runner's summary).
+    from typer.testing import CliRunner
+
+    from crm_insights.cli import app
+
+    shown = CliRunner().invoke(app, ["status", "--json"])
+    assert shown.exit_code == 0 and json.loads(shown.output)["background"]["failed"] == report["failed"]
+    table = CliRunner().invoke(app, ["status"], env={"COLUMNS": "300"})
+    assert "failed in the background: forecast" in table.output and table.output.count("train.log") == 1
 
 
 def test_a_second_runner_does_not_train_again(tiny_env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
