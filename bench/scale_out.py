@@ -1,19 +1,27 @@
-"""Scale-out benchmark: the batch jobs on the local engine vs Ray Data with 1 and 2 actors, on this machine.
+"""Scale-out benchmark: the three batch jobs on the local engine vs Ray Data with 1 and 2 actors, on this machine.
 
-Prints, for sentiment scoring, feedback embedding (index build) and forecasting:
-  - rows/s on the local engine and on a private local Ray instance with 1 and 2 actors (compute.cpus_per_actor),
-  - Ray's start-up (ray.init) and per-batch overhead (a no-op actor over --noop-batches one-row batches),
-  - PostgreSQL write throughput of sentiment results (write_scores, one transaction per 256 rows): the ceiling
-    every node's writes share as the cluster grows,
-  - a PROJECTION for 8 and 32 nodes: min(nodes x the measured rows/s of one node with 2 actors, the write
-    ceiling); for sentiment the node rate is the one once the actors are up (start-up is paid once per job).
-    It is arithmetic on the figures above, not a measurement on a cluster.
+For sentiment scoring, the feedback index build (read, embed, FAISS) and forecasting it prints rows/s of
+  - the local engine with 1 torch thread and with one thread per core (the same core count as 2 actors),
+  - Ray Data with 1 and 2 actors (compute.cpus_per_actor each; an actor runs max(1, int(cpus)) torch threads),
+    as the whole job (the actors' start-up included: process, imports, model load) and once the actors are up
+    (rows / time from the first actor's model loaded to the end), with the actors' start-up itself (job start
+    to that moment: Ray Data planning, actor processes, imports, model load; the index's scan pass too);
+  - Ray's own start-up (ray.init of a local instance, once per CLI call) and per-batch overhead (a no-op actor);
+  - PostgreSQL write throughput of sentiment results (write_scores, 256 rows per transaction): the ceiling every
+    node's writes share as the cluster grows;
+  - a PROJECTION for 8 and 32 nodes: min(nodes x one node's steady rate with 2 actors, the write ceiling for
+    sentiment). Arithmetic on the figures above, not a measurement on a cluster.
+It also checks that the engines agree at this size (sentiment labels, forecast rows).
 
-Models come from the demo data dir (CRM_INSIGHTS_HOME, default ./var: read only); every write goes to stores
-under --work (SQLite copies of --rows feedback texts) and to a private PostgreSQL schema, dropped at the end.
+The local engine runs with its model loaded before the clock starts; a Ray job's clock includes its actors
+loading theirs (so the whole-job comparison leans towards local).
 
-    nice .venv/bin/python bench/scale_out.py --rows 512               # small: a busy shared machine
-    nice .venv/bin/python bench/scale_out.py --rows 3000 --pg-rows 20000
+Models come from the demo data dir (CRM_INSIGHTS_HOME, default ./var), read only (a scratch home links its
+models folder); every write goes to SQLite stores and an index under --work and to a private PostgreSQL
+schema, dropped at the end. The forecast store holds --forecast-copies copies of the demo customers and orders.
+
+    nice .venv/bin/python bench/scale_out.py                                  # about 12 minutes on 2 cores
+    nice .venv/bin/python bench/scale_out.py --rows 300 --embed-rows 400 --forecast-copies 2   # a smoke run
 """
 
 from __future__ import annotations
@@ -22,9 +30,11 @@ import argparse
 import logging
 import os
 import shutil
+import sqlite3
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -36,6 +46,7 @@ os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 os.environ.setdefault("RAY_AUTH_MODE", "disabled")
 
 PG_URL = os.environ.get("CRM_INSIGHTS_TEST_PG_URL", "postgresql+psycopg://127.0.0.1:5432/test")
+CONFIGS = ("local 1t", "local 2t", "ray x1", "ray x2")
 
 
 def _store_with(url: str, texts: list[str]) -> Any:
@@ -70,44 +81,98 @@ def _texts(settings: Any, n: int) -> list[str]:
     return texts
 
 
+def _orders_store(path: Path, source: Path, copies: int) -> Any:
+    """A store with ``copies`` copies of the source store's customers and orders (ids and keys made unique)."""
+    from crm_insights.store import make_engine, migrate
+
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    engine.dispose()
+    con = sqlite3.connect(path)
+    con.execute("ATTACH DATABASE ? AS src", (f"file:{source}?mode=ro",))
+    (top,) = con.execute("SELECT max(id) FROM src.customers").fetchone()
+    for k in range(copies):
+        con.execute(
+            "INSERT INTO customers (id, external_id, name, signup_at) "
+            "SELECT id + ?, external_id || ?, name, signup_at FROM src.customers",
+            (k * top, f"~{k}" if k else ""),
+        )
+        con.execute(
+            "INSERT INTO orders (external_id, customer_id, ordered_at, quantity, amount) "
+            "SELECT external_id || ?, customer_id + ?, ordered_at, quantity, amount FROM src.orders",
+            (f"~{k}", k * top),
+        )
+    con.commit()
+    con.close()
+    return make_engine(f"sqlite:///{path}")
+
+
+class Clock:
+    """Whole-job time, and the wall time the first actor had its model loaded (reported with its results).
+
+    Once up = rows / (end - that time): every row is processed after it, and a second actor that comes up
+    later only makes the figure conservative.
+    """
+
+    def __init__(self) -> None:
+        self.t0 = time.time()
+        self.ready: float | None = None
+        self.end = self.t0
+
+    def rows(self, n: int, ready: float) -> None:
+        self.ready = ready if self.ready is None else min(self.ready, ready)
+
+    def stop(self) -> Clock:
+        self.end = time.time()
+        return self
+
+    def result(self, n: int) -> dict[str, float]:
+        out = {"rate": n / (self.end - self.t0), "seconds": self.end - self.t0}
+        if self.ready is not None:
+            out["steady"] = n / (self.end - self.ready)
+            out["startup"] = self.ready - self.t0
+        return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rows", type=int, default=512, help="feedback rows per sentiment/embedding run")
-    ap.add_argument(
-        "--embed-rows", type=int, default=1024, help="texts per embedding run (2 x 512-text chunks: 2 actors can split)"
-    )
+    ap.add_argument("--rows", type=int, default=1500, help="feedback rows per sentiment run")
+    ap.add_argument("--embed-rows", type=int, default=3000, help="feedback rows per index build")
+    ap.add_argument("--forecast-copies", type=int, default=10, help="copies of the demo customers to forecast")
     ap.add_argument("--pg-rows", type=int, default=5000, help="rows written to PostgreSQL for the write ceiling")
     ap.add_argument("--noop-batches", type=int, default=100)
+    ap.add_argument("--jobs", default="sentiment,embedding,forecast", help="comma-separated subset")
     ap.add_argument("--work", type=Path, default=None, help="scratch dir (default: a temp dir, removed)")
     args = ap.parse_args()
+    jobs = [j for j in args.jobs.split(",") if j]
 
+    import numpy as np
     import ray
+    import torch
 
     from crm_insights.analytics.forecasting import Forecaster
     from crm_insights.analytics.sentiment import SentimentModel
     from crm_insights.analytics.sentiment.score import score_rows, write_scores
-    from crm_insights.compute import job_options, run_forecast, run_sentiment_score
-    from crm_insights.compute.index import ray_embed
+    from crm_insights.compute import job_options, run_forecast, run_index_build, run_sentiment_score
+    from crm_insights.compute.sentiment import scores_of
     from crm_insights.config import load_settings
     from crm_insights.encoders.embeddings import get_embedder
-    from crm_insights.indexes.feedback_index import _embed
-    from crm_insights.store import make_engine
 
-    home = Path(os.environ.get("CRM_INSIGHTS_HOME", "var"))
+    home = Path(os.environ.get("CRM_INSIGHTS_HOME", "var")).resolve()
     base = load_settings(home=home)
     work = args.work or Path(tempfile.mkdtemp(prefix="scale_out"))
     work.mkdir(parents=True, exist_ok=True)
-    texts = _texts(base, args.rows)
-    print(
-        f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; {args.rows} feedback rows to score, "
-        f"{args.embed_rows} to embed"
-    )
-    if args.rows < 1000:
-        print("(small size: figures carry start-up costs a larger run would amortise)")
+    scratch = work / "home"  # indexes are written here; models are the demo's, linked
+    scratch.mkdir(exist_ok=True)
+    if not (scratch / "models").exists():
+        (scratch / "models").symlink_to(home / "models")
+    cores = os.cpu_count() or 1
+    print(f"machine: {cores} CPUs, load average {os.getloadavg()[0]:.2f} (before the runs)")
 
-    rates: dict[str, dict[str, float]] = {"sentiment": {}, "embedding": {}, "forecast": {}}
-    steady: dict[str, float] = {}  # sentiment rows/s after the first range came back (actor start-up excluded)
-    model = SentimentModel.load(base)
+    def threads_of(label: str) -> int:
+        return cores if label == "local 2t" else 1
+
+    results: dict[str, dict[str, dict[str, float]]] = {job: {} for job in jobs}
     opts = job_options(base, "ray", None, batch_size=64)
 
     # -- Ray start-up and per-batch overhead -------------------------------------------------------
@@ -133,54 +198,105 @@ def main() -> None:
     print(f"ray.init (local instance): {startup:.2f} s; no-op pipeline: {noop_total:.2f} s to first batch and "
           f"done, {per_batch * 1000:.1f} ms per batch after the first")  # fmt: skip
 
+    def options_of(label: str) -> Any:
+        if label.startswith("local"):
+            return replace(opts, engine="local", local_batch_size=64)
+        return replace(opts, actors=int(label[-1]))
+
+    def run(job: str, label: str, n: int | None, fn: Callable[[Clock], Any]) -> Any:
+        """Time ``fn``; ``n`` rows (None: the rows of the frame it returns)."""
+        if label.startswith("local"):
+            torch.set_num_threads(threads_of(label))
+        clock = Clock()
+        out = fn(clock)
+        clock.stop()
+        n = len(out) if n is None else n
+        results[job][label] = clock.result(n)
+        r = results[job][label]
+        extra = f", {r['steady']:.1f} once up (start-up {r['startup']:.1f} s)" if "steady" in r else ""
+        print(f"  {job:<9} {label:<8} {n} rows in {r['seconds']:.1f} s: {r['rate']:.1f} rows/s{extra}", flush=True)
+        return out
+
     # -- sentiment -----------------------------------------------------------------------------------
-    for label, o in [("local", replace(opts, engine="local", local_batch_size=64)),
-                     ("ray x1", replace(opts, actors=1)), ("ray x2", replace(opts, actors=2))]:  # fmt: skip
-        path = work / f"sent-{label.replace(' ', '')}.sqlite3"
+    model = SentimentModel.load(base)
+    texts = _texts(base, max(args.rows, 64))
+    if "sentiment" in jobs:
+        labels: dict[str, dict[int, Any]] = {}
+        for label in CONFIGS:
+            path = work / f"sent-{label.replace(' ', '')}.sqlite3"
+            path.unlink(missing_ok=True)
+            engine = _store_with(f"sqlite:///{path}", texts[: args.rows])
+            s = load_settings(home=home, database={"url": f"sqlite:///{path}"})
+
+            def sentiment_job(clock: Clock, engine: Any = engine, s: Any = s, label: str = label) -> Any:
+                hook = (
+                    (lambda b: clock.rows(len(b["id"]), float(b["ready"].min()))) if label.startswith("ray") else None
+                )
+                return run_sentiment_score(engine, s, options_of(label), model=model, on_batch=hook)
+
+            run("sentiment", label, args.rows, sentiment_job)
+            labels[label] = {k: v[0] for k, v in scores_of(engine).items()}
+            engine.dispose()
+        same = sum(labels["ray x2"][k] == v for k, v in labels["local 1t"].items())
+        print(f"  sentiment: ray x2 labels equal to local on {same} of {len(labels['local 1t'])} rows")
+
+    # -- index build (read, embed, FAISS) ----------------------------------------------------------------
+    if "embedding" in jobs:
+        etexts = _texts(base, args.embed_rows)
+        for label in CONFIGS:
+            path = work / f"embed-{label.replace(' ', '')}.sqlite3"
+            path.unlink(missing_ok=True)
+            engine = _store_with(f"sqlite:///{path}", etexts)
+            s = load_settings(home=scratch, database={"url": f"sqlite:///{path}"},
+                              runtime={"torch_threads": threads_of(label)})  # fmt: skip
+            if label.startswith("local"):
+                get_embedder(s)  # loaded before the clock, as the sentiment model is
+
+            def embed_job(clock: Clock, engine: Any = engine, s: Any = s, label: str = label) -> Any:
+                return run_index_build(engine, s, options_of(label), on_rows=clock.rows)
+
+            run("embedding", label, args.embed_rows, embed_job)
+            engine.dispose()
+
+    # -- forecast ----------------------------------------------------------------------------------------
+    if "forecast" in jobs:
+        path = work / "orders.sqlite3"
         path.unlink(missing_ok=True)
-        engine = _store_with(f"sqlite:///{path}", texts)
-        s = load_settings(home=home, database={"url": f"sqlite:///{path}"})
-        firsts: list[tuple[float, int]] = []  # (time, rows) at the first finished range: actors are up by then
+        src = Path(base.database_url.removeprefix("sqlite:///"))
+        store = _orders_store(path, src, args.forecast_copies)
+        s = load_settings(home=scratch, database={"url": f"sqlite:///{path}"})
+        forecaster = Forecaster.load(s)
+        frames = {}
+        for label in CONFIGS:
 
-        def first_batch(b: dict[str, Any], firsts: list[tuple[float, int]] = firsts) -> None:
-            if not firsts:
-                firsts.append((time.perf_counter(), len(b["id"])))
+            def forecast_job(clock: Clock, label: str = label) -> Any:
+                return run_forecast(store, s, options_of(label), forecaster, horizon_weeks=13, on_rows=clock.rows)
 
-        t0 = time.perf_counter()
-        n, _ = run_sentiment_score(engine, s, o, model=model, on_batch=first_batch)
-        end = time.perf_counter()
-        rates["sentiment"][label] = n / (end - t0)
-        if firsts and n > firsts[0][1]:
-            steady[label] = (n - firsts[0][1]) / (end - firsts[0][0])
-        engine.dispose()
-
-    # -- embedding -------------------------------------------------------------------------------------
-    # The Ray job cuts texts as the local one does (512 per call), so fewer than 1024 leave one actor idle.
-    etexts = _texts(base, args.embed_rows)
-    embedder = get_embedder(base)
-    t0 = time.perf_counter()
-    _embed(embedder, etexts, False, "")
-    rates["embedding"]["local"] = len(etexts) / (time.perf_counter() - t0)
-    for label, k in [("ray x1", 1), ("ray x2", 2)]:
-        t0 = time.perf_counter()
-        ray_embed(base, replace(opts, actors=k), ray, etexts)
-        rates["embedding"][label] = len(etexts) / (time.perf_counter() - t0)
-
-    # -- forecast (the demo store's customers) ---------------------------------------------------------
-    forecaster = Forecaster.load(base)
-    store = make_engine(base.database_url)
-    for label, o in [("local", replace(opts, engine="local")), ("ray x1", replace(opts, actors=1)),
-                     ("ray x2", replace(opts, actors=2))]:  # fmt: skip
-        t0 = time.perf_counter()
-        frame = run_forecast(store, base, o, forecaster, horizon_weeks=13)
-        rates["forecast"][label] = len(frame) / (time.perf_counter() - t0)
+            frames[label] = run("forecast", label, None, forecast_job)
+        diff = max(
+            float(np.abs(frames["ray x2"][c].to_numpy() - frames["local 1t"][c].to_numpy()).max())
+            for c in ("expected_purchases", "p_active")
+        )
+        same_ids = bool((frames["ray x2"]["customer_id"] == frames["local 1t"]["customer_id"]).all())
+        print(f"  forecast: {len(frames['local 1t'])} customers; ray x2 vs local: same ids in the same order "
+              f"{same_ids}, max |difference| {diff:.2e}")  # fmt: skip
+        store.dispose()
     ray.shutdown()
 
-    print("\nrows/s (wall time of the whole job, Ray's actor start-up included):")
-    print(f"{'job':<10} {'local':>10} {'ray x1':>10} {'ray x2':>10}   ray x1 / local")
-    for job, r in rates.items():
-        print(f"{job:<10} {r['local']:>10.1f} {r['ray x1']:>10.1f} {r['ray x2']:>10.1f}   "
-              f"{r['ray x1'] / r['local']:.2f}")  # fmt: skip
+    print(f"\nrows/s on {cores} cores (whole job; Ray: actors' start-up included, ray.init not)")
+    print(f"{'job':<10} {'local 1t':>9} {'local 2t':>9} {'ray x1':>9} {'ray x2':>9}   x1/local1t  x2/local2t")
+    for job, r in results.items():
+        x1, x2 = r["ray x1"]["rate"] / r["local 1t"]["rate"], r["ray x2"]["rate"] / r["local 2t"]["rate"]
+        print(f"{job:<10} " + " ".join(f"{r[c]['rate']:>9.1f}" for c in CONFIGS) + f"   {x1:>10.2f}  {x2:>10.2f}")
+    print("\nRay once the actors are up (rows/s from the first actor's model loaded to the end) and start-up (s)")
+    print(f"{'job':<10} {'ray x1':>9} {'ray x2':>9}   x1/local1t  x2/local2t   start-up x1 / x2")
+    for job, r in results.items():
+        if "steady" not in r["ray x1"] or "steady" not in r["ray x2"]:
+            continue
+        print(f"{job:<10} {r['ray x1']['steady']:>9.1f} {r['ray x2']['steady']:>9.1f}   "
+              f"{r['ray x1']['steady'] / r['local 1t']['rate']:>10.2f}  "
+              f"{r['ray x2']['steady'] / r['local 2t']['rate']:>10.2f}   "
+              f"{r['ray x1']['startup']:.1f} / {r['ray x2']['startup']:.1f}")  # fmt: skip
 
     # -- PostgreSQL write ceiling ------------------------------------------------------------------------
     ceiling = None
@@ -215,17 +331,17 @@ def main() -> None:
     except Exception as exc:  # no server here: the projection then has no ceiling
         print(f"\nPostgreSQL not measured ({type(exc).__name__}: {exc}); the projection below has no ceiling")
 
-    if steady:
-        print("sentiment rows/s once the actors are up: " + ", ".join(f"{k} {v:.1f}" for k, v in steady.items()))
-    print("\nPROJECTION (not measured): nodes like this one (2 actors each), capped by the write ceiling")
-    for job in ("sentiment", "embedding"):
-        node = steady.get("ray x2", rates[job]["ray x2"]) if job == "sentiment" else rates[job]["ray x2"]
+    print("\nPROJECTION (not measured): nodes like this one (2 actors each, steady rate), sentiment capped by the "
+          "write ceiling; the driver's merge (index build, forecast frame) is not modelled")  # fmt: skip
+    for job, r in results.items():
+        node = r["ray x2"].get("steady", r["ray x2"]["rate"])
         cells = []
         for nodes in (8, 32):
             linear = nodes * node
             capped = min(linear, ceiling) if (ceiling and job == "sentiment") else linear
             cells.append(f"{nodes} nodes ~{capped:,.0f} rows/s" + (" (write-bound)" if capped < linear else ""))
         print(f"  {job:<10} " + "; ".join(cells))
+    print(f"load average after the runs: {os.getloadavg()[0]:.2f}")
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -11,6 +11,7 @@ forecast moves by up to ~1e-7 (relative) when other rows share its call.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -34,8 +35,9 @@ if TYPE_CHECKING:
 
     from crm_insights.config import Settings
 
-# Called on the driver with the number of customers in each finished range (the bench times with it).
-RowsHook = Callable[[int], None]
+# Called on the driver with the number of customers in each finished range
+# and the wall time (time.time()) the actor that did them had its model loaded (the bench times with it).
+RowsHook = Callable[[int, float], None]
 
 
 def weeks_back(cutoff: pd.Timestamp, first: Any) -> int:
@@ -86,7 +88,9 @@ def orders_in_range(engine: Engine, lo: str, hi: str | None, until: pd.Timestamp
     )
     if hi is not None:
         stmt = stmt.where(key < hi)
-    return _read(engine, stmt, "ordered_at")
+    # In order-line order, as the local engine's full scan meets them: a day's spend is summed in the same
+    # order, to the same last bit.
+    return _read(engine, stmt.order_by(Order.id), "ordered_at")
 
 
 def pad_weeks(panel: WeeklyPanel, n_weeks: int) -> WeeklyPanel:
@@ -122,6 +126,7 @@ class ForecastActor:
 
         self.forecaster = Forecaster.load(settings, version=version)
         self.engine = make_engine(url)
+        self.ready = time.time()  # model loaded: the end of this actor's start-up (the bench reads it)
         self.cutoff = cutoff
         self.n_weeks = n_weeks
         # Customer keys asked for (a list wrapping an object reference, so Ray hands over the reference); None: all.
@@ -144,8 +149,10 @@ class ForecastActor:
             exp.append(e)
             p.append(a)
         if not ids:
-            return {"customer_id": np.array([], dtype=str), "expected": np.zeros(0), "p_active": np.zeros(0)}
-        return {"customer_id": np.concatenate(ids), "expected": np.concatenate(exp), "p_active": np.concatenate(p)}
+            out = {"customer_id": np.array([], dtype=str), "expected": np.zeros(0), "p_active": np.zeros(0)}
+        else:
+            out = {"customer_id": np.concatenate(ids), "expected": np.concatenate(exp), "p_active": np.concatenate(p)}
+        return {**out, "ready": np.full(len(out["customer_id"]), self.ready, dtype=np.float64)}
 
 
 def _checked_customers(engine: Engine, wanted: list[str], cutoff: pd.Timestamp, explicit: bool) -> list[int]:
@@ -248,7 +255,7 @@ def _ray_forecast(
         for b in ds.iter_batches(batch_size=None, batch_format="numpy"):
             got.append(b)
             if on_rows is not None:
-                on_rows(len(b["customer_id"]))
+                on_rows(len(b["customer_id"]), float(b["ready"].min()) if len(b["ready"]) else time.time())
     ids = np.concatenate([b["customer_id"] for b in got]).astype(str) if got else np.zeros(0, dtype=str)
     order = np.argsort(ids, kind="stable")  # the local panel's order: customer ids sorted as strings
     frame = pd.DataFrame(

@@ -10,6 +10,7 @@ and adds the vectors in id order as the local engine does, so both engines build
 from __future__ import annotations
 
 import pickle
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -50,8 +51,9 @@ if TYPE_CHECKING:
 
     from crm_insights.config import Settings
 
-# Called on the driver with the number of feedback rows in each finished range (the bench times with it).
-RowsHook = Callable[[int], None]
+# Called on the driver with the number of feedback rows in each finished chunk
+# and the wall time (time.time()) the actor that did them had its model loaded (the bench times with it).
+RowsHook = Callable[[int, float], None]
 
 
 def texts_in_range(engine: Engine, lo: int, hi: int) -> tuple[np.ndarray, list[str]]:
@@ -100,6 +102,7 @@ class EmbedActor:
 
         self.embedder = get_embedder(settings)
         self.engine = make_engine(url)
+        self.ready = time.time()  # model loaded: the end of this actor's start-up (the bench reads it)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         from sqlalchemy import select
@@ -122,6 +125,7 @@ class EmbedActor:
                     "ids": ids[keep],
                     "vectors": e.embed_passages(texts) if texts else np.zeros((0, e.dim), dtype=np.float32),
                     "truncated": sum(n > e.max_tokens for n in e.token_counts(texts)),
+                    "ready": self.ready,
                     "embedder": {
                         "model_id": e.model_id,
                         "model_hash": e.model_hash,
@@ -239,7 +243,7 @@ def ray_embed_store(
                 described = part["embedder"]
                 bar.advance(task, len(part["ids"]))
                 if on_rows is not None:
-                    on_rows(len(part["ids"]))
+                    on_rows(len(part["ids"]), part["ready"])
     if not described:  # nothing embedded: the driver describes its own embedder
         from crm_insights.encoders.embeddings import get_embedder
 

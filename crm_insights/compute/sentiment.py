@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
 
     from crm_insights.config import Settings
 
-# Called on the driver with each finished batch ({"id", "pid"} arrays); tests use it to stop or disturb a job.
+# Called on the driver with each finished batch ({"id", "pid", "ready"} arrays: row ids, the actor's process id
+# and the wall time its model was loaded); tests use it to stop or disturb a job, the bench to time it.
 BatchHook = Callable[[dict[str, np.ndarray]], None]
 
 
@@ -78,6 +80,7 @@ class SentimentActor:
         self.model = SentimentModel.load(settings, version=version)
         self.engine = make_engine(url)
         self.batch_size = batch_size
+        self.ready = time.time()  # model loaded: the end of this actor's start-up (the bench reads it)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         done: list[int] = []
@@ -88,7 +91,11 @@ class SentimentActor:
                 write_scores(self.engine, self.model.version, score_rows(self.model, chunk))
                 done += [r[0] for r in chunk]
         ids = np.array(done, dtype=np.int64)
-        return {"id": ids, "pid": np.full(len(ids), os.getpid(), dtype=np.int64)}
+        return {
+            "id": ids,
+            "pid": np.full(len(ids), os.getpid(), dtype=np.int64),
+            "ready": np.full(len(ids), self.ready, dtype=np.float64),
+        }
 
 
 def _score_ray(
