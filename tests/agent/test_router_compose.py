@@ -396,3 +396,10 @@ def test_an_ordinal_after_a_ranking_picks_the_customer_and_a_pronoun_keeps_them(
     assert name == "metric_query" and args["customers"] == [top] and args["since"] == "1998-01-01"
     session.ask("他会不会流失", thread_id="r")
     assert _last(calls) == ("forecast_customer", {"customer": top})
+
+
+@pytest.mark.parametrize("question", ["下个季度大概会有多少人来买？", "下个月会有多少客户来买"])
+def test_how_many_will_come_to_buy_is_a_forecast(make_session, question: str) -> None:
+    session, calls = make_session()
+    session.ask(question)
+    assert _last(calls)[0] == "forecast_totals"
