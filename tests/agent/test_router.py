@@ -548,3 +548,13 @@ def test_a_missing_attribute_is_the_question_s_own_not_the_follow_up_s(router: O
     slots = {"segment": 1, "missing_attributes": [["region", "北京地区"]]}
     d = router.decide(_after("at_risk", slots, "北京地区的忠诚客户谁会流失", "那高价值客户呢"))
     assert d.follow_up and "missing_attributes" not in d.slots
+
+
+def test_a_match_on_stemmed_text_is_shown_as_written() -> None:
+    from crm_insights.agent.router.terms import as_written, find_terms
+
+    text = "Complaints handled by the phone team"
+    ((start, end, _),) = find_terms(text, [r"re:\bhandl\w* by\b"])
+    assert as_written(text, start, end) == "handled by"
+    ((start, end, _),) = find_terms("北京地区的客户", [r"re:[\u4e00-\u9fff]{2}地区"])
+    assert as_written("北京地区的客户", start, end) == "北京地区"
