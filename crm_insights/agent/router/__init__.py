@@ -14,6 +14,12 @@ embeddings only when TF-IDF is not decisive) + slot rules. Follow-ups read the p
 the thread: an elliptical question ("那客户 100 呢?") keeps the intent, a pronoun ("他们主要抱怨什么？") keeps the
 customer or segment.
 
+What it cannot do is said, never worked around: an action (send, export, change data, reply to or contact
+customers, create a campaign) calls no tool, and a question asked next to it is answered on its own; a question
+that filters, groups or attributes by something the data does not record (a region, a salesperson, a service
+agent, a channel, a campaign: router.yaml lexicons.missing_attributes) names that part and gives no figure for a
+wider scope.
+
 Modules: terms (the term-matching engine), knowledge (typed, checked prompt files), similarity (exemplar index),
 decide (intent + slots), plan (plan execution), answers (rendering), chat (the chat model).
 """
