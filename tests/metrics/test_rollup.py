@@ -20,7 +20,18 @@ from .conftest import SEG_VERSION, Store
 from .test_query import check
 
 SINCE, UNTIL = date(1996, 1, 1), date(1997, 3, 31)
-MEASURES = ["revenue", "orders", "units", "aov", "units_per_order", "revenue_share", "orders_share", "units_share"]
+MEASURES = [
+    "revenue",
+    "orders",
+    "units",
+    "aov",
+    "units_per_order",
+    "revenue_share",
+    "orders_share",
+    "units_share",
+    "revenue_per_day",
+    "orders_per_day",
+]
 GROUPINGS: list[tuple[str | None, str | None]] = [
     (None, None),
     ("day", None),
