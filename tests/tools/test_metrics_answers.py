@@ -127,3 +127,13 @@ def test_weekday_answer_without_subtotal_rows_when_cut(fakes: Any) -> None:
     args = {"measures": ["revenue"], "group_by": "weekday", "sort": "desc", "limit": 1}
     data = _metric(args)
     assert "周末（六、日）" not in _answer("metric_query", "zh", data, args)
+
+
+def test_ranking_by_a_row_share_states_the_listed_customers_total_share(fakes: Any) -> None:
+    args = {"measures": ["revenue_share"], "group_by": "customer", "limit": 2}
+    data = _metric(args)
+    o = _orders()
+    top = o.groupby("customer")["amount"].sum().sort_values(ascending=False).head(2)
+    share = fmt_pct2(top.sum() / o["amount"].sum())
+    assert f"前 2 位合计销售额占比 **{share}**" in _answer("metric_query", "zh", data, args)
+    assert f"The top 2 together: share of revenue **{share}**" in _answer("metric_query", "en", data, args)
