@@ -20,7 +20,7 @@ Models come from the demo data dir (CRM_INSIGHTS_HOME, default ./var), read only
 models folder); every write goes to SQLite stores and an index under --work and to a private PostgreSQL
 schema, dropped at the end. The forecast store holds --forecast-copies copies of the demo customers and orders.
 
-    nice .venv/bin/python bench/scale_out.py                                  # about 12 minutes on 2 cores
+    nice .venv/bin/python bench/scale_out.py                                  # about 10 minutes on 2 idle cores
     nice .venv/bin/python bench/scale_out.py --rows 300 --embed-rows 400 --forecast-copies 2   # a smoke run
 """
 
@@ -136,9 +136,9 @@ class Clock:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rows", type=int, default=1500, help="feedback rows per sentiment run")
-    ap.add_argument("--embed-rows", type=int, default=3000, help="feedback rows per index build")
-    ap.add_argument("--forecast-copies", type=int, default=10, help="copies of the demo customers to forecast")
+    ap.add_argument("--rows", type=int, default=1000, help="feedback rows per sentiment run")
+    ap.add_argument("--embed-rows", type=int, default=2048, help="feedback rows per index build")
+    ap.add_argument("--forecast-copies", type=int, default=8, help="copies of the demo customers to forecast")
     ap.add_argument("--pg-rows", type=int, default=5000, help="rows written to PostgreSQL for the write ceiling")
     ap.add_argument("--noop-batches", type=int, default=100)
     ap.add_argument("--jobs", default="sentiment,embedding,forecast", help="comma-separated subset")
