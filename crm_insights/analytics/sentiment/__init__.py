@@ -15,7 +15,13 @@ default model learns ``neutral`` as a class and predicts it directly; ``score`` 
 probability of the returned label, neutral included. Only a model trained on data without neutral
 labels (a ``--data`` CSV of positives and negatives) is binary and falls back to the probability
 band: ``neutral`` when its top probability is below ``settings.sentiment.neutral_threshold``.
-The CRM examples repeat ``settings.sentiment.crm_repeat`` times in the fit share (not in validation).
+The CRM examples (``CRM_EXAMPLE_FILES``: the team's file and two outside writers' files, kept as
+delivered) repeat ``settings.sentiment.crm_repeat`` times in the fit share (not in validation); those
+within char-bigram Jaccard 0.5 of a check text are listed by key in ``NEAR_CHECK_FILE``
+(scripts/sentiment_near_check.py) and dropped when they load.
+
+Training runs at most ``settings.sentiment.max_steps`` optimiser steps (a linear schedule that ends
+inside ``max_train_minutes`` on 2 cores); the time budget then only guards against a busy machine.
 
 The classification head (``settings.sentiment.pooling``) is by default a linear layer over the mean
 of the encoder's last hidden states, as e5 was pretrained (see :func:`mean_pool_classifier`);
@@ -36,9 +42,12 @@ from crm_insights.analytics.sentiment.data import (
     CRM_EXAMPLE_FILES,
     CRM_EXAMPLES,
     CRM_EXAMPLES_3CLASS,
+    CRM_EXAMPLES_3CLASS_B,
     CRM_EXAMPLES_TAG,
     LABELS,
     LABELS_ZH,
+    NEAR_CHECK_FILE,
+    NEAR_COPY,
     REPEAT,
     SPLIT_SEED,
     TEST_FRACTION,
@@ -46,10 +55,13 @@ from crm_insights.analytics.sentiment.data import (
     closest_jaccard,
     crm_examples,
     default_training_data,
+    near_check_keys,
+    near_copies,
     normalize_labels,
     read_labelled_csv,
     repeated,
     split_reviews,
+    text_key,
     validation_split,
 )
 from crm_insights.analytics.sentiment.model import (
@@ -84,6 +96,7 @@ from crm_insights.analytics.sentiment.train import (
 __all__ = [
     "CRM_EXAMPLES",
     "CRM_EXAMPLES_3CLASS",
+    "CRM_EXAMPLES_3CLASS_B",
     "CRM_EXAMPLE_FILES",
     "CRM_EXAMPLES_TAG",
     "HEAD_FILE",
@@ -92,6 +105,8 @@ __all__ = [
     "LABELS",
     "LABELS_ZH",
     "MIN_STACK_VALIDATION",
+    "NEAR_CHECK_FILE",
+    "NEAR_COPY",
     "NGRAM_FILE",
     "REPEAT",
     "SPLIT_SEED",
@@ -112,6 +127,8 @@ __all__ = [
     "length_batches",
     "load_mean_pool_classifier",
     "mean_pool_classifier",
+    "near_check_keys",
+    "near_copies",
     "normalize_labels",
     "read_labelled_csv",
     "repeated",
@@ -121,6 +138,7 @@ __all__ = [
     "stack_members",
     "stacked_probabilities",
     "steps_that_fit",
+    "text_key",
     "train_sentiment",
     "validation_split",
 ]

