@@ -185,7 +185,7 @@ _AMOUNT_WORDS = (
     r"amount|value|spend|spent|price|worth)"
 )
 _GT = (
-    r"(?:>=|>|≥|大于等于|不低于|不少于|至少|超过|大于|高于|多于|满|above|over|more\s+than|greater\s+than|at\s+least"
+    r"(?:>=|>|≥|大于等于|不低于|不少于|至少|超过|超出|(?<![高])超(?=\s*\d)|大于|高于|多于|满|above|over|more\s+than|greater\s+than|at\s+least"
     r"|exceeding|exceeds?)"
 )
 _LT = (
@@ -381,6 +381,12 @@ _SHARE = re.compile(
 _SHARE_MEASURE = {"revenue": "revenue_share", "orders": "orders_share", "units": "units_share"}
 # A comparison restated with a relative period ("环比上个季度", "比上月", "同比去年同期"): with a period named in the
 # question, the relative word counts from that period, which is what 环比 / 同比 alone mean.
+_ENCLOSING = re.compile(
+    r"占(?:了)?(?:全|整|当|那|这)(?P<u>年|季度|季|月)|(?:share|percentage|proportion|part)\s+of\s+the\s+(?:whole\s+|full\s+)?"
+    r"(?P<u2>year|quarter|month)",
+    re.IGNORECASE,
+)
+_GROWTH = re.compile(r"增长|增幅|涨了|跌了|下滑|下降了?多少|\bgrowth\b|\bgrew\b|\bup\s+or\s+down\b", re.IGNORECASE)
 _THEY = re.compile(r"\b(?:they|them|their)\b|他们|她们|这些人|这批人|这些客户|这批客户", re.IGNORECASE)
 _WHICH_DAY = {"哪天", "哪一天", "那天", "那一天", "which day", "single day"}
 _BARE_YEAR = re.compile(r"全年|整年|全年度|一整年|full year|the whole year", re.IGNORECASE)
@@ -757,6 +763,12 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if not measures and ranked_customers and _SPEND_WORD.search(masked):
         spend = _SPEND_WORD.search(masked)
         measures, measure_terms["revenue"] = ["revenue"], spend.group(0) if spend else "revenue"
+    growth = time.compare_kind or _GROWTH.search(masked)
+    if not measures and inactive_days is None and growth and not unsupported and (time.periods or time.compare_kind):
+        # "今年Q2同比增长多少？", "YoY growth in H1?": growth with no measure named is sales growth
+        # (an empty term: a follow-up reads the previous question's measures instead)
+        measures, measure_terms["revenue"] = ["revenue"], ""
+        notes.append("no measure named: revenue")
     if not measures and inactive_days is None:
         if unsupported and any(u.kind in ("profit", "traffic", "hour") for u in unsupported):
             # "利润是多少": an analytics question the data cannot answer; say so rather than route elsewhere
@@ -886,11 +898,30 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         share_of_all = True
     rates = ("repeat_rate", "one_time_share", "positive_share", "neutral_share", "negative_share")
     if _SHARE.search(masked) and measures and not any(m.endswith("_share") or m in rates for m in measures):
-        if group_by is not None:
-            # "周末的订单占总订单多少", "top 10 customers' share of revenue": each row's share of the total
+        if group_by is not None or grain is not None:
+            # "周末的订单占总订单多少", "top 10 customers' share of revenue", "哪个季度营收最高，占全年多少": each
+            # row's share of the total
             share_key = _SHARE_MEASURE.get(measures[0])
             if share_key:
                 measures.append(share_key)
+        elif any(m in ("revenue_new", "revenue_returning") for m in measures) and not filtered:
+            # "3月新客户销售额占当月多少": revenue by customer type, each type's share of it
+            measures, group_by = ["revenue", "revenue_share"], "customer_type"
+        elif (whole := _ENCLOSING.search(text)) and since and until and not filtered and compare_kind is None:
+            # "去年下半年流水多少？占全年比例": the period against the year (month, quarter) around it; the answer
+            # shows the ratio
+            a, b = as_date(since), as_date(until)
+            unit = (whole.group("u") or whole.group("u2") or "").lower()
+            if unit in ("年", "year"):
+                w0, w1 = date(a.year, 1, 1), date(a.year, 12, 31)
+            elif unit in ("季", "季度", "quarter"):
+                q0 = (a.month - 1) // 3 * 3 + 1
+                w0, w1 = date(a.year, q0, 1), month_end(a.year, q0 + 2)
+            else:
+                w0, w1 = date(a.year, a.month, 1), month_end(a.year, a.month)
+            if (w0, w1) != (a, b) and w0 <= a and b <= w1:
+                compare_since, compare_until, compare_kind = _iso(max(w0, ds)), _iso(min(w1, de)), "whole"
+                notes.append("share of the enclosing period: the period compared with it")
         else:
             # "金额超过100的订单占全部订单百分之多少", "占总客户多少": the filtered figure over the unfiltered one
             share_of_all = True

@@ -439,6 +439,43 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         {"measures": ["new_customers", "revenue_new"], "since": "1997-03-01", "until": "1997-03-31"},
     ),
     (
+        "1998年Q2同比增长多少",
+        "metric_query",
+        {"measures": ["revenue"], "since": "1998-04-01", "until": "1998-06-30", "compare": "year"},
+    ),
+    ("Q1 1998 rev?", "metric_query", {"measures": ["revenue"], "since": "1998-01-01", "until": "1998-03-31"}),
+    (
+        "1997年一次性购买的客户占多少",
+        "metric_query",
+        {"measures": ["one_time_share"], "since": "1997-01-01", "until": "1997-12-31"},
+    ),
+    (
+        "97年单笔超50美元的订单有多少",
+        "metric_query",
+        {"measures": ["orders"], "since": "1997-01-01", "until": "1997-12-31", "min_amount": 50.0},
+    ),
+    (
+        "1997年第三季度的订单数占全年多少",
+        "metric_query",
+        {
+            "measures": ["orders"],
+            "since": "1997-07-01",
+            "until": "1997-09-30",
+            "compare_since": "1997-01-01",
+            "compare_until": "1997-12-31",
+        },
+    ),
+    (
+        "1997年2月老客户销售额占当月多少",
+        "metric_query",
+        {
+            "measures": ["revenue", "revenue_share"],
+            "group_by": "customer_type",
+            "since": "1997-02-01",
+            "until": "1997-02-28",
+        },
+    ),
+    (
         "97年4月日均销售额",
         "metric_query",
         {"measures": ["revenue_per_day"], "since": "1997-04-01", "until": "1997-04-30"},
@@ -1055,3 +1092,54 @@ def test_a_breakdown_beats_an_out_of_scope_reading(text: str) -> None:
     metric = rm.parse(text, str(DS), str(DE))
     assert metric is not None and metric["args"].get("group_by") == "weekday"
     assert not rm.classic_wins(metric, "out_of_scope", {})
+
+
+def _decided(turns: list[str]) -> dict[str, Any]:
+    """The metric slot of the last turn, each turn decided after the previous one (the router's thread state)."""
+    from crm_insights.agent.router import OfflineRouter, decide
+
+    router = OfflineRouter()
+    previous: dict[str, Any] | None = None
+    decision = None
+    for question in turns:
+        decision = decide(question, previous, router.knowledge, router.index)
+        slots = dict(decision.slots)
+        slots.update(data_start=str(DS), data_end=str(DE))
+        previous = {"intent": decision.intent, "slots": slots}
+    assert decision is not None
+    if "metric" not in decision.slots:
+        return {"intent": decision.intent}
+    return dict(decision.slots["metric"]["args"])
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        # a growth question with no measure after an analytics answer: the previous measure and period
+        (["1998年5月的订单数", "同比呢？"], {"measures": ["orders"], "since": "1998-05-01", "compare": "year"}),
+        (["Q1 1998 AOV?", "YoY?"], {"measures": ["aov"], "since": "1998-01-01", "compare": "year"}),
+        # an elliptical clause, then a new measure: both measures over the new period
+        (
+            ["1997年的复购率", "那98年上半年呢？一次性购买的占多少"],
+            {"measures": ["repeat_rate", "one_time_share"], "since": "1998-01-01", "until": "1998-06-30"},
+        ),
+        # no period named in the thread: the conversation's period; 累计 asks for all of it
+        (
+            ["1997年上半年新客多少人", "老客贡献的销售额是多少"],
+            {"measures": ["revenue_returning"], "since": "1997-01-01", "until": "1997-06-30"},
+        ),
+        # a bare 全年 after a question about one year is that year
+        (
+            ["1997年的订单数", "哪个季度销售额最高，占全年多少？"],
+            {"since": "1997-01-01", "until": "1997-12-31", "grain": "quarter"},
+        ),
+    ],
+)
+def test_analytics_thread_context(turns: list[str], expected: dict[str, Any]) -> None:
+    args = _decided(turns)
+    assert {k: args.get(k) for k in expected} == expected
+
+
+def test_all_time_words_do_not_take_the_threads_period() -> None:
+    args = _decided(["1997年上半年新客多少人", "累计的销售额是多少"])
+    assert args.get("since") is None  # the all-time figure (the overview or an unbounded metric_query)

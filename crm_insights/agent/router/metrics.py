@@ -210,6 +210,71 @@ def classic_answers(metric: Mapping[str, Any], intent: str) -> bool:
     return bool(wanted) and wanted <= measures and args.get("group_by") in groups and not extra
 
 
+_ELLIPTICAL_CLAUSE = re.compile(
+    r"^\s*(?:那|那么|and|what about|how about)?[^，,。；;？?]{0,16}?(?:呢|\?)\s*[？?]?", re.IGNORECASE
+)
+
+
+def with_previous_measures(question: str, metric: dict[str, Any], previous: Mapping[str, Any]) -> dict[str, Any]:
+    """ "那今年上半年呢？一次性购买的占多少": an elliptical clause about the previous measures, then a new measure:
+    both, over the period named."""
+    m = _ELLIPTICAL_CLAUSE.match(question)
+    if not m or not m.group(0).strip() or len(m.group(0).strip()) == len(question.strip()):
+        return metric
+    clause = parse(m.group(0), None, None)
+    if clause is not None and clause["args"].get("measures"):
+        return metric  # the first clause names its own measure
+    if previous.get("tool") != metric.get("tool") or metric.get("tool") != "metric_query":
+        return metric
+    before = [x for x in (previous.get("args") or {}).get("measures") or [] if x not in metric["args"]["measures"]]
+    if before:
+        metric["args"]["measures"] = before + list(metric["args"]["measures"])
+        metric["terms"] = {**dict(previous.get("terms") or {}), **dict(metric.get("terms") or {})}
+    return metric
+
+
+_BARE_YEAR = re.compile(r"全年|整年|一整年|\bfull\s+year\b|\bthe\s+whole\s+year\b", re.IGNORECASE)
+_YEAR_NAMED = re.compile(r"(?:19|20)?\d{2}\s*年|\b(?:19|20)\d{2}\b|今年|去年|前年|明年|this\s+year|last\s+year", re.I)
+_ALL_TIME = re.compile(
+    r"总|累计|全部|历史|所有|一共|至今|迄今|到目前|截至目前|整体|全量"
+    r"|\bto\s+date\b|\ball[- ]time\b|\boverall\b|\bever\b|\bin\s+total\b|\blifetime\b",
+    re.IGNORECASE,
+)
+
+
+def carry_period(question: str, metric: dict[str, Any], previous: Mapping[str, Any]) -> dict[str, Any]:
+    """A question in an analytics thread that names no period ("老客贡献的销售额是多少？" after "今年上半年新客多少人")
+    is about the period of the conversation, not all the data; words such as 累计 / to date ask for all of it."""
+    args, base = metric.get("args") or {}, previous.get("args") or {}
+    if metric.get("tool") != "metric_query" or previous.get("tool") != "metric_query":
+        return metric
+    if base.get("since") and _BARE_YEAR.search(question) and not _YEAR_NAMED.search(question):
+        # "哪个季度营收最高，占全年多少？" after a question about 1997: that whole year, not the latest one
+        year = str(base["since"])[:4]
+        if str(base.get("until") or base["since"])[:4] == year and metric.get("assumed_year"):
+            args["since"], args["until"] = f"{year}-01-01", f"{year}-12-31"
+            args.pop("compare", None)
+            metric["periods_text"] = metric["periods_text_zh"] = year
+            metric["assumed_year"] = None
+            return metric
+    if any(args.get(k) for k in _PERIOD_ARGS) or not base.get("since") or _ALL_TIME.search(question):
+        return metric
+    if metric.get("unsupported") or "inactive_customers" in (args.get("measures") or []):
+        return metric
+    args["since"], args["until"] = base["since"], base.get("until")
+    for key in ("periods_text", "periods_text_zh", "assumed_year"):
+        metric[key] = _first_period_text(previous.get(key)) if key != "assumed_year" else previous.get(key)
+    return metric
+
+
+def measure_defaulted(metric: Mapping[str, Any]) -> bool:
+    """Whether the spec's measure was supplied because the question named none ("YoY?", "同比增长多少"): after an
+    analytics answer such a question is about the previous measures."""
+    terms = metric.get("terms") or {}
+    measures = (metric.get("args") or {}).get("measures") or []
+    return bool(measures) and all(terms.get(m) == "" for m in measures)
+
+
 def follow_up(
     question: str, previous: Mapping[str, Any], data_start: str | None, data_end: str | None
 ) -> dict[str, Any] | None:
