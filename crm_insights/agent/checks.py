@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:[-/.年](?P<m>\d{1,2})(?:[-/.月](?P<d>\d{1,2})日?)?月?)")
+_PERIOD_LABEL = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*-?\s*[HhQq][1-4](?![0-9])")
 _NUMBER = re.compile(
     r"(?<![0-9A-Za-z_])(?<!\d\.)(?P<sign>[-+−])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"\s?(?P<suffix>%|％|个百分点|万|亿|[kK](?![a-zA-Z])|M(?![a-zA-Z]))?"
@@ -71,6 +72,7 @@ def extract_figures(text: str, skip_list_markers: bool = True) -> list[Figure]:
     if skip_list_markers:
         text = _LIST_MARKER.sub(" ", text)
     text = _DATE.sub(" ", text)
+    text = _PERIOD_LABEL.sub(" ", text)  # "1997-H1", "1998-Q2": a period's name, not the figure 1997
     figures = []
     for m in _NUMBER.finditer(text):
         raw = m.group("num")

@@ -69,3 +69,8 @@ def test_extract_formats() -> None:
         (3.0, 0, False, 1e4),
         (4.0, 0, False, 1.0),
     ]
+
+
+def test_period_names_are_not_figures() -> None:
+    figs = extract_figures("1998-H1 对比 1997-H1，1998Q2 vs 1997-q2: 476,154.37")
+    assert [f.value for f in figs] == [476154.37]
