@@ -386,6 +386,7 @@ _ENCLOSING = re.compile(
     r"(?P<u2>year|quarter|month)",
     re.IGNORECASE,
 )
+_ORDER_NOUN_AFTER = re.compile(r"\s*(?:的|块|元)?\s*(?:大)?(?:订单|单子|单(?!价|量|数))", re.IGNORECASE)
 _GROWTH = re.compile(r"增长|增幅|涨了|跌了|下滑|下降了?多少|\bgrowth\b|\bgrew\b|\bup\s+or\s+down\b", re.IGNORECASE)
 _THEY = re.compile(r"\b(?:they|them|their)\b|他们|她们|这些人|这批人|这些客户|这批客户", re.IGNORECASE)
 _WHICH_DAY = {"哪天", "哪一天", "那天", "那一天", "which day", "single day"}
@@ -1050,6 +1051,8 @@ def _amounts(text: str, unsupported: list[Unsupported]) -> tuple[float | None, f
             groups = m.groupdict()
             if kind != "between":
                 money = groups.get("what") or groups.get("unit") or groups.get("dollar")
+                if not money and _ORDER_NOUN_AFTER.match(text[m.end() :]):
+                    money = "order"  # "超过200的订单", "orders over 150": a bare number before an order is its amount
                 if not money or _NOT_MONEY_AFTER.match(text[m.end() :]):
                     continue
             values = _numbers(m)

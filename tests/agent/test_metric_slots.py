@@ -439,6 +439,11 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         {"measures": ["new_customers", "revenue_new"], "since": "1997-03-01", "until": "1997-03-31"},
     ),
     (
+        "1997年超过150的订单有多少笔",
+        "metric_query",
+        {"measures": ["orders"], "since": "1997-01-01", "until": "1997-12-31", "min_amount": 150.0},
+    ),
+    (
         "1998年Q2同比增长多少",
         "metric_query",
         {"measures": ["revenue"], "since": "1998-04-01", "until": "1998-06-30", "compare": "year"},
