@@ -49,7 +49,7 @@ main() {
   HOST="${CRM_INSIGHTS_SERVER__HOST:-127.0.0.1}"
   PORT="${CRM_INSIGHTS_SERVER__PORT:-8000}"
   step "starting the server: open http://$HOST:$PORT/ for the web chat (Ctrl-C stops it)"
-  echo "The forecaster, the sentiment model and the feedback index train in the background (about 12 minutes on"
+  echo "The forecaster, the sentiment model and the feedback index train in the background (about 15 minutes on"
   echo "2 cores; \`crm-insights status\` or the chat page shows progress). Metrics questions answer right away."
   # exec: the script's exit status is the server's, so a server that fails to start fails setup too
   # (`serve` exits non-zero when a worker cannot start; Ctrl-C exits 0 and stops the background build, which a
