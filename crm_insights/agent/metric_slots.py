@@ -627,11 +627,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         ]
         measure_terms[measures[0]] = _INTERVAL.search(masked).group(0)  # type: ignore[union-attr]
     gap = next((m for m in measures if m in ("days_between_mean", "days_between_median")), None)
-    if (
-        gap
-        and re.search(r"中位|median", masked, re.I)
-        and re.search(r"均值|平均值|平均数|\bmean\b|\baverage\b", masked, re.I)
-    ):
+    if gap and re.search(r"中位|median", masked, re.I) and re.search(r"均值|平均|\bmean\b|\baverage\b", masked, re.I):
         # "间隔天数的均值和中位数": both statistics of the same gaps
         measures = [m for m in measures if m not in ("days_between_mean", "days_between_median")]
         measures[:0] = ["days_between_mean", "days_between_median"]

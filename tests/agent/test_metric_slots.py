@@ -439,6 +439,11 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         {"measures": ["new_customers", "revenue_new"], "since": "1997-03-01", "until": "1997-03-31"},
     ),
     (
+        "1998年一季度平均购买间隔多少天？中位数呢？",
+        "metric_query",
+        {"measures": ["days_between_mean", "days_between_median"], "since": "1998-01-01", "until": "1998-03-31"},
+    ),
+    (
         "1997年超过150的订单有多少笔",
         "metric_query",
         {"measures": ["orders"], "since": "1997-01-01", "until": "1997-12-31", "min_amount": 150.0},
@@ -1133,6 +1138,13 @@ def _decided(turns: list[str]) -> dict[str, Any]:
             ["1997年上半年新客多少人", "老客贡献的销售额是多少"],
             {"measures": ["revenue_returning"], "since": "1997-01-01", "until": "1997-06-30"},
         ),
+        # a new measure with only a comparison word keeps the thread's period
+        (
+            ["1998年上半年的订单数", "那客单价 YoY 呢？"],
+            {"measures": ["aov"], "since": "1998-01-01", "until": "1998-06-30", "compare": "year"},
+        ),
+        # "them" after a month's new customers: that month's cohort, read at the month named
+        (["1997年3月这批新客有多少人", "它们在1997年9月的留存"], {"since": "1997-03-01", "periods": 6}),
         # a bare 全年 after a question about one year is that year
         (
             ["1997年的订单数", "哪个季度销售额最高，占全年多少？"],

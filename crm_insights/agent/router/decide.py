@@ -410,13 +410,13 @@ def _decide(
         switched = metric is not None and bool(metrics.SWITCH_MEASURE.search(original))
         if (
             prev_metric
-            and (metric is None or not metric["args"].get("measures") or switched or metrics.measure_defaulted(metric))
+            and (metric is None or metrics.lacks_measure(metric) or switched or metrics.measure_defaulted(metric))
             and not metric_unsupported(metric)
         ):
             metric = metrics.follow_up(original, prev_metric, start, end) or metric
         elif prev_metric and metric is not None:
             metric = metrics.with_previous_measures(original, metric, prev_metric)
-            metric = metrics.carry_period(original, metric, prev_metric)
+            metric = metrics.carry_period(original, metric, prev_metric, start, end)
         ranked = prev_slots.get("ranked_customers") or []
         refers = bool(ranked) and bool(sx.has_any(question, knowledge.anaphora))
         if metric is not None and metric["tool"] == "metric_query" and not metric["args"].get("customers"):

@@ -233,6 +233,7 @@ def with_previous_measures(question: str, metric: dict[str, Any], previous: Mapp
     return metric
 
 
+_THEM = re.compile(r"它们|他们|她们|这批|那批|这些|那些|\bthem\b|\bthey\b|\bthose\b|\bthis cohort\b", re.IGNORECASE)
 _BARE_YEAR = re.compile(r"全年|整年|一整年|\bfull\s+year\b|\bthe\s+whole\s+year\b", re.IGNORECASE)
 _YEAR_NAMED = re.compile(r"(?:19|20)?\d{2}\s*年|\b(?:19|20)\d{2}\b|今年|去年|前年|明年|this\s+year|last\s+year", re.I)
 _ALL_TIME = re.compile(
@@ -242,12 +243,46 @@ _ALL_TIME = re.compile(
 )
 
 
-def carry_period(question: str, metric: dict[str, Any], previous: Mapping[str, Any]) -> dict[str, Any]:
-    """A question in an analytics thread that names no period ("老客贡献的销售额是多少？" after "今年上半年新客多少人")
-    is about the period of the conversation, not all the data; words such as 累计 / to date ask for all of it."""
+def carry_period(
+    question: str,
+    metric: dict[str, Any],
+    previous: Mapping[str, Any],
+    data_start: str | None = None,
+    data_end: str | None = None,
+) -> dict[str, Any]:
+    """A question in an analytics thread that names no period ("老客贡献的销售额是多少？" after "今年上半年新客多少人",
+    "那客单价 YoY 呢？") is about the period of the conversation, not all the data; words such as 累计 / to date ask
+    for all of it. A cohort question about "them" after a cohort's table is that cohort read at the month named."""
     args, base = metric.get("args") or {}, previous.get("args") or {}
+    if (
+        metric.get("tool") == "cohort_retention"
+        and previous.get("tool") == "cohort_retention"
+        and data_start
+        and data_end
+        and _THEM.search(question)
+    ):
+        return _cohort_month(question, previous, data_start, data_end) or metric
+    if metric.get("tool") == "cohort_retention" and previous.get("tool") == "metric_query" and _THEM.search(question):
+        # "1997年2月这批新客有多少人？" then "它们在1997年12月的留存？": the earlier month's cohort, read at that month
+        b0, b1, named = str(base.get("since") or ""), str(base.get("until") or ""), str(args.get("since") or "")
+        if b0[:7] and b0[:7] == b1[:7] and named[:7] > b0[:7]:
+            months = (int(named[:4]) - int(b0[:4])) * 12 + int(named[5:7]) - int(b0[5:7])
+            args.update(since=b0, until=b1, periods=months)
+            metric["cohort_from_thread"] = True
+        return metric
     if metric.get("tool") != "metric_query" or previous.get("tool") != "metric_query":
         return metric
+    if data_start and data_end and base.get("since") and not _ALL_TIME.search(question):
+        from crm_insights.agent.timeexpr import parse_time
+
+        own = [p for p in parse_time(question, data_start, data_end).periods if p.kind not in _DERIVED_PERIODS]
+        if not own and not args.get("compare_since"):
+            # the period the parser stood in for ("YoY" alone: the data-end month) is the thread's period here
+            args["since"], args["until"] = base["since"], base.get("until")
+            for key in ("periods_text", "periods_text_zh"):
+                metric[key] = _first_period_text(previous.get(key))
+            metric["assumed_year"] = previous.get("assumed_year")
+            return metric
     if base.get("since") and _BARE_YEAR.search(question) and not _YEAR_NAMED.search(question):
         # "哪个季度营收最高，占全年多少？" after a question about 1997: that whole year, not the latest one
         year = str(base["since"])[:4]
@@ -265,6 +300,11 @@ def carry_period(question: str, metric: dict[str, Any], previous: Mapping[str, A
     for key in ("periods_text", "periods_text_zh", "assumed_year"):
         metric[key] = _first_period_text(previous.get(key)) if key != "assumed_year" else previous.get(key)
     return metric
+
+
+def lacks_measure(metric: Mapping[str, Any]) -> bool:
+    """A metric_query spec with no measure (the question only names a period, a grain or a comparison)."""
+    return metric.get("tool") == "metric_query" and not (metric.get("args") or {}).get("measures")
 
 
 def measure_defaulted(metric: Mapping[str, Any]) -> bool:
