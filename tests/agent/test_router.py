@@ -558,3 +558,20 @@ def test_a_match_on_stemmed_text_is_shown_as_written() -> None:
     assert as_written(text, start, end) == "handled by"
     ((start, end, _),) = find_terms("北京地区的客户", [r"re:[\u4e00-\u9fff]{2}地区"])
     assert as_written("北京地区的客户", start, end) == "北京地区"
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # the customer's record and a forecast together: the profile holds both
+        ("What is customer 42 like, and will they buy again?", "customer_profile"),
+        ("客户88是什么样的客户？花了多少钱，还会回来买吗？", "customer_profile"),
+        ("Customer 7: spent how much so far, and what is the churn risk?", "customer_profile"),
+        # a forecast alone stays the forecast
+        ("Is customer 9 likely to come back?", "forecast_customer"),
+        ("客户100未来半年会买几次", "forecast_customer"),
+    ],
+)
+def test_a_record_and_a_forecast_together_are_the_profile(router: OfflineRouter, question: str, intent: str) -> None:
+    decision = router.decide([HumanMessage(question)])
+    assert decision.intent == intent, sorted(decision.scores.items(), key=lambda kv: -kv[1])[:3]
