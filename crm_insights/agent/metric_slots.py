@@ -573,7 +573,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     notes: list[str] = []
 
     # Thresholds first (so "订单金额>100" is not read as a revenue measure, "超过3次" not as a rank).
-    min_amount, max_amount, spans = _amounts(masked, unsupported)
+    spend_bounds: dict[str, float] = {}
+    min_amount, max_amount, spans = _amounts(masked, unsupported, spend_bounds)
     for m in _PURCHASE_COUNT.finditer(masked):
         if re.search(r"(?:一|1)\s*次$", m.group(0).strip()):
             continue  # "只买过一次": the one-time-buyer measure, not a purchase-count filter
@@ -760,6 +761,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if not measures and ranked_customers and _SPEND_WORD.search(masked):
         spend = _SPEND_WORD.search(masked)
         measures, measure_terms["revenue"] = ["revenue"], spend.group(0) if spend else "revenue"
+    if spend_bounds and not measures:
+        measures = ["buyers"]  # "去年消费超过1000的客户有几个": how many customers pass the spend bound
     growth = time.compare_kind or _GROWTH.search(masked)
     if not measures and inactive_days is None and growth and not unsupported and (time.periods or time.compare_kind):
         # "今年Q2同比增长多少？", "YoY growth in H1?": growth with no measure named is sales growth
@@ -948,8 +951,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         "compare_until": compare_until,
         "sort": sort,
         "limit": limit,
+        "min_customer_spend": spend_bounds.get("min"),
+        "max_customer_spend": spend_bounds.get("max"),
     }
-    asked_more = [grain, group_by, since, compare_kind, min_amount, max_amount, inactive_days, customer]
+    asked_more = [grain, group_by, since, compare_kind, min_amount, max_amount, inactive_days, customer, *spend_bounds]
     generic = measures == ["buyers"] and _norm(measure_terms.get("buyers", "")) in _GENERIC_BUYERS
     if generic and not unsupported and all(v is None for v in asked_more):
         return None
@@ -1035,7 +1040,11 @@ def _numbered_segment(text: str) -> str | None:
     return None if n is None else str(n)
 
 
-def _amounts(text: str, unsupported: list[Unsupported]) -> tuple[float | None, float | None, list[tuple[int, int]]]:
+def _amounts(
+    text: str, unsupported: list[Unsupported], customer: dict[str, float] | None = None
+) -> tuple[float | None, float | None, list[tuple[int, int]]]:
+    """Order-line amount bounds; a bound on a customer's spend ("消费超过1000的客户") goes into ``customer``
+    ({"min": .., "max": ..}; unsupported when ``customer`` is None or the bound is an equality)."""
     min_amount = max_amount = None
     spans: list[tuple[int, int]] = []
     if not _ANY_NUMBER.search(text) and not _ZERO_AMOUNT.search(text):
@@ -1061,7 +1070,15 @@ def _amounts(text: str, unsupported: list[Unsupported]) -> tuple[float | None, f
             )
             spans.append(m.span())
             if customer_level:
-                unsupported.append(Unsupported("customer_spend", phrase))
+                if customer is not None and kind in ("min", "max", "between"):
+                    if kind == "between" and len(values) >= 2:
+                        customer.update(min=min(values[:2]), max=max(values[:2]))
+                    elif kind in ("min", "max"):
+                        customer[kind] = values[0]
+                    else:
+                        unsupported.append(Unsupported("customer_spend", phrase))
+                else:
+                    unsupported.append(Unsupported("customer_spend", phrase))
                 continue
             if kind == "between" and len(values) >= 2:
                 min_amount, max_amount = min(values[:2]), max(values[:2])

@@ -10,6 +10,7 @@ options or the data's date range, never a guess. Charts: :func:`register_charts`
 from __future__ import annotations
 
 import calendar
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
@@ -24,9 +25,11 @@ from crm_insights.metrics import (
     GRAINS,
     MEASURES,
     PER_DAY_MEASURES,
+    SHARE_OF_ALL_MEASURES,
     WEEKDAYS,
     MetricRequest,
     cohort_matrix,
+    customers_by_spend,
     data_range,
     families,
     feedback_totals,
@@ -143,6 +146,13 @@ class MetricQueryArgs(ToolArgs):
         Field(None, description="Rank rows by the first measure: 'desc' for the best first (e.g. the best day)."),
     ]
     limit: int | None = Field(None, ge=1, le=1000, description="Keep only the first N rows (after sort).")
+    min_customer_spend: float | None = Field(
+        None,
+        description="Only customers whose spend in the period (sum of their order-line amounts) is >= this: "
+        "'customers who spent over 1000 in 1997' -> measures ['buyers', 'revenue'], min_customer_spend 1000; "
+        "the result's share_of_all compares with all customers.",
+    )
+    max_customer_spend: float | None = Field(None, description="Only customers whose spend in the period is <= this.")
 
 
 # -- periods ----------------------------------------------------------------------------------------
@@ -284,6 +294,8 @@ def metric_query(
     compare_until: str | None = None,
     sort: str | None = None,
     limit: int | None = None,
+    min_customer_spend: float | None = None,
+    max_customer_spend: float | None = None,
 ) -> dict[str, Any]:
     """Business metrics over orders and feedback for any period: totals, trends, breakdowns and comparisons.
     Returns rows, totals, the exact period used and the definitions behind each figure.
@@ -366,6 +378,8 @@ def metric_query(
         "compare_until": compare_until,
         "sort": sort,
         "limit": limit,
+        "min_customer_spend": min_customer_spend,
+        "max_customer_spend": max_customer_spend,
     }
     filters: dict[str, Any] = {}
     seg_id: int | None = None
@@ -391,7 +405,16 @@ def metric_query(
         pks = [r.pk for r in resolved]
         filters["customers"] = [r.external_id for r in resolved]
         args["resolved_customers"] = filters["customers"]
+    named_pks = pks
+    by_spend = min_customer_spend is not None or max_customer_spend is not None
+    if by_spend:
+        # "去年消费超过1000的客户": the customers whose spend in the period passes the bound; every measure over them
+        with context.engine.connect() as conn:
+            spenders = customers_by_spend(conn, start, stop, min_customer_spend, max_customer_spend)
+        pks = spenders if pks is None else sorted(set(pks) & set(spenders))
     for name, value in (
+        ("min_customer_spend", min_customer_spend),
+        ("max_customer_spend", max_customer_spend),
         ("min_amount", min_amount),
         ("max_amount", max_amount),
         ("sentiment", sentiment),
@@ -428,6 +451,16 @@ def metric_query(
     notes += [f"measure {a!r} read as {m}" for a, m in read_as]
     notes_zh += [f"指标“{a.strip()}”按{MEASURES[m].name_zh}（{m}）计算" for a, m in read_as]
     res = execute(request(start, stop))
+    total_unfiltered, share_of_all = res.total_unfiltered, res.share_of_all
+    if by_spend and min_amount is None and max_amount is None:
+        # the same measures over every customer (of the other filters): what share the spenders are of them
+        whole = execute(replace(request(start, stop), customer_pks=named_pks, group_by=None, grain=None))
+        total_unfiltered = dict(whole.total)
+        share_of_all = {
+            m: (res.total.get(m) / whole.total[m] if whole.total.get(m) and res.total.get(m) is not None else None)
+            for m in measures
+            if m in SHARE_OF_ALL_MEASURES or m == "buyers"
+        }
     seg_names = _segment_names(context) if group_by == "segment" else {}
     rows = [dict(r) for r in res.rows]
     _name_rows(rows, group_by, seg_names)
@@ -498,8 +531,8 @@ def metric_query(
         "group_by": group_by,
         "rows": rows,
         "total": res.total,
-        "total_unfiltered": res.total_unfiltered,
-        "share_of_all": res.share_of_all,
+        "total_unfiltered": total_unfiltered,
+        "share_of_all": share_of_all,
         "compare": comparison,
         "filters": filters,
         "notes": res.notes + notes + (["rows cut to the first `limit`"] if truncated else []),

@@ -495,3 +495,25 @@ def test_notes_come_in_chinese_too(fakes: Any) -> None:
     assert any("指标“GMV”按销售额（revenue）计算" in n for n in data["notes_zh"])
     cohort = _ok(cohort_retention.invoke({"periods": 3}))
     assert cohort["notes_zh"][0].startswith("首购月份")
+
+
+@pytest.mark.parametrize(("low", "high"), [(50.0, None), (None, 40.0), (20.0, 80.0)])
+def test_customers_by_their_spend_in_the_period(fakes: Any, low: float | None, high: float | None) -> None:
+    args: dict[str, Any] = {"measures": ["buyers", "revenue", "orders"], "since": "1997", "until": "1997"}
+    if low is not None:
+        args["min_customer_spend"] = low
+    if high is not None:
+        args["max_customer_spend"] = high
+    data = _ok(metric_query.invoke(args))
+    df = _orders()
+    year = df[(df.ts >= datetime(1997, 1, 1)) & (df.ts < datetime(1998, 1, 1))]
+    spend = year.groupby("customer").amount.sum()
+    keep = spend[(spend >= (low if low is not None else -1e18)) & (spend <= (high if high is not None else 1e18))]
+    lines = year[year.customer.isin(keep.index)]
+    assert data["total"]["buyers"] == len(keep)
+    assert data["total"]["revenue"] == pytest.approx(round(float(lines.amount.sum()), 2))
+    assert data["total"]["orders"] == len(lines)
+    # the same measures over every customer of the period, and the spenders' share of them
+    assert data["total_unfiltered"]["buyers"] == year.customer.nunique()
+    assert data["share_of_all"]["revenue"] == pytest.approx(lines.amount.sum() / year.amount.sum(), abs=1e-4)
+    assert data["filters"].get("min_customer_spend") == low
