@@ -537,6 +537,8 @@ def metric_query(
     compare_until: str | None = None,
     sort: str | None = None,
     limit: int | None = None,
+    min_customer_spend: float | None = None,
+    max_customer_spend: float | None = None,
 ) -> dict[str, Any]:
     """Business metrics over orders and feedback (revenue, orders, buyers, AOV, repeat rate, ...) for any
     period, by grain or group, with filters, comparisons and ranks."""
@@ -546,6 +548,14 @@ def metric_query(
     since, until = since or DATA_START, until or DATA_END
     seg = _segment(segment) if segment is not None else None
     ids = {_customer(c) for c in customers} if customers else None
+    if min_customer_spend is not None or max_customer_spend is not None:
+        spend: dict[str, float] = {}
+        for c, d, a in ORDERS:
+            if since <= d <= until:
+                spend[c] = spend.get(c, 0.0) + a
+        lo, hi = min_customer_spend, max_customer_spend
+        passing = {c for c, v in spend.items() if (lo is None or v >= lo) and (hi is None or v <= hi)}
+        ids = passing if ids is None else ids & passing
 
     def lines_in(lo: str, hi: str) -> list[tuple[str, str, float]]:
         return [
