@@ -758,7 +758,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if group_by == "customer_type" and not measures:
         measures, group_by = ["new_customers", "returning_customers"], None  # "new vs returning customers by month"
     ranked_customers = (_LIMIT.search(masked) or _rank_words()[0].search(masked)) and _CUSTOMER_NOUN.search(masked)
-    if not measures and ranked_customers and _SPEND_WORD.search(masked):
+    if not measures and ranked_customers and (_SPEND_WORD.search(masked) or time.periods):
+        # "top 5 accounts 1998?": customers ranked in a period with no measure named rank by what they spent
         spend = _SPEND_WORD.search(masked)
         measures, measure_terms["revenue"] = ["revenue"], spend.group(0) if spend else "revenue"
     if spend_bounds and not measures:

@@ -445,6 +445,18 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ),
     ("累计消费超过1000元的客户有多少", "metric_query", {"measures": ["buyers"], "min_customer_spend": 1000.0}),
     (
+        "top 3 accounts in 1997?",
+        "metric_query",
+        {
+            "measures": ["revenue"],
+            "group_by": "customer",
+            "since": "1997-01-01",
+            "until": "1997-12-31",
+            "sort": "desc",
+            "limit": 3,
+        },
+    ),
+    (
         "1997年消费满500元的客户有几个",
         "metric_query",
         {"measures": ["buyers"], "since": "1997-01-01", "until": "1997-12-31", "min_customer_spend": 500.0},
