@@ -538,6 +538,9 @@ def test_attributes_the_data_does_not_have_are_named(
         "找一下提到北京的评论",
         "Which customers are at risk of churning?",
         "How many reviews mention the app?",
+        # the user's own plan or whereabouts are no attribute asked for
+        "忠诚客户里谁最可能流失？打算给他们发点优惠券",
+        "我在上海出差，客户42最近怎么样",
     ],
 )
 def test_topics_of_feedback_are_no_missing_attribute(router: OfflineRouter, question: str) -> None:
@@ -575,3 +578,8 @@ def test_a_match_on_stemmed_text_is_shown_as_written() -> None:
 def test_a_record_and_a_forecast_together_are_the_profile(router: OfflineRouter, question: str, intent: str) -> None:
     decision = router.decide([HumanMessage(question)])
     assert decision.intent == intent, sorted(decision.scores.items(), key=lambda kv: -kv[1])[:3]
+
+
+@pytest.mark.parametrize("question", ["客户一共被分为哪几类？", "咱们的用户划分成了哪些群"])
+def test_how_the_customers_are_divided_is_the_segment_list(router: OfflineRouter, question: str) -> None:
+    assert router.decide([HumanMessage(question)]).intent == "list_segments"

@@ -403,3 +403,10 @@ def test_how_many_will_come_to_buy_is_a_forecast(make_session, question: str) ->
     session, calls = make_session()
     session.ask(question)
     assert _last(calls)[0] == "forecast_totals"
+
+
+def test_an_unknown_customer_s_feedback_is_said_by_the_search_not_stopped_by_the_profile(make_session) -> None:
+    session, calls = make_session()
+    answer = session.ask("客户99999都反馈过什么")
+    assert [name for name, _ in calls] == ["customer_profile", "search_feedback"]
+    assert "99999" in answer.answer

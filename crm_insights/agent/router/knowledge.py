@@ -67,6 +67,8 @@ class PlanStep(_Strict):
     args_from: str | None = None
     # after the step: a named update of the slots (plan.py AFTER_STEP), e.g. parse again with the data's range
     then: str | None = None
+    # a step that only adds context: its failure (an unknown customer) is left to the next step to say
+    optional: bool = False
 
 
 class Plan(_Strict):

@@ -216,6 +216,8 @@ def next_action(
             if refused:
                 return cannot([render_shared(knowledge, "refused_arg", lang, arg=a) for a in refused])
             return Action("call", tool=tool, args=args, intent=decision.intent)
+        if step.error is not None and spec.optional:
+            continue  # context only: the next step answers (or says what is wrong)
         if step.error is not None:
             error = user_error(step.error, lang)
             return answer(render_shared(knowledge, "tool_error", lang, tool=step.name, error=error))
