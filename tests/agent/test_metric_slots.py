@@ -1177,3 +1177,28 @@ def test_analytics_thread_context(turns: list[str], expected: dict[str, Any]) ->
 def test_all_time_words_do_not_take_the_threads_period() -> None:
     args = _decided(["1997年上半年新客多少人", "累计的销售额是多少"])
     assert args.get("since") is None  # the all-time figure (the overview or an unbounded metric_query)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # an action whose payload is a figure: the figure is answered, the action declined (slot "action")
+        ("Email the board our 1998 Q1 revenue.", "metric_query"),
+        ("把1997年的销售额发邮件给老板", "metric_query"),
+        # an action whose payload is records (a list, the orders): declined with no figure
+        ("把今年消费前20的客户名单发我老板邮箱 boss@example.com", "unsupported_action"),
+        ("导出1998年的订单", "unsupported_action"),
+    ],
+)
+def test_an_action_carrying_a_figure_answers_the_figure(question: str, intent: str) -> None:
+    from crm_insights.agent.router import OfflineRouter, decide
+
+    router = OfflineRouter()
+    decision = decide(question, None, router.knowledge, router.index)
+    assert decision.intent == intent
+    assert decision.slots.get("action") is True
+
+
+def test_a_year_is_no_account_id() -> None:
+    args = _decided(["top 5 accounts 1998?"])
+    assert (args["group_by"], args["limit"], args["since"]) == ("customer", 5, "1998-01-01")

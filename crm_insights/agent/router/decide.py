@@ -280,8 +280,13 @@ def _without_terms(text: str, terms: Sequence[str]) -> str:
 
 def _asks_something(text: str, knowledge: Knowledge) -> bool:
     """Whether a clause left over after removing an action still asks a CRM question."""
-    if not text or not metrics.ASKS.search(text):
+    if not text:
         return False
+    if not metrics.ASKS.search(text):
+        # "Email the board our Q1 revenue.": the figure the action would carry is still a question we answer
+        parsed = metrics.parse(text, None, None)
+        args = (parsed or {}).get("args") or {}
+        return bool(args.get("measures") and any(args.get(k) for k in ("since", "grain", "group_by", "compare")))
     if metrics.parse(text, None, None) is not None:
         return True
     cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
@@ -388,6 +393,18 @@ def _decide(
         # "把1997年的销售额算出来发邮件给我" / "what was 1997 revenue? email it to the team": the question is
         # answered, the action declined (the answer says so).
         rest = _action_free(unquoted, knowledge)
+        if not rest:
+            # "Email the board our Q1 revenue.", "把1997年的销售额发邮件给老板": one clause whose payload is a
+            # figure; the figure is answered, the sending declined
+            payload = _without_terms(unquoted, knowledge.write_actions + knowledge.action_verbs)
+            parsed = metrics.parse(payload, None, None) or {}
+            args, words = parsed.get("args") or {}, [str(w).lower() for w in (parsed.get("terms") or {}).values()]
+            # "导出订单", "客户名单发我老板": the rows themselves are the payload, not a figure
+            records = any(w in ("订单", "orders", "purchases", "transactions") for w in words) or bool(
+                re.search(r"名单|清单|明细|名册|列表|\blist\b|\bdetails\b|\brecords\b", payload, re.IGNORECASE)
+            )
+            if args.get("measures") and not records and any(args.get(k) for k in ("since", "grain", "group_by")):
+                rest = payload
         if rest and rest != unquoted.strip() and _asks_something(rest, knowledge):
             inner = _decide(rest, previous, knowledge, index)
             if inner.intent not in NO_TOOL_INTENTS:

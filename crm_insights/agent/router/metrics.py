@@ -177,7 +177,15 @@ def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any
         analytic = metric.get("tool") == "metric_query" and (specific or grouped)
         return not (intent == "out_of_scope" and analytic and asks)
     cohort_words = metric.get("tool") == "cohort_retention" and _COHORT_WORDS.search(str(metric.get("text") or ""))
-    if slots.get("customer") and not (args.get("customers") or args.get("customer")) and not cohort_words:
+    year_id = re.fullmatch(r"(?:19|20)\d{2}", str(slots.get("customer") or "")) and str(slots.get("customer")) in str(
+        args.get("since") or ""
+    )  # "top 5 accounts 1998?": the year the older reading took for an account id
+    if (
+        slots.get("customer")
+        and not (args.get("customers") or args.get("customer"))
+        and not cohort_words
+        and not year_id
+    ):
         # ("97年2月首单的客户 3个月后留存率多少": the "客户 3" the older reading sees is a month count of a cohort)
         return True
     if intent == "list_segments" and not args.get("group_by") and not explicit:
