@@ -569,8 +569,8 @@ def test_a_match_on_stemmed_text_is_shown_as_written() -> None:
         # the customer's record and a forecast together: the profile holds both
         ("What is customer 42 like, and will they buy again?", "customer_profile"),
         ("客户88是什么样的客户？花了多少钱，还会回来买吗？", "customer_profile"),
-        ("Customer 7: spent how much so far, and what is the churn risk?", "customer_profile"),
-        # a forecast alone stays the forecast
+        ("Give me customer 7's profile and churn risk", "customer_profile"),
+        # a forecast alone (its answer also gives the orders and spend) stays the forecast
         ("Is customer 9 likely to come back?", "forecast_customer"),
         ("客户100未来半年会买几次", "forecast_customer"),
     ],
