@@ -13,7 +13,10 @@ the orders' row count and largest id, so an import invalidates them and repeated
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -247,15 +250,40 @@ class ToolContext:
         Columns: expected_purchases, p_active, churn_risk. Cached per (model version, horizon, store).
         """
         forecaster = self.forecaster
+        version = getattr(forecaster, "version", None)
+        fingerprint = self.store_fingerprint()
 
         def build() -> pd.DataFrame:
+            # On disk too, so a new process (a cold `crm-insights ask`) reads them instead of predicting everyone
+            # again: keyed by model version, horizon and the store's fingerprint; a failed read or write only costs
+            # the prediction.
+            path = None
+            if version is not None:
+                digest = hashlib.sha256(repr((str(version), horizon_weeks, fingerprint)).encode()).hexdigest()[:16]
+                path = self.settings.models_dir / "cache" / f"predictions-{digest}.parquet"
+                try:
+                    return pd.read_parquet(path)
+                except (OSError, ValueError):
+                    pass
             df = forecaster.predict(self.engine, horizon_weeks=horizon_weeks)
             df = df.copy()
             df["customer_id"] = df["customer_id"].astype(str)
             df["churn_risk"] = 1.0 - df["p_active"].astype(float)
-            return df.set_index("customer_id")
+            df = df.set_index("customer_id")
+            if path is not None:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    for old in path.parent.glob("predictions-*.parquet"):
+                        if old.stat().st_mtime < time.time() - 86400:
+                            old.unlink(missing_ok=True)  # stale entries of older models or data
+                    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                    df.to_parquet(tmp)
+                    os.replace(tmp, path)
+                except OSError:
+                    pass
+            return df
 
-        key = ("predictions", getattr(forecaster, "version", id(forecaster)), horizon_weeks, self.store_fingerprint())
+        key = ("predictions", version if version is not None else id(forecaster), horizon_weeks, fingerprint)
         return self.cached(key, build)
 
     def segment_members(self, model: Any, segment: int) -> frozenset[str]:

@@ -131,3 +131,16 @@ def test_a_stale_artifact_is_reported_not_raised(bare: Any) -> None:
     data = customer_profile.invoke({"customer": "1"})["data"]
     assert data["forecast"] is None
     assert any(n.startswith("forecast unavailable:") and "an-old-architecture" in n for n in data["notes"])
+
+
+def test_predictions_are_kept_on_disk_for_the_next_process(fakes: Any) -> None:
+    forecast_customer.invoke({"customer": "1"})
+    assert len(fakes.forecaster.calls) == 1
+    cache = fakes.store.settings.models_dir / "cache"
+    assert len(list(cache.glob("predictions-*.parquet"))) == 1
+    fakes.ctx._cache.clear()  # a new process: nothing in memory
+    again = forecast_customer.invoke({"customer": "1"})["data"]
+    assert len(fakes.forecaster.calls) == 1  # read back, not predicted again
+    assert again["churn_risk"] == 0.1
+    forecast_customer.invoke({"customer": "1", "horizon_weeks": 26})  # another horizon: another entry
+    assert len(fakes.forecaster.calls) == 2 and len(list(cache.glob("predictions-*.parquet"))) == 2
