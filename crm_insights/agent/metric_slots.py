@@ -259,7 +259,7 @@ _DURATION = re.compile(
 _DAYS_PER = {"day": 1, "week": 7, "month": 30, "year": 365}
 _CHURN_RISK = re.compile(
     r"流失风险|流失概率|流失可能|可能流失|会流失|要流失|即将流失|风险|churn\s+risk|churn\s+probability|likely\s+to\s+churn|"
-    r"at[\s-]risk|risk\s+of\s+churn|will\s+churn|about\s+to\s+churn|(?:might|could|will|going\s+to|likely\s+to)\s+lose|\blosing\s+(?:customers|clients|buyers)",
+    r"at[\s-]risk|risk\s+of\s+churn|(?:will|might|may|could|would|likely\s+to|going\s+to)\s+churn|about\s+to\s+churn|(?:might|could|will|going\s+to|likely\s+to)\s+lose|\blosing\s+(?:customers|clients|buyers)",
     re.IGNORECASE,
 )
 _ONE_TEXT = re.compile(

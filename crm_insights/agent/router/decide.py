@@ -280,13 +280,8 @@ def _without_terms(text: str, terms: Sequence[str]) -> str:
 
 def _asks_something(text: str, knowledge: Knowledge) -> bool:
     """Whether a clause left over after removing an action still asks a CRM question."""
-    if not text:
+    if not text or not metrics.ASKS.search(text):
         return False
-    if not metrics.ASKS.search(text):
-        # "Email the board our Q1 revenue.": the figure the action would carry is still a question we answer
-        parsed = metrics.parse(text, None, None)
-        args = (parsed or {}).get("args") or {}
-        return bool(args.get("measures") and any(args.get(k) for k in ("since", "grain", "group_by", "compare")))
     if metrics.parse(text, None, None) is not None:
         return True
     cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
@@ -393,6 +388,7 @@ def _decide(
         # "把1997年的销售额算出来发邮件给我" / "what was 1997 revenue? email it to the team": the question is
         # answered, the action declined (the answer says so).
         rest = _action_free(unquoted, knowledge)
+        carried = False
         if not rest:
             # "Email the board our Q1 revenue.", "把1997年的销售额发邮件给老板": one clause whose payload is a
             # figure; the figure is answered, the sending declined
@@ -404,8 +400,8 @@ def _decide(
                 re.search(r"名单|清单|明细|名册|列表|\blist\b|\bdetails\b|\brecords\b", payload, re.IGNORECASE)
             )
             if args.get("measures") and not records and any(args.get(k) for k in ("since", "grain", "group_by")):
-                rest = payload
-        if rest and rest != unquoted.strip() and _asks_something(rest, knowledge):
+                rest, carried = payload, True
+        if rest and rest != unquoted.strip() and (carried or _asks_something(rest, knowledge)):
             inner = _decide(rest, previous, knowledge, index)
             if inner.intent not in NO_TOOL_INTENTS:
                 inner.slots["action"] = True
