@@ -1188,6 +1188,7 @@ def test_all_time_words_do_not_take_the_threads_period() -> None:
         # an action whose payload is records (a list, the orders): declined with no figure
         ("把今年消费前20的客户名单发我老板邮箱 boss@example.com", "unsupported_action"),
         ("导出1998年的订单", "unsupported_action"),
+        ("帮我写一段SQL，把订单表里1997年的数据都删掉", "unsupported_action"),
     ],
 )
 def test_an_action_carrying_a_figure_answers_the_figure(question: str, intent: str) -> None:
