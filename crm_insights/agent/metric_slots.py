@@ -388,6 +388,10 @@ _ENCLOSING = re.compile(
 )
 _ORDER_NOUN_AFTER = re.compile(r"\s*(?:的|块|元)?\s*(?:大)?(?:订单|单子|单(?!价|量|数))", re.IGNORECASE)
 _GROWTH = re.compile(r"增长|增幅|涨了|跌了|下滑|下降了?多少|\bgrowth\b|\bgrew\b|\bup\s+or\s+down\b", re.IGNORECASE)
+_EACH_SPENT = re.compile(
+    r"each\s+of\s+them\s+(?:has\s+)?spent|how\s+much\s+(?:has\s+|did\s+)?each|各自|分别(?:消费|花)|每个人?(?:消费|花)了?多少",
+    re.IGNORECASE,
+)
 _THEY = re.compile(r"\b(?:they|them|their)\b|他们|她们|这些人|这批人|这些客户|这批客户", re.IGNORECASE)
 _WHICH_DAY = {"哪天", "哪一天", "那天", "那一天", "which day", "single day"}
 _BARE_YEAR = re.compile(r"全年|整年|全年度|一整年|full year|the whole year", re.IGNORECASE)
@@ -647,7 +651,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             measures, measure_terms = [], {}
     measures = _drop_bare_orders(measures, measure_terms, hits, masked)
     generic_buyers = "buyers" in measures and _norm(measure_terms["buyers"]) in _GENERIC_BUYERS
-    if len(measures) > 1 and generic_buyers and not _joined_to_other(hits, "buyers", masked):
+    own_clause = generic_buyers and _own_clause(hits, "buyers", masked)
+    if len(measures) > 1 and generic_buyers and not own_clause and not _joined_to_other(hits, "buyers", masked):
         measures.remove("buyers")  # "有多少客户只买过一次": 客户 is what the other measure counts
     for key in ("new_customers", "returning_customers"):
         span = next(((s, e) for s, e, cat, k, _ in hits if cat == "measures" and k == key), None)
@@ -765,7 +770,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if spend_bounds and not measures:
         measures = ["buyers"]  # "去年消费超过1000的客户有几个": how many customers pass the spend bound
     growth = time.compare_kind or _GROWTH.search(masked)
-    if not measures and inactive_days is None and growth and not unsupported and (time.periods or time.compare_kind):
+    asked = time.periods or (time.compare_kind and re.search(r"[?？]|多少|几|呢|how\s+much|what", masked, re.I))
+    if not measures and inactive_days is None and growth and not unsupported and asked:
         # "今年Q2同比增长多少？", "YoY growth in H1?": growth with no measure named is sales growth
         # (an empty term: a follow-up reads the previous question's measures instead)
         measures, measure_terms["revenue"] = ["revenue"], ""
@@ -834,7 +840,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             if grain is None and _CUSTOMER_NOUN.search(masked):
                 scoped = periods or min_amount is not None or max_amount is not None or segment is not None
                 shares = [m for m in measures if m in _SHARE_MEASURE.values()]
-                if not (scoped or shares or _SHARE.search(masked) or _TOTAL_OF_THEM.search(masked)):
+                spend_asked = _EACH_SPENT.search(masked)  # "how much has each of them spent": the figures per row
+                if not (scoped or shares or spend_asked or _SHARE.search(masked) or _TOTAL_OF_THEM.search(masked)):
                     return None  # "top 10 customers by revenue": the overview's all-time list of top customers
                 group_by = "customer"  # "top 5 customers by revenue in 1998": rows per customer, ranked
                 if measures and measures[0] in shares:
@@ -1002,6 +1009,17 @@ def _compare_grain(word: str) -> str | None:
     if "w" in w.replace("over", "") or "week" in w:
         return "week"
     return "month" if ("m" in w or "month" in w) else None
+
+
+def _own_clause(hits: Sequence[tuple[int, int, str, str, str]], key: str, text: str) -> bool:
+    """Whether the measure ``key`` is the only measure of its clause ("近30天有多少客户下过单？一共多少单？")."""
+    span = next(((s, e) for s, e, cat, k, _ in hits if cat == "measures" and k == key), None)
+    if span is None:
+        return False
+    bounds = [0, *[m.end() for m in re.finditer(r"[？?；;。!！]", text)], len(text) + 1]
+    lo = max(b for b in bounds if b <= span[0])
+    hi = min(b for b in bounds if b > span[0])
+    return not any(cat == "measures" and k != key and lo <= s < hi for s, _, cat, k, _ in hits)
 
 
 def _joined_to_other(hits: Sequence[tuple[int, int, str, str, str]], key: str, text: str) -> bool:

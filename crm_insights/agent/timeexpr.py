@@ -324,14 +324,14 @@ _RANGE_JOIN = re.compile(r"\s*(?:到|至|-|~|～|—|–|to|through|thru|until|t
 _BETWEEN_AND = re.compile(r"\s*and\s*", re.IGNORECASE)
 
 _CMP_YEAR = re.compile(
-    r"同比|\byoy\b|去年同月|去年同季度?|去年同周|(?:the\s+)?same\s+(?:month|quarter|week)\s+(?:of\s+)?"
+    r"同比|(?<![A-Za-z])yoy(?![A-Za-z])|去年同月|去年同季度?|去年同周|(?:the\s+)?same\s+(?:month|quarter|week)\s+(?:of\s+)?"
     r"(?:last|the\s+previous|a)\s+year|\by/y\b|year[- ]over[- ]year|year[- ]on[- ]year|"
     r"vs\.?\s+(?:the\s+)?same\s+period|比去年同期",
     re.IGNORECASE,
 )
 _CMP_PREV = re.compile(
     r"环比|环必|环笔|(?:和|跟|与|比|较|对比)\s*(?:前|上)一(?:个)?(?:月|期|周|季度|年)|"
-    r"\bmom\b|\bm/m\b|\bqoq\b|\bq/q\b|\bwow\b|\bw/w\b|month[- ]over[- ]month|month[- ]on[- ]month|"
+    r"(?<![A-Za-z])(?:mom|m/m|qoq|q/q|wow|w/w)(?![A-Za-z])|month[- ]over[- ]month|month[- ]on[- ]month|"
     r"quarter[- ]over[- ]quarter|quarter[- ]on[- ]quarter|week[- ]over[- ]week|"
     r"(?:compar\w*|vs\.?|versus|against|than)\s+(?:\w+\s+){0,2}(?:the\s+)?(?:month|quarter|week)\s+before\b|"
     r"(?:和|跟|与|比|较|对比)\s*(?:之前|前面)一?(?:个)?(?:月|季度|周)|"

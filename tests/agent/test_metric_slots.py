@@ -444,6 +444,27 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         {"measures": ["days_between_mean", "days_between_median"], "since": "1998-01-01", "until": "1998-03-31"},
     ),
     ("累计消费超过1000元的客户有多少", "metric_query", {"measures": ["buyers"], "min_customer_spend": 1000.0}),
+    # a count of buyers in its own clause next to another measure's clause keeps both
+    (
+        "1998年5月有多少客户买过？一共多少单？",
+        "metric_query",
+        {"measures": ["buyers", "orders"], "since": "1998-05-01", "until": "1998-05-31"},
+    ),
+    (
+        "1997年平均多久回购一次",
+        "metric_query",
+        {"measures": ["days_between_mean"], "since": "1997-01-01", "until": "1997-12-31"},
+    ),
+    (
+        "top 3 customers by total spend and how much has each of them spent?",
+        "metric_query",
+        {"measures": ["revenue"], "group_by": "customer", "sort": "desc", "limit": 3},
+    ),
+    (
+        "1998年4月的订单数是多少？MoM变化多少？",
+        "metric_query",
+        {"measures": ["orders"], "since": "1998-04-01", "until": "1998-04-30", "compare": "previous"},
+    ),
     (
         "top 3 accounts in 1997?",
         "metric_query",
@@ -1198,6 +1219,11 @@ def test_an_action_carrying_a_figure_answers_the_figure(question: str, intent: s
     decision = decide(question, None, router.knowledge, router.index)
     assert decision.intent == intent
     assert decision.slots.get("action") is True
+
+
+@pytest.mark.parametrize("text", ["wow", "wow, nice", "mom said hi"])
+def test_an_exclamation_is_no_comparison(text: str) -> None:
+    assert parse_metric_question(text, DS, DE) is None
 
 
 def test_a_year_is_no_account_id() -> None:
