@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from crm_insights.cli import app
@@ -68,3 +69,23 @@ def test_metrics_command_errors_exit_1(tmp_path: Path) -> None:
     assert res.exit_code == 1 and "crm-insights demo" in res.output
     res = runner.invoke(app, ["metrics", "turnover_x"])
     assert res.exit_code == 1 and "valid measures: revenue" in res.output
+
+
+def test_metrics_command_filters_customers_by_spend() -> None:
+    import lifetimes
+    import pandas as pd
+
+    assert runner.invoke(app, ["demo", "--feedback", "5"]).exit_code == 0
+    res = runner.invoke(
+        app,
+        ["metrics", "buyers,revenue", "--since", "1997", "--until", "1997", "--min-customer-spend", "1000", "--json"],
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    raw = Path(lifetimes.__file__).parent / "datasets" / "CDNOW_master.txt"
+    df = pd.read_csv(raw, sep=r"\s+", header=None, names=["cid", "date", "n", "amount"], dtype={"date": str})
+    df = df[df.date.str.fullmatch(r"\d{8}")].astype({"amount": float})  # the file may start with a header line
+    spend = df[df.date.str.startswith("1997")].groupby("cid").amount.sum()
+    assert out["total"] == int((spend >= 1000).sum())
+    assert out["total_unfiltered"] == len(spend)
+    assert out["share_of_all"] == pytest.approx((spend >= 1000).sum() / len(spend), abs=1e-4)

@@ -30,6 +30,20 @@ def metrics_cmd(
     limit: Annotated[
         int | None, typer.Option("--limit", help="Keep the first N rows (with --sort or --by customer).")
     ] = None,
+    min_amount: Annotated[
+        float | None, typer.Option("--min-amount", help="Only order lines with amount >= this.")
+    ] = None,
+    max_amount: Annotated[
+        float | None, typer.Option("--max-amount", help="Only order lines with amount <= this.")
+    ] = None,
+    min_customer_spend: Annotated[
+        float | None,
+        typer.Option("--min-customer-spend", help="Only customers whose spend in the period is >= this."),
+    ] = None,
+    max_customer_spend: Annotated[
+        float | None,
+        typer.Option("--max-customer-spend", help="Only customers whose spend in the period is <= this."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """A metric from the metrics layer (the metric_query tool): total, trend, breakdown, comparison."""
@@ -37,6 +51,8 @@ def metrics_cmd(
 
     args: dict[str, Any] = {"measures": measure, "grain": grain, "group_by": by, "since": since, "until": until}
     args.update({"segment": segment, "compare": compare, "inactive_days": inactive_days, "sort": sort, "limit": limit})
+    args.update({"min_amount": min_amount, "max_amount": max_amount})
+    args.update({"min_customer_spend": min_customer_spend, "max_customer_spend": max_customer_spend})
     out = metric_query.invoke({k: v for k, v in args.items() if v is not None})
     if isinstance(out, str):  # a tool error the user can fix (unknown measure, dates outside the data)
         tool_error_exit(out)
@@ -56,6 +72,11 @@ def metrics_cmd(
     total = f"{shaped['total']:,}" if shaped["total"] is not None else "-"
     table.add_row(*(["total"] + [""] * (len(keys) - 1) if keys else []), total)
     console.print(table)
+    if shaped.get("share_of_all") is not None:
+        console.print(
+            f"without the filter: {shaped['total_unfiltered']:,}; the filtered part is {shaped['share_of_all']:.2%}",
+            highlight=False,
+        )
     if shaped.get("compare"):
         c = shaped["compare"]
         pct = c["change_pct"].get(shaped["measure"])
