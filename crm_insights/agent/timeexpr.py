@@ -513,7 +513,7 @@ def _m(match: re.Match[str], kind: str, **kw: object) -> _Mention:
 
 def _opt_year(match: re.Match[str], ctx: _Ctx) -> int | None:
     g = match.groupdict()
-    for key in ("y", "y4", "y2", "yt", "yt2"):
+    for key in ("y", "y4", "y2", "yt", "yt2", "yt3"):
         if g.get(key):
             return ctx.year(g[key])
     return None
@@ -743,7 +743,11 @@ def _y_digits_pre(letters: str) -> str:
     return rf"|(?<![\d.])(?P<y4>(?:19|20)\d{{2}})\s*[-/]?\s*|(?<![\d.])(?P<y2>\d{{2}})(?=[{letters}])"
 
 
-_Y_EN_POST = rf"(?:\s*[,/]?\s*(?:of\s+)?(?:{_YEAR_EN}))?"
+# "Q1 1998", "Q1 '98", "H1 of 1998", and "Q2 of 98" (a bare two-digit year only after "of")
+_Y_EN_POST = (
+    rf"(?:\s*[,/]?\s*(?:of\s+)?(?:{_YEAR_EN})"
+    r"|\s+of\s+(?P<yt3>\d{2})(?![\d%])(?!\s*(?:customers?|orders?|units?|items?|dollars?|usd|people)\b))?"
+)
 _NOT_A_YEAR = (
     r"(?!\s*(?:年|[-/.]\d|\d|%|元|块|美元|件|个|单|笔|位|名|人|次|\$|[QqHh][1-4]"
     r"|dollars?|usd|orders?|customers?|units?|items?))"

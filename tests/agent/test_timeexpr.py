@@ -587,3 +587,21 @@ def test_comparison_words_and_whole_years(text: str, comparison: tuple[str, str,
 )
 def test_same_month_last_year_is_a_year_on_year_comparison(text: str) -> None:
     assert parse_time(text, DS, DE).compare_kind == "year"
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [("Q2 of 98", "1998-04-01", "1998-06-30"), ("H2 of 97?", "1997-07-01", "1997-12-31")],
+)
+def test_a_two_digit_year_after_of(text: str, start: str, end: str) -> None:
+    from crm_insights.agent.timeexpr import parse_time
+
+    (period,) = parse_time(text, "1997-01-01", "1998-06-30").periods
+    assert (str(period.start), str(period.end), period.assumed_year) == (start, end, False)
+
+
+def test_a_count_after_of_is_no_year() -> None:
+    from crm_insights.agent.timeexpr import parse_time
+
+    (period,) = parse_time("Q3 of 50 customers", "1997-01-01", "1998-06-30").periods
+    assert period.assumed_year  # "Q3" alone; 50 counts customers
