@@ -1152,6 +1152,12 @@ def _decided(turns: list[str]) -> dict[str, Any]:
     for question in turns:
         decision = decide(question, previous, router.knowledge, router.index)
         slots = dict(decision.slots)
+        if slots.pop("data_range_pending", None) and "metric" in slots:
+            # what the plan does after crm_overview: the question read again against the data's range
+            from crm_insights.agent.router import metrics as rm
+
+            slots["metric"] = rm.reread(slots["metric"], str(DS), str(DE)) or slots["metric"]
+            decision.slots["metric"] = slots["metric"]
         slots.update(data_start=str(DS), data_end=str(DE))
         previous = {"intent": decision.intent, "slots": slots}
     assert decision is not None
@@ -1183,6 +1189,16 @@ def _decided(turns: list[str]) -> dict[str, Any]:
         ),
         # "them" after a month's new customers: that month's cohort, read at the month named
         (["1997年3月这批新客有多少人", "它们在1997年9月的留存"], {"since": "1997-03-01", "periods": 6}),
+        # a defaulted measure with its own period and a YoY comparison: that period, no grain from the thread
+        (
+            ["1997年按季度的销售额", "How did Q2 of 98 do against the same quarter last year?"],
+            {"since": "1998-04-01", "until": "1998-06-30", "compare": "year", "grain": None},
+        ),
+        # the period before the previous one, with the same comparison
+        (
+            ["Q1 1998 revenue vs the same quarter last year", "And the quarter before that — same comparison?"],
+            {"since": "1997-10-01", "until": "1997-12-31", "compare": "year"},
+        ),
         # a bare 全年 after a question about one year is that year
         (
             ["1997年的订单数", "哪个季度销售额最高，占全年多少？"],

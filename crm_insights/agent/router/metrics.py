@@ -384,6 +384,14 @@ _PART_OF = re.compile(
     r"|\b(?:share|percentage|proportion|fraction)\b|\bhow\s+much\s+of\s+(?:that|it|this)\b",
     re.IGNORECASE,
 )
+_BEFORE_THAT = re.compile(
+    r"\b(?:the\s+)?(?:quarter|month|year|week|period|half)\s+before\s+(?:that|it|this)\b|\bprevious\s+one\b"
+    r"|(?:再)?(?:往前|上)一个?(?:季度|月|周|年|期)(?:呢|的)?(?:[？?]|$)|前一个?(?:季度|月|周|期)(?:呢)?",
+    re.IGNORECASE,
+)
+_SAME_COMPARISON = re.compile(
+    r"same\s+comparison|同样(?:的)?(?:对比|比较|比法)|也(?:这样)?(?:对比|比一下)", re.IGNORECASE
+)
 _NAMED_COMPARE = re.compile(r"环比|同比|\b(?:yoy|mom|qoq|wow)\b|year over year|month over month", re.IGNORECASE)
 _VERSUS = re.compile(r"(?<!同|环)比|\bvs\.?|\bversus\b|\bcompared?\b|\bagainst\b", re.IGNORECASE)
 _GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
@@ -448,6 +456,22 @@ def _keep_scope(
                 args.pop(key, None)
         for key in ("compare", "compare_since", "compare_until"):
             args.pop(key, None)
+        if _BEFORE_THAT.search(question) and base.get("since") and base.get("until"):
+            # "And the quarter before that?": the period of equal length just before the previous one
+            from crm_insights.agent.timeexpr import previous_span
+
+            b0, b1 = previous_span(
+                date.fromisoformat(str(base["since"])[:10]), date.fromisoformat(str(base["until"])[:10])
+            )
+            if b1 >= first:
+                args["since"], args["until"] = max(b0, first).isoformat(), b1.isoformat()
+                new["periods_text"] = new["periods_text_zh"] = period_label(max(b0, first), b1)
+                new["assumed_year"] = None
+                if _SAME_COMPARISON.search(question) and base.get("compare") in ("previous", "year"):
+                    args["compare"] = base["compare"]  # "… — same comparison?"
+                return new
+        if _SAME_COMPARISON.search(question) and base.get("compare") in ("previous", "year"):
+            args["compare"] = base["compare"]
         if tp.compare_kind in ("previous", "year"):
             args["compare"] = tp.compare_kind  # the comparison asked now, on the kept period
         elif any(p.kind == "same_period" for p in tp.periods):
@@ -472,6 +496,8 @@ def _keep_scope(
         and own[0].since is not None
         and base.get("until")
         and (not _NAMED_COMPARE.search(tp.compare_text or ""))
+        and tp.compare_kind != "year"
+        and not any(p.kind == "same_period" for p in tp.periods)
     ):
         # "跟5月比呢" after June's AOV: the previous period stays the base, compared with the one named now
         start, end = own[0].since, own[0].until or own[0].end
@@ -522,6 +548,8 @@ def reread(metric: Mapping[str, Any], data_start: str | None, data_end: str | No
         if any(k in new["args"] for k in ("since", "until")):
             for k in _PERIOD_ARGS:
                 base.pop(k, None)
+            if any(new["args"].get(k) for k in ("compare", "compare_since")):
+                base.pop("grain", None)  # "How did Q2 of 98 do against the same quarter last year?": two totals
         new["args"] = {**base, **new["args"]}
         new["base_args"] = dict(metric.get("base_args") or {})
     fixed = dict(metric.get("fixed_args") or {})
