@@ -75,6 +75,9 @@ def test_metrics_command_filters_customers_by_spend() -> None:
     import lifetimes
     import pandas as pd
 
+    from crm_insights.tools.context import reset_context
+
+    reset_context()  # one CLI process per command: no tool context left by an earlier test's store
     assert runner.invoke(app, ["demo", "--feedback", "5"]).exit_code == 0
     res = runner.invoke(
         app,
@@ -89,3 +92,4 @@ def test_metrics_command_filters_customers_by_spend() -> None:
     assert out["total"] == int((spend >= 1000).sum())
     assert out["total_unfiltered"] == len(spend)
     assert out["share_of_all"] == pytest.approx((spend >= 1000).sum() / len(spend), abs=1e-4)
+    reset_context()

@@ -57,6 +57,24 @@ def test_readyz_says_what_is_training_in_the_background(client: TestClient, sett
     assert "model:forecast (training in the background)" in body["error"]["message"]
 
 
+def test_training_is_200_with_the_runner_state_while_readyz_is_503(client: TestClient, settings: Any) -> None:
+    write_state(
+        settings,
+        {
+            "pid": os.getpid(),
+            "started_at": "now",
+            "finished_at": None,
+            "jobs": {"sentiment": {"state": "running", "blocking": True}},
+        },
+    )
+    assert client.get("/readyz").status_code == 503
+    res = client.get("/training")  # what the web page polls: a browser logs a 503 as a failed load
+    assert res.status_code == 200
+    body = res.json()
+    assert body["training"] == ["sentiment"] and body["failed"] == {}
+    assert body["background"] == "training in the background: sentiment"
+
+
 def test_readyz_names_a_failed_job_and_its_log(client: TestClient, settings: Any) -> None:
     write_state(
         settings,

@@ -87,6 +87,22 @@ def readiness(state: ServerState, background: dict[str, Any] | None = None) -> d
     return checks
 
 
+@router.get("/training")
+async def training(state: ServerState = Depends(state_dep)) -> JSONResponse:
+    """The background runner's state, always 200 (the web page's banner polls it; /readyz answers 503 while
+    anything is missing, which a browser reports as a failed load): ``training``, ``failed``, ``background``
+    (one line, or null) and ``log``."""
+    background = await run_in_threadpool(summary, state.settings)
+    return JSONResponse(
+        {
+            "training": background["training"],
+            "failed": background["failed"],
+            "background": background["message"],
+            "log": background["log"],
+        }
+    )
+
+
 @router.get("/readyz", responses={503: {"description": "Not ready; the body says what is missing."}})
 async def readyz(state: ServerState = Depends(state_dep)) -> JSONResponse:
     """Ready: store migrated, models and index built, agent loaded. 503 lists what is missing.

@@ -78,7 +78,7 @@ function applyLang() {
 }
 
 // -- background training ----------------------------------------------------------------------
-// setup.sh serves before the forecaster, the sentiment model and the feedback index exist; /readyz lists what
+// setup.sh serves before the forecaster, the sentiment model and the feedback index exist; /training lists what
 // the background runner has still to build (training) and what failed. Polled until nothing is training.
 let readiness = null;
 
@@ -97,7 +97,7 @@ function renderBanner() {
 
 async function pollReadiness() {
   try {
-    readiness = await (await fetch("/readyz")).json();
+    readiness = await (await fetch("/training")).json();  // always 200 (/readyz is 503 until all is built)
   } catch (e) {
     readiness = null;  // server restarting: say nothing rather than something stale
   }
