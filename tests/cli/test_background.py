@@ -209,7 +209,10 @@ def test_serve_answers_while_models_train_in_the_background_then_is_ready(tiny_e
                 assert r.status_code == 503 and body["training"], body
                 assert body["background"].startswith("training in the background: ")
                 assert body["checks"]["model:segments"]["ok"] and body["checks"]["agent"]["ok"]
-                assert body["checks"]["model:forecast"]["detail"] == "training in the background"
+                if "forecast" in body["training"]:  # the tiny forecaster may be done before the first poll
+                    assert body["checks"]["model:forecast"]["detail"] == "training in the background"
+                if "index" in body["training"]:
+                    assert body["checks"]["index:feedback"]["detail"] == "training in the background"
                 # Metrics need no trained model: answered now, with a figure.
                 revenue = _ask(port, "2024年的销售额是多少？")
                 assert revenue["tool_calls"][0]["name"] in {"metric_query", "crm_overview"}, revenue
