@@ -394,7 +394,8 @@ _EACH_SPENT = re.compile(
 )
 _THEY = re.compile(r"\b(?:they|them|their)\b|他们|她们|这些人|这批人|这些客户|这批客户", re.IGNORECASE)
 _WHICH_DAY = {"哪天", "哪一天", "那天", "那一天", "which day", "single day"}
-_BARE_YEAR = re.compile(r"全年|整年|全年度|一整年|full year|the whole year", re.IGNORECASE)
+# A bare whole-year word (no year in it): the router reads it against the thread's year too
+BARE_YEAR = re.compile(r"全年度|全年|整年|一整年|\bfull\s+year\b|\bthe\s+whole\s+year\b", re.IGNORECASE)
 _STRONG_TREND = re.compile(r"趋势|走势|曲线|波动|\btrends?\b|over\s+time|trajectory", re.IGNORECASE)
 _RESTATED_PREVIOUS = re.compile(
     r"(环比|同比)(?:于)?\s*(?:上个?季度|上一个?季度|上个?月|上一个?月|上月|上周|上一周|去年同期|上年同期|去年|上年|上一年)(?:的)?"
@@ -802,7 +803,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if len(periods) >= 2:
         # "1997年全年…那一天全年累计多少": a bare 全年 repeats the year already named, not the latest full year
         named_years = {p.start.year for p in periods if not p.assumed_year}
-        periods = [p for p in periods if not (p.assumed_year and _BARE_YEAR.fullmatch(p.text.strip()) and named_years)]
+        periods = [p for p in periods if not (p.assumed_year and BARE_YEAR.fullmatch(p.text.strip()) and named_years)]
     day_name = _WEEKDAY_NAME.search(masked)
     if day_name and group_by is None:
         # "周一的订单数": no weekday filter exists; the weekday breakdown carries that day's row

@@ -996,7 +996,7 @@ def notes_for(req: MetricRequest) -> list[str]:
         notes.append("amount filters apply to each order line's amount")
     if req.segment is not None or req.group_by == "segment":
         notes.append(f"segments from the stored assignments of model {req.segment_version}")
-    if any(m in ("revenue_share", "orders_share", "units_share") for m in req.measures):
+    if any(m in ROW_SHARE_MEASURES for m in req.measures):
         notes.append("a *_share of a row is its part of the total over all rows under the same filters")
     if req.group_by == "weekday":
         notes.append(f"subtotals: {RESULT_FIELDS['subtotals']['definition']}")
@@ -1026,7 +1026,7 @@ def notes_for_zh(req: MetricRequest) -> list[str]:
         notes.append("金额条件作用于每条订单行的金额")
     if req.segment is not None or req.group_by == "segment":
         notes.append(f"分群取自模型 {req.segment_version} 的已存分配")
-    if any(m in ("revenue_share", "orders_share", "units_share") for m in req.measures):
+    if any(m in ROW_SHARE_MEASURES for m in req.measures):
         notes.append("某一行的占比 = 该行在相同筛选条件下全部行合计中的份额")
     if req.group_by == "weekday":
         notes.append(

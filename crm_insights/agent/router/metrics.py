@@ -20,6 +20,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from crm_insights.agent import metric_slots
+
 log = logging.getLogger(__name__)
 
 METRIC_TOOLS = ("metric_query", "cohort_retention", "forecast_totals", "customer_value")
@@ -242,7 +244,6 @@ def with_previous_measures(question: str, metric: dict[str, Any], previous: Mapp
 
 
 _THEM = re.compile(r"它们|他们|她们|这批|那批|这些|那些|\bthem\b|\bthey\b|\bthose\b|\bthis cohort\b", re.IGNORECASE)
-_BARE_YEAR = re.compile(r"全年|整年|一整年|\bfull\s+year\b|\bthe\s+whole\s+year\b", re.IGNORECASE)
 _YEAR_NAMED = re.compile(r"(?:19|20)?\d{2}\s*年|\b(?:19|20)\d{2}\b|今年|去年|前年|明年|this\s+year|last\s+year", re.I)
 _ALL_TIME = re.compile(
     r"总|累计|全部|历史|所有|一共|至今|迄今|到目前|截至目前|整体|全量"
@@ -291,7 +292,7 @@ def carry_period(
                 metric[key] = _first_period_text(previous.get(key))
             metric["assumed_year"] = previous.get("assumed_year")
             return metric
-    if base.get("since") and _BARE_YEAR.search(question) and not _YEAR_NAMED.search(question):
+    if base.get("since") and metric_slots.BARE_YEAR.search(question) and not _YEAR_NAMED.search(question):
         # "哪个季度营收最高，占全年多少？" after a question about 1997: that whole year, not the latest one
         year = str(base["since"])[:4]
         if str(base.get("until") or base["since"])[:4] == year and metric.get("assumed_year"):
