@@ -1,0 +1,280 @@
+"""A torch-free query embedder for the offline router: the same BERT-family encoder, read from its
+safetensors file into numpy and tokenised with the ``tokenizers`` library.
+
+Why. The router embeds one short question at a time. Loading sentence-transformers (torch, transformers)
+for that costs ~8 s in a cold `crm-insights ask`; this reads the same weights (memory-mapped: only the
+rows of the word-embedding matrix a question uses are touched) and runs the forward pass in numpy in
+well under a second. Its vectors equal sentence-transformers' float32 ones within 1e-4 (tested).
+
+What it supports: a sentence-transformers directory whose modules are Transformer -> Pooling (mean
+tokens, prompt included) [-> Normalize], holding ``model.safetensors`` (float32), ``tokenizer.json`` and a
+``config.json`` of model type ``bert`` or ``xlm-roberta`` (absolute positions, GELU). The converted base
+encoder is one. :func:`supports` says whether a directory qualifies; anything else keeps using
+sentence-transformers (:func:`crm_insights.encoders.embeddings.get_embedder`).
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from crm_insights.errors import ConfigError, InputError
+
+if TYPE_CHECKING:
+    from crm_insights.config import Settings
+
+_MODEL_TYPES = ("bert", "xlm-roberta")
+_DTYPES = {"F32": np.float32}
+_PREFIXES = ("", "roberta.", "bert.", "model.")
+# A forward pass takes texts of similar length (sorted) up to this many padded tokens: one long text would
+# otherwise pad every short one to its length.
+_BATCH_TOKENS = 2048
+
+
+def _read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _mean_pooling(pooling: dict[str, Any]) -> bool:
+    """Mean pooling alone, in either of sentence-transformers' config layouts (``pooling_mode`` or flags)."""
+    if "pooling_mode" in pooling:
+        return pooling["pooling_mode"] == "mean"
+    others = [v for k, v in pooling.items() if k.startswith("pooling_mode_") and k != "pooling_mode_mean_tokens"]
+    return bool(pooling.get("pooling_mode_mean_tokens")) and not any(others)
+
+
+def supports(path: Path) -> bool:
+    """Whether ``path`` holds a model this encoder computes exactly like sentence-transformers."""
+    try:
+        config = _read_json(path / "config.json")
+        modules = _read_json(path / "modules.json")
+        kinds = [str(m.get("type", "")).rsplit(".", 1)[-1] for m in modules]
+        pooling = _read_json(path / str(modules[1].get("path") or "1_Pooling") / "config.json")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return False
+    return (
+        config.get("model_type") in _MODEL_TYPES
+        and config.get("position_embedding_type", "absolute") == "absolute"
+        and config.get("hidden_act") == "gelu"
+        and kinds in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"])
+        and _mean_pooling(pooling)
+        and pooling.get("include_prompt", True) is not False
+        and (path / "model.safetensors").is_file()
+        and (path / "tokenizer.json").is_file()
+    )
+
+
+def read_safetensors(path: Path) -> dict[str, np.ndarray]:
+    """Every tensor of a safetensors file as a read-only numpy view of one memory map (nothing is copied)."""
+    with path.open("rb") as stream:
+        (size,) = struct.unpack("<Q", stream.read(8))
+        header = json.loads(stream.read(size))
+    data = np.memmap(path, dtype=np.uint8, mode="r", offset=8 + size)
+    out: dict[str, np.ndarray] = {}
+    for name, meta in header.items():
+        if name == "__metadata__":
+            continue
+        dtype = _DTYPES.get(meta["dtype"])
+        if dtype is None:
+            raise ConfigError(f"{path}: tensor {name} is {meta['dtype']}; the numpy encoder reads float32 weights")
+        start, end = meta["data_offsets"]
+        out[name] = data[start:end].view(dtype).reshape(meta["shape"])
+    return out
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """erf to ~1e-7 absolute (Abramowitz & Stegun 7.1.26), vectorised: numpy has no erf and SciPy's import
+    would cost more than the whole forward pass."""
+    sign = np.sign(x)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    return sign * (1.0 - poly * np.exp(-a * a))
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1.0 + _erf(x * np.float32(1.0 / np.sqrt(2.0))))
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
+    mean = x.mean(axis=-1, keepdims=True)
+    centred = x - mean
+    var = (centred * centred).mean(axis=-1, keepdims=True)
+    return centred / np.sqrt(var + eps) * weight + bias
+
+
+class NumpyEncoder:
+    """A BERT / XLM-RoBERTa encoder with mean pooling and unit-length output, in numpy (float32)."""
+
+    def __init__(self, path: Path, max_length: int = 512, threads: int = 1):
+        from tokenizers import Tokenizer
+
+        path = Path(path)
+        if not supports(path):
+            raise ConfigError(
+                f"{path}: not a model the numpy encoder computes (see crm_insights.encoders.numpy_encoder)"
+            )
+        cfg = _read_json(path / "config.json")
+        self.model_type = str(cfg["model_type"])
+        self.hidden = int(cfg["hidden_size"])
+        self.heads = int(cfg["num_attention_heads"])
+        self.layers = int(cfg["num_hidden_layers"])
+        self.eps = float(cfg.get("layer_norm_eps", 1e-12))
+        self.pad_id = int(cfg.get("pad_token_id", 1 if self.model_type == "xlm-roberta" else 0))
+        positions = int(cfg["max_position_embeddings"])
+        # XLM-RoBERTa numbers positions from pad_id + 1, so it reads at most max_position_embeddings - pad - 1.
+        usable = positions - (self.pad_id + 1 if self.model_type == "xlm-roberta" else 0)
+        try:
+            st_cfg = _read_json(path / "sentence_bert_config.json")
+        except (OSError, ValueError):
+            st_cfg = {}
+        limit = int(st_cfg.get("max_seq_length") or usable)
+        self.max_length = max(1, min(limit, int(max_length), usable))
+        self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(self.max_length)
+        self.do_lower_case = bool(st_cfg.get("do_lower_case", False))
+        tensors = read_safetensors(path / "model.safetensors")
+        prefix = next((p for p in _PREFIXES if f"{p}embeddings.word_embeddings.weight" in tensors), None)
+        if prefix is None:
+            raise ConfigError(f"{path}: no embeddings.word_embeddings.weight in model.safetensors")
+
+        def get(name: str) -> np.ndarray:
+            return tensors[prefix + name]
+
+        self._words = get("embeddings.word_embeddings.weight")  # stays memory-mapped: rows are read as needed
+        self._positions = get("embeddings.position_embeddings.weight")
+        self._token_type = get("embeddings.token_type_embeddings.weight")[0]
+        self._emb_ln = (get("embeddings.LayerNorm.weight"), get("embeddings.LayerNorm.bias"))
+        # Weights stay views of the memory map (``x @ w.T`` reads a transposed view without copying it): a cold
+        # process pages in what it uses instead of copying 85 MB first.
+        names = {
+            "q_w": "attention.self.query.weight",
+            "q_b": "attention.self.query.bias",
+            "k_w": "attention.self.key.weight",
+            "k_b": "attention.self.key.bias",
+            "v_w": "attention.self.value.weight",
+            "v_b": "attention.self.value.bias",
+            "out_w": "attention.output.dense.weight",
+            "out_b": "attention.output.dense.bias",
+            "ln1_w": "attention.output.LayerNorm.weight",
+            "ln1_b": "attention.output.LayerNorm.bias",
+            "up_w": "intermediate.dense.weight",
+            "up_b": "intermediate.dense.bias",
+            "down_w": "output.dense.weight",
+            "down_b": "output.dense.bias",
+            "ln2_w": "output.LayerNorm.weight",
+            "ln2_b": "output.LayerNorm.bias",
+        }
+        self._blocks = [{k: get(f"encoder.layer.{i}.{n}") for k, n in names.items()} for i in range(self.layers)]
+        self._threads = max(1, int(threads))
+        self.dim = self.hidden
+        self._lock = threading.Lock()
+
+    def token_ids(self, texts: list[str]) -> list[list[int]]:
+        """Token ids (specials included, truncated to ``max_length``) as sentence-transformers feeds them."""
+        prepared = [t.lower() for t in texts] if self.do_lower_case else list(texts)
+        return [list(e.ids) for e in self.tokenizer.encode_batch(prepared)]
+
+    def _forward(self, ids: list[list[int]]) -> np.ndarray:
+        """Mean-pooled, unit-length vectors (n, hidden) for already tokenised texts (padded here)."""
+        n = len(ids)
+        length = max(len(x) for x in ids)
+        tokens = np.full((n, length), self.pad_id, dtype=np.int64)
+        mask = np.zeros((n, length), dtype=np.float32)
+        for row, seq in enumerate(ids):
+            tokens[row, : len(seq)] = seq
+            mask[row, : len(seq)] = 1.0
+        if self.model_type == "xlm-roberta":
+            positions = (np.cumsum(mask, axis=1) * mask).astype(np.int64) + self.pad_id
+        else:
+            positions = np.broadcast_to(np.arange(length, dtype=np.int64), (n, length))
+        x = self._words[tokens] + self._positions[positions] + self._token_type
+        x = _layer_norm(x.astype(np.float32, copy=False), *self._emb_ln, self.eps)
+        heads, size = self.heads, self.hidden // self.heads
+        scale = np.float32(1.0 / np.sqrt(size))
+        bias = ((1.0 - mask) * np.float32(np.finfo(np.float32).min))[:, None, None, :]
+        for b in self._blocks:
+            q = (x @ b["q_w"].T + b["q_b"]).reshape(n, length, heads, size).transpose(0, 2, 1, 3)
+            k = (x @ b["k_w"].T + b["k_b"]).reshape(n, length, heads, size).transpose(0, 2, 3, 1)
+            v = (x @ b["v_w"].T + b["v_b"]).reshape(n, length, heads, size).transpose(0, 2, 1, 3)
+            scores = (q @ k) * scale + bias
+            scores -= scores.max(axis=-1, keepdims=True)
+            weights = np.exp(scores)
+            weights /= weights.sum(axis=-1, keepdims=True)
+            ctx = (weights @ v).transpose(0, 2, 1, 3).reshape(n, length, self.hidden)
+            x = _layer_norm(ctx @ b["out_w"].T + b["out_b"] + x, b["ln1_w"], b["ln1_b"], self.eps)
+            up = _gelu(x @ b["up_w"].T + b["up_b"])
+            x = _layer_norm(up @ b["down_w"].T + b["down_b"] + x, b["ln2_w"], b["ln2_b"], self.eps)
+        pooled = (x * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors (n, hidden) float32; texts are embedded as given (prompts already prepended)."""
+        if not texts:
+            return np.zeros((0, self.hidden), dtype=np.float32)
+        ids = self.token_ids(texts)
+        out = np.empty((len(texts), self.hidden), dtype=np.float32)
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        batches: list[list[int]] = [[]]
+        for i in order:  # ascending lengths: the text added is the longest of its batch
+            if batches[-1] and (len(batches[-1]) + 1) * len(ids[i]) > _BATCH_TOKENS:
+                batches.append([])
+            batches[-1].append(i)
+        # BLAS threads as configured (runtime.torch_threads): OpenBLAS's default of one thread per core spins
+        # on a busy machine, and a question's small matrices ran 20x slower on 2 shared cores.
+        from threadpoolctl import threadpool_limits
+
+        with self._lock, threadpool_limits(limits=self._threads, user_api="blas"):
+            for chunk in batches:
+                out[chunk] = self._forward([ids[i] for i in chunk])
+        return out
+
+
+class NumpyQueryEmbedder:
+    """The router's query embedder: :class:`NumpyEncoder` with the configured model's identity and query prompt.
+
+    Same ``embed_queries`` as :class:`crm_insights.encoders.embeddings.Embedder`; ``backend`` "numpy" and
+    ``dtype`` "float32" keep its cached exemplar vectors apart from other backends'.
+    """
+
+    backend = "numpy"
+    dtype = "float32"
+
+    def __init__(self, settings: Settings, path: Path, model_id: str, model_hash: str):
+        cfg = settings.embeddings
+        self.encoder = NumpyEncoder(path, max_length=cfg.max_length, threads=settings.runtime.torch_threads)
+        self.model_id = model_id
+        self.model_hash = model_hash
+        self.dim = self.encoder.dim
+        try:
+            prompts = _read_json(path / "config_sentence_transformers.json").get("prompts") or {}
+        except (OSError, ValueError):
+            prompts = {}
+        self.query_prompt: str = cfg.query_prompt if cfg.query_prompt is not None else str(prompts.get("query") or "")
+
+    def embed_queries(self, texts: list[str] | str) -> np.ndarray:
+        """Unit vectors (n, dim) float32 for questions."""
+        if isinstance(texts, str):
+            texts = [texts]
+        for i, text in enumerate(texts):
+            if not isinstance(text, str) or not text.strip():
+                raise InputError(f"query {i}: empty or whitespace-only text cannot be embedded")
+        return self.encoder.encode([self.query_prompt + t for t in texts])
+
+
+def query_embedder(settings: Settings) -> Any:
+    """The router's query embedder: numpy when the configured model allows it (no torch), else sentence-transformers."""
+    from crm_insights.encoders.embeddings import get_embedder, model_identity
+
+    identity = model_identity(settings)
+    path = Path(identity.path)
+    if path.is_dir() and supports(path):
+        return NumpyQueryEmbedder(settings, path, identity.model_id, identity.model_hash)
+    return get_embedder(settings)

@@ -1,0 +1,95 @@
+"""The numpy query encoder: the same vectors as sentence-transformers (float32) within 1e-4, without torch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from crm_insights.errors import InputError
+
+# Chinese, English, mixed, emoji, inner and outer whitespace, one text past the 512-token limit, one token.
+_TEXTS = [
+    "高价值客户有多少人？",
+    "hmm, how are things going lately",
+    "  那个谁最近咋样  ",
+    "🙂 混合 mixed 文字",
+    "客户100的情况",
+    "这家店的快递很慢。" * 300,
+    "a",
+]
+
+
+def _reference(path: Path, texts: list[str], prompt: str) -> np.ndarray:
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(path), device="cpu")
+    return np.asarray(
+        model.encode(texts, prompt=prompt, batch_size=len(texts), normalize_embeddings=True, convert_to_numpy=True)
+    )
+
+
+def test_base_encoder_matches_sentence_transformers(use_base_model: Path) -> None:
+    from crm_insights.config import get_settings
+    from crm_insights.encoders.embeddings import BASE_MODEL_ID, model_identity
+    from crm_insights.encoders.numpy_encoder import NumpyQueryEmbedder, query_embedder, supports
+
+    assert supports(use_base_model)
+    emb = query_embedder(get_settings())
+    assert isinstance(emb, NumpyQueryEmbedder)
+    identity = model_identity(get_settings())
+    assert (emb.model_id, emb.model_hash, emb.query_prompt) == (BASE_MODEL_ID, identity.model_hash, "query: ")
+    ours = emb.embed_queries(_TEXTS)
+    ref = _reference(use_base_model, _TEXTS, "query: ")
+    assert ours.dtype == np.float32 and ours.shape == ref.shape == (len(_TEXTS), 384)
+    assert np.abs(ours - ref).max() <= 1e-4
+    # One text alone (no padding) gives the same vector as inside a batch.
+    assert np.abs(emb.embed_queries(_TEXTS[2]) - ours[2]).max() <= 1e-5
+    assert max(len(ids) for ids in emb.encoder.token_ids(["query: " + t for t in _TEXTS])) == 512
+    with pytest.raises(InputError, match="query 1"):
+        emb.embed_queries(["ok", "  "])
+
+
+def test_bert_family_matches_sentence_transformers(tmp_path: Path) -> None:
+    """A BERT (positions from 0, WordPiece, token types) saved as a sentence-transformers model."""
+    from fakes import tiny_bert
+    from sentence_transformers import SentenceTransformer
+
+    from crm_insights.encoders.numpy_encoder import NumpyEncoder, supports
+
+    raw = tiny_bert(tmp_path / "raw", _TEXTS[:5], hidden=32, layers=2)
+    assert not supports(raw)  # a bare transformers checkpoint: no pooling module to read
+    st = tmp_path / "st"
+    SentenceTransformer(str(raw), device="cpu").save(str(st))
+    assert supports(st)
+    texts = [t for t in _TEXTS if len(t) < 40]
+    ours = NumpyEncoder(st).encode(texts)
+    assert np.abs(ours - _reference(st, texts, "")).max() <= 1e-4
+
+
+def test_unsupported_models_use_sentence_transformers(tmp_path: Path) -> None:
+    import json
+
+    from crm_insights.encoders.numpy_encoder import supports
+
+    (tmp_path / "1_Pooling").mkdir()
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "xlm-roberta", "hidden_act": "gelu"}))
+    (tmp_path / "modules.json").write_text(
+        json.dumps(
+            [{"type": "sentence_transformers.models.Transformer"}, {"type": "sentence_transformers.models.Pooling"}]
+        )
+    )
+    (tmp_path / "model.safetensors").write_bytes(b"")
+    (tmp_path / "tokenizer.json").write_text("{}")
+    (tmp_path / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode": "cls"}))
+    assert not supports(tmp_path)  # CLS pooling
+    (tmp_path / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode_mean_tokens": True}))
+    assert supports(tmp_path)
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "qwen2", "hidden_act": "silu"}))
+    assert not supports(tmp_path)
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "bert", "hidden_act": "gelu"}))
+    (tmp_path / "1_Pooling" / "config.json").write_text(
+        json.dumps({"pooling_mode_mean_tokens": True, "pooling_mode_max_tokens": True})
+    )
+    assert not supports(tmp_path)  # mean and max concatenated
