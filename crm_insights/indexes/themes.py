@@ -12,15 +12,24 @@ the feedback closest to the theme's centroid.
 
 Vectors are read back from the feedback index (no re-embedding) when one exists for the configured
 model; feedback added since the last index update, or all of it without an index, is embedded.
+
+Results are cached on disk (``<models_dir>/cache/themes-*.json``) per index version, model, settings and
+the exact rows clustered, so asking again (a new CLI process included) does not recluster.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
 import re
+import threading
+import time
 from collections import Counter
 from datetime import date, datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,7 +37,7 @@ from sqlalchemy import Engine
 
 from crm_insights.encoders.embeddings import get_embedder, model_identity
 from crm_insights.errors import ArtifactError, InputError, NotReadyError
-from crm_insights.indexes.feedback_index import FeedbackIndex, feedback_rows, filtered_feedback_ids
+from crm_insights.indexes.feedback_index import FeedbackIndex, feedback_rows, filtered_feedback_ids, read_manifest
 from crm_insights.store.models import Feedback
 
 if TYPE_CHECKING:
@@ -166,8 +175,6 @@ def feedback_themes(
     "index_version", "model_id"}``; themes are ranked by size (id 0 is the largest). ``until`` is
     inclusive for a date. No matching feedback gives no themes.
     """
-    from sklearn.cluster import KMeans
-
     from crm_insights.config import get_settings
 
     settings = settings or get_settings()
@@ -203,6 +210,12 @@ def feedback_themes(
     }
     if len(ids) == 0:
         return result
+
+    cache = _cache_path(settings, n_themes, rows_matching, ids, rows)
+    cached = _read_cached(cache)
+    if cached is not None:
+        return cached
+    from sklearn.cluster import KMeans
 
     texts = {int(i): rows[int(i)]["text"] for i in ids.tolist()}
     vectors, result["index_version"] = _vectors_for(engine, settings, ids, texts, progress)
@@ -273,4 +286,73 @@ def feedback_themes(
         f"K-means (k={len(themes)}, {result['chosen_by']}) on {result['model_id']} embeddings; "
         "keywords by class-based TF-IDF over jieba tokens; quotes closest to each centroid"
     )
+    _write_cached(cache, result)
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# the on-disk cache
+# ---------------------------------------------------------------------------------------------
+
+# Bump when the clustering, keywords or the result's layout change: old cached results are then ignored.
+CACHE_VERSION = 1
+_CACHE_DAYS = 7
+
+
+def _cache_path(
+    settings: Settings, n_themes: int | None, rows_matching: int, ids: np.ndarray, rows: dict[int, dict[str, Any]]
+) -> Path | None:
+    """Where the themes of exactly this input are kept between processes; None when no key can be formed.
+
+    Clustering is ~25 s on the demo feedback, every time a cold process is asked, so the result is cached
+    per everything it is computed from: the feedback index's version (the vectors), the embedding model
+    (vectors of feedback the index lacks), the themes settings, the requested number of themes, and the
+    rows themselves (ids, texts, dates, customers, sentiment labels): new feedback, a rescoring or a
+    rebuilt index each make a new key.
+    """
+    try:
+        manifest = read_manifest(settings) or {}
+        model = model_identity(settings, convert=False)
+    except (ArtifactError, OSError):
+        return None
+    fields = ("customer_id", "text", "created_at", "sentiment")
+    key = [
+        CACHE_VERSION,
+        manifest.get("version"),
+        manifest.get("model_id"),
+        manifest.get("model_hash"),
+        model.model_id,
+        model.model_hash,
+        settings.themes.model_dump(mode="json"),
+        n_themes,
+        rows_matching,
+        [[int(i), *(rows[int(i)][f] for f in fields)] for i in ids.tolist()],
+    ]
+    digest = hashlib.sha256(json.dumps(key, ensure_ascii=False, default=str).encode()).hexdigest()[:24]
+    return settings.models_dir / "cache" / f"themes-{digest}.json"
+
+
+def _read_cached(path: Path | None) -> dict[str, Any] | None:
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # not computed yet, or unreadable: cluster again
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("themes"), list) else None
+
+
+def _write_cached(path: Path | None, result: dict[str, Any]) -> None:
+    """Write atomically; a read-only data directory only costs the next process a reclustering."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("themes-*.json"):
+            if old.stat().st_mtime < time.time() - _CACHE_DAYS * 86400:
+                old.unlink(missing_ok=True)  # results for feedback, indexes or settings long replaced
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.info("themes not cached (%s)", exc)

@@ -115,3 +115,36 @@ def test_bad_input(engine: Any) -> None:
         feedback_themes(engine, get_settings(), n_themes=500)
     with pytest.raises(InputError, match="sentiment"):
         feedback_themes(engine, get_settings(), sentiment="furious")
+
+
+def test_themes_are_cached_per_input(engine: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A repeat question reads the stored result (no clustering); new feedback, a new label or a new index don't."""
+    from sqlalchemy import update
+
+    from crm_insights.config import get_settings
+    from crm_insights.indexes import themes
+    from crm_insights.indexes.feedback_index import build_index
+    from crm_insights.store import Feedback, session_scope
+
+    settings = get_settings()
+    first = themes.feedback_themes(engine, settings)
+    assert list((settings.models_dir / "cache").glob("themes-*.json"))
+    clusterings: list[int] = []
+    real_choose_k = themes.choose_k
+
+    def counting_choose_k(*args: Any, **kwargs: Any) -> Any:
+        clusterings.append(1)
+        return real_choose_k(*args, **kwargs)
+
+    monkeypatch.setattr(themes, "choose_k", counting_choose_k)
+    assert themes.feedback_themes(engine, settings) == first  # the same answer, from the cache
+    assert clusterings == []
+    with session_scope(engine) as s:
+        s.execute(update(Feedback).where(Feedback.external_id == "t03").values(sentiment_label="positive"))
+    relabelled = themes.feedback_themes(engine, settings)
+    assert len(clusterings) == 1
+    assert sum(t["sentiment"].get("positive", 0) for t in relabelled["themes"]) == 1
+    manifest = build_index(engine, settings)
+    indexed = themes.feedback_themes(engine, settings)
+    assert len(clusterings) == 2 and indexed["index_version"] == manifest["version"]
+    assert themes.feedback_themes(engine, settings, n_themes=3)["n_themes"] == 3 and len(clusterings) == 2
