@@ -43,7 +43,9 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -547,17 +549,34 @@ class Forecaster:
 
     def __init__(
         self,
-        models: list[torch.nn.Module],
+        models: list[torch.nn.Module] | Callable[[], list[torch.nn.Module]],
         config: dict[str, Any],
         version: str | None = None,
         metrics: dict[str, Any] | None = None,
         settings: Settings | None = None,
     ):
-        self.models = models
+        """``models``: the LSTMs, or a function that loads them on first use (see :meth:`load`)."""
+        self._models: list[torch.nn.Module] | None = None if callable(models) else models
+        self._load_models = models if callable(models) else None
+        self._models_lock = threading.Lock()
         self.config = config
         self.version = version
         self.metrics = metrics or {}
         self._settings = settings
+
+    @property
+    def models(self) -> list[torch.nn.Module]:
+        """The ensemble's LSTMs, read from the artifact on first use.
+
+        Loading them imports torch (~1 s cold); a question answered from the on-disk prediction cache
+        (crm_insights.tools.context) needs only the version and config, so a loaded Forecaster defers it.
+        """
+        if self._models is None:
+            with self._models_lock:
+                if self._models is None:
+                    assert self._load_models is not None
+                    self._models = self._load_models()
+        return self._models
 
     # -- persistence --------------------------------------------------------------------------
     def write(self, directory: Path) -> None:
@@ -568,13 +587,12 @@ class Forecaster:
 
     @classmethod
     def load(cls, settings: Settings | None = None, version: str | None = None) -> Forecaster:
-        """The latest (or a given) trained forecaster; NotReadyError names the command that trains one."""
-        import torch
+        """The latest (or a given) trained forecaster; NotReadyError names the command that trains one.
 
+        The artifact's manifest is checked now; its weights are read (with torch) when first needed."""
         from crm_insights.config import get_settings
 
         s = settings or get_settings()
-        _set_threads(s.runtime.torch_threads)
         reg = registry(s)
         info = reg.get(KIND, version) if version else reg.require(KIND)
         cfg = info.config
@@ -584,22 +602,30 @@ class Forecaster:
             )
         if cfg.get("n_features") != N_FEATURES:
             raise ArtifactError(f"forecast artifact {info.version} was built with other features; retrain it")
-        models = []
-        for i in range(int(cfg["n_models"])):
-            path = info.path / f"member_{i}.pt"
+        paths = [info.path / f"member_{i}.pt" for i in range(int(cfg["n_models"]))]
+        for path in paths:
             if not path.exists():
                 raise ArtifactError(f"forecast artifact {info.version} lacks {path.name}")
-            model = _build_module(
-                N_FEATURES,
-                int(cfg["hidden_size"]),
-                int(cfg["num_layers"]),
-                float(cfg["dropout"]),
-                str(cfg.get("survival", "population")),
-            )
-            model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
-            model.eval()
-            models.append(model)
-        return cls(models, cfg, version=info.version, metrics=info.metrics, settings=s)
+
+        def load_models() -> list[torch.nn.Module]:
+            import torch
+
+            _set_threads(s.runtime.torch_threads)
+            models = []
+            for path in paths:
+                model = _build_module(
+                    N_FEATURES,
+                    int(cfg["hidden_size"]),
+                    int(cfg["num_layers"]),
+                    float(cfg["dropout"]),
+                    str(cfg.get("survival", "population")),
+                )
+                model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
+                model.eval()
+                models.append(model)
+            return models
+
+        return cls(load_models, cfg, version=info.version, metrics=info.metrics, settings=s)
 
     # -- prediction ---------------------------------------------------------------------------
     def _max_horizon(self) -> int:
