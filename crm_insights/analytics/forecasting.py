@@ -55,6 +55,8 @@ import numpy as np
 import pandas as pd
 
 from crm_insights.analytics.artifacts import ArtifactInfo, registry
+from crm_insights.analytics.forecast_numpy import horizon_forecast as np_horizon_forecast
+from crm_insights.analytics.forecast_numpy import last_step_raw, read_state_dict, state_from_module
 from crm_insights.analytics.sequences import (
     FEATURES,
     N_FEATURES,
@@ -559,6 +561,8 @@ class Forecaster:
         self._models: list[torch.nn.Module] | None = None if callable(models) else models
         self._load_models = models if callable(models) else None
         self._models_lock = threading.Lock()
+        self._paths: list[Path] = []  # the members' weight files, when loaded from an artifact
+        self._states: list[dict[str, np.ndarray]] | None = None
         self.config = config
         self.version = version
         self.metrics = metrics or {}
@@ -577,6 +581,29 @@ class Forecaster:
                     assert self._load_models is not None
                     self._models = self._load_models()
         return self._models
+
+    def numpy_states(self) -> list[dict[str, np.ndarray]]:
+        """The members' weights as numpy arrays, for inference without torch (crm_insights.analytics.forecast_numpy).
+
+        Read from the artifact's files by a torch-free reader; from the torch modules when they are loaded
+        already (a freshly fitted forecaster) or when the files hold something that reader does not know."""
+        if self._states is None:
+            with self._models_lock:
+                if self._states is None:
+                    states = None
+                    if self._models is None and self._paths:
+                        try:
+                            states = [read_state_dict(p) for p in self._paths]
+                        except ArtifactError as exc:
+                            log.info("forecast weights read with torch (%s)", exc)
+                    self._states = states
+            if self._states is None:
+                self._states = [state_from_module(m) for m in self.models]
+        return self._states
+
+    def _threads(self) -> int:
+        settings = self._settings
+        return int(settings.runtime.torch_threads) if settings is not None else 1
 
     # -- persistence --------------------------------------------------------------------------
     def write(self, directory: Path) -> None:
@@ -625,7 +652,9 @@ class Forecaster:
                 models.append(model)
             return models
 
-        return cls(load_models, cfg, version=info.version, metrics=info.metrics, settings=s)
+        forecaster = cls(load_models, cfg, version=info.version, metrics=info.metrics, settings=s)
+        forecaster._paths = paths
+        return forecaster
 
     # -- prediction ---------------------------------------------------------------------------
     def _max_horizon(self) -> int:
@@ -697,23 +726,33 @@ class Forecaster:
         return int(self.config.get("predict_batch_size", 8192))
 
     def forecast_arrays(self, x: np.ndarray, horizon_weeks: int) -> tuple[np.ndarray, np.ndarray]:
-        """(expected purchase days, P(active)) per row of a panel's feature array; a Ray runner overrides it."""
-        import torch
+        """(expected purchase days, P(active)) per row of a panel's feature array; a Ray runner overrides it.
+
+        In numpy (no torch import: crm_insights.analytics.forecast_numpy), equal to the torch modules within 1e-5."""
+        sums = self._forecast_sums(x, [horizon_weeks])
+        k = len(self.numpy_states())
+        exp_sum, p_sum = sums[horizon_weeks]
+        return exp_sum / k, np.clip(p_sum / k, 0.0, 1.0)
+
+    def _forecast_sums(self, x: np.ndarray, horizons: list[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Per horizon, the members' expected purchase days and P(active) summed: one LSTM pass for all horizons."""
+        from threadpoolctl import threadpool_limits
 
         bs = self.batch_rows
         n = len(x)
-        exp_sum = np.zeros(n, dtype=np.float64)
-        p_sum = np.zeros(n, dtype=np.float64)
-        with torch.inference_mode():
-            for model in self.models:
+        sums = {h: (np.zeros(n, dtype=np.float64), np.zeros(n, dtype=np.float64)) for h in horizons}
+        survival = str(self.config.get("survival", "population"))
+        layers = int(self.config["num_layers"])
+        # BLAS threads as configured: OpenBLAS's one-per-core default spins on a busy machine.
+        with threadpool_limits(limits=self._threads(), user_api="blas"):
+            for state in self.numpy_states():
                 for i in range(0, n, bs):
-                    xb = torch.from_numpy(x[i : i + bs])
-                    raw = _last_step(model, xb)
-                    e, p = horizon_forecast(raw.double(), horizon_weeks)
-                    exp_sum[i : i + bs] += e.numpy()
-                    p_sum[i : i + bs] += p.numpy()
-        k = len(self.models)
-        return exp_sum / k, np.clip(p_sum / k, 0.0, 1.0)
+                    raw = last_step_raw(state, x[i : i + bs], survival, layers)
+                    for h in horizons:
+                        e, p = np_horizon_forecast(raw, h)
+                        sums[h][0][i : i + bs] += e
+                        sums[h][1][i : i + bs] += p
+        return sums
 
     def predict(
         self,
@@ -758,8 +797,6 @@ def predict_horizons(forecaster: Forecaster, engine: Engine, horizons: list[int]
     p_active), as of the day after the last stored order: a calendar month between 4 and 5 weeks
     then costs one pass instead of two.
     """
-    import torch
-
     from crm_insights.store.frames import orders_frame
 
     hs = sorted({forecaster.check_horizon(h) for h in horizons})
@@ -769,17 +806,8 @@ def predict_horizons(forecaster: Forecaster, engine: Engine, horizons: list[int]
     df = normalize_orders(orders)
     panel = build_panel(df, default_as_of(df))
     x, _ = _panel_arrays(panel, int(forecaster.config["max_history_weeks"]))
-    bs = int(forecaster.config.get("predict_batch_size", 8192))
-    sums = {h: (np.zeros(panel.n_customers), np.zeros(panel.n_customers)) for h in hs}
-    with torch.inference_mode():
-        for model in forecaster.models:
-            for i in range(0, panel.n_customers, bs):
-                raw = _last_step(model, torch.from_numpy(x[i : i + bs])).double()
-                for h in hs:
-                    e, p = horizon_forecast(raw, h)
-                    sums[h][0][i : i + bs] += e.numpy()
-                    sums[h][1][i : i + bs] += p.numpy()
-    k = len(forecaster.models)
+    sums = forecaster._forecast_sums(x, hs)
+    k = len(forecaster.numpy_states())
     return {
         h: pd.DataFrame(
             {"customer_id": panel.customer_ids, "expected_purchases": e / k, "p_active": np.clip(p / k, 0.0, 1.0)}
