@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 from pydantic import BeforeValidator, Field
 
-from crm_insights.analytics.forecasting import Forecaster, predict_horizons
 from crm_insights.analytics.value import (
     SpendModel,
     customer_values,
@@ -117,21 +116,9 @@ def values(context: ToolContext, horizon: int) -> pd.DataFrame:
 
 
 def values_pair(context: ToolContext, lo: int, hi: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """CLV frames at two horizons; a trained Forecaster computes both from one LSTM pass."""
-    forecaster = context.forecaster
-    if not isinstance(forecaster, Forecaster):  # an injected stand-in: its own per-horizon predict
-        return values(context, lo), values(context, hi)
-    key = ("values_pair", forecaster.version, lo, hi, context.store_fingerprint())
-
-    def build() -> tuple[pd.DataFrame, pd.DataFrame]:
-        frames = predict_horizons(forecaster, context.engine, [lo, hi])
-        out = []
-        for h in (lo, hi):
-            preds = frames[h].assign(customer_id=lambda d: d["customer_id"].astype(str)).set_index("customer_id")
-            out.append(_with_values(context, preds))
-        return out[0], out[1]
-
-    return context.cached(key, build)
+    """CLV frames at two horizons, from the context's predictions, which are kept on disk per horizon: a cold
+    process (a CLI question about next month or quarter) reads them instead of running the forecaster again."""
+    return values(context, lo), values(context, hi)
 
 
 def _spend_evidence(model: SpendModel) -> str:
