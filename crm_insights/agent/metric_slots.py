@@ -199,6 +199,89 @@ _NOT_MONEY_AFTER = re.compile(
 _MONEY = rf"(?P<dollar>\$)?\s*{_NUM}\s*(?P<unit>{_UNIT})?"
 _AND = r"(?:and|和|与|到|至|-|~|–)"
 _ANY_NUMBER = re.compile(rf"\d|{_CN_NUM}")
+# A test on a row's measure ("订单数超过100的月份", "days with more than 150 orders", "复购率高于30%的分群"): the
+# rows of a trend or breakdown kept by their value (metric_query's ``having``), never an order-amount filter.
+_ROW_OP = (
+    r"(?P<op>>=|<=|>|<|≥|≤|大于等于|小于等于|不低于|不少于|至少|不超过|不高于|至多|最多|超过|超出|(?<![高])超(?=\s*\d)|大于|高于|多于|破|"
+    r"低于|小于|少于|不到|above|over|more\s+than|greater\s+than|at\s+least|exceed(?:ing|ed|s)?|topp(?:ed|ing)|"
+    r"under|below|less\s+than|fewer\s+than|at\s+most|no\s+more\s+than)"
+)
+_ROW_UNIT = r"%|元|块钱?|美元|美金|刀|dollars?|usd|单|笔|个|人|位|次|件|天"
+_ROW_POST = r"以上|及以上|或以上|以下|及以下|或以下|以内"
+_ROW_NUM = rf"\$?\s*{_NUM}\s*(?P<unit>{_ROW_UNIT})?\s*(?P<post>{_ROW_POST})?"
+_ROW_TEST_AFTER = re.compile(
+    r"\s*(?:的|都|均|也|还)?\s*(?:在|是|要|was|were|is|are|of|had|has|have)?\s*" + rf"(?:{_ROW_OP}\s*)?{_ROW_NUM}",
+    re.IGNORECASE,
+)
+_ROW_TEST_BEFORE = re.compile(rf"{_ROW_OP}\s*{_ROW_NUM}\s*$", re.IGNORECASE)
+
+
+def _rows_asked(zh: str, en: str) -> re.Pattern[str]:
+    """The rows are what the question asks about: "哪几个月", "的月份", "how many days", "months with/where"."""
+    return re.compile(
+        rf"{zh}|(?:how\s+many|which|what)\s+{en}s?\b|\b{en}s?\s+(?:with|where|when|that|in\s+which)", re.IGNORECASE
+    )
+
+
+_ROW_ASKED = [
+    (_rows_asked(r"天数|哪天|哪几天|哪些天|几天|多少天|的天|日子", "day"), "day"),
+    (_rows_asked(r"哪几周|哪些周|几周|多少周|的周(?![末几])", "week"), "week"),
+    (_rows_asked(r"月份|哪个月|哪几个月|哪些月|几个月|多少个月|的月(?!份)", "month"), "month"),
+    (_rows_asked(r"哪个季度|哪几个季度|哪些季度|几个季度|的季度", "quarter"), "quarter"),
+    (_rows_asked(r"星期几|周几", "weekday"), "weekday"),
+    (_rows_asked(r"分群|细分|客群", "segment"), "segment"),
+]
+_DAILY_PREFIX = re.compile(r"(?:单日|每日|每天|日)$")
+# Words of an order line's amount: a test on them is the amount filter, not a row test
+_AMOUNT_MEASURE_WORDS = re.compile(r"金额|消费|花费|单笔|每单|spend|spent|amount|value|price", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _RowTest:
+    having: str  # metric_query's ``having``: ">100", ">=0.3"
+    measure: str
+    word: str
+    rows: str  # day|week|month|quarter|year|weekday|segment
+    span: tuple[int, int]  # the test's words, masked so the amount filters do not read them again
+
+
+def _row_op(word: str | None, post: str | None) -> str:
+    w = re.sub(r"\s+", " ", (word or "").lower())
+    if post:
+        return ">=" if post.endswith("上") else "<="
+    if w in (">=", "≥", "大于等于", "不低于", "不少于", "至少", "at least"):
+        return ">="
+    if w in ("<=", "≤", "小于等于", "不超过", "不高于", "至多", "最多", "at most", "no more than"):
+        return "<="
+    if w in ("<", "低于", "小于", "少于", "不到", "under", "below", "less than", "fewer than"):
+        return "<"
+    return ">"
+
+
+def _row_test(text: str, hits: Sequence[tuple[int, int, str, str, str]]) -> _RowTest | None:
+    """A test on the rows' measure, when the question asks which / how many rows pass it."""
+    rows = next((unit for pat, unit in _ROW_ASKED if pat.search(text)), None)
+    if rows is None:
+        return None
+    for s, e, cat, key, word in hits:
+        if cat != "measures" or _AMOUNT_MEASURE_WORDS.search(word):
+            continue
+        m = _ROW_TEST_AFTER.match(text, e)
+        b = None if m else _ROW_TEST_BEFORE.search(text[max(0, s - 24) : s])
+        found = m or b
+        if found is None or not (found.group("op") or found.group("post")):
+            continue
+        value = _number(found.group(2), found.group(3))
+        if value is None:
+            continue
+        op = _row_op(found.group("op"), found.group("post"))
+        pct = "%" if found.group("unit") == "%" else ""
+        span = (e, m.end()) if m else (s - len(text[max(0, s - 24) : s]) + b.start(), s)  # type: ignore[union-attr]
+        grain_rows = "day" if rows != "day" and _DAILY_PREFIX.search(text[max(0, s - 2) : s]) else rows
+        return _RowTest(f"{op}{value:g}{pct}", key, word, grain_rows, span)
+    return None
+
+
 _THRESHOLDS = [
     # between 50 and 100 / 50到100元之间 / 介于50和100元 / $50-$100
     (
@@ -577,6 +660,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     unsupported: list[Unsupported] = []
     notes: list[str] = []
 
+    # A test on the rows ("订单数超过100的月份") before the amount thresholds, which would read its number.
+    row_test = _row_test(masked, _found(masked))
+    if row_test is not None:
+        masked = _mask(masked, [row_test.span])
     # Thresholds first (so "订单金额>100" is not read as a revenue measure, "超过3次" not as a rank).
     spend_bounds: dict[str, float] = {}
     min_amount, max_amount, spans = _amounts(masked, unsupported, spend_bounds)
@@ -939,6 +1026,16 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # "占总客户多少": the whole is every customer who ever ordered, the buyers over all the data
         measures.append("buyers")
 
+    having = None
+    if row_test is not None and row_test.measure in measures:
+        # "订单数超过100的月份": the rows by that unit, kept where the measure passes; the test's measure comes first
+        having = row_test.having
+        measures = [row_test.measure] + [m for m in measures if m != row_test.measure]
+        if row_test.rows in ("weekday", "segment"):
+            group_by = group_by or row_test.rows
+        elif group_by is None or grain is None:
+            grain = row_test.rows if grain is None or row_test.rows == "day" else grain
+        notes.append(f"rows kept where {row_test.word} {row_test.having}")
     if trend and grain is None:
         grain = default_grain(as_date(since) if since else None, as_date(until) if until else None)
         notes.append(f"trend with no grain named: by {grain}")
@@ -962,6 +1059,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         "limit": limit,
         "min_customer_spend": spend_bounds.get("min"),
         "max_customer_spend": spend_bounds.get("max"),
+        "having": having,
     }
     asked_more = [grain, group_by, since, compare_kind, min_amount, max_amount, inactive_days, customer, *spend_bounds]
     generic = measures == ["buyers"] and _norm(measure_terms.get("buyers", "")) in _GENERIC_BUYERS

@@ -44,6 +44,10 @@ def metrics_cmd(
         float | None,
         typer.Option("--max-customer-spend", help="Only customers whose spend in the period is <= this."),
     ] = None,
+    having: Annotated[
+        str | None,
+        typer.Option("--having", help="Keep rows whose first measure passes this, e.g. '>100' (with --grain or --by)."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """A metric from the metrics layer (the metric_query tool): total, trend, breakdown, comparison."""
@@ -53,6 +57,7 @@ def metrics_cmd(
     args.update({"segment": segment, "compare": compare, "inactive_days": inactive_days, "sort": sort, "limit": limit})
     args.update({"min_amount": min_amount, "max_amount": max_amount})
     args.update({"min_customer_spend": min_customer_spend, "max_customer_spend": max_customer_spend})
+    args["having"] = having
     out = metric_query.invoke({k: v for k, v in args.items() if v is not None})
     if isinstance(out, str):  # a tool error the user can fix (unknown measure, dates outside the data)
         tool_error_exit(out)
@@ -77,6 +82,9 @@ def metrics_cmd(
             f"without the filter: {shaped['total_unfiltered']:,}; the filtered part is {shaped['share_of_all']:.2%}",
             highlight=False,
         )
+    if shaped.get("having"):
+        h = shaped["having"]
+        console.print(f"rows with {h['measure']} {h['op']} {h['value']:g}: {h['kept']} of {h['of']}", highlight=False)
     if shaped.get("compare"):
         c = shaped["compare"]
         pct = c["change_pct"].get(shaped["measure"])

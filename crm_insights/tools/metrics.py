@@ -10,7 +10,8 @@ options or the data's date range, never a guess. Charts: :func:`register_charts`
 from __future__ import annotations
 
 import calendar
-from dataclasses import replace
+import re
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
@@ -153,6 +154,17 @@ class MetricQueryArgs(ToolArgs):
         "the result's share_of_all compares with all customers.",
     )
     max_customer_spend: float | None = Field(None, description="Only customers whose spend in the period is <= this.")
+    having: Annotated[
+        Annotated[str, Field(max_length=40)] | None,
+        BeforeValidator(_blank_to_none),
+        Field(
+            None,
+            description="Keep only the rows (periods of a trend, groups of a breakdown) whose first measure passes "
+            "this test: '>100', '>=100000', '<50', '<=0.3' (a share as a fraction or '30%'). 'Months with more "
+            "than 100 orders in 1997' -> measures ['orders'], grain 'month', since/until '1997', having '>100'; the "
+            "result's having says how many rows passed of how many. Needs grain or group_by.",
+        ),
+    ]
 
 
 # -- periods ----------------------------------------------------------------------------------------
@@ -296,6 +308,7 @@ def metric_query(
     limit: int | None = None,
     min_customer_spend: float | None = None,
     max_customer_spend: float | None = None,
+    having: str | None = None,
 ) -> dict[str, Any]:
     """Business metrics over orders and feedback for any period: totals, trends, breakdowns and comparisons.
     Returns rows, totals, the exact period used and the definitions behind each figure.
@@ -356,6 +369,9 @@ def metric_query(
             if not feedback_totals(conn)["scored"]:
                 raise NotReadyError(_NOT_SCORED)
     notes_zh: list[str] = []
+    row_test = parse_having(having, measures[0]) if having is not None else None
+    if row_test is not None and not grain and not group_by:
+        raise InputError(f"having ({having!r}) filters the rows of a trend or a breakdown: give grain or group_by")
     start, stop, bounds, notes = resolve_period(context, measures, since, until, notes_zh)
     if (compare_since is None) != (compare_until is None):
         raise InputError("give both compare_since and compare_until for a comparison with another period")
@@ -380,6 +396,7 @@ def metric_query(
         "limit": limit,
         "min_customer_spend": min_customer_spend,
         "max_customer_spend": max_customer_spend,
+        "having": having,
     }
     filters: dict[str, Any] = {}
     seg_id: int | None = None
@@ -514,6 +531,16 @@ def metric_query(
             notes.append(f"the comparison period extends beyond the data ({bounds[0]} to {bounds[1]})")
             notes_zh.append(f"对比期超出了数据范围（{bounds[0]} 至 {bounds[1]}）")
 
+    passed = None
+    if row_test is not None:
+        # a filter on the rows ("订单数超过100的月份", SQL's HAVING): the total stays the whole period's
+        of = len(rows)
+        rows = [r for r in rows if row_test.passes(r.get(measures[0]))]
+        passed = {**row_test.as_dict(), "kept": len(rows), "of": of}
+        notes.append(f"rows kept where {measures[0]} {row_test.op} {row_test.value:g}: {len(rows)} of {of}")
+        notes_zh.append(
+            f"只保留{MEASURES[measures[0]].name_zh} {row_test.op} {row_test.value:g} 的行：{of} 行中的 {len(rows)} 行"
+        )
     if sort is not None:
         first = measures[0]
         present = [r for r in rows if r.get(first) is not None]
@@ -540,11 +567,54 @@ def metric_query(
         "subtotals": res.subtotals,
         "ranked_total": res.ranked_total,
         "ranked_share": res.ranked_share,
+        "having": passed,
         "unit": {m: MEASURES[m].unit for m in measures},
         "names": {m: {"zh": MEASURES[m].name_zh, "en": MEASURES[m].name_en} for m in measures},
         "data_range": {"first": bounds[0], "last": bounds[1]},
     }
     return result("metric_query", args, data, res.rows_considered, **extra)
+
+
+_HAVING = re.compile(r"\s*(>=|<=|>|<|=|≥|≤)\s*(-?\d+(?:\.\d+)?)\s*(%?)\s*")
+
+
+@dataclass(frozen=True)
+class RowTest:
+    """``having``: one comparison of a row's first measure with a number."""
+
+    measure: str
+    op: str  # > >= < <= =
+    value: float
+
+    def passes(self, x: Any) -> bool:
+        if x is None:
+            return False
+        v = float(x)
+        return {
+            ">": v > self.value,
+            ">=": v >= self.value,
+            "<": v < self.value,
+            "<=": v <= self.value,
+            "=": v == self.value,
+        }[self.op]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"measure": self.measure, "op": self.op, "value": self.value}
+
+
+def parse_having(text: str, measure: str) -> RowTest:
+    """``having`` read: ``'>100'``, ``'>=100000'``, ``'<=30%'``; a share (a measure in 0..1) also takes ``'>30'`` as
+    30%. Anything else (no operator, words, an exponent) is an input error that shows the accepted forms."""
+    m = _HAVING.fullmatch(text)
+    if m is None:
+        raise InputError(
+            f"having {text!r} is not a comparison with a number; write it like '>100', '>=100000', '<50' or '<=30%'"
+        )
+    op = {"≥": ">=", "≤": "<="}.get(m.group(1), m.group(1))
+    value = float(m.group(2))
+    if m.group(3) or (MEASURES[measure].unit == "share" and abs(value) > 1):
+        value /= 100.0
+    return RowTest(measure, op, value)
 
 
 def _run(context: ToolContext, req: MetricRequest) -> Any:
@@ -583,6 +653,8 @@ def simple_json(res: dict[str, Any]) -> dict[str, Any]:
     if data.get("ranked_total") is not None:  # a customer ranking: the listed customers together
         out["ranked_total"] = data["ranked_total"].get(m)
         out["ranked_share"] = (data.get("ranked_share") or {}).get(m)
+    if data.get("having") is not None:  # a filter on the rows: how many passed of how many
+        out["having"] = data["having"]
     out.update(
         {"unit": data["unit"].get(m), "measures": data["measures"], "notes": data["notes"], "evidence": res["evidence"]}
     )

@@ -444,6 +444,32 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         {"measures": ["days_between_mean", "days_between_median"], "since": "1998-01-01", "until": "1998-03-31"},
     ),
     ("累计消费超过1000元的客户有多少", "metric_query", {"measures": ["buyers"], "min_customer_spend": 1000.0}),
+    # a test on the rows of a trend or breakdown (having), never an order-amount filter
+    ("订单数超过100的月份", "metric_query", {"measures": ["orders"], "grain": "month", "having": ">100"}),
+    ("哪几个月的销售额超过10万", "metric_query", {"measures": ["revenue"], "grain": "month", "having": ">100000"}),
+    (
+        "1997年日销售额超过5000元的天数",
+        "metric_query",
+        {"measures": ["revenue"], "grain": "day", "since": "1997-01-01", "until": "1997-12-31", "having": ">5000"},
+    ),
+    (
+        "How many days in 1998 had more than 150 orders?",
+        "metric_query",
+        {"measures": ["orders"], "grain": "day", "since": "1998-01-01", "until": "1998-06-30", "having": ">150"},
+    ),
+    (
+        "which months had revenue of at least 100k",
+        "metric_query",
+        {"measures": ["revenue"], "grain": "month", "having": ">=100000"},
+    ),
+    ("哪些分群的复购率低于30%", "metric_query", {"measures": ["repeat_rate"], "group_by": "segment", "having": "<30%"}),
+    ("客单价在40以下的月份有几个", "metric_query", {"measures": ["aov"], "grain": "month", "having": "<=40"}),
+    # an amount word keeps the order-line amount filter even with rows asked by month
+    (
+        "1997年每个月金额超过100元的订单数",
+        "metric_query",
+        {"measures": ["orders"], "grain": "month", "since": "1997-01-01", "until": "1997-12-31", "min_amount": 100.0},
+    ),
     # a count of buyers in its own clause next to another measure's clause keeps both
     (
         "1998年5月有多少客户买过？一共多少单？",

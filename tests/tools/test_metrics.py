@@ -517,3 +517,44 @@ def test_customers_by_their_spend_in_the_period(fakes: Any, low: float | None, h
     assert data["total_unfiltered"]["buyers"] == year.customer.nunique()
     assert data["share_of_all"]["revenue"] == pytest.approx(lines.amount.sum() / year.amount.sum(), abs=1e-4)
     assert data["filters"].get("min_customer_spend") == low
+
+
+@pytest.mark.parametrize(
+    ("having", "op", "bound"),
+    [(">1", ">", 1.0), (">=2", ">=", 2.0), ("<2", "<", 2.0), ("<= 30", "<=", 30.0), ("=0", "=", 0.0)],
+)
+def test_having_keeps_the_rows_whose_measure_passes(fakes: Any, having: str, op: str, bound: float) -> None:
+    data = _ok(metric_query.invoke({"measures": ["orders", "revenue"], "grain": "month", "having": having}))
+    df = _orders()
+    monthly = df.groupby(df.ts.dt.to_period("M")).agg(orders=("amount", "size"), revenue=("amount", "sum"))
+    # every month of the data range, empty ones included (as the trend lists them)
+    months = pd.period_range(monthly.index.min(), monthly.index.max(), freq="M")
+    monthly = monthly.reindex(months, fill_value=0)
+    orders = monthly.orders
+    passes = {
+        ">": orders > bound,
+        ">=": orders >= bound,
+        "<": orders < bound,
+        "<=": orders <= bound,
+        "=": orders == bound,
+    }
+    expected = [str(p) for p in months[passes[op].to_numpy()]]
+    assert [r["period"] for r in data["rows"]] == expected
+    assert data["having"] == {"measure": "orders", "op": op, "value": bound, "kept": len(expected), "of": len(months)}
+    # the total stays the whole period's, and the rows keep their other measures
+    assert data["total"]["orders"] == len(df)
+    for row in data["rows"]:
+        assert (row["revenue"] or 0) == pytest.approx(round(float(monthly.revenue[pd.Period(row["period"])]), 2))
+    assert simple_json({"data": data, "evidence": {}})["having"]["kept"] == len(expected)
+
+
+def test_having_on_a_share_reads_percent_and_needs_rows(fakes: Any) -> None:
+    by_pct = _ok(metric_query.invoke({"measures": ["orders_share"], "group_by": "weekday", "having": ">20%"}))
+    by_num = _ok(metric_query.invoke({"measures": ["orders_share"], "group_by": "weekday", "having": ">20"}))
+    assert by_pct["having"]["value"] == by_num["having"]["value"] == pytest.approx(0.2)
+    assert by_pct["rows"] == by_num["rows"]
+    assert all(r["orders_share"] > 0.2 for r in by_pct["rows"])
+    out = metric_query.invoke({"measures": ["orders"], "having": ">10"})
+    assert isinstance(out, str) and "give grain or group_by" in out
+    out = metric_query.invoke({"measures": ["orders"], "grain": "month", "having": "more than ten"})
+    assert isinstance(out, str) and "'>100', '>=100000'" in out

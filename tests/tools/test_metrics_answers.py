@@ -4,8 +4,10 @@ and zh answers quote the zh definitions."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from crm_insights.agent.templating import fmt_money, fmt_num, fmt_pct2, load_prompt, render
@@ -137,3 +139,20 @@ def test_ranking_by_a_row_share_states_the_listed_customers_total_share(fakes: A
     share = fmt_pct2(top.sum() / o["amount"].sum())
     assert f"前 2 位合计销售额占比 **{share}**" in _answer("metric_query", "zh", data, args)
     assert f"The top 2 together: share of revenue **{share}**" in _answer("metric_query", "en", data, args)
+
+
+def test_having_answer_states_how_many_rows_passed(fakes: Any) -> None:
+    args = {"measures": ["orders"], "grain": "month", "having": ">1"}
+    data = _metric(args)
+    o = _orders()
+    monthly = o.groupby(o["ts"].dt.to_period("M")).size()
+    kept = monthly[monthly > 1]
+    months = len(pd.period_range(monthly.index.min(), monthly.index.max(), freq="M"))
+    zh = _answer("metric_query", "zh", data, args)
+    en = _answer("metric_query", "en", data, args)
+    assert f"> 1 的：**{len(kept)}** 个月（共 {months} 个月）" in zh
+    assert re.search(rf"Months with orders.* > 1: \*\*{len(kept)}\*\* of {months}", en), en
+    # only the passing months are listed; the total is labelled as the whole period's
+    for period in monthly.index:
+        assert (f"| {period} |" in zh) == (period in kept.index)
+    assert "全期合计（未按行筛选）" in zh and "Whole period (all rows)" in en
