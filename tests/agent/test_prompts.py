@@ -72,3 +72,23 @@ def test_a_key_written_twice_fails_loading(monkeypatch: pytest.MonkeyPatch, tmp_
     text = "a:\n  zh: one\na:\n  zh: two\n"
     with pytest.raises(ConfigError, match="duplicate key 'a'"):
         templating.yaml.load(text, Loader=templating._UniqueKeyLoader)  # noqa: S506
+
+
+def test_libyaml_reads_every_prompt_file_as_the_python_loader_does() -> None:
+    """The fast loader (libyaml) is only a speed-up: every shipped prompt file gives the same objects."""
+    from importlib import resources
+
+    from crm_insights.agent import templating
+
+    if templating._CUniqueKeyLoader is None:
+        pytest.skip("PyYAML built without libyaml")
+    root = resources.files("crm_insights.prompts")
+    names = [p.name for p in root.iterdir() if p.name.endswith(".yaml")]
+    names += [f"intents/{p.name}" for p in root.joinpath("intents").iterdir() if p.name.endswith(".yaml")]
+    assert len(names) > 10
+    for name in names:
+        text = root.joinpath(name).read_text(encoding="utf-8")
+        slow = templating.yaml.load(text, Loader=templating._UniqueKeyLoader)  # noqa: S506
+        assert templating._parse_yaml(text) == slow, name
+    with pytest.raises(ConfigError, match="duplicate key 'a'"):
+        templating.yaml.load("a: 1\na: 2\n", Loader=templating._CUniqueKeyLoader)  # noqa: S506
