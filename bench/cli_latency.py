@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
 
     exe = args.exe
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    # A user's shell writes bytecode caches: without them every cold process compiles edited modules again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     groups: dict[str, list[float]] = {"tfidf": [], "embedder": []}
     cpu: dict[str, list[float]] = {"tfidf": [], "embedder": []}
     for q in args.questions:
