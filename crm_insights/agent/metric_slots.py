@@ -309,7 +309,11 @@ _THRESHOLDS = [
     (re.compile(rf"{_MONEY}\s*(?:以下|及以下|或以下|以内|or\s+less|or\s+below|and\s+below|and\s+under)", re.I), "max"),
 ]
 _CUSTOMER_LEVEL_BEFORE = re.compile(
-    r"(?:累计|累积|总共|一共|总计|总消费|合计|lifetime|in\s+total|total)\s*\S{0,4}$", re.IGNORECASE
+    r"(?:累计|累积|总共|一共|总计|总消费|合计|lifetime|in\s+total|total)\s*\S{0,4}$"
+    # "customers who spent over 500", "客户消费超过1000": the spender is the customer
+    r"|(?:customers?|buyers?|clients?|shoppers|accounts?|people)\s+(?:who|that)?\s*(?:have|has|had)?\s*$"
+    r"|(?:客户|顾客|买家|用户|会员)\s*$",
+    re.IGNORECASE,
 )
 _CUSTOMER_LEVEL_AFTER = re.compile(
     r"^\s*(?:的)?\s*(?:客户|顾客|买家|用户|会员|人)|^\s*(?:in\s+total|overall|lifetime)"
@@ -346,7 +350,7 @@ _CHURN_RISK = re.compile(
     re.IGNORECASE,
 )
 _ONE_TEXT = re.compile(
-    r"这条|这句|这段(?!时间|日子|期间|时期)|这则|下面这|以下这|this\s+(?:review|comment|message|text|sentence|feedback)|the\s+following",
+    r"这条|这句|这段(?!时间|日子|期间|时期)|这则|下面这|以下这|this\s+(?:review|comment|message|text|sentence|feedback)|the\s+following(?!\s+(?:day|week|month|quarter|year)s?\b)",
     re.IGNORECASE,
 )
 _ACTION = re.compile(
@@ -388,6 +392,8 @@ _COHORT_PERIODS = re.compile(
     rf"|第\s*(\d+|{_CN_NUM})\s*个?月",
     re.IGNORECASE,
 )
+# "次月复购率", "the following month": one month after the cohort's month
+_NEXT_MONTH = re.compile(r"次月|隔月|第二个月|(?:the\s+)?(?:following|next)\s+month|(?:the\s+)?month\s+after", re.IGNORECASE)
 _LIMIT = re.compile(
     rf"(?:前|排名前|top\s*-?\s*)(\d+|{_CN_NUM})"
     rf"|(?:最高|最多|最好|最低|最少|最差|最大|最小)的?\s*(\d+|{_CN_NUM})\s*(?:个|天|周|名|位)"
@@ -778,13 +784,14 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
 
     if _TEXT_FILTER.search(masked) and (not measures or any(m in FEEDBACK_MEASURES for m in measures)):
         return None  # "有多少条评论提到物流": a count of matching texts, search_feedback's question
-    if _NEW_WORDS.search(masked) and (_COHORT_PERIODS.search(masked) or _STILL.search(masked)):
+    next_month = bool(_NEXT_MONTH.search(masked))
+    if _NEW_WORDS.search(masked) and (_COHORT_PERIODS.search(masked) or _STILL.search(masked) or next_month):
         retention = True  # "1月的新客户第二个月还有多少人购买": retention of a cohort
     cohort_named = _COHORT_NAMED.search(masked)
     months = [p for p in time.periods if p.kind == "month"]
     if cohort_named and months and not retention:
         # "1月首购的那批客户，2月回购率": a cohort by its first month, read again in a later month or N months on
-        later = len(months) >= 2 or _COHORT_PERIODS.search(masked) or _HALF_YEAR.search(masked)
+        later = len(months) >= 2 or _COHORT_PERIODS.search(masked) or _HALF_YEAR.search(masked) or next_month
         retention = bool(later and ("repeat_rate" in measures or _STILL.search(masked) or _SHARE.search(masked)
                                     or re.search(r"还有|还在|再|again|still", masked, re.IGNORECASE)))  # fmt: skip
 
@@ -816,6 +823,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         n = to_int(next(g for g in pm.groups() if g)) if pm else None
         if n and 1 <= n <= 36:
             periods_n = n
+        elif next_month and not pm:
+            periods_n = 1
         elif _HALF_YEAR.search(masked):
             periods_n = 6
         primary = time.primary
@@ -1181,7 +1190,7 @@ def _amounts(
             values = _numbers(m)
             if not values:
                 continue
-            before, after = text[max(0, m.start() - 10) : m.start()], text[m.end() : m.end() + 12]
+            before, after = text[max(0, m.start() - 24) : m.start()], text[m.end() : m.end() + 12]
             phrase = m.group(0).strip()
             customer_level = (_CUSTOMER_LEVEL_BEFORE.search(before) or _CUSTOMER_LEVEL_AFTER.search(after)) and not (
                 _ORDER_LEVEL.search(phrase) or _ORDER_LEVEL.search(before[-4:])

@@ -464,6 +464,28 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ),
     ("哪些分群的复购率低于30%", "metric_query", {"measures": ["repeat_rate"], "group_by": "segment", "having": "<30%"}),
     ("客单价在40以下的月份有几个", "metric_query", {"measures": ["aov"], "grain": "month", "having": "<=40"}),
+    # the customer spent it: a bound on each customer's spend in the period
+    (
+        "customers who spent more than 500 in 1998",
+        "metric_query",
+        {"measures": ["buyers"], "since": "1998-01-01", "until": "1998-06-30", "min_customer_spend": 500.0},
+    ),
+    (
+        "1998年客户消费超过500的有几个",
+        "metric_query",
+        {"measures": ["buyers"], "since": "1998-01-01", "until": "1998-06-30", "min_customer_spend": 500.0},
+    ),
+    # a first-purchase month's customers one month on: the cohort, not the 新客户 segment
+    (
+        "1997年2月首购的客户，次月复购率",
+        "cohort_retention",
+        {"since": "1997-02-01", "until": "1997-02-28", "periods": 1, "grain": "month"},
+    ),
+    (
+        "Of customers who first bought in Feb 1997, what share bought again the following month?",
+        "cohort_retention",
+        {"since": "1997-02-01", "until": "1997-02-28", "periods": 1, "grain": "month"},
+    ),
     # an amount word keeps the order-line amount filter even with rows asked by month
     (
         "1997年每个月金额超过100元的订单数",
