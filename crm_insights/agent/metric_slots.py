@@ -393,7 +393,7 @@ _COHORT_PERIODS = re.compile(
     re.IGNORECASE,
 )
 # "次月复购率", "the following month": one month after the cohort's month
-_NEXT_MONTH = re.compile(r"次月|隔月|第二个月|(?:the\s+)?(?:following|next)\s+month|(?:the\s+)?month\s+after", re.IGNORECASE)
+_NEXT_MONTH = re.compile(r"次月|隔月|(?:the\s+)?(?:following|next)\s+month|(?:the\s+)?month\s+after", re.I)
 _LIMIT = re.compile(
     rf"(?:前|排名前|top\s*-?\s*)(\d+|{_CN_NUM})"
     rf"|(?:最高|最多|最好|最低|最少|最差|最大|最小)的?\s*(\d+|{_CN_NUM})\s*(?:个|天|周|名|位)"
