@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from crm_insights.cli.common import app, cli_errors, console, err_console, print_json
+from crm_insights.cli.common import app, cli_errors, console, err_console, exit_now, print_json
 from crm_insights.errors import CrmInsightsError
 
 
@@ -23,14 +23,15 @@ def ask(
     ] = False,
 ) -> None:
     """Ask a question about your customers (Chinese or English)."""
-    from crm_insights.agent.session import open_session
+    from crm_insights.agent.session import open_session, reset_session
 
     answer = open_session().ask(question, thread_id=thread, charts=charts)
     if as_json:
         print_json(answer.cli_json())
-        return
-    _print_answer(answer)
-    err_console.print(f"[dim]thread: {answer.thread_id}[/dim]", highlight=False)
+    else:
+        _print_answer(answer)
+        err_console.print(f"[dim]thread: {answer.thread_id}[/dim]", highlight=False)
+    exit_now(reset_session)
 
 
 def _print_answer(answer: Any, show_tools: bool = True) -> None:

@@ -52,6 +52,27 @@ def cli_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def exit_now(close: Callable[[], None] | None = None) -> None:
+    """End a one-shot command's process now, skipping the interpreter's teardown; return when run in-process.
+
+    Tearing down the ~2,000 modules a question imports (langchain, pandas, sqlalchemy ...) took ~0.5 s of a
+    cold `crm-insights ask` on 2 shared cores, after the answer was printed. ``close`` releases what the
+    command opened (the thread store: its writes are committed by then); logging and both streams are flushed;
+    exit code 0. Under Click's test runner or pytest's capture the streams are replaced, and this returns.
+    """
+    if sys.stdout is not sys.__stdout__ or sys.stderr is not sys.__stderr__:
+        return
+    if close is not None:
+        close()
+    import logging
+    import os
+
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
