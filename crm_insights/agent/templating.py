@@ -27,7 +27,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 # a cold `crm-insights ask` in pure Python), into the same objects. libyaml refuses a few plain scalars that
 # PyYAML reads (router.yaml's `system:` inside a flow list, which PyYAML reads as a mapping): such a file is
 # read by the pure-Python loader, as before.
-_CUniqueKeyLoader: type | None = (
+_CUniqueKeyLoader: Any = (
     type("_CUniqueKeyLoader", (yaml.CSafeLoader,), {}) if getattr(yaml, "__with_libyaml__", False) else None
 )
 

@@ -60,7 +60,8 @@ def exit_now(close: Callable[[], None] | None = None) -> None:
     command opened (the thread store: its writes are committed by then); logging and both streams are flushed;
     exit code 0. Under Click's test runner or pytest's capture the streams are replaced, and this returns.
     """
-    if sys.stdout is not sys.__stdout__ or sys.stderr is not sys.__stderr__:
+    out, err = sys.stdout, sys.stderr
+    if out is not sys.__stdout__ or err is not sys.__stderr__ or out is None or err is None:
         return
     if close is not None:
         close()
@@ -68,8 +69,8 @@ def exit_now(close: Callable[[], None] | None = None) -> None:
     import os
 
     logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    out.flush()
+    err.flush()
     os._exit(0)
 
 
