@@ -1035,6 +1035,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # "占总客户多少": the whole is every customer who ever ordered, the buyers over all the data
         measures.append("buyers")
 
+    share_key = _SHARE_MEASURE.get(measures[0]) if measures else None
+    if group_by in ("weekday", "segment") and not grain and share_key and share_key not in measures:
+        # "周几卖得最好", "各分群的销售额": a breakdown of a sum shows each row's share of it beside the figure
+        measures.append(share_key)
     having = None
     if row_test is not None and row_test.measure in measures:
         # "订单数超过100的月份": the rows by that unit, kept where the measure passes; the test's measure comes first

@@ -295,8 +295,10 @@ _FESTIVAL_WORDS = [
 _CN = "〇零一二三四五六七八九"
 _CN_NUM = rf"[{_CN}十百两]+"
 _Y_ZH = (
-    rf"(?P<y>(?<![\d.])(?:\d{{4}}|\d{{2}})|(?<![{_CN}十])(?:[{_CN}]{{4}}|[{_CN}]{{2}})"
+    rf"(?:(?P<y>(?<![\d.])(?:\d{{4}}|\d{{2}})|(?<![{_CN}十])(?:[{_CN}]{{4}}|[{_CN}]{{2}})"
     r"|今|去|前|明|本|上一?|下一?)\s*年度?"
+    # "97全年", "98上半年", "97一季度": a year written without 年, touching the part of it that follows
+    r"|(?P<yb>(?<![\d.])(?:(?:19|20)\d{2}|\d{2}))(?=\s*(?:上半年|下半年|全年|整年|一整年|第?\s*[一二三四1-4]\s*季)))"
 )
 _M_ZH = rf"(?<![\d.{_CN}十])(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _M2_ZH = r"(?P<m2>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
@@ -513,7 +515,7 @@ def _m(match: re.Match[str], kind: str, **kw: object) -> _Mention:
 
 def _opt_year(match: re.Match[str], ctx: _Ctx) -> int | None:
     g = match.groupdict()
-    for key in ("y", "y4", "y2", "yt", "yt2", "yt3"):
+    for key in ("y", "yb", "y4", "y2", "yt", "yt2", "yt3"):
         if g.get(key):
             return ctx.year(g[key])
     return None
@@ -821,6 +823,8 @@ _RULES: list[_Rule] = [
     # 98年 / 今年 / 去年底 / 98年初 / 1998年全年 ; bare 年初/年底/全年
     (_c(rf"{_Y_ZH}(?:\s*的?\s*(?P<part>初|底|末|年初|年中|年底|年末))?(?:全年|整年|一整年)?"), _h_year_zh),
     (_c(rf"(?<![\d{_CN}十今去前明本上下整全每])年(?P<part>初|中|底|末)|全年|整年"), _h_year_zh),
+    # FY1997 / FY97 / FY '98: the calendar year (the data has no fiscal calendar)
+    (_c(r"\bFY\s*'?(?:(?P<yt>(?:19|20)\d{2})|(?P<yt2>\d{2}))(?!\d)"), _h_year_plain),
     # 1998 / in 1997 / in '97
     (_c(rf"(?<![\d.$¥#A-Za-z'])(?P<yt>(?:19|20)\d{{2}}){_NOT_A_YEAR}"), _h_year_plain),
     (_c(r"\b(?:in|during|for|of|since|from|until|through|to|vs\.?)\s+'(?P<yt2>\d{2})\b"), _h_year_plain),

@@ -135,10 +135,15 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "revenue by segment in 1997",
         "metric_query",
-        {"measures": ["revenue"], "group_by": "segment", "since": "1997-01-01", "until": "1997-12-31"},
+        {"measures": ["revenue", "revenue_share"], "group_by": "segment", "since": "1997-01-01", "until": "1997-12-31"},
     ),
-    ("revenue by weekday", "metric_query", {"measures": ["revenue"], "group_by": "weekday"}),
-    ("周几的订单最多", "metric_query", {"measures": ["orders"], "group_by": "weekday", "sort": "desc"}),
+    # a breakdown of a sum by weekday or segment shows each row's share beside it
+    ("revenue by weekday", "metric_query", {"measures": ["revenue", "revenue_share"], "group_by": "weekday"}),
+    (
+        "周几的订单最多",
+        "metric_query",
+        {"measures": ["orders", "orders_share"], "group_by": "weekday", "sort": "desc"},
+    ),
     ("新老客的销售额对比", "metric_query", {"measures": ["revenue"], "group_by": "customer_type"}),
     ("新客的客单价", "metric_query", {"measures": ["aov"], "group_by": "customer_type"}),
     (
@@ -361,11 +366,11 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         "metric_query",
         {"measures": ["aov"], "grain": "month", "since": "1998-01-01", "until": "1998-06-30"},
     ),
-    ("周一的订单数", "metric_query", {"measures": ["orders"], "group_by": "weekday"}),
+    ("周一的订单数", "metric_query", {"measures": ["orders", "orders_share"], "group_by": "weekday"}),
     (
         "revenue on Saturdays in 1997",
         "metric_query",
-        {"measures": ["revenue"], "group_by": "weekday", "since": "1997-01-01", "until": "1997-12-31"},
+        {"measures": ["revenue", "revenue_share"], "group_by": "weekday", "since": "1997-01-01", "until": "1997-12-31"},
     ),
     # inactivity thresholds
     ("过去90天没买的客户有多少", "metric_query", {"measures": ["inactive_customers"], "inactive_days": 90}),
@@ -416,7 +421,13 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "1997年全年星期几订单最多，那一天全年一共多少单",
         "metric_query",
-        {"measures": ["orders"], "group_by": "weekday", "since": "1997-01-01", "until": "1997-12-31", "sort": "desc"},
+        {
+            "measures": ["orders", "orders_share"],
+            "group_by": "weekday",
+            "since": "1997-01-01",
+            "until": "1997-12-31",
+            "sort": "desc",
+        },
     ),
     (
         "1998年购买间隔的均值和中位数",
@@ -464,6 +475,32 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ),
     ("哪些分群的复购率低于30%", "metric_query", {"measures": ["repeat_rate"], "group_by": "segment", "having": "<30%"}),
     ("客单价在40以下的月份有几个", "metric_query", {"measures": ["aov"], "grain": "month", "having": "<=40"}),
+    (
+        "AOV by qtr for 1997 pls",
+        "metric_query",
+        {"measures": ["aov"], "grain": "quarter", "since": "1997-01-01", "until": "1997-12-31"},
+    ),
+    (
+        "1997年Q4三个月营收分别多少",
+        "metric_query",
+        {"measures": ["revenue"], "grain": "month", "since": "1997-10-01", "until": "1997-12-31"},
+    ),
+    (
+        "今年金额超过200刀的大单有几个",
+        "metric_query",
+        {"measures": ["orders"], "since": "1998-01-01", "until": "1998-06-30", "min_amount": 200.0},
+    ),
+    (
+        "今年周几下单最多？占比",
+        "metric_query",
+        {
+            "measures": ["orders", "orders_share"],
+            "group_by": "weekday",
+            "since": "1998-01-01",
+            "until": "1998-06-30",
+            "sort": "desc",
+        },
+    ),
     # the customer spent it: a bound on each customer's spend in the period
     (
         "customers who spent more than 500 in 1998",
@@ -994,11 +1031,11 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
         {"measures": ["revenue_share"], "group_by": "segment", "sort": "desc", "limit": 1},
     ),
     # groupings
-    ("每类客户各贡献了多少收入", "metric_query", {"measures": ["revenue"], "group_by": "segment"}),
+    ("每类客户各贡献了多少收入", "metric_query", {"measures": ["revenue", "revenue_share"], "group_by": "segment"}),
     (
         "each customer group's revenue in 1997",
         "metric_query",
-        {"measures": ["revenue"], "group_by": "segment", "since": "1997-01-01", "until": "1997-12-31"},
+        {"measures": ["revenue", "revenue_share"], "group_by": "segment", "since": "1997-01-01", "until": "1997-12-31"},
     ),  # fmt: skip
     # cohorts named by their first month, read in a later month
     (

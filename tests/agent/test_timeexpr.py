@@ -605,3 +605,21 @@ def test_a_count_after_of_is_no_year() -> None:
 
     (period,) = parse_time("Q3 of 50 customers", "1997-01-01", "1998-06-30").periods
     assert period.assumed_year  # "Q3" alone; 50 counts customers
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        # a year written without 年, touching the part of it that follows
+        ("97全年金额超过100刀的订单", [("1997-01-01", "1997-12-31")]),
+        ("98上半年的日均呢？跟97上半年比", [("1998-01-01", "1998-06-30"), ("1997-01-01", "1997-06-30")]),
+        ("97下半年和98上半年分别有多少购买客户", [("1997-07-01", "1997-12-31"), ("1998-01-01", "1998-06-30")]),
+        # FY: the calendar year (the data has no fiscal calendar)
+        ("What was total revenue for FY1997?", [("1997-01-01", "1997-12-31")]),
+        ("FY97 vs FY98 orders", [("1997-01-01", "1997-12-31"), ("1998-01-01", "1998-12-31")]),
+        # a two-digit number with no year part after it stays a number
+        ("top 97 customers", []),
+    ],
+)
+def test_years_without_the_year_word(text: str, spans: list[tuple[str, str]]) -> None:
+    assert _spans(parse_time(text, DS, DE)) == spans
