@@ -157,6 +157,9 @@ def test_crm_examples_are_labelled_and_apart_from_every_check_set() -> None:
     assert set(shares.index) == {"positive", "neutral", "negative"} and shares.min() > 0.3
     second = S.read_labelled_csv(S.CRM_EXAMPLES_3CLASS_B)
     assert len(second) >= 1000 and set(second["label"]) == {"positive", "neutral", "negative"}
+    third = S.read_labelled_csv(S.CRM_EXAMPLES_3CLASS_C)
+    assert len(third) >= 800 and third["text"].is_unique
+    assert set(third["label"]) == {"positive", "neutral", "negative"}
     # Every check set (the team's old one and the outside three-class one, each written apart) must stay
     # unseen: no text of it, and nothing close to one (character-bigram Jaccard >= 0.5), in any training file.
     data = Path(__file__).resolve().parents[1] / "data"
@@ -166,7 +169,7 @@ def test_crm_examples_are_labelled_and_apart_from_every_check_set() -> None:
     examples = S.crm_examples()
     train_grams = [S.char_bigrams(t) for t in examples["text"]]
     # Every file's texts are there but the listed near copies (and texts an earlier file already had).
-    delivered = pd.concat([team, outside, second], ignore_index=True).drop_duplicates("text")
+    delivered = pd.concat([team, outside, second, third], ignore_index=True).drop_duplicates("text")
     listed = delivered["text"].map(S.text_key).isin(S.near_check_keys())
     assert len(examples) == len(delivered) - int(listed.sum()) and int(listed.sum()) > 0
     for text in check["text"]:
