@@ -349,6 +349,14 @@ _CHURN_RISK = re.compile(
     r"at[\s-]risk|risk\s+of\s+churn|(?:will|might|may|could|would|likely\s+to|going\s+to)\s+churn|about\s+to\s+churn|(?:might|could|will|going\s+to|likely\s+to)\s+lose|\blosing\s+(?:customers|clients|buyers)",
     re.IGNORECASE,
 )
+# A complaint and a later purchase of the same customers ("给过差评的客户后面还回来下单吗", "do complainers still buy")
+COMPLAINED_THEN_BOUGHT = re.compile(
+    r"(?:差评|投诉|抱怨|吐槽|负面|不满|不好的评价)[^，,。？?]{0,12}(?:后来|之后|以后|后|还|再|又|仍然|依然|继续)[^，,。？?]{0,6}"
+    r"(?:买|购买|下单|复购|回购|回来|光顾|消费)"
+    r"|\b(?:complain\w*|unhappy|negative\s+(?:feedback|reviews?)|bad\s+reviews?|dissatisfied)\b.{0,50}"
+    r"\b(?:still\s+(?:buy|order|purchas|shop)\w*|again|come\s+back|came\s+back|repurchas\w*|reorder\w*|kept\s+buying)",
+    re.IGNORECASE,
+)
 _ONE_TEXT = re.compile(
     r"这条|这句|这段(?!时间|日子|期间|时期)|这则|下面这|以下这|this\s+(?:review|comment|message|text|sentence|feedback)|the\s+following(?!\s+(?:day|week|month|quarter|year)s?\b)",
     re.IGNORECASE,
@@ -358,7 +366,8 @@ _ACTION = re.compile(
     re.IGNORECASE,
 )
 _QUESTION = re.compile(
-    r"多少|是多少|几|怎么样|如何|哪|吗|呢|[?？]|\bhow\b|\bwhat\b|\bwhich\b|\bwhen\b|\bis\b|\bare\b|\bdid\b",
+    r"多少|是多少|几|怎么样|如何|哪|吗|呢|[?？]|告诉我|说下|说一下|\bhow\b|\bwhat\b|\bwhich\b|\bwhen\b|\bis\b|\bare\b"
+    r"|\bdid\b|\btell\s+(?:me|us)\b|\blet\s+(?:me|us)\s+know\b",
     re.IGNORECASE,
 )
 _TEXT_FILTER = re.compile(
@@ -463,7 +472,7 @@ _RETURNING_WORDS = re.compile(
 # A part asked as a share of its whole ("占全部订单百分之多少", "占总客户多少", "what share of revenue").
 _SHARE = re.compile(
     r"占(?:了)?(?:全部|总|所有|整体|全体|总共)?[^，,。？?]{0,6}?(?:的)?(?:百分之多少|百分之几|多少比例|比例|比重|几成|百分比|多少|几)"
-    r"|占比|比例是多少|(?:what|which)\s+(?:share|percentage|proportion|fraction|percent)\s+of"
+    r"|占比|比例是多少|(?:what|which)\s+(?:share|percentage|proportion|fraction|percent)\s+of|what\s*%\s*of"
     r"|(?:share|percentage|proportion|fraction|percent)\s+of\s+(?:all|total|the\s+total|overall)",
     re.IGNORECASE,
 )
@@ -656,6 +665,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         return None  # one text's sentiment: analyze_sentiment
     if _CHURN_RISK.search(text):
         return None  # churn risk lists and probabilities: the forecast tools
+    if COMPLAINED_THEN_BOUGHT.search(text):
+        return None  # "投诉过的客户后来还回购吗": complainers who ordered after it, feedback_followup
     if _EXPLICIT_BASE.search(text):
         # "1998年一季度…环比上个季度": the period before the one named, not the one before the data's end
         text = _RESTATED_PREVIOUS.sub(lambda m: m.group(1) or "环比", text)

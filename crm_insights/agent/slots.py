@@ -32,8 +32,8 @@ _CUSTOMER_PATTERNS = [
     re.compile(
         r"(?:客户|顾客|用户|会员|买家)\s*(?:编号|号码|ID|id|Id|号)?\s*(?:为|是)?\s*[:：#＃]?\s*([A-Za-z]{0,2}\d+)"
     ),
-    # 100号客户
-    re.compile(r"(?<![\d.])(\d+)\s*号\s*(?:客户|顾客|用户|会员)"),
+    # 100号客户 / 7592这个客户 / 7592这位顾客
+    re.compile(r"(?<![\d.])(\d+)\s*(?:号|这个|这位|那个|那位)\s*(?:客户|顾客|用户|会员|买家)"),
     # customer 100 / customer id 00100 / client #42 / customer no. 7 / customer C100
     re.compile(
         r"\b(?:customer|cust|cus|client|user|member|buyer|account|acct)s?\.?\s*(?:id|no\.?|number|#)?\s*[:#]?\s*"

@@ -515,7 +515,7 @@ def _m(match: re.Match[str], kind: str, **kw: object) -> _Mention:
 
 def _opt_year(match: re.Match[str], ctx: _Ctx) -> int | None:
     g = match.groupdict()
-    for key in ("y", "yb", "y4", "y2", "yt", "yt2", "yt3"):
+    for key in ("y", "yb", "y4", "y2", "yt", "yt2", "yt3", "ym2"):
         if g.get(key):
             return ctx.year(g[key])
     return None
@@ -578,7 +578,10 @@ def _h_year_plain(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     before = match.string[max(0, match.start() - 12) : match.start()].lower()
     if re.search(r"(?:客户|顾客|用户|会员|编号|customer|client|id|#|no\.)\s*$", before):
         return None
-    return _m(match, "year", bounds=_year_bounds(), year=_opt_year(match, ctx))
+    year = _opt_year(match, ctx)
+    if _COUNT_NOUN_AFTER.match(match.string, match.end()) and not (year and ctx.start.year <= year <= ctx.end.year):
+        return None
+    return _m(match, "year", bounds=_year_bounds(), year=year)
 
 
 def _h_rel_year_en(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
@@ -752,8 +755,10 @@ _Y_EN_POST = (
 )
 _NOT_A_YEAR = (
     r"(?!\s*(?:年|[-/.]\d|\d|%|元|块|美元|件|个|单|笔|位|名|人|次|\$|[QqHh][1-4]"
-    r"|dollars?|usd|orders?|customers?|units?|items?))"
+    r"|dollars?|usd))"
 )
+# "1997 orders": a count unless 1997 is a year of the data ("what share of 1997 orders")
+_COUNT_NOUN_AFTER = re.compile(r"\s*(?:orders?|customers?|units?|items?)\b", re.IGNORECASE)
 _YTD = (
     r"(?:今|本)年(?:以来|至今|迄今|到现在|到目前为止|到今天)|年初(?:以来|至今|迄今|到现在|到目前为止|到今天)"
     r"|本月(?:至今|以来)|月初至今|本季度?(?:至今|以来)|\b(?:ytd|mtd|qtd)\b|\b(?:year|month|quarter)[- ]to[- ]date\b"
@@ -864,6 +869,8 @@ _RULES: list[_Rule] = [
         _c(
             rf"(?:\b(?P<prep>{_EN_PREP})\s+(?:the\s+(?:month\s+of\s+)?)?)?\b(?P<mn>{_MN})\b\.?"
             rf"(?:\s+(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\b)?(?:,?\s*(?:{_YEAR_EN}))?"
+            # "Feb 97", "Mar 98": two digits that cannot be a day are the year
+            r"(?:(?<=[A-Za-z.])\s+(?P<ym2>3[2-9]|[4-9]\d)\b(?!\s*(?:%|customers?|orders?|units?|dollars?|usd)))?"
         ),
         _h_month_en,
     ),

@@ -501,6 +501,9 @@ def test_questions_with_action_words_pass_the_gate(router: OfflineRouter, questi
         ("投诉过的人还会回来买吗", "feedback_followup", {"sentiment": "negative"}),
         ("Do customers who complain still buy from us?", "feedback_followup", {}),
         ("差评客户之后又下单了吗", "feedback_followup", {}),
+        # a complaint and a later purchase in one clause, whatever share words come with it
+        ("投诉过的客户后来还回购吗？占比多少", "feedback_followup", {}),
+        ("给过差评的客户 后面还有回来下单的吗 比例多少", "feedback_followup", {}),
         ("客户42评价过哪些东西", "search_feedback", {"customer": "42"}),
         ("客户42都吐槽过什么", "search_feedback", {"customer": "42"}),
     ],

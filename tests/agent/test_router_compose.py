@@ -141,6 +141,8 @@ def test_an_action_with_the_words_it_should_say_calls_no_tool(make_session, ques
     [
         ("把客户42的消费金额改成500，然后告诉我他实际一共消费了多少", "00042"),
         ("1998年的销售额多少？顺便把买家名单导出来发到运营群", None),
+        # the action and the figure share their clauses: the figure is read from the whole question
+        ("Email the FY1998 revenue and order count to the board, and tell me the numbers here too.", None),
     ],
 )
 def test_a_question_next_to_an_action_is_answered_with_what_the_action_named(
@@ -149,7 +151,7 @@ def test_a_question_next_to_an_action_is_answered_with_what_the_action_named(
     session, calls = make_session()
     text = session.ask(question, thread_id="b").answer
     assert calls, "the question part is answered"
-    assert "不能执行操作" in text
+    assert "不能执行操作" in text or "cannot" in text
     expected = CUSTOMERS[customer]["spend"] if customer else _revenue("1998-01-01", "1998-12-31")
     assert expected in _numbers(text)
 
