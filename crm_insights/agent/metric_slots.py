@@ -1245,6 +1245,22 @@ def _numbers(m: re.Match[str]) -> list[float]:
     return [v for v in values if v is not None]
 
 
+def duration_days(text: str) -> int | None:
+    """The first length of time ``text`` names, in days ("90天", "3个月" = 90, "一年以上" = 365, "半年" = 180: months
+    count 30 days, years 365), or None."""
+    if _HALF_YEAR.search(text):
+        return 180  # "超过半年没下单": half a year, 6 x 30 days
+    for m in _DURATION.finditer(text):
+        n = to_int(m.group("n"))
+        if n:
+            unit = m.group("u").lower().lstrip("个")
+            key = next(u for k, u in (("天", "day"), ("日", "day"), ("day", "day"), ("周", "week"), ("星期", "week"),
+                                       ("week", "week"), ("月", "month"), ("month", "month"), ("年", "year"),
+                                       ("year", "year")) if k in unit)  # fmt: skip
+            return n * _DAYS_PER[key]
+    return None
+
+
 def _inactivity(
     text: str, time: TimeParse, measures: list[str], notes: list[str]
 ) -> tuple[int | None, bool, Period | None]:
@@ -1253,17 +1269,9 @@ def _inactivity(
     named = "inactive_customers" in measures
     if not has_word and not named:
         return None, False, None
-    half = _HALF_YEAR.search(text)
-    if half:
-        return 180, False, None  # "超过半年没下单": half a year, 6 x 30 days
-    for m in _DURATION.finditer(text):
-        n = to_int(m.group("n"))
-        if n:
-            unit = m.group("u").lower().lstrip("个")
-            key = next(u for k, u in (("天", "day"), ("日", "day"), ("day", "day"), ("周", "week"), ("星期", "week"),
-                                       ("week", "week"), ("月", "month"), ("month", "month"), ("年", "year"),
-                                       ("year", "year")) if k in unit)  # fmt: skip
-            return n * _DAYS_PER[key], False, None
+    days = duration_days(text)
+    if days is not None:
+        return days, False, None
     rolling = next((p for p in time.periods if p.kind == "rolling" and p.rolling_days), None)
     if rolling is not None and rolling.rolling_days is not None:
         notes.append(f"inactive_days from {rolling.text!r}: {rolling.rolling_days} days to the data end")

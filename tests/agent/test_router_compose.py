@@ -412,3 +412,44 @@ def test_an_unknown_customer_s_feedback_is_said_by_the_search_not_stopped_by_the
     answer = session.ask("客户99999都反馈过什么")
     assert [name for name, _ in calls] == ["customer_profile", "search_feedback"]
     assert "99999" in answer.answer
+
+
+# -- follow-ups of outside set k (session 6) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "follow", "expected"),
+    [
+        # a new threshold of inactivity
+        ("90天没买过的客户有多少个啊", "180天的呢？", {"inactive_days": 180}),
+        ("有多少客户超过半年没买了", "一年以上的呢", {"inactive_days": 365}),
+        # a longer ranking of the same customers
+        ("Top 10 customers by revenue in 1997, what share of 1997 revenue?", "And the top 100?", {"limit": 100}),
+        # a new measure over the previous question's scope, comparison included
+        ("5月GMV多少 MoM涨还是跌", "AOV呢", {"measures": ["aov"], "since": "1998-05-01", "compare": "previous"}),
+        # "那天" after a weekday ranking is that weekday's row, not a daily grain
+        ("今年周几卖得最好", "那单量占比呢 也是那天最高吗", {"measures": ["orders_share"], "group_by": "weekday"}),
+        # another first-purchase month, in the previous cohort's year, as many months on / at the month named
+        (
+            "97年1月那批cohort，次月retention和3个月后的retention分别多少",
+            "2月cohort呢",
+            {"since": "1997-02-01", "periods": 3},
+        ),
+        (
+            "97年1月首单的那批客户，4月还有回来买的比例是多少",
+            "那2月那批 5月的呢",
+            {"since": "1997-02-01", "periods": 3},
+        ),
+    ],
+)
+def test_follow_ups_change_only_what_they_name(make_session, first: str, follow: str, expected: dict) -> None:
+    session, calls = make_session()
+    session.ask(first, thread_id="k")
+    before = dict(_last(calls)[1])
+    session.ask(follow, thread_id="k")
+    name, args = _last(calls)
+    for key, value in expected.items():
+        assert args.get(key) == value, (key, args)
+    kept = {k: v for k, v in before.items() if k not in expected and k not in ("measures", "grain", "limit", "sort")}
+    if name == "metric_query" and "measures" in expected:
+        assert {k: args.get(k) for k in kept} == kept  # the rest of the previous question's scope stays

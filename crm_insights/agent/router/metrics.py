@@ -243,6 +243,12 @@ def with_previous_measures(question: str, metric: dict[str, Any], previous: Mapp
     return metric
 
 
+# A follow-up that names only a measure: "AOV呢", "那单量占比呢 也是那天最高吗", "and orders?", "人均消费分别呢"
+_ONLY_MEASURE = re.compile(
+    r"(?:那|那么|and|what\s+about|how\s+about)?\s*[^，,。；;？?\d]{1,14}?(?:分别|各自|也)?(?:呢|\?|？)"
+    r"(?:\s*[^，,。；;？?\d]{0,12}(?:那天|那一天|最高|最多|最低|吗)[？?]?)?",
+    re.IGNORECASE,
+)
 _THEM = re.compile(r"它们|他们|她们|这批|那批|这些|那些|\bthem\b|\bthey\b|\bthose\b|\bthis cohort\b", re.IGNORECASE)
 _YEAR_NAMED = re.compile(r"(?:19|20)?\d{2}\s*年|\b(?:19|20)\d{2}\b|今年|去年|前年|明年|this\s+year|last\s+year", re.I)
 _ALL_TIME = re.compile(
@@ -263,6 +269,10 @@ def carry_period(
     "那客单价 YoY 呢？") is about the period of the conversation, not all the data; words such as 累计 / to date ask
     for all of it. A cohort question about "them" after a cohort's table is that cohort read at the month named."""
     args, base = metric.get("args") or {}, previous.get("args") or {}
+    if metric.get("tool") == previous.get("tool") == "cohort_retention" and data_start and data_end:
+        other = _other_cohort(question, previous, data_start, data_end)
+        if other is not None and len(question.strip()) <= 24:
+            return other  # "2月cohort呢" after January 1997's cohort: February 1997's, as many months on
     if (
         metric.get("tool") == "cohort_retention"
         and previous.get("tool") == "cohort_retention"
@@ -280,6 +290,18 @@ def carry_period(
             metric["cohort_from_thread"] = True
         return metric
     if metric.get("tool") != "metric_query" or previous.get("tool") != "metric_query":
+        return metric
+    if _ONLY_MEASURE.fullmatch(question.strip()) and set(args) <= {"measures", "grain", "sort", "limit"}:
+        # "AOV呢" after "5月GMV多少 MoM涨还是跌", "人均消费分别呢" after two halves side by side: the new measure over
+        # the previous question's scope (period, comparison, breakdown); "那天" after a weekday ranking is its row
+        kept = {k: v for k, v in base.items() if k not in ("measures", "having", "inactive_days")}
+        if args.get("grain") and args.get("grain") != "day":
+            kept["grain"] = args["grain"]
+        measures = list(args.get("measures") or [])
+        args.clear()
+        args.update(kept, measures=measures)
+        for key in ("periods_text", "periods_text_zh", "assumed_year", "outside"):
+            metric[key] = previous.get(key)
         return metric
     if data_start and data_end and base.get("since") and not _ALL_TIME.search(question):
         from crm_insights.agent.timeexpr import parse_time
@@ -333,6 +355,24 @@ def follow_up(
         cohort = _cohort_month(question, previous, data_start, data_end)
         if cohort is not None:
             return cohort
+    if previous.get("tool") == "cohort_retention" and data_start and data_end:
+        other = _other_cohort(question, previous, data_start, data_end)
+        if other is not None:
+            return other
+    days = metric_slots.duration_days(question)
+    base = dict(previous.get("args") or {})
+    top = _TOP_N.search(question)
+    if base.get("limit") and top and _ELLIPTICAL_CLAUSE.match(question) and not metric_slots.duration_days(question):
+        # "And the top 100?" after the top 10 customers: the same ranking, longer
+        new = {k: v for k, v in previous.items() if k not in ("base_args", "fixed_args")}
+        n = int(top.group(1))
+        new.update(args={**base, "limit": n}, text=question, base_args=base, unsupported=[], missing=[])
+        return new
+    if base.get("inactive_days") and days and _ELLIPTICAL_CLAUSE.match(question):
+        # "180天的呢？" / "一年以上的呢" after "90天没买过的客户有多少": the same count at the new threshold
+        new = {k: v for k, v in previous.items() if k not in ("base_args", "fixed_args")}
+        new.update(args={**base, "inactive_days": days}, text=question, base_args=base, unsupported=[], missing=[])
+        return new
     terms = " ".join(str(t) for t in (previous.get("terms") or {}).values())
     if not terms:
         return None
@@ -346,6 +386,43 @@ def follow_up(
     if new is None or not (data_start and data_end):
         return new
     return _keep_scope(new, question, previous, data_start, data_end)
+
+
+_TOP_N = re.compile(r"(?:\btop|前)\s*(\d{1,3})\b", re.IGNORECASE)
+_COHORT_REF = re.compile(r"cohort|那批|这批|一批|首购|首单|首次购买|first[- ]time", re.IGNORECASE)
+
+
+def _other_cohort(
+    question: str, previous: Mapping[str, Any], data_start: str, data_end: str
+) -> dict[str, Any] | None:
+    """ "2月cohort呢" / "那2月那批 5月的呢" after a cohort's retention: another first-purchase month (in the previous
+    cohort's year when none is written), read as many months on as before, or at the second month named."""
+    from datetime import date
+
+    from crm_insights.agent.timeexpr import month_end, parse_time
+
+    args = dict(previous.get("args") or {})
+    if not args.get("since") or not _COHORT_REF.search(question):
+        return None
+    months = [p for p in parse_time(question, data_start, data_end).periods if p.kind == "month"]
+    if not months:
+        return None
+    before = date.fromisoformat(str(args["since"])[:10])
+    first = months[0]
+    year = before.year if first.assumed_year else first.start.year
+    cohort = date(year, first.start.month, 1)
+    periods = int(args.get("periods") or 12)
+    if len(months) >= 2:
+        target = months[1].start
+        t_year = target.year if not months[1].assumed_year else (year if target.month >= cohort.month else year + 1)
+        periods = (t_year - cohort.year) * 12 + target.month - cohort.month
+        if periods < 1:
+            return None
+    new = {k: v for k, v in previous.items() if k not in ("base_args", "fixed_args")}
+    cohort_args = {**args, "since": cohort.isoformat(), "until": month_end(cohort.year, cohort.month).isoformat()}
+    new.update(args={**cohort_args, "periods": periods}, text=question, base_args=args, unsupported=[], missing=[])
+    new["assumed_year"] = None
+    return new
 
 
 def _cohort_month(question: str, previous: Mapping[str, Any], data_start: str, data_end: str) -> dict[str, Any] | None:
