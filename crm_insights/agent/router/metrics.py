@@ -378,14 +378,14 @@ def follow_up(
         return None
     # a switched measure replaces the previous ones instead of joining them
     text = question if SWITCH_MEASURE.search(question) else f"{question} {terms}"
-    new = reread(
+    again = reread(
         {"text": text, "base_args": previous.get("args") or {}, "base_tool": previous.get("tool")},
         data_start,
         data_end,
     )
-    if new is None or not (data_start and data_end):
-        return new
-    return _keep_scope(new, question, previous, data_start, data_end)
+    if again is None or not (data_start and data_end):
+        return again
+    return _keep_scope(again, question, previous, data_start, data_end)
 
 
 _TOP_N = re.compile(r"(?:\btop|前)\s*(\d{1,3})\b", re.IGNORECASE)
