@@ -898,8 +898,13 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     # "6月GMV多少？顺便把6月买家名单…": the same period named twice is one period, not a comparison
     periods = list({(p.start, p.end): p for p in reversed(periods)}.values())[::-1]
 
-    # 新客/老客 next to another measure: split by customer type (revenue has its own new/returning measures)
-    measures, group_by = _customer_type(measures, group_by, masked, notes)
+    typed_share = _share_of_buyers(masked, measures, group_by)
+    if typed_share:
+        # "新客多少人 占当月购买客户多少": the new (returning) customers as a share of the buyers, not a split of buyers
+        measures = typed_share
+    else:
+        # 新客/老客 next to another measure: split by customer type (revenue has its own new/returning measures)
+        measures, group_by = _customer_type(measures, group_by, masked, notes)
     for share, parts in _SHARE_PARTS.items():
         if share in measures and group_by is None:
             # "新客占比多少": the share with its numerator and denominator, so the answer shows what it divides
@@ -1104,6 +1109,19 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         terms=measure_terms,
     )
     return replace(spec, share_of_all=True) if share_of_all else spec
+
+
+def _share_of_buyers(text: str, measures: list[str], group_by: str | None) -> list[str] | None:
+    """[new_customers, new_customer_share, buyers] (or returning) for "新客占购买客户多少", "what share of buyers were
+    new": the buyers named inside the share are its whole."""
+    share = _SHARE.search(text)
+    if group_by is not None or share is None or "buyers" not in measures:
+        return None
+    if _NEW_WORDS.search(text) and not _RETURNING_WORDS.search(text):
+        return ["new_customers", "new_customer_share", "buyers"]
+    if _RETURNING_WORDS.search(text) and not _NEW_WORDS.search(text):
+        return ["returning_customers", "returning_customer_share", "buyers"]
+    return None
 
 
 def _drop_bare_orders(

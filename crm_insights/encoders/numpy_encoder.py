@@ -15,7 +15,9 @@ sentence-transformers (:func:`crm_insights.encoders.embeddings.get_embedder`).
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import struct
 import threading
 from operator import itemgetter
@@ -121,24 +123,24 @@ class UnigramQueryTokenizer:
     against the full tokenizer).
     """
 
-    def __init__(self, data: dict[str, Any], max_length: int):
-        """``data``: a parsed tokenizer.json whose model is Unigram (it is kept, without the vocabulary)."""
+    def __init__(self, rest: dict[str, Any], pieces: list[str], scores: list[float], max_length: int):
+        """``rest``: a tokenizer.json whose model is Unigram, without its vocabulary; ``pieces``, ``scores``: that
+        vocabulary, in id order."""
         from tokenizers import Tokenizer
 
-        model = data["model"]
-        vocab: list[list[Any]] = model.pop("vocab")
-        self._data = data
-        self._vocab = vocab
-        pieces = [str(p) for p in map(itemgetter(0), vocab)]
-        scores = [float(x) for x in map(itemgetter(1), vocab)]
+        model = rest["model"]
+        self._data = rest
+        self._pieces = pieces
+        self._scores = scores
         self._ids = dict(zip(pieces, range(len(pieces)), strict=True))
         self._longest = max(map(len, pieces))
         lowest = scores.index(min(scores))
-        special = [int(t["id"]) for t in data.get("added_tokens") or []]
-        self._always = sorted({int(model["unk_id"]), lowest, *special})
+        special = [int(t["id"]) for t in rest.get("added_tokens") or []]
+        unk = int(model["unk_id"])
+        self._always = sorted({unk, lowest, *special})
         self._max_length = max_length
         # The normaliser and pre-tokeniser alone (a one-piece vocabulary): what the pieces are matched against.
-        probe = {**data, "model": {**model, "vocab": [vocab[int(model["unk_id"])]], "unk_id": 0}, "added_tokens": []}
+        probe = {**rest, "model": {**model, "vocab": [[pieces[unk], scores[unk]]], "unk_id": 0}, "added_tokens": []}
         probe["post_processor"] = None
         self._probe = Tokenizer.from_str(json.dumps(probe))
 
@@ -161,7 +163,7 @@ class UnigramQueryTokenizer:
         keep = sorted(used)
         local = {old: new for new, old in enumerate(keep)}
         data = json.loads(json.dumps(self._data))  # a deep copy (without the vocabulary, so small)
-        data["model"]["vocab"] = [self._vocab[i] for i in keep]
+        data["model"]["vocab"] = [[self._pieces[i], self._scores[i]] for i in keep]
         data["model"]["unk_id"] = local[int(self._data["model"]["unk_id"])]
         for token in data.get("added_tokens") or []:
             token["id"] = local[int(token["id"])]
@@ -174,11 +176,63 @@ class UnigramQueryTokenizer:
         return [[keep[i] for i in e.ids] for e in tokenizer.encode_batch(texts)]
 
 
+# Bump when the cached vocabulary's files change layout.
+_VOCAB_CACHE_VERSION = 1
+
+
+def _load_tokenizer(file: Path, max_length: int, cache_dir: Path | None) -> Any:
+    """A :class:`UnigramQueryTokenizer` for a Unigram tokenizer.json, else the ``tokenizers`` Tokenizer itself.
+
+    Parsing the 16 MB JSON of e5's vocabulary is ~0.5 s; with ``cache_dir`` the vocabulary is kept there once
+    as one NUL-separated UTF-8 blob and a float64 array (and the rest of the JSON beside it), keyed by the
+    file's path, size and modification time, and read back in a few hundredths of a second."""
+    from tokenizers import Tokenizer
+
+    stem = None
+    if cache_dir is not None:
+        st = file.stat()
+        ident = json.dumps([_VOCAB_CACHE_VERSION, str(file.resolve()), st.st_size, st.st_mtime_ns])
+        stem = cache_dir / f"vocab-{hashlib.sha256(ident.encode()).hexdigest()[:24]}"
+        try:
+            rest = json.loads(stem.with_suffix(".json").read_text(encoding="utf-8"))
+            with np.load(stem.with_suffix(".npz"), allow_pickle=False) as arrays:
+                pieces = arrays["pieces"].tobytes().decode("utf-8").split("\0")
+                scores = arrays["scores"].tolist()
+            if len(pieces) == len(scores):
+                return UnigramQueryTokenizer(rest, pieces, scores, max_length)
+        except (OSError, ValueError, KeyError):  # not written yet, or unreadable: parse the JSON
+            pass
+    text = file.read_text(encoding="utf-8")
+    data = json.loads(text)
+    if (data.get("model") or {}).get("type") != "Unigram":
+        tokenizer = Tokenizer.from_str(text)
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(max_length)
+        return tokenizer
+    vocab = data["model"].pop("vocab")
+    pieces = [str(p) for p in map(itemgetter(0), vocab)]
+    scores = [float(x) for x in map(itemgetter(1), vocab)]
+    if stem is not None and not any("\0" in p for p in pieces):
+        try:
+            stem.parent.mkdir(parents=True, exist_ok=True)
+            tag = f"{os.getpid()}.{threading.get_ident()}.tmp"
+            tmp_npz = stem.with_name(f"{stem.name}.{tag}.npz")
+            blob = np.frombuffer("\0".join(pieces).encode("utf-8"), dtype=np.uint8)
+            np.savez(tmp_npz, pieces=blob, scores=np.asarray(scores, dtype=np.float64))
+            tmp_json = stem.with_name(f"{stem.name}.{tag}.json")
+            tmp_json.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp_json, stem.with_suffix(".json"))
+            os.replace(tmp_npz, stem.with_suffix(".npz"))  # last: the pair is complete once this exists
+        except OSError:  # a read-only data directory: parse the JSON every time
+            pass
+    return UnigramQueryTokenizer(data, pieces, scores, max_length)
+
+
 class NumpyEncoder:
     """A BERT / XLM-RoBERTa encoder with mean pooling and unit-length output, in numpy (float32)."""
 
-    def __init__(self, path: Path, max_length: int = 512, threads: int = 1):
-        from tokenizers import Tokenizer
+    def __init__(self, path: Path, max_length: int = 512, threads: int = 1, cache_dir: Path | None = None):
+        """``cache_dir``: where a Unigram vocabulary is kept in a quick-to-read form (see :func:`_load_tokenizer`)."""
 
         path = Path(path)
         if not supports(path):
@@ -201,15 +255,7 @@ class NumpyEncoder:
             st_cfg = {}
         limit = int(st_cfg.get("max_seq_length") or usable)
         self.max_length = max(1, min(limit, int(max_length), usable))
-        text = (path / "tokenizer.json").read_text(encoding="utf-8")
-        data = json.loads(text)
-        self.tokenizer: Any
-        if (data.get("model") or {}).get("type") == "Unigram":
-            self.tokenizer = UnigramQueryTokenizer(data, self.max_length)
-        else:
-            self.tokenizer = Tokenizer.from_str(text)
-            self.tokenizer.no_padding()
-            self.tokenizer.enable_truncation(self.max_length)
+        self.tokenizer = _load_tokenizer(path / "tokenizer.json", self.max_length, cache_dir)
         self.do_lower_case = bool(st_cfg.get("do_lower_case", False))
         tensors = read_safetensors(path / "model.safetensors")
         prefix = next((p for p in _PREFIXES if f"{p}embeddings.word_embeddings.weight" in tensors), None)
@@ -323,7 +369,12 @@ class NumpyQueryEmbedder:
 
     def __init__(self, settings: Settings, path: Path, model_id: str, model_hash: str):
         cfg = settings.embeddings
-        self.encoder = NumpyEncoder(path, max_length=cfg.max_length, threads=settings.runtime.torch_threads)
+        self.encoder = NumpyEncoder(
+            path,
+            max_length=cfg.max_length,
+            threads=settings.runtime.torch_threads,
+            cache_dir=settings.models_dir / "router",  # beside the exemplar vectors the router keeps
+        )
         self.model_id = model_id
         self.model_hash = model_hash
         self.dim = self.encoder.dim

@@ -787,6 +787,10 @@ def _run_keys(conn: Connection, req: MetricRequest) -> MetricResult:
         assert req.grain is not None
         order: list[Key] = [(label,) for label in period_labels(req.grain, req.since, req.until)]
         order += sorted((k for k in grouped if k not in set(order)), key=_sort_key)  # never drop a row
+    elif keys == ["customer_type"]:
+        # both types always: a period with no new customers shows new = 0, not a missing row
+        order = [("new",), ("returning",)]
+        order += sorted((k for k in grouped if k not in set(order)), key=_sort_key)
     else:
         order = sorted(grouped, key=_sort_key)
     per_day = any(m in PER_DAY_MEASURES for m in req.measures)

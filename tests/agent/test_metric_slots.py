@@ -501,6 +501,21 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
             "sort": "desc",
         },
     ),
+    # new (returning) customers as a share of the buyers named inside the share
+    (
+        "1997年3月新客多少人 占当月购买客户多少",
+        "metric_query",
+        {"measures": ["new_customers", "new_customer_share", "buyers"], "since": "1997-03-01", "until": "1997-03-31"},
+    ),
+    (
+        "What share of buyers in March 1997 were returning customers?",
+        "metric_query",
+        {
+            "measures": ["returning_customers", "returning_customer_share", "buyers"],
+            "since": "1997-03-01",
+            "until": "1997-03-31",
+        },
+    ),
     # the customer spent it: a bound on each customer's spend in the period
     (
         "customers who spent more than 500 in 1998",

@@ -558,3 +558,23 @@ def test_having_on_a_share_reads_percent_and_needs_rows(fakes: Any) -> None:
     assert isinstance(out, str) and "give grain or group_by" in out
     out = metric_query.invoke({"measures": ["orders"], "grain": "month", "having": "more than ten"})
     assert isinstance(out, str) and "'>100', '>=100000'" in out
+
+
+@pytest.mark.parametrize(("since", "until"), [("1997-01", "1998-06"), ("1998-06", "1998-06")])
+def test_customer_type_rows_always_show_both_types(fakes: Any, since: str, until: str) -> None:
+    data = _ok(
+        metric_query.invoke(
+            {"measures": ["revenue", "buyers"], "group_by": "customer_type", "since": since, "until": until}
+        )
+    )
+    assert [r["customer_type"] for r in data["rows"]] == ["new", "returning"]
+    df = _orders()
+    first = df.groupby("customer").ts.min()
+    start = pd.Timestamp(data["period"]["since"])
+    window = _window(df, data["period"]["since"], data["period"]["until"])
+    is_new = window.customer.map(first) >= start
+    new, returning = data["rows"]
+    # a period with no new customers has a new row of zeros, not a missing row
+    assert (new["revenue"] or 0) == pytest.approx(round(float(window[is_new].amount.sum()), 2))
+    assert (new["buyers"] or 0) == window[is_new].customer.nunique()
+    assert returning["buyers"] == window[~is_new].customer.nunique()
