@@ -392,9 +392,7 @@ _TOP_N = re.compile(r"(?:\btop|前)\s*(\d{1,3})\b", re.IGNORECASE)
 _COHORT_REF = re.compile(r"cohort|那批|这批|一批|首购|首单|首次购买|first[- ]time", re.IGNORECASE)
 
 
-def _other_cohort(
-    question: str, previous: Mapping[str, Any], data_start: str, data_end: str
-) -> dict[str, Any] | None:
+def _other_cohort(question: str, previous: Mapping[str, Any], data_start: str, data_end: str) -> dict[str, Any] | None:
     """ "2月cohort呢" / "那2月那批 5月的呢" after a cohort's retention: another first-purchase month (in the previous
     cohort's year when none is written), read as many months on as before, or at the second month named."""
     from datetime import date
