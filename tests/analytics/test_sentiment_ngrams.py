@@ -32,6 +32,55 @@ def test_word_ngrams_are_jieba_words_and_bigrams() -> None:
     assert len(grams) == 2 * len(words) - 1 and f"{words[0]} {words[1]}" in grams
 
 
+def test_after_contrast_is_the_part_after_the_last_contrast_word() -> None:
+    assert N.after_contrast("质量不错，但是发货太慢了") == "发货太慢了"
+    assert N.after_contrast("价格便宜，可是用了两天就坏，不过客服给换了") == "客服给换了"
+    assert N.after_contrast("Fast shipping, but the box was crushed") == "the box was crushed"
+    assert N.after_contrast("质量很好，推荐") == "" and N.after_contrast("Butter arrived fresh") == ""
+
+
+def test_analyzers_mark_the_tail_after_a_contrast_word() -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    plain = "质量很好，推荐"
+    # Without a contrast word: exactly scikit-learn's char 1-3 grams, nothing marked.
+    builtin = CountVectorizer(analyzer="char", ngram_range=(1, 3)).build_analyzer()
+    assert sorted(N.char_ngrams("Good  质量")) == sorted(builtin("Good  质量"))
+    assert not any(g.startswith(N.TAIL_MARK) for g in N.char_ngrams(plain) + N.word_ngrams(plain))
+    # The same words in the other order differ only in what is marked: the tail, where the verdict is.
+    a, b = N.char_ngrams("质量很好，但是发货太慢"), N.char_ngrams("发货太慢，但是质量很好")
+    assert N.TAIL_MARK + "太慢" in a and N.TAIL_MARK + "很好" in b and N.TAIL_MARK + "太慢" not in b
+    assert [g for g in a if not g.startswith(N.TAIL_MARK)] != [] and set(a) != set(b)
+    words = N.word_ngrams("质量很好，但是发货太慢")
+    assert N.TAIL_MARK + "发货" in words and "质量" in words
+
+
+def test_members_learn_which_side_of_a_contrast_carries_the_verdict() -> None:
+    """Praise-then-complaint and complaint-then-praise share their n-grams; only the marked tail tells them apart."""
+    goods, bads = ["质量很好", "客服热情", "包装精美", "价格便宜"], ["发货太慢", "做工粗糙", "退款不到账", "态度冷淡"]
+    texts, y = [], []
+    for g in goods:
+        for b in bads:
+            if (g, b) != (goods[0], bads[0]):  # the pair probed below is never seen together
+                texts += [f"{g}，但是{b}", f"{b}，但是{g}", g, b]
+                y += [0, 1, 1, 0]
+    # Another contrast word, no comma: no n-gram across the join was seen, so only the marked tail tells.
+    probe = [f"{goods[0]}不过{bads[0]}", f"{bads[0]}不过{goods[0]}"]
+    for name in N.MEMBERS:
+        m = N.make_member(name, 2).fit(texts, y)
+        assert m.predict(probe).tolist() == [0, 1], name
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    unmarked = make_pipeline(
+        TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2),
+        LogisticRegression(C=4.0, max_iter=2000),
+    ).fit(texts, y)
+    p = unmarked.predict_proba(probe)[:, 1]
+    assert abs(p[0] - p[1]) < 1e-6  # the plain char n-grams of the two orders are the same bag
+
+
 def test_members_fit_in_a_second_process_like_in_process() -> None:
     texts, y = (POS + NEG) * 2, ([1] * len(POS) + [0] * len(NEG)) * 2
     here = N.start_fit(N.MEMBERS, texts, y, 2, background=False).result()
