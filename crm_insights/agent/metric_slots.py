@@ -81,6 +81,9 @@ class MetricSpec:
     # the figure asked as a share of the same measure without the filter ("金额超过100的订单占全部订单多少"): not a
     # tool argument, metric_query returns share_of_all with every amount filter
     share_of_all: bool = False
+    # the unsupported parts only split what is asked ("按品类拆一下"), and the total itself is asked in a clause of
+    # its own ("98Q1营收多少"): the total is answered and the split declined
+    answer_rest: bool = False
     time: TimeParse | None = None
 
     @property
@@ -1108,7 +1111,37 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         notes=notes,
         terms=measure_terms,
     )
+    if spec.unsupported and measures and _total_asked_apart(text, spec.unsupported):
+        spec = replace(spec, answer_rest=True)
     return replace(spec, share_of_all=True) if share_of_all else spec
+
+
+_SPLIT_WORD = re.compile(r"^(?:按|分|各)|拆|细分|分布|\b(?:by|per|split|break\s*down|breakdown)\b", re.IGNORECASE)
+_TOTAL_ASK = re.compile(
+    r"多少|几|总|合计|一共|\btotal\b|\boverall\b|\bhow\s+much\b|\bwhat\s+(?:was|is|were)\b", re.IGNORECASE
+)
+_TOTAL_WORD = re.compile(r"总(?:额|数|计|共)|合计|一共|\btotal\b|\boverall\b", re.IGNORECASE)
+_CLAUSES = re.compile(r"[，,。；;？?！!]|\s+(?=[^\sa-zA-Z])|(?<=[^\sa-zA-Z])\s+")
+
+
+def _total_asked_apart(text: str, unsupported: Sequence[Unsupported]) -> bool:
+    """Whether every unsupported part only splits the figure (按品类, by country) and a clause free of them asks for the
+    total itself ("98Q1营收多少 按品类拆一下", "按品类拆一下Q2 GMV，顺便给我Q2总GMV")."""
+    for u in unsupported:
+        at = text.find(u.text)
+        around = text[max(0, at - 4) : at + len(u.text) + 6] if at >= 0 else u.text
+        if u.kind not in ("product", "region", "channel", "store", "salesperson", "campaign") or not _SPLIT_WORD.search(
+            around
+        ):
+            return False
+    for clause in _CLAUSES.split(text):
+        if not clause.strip() or any(u.text in clause for u in unsupported) or _SPLIT_WORD.search(clause):
+            continue
+        if _TOTAL_ASK.search(clause) and any(cat == "measures" for _, _, cat, _, _ in _found(clause)):
+            return True
+        if _TOTAL_WORD.search(clause):
+            return True  # "and the Q2 total"
+    return False
 
 
 def _share_of_buyers(text: str, measures: list[str], group_by: str | None) -> list[str] | None:

@@ -1345,3 +1345,21 @@ def test_an_exclamation_is_no_comparison(text: str) -> None:
 def test_a_year_is_no_account_id() -> None:
     args = _decided(["top 5 accounts 1998?"])
     assert (args["group_by"], args["limit"], args["since"]) == ("customer", 5, "1998-01-01")
+
+
+@pytest.mark.parametrize(
+    ("text", "answer_rest"),
+    [
+        # a split the data cannot make, and the total asked in a clause of its own: the total is answered
+        ("98Q1营收多少 按品类拆一下", True),
+        ("按品类拆一下Q2 GMV，顺便给我Q2总GMV", True),
+        ("Q2 GMV by category, and the Q2 total", True),
+        # only the split is asked, or the missing attribute filters: no figure for another scope
+        ("Break down H1 1998 revenue by APAC country — Japan, Singapore and Australia.", False),
+        ("去年摇滚类CD的复购率是多少", False),
+    ],
+)
+def test_a_total_asked_apart_from_an_unsupported_split_is_answered(text: str, answer_rest: bool) -> None:
+    spec = _parse(text)
+    assert spec.unsupported
+    assert spec.answer_rest is answer_rest

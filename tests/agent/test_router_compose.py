@@ -453,3 +453,15 @@ def test_follow_ups_change_only_what_they_name(make_session, first: str, follow:
     kept = {k: v for k, v in before.items() if k not in expected and k not in ("measures", "grain", "limit", "sort")}
     if name == "metric_query" and "measures" in expected:
         assert {k: args.get(k) for k in kept} == kept  # the rest of the previous question's scope stays
+
+
+def test_a_total_asked_next_to_a_split_the_data_cannot_make(make_session) -> None:
+    session, calls = make_session()
+    text = session.ask("1997年营收多少 按品类拆一下", thread_id="s").answer
+    assert calls and _last(calls)[0] == "metric_query"
+    assert "按品类" in text and "无法" in text  # the split is declined by name
+    assert _revenue("1997-01-01", "1997-12-31") in _numbers(text)  # the total asked is answered
+    session2, calls2 = make_session()
+    declined = session2.ask("按品类拆一下1997年的营收", thread_id="t").answer
+    assert not any(name == "metric_query" for name, _ in calls2)
+    assert _revenue("1997-01-01", "1997-12-31") not in _numbers(declined)

@@ -92,6 +92,7 @@ def normalise_spec(spec: Any) -> dict[str, Any] | None:
         "outside": [str(x) for x in raw.get("outside") or []],
         "missing": [str(x) for x in raw.get("missing") or []],
         "terms": {str(k): str(v) for k, v in (raw.get("terms") or {}).items()},
+        "answer_rest": bool(raw.get("answer_rest")),
     }
 
 

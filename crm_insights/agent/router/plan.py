@@ -178,7 +178,17 @@ def next_action(
         unique = list(dict.fromkeys(named))
         return answer(render_shared(knowledge, "unsupported", lang, parts=unique, slots=slots))
 
-    if slots.get("unsupported") or slots.get("missing_attributes"):
+    def answered_rest() -> bool:
+        # "98Q1营收多少 按品类拆一下": the split is declined by name, the total asked in its own clause answered
+        return bool((slots.get("metric") or {}).get("answer_rest")) and not slots.get("missing_attributes")
+
+    def with_declined(text: str) -> str:
+        if not answered_rest():
+            return text
+        parts = list(dict.fromkeys(str(p) for p in slots.get("unsupported") or []))
+        return f"{render_shared(knowledge, 'unsupported_split', lang, parts=parts)}\n\n{text}"
+
+    if (slots.get("unsupported") and not answered_rest()) or slots.get("missing_attributes"):
         attributes = [
             render_shared(knowledge, "missing_attribute", lang, kind=kind, text=text)
             for kind, text in slots.get("missing_attributes") or []
@@ -227,11 +237,11 @@ def next_action(
             if value is not None:
                 slots[slot] = value
         _after_step(spec.then, slots, decision.question)
-        if slots.get("unsupported"):
+        if slots.get("unsupported") and not answered_rest():
             return cannot([str(p) for p in slots["unsupported"]])
         if slots.get("segment_pick") and not _has(slots, ["segment"]):
             picked = _pick_segment(slots["segment_pick"], slots)  # the segments were just listed
             if picked is not None:
                 slots["segment"] = picked
 
-    return answer(render_answer(knowledge, decision.intent, lang, results, slots, decision.question))
+    return answer(with_declined(render_answer(knowledge, decision.intent, lang, results, slots, decision.question)))
