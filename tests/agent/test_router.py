@@ -498,6 +498,8 @@ def test_questions_with_action_words_pass_the_gate(router: OfflineRouter, questi
         ("What segment does customer 88 fall in, and why?", "explain_customer_segment", {"customer": "88"}),
         ("忠诚客户流失得厉害吗", "at_risk", {"segment": "忠诚"}),
         ("Are we losing a lot of loyal customers?", "at_risk", {"segment": "loyal"}),
+        # mixed zh/en: churn风险
+        ("拉一下top 200高价值客户里churn风险高的", "at_risk", {"top_k": 200, "rank_by": "spend"}),
         ("投诉过的人还会回来买吗", "feedback_followup", {"sentiment": "negative"}),
         ("Do customers who complain still buy from us?", "feedback_followup", {}),
         ("差评客户之后又下单了吗", "feedback_followup", {}),
