@@ -982,10 +982,15 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         comparison = None
     derived_previous = time.compare_kind == "previous" and (comparison is None or comparison.other not in periods)
     asked_compare = time.compare_kind
+    change_by_row = False
     if derived_previous and (trend or grain):
-        # "MoM revenue trend" / "98年每月销售额环比": rows by grain, each read against the one before
+        # "MoM revenue trend" / "98年每月销售额环比": rows by grain, each read against the one before; "哪个月环比跌得
+        # 最多" ranks those changes (the answer names the biggest rise and fall), not the rows' values
         comparison, asked_compare = None, None
         grain = grain or _compare_grain(time.compare_text)
+        change_by_row = grain is not None and group_by != "customer"
+        if change_by_row:
+            sort = limit = None
         notes.append(f"{time.compare_text} with a trend: rows by {grain or 'a grain from the period'}")
     primary = comparison.base if comparison is not None else (periods[0] if periods else None)
     other: Period | None = None
@@ -1092,6 +1097,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         "min_customer_spend": spend_bounds.get("min"),
         "max_customer_spend": spend_bounds.get("max"),
         "having": having,
+        "change_by_row": change_by_row or None,
     }
     asked_more = [grain, group_by, since, compare_kind, min_amount, max_amount, inactive_days, customer, *spend_bounds]
     generic = measures == ["buyers"] and _norm(measure_terms.get("buyers", "")) in _GENERIC_BUYERS

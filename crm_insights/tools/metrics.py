@@ -154,6 +154,12 @@ class MetricQueryArgs(ToolArgs):
         "the result's share_of_all compares with all customers.",
     )
     max_customer_spend: float | None = Field(None, description="Only customers whose spend in the period is <= this.")
+    change_by_row: bool = Field(
+        False,
+        description="With grain: each row also gets its change from the row before (month over month in a monthly "
+        "trend, quarter over quarter in a quarterly one; the first row against the period just before it) and the "
+        "result names the biggest rise and fall: '98年每月销售额环比', 'which month fell most MoM'.",
+    )
     having: Annotated[
         Annotated[str, Field(max_length=40)] | None,
         BeforeValidator(_blank_to_none),
@@ -308,6 +314,7 @@ def metric_query(
     limit: int | None = None,
     min_customer_spend: float | None = None,
     max_customer_spend: float | None = None,
+    change_by_row: bool = False,
     having: str | None = None,
 ) -> dict[str, Any]:
     """Business metrics over orders and feedback for any period: totals, trends, breakdowns and comparisons.
@@ -370,6 +377,8 @@ def metric_query(
                 raise NotReadyError(_NOT_SCORED)
     notes_zh: list[str] = []
     row_test = parse_having(having, measures[0]) if having is not None else None
+    if change_by_row and not grain:
+        raise InputError("change_by_row compares each row of a trend with the one before: give grain")
     if row_test is not None and not grain and not group_by:
         raise InputError(f"having ({having!r}) filters the rows of a trend or a breakdown: give grain or group_by")
     start, stop, bounds, notes = resolve_period(context, measures, since, until, notes_zh)
@@ -396,6 +405,7 @@ def metric_query(
         "limit": limit,
         "min_customer_spend": min_customer_spend,
         "max_customer_spend": max_customer_spend,
+        "change_by_row": change_by_row or None,
         "having": having,
     }
     filters: dict[str, Any] = {}
@@ -531,6 +541,11 @@ def metric_query(
             notes.append(f"the comparison period extends beyond the data ({bounds[0]} to {bounds[1]})")
             notes_zh.append(f"对比期超出了数据范围（{bounds[0]} 至 {bounds[1]}）")
 
+    extremes = None
+    if change_by_row and grain:
+        # each row against the row before; the first against the grain period just before the range
+        ext = execute(request(_grain_back(start, grain), stop))
+        extremes = _row_changes(rows, [dict(r) for r in ext.rows], measures, group_by)
     passed = None
     if row_test is not None:
         # a filter on the rows ("订单数超过100的月份", SQL's HAVING): the total stays the whole period's
@@ -568,11 +583,65 @@ def metric_query(
         "ranked_total": res.ranked_total,
         "ranked_share": res.ranked_share,
         "having": passed,
+        "row_change": extremes,
         "unit": {m: MEASURES[m].unit for m in measures},
         "names": {m: {"zh": MEASURES[m].name_zh, "en": MEASURES[m].name_en} for m in measures},
         "data_range": {"first": bounds[0], "last": bounds[1]},
     }
     return result("metric_query", args, data, res.rows_considered, **extra)
+
+
+def _grain_back(d: date, grain: str) -> date:
+    """The start of the grain period just before the one holding ``d``."""
+    if grain == "day":
+        return d - timedelta(days=1)
+    if grain == "week":
+        return d - timedelta(days=d.weekday() + 7)
+    months = {"month": 1, "quarter": 3, "year": 12}[grain]
+    first = date(d.year, d.month, 1) if grain == "month" else date(d.year, (d.month - 1) // 3 * 3 + 1, 1)
+    if grain == "year":
+        first = date(d.year, 1, 1)
+    return _months_back(first, months)
+
+
+def _row_changes(
+    rows: list[dict[str, Any]], extended: list[dict[str, Any]], measures: list[str], group_by: str | None
+) -> dict[str, Any]:
+    """Adds ``prev`` and ``change_pct`` (per measure) to each row from the row before it in ``extended`` (the same
+    rows with one grain period more at the start; with a group_by, the row before of the same group); returns the
+    biggest rise and fall of the first measure ``{"measure", "max": {period, change_pct, ...}, "min": {...}}``."""
+    group = (lambda r: r.get(group_by)) if group_by else (lambda r: None)
+    labels: list[str] = []
+    for r in extended:
+        if r["period"] not in labels:
+            labels.append(r["period"])
+    by_key = {(r["period"], group(r)): r for r in extended}
+    first = measures[0]
+    changed: list[dict[str, Any]] = []
+    for row in rows:
+        i = labels.index(row["period"]) if row["period"] in labels else -1
+        prior = by_key.get((labels[i - 1], group(row))) if i > 0 else None
+        row["prev"] = {m: (prior or {}).get(m) for m in measures}
+        row["change_pct"] = {m: _change(row.get(m), (prior or {}).get(m))[1] for m in measures}
+        if row["change_pct"][first] is not None:
+            changed.append(row)
+    if not changed:
+        return {"measure": first, "max": None, "min": None}
+
+    def pick(r: dict[str, Any]) -> dict[str, Any]:
+        out = {
+            "period": r["period"],
+            "value": r.get(first),
+            "prev": r["prev"][first],
+            "change_pct": r["change_pct"][first],
+        }
+        if group_by:
+            out[group_by] = r.get(group_by)
+        return out
+
+    top = max(changed, key=lambda r: r["change_pct"][first])
+    low = min(changed, key=lambda r: r["change_pct"][first])
+    return {"measure": first, "max": pick(top), "min": pick(low)}
 
 
 _HAVING = re.compile(r"\s*(>=|<=|>|<|=|≥|≤)\s*(-?\d+(?:\.\d+)?)\s*(%?)\s*")
@@ -655,6 +724,8 @@ def simple_json(res: dict[str, Any]) -> dict[str, Any]:
         out["ranked_share"] = (data.get("ranked_share") or {}).get(m)
     if data.get("having") is not None:  # a filter on the rows: how many passed of how many
         out["having"] = data["having"]
+    if data.get("row_change") is not None:  # each row against the one before: the biggest rise and fall
+        out["row_change"] = data["row_change"]
     out.update(
         {"unit": data["unit"].get(m), "measures": data["measures"], "notes": data["notes"], "evidence": res["evidence"]}
     )

@@ -118,11 +118,30 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         "metric_query",
         {"measures": ["orders"], "grain": "day", "since": "1998-05-01", "until": "1998-05-31"},
     ),
-    ("MoM revenue trend", "metric_query", {"measures": ["revenue"], "grain": "month"}),
+    # a comparison with a trend: each row against the one before
+    ("MoM revenue trend", "metric_query", {"measures": ["revenue"], "grain": "month", "change_by_row": True}),
     (
         "98年每月销售额环比",
         "metric_query",
-        {"measures": ["revenue"], "grain": "month", "since": "1998-01-01", "until": "1998-06-30"},
+        {
+            "measures": ["revenue"],
+            "grain": "month",
+            "since": "1998-01-01",
+            "until": "1998-06-30",
+            "change_by_row": True,
+        },
+    ),
+    # which row changed most: the changes are ranked, not the rows' values
+    (
+        "1998年哪个月环比跌得最多",
+        "metric_query",
+        {
+            "measures": ["revenue"],
+            "grain": "month",
+            "since": "1998-01-01",
+            "until": "1998-06-30",
+            "change_by_row": True,
+        },
     ),
     ("销售额趋势", "metric_query", {"measures": ["revenue"], "grain": "month"}),
     (

@@ -578,3 +578,39 @@ def test_customer_type_rows_always_show_both_types(fakes: Any, since: str, until
     assert (new["revenue"] or 0) == pytest.approx(round(float(window[is_new].amount.sum()), 2))
     assert (new["buyers"] or 0) == window[is_new].customer.nunique()
     assert returning["buyers"] == window[~is_new].customer.nunique()
+
+
+def test_change_by_row_reads_each_row_against_the_one_before(fakes: Any) -> None:
+    data = _ok(
+        metric_query.invoke(
+            {
+                "measures": ["revenue", "orders"],
+                "grain": "month",
+                "since": "1997-02",
+                "until": "1998-06",
+                "change_by_row": True,
+            }
+        )
+    )
+    df = _orders()
+    monthly = df.groupby(df.ts.dt.to_period("M")).amount.sum()
+    months = pd.period_range("1997-01", "1998-06", freq="M")
+    monthly = monthly.reindex(months, fill_value=0.0)
+    changes = {}
+    for row in data["rows"]:
+        p = pd.Period(row["period"])
+        before = float(monthly[p - 1])
+        assert (row["prev"]["revenue"] or 0) == pytest.approx(
+            round(before, 2)
+        )  # the first row: January, before the range
+        expected = None if not before else round(float(monthly[p]) / before - 1, 4)
+        assert row["change_pct"]["revenue"] == (pytest.approx(expected, abs=1e-4) if expected is not None else None)
+        if expected is not None:
+            changes[row["period"]] = expected
+    rc = data["row_change"]
+    assert rc["measure"] == "revenue"
+    assert rc["max"]["change_pct"] == pytest.approx(max(changes.values()), abs=1e-4)
+    assert rc["min"]["change_pct"] == pytest.approx(min(changes.values()), abs=1e-4)
+    assert changes[rc["min"]["period"]] == pytest.approx(min(changes.values()), abs=1e-4)
+    out = metric_query.invoke({"measures": ["revenue"], "change_by_row": True})
+    assert isinstance(out, str) and "give grain" in out

@@ -156,3 +156,17 @@ def test_having_answer_states_how_many_rows_passed(fakes: Any) -> None:
     for period in monthly.index:
         assert (f"| {period} |" in zh) == (period in kept.index)
     assert "全期合计（未按行筛选）" in zh and "Whole period (all rows)" in en
+
+
+def test_change_by_row_answer_shows_each_rows_change_and_the_extremes(fakes: Any) -> None:
+    args = {"measures": ["revenue"], "grain": "month", "since": "1997-02", "until": "1998-06", "change_by_row": True}
+    data = _metric(args)
+    rc = data["row_change"]
+    zh = _answer("metric_query", "zh", data, args)
+    en = _answer("metric_query", "en", data, args)
+    assert "销售额较上期 |" in zh and "vs previous |" in en
+    assert f"较上期增幅最大：**{rc['max']['period']}**" in zh
+    assert f"biggest fall (or smallest rise): **{rc['min']['period']}**" in en
+    for row in data["rows"]:
+        if row["change_pct"]["revenue"] is not None:
+            assert f"{row['change_pct']['revenue'] * 100:+.2f}%" in zh
