@@ -479,6 +479,7 @@ _SHARE = re.compile(
     r"|(?:share|percentage|proportion|fraction|percent)\s+of\s+(?:all|total|the\s+total|overall)",
     re.IGNORECASE,
 )
+SHARE_WORDS = _SHARE  # "占总客户多少", "what share of": the router's follow-ups read the same words
 _SHARE_MEASURE = {"revenue": "revenue_share", "orders": "orders_share", "units": "units_share"}
 # A comparison restated with a relative period ("环比上个季度", "比上月", "同比去年同期"): with a period named in the
 # question, the relative word counts from that period, which is what 环比 / 同比 alone mean.

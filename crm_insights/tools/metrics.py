@@ -488,6 +488,15 @@ def metric_query(
             for m in measures
             if m in SHARE_OF_ALL_MEASURES or m == "buyers"
         }
+    inactive_share = None
+    if "inactive_customers" in measures and inactive_days is not None and not grain and not group_by:
+        # "180天没买的客户占总客户多少": the inactive customers over every customer who had ordered by `until` (under
+        # the same segment and customer filters)
+        everyone = execute(replace(request(bounds[0], stop), measures=["buyers"], inactive_days=None, day_range=None))
+        whole = everyone.total.get("buyers")
+        part = res.total.get("inactive_customers")
+        if whole and part is not None:
+            inactive_share = {"customers": whole, "share": round(part / whole, 4)}
     seg_names = _segment_names(context) if group_by == "segment" else {}
     rows = [dict(r) for r in res.rows]
     _name_rows(rows, group_by, seg_names)
@@ -584,6 +593,7 @@ def metric_query(
         "ranked_share": res.ranked_share,
         "having": passed,
         "row_change": extremes,
+        "inactive_share": inactive_share,
         "unit": {m: MEASURES[m].unit for m in measures},
         "names": {m: {"zh": MEASURES[m].name_zh, "en": MEASURES[m].name_en} for m in measures},
         "data_range": {"first": bounds[0], "last": bounds[1]},

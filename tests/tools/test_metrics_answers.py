@@ -170,3 +170,21 @@ def test_change_by_row_answer_shows_each_rows_change_and_the_extremes(fakes: Any
     for row in data["rows"]:
         if row["change_pct"]["revenue"] is not None:
             assert f"{row['change_pct']['revenue'] * 100:+.2f}%" in zh
+
+
+def test_inactive_share_of_all_customers_is_stated_when_asked(fakes: Any) -> None:
+    args = {"measures": ["inactive_customers"], "inactive_days": 60}
+    data = _metric(args)
+    o = _orders()
+    last = o.groupby("customer")["ts"].max()
+    until = pd.Timestamp(data["period"]["until"])
+    inactive = int(((until - last).dt.days >= 60).sum())
+    assert data["total"]["inactive_customers"] == inactive
+    assert data["inactive_share"] == {"customers": len(last), "share": round(inactive / len(last), 4)}
+    template = load_prompt("intents/metric_query")["answers"]["zh"]
+    slots = {"metric": {"args": args, "share_of_all": True}, "data_start": "1997-01-03", "data_end": "1998-06-20"}
+    asked = render(template, r={"metric_query": data}, slots=slots, q="", capabilities={}, lang="zh")
+    assert f"全部 {fmt_num(len(last))} 位客户的 **{fmt_pct2(inactive / len(last))}**" in asked
+    # a count not asked as a share does not print the denominator (a careless reader could take it for the count)
+    plain = _answer("metric_query", "zh", data, args)
+    assert "位客户的" not in plain

@@ -93,6 +93,7 @@ def normalise_spec(spec: Any) -> dict[str, Any] | None:
         "missing": [str(x) for x in raw.get("missing") or []],
         "terms": {str(k): str(v) for k, v in (raw.get("terms") or {}).items()},
         "answer_rest": bool(raw.get("answer_rest")),
+        "share_of_all": bool(raw.get("share_of_all")),
     }
 
 
@@ -369,10 +370,16 @@ def follow_up(
         n = int(top.group(1))
         new.update(args={**base, "limit": n}, text=question, base_args=base, unsupported=[], missing=[])
         return new
-    if base.get("inactive_days") and days and _ELLIPTICAL_CLAUSE.match(question):
-        # "180天的呢？" / "一年以上的呢" after "90天没买过的客户有多少": the same count at the new threshold
+    if base.get("inactive_days") and (
+        (days and _ELLIPTICAL_CLAUSE.match(question))
+        or (not days and (_PART_OF.search(question) or metric_slots.SHARE_WORDS.search(question)))
+    ):
+        # "180天的呢？" / "一年以上的呢" after "90天没买过的客户有多少": the same count at the new threshold;
+        # "占总客户多少": the same count, whose answer states its share of all customers
         new = {k: v for k, v in previous.items() if k not in ("base_args", "fixed_args")}
-        new.update(args={**base, "inactive_days": days}, text=question, base_args=base, unsupported=[], missing=[])
+        new_args = {**base, "inactive_days": days or base["inactive_days"]}
+        new.update(args=new_args, text=question, base_args=base, unsupported=[], missing=[])
+        new["share_of_all"] = not days
         return new
     terms = " ".join(str(t) for t in (previous.get("terms") or {}).values())
     if not terms:
