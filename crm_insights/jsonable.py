@@ -23,7 +23,11 @@ def jsonable(value: Any, digits: int | None = None) -> Any:
     if isinstance(value, float):
         if not math.isfinite(value):
             return None
-        return round(value, digits) if digits is not None else value
+        if digits is None:
+            return value
+        if 0 < abs(value) < 0.01:
+            return float(f"{value:.{digits}g}")  # a small share keeps its significant digits (0.008152, not 0.0082)
+        return round(value, digits)
     if isinstance(value, datetime):
         if value != value:  # pandas NaT is a datetime that equals nothing
             return None

@@ -44,3 +44,14 @@ def test_floats_keep_their_digits_unless_asked() -> None:
     assert jsonable(np.float64(1.23456789)) == 1.23456789
     assert jsonable(datetime(2024, 1, 1, 8, 30)) == "2024-01-01T08:30:00"
     assert jsonable(object.__new__(type("Thing", (), {"__str__": lambda self: "thing"}))) == "thing"
+
+
+def test_small_floats_keep_their_significant_digits() -> None:
+    from crm_insights.jsonable import jsonable
+
+    assert jsonable({"a": 0.0081523, "b": 0.123456, "c": 1234.56789, "d": -0.00012345}, digits=4) == {
+        "a": 0.008152,
+        "b": 0.1235,
+        "c": 1234.5679,
+        "d": -0.0001234,
+    }

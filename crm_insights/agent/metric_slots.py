@@ -480,7 +480,8 @@ _SHARE = re.compile(
     re.IGNORECASE,
 )
 SHARE_WORDS = _SHARE  # "占总客户多少", "what share of": the router's follow-ups read the same words
-_SHARE_MEASURE = {"revenue": "revenue_share", "orders": "orders_share", "units": "units_share"}
+SHARE_OF = {"revenue": "revenue_share", "orders": "orders_share", "units": "units_share"}
+_SHARE_MEASURE = SHARE_OF
 # A comparison restated with a relative period ("环比上个季度", "比上月", "同比去年同期"): with a period named in the
 # question, the relative word counts from that period, which is what 环比 / 同比 alone mean.
 _ENCLOSING = re.compile(
@@ -1149,6 +1150,30 @@ def _total_asked_apart(text: str, unsupported: Sequence[Unsupported]) -> bool:
         if _TOTAL_WORD.search(clause):
             return True  # "and the Q2 total"
     return False
+
+
+_BARE_BOUND = re.compile(
+    rf"(?P<gt>{_GT})?\s*(?P<lt>{_LT})?\s*\$?\s*{_NUM}\s*(?:{_UNIT})?\s*(?P<post>以上|以下|以内)?", re.I
+)
+
+
+def bare_bound(text: str) -> tuple[str, float] | None:
+    """("min" | "max", amount) for a follow-up that only moves an amount bound: "超200的呢", "and over $100?",
+    "same for under $10", "50元以下的呢"; None when the text names anything else with a number."""
+    if _found(text) and any(cat == "measures" for _, _, cat, _, _ in _found(text)):
+        return None
+    if duration_days(text) is not None or parse_time(text, date(1900, 1, 1), date(2100, 12, 31)).periods:
+        return None
+    for m in _BARE_BOUND.finditer(text):
+        value = _number(m.group(3), m.group(4)) if m.group(3) else None
+        if value is None or _NOT_MONEY_AFTER.match(text[m.end(4) if m.group(4) else m.end(3) :]):
+            continue
+        post = m.group("post") or ""
+        if m.group("gt") or post.endswith("上"):
+            return "min", value
+        if m.group("lt") or post in ("以下", "以内"):
+            return "max", value
+    return None
 
 
 def _share_of_buyers(text: str, measures: list[str], group_by: str | None) -> list[str] | None:

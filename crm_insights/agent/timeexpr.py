@@ -515,7 +515,7 @@ def _m(match: re.Match[str], kind: str, **kw: object) -> _Mention:
 
 def _opt_year(match: re.Match[str], ctx: _Ctx) -> int | None:
     g = match.groupdict()
-    for key in ("y", "yb", "y4", "y2", "yt", "yt2", "yt3", "ym2"):
+    for key in ("y", "yb", "y4", "y2", "yt", "yt2", "yt3", "yt4", "ym2"):
         if g.get(key):
             return ctx.year(g[key])
     return None
@@ -554,7 +554,11 @@ def _h_quarter(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     q2 = _num(q2_tok) if q2_tok else None
     if not q or q > 4 or (q2 is not None and not 1 <= q2 <= 4):
         return None
-    return _m(match, "quarter", bounds=_quarter_bounds(q, q2), year=_opt_year(match, ctx))
+    year = _opt_year(match, ctx)
+    rel = match.groupdict().get("rel")
+    if rel:
+        year = ctx.end.year + _rel_offset(rel)
+    return _m(match, "quarter", bounds=_quarter_bounds(q, q2), year=year)
 
 
 def _h_half(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
@@ -751,7 +755,11 @@ def _y_digits_pre(letters: str) -> str:
 # "Q1 1998", "Q1 '98", "H1 of 1998", and "Q2 of 98" (a bare two-digit year only after "of")
 _Y_EN_POST = (
     rf"(?:\s*[,/]?\s*(?:of\s+)?(?:{_YEAR_EN})"
-    r"|\s+of\s+(?P<yt3>\d{2})(?![\d%])(?!\s*(?:customers?|orders?|units?|items?|dollars?|usd|people)\b))?"
+    r"|\s+of\s+(?P<yt3>\d{2})(?![\d%])(?!\s*(?:customers?|orders?|units?|items?|dollars?|usd|people)\b)"
+    # "Q4 97", "H2 98": two digits that cannot be a count of days or months are the year
+    r"|\s+(?P<yt4>3[2-9]|[4-9]\d)(?![\d%.,])(?!\s*(?:customers?|orders?|units?|items?|dollars?|usd|people|days?)\b)"
+    # "Q2 last year", "H1 of this year"
+    r"|\s+(?:of\s+)?(?:the\s+)?(?P<rel>last|this|next|previous|prior|current)\s+year)?"
 )
 _NOT_A_YEAR = (
     r"(?!\s*(?:年|[-/.]\d|\d|%|元|块|美元|件|个|单|笔|位|名|人|次|\$|[QqHh][1-4]"

@@ -424,6 +424,12 @@ def test_an_unknown_customer_s_feedback_is_said_by_the_search_not_stopped_by_the
         ("90天没买过的客户有多少个啊", "180天的呢？", {"inactive_days": 180}),
         ("有多少客户超过半年没买了", "一年以上的呢", {"inactive_days": 365}),
         # a longer ranking of the same customers
+        ("5月GMV前10的客户和占比", "换成TOP20", {"limit": 20}),
+        # a moved amount bound replaces the previous one
+        ("今年超过100刀的单子有多少 占比呢", "超200的呢", {"min_amount": 200.0}),
+        ("How many orders under $20 in Q4 1997?", "and over $100?", {"min_amount": 100.0, "max_amount": None}),
+        # the previous period stays the base, compared with the one named
+        ("Q1 1998 revenue?", "And QoQ vs Q4 97?", {"since": "1998-01-01", "compare_since": "1997-10-01"}),
         ("Top 10 customers by revenue in 1997, what share of 1997 revenue?", "And the top 100?", {"limit": 100}),
         # a new measure over the previous question's scope, comparison included
         ("5月GMV多少 MoM涨还是跌", "AOV呢", {"measures": ["aov"], "since": "1998-05-01", "compare": "previous"}),

@@ -617,6 +617,9 @@ def test_a_count_after_of_is_no_year() -> None:
         # FY: the calendar year (the data has no fiscal calendar)
         ("What was total revenue for FY1997?", [("1997-01-01", "1997-12-31")]),
         ("FY97 vs FY98 orders", [("1997-01-01", "1997-12-31"), ("1998-01-01", "1998-12-31")]),
+        ("And QoQ vs Q4 97?", [("1997-10-01", "1997-12-31")]),
+        ("same for Q2 last year", [("1997-04-01", "1997-06-30")]),
+        ("H2 97 revenue", [("1997-07-01", "1997-12-31")]),
         # a two-digit number with no year part after it stays a number
         ("top 97 customers", []),
     ],

@@ -300,6 +300,9 @@ def carry_period(
         if args.get("grain") and args.get("grain") != "day":
             kept["grain"] = args["grain"]
         measures = list(args.get("measures") or [])
+        share = metric_slots.SHARE_OF.get(measures[0]) if measures else None
+        if kept.get("group_by") in ("weekday", "segment") and share and share not in measures:
+            measures.append(share)  # a breakdown of a sum shows each row's share, as the first question's did
         args.clear()
         args.update(kept, measures=measures)
         for key in ("periods_text", "periods_text_zh", "assumed_year", "outside"):
@@ -364,7 +367,8 @@ def follow_up(
     days = metric_slots.duration_days(question)
     base = dict(previous.get("args") or {})
     top = _TOP_N.search(question)
-    if base.get("limit") and top and _ELLIPTICAL_CLAUSE.match(question) and not metric_slots.duration_days(question):
+    short = bool(_ELLIPTICAL_CLAUSE.match(question) or SWITCH_MEASURE.search(question) or len(question.strip()) <= 12)
+    if base.get("limit") and top and short and not metric_slots.duration_days(question):
         # "And the top 100?" after the top 10 customers: the same ranking, longer
         new = {k: v for k, v in previous.items() if k not in ("base_args", "fixed_args")}
         n = int(top.group(1))
@@ -381,6 +385,14 @@ def follow_up(
         new.update(args=new_args, text=question, base_args=base, unsupported=[], missing=[])
         new["share_of_all"] = not days
         return new
+    bound = metric_slots.bare_bound(question)
+    if bound is not None and (base.get("min_amount") is not None or base.get("max_amount") is not None):
+        # "超200的呢" after orders over 100, "and over $100?" after orders under $20: the amount bound replaced
+        new = {k: v for k, v in previous.items() if k not in ("base_args", "fixed_args")}
+        bounded = {k: v for k, v in base.items() if k not in ("min_amount", "max_amount")}
+        bounded["min_amount" if bound[0] == "min" else "max_amount"] = bound[1]
+        new.update(args=bounded, text=question, base_args=base, unsupported=[], missing=[])
+        return new
     terms = " ".join(str(t) for t in (previous.get("terms") or {}).values())
     if not terms:
         return None
@@ -396,7 +408,7 @@ def follow_up(
     return _keep_scope(again, question, previous, data_start, data_end)
 
 
-_TOP_N = re.compile(r"(?:\btop|前)\s*(\d{1,3})\b", re.IGNORECASE)
+_TOP_N = re.compile(r"(?:(?<![A-Za-z])top|前)\s*(\d{1,3})(?!\d)", re.IGNORECASE)
 _COHORT_REF = re.compile(r"cohort|那批|这批|一批|首购|首单|首次购买|first[- ]time", re.IGNORECASE)
 
 
@@ -579,7 +591,7 @@ def _keep_scope(
         and _VERSUS.search(question)
         and own[0].since is not None
         and base.get("until")
-        and (not _NAMED_COMPARE.search(tp.compare_text or ""))
+        and (not _NAMED_COMPARE.search(tp.compare_text or "") or _VERSUS.search(question))
         and tp.compare_kind != "year"
         and not any(p.kind == "same_period" for p in tp.periods)
     ):
