@@ -539,6 +539,9 @@ def metric_query(
     limit: int | None = None,
     min_customer_spend: float | None = None,
     max_customer_spend: float | None = None,
+    amount_strict: bool = False,
+    change_by_row: bool = False,
+    having: str | None = None,
 ) -> dict[str, Any]:
     """Business metrics over orders and feedback (revenue, orders, buyers, AOV, repeat rate, ...) for any
     period, by grain or group, with filters, comparisons and ranks."""
@@ -564,8 +567,8 @@ def metric_query(
             if lo <= d <= hi
             and (seg is None or CUSTOMERS[c]["segment"] == seg["segment"])
             and (ids is None or c in ids)
-            and (min_amount is None or a > min_amount)
-            and (max_amount is None or a <= max_amount)
+            and (min_amount is None or (a > min_amount if amount_strict else a >= min_amount))
+            and (max_amount is None or (a < max_amount if amount_strict else a <= max_amount))
         ]
 
     lines = lines_in(since, until)

@@ -188,7 +188,7 @@ _AMOUNT_WORDS = (
     r"amount|value|spend|spent|price|worth)"
 )
 _GT = (
-    r"(?:>=|>|≥|大于等于|不低于|不少于|至少|超过|超出|(?<![高])超(?=\s*\d)|大于|高于|多于|满|above|over|more\s+than|greater\s+than|at\s+least"
+    r"(?<!不)(?:>=|>|≥|大于等于|不低于|不少于|至少|超过|超出|(?<![高])超(?=\s*\d)|大于|高于|多于|满|above|over|more\s+than|greater\s+than|at\s+least"
     r"|exceeding|exceeds?)"
 )
 _LT = (
@@ -311,6 +311,13 @@ _THRESHOLDS = [
     (re.compile(rf"{_MONEY}\s*(?:以上|及以上|或以上|\+|or\s+more|or\s+above|and\s+above|and\s+up)", re.I), "min"),
     (re.compile(rf"{_MONEY}\s*(?:以下|及以下|或以下|以内|or\s+less|or\s+below|and\s+below|and\s+under)", re.I), "max"),
 ]
+# Comparison words that exclude the bound ("超过100" = > 100); 以上/以下/至少/不超过/at least include it.
+_STRICT_OP = re.compile(
+    r"(?<![不])(?:超过|超出|(?<![高])超(?=\s*\d)|大于(?!等于)|高于|多于|低于|小于(?!等于)|少于|不到|>(?!=)|<(?!=)"
+    r"|\babove\b|\bover\b|more\s+than|greater\s+than|exceeding|exceeds?|\bunder\b|\bbelow\b|less\s+than)"
+    r"(?!.*(?:以上|以下|及以上|及以下|or\s+more|or\s+less|and\s+above|and\s+below))",
+    re.IGNORECASE,
+)
 _CUSTOMER_LEVEL_BEFORE = re.compile(
     r"(?:累计|累积|总共|一共|总计|总消费|合计|lifetime|in\s+total|total)\s*\S{0,4}$"
     # "customers who spent over 500", "客户消费超过1000": the spender is the customer
@@ -688,7 +695,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         masked = _mask(masked, [row_test.span])
     # Thresholds first (so "订单金额>100" is not read as a revenue measure, "超过3次" not as a rank).
     spend_bounds: dict[str, float] = {}
-    min_amount, max_amount, spans = _amounts(masked, unsupported, spend_bounds)
+    strict_bounds: list[bool] = []
+    min_amount, max_amount, spans = _amounts(masked, unsupported, spend_bounds, strict_bounds)
     for m in _PURCHASE_COUNT.finditer(masked):
         if re.search(r"(?:一|1)\s*次$", m.group(0).strip()):
             continue  # "只买过一次": the one-time-buyer measure, not a purchase-count filter
@@ -1089,6 +1097,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         "customers": [customer] if customer is not None else None,
         "min_amount": min_amount,
         "max_amount": max_amount,
+        "amount_strict": True if strict_bounds and (min_amount is not None or max_amount is not None) else None,
         "sentiment": sentiment,
         "inactive_days": inactive_days,
         "compare": compare,
@@ -1266,7 +1275,10 @@ def _numbered_segment(text: str) -> str | None:
 
 
 def _amounts(
-    text: str, unsupported: list[Unsupported], customer: dict[str, float] | None = None
+    text: str,
+    unsupported: list[Unsupported],
+    customer: dict[str, float] | None = None,
+    strict: list[bool] | None = None,
 ) -> tuple[float | None, float | None, list[tuple[int, int]]]:
     """Order-line amount bounds; a bound on a customer's spend ("消费超过1000的客户") goes into ``customer``
     ({"min": .., "max": ..}; unsupported when ``customer`` is None or the bound is an equality)."""
@@ -1313,6 +1325,8 @@ def _amounts(
                 max_amount = values[0]
             elif kind == "eq":
                 min_amount = max_amount = values[0]
+            if strict is not None and kind in ("min", "max") and _STRICT_OP.search(phrase):
+                strict.append(True)  # "超过100", "under $10": the bound itself is excluded
     for m in _ZERO_AMOUNT.finditer(text):
         if not any(s < m.end() and m.start() < e for s, e in spans):
             spans.append(m.span())

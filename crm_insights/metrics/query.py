@@ -120,6 +120,7 @@ class MetricRequest:
     customer_pks: list[int] | None = None
     min_amount: float | None = None
     max_amount: float | None = None
+    amount_strict: bool = False  # the bounds themselves excluded ("over 100": amount > 100)
     sentiment: str | None = None
     inactive_days: int | None = None
     # group_by "customer" only: rank by the first measure ("desc" unless "asc") and keep the first `limit`.
@@ -263,9 +264,9 @@ def _line_conds(req: MetricRequest, with_since: bool = True) -> list[ColumnEleme
     if with_since:
         conds.append(ts >= req.start)
     if req.min_amount is not None:
-        conds.append(_O.c.amount >= req.min_amount)
+        conds.append(_O.c.amount > req.min_amount if req.amount_strict else _O.c.amount >= req.min_amount)
     if req.max_amount is not None:
-        conds.append(_O.c.amount <= req.max_amount)
+        conds.append(_O.c.amount < req.max_amount if req.amount_strict else _O.c.amount <= req.max_amount)
     return conds
 
 
@@ -997,7 +998,7 @@ def notes_for(req: MetricRequest) -> list[str]:
     if any(MEASURES[m].family in ("orders", "repeat", "gaps") for m in req.measures):
         notes.append("orders are order lines; a purchase day is a distinct (customer, day)")
     if req.min_amount is not None or req.max_amount is not None:
-        notes.append("amount filters apply to each order line's amount")
+        notes.append(f"amount filters apply to each order line's amount ({_amount_test(req)})")
     if req.segment is not None or req.group_by == "segment":
         notes.append(f"segments from the stored assignments of model {req.segment_version}")
     if any(m in ROW_SHARE_MEASURES for m in req.measures):
@@ -1009,6 +1010,18 @@ def notes_for(req: MetricRequest) -> list[str]:
         lo, hi = max(req.since, req.day_range[0]), min(req.until, req.day_range[1])
         notes.append(f"per-day measures count the {count_days(lo, hi)} days from {lo} to {hi} that the data covers")
     return notes
+
+
+def _amount_test(req: MetricRequest) -> str:
+    """The amount filter as a test: "amount > 100", "10 <= amount <= 50"."""
+    lo, hi = ("<", "<") if req.amount_strict else ("<=", "<=")
+    parts = []
+    if req.min_amount is not None:
+        parts.append(f"{req.min_amount:g} {lo} ")
+    parts.append("amount")
+    if req.max_amount is not None:
+        parts.append(f" {hi} {req.max_amount:g}")
+    return "".join(parts)
 
 
 def _days_cut(req: MetricRequest) -> bool:
@@ -1027,7 +1040,7 @@ def notes_for_zh(req: MetricRequest) -> list[str]:
     if any(MEASURES[m].family in ("orders", "repeat", "gaps") for m in req.measures):
         notes.append("订单数按订单行计；一个购买日 = 一个不同的（客户, 日期）")
     if req.min_amount is not None or req.max_amount is not None:
-        notes.append("金额条件作用于每条订单行的金额")
+        notes.append(f"金额条件作用于每条订单行的金额（{_amount_test(req)}）")
     if req.segment is not None or req.group_by == "segment":
         notes.append(f"分群取自模型 {req.segment_version} 的已存分配")
     if any(m in ROW_SHARE_MEASURES for m in req.measures):

@@ -114,8 +114,15 @@ class MetricQueryArgs(ToolArgs):
         BeforeValidator(lambda v: _as_list(_blank_to_none(v))),
         Field(None, description="Only these customers (ids as the user wrote them, at most 200)."),
     ]
-    min_amount: float | None = Field(None, description="Only order lines with amount >= this (e.g. orders over 100).")
+    min_amount: float | None = Field(
+        None, description="Only order lines with amount >= this (> this with amount_strict: 'orders over 100')."
+    )
     max_amount: float | None = Field(None, description="Only order lines with amount <= this.")
+    amount_strict: bool = Field(
+        False,
+        description="True: min_amount / max_amount exclude the bound itself ('over 100' = amount > 100, 'under 10' "
+        "= amount < 10); false (default): include it ('100 or more', '100元以上', 'at least 100').",
+    )
     sentiment: Annotated[
         Literal["positive", "neutral", "negative"] | None,
         BeforeValidator(_sentiment_alias),
@@ -305,6 +312,7 @@ def metric_query(
     customers: list[str] | None = None,
     min_amount: float | None = None,
     max_amount: float | None = None,
+    amount_strict: bool = False,
     sentiment: str | None = None,
     inactive_days: int | None = None,
     compare: str | None = None,
@@ -396,6 +404,7 @@ def metric_query(
         "customers": customers,
         "min_amount": min_amount,
         "max_amount": max_amount,
+        "amount_strict": amount_strict or None,
         "sentiment": sentiment,
         "inactive_days": inactive_days,
         "compare": compare,
@@ -444,6 +453,7 @@ def metric_query(
         ("max_customer_spend", max_customer_spend),
         ("min_amount", min_amount),
         ("max_amount", max_amount),
+        ("amount_strict", amount_strict or None),
         ("sentiment", sentiment),
         ("inactive_days", inactive_days),
     ):
@@ -462,6 +472,7 @@ def metric_query(
             customer_pks=pks,
             min_amount=min_amount,
             max_amount=max_amount,
+            amount_strict=amount_strict,
             sentiment=sentiment,
             inactive_days=inactive_days,
             sort=sort if group_by == "customer" else None,

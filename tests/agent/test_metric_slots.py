@@ -277,26 +277,32 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         {"measures": ["orders"], "min_amount": 20.0, "max_amount": 50.0},
     ),
     # thresholds
-    ("金额>100的订单有多少", "metric_query", {"measures": ["orders"], "min_amount": 100.0}),
-    ("超过100元的订单数", "metric_query", {"measures": ["orders"], "min_amount": 100.0}),
+    ("金额>100的订单有多少", "metric_query", {"measures": ["orders"], "min_amount": 100.0, "amount_strict": True}),
+    ("超过100元的订单数", "metric_query", {"measures": ["orders"], "min_amount": 100.0, "amount_strict": True}),
     (
         "上个月100元以上的订单数",
         "metric_query",
         {"measures": ["orders"], "since": "1998-05-01", "until": "1998-05-31", "min_amount": 100.0},
     ),
-    ("低于20元的订单销售额", "metric_query", {"measures": ["revenue"], "max_amount": 20.0}),
+    ("低于20元的订单销售额", "metric_query", {"measures": ["revenue"], "max_amount": 20.0, "amount_strict": True}),
     ("金额在50到100元之间的订单数", "metric_query", {"measures": ["orders"], "min_amount": 50.0, "max_amount": 100.0}),
     (
         "orders over $100 last quarter",
         "metric_query",
-        {"measures": ["orders"], "since": "1998-01-01", "until": "1998-03-31", "min_amount": 100.0},
+        {
+            "measures": ["orders"],
+            "since": "1998-01-01",
+            "until": "1998-03-31",
+            "min_amount": 100.0,
+            "amount_strict": True,
+        },
     ),
     (
         "revenue from orders between 50 and 100 dollars",
         "metric_query",
         {"measures": ["revenue"], "min_amount": 50.0, "max_amount": 100.0},
     ),
-    ("number of orders under $20", "metric_query", {"measures": ["orders"], "max_amount": 20.0}),
+    ("number of orders under $20", "metric_query", {"measures": ["orders"], "max_amount": 20.0, "amount_strict": True}),
     (
         "orders of $200 or more in 1997",
         "metric_query",
@@ -461,7 +467,13 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "1997年金额超过50的订单有多少笔，总金额多少",
         "metric_query",
-        {"measures": ["orders", "revenue"], "since": "1997-01-01", "until": "1997-12-31", "min_amount": 50.0},
+        {
+            "measures": ["orders", "revenue"],
+            "since": "1997-01-01",
+            "until": "1997-12-31",
+            "min_amount": 50.0,
+            "amount_strict": True,
+        },
     ),
     (
         "how many new customers bought in March 1997 and how much did they spend",
@@ -507,7 +519,13 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "今年金额超过200刀的大单有几个",
         "metric_query",
-        {"measures": ["orders"], "since": "1998-01-01", "until": "1998-06-30", "min_amount": 200.0},
+        {
+            "measures": ["orders"],
+            "since": "1998-01-01",
+            "until": "1998-06-30",
+            "min_amount": 200.0,
+            "amount_strict": True,
+        },
     ),
     (
         "今年周几下单最多？占比",
@@ -561,7 +579,14 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "1997年每个月金额超过100元的订单数",
         "metric_query",
-        {"measures": ["orders"], "grain": "month", "since": "1997-01-01", "until": "1997-12-31", "min_amount": 100.0},
+        {
+            "measures": ["orders"],
+            "grain": "month",
+            "since": "1997-01-01",
+            "until": "1997-12-31",
+            "min_amount": 100.0,
+            "amount_strict": True,
+        },
     ),
     # a count of buyers in its own clause next to another measure's clause keeps both
     (
@@ -604,7 +629,13 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "1997年超过150的订单有多少笔",
         "metric_query",
-        {"measures": ["orders"], "since": "1997-01-01", "until": "1997-12-31", "min_amount": 150.0},
+        {
+            "measures": ["orders"],
+            "since": "1997-01-01",
+            "until": "1997-12-31",
+            "min_amount": 150.0,
+            "amount_strict": True,
+        },
     ),
     (
         "1998年Q2同比增长多少",
@@ -620,7 +651,13 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "97年单笔超50美元的订单有多少",
         "metric_query",
-        {"measures": ["orders"], "since": "1997-01-01", "until": "1997-12-31", "min_amount": 50.0},
+        {
+            "measures": ["orders"],
+            "since": "1997-01-01",
+            "until": "1997-12-31",
+            "min_amount": 50.0,
+            "amount_strict": True,
+        },
     ),
     (
         "1997年第三季度的订单数占全年多少",
@@ -1021,8 +1058,16 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
     ("how many zero-amount orders", "metric_query", {"measures": ["orders"], "min_amount": 0.0, "max_amount": 0.0}),
     ("金额为15元的订单数", "metric_query", {"measures": ["orders"], "min_amount": 15.0, "max_amount": 15.0}),
     # a part as a share of its whole
-    ("金额超过100的订单占全部订单百分之多少", "metric_query", {"measures": ["orders"], "min_amount": 100.0}),
-    ("what share of orders are over $50", "metric_query", {"measures": ["orders"], "min_amount": 50.0}),
+    (
+        "金额超过100的订单占全部订单百分之多少",
+        "metric_query",
+        {"measures": ["orders"], "min_amount": 100.0, "amount_strict": True},
+    ),
+    (
+        "what share of orders are over $50",
+        "metric_query",
+        {"measures": ["orders"], "min_amount": 50.0, "amount_strict": True},
+    ),
     (
         "周末(周六周日)的订单占总订单多少",
         "metric_query",

@@ -614,3 +614,15 @@ def test_change_by_row_reads_each_row_against_the_one_before(fakes: Any) -> None
     assert changes[rc["min"]["period"]] == pytest.approx(min(changes.values()), abs=1e-4)
     out = metric_query.invoke({"measures": ["revenue"], "change_by_row": True})
     assert isinstance(out, str) and "give grain" in out
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_amount_strict_excludes_the_bounds(fakes: Any, strict: bool) -> None:
+    df = _orders()
+    lo, hi = float(df.amount.min()), float(df.amount.max())  # both bounds are amounts that occur
+    args = {"measures": ["orders", "revenue"], "min_amount": lo, "max_amount": hi, "amount_strict": strict}
+    data = _ok(metric_query.invoke(args))
+    keep = (df.amount > lo) & (df.amount < hi) if strict else (df.amount >= lo) & (df.amount <= hi)
+    assert data["total"]["orders"] == int(keep.sum())
+    assert data["total"]["revenue"] == pytest.approx(round(float(df[keep].amount.sum()), 2))
+    assert any(("<" in n and "amount" in n) for n in data["notes"])
