@@ -58,7 +58,7 @@ FORECAST_MEASURES = ("buyers", "orders", "revenue", "units")
 class Unsupported:
     """A constraint the question states that no tool argument can carry."""
 
-    kind: str  # product|region|channel|store|profit|salesperson|demographics|campaign|traffic|payment|hour|
+    kind: str  # product|region|channel|store|profit|salesperson|membership|demographics|campaign|traffic|payment|hour|
     #            customer_spend|purchase_count|quantity|period|forecast_measure
     text: str  # as written in the question
 
@@ -898,7 +898,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         measures, measure_terms["revenue"] = ["revenue"], ""
         notes.append("no measure named: revenue")
     if not measures and inactive_days is None:
-        if unsupported and any(u.kind in ("profit", "traffic", "hour") for u in unsupported):
+        if unsupported and any(u.kind in ("profit", "traffic", "hour", "membership") for u in unsupported):
             # "利润是多少": an analytics question the data cannot answer; say so rather than route elsewhere
             return _spec("metric_query", {"measures": []}, unsupported, time, notes=notes)
         return None
@@ -976,12 +976,24 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
                     measures = [base] + [m for m in measures if m != base]
         if grain is not None or group_by is not None:
             sort = "asc" if asc and (not desc or asc.start() < desc.start()) else "desc"
+            if asc and desc and limit is None:
+                # "哪个月卖得最好，哪个月最差": both ends asked, every row ranked (the first and the last answer it)
+                sort = "desc"
+                notes.append("best and worst asked: every row, ranked")
             if limit is None and top_segment:
                 limit = 1
             if limit is None and grain is not None and group_by is None and _SINGLE_ROW.search(masked):
-                limit = 1
+                limit = None if (asc and desc) else 1
         else:
             limit = None
+
+    if group_by == "customer" and segment is not None:
+        # "营收是不是太集中在大客户身上？top100客户占比": a phrase that ranks by spend is the ranking, not the segment
+        if any(e.get("phrase") == segment and e.get("ranks") for e in seg_lex):
+            segment = None
+    if group_by == "customer_type" and len(measures) == 1 and measures[0] in SHARE_OF.values():
+        # "what share of revenue came from returning customers": each type's figure beside its share
+        measures = [next(k for k, v in SHARE_OF.items() if v == measures[0]), measures[0]]
 
     # periods and comparisons
     since = until = None

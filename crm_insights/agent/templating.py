@@ -162,11 +162,9 @@ def measure_kind(measure: Any) -> str:
 
 
 def fmt_pct2(value: Any) -> str:
-    """A fraction (0.12345) as a percentage with two decimals (12.35%); under 1%, three (0.815%)."""
+    """A fraction (0.12345) as a percentage with two decimals (12.35%)."""
     f = _finite(value)
-    if f is None:
-        return "—"
-    return f"{f * 100:.3f}%" if 0 < abs(f) < 0.01 else f"{f * 100:.2f}%"
+    return "—" if f is None else f"{f * 100:.2f}%"
 
 
 def fmt_measure(value: Any, measure: Any) -> str:

@@ -553,6 +553,35 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
             "until": "1997-03-31",
         },
     ),
+    # both ends asked: every row ranked
+    (
+        "1997年哪个月卖得最好，哪个月最差",
+        "metric_query",
+        {"measures": ["revenue"], "grain": "month", "since": "1997-01-01", "until": "1997-12-31", "sort": "desc"},
+    ),
+    # a spend-ranking phrase next to a top-N is the ranking, not the segment
+    (
+        "营收是不是太集中在大客户身上了？去年top100客户贡献占比多少",
+        "metric_query",
+        {
+            "measures": ["revenue", "revenue_share"],
+            "group_by": "customer",
+            "since": "1997-01-01",
+            "until": "1997-12-31",
+            "sort": "desc",
+            "limit": 100,
+        },
+    ),
+    (
+        "In March 1997, what share of revenue came from returning customers?",
+        "metric_query",
+        {
+            "measures": ["revenue", "revenue_share"],
+            "group_by": "customer_type",
+            "since": "1997-03-01",
+            "until": "1997-03-31",
+        },
+    ),
     # the customer spent it: a bound on each customer's spend in the period
     (
         "customers who spent more than 500 in 1998",

@@ -428,6 +428,12 @@ def test_an_unknown_customer_s_feedback_is_said_by_the_search_not_stopped_by_the
         # a moved amount bound replaces the previous one
         ("今年超过100刀的单子有多少 占比呢", "超200的呢", {"min_amount": 200.0}),
         ("How many orders under $20 in Q4 1997?", "and over $100?", {"min_amount": 100.0, "max_amount": None}),
+        # the weekday row of a weekday ranking, with the measures (and shares) of the first question
+        (
+            "1997年周几销售额最高？占比多少",
+            "and the weakest day?",
+            {"group_by": "weekday", "sort": "asc", "grain": None},
+        ),
         # the previous period stays the base, compared with the one named
         ("Q1 1998 revenue?", "And QoQ vs Q4 97?", {"since": "1998-01-01", "compare_since": "1997-10-01"}),
         ("Top 10 customers by revenue in 1997, what share of 1997 revenue?", "And the top 100?", {"limit": 100}),
@@ -471,3 +477,20 @@ def test_a_total_asked_next_to_a_split_the_data_cannot_make(make_session) -> Non
     declined = session2.ask("按品类拆一下1997年的营收", thread_id="t").answer
     assert not any(name == "metric_query" for name, _ in calls2)
     assert _revenue("1997-01-01", "1997-12-31") not in _numbers(declined)
+
+
+@pytest.mark.parametrize(
+    ("question", "part"),
+    [
+        # a measure the data does not record, alone: said so, and no other figure is given
+        ("What's our refund rate for 1997?", "refund"),
+        ("金卡银卡普卡会员各多少人", "金卡"),
+        # posting to a chat group is an action
+        ("好 帮我把这个数同步到钉钉群里", ""),
+    ],
+)
+def test_unanswerable_measures_and_group_posts_give_no_figure(make_session, question: str, part: str) -> None:
+    session, calls = make_session()
+    text = session.ask(question, thread_id="u").answer
+    assert not any(name == "metric_query" for name, _ in calls)
+    assert part in text and ("无法" in text or "cannot" in text or "不能" in text)

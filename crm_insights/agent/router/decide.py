@@ -462,7 +462,8 @@ def _decide(
             spec = knowledge.intents.get(classic.intent)
             required = [r if isinstance(r, list) else [r] for r in (spec.plan.requires if spec is not None else [])]
             lacks = any(not _has(classic.slots, names) for names in required) and not metric["unsupported"]
-            if lacks or not metrics.classic_wins(metric, classic.intent, classic.slots):
+            only_unsupported = bool(metric["unsupported"]) and not metric["args"].get("measures")
+            if lacks or only_unsupported or not metrics.classic_wins(metric, classic.intent, classic.slots):
                 mslots: dict[str, Any] = {"metric": metric}
                 if picked is not None and metric["args"].get("customers") == [picked]:
                     mslots["customer"] = picked  # the thread's customer now: "他会不会流失" next is about them

@@ -405,6 +405,15 @@ def follow_up(
     )
     if again is None or not (data_start and data_end):
         return again
+    own = parse(question, data_start, data_end)
+    if (
+        again.get("tool") == previous.get("tool") == "metric_query"
+        and not SWITCH_MEASURE.search(question)
+        and not ((own or {}).get("args") or {}).get("measures")
+        and base.get("measures")
+    ):
+        # "and the weakest day?": the question names no measure, so the previous ones stay (shares included)
+        again["args"]["measures"] = list(base["measures"])
     return _keep_scope(again, question, previous, data_start, data_end)
 
 
@@ -647,6 +656,8 @@ def reread(metric: Mapping[str, Any], data_start: str | None, data_end: str | No
             if any(new["args"].get(k) for k in ("compare", "compare_since")):
                 base.pop("grain", None)  # "How did Q2 of 98 do against the same quarter last year?": two totals
         new["args"] = {**base, **new["args"]}
+        if new["args"].get("group_by") == "weekday" and new["args"].get("grain") == "day" and base.get("grain") != "day":
+            new["args"].pop("grain")  # "and the weakest day?" after a weekday ranking: its weekday row
         new["base_args"] = dict(metric.get("base_args") or {})
     fixed = dict(metric.get("fixed_args") or {})
     if fixed:  # arguments composed from an earlier answer (the customers of a list)
