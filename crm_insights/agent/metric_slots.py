@@ -987,10 +987,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         else:
             limit = None
 
-    if group_by == "customer" and segment is not None:
-        # "营收是不是太集中在大客户身上？top100客户占比": a phrase that ranks by spend is the ranking, not the segment
-        if any(e.get("phrase") == segment and e.get("ranks") for e in seg_lex):
-            segment = None
+    ranks_spend = any(e.get("phrase") == segment and e.get("ranks") for e in seg_lex)
+    if group_by == "customer" and segment is not None and ranks_spend:
+        segment = None  # "太集中在大客户身上？top100客户占比": a phrase that ranks by spend is the ranking itself
     if group_by == "customer_type" and len(measures) == 1 and measures[0] in SHARE_OF.values():
         # "what share of revenue came from returning customers": each type's figure beside its share
         measures = [next(k for k, v in SHARE_OF.items() if v == measures[0]), measures[0]]

@@ -656,8 +656,9 @@ def reread(metric: Mapping[str, Any], data_start: str | None, data_end: str | No
             if any(new["args"].get(k) for k in ("compare", "compare_since")):
                 base.pop("grain", None)  # "How did Q2 of 98 do against the same quarter last year?": two totals
         new["args"] = {**base, **new["args"]}
-        if new["args"].get("group_by") == "weekday" and new["args"].get("grain") == "day" and base.get("grain") != "day":
-            new["args"].pop("grain")  # "and the weakest day?" after a weekday ranking: its weekday row
+        merged = new["args"]
+        if merged.get("group_by") == "weekday" and merged.get("grain") == "day" and base.get("grain") != "day":
+            merged.pop("grain")  # "and the weakest day?" after a weekday ranking: its weekday row
         new["base_args"] = dict(metric.get("base_args") or {})
     fixed = dict(metric.get("fixed_args") or {})
     if fixed:  # arguments composed from an earlier answer (the customers of a list)
