@@ -700,6 +700,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     for m in _PURCHASE_COUNT.finditer(masked):
         if re.search(r"(?:一|1)\s*次$", m.group(0).strip()):
             continue  # "只买过一次": the one-time-buyer measure, not a purchase-count filter
+        if re.search(r"(?:两|2|二)\s*次\s*(?:及|或)?以上|至少\D{0,4}(?:两|2|二)\s*次", m.group(0)):
+            continue  # "买了两次以上的占几成": 2+ purchases is what the repeat rate counts
         unsupported.append(Unsupported("purchase_count", m.group(0).strip()))
         spans.append(m.span())
     for m in _QUANTITY.finditer(masked):

@@ -553,6 +553,17 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
             "until": "1997-03-31",
         },
     ),
+    # 2+ purchases is what the repeat rate counts; 老会员 are returning customers
+    (
+        "1998年6月买了两次以上的客户占几成",
+        "metric_query",
+        {"measures": ["repeat_rate"], "since": "1998-06-01", "until": "1998-06-30"},
+    ),
+    (
+        "6月份有多少老会员回来买了",
+        "metric_query",
+        {"measures": ["returning_customers"], "since": "1998-06-01", "until": "1998-06-30"},
+    ),
     # both ends asked: every row ranked
     (
         "1997年哪个月卖得最好，哪个月最差",

@@ -494,3 +494,28 @@ def test_unanswerable_measures_and_group_posts_give_no_figure(make_session, ques
     text = session.ask(question, thread_id="u").answer
     assert not any(name == "metric_query" for name, _ in calls)
     assert part in text and ("无法" in text or "cannot" in text or "不能" in text)
+
+
+def test_why_after_a_comparison_splits_it_and_says_causes_are_not_recorded(make_session) -> None:
+    session, calls = make_session()
+    session.ask("1998年上半年营收多少？跟去年同期比咋样", thread_id="w")
+    before = dict(_last(calls)[1])
+    text = session.ask("为啥掉这么多？", thread_id="w").answer
+    name, args = _last(calls)
+    assert name == "metric_query"
+    assert args["measures"][: len(before["measures"])] == before["measures"]
+    assert {"buyers", "orders", "aov"} <= set(args["measures"])
+    assert {k: args.get(k) for k in ("since", "until", "compare")} == {
+        k: before.get(k) for k in ("since", "until", "compare")
+    }
+    assert "无法直接回答" in text
+
+
+def test_a_cohort_followed_further_keeps_the_cohort(make_session) -> None:
+    session, calls = make_session()
+    session.ask("97年1月首购的客户3个月后还有多少在买", thread_id="c")
+    assert _last(calls)[1].get("periods") == 3
+    session.ask("6个月后、12个月后呢", thread_id="c")
+    name, args = _last(calls)
+    assert name == "cohort_retention" and args["until"] == "1997-01-31"
+    assert args.get("periods", 12) >= 12  # the tool's default follows 12 months

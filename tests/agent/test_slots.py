@@ -19,6 +19,7 @@ LEX = load_prompt("router")["lexicons"]
         ("100号客户买了什么", "100"),
         ("查一下7592这个客户 买了多少次", "7592"),
         ("3049这位顾客的情况", "3049"),
+        ("97年1月首购的客户3个月后还有多少在买", None),
         ("Tell me about customer 42", "42"),
         ("customer id 00042 please", "00042"),
         ("forecast C7", "C7"),

@@ -94,6 +94,7 @@ def normalise_spec(spec: Any) -> dict[str, Any] | None:
         "terms": {str(k): str(v) for k, v in (raw.get("terms") or {}).items()},
         "answer_rest": bool(raw.get("answer_rest")),
         "share_of_all": bool(raw.get("share_of_all")),
+        "why": bool(raw.get("why")),
     }
 
 
@@ -364,8 +365,24 @@ def follow_up(
         other = _other_cohort(question, previous, data_start, data_end)
         if other is not None:
             return other
+        later = [int(a or b) for a, b in _MONTHS_ON.findall(question)]
+        if later and (previous.get("args") or {}).get("since"):
+            # "6个月后、12个月后呢" after a cohort's retention 3 months on: the same cohort followed that far
+            prev_args = dict(previous.get("args") or {})
+            new = {k: v for k, v in previous.items() if k not in ("base_args", "fixed_args")}
+            new.update(args={**prev_args, "periods": min(max(later), 36)}, text=question, base_args=prev_args)
+            new.update(unsupported=[], missing=[])
+            return new
     days = metric_slots.duration_days(question)
     base = dict(previous.get("args") or {})
+    if _WHY.search(question) and previous.get("tool") == "metric_query" and base.get("measures"):
+        # "为啥掉这么多？" after a comparison: the data records no causes; the same comparison split into buyers,
+        # new customers, orders and AOV shows where the change came from (the answer says which part it cannot say)
+        parts = [m for m in ("buyers", "new_customers", "orders", "aov") if m not in base["measures"]]
+        new = {k: v for k, v in previous.items() if k not in ("base_args", "fixed_args")}
+        new.update(args={**base, "measures": [*base["measures"], *parts]}, text=question, base_args=base)
+        new.update(unsupported=[], missing=[], why=True)
+        return new
     top = _TOP_N.search(question)
     short = bool(_ELLIPTICAL_CLAUSE.match(question) or SWITCH_MEASURE.search(question) or len(question.strip()) <= 12)
     if base.get("limit") and top and short and not metric_slots.duration_days(question):
@@ -417,6 +434,8 @@ def follow_up(
     return _keep_scope(again, question, previous, data_start, data_end)
 
 
+_MONTHS_ON = re.compile(r"(\d{1,2})\s*个?月(?:后|之后|以后)|(?<![\d])(\d{1,2})\s+months?\s+(?:later|after|on)", re.I)
+_WHY = re.compile(r"为啥|为什么|为何|什么原因|啥原因|原因是|怎么回事|\bwhy\b|\bwhat caused\b|\bhow come\b", re.I)
 _TOP_N = re.compile(r"(?:(?<![A-Za-z])top|前)\s*(\d{1,3})(?!\d)", re.IGNORECASE)
 _COHORT_REF = re.compile(r"cohort|那批|这批|一批|首购|首单|首次购买|first[- ]time", re.IGNORECASE)
 

@@ -183,6 +183,8 @@ def next_action(
         return bool((slots.get("metric") or {}).get("answer_rest")) and not slots.get("missing_attributes")
 
     def with_declined(text: str) -> str:
+        if (slots.get("metric") or {}).get("why"):
+            text = f"{render_shared(knowledge, 'why_decomposed', lang)}\n\n{text}"
         if not answered_rest():
             return text
         parts = list(dict.fromkeys(str(p) for p in slots.get("unsupported") or []))
