@@ -9,8 +9,8 @@ Prints accuracy and macro-F1 on the held-out 20% (3,473 texts) for:
 with training time and inference speed of each, plus accuracy on hand-written everyday CRM feedback
 (tests/data/crm_feedback_zh.csv: delivery, refunds, customer service, apps ...). Every model learns
 from the same texts: the training split plus, unless ``sentiment.crm_examples`` is off, the CRM
-examples (crm_insights/analytics/data/: the team's 511 positive/negative texts and two outside writers'
-884 and 1,100 positive/negative/neutral ones; those within 0.5 char-bigram Jaccard of a check text are
+examples (crm_insights/analytics/data/: the team's 511 positive/negative texts and three outside writers'
+884, 1,100 and 900 positive/negative/neutral ones; those within 0.5 char-bigram Jaccard of a check text are
 listed in crm_feedback_near_check.txt and dropped).
 
 For the fine-tuned model it also reports, on the outside-written three-class CRM check set
