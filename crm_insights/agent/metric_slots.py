@@ -518,7 +518,10 @@ _EXPLICIT_BASE = re.compile(
 _SHARE_PARTS = {
     "new_customer_share": ("new_customers", "buyers"),
     "returning_customer_share": ("returning_customers", "buyers"),
+    "one_time_share": ("one_time_customers", "buyers"),
 }
+# A count asked with its share ("只买过一次的客户有多少 占全部客户多少"): the share of the same buyers beside it
+_COUNT_SHARE = {"one_time_customers": "one_time_share"}
 # A cohort named by its first purchase month ("2月那批新客", "1月首购的客户", "customers who first bought in
 # January 1997"): the cohort table's question, with the month after it as the month to read.
 _COHORT_NAMED = re.compile(
@@ -920,6 +923,12 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     else:
         # 新客/老客 next to another measure: split by customer type (revenue has its own new/returning measures)
         measures, group_by = _customer_type(measures, group_by, masked, notes)
+    for count, share in _COUNT_SHARE.items():
+        if count in measures and share not in measures and group_by is None and _SHARE.search(masked):
+            measures.insert(measures.index(count) + 1, share)
+    if "days_first_to_second" in measures and "days_first_to_second_median" not in measures:
+        # "首单到第二单一般隔多久": the typical gap is read both ways, the mean and the median
+        measures.insert(measures.index("days_first_to_second") + 1, "days_first_to_second_median")
     for share, parts in _SHARE_PARTS.items():
         if share in measures and group_by is None:
             # "新客占比多少": the share with its numerator and denominator, so the answer shows what it divides

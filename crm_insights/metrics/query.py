@@ -65,6 +65,7 @@ _BASES: dict[str, tuple[str, ...]] = {
     "aov": ("revenue", "orders"),
     "units_per_order": ("units", "orders"),
     "revenue_per_buyer": ("revenue", "buyers"),
+    "orders_per_buyer": ("orders", "buyers"),
     "revenue_per_day": ("revenue",),
     "orders_per_day": ("orders",),
     "new_customer_share": ("buyers", "new_customers"),
@@ -75,9 +76,11 @@ _BASES: dict[str, tuple[str, ...]] = {
     "purchase_days": ("purchase_days",),
     "repeat_rate": ("repeat_buyers", "repeaters"),
     "one_time_share": ("repeat_buyers", "repeaters"),
+    "one_time_customers": ("repeat_buyers", "repeaters"),
     "days_between_mean": ("gaps",),
     "days_between_median": ("gaps",),
     "days_first_to_second": ("first_second",),
+    "days_first_to_second_median": ("first_second",),
     "inactive_customers": ("inactive",),
     "feedback_count": ("feedback_count",),
     "positive_share": ("scored", "positive"),
@@ -641,6 +644,8 @@ def derive(
         return _div(b.get("units"), b.get("orders"))
     if measure == "revenue_per_buyer":
         return _div(b.get("revenue"), b.get("buyers"))
+    if measure == "orders_per_buyer":
+        return _div(b.get("orders"), b.get("buyers"))
     if measure in ("revenue_per_day", "orders_per_day"):
         return _div(num(measure.removesuffix("_per_day")), days)
     if measure == "new_customer_share":
@@ -657,12 +662,16 @@ def derive(
     if measure == "one_time_share":
         share = _div(b.get("repeaters"), b.get("repeat_buyers"))
         return None if share is None else 1.0 - share
+    if measure == "one_time_customers":
+        return int(num("repeat_buyers") - num("repeaters"))
     if measure == "days_between_mean":
         return _hist_mean(b.get("gaps", []))
     if measure == "days_between_median":
         return _hist_median(b.get("gaps", []))
     if measure == "days_first_to_second":
         return _hist_mean(b.get("first_second", []))
+    if measure == "days_first_to_second_median":
+        return _hist_median(b.get("first_second", []))
     if measure == "inactive_customers":
         return int((b.get("inactive") or (0, 0))[0] or 0)
     if measure in ("positive_share", "neutral_share", "negative_share"):

@@ -51,9 +51,9 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ),
     ("最近三个月的复购率", "metric_query", {"measures": ["repeat_rate"], "since": "1998-04-01", "until": "1998-06-30"}),
     ("97年回购率", "metric_query", {"measures": ["repeat_rate"], "since": "1997-01-01", "until": "1997-12-31"}),
-    ("一次性买家占比", "metric_query", {"measures": ["one_time_share"]}),
+    ("一次性买家占比", "metric_query", {"measures": ["one_time_share", "one_time_customers", "buyers"]}),
     ("平均购买间隔是多少天", "metric_query", {"measures": ["days_between_mean"]}),
-    ("首购到复购平均要多久", "metric_query", {"measures": ["days_first_to_second"]}),
+    ("首购到复购平均要多久", "metric_query", {"measures": ["days_first_to_second", "days_first_to_second_median"]}),
     ("好评率", "metric_query", {"measures": ["positive_share"]}),
     ("差评有多少条", "metric_query", {"measures": ["feedback_count"], "sentiment": "negative"}),
     ("销售额和订单数", "metric_query", {"measures": ["revenue", "orders"]}),
@@ -270,7 +270,7 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         "metric_query",
         {"measures": ["aov"], "since": "1998-05-01", "until": "1998-05-31", "compare": "previous"},
     ),
-    ("有多少客户只买过一次", "metric_query", {"measures": ["one_time_share"]}),
+    ("有多少客户只买过一次", "metric_query", {"measures": ["one_time_share", "one_time_customers", "buyers"]}),
     (
         "订单金额在20到50元之间的订单数",
         "metric_query",
@@ -436,8 +436,16 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     # session 5: a period word is no quoted text; typos of 客单价; first-to-second gaps; per-day and share measures
     ("这段时间的复购率是多少", "metric_query", {"measures": ["repeat_rate"]}),
     ("98年3月客单加是多少", "metric_query", {"measures": ["aov"], "since": "1998-03-01", "until": "1998-03-31"}),
-    ("首次购买和第二次购买之间平均多少天", "metric_query", {"measures": ["days_first_to_second"]}),
-    ("average days between the first and second order", "metric_query", {"measures": ["days_first_to_second"]}),
+    (
+        "首次购买和第二次购买之间平均多少天",
+        "metric_query",
+        {"measures": ["days_first_to_second", "days_first_to_second_median"]},
+    ),
+    (
+        "average days between the first and second order",
+        "metric_query",
+        {"measures": ["days_first_to_second", "days_first_to_second_median"]},
+    ),
     (
         "98年2季度的订单数环比上个季度怎么样",
         "metric_query",
@@ -686,7 +694,7 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "1997年一次性购买的客户占多少",
         "metric_query",
-        {"measures": ["one_time_share"], "since": "1997-01-01", "until": "1997-12-31"},
+        {"measures": ["one_time_share", "one_time_customers", "buyers"], "since": "1997-01-01", "until": "1997-12-31"},
     ),
     (
         "97年单笔超50美元的订单有多少",
@@ -1236,7 +1244,10 @@ def test_a_flagged_channel_keeps_the_count_it_asks_for() -> None:
         ),
         ("季度汇报要用：97年的销售额", {"measures": ["revenue"], "since": "1997-01-01", "until": "1997-12-31"}),
         # 群发 is a mailing, not the segment breakdown
-        ("给只买过一次的客户群发邮件，这类客户占多少", {"measures": ["one_time_share"]}),
+        (
+            "给只买过一次的客户群发邮件，这类客户占多少",
+            {"measures": ["one_time_share", "one_time_customers", "buyers"]},
+        ),
     ],
 )
 def test_words_that_look_like_slots_but_are_not(text: str, args: dict[str, Any]) -> None:
@@ -1379,7 +1390,11 @@ def _decided(turns: list[str]) -> dict[str, Any]:
         # an elliptical clause, then a new measure: both measures over the new period
         (
             ["1997年的复购率", "那98年上半年呢？一次性购买的占多少"],
-            {"measures": ["repeat_rate", "one_time_share"], "since": "1998-01-01", "until": "1998-06-30"},
+            {
+                "measures": ["repeat_rate", "one_time_share", "one_time_customers", "buyers"],
+                "since": "1998-01-01",
+                "until": "1998-06-30",
+            },
         ),
         # no period named in the thread: the conversation's period; 累计 asks for all of it
         (

@@ -173,14 +173,18 @@ def test_a_follow_up_to_an_analytics_answer_is_not_out_of_scope(make_session) ->
 def test_an_older_intent_that_could_only_ask_for_a_slot_loses_to_an_analytics_reading(make_session) -> None:
     session, calls = make_session()
     text = session.ask("只买过一次的这类客户占多少", thread_id="o").answer
-    assert calls and _last(calls) == ("metric_query", {"measures": ["one_time_share"]})
+    assert calls and _last(calls) == ("metric_query", {"measures": ["one_time_share", "one_time_customers", "buyers"]})
     assert "哪个细分" not in text
 
 
 def test_a_purchase_measure_is_no_feedback_search(make_session) -> None:
     session, calls = make_session()
     session.ask("找一下只买过一次的客户，这类客户占多少", thread_id="s")
-    assert calls and calls[-1][0] == "metric_query" and calls[-1][1]["measures"] == ["one_time_share"]
+    assert (
+        calls
+        and calls[-1][0] == "metric_query"
+        and calls[-1][1]["measures"] == ["one_time_share", "one_time_customers", "buyers"]
+    )
 
 
 def test_a_measure_only_the_analytics_tools_know_is_not_out_of_scope(make_session) -> None:
@@ -509,6 +513,15 @@ def test_why_after_a_comparison_splits_it_and_says_causes_are_not_recorded(make_
         k: before.get(k) for k in ("since", "until", "compare")
     }
     assert "无法直接回答" in text
+
+
+def test_another_cohort_month_the_same_months_on(make_session) -> None:
+    session, calls = make_session()
+    session.ask("97年1月首单那批客户，首单后第3个月(4月)还有多少在买", thread_id="n")
+    assert _last(calls)[1].get("periods") == 3
+    session.ask("2月那批同样看第3个月", thread_id="n")
+    name, args = _last(calls)
+    assert (name, args["until"], args.get("periods")) == ("cohort_retention", "1997-02-28", 3)
 
 
 def test_a_cohort_followed_further_keeps_the_cohort(make_session) -> None:

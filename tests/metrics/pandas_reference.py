@@ -161,6 +161,7 @@ def _reference(
         "aov",
         "units_per_order",
         "revenue_per_buyer",
+        "orders_per_buyer",
         "new_customers",
         "returning_customers",
         "revenue_new",
@@ -191,6 +192,7 @@ def _reference(
             "aov": lambda g: _ratio(g["amount"].sum(), len(g)),
             "units_per_order": lambda g: _ratio(g["quantity"].sum(), len(g)),
             "revenue_per_buyer": lambda g: _ratio(g["amount"].sum(), g["customer"].nunique()),
+            "orders_per_buyer": lambda g: _ratio(len(g), g["customer"].nunique()),
             "new_customers": lambda g: g.loc[is_new(g), "customer"].nunique() if len(g) else 0,
             "returning_customers": lambda g: g.loc[~is_new(g), "customer"].nunique() if len(g) else 0,
             "revenue_new": lambda g: g.loc[is_new(g), "amount"].sum() if len(g) else 0.0,
@@ -210,6 +212,15 @@ def _reference(
     if measure == "purchase_days":
         lines = _keys(_window(orders, since, until), "ts", grain, group_by, store, first, since)
         return both(lines, lambda g: len(g.assign(day=g["ts"].dt.normalize())[["customer", "day"]].drop_duplicates()))
+
+    if measure == "one_time_customers":
+        lines = _keys(_window(orders, since, until), "ts", grain, group_by, store, first, since)
+
+        def once(g: pd.DataFrame) -> int:
+            days = g.assign(day=g["ts"].dt.normalize()).groupby("customer")["day"].nunique()
+            return int((days == 1).sum())
+
+        return both(lines, once)
 
     if measure in ("repeat_rate", "one_time_share"):
         lines = _keys(_window(orders, since, until), "ts", grain, group_by, store, first, since)
@@ -237,7 +248,7 @@ def _reference(
         )
         return both(keyed, agg)
 
-    if measure == "days_first_to_second":
+    if measure in ("days_first_to_second", "days_first_to_second_median"):
         days = orders[orders["ts"] < end].assign(day=lambda d: d["ts"].dt.normalize())[["customer", "day"]]
         days = days.drop_duplicates().sort_values(["customer", "day"])
         pairs = days.groupby("customer")["day"].apply(lambda s: list(s)[:2])
@@ -247,6 +258,8 @@ def _reference(
             if len(d) == 2 and d[0] >= pd.Timestamp(since)
         ]
         keyed = _keys(pd.DataFrame(rows, columns=["customer", "ts", "gap"]), "ts", grain, group_by, store, first, since)
+        if measure.endswith("median"):
+            return both(keyed, lambda g: float(g["gap"].median()) if len(g) else None)
         return both(keyed, lambda g: g["gap"].mean() if len(g) else None)
 
     if measure == "inactive_customers":

@@ -358,7 +358,9 @@ def follow_up(
     """An elliptical follow-up to an analytics answer ("那98年呢？", "按月看呢", "and vs last year?"): the question
     read with the previous measures' words, its arguments laid over the previous ones."""
     if previous.get("tool") == "cohort_retention" and data_start and data_end:
-        cohort = _cohort_month(question, previous, data_start, data_end)
+        cohort = _other_cohort(question, previous, data_start, data_end) or _cohort_month(
+            question, previous, data_start, data_end
+        )
         if cohort is not None:
             return cohort
     if previous.get("tool") == "cohort_retention" and data_start and data_end:
@@ -437,6 +439,7 @@ def follow_up(
 _MONTHS_ON = re.compile(r"(\d{1,2})\s*个?月(?:后|之后|以后)|(?<![\d])(\d{1,2})\s+months?\s+(?:later|after|on)", re.I)
 _WHY = re.compile(r"为啥|为什么|为何|什么原因|啥原因|原因是|怎么回事|\bwhy\b|\bwhat caused\b|\bhow come\b", re.I)
 _TOP_N = re.compile(r"(?:(?<![A-Za-z])top|前)\s*(\d{1,3})(?!\d)", re.IGNORECASE)
+_NTH_MONTH = re.compile(r"第\s*(\d{1,2})\s*个?月|(?<!\d)(\d{1,2})\s*个?月(?:后|之后|以后)")
 _COHORT_REF = re.compile(r"cohort|那批|这批|一批|首购|首单|首次购买|first[- ]time", re.IGNORECASE)
 
 
@@ -458,7 +461,11 @@ def _other_cohort(question: str, previous: Mapping[str, Any], data_start: str, d
     year = before.year if first.assumed_year else first.start.year
     cohort = date(year, first.start.month, 1)
     periods = int(args.get("periods") or 12)
-    if len(months) >= 2:
+    nth = _NTH_MONTH.search(question)
+    if nth:
+        # "2月那批同样看第3个月": that many months on from the new cohort month
+        periods = int(nth.group(1) or nth.group(2))
+    elif len(months) >= 2:
         target = months[1].start
         t_year = target.year if not months[1].assumed_year else (year if target.month >= cohort.month else year + 1)
         periods = (t_year - cohort.year) * 12 + target.month - cohort.month
