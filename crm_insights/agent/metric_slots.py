@@ -58,8 +58,8 @@ FORECAST_MEASURES = ("buyers", "orders", "revenue", "units")
 class Unsupported:
     """A constraint the question states that no tool argument can carry."""
 
-    kind: str  # product|region|channel|store|profit|salesperson|membership|demographics|campaign|traffic|payment|hour|
-    #            customer_spend|purchase_count|quantity|period|forecast_measure
+    kind: str  # product|region|channel|store|profit|salesperson|membership|statistic|demographics|campaign|traffic|
+    #            payment|hour|customer_spend|purchase_count|quantity|period|forecast_measure
     text: str  # as written in the question
 
 
@@ -755,6 +755,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         ]
         measure_terms[measures[0]] = _INTERVAL.search(masked).group(0)  # type: ignore[union-attr]
     gap = next((m for m in measures if m in ("days_between_mean", "days_between_median")), None)
+    if gap == "days_between_mean" and _MEDIAN.search(masked) and not _MEAN_WORD.search(masked):
+        measures = ["days_between_median" if m == gap else m for m in measures]  # "购买间隔的中位数"
+        gap = "days_between_median"
     if gap and re.search(r"中位|median", masked, re.I) and re.search(r"均值|平均|\bmean\b|\baverage\b", masked, re.I):
         # "间隔天数的均值和中位数": both statistics of the same gaps
         measures = [m for m in measures if m not in ("days_between_mean", "days_between_median")]
@@ -1091,6 +1094,13 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # "占总客户多少": the whole is every customer who ever ordered, the buyers over all the data
         measures.append("buyers")
 
+    median_word = _MEDIAN.search(masked)
+    if median_word and measures and not any(m.startswith("days_") for m in measures):
+        # "订单金额的中位数", "median order value": no tool computes the median of order amounts; the mean (AOV) is
+        # given only when the question asks for it too ("And the mean?")
+        unsupported.append(Unsupported("statistic", median_word.group(0)))
+        if any(m in ("revenue", "aov") for m in measures):
+            measures = ["aov"] + [m for m in measures if m not in ("revenue", "aov")]
     share_key = _SHARE_MEASURE.get(measures[0]) if measures else None
     if group_by in ("weekday", "segment") and not grain and share_key and share_key not in measures:
         # "周几卖得最好", "各分群的销售额": a breakdown of a sum shows each row's share of it beside the figure
@@ -1152,9 +1162,13 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     )
     if spec.unsupported and measures and _total_asked_apart(text, spec.unsupported):
         spec = replace(spec, answer_rest=True)
+    if spec.unsupported and all(u.kind == "statistic" for u in spec.unsupported) and _MEAN_WORD.search(masked):
+        spec = replace(spec, answer_rest=True)  # "median order value? And the mean?": the mean answered
     return replace(spec, share_of_all=True) if share_of_all else spec
 
 
+_MEDIAN = re.compile(r"中位数|中位|\bmedian\b", re.IGNORECASE)
+_MEAN_WORD = re.compile(r"均值|平均值|平均数|\bmean\b|\baverage\b", re.IGNORECASE)
 _SPLIT_WORD = re.compile(r"^(?:按|分|各)|拆|细分|分布|\b(?:by|per|split|break\s*down|breakdown)\b", re.IGNORECASE)
 _TOTAL_ASK = re.compile(
     r"多少|几|总|合计|一共|\btotal\b|\boverall\b|\bhow\s+much\b|\bwhat\s+(?:was|is|were)\b", re.IGNORECASE

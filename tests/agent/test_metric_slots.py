@@ -572,6 +572,11 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         "metric_query",
         {"measures": ["returning_customers"], "since": "1998-06-01", "until": "1998-06-30"},
     ),
+    (
+        "1998年购买间隔的中位数",
+        "metric_query",
+        {"measures": ["days_between_median"], "since": "1998-01-01", "until": "1998-06-30"},
+    ),
     # both ends asked: every row ranked
     (
         "1997年哪个月卖得最好，哪个月最差",
@@ -1473,6 +1478,9 @@ def test_a_year_is_no_account_id() -> None:
         ("98Q1营收多少 按品类拆一下", True),
         ("按品类拆一下Q2 GMV，顺便给我Q2总GMV", True),
         ("Q2 GMV by category, and the Q2 total", True),
+        # a statistic no tool computes: the mean is answered only when asked beside it
+        ("What's the median order value in 1997? And the mean?", True),
+        ("1997年订单金额的中位数是多少", False),
         # only the split is asked, or the missing attribute filters: no figure for another scope
         ("Break down H1 1998 revenue by APAC country — Japan, Singapore and Australia.", False),
         ("去年摇滚类CD的复购率是多少", False),

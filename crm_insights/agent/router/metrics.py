@@ -79,6 +79,7 @@ def normalise_spec(spec: Any) -> dict[str, Any] | None:
         return None
     clean_args = {k: v for k, v in _as_dict(args).items() if v is not None and v != []}
     unsupported = [_text(u) for u in raw.get("unsupported") or []]
+    kinds = [str(_as_dict(u).get("kind") or "") for u in raw.get("unsupported") or [] if not isinstance(u, str)]
     if tool == "metric_query" and not clean_args.get("measures") and not unsupported:
         return None  # nothing to compute and nothing to decline: not an analytics question after all
     periods, periods_zh = raw.get("periods_text"), raw.get("periods_text_zh")
@@ -95,6 +96,7 @@ def normalise_spec(spec: Any) -> dict[str, Any] | None:
         "answer_rest": bool(raw.get("answer_rest")),
         "share_of_all": bool(raw.get("share_of_all")),
         "why": bool(raw.get("why")),
+        "unsupported_kinds": kinds,
     }
 
 

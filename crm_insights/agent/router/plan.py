@@ -188,7 +188,9 @@ def next_action(
         if not answered_rest():
             return text
         parts = list(dict.fromkeys(str(p) for p in slots.get("unsupported") or []))
-        return f"{render_shared(knowledge, 'unsupported_split', lang, parts=parts)}\n\n{text}"
+        kinds = set((slots.get("metric") or {}).get("unsupported_kinds") or [])
+        key = "unsupported_statistic" if kinds == {"statistic"} else "unsupported_split"
+        return f"{render_shared(knowledge, key, lang, parts=parts)}\n\n{text}"
 
     if (slots.get("unsupported") and not answered_rest()) or slots.get("missing_attributes"):
         attributes = [
