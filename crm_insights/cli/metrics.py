@@ -44,6 +44,12 @@ def metrics_cmd(
         float | None,
         typer.Option("--max-customer-spend", help="Only customers whose spend in the period is <= this."),
     ] = None,
+    amount_strict: Annotated[
+        bool, typer.Option("--amount-strict", help="--min/--max-amount exclude the bound itself (> and <).")
+    ] = False,
+    change_by_row: Annotated[
+        bool, typer.Option("--change-by-row", help="With --grain: each row against the one before (MoM, QoQ).")
+    ] = False,
     having: Annotated[
         str | None,
         typer.Option("--having", help="Keep rows whose first measure passes this, e.g. '>100' (with --grain or --by)."),
@@ -58,6 +64,7 @@ def metrics_cmd(
     args.update({"min_amount": min_amount, "max_amount": max_amount})
     args.update({"min_customer_spend": min_customer_spend, "max_customer_spend": max_customer_spend})
     args["having"] = having
+    args.update({"amount_strict": amount_strict or None, "change_by_row": change_by_row or None})
     out = metric_query.invoke({k: v for k, v in args.items() if v is not None})
     if isinstance(out, str):  # a tool error the user can fix (unknown measure, dates outside the data)
         tool_error_exit(out)

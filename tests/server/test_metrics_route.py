@@ -106,3 +106,25 @@ def test_the_cli_ranks_customers_like_the_route(client: TestClient) -> None:
     assert printed == body
     # c1 spent 30.0 and c2 10.0: the top one customer is c1.
     assert len(printed["rows"]) == 1 and printed["rows"][0]["value"] == 30.0
+
+
+def test_the_cli_and_the_route_agree_on_having_change_by_row_and_strict_amounts(client: TestClient) -> None:
+    params = {"measure": "revenue", "grain": "month", "having": ">5", "change_by_row": "true"}
+    res = client.get("/v1/metrics", params=params)
+    assert res.status_code == 200, res.text
+    body = res.json()
+    body.pop("chart_url", None)
+    # months over 5: January (10.0) and February (25.5), not March (4.5); each against the month before
+    assert [r["period"] for r in body["rows"]] == ["1997-01", "1997-02"]
+    assert body["having"]["kept"] == 2 and body["having"]["of"] == 3
+    assert body["row_change"]["max"]["period"] == "1997-02"
+    get_settings.cache_clear()
+    app = __import__("crm_insights.cli", fromlist=["app"]).app
+    cli = CliRunner().invoke(
+        app, ["metrics", "revenue", "--grain", "month", "--having", ">5", "--change-by-row", "--json"]
+    )
+    assert cli.exit_code == 0, cli.output
+    assert json.loads(cli.stdout) == body
+    strict = client.get("/v1/metrics", params={"measure": "orders", "min_amount": 10.0, "amount_strict": "true"}).json()
+    loose = client.get("/v1/metrics", params={"measure": "orders", "min_amount": 10.0}).json()
+    assert strict["total"] < loose["total"]  # an order of exactly 10.0 counts only without amount_strict
