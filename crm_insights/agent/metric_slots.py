@@ -148,6 +148,11 @@ def _vocab() -> _Vocab:
                     regexes.append((re.compile(t[3:], re.IGNORECASE), category, str(key)))
                 else:
                     lookup.setdefault(_norm(t), (category, str(key)))
+    from crm_insights.metrics.catalogue import MEASURES
+
+    for key in MEASURES:
+        # the documented keys themselves ("revenue_per_day", "new_customer_share"), as analysts type them
+        lookup.setdefault(_norm(key), ("measures", key))
     for t in _words(data["retention"]):
         lookup.setdefault(_norm(t), ("retention", "retention"))
     for t in _words(data["trend"]):
@@ -344,13 +349,14 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _INACTIVE = re.compile(
-    r"沉睡|不活跃|休眠|流失|没(?:有)?(?:再)?(?:买|下单|购买|消费|复购|回购|下过单)(?:过)?|未(?:再)?(?:购买|下单|消费)|不再购买"
+    r"沉睡|不活跃|休眠|流失|没(?:有)?(?:再)?(?:来)?(?:买|下单|购买|消费|复购|回购|下过单)(?:过)?|未(?:再)?(?:购买|下单|消费)|不再购买"
+    r"|\bw/o\s+(?:an?\s+)?(?:order|purchas)\w*|\bwithout\s+(?:ordering|buying|purchasing)"
     r"|inactive|lapsed|dormant|churned|(?:haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|not)\s+(?:bought|ordered|purchased)"
     r"|no\s+(?:orders?|purchases?)|without\s+(?:an?\s+)?(?:order|purchase)",
     re.IGNORECASE,
 )
 _DURATION = re.compile(
-    rf"(?P<n>\d+|{_CN_NUM})\s*(?P<u>天|日|个?周|个?星期|个?月|年|days?|weeks?|months?|years?)(?![期志份])",
+    rf"(?P<n>\d+|{_CN_NUM})\s*\+?\s*(?P<u>天|日|个?周|个?星期|个?月|年|days?|weeks?|months?|years?)(?![期志份])",
     re.IGNORECASE,
 )
 _DAYS_PER = {"day": 1, "week": 7, "month": 30, "year": 365}
@@ -1424,6 +1430,10 @@ def _customer_type(
         return measures, group_by
     if all(o in ("revenue_new", "revenue_returning") for o in others):
         return measures, group_by  # "老客有多少人，他们花了多少": the count and their revenue, no split needed
+    if any(o in ("new_customer_share", "returning_customer_share", "buyers") for o in others) and len(others) <= 2 and (
+        "new_customer_share" in others or "returning_customer_share" in others
+    ):
+        return measures, group_by  # "buyers、new_customers 和 new_customer_share": the figures named, side by side
     if others == ["revenue"] and len(counts) == 1:
         return ["revenue_new" if counts[0] == "new_customers" else "revenue_returning"], group_by
     notes.append("新客/老客 with another measure: rows by customer_type (new, returning)")

@@ -730,6 +730,10 @@ def _h_month_en(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     return _m(match, "day" if day else "month", bounds=_month_bounds(m, "", day), year=year)
 
 
+def _h_month_yy(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
+    return _m(match, "month", bounds=_month_bounds(int(match.group("m")), "", 0), year=_opt_year(match, ctx))
+
+
 def _h_same(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     year = _opt_year(match, ctx)
     rel = match.groupdict().get("rel")
@@ -836,6 +840,8 @@ _RULES: list[_Rule] = [
     # 98年 / 今年 / 去年底 / 98年初 / 1998年全年 ; bare 年初/年底/全年
     (_c(rf"{_Y_ZH}(?:\s*的?\s*(?P<part>初|底|末|年初|年中|年底|年末))?(?:全年|整年|一整年)?"), _h_year_zh),
     (_c(rf"(?<![\d{_CN}十今去前明本上下整全每])年(?P<part>初|中|底|末)|全年|整年"), _h_year_zh),
+    # 98-03 / 97-12: a two-digit year and a two-digit month
+    (_c(r"(?<![\d.\-/])(?P<yt2>[4-9]\d)-(?P<m>0[1-9]|1[0-2])(?![\d\-/])"), _h_month_yy),
     # FY1997 / FY97 / FY '98: the calendar year (the data has no fiscal calendar)
     (_c(r"\bFY\s*'?(?:(?P<yt>(?:19|20)\d{2})|(?P<yt2>\d{2}))(?!\d)"), _h_year_plain),
     # 1998 / in 1997 / in '97

@@ -577,6 +577,24 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         "metric_query",
         {"measures": ["days_between_median"], "since": "1998-01-01", "until": "1998-06-30"},
     ),
+    # the documented measure keys as analysts type them
+    (
+        "1997-02 的 buyers、new_customers 和 new_customer_share",
+        "metric_query",
+        {"measures": ["buyers", "new_customers", "new_customer_share"], "since": "1997-02-01", "until": "1997-02-28"},
+    ),
+    (
+        "98-03 的 units_per_order",
+        "metric_query",
+        {"measures": ["units_per_order"], "since": "1998-03-01", "until": "1998-03-31"},
+    ),
+    (
+        "customers gone 120+ days w/o ordering",
+        "metric_query",
+        {"measures": ["inactive_customers"], "inactive_days": 120},
+    ),
+    ("60天都没来买过的客人有多少", "metric_query", {"measures": ["inactive_customers"], "inactive_days": 60}),
+    ("1997年一单平均多少钱", "metric_query", {"measures": ["aov"], "since": "1997-01-01", "until": "1997-12-31"}),
     # both ends asked: every row ranked
     (
         "1997年哪个月卖得最好，哪个月最差",
