@@ -764,7 +764,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if gap == "days_between_mean" and _MEDIAN.search(masked) and not _MEAN_WORD.search(masked):
         measures = ["days_between_median" if m == gap else m for m in measures]  # "购买间隔的中位数"
         gap = "days_between_median"
-    if gap and re.search(r"中位|median", masked, re.I) and re.search(r"均值|平均|\bmean\b|\baverage\b", masked, re.I):
+    if gap and re.search(r"中位|median", masked, re.I) and re.search(r"均值|平均|\bmean\b|\baverage\b|\bavg\b", masked, re.I):
         # "间隔天数的均值和中位数": both statistics of the same gaps
         measures = [m for m in measures if m not in ("days_between_mean", "days_between_median")]
         measures[:0] = ["days_between_mean", "days_between_median"]
@@ -1170,12 +1170,16 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         spec = replace(spec, answer_rest=True)
     if spec.unsupported and all(u.kind == "statistic" for u in spec.unsupported) and _MEAN_WORD.search(masked):
         spec = replace(spec, answer_rest=True)  # "median order value? And the mean?": the mean answered
+    named = [m for m in measures if measure_terms.get(m)]
+    if spec.unsupported and named and all(u.kind in ("profit", "traffic") for u in spec.unsupported):
+        # "97年Q4的销售额和毛利分别多少": the measure the data has is answered, the one it lacks declined by name
+        spec = replace(spec, answer_rest=True)
     return replace(spec, share_of_all=True) if share_of_all else spec
 
 
 _MEDIAN = re.compile(r"中位数|中位|\bmedian\b", re.IGNORECASE)
-_MEAN_WORD = re.compile(r"均值|平均值|平均数|\bmean\b|\baverage\b", re.IGNORECASE)
-_SPLIT_WORD = re.compile(r"^(?:按|分|各)|拆|细分|分布|\b(?:by|per|split|break\s*down|breakdown)\b", re.IGNORECASE)
+_MEAN_WORD = re.compile(r"均值|平均值|平均数|\bmean\b|\baverage\b|\bavg\b", re.IGNORECASE)
+_SPLIT_WORD = re.compile(r"^(?:按|分|各)|拆|细分|分布|哪(?:张|款|个|些|类)|\b(?:by|per|split|break\s*down|breakdown)\b", re.IGNORECASE)
 _TOTAL_ASK = re.compile(
     r"多少|几|总|合计|一共|\btotal\b|\boverall\b|\bhow\s+much\b|\bwhat\s+(?:was|is|were)\b", re.IGNORECASE
 )
@@ -1186,13 +1190,15 @@ _CLAUSES = re.compile(r"[，,。；;？?！!]|\s+(?=[^\sa-zA-Z])|(?<=[^\sa-zA-Z]
 def _total_asked_apart(text: str, unsupported: Sequence[Unsupported]) -> bool:
     """Whether every unsupported part only splits the figure (按品类, by country) and a clause free of them asks for the
     total itself ("98Q1营收多少 按品类拆一下", "按品类拆一下Q2 GMV，顺便给我Q2总GMV")."""
+    split = False
     for u in unsupported:
         at = text.find(u.text)
         around = text[max(0, at - 4) : at + len(u.text) + 6] if at >= 0 else u.text
-        if u.kind not in ("product", "region", "channel", "store", "salesperson", "campaign") or not _SPLIT_WORD.search(
-            around
-        ):
+        if u.kind not in ("product", "region", "channel", "store", "salesperson", "campaign"):
             return False
+        split = split or bool(_SPLIT_WORD.search(around))
+    if not split:
+        return False
     for clause in _CLAUSES.split(text):
         if not clause.strip() or any(u.text in clause for u in unsupported) or _SPLIT_WORD.search(clause):
             continue

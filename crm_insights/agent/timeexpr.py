@@ -1218,7 +1218,8 @@ def _year_compare_bare(base: Period, other: Period, ctx: _Ctx) -> tuple[Period, 
     """今年上半年比去年: a sub-year base against a bare whole year means the same span a year earlier."""
     whole_year = other.kind == "year" and other.start.month == 1 and other.end == date(other.start.year, 12, 31)
     sub_year = base.kind != "year" and (base.end - base.start).days < 360
-    if whole_year and sub_year and base.start.year == other.start.year + 1:
+    written_out = bool(re.fullmatch(r"\s*(?:19|20)\d{2}\s*", other.text or ""))  # "1997 vs H1 1998": the year as named
+    if whole_year and sub_year and base.start.year == other.start.year + 1 and not written_out:
         bs, be = base.since or base.start, base.until or base.end
         s, e = shift_year(bs, be)
         since, until = _clip(s, e, ctx)

@@ -491,6 +491,8 @@ def test_a_total_asked_next_to_a_split_the_data_cannot_make(make_session) -> Non
         ("金卡银卡普卡会员各多少人", "金卡"),
         # posting to a chat group is an action
         ("好 帮我把这个数同步到钉钉群里", ""),
+        # changing records is an action
+        ("6月没下单的老客户 全部标记成流失 帮我改下状态", ""),
     ],
 )
 def test_unanswerable_measures_and_group_posts_give_no_figure(make_session, question: str, part: str) -> None:

@@ -262,6 +262,15 @@ def _action_free(question: str, knowledge: Knowledge) -> str:
     return rest
 
 
+# Words that change stored records ("标记成流失", "帮我改下状态", "update customer 42's email"): what they act on are
+# records, never a figure to answer.
+_CHANGES_DATA = re.compile(
+    r"改成|改为|改下|改一下|修改|标记|标成|删除|删掉|清空|设为|设置为|"
+    r"\b(?:update|change|delete|remove|mark|set)\b",
+    re.IGNORECASE,
+)
+
+
 def _a_figure(parsed: Mapping[str, Any], text: str) -> bool:
     """Whether an action's payload is a figure (measures over a period, a trend or a breakdown), not records:
     "导出订单", "客户名单发我老板" send the rows themselves."""
@@ -402,7 +411,8 @@ def _decide(
         rest = _action_free(unquoted, knowledge)
         carried = False
         rest_metric = metrics.parse(rest, None, None) if rest else None
-        if not rest or not (rest_metric or {}).get("args", {}).get("measures"):
+        changes_data = bool(_CHANGES_DATA.search(unquoted))  # its object is records, not a figure to pass on
+        if (not rest or not (rest_metric or {}).get("args", {}).get("measures")) and not changes_data:
             # "Email the board our Q1 revenue.", "把1997年的销售额发邮件给老板": one clause whose payload is a
             # figure; the figure is answered, the sending declined
             payload = _without_terms(unquoted, knowledge.write_actions + knowledge.action_verbs)
@@ -415,7 +425,7 @@ def _decide(
                 inner.slots["action"] = True
                 inner.question = original
                 return inner
-        if _a_figure(metrics.parse(unquoted, None, None) or {}, unquoted):
+        if not changes_data and _a_figure(metrics.parse(unquoted, None, None) or {}, unquoted):
             # "Email the FY97 revenue and order count to the board, and tell me the numbers here too": the action
             # and the figure share their clauses; the figure is read from the whole question, the action declined
             inner = _decide(original, previous, knowledge, index, gate_actions=False)
