@@ -764,7 +764,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if gap == "days_between_mean" and _MEDIAN.search(masked) and not _MEAN_WORD.search(masked):
         measures = ["days_between_median" if m == gap else m for m in measures]  # "购买间隔的中位数"
         gap = "days_between_median"
-    if gap and re.search(r"中位|median", masked, re.I) and re.search(r"均值|平均|\bmean\b|\baverage\b|\bavg\b", masked, re.I):
+    if gap and _MEDIAN.search(masked) and _MEAN_WORD.search(masked):
         # "间隔天数的均值和中位数": both statistics of the same gaps
         measures = [m for m in measures if m not in ("days_between_mean", "days_between_median")]
         measures[:0] = ["days_between_mean", "days_between_median"]
@@ -1170,16 +1170,18 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         spec = replace(spec, answer_rest=True)
     if spec.unsupported and all(u.kind == "statistic" for u in spec.unsupported) and _MEAN_WORD.search(masked):
         spec = replace(spec, answer_rest=True)  # "median order value? And the mean?": the mean answered
-    named = [m for m in measures if measure_terms.get(m)]
-    if spec.unsupported and named and all(u.kind in ("profit", "traffic") for u in spec.unsupported):
+    termed = [m for m in measures if measure_terms.get(m)]
+    if spec.unsupported and termed and all(u.kind in ("profit", "traffic") for u in spec.unsupported):
         # "97年Q4的销售额和毛利分别多少": the measure the data has is answered, the one it lacks declined by name
         spec = replace(spec, answer_rest=True)
     return replace(spec, share_of_all=True) if share_of_all else spec
 
 
 _MEDIAN = re.compile(r"中位数|中位|\bmedian\b", re.IGNORECASE)
-_MEAN_WORD = re.compile(r"均值|平均值|平均数|\bmean\b|\baverage\b|\bavg\b", re.IGNORECASE)
-_SPLIT_WORD = re.compile(r"^(?:按|分|各)|拆|细分|分布|哪(?:张|款|个|些|类)|\b(?:by|per|split|break\s*down|breakdown)\b", re.IGNORECASE)
+_MEAN_WORD = re.compile(r"均值|平均值|平均数|平均|\bmean\b|\baverage\b|\bavg\b", re.IGNORECASE)
+_SPLIT_WORD = re.compile(
+    r"^(?:按|分|各)|拆|细分|分布|哪(?:张|款|个|些|类)|\b(?:by|per|split|break\s*down|breakdown)\b", re.IGNORECASE
+)
 _TOTAL_ASK = re.compile(
     r"多少|几|总|合计|一共|\btotal\b|\boverall\b|\bhow\s+much\b|\bwhat\s+(?:was|is|were)\b", re.IGNORECASE
 )
@@ -1436,8 +1438,10 @@ def _customer_type(
         return measures, group_by
     if all(o in ("revenue_new", "revenue_returning") for o in others):
         return measures, group_by  # "老客有多少人，他们花了多少": the count and their revenue, no split needed
-    if any(o in ("new_customer_share", "returning_customer_share", "buyers") for o in others) and len(others) <= 2 and (
-        "new_customer_share" in others or "returning_customer_share" in others
+    if (
+        any(o in ("new_customer_share", "returning_customer_share", "buyers") for o in others)
+        and len(others) <= 2
+        and ("new_customer_share" in others or "returning_customer_share" in others)
     ):
         return measures, group_by  # "buyers、new_customers 和 new_customer_share": the figures named, side by side
     if others == ["revenue"] and len(counts) == 1:

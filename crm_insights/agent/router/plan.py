@@ -189,9 +189,8 @@ def next_action(
             return text
         parts = list(dict.fromkeys(str(p) for p in slots.get("unsupported") or []))
         kinds = set((slots.get("metric") or {}).get("unsupported_kinds") or [])
-        key = {"statistic": "unsupported_statistic", "profit": "unsupported_measure", "traffic": "unsupported_measure"}.get(
-            next(iter(kinds)) if len(kinds) == 1 else "", "unsupported_split"
-        )
+        keys = {"statistic": "unsupported_statistic", "profit": "unsupported_measure", "traffic": "unsupported_measure"}
+        key = keys.get(next(iter(kinds)) if len(kinds) == 1 else "", "unsupported_split")
         return f"{render_shared(knowledge, key, lang, parts=parts)}\n\n{text}"
 
     if (slots.get("unsupported") and not answered_rest()) or slots.get("missing_attributes"):
