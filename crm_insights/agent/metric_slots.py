@@ -1171,14 +1171,20 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if spec.unsupported and all(u.kind == "statistic" for u in spec.unsupported) and _MEAN_WORD.search(masked):
         spec = replace(spec, answer_rest=True)  # "median order value? And the mean?": the mean answered
     termed = [m for m in measures if measure_terms.get(m)]
-    if spec.unsupported and termed and all(u.kind in ("profit", "traffic") for u in spec.unsupported):
+    listed = any(_LISTED_MEASURE.search(masked, max(0, masked.find(u.text) - 3)) for u in spec.unsupported)
+    if spec.unsupported and termed and listed and all(u.kind in ("profit", "traffic") for u in spec.unsupported):
         # "97年Q4的销售额和毛利分别多少": the measure the data has is answered, the one it lacks declined by name
         spec = replace(spec, answer_rest=True)
     return replace(spec, share_of_all=True) if share_of_all else spec
 
 
-_MEDIAN = re.compile(r"中位数|中位|\bmedian\b", re.IGNORECASE)
-_MEAN_WORD = re.compile(r"均值|平均值|平均数|平均|\bmean\b|\baverage\b|\bavg\b", re.IGNORECASE)
+# A missing measure listed beside others ("销售额和毛利", "GMV 和 毛利率", "revenue and margin"), not a filter on them
+# ("退货的订单": the returned orders)
+_LISTED_MEASURE = re.compile(
+    r"(?:和|与|及|以及|、|,|，|\band\b|&)\s*\S{0,3}?(?:毛利|利润|成本|margin|profit|cost)", re.I
+)
+_MEDIAN = re.compile(r"中位数|中位|(?<![A-Za-z])median(?![A-Za-z])", re.IGNORECASE)
+_MEAN_WORD = re.compile(r"均值|平均值|平均数|平均|(?<![A-Za-z])(?:mean|average|avg)(?![A-Za-z])", re.IGNORECASE)
 _SPLIT_WORD = re.compile(
     r"^(?:按|分|各)|拆|细分|分布|哪(?:张|款|个|些|类)|\b(?:by|per|split|break\s*down|breakdown)\b", re.IGNORECASE
 )
