@@ -148,9 +148,7 @@ def _vocab() -> _Vocab:
                     regexes.append((re.compile(t[3:], re.IGNORECASE), category, str(key)))
                 else:
                     lookup.setdefault(_norm(t), (category, str(key)))
-    from crm_insights.metrics.catalogue import MEASURES
-
-    for key in MEASURES:
+    for key in data["measures"]:
         # the documented keys themselves ("revenue_per_day", "new_customer_share"), as analysts type them
         lookup.setdefault(_norm(key), ("measures", key))
     for t in _words(data["retention"]):

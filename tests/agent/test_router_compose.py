@@ -534,3 +534,23 @@ def test_a_cohort_followed_further_keeps_the_cohort(make_session) -> None:
     name, args = _last(calls)
     assert name == "cohort_retention" and args["until"] == "1997-01-31"
     assert args.get("periods", 12) >= 12  # the tool's default follows 12 months
+
+
+def test_a_follow_up_naming_an_earlier_period_compares_the_threads_period_with_it(make_session) -> None:
+    session, calls = make_session()
+    session.ask("1998年上半年销售额多少", thread_id="v")
+    session.ask("跟97年上半年比，销售额同比降了多少？", thread_id="v")
+    name, args = _last(calls)
+    assert name == "metric_query"
+    assert (args["since"], args["compare_until"]) == ("1998-01-01", "1997-06-30")  # the fake data start 1997-01-03
+    assert args["compare_since"] <= "1997-01-03"
+
+
+def test_a_customer_picked_from_a_ranking_is_named_in_the_answer(make_session) -> None:
+    session, calls = make_session()
+    session.ask("1997年消费TOP3的客户", thread_id="p")
+    ranked = _last(calls)
+    text = session.ask("第一名是哪个客户？他97年买了多少钱", thread_id="p").answer
+    name, args = _last(calls)
+    assert name == "metric_query" and args.get("customers") and len(args["customers"]) == 1
+    assert ranked[0] == "metric_query" and args["customers"][0] in text

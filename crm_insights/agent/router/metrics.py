@@ -296,6 +296,18 @@ def carry_period(
         return metric
     if metric.get("tool") != "metric_query" or previous.get("tool") != "metric_query":
         return metric
+    versus = _against_earlier(question, args, base)
+    if versus is not None:
+        # "跟97年上半年比，销售额同比降了多少？" after 1998 H1: the thread's period stays the base, compared with the
+        # earlier one named
+        args.pop("compare", None)
+        args["since"], args["until"] = base["since"], base.get("until")
+        args["compare_since"], args["compare_until"] = versus
+        metric["periods_text"] = metric["periods_text_zh"] = (
+            f"{base['since']}..{base.get('until')} vs {versus[0]}..{versus[1]}"
+        )
+        metric["assumed_year"] = None
+        return metric
     if _ONLY_MEASURE.fullmatch(question.strip()) and set(args) <= {"measures", "grain", "sort", "limit"}:
         # "AOV呢" after "5月GMV多少 MoM涨还是跌", "人均消费分别呢" after two halves side by side: the new measure over
         # the previous question's scope (period, comparison, breakdown); "那天" after a weekday ranking is its row
@@ -339,6 +351,18 @@ def carry_period(
     for key in ("periods_text", "periods_text_zh", "assumed_year"):
         metric[key] = _first_period_text(previous.get(key)) if key != "assumed_year" else previous.get(key)
     return metric
+
+
+def _against_earlier(question: str, args: Mapping[str, Any], base: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The period a follow-up names to compare the thread's period with ("跟97年上半年比"), when it lies before it."""
+    if not (base.get("since") and base.get("until")) or base.get("compare_since") or not _VERSUS.search(question):
+        return None
+    since, until = str(args.get("since") or ""), str(args.get("until") or "")
+    if not since or args.get("compare_since") or not until < str(base["since"]):
+        return None
+    if args.get("compare") not in (None, "year", "previous"):
+        return None
+    return since, until
 
 
 def lacks_measure(metric: Mapping[str, Any]) -> bool:
@@ -629,7 +653,8 @@ def _keep_scope(
         and own[0].since is not None
         and base.get("until")
         and (not _NAMED_COMPARE.search(tp.compare_text or "") or _VERSUS.search(question))
-        and tp.compare_kind != "year"
+        # "跟97年上半年比，同比降了多少" after 1998 H1: the named earlier period is the comparison, 同比 or not
+        and (tp.compare_kind != "year" or own[0].end < date.fromisoformat(str(base["since"])[:10]))
         and not any(p.kind == "same_period" for p in tp.periods)
     ):
         # "跟5月比呢" after June's AOV: the previous period stays the base, compared with the one named now
