@@ -397,47 +397,34 @@ def follow_up(
         if later and (previous.get("args") or {}).get("since"):
             # "6个月后、12个月后呢" after a cohort's retention 3 months on: the same cohort followed that far
             prev_args = dict(previous.get("args") or {})
-            new = {k: v for k, v in previous.items() if k not in ("base_args", "fixed_args")}
-            new.update(args={**prev_args, "periods": min(max(later), 36)}, text=question, base_args=prev_args)
-            new.update(unsupported=[], missing=[])
-            return new
+            return _relaid(previous, question, {**prev_args, "periods": min(max(later), 36)}, prev_args)
     days = metric_slots.duration_days(question)
     base = dict(previous.get("args") or {})
     if _WHY.search(question) and previous.get("tool") == "metric_query" and base.get("measures"):
         # "为啥掉这么多？" after a comparison: the data records no causes; the same comparison split into buyers,
         # new customers, orders and AOV shows where the change came from (the answer says which part it cannot say)
         parts = [m for m in ("buyers", "new_customers", "orders", "aov") if m not in base["measures"]]
-        new = {k: v for k, v in previous.items() if k not in ("base_args", "fixed_args")}
-        new.update(args={**base, "measures": [*base["measures"], *parts]}, text=question, base_args=base)
-        new.update(unsupported=[], missing=[], why=True)
-        return new
+        return {**_relaid(previous, question, {**base, "measures": [*base["measures"], *parts]}, base), "why": True}
     top = _TOP_N.search(question)
     short = bool(_ELLIPTICAL_CLAUSE.match(question) or SWITCH_MEASURE.search(question) or len(question.strip()) <= 12)
     if base.get("limit") and top and short and not metric_slots.duration_days(question):
         # "And the top 100?" after the top 10 customers: the same ranking, longer
-        new = {k: v for k, v in previous.items() if k not in ("base_args", "fixed_args")}
-        n = int(top.group(1))
-        new.update(args={**base, "limit": n}, text=question, base_args=base, unsupported=[], missing=[])
-        return new
+        return _relaid(previous, question, {**base, "limit": int(top.group(1))}, base)
     if base.get("inactive_days") and (
         (days and _ELLIPTICAL_CLAUSE.match(question))
         or (not days and (_PART_OF.search(question) or metric_slots.SHARE_WORDS.search(question)))
     ):
         # "180天的呢？" / "一年以上的呢" after "90天没买过的客户有多少": the same count at the new threshold;
         # "占总客户多少": the same count, whose answer states its share of all customers
-        new = {k: v for k, v in previous.items() if k not in ("base_args", "fixed_args")}
-        new_args = {**base, "inactive_days": days or base["inactive_days"]}
-        new.update(args=new_args, text=question, base_args=base, unsupported=[], missing=[])
+        new = _relaid(previous, question, {**base, "inactive_days": days or base["inactive_days"]}, base)
         new["share_of_all"] = not days
         return new
     bound = metric_slots.bare_bound(question)
     if bound is not None and (base.get("min_amount") is not None or base.get("max_amount") is not None):
         # "超200的呢" after orders over 100, "and over $100?" after orders under $20: the amount bound replaced
-        new = {k: v for k, v in previous.items() if k not in ("base_args", "fixed_args")}
         bounded = {k: v for k, v in base.items() if k not in ("min_amount", "max_amount")}
         bounded["min_amount" if bound[0] == "min" else "max_amount"] = bound[1]
-        new.update(args=bounded, text=question, base_args=base, unsupported=[], missing=[])
-        return new
+        return _relaid(previous, question, bounded, base)
     terms = " ".join(str(t) for t in (previous.get("terms") or {}).values())
     if not terms:
         return None
@@ -497,10 +484,17 @@ def _other_cohort(question: str, previous: Mapping[str, Any], data_start: str, d
         periods = (t_year - cohort.year) * 12 + target.month - cohort.month
         if periods < 1:
             return None
-    new = {k: v for k, v in previous.items() if k not in ("base_args", "fixed_args")}
     cohort_args = {**args, "since": cohort.isoformat(), "until": month_end(cohort.year, cohort.month).isoformat()}
-    new.update(args={**cohort_args, "periods": periods}, text=question, base_args=args, unsupported=[], missing=[])
-    new["assumed_year"] = None
+    return {**_relaid(previous, question, {**cohort_args, "periods": periods}, args), "assumed_year": None}
+
+
+def _relaid(
+    previous: Mapping[str, Any], question: str, args: dict[str, Any], base: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The previous question's spec with new arguments laid over ``base`` (its arguments): what a follow-up that
+    changes one thing asks ("180天的呢", "换成TOP20", "2月cohort呢")."""
+    new = {k: v for k, v in previous.items() if k not in ("base_args", "fixed_args")}
+    new.update(args=args, text=question, base_args=dict(base), unsupported=[], missing=[])
     return new
 
 
@@ -524,9 +518,7 @@ def _cohort_month(question: str, previous: Mapping[str, Any], data_start: str, d
     months = (year - cohort.year) * 12 + own[0].start.month - cohort.month
     if months < 0:
         return None
-    new = {k: v for k, v in previous.items() if k not in ("base_args", "fixed_args")}
-    new.update(args={**args, "periods": months}, text=question, base_args=args, unsupported=[], missing=[])
-    return new
+    return _relaid(previous, question, {**args, "periods": months}, args)
 
 
 # Periods a follow-up's own words name; the others are derived from the base period ("去年同期", "the same month
