@@ -626,6 +626,13 @@ def _found(text: str) -> list[tuple[int, int, str, str, str]]:
     return sorted(out)
 
 
+def measures_named(text: str) -> list[str]:
+    """The measure keys whose words ``text`` uses ("客户数呢" -> buyers), whatever else it says or lacks."""
+    return list(
+        dict.fromkeys(key for _, _, cat, key, _ in _found(_CUSTOMER_WORD.sub("客户", text)) if cat == "measures")
+    )
+
+
 def default_grain(since: date | None, until: date | None) -> str:
     """The grain of a trend with none named: month over > 92 days, week over > 31 days, else day."""
     if since is None or until is None:
@@ -676,8 +683,13 @@ def without_definitions(text: str) -> str:
     return _mask(text, [m.span() for m in _DEFINITION_QUOTE.finditer(text)])
 
 
+# The people a question counts are customers whatever the shop calls them (会员, 用户, 顾客): one word for the
+# vocabulary, same length so offsets hold; a membership tier (会员等级, 会员卡) stays what it is (no such data).
+_CUSTOMER_WORD = re.compile(r"会员(?!等级|级别|卡|积分|权益|体系|制度)|用户|顾客")
+
+
 def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
-    text = without_definitions(text)
+    text = _CUSTOMER_WORD.sub("客户", without_definitions(text))
     if _ACTION.search(text) and not _QUESTION.search(text):
         return None  # "把上个月的订单导出发邮件给我": an action request, which the router declines
     if _ONE_TEXT.search(text) or sx.extract_quoted(text):
@@ -759,6 +771,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         ]
         measure_terms[measures[0]] = _INTERVAL.search(masked).group(0)  # type: ignore[union-attr]
     gap = next((m for m in measures if m in ("days_between_mean", "days_between_median")), None)
+    if gap:
+        # "老客两次购买之间隔多少天": only customers who came back have a gap, so 老客 names who has one, not a split
+        measures = [m for m in measures if m not in ("returning_customers", "new_customers")]
     if gap == "days_between_mean" and _MEDIAN.search(masked) and not _MEAN_WORD.search(masked):
         measures = ["days_between_median" if m == gap else m for m in measures]  # "购买间隔的中位数"
         gap = "days_between_median"
@@ -766,6 +781,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # "间隔天数的均值和中位数": both statistics of the same gaps
         measures = [m for m in measures if m not in ("days_between_mean", "days_between_median")]
         measures[:0] = ["days_between_mean", "days_between_median"]
+    if gap == "days_between_mean" and "days_between_median" not in measures and not _MEAN_WORD.search(masked):
+        # "老客两次购买之间一般隔多少天": gaps are skewed (a few very long ones), so a typical gap with no statistic
+        # named is read both ways, the mean and the median ("平均隔多少天" asks for the mean alone)
+        measures.insert(measures.index(gap) + 1, "days_between_median")
     if "days_first_to_second" in measures:
         # "从第一次买到第二次买平均隔多少天": the gap asked is the first one, not every gap between purchases
         measures = [m for m in measures if m not in ("days_between_mean", "days_between_median")]
@@ -1034,7 +1053,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     primary = comparison.base if comparison is not None else (periods[0] if periods else None)
     other: Period | None = None
     if comparison is not None:
-        other = comparison.other
+        other = _like_for_like(comparison.base, comparison.other, notes)
         compare, compare_since, compare_until = _as_tool_compare(comparison.base, other, comparison.kind)
         compare_kind = comparison.kind
     elif len(periods) >= 2 and primary is not None:
@@ -1119,6 +1138,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         elif group_by is None or grain is None:
             grain = row_test.rows if grain is None or row_test.rows == "day" else grain
         notes.append(f"rows kept where {row_test.word} {row_test.having}")
+    if grain is None and group_by is None and primary is not None and primary.kind == "recent" and not compare_kind:
+        # "最近生意怎么样": no length named, so the last three months month by month, the latest month readable
+        grain = "month"
+        notes.append("最近 with no length: the last three whole months, by month")
     if trend and grain is None:
         grain = default_grain(as_date(since) if since else None, as_date(until) if until else None)
         notes.append(f"trend with no grain named: by {grain}")
@@ -1179,7 +1202,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
 # A missing measure listed beside others ("销售额和毛利", "GMV 和 毛利率", "revenue and margin"), not a filter on them
 # ("退货的订单": the returned orders)
 _LISTED_MEASURE = re.compile(
-    r"(?:和|与|及|以及|、|,|，|\band\b|&)\s*\S{0,3}?(?:毛利|利润|成本|margin|profit|cost)", re.I
+    r"(?:和|与|及|以及|、|,|，|[？?。；;!！]|\band\b|&)\s*\S{0,3}?(?:毛利|利润|成本|margin|profit|cost)", re.I
 )
 _MEDIAN = re.compile(r"中位数|中位|(?<![A-Za-z])median(?![A-Za-z])", re.IGNORECASE)
 _MEAN_WORD = re.compile(r"均值|平均值|平均数|平均|(?<![A-Za-z])(?:mean|average|avg)(?![A-Za-z])", re.IGNORECASE)
@@ -1452,6 +1475,21 @@ def _customer_type(
         return ["revenue_new" if counts[0] == "new_customers" else "revenue_returning"], group_by
     notes.append("新客/老客 with another measure: rows by customer_type (new, returning)")
     return others, group_by or "customer_type"
+
+
+def _like_for_like(base: Period, other: Period, notes: list[str]) -> Period:
+    """ "今年比去年好吗" when the data ends mid-year: this year so far against the same months of the other year, not
+    against its whole (a half year against a full one is no comparison); said in the notes and shown as the dates."""
+    if base.kind != "year" or other.kind != "year" or base.since is None or base.until is None:
+        return other
+    if base.until >= base.end or other.until is None or other.until < other.end or base.since != base.start:
+        return other  # the base is whole, or the other is cut too
+    if re.search(r"全年|整年|一整年|full[- ]year|whole\s+year|entire\s+year", other.text, re.I):
+        return other  # "97全年": the whole year was asked for
+    years = other.start.year - base.start.year
+    os_, oe = shift_year(base.since, base.until, years)
+    notes.append(f"the base year ends with the data: compared with the same months of {other.start.year}")
+    return replace(other, end=oe, until=oe, since=max(os_, other.since or os_), start=os_, basis="like_for_like")
 
 
 def _cohort_and_target(cohort: Period, target: Period, de: date, notes: list[str]) -> tuple[date, date]:

@@ -678,6 +678,14 @@ def _h_rolling_en(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     return _rolling(match, ctx, n or 0, _unit(match.group("u")), future=pre in ("next", "coming"))
 
 
+def _h_recent(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
+    """最近 / 近期 / lately with no length: the last three whole months (said in the answer as that window)."""
+    mention = _rolling(match, ctx, 3, "month")
+    if mention is not None:
+        mention.kind = "recent"
+    return mention
+
+
 def _h_half_year_rolling(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     return _rolling(match, ctx, 6, "month")
 
@@ -865,6 +873,14 @@ _RULES: list[_Rule] = [
         _h_rolling_zh,
     ),
     (_c(r"(?:最近|近|过去的?)\s*半年(?:来|以来|内|里)?|半年以来|半年来"), _h_half_year_rolling),
+    # 最近生意怎么样 / how are sales lately: no length named, the last three months ("最近一次", "最近的X" excepted)
+    (
+        _c(
+            r"(?:最近|近期|近来)(?!\s*(?:\d|[一二三四五六七八九十两几半]|的|次|时候?))"
+            r"|\b(?:lately|recently|these\s+days)\b"
+        ),
+        _h_recent,
+    ),
     (
         _c(
             r"\b(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?P<pre>last|past|previous|prior|trailing|recent|next|coming)"

@@ -1075,9 +1075,9 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
     (
         "How many days pass between a customer's consecutive purchases?",
         "metric_query",
-        {"measures": ["days_between_mean"]},
+        {"measures": ["days_between_mean", "days_between_median"]},  # no statistic named: both
     ),
-    ("两次下单间隔几天", "metric_query", {"measures": ["days_between_mean"]}),
+    ("两次下单间隔几天", "metric_query", {"measures": ["days_between_mean", "days_between_median"]}),
     # a year next to a customer word is the year
     (
         "Revenue per buyer: 1997 full year versus H1 1998?",
@@ -1532,3 +1532,79 @@ def test_a_total_asked_apart_from_an_unsupported_split_is_answered(text: str, an
     spec = _parse(text)
     assert spec.unsupported
     assert spec.answer_rest is answer_rest
+
+
+# Session 7: words of the bookstore, ops and owner personas (d1/d2 dev sets)
+COLLOQUIAL: list[tuple[str, str, dict[str, Any]]] = [
+    # 会员 / 用户 / 顾客 are customers
+    (
+        "近3个月有多少会员来买过东西？买了不止一次的占多少",
+        "metric_query",
+        {"measures": ["buyers", "repeat_rate"], "since": "1998-04-01", "until": "1998-06-30"},
+    ),
+    (
+        "今年上半年新来的会员有几个",
+        "metric_query",
+        {"measures": ["new_customers"], "since": "1998-01-01", "until": "1998-06-30"},
+    ),
+    # the first gap, read both ways
+    (
+        "会员第一次买完一般隔多少天会来买第二次啊",
+        "metric_query",
+        {"measures": ["days_first_to_second", "days_first_to_second_median"]},
+    ),
+    # 老客 names who has a gap, not a split; no statistic named: mean and median
+    (
+        "我想定沉睡的门槛，老客两次购买之间一般隔多少天？",
+        "metric_query",
+        {"measures": ["days_between_mean", "days_between_median"]},
+    ),
+    ("那老客人均下了几单", "metric_query", {"measures": ["orders_per_buyer"], "group_by": "customer_type"}),
+    # 最近 with no length: the last three months, by month
+    (
+        "最近生意怎么样",
+        "metric_query",
+        {"measures": ["revenue"], "grain": "month", "since": "1998-04-01", "until": "1998-06-30"},
+    ),
+    # this year so far against the same months of last year
+    (
+        "今年比去年好吗",
+        "metric_query",
+        {
+            "measures": ["revenue"],
+            "since": "1998-01-01",
+            "until": "1998-06-30",
+            "compare_since": "1997-01-01",
+            "compare_until": "1997-06-30",
+        },
+    ),
+    (
+        "98年销售额和97全年比",
+        "metric_query",
+        {
+            "measures": ["revenue"],
+            "since": "1998-01-01",
+            "until": "1998-06-30",
+            "compare_since": "1997-01-01",
+            "compare_until": "1997-12-31",
+        },
+    ),
+    ("下季度能卖多少", "forecast_totals", {"period": "next_quarter"}),
+]
+
+
+@pytest.mark.parametrize(("text", "tool", "args"), COLLOQUIAL, ids=[c[0] for c in COLLOQUIAL])
+def test_colloquial_readings(text: str, tool: str, args: dict[str, Any]) -> None:
+    spec = _parse(text)
+    assert (spec.tool, spec.args) == (tool, args)
+
+
+def test_a_membership_tier_is_not_a_customer_word() -> None:
+    spec = _parse("金卡会员等级的复购率")
+    assert spec.unsupported and spec.unsupported[0].kind != "customer"
+
+
+def test_a_profit_asked_in_its_own_clause_leaves_the_revenue_answered() -> None:
+    spec = _parse("今年上半年赚了多少钱？利润率多少？")
+    assert spec.args["measures"] == ["revenue"]
+    assert [u.kind for u in spec.unsupported] == ["profit"] and spec.answer_rest

@@ -588,3 +588,22 @@ def test_a_record_and_a_forecast_together_are_the_profile(router: OfflineRouter,
 @pytest.mark.parametrize("question", ["客户一共被分为哪几类？", "咱们的用户划分成了哪些群"])
 def test_how_the_customers_are_divided_is_the_segment_list(router: OfflineRouter, question: str) -> None:
     assert router.decide([HumanMessage(question)]).intent == "list_segments"
+
+
+def test_a_question_the_rules_trip_over_gets_a_plain_answer_not_a_crash(
+    router: OfflineRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crm_insights.agent.router import answers, chat
+
+    def broken(*_: Any) -> Any:
+        raise KeyError("measures")
+
+    monkeypatch.setattr(chat, "decide", broken)
+    with pytest.raises(KeyError):  # under tests (answers.STRICT) the bug surfaces
+        router._generate([HumanMessage("今年卖了多少")])
+    monkeypatch.setattr(answers, "STRICT", False)
+    result = router._generate([HumanMessage("今年卖了多少")])
+    message = result.generations[0].message
+    assert "内部错误" in str(message.content) and not getattr(message, "tool_calls", None)
+    result = router._generate([HumanMessage("how much did we sell this year")])
+    assert "internal error" in str(result.generations[0].message.content)

@@ -554,3 +554,48 @@ def test_a_customer_picked_from_a_ranking_is_named_in_the_answer(make_session) -
     name, args = _last(calls)
     assert name == "metric_query" and args.get("customers") and len(args["customers"]) == 1
     assert ranked[0] == "metric_query" and args["customers"][0] in text
+
+
+# -- session 7: follow-ups and words from the d1/d2 dev sets ------------------------------------------------------
+
+
+def test_a_measure_named_alone_after_a_comparison_keeps_the_comparison(make_session) -> None:
+    session, calls = make_session()
+    session.ask("今年比去年好吗", thread_id="yoy")
+    name, first = _last(calls)
+    assert name == "metric_query" and first["measures"] == ["revenue"]
+    # the base year ends with the data: the other year is read over the same months
+    assert first["compare_until"][5:] == first["until"][5:] and first["compare_since"][:4] < first["since"][:4]
+    session.ask("客户数呢", thread_id="yoy")
+    name, args = _last(calls)
+    assert name == "metric_query" and args["measures"] == ["buyers"]
+    assert {k: args.get(k) for k in ("since", "until", "compare_since", "compare_until")} == {
+        k: first.get(k) for k in ("since", "until", "compare_since", "compare_until")
+    }
+
+
+def test_a_cohort_follow_up_reads_half_a_year_on(make_session) -> None:
+    session, calls = make_session()
+    session.ask("97年1月进来的那批客户，3个月后还有多少人在买？", thread_id="coh")
+    name, args = _last(calls)
+    assert (name, args["since"][:7], args["until"], args["periods"]) == ("cohort_retention", "1997-01", "1997-01-31", 3)
+    session.ask("半年后呢", thread_id="coh")
+    assert (_last(calls)[1]["since"][:7], _last(calls)[1]["periods"]) == ("1997-01", 6)
+    session.ask("2月那批半年后呢", thread_id="coh")
+    assert (_last(calls)[1]["since"], _last(calls)[1]["periods"]) == ("1997-02-01", 6)
+
+
+def test_a_forecast_in_plain_words_and_a_question_about_its_accuracy(make_session) -> None:
+    session, calls = make_session()
+    session.ask("下个季度能卖多少", thread_id="fc")
+    assert _last(calls)[0] == "forecast_totals"
+    session.ask("你这个预测准不准", thread_id="fc")
+    assert _last(calls)[0] == "assistant_status"
+
+
+def test_traditional_chinese_and_cantonese_are_read(make_session) -> None:
+    session, calls = make_session()
+    answer = session.ask("97年有幾多個月 orders 多過 2500？", thread_id="hk")
+    name, args = _last(calls)
+    assert name == "metric_query" and args["having"] == ">2500" and args["grain"] == "month"
+    assert "多少" not in answer.answer  # answered, not echoed in Mandarin

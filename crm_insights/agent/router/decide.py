@@ -9,6 +9,7 @@ from typing import Any
 
 from crm_insights.agent import metric_slots
 from crm_insights.agent import slots as sx
+from crm_insights.agent.dialect import to_mandarin
 from crm_insights.agent.language import detect_language
 from crm_insights.agent.router import metrics
 from crm_insights.agent.router.knowledge import Knowledge
@@ -362,7 +363,9 @@ def _decide(
     use_metrics: bool = True,
     gate_actions: bool = True,
 ) -> Decision:
-    original = question
+    asked = question  # Decision.question: as the user wrote it
+    # the analytics parser reads the question in Mandarin too ("97年有幾多個月" -> "97年有多少个月"), typos as typed
+    original = to_mandarin(question, [m.span() for m in sx.QUOTES.finditer(question)])
     question = knowledge.correct(question)  # typos and chat abbreviations; Decision.question keeps the original
     # 'the repeat rate, counted as "2+ purchase days"': a quoted definition is part of the question, not a text
     question = metric_slots.without_definitions(question)
@@ -398,7 +401,7 @@ def _decide(
         query = " ".join(str(w) for w in (words if isinstance(words, list) else [words])[:4])
         tslots = {k: prev_slots[k] for k in ("sentiment", "segment", "since", "until") if prev_slots.get(k)}
         tslots.update({"query": query, "theme_pick": pick, **{k: v for k, v in slots.items() if k == "top_k"}})
-        return Decision("search_feedback", tslots, language, 1.0, True, [], injection, "follow-up", question=original)
+        return Decision("search_feedback", tslots, language, 1.0, True, [], injection, "follow-up", question=asked)
 
     # Hard gates before any scoring: a request to change data or a bare instruction override is never routed
     # to a tool, however much CRM vocabulary it carries ("update customer 42's email", "mark all dormant
@@ -428,15 +431,15 @@ def _decide(
         if not changes_data and _a_figure(metrics.parse(unquoted, None, None) or {}, unquoted):
             # "Email the FY97 revenue and order count to the board, and tell me the numbers here too": the action
             # and the figure share their clauses; the figure is read from the whole question, the action declined
-            inner = _decide(original, previous, knowledge, index, gate_actions=False)
+            inner = _decide(asked, previous, knowledge, index, gate_actions=False)
             if inner.intent in metrics.METRIC_TOOLS:
                 inner.slots["action"] = True
                 return inner
     if (writes and gate_actions) or (injection and not in_domain):
         slots["action"] = True
-        return Decision("unsupported_action", slots, language, 1.0, False, [], injection, "gate", question=original)
+        return Decision("unsupported_action", slots, language, 1.0, False, [], injection, "gate", question=asked)
     if not in_domain and sx.has_any(unquoted, knowledge.off_topic):
-        return Decision("out_of_scope", slots, language, 1.0, False, [], injection, "gate", question=original)
+        return Decision("out_of_scope", slots, language, 1.0, False, [], injection, "gate", question=asked)
 
     # Analytics questions (measures over periods, groups, comparisons): the metric parser decides and fills the
     # tool's arguments; the data's range comes from the thread, else the plan reads it first.
@@ -446,10 +449,12 @@ def _decide(
         metric = metrics.parse(original, start, end)
         prev_metric = prev_slots.get("metric") if prev_intent in metrics.METRIC_TOOLS else None
         switched = metric is not None and bool(metrics.SWITCH_MEASURE.search(original))
+        about_model = sx.has_any(question, knowledge.intents["about_assistant"].keywords.both())
         if (
             prev_metric
             and (metric is None or metrics.lacks_measure(metric) or switched or metrics.measure_defaulted(metric))
             and not metric_unsupported(metric)
+            and not (metric is None and about_model)  # "你这个预测准不准": about the model, not its figure again
         ):
             metric = metrics.follow_up(original, prev_metric, start, end) or metric
         elif prev_metric and metric is not None:
@@ -466,7 +471,7 @@ def _decide(
                 metric["args"]["customers"] = [str(c) for c in ranked]
                 metric["fixed_args"] = {"customers": metric["args"]["customers"]}
         if metric is not None:
-            classic = _decide(original, previous, knowledge, index, use_metrics=False, gate_actions=gate_actions)
+            classic = _decide(asked, previous, knowledge, index, use_metrics=False, gate_actions=gate_actions)
             # An older intent that could only ask for a slot the question does not give ("这类客户有多少人" read as a
             # segment question with no segment) loses to an analytics reading that answers it.
             spec = knowledge.intents.get(classic.intent)
@@ -482,9 +487,7 @@ def _decide(
                 if not (start and end):
                     mslots["data_range_pending"] = True
                 follow = prev_metric is not None and "base_args" in metric
-                return Decision(
-                    metric["tool"], mslots, language, 1.0, follow, [], injection, "metric", question=original
-                )
+                return Decision(metric["tool"], mslots, language, 1.0, follow, [], injection, "metric", question=asked)
             return classic
 
     # Elliptical follow-up: nothing but slots and markers ("那客户 100 呢?", "what about segment 2?").
@@ -500,7 +503,7 @@ def _decide(
         merged = _merge_follow_up(prev_slots, slots)
         intent = _apply_variants(str(prev_intent), merged, knowledge)
         kept = sorted(set(merged) - set(slots))
-        return Decision(intent, merged, language, 1.0, True, kept, injection, "follow-up", question=original)
+        return Decision(intent, merged, language, 1.0, True, kept, injection, "follow-up", question=asked)
 
     own_slots = dict(slots)
     inherited: list[str] = []

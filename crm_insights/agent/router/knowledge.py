@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from crm_insights.agent import slots as sx
+from crm_insights.agent.dialect import to_mandarin
 from crm_insights.agent.router.terms import edits1
 from crm_insights.agent.templating import environment, load_prompt
 from crm_insights.errors import ConfigError
@@ -245,12 +246,15 @@ class Knowledge:
         return re.compile(rf"(?<![A-Za-z0-9])({alts})(?![A-Za-z0-9/])", re.IGNORECASE)
 
     def correct(self, text: str) -> str:
-        """``text`` with chat abbreviations expanded and English typos fixed (outside quotes).
+        """``text`` with Traditional Chinese and written Cantonese read as Mandarin (agent/dialect.py), chat
+        abbreviations expanded and English typos fixed (outside quotes).
 
         A word of 5+ letters the router does not know becomes the known word one edit away (deletion,
         transposition, substitution or insertion; the most common one if several): "custmer" -> "customer",
         "segmnts" -> "segments", "feedbak" -> "feedback". Known words and quoted text are left alone.
         """
+        quoted = [m.span() for m in sx.QUOTES.finditer(text)]
+        text = to_mandarin(text, quoted)  # "97年有幾多個月" -> "97年有多少个月"
         quoted = [m.span() for m in sx.QUOTES.finditer(text)]
         vocab = self.vocabulary
 

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from crm_insights.agent import metric_slots
+from crm_insights.numerals import to_int
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +180,8 @@ def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any
         measures = set(args.get("measures") or [])
         specific = measures - CLASSIC_MEASURES["overview"][0] - _FEEDBACK - {"revenue_share"}
         asks = ASKS.search(str(metric.get("text") or ""))  # "帮我写首诗送给老客户" names a measure, asks nothing
+        if metric.get("tool") == "forecast_totals" and asks and intent == "out_of_scope":
+            return False  # "下个季度能卖多少": a measure in a future period is the totals forecast
         # a breakdown (by weekday, segment, cohort, customer) is no off-topic sentence's ("周几卖得最好")
         grouped = args.get("group_by") is not None
         analytic = metric.get("tool") == "metric_query" and (specific or grouped)
@@ -241,9 +244,10 @@ def with_previous_measures(question: str, metric: dict[str, Any], previous: Mapp
         return metric  # the first clause names its own measure
     if previous.get("tool") != metric.get("tool") or metric.get("tool") != "metric_query":
         return metric
-    before = [x for x in (previous.get("args") or {}).get("measures") or [] if x not in metric["args"]["measures"]]
+    named = metric["args"].get("measures") or []
+    before = [x for x in (previous.get("args") or {}).get("measures") or [] if x not in named]
     if before:
-        metric["args"]["measures"] = before + list(metric["args"]["measures"])
+        metric["args"]["measures"] = before + list(metric["args"].get("measures") or [])
         metric["terms"] = {**dict(previous.get("terms") or {}), **dict(metric.get("terms") or {})}
     return metric
 
@@ -393,7 +397,7 @@ def follow_up(
         other = _other_cohort(question, previous, data_start, data_end)
         if other is not None:
             return other
-        later = [int(a or b) for a, b in _MONTHS_ON.findall(question)]
+        later = months_on(question)
         if later and (previous.get("args") or {}).get("since"):
             # "6个月后、12个月后呢" after a cohort's retention 3 months on: the same cohort followed that far
             prev_args = dict(previous.get("args") or {})
@@ -425,7 +429,13 @@ def follow_up(
         bounded = {k: v for k, v in base.items() if k not in ("min_amount", "max_amount")}
         bounded["min_amount" if bound[0] == "min" else "max_amount"] = bound[1]
         return _relaid(previous, question, bounded, base)
-    terms = " ".join(str(t) for t in (previous.get("terms") or {}).values())
+    named = metric_slots.measures_named(question)
+    if named and previous.get("tool") == "metric_query" and _ONLY_MEASURE.fullmatch(question.strip()):
+        # "客户数呢" after "今年比去年好吗": the measure named over the previous scope (period, comparison, grouping)
+        kept = {k: v for k, v in base.items() if k not in ("measures", "having", "inactive_days")}
+        return _relaid(previous, question, {**kept, "measures": named}, base)
+    # the previous measures' words; a measure the question left to the default (revenue in "今年比去年好吗") by key
+    terms = " ".join(str(t) for t in (previous.get("terms") or {}).values()) or " ".join(base.get("measures") or [])
     if not terms:
         return None
     # a switched measure replaces the previous ones instead of joining them
@@ -442,6 +452,7 @@ def follow_up(
         again.get("tool") == previous.get("tool") == "metric_query"
         and not SWITCH_MEASURE.search(question)
         and not ((own or {}).get("args") or {}).get("measures")
+        and not metric_slots.measures_named(question)
         and base.get("measures")
     ):
         # "and the weakest day?": the question names no measure, so the previous ones stay (shares included)
@@ -449,7 +460,30 @@ def follow_up(
     return _keep_scope(again, question, previous, data_start, data_end)
 
 
-_MONTHS_ON = re.compile(r"(\d{1,2})\s*个?月(?:后|之后|以后)|(?<![\d])(\d{1,2})\s+months?\s+(?:later|after|on)", re.I)
+_MONTHS_ON = re.compile(
+    r"(?P<n>\d{1,2}|[一二三四五六七八九十两]{1,3}|半)\s*(?P<u>个?月|年)(?:后|之后|以后)"
+    r"|(?<![\d])(?P<en>\d{1,2}|one|two|three|six|nine|twelve)\s+(?P<eu>months?|years?)\s+(?:later|after|on)",
+    re.I,
+)
+_EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "six": 6, "nine": 9, "twelve": 12}
+
+
+def months_on(question: str) -> list[int]:
+    """Months after a cohort's first month the question names: "3个月后" 3, "三个月后" 3, "半年后" 6, "一年后" 12,
+    "6 months later" 6."""
+    out: list[int] = []
+    for m in _MONTHS_ON.finditer(question):
+        tok, unit = (m.group("n"), m.group("u")) if m.group("n") else (m.group("en").lower(), m.group("eu").lower())
+        if tok == "半":
+            n: int | None = 1 if unit.startswith("月") else 6  # 半年 = 6 months
+            unit = "月"
+        else:
+            n = int(tok) if tok.isdigit() else _EN_NUMBERS.get(tok) or to_int(tok)
+        if n:
+            out.append(min(n * (12 if unit.startswith(("年", "year")) else 1), 36))
+    return out
+
+
 _WHY = re.compile(r"为啥|为什么|为何|什么原因|啥原因|原因是|怎么回事|\bwhy\b|\bwhat caused\b|\bhow come\b", re.I)
 _TOP_N = re.compile(r"(?:(?<![A-Za-z])top|前)\s*(\d{1,3})(?!\d)", re.IGNORECASE)
 _NTH_MONTH = re.compile(r"第\s*(\d{1,2})\s*个?月|(?<!\d)(\d{1,2})\s*个?月(?:后|之后|以后)")
@@ -475,9 +509,10 @@ def _other_cohort(question: str, previous: Mapping[str, Any], data_start: str, d
     cohort = date(year, first.start.month, 1)
     periods = int(args.get("periods") or 12)
     nth = _NTH_MONTH.search(question)
-    if nth:
-        # "2月那批同样看第3个月": that many months on from the new cohort month
-        periods = int(nth.group(1) or nth.group(2))
+    later = months_on(question)
+    if nth or later:
+        # "2月那批同样看第3个月", "2月那批半年后呢": that many months on from the new cohort month
+        periods = int(nth.group(1) or nth.group(2)) if nth else later[0]
     elif len(months) >= 2:
         target = months[1].start
         t_year = target.year if not months[1].assumed_year else (year if target.month >= cohort.month else year + 1)

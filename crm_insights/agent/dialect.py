@@ -1,0 +1,107 @@
+"""Traditional Chinese and written Cantonese read as the Mandarin the router's vocabulary is written in.
+
+"97年有幾多個月 orders 多過 2500？" -> "97年有多少个月 orders 超过 2500？": Hong Kong and Taiwan users write Traditional
+characters, and Hong Kong users often write Cantonese ("幾多" how many, "邊個" which, "佢" he, "冇" not have). The
+characters go through OpenCC's Traditional -> Simplified table (opencc-python-reimplemented, pure Python, Apache-2.0)
+and the common Cantonese words through the short table below; quoted text (customer feedback, a name) is left as
+written. Only the router reads the result: answers quote the question as the user wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+# Written Cantonese -> Mandarin, longest first where one contains another. Applied only to text that has a
+# character of written Cantonese (below), so Mandarin text is never rewritten by these words.
+_CANTONESE: tuple[tuple[str, str], ...] = (
+    ("幾多日", "多少天"),
+    ("几多日", "多少天"),
+    ("嗰日", "那天"),
+    ("兩日", "两天"),
+    ("两日", "两天"),
+    ("點解", "为什么"),
+    ("点解", "为什么"),
+    ("點分", "怎么分"),
+    ("点分", "怎么分"),
+    ("幾多", "多少"),
+    ("几多", "多少"),
+    ("多過", "超过"),
+    ("多过", "超过"),
+    ("少過", "少于"),
+    ("少过", "少于"),
+    ("邊個", "哪个"),
+    ("边个", "哪个"),
+    ("邊日", "哪天"),
+    ("边日", "哪天"),
+    ("邊度", "哪里"),
+    ("边度", "哪里"),
+    ("佢哋", "他们"),
+    ("我哋", "我们"),
+    ("你哋", "你们"),
+    ("而家", "现在"),
+    ("乜嘢", "什么"),
+    ("點樣", "怎么样"),
+    ("点样", "怎么样"),
+    ("幫襯", "光顾"),
+    ("帮衬", "光顾"),
+    ("好耐", "很久"),
+    ("嗰個", "那个"),
+    ("嗰个", "那个"),
+    ("呢個", "这个"),
+    ("呢个", "这个"),
+    ("嗰", "那"),
+    ("佢", "他"),
+    ("冇", "没有"),
+    ("唔", "不"),
+    ("嘅", "的"),
+    ("咗", "了"),
+    ("啲", "些"),
+    ("喺", "在"),
+    ("嚟", "来"),
+    ("睇", "看"),
+    ("畀", "给"),
+    ("俾", "给"),
+    ("搵", "找"),
+    ("揾", "找"),
+    ("仲", "还"),
+    ("係", "是"),
+    ("入面", "里面"),
+    ("下", "一下"),
+)
+_CANTONESE_MARK = re.compile("[嘅佢冇唔咗啲嗰喺嚟睇畀搵揾係哋乜]|幾多|几多|邊個|边个|多過|多过|而家|幫襯|帮衬")
+# "describe下": 下 after an English verb is 一下 (elsewhere 下 is 下个月, 下单 ...)
+_VERB_XIA = r"|(?<=[A-Za-z])下(?![A-Za-z\u4e00-\u9fff])"
+_CANTONESE_RE = re.compile("|".join(re.escape(a) for a, _ in _CANTONESE[:-1]) + _VERB_XIA)
+_CANTONESE_MAP = dict(_CANTONESE)
+
+
+@cache
+def _t2s() -> Any:
+    from opencc import OpenCC  # ~4 ms to load its tables
+
+    return OpenCC("t2s")
+
+
+def _segment(text: str) -> str:
+    if _CANTONESE_MARK.search(text):
+        text = _CANTONESE_RE.sub(lambda m: _CANTONESE_MAP.get(m.group(0), "一下"), text)
+    if re.search(r"[\u4e00-\u9fff]", text):
+        text = str(_t2s().convert(text))
+    return text
+
+
+def to_mandarin(text: str, quoted: list[tuple[int, int]] | None = None) -> str:
+    """``text`` with Traditional characters simplified and written Cantonese read as Mandarin, outside the
+    ``quoted`` spans (offsets into ``text``), which stay as written."""
+    if not re.search(r"[\u4e00-\u9fff]", text):
+        return text
+    out: list[str] = []
+    at = 0
+    for s, e in sorted(quoted or []):
+        out.append(_segment(text[at:s]))
+        out.append(text[s:e])
+        at = e
+    out.append(_segment(text[at:]))
+    return "".join(out)

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import pytest
+
+from crm_insights.agent.dialect import to_mandarin
+
+
+@pytest.mark.parametrize(
+    ("text", "mandarin"),
+    [
+        ("97年有幾多個月 orders 多過 2500？", "97年有多少个月 orders 超过 2500？"),
+        ("1998年呢？邊個月？", "1998年呢？哪个月？"),
+        ("最後一次買係幾多日之前？", "最后一次买是多少天之前？"),
+        ("佢churn risk高唔高？", "他churn risk高不高？"),
+        ("高價值嗰個segment describe下", "高价值那个segment describe一下"),
+        # Mandarin and English stay as they are; 下 stays where it means next / to place
+        ("下个月下单的客户有多少", "下个月下单的客户有多少"),
+        ("top 5 customers by revenue", "top 5 customers by revenue"),
+    ],
+)
+def test_reads_traditional_and_cantonese_as_mandarin(text: str, mandarin: str) -> None:
+    assert to_mandarin(text) == mandarin
+
+
+def test_quoted_text_stays_as_written() -> None:
+    text = "分析这句话：「冇問題，好滿意」"
+    at = text.index("「")
+    assert to_mandarin(text, [(at, len(text))]) == text
