@@ -184,7 +184,7 @@ def _segment_lexicon() -> tuple[list[Mapping[str, Any]], dict[str, list[str]]]:
 # -- patterns ---------------------------------------------------------------------------------------
 
 _CN_NUM = r"[零〇一二两三四五六七八九十百千万]+"
-_NUM = rf"(\d+(?:,\d{{3}})*(?:\.\d+)?|{_CN_NUM})\s*(k|千|万)?"
+_NUM = rf"(\d+(?:,\d{{3}})*(?:\.\d+)?|{_CN_NUM})\s*(k|千|万|w(?![A-Za-z/]))?"  # 1w = 1万 (chat)
 _UNIT = r"(?:元|块钱?|美元|美金|刀|dollars?|usd|bucks)"
 _AMOUNT_WORDS = (
     r"(?:订单金额|单笔金额|单笔|每单|消费金额|消费|金额|价格|客单价|花费|支付|付款|order\s+value|order\s+amount|"
@@ -347,7 +347,8 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _INACTIVE = re.compile(
-    r"沉睡|不活跃|休眠|流失|没(?:有)?(?:再)?(?:来)?(?:买|下单|购买|消费|复购|回购|下过单)(?:过)?|未(?:再)?(?:购买|下单|消费)|不再购买"
+    r"沉睡|不活跃|休眠|流失|没(?:有)?(?:再)?(?:来)?(?:买|下单|购买|消费|复购|回购|下过单)(?:过)?|没(?:有)?(?:再)?(?:来|光顾)(?:过)?(?!\S{0,2}(?:买|下单|购买))"
+    r"|未(?:再)?(?:购买|下单|消费)|不再购买"
     r"|\bw/o\s+(?:an?\s+)?(?:order|purchas)\w*|\bwithout\s+(?:ordering|buying|purchasing)"
     r"|inactive|lapsed|dormant|churned|(?:haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|not)\s+(?:bought|ordered|purchased)"
     r"|no\s+(?:orders?|purchases?)|without\s+(?:an?\s+)?(?:order|purchase)",
@@ -606,7 +607,7 @@ def _number(tok: str | None, scale: str | None = None) -> float | None:
         elif tok.endswith("万"):
             value *= 10000
     if scale:
-        value *= {"k": 1000, "千": 1000, "万": 10000}.get(scale.lower(), 1)
+        value *= {"k": 1000, "千": 1000, "万": 10000, "w": 10000}.get(scale.lower(), 1)
     return value
 
 
@@ -624,6 +625,29 @@ def _found(text: str) -> list[tuple[int, int, str, str, str]]:
         if hit:
             out.append((m.start(), m.end(), hit[0], hit[1], m.group(0)))
     return sorted(out)
+
+
+# Attributes that, in a request with an action and outside a clause that asks, are who or where something happens
+# rather than a split: "…发我邮箱，我让门店挨个打电话召回" (the stores will call), not "哪家门店复购率最高"
+_CONTEXT_KINDS = frozenset({"store", "region", "channel", "salesperson"})
+_CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
+_THEIR_ACTION = re.compile(r"我(?:会|要)?(?:让|叫|安排)|打电话|召回|回访|挨个联系|\bI(?:'ll| will)\s+have\b", re.I)
+_ASKING = re.compile(
+    r"[?？]|多少|几[个位名笔单天次月年成]?|吗|呢|什么|哪|怎么|如何|是否|有没有|告诉我|说下|说一下|列出|查|看看|看下|统计|占比|按|分别"
+    r"|\b(?:how|what|which|who|when|why|where|list|show|tell me|give me|by|per)\b",
+    re.IGNORECASE,
+)
+
+
+def asked_in_clause(text: str, at: int) -> bool:
+    """Whether the clause holding offset ``at`` asks something, or is the question's only clause: in "名单导出来发我
+    邮箱，我让门店挨个打电话召回。顺便说下一共有多少人" the stores are who will call, not a split asked for."""
+    bounds = [0, *(m.end() for m in _CLAUSE_END.finditer(text)), len(text) + 1]
+    clauses = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip(" ，,。；;！!？?\n")]
+    if len(clauses) <= 1:
+        return True
+    a, b = next(((a, b) for a, b in clauses if a <= at < b), (0, len(text)))
+    return bool(_ASKING.search(text[a:b]) or measures_named(text[a:b]))
 
 
 def measures_named(text: str) -> list[str]:
@@ -688,8 +712,15 @@ def without_definitions(text: str) -> str:
 _CUSTOMER_WORD = re.compile(r"会员(?!等级|级别|卡|积分|权益|体系|制度)|用户|顾客")
 
 
+# "6.30当天多少单": a month and day written with a dot, next to a word for that day
+_DOTTED_DAY = re.compile(
+    r"(?<![\d.])(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])(?=\s*(?:当天|那天|当日|这天|这一天|那一天|号))"
+)
+
+
 def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     text = _CUSTOMER_WORD.sub("客户", without_definitions(text))
+    text = _DOTTED_DAY.sub(r"\1月\2日", text)  # "6.30当天" is 6月30日
     if _ACTION.search(text) and not _QUESTION.search(text):
         return None  # "把上个月的订单导出发邮件给我": an action request, which the router declines
     if _ONE_TEXT.search(text) or sx.extract_quoted(text):
@@ -710,6 +741,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
 
     # A test on the rows ("订单数超过100的月份") before the amount thresholds, which would read its number.
     row_test = _row_test(masked, _found(masked))
+    # next to an action (ours or the user's: "我让门店挨个打电话召回"), a store or region may be who acts, not a split
+    acting = bool(_ACTION.search(masked) or _THEIR_ACTION.search(masked))
     if row_test is not None:
         masked = _mask(masked, [row_test.span])
     # Thresholds first (so "订单金额>100" is not read as a revenue measure, "超过3次" not as a rank).
@@ -750,7 +783,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             grain_term = word
         elif cat == "group_by" and group_by is None:
             group_by = key
-        elif cat == "unsupported":
+        elif cat == "unsupported" and (key not in _CONTEXT_KINDS or not acting or asked_in_clause(masked, s)):
             unsupported.append(Unsupported(key, _with_prefix(masked, s, e)))
         elif cat == "retention":
             retention = True
@@ -936,6 +969,13 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if inactive_days is not None or inactive_missing:
         # the count asked for is the inactive customers ("90天没买的客户有多少"), not the period's buyers
         measures = ["inactive_customers"] + [m for m in measures if m not in ("inactive_customers", "buyers")]
+        of_group = [m for m in measures[1:] if m not in SHARE_OF.values()]
+        if inactive_days is not None and of_group:
+            # "这批一年多没来的人，以前平均每人花了多少钱": the tools count the inactive customers but measure nothing
+            # else of that group; the count is answered and the rest declined by name (never everyone's figure)
+            words = "、".join(dict.fromkeys(measure_terms.get(m) or m for m in of_group))
+            unsupported.append(Unsupported("of_group", words))
+            measures = [m for m in measures if m not in of_group]
     elif "inactive_customers" in measures:
         return None  # 沉睡客户 with no number of days: the dormant segment, describe_segment's question
     periods = [p for p in time.periods if p is not drop_period]
@@ -1188,7 +1228,14 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         terms=measure_terms,
     )
     if spec.unsupported and measures and _total_asked_apart(text, spec.unsupported):
-        spec = replace(spec, answer_rest=True)
+        total_args = dict(spec.args)
+        if total_args.get("group_by") == "customer":
+            # "哪家门店复购率最高？全公司整体多少": the ranking asked is by store, which the data lacks; the total stays
+            for key in ("group_by", "sort", "limit"):
+                total_args.pop(key, None)
+        spec = replace(spec, answer_rest=True, args=total_args)
+    if spec.unsupported and all(u.kind == "of_group" for u in spec.unsupported):
+        spec = replace(spec, answer_rest=True)  # the inactive count answered, the group's other measures declined
     if spec.unsupported and all(u.kind == "statistic" for u in spec.unsupported) and _MEAN_WORD.search(masked):
         spec = replace(spec, answer_rest=True)  # "median order value? And the mean?": the mean answered
     termed = [m for m in measures if measure_terms.get(m)]
@@ -1207,7 +1254,7 @@ _LISTED_MEASURE = re.compile(
 _MEDIAN = re.compile(r"中位数|中位|(?<![A-Za-z])median(?![A-Za-z])", re.IGNORECASE)
 _MEAN_WORD = re.compile(r"均值|平均值|平均数|平均|(?<![A-Za-z])(?:mean|average|avg)(?![A-Za-z])", re.IGNORECASE)
 _SPLIT_WORD = re.compile(
-    r"^(?:按|分|各)|拆|细分|分布|哪(?:张|款|个|些|类)|\b(?:by|per|split|break\s*down|breakdown)\b", re.IGNORECASE
+    r"^(?:按|分|各)|拆|细分|分布|哪(?:张|款|个|些|类|家|间)|\b(?:by|per|split|break\s*down|breakdown)\b", re.IGNORECASE
 )
 _TOTAL_ASK = re.compile(
     r"多少|几|总|合计|一共|\btotal\b|\boverall\b|\bhow\s+much\b|\bwhat\s+(?:was|is|were)\b", re.IGNORECASE

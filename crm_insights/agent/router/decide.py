@@ -80,6 +80,12 @@ def extract_slots(question: str, knowledge: Knowledge) -> dict[str, Any]:
         # The topic only when the question names one; plans fall back to the whole question.
         "query": query if query != question.strip() else None,
     }
+    if found["segment"] is None and quoted and all(len(q) <= 8 for q in quoted):
+        # "分群里“沉睡”那一类": a segment's name in quotes is the name, not a text to classify or search for
+        bare = sx.QUOTES.sub(lambda m: m.group(0)[1:-1], question)
+        named = sx.extract_segment(bare, segments, heads)
+        if named is not None:
+            found.update(segment=named, texts=None, query=None)
     return {k: v for k, v in found.items() if v not in (None, [], "")}
 
 
@@ -322,11 +328,14 @@ def missing_attributes(question: str, intent: str, knowledge: Knowledge) -> list
         return []
     text_only = intent in (lexicon.get("text_intents") or [])
     unquoted = sx.QUOTES.sub(" ", question)
+    acting = bool(sx.has_any(unquoted, knowledge.action_verbs + knowledge.write_actions))
     found: list[list[str]] = []
     for kind, entry in (lexicon.get("kinds") or {}).items():
         blocks = ("strict",) if text_only else ("strict", "terms")
         terms = [str(t) for b in blocks for lang in ("zh", "en") for t in ((entry.get(b) or {}).get(lang) or [])]
         spans = find_terms(unquoted, terms)
+        if acting:  # "…发我邮箱，我让门店挨个打电话召回": the stores are who will call, not a split asked for
+            spans = [sp for sp in spans if metric_slots.asked_in_clause(unquoted, sp[0])]
         if spans:
             found.append([str(kind), as_written(unquoted, spans[0][0], spans[0][1])])
     return found
@@ -452,7 +461,13 @@ def _decide(
         about_model = sx.has_any(question, knowledge.intents["about_assistant"].keywords.both())
         if (
             prev_metric
-            and (metric is None or metrics.lacks_measure(metric) or switched or metrics.measure_defaulted(metric))
+            and (
+                metric is None
+                or metrics.lacks_measure(metric)
+                or switched
+                or metrics.measure_defaulted(metric)
+                or metrics.asks_who(original, prev_metric)
+            )
             and not metric_unsupported(metric)
             and not (metric is None and about_model)  # "你这个预测准不准": about the model, not its figure again
         ):

@@ -147,13 +147,16 @@ _COHORT_WORDS = re.compile(
     r"留存率|留存曲线|同期群|cohort (?:retention|analysis|table)|retention (?:rate|curve|table)|月留存|复购留存",
     re.IGNORECASE,
 )
-_EXPLICIT = ("since", "until", "grain", "compare", "compare_since", "min_amount", "max_amount", "inactive_days")
+_EXPLICIT = (
+    "since", "until", "grain", "compare", "compare_since", "min_amount", "max_amount", "inactive_days",
+    "min_customer_spend", "max_customer_spend", "having",
+)  # fmt: skip
 
 
 # What makes a clause a question (or a request to be told something) rather than the content of an action
 # ("帮我回复客户5000的投诉，就说我们给他全额退款": the second clause is what the reply would say).
 ASKS = re.compile(
-    r"[?？]|多少|几[个位名笔单天次月年成]?|吗|什么|哪|怎么|如何|是否|有没有|告诉我|说下|说一下|讲下|列出|查|看看|看下|算|统计|占比"
+    r"[?？]|多少|几[个位名笔单天次月年成]?|吗|呢|什么|哪|怎么|如何|是否|有没有|告诉我|说下|说一下|讲下|列出|查|看看|看下|算|统计|占比"
     r"|\b(?:how|what|which|who|whom|when|why|where|list|show|tell me|give me|is|are|was|were|does|did|do)\b",
     re.IGNORECASE,
 )
@@ -217,6 +220,8 @@ def classic_answers(metric: Mapping[str, Any], intent: str) -> bool:
         specific = asked - CLASSIC_MEASURES["overview"][0] - _FEEDBACK - {"revenue_share"}
         if intent in _FEEDBACK_TEXT_INTENTS and specific:
             return False
+        if any(m.startswith(("days_between", "days_first_to_second")) for m in asked):
+            return False  # "会员第一次买完一般隔多少天会来买第二次": a gap between purchases, no risk list or forecast
         return metric.get("tool") in ("metric_query", "cohort_retention")
     if metric.get("tool") != "metric_query" or intent not in CLASSIC_MEASURES:
         return False
@@ -278,6 +283,27 @@ def carry_period(
     "那客单价 YoY 呢？") is about the period of the conversation, not all the data; words such as 累计 / to date ask
     for all of it. A cohort question about "them" after a cohort's table is that cohort read at the month named."""
     args, base = metric.get("args") or {}, previous.get("args") or {}
+    if (
+        metric.get("tool") == previous.get("tool") == "metric_query"
+        and args.get("inactive_days")
+        and base.get("inactive_days")
+        and previous.get("share_of_all")
+        and _ELLIPTICAL_CLAUSE.match(question)
+    ):
+        metric["share_of_all"] = True  # "一年以上没买的呢？" after "半年没来的有多少，占全部几成": the share again
+    if (
+        metric.get("tool") == previous.get("tool") == "metric_query"
+        and _SAME_COMPARISON.search(question)
+        and not any(args.get(k) for k in _PERIOD_ARGS)
+        and any(base.get(k) for k in ("compare", "compare_since"))
+    ):
+        # "Same comparison for units per order." after AOV Q2 98 vs Q2 97: the new measure, compared the same way
+        for key in _PERIOD_ARGS:
+            if base.get(key):
+                args[key] = base[key]
+        for key in ("periods_text", "periods_text_zh", "assumed_year"):
+            metric[key] = previous.get(key)
+        return metric
     if metric.get("tool") == previous.get("tool") == "cohort_retention" and data_start and data_end:
         other = _other_cohort(question, previous, data_start, data_end)
         if other is not None and len(question.strip()) <= 24:
@@ -382,6 +408,13 @@ def measure_defaulted(metric: Mapping[str, Any]) -> bool:
     return bool(measures) and all(terms.get(m) == "" for m in measures)
 
 
+def asks_who(question: str, previous: Mapping[str, Any] | None) -> bool:
+    """ "都是谁" after a count of customers over a spend bound: the follow-up lists them (follow_up)."""
+    base = (previous or {}).get("args") or {}
+    spend_bound = base.get("min_customer_spend") is not None or base.get("max_customer_spend") is not None
+    return spend_bound and bool(_WHO.search(question)) and len(question.strip()) <= 24
+
+
 def follow_up(
     question: str, previous: Mapping[str, Any], data_start: str | None, data_end: str | None
 ) -> dict[str, Any] | None:
@@ -421,9 +454,22 @@ def follow_up(
         # "180天的呢？" / "一年以上的呢" after "90天没买过的客户有多少": the same count at the new threshold;
         # "占总客户多少": the same count, whose answer states its share of all customers
         new = _relaid(previous, question, {**base, "inactive_days": days or base["inactive_days"]}, base)
-        new["share_of_all"] = not days
+        # "一年以上没买的呢？" after "半年没来的有多少，占全部几成": the share asked before is asked again
+        new["share_of_all"] = not days or bool(previous.get("share_of_all"))
         return new
     bound = metric_slots.bare_bound(question)
+    spend_bound = base.get("min_customer_spend") is not None or base.get("max_customer_spend") is not None
+    if bound is not None and spend_bound and base.get("min_amount") is None and base.get("max_amount") is None:
+        # "5k以上呢" after "累计消费超1w的客户有几个": the customers' spend bound replaced
+        bounded = {k: v for k, v in base.items() if k not in ("min_customer_spend", "max_customer_spend")}
+        bounded["min_customer_spend" if bound[0] == "min" else "max_customer_spend"] = bound[1]
+        return _relaid(previous, question, bounded, base)
+    if spend_bound and _WHO.search(question) and previous.get("tool") == "metric_query":
+        # "都是谁 各花了多少" after a count of customers over a spend bound: those customers, by spend
+        listed = {k: v for k, v in base.items() if k not in ("measures", "grain", "compare", "having")}
+        return _relaid(
+            previous, question, {**listed, "measures": ["revenue"], "group_by": "customer", "limit": 20}, base
+        )
     if bound is not None and (base.get("min_amount") is not None or base.get("max_amount") is not None):
         # "超200的呢" after orders over 100, "and over $100?" after orders under $20: the amount bound replaced
         bounded = {k: v for k, v in base.items() if k not in ("min_amount", "max_amount")}
@@ -484,6 +530,12 @@ def months_on(question: str) -> list[int]:
     return out
 
 
+_SAME_COMPARISON = re.compile(
+    r"same\s+comparison|same\s+(?:for|thing\s+for)|compared?\s+the\s+same\s+way|同样(?:的)?(?:对比|比较|比一下)|一样(?:的)?(?:对比|比较|比一下)"
+    r"|也(?:这样|同样)?(?:对比|比较|比)一下",
+    re.I,
+)
+_WHO = re.compile(r"都是谁|是谁|有哪些人|是哪些|哪几个|哪几位|名单|\bwho\b|\blist\s+them\b|\bwhich\s+ones\b", re.I)
 _WHY = re.compile(r"为啥|为什么|为何|什么原因|啥原因|原因是|怎么回事|\bwhy\b|\bwhat caused\b|\bhow come\b", re.I)
 _TOP_N = re.compile(r"(?:(?<![A-Za-z])top|前)\s*(\d{1,3})(?!\d)", re.IGNORECASE)
 _NTH_MONTH = re.compile(r"第\s*(\d{1,2})\s*个?月|(?<!\d)(\d{1,2})\s*个?月(?:后|之后|以后)")

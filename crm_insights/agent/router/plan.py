@@ -189,7 +189,12 @@ def next_action(
             return text
         parts = list(dict.fromkeys(str(p) for p in slots.get("unsupported") or []))
         kinds = set((slots.get("metric") or {}).get("unsupported_kinds") or [])
-        keys = {"statistic": "unsupported_statistic", "profit": "unsupported_measure", "traffic": "unsupported_measure"}
+        keys = {
+            "statistic": "unsupported_statistic",
+            "profit": "unsupported_measure",
+            "traffic": "unsupported_measure",
+            "of_group": "unsupported_of_group",
+        }
         key = keys.get(next(iter(kinds)) if len(kinds) == 1 else "", "unsupported_split")
         return f"{render_shared(knowledge, key, lang, parts=parts)}\n\n{text}"
 
