@@ -413,7 +413,9 @@ _CLV = re.compile(
 _COHORT_PERIODS = re.compile(
     rf"(\d+|{_CN_NUM})\s*个?\s*月\s*(?:后|之后|以后|内)|(\d+)\s+months?\s+(?:later|after)"
     rf"|(?:之后|后|随后|接下来|after|over|for|following)\s*(?:the\s+)?(?:next\s+)?(\d+|{_CN_NUM})\s*(?:个)?\s*(?:月|months?)"
-    rf"|第\s*(\d+|{_CN_NUM})\s*个?月",
+    rf"|第\s*(\d+|{_CN_NUM})\s*个?月"
+    # "M3还有多少比例在回购", "month 3 retention": the cohort-table notation
+    r"|(?<![A-Za-z])M\s?(\d{1,2})(?![\d.])|\bmonth\s+(\d{1,2})\b",
     re.IGNORECASE,
 )
 # "次月复购率", "the following month": one month after the cohort's month
@@ -639,6 +641,11 @@ _ASKING = re.compile(
 )
 
 
+_SEGMENT_ROWS = re.compile(
+    r"哪(?:个|一个|些)?(?:群|分群|细分|客群|类客户)|按(?:客户)?(?:分群|细分)|\bwhich\s+segments?\b", re.I
+)
+
+
 def asked_in_clause(text: str, at: int) -> bool:
     """Whether the clause holding offset ``at`` asks something, or is the question's only clause: in "名单导出来发我
     邮箱，我让门店挨个打电话召回。顺便说下一共有多少人" the stores are who will call, not a split asked for."""
@@ -789,6 +796,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             retention = True
         elif cat == "trend":
             trend = True
+    if group_by == "customer" and _SEGMENT_ROWS.search(masked):
+        group_by = "segment"  # "按客户分群看": by the customers' segments, not customer by customer
     if trend and time.compare_kind and not _STRONG_TREND.search(masked):
         trend = False  # "环比变化了多少": the size of the change, not a trend line
     for hour in _TIME_OF_DAY.finditer(masked):
@@ -804,8 +813,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         ]
         measure_terms[measures[0]] = _INTERVAL.search(masked).group(0)  # type: ignore[union-attr]
     gap = next((m for m in measures if m in ("days_between_mean", "days_between_median")), None)
-    if gap:
-        # "老客两次购买之间隔多少天": only customers who came back have a gap, so 老客 names who has one, not a split
+    if gap or "days_first_to_second" in measures:
+        # "老客两次购买之间隔多少天", "新客首单到二单隔多久": only customers who came back have a gap, so 老客 or 新客
+        # names who has one, not a split
         measures = [m for m in measures if m not in ("returning_customers", "new_customers")]
     if gap == "days_between_mean" and _MEDIAN.search(masked) and not _MEAN_WORD.search(masked):
         measures = ["days_between_median" if m == gap else m for m in measures]  # "购买间隔的中位数"
@@ -1040,7 +1050,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
                 grain = _single_row_grain(masked)
             else:  # "销售额最高的3个月", "lowest revenue months": the rows are named by a time noun
                 grain = next((g for pat, g in _ROW_NOUNS if pat.search(masked, lm.start() if lm else 0)), None)
-            if grain is None and _CUSTOMER_NOUN.search(masked):
+            if grain is None and _SEGMENT_ROWS.search(masked):
+                group_by = "segment"  # "按客户分群看，哪个群差评比例最高": the rows are segments, not customers
+            elif grain is None and _CUSTOMER_NOUN.search(masked):
                 scoped = periods or min_amount is not None or max_amount is not None or segment is not None
                 shares = [m for m in measures if m in _SHARE_MEASURE.values()]
                 spend_asked = _EACH_SPENT.search(masked)  # "how much has each of them spent": the figures per row
@@ -1254,7 +1266,9 @@ _LISTED_MEASURE = re.compile(
 _MEDIAN = re.compile(r"中位数|中位|(?<![A-Za-z])median(?![A-Za-z])", re.IGNORECASE)
 _MEAN_WORD = re.compile(r"均值|平均值|平均数|平均|(?<![A-Za-z])(?:mean|average|avg)(?![A-Za-z])", re.IGNORECASE)
 _SPLIT_WORD = re.compile(
-    r"^(?:按|分|各)|拆|细分|分布|哪(?:张|款|个|些|类|家|间)|\b(?:by|per|split|break\s*down|breakdown)\b", re.IGNORECASE
+    r"^(?:按|分|各)|拆|细分|分布|占(?:几成|多少|比|百分之)|哪(?:张|款|个|些|类|家|间)"
+    r"|\b(?:by|per|split|break\s*down|breakdown)\b",
+    re.IGNORECASE,
 )
 _TOTAL_ASK = re.compile(
     r"多少|几|总|合计|一共|\btotal\b|\boverall\b|\bhow\s+much\b|\bwhat\s+(?:was|is|were)\b", re.IGNORECASE

@@ -498,7 +498,10 @@ def pick_ranked(ids: Any, values: Any, direction: str) -> str | None:
     return str(ids[best])
 
 
-_QUOTES = re.compile(r"“([^”]+)”|「([^」]+)」|『([^』]+)』|\"([^\"]+)\"|(?<![A-Za-z])'([^']{4,})'(?![A-Za-z])")
+# '…' quotes a text, except an apostrophe year ("H1 '98 vs H1 '97" is two years, not a quote)
+_QUOTES = re.compile(
+    r"“([^”]+)”|「([^」]+)」|『([^』]+)』|\"([^\"]+)\"|(?<![A-Za-z])'(?!\d{2}(?!\d))([^']{4,})'(?![A-Za-z]|\d{2}(?!\d))"
+)
 _AFTER_COLON = re.compile(r"[:：]\s*(.{2,})$", re.S)
 _ANNOUNCES_TEXT = re.compile(
     r"句|段|条|评论|评价|反馈|留言|话|文字|内容|情感|情绪|分析|判断|text|sentence|review|comment|message|feedback|quote|"
@@ -608,7 +611,8 @@ _SPEND_RANK = re.compile(
     re.IGNORECASE,
 )
 _GROUP_BY_SEGMENT = re.compile(
-    r"(?:按|各|每个|每一个|不同)\s*(?:个)?\s*(?:细分|分群|客群|群体|群)"
+    r"(?:按|各|每个|每一个|不同)\s*(?:个)?\s*(?:客户)?\s*(?:细分|分群|客群|群体|群)"
+    r"|哪(?:个|一个)(?:群|分群|细分|客群)(?:的)?[^，,。？?]{0,6}(?:最高|最低|最多|最少)"
     r"|\b(?:by|per|each|across|for every|for each)\s+(?:customer\s+)?(?:segments?|clusters?)\b|segment by segment",
     re.IGNORECASE,
 )

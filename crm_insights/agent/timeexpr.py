@@ -678,6 +678,12 @@ def _h_rolling_en(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     return _rolling(match, ctx, n or 0, _unit(match.group("u")), future=pre in ("next", "coming"))
 
 
+def _h_data_day(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
+    """数据最后一天 / the first day of the data: that one day."""
+    day = ctx.start if re.search(r"第一|首日|头一|first", match.group(0), re.IGNORECASE) else ctx.end
+    return _m(match, "day", fixed=(day, day))
+
+
 def _h_recent(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     """最近 / 近期 / lately with no length: the last three whole months (said in the answer as that window)."""
     mention = _rolling(match, ctx, 3, "month")
@@ -873,6 +879,15 @@ _RULES: list[_Rule] = [
         _h_rolling_zh,
     ),
     (_c(r"(?:最近|近|过去的?)\s*半年(?:来|以来|内|里)?|半年以来|半年来"), _h_half_year_rolling),
+    # 数据最后一天 / 第一天呢 / the last day of the data: the data's own first or last day
+    (
+        _c(
+            r"(?:数据(?:的|里的|里)?)(?:最后一天|最后1天|最末一天|第一天|首日|头一天)"
+            r"|(?<![的买购单次])(?:最后一天|第一天)(?=\s*(?:呢|的|有|[？?]|$))"
+            r"|\bthe\s+(?:first|last|final)\s+day\s+(?:of|in)\s+the\s+data(?:set)?\b"
+        ),
+        _h_data_day,
+    ),
     # 最近生意怎么样 / how are sales lately: no length named, the last three months ("最近一次", "最近的X" excepted)
     (
         _c(

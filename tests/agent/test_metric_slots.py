@@ -1608,3 +1608,63 @@ def test_a_profit_asked_in_its_own_clause_leaves_the_revenue_answered() -> None:
     spec = _parse("今年上半年赚了多少钱？利润率多少？")
     assert spec.args["measures"] == ["revenue"]
     assert [u.kind for u in spec.unsupported] == ["profit"] and spec.answer_rest
+
+
+COLLOQUIAL_2: list[tuple[str, str, dict[str, Any]]] = [
+    (
+        "6.30当天多少单 多少钱",
+        "metric_query",
+        {"measures": ["orders", "revenue"], "since": "1998-06-30", "until": "1998-06-30"},
+    ),
+    ("累计消费超1w的客户有几个", "metric_query", {"measures": ["buyers"], "min_customer_spend": 10000.0}),
+    (
+        "H1 '98 vs H1 '97 revenue — growth %?",
+        "metric_query",
+        {"measures": ["revenue"], "since": "1998-01-01", "until": "1998-06-30", "compare": "year"},
+    ),
+    (
+        "97年1月那批新客的cohort retention拉一下，M3还有多少比例在回购？",
+        "cohort_retention",
+        {"since": "1997-01-01", "until": "1997-01-31", "periods": 3, "grain": "month"},
+    ),
+    (
+        "按客户分群看，哪个群差评比例最高",
+        "metric_query",
+        {"measures": ["negative_share"], "group_by": "segment", "sort": "desc"},
+    ),
+    (
+        "那数据最后一天有多少订单、多少销售额？",
+        "metric_query",
+        {"measures": ["orders", "revenue"], "since": "1998-06-30", "until": "1998-06-30"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "tool", "args"), COLLOQUIAL_2, ids=[c[0] for c in COLLOQUIAL_2])
+def test_colloquial_readings_2(text: str, tool: str, args: dict[str, Any]) -> None:
+    spec = _parse(text)
+    assert (spec.tool, spec.args) == (tool, args)
+
+
+def test_a_region_share_beside_a_total_leaves_the_total_answered() -> None:
+    spec = _parse("这个季度总共卖了多少 华东区占几成")
+    assert spec.args == {"measures": ["revenue"], "since": "1998-04-01", "until": "1998-06-30"}
+    assert [u.kind for u in spec.unsupported] == ["region"] and spec.answer_rest
+
+
+def test_the_inactive_customers_other_measures_are_declined_not_answered_for_everyone() -> None:
+    spec = _parse("这批一年多没来的人，以前平均每人花了多少钱？")
+    assert spec.args == {"measures": ["inactive_customers"], "inactive_days": 365}
+    assert [u.kind for u in spec.unsupported] == ["of_group"] and spec.answer_rest
+
+
+def test_a_store_ranking_beside_a_company_total_answers_the_total_only() -> None:
+    spec = _parse("去年哪家门店的会员复购率最高？全公司整体复购率是多少")
+    assert spec.args == {"measures": ["repeat_rate"], "since": "1997-01-01", "until": "1997-12-31"}
+    assert [u.kind for u in spec.unsupported] == ["store"] and spec.answer_rest
+
+
+def test_a_store_that_will_act_on_a_list_is_no_split() -> None:
+    spec = _parse("把一年以上没来买的会员名单导出来发我邮箱，我让门店挨个打电话召回。顺便说下一共有多少人")
+    assert not spec.unsupported
+    assert _parse("线下门店来的客户里，最近三个月下过单的有多少人").unsupported  # a filter stays one

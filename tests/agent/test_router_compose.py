@@ -5,6 +5,8 @@ the user's language without internal names)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fakes import CUSTOMERS, ORDERS
 
@@ -599,3 +601,51 @@ def test_traditional_chinese_and_cantonese_are_read(make_session) -> None:
     name, args = _last(calls)
     assert name == "metric_query" and args["having"] == ">2500" and args["grain"] == "month"
     assert "多少" not in answer.answer  # answered, not echoed in Mandarin
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "给半年没来买的客户群发个短信召回一下 大概有多少人",
+        "Push a 15% win-back coupon to every customer who's been inactive 180+ days, and tell me how many that is.",
+    ],
+)
+def test_an_action_with_a_count_declines_the_action_and_answers_the_count(make_session, question: str) -> None:
+    session, calls = make_session()
+    answer = session.ask(question, thread_id="act")
+    name, args = _last(calls)
+    assert name == "metric_query" and args["inactive_days"] == 180 and "inactive_customers" in args["measures"]
+    assert re.search(r"不能|cannot", answer.answer)
+
+
+def test_a_period_outside_the_data_is_said_plainly(make_session) -> None:
+    session, _ = make_session()
+    text = session.ask("1998年7月的销售额是多少？", thread_id="out").answer
+    assert text.startswith("无法回答") and "不在数据范围内" in text and "1998-07-01" in text
+    text = session.ask("revenue in December 1996?", thread_id="out2").answer
+    assert text.startswith("I cannot answer") and "outside the data" in text
+
+
+def test_customers_over_a_spend_bound_then_a_new_bound_then_who_they_are(make_session) -> None:
+    session, calls = make_session()
+    session.ask("累计消费超1w的客户有几个", thread_id="sp")
+    assert _last(calls)[1]["min_customer_spend"] == 10000.0
+    session.ask("5k以上呢", thread_id="sp")
+    assert _last(calls)[1]["min_customer_spend"] == 5000.0 and _last(calls)[1]["measures"] == ["buyers"]
+    session.ask("都是谁 各花了多少", thread_id="sp")
+    name, args = _last(calls)
+    assert (name, args["group_by"], args["min_customer_spend"], args["measures"]) == (
+        "metric_query",
+        "customer",
+        5000.0,
+        ["revenue"],
+    )
+
+
+def test_two_cohorts_compared_at_the_same_month_on(make_session) -> None:
+    session, calls = make_session()
+    session.ask("97年1月那批新客的cohort retention拉一下，M3还有多少比例在回购？", thread_id="m")
+    assert _last(calls)[1]["periods"] == 3
+    session.ask("3月那批的M1跟1月的M1比差多少？", thread_id="m")
+    name, args = _last(calls)
+    assert (name, args["since"][:7], args["until"], args["periods"]) == ("cohort_retention", "1997-01", "1997-03-31", 1)

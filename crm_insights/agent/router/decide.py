@@ -27,7 +27,9 @@ THREAD_SLOTS = ("data_start", "data_end")
 # Clause boundaries: punctuation, an English sentence end ("...to the board. Btw what was..."), a dash between
 # clauses ("... $0 amount - delete them ..."), and connectives.
 _CLAUSE = re.compile(
-    r"[，,。；;！!？?\n]+|(?<=[A-Za-z0-9)])\.\s+|\s+[-–—]+\s+|\s+(?:and then|and|then)\s+|然后|并且|并|再|同时|顺便",
+    r"[，,。；;！!？?\n]+|(?<=[A-Za-z0-9)])\.\s+|\s+[-–—]+\s+|\s+(?:and then|and|then)\s+|然后|并且|并|再|同时|顺便"
+    # a space between Chinese words is a typed-on-the-phone comma ("…发个短信召回一下 大概有多少人")
+    r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])",
     re.IGNORECASE,
 )
 
@@ -252,11 +254,16 @@ def _action_free(question: str, knowledge: Knowledge) -> str:
     rest = "，".join(kept)
     if sx.has_any(rest, knowledge.anaphora) or _COUNTED_REF.search(rest):
         objects = [m.group("obj").strip() for c in clauses if c not in kept for m in _ACTION_OBJECT.finditer(c)]
-        return "，".join([*objects, *kept])
+        if objects or _measures(rest):
+            return "，".join([*objects, *kept])
+        # "Push a coupon to every customer inactive 180+ days, and tell me how many that is": no object pattern, so
+        # the action clause less its action words names what "that" counts (below)
     if not _measures(rest):
         # "导出沉睡客户名单…另外告诉我一共有多少人", "post the Q1 order count — and what is the number?": the kept
         # clause counts what the action clause names; that clause, less its action words, is the measure asked
         residues = [_without_terms(c, terms) for c in clauses if c not in kept]
+        # "Push a coupon to every customer who's been inactive 180+ days": whom the action is aimed at
+        residues += [m.group(1) for c in clauses if c not in kept for m in [_RECIPIENTS.search(c)] if m]
         named = [r for r in residues if r and _measures(r)]
         if named:
             return "，".join([*named, *kept])
@@ -267,6 +274,9 @@ def _action_free(question: str, knowledge: Knowledge) -> str:
         if objects and _measures(joined):
             return joined
     return rest
+
+
+_RECIPIENTS = re.compile(r"\b(?:to|for)\s+((?:every|all|each|our|those|the)\b.{4,})$", re.IGNORECASE)
 
 
 # Words that change stored records ("标记成流失", "帮我改下状态", "update customer 42's email"): what they act on are

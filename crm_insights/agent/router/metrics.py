@@ -130,8 +130,8 @@ CLASSIC_MEASURES: dict[str, tuple[frozenset[str], frozenset[str | None], frozens
     "overview": (frozenset({"revenue", "orders", "buyers", "aov", "units", "revenue_per_buyer", "feedback_count"}),
                  frozenset({None}), frozenset()),
     "list_segments": (frozenset({"revenue_share"}), frozenset({None, "segment"}), frozenset({"sort", "limit"})),
-    "sentiment_summary": (_FEEDBACK, frozenset({None, "sentiment"}),
-                          frozenset({"since", "until", "segment", "sentiment", "grain"})),
+    "sentiment_summary": (_FEEDBACK, frozenset({None, "sentiment", "segment"}),
+                          frozenset({"since", "until", "segment", "sentiment", "grain", "sort", "limit"})),
     "customer_profile": (frozenset({"revenue", "orders"}), frozenset({None}), frozenset({"customers"})),
 }  # fmt: skip
 # Model and text intents (forecasts, risk lists, feedback search, one customer): a spec next to them with no period,
@@ -260,7 +260,7 @@ def with_previous_measures(question: str, metric: dict[str, Any], previous: Mapp
 # A follow-up that names only a measure: "AOV呢", "那单量占比呢 也是那天最高吗", "and orders?", "人均消费分别呢"
 _ONLY_MEASURE = re.compile(
     r"(?:那|那么|and|what\s+about|how\s+about)?\s*[^，,。；;？?\d]{1,14}?(?:分别|各自|也)?(?:呢|\?|？)"
-    r"(?:\s*[^，,。；;？?\d]{0,12}(?:那天|那一天|最高|最多|最低|吗)[？?]?)?",
+    r"(?:\s*[^，,。；;？?\d]{0,12}(?:那天|那一天|最高|最多|最低|吗|分别多少|分别是多少|各是多少|各多少)[？?]?)?",
     re.IGNORECASE,
 )
 _THEM = re.compile(r"它们|他们|她们|这批|那批|这些|那些|\bthem\b|\bthey\b|\bthose\b|\bthis cohort\b", re.IGNORECASE)
@@ -508,6 +508,7 @@ def follow_up(
 
 _MONTHS_ON = re.compile(
     r"(?P<n>\d{1,2}|[一二三四五六七八九十两]{1,3}|半)\s*(?P<u>个?月|年)(?:后|之后|以后)"
+    r"|(?<![A-Za-z])M\s?(?P<m>\d{1,2})(?![\d.])"
     r"|(?<![\d])(?P<en>\d{1,2}|one|two|three|six|nine|twelve)\s+(?P<eu>months?|years?)\s+(?:later|after|on)",
     re.I,
 )
@@ -519,6 +520,9 @@ def months_on(question: str) -> list[int]:
     "6 months later" 6."""
     out: list[int] = []
     for m in _MONTHS_ON.finditer(question):
+        if m.group("m"):
+            out.append(min(int(m.group("m")), 36))  # "M3": month 3 of the cohort table
+            continue
         tok, unit = (m.group("n"), m.group("u")) if m.group("n") else (m.group("en").lower(), m.group("eu").lower())
         if tok == "半":
             n: int | None = 1 if unit.startswith("月") else 6  # 半年 = 6 months
@@ -539,6 +543,7 @@ _WHO = re.compile(r"都是谁|是谁|有哪些人|是哪些|哪几个|哪几位|
 _WHY = re.compile(r"为啥|为什么|为何|什么原因|啥原因|原因是|怎么回事|\bwhy\b|\bwhat caused\b|\bhow come\b", re.I)
 _TOP_N = re.compile(r"(?:(?<![A-Za-z])top|前)\s*(\d{1,3})(?!\d)", re.IGNORECASE)
 _NTH_MONTH = re.compile(r"第\s*(\d{1,2})\s*个?月|(?<!\d)(\d{1,2})\s*个?月(?:后|之后|以后)")
+_COHORTS_COMPARED = re.compile(r"跟|和|与|比|对比|\bvs\.?\b|\bversus\b|\bcompared?\b", re.IGNORECASE)
 _COHORT_REF = re.compile(r"cohort|那批|这批|一批|首购|首单|首次购买|first[- ]time", re.IGNORECASE)
 
 
@@ -562,6 +567,12 @@ def _other_cohort(question: str, previous: Mapping[str, Any], data_start: str, d
     periods = int(args.get("periods") or 12)
     nth = _NTH_MONTH.search(question)
     later = months_on(question)
+    if len(months) >= 2 and later and _COHORTS_COMPARED.search(question):
+        # "3月那批的M1跟1月的M1比差多少": two cohorts side by side, the same months on: the cohort months between them
+        firsts = sorted(date(year if p.assumed_year else p.start.year, p.start.month, 1) for p in months[:2])
+        last = firsts[-1]
+        both = {**args, "since": firsts[0].isoformat(), "until": month_end(last.year, last.month).isoformat()}
+        return {**_relaid(previous, question, {**both, "periods": later[0]}, args), "assumed_year": None}
     if nth or later:
         # "2月那批同样看第3个月", "2月那批半年后呢": that many months on from the new cohort month
         periods = int(nth.group(1) or nth.group(2)) if nth else later[0]

@@ -43,6 +43,15 @@ def _path(obj: Any, dotted: str) -> Any:
     return obj
 
 
+def _wholly_outside(args: Mapping[str, Any], slots: Mapping[str, Any]) -> bool:
+    """Whether the period of a metric call lies wholly before or after the data's orders."""
+    since, until = str(args.get("since") or ""), str(args.get("until") or "")
+    start, end = str(slots.get("data_start") or ""), str(slots.get("data_end") or "")
+    if not (since and until and start and end):
+        return False
+    return since[:10] > end[:10] or until[:10] < start[:10]
+
+
 def _ranks_spend(slots: Mapping[str, Any]) -> bool:
     return slots.get("rank_by") == "spend" or bool(slots.get("spend_rank"))
 
@@ -238,6 +247,10 @@ def next_action(
             return Action("call", tool=tool, args=args, intent=decision.intent)
         if step.error is not None and spec.optional:
             continue  # context only: the next step answers (or says what is wrong)
+        if tool in ("metric_query", "cohort_retention") and _wholly_outside(step.args, slots):
+            # "1998年7月的销售额", "1996年12月新增了多少客户": no order data then; said plainly, no zero figure
+            since, until = step.args["since"], step.args["until"]
+            return answer(render_shared(knowledge, "outside_data", lang, since=since, until=until, slots=slots))
         if step.error is not None:
             error = user_error(step.error, lang)
             return answer(render_shared(knowledge, "tool_error", lang, tool=step.name, error=error))
