@@ -879,6 +879,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     segment = sx.extract_segment(_mask(masked, word_spans), seg_lex, seg_heads or None) if seg_lex else None
     if segment is None:
         segment = _numbered_segment(masked)
+    if segment is not None and "days_first_to_second" in measures and re.search(r"新|new", segment, re.I):
+        segment = None  # "1997年首购的客户，从首购到第二次购买": 首购 names who has a first gap, not a segment
 
     if _TEXT_FILTER.search(masked) and (not measures or any(m in FEEDBACK_MEASURES for m in measures)):
         return None  # "有多少条评论提到物流": a count of matching texts, search_feedback's question
@@ -1105,7 +1107,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     primary = comparison.base if comparison is not None else (periods[0] if periods else None)
     other: Period | None = None
     if comparison is not None:
-        other = _like_for_like(comparison.base, comparison.other, notes)
+        other = _like_for_like(comparison.base, comparison.other, notes, measures)
         compare, compare_since, compare_until = _as_tool_compare(comparison.base, other, comparison.kind)
         compare_kind = comparison.kind
     elif len(periods) >= 2 and primary is not None:
@@ -1538,10 +1540,21 @@ def _customer_type(
     return others, group_by or "customer_type"
 
 
-def _like_for_like(base: Period, other: Period, notes: list[str]) -> Period:
+# Measures that add up over time: half a year of them against a whole year is no comparison (a ratio such as AOV
+# or the repeat rate compares whole years fine).
+_TOTALS = frozenset(
+    {"revenue", "orders", "units", "buyers", "new_customers", "returning_customers", "revenue_new",
+     "revenue_returning", "purchase_days", "one_time_customers"}
+)  # fmt: skip
+
+
+def _like_for_like(base: Period, other: Period, notes: list[str], measures: Sequence[str]) -> Period:
     """ "今年比去年好吗" when the data ends mid-year: this year so far against the same months of the other year, not
-    against its whole (a half year against a full one is no comparison); said in the notes and shown as the dates."""
+    against its whole (a half year's total against a full one's is no comparison); said in the notes and shown as the
+    dates. Ratios ("AOV 1998 vs 1997") compare the whole years."""
     if base.kind != "year" or other.kind != "year" or base.since is None or base.until is None:
+        return other
+    if not any(m in _TOTALS for m in measures):
         return other
     if base.until >= base.end or other.until is None or other.until < other.end or base.since != base.start:
         return other  # the base is whole, or the other is cut too
