@@ -739,7 +739,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if _EXPLICIT_BASE.search(text):
         # "1998年一季度…环比上个季度": the period before the one named, not the one before the data's end
         text = _RESTATED_PREVIOUS.sub(lambda m: m.group(1) or "环比", text)
-    time = parse_time(text, ds, de)
+    time = _parts_of_the_year(parse_time(text, ds, de), text)
     time_spans = [p.span for p in time.periods] + compare_spans(text)
     masked = _mask(text, time_spans)
 
@@ -1200,6 +1200,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         grain = default_grain(as_date(since) if since else None, as_date(until) if until else None)
         notes.append(f"trend with no grain named: by {grain}")
 
+    if measures == ["inactive_customers"] and grain == "day" and group_by is None and not trend:
+        grain = None  # "最近90天没有下单的客户有多少？你是以哪天为基准算的？": a count as of the data end, no rows
     args: dict[str, Any] = {
         "measures": measures,
         "grain": grain,
@@ -1254,7 +1256,18 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         spec = replace(spec, answer_rest=True)  # "median order value? And the mean?": the mean answered
     termed = [m for m in measures if measure_terms.get(m)]
     listed = any(_LISTED_MEASURE.search(masked, max(0, masked.find(u.text) - 3)) for u in spec.unsupported)
-    if spec.unsupported and termed and listed and all(u.kind in ("profit", "traffic") for u in spec.unsupported):
+    # "gross margin and CAC? And revenue per customer in H1 '98", "退货率多少？顺便告诉我上个月总单量": a measure the
+    # data has, named in a clause of its own beside the missing ones, is answered and the missing ones declined
+    listed = listed or _measure_in_own_clause(masked, spec.unsupported)
+    missing_or_split = ("profit", "traffic", "product", "region", "channel", "store", "salesperson", "campaign")
+    measure_missing = any(u.kind in ("profit", "traffic") for u in spec.unsupported)
+    if (
+        spec.unsupported
+        and termed
+        and listed
+        and measure_missing
+        and all(u.kind in missing_or_split for u in spec.unsupported)
+    ):
         # "97年Q4的销售额和毛利分别多少": the measure the data has is answered, the one it lacks declined by name
         spec = replace(spec, answer_rest=True)
     return replace(spec, share_of_all=True) if share_of_all else spec
@@ -1277,6 +1290,14 @@ _TOTAL_ASK = re.compile(
 )
 _TOTAL_WORD = re.compile(r"总(?:额|数|计|共)|合计|一共|\btotal\b|\boverall\b", re.IGNORECASE)
 _CLAUSES = re.compile(r"[，,。；;？?！!]|\s+(?=[^\sa-zA-Z])|(?<=[^\sa-zA-Z])\s+")
+
+
+def _measure_in_own_clause(text: str, unsupported: Sequence[Unsupported]) -> bool:
+    """Whether a clause free of every unsupported part names a measure the data has."""
+    for clause in _CLAUSES.split(text):
+        if clause.strip() and not any(u.text in clause for u in unsupported) and measures_named(clause):
+            return True
+    return False
 
 
 def _total_asked_apart(text: str, unsupported: Sequence[Unsupported]) -> bool:
@@ -1546,6 +1567,48 @@ _TOTALS = frozenset(
     {"revenue", "orders", "units", "buyers", "new_customers", "returning_customers", "revenue_new",
      "revenue_returning", "purchase_days", "one_time_customers"}
 )  # fmt: skip
+
+
+def _parts_of_the_year(time: TimeParse, text: str) -> TimeParse:
+    """ "1997年四个季度的营收分别是多少？Q1占全年比重多少？": a quarter or month with no year of its own, next to the
+    year named and a share of the whole, is a row of that year's breakdown, not a second period to compare with."""
+    years = [p for p in time.periods if p.kind == "year" and not p.assumed_year]
+    parts = [p for p in time.periods if p.assumed_year and p.kind in ("quarter", "month", "half", "year")]
+    if len(years) != 1 or not parts or len(years) + len(parts) != len(time.periods) or time.compare_text:
+        return _borrowed_year(time)
+    if not (SHARE_WORDS.search(text) or re.search(r"全年|整年|分别|各", text)):
+        return time
+    span = (years[0].span, *(p.span for p in parts))
+    return replace(time, periods=(replace(years[0], span=(min(a for a, _ in span), years[0].span[1])),),
+                   comparison=None, compare_kind=None)  # fmt: skip
+
+
+def _borrowed_year(time: TimeParse) -> TimeParse:
+    """ "97年3月的销售额跟1月比": the month compared with, written without a year, is in the year of the one it is
+    compared with (not the latest January in the data)."""
+    cmp = time.comparison
+    if cmp is None or cmp.kind != "explicit" or len(time.periods) != 2:
+        return time
+    a, b = time.periods
+    named, bare = (
+        (a, b)
+        if b.assumed_year and not a.assumed_year
+        else (b, a)
+        if a.assumed_year and not b.assumed_year
+        else (None, None)
+    )
+    if named is None or bare is None or named.kind != bare.kind or named.kind not in ("month", "quarter", "half"):
+        return time
+    years = named.start.year - bare.start.year
+    if years == 0:
+        return time
+    s0, e0 = shift_year(bare.start, bare.end, years)
+    ds, de = bare.data_start, bare.data_end
+    moved = replace(bare, start=s0, end=e0, since=max(s0, ds) if e0 >= ds else None,
+                    until=min(e0, de) if s0 <= de else None, assumed_year=False, year_from=named.text)  # fmt: skip
+    periods = tuple(moved if p is bare else p for p in time.periods)
+    base, other = (named, moved) if named.start > moved.start else (moved, named)
+    return replace(time, periods=periods, comparison=replace(cmp, base=base, other=other))
 
 
 def _like_for_like(base: Period, other: Period, notes: list[str], measures: Sequence[str]) -> Period:

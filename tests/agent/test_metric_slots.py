@@ -1668,3 +1668,75 @@ def test_a_store_that_will_act_on_a_list_is_no_split() -> None:
     spec = _parse("把一年以上没来买的会员名单导出来发我邮箱，我让门店挨个打电话召回。顺便说下一共有多少人")
     assert not spec.unsupported
     assert _parse("线下门店来的客户里，最近三个月下过单的有多少人").unsupported  # a filter stays one
+
+
+COLLOQUIAL_3: list[tuple[str, str, dict[str, Any]]] = [
+    # a quarter with no year next to the year named and a share of the whole: a row of that year
+    (
+        "1997年四个季度的营收分别是多少？Q1占全年比重多少？",
+        "metric_query",
+        {"measures": ["revenue", "revenue_share"], "grain": "quarter", "since": "1997-01-01", "until": "1997-12-31"},
+    ),
+    # the month compared with takes the year of the one it is compared with
+    (
+        "97年3月的销售额跟1月比",
+        "metric_query",
+        {
+            "measures": ["revenue"],
+            "since": "1997-03-01",
+            "until": "1997-03-31",
+            "compare_since": "1997-01-01",
+            "compare_until": "1997-01-31",
+        },
+    ),
+    (
+        "最近90天没有下单的客户有多少？你是以哪天为基准算的？",
+        "metric_query",
+        {"measures": ["inactive_customers"], "inactive_days": 90},
+    ),
+    (
+        "这两个季度加起来平均一个人买几单",
+        "metric_query",
+        {"measures": ["orders_per_buyer"], "since": "1998-01-01", "until": "1998-06-30"},
+    ),
+    # a ratio compares whole years; a total compares the same months
+    (
+        "AOV 1998 vs 1997?",
+        "metric_query",
+        {
+            "measures": ["aov"],
+            "since": "1998-01-01",
+            "until": "1998-06-30",
+            "compare_since": "1997-01-01",
+            "compare_until": "1997-12-31",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "tool", "args"), COLLOQUIAL_3, ids=[c[0] for c in COLLOQUIAL_3])
+def test_colloquial_readings_3(text: str, tool: str, args: dict[str, Any]) -> None:
+    spec = _parse(text)
+    assert (spec.tool, spec.args) == (tool, args)
+
+
+@pytest.mark.parametrize(
+    ("text", "measure", "kinds"),
+    [
+        ("上个月投诉最多的是哪个品类？退货率多少？顺便告诉我上个月总单量", "orders", ["product", "profit"]),
+        (
+            "What's our gross margin and CAC? And revenue per customer in H1 '98.",
+            "revenue_per_buyer",
+            ["profit", "profit"],
+        ),
+        ("1998年上半年退款金额是多少？扣除后的净营收呢？", "revenue", ["profit"]),
+    ],
+)
+def test_a_measure_in_its_own_clause_is_answered_beside_missing_ones(text: str, measure: str, kinds: list[str]) -> None:
+    spec = _parse(text)
+    assert spec.args["measures"] == [measure] and [u.kind for u in spec.unsupported] == kinds and spec.answer_rest
+
+
+def test_a_missing_measure_alone_is_declined() -> None:
+    spec = _parse("利润是多少")
+    assert not spec.args["measures"] and not spec.answer_rest
