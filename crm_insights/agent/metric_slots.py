@@ -1604,6 +1604,8 @@ def _borrowed_year(time: TimeParse) -> TimeParse:
         return time
     s0, e0 = shift_year(bare.start, bare.end, years)
     ds, de = bare.data_start, bare.data_end
+    if ds is None or de is None:
+        return time
     moved = replace(bare, start=s0, end=e0, since=max(s0, ds) if e0 >= ds else None,
                     until=min(e0, de) if s0 <= de else None, assumed_year=False, year_from=named.text)  # fmt: skip
     periods = tuple(moved if p is bare else p for p in time.periods)
