@@ -649,3 +649,11 @@ def test_two_cohorts_compared_at_the_same_month_on(make_session) -> None:
     session.ask("3月那批的M1跟1月的M1比差多少？", thread_id="m")
     name, args = _last(calls)
     assert (name, args["since"][:7], args["until"], args["periods"]) == ("cohort_retention", "1997-01", "1997-03-31", 1)
+
+
+def test_strictly_more_than_n_days_moves_the_threshold_by_one(make_session) -> None:
+    session, calls = make_session()
+    session.ask("最近90天没有下单的客户有多少？你是以哪天为基准算的？", thread_id="st")
+    assert _last(calls)[1]["inactive_days"] == 90 and "grain" not in _last(calls)[1]
+    session.ask("如果严格要求超过90天（正好90天的不算）呢？", thread_id="st")
+    assert _last(calls)[1]["inactive_days"] == 91

@@ -293,6 +293,13 @@ def carry_period(
         metric["share_of_all"] = True  # "一年以上没买的呢？" after "半年没来的有多少，占全部几成": the share again
     if (
         metric.get("tool") == previous.get("tool") == "metric_query"
+        and args.get("inactive_days")
+        and args.get("inactive_days") == base.get("inactive_days")
+        and _STRICTLY.search(question)
+    ):
+        args["inactive_days"] += 1  # "如果严格要求超过90天（正好90天的不算）呢": more than 90 days = 91 or more
+    if (
+        metric.get("tool") == previous.get("tool") == "metric_query"
         and _SAME_COMPARISON.search(question)
         and not any(args.get(k) for k in _PERIOD_ARGS)
         and any(base.get(k) for k in ("compare", "compare_since"))
@@ -448,12 +455,15 @@ def follow_up(
         # "And the top 100?" after the top 10 customers: the same ranking, longer
         return _relaid(previous, question, {**base, "limit": int(top.group(1))}, base)
     if base.get("inactive_days") and (
-        (days and _ELLIPTICAL_CLAUSE.match(question))
+        (days and (_ELLIPTICAL_CLAUSE.match(question) or _STRICTLY.search(question)))
         or (not days and (_PART_OF.search(question) or metric_slots.SHARE_WORDS.search(question)))
     ):
         # "180天的呢？" / "一年以上的呢" after "90天没买过的客户有多少": the same count at the new threshold;
         # "占总客户多少": the same count, whose answer states its share of all customers
-        new = _relaid(previous, question, {**base, "inactive_days": days or base["inactive_days"]}, base)
+        threshold = days or base["inactive_days"]
+        if _STRICTLY.search(question) and threshold == base["inactive_days"]:
+            threshold += 1  # "如果严格要求超过90天（正好90天的不算）呢": more than 90 days = 91 days or more
+        new = _relaid(previous, question, {**base, "inactive_days": threshold}, base)
         # "一年以上没买的呢？" after "半年没来的有多少，占全部几成": the share asked before is asked again
         new["share_of_all"] = not days or bool(previous.get("share_of_all"))
         return new
@@ -534,6 +544,7 @@ def months_on(question: str) -> list[int]:
     return out
 
 
+_STRICTLY = re.compile(r"严格|正好\S{0,6}不算|不含\S{0,4}当天|\bstrictly\b|\bexcluding\s+exactly\b", re.IGNORECASE)
 _SAME_COMPARISON = re.compile(
     r"same\s+comparison|same\s+(?:for|thing\s+for)|compared?\s+the\s+same\s+way|同样(?:的)?(?:对比|比较|比一下)|一样(?:的)?(?:对比|比较|比一下)"
     r"|也(?:这样|同样)?(?:对比|比较|比)一下",
