@@ -641,6 +641,12 @@ _ASKING = re.compile(
 )
 
 
+_LAPSED_BETWEEN = re.compile(
+    r"(?:买过|下过单|有购买|购买过|有下单)[^，,。？?]{0,4}[、，,]?\s*(?:但|却|可是|而)[^，,。？?]{0,14}?"
+    r"(?:没|未|没有)(?:再)?(?:下单|买|购买|下过单|来买)|一单都没下"
+    r"|\bbought\s+in\b[^.?!]{0,30}\bbut\s+not\s+in\b|\b(?:but|and)\s+(?:didn'?t|did\s+not|haven'?t)\s+(?:buy|order)\s+in\b",
+    re.IGNORECASE,
+)
 _SEGMENT_ROWS = re.compile(
     r"哪(?:个|一个|些)?(?:群|分群|细分|客群|类客户)|按(?:客户)?(?:分群|细分)|\bwhich\s+segments?\b", re.I
 )
@@ -831,6 +837,23 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if "days_first_to_second" in measures:
         # "从第一次买到第二次买平均隔多少天": the gap asked is the first one, not every gap between purchases
         measures = [m for m in measures if m not in ("days_between_mean", "days_between_median")]
+    if "revenue_new" in measures and "returning_customers" in measures and re.search(r"老客(?:户)?呢", masked):
+        # "新客贡献了多少销售额？老客呢？": the same measure for the other group, not a count of it
+        measures = ["revenue_returning" if m == "returning_customers" else m for m in measures]
+    if "revenue_returning" in measures and "new_customers" in measures and re.search(r"新客(?:户)?呢", masked):
+        measures = ["revenue_new" if m == "new_customers" else m for m in measures]
+    one_time = [m for m in measures if m in ("one_time_share", "one_time_customers")]
+    per_head = [m for m in measures if m in ("revenue_per_buyer", "orders_per_buyer", "aov", "units_per_order")]
+    if one_time and per_head:
+        # "这些一次性客户平均每人花了多少钱": the tools count the one-time buyers but measure nothing else of that group
+        unsupported.append(
+            Unsupported("of_group", "、".join(dict.fromkeys(measure_terms.get(m) or m for m in per_head)))
+        )
+        measures = [m for m in measures if m not in per_head and m != "buyers"]
+    if _LAPSED_BETWEEN.search(masked):
+        # "去年Q4买过、但今年上半年一单都没下的客户有多少": customers in one period and not the other, a set the
+        # tools cannot form; declined by name rather than answered with one period's buyers
+        unsupported.append(Unsupported("lapsed_between", _LAPSED_BETWEEN.search(masked).group(0)))  # type: ignore[union-attr]
     share_m = _SHARE.search(masked)
     if share_m:
         # "占全部订单百分之多少": a measure named only inside the whole ("全部订单") is the denominator; with no part
@@ -1276,7 +1299,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
 # A missing measure listed beside others ("销售额和毛利", "GMV 和 毛利率", "revenue and margin"), not a filter on them
 # ("退货的订单": the returned orders)
 _LISTED_MEASURE = re.compile(
-    r"(?:和|与|及|以及|、|,|，|[？?。；;!！]|\band\b|&)\s*\S{0,3}?(?:毛利|利润|成本|margin|profit|cost)", re.I
+    r"(?:和|与|及|以及|同(?!比|期|月|季)|、|,|，|[？?。；;!！]|\band\b|&)\s*(?:(?:gross|net|operating)\s+)?\S{0,3}?(?:毛利|利润|成本|margin|profit|cost)",
+    re.I,
 )
 _MEDIAN = re.compile(r"中位数|中位|(?<![A-Za-z])median(?![A-Za-z])", re.IGNORECASE)
 _MEAN_WORD = re.compile(r"均值|平均值|平均数|平均|(?<![A-Za-z])(?:mean|average|avg)(?![A-Za-z])", re.IGNORECASE)

@@ -1740,3 +1740,24 @@ def test_a_measure_in_its_own_clause_is_answered_beside_missing_ones(text: str, 
 def test_a_missing_measure_alone_is_declined() -> None:
     spec = _parse("利润是多少")
     assert not spec.args["measures"] and not spec.answer_rest
+
+
+def test_measures_of_a_one_time_group_are_declined_not_answered_for_everyone() -> None:
+    spec = _parse("这些一次性客户平均每人花了多少钱")
+    assert "revenue_per_buyer" not in spec.args["measures"] and spec.answer_rest
+    assert [u.kind for u in spec.unsupported] == ["of_group"]
+
+
+def test_customers_of_one_period_missing_from_another_are_declined() -> None:
+    spec = _parse("去年Q4买过、但今年上半年一单都没下的客户有多少？")
+    assert [u.kind for u in spec.unsupported] == ["lapsed_between"] and not spec.answer_rest
+
+
+def test_the_other_group_asked_with_ne_keeps_the_measure() -> None:
+    spec = _parse("去年3月那波拉新，新客贡献了多少销售额？老客呢？")
+    assert "revenue_returning" in spec.args["measures"] and "returning_customers" not in spec.args["measures"]
+
+
+def test_a_music_genre_is_declined_and_the_units_answered() -> None:
+    spec = _parse("今年卖了多少张碟？哪类音乐卖得最好")
+    assert "units" in spec.args["measures"] and [u.kind for u in spec.unsupported] == ["product"] and spec.answer_rest

@@ -657,3 +657,11 @@ def test_strictly_more_than_n_days_moves_the_threshold_by_one(make_session) -> N
     assert _last(calls)[1]["inactive_days"] == 90 and "grain" not in _last(calls)[1]
     session.ask("如果严格要求超过90天（正好90天的不算）呢？", thread_id="st")
     assert _last(calls)[1]["inactive_days"] == 91
+
+
+def test_contact_details_are_declined_and_the_figure_beside_them_answered(make_session) -> None:
+    session, calls = make_session()
+    text = session.ask("C100电话多少 我打过去问问 顺便看下他今年买了多少钱", thread_id="ph").answer
+    name, args = _last(calls)
+    assert name == "metric_query" and args["measures"] == ["revenue"] and args["customers"]
+    assert "联系方式" in text and "无法提供" in text

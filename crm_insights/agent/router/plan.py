@@ -187,8 +187,15 @@ def next_action(
         unique = list(dict.fromkeys(named))
         return answer(render_shared(knowledge, "unsupported", lang, parts=unique, slots=slots))
 
+    def contact_only() -> bool:
+        # "C14048电话多少 …顺便看下他今年买了多少钱": contact details are not recorded, the figure beside them is
+        missing = slots.get("missing_attributes") or []
+        return bool(missing) and all(kind == "contact" for kind, _ in missing) and not slots.get("unsupported")
+
     def answered_rest() -> bool:
         # "98Q1营收多少 按品类拆一下": the split is declined by name, the total asked in its own clause answered
+        if contact_only():
+            return True
         return bool((slots.get("metric") or {}).get("answer_rest")) and not slots.get("missing_attributes")
 
     def with_declined(text: str) -> str:
@@ -196,6 +203,12 @@ def next_action(
             text = f"{render_shared(knowledge, 'why_decomposed', lang)}\n\n{text}"
         if not answered_rest():
             return text
+        if contact_only():
+            declined = [
+                render_shared(knowledge, "missing_attribute", lang, kind=kind, text=part)
+                for kind, part in slots.get("missing_attributes") or []
+            ]
+            return f"{render_shared(knowledge, 'unsupported_contact', lang, parts=declined)}\n\n{text}"
         parts = list(dict.fromkeys(str(p) for p in slots.get("unsupported") or []))
         kinds = set((slots.get("metric") or {}).get("unsupported_kinds") or [])
         keys = {
@@ -210,7 +223,7 @@ def next_action(
             key = "unsupported_measure"
         return f"{render_shared(knowledge, key, lang, parts=parts)}\n\n{text}"
 
-    if (slots.get("unsupported") and not answered_rest()) or slots.get("missing_attributes"):
+    if (slots.get("unsupported") and not answered_rest()) or (slots.get("missing_attributes") and not contact_only()):
         attributes = [
             render_shared(knowledge, "missing_attribute", lang, kind=kind, text=text)
             for kind, text in slots.get("missing_attributes") or []
