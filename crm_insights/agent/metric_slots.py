@@ -943,7 +943,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if retention or (group_by == "cohort" and not measures):
         periods_n = 12
         pm = _COHORT_PERIODS.search(masked)
-        n = to_int(next(g for g in pm.groups() if g)) if pm else None
+        # "M1、M2 retention": as many months on as the furthest one named
+        ns = [to_int(next(g for g in m.groups() if g)) for m in _COHORT_PERIODS.finditer(masked)]
+        n = max((x for x in ns if x), default=None) if pm else None
         if n and 1 <= n <= 36:
             periods_n = n
         elif next_month and not pm:

@@ -276,7 +276,9 @@ def _action_free(question: str, knowledge: Knowledge) -> str:
     return rest
 
 
-_RECIPIENTS = re.compile(r"\b(?:to|for)\s+((?:every|all|each|our|those|the)\b.{4,})$", re.IGNORECASE)
+_RECIPIENTS = re.compile(
+    r"\b(?:to|for)\s+((?:every|everyone|everybody|all|each|our|those|the|customers|anyone)\b.{4,})$", re.IGNORECASE
+)
 
 
 # Words that change stored records ("标记成流失", "帮我改下状态", "update customer 42's email"): what they act on are
