@@ -665,3 +665,20 @@ def test_contact_details_are_declined_and_the_figure_beside_them_answered(make_s
     name, args = _last(calls)
     assert name == "metric_query" and args["measures"] == ["revenue"] and args["customers"]
     assert "联系方式" in text and "无法提供" in text
+
+
+def test_these_big_orders_counted_by_customer_keep_the_amount_bound(make_session) -> None:
+    session, calls = make_session()
+    session.ask("今年上半年100块以上的大单有多少单", thread_id="big")
+    assert _last(calls)[1]["min_amount"] == 100.0
+    session.ask("这些大单是多少个客户下的", thread_id="big")
+    name, args = _last(calls)
+    assert (name, args["measures"], args["min_amount"]) == ("metric_query", ["buyers"], 100.0)
+
+
+def test_the_revenue_share_of_customers_over_a_spend_bound(make_session) -> None:
+    session, calls = make_session()
+    session.ask("How many customers have spent over $1,000 lifetime?", thread_id="sh")
+    session.ask("and what share of total revenue is that?", thread_id="sh")
+    name, args = _last(calls)
+    assert (name, args["measures"], args["min_customer_spend"]) == ("metric_query", ["revenue"], 1000.0)

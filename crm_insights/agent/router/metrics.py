@@ -291,6 +291,20 @@ def carry_period(
         and _ELLIPTICAL_CLAUSE.match(question)
     ):
         metric["share_of_all"] = True  # "一年以上没买的呢？" after "半年没来的有多少，占全部几成": the share again
+    bounds = ("min_amount", "max_amount", "amount_strict")
+    if (
+        metric.get("tool") == previous.get("tool") == "metric_query"
+        and _THEM.search(question)
+        and any(base.get(k) is not None for k in bounds[:2])
+        and all(args.get(k) is None for k in bounds[:2])
+    ):
+        # "这些大单是多少个客户下的" after the orders over 100: the same order lines, counted by customer
+        args.update({k: base[k] for k in bounds if base.get(k) is not None})
+        if _HOW_MANY_CUSTOMERS.search(question):
+            args["measures"] = ["buyers"]
+        for key in ("since", "until"):
+            if base.get(key) and not args.get(key):
+                args[key] = base[key]
     if (
         metric.get("tool") == previous.get("tool") == "metric_query"
         and args.get("inactive_days")
@@ -416,10 +430,12 @@ def measure_defaulted(metric: Mapping[str, Any]) -> bool:
 
 
 def asks_who(question: str, previous: Mapping[str, Any] | None) -> bool:
-    """ "都是谁" after a count of customers over a spend bound: the follow-up lists them (follow_up)."""
+    """ "都是谁" or "what share of revenue is that" after a count of customers over a spend bound: the follow-up is
+    about those customers (follow_up)."""
     base = (previous or {}).get("args") or {}
     spend_bound = base.get("min_customer_spend") is not None or base.get("max_customer_spend") is not None
-    return spend_bound and bool(_WHO.search(question)) and len(question.strip()) <= 24
+    about_them = _WHO.search(question) or metric_slots.SHARE_WORDS.search(question)
+    return spend_bound and bool(about_them) and len(question.strip()) <= 48
 
 
 def follow_up(
@@ -474,6 +490,15 @@ def follow_up(
         bounded = {k: v for k, v in base.items() if k not in ("min_customer_spend", "max_customer_spend")}
         bounded["min_customer_spend" if bound[0] == "min" else "max_customer_spend"] = bound[1]
         return _relaid(previous, question, bounded, base)
+    if spend_bound and metric_slots.SHARE_WORDS.search(question) and previous.get("tool") == "metric_query":
+        # "and what share of total revenue is that?" after customers who spent over $1,000: their revenue, with its
+        # share of everyone's
+        named = metric_slots.measures_named(question) or ["revenue"]
+        base_measure = [m for m in named if m in ("revenue", "orders", "units")][:1] or ["revenue"]
+        listed = {k: v for k, v in base.items() if k not in ("measures", "grain", "compare", "having", "group_by")}
+        new = _relaid(previous, question, {**listed, "measures": base_measure}, base)
+        new["share_of_all"] = True
+        return new
     if spend_bound and _WHO.search(question) and previous.get("tool") == "metric_query":
         # "都是谁 各花了多少" after a count of customers over a spend bound: those customers, by spend
         listed = {k: v for k, v in base.items() if k not in ("measures", "grain", "compare", "having")}
@@ -544,6 +569,9 @@ def months_on(question: str) -> list[int]:
     return out
 
 
+_HOW_MANY_CUSTOMERS = re.compile(
+    r"(?:多少|几)(?:个|位|名)?(?:客户|人|买家)|how\s+many\s+(?:customers|buyers|people|accounts)", re.IGNORECASE
+)
 _STRICTLY = re.compile(r"严格|正好\S{0,6}不算|不含\S{0,4}当天|\bstrictly\b|\bexcluding\s+exactly\b", re.IGNORECASE)
 _SAME_COMPARISON = re.compile(
     r"same\s+comparison|same\s+(?:for|thing\s+for)|compared?\s+the\s+same\s+way|同样(?:的)?(?:对比|比较|比一下)|一样(?:的)?(?:对比|比较|比一下)"
