@@ -225,7 +225,7 @@ _ROW_TEST_BEFORE = re.compile(rf"{_ROW_OP}\s*{_ROW_NUM}\s*$", re.IGNORECASE)
 def _rows_asked(zh: str, en: str) -> re.Pattern[str]:
     """The rows are what the question asks about: "哪几个月", "的月份", "how many days", "months with/where"."""
     return re.compile(
-        rf"{zh}|(?:how\s+many|which|what)\s+{en}s?\b|\b{en}s?\s+(?:with|where|when|that|in\s+which)", re.IGNORECASE
+        rf"{zh}|(?:how\s+many|which|what|any)\s+{en}s?\b|\b{en}s?\s+(?:with|where|when|that|in\s+which)", re.IGNORECASE
     )
 
 
@@ -285,7 +285,25 @@ def _row_test(text: str, hits: Sequence[tuple[int, int, str, str, str]]) -> _Row
         span = (e, m.end()) if m else (s - len(text[max(0, s - 24) : s]) + b.start(), s)  # type: ignore[union-attr]
         grain_rows = "day" if rows != "day" and _DAILY_PREFIX.search(text[max(0, s - 2) : s]) else rows
         return _RowTest(f"{op}{value:g}{pct}", key, word, grain_rows, span)
+    money = _MONEY_ROW_TEST.search(text)
+    if (
+        money is not None
+        and rows in ("day", "week", "month", "quarter", "weekday")
+        and not any(cat == "measures" for _, _, cat, _, _ in hits)
+    ):
+        # "Any month in '98 above $100k?": no measure named, a money amount: the rows' revenue
+        value = _number(money.group("n"), money.group("s"))
+        if value is not None:
+            op = ">" if re.match(r"above|over|more|exceed|超|高|大", money.group("op"), re.I) else "<"
+            return _RowTest(f"{op}{value:g}", "revenue", money.group(0), rows, money.span())
     return None
+
+
+_MONEY_ROW_TEST = re.compile(
+    r"(?P<op>above|over|more\s+than|exceeding|超过|高于|大于|below|under|less\s+than|低于|少于)\s*"
+    r"\$\s*(?P<n>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<s>k|K|万)?",
+    re.IGNORECASE,
+)
 
 
 _THRESHOLDS = [
@@ -998,6 +1016,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # (an empty term: a follow-up reads the previous question's measures instead)
         measures, measure_terms["revenue"] = ["revenue"], ""
         notes.append("no measure named: revenue")
+    if not measures and row_test is not None and row_test.measure == "revenue":
+        measures = ["revenue"]  # "Any month in '98 above $100k?": the rows' revenue, read from the money amount
+        measure_terms["revenue"] = row_test.word
     if not measures and inactive_days is None:
         if unsupported and any(u.kind in ("profit", "traffic", "hour", "membership") for u in unsupported):
             # "利润是多少": an analytics question the data cannot answer; say so rather than route elsewhere

@@ -1761,3 +1761,32 @@ def test_the_other_group_asked_with_ne_keeps_the_measure() -> None:
 def test_a_music_genre_is_declined_and_the_units_answered() -> None:
     spec = _parse("今年卖了多少张碟？哪类音乐卖得最好")
     assert "units" in spec.args["measures"] and [u.kind for u in spec.unsupported] == ["product"] and spec.answer_rest
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        (
+            "Any month in '98 above $100k?",
+            {
+                "measures": ["revenue"],
+                "grain": "month",
+                "since": "1998-01-01",
+                "until": "1998-06-30",
+                "having": ">100000",
+            },
+        ),
+        (
+            "Any month in 1998 with revenue above $100k?",
+            {
+                "measures": ["revenue"],
+                "grain": "month",
+                "since": "1998-01-01",
+                "until": "1998-06-30",
+                "having": ">100000",
+            },
+        ),
+    ],
+)
+def test_rows_over_a_money_amount_are_a_revenue_test(text: str, args: dict[str, Any]) -> None:
+    assert _parse(text).args == args
