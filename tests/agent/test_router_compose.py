@@ -682,3 +682,13 @@ def test_the_revenue_share_of_customers_over_a_spend_bound(make_session) -> None
     session.ask("and what share of total revenue is that?", thread_id="sh")
     name, args = _last(calls)
     assert (name, args["measures"], args["min_customer_spend"]) == ("metric_query", ["revenue"], 1000.0)
+
+
+def test_the_same_breakdown_a_year_earlier(make_session) -> None:
+    session, calls = make_session()
+    session.ask("排班用，近3个月周几订单最多？周几最少", thread_id="wd")
+    first = _last(calls)[1]
+    session.ask("去年同期也是周五最忙吗", thread_id="wd")
+    name, args = _last(calls)
+    assert name == "metric_query" and args["group_by"] == "weekday" and "compare" not in args
+    assert (args["since"][:4], args["since"][5:]) == (str(int(first["since"][:4]) - 1), first["since"][5:])

@@ -291,6 +291,30 @@ def carry_period(
         and _ELLIPTICAL_CLAUSE.match(question)
     ):
         metric["share_of_all"] = True  # "一年以上没买的呢？" after "半年没来的有多少，占全部几成": the share again
+    if (
+        metric.get("tool") == previous.get("tool") == "metric_query"
+        and base.get("group_by") in ("weekday", "segment", "customer_type")
+        and base.get("since")
+        and base.get("until")
+        and _SAME_LAST_YEAR.search(question)
+        and not _VERSUS.search(question)
+    ):
+        # "去年同期也是周五最忙吗" after a weekday ranking: the same breakdown a year earlier (not a comparison table)
+        from datetime import date
+
+        from crm_insights.agent.timeexpr import shift_year
+
+        s0, e0 = shift_year(date.fromisoformat(str(base["since"])[:10]), date.fromisoformat(str(base["until"])[:10]))
+        for key in ("compare", "compare_since", "compare_until"):
+            args.pop(key, None)
+        kept = {
+            k: v for k, v in base.items() if k not in ("since", "until", "compare", "compare_since", "compare_until")
+        }
+        args.clear()
+        args.update(kept, since=s0.isoformat(), until=e0.isoformat())
+        metric["periods_text"] = metric["periods_text_zh"] = f"{s0.isoformat()}..{e0.isoformat()}"
+        metric["assumed_year"] = None
+        return metric
     bounds = ("min_amount", "max_amount", "amount_strict")
     if (
         metric.get("tool") == previous.get("tool") == "metric_query"
@@ -569,6 +593,7 @@ def months_on(question: str) -> list[int]:
     return out
 
 
+_SAME_LAST_YEAR = re.compile(r"去年同期|上年同期|same\s+period\s+last\s+year|a\s+year\s+(?:earlier|before|ago)", re.I)
 _HOW_MANY_CUSTOMERS = re.compile(
     r"(?:多少|几)(?:个|位|名)?(?:客户|人|买家)|how\s+many\s+(?:customers|buyers|people|accounts)", re.IGNORECASE
 )
