@@ -444,6 +444,10 @@ _LIMIT = re.compile(
     rf"|(?:highest|best|lowest|worst|biggest|top|bottom)\s+(\d+)\b|\b(\d+)\s+(?:best|worst|highest|lowest|busiest|biggest)\b",
     re.IGNORECASE,
 )
+_EVERY_ROW = re.compile(
+    r"按月|按季度|按周|按天|每个月|每月|每个季度|每周|每天|逐月|列一下|列出来|拆(?:一)?下|分月|month\s+by\s+month|by\s+month|monthly",
+    re.I,
+)
 _SINGLE_ROW = re.compile(
     r"那天|那一天|哪天|哪一天|哪个月|哪一个月|哪月|哪周|哪一周|哪个季度|哪一年|哪年|一天|单日|一个月|"
     r"一周|一个季度|\bwhich\s+(?:day|week|month|quarter|year)\b"
@@ -740,7 +744,7 @@ def without_definitions(text: str) -> str:
 
 # The people a question counts are customers whatever the shop calls them (会员, 用户, 顾客): one word for the
 # vocabulary, same length so offsets hold; a membership tier (会员等级, 会员卡) stays what it is (no such data).
-_CUSTOMER_WORD = re.compile(r"会员(?!等级|级别|卡|积分|权益|体系|制度)|用户|顾客")
+_CUSTOMER_WORD = re.compile(r"(?:会员(?!等级|级别|卡|积分|权益|体系|制度)|用户|顾客)(?!\s*\d)")
 
 
 # "6.30当天多少单": a month and day written with a dot, next to a word for that day
@@ -1120,7 +1124,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             if limit is None and top_segment:
                 limit = 1
             if limit is None and grain is not None and group_by is None and _SINGLE_ROW.search(masked):
-                limit = None if (asc and desc) else 1
+                # "按月拆下GMV 哪个月最高": the rows were asked for too, so every row, the best first
+                limit = None if (asc and desc) or _EVERY_ROW.search(masked) else 1
         else:
             limit = None
 
@@ -1305,8 +1310,11 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     # "gross margin and CAC? And revenue per customer in H1 '98", "退货率多少？顺便告诉我上个月总单量": a measure the
     # data has, named in a clause of its own beside the missing ones, is answered and the missing ones declined
     listed = listed or _measure_in_own_clause(masked, spec.unsupported)
-    missing_or_split = ("profit", "traffic", "product", "region", "channel", "store", "salesperson", "campaign")
-    measure_missing = any(u.kind in ("profit", "traffic") for u in spec.unsupported)
+    missing_or_split = (
+        "profit", "traffic", "delivery", "product", "region", "channel", "store", "salesperson", "campaign",
+        "membership",
+    )  # fmt: skip
+    measure_missing = any(u.kind in ("profit", "traffic", "delivery") for u in spec.unsupported)
     if (
         spec.unsupported
         and termed
@@ -1328,15 +1336,17 @@ _LISTED_MEASURE = re.compile(
 _MEDIAN = re.compile(r"中位数|中位|(?<![A-Za-z])median(?![A-Za-z])", re.IGNORECASE)
 _MEAN_WORD = re.compile(r"均值|平均值|平均数|平均|(?<![A-Za-z])(?:mean|average|avg)(?![A-Za-z])", re.IGNORECASE)
 _SPLIT_WORD = re.compile(
-    r"^(?:按|分|各)|拆|细分|分布|占(?:几成|多少|比|百分之)|哪(?:张|款|个|些|类|家|间)"
+    r"^(?:按|分|各)|各(?=\S{0,2}(?:品类|类目|渠道|地区|门店|等级|产品))|拆|细分|分布|分别|占(?:几成|多少|比|百分之)|哪(?:张|款|个|些|类|家|间)"
     r"|\b(?:by|per|split|break\s*down|breakdown)\b",
     re.IGNORECASE,
 )
 _TOTAL_ASK = re.compile(
     r"多少|几|总|合计|一共|\btotal\b|\boverall\b|\bhow\s+much\b|\bwhat\s+(?:was|is|were)\b", re.IGNORECASE
 )
-_TOTAL_WORD = re.compile(r"总(?:额|数|计|共)|合计|一共|\btotal\b|\boverall\b", re.IGNORECASE)
-_CLAUSES = re.compile(r"[，,。；;？?！!]|\s+(?=[^\sa-zA-Z])|(?<=[^\sa-zA-Z])\s+")
+_TOTAL_WORD = re.compile(r"总(?:额|数|计|共)|合计|一共|整体|全部的|\btotal\b|\boverall\b", re.IGNORECASE)
+_CLAUSES = re.compile(
+    r"[，,。；;？?！!]|\s+(?=[^\sa-zA-Z])|(?<=[^\sa-zA-Z])\s+|\s+and\s+(?=what|how|which|the|our)", re.IGNORECASE
+)
 
 
 def _measure_in_own_clause(text: str, unsupported: Sequence[Unsupported]) -> bool:
@@ -1354,9 +1364,9 @@ def _total_asked_apart(text: str, unsupported: Sequence[Unsupported]) -> bool:
     for u in unsupported:
         at = text.find(u.text)
         around = text[max(0, at - 4) : at + len(u.text) + 6] if at >= 0 else u.text
-        if u.kind not in ("product", "region", "channel", "store", "salesperson", "campaign"):
+        if u.kind not in ("product", "region", "channel", "store", "salesperson", "campaign", "membership"):
             return False
-        split = split or bool(_SPLIT_WORD.search(around))
+        split = split or bool(_SPLIT_WORD.search(around)) or u.kind == "membership"  # tiers always split customers
     if not split:
         return False
     for clause in _CLAUSES.split(text):

@@ -1790,3 +1790,32 @@ def test_a_music_genre_is_declined_and_the_units_answered() -> None:
 )
 def test_rows_over_a_money_amount_are_a_revenue_test(text: str, args: dict[str, Any]) -> None:
     assert _parse(text).args == args
+
+
+@pytest.mark.parametrize(
+    ("text", "measures", "kinds"),
+    [
+        ("98Q2一共卖了多少张碟？各品类动销率分别多少", ["units"], ["product"]),
+        ("how many orders did we ship in Q2 and what was our on-time delivery rate?", ["orders"], ["delivery"]),
+        ("金卡/银卡/普通会员98H1的复购率分别多少？没有等级的话先给个整体的", ["repeat_rate"], ["membership"] * 2),
+    ],
+)
+def test_the_answerable_part_beside_a_split_or_measure_the_data_lacks(
+    text: str, measures: list[str], kinds: list[str]
+) -> None:
+    spec = _parse(text)
+    assert spec.args["measures"] == measures and [u.kind for u in spec.unsupported] == kinds and spec.answer_rest
+    assert "customers" not in spec.args  # "会员98H1" is a half year, not customer 98
+
+
+@pytest.mark.parametrize(
+    ("text", "measures"),
+    [("平均一个客户会买几次呀", ["orders_per_buyer"]), ("一单平均买几张CD啊", ["units_per_order"])],
+)
+def test_plain_words_for_per_order_and_per_customer_measures(text: str, measures: list[str]) -> None:
+    assert _parse(text).args["measures"] == measures
+
+
+def test_every_month_asked_with_the_best_one_lists_every_month() -> None:
+    args = _parse("98上半年按月拆下GMV 哪个月最高").args
+    assert args["grain"] == "month" and args["sort"] == "desc" and "limit" not in args

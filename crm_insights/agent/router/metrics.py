@@ -201,6 +201,8 @@ def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any
     ):
         # ("97年2月首单的客户 3个月后留存率多少": the "客户 3" the older reading sees is a month count of a cohort)
         return True
+    if intent == "list_segments" and not explicit and _HOW_MANY_SEGMENTS.search(str(metric.get("text") or "")):
+        return True  # "我们现在分了几个客群？每个多少人，各自贡献多少收入": the segment list answers it all
     if intent == "list_segments" and not args.get("group_by") and not explicit:
         return set(args.get("measures") or []) <= {"revenue", "revenue_share", "buyers"}
     return classic_answers(metric, intent)
@@ -593,13 +595,17 @@ def months_on(question: str) -> list[int]:
     return out
 
 
+_HOW_MANY_SEGMENTS = re.compile(
+    r"(?:分了|分成|分为|一共有?|共有|有)(?:几|多少)(?:个|类|种)(?:客群|分群|群体|群|细分|类)|how\s+many\s+segments",
+    re.I,
+)
 _SAME_LAST_YEAR = re.compile(r"去年同期|上年同期|same\s+period\s+last\s+year|a\s+year\s+(?:earlier|before|ago)", re.I)
 _HOW_MANY_CUSTOMERS = re.compile(
     r"(?:多少|几)(?:个|位|名)?(?:客户|人|买家)|how\s+many\s+(?:customers|buyers|people|accounts)", re.IGNORECASE
 )
 _STRICTLY = re.compile(r"严格|正好\S{0,6}不算|不含\S{0,4}当天|\bstrictly\b|\bexcluding\s+exactly\b", re.IGNORECASE)
 _SAME_COMPARISON = re.compile(
-    r"same\s+comparison|same\s+(?:for|thing\s+for)|compared?\s+the\s+same\s+way|同样(?:的)?(?:对比|比较|比一下)|一样(?:的)?(?:对比|比较|比一下)"
+    r"same\s+comparison|same\s+(?:for|thing\s+for)|compared?\s+the\s+same\s+way|同样\S{0,4}?(?:对比|比较|比一下|比)|一样(?:的)?(?:对比|比较|比一下)"
     r"|也(?:这样|同样)?(?:对比|比较|比)一下",
     re.I,
 )
