@@ -515,6 +515,7 @@ _SHARE = re.compile(
     r"|(?:share|percentage|proportion|fraction|percent)\s+of\s+(?:all|total|the\s+total|overall)",
     re.IGNORECASE,
 )
+CHURN_RISK = _CHURN_RISK  # risk lists and probabilities are the forecast tools' (the router's follow-ups check it)
 SHARE_WORDS = _SHARE  # "占总客户多少", "what share of": the router's follow-ups read the same words
 SHARE_OF = {"revenue": "revenue_share", "orders": "orders_share", "units": "units_share"}
 _SHARE_MEASURE = SHARE_OF
@@ -956,6 +957,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         named = next((key for pat, key in _NAMED_FUTURE if pat.search(text)), None)
         horizon = None if named else sx.extract_horizon_weeks(text)
         for key in measures:
+            if key == "repeat_rate" and re.search(r"复购单|回购单|复购订单|repeat\s+orders", text, re.I):
+                continue  # "下季度预计会有多少复购单": the forecast is of existing customers' orders, repeat orders
             if key not in FORECAST_MEASURES:
                 unsupported.append(Unsupported("forecast_measure", measure_terms[key]))
         forecast_args = {"horizon_weeks": horizon, "period": named, "segment": segment}

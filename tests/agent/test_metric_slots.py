@@ -1819,3 +1819,8 @@ def test_plain_words_for_per_order_and_per_customer_measures(text: str, measures
 def test_every_month_asked_with_the_best_one_lists_every_month() -> None:
     args = _parse("98上半年按月拆下GMV 哪个月最高").args
     assert args["grain"] == "month" and args["sort"] == "desc" and "limit" not in args
+
+
+def test_repeat_orders_next_quarter_are_the_totals_forecast() -> None:
+    spec = _parse("下季度预计会有多少复购单")
+    assert spec.tool == "forecast_totals" and not spec.unsupported

@@ -692,3 +692,31 @@ def test_the_same_breakdown_a_year_earlier(make_session) -> None:
     name, args = _last(calls)
     assert name == "metric_query" and args["group_by"] == "weekday" and "compare" not in args
     assert (args["since"][:4], args["since"][5:]) == (str(int(first["since"][:4]) - 1), first["since"][5:])
+
+
+def test_a_spend_bound_within_the_inactive_group_is_declined_not_counted_for_everyone(make_session) -> None:
+    session, calls = make_session()
+    session.ask("一年以上没来买的有多少", thread_id="in")
+    session.ask("这里面以前挺能花的、累计花了500刀以上的有几个", thread_id="in")
+    name, args = _last(calls)
+    # the count of the group is asked again (the fake tools know no inactive measure); never min_customer_spend alone
+    assert name == "metric_query" and args == {"measures": ["inactive_customers"], "inactive_days": 365}
+    session.ask("那高价值客户里现在有流失风险的有哪些人", thread_id="in")
+    assert _last(calls)[0] == "at_risk_customers"
+
+
+def test_the_same_comparison_for_a_new_measure_in_chinese(make_session) -> None:
+    session, calls = make_session()
+    session.ask("97上半年和98上半年GMV分别多少", thread_id="cmp")
+    first = _last(calls)[1]
+    session.ask("客单价呢 同样两段比一下", thread_id="cmp")
+    args = _last(calls)[1]
+    assert args["measures"] == ["aov"] and args["compare_since"] == first["compare_since"]
+
+
+def test_they_after_the_customer_count_are_all_customers_not_the_listed_top_spenders(make_session) -> None:
+    session, calls = make_session()
+    session.ask("我们一共有多少客户啊", thread_id="all")
+    session.ask("那他们总共买了多少钱的东西？", thread_id="all")
+    name, args = _last(calls)
+    assert "customers" not in args

@@ -488,7 +488,12 @@ def _decide(
             metric = metrics.with_previous_measures(original, metric, prev_metric)
             metric = metrics.carry_period(original, metric, prev_metric, start, end)
         ranked = prev_slots.get("ranked_customers") or []
-        refers = bool(ranked) and bool(sx.has_any(question, knowledge.anaphora))
+        # "那他们总共买了多少钱" after "我们一共有多少客户": they are all the customers, not the top spenders the
+        # overview listed beside the count
+        incidental = prev_intent == "overview" and not any(
+            prev_slots.get(k) for k in ("top_k", "rank_by", "spend_rank")
+        )
+        refers = bool(ranked) and bool(sx.has_any(question, knowledge.anaphora)) and not incidental
         if metric is not None and metric["tool"] == "metric_query" and not metric["args"].get("customers"):
             if picked is not None:
                 # "第一名那个去年花了多少" after a list of customers: the figure for the customer picked from it.

@@ -317,6 +317,21 @@ def carry_period(
         metric["periods_text"] = metric["periods_text_zh"] = f"{s0.isoformat()}..{e0.isoformat()}"
         metric["assumed_year"] = None
         return metric
+    if (
+        metric.get("tool") == previous.get("tool") == "metric_query"
+        and base.get("inactive_days")
+        and not args.get("inactive_days")
+        and (args.get("min_customer_spend") is not None or args.get("max_customer_spend") is not None)
+        and _AMONG_THEM.search(question)
+    ):
+        # "这里面以前挺能花的、累计花了500刀以上的有几个" after the customers inactive a year: a spend bound within that
+        # group, which the tools cannot combine; declined by name, never everyone's count over the bound
+        metric["unsupported"] = [*metric.get("unsupported", []), _AMONG_THEM.sub("", question).strip(" ，,？?")]
+        metric["unsupported_kinds"] = [*metric.get("unsupported_kinds", []), "of_group"]
+        args.clear()
+        args.update(measures=["inactive_customers"], inactive_days=base["inactive_days"])
+        metric["answer_rest"] = True
+        return metric
     bounds = ("min_amount", "max_amount", "amount_strict")
     if (
         metric.get("tool") == previous.get("tool") == "metric_query"
@@ -461,7 +476,8 @@ def asks_who(question: str, previous: Mapping[str, Any] | None) -> bool:
     base = (previous or {}).get("args") or {}
     spend_bound = base.get("min_customer_spend") is not None or base.get("max_customer_spend") is not None
     about_them = _WHO.search(question) or metric_slots.SHARE_WORDS.search(question)
-    return spend_bound and bool(about_them) and len(question.strip()) <= 48
+    risk = metric_slots.CHURN_RISK.search(question)  # "高价值客户里有流失风险的有哪些人": the risk list's question
+    return spend_bound and bool(about_them) and not risk and len(question.strip()) <= 48
 
 
 def follow_up(
@@ -599,14 +615,17 @@ _HOW_MANY_SEGMENTS = re.compile(
     r"(?:分了|分成|分为|一共有?|共有|有)(?:几|多少)(?:个|类|种)(?:客群|分群|群体|群|细分|类)|how\s+many\s+segments",
     re.I,
 )
+_AMONG_THEM = re.compile(
+    r"这里面|这些人里|这批人里|这些里面|其中|他们当中|他们里面|among\s+(?:them|those)|of\s+(?:them|those)", re.I
+)
 _SAME_LAST_YEAR = re.compile(r"去年同期|上年同期|same\s+period\s+last\s+year|a\s+year\s+(?:earlier|before|ago)", re.I)
 _HOW_MANY_CUSTOMERS = re.compile(
     r"(?:多少|几)(?:个|位|名)?(?:客户|人|买家)|how\s+many\s+(?:customers|buyers|people|accounts)", re.IGNORECASE
 )
 _STRICTLY = re.compile(r"严格|正好\S{0,6}不算|不含\S{0,4}当天|\bstrictly\b|\bexcluding\s+exactly\b", re.IGNORECASE)
 _SAME_COMPARISON = re.compile(
-    r"same\s+comparison|same\s+(?:for|thing\s+for)|compared?\s+the\s+same\s+way|同样\S{0,4}?(?:对比|比较|比一下|比)|一样(?:的)?(?:对比|比较|比一下)"
-    r"|也(?:这样|同样)?(?:对比|比较|比)一下",
+    r"same\s+comparison|same\s+(?:for|thing\s+for)|compared?\s+the\s+same\s+way|同样\S{0,4}?(?:对比|比较|比一下|比法|比)"
+    r"|一样(?:的)?(?:对比|比较|比一下)|也(?:这样|同样)?(?:对比|比较|比)一下|也(?:这样)?对比",
     re.I,
 )
 _WHO = re.compile(r"都是谁|是谁|有哪些人|是哪些|哪几个|哪几位|名单|\bwho\b|\blist\s+them\b|\bwhich\s+ones\b", re.I)
@@ -705,9 +724,6 @@ _BEFORE_THAT = re.compile(
     r"\b(?:the\s+)?(?:quarter|month|year|week|period|half)\s+before\s+(?:that|it|this)\b|\bprevious\s+one\b"
     r"|(?:再)?(?:往前|上)一个?(?:季度|月|周|年|期)(?:呢|的)?(?:[？?]|$)|前一个?(?:季度|月|周|期)(?:呢)?",
     re.IGNORECASE,
-)
-_SAME_COMPARISON = re.compile(
-    r"same\s+comparison|同样(?:的)?(?:对比|比较|比法)|也(?:这样)?(?:对比|比一下)", re.IGNORECASE
 )
 _NAMED_COMPARE = re.compile(r"环比|同比|\b(?:yoy|mom|qoq|wow)\b|year over year|month over month", re.IGNORECASE)
 _VERSUS = re.compile(r"(?<!同|环)比|\bvs\.?|\bversus\b|\bcompared?\b|\bagainst\b", re.IGNORECASE)
