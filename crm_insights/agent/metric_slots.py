@@ -511,7 +511,8 @@ _RETURNING_WORDS = re.compile(
 # A part asked as a share of its whole ("占全部订单百分之多少", "占总客户多少", "what share of revenue").
 _SHARE = re.compile(
     r"占(?:了)?(?:全部|总|所有|整体|全体|总共)?[^，,。？?]{0,6}?(?:的)?(?:百分之多少|百分之几|多少比例|比例|比重|几成|百分比|多少|几)"
-    r"|占比|比例是多少|(?:what|which)\s+(?:share|percentage|proportion|fraction|percent)\s+of|what\s*%\s*of"
+    r"|占比|比例是多少|贡献了?(?:总|全部)?[^，,。？?]{0,6}的?(?:百分之几|百分之多少|几成|比例|比重)"
+    r"|(?:what|which)\s+(?:share|percentage|proportion|fraction|percent)\s+of|what\s*%\s*of"
     r"|(?:share|percentage|proportion|fraction|percent)\s+of\s+(?:all|total|the\s+total|overall)",
     re.IGNORECASE,
 )
@@ -670,6 +671,7 @@ _LAPSED_BETWEEN = re.compile(
     r"|\bbought\s+in\b[^.?!]{0,30}\bbut\s+not\s+in\b|\b(?:but|and)\s+(?:didn'?t|did\s+not|haven'?t)\s+(?:buy|order)\s+in\b",
     re.IGNORECASE,
 )
+_FEEDBACK_TOPIC = re.compile(r"反馈|吐槽|投诉|差评|好评|评论|评价|抱怨|feedback|complain|review|comment", re.IGNORECASE)
 _SEGMENT_ROWS = re.compile(
     r"哪(?:个|一个|些)?(?:群|分群|细分|客群|类客户)|按(?:客户)?(?:分群|细分)|\bwhich\s+segments?\b", re.I
 )
@@ -748,6 +750,12 @@ def without_definitions(text: str) -> str:
 _CUSTOMER_WORD = re.compile(r"(?:会员(?!等级|级别|卡|积分|权益|体系|制度)|用户|顾客)(?!\s*\d)")
 
 
+# Chat abbreviations of time units ("AOV last 3 mos?", "rev per buyer this yr?")
+_EN_ABBREVIATIONS = {
+    "mo": "month", "mos": "months", "mth": "month", "mths": "months", "yr": "year", "yrs": "years",
+    "wk": "week", "wks": "weeks", "qtrs": "quarters",
+}  # fmt: skip
+_EN_ABBREVIATION = re.compile(r"(?<![A-Za-z])(?:mos?|mths?|yrs?|wks?|qtrs)(?![A-Za-z])", re.IGNORECASE)
 # "6.30当天多少单": a month and day written with a dot, next to a word for that day
 _DOTTED_DAY = re.compile(
     r"(?<![\d.])(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])(?=\s*(?:当天|那天|当日|这天|这一天|那一天|号))"
@@ -756,6 +764,7 @@ _DOTTED_DAY = re.compile(
 
 def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     text = _CUSTOMER_WORD.sub("客户", without_definitions(text))
+    text = _EN_ABBREVIATION.sub(lambda m: _EN_ABBREVIATIONS[m.group(0).lower()], text)  # "AOV last 3 mos?"
     text = _DOTTED_DAY.sub(r"\1月\2日", text)  # "6.30当天" is 6月30日
     if _ACTION.search(text) and not _QUESTION.search(text):
         return None  # "把上个月的订单导出发邮件给我": an action request, which the router declines
@@ -768,7 +777,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if _EXPLICIT_BASE.search(text):
         # "1998年一季度…环比上个季度": the period before the one named, not the one before the data's end
         text = _RESTATED_PREVIOUS.sub(lambda m: m.group(1) or "环比", text)
-    time = _parts_of_the_year(parse_time(text, ds, de), text)
+    time = _listed_months(_parts_of_the_year(parse_time(text, ds, de), text), text)
     time_spans = [p.span for p in time.periods] + compare_spans(text)
     masked = _mask(text, time_spans)
 
@@ -865,6 +874,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         measures = ["revenue_returning" if m == "returning_customers" else m for m in measures]
     if "revenue_returning" in measures and "new_customers" in measures and re.search(r"新客(?:户)?呢", masked):
         measures = ["revenue_new" if m == "new_customers" else m for m in measures]
+    if "revenue_per_buyer" in measures and "orders" in measures:
+        # "平均每个客户一共贡献了多少钱？下了几单？": the orders per customer, like the spend per customer beside it
+        measures = ["orders_per_buyer" if m == "orders" else m for m in measures]
     one_time = [m for m in measures if m in ("one_time_share", "one_time_customers")]
     per_head = [m for m in measures if m in ("revenue_per_buyer", "orders_per_buyer", "aov", "units_per_order")]
     if one_time and per_head:
@@ -1009,6 +1021,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         measures = ["feedback_count"]  # "评论的正负面分布"
     if group_by == "customer_type" and not measures:
         measures, group_by = ["new_customers", "returning_customers"], None  # "new vs returning customers by month"
+    if not measures and _FEEDBACK_TOPIC.search(masked) and inactive_days is None:
+        return None  # "最近用户反馈里吐槽最多的是哪几类问题": the feedback's themes, not a figure of the orders
     ranked_customers = (_LIMIT.search(masked) or _rank_words()[0].search(masked)) and _CUSTOMER_NOUN.search(masked)
     if not measures and ranked_customers and (_SPEND_WORD.search(masked) or time.periods):
         # "top 5 accounts 1998?": customers ranked in a period with no measure named rank by what they spent
@@ -1182,7 +1196,13 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         since, until = _iso(primary.since or primary.start), _iso(primary.until or primary.end)
     outside = [p.describe() for p in (primary, other) if p is not None and p.outside]
     for extra in periods[2:]:
-        unsupported.append(Unsupported("period", extra.text))
+        named_twice = any(
+            p is not None
+            and (p.since or p.start, p.until or p.end) == (extra.since or extra.start, extra.until or extra.end)
+            for p in (primary, other)
+        )  # "跟1997年同期（1997-06-01至06-18）对比": the same span said twice is one period
+        if not named_twice:
+            unsupported.append(Unsupported("period", extra.text))
 
     share_of_all = False
     filtered = min_amount is not None or max_amount is not None or segment is not None or inactive_days is not None
@@ -1246,6 +1266,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         elif group_by is None or grain is None:
             grain = row_test.rows if grain is None or row_test.rows == "day" else grain
         notes.append(f"rows kept where {row_test.word} {row_test.having}")
+    if grain is None and group_by is None and primary is not None and primary.basis == "listed_months":
+        grain = "month"  # "去年1月、2月、3月分别拉了多少新客": one row per month listed
     if grain is None and group_by is None and primary is not None and primary.kind == "recent" and not compare_kind:
         # "最近生意怎么样": no length named, so the last three months month by month, the latest month readable
         grain = "month"
@@ -1314,10 +1336,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     # data has, named in a clause of its own beside the missing ones, is answered and the missing ones declined
     listed = listed or _measure_in_own_clause(masked, spec.unsupported)
     missing_or_split = (
-        "profit", "traffic", "delivery", "product", "region", "channel", "store", "salesperson", "campaign",
-        "membership",
+        "profit", "traffic", "delivery", "service", "product", "region", "channel", "store", "salesperson",
+        "campaign", "membership",
     )  # fmt: skip
-    measure_missing = any(u.kind in ("profit", "traffic", "delivery") for u in spec.unsupported)
+    measure_missing = any(u.kind in ("profit", "traffic", "delivery", "service") for u in spec.unsupported)
     if (
         spec.unsupported
         and termed
@@ -1607,6 +1629,8 @@ def _customer_type(
     others = [m for m in measures if m not in ("new_customers", "returning_customers")]
     if not counts or not others:
         return measures, group_by
+    if counts == ["returning_customers"] and others == ["repeat_rate"]:
+        return others, group_by  # "老客复购情况怎么样？97年的复购率": coming back is what the repeat rate measures
     if all(o in ("revenue_new", "revenue_returning") for o in others):
         return measures, group_by  # "老客有多少人，他们花了多少": the count and their revenue, no split needed
     if (
@@ -1629,6 +1653,21 @@ _TOTALS = frozenset(
 )  # fmt: skip
 
 
+def _listed_months(time: TimeParse, text: str) -> TimeParse:
+    """ "去年1月、2月、3月分别拉了多少新客": consecutive months listed one by one are that range, month by month (the
+    parser's grain reads 分别/各); three or more separate periods are otherwise more than a comparison can hold."""
+    months = list(time.periods)
+    if len(months) < 3 or any(p.kind != "month" for p in months) or time.compare_text:
+        return time
+    starts = [p.start for p in months]
+    if any((b.year * 12 + b.month) - (a.year * 12 + a.month) != 1 for a, b in zip(starts, starts[1:], strict=False)):
+        return time
+    first, last = months[0], months[-1]
+    merged = replace(first, text=text[first.span[0] : last.span[1]], end=last.end, until=last.until, kind="range",
+                     span=(first.span[0], last.span[1]), basis="listed_months")  # fmt: skip
+    return replace(time, periods=(merged,), comparison=None, compare_kind=None)
+
+
 def _parts_of_the_year(time: TimeParse, text: str) -> TimeParse:
     """ "1997年四个季度的营收分别是多少？Q1占全年比重多少？": a quarter or month with no year of its own, next to the
     year named and a share of the whole, is a row of that year's breakdown, not a second period to compare with."""
@@ -1647,7 +1686,7 @@ def _borrowed_year(time: TimeParse) -> TimeParse:
     """ "97年3月的销售额跟1月比": the month compared with, written without a year, is in the year of the one it is
     compared with (not the latest January in the data)."""
     cmp = time.comparison
-    if cmp is None or cmp.kind != "explicit" or len(time.periods) != 2:
+    if cmp is None or cmp.kind not in ("explicit", "previous") or len(time.periods) != 2:
         return time
     a, b = time.periods
     named, bare = (

@@ -189,7 +189,11 @@ _EN_ORDINALS = {
 }  # fmt: skip
 _ORDINAL_PATTERNS = [
     # 排第一的 / 第二个 / 第3位 / 第五名 (not 第2类 / 第2群, segments; not 第3周, time)
-    re.compile(rf"排(?:名)?第\s*({_NUM})|第\s*({_NUM})\s*(?:个|位|名)(?!类|群|组|细分|分群|周|月|季度|年|天)"),
+    re.compile(
+        rf"排(?:名)?第\s*({_NUM})|第\s*({_NUM})\s*(?:个|位|名)(?!类|群|组|细分|分群|周|月|季度|年|天)"
+        # "第一那个人", "第二那位客户": the one at that place in the list
+        rf"|第\s*({_NUM})\s*(?:的)?(?:那|这)(?:个|位)"
+    ),
     re.compile(r"(?:排|排名)?(最后)(?:一)?(?:个|位|名)"),
     re.compile(
         r"\b(?:the\s+)?("

@@ -678,6 +678,16 @@ def _h_rolling_en(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     return _rolling(match, ctx, n or 0, _unit(match.group("u")), future=pre in ("next", "coming"))
 
 
+def _h_iso_short_range(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
+    y, m = int(match.group("y")), int(match.group("m"))
+    m2 = int(match.group("m2")) if match.group("m2") else m
+    try:
+        s, e = date(y, m, int(match.group("d"))), date(y, m2, int(match.group("d2")))
+    except ValueError:
+        return None
+    return _m(match, "range", fixed=(s, e)) if s <= e else None
+
+
 def _h_data_day(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     """数据最后一天 / the first day of the data: that one day."""
     day = ctx.start if re.search(r"第一|首日|头一|first", match.group(0), re.IGNORECASE) else ctx.end
@@ -798,6 +808,14 @@ def _h_month_before_last(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
 
 
 _RULES: list[_Rule] = [
+    # 1998-06-01至06-18 / 1998-06-01 to 06-18: a range whose end leaves out the year (and maybe the month)
+    (
+        _c(
+            r"(?<![\d.])(?P<y>(?:19|20)\d{2})-(?P<m>1[0-2]|0?[1-9])-(?P<d>3[01]|[12]\d|0?[1-9])\s*(?:至|到|~|～|–|—|to|-)\s*"
+            r"(?:(?P<m2>1[0-2]|0?[1-9])-)?(?P<d2>3[01]|[12]\d|0?[1-9])(?![\d\-/.])"
+        ),
+        _h_iso_short_range,
+    ),
     # 1998-03-05 / 1998/3 / 1998.3
     (
         _c(
@@ -859,7 +877,14 @@ _RULES: list[_Rule] = [
     # FY1997 / FY97 / FY '98: the calendar year (the data has no fiscal calendar)
     (_c(r"\bFY\s*'?(?:(?P<yt>(?:19|20)\d{2})|(?P<yt2>\d{2}))(?!\d)"), _h_year_plain),
     # 1998 / in 1997 / in '97
-    (_c(rf"(?<![\d.$¥#A-Za-z'])(?P<yt>(?:19|20)\d{{2}}){_NOT_A_YEAR}"), _h_year_plain),
+    # "订单数超过2000的月份", "over 2000 orders": a bound, not a year
+    (
+        _c(
+            rf"(?<![\d.$¥#A-Za-z'])(?<!超过)(?<!大于)(?<!多于)(?<!少于)(?<!低于)(?<!高于)(?<!不到)(?<!超)"
+            rf"(?<!over )(?<!above )(?<!than )(?<!under )(?<!below )(?P<yt>(?:19|20)\d{{2}}){_NOT_A_YEAR}"
+        ),
+        _h_year_plain,
+    ),
     (_c(r"\b(?:in|during|for|of|since|from|until|through|to|vs\.?)\s+'(?P<yt2>\d{2})\b"), _h_year_plain),
     # 98年前三个月 / 今年前两个季度 / 前三季度
     (_c(rf"{_Y_PRE}前\s*(?P<n>\d+|{_CN_NUM})\s*(?P<u>个月|个?季度)"), _h_first_n),

