@@ -539,7 +539,9 @@ _WHICH_DAY = {"哪天", "哪一天", "那天", "那一天", "which day", "single
 BARE_YEAR = re.compile(r"全年度|全年|整年|一整年|\bfull\s+year\b|\bthe\s+whole\s+year\b", re.IGNORECASE)
 _STRONG_TREND = re.compile(r"趋势|走势|曲线|波动|\btrends?\b|over\s+time|trajectory", re.IGNORECASE)
 _RESTATED_PREVIOUS = re.compile(
-    r"(环比|同比)(?:于)?\s*(?:上个?季度|上一个?季度|上个?月|上一个?月|上月|上周|上一周|去年同期|上年同期|去年|上年|上一年)(?:的)?"
+    r"(环比|同比)(?:于)?\s*(?:上个?季度|上一个?季度|上个?月|上一个?月|上月|上周|上一周|去年同期|上年同期"
+    # "同比去年上半年": a period of last year is named, so it is that period, not a restatement of the previous one
+    r"|(?:去年|上年|上一年)(?!\s*的?\s*(?:[上下]半年|[Qq][1-4]|[Hh][12]|[一二三四1-4]季|第?[一二三四1-4]季度|\d{1,2}\s*月|全年)))(?:的)?"
     r"|(?<![环同])比\s*(?:上个?季度|上一个?季度|上季度|上个?月|上一个?月|上月|上周|上一周)(?:的)?"
 )
 _EXPLICIT_BASE = re.compile(
@@ -1336,10 +1338,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     # data has, named in a clause of its own beside the missing ones, is answered and the missing ones declined
     listed = listed or _measure_in_own_clause(masked, spec.unsupported)
     missing_or_split = (
-        "profit", "traffic", "delivery", "service", "product", "region", "channel", "store", "salesperson",
-        "campaign", "membership",
+        "profit", "traffic", "delivery", "service", "pipeline", "product", "region", "channel", "store",
+        "salesperson", "campaign", "membership",
     )  # fmt: skip
-    measure_missing = any(u.kind in ("profit", "traffic", "delivery", "service") for u in spec.unsupported)
+    measure_missing = any(u.kind in ("profit", "traffic", "delivery", "service", "pipeline") for u in spec.unsupported)
     if (
         spec.unsupported
         and termed

@@ -1869,3 +1869,20 @@ def test_feedback_complaints_are_no_order_figure() -> None:
 def test_a_measure_or_split_the_data_lacks_is_named(text: str, kind: str) -> None:
     spec = _parse(text)
     assert spec.args["measures"] and kind in [u.kind for u in spec.unsupported]
+
+
+def test_yoy_against_last_years_named_half_is_that_half() -> None:
+    # "同比去年上半年" names last year's half: it is the comparison period, not a restatement dropped to "上半年"
+    assert _parse("今年上半年呢？同比去年上半年变化多少").args == {
+        "measures": ["revenue"],
+        "since": "1998-01-01",
+        "until": "1998-06-30",
+        "compare": "year",
+    }
+
+
+def test_first_order_to_second_order_and_a_coupon_rate_we_lack() -> None:
+    assert _parse("一般客户第一单到第二单隔多久啊 平均几天").args["measures"][0] == "days_first_to_second"
+    spec = _parse("1997-11-11当天的订单数和GMV是多少？优惠券核销率是多少？")
+    assert spec.args["measures"] == ["orders", "revenue"] and spec.answer_rest
+    assert [u.kind for u in spec.unsupported] == ["profit"]

@@ -720,3 +720,12 @@ def test_they_after_the_customer_count_are_all_customers_not_the_listed_top_spen
     session.ask("那他们总共买了多少钱的东西？", thread_id="all")
     name, args = _last(calls)
     assert "customers" not in args
+
+
+def test_the_same_months_a_year_earlier_after_a_monthly_trend(make_session) -> None:
+    session, calls = make_session()
+    session.ask("1998年4到6月每个月的购买客户数", thread_id="ly")
+    first = _last(calls)[1]
+    session.ask("去年同期那3个月呢", thread_id="ly")
+    args = _last(calls)[1]
+    assert args["grain"] == first["grain"] == "month" and args["since"] == "1997-04-01" and "compare" not in args

@@ -274,6 +274,30 @@ _ALL_TIME = re.compile(
 )
 
 
+def _year_earlier(question: str, previous: Mapping[str, Any]) -> dict[str, Any] | None:
+    """ "去年同期也是周五最忙吗" after a weekday ranking, "去年同期那3个月呢" after a monthly trend: the same rows a
+    year earlier (not a comparison table; "同比"/"对比" asks for the comparison)."""
+    base = previous.get("args") or {}
+    if previous.get("tool") != "metric_query" or not (base.get("since") and base.get("until")):
+        return None
+    if not (base.get("group_by") in ("weekday", "segment", "customer_type") or base.get("grain")):
+        return None
+    if not _SAME_LAST_YEAR.search(question) or _VERSUS.search(question) or _NAMED_COMPARE.search(question):
+        return None
+    if re.search(r"对比|比较|变化|增长|下降|涨|跌", question):
+        return None
+    from datetime import date
+
+    from crm_insights.agent.timeexpr import shift_year
+
+    s0, e0 = shift_year(date.fromisoformat(str(base["since"])[:10]), date.fromisoformat(str(base["until"])[:10]))
+    kept = {k: v for k, v in base.items() if k not in ("since", "until", "compare", "compare_since", "compare_until")}
+    new = _relaid(previous, question, {**kept, "since": s0.isoformat(), "until": e0.isoformat()}, base)
+    new["periods_text"] = new["periods_text_zh"] = f"{s0.isoformat()}..{e0.isoformat()}"
+    new["assumed_year"] = None
+    return new
+
+
 def carry_period(
     question: str,
     metric: dict[str, Any],
@@ -293,30 +317,9 @@ def carry_period(
         and _ELLIPTICAL_CLAUSE.match(question)
     ):
         metric["share_of_all"] = True  # "一年以上没买的呢？" after "半年没来的有多少，占全部几成": the share again
-    if (
-        metric.get("tool") == previous.get("tool") == "metric_query"
-        and base.get("group_by") in ("weekday", "segment", "customer_type")
-        and base.get("since")
-        and base.get("until")
-        and _SAME_LAST_YEAR.search(question)
-        and not _VERSUS.search(question)
-    ):
-        # "去年同期也是周五最忙吗" after a weekday ranking: the same breakdown a year earlier (not a comparison table)
-        from datetime import date
-
-        from crm_insights.agent.timeexpr import shift_year
-
-        s0, e0 = shift_year(date.fromisoformat(str(base["since"])[:10]), date.fromisoformat(str(base["until"])[:10]))
-        for key in ("compare", "compare_since", "compare_until"):
-            args.pop(key, None)
-        kept = {
-            k: v for k, v in base.items() if k not in ("since", "until", "compare", "compare_since", "compare_until")
-        }
-        args.clear()
-        args.update(kept, since=s0.isoformat(), until=e0.isoformat())
-        metric["periods_text"] = metric["periods_text_zh"] = f"{s0.isoformat()}..{e0.isoformat()}"
-        metric["assumed_year"] = None
-        return metric
+    earlier = _year_earlier(question, previous) if metric.get("tool") == "metric_query" else None
+    if earlier is not None:
+        return earlier
     if (
         metric.get("tool") == previous.get("tool") == "metric_query"
         and base.get("inactive_days")
@@ -507,6 +510,9 @@ def follow_up(
         # new customers, orders and AOV shows where the change came from (the answer says which part it cannot say)
         parts = [m for m in ("buyers", "new_customers", "orders", "aov") if m not in base["measures"]]
         return {**_relaid(previous, question, {**base, "measures": [*base["measures"], *parts]}, base), "why": True}
+    earlier = _year_earlier(question, previous)
+    if earlier is not None:
+        return earlier
     top = _TOP_N.search(question)
     short = bool(_ELLIPTICAL_CLAUSE.match(question) or SWITCH_MEASURE.search(question) or len(question.strip()) <= 12)
     if base.get("limit") and top and short and not metric_slots.duration_days(question):

@@ -218,7 +218,7 @@ def next_action(
             "of_group": "unsupported_of_group",
         }
         key = keys.get(next(iter(kinds)) if len(kinds) == 1 else "", "unsupported_split")
-        if kinds & {"delivery", "service"} or (len(kinds) > 1 and kinds & {"profit", "traffic"}):
+        if kinds & {"delivery", "service", "pipeline"} or (len(kinds) > 1 and kinds & {"profit", "traffic"}):
             # "哪个品类？退货率多少？顺便告诉我总单量": the data lacks them; the rest answered
             key = "unsupported_measure"
         return f"{render_shared(knowledge, key, lang, parts=parts)}\n\n{text}"
