@@ -741,10 +741,20 @@ _DEFINITION_QUOTE = re.compile(
 )
 
 
+# "新客（首单在3月）和老客（首单在3月之前）", "returning customers (first order before March)": a definition in brackets
+_DEFINITION_BRACKET = re.compile(
+    r"[（(][^（）()]{0,30}(?:首单|首购|首次购买|first[- ]order|first\s+purchase|定义|指的?是|即)[^（）()]{0,30}[）)]",
+    re.IGNORECASE,
+)
+
+
 def without_definitions(text: str) -> str:
-    """The question with its quoted definitions blanked (same length), so a quote that defines a measure is no
-    text to analyse."""
-    return _mask(text, [m.span() for m in _DEFINITION_QUOTE.finditer(text)])
+    """The question with its quoted or bracketed definitions blanked (same length), so a text that defines a measure
+    or a group is no text to analyse and no period of its own."""
+    spans = [m.span() for m in _DEFINITION_QUOTE.finditer(text)] + [
+        m.span() for m in _DEFINITION_BRACKET.finditer(text)
+    ]
+    return _mask(text, spans)
 
 
 # The people a question counts are customers whatever the shop calls them (会员, 用户, 顾客): one word for the
@@ -1280,6 +1290,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
 
     if measures == ["inactive_customers"] and grain == "day" and group_by is None and not trend:
         grain = None  # "最近90天没有下单的客户有多少？你是以哪天为基准算的？": a count as of the data end, no rows
+    if group_by == "customer_type" and segment is not None and re.search(r"新|老|new|return|repeat", segment, re.I):
+        segment = None  # "returning customers … vs new ones": the split by customer type, not a segment
     args: dict[str, Any] = {
         "measures": measures,
         "grain": grain,

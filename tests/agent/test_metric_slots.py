@@ -1886,3 +1886,19 @@ def test_first_order_to_second_order_and_a_coupon_rate_we_lack() -> None:
     spec = _parse("1997-11-11当天的订单数和GMV是多少？优惠券核销率是多少？")
     assert spec.args["measures"] == ["orders", "revenue"] and spec.answer_rest
     assert [u.kind for u in spec.unsupported] == ["profit"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1997年3月的销售额里，新客（首单在3月）和老客（首单在3月之前）各贡献多少、占比多少？",
+        "In March 1997, what share of revenue came from returning customers (first order before March) vs new ones?",
+    ],
+)
+def test_a_bracketed_definition_is_no_period_of_its_own(text: str) -> None:
+    assert _parse(text).args == {
+        "measures": ["revenue", "revenue_share"],
+        "group_by": "customer_type",
+        "since": "1997-03-01",
+        "until": "1997-03-31",
+    }
