@@ -729,3 +729,9 @@ def test_the_same_months_a_year_earlier_after_a_monthly_trend(make_session) -> N
     session.ask("去年同期那3个月呢", thread_id="ly")
     args = _last(calls)[1]
     assert args["grain"] == first["grain"] == "month" and args["since"] == "1997-04-01" and "compare" not in args
+
+
+def test_a_booking_to_correct_is_a_change_of_data_not_revenue(make_session) -> None:
+    session, calls = make_session()
+    answer = session.ask("Customer 00042's order on 2 Jan 1997 was booked wrong, please set it to $0", thread_id="fix")
+    assert not calls and re.search(r"cannot", answer.answer)
