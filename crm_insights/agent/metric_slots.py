@@ -768,6 +768,13 @@ _EN_ABBREVIATIONS = {
     "wk": "week", "wks": "weeks", "qtrs": "quarters",
 }  # fmt: skip
 _EN_ABBREVIATION = re.compile(r"(?<![A-Za-z])(?:mos?|mths?|yrs?|wks?|qtrs)(?![A-Za-z])", re.IGNORECASE)
+
+
+def expand_abbreviations(text: str) -> str:
+    """ "vs same 3 mos last yr" -> "vs same 3 months last year" (chat abbreviations of time units)."""
+    return _EN_ABBREVIATION.sub(lambda m: _EN_ABBREVIATIONS[m.group(0).lower()], text)
+
+
 # "6.30当天多少单": a month and day written with a dot, next to a word for that day
 _DOTTED_DAY = re.compile(
     r"(?<![\d.])(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])(?=\s*(?:当天|那天|当日|这天|这一天|那一天|号))"

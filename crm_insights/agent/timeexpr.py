@@ -948,7 +948,7 @@ _RULES: list[_Rule] = [
     (_c(rf"{_Y_PRE}?(?:同期(?!群)|同月|同季度?)"), _h_same),
     (
         _c(
-            r"\b(?:the\s+)?same\s+(?:period|time|months?|quarter|weeks?)\s+(?:(?:of|in)\s+)?"
+            r"\b(?:the\s+)?same\s+(?:(?:\d{1,2}|two|three|four|six|twelve)\s+)?(?:period|time|months?|quarter|weeks?)\s+(?:(?:of|in)\s+)?"
             rf"(?:(?P<rel>last\s+year|a\s+year\s+(?:ago|earlier|before)|the\s+(?:previous|prior)\s+year)|(?:{_YEAR_EN}))"
         ),
         _h_same,

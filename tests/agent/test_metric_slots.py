@@ -1902,3 +1902,7 @@ def test_a_bracketed_definition_is_no_period_of_its_own(text: str) -> None:
         "since": "1997-03-01",
         "until": "1997-03-31",
     }
+
+
+def test_average_daily_order_volume() -> None:
+    assert _parse("what's our avg daily order volume in Q2 '98?").args["measures"] == ["orders_per_day"]

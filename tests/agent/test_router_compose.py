@@ -735,3 +735,22 @@ def test_a_booking_to_correct_is_a_change_of_data_not_revenue(make_session) -> N
     session, calls = make_session()
     answer = session.ask("Customer 00042's order on 2 Jan 1997 was booked wrong, please set it to $0", thread_id="fix")
     assert not calls and re.search(r"cannot", answer.answer)
+
+
+@pytest.mark.parametrize(
+    ("first", "follow"),
+    [
+        ("AOV last 3 mos?", "vs same 3 mos last yr"),
+        ("orders last week vs the week before?", "revenue for those same two weeks?"),
+    ],
+)
+def test_an_english_follow_up_keeps_or_adds_the_comparison(make_session, first: str, follow: str) -> None:
+    session, calls = make_session()
+    session.ask(first, thread_id="en")
+    base = _last(calls)[1]
+    session.ask(follow, thread_id="en")
+    args = _last(calls)[1]
+    assert (args["since"], args["until"]) == (base["since"], base["until"]) and args.get("compare") in (
+        "year",
+        "previous",
+    )

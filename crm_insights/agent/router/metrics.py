@@ -631,7 +631,9 @@ _HOW_MANY_CUSTOMERS = re.compile(
 _STRICTLY = re.compile(r"严格|正好\S{0,6}不算|不含\S{0,4}当天|\bstrictly\b|\bexcluding\s+exactly\b", re.IGNORECASE)
 _SAME_COMPARISON = re.compile(
     r"same\s+comparison|same\s+(?:for|thing\s+for)|compared?\s+the\s+same\s+way|同样\S{0,4}?(?:对比|比较|比一下|比法|比)"
-    r"|一样(?:的)?(?:对比|比较|比一下)|也(?:这样|同样)?(?:对比|比较|比)一下|也(?:这样)?对比",
+    r"|一样(?:的)?(?:对比|比较|比一下)|也(?:这样|同样)?(?:对比|比较|比)一下|也(?:这样)?对比"
+    # "revenue for those same two weeks?", "同样这两个月的销售额": the same two periods again
+    r"|(?:those|the)\s+same\s+(?:two|2)\s+(?:weeks|months|quarters|halves|years|periods)|同样(?:的)?(?:这)?两(?:周|个月|段|个季度|年)",
     re.I,
 )
 _WHO = re.compile(r"都是谁|是谁|有哪些人|是哪些|哪几个|哪几位|名单|\bwho\b|\blist\s+them\b|\bwhich\s+ones\b", re.I)
@@ -757,7 +759,7 @@ def _keep_scope(
     args = new["args"]
     if new.get("tool") != previous.get("tool"):
         return new
-    tp = parse_time(question, data_start, data_end)
+    tp = parse_time(metric_slots.expand_abbreviations(question), data_start, data_end)
     own = [p for p in tp.periods if p.kind not in _DERIVED_PERIODS]
     first, last = date.fromisoformat(data_start[:10]), date.fromisoformat(data_end[:10])
     if len(own) == 1 and own[0].since is not None and _PART_OF.search(question) and not base.get("compare"):
