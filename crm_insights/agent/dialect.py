@@ -68,12 +68,11 @@ _CANTONESE: tuple[tuple[str, str], ...] = (
     ("仲", "还"),
     ("係", "是"),
     ("入面", "里面"),
-    ("下", "一下"),
 )
 _CANTONESE_MARK = re.compile("[嘅佢冇唔咗啲嗰喺嚟睇畀搵揾係哋乜]|幾多|几多|邊個|边个|多過|多过|而家|幫襯|帮衬")
-# "describe下": 下 after an English verb is 一下 (elsewhere 下 is 下个月, 下单 ...)
+# "describe下": 下 after an English verb is 一下 (elsewhere 下 is 下个月, 下单 ...); the one match not in the table
 _VERB_XIA = r"|(?<=[A-Za-z])下(?![A-Za-z\u4e00-\u9fff])"
-_CANTONESE_RE = re.compile("|".join(re.escape(a) for a, _ in _CANTONESE[:-1]) + _VERB_XIA)
+_CANTONESE_RE = re.compile("|".join(re.escape(a) for a, _ in _CANTONESE) + _VERB_XIA)
 _CANTONESE_MAP = dict(_CANTONESE)
 
 
@@ -86,7 +85,7 @@ def _t2s() -> Any:
 
 def _segment(text: str) -> str:
     if _CANTONESE_MARK.search(text):
-        text = _CANTONESE_RE.sub(lambda m: _CANTONESE_MAP.get(m.group(0), "一下"), text)
+        text = _CANTONESE_RE.sub(lambda m: _CANTONESE_MAP.get(m.group(0), "一下"), text)  # default: the verb's 下
     if re.search(r"[\u4e00-\u9fff]", text):
         text = str(_t2s().convert(text))
     return text

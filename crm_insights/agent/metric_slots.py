@@ -783,7 +783,7 @@ _DOTTED_DAY = re.compile(
 
 def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     text = _CUSTOMER_WORD.sub("客户", without_definitions(text))
-    text = _EN_ABBREVIATION.sub(lambda m: _EN_ABBREVIATIONS[m.group(0).lower()], text)  # "AOV last 3 mos?"
+    text = expand_abbreviations(text)  # "AOV last 3 mos?"
     text = _DOTTED_DAY.sub(r"\1月\2日", text)  # "6.30当天" is 6月30日
     if _ACTION.search(text) and not _QUESTION.search(text):
         return None  # "把上个月的订单导出发邮件给我": an action request, which the router declines

@@ -470,7 +470,6 @@ def _decide(
         metric = metrics.parse(original, start, end)
         prev_metric = prev_slots.get("metric") if prev_intent in metrics.METRIC_TOOLS else None
         switched = metric is not None and bool(metrics.SWITCH_MEASURE.search(original))
-        about_model = sx.has_any(question, knowledge.intents["about_assistant"].keywords.both())
         if (
             prev_metric
             and (
@@ -481,7 +480,8 @@ def _decide(
                 or metrics.asks_who(original, prev_metric)
             )
             and not metric_unsupported(metric)
-            and not (metric is None and about_model)  # "你这个预测准不准": about the model, not its figure again
+            # "你这个预测准不准": about the model, not its figure again
+            and not (metric is None and sx.has_any(question, knowledge.intents["about_assistant"].keywords.both()))
         ):
             metric = metrics.follow_up(original, prev_metric, start, end) or metric
         elif prev_metric and metric is not None:

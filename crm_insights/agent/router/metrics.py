@@ -473,11 +473,15 @@ def measure_defaulted(metric: Mapping[str, Any]) -> bool:
     return bool(measures) and all(terms.get(m) == "" for m in measures)
 
 
+def _spend_bounded(args: Mapping[str, Any]) -> bool:
+    """Whether a metric call counts customers over or under a spend bound."""
+    return args.get("min_customer_spend") is not None or args.get("max_customer_spend") is not None
+
+
 def asks_who(question: str, previous: Mapping[str, Any] | None) -> bool:
     """ "都是谁" or "what share of revenue is that" after a count of customers over a spend bound: the follow-up is
     about those customers (follow_up)."""
-    base = (previous or {}).get("args") or {}
-    spend_bound = base.get("min_customer_spend") is not None or base.get("max_customer_spend") is not None
+    spend_bound = _spend_bounded((previous or {}).get("args") or {})
     about_them = _WHO.search(question) or metric_slots.SHARE_WORDS.search(question)
     risk = metric_slots.CHURN_RISK.search(question)  # "高价值客户里有流失风险的有哪些人": the risk list's question
     return spend_bound and bool(about_them) and not risk and len(question.strip()) <= 48
@@ -532,7 +536,7 @@ def follow_up(
         new["share_of_all"] = not days or bool(previous.get("share_of_all"))
         return new
     bound = metric_slots.bare_bound(question)
-    spend_bound = base.get("min_customer_spend") is not None or base.get("max_customer_spend") is not None
+    spend_bound = _spend_bounded(base)
     if bound is not None and spend_bound and base.get("min_amount") is None and base.get("max_amount") is None:
         # "5k以上呢" after "累计消费超1w的客户有几个": the customers' spend bound replaced
         bounded = {k: v for k, v in base.items() if k not in ("min_customer_spend", "max_customer_spend")}
