@@ -673,6 +673,93 @@ _LAPSED_BETWEEN = re.compile(
     r"|\bbought\s+in\b[^.?!]{0,30}\bbut\s+not\s+in\b|\b(?:but|and)\s+(?:didn'?t|did\s+not|haven'?t)\s+(?:buy|order)\s+in\b",
     re.IGNORECASE,
 )
+# "去年买过今年没买", "97下半年一单没买", "bought in 1997 but not in 1998": a negated purchase, read against the periods
+_NOT_BOUGHT_IN = re.compile(
+    r"(?:没|未|没有|不)(?:再)?(?:有)?(?:在\S{0,8}?)?(?:下单|下过单|买|购买|来买|消费|复购)|一单(?:都|也)?没(?:有)?(?:下|买)"
+    r"|\b(?:didn'?t|did\s+not|haven'?t|hasn'?t)\s+(?:buy|order|purchase)|\bno\s+(?:orders?|purchases?)\s+in\b"
+    r"|\bbut\s+not\s+in\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[，,、；;。]|但是?|却|可是|而且?|又|\bbut\b|\band\b", re.IGNORECASE)
+
+# "买过1次、2次、3次及以上的各多少人", "bought once, twice, 3+ times": customers banded by their purchase days
+_BANDS = re.compile(
+    rf"(?:买|购买|下单|下|消费|复购)(?:过|了)?\s*(?:1|一)\s*(?:次|单)\s*[、，,/和与及]\s*(?:2|两|二)\s*(?:次|单)"
+    rf"(?:\s*[、，,/和与及]\s*(?:\d+|{_CN_NUM})\s*(?:次|单))*\s*[、，,/和与及还有]*\s*(?P<n>\d+|{_CN_NUM})\s*(?:次|单)\s*"
+    r"(?:及|或|和)?(?:以上|更多|\+)"
+    r"|(?:购买|下单)(?:次数|频次)(?:的)?分布|(?:按|by)\s*(?:购买|下单)?(?:次数|频次)(?:分|拆|看)"
+    r"|\bonce\b[^.?!]{0,12}\btwice\b[^.?!]{0,20}?(?P<e>\d+)\s*(?:\+|or\s+more)\s*(?:times)?",
+    re.IGNORECASE,
+)
+
+
+# "前10%的客户贡献了多少收入", "top 10% of customers", "头部20%客户": the top share of customers by spend
+_TOP_SHARE = re.compile(
+    rf"(?:前|头部|top\s*|最大的\s*|biggest\s+|largest\s+)(?:(?P<p>\d{{1,2}}(?:\.\d+)?)\s*%|百分之(?P<c>{_CN_NUM}))"
+    r"(?=\s*(?:的)?\s*(?:大)?(?:客户|买家|人|customers?|buyers?|accounts?|spenders?|of\s+(?:customers|buyers|accounts)|[?？]|$))",
+    re.IGNORECASE,
+)
+
+
+def _top_share(text: str) -> tuple[float, tuple[int, int]] | None:
+    """(the share as a fraction, the span) for "前10%的客户" / "top 10% of customers"."""
+    m = _TOP_SHARE.search(text)
+    if m is None:
+        return None
+    value = float(m.group("p")) if m.group("p") else float(to_int(m.group("c")) or 0)
+    return (value / 100.0, m.span()) if 0 < value <= 100 else None
+
+
+def _purchase_bands(text: str) -> tuple[int, tuple[int, int]] | None:
+    """(the last band, N or more purchase days; the span) for a question listing purchase-count bands."""
+    m = _BANDS.search(text)
+    if m is None:
+        return None
+    n = m.group("n") or m.group("e")
+    top = to_int(n) if n else 3
+    return (top if top and 2 <= top <= 10 else 3), m.span()
+
+
+def _purchase_bound(phrase: str) -> tuple[int | None, int | None] | None:
+    """(min, max) purchase days a phrase names: "买过3次及以上" (3, None), "超过3次" (4, None), "买了2次" (2, 2),
+    "3次以下" (None, 3), "bought more than 5 times" (6, None); None when no count can be read."""
+    num = re.search(rf"\d+|{_CN_NUM}", phrase)
+    n = to_int(num.group(0)) if num else None
+    if n is None or n < 1:
+        return None
+    if re.search(r"以下|或以下|及以下|or\s+(?:fewer|less)|at\s+most", phrase, re.I):
+        return None, n
+    if re.search(r"不到|少于|fewer\s+than|less\s+than", phrase, re.I):
+        return (None, n - 1) if n > 1 else None
+    if re.search(r"超过|超出|大于|多于|高于|more\s+than|over|above|>(?!=)", phrase, re.I):
+        return n + 1, None
+    if re.search(r"以上|及以上|或以上|至少|不少于|不低于|at\s+least|or\s+more|\+|>=|≥", phrase, re.I):
+        return n, None
+    return n, n
+
+
+def _not_bought_period(text: str, periods: Sequence[Period]) -> Period | None:
+    """Of two or more periods, the one a negated purchase is about ("去年买过今年没买": 今年; "97下半年一单没买、
+    98上半年又回来买": 97下半年; "bought in 1997 but not in 1998": 1998); None when no period can be told apart."""
+    neg = _NOT_BOUGHT_IN.search(text)
+    if neg is None or len(periods) < 2:
+        return None
+    cuts = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+
+    def clause(at: int) -> int:
+        return sum(1 for c in cuts if c < at)
+
+    at = clause(neg.end() - 1)  # "but not in 1998": the negation's clause is the one it ends in
+    after = [p for p in periods if neg.end() <= p.span[0] <= neg.end() + 4 and clause(p.span[0]) == at]
+    if after:
+        return after[0]  # "not in 1998", "没在98年买"
+    same = [p for p in periods if clause(p.span[0]) == at and p.span[1] <= neg.start()]
+    if same:
+        return max(same, key=lambda p: p.span[1])  # the nearest period before the negation, in its clause
+    before = [p for p in periods if p.span[1] <= neg.start()]
+    return max(before, key=lambda p: p.span[1]) if before else None
+
+
 _FEEDBACK_TOPIC = re.compile(r"反馈|吐槽|投诉|差评|好评|评论|评价|抱怨|feedback|complain|review|comment", re.IGNORECASE)
 _SEGMENT_ROWS = re.compile(
     r"哪(?:个|一个|些)?(?:群|分群|细分|客群|类客户)|按(?:客户)?(?:分群|细分)|\bwhich\s+segments?\b", re.I
@@ -813,12 +900,24 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     spend_bounds: dict[str, float] = {}
     strict_bounds: list[bool] = []
     min_amount, max_amount, spans = _amounts(masked, unsupported, spend_bounds, strict_bounds)
-    for m in _PURCHASE_COUNT.finditer(masked):
+    purchases: tuple[int | None, int | None] | None = None
+    top_share = _top_share(masked)
+    if top_share is not None:
+        spans.append(top_share[1])  # "前10%的客户": not a top-10 ranking
+    bands = _purchase_bands(masked)
+    if bands is not None:
+        spans.append(bands[1])  # "买过1次、2次、3次及以上的各多少人": customers banded by purchase days
+    for m in _PURCHASE_COUNT.finditer(masked) if bands is None else ():
         if re.search(r"(?:一|1)\s*次$", m.group(0).strip()):
             continue  # "只买过一次": the one-time-buyer measure, not a purchase-count filter
-        if re.search(r"(?:两|2|二)\s*次\s*(?:及|或)?以上|至少\D{0,4}(?:两|2|二)\s*次", m.group(0)):
+        two_plus = re.search(r"(?:两|2|二)\s*次\s*(?:及|或)?以上|至少\D{0,4}(?:两|2|二)\s*次", m.group(0))
+        if two_plus and _SHARE.search(masked):
             continue  # "买了两次以上的占几成": 2+ purchases is what the repeat rate counts
-        unsupported.append(Unsupported("purchase_count", m.group(0).strip()))
+        read = _purchase_bound(m.group(0))
+        if read is None or purchases is not None:
+            unsupported.append(Unsupported("purchase_count", m.group(0).strip()))
+        else:
+            purchases = read  # "买过3次及以上的客户": customers by their purchase days in the period
         spans.append(m.span())
     for m in _QUANTITY.finditer(masked):
         unsupported.append(Unsupported("quantity", m.group(0).strip()))
@@ -898,16 +997,12 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         measures = ["orders_per_buyer" if m == "orders" else m for m in measures]
     one_time = [m for m in measures if m in ("one_time_share", "one_time_customers")]
     per_head = [m for m in measures if m in ("revenue_per_buyer", "orders_per_buyer", "aov", "units_per_order")]
-    if one_time and per_head:
-        # "这些一次性客户平均每人花了多少钱": the tools count the one-time buyers but measure nothing else of that group
-        unsupported.append(
-            Unsupported("of_group", "、".join(dict.fromkeys(measure_terms.get(m) or m for m in per_head)))
-        )
-        measures = [m for m in measures if m not in per_head and m != "buyers"]
-    if _LAPSED_BETWEEN.search(masked):
-        # "去年Q4买过、但今年上半年一单都没下的客户有多少": customers in one period and not the other, a set the
-        # tools cannot form; declined by name rather than answered with one period's buyers
-        unsupported.append(Unsupported("lapsed_between", _LAPSED_BETWEEN.search(masked).group(0)))  # type: ignore[union-attr]
+    if one_time and per_head and purchases is None:
+        # "这些一次性客户平均每人花了多少钱": the per-head figures of the customers with one purchase day
+        purchases = (1, 1)
+        measure_terms.setdefault("buyers", measure_terms.get(one_time[0]) or "one-time customers")
+        measures = ["buyers"] + [m for m in measures if m not in one_time and m != "buyers"]
+    lapsed = _LAPSED_BETWEEN.search(masked) or _NOT_BOUGHT_IN.search(masked)
     share_m = _SHARE.search(masked)
     if share_m:
         # "占全部订单百分之多少": a measure named only inside the whole ("全部订单") is the denominator; with no part
@@ -1049,6 +1144,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         measures, measure_terms["revenue"] = ["revenue"], spend.group(0) if spend else "revenue"
     if spend_bounds and not measures:
         measures = ["buyers"]  # "去年消费超过1000的客户有几个": how many customers pass the spend bound
+    if (purchases is not None or bands is not None) and not measures:
+        measures = ["buyers"]  # "买过3次以上的客户有多少": how many customers pass the purchase bound
+    if top_share is not None and not measures:
+        measures = ["buyers", "revenue"]  # "top 10% of customers?": how many they are and what they spent
     growth = time.compare_kind or _GROWTH.search(masked)
     asked = time.periods or (time.compare_kind and re.search(r"[?？]|多少|几|呢|how\s+much|what", masked, re.I))
     if not measures and inactive_days is None and growth and not unsupported and asked:
@@ -1067,13 +1166,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if inactive_days is not None or inactive_missing:
         # the count asked for is the inactive customers ("90天没买的客户有多少"), not the period's buyers
         measures = ["inactive_customers"] + [m for m in measures if m not in ("inactive_customers", "buyers")]
-        of_group = [m for m in measures[1:] if m not in SHARE_OF.values()]
-        if inactive_days is not None and of_group:
-            # "这批一年多没来的人，以前平均每人花了多少钱": the tools count the inactive customers but measure nothing
-            # else of that group; the count is answered and the rest declined by name (never everyone's figure)
-            words = "、".join(dict.fromkeys(measure_terms.get(m) or m for m in of_group))
-            unsupported.append(Unsupported("of_group", words))
-            measures = [m for m in measures if m not in of_group]
+        # "这批一年多没来的人，以前平均每人花了多少钱": every other measure is of the inactive customers (the tool's
+        # inactive_days narrows them to that group)
     elif "inactive_customers" in measures:
         return None  # 沉睡客户 with no number of days: the dormant segment, describe_segment's question
     periods = [p for p in time.periods if p is not drop_period]
@@ -1172,12 +1266,22 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # "what share of revenue came from returning customers": each type's figure beside its share
         measures = [next(k for k, v in SHARE_OF.items() if v == measures[0]), measures[0]]
 
+    not_bought: Period | None = None
+    if lapsed and inactive_days is None:
+        not_bought = _not_bought_period(masked, periods)
+        if not_bought is not None:
+            # "去年买过、今年没买的客户有多少": the buyers of one period with no order in the other
+            periods = [p for p in periods if p is not not_bought]
+            notes.append(f"customers with no order in {not_bought.text!r}")
+        elif _LAPSED_BETWEEN.search(masked):
+            unsupported.append(Unsupported("lapsed_between", _LAPSED_BETWEEN.search(masked).group(0)))  # type: ignore[union-attr]
+
     # periods and comparisons
     since = until = None
     compare = compare_since = compare_until = None
     compare_kind: str | None = None
     comparison = time.comparison
-    if comparison is not None and drop_period in (comparison.base, comparison.other):
+    if comparison is not None and (drop_period in (comparison.base, comparison.other) or not_bought is not None):
         comparison = None
     derived_previous = time.compare_kind == "previous" and (comparison is None or comparison.other not in periods)
     asked_compare = time.compare_kind
@@ -1224,7 +1328,15 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             unsupported.append(Unsupported("period", extra.text))
 
     share_of_all = False
-    filtered = min_amount is not None or max_amount is not None or segment is not None or inactive_days is not None
+    filtered = (
+        min_amount is not None
+        or max_amount is not None
+        or segment is not None
+        or inactive_days is not None
+        or purchases is not None
+        or not_bought is not None
+        or top_share is not None
+    )
     base_of = {v: k for k, v in _SHARE_MEASURE.items()}
     if group_by is None and filtered and any(m in base_of for m in measures):
         # "what share of orders are over $50": no rows to share out; the filtered figure over the unfiltered one
@@ -1321,8 +1433,16 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         "max_customer_spend": spend_bounds.get("max"),
         "having": having,
         "change_by_row": change_by_row or None,
+        "min_purchases": purchases[0] if purchases else None,
+        "max_purchases": purchases[1] if purchases else None,
+        "not_bought_since": _iso(not_bought.since or not_bought.start) if not_bought else None,
+        "not_bought_until": _iso(not_bought.until or not_bought.end) if not_bought else None,
+        "top_share": top_share[0] if top_share else None,
     }
-    asked_more = [grain, group_by, since, compare_kind, min_amount, max_amount, inactive_days, customer, *spend_bounds]
+    if bands is not None:
+        args.update(group_by="purchase_count", purchase_bands=bands[0], grain=None, sort=None, limit=None)
+    asked_more = [grain, group_by, since, compare_kind, min_amount, max_amount, inactive_days, customer, *spend_bounds,
+                  purchases, bands, not_bought, top_share]  # fmt: skip
     generic = measures == ["buyers"] and _norm(measure_terms.get("buyers", "")) in _GENERIC_BUYERS
     if generic and not unsupported and all(v is None for v in asked_more):
         return None

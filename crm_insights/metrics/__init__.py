@@ -25,6 +25,7 @@ from crm_insights.metrics.catalogue import (
 )
 from crm_insights.metrics.cohorts import cohort_matrix
 from crm_insights.metrics.query import (
+    CustomerFilter,
     MetricRequest,
     MetricResult,
     derive,
@@ -46,6 +47,7 @@ from crm_insights.metrics.summary import (
     order_totals,
     segment_assignment_count,
     segment_transitions,
+    top_share_of_spenders,
     top_spenders,
 )
 from crm_insights.store.rollup import refresh_rollup, rollup_fresh
@@ -59,6 +61,7 @@ __all__ = [
     "PER_DAY_MEASURES",
     "SHARE_OF_ALL_MEASURES",
     "WEEKDAYS",
+    "CustomerFilter",
     "Dimension",
     "Measure",
     "MetricRequest",
@@ -84,6 +87,7 @@ __all__ = [
     "run",
     "segment_assignment_count",
     "segment_transitions",
+    "top_share_of_spenders",
     "top_spenders",
     "validate",
 ]

@@ -226,6 +226,44 @@ MEASURES: dict[str, Measure] = {
             definition_zh="订单数（订单行）/ 该行期间的自然日天数，天数的算法同日均销售额。",
         ),
         Measure(
+            "revenue_per_month",
+            "orders",
+            "currency",
+            "revenue per month",
+            "月均销售额",
+            "revenue / the number of calendar months in the row's period (within since..until and the data's range); "
+            "a month the period covers in part counts as its covered days / the days of that month.",
+            (
+                "monthly average revenue",
+                "average monthly revenue",
+                "revenue a month",
+                "月均营收",
+                "月均GMV",
+                "月均收入",
+                "每月平均销售额",
+                "平均每月销售额",
+                "平均每个月销售额",
+            ),
+            definition_zh="销售额 / 该行期间（限于统计期间和数据范围）的自然月数；只覆盖部分天数的月份按覆盖天数 / "
+            "当月天数计。",
+        ),
+        Measure(
+            "orders_per_month",
+            "orders",
+            "ratio",
+            "orders per month",
+            "月均订单数",
+            "orders (order lines) / the number of calendar months in the row's period, counted as for "
+            "revenue_per_month.",
+            (
+                "average monthly orders",
+                "orders a month",
+                "月均单量",
+                "平均每月订单数",
+            ),
+            definition_zh="订单数（订单行）/ 该行期间的自然月数，月数的算法同月均销售额。",
+        ),
+        Measure(
             "new_customer_share",
             "orders",
             "share",
@@ -495,11 +533,15 @@ SHARE_OF_ALL_MEASURES = frozenset(
         # Per-day figures divide by the same days with and without the amount filter.
         "revenue_per_day",
         "orders_per_day",
+        "revenue_per_month",
+        "orders_per_month",
     }
 )
 
 # Measures divided by calendar days (the row's period; a weekday's days for a weekday row).
-PER_DAY_MEASURES = frozenset({"revenue_per_day", "orders_per_day"})
+PER_DAY_MEASURES = frozenset({"revenue_per_day", "orders_per_day", "revenue_per_month", "orders_per_month"})
+# Of those, the ones divided by calendar months (a partly covered month counts as its share of days).
+PER_MONTH_MEASURES = frozenset({"revenue_per_month", "orders_per_month"})
 # A row's part of the breakdown's total: rows' shares add up.
 ROW_SHARE_MEASURES = frozenset({"revenue_share", "orders_share", "units_share"})
 # The weekday subtotals a weekday breakdown carries: ISO weekdays of each part.

@@ -67,6 +67,8 @@ _BASES: dict[str, tuple[str, ...]] = {
     "revenue_per_buyer": ("revenue", "buyers"),
     "orders_per_buyer": ("orders", "buyers"),
     "revenue_per_day": ("revenue",),
+    "revenue_per_month": ("revenue",),
+    "orders_per_month": ("orders",),
     "orders_per_day": ("orders",),
     "new_customer_share": ("buyers", "new_customers"),
     "returning_customer_share": ("buyers", "new_customers"),
@@ -109,6 +111,57 @@ _SUMMABLE_BASES = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class CustomerFilter:
+    """Which customers count, by what they did themselves (their own order lines, whatever the request's amount
+    filter): a filter every measure obeys, compiled to ``customer_id IN (subquery)``.
+
+    ``min_purchases`` / ``max_purchases``: the customer's purchase days (distinct days) in the request's period
+    ("买过3次及以上的客户"); ``inactive_days``: the customer's last order up to ``until`` is >= N days before
+    ``until`` ("90天没买的客户里…"); ``bought``: the customer also ordered in this window (inclusive days);
+    ``not_bought``: the customer placed no order in this window ("去年买过、今年没买的")."""
+
+    min_purchases: int | None = None
+    max_purchases: int | None = None
+    inactive_days: int | None = None
+    bought: tuple[date, date] | None = None
+    not_bought: tuple[date, date] | None = None
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.min_purchases, self.max_purchases, self.inactive_days, self.bought,
+                                           self.not_bought))  # fmt: skip
+
+    def describe(self) -> tuple[list[str], list[str]]:
+        """The filter in words, (English parts, Chinese parts), for the result's notes."""
+        en: list[str] = []
+        zh: list[str] = []
+        lo, hi = self.min_purchases, self.max_purchases
+        if lo is not None or hi is not None:
+            if lo is not None and hi is not None and lo == hi:
+                en.append(f"exactly {lo} purchase day(s) in the period")
+                zh.append(f"统计期内恰好 {lo} 个购买日")
+            elif hi is None:
+                en.append(f"at least {lo} purchase days in the period")
+                zh.append(f"统计期内至少 {lo} 个购买日")
+            elif lo is None:
+                en.append(f"at most {hi} purchase days in the period")
+                zh.append(f"统计期内至多 {hi} 个购买日")
+            else:
+                en.append(f"{lo} to {hi} purchase days in the period")
+                zh.append(f"统计期内 {lo} 至 {hi} 个购买日")
+        if self.inactive_days is not None:
+            en.append(f"no order in the {self.inactive_days} days up to the period's end (last order >= "
+                      f"{self.inactive_days} days before it)")  # fmt: skip
+            zh.append(f"截至统计期末已有 {self.inactive_days} 天及以上没有下单")
+        if self.bought is not None:
+            en.append(f"also ordered from {self.bought[0]} to {self.bought[1]}")
+            zh.append(f"在 {self.bought[0]} 至 {self.bought[1]} 也下过单")
+        if self.not_bought is not None:
+            en.append(f"no order from {self.not_bought[0]} to {self.not_bought[1]}")
+            zh.append(f"在 {self.not_bought[0]} 至 {self.not_bought[1]} 没有下单")
+        return en, zh
+
+
 @dataclass
 class MetricRequest:
     """What to compute. ``since``/``until`` are inclusive days; resolve defaults before building one."""
@@ -126,6 +179,7 @@ class MetricRequest:
     amount_strict: bool = False  # the bounds themselves excluded ("over 100": amount > 100)
     sentiment: str | None = None
     inactive_days: int | None = None
+    customer_filter: CustomerFilter | None = None
     # group_by "customer" only: rank by the first measure ("desc" unless "asc") and keep the first `limit`.
     sort: str | None = None
     limit: int | None = None
@@ -252,13 +306,58 @@ def _needs_segment(req: MetricRequest, keys: Sequence[str]) -> bool:
     return req.segment is not None or "segment" in keys
 
 
+def _day_start(d: date) -> datetime:
+    return datetime(d.year, d.month, d.day)
+
+
+def _window_buyers(window: tuple[date, date]) -> Select[Any]:
+    """The customers with an order line from ``window[0]`` to ``window[1]`` inclusive."""
+    lo, hi = _day_start(window[0]), _day_start(window[1]) + timedelta(days=1)
+    return select(_O.c.customer_id).where(_O.c.ordered_at >= lo, _O.c.ordered_at < hi).distinct()
+
+
+def _filter_conds(req: MetricRequest, cid: Any) -> list[ColumnElement[bool]]:
+    """``req.customer_filter`` as conditions on a customer-id column (each an IN / NOT IN subquery)."""
+    f = req.customer_filter
+    if not f:
+        return []
+    assert f is not None
+    conds: list[ColumnElement[bool]] = []
+    if f.min_purchases is not None or f.max_purchases is not None:
+        n = func.count(func.distinct(day_of(_O.c.ordered_at)))
+        sub = (
+            select(_O.c.customer_id)
+            .where(_O.c.ordered_at >= req.start, _O.c.ordered_at < req.end)
+            .group_by(_O.c.customer_id)
+        )
+        if f.min_purchases is not None:
+            sub = sub.having(n >= f.min_purchases)
+        if f.max_purchases is not None:
+            sub = sub.having(n <= f.max_purchases)
+        conds.append(cid.in_(sub))
+    if f.inactive_days is not None:
+        threshold = req.end - timedelta(days=f.inactive_days)
+        sub = (
+            select(_O.c.customer_id)
+            .where(_O.c.ordered_at < req.end)
+            .group_by(_O.c.customer_id)
+            .having(func.max(_O.c.ordered_at) < threshold)
+        )
+        conds.append(cid.in_(sub))
+    if f.bought is not None:
+        conds.append(cid.in_(_window_buyers(f.bought)))
+    if f.not_bought is not None:
+        conds.append(cid.not_in(_window_buyers(f.not_bought)))
+    return conds
+
+
 def _customer_conds(req: MetricRequest, cid: Any) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if req.customer_pks is not None:
         conds.append(cid.in_(req.customer_pks))
     if req.segment is not None:
         conds.append(_SA.c.segment == req.segment)
-    return conds
+    return conds + _filter_conds(req, cid)
 
 
 def _line_conds(req: MetricRequest, with_since: bool = True) -> list[ColumnElement[bool]]:
@@ -352,6 +451,8 @@ def rollup_applies(conn: Connection, req: MetricRequest) -> bool:
     if not set(req.keys) <= _ROLLUP_KEYS:
         return False
     if req.customer_pks is not None or req.min_amount is not None or req.max_amount is not None:
+        return False
+    if req.customer_filter:
         return False
     if req.sentiment is not None:
         return False
@@ -621,6 +722,7 @@ def derive(
     total_revenue: float | None = None,
     totals: dict[str, Any] | None = None,
     days: int | None = None,
+    months: float | None = None,
 ) -> Any:
     """A measure's value from its family aggregates ``b`` (missing aggregates count as an empty row);
     ``totals``: the aggregates of all rows, for the shares of a breakdown; ``days``: the calendar days the
@@ -648,6 +750,8 @@ def derive(
         return _div(b.get("orders"), b.get("buyers"))
     if measure in ("revenue_per_day", "orders_per_day"):
         return _div(num(measure.removesuffix("_per_day")), days)
+    if measure in ("revenue_per_month", "orders_per_month"):
+        return _div(num(measure.removesuffix("_per_month")), months)
     if measure == "new_customer_share":
         return _div(num("new_customers"), b.get("buyers"))
     if measure == "returning_customer_share":
@@ -725,6 +829,28 @@ def row_days(req: MetricRequest, row: dict[str, Any], weekdays: Iterable[int] | 
     if weekdays is None and req.group_by == "weekday" and row.get("weekday") is not None:
         weekdays = (int(row["weekday"]),)
     return count_days(lo, hi, weekdays)
+
+
+def row_months(req: MetricRequest, row: dict[str, Any]) -> float:
+    """The calendar months a row covers (cut as in :func:`row_days`): a whole month counts 1, a month covered in
+    part its covered days / its days ("1997-01-01..1998-06-30" is 18 months, "1998-06-16..1998-06-30" half a one)."""
+    lo, hi = req.since, req.until
+    if req.day_range is not None:
+        lo, hi = max(lo, req.day_range[0]), min(hi, req.day_range[1])
+    if req.grain and row.get("period") is not None:
+        try:
+            a, b = period_span(req.grain, str(row["period"]))
+        except ValueError:
+            a, b = lo, hi
+        lo, hi = max(lo, a), min(hi, b)
+    months = 0.0
+    cur = date(lo.year, lo.month, 1)
+    while cur <= hi:
+        length = calendar.monthrange(cur.year, cur.month)[1]
+        last = date(cur.year, cur.month, length)
+        months += count_days(max(lo, cur), min(hi, last)) / length
+        cur = last + timedelta(days=1)
+    return months
 
 
 def period_labels(grain: str, since: date, until: date) -> list[str]:
@@ -809,11 +935,12 @@ def _run_keys(conn: Connection, req: MetricRequest) -> MetricResult:
         b = grouped.get(key, {})
         row: dict[str, Any] = dict(zip(keys, key, strict=True))
         days = row_days(req, row) if per_day else None
+        months = row_months(req, row) if per_day else None
         for m in req.measures:
-            row[m] = derive(m, b, total_revenue, total_b, days)
+            row[m] = derive(m, b, total_revenue, total_b, days, months)
         rows.append(row)
-    whole_days = row_days(req, {})
-    total = {m: derive(m, total_b, total_revenue, total_b, whole_days) for m in req.measures}
+    whole_days, whole_months = row_days(req, {}), row_months(req, {})
+    total = {m: derive(m, total_b, total_revenue, total_b, whole_days, whole_months) for m in req.measures}
     considered = int(total_b.get("orders") or 0) + int(total_b.get("feedback_count") or 0)
     res = MetricResult(
         keys=keys, rows=rows, total=total, notes=notes_for(req), rows_considered=considered, notes_zh=notes_for_zh(req)
@@ -858,6 +985,8 @@ _RANK_SQL: dict[str, str] = {
     "purchase_days": "purchase_days",
     # The same days divide every customer's figure: the order of the sums.
     "revenue_per_day": "revenue",
+    "revenue_per_month": "revenue",
+    "orders_per_month": "orders",
     "orders_per_day": "orders",
 }
 
@@ -896,15 +1025,15 @@ def _run_top_customers(conn: Connection, req: MetricRequest) -> MetricResult:
         grouped = _collect(conn, only, ["customer"])
     total_b = _collect(conn, req, []).get((), {})
     ids = _external_ids(conn, pks)
-    days = row_days(req, {})
+    days, months = row_days(req, {}), row_months(req, {})
     rows = []
     for pk in pks:
         b = grouped.get((pk,), {})
         row: dict[str, Any] = {"customer": ids[pk]}
         for m in req.measures:
-            row[m] = derive(m, b, total_b.get("revenue"), total_b, days)
+            row[m] = derive(m, b, total_b.get("revenue"), total_b, days, months)
         rows.append(row)
-    total = {m: derive(m, total_b, total_b.get("revenue"), total_b, days) for m in req.measures}
+    total = {m: derive(m, total_b, total_b.get("revenue"), total_b, days, months) for m in req.measures}
     considered = int(total_b.get("orders") or 0)
     res = MetricResult(
         keys=["customer"],
@@ -1010,6 +1139,8 @@ def notes_for(req: MetricRequest) -> list[str]:
         notes.append(f"amount filters apply to each order line's amount ({_amount_test(req)})")
     if req.segment is not None or req.group_by == "segment":
         notes.append(f"segments from the stored assignments of model {req.segment_version}")
+    if req.customer_filter:
+        notes.append("only customers with " + "; ".join(req.customer_filter.describe()[0]))
     if any(m in ROW_SHARE_MEASURES for m in req.measures):
         notes.append("a *_share of a row is its part of the total over all rows under the same filters")
     if req.group_by == "weekday":
@@ -1052,6 +1183,8 @@ def notes_for_zh(req: MetricRequest) -> list[str]:
         notes.append(f"金额条件作用于每条订单行的金额（{_amount_test(req)}）")
     if req.segment is not None or req.group_by == "segment":
         notes.append(f"分群取自模型 {req.segment_version} 的已存分配")
+    if req.customer_filter:
+        notes.append("只统计满足以下条件的客户：" + "；".join(req.customer_filter.describe()[1]))
     if any(m in ROW_SHARE_MEASURES for m in req.measures):
         notes.append("某一行的占比 = 该行在相同筛选条件下全部行合计中的份额")
     if req.group_by == "weekday":

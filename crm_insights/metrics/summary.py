@@ -109,6 +109,25 @@ def customers_by_spend(
     return [int(pk) for (pk,) in conn.execute(query).all()]
 
 
+def top_share_of_spenders(conn: Connection, since: date, until: date, share: float) -> tuple[list[int], int]:
+    """(primary keys of the top ``share`` of the customers with an order from ``since`` to ``until`` by their spend
+    in it, how many customers had one): round(n x share) customers (at least one), ties to the smaller key."""
+    start = datetime(since.year, since.month, since.day)
+    end = datetime(until.year, until.month, until.day) + timedelta(days=1)
+    spend = func.sum(Order.amount)
+    pks = [
+        int(pk)
+        for (pk,) in conn.execute(
+            select(Order.customer_id)
+            .where(Order.ordered_at >= start, Order.ordered_at < end)
+            .group_by(Order.customer_id)
+            .order_by(spend.desc(), Order.customer_id)
+        ).all()
+    ]
+    keep = max(1, round(len(pks) * share)) if pks else 0
+    return pks[:keep], len(pks)
+
+
 def customer_history(conn: Connection, customer_pk: int) -> dict[str, Any]:
     """One customer's order lines, purchase days, units, spend, first and last order time."""
     n, days, units, spend, first, last = conn.execute(

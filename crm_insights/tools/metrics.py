@@ -28,6 +28,7 @@ from crm_insights.metrics import (
     PER_DAY_MEASURES,
     SHARE_OF_ALL_MEASURES,
     WEEKDAYS,
+    CustomerFilter,
     MetricRequest,
     cohort_matrix,
     customers_by_spend,
@@ -37,6 +38,7 @@ from crm_insights.metrics import (
     measure_key,
     run,
     segment_assignment_count,
+    top_share_of_spenders,
 )
 from crm_insights.tools.common import (
     OptSegmentArg,
@@ -75,7 +77,10 @@ def _lower(value: Any) -> Any:
 
 
 Grain = Literal["day", "week", "month", "quarter", "year"]
-GroupBy = Literal["weekday", "segment", "sentiment", "customer_type", "cohort", "customer"]
+GroupBy = Literal["weekday", "segment", "sentiment", "customer_type", "cohort", "customer", "purchase_count"]
+# group_by "purchase_count": bands of customers by their purchase days in the period (1, 2, ..., N or more).
+PURCHASE_BANDS_DEFAULT = 3
+PURCHASE_BANDS_MAX = 10
 
 
 class MetricQueryArgs(ToolArgs):
@@ -103,7 +108,9 @@ class MetricQueryArgs(ToolArgs):
             description="Break down by: weekday, segment (all segments side by side), sentiment, customer_type "
             "(new vs returning), cohort (month of the first order) or customer (top customers by the first "
             f"measure, keyed by external id; limit defaults to {CUSTOMER_LIMIT_DEFAULT}, at most "
-            f"{CUSTOMER_LIMIT_MAX}; no grain). The others combine with grain.",
+            f"{CUSTOMER_LIMIT_MAX}; no grain) or purchase_count (customers banded by their purchase days in the "
+            "period: 1, 2, ..., purchase_bands or more; '买过1次、2次、3次及以上的各多少人' -> measures ['buyers'], "
+            "group_by 'purchase_count', purchase_bands 3; no grain, no comparison). The others combine with grain.",
         ),
     ]
     since: SinceArg
@@ -129,7 +136,59 @@ class MetricQueryArgs(ToolArgs):
         Field(None, description="Only feedback with this label (feedback measures only)."),
     ]
     inactive_days: int | None = Field(
-        None, ge=1, le=3650, description="For inactive_customers: N, days without an order as of `until`."
+        None,
+        ge=1,
+        le=3650,
+        description="N days without an order as of `until`. For inactive_customers: the count of those customers. "
+        "With any other measure: only those customers count ('90天没买的客户以前人均花了多少' -> measures "
+        "['inactive_customers', 'revenue_per_buyer'], inactive_days 90, the whole data as the period).",
+    )
+    min_purchases: int | None = Field(
+        None,
+        ge=1,
+        le=10000,
+        description="Only customers with at least this many purchase days (distinct days with an order) in the "
+        "period: '买过3次及以上的客户' -> min_purchases 3; 'one-time customers' -> min_purchases 1, max_purchases 1.",
+    )
+    max_purchases: int | None = Field(
+        None, ge=1, le=10000, description="Only customers with at most this many purchase days in the period."
+    )
+    bought_since: Annotated[
+        str | None,
+        BeforeValidator(_blank_to_none),
+        Field(None, description="With bought_until: only customers who also ordered in that window."),
+    ]
+    bought_until: Annotated[
+        str | None, BeforeValidator(_blank_to_none), Field(None, description="The bought window's end, inclusive.")
+    ]
+    not_bought_since: Annotated[
+        str | None,
+        BeforeValidator(_blank_to_none),
+        Field(
+            None,
+            description="With not_bought_until: only customers with no order in that window ('去年买过、今年没买的"
+            "客户' -> measures ['buyers'], since/until '1997', not_bought_since/until '1998').",
+        ),
+    ]
+    not_bought_until: Annotated[
+        str | None,
+        BeforeValidator(_blank_to_none),
+        Field(None, description="The not_bought window's end, inclusive."),
+    ]
+    top_share: float | None = Field(
+        None,
+        gt=0,
+        le=1,
+        description="Only the top fraction of the period's customers by their spend in it (0.1 = the top 10%, "
+        "round(n x share) customers): 'top 10% 客户贡献了多少收入' -> measures ['buyers', 'revenue'], top_share "
+        "0.1; read share_of_all.",
+    )
+    purchase_bands: int | None = Field(
+        None,
+        ge=2,
+        le=PURCHASE_BANDS_MAX,
+        description=f"group_by 'purchase_count' only: the last band, N or more purchase days (default "
+        f"{PURCHASE_BANDS_DEFAULT}).",
     )
     compare: Annotated[
         Literal["previous", "year"] | None,
@@ -324,6 +383,14 @@ def metric_query(
     max_customer_spend: float | None = None,
     change_by_row: bool = False,
     having: str | None = None,
+    min_purchases: int | None = None,
+    max_purchases: int | None = None,
+    bought_since: str | None = None,
+    bought_until: str | None = None,
+    not_bought_since: str | None = None,
+    not_bought_until: str | None = None,
+    top_share: float | None = None,
+    purchase_bands: int | None = None,
 ) -> dict[str, Any]:
     """Business metrics over orders and feedback for any period: totals, trends, breakdowns and comparisons.
     Returns rows, totals, the exact period used and the definitions behind each figure.
@@ -416,7 +483,32 @@ def metric_query(
         "max_customer_spend": max_customer_spend,
         "change_by_row": change_by_row or None,
         "having": having,
+        "min_purchases": min_purchases,
+        "max_purchases": max_purchases,
+        "bought_since": bought_since,
+        "bought_until": bought_until,
+        "not_bought_since": not_bought_since,
+        "not_bought_until": not_bought_until,
+        "top_share": top_share,
+        "purchase_bands": purchase_bands,
     }
+    banded = group_by == "purchase_count"
+    if purchase_bands is not None and not banded:
+        raise InputError("purchase_bands applies to group_by 'purchase_count' only")
+    if banded and grain:
+        raise InputError("group_by 'purchase_count' bands the customers of one period; drop grain")
+    if banded and (compare is not None or compare_since is not None or change_by_row):
+        raise InputError("group_by 'purchase_count' takes no comparison; ask each period on its own")
+    if min_purchases is not None and max_purchases is not None and min_purchases > max_purchases:
+        raise InputError(f"min_purchases ({min_purchases}) is above max_purchases ({max_purchases})")
+    cfilter = CustomerFilter(
+        min_purchases=min_purchases,
+        max_purchases=max_purchases,
+        # inactive_days counts inactive customers as a measure, and narrows every other measure to them
+        inactive_days=inactive_days if any(m != "inactive_customers" for m in measures) else None,
+        bought=_window(bought_since, bought_until, "bought", bounds),
+        not_bought=_window(not_bought_since, not_bought_until, "not_bought", bounds),
+    )
     filters: dict[str, Any] = {}
     seg_id: int | None = None
     seg_version: str | None = None
@@ -442,6 +534,14 @@ def metric_query(
         filters["customers"] = [r.external_id for r in resolved]
         args["resolved_customers"] = filters["customers"]
     named_pks = pks
+    if top_share is not None:
+        # "top 10% 客户贡献了多少收入": the period's customers ranked by their spend in it, the top share kept
+        with context.engine.connect() as conn:
+            top, of = top_share_of_spenders(conn, start, stop, top_share)
+        pks = top if pks is None else sorted(set(pks) & set(top))
+        filters["top_share"] = {"share": top_share, "customers": len(top), "of": of}
+        notes.append(f"top_share {top_share:g}: the {len(top)} of {of} customers with the highest spend in the period")
+        notes_zh.append(f"前 {top_share:.0%}：期间内消费最高的 {len(top)} 位客户（共 {of} 位）")
     by_spend = min_customer_spend is not None or max_customer_spend is not None
     if by_spend:
         # "去年消费超过1000的客户": the customers whose spend in the period passes the bound; every measure over them
@@ -456,6 +556,10 @@ def metric_query(
         ("amount_strict", amount_strict or None),
         ("sentiment", sentiment),
         ("inactive_days", inactive_days),
+        ("min_purchases", min_purchases),
+        ("max_purchases", max_purchases),
+        ("bought", cfilter.bought),
+        ("not_bought", cfilter.not_bought),
     ):
         if value is not None:
             filters[name] = value
@@ -466,7 +570,7 @@ def metric_query(
             since=a,
             until=b,
             grain=grain,
-            group_by=group_by,
+            group_by=None if banded else group_by,
             segment=seg_id,
             segment_version=seg_version,
             customer_pks=pks,
@@ -475,6 +579,7 @@ def metric_query(
             amount_strict=amount_strict,
             sentiment=sentiment,
             inactive_days=inactive_days,
+            customer_filter=cfilter or None,
             sort=sort if group_by == "customer" else None,
             limit=limit if group_by == "customer" else None,
             # Per-day measures divide by the days the data covers, never by days it has no record of.
@@ -489,10 +594,15 @@ def metric_query(
     notes += [f"measure {a!r} read as {m}" for a, m in read_as]
     notes_zh += [f"指标“{a.strip()}”按{MEASURES[m].name_zh}（{m}）计算" for a, m in read_as]
     res = execute(request(start, stop))
+    if cfilter:
+        en, zh = cfilter.describe()
+        notes.append("only customers with " + "; ".join(en))
+        notes_zh.append("只统计满足以下条件的客户：" + "；".join(zh))
     total_unfiltered, share_of_all = res.total_unfiltered, res.share_of_all
-    if by_spend and min_amount is None and max_amount is None:
-        # the same measures over every customer (of the other filters): what share the spenders are of them
-        whole = execute(replace(request(start, stop), customer_pks=named_pks, group_by=None, grain=None))
+    if (by_spend or cfilter or top_share is not None) and min_amount is None and max_amount is None:
+        # the same measures over every customer (of the other filters): what share the narrowed customers are
+        whole_req = replace(request(start, stop), customer_pks=named_pks, customer_filter=None, group_by=None)
+        whole = execute(replace(whole_req, grain=None))
         total_unfiltered = dict(whole.total)
         share_of_all = {
             m: (res.total.get(m) / whole.total[m] if whole.total.get(m) and res.total.get(m) is not None else None)
@@ -503,13 +613,40 @@ def metric_query(
     if "inactive_customers" in measures and inactive_days is not None and not grain and not group_by:
         # "180天没买的客户占总客户多少": the inactive customers over every customer who had ordered by `until` (under
         # the same segment and customer filters)
-        everyone = execute(replace(request(bounds[0], stop), measures=["buyers"], inactive_days=None, day_range=None))
+        base = replace(request(bounds[0], stop), measures=["buyers"], inactive_days=None, day_range=None)
+        everyone = execute(replace(base, customer_filter=replace(cfilter, inactive_days=None) or None))
         whole = everyone.total.get("buyers")
         part = res.total.get("inactive_customers")
         if whole and part is not None:
             inactive_share = {"customers": whole, "share": round(part / whole, 4)}
     seg_names = _segment_names(context) if group_by == "segment" else {}
     rows = [dict(r) for r in res.rows]
+    if banded:
+        # one row per band of purchase days, each the same measures over that band's customers
+        last_band = purchase_bands or PURCHASE_BANDS_DEFAULT
+        rows = []
+        for n in range(1, last_band + 1):
+            lo = n if cfilter.min_purchases is None else max(n, cfilter.min_purchases)
+            hi = n if n < last_band else cfilter.max_purchases
+            if hi is not None and cfilter.max_purchases is not None:
+                hi = min(hi, cfilter.max_purchases)
+            if hi is not None and lo > hi:
+                continue
+            band = replace(cfilter, min_purchases=lo, max_purchases=hi)
+            band_res = execute(replace(request(start, stop), customer_filter=band))
+            row = {"purchase_count": str(n) if n < last_band else f"{n}+", **band_res.total}
+            got = band_res.total
+            row["share"] = {
+                m: (got[m] / res.total[m] if res.total.get(m) and got.get(m) is not None else None)
+                for m in measures
+                if m in SHARE_OF_ALL_MEASURES
+            }
+            rows.append(row)
+        notes.append(
+            f"purchase_count bands: customers by purchase days in the period (1 .. {last_band - 1}, "
+            f"{last_band} or more)"
+        )
+        notes_zh.append(f"按期间内购买日数分组：1 至 {last_band - 1} 次各一组，{last_band} 次及以上一组")
     _name_rows(rows, group_by, seg_names)
 
     comparison = None
@@ -610,6 +747,18 @@ def metric_query(
         "data_range": {"first": bounds[0], "last": bounds[1]},
     }
     return result("metric_query", args, data, res.rows_considered, **extra)
+
+
+def _window(since: str | None, until: str | None, name: str, bounds: tuple[date, date]) -> tuple[date, date] | None:
+    """A bought / not_bought window from its two ends (one end alone runs to the data's first or last day)."""
+    if since is None and until is None:
+        return None
+    lo = parse_day(since, f"{name}_since") if since is not None else bounds[0]
+    hi = parse_day(until, f"{name}_until", end=True) if until is not None else bounds[1]
+    assert lo is not None and hi is not None
+    if lo > hi:
+        raise InputError(f"{name}_since ({lo}) is after {name}_until ({hi})")
+    return lo, hi
 
 
 def _grain_back(d: date, grain: str) -> date:

@@ -836,8 +836,6 @@ def test_reads_the_tool_call(text: str, tool: str, args: dict[str, Any]) -> None
         ("销售老王的订单数", [("salesperson", "销售老王")]),
         ("销售张伟上个月业绩", [("salesperson", "销售张伟")]),
         ("上季度销售额多少", []),
-        ("复购3次以上的客户有多少", [("purchase_count", "复购3次以上")]),
-        ("how many customers bought more than 3 times", [("purchase_count", "bought more than 3 times")]),
         ("购买了2件以上商品的订单数", [("quantity", "2件以上商品")]),
         ("每小时的订单数", [("hour", "每小时")]),
         ("晚上的订单多还是白天多", [("hour", "晚上"), ("hour", "白天")]),
@@ -1652,10 +1650,10 @@ def test_a_region_share_beside_a_total_leaves_the_total_answered() -> None:
     assert [u.kind for u in spec.unsupported] == ["region"] and spec.answer_rest
 
 
-def test_the_inactive_customers_other_measures_are_declined_not_answered_for_everyone() -> None:
+def test_the_inactive_customers_other_measures_are_measured_over_that_group() -> None:
     spec = _parse("这批一年多没来的人，以前平均每人花了多少钱？")
-    assert spec.args == {"measures": ["inactive_customers"], "inactive_days": 365}
-    assert [u.kind for u in spec.unsupported] == ["of_group"] and spec.answer_rest
+    assert spec.args == {"measures": ["inactive_customers", "revenue_per_buyer"], "inactive_days": 365}
+    assert not spec.unsupported
 
 
 def test_a_store_ranking_beside_a_company_total_answers_the_total_only() -> None:
@@ -1742,15 +1740,69 @@ def test_a_missing_measure_alone_is_declined() -> None:
     assert not spec.args["measures"] and not spec.answer_rest
 
 
-def test_measures_of_a_one_time_group_are_declined_not_answered_for_everyone() -> None:
+def test_measures_of_a_one_time_group_are_measured_over_that_group() -> None:
     spec = _parse("这些一次性客户平均每人花了多少钱")
-    assert "revenue_per_buyer" not in spec.args["measures"] and spec.answer_rest
-    assert [u.kind for u in spec.unsupported] == ["of_group"]
+    assert spec.args["measures"] == ["buyers", "revenue_per_buyer"]
+    assert (spec.args["min_purchases"], spec.args["max_purchases"]) == (1, 1) and not spec.unsupported
 
 
-def test_customers_of_one_period_missing_from_another_are_declined() -> None:
-    spec = _parse("去年Q4买过、但今年上半年一单都没下的客户有多少？")
-    assert [u.kind for u in spec.unsupported] == ["lapsed_between"] and not spec.answer_rest
+@pytest.mark.parametrize(
+    ("text", "since", "until", "not_since", "not_until"),
+    [
+        ("去年Q4买过、但今年上半年一单都没下的客户有多少？", "1997-10-01", "1997-12-31", "1998-01-01", "1998-06-30"),
+        ("去年买过今年没买的客户有多少", "1997-01-01", "1997-12-31", "1998-01-01", "1998-06-30"),
+        ("97下半年一单没买、98上半年又回来买的客户有多少人", "1998-01-01", "1998-06-30", "1997-07-01", "1997-12-31"),
+        ("How many customers bought in 1997 but not in 1998?", "1997-01-01", "1997-12-31", "1998-01-01", "1998-06-30"),
+    ],
+)
+def test_customers_of_one_period_missing_from_another(
+    text: str, since: str, until: str, not_since: str, not_until: str
+) -> None:
+    spec = _parse(text)
+    assert spec.args["measures"] == ["buyers"] and not spec.unsupported
+    assert (spec.args["since"], spec.args["until"]) == (since, until)
+    assert (spec.args["not_bought_since"], spec.args["not_bought_until"]) == (not_since, not_until)
+    assert "compare" not in spec.args and "compare_since" not in spec.args
+
+
+@pytest.mark.parametrize(
+    ("text", "lo", "hi"),
+    [
+        ("复购3次以上的客户有多少", 3, None),
+        ("买过3次及以上的客户有多少", 3, None),
+        ("how many customers bought more than 3 times", 4, None),
+        ("买了两次的客户有多少", 2, 2),
+        ("购买3次以下的客户有几个", None, 3),
+    ],
+)
+def test_a_purchase_count_narrows_the_customers(text: str, lo: int | None, hi: int | None) -> None:
+    spec = _parse(text)
+    assert spec.args["measures"] == ["buyers"] and not spec.unsupported
+    assert (spec.args.get("min_purchases"), spec.args.get("max_purchases")) == (lo, hi)
+
+
+@pytest.mark.parametrize(
+    ("text", "bands"),
+    [
+        ("全部客户里 买过1次、2次、3次及以上的各多少人？", 3),
+        ("买过1次、2次、3次、4次以上的客户分别有多少", 4),
+        ("客户的购买次数分布", 3),
+    ],
+)
+def test_listed_purchase_counts_band_the_customers(text: str, bands: int) -> None:
+    spec = _parse(text)
+    assert spec.args["group_by"] == "purchase_count" and spec.args["purchase_bands"] == bands
+    assert spec.args["measures"] == ["buyers"] and not spec.unsupported
+
+
+@pytest.mark.parametrize(
+    ("text", "share"),
+    [("前10%的客户贡献了多少收入", 0.1), ("top 10% of customers?", 0.1), ("头部20%客户占了多少销售额", 0.2)],
+)
+def test_a_top_share_of_customers_is_no_top_n_ranking(text: str, share: float) -> None:
+    spec = _parse(text)
+    assert spec.args["top_share"] == share and spec.args.get("group_by") is None
+    assert "revenue" in spec.args["measures"]
 
 
 def test_the_other_group_asked_with_ne_keeps_the_measure() -> None:

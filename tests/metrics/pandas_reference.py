@@ -84,14 +84,32 @@ def reference(
     max_amount: float | None = None,
     sentiment: str | None = None,
     inactive_days: int | None = None,
+    customers: set[str] | None = None,
     _rows_only: bool = False,
 ) -> tuple[dict[Any, Any], Any]:
+    """``customers``: only these customers' orders and feedback (a customer filter computed by the caller)."""
     if _rows_only:
         return _reference(
-            store, measure, since, until, grain, group_by, segment, min_amount, max_amount, sentiment, inactive_days
+            store,
+            measure,
+            since,
+            until,
+            grain,
+            group_by,
+            segment,
+            min_amount,
+            max_amount,
+            sentiment,
+            inactive_days,
+            customers,
         )
     filters = dict(
-        segment=segment, min_amount=min_amount, max_amount=max_amount, sentiment=sentiment, inactive_days=inactive_days
+        segment=segment,
+        min_amount=min_amount,
+        max_amount=max_amount,
+        sentiment=sentiment,
+        inactive_days=inactive_days,
+        customers=customers,
     )
     if grain or group_by:
         # The total is the whole period's figure, not an aggregate of the rows.
@@ -114,10 +132,14 @@ def _reference(
     max_amount: float | None,
     sentiment: str | None,
     inactive_days: int | None,
+    customers: set[str] | None = None,
 ) -> tuple[dict[Any, Any], Any]:
     orders = store.orders.copy()
     feedback = store.feedback.copy()
     first = orders.groupby("customer")["ts"].min()  # first-ever order, whatever the filters
+    if customers is not None:
+        orders = orders[orders["customer"].isin(customers)]
+        feedback = feedback[feedback["customer"].isin(customers)]
     if segment is not None:
         keep = {c for c, s in store.segments.items() if s == segment}
         orders = orders[orders["customer"].isin(keep)]
@@ -133,12 +155,31 @@ def _reference(
         total_frame = frame.assign(_key=[()] * len(frame))
         return rows, fn(total_frame) if not total_frame.empty else fn(total_frame.iloc[0:0])
 
+    if measure in ("revenue_per_month", "orders_per_month"):
+        # The base sum per row over the calendar months it covers: each month counts its covered days / its days.
+        base = measure.removesuffix("_per_month")
+        rows, total = _reference(
+            store, base, since, until, grain, group_by, segment, min_amount, max_amount, sentiment, inactive_days,
+            customers,
+        )  # fmt: skip
+        cal = pd.Series(pd.date_range(pd.Timestamp(since), pd.Timestamp(until), freq="D"))
+        weight = 1.0 / cal.dt.days_in_month
+
+        def months(key: Any) -> float:
+            w = weight
+            if grain:
+                w = w[label(cal, grain) == key[0]]
+            return float(w.sum())
+
+        return {k: _ratio(float(v), months(k)) for k, v in rows.items()}, _ratio(float(total), float(weight.sum()))
+
     if measure in ("revenue_per_day", "orders_per_day"):
         # The base sum per row over the calendar days that row covers, counted here from a calendar.
         base = measure.removesuffix("_per_day")
         rows, total = _reference(
-            store, base, since, until, grain, group_by, segment, min_amount, max_amount, sentiment, inactive_days
-        )
+            store, base, since, until, grain, group_by, segment, min_amount, max_amount, sentiment, inactive_days,
+            customers,
+        )  # fmt: skip
         days = pd.Series(pd.date_range(pd.Timestamp(since), pd.Timestamp(until), freq="D"))
 
         def covered(key: Any) -> int:

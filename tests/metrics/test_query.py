@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from crm_insights.errors import InputError
-from crm_insights.metrics import MEASURES, MetricRequest, period_labels, run
+from crm_insights.metrics import MEASURES, CustomerFilter, MetricRequest, period_labels, run
 
 from .conftest import SEG_VERSION, Store
 from .pandas_reference import reference
@@ -45,7 +45,15 @@ def _close(a: Any, b: Any) -> bool:
 
 
 def _empty_value(measure: str) -> Any:
-    if measure in ("revenue_share", "orders_share", "units_share", "revenue_per_day", "orders_per_day"):
+    if measure in (
+        "revenue_share",
+        "orders_share",
+        "units_share",
+        "revenue_per_day",
+        "orders_per_day",
+        "revenue_per_month",
+        "orders_per_month",
+    ):
         return 0.0  # nothing of a non-zero total, nothing over the row's days
     unit = MEASURES[measure].unit
     return 0 if unit == "count" or (unit == "currency" and measure not in ("aov", "revenue_per_buyer")) else None
@@ -62,7 +70,9 @@ def check(store: Store, measure: str, since: date, until: date, **kw: Any) -> No
     )
     with store.engine.connect() as conn:
         res = run(conn, req)
-    ref_kw = {k: v for k, v in kw.items() if k != "customer_pks"}
+    ref_kw = {k: v for k, v in kw.items() if k not in ("customer_pks", "customer_filter")}
+    if kw.get("customer_filter"):
+        ref_kw["customers"] = filter_customers(store, since, until, kw["customer_filter"])
     expected_rows, expected_total = reference(store, measure, since, until, inactive_days=req.inactive_days, **ref_kw)
     got = {tuple(r[k] for k in res.keys): r[measure] for r in res.rows}
     if not res.keys:  # a single total: no rows
@@ -75,6 +85,52 @@ def check(store: Store, measure: str, since: date, until: date, **kw: Any) -> No
         if key not in expected_rows:  # an empty period or group: nothing counted, no ratio made up
             assert value == _empty_value(measure), (measure, kw, key, value)
     assert _close(res.total[measure], expected_total), (measure, kw, res.total[measure], expected_total)
+
+
+def filter_customers(store: Store, since: date, until: date, f: CustomerFilter) -> set[str]:
+    """The customers a CustomerFilter keeps, computed from the raw order lines with pandas."""
+    o = store.orders
+    lo, end = pd.Timestamp(since), pd.Timestamp(until) + pd.Timedelta(days=1)
+    keep = set(o["customer"])
+    if f.min_purchases is not None or f.max_purchases is not None:
+        w = o[(o["ts"] >= lo) & (o["ts"] < end)]
+        days = w.assign(day=w["ts"].dt.normalize()).groupby("customer")["day"].nunique()
+        ok = days[(days >= (f.min_purchases or 0)) & (days <= (f.max_purchases or 10**9))]
+        keep &= set(ok.index)
+    if f.inactive_days is not None:
+        last = o[o["ts"] < end].groupby("customer")["ts"].max()
+        keep &= set(last[last < end - pd.Timedelta(days=f.inactive_days)].index)
+    for window, wanted in ((f.bought, True), (f.not_bought, False)):
+        if window is not None:
+            a, b = pd.Timestamp(window[0]), pd.Timestamp(window[1]) + pd.Timedelta(days=1)
+            there = set(o[(o["ts"] >= a) & (o["ts"] < b)]["customer"])
+            keep = keep & there if wanted else keep - there
+    return keep
+
+
+FILTERS = [
+    CustomerFilter(min_purchases=2),
+    CustomerFilter(max_purchases=1),
+    CustomerFilter(min_purchases=2, max_purchases=3),
+    CustomerFilter(inactive_days=30),
+    CustomerFilter(not_bought=(date(1997, 1, 1), date(1997, 3, 31))),
+    CustomerFilter(bought=(date(1996, 1, 1), date(1996, 6, 30)), min_purchases=1),
+]
+
+
+@pytest.mark.parametrize("cfilter", FILTERS, ids=lambda f: "-".join(f.describe()[0])[:60])
+@pytest.mark.parametrize("measure", list(MEASURES))
+def test_customer_filter_narrows_every_measure(store: Store, measure: str, cfilter: CustomerFilter) -> None:
+    """Every measure over the filtered customers equals pandas over those customers' rows (total and by quarter)."""
+    check(store, measure, SINCE, UNTIL, customer_filter=cfilter)
+    if MEASURES[measure].family != "inactive":
+        check(store, measure, SINCE, UNTIL, grain="quarter", customer_filter=cfilter)
+
+
+def test_customer_filter_is_stated_in_the_notes(store: Store) -> None:
+    res = _run(store, measures=["buyers"], customer_filter=CustomerFilter(min_purchases=3, inactive_days=30))
+    assert any("at least 3 purchase days" in n and "30 days" in n for n in res.notes)
+    assert any("至少 3 个购买日" in n for n in res.notes_zh)
 
 
 @pytest.mark.parametrize(("measure", "grain", "group_by"), CASES)
