@@ -354,6 +354,8 @@ _CUSTOMER_LEVEL_AFTER = re.compile(
 _ORDER_LEVEL = re.compile(r"单笔|每单|订单|每笔|order|purchase|transaction", re.IGNORECASE)
 _PURCHASE_COUNT = re.compile(
     rf"(?:购买|下单|复购|回购|买了?|消费|订购)(?:过|了)?\s*(?:{_GT})?\s*(?:\d+|{_CN_NUM})\s*(?:次|单|回)\s*(?:以上|及以上|或以上|以下)?"
+    # "3次及以上这层", "2次以上的客户": a band named by itself, as a group of customers
+    rf"|(?<![第\d])(?:\d+|{_CN_NUM})\s*次\s*(?:及以上|或以上|以上|\+)(?=\s*(?:的|这|那|客户|会员|人|用户))"
     rf"|(?:{_GT})\s*(?:\d+|{_CN_NUM})\s*(?:次|单)\s*(?:以上)?的?(?:客户|顾客|买家)"
     r"|(?:bought|ordered|purchased|buying)\s+(?:more\s+than\s+|at\s+least\s+|over\s+)?\w+\s+times"
     r"|with\s+(?:more\s+than\s+|at\s+least\s+|over\s+)?\d+\+?\s+(?:orders|purchases)",
@@ -684,7 +686,7 @@ _CLAUSE_BREAK = re.compile(r"[，,、；;。]|但是?|却|可是|而且?|又|\bb
 
 # "买过1次、2次、3次及以上的各多少人", "bought once, twice, 3+ times": customers banded by their purchase days
 _BANDS = re.compile(
-    rf"(?:买|购买|下单|下|消费|复购)(?:过|了)?\s*(?:1|一)\s*(?:次|单)\s*[、，,/和与及]\s*(?:2|两|二)\s*(?:次|单)"
+    rf"(?:(?:买|购买|下单|下|消费|复购)(?:过|了)?)?\s*(?<!\d)(?:1|一)\s*(?:次|单)\s*[、，,/和与及]\s*(?:2|两|二)\s*(?:次|单)"
     rf"(?:\s*[、，,/和与及]\s*(?:\d+|{_CN_NUM})\s*(?:次|单))*\s*[、，,/和与及还有]*\s*(?P<n>\d+|{_CN_NUM})\s*(?:次|单)\s*"
     r"(?:及|或|和)?(?:以上|更多|\+)"
     r"|(?:购买|下单)(?:次数|频次)(?:的)?分布|(?:按|by)\s*(?:购买|下单)?(?:次数|频次)(?:分|拆|看)"
@@ -708,6 +710,12 @@ def _top_share(text: str) -> tuple[float, tuple[int, int]] | None:
         return None
     value = float(m.group("p")) if m.group("p") else float(to_int(m.group("c")) or 0)
     return (value / 100.0, m.span()) if 0 < value <= 100 else None
+
+
+_HOW_MANY_OF_THEM = re.compile(
+    r"(?:客户|会员|人|买家)(?:数)?(?:有)?(?:几个|几位|多少(?:个|位|人)?)|有几个|how\s+many\s+(?:customers|buyers|people|accounts)",
+    re.IGNORECASE,
+)
 
 
 def _purchase_bands(text: str) -> tuple[int, tuple[int, int]] | None:
@@ -1148,6 +1156,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         measures = ["buyers"]  # "买过3次以上的客户有多少": how many customers pass the purchase bound
     if top_share is not None and not measures:
         measures = ["buyers", "revenue"]  # "top 10% of customers?": how many they are and what they spent
+    grouped_by_filter = spend_bounds or purchases is not None or top_share is not None
+    if grouped_by_filter and measures and "buyers" not in measures and _HOW_MANY_OF_THEM.search(masked):
+        measures.insert(0, "buyers")  # "累计消费500以上的会员有几个？他们的销售额占比多少": the count too
     growth = time.compare_kind or _GROWTH.search(masked)
     asked = time.periods or (time.compare_kind and re.search(r"[?？]|多少|几|呢|how\s+much|what", masked, re.I))
     if not measures and inactive_days is None and growth and not unsupported and asked:
@@ -1336,6 +1347,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         or purchases is not None
         or not_bought is not None
         or top_share is not None
+        or bool(spend_bounds)
     )
     base_of = {v: k for k, v in _SHARE_MEASURE.items()}
     if group_by is None and filtered and any(m in base_of for m in measures):
@@ -1411,6 +1423,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         grain = None  # "最近90天没有下单的客户有多少？你是以哪天为基准算的？": a count as of the data end, no rows
     if group_by == "customer_type" and segment is not None and re.search(r"新|老|new|return|repeat", segment, re.I):
         segment = None  # "returning customers … vs new ones": the split by customer type, not a segment
+    if compare_since is not None and (compare_since, compare_until) == (since, until):
+        # "只看今年（98年1-6月）": the same span said twice is one period, not a comparison with itself
+        compare_since = compare_until = compare_kind = None
     args: dict[str, Any] = {
         "measures": measures,
         "grain": grain,

@@ -232,6 +232,12 @@ def key_label(value: Any, key: Any, language: str = "en") -> str:
         return fmt_label(value, lang)
     if key == "customer_type":
         return _CUSTOMER_TYPES[lang].get(str(value), str(value))
+    if key == "purchase_count" and value is not None:
+        n = str(value).rstrip("+")
+        more = str(value).endswith("+")
+        if lang == "zh":
+            return f"{n}次及以上" if more else f"{n}次"
+        return f"{n} or more" if more else n
     return "—" if value is None else str(value)
 
 

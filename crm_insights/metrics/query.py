@@ -126,10 +126,17 @@ class CustomerFilter:
     inactive_days: int | None = None
     bought: tuple[date, date] | None = None
     not_bought: tuple[date, date] | None = None
+    min_spend: float | None = None  # the customer's spend (sum of order-line amounts) in the window
+    max_spend: float | None = None
+    # the days purchases and spend are counted over, and inactivity is read at the end of (None: the request's period)
+    window: tuple[date, date] | None = None
 
     def __bool__(self) -> bool:
-        return any(v is not None for v in (self.min_purchases, self.max_purchases, self.inactive_days, self.bought,
-                                           self.not_bought))  # fmt: skip
+        return any(
+            v is not None
+            for v in (self.min_purchases, self.max_purchases, self.inactive_days, self.bought, self.not_bought,
+                      self.min_spend, self.max_spend)
+        )  # fmt: skip
 
     def describe(self) -> tuple[list[str], list[str]]:
         """The filter in words, (English parts, Chinese parts), for the result's notes."""
@@ -149,10 +156,18 @@ class CustomerFilter:
             else:
                 en.append(f"{lo} to {hi} purchase days in the period")
                 zh.append(f"统计期内 {lo} 至 {hi} 个购买日")
+        if self.min_spend is not None or self.max_spend is not None:
+            lo_s = "" if self.min_spend is None else f"{self.min_spend:g} <= "
+            hi_s = "" if self.max_spend is None else f" <= {self.max_spend:g}"
+            en.append(f"{lo_s}spend{hi_s} (sum of their order-line amounts)")
+            zh.append(f"{lo_s}消费金额{hi_s}（订单行金额之和）")
         if self.inactive_days is not None:
             en.append(f"no order in the {self.inactive_days} days up to the period's end (last order >= "
                       f"{self.inactive_days} days before it)")  # fmt: skip
             zh.append(f"截至统计期末已有 {self.inactive_days} 天及以上没有下单")
+        if self.window is not None:
+            en.append(f"these conditions read over {self.window[0]} to {self.window[1]}")
+            zh.append(f"以上条件按 {self.window[0]} 至 {self.window[1]} 计")
         if self.bought is not None:
             en.append(f"also ordered from {self.bought[0]} to {self.bought[1]}")
             zh.append(f"在 {self.bought[0]} 至 {self.bought[1]} 也下过单")
@@ -323,23 +338,33 @@ def _filter_conds(req: MetricRequest, cid: Any) -> list[ColumnElement[bool]]:
         return []
     assert f is not None
     conds: list[ColumnElement[bool]] = []
+    start, end = req.start, req.end
+    if f.window is not None:
+        start, end = _day_start(f.window[0]), _day_start(f.window[1]) + timedelta(days=1)
+    tests: list[ColumnElement[bool]] = []
     if f.min_purchases is not None or f.max_purchases is not None:
         n = func.count(func.distinct(day_of(_O.c.ordered_at)))
+        if f.min_purchases is not None:
+            tests.append(n >= f.min_purchases)
+        if f.max_purchases is not None:
+            tests.append(n <= f.max_purchases)
+    if f.min_spend is not None:
+        tests.append(func.sum(_O.c.amount) >= f.min_spend)
+    if f.max_spend is not None:
+        tests.append(func.sum(_O.c.amount) <= f.max_spend)
+    if tests:
         sub = (
             select(_O.c.customer_id)
-            .where(_O.c.ordered_at >= req.start, _O.c.ordered_at < req.end)
+            .where(_O.c.ordered_at >= start, _O.c.ordered_at < end)
             .group_by(_O.c.customer_id)
+            .having(and_(*tests))
         )
-        if f.min_purchases is not None:
-            sub = sub.having(n >= f.min_purchases)
-        if f.max_purchases is not None:
-            sub = sub.having(n <= f.max_purchases)
         conds.append(cid.in_(sub))
     if f.inactive_days is not None:
-        threshold = req.end - timedelta(days=f.inactive_days)
+        threshold = end - timedelta(days=f.inactive_days)
         sub = (
             select(_O.c.customer_id)
-            .where(_O.c.ordered_at < req.end)
+            .where(_O.c.ordered_at < end)
             .group_by(_O.c.customer_id)
             .having(func.max(_O.c.ordered_at) < threshold)
         )

@@ -31,7 +31,6 @@ from crm_insights.metrics import (
     CustomerFilter,
     MetricRequest,
     cohort_matrix,
-    customers_by_spend,
     data_range,
     families,
     feedback_totals,
@@ -183,6 +182,20 @@ class MetricQueryArgs(ToolArgs):
         "round(n x share) customers): 'top 10% 客户贡献了多少收入' -> measures ['buyers', 'revenue'], top_share "
         "0.1; read share_of_all.",
     )
+    filter_since: Annotated[
+        str | None,
+        BeforeValidator(_blank_to_none),
+        Field(
+            None,
+            description="The window the customer conditions (min/max_purchases, min/max_customer_spend, top_share, "
+            "and inactive_days with other measures: as of its end) are read over; default the period. 'Of the "
+            "customers who spent 500+ in total, how many bought in 1998' -> measures ['buyers'], since/until "
+            "'1998', min_customer_spend 500, filter_since/until the whole data.",
+        ),
+    ]
+    filter_until: Annotated[
+        str | None, BeforeValidator(_blank_to_none), Field(None, description="The filter window's end, inclusive.")
+    ]
     purchase_bands: int | None = Field(
         None,
         ge=2,
@@ -391,6 +404,8 @@ def metric_query(
     not_bought_until: str | None = None,
     top_share: float | None = None,
     purchase_bands: int | None = None,
+    filter_since: str | None = None,
+    filter_until: str | None = None,
 ) -> dict[str, Any]:
     """Business metrics over orders and feedback for any period: totals, trends, breakdowns and comparisons.
     Returns rows, totals, the exact period used and the definitions behind each figure.
@@ -491,6 +506,8 @@ def metric_query(
         "not_bought_until": not_bought_until,
         "top_share": top_share,
         "purchase_bands": purchase_bands,
+        "filter_since": filter_since,
+        "filter_until": filter_until,
     }
     banded = group_by == "purchase_count"
     if purchase_bands is not None and not banded:
@@ -501,9 +518,13 @@ def metric_query(
         raise InputError("group_by 'purchase_count' takes no comparison; ask each period on its own")
     if min_purchases is not None and max_purchases is not None and min_purchases > max_purchases:
         raise InputError(f"min_purchases ({min_purchases}) is above max_purchases ({max_purchases})")
+    window = _window(filter_since, filter_until, "filter", bounds)
     cfilter = CustomerFilter(
         min_purchases=min_purchases,
         max_purchases=max_purchases,
+        min_spend=min_customer_spend,
+        max_spend=max_customer_spend,
+        window=window,
         # inactive_days counts inactive customers as a measure, and narrows every other measure to them
         inactive_days=inactive_days if any(m != "inactive_customers" for m in measures) else None,
         bought=_window(bought_since, bought_until, "bought", bounds),
@@ -536,18 +557,15 @@ def metric_query(
     named_pks = pks
     if top_share is not None:
         # "top 10% 客户贡献了多少收入": the period's customers ranked by their spend in it, the top share kept
+        lo, hi = window or (start, stop)
         with context.engine.connect() as conn:
-            top, of = top_share_of_spenders(conn, start, stop, top_share)
+            top, of = top_share_of_spenders(conn, lo, hi, top_share)
         pks = top if pks is None else sorted(set(pks) & set(top))
         filters["top_share"] = {"share": top_share, "customers": len(top), "of": of}
         notes.append(f"top_share {top_share:g}: the {len(top)} of {of} customers with the highest spend in the period")
         notes_zh.append(f"前 {top_share:.0%}：期间内消费最高的 {len(top)} 位客户（共 {of} 位）")
-    by_spend = min_customer_spend is not None or max_customer_spend is not None
-    if by_spend:
-        # "去年消费超过1000的客户": the customers whose spend in the period passes the bound; every measure over them
-        with context.engine.connect() as conn:
-            spenders = customers_by_spend(conn, start, stop, min_customer_spend, max_customer_spend)
-        pks = spenders if pks is None else sorted(set(pks) & set(spenders))
+    # "去年消费超过1000的客户": the customers whose spend in the period passes the bound (cfilter); every measure
+    # over them
     for name, value in (
         ("min_customer_spend", min_customer_spend),
         ("max_customer_spend", max_customer_spend),
@@ -558,6 +576,7 @@ def metric_query(
         ("inactive_days", inactive_days),
         ("min_purchases", min_purchases),
         ("max_purchases", max_purchases),
+        ("filter_window", window),
         ("bought", cfilter.bought),
         ("not_bought", cfilter.not_bought),
     ):
@@ -594,12 +613,8 @@ def metric_query(
     notes += [f"measure {a!r} read as {m}" for a, m in read_as]
     notes_zh += [f"指标“{a.strip()}”按{MEASURES[m].name_zh}（{m}）计算" for a, m in read_as]
     res = execute(request(start, stop))
-    if cfilter:
-        en, zh = cfilter.describe()
-        notes.append("only customers with " + "; ".join(en))
-        notes_zh.append("只统计满足以下条件的客户：" + "；".join(zh))
     total_unfiltered, share_of_all = res.total_unfiltered, res.share_of_all
-    if (by_spend or cfilter or top_share is not None) and min_amount is None and max_amount is None:
+    if (cfilter or top_share is not None) and min_amount is None and max_amount is None:
         # the same measures over every customer (of the other filters): what share the narrowed customers are
         whole_req = replace(request(start, stop), customer_pks=named_pks, customer_filter=None, group_by=None)
         whole = execute(replace(whole_req, grain=None))
@@ -619,6 +634,14 @@ def metric_query(
         part = res.total.get("inactive_customers")
         if whole and part is not None:
             inactive_share = {"customers": whole, "share": round(part / whole, 4)}
+    group = None
+    if window is not None and window != (start, stop) and "buyers" in measures:
+        # "这批人今年还有多少在买": the group as read over its window, and the share of it that bought in the period
+        size = execute(replace(request(*window), measures=["buyers"], grain=None, group_by=None, day_range=None))
+        n = size.total.get("buyers")
+        got = res.total.get("buyers")
+        if n:
+            group = {"customers": n, "buyers": got, "share": round(got / n, 4) if got is not None else None}
     seg_names = _segment_names(context) if group_by == "segment" else {}
     rows = [dict(r) for r in res.rows]
     if banded:
@@ -626,13 +649,13 @@ def metric_query(
         last_band = purchase_bands or PURCHASE_BANDS_DEFAULT
         rows = []
         for n in range(1, last_band + 1):
-            lo = n if cfilter.min_purchases is None else max(n, cfilter.min_purchases)
-            hi = n if n < last_band else cfilter.max_purchases
-            if hi is not None and cfilter.max_purchases is not None:
-                hi = min(hi, cfilter.max_purchases)
-            if hi is not None and lo > hi:
+            band_lo = n if cfilter.min_purchases is None else max(n, cfilter.min_purchases)
+            band_hi = n if n < last_band else cfilter.max_purchases
+            if band_hi is not None and cfilter.max_purchases is not None:
+                band_hi = min(band_hi, cfilter.max_purchases)
+            if band_hi is not None and band_lo > band_hi:
                 continue
-            band = replace(cfilter, min_purchases=lo, max_purchases=hi)
+            band = replace(cfilter, min_purchases=band_lo, max_purchases=band_hi)
             band_res = execute(replace(request(start, stop), customer_filter=band))
             row = {"purchase_count": str(n) if n < last_band else f"{n}+", **band_res.total}
             got = band_res.total
@@ -742,6 +765,11 @@ def metric_query(
         "having": passed,
         "row_change": extremes,
         "inactive_share": inactive_share,
+        # with a filter window: the group's size over its window and the share of it counted in the period
+        "group": group,
+        # what share_of_all divides by: the same measures over every customer ("customers": a spend, purchase,
+        # inactivity or window filter narrowed the customers) or over every order line ("amount")
+        "share_base": "amount" if min_amount is not None or max_amount is not None else "customers",
         "unit": {m: MEASURES[m].unit for m in measures},
         "names": {m: {"zh": MEASURES[m].name_zh, "en": MEASURES[m].name_en} for m in measures},
         "data_range": {"first": bounds[0], "last": bounds[1]},
@@ -1035,6 +1063,9 @@ def _row_label(row: dict[str, Any], group_by: str | None, labels: Any) -> str:
         value = str(row.get("sentiment"))
         zh = {"positive": "正面", "neutral": "中性", "negative": "负面", "unscored": "未评分"}.get(value, value)
         return labels.pick(zh, value)
+    if group_by == "purchase_count":
+        band = str(row.get("purchase_count"))
+        return labels.pick(band.replace("+", "次及以上") if band.endswith("+") else f"{band}次", band)
     return str(row.get(group_by or "period", "?"))
 
 
@@ -1094,7 +1125,8 @@ def _metric_chart(result: Any, fig: Any, labels: Any) -> bool:
         else:
             ax.bar(names, values, color=[_palette(i) for i in range(len(shown))])
         ax.tick_params(axis="x", rotation=30, labelsize=8)
-        ax.set_title(labels.pick(f"{title}（按{DIMENSIONS[group_by].name_zh}）", f"{title} by {group_by}"))
+        by_zh = DIMENSIONS[group_by].name_zh if group_by in DIMENSIONS else "购买次数"
+        ax.set_title(labels.pick(f"{title}（按{by_zh}）", f"{title} by {group_by.replace('_', ' ')}"))
     elif comparison:
         now, before = data["total"].get(m), comparison["total"].get(m)
         if now is None or before is None:

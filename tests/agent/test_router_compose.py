@@ -694,13 +694,18 @@ def test_the_same_breakdown_a_year_earlier(make_session) -> None:
     assert (args["since"][:4], args["since"][5:]) == (str(int(first["since"][:4]) - 1), first["since"][5:])
 
 
-def test_a_spend_bound_within_the_inactive_group_is_declined_not_counted_for_everyone(make_session) -> None:
+def test_a_spend_bound_within_the_inactive_group_counts_that_group(make_session) -> None:
     session, calls = make_session()
     session.ask("一年以上没来买的有多少", thread_id="in")
     session.ask("这里面以前挺能花的、累计花了500刀以上的有几个", thread_id="in")
     name, args = _last(calls)
-    # the count of the group is asked again (the fake tools know no inactive measure); never min_customer_spend alone
-    assert name == "metric_query" and args == {"measures": ["inactive_customers"], "inactive_days": 365}
+    # the inactive customers stay the group and the spend bound narrows it; never min_customer_spend alone
+    assert name == "metric_query" and args["inactive_days"] == 365 and args["min_customer_spend"] == 500
+    assert args["measures"] == ["buyers"]
+    session.ask("这批人今年还有多少在买", thread_id="in")
+    args = _last(calls)[1]
+    assert args["since"] == "1998-01-01" and args["filter_since"] != args["since"]
+    assert args["inactive_days"] == 365 and args["min_customer_spend"] == 500 and args["filter_since"]
     session.ask("那高价值客户里现在有流失风险的有哪些人", thread_id="in")
     assert _last(calls)[0] == "at_risk_customers"
 

@@ -90,12 +90,18 @@ def check(store: Store, measure: str, since: date, until: date, **kw: Any) -> No
 def filter_customers(store: Store, since: date, until: date, f: CustomerFilter) -> set[str]:
     """The customers a CustomerFilter keeps, computed from the raw order lines with pandas."""
     o = store.orders
+    if f.window is not None:
+        since, until = f.window
     lo, end = pd.Timestamp(since), pd.Timestamp(until) + pd.Timedelta(days=1)
     keep = set(o["customer"])
+    w = o[(o["ts"] >= lo) & (o["ts"] < end)]
     if f.min_purchases is not None or f.max_purchases is not None:
-        w = o[(o["ts"] >= lo) & (o["ts"] < end)]
         days = w.assign(day=w["ts"].dt.normalize()).groupby("customer")["day"].nunique()
         ok = days[(days >= (f.min_purchases or 0)) & (days <= (f.max_purchases or 10**9))]
+        keep &= set(ok.index)
+    if f.min_spend is not None or f.max_spend is not None:
+        spend = w.groupby("customer")["amount"].sum()
+        ok = spend[(spend >= (f.min_spend if f.min_spend is not None else -1e18)) & (spend <= (f.max_spend or 1e18))]
         keep &= set(ok.index)
     if f.inactive_days is not None:
         last = o[o["ts"] < end].groupby("customer")["ts"].max()
@@ -115,6 +121,9 @@ FILTERS = [
     CustomerFilter(inactive_days=30),
     CustomerFilter(not_bought=(date(1997, 1, 1), date(1997, 3, 31))),
     CustomerFilter(bought=(date(1996, 1, 1), date(1996, 6, 30)), min_purchases=1),
+    CustomerFilter(min_spend=100.0),
+    CustomerFilter(max_spend=50.0, window=(date(1996, 1, 1), date(1996, 12, 31))),
+    CustomerFilter(inactive_days=45, min_purchases=2, window=(date(1996, 1, 1), date(1996, 9, 30))),
 ]
 
 

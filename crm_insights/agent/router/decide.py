@@ -487,6 +487,7 @@ def _decide(
         elif prev_metric and metric is not None:
             metric = metrics.with_previous_measures(original, metric, prev_metric)
             metric = metrics.carry_period(original, metric, prev_metric, start, end)
+        metrics.keep_group(original, metric, prev_metric, start, end)
         ranked = prev_slots.get("ranked_customers") or []
         # "那他们总共买了多少钱" after "我们一共有多少客户": they are all the customers, not the top spenders the
         # overview listed beside the count

@@ -320,21 +320,6 @@ def carry_period(
     earlier = _year_earlier(question, previous) if metric.get("tool") == "metric_query" else None
     if earlier is not None:
         return earlier
-    if (
-        metric.get("tool") == previous.get("tool") == "metric_query"
-        and base.get("inactive_days")
-        and not args.get("inactive_days")
-        and (args.get("min_customer_spend") is not None or args.get("max_customer_spend") is not None)
-        and _AMONG_THEM.search(question)
-    ):
-        # "这里面以前挺能花的、累计花了500刀以上的有几个" after the customers inactive a year: a spend bound within that
-        # group, which the tools cannot combine; declined by name, never everyone's count over the bound
-        metric["unsupported"] = [*metric.get("unsupported", []), _AMONG_THEM.sub("", question).strip(" ，,？?")]
-        metric["unsupported_kinds"] = [*metric.get("unsupported_kinds", []), "of_group"]
-        args.clear()
-        args.update(measures=["inactive_customers"], inactive_days=base["inactive_days"])
-        metric["answer_rest"] = True
-        return metric
     bounds = ("min_amount", "max_amount", "amount_strict")
     if (
         metric.get("tool") == previous.get("tool") == "metric_query"
@@ -628,6 +613,52 @@ _HOW_MANY_SEGMENTS = re.compile(
 _AMONG_THEM = re.compile(
     r"这里面|这些人里|这批人里|这些里面|其中|他们当中|他们里面|among\s+(?:them|those)|of\s+(?:them|those)", re.I
 )
+# "这里面", "这批人", "of those": the customers the previous answer counted
+_AMONG_GROUP = re.compile(
+    _AMONG_THEM.pattern + r"|这批人|这些人|那批人|这批客户|这些客户|这部分人|这层|这群人|\bthose\s+customers\b", re.I
+)
+# the arguments that pick customers by what they did (the tool's customer filter)
+_GROUP_ARGS = (
+    "min_purchases", "max_purchases", "min_customer_spend", "max_customer_spend", "bought_since", "bought_until",
+    "not_bought_since", "not_bought_until", "top_share",
+)  # fmt: skip
+
+
+def keep_group(
+    question: str,
+    metric: dict[str, Any] | None,
+    previous: Mapping[str, Any] | None,
+    data_start: str | None,
+    data_end: str | None,
+) -> None:
+    """Carry the previous question's customer group into ``metric`` (in place) when the question is about them."""
+    if not metric or not previous or not (metric.get("tool") == previous.get("tool") == "metric_query"):
+        return
+    if _AMONG_GROUP.search(question) and metric.get("args") is not None:
+        _keep_group(metric["args"], previous.get("args") or {}, data_start, data_end)
+
+
+def _keep_group(args: dict[str, Any], base: Mapping[str, Any], data_start: str | None, data_end: str | None) -> None:
+    """ "这里面以前买过3次以上的有多少人" after the customers inactive 90 days, "这批人今年还有多少在买" after the
+    customers who spent 500+: the previous question's customers stay the group, read over the previous period (the
+    filter window) whatever period the new question names; its own conditions add to theirs."""
+    group = {k: base[k] for k in _GROUP_ARGS if base.get(k) is not None}
+    if base.get("inactive_days"):
+        group["inactive_days"] = base["inactive_days"]
+    if not group:
+        return
+    if base.get("filter_since"):
+        group.update(filter_since=base["filter_since"], filter_until=base.get("filter_until"))
+    added = {k: v for k, v in group.items() if args.get(k) is None}
+    args.update(added)
+    b0, b1 = str(base.get("since") or data_start or "")[:10], str(base.get("until") or data_end or "")[:10]
+    own = args.get("since") is not None and (args.get("since"), args.get("until")) != (b0, b1)
+    if own and not args.get("filter_since") and b0 and b1:
+        args["filter_since"], args["filter_until"] = b0, b1
+    if args.get("measures") == ["inactive_customers"] and "inactive_days" in added:
+        args["measures"] = ["buyers"]  # the group's own count, its other conditions applied
+
+
 _SAME_LAST_YEAR = re.compile(r"去年同期|上年同期|same\s+period\s+last\s+year|a\s+year\s+(?:earlier|before|ago)", re.I)
 _HOW_MANY_CUSTOMERS = re.compile(
     r"(?:多少|几)(?:个|位|名)?(?:客户|人|买家)|how\s+many\s+(?:customers|buyers|people|accounts)", re.IGNORECASE
