@@ -368,7 +368,7 @@ _QUANTITY = re.compile(
 )
 _INACTIVE = re.compile(
     r"沉睡|不活跃|休眠|流失|没(?:有)?(?:再)?(?:来)?(?:买|下单|购买|消费|复购|回购|下过单)(?:过)?|没(?:有)?(?:再)?(?:来|光顾)(?:过)?(?!\S{0,2}(?:买|下单|购买))"
-    r"|未(?:再)?(?:购买|下单|消费)|不再购买"
+    r"|未(?:再)?(?:购买|下单|消费)|不再购买|最后一次(?:购买|下单|消费|买)(?:距今|距离现在|到现在)"
     r"|\bw/o\s+(?:an?\s+)?(?:order|purchas)\w*|\bwithout\s+(?:ordering|buying|purchasing)"
     r"|inactive|lapsed|dormant|churned|(?:haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|not)\s+(?:bought|ordered|purchased)"
     r"|no\s+(?:orders?|purchases?)|without\s+(?:an?\s+)?(?:order|purchase)",
@@ -712,6 +712,11 @@ def _top_share(text: str) -> tuple[float, tuple[int, int]] | None:
     return (value / 100.0, m.span()) if 0 < value <= 100 else None
 
 
+_SPLIT_KINDS = frozenset({"region", "channel", "store", "salesperson", "product"})
+_SPLIT_CUE = re.compile(
+    r"各|按|分别|拆|哪个|哪家|哪些|哪一|排一下|排个|排名|对比|\bby\b|\bper\b|\bsplit\b|\beach\b|\bvs\.?\b|\bwhich\b",
+    re.IGNORECASE,
+)
 _HOW_MANY_OF_THEM = re.compile(
     r"(?:客户|会员|人|买家)(?:数)?(?:有)?(?:几个|几位|多少(?:个|位|人)?)|有几个|how\s+many\s+(?:customers|buyers|people|accounts)",
     re.IGNORECASE,
@@ -870,6 +875,9 @@ def expand_abbreviations(text: str) -> str:
     return _EN_ABBREVIATION.sub(lambda m: _EN_ABBREVIATIONS[m.group(0).lower()], text)
 
 
+# "跟去年同一季比": the same quarter a year earlier is 去年同期 (same length, so offsets hold)
+_SAME_QUARTER = re.compile(r"(去年|上年|前年)(?:的)?同(?:一)?(?:个)?季(?:度)?")
+
 # "6.30当天多少单": a month and day written with a dot, next to a word for that day
 _DOTTED_DAY = re.compile(
     r"(?<![\d.])(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])(?=\s*(?:当天|那天|当日|这天|这一天|那一天|号))"
@@ -880,6 +888,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     text = _CUSTOMER_WORD.sub("客户", without_definitions(text))
     text = expand_abbreviations(text)  # "AOV last 3 mos?"
     text = _DOTTED_DAY.sub(r"\1月\2日", text)  # "6.30当天" is 6月30日
+    text = _SAME_QUARTER.sub(lambda m: m.group(1) + "同期" + " " * (len(m.group(0)) - len(m.group(1)) - 2), text)
     if _ACTION.search(text) and not _QUESTION.search(text):
         return None  # "把上个月的订单导出发邮件给我": an action request, which the router declines
     if _ONE_TEXT.search(text) or sx.extract_quoted(text):
@@ -1384,9 +1393,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             # "金额超过100的订单占全部订单百分之多少", "占总客户多少": the filtered figure over the unfiltered one
             share_of_all = True
             notes.append("share of all: the filtered figure over the same measure without the filter")
-    if share_of_all and measures[0] == "inactive_customers" and "buyers" not in measures and since is None:
-        # "占总客户多少": the whole is every customer who ever ordered, the buyers over all the data
-        measures.append("buyers")
+    # "90天没买的占总客户多少": metric_query's inactive_share divides by every customer who had ordered (another
+    # measure beside inactive_customers would be measured over the inactive customers only)
 
     median_word = _MEDIAN.search(masked)
     if median_word and measures and not any(m.startswith("days_") for m in measures):
@@ -1423,6 +1431,12 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         grain = None  # "最近90天没有下单的客户有多少？你是以哪天为基准算的？": a count as of the data end, no rows
     if group_by == "customer_type" and segment is not None and re.search(r"新|老|new|return|repeat", segment, re.I):
         segment = None  # "returning customers … vs new ones": the split by customer type, not a segment
+    encloses = bool(
+        compare_since and compare_until and since and until and compare_since <= since and until <= compare_until
+    )
+    if "revenue_annualized" in measures and encloses:
+        # "按Q2的run-rate年化，全年大概能做多少": the year is what the run rate projects to, not a period to compare
+        compare_since = compare_until = compare_kind = compare = None
     if compare_since is not None and (compare_since, compare_until) == (since, until):
         # "只看今年（98年1-6月）": the same span said twice is one period, not a comparison with itself
         compare_since = compare_until = compare_kind = None
@@ -1482,6 +1496,11 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             for key in ("group_by", "sort", "limit"):
                 total_args.pop(key, None)
         spec = replace(spec, answer_rest=True, args=total_args)
+    split_only = spec.unsupported and all(u.kind in _SPLIT_KINDS for u in spec.unsupported)
+    if split_only and measures and not spec.answer_rest and _SPLIT_CUE.search(masked):
+        # "今年线上线下各卖了多少", "复购率按省份拆一下": a split the data lacks; the total it splits is answered, the
+        # split declined by name (a filter such as "线下门店来的客户里" is no split: nothing is answered for it)
+        spec = replace(spec, answer_rest=True)
     if spec.unsupported and all(u.kind == "of_group" for u in spec.unsupported):
         spec = replace(spec, answer_rest=True)  # the inactive count answered, the group's other measures declined
     if spec.unsupported and all(u.kind == "statistic" for u in spec.unsupported) and _MEAN_WORD.search(masked):

@@ -264,6 +264,17 @@ MEASURES: dict[str, Measure] = {
             definition_zh="订单数（订单行）/ 该行期间的自然月数，月数的算法同月均销售额。",
         ),
         Measure(
+            "revenue_annualized",
+            "orders",
+            "currency",
+            "annualized revenue",
+            "年化销售额",
+            "revenue_per_day x 365: the row's revenue over the calendar days it covers (counted as for "
+            "revenue_per_day), scaled to a year.",
+            ("run-rate", "run rate", "annualized revenue", "annualised revenue", "年化营收", "年化收入"),
+            definition_zh="日均销售额 × 365：该行销售额 / 覆盖的自然日天数（算法同日均销售额），折算为一年。",
+        ),
+        Measure(
             "new_customer_share",
             "orders",
             "share",
@@ -535,11 +546,14 @@ SHARE_OF_ALL_MEASURES = frozenset(
         "orders_per_day",
         "revenue_per_month",
         "orders_per_month",
+        "revenue_annualized",
     }
 )
 
 # Measures divided by calendar days (the row's period; a weekday's days for a weekday row).
-PER_DAY_MEASURES = frozenset({"revenue_per_day", "orders_per_day", "revenue_per_month", "orders_per_month"})
+PER_DAY_MEASURES = frozenset(
+    {"revenue_per_day", "orders_per_day", "revenue_per_month", "orders_per_month", "revenue_annualized"}
+)
 # Of those, the ones divided by calendar months (a partly covered month counts as its share of days).
 PER_MONTH_MEASURES = frozenset({"revenue_per_month", "orders_per_month"})
 # A row's part of the breakdown's total: rows' shares add up.

@@ -68,6 +68,7 @@ _BASES: dict[str, tuple[str, ...]] = {
     "orders_per_buyer": ("orders", "buyers"),
     "revenue_per_day": ("revenue",),
     "revenue_per_month": ("revenue",),
+    "revenue_annualized": ("revenue",),
     "orders_per_month": ("orders",),
     "orders_per_day": ("orders",),
     "new_customer_share": ("buyers", "new_customers"),
@@ -775,6 +776,9 @@ def derive(
         return _div(b.get("orders"), b.get("buyers"))
     if measure in ("revenue_per_day", "orders_per_day"):
         return _div(num(measure.removesuffix("_per_day")), days)
+    if measure == "revenue_annualized":
+        per_day = _div(num("revenue"), days)
+        return None if per_day is None else per_day * 365
     if measure in ("revenue_per_month", "orders_per_month"):
         return _div(num(measure.removesuffix("_per_month")), months)
     if measure == "new_customer_share":
@@ -1011,6 +1015,7 @@ _RANK_SQL: dict[str, str] = {
     # The same days divide every customer's figure: the order of the sums.
     "revenue_per_day": "revenue",
     "revenue_per_month": "revenue",
+    "revenue_annualized": "revenue",
     "orders_per_month": "orders",
     "orders_per_day": "orders",
 }

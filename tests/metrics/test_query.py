@@ -53,6 +53,7 @@ def _empty_value(measure: str) -> Any:
         "orders_per_day",
         "revenue_per_month",
         "orders_per_month",
+        "revenue_annualized",
     ):
         return 0.0  # nothing of a non-zero total, nothing over the row's days
     unit = MEASURES[measure].unit

@@ -477,6 +477,8 @@ def follow_up(
 ) -> dict[str, Any] | None:
     """An elliptical follow-up to an analytics answer ("那98年呢？", "按月看呢", "and vs last year?"): the question
     read with the previous measures' words, its arguments laid over the previous ones."""
+    if metric_slots.CHURN_RISK.search(question):
+        return None  # "那高价值客户里现在有流失风险的有哪些人": the risk list's question, whatever came before
     if previous.get("tool") == "cohort_retention" and data_start and data_end:
         cohort = _other_cohort(question, previous, data_start, data_end) or _cohort_month(
             question, previous, data_start, data_end
