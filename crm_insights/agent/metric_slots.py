@@ -682,6 +682,14 @@ _NOT_BOUGHT_IN = re.compile(
     r"|\bbut\s+not\s+in\b",
     re.IGNORECASE,
 )
+# a negated purchase of customers, with one period: "haven't placed a single order in 1998", "今年一单都没下的客户"
+_NEGATED_IN_PERIOD = re.compile(
+    r"(?:客户|会员|人|customers?|buyers?|accounts?)[^，,。？?]{0,12}?(?:没|未|没有)(?:再)?(?:有)?(?:下过?单|买过?|购买过?|消费过?)"
+    r"|一单(?:都|也)?没(?:有)?(?:下|买)|(?:没|未)(?:有)?(?:下过?单|买过?|购买过?)的(?:客户|会员|人)"
+    r"|\b(?:haven'?t|have\s+not|didn'?t|did\s+not|hasn'?t)\s+(?:placed|made|bought|ordered|purchased)\b"
+    r"|\bno\s+(?:orders?|purchases?)\b",
+    re.IGNORECASE,
+)
 _CLAUSE_BREAK = re.compile(r"[，,、；;。]|但是?|却|可是|而且?|又|\bbut\b|\band\b", re.IGNORECASE)
 
 # "买过1次、2次、3次及以上的各多少人", "bought once, twice, 3+ times": customers banded by their purchase days
@@ -1019,7 +1027,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         purchases = (1, 1)
         measure_terms.setdefault("buyers", measure_terms.get(one_time[0]) or "one-time customers")
         measures = ["buyers"] + [m for m in measures if m not in one_time and m != "buyers"]
-    lapsed = _LAPSED_BETWEEN.search(masked) or _NOT_BOUGHT_IN.search(masked)
+    lapsed = _LAPSED_BETWEEN.search(masked) or _NOT_BOUGHT_IN.search(masked) or _NEGATED_IN_PERIOD.search(masked)
     share_m = _SHARE.search(masked)
     if share_m:
         # "占全部订单百分之多少": a measure named only inside the whole ("全部订单") is the denominator; with no part
@@ -1183,6 +1191,11 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             # "利润是多少": an analytics question the data cannot answer; say so rather than route elsewhere
             return _spec("metric_query", {"measures": []}, unsupported, time, notes=notes)
         return None
+    one_period = [p for p in time.periods if p.kind != "rolling"]
+    if inactive_days is None and not inactive_missing and len(one_period) == 1 and _NEGATED_IN_PERIOD.search(masked):
+        # "上个月没买的客户有几个": customers with no order in a named period, not the dormant segment
+        measures = ["buyers" if m == "inactive_customers" else m for m in measures] or ["buyers"]
+        measure_terms.setdefault("buyers", "customers")
     if inactive_days is not None or inactive_missing:
         # the count asked for is the inactive customers ("90天没买的客户有多少"), not the period's buyers
         measures = ["inactive_customers"] + [m for m in measures if m not in ("inactive_customers", "buyers")]
@@ -1289,6 +1302,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     not_bought: Period | None = None
     if lapsed and inactive_days is None:
         not_bought = _not_bought_period(masked, periods)
+        if not_bought is None and len(periods) == 1 and _NEGATED_IN_PERIOD.search(masked):
+            # "How many customers haven't placed a single order so far in 1998?": every customer but that period's
+            # buyers (over the whole data, with no order in the period)
+            not_bought = periods[0]
         if not_bought is not None:
             # "去年买过、今年没买的客户有多少": the buyers of one period with no order in the other
             periods = [p for p in periods if p is not not_bought]

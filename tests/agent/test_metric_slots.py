@@ -1959,3 +1959,41 @@ def test_a_bracketed_definition_is_no_period_of_its_own(text: str) -> None:
 
 def test_average_daily_order_volume() -> None:
     assert _parse("what's our avg daily order volume in Q2 '98?").args["measures"] == ["orders_per_day"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How many customers haven't placed a single order so far in 1998? What % of the base is that?",
+        "今年一单都没下的客户有多少",
+    ],
+)
+def test_customers_with_no_order_in_one_period(text: str) -> None:
+    spec = _parse(text)
+    assert spec.args["measures"] == ["buyers"] and "since" not in spec.args
+    assert (spec.args["not_bought_since"], spec.args["not_bought_until"]) == ("1998-01-01", "1998-06-30")
+
+
+@pytest.mark.parametrize(
+    ("text", "measures", "since"),
+    [
+        ("按Q2的run-rate年化，全年大概能做多少", ["revenue_annualized"], "1998-04-01"),
+        ("今年上半年销售额多少？月均多少", ["revenue", "revenue_per_month"], "1998-01-01"),
+        ("97年月均营收多少", ["revenue_per_month"], "1997-01-01"),
+    ],
+)
+def test_monthly_averages_and_run_rates(text: str, measures: list[str], since: str) -> None:
+    spec = _parse(text)
+    assert spec.args["measures"] == measures and spec.args["since"] == since and "compare_since" not in spec.args
+
+
+def test_the_same_quarter_last_year_is_a_year_over_year_comparison() -> None:
+    spec = _parse("这一季（4到6月）业绩多少？跟去年同一季比起来差多少")
+    assert spec.args["compare"] == "year" and spec.args["since"] == "1998-04-01" and not spec.unsupported
+
+
+@pytest.mark.parametrize(
+    ("text", "answered"), [("今年线上线下各卖了多少", True), ("线下门店来的客户里，最近三个月下过单的有多少人", False)]
+)
+def test_a_split_the_data_lacks_answers_its_total_but_a_filter_does_not(text: str, answered: bool) -> None:
+    assert _parse(text).answer_rest is answered
