@@ -720,11 +720,6 @@ def _top_share(text: str) -> tuple[float, tuple[int, int]] | None:
     return (value / 100.0, m.span()) if 0 < value <= 100 else None
 
 
-_SPLIT_KINDS = frozenset({"region", "channel", "store", "salesperson", "product"})
-_SPLIT_CUE = re.compile(
-    r"各|按|分别|拆|哪个|哪家|哪些|哪一|排一下|排个|排名|对比|\bby\b|\bper\b|\bsplit\b|\beach\b|\bvs\.?\b|\bwhich\b",
-    re.IGNORECASE,
-)
 _HOW_MANY_OF_THEM = re.compile(
     r"(?:客户|会员|人|买家)(?:数)?(?:有)?(?:几个|几位|多少(?:个|位|人)?)|有几个|how\s+many\s+(?:customers|buyers|people|accounts)",
     re.IGNORECASE,
@@ -1513,11 +1508,6 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             for key in ("group_by", "sort", "limit"):
                 total_args.pop(key, None)
         spec = replace(spec, answer_rest=True, args=total_args)
-    split_only = spec.unsupported and all(u.kind in _SPLIT_KINDS for u in spec.unsupported)
-    if split_only and measures and not spec.answer_rest and _SPLIT_CUE.search(masked):
-        # "今年线上线下各卖了多少", "复购率按省份拆一下": a split the data lacks; the total it splits is answered, the
-        # split declined by name (a filter such as "线下门店来的客户里" is no split: nothing is answered for it)
-        spec = replace(spec, answer_rest=True)
     if spec.unsupported and all(u.kind == "of_group" for u in spec.unsupported):
         spec = replace(spec, answer_rest=True)  # the inactive count answered, the group's other measures declined
     if spec.unsupported and all(u.kind == "statistic" for u in spec.unsupported) and _MEAN_WORD.search(masked):

@@ -17,7 +17,10 @@ def metrics_cmd(
     ],
     grain: Annotated[str | None, typer.Option("--grain", help="day, week, month, quarter or year.")] = None,
     by: Annotated[
-        str | None, typer.Option("--by", help="weekday, segment, sentiment, customer_type, cohort or customer (top N).")
+        str | None,
+        typer.Option(
+            "--by", help="weekday, segment, sentiment, customer_type, cohort, customer (top N) or purchase_count."
+        ),
     ] = None,
     since: Annotated[str | None, typer.Option("--since", help="YYYY-MM-DD, YYYY-MM or YYYY (inclusive).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="YYYY-MM-DD, YYYY-MM or YYYY (inclusive).")] = None,
@@ -54,6 +57,30 @@ def metrics_cmd(
         str | None,
         typer.Option("--having", help="Keep rows whose first measure passes this, e.g. '>100' (with --grain or --by)."),
     ] = None,
+    min_purchases: Annotated[
+        int | None, typer.Option("--min-purchases", help="Only customers with >= N purchase days in the period.", min=1)
+    ] = None,
+    max_purchases: Annotated[
+        int | None, typer.Option("--max-purchases", help="Only customers with <= N purchase days in the period.", min=1)
+    ] = None,
+    bought_since: Annotated[
+        str | None, typer.Option("--bought-since", help="Only customers who also ordered from.")
+    ] = None,
+    bought_until: Annotated[str | None, typer.Option("--bought-until", help="... to (inclusive).")] = None,
+    not_bought_since: Annotated[
+        str | None, typer.Option("--not-bought-since", help="Only customers with no order from.")
+    ] = None,
+    not_bought_until: Annotated[str | None, typer.Option("--not-bought-until", help="... to (inclusive).")] = None,
+    top_share: Annotated[
+        float | None, typer.Option("--top-share", help="Only the top fraction of spenders (0.1 = top 10%).")
+    ] = None,
+    purchase_bands: Annotated[
+        int | None, typer.Option("--purchase-bands", help="With --by purchase_count: the last band, N or more.")
+    ] = None,
+    filter_since: Annotated[
+        str | None, typer.Option("--filter-since", help="Read the customer conditions over this window (from).")
+    ] = None,
+    filter_until: Annotated[str | None, typer.Option("--filter-until", help="... to (inclusive).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """A metric from the metrics layer (the metric_query tool): total, trend, breakdown, comparison."""
@@ -64,6 +91,10 @@ def metrics_cmd(
     args.update({"min_amount": min_amount, "max_amount": max_amount})
     args.update({"min_customer_spend": min_customer_spend, "max_customer_spend": max_customer_spend})
     args["having"] = having
+    args.update({"min_purchases": min_purchases, "max_purchases": max_purchases, "top_share": top_share})
+    args.update({"bought_since": bought_since, "bought_until": bought_until, "purchase_bands": purchase_bands})
+    args.update({"not_bought_since": not_bought_since, "not_bought_until": not_bought_until})
+    args.update({"filter_since": filter_since, "filter_until": filter_until})
     args.update({"amount_strict": amount_strict or None, "change_by_row": change_by_row or None})
     out = metric_query.invoke({k: v for k, v in args.items() if v is not None})
     if isinstance(out, str):  # a tool error the user can fix (unknown measure, dates outside the data)

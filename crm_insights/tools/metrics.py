@@ -903,6 +903,8 @@ def simple_json(res: dict[str, Any]) -> dict[str, Any]:
     for r in data["rows"]:
         row = {"period": r.get("period", whole), "value": r.get(m)}
         row.update({k: v for k, v in r.items() if k not in ("period", m)})
+        if isinstance(row.get("share"), dict):  # a purchase_count band: its share of the first measure
+            row["share"] = row["share"].get(m)
         rows.append(row)
     out: dict[str, Any] = {
         "measure": m,
