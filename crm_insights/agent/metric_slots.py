@@ -1193,7 +1193,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         measure_terms.setdefault("buyers", "customers")
     if inactive_days is not None or inactive_missing:
         # the count asked for is the inactive customers ("90天没买的客户有多少"), not the period's buyers
-        measures = ["inactive_customers"] + [m for m in measures if m not in ("inactive_customers", "buyers")]
+        drop = ("inactive_customers", "buyers", "new_customers", "returning_customers")  # 老客 names who, no measure
+        measures = ["inactive_customers"] + [m for m in measures if m not in drop]
         # "这批一年多没来的人，以前平均每人花了多少钱": every other measure is of the inactive customers (the tool's
         # inactive_days narrows them to that group)
     elif "inactive_customers" in measures:
