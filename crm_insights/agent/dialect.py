@@ -76,6 +76,25 @@ _CANTONESE_RE = re.compile("|".join(re.escape(a) for a, _ in _CANTONESE) + _VERB
 _CANTONESE_MAP = dict(_CANTONESE)
 
 
+# Homophone typos of pinyin input methods in business words ("6月业积多少", "同必呢", "发我油箱"): read as meant.
+_TYPOS: tuple[tuple[str, str], ...] = (
+    ("业积", "业绩"),
+    ("赢收", "营收"),
+    ("营受", "营收"),
+    ("销受额", "销售额"),
+    ("客单家", "客单价"),
+    ("同必", "同比"),
+    ("环必", "环比"),
+    ("复够", "复购"),
+    ("回够", "回购"),
+    ("油箱", "邮箱"),
+    ("仨月", "三个月"),
+    ("仨季度", "三个季度"),
+)
+_TYPO_RE = re.compile("|".join(re.escape(a) for a, _ in _TYPOS))
+_TYPO_MAP = dict(_TYPOS)
+
+
 @cache
 def _t2s() -> Any:
     from opencc import OpenCC  # ~4 ms to load its tables
@@ -88,7 +107,7 @@ def _segment(text: str) -> str:
         text = _CANTONESE_RE.sub(lambda m: _CANTONESE_MAP.get(m.group(0), "一下"), text)  # default: the verb's 下
     if re.search(r"[\u4e00-\u9fff]", text):
         text = str(_t2s().convert(text))
-    return text
+    return _TYPO_RE.sub(lambda m: _TYPO_MAP[m.group(0)], text)
 
 
 def to_mandarin(text: str, quoted: list[tuple[int, int]] | None = None) -> str:

@@ -191,7 +191,9 @@ _AMOUNT_WORDS = (
     r"amount|value|spend|spent|price|worth)"
 )
 _GT = (
-    r"(?<!不)(?:>=|>|≥|大于等于|不低于|不少于|至少|超过|超出|(?<![高])超(?=\s*\d)|大于|高于|多于|满|above|over|more\s+than|greater\s+than|at\s+least"
+    r"(?<!不)(?:>=|>|≥|大于等于|不低于|不少于|至少|超过|超出|(?<![高])超(?=\s*\d)|大于|高于|多于|满"
+    # "订单过两千", "过1w的呢": 过 before a number (not the verb suffix of 买过 / 下过 / 花过)
+    r"|(?<![买购下消超经通做卖来去到用收赚花充付有])过(?=\s*(?:\d|[一二两三四五六七八九十]))|above|over|more\s+than|greater\s+than|at\s+least"
     r"|exceeding|exceeds?)"
 )
 _LT = (
@@ -209,6 +211,7 @@ _ANY_NUMBER = re.compile(rf"\d|{_CN_NUM}")
 # rows of a trend or breakdown kept by their value (metric_query's ``having``), never an order-amount filter.
 _ROW_OP = (
     r"(?P<op>>=|<=|>|<|≥|≤|大于等于|小于等于|不低于|不少于|至少|不超过|不高于|至多|最多|超过|超出|(?<![高])超(?=\s*\d)|大于|高于|多于|破|"
+    r"(?<![买购下消超经通做卖来去到用收赚花充付有])过(?=\s*(?:\d|[一二两三四五六七八九十]))|"
     r"低于|小于|少于|不到|above|over|more\s+than|greater\s+than|at\s+least|exceed(?:ing|ed|s)?|topp(?:ed|ing)|"
     r"under|below|less\s+than|fewer\s+than|at\s+most|no\s+more\s+than)"
 )
@@ -386,7 +389,8 @@ _CHURN_RISK = re.compile(
 )
 # A complaint and a later purchase of the same customers ("给过差评的客户后面还回来下单吗", "do complainers still buy")
 COMPLAINED_THEN_BOUGHT = re.compile(
-    r"(?:差评|投诉|抱怨|吐槽|负面|不满|不好的评价)[^，,。？?]{0,12}(?:后来|之后|以后|后|还|再|又|仍然|依然|继续)[^，,。？?]{0,6}"
+    r"(?:差评|投诉|抱怨|吐槽|负面|不满|不好的评价)[^，,。？?]{0,12}(?:(?:[，,]\s*)?(?:后来|之后|以后)|后|还|再|又|仍然|依然|继续)"
+    r"[^，,。？?]{0,8}"
     r"(?:买|购买|下单|复购|回购|回来|光顾|消费)"
     r"|\b(?:complain\w*|unhappy|negative\s+(?:feedback|reviews?)|bad\s+reviews?|dissatisfied)\b.{0,50}"
     r"\b(?:still\s+(?:buy|order|purchas|shop)\w*|again|come\s+back|came\s+back|repurchas\w*|reorder\w*|kept\s+buying)",
@@ -878,6 +882,10 @@ def expand_abbreviations(text: str) -> str:
     return _EN_ABBREVIATION.sub(lambda m: _EN_ABBREVIATIONS[m.group(0).lower()], text)
 
 
+_HISTORY_ON = re.compile(r"历史上(?=月)")
+# "1998-01-01..1998-06-30", "1998-01-01~1998-06-30": a range of two ISO days (read as 至, same length)
+_DOTTED_RANGE = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})\s*(?:\.\.|~|～|—|–)\s*(\d{4}-\d{1,2}-\d{1,2})")
+
 # "跟去年同一季比": the same quarter a year earlier is 去年同期 (same length, so offsets hold)
 _SAME_QUARTER = re.compile(r"(去年|上年|前年)(?:的)?同(?:一)?(?:个)?季(?:度)?")
 
@@ -891,6 +899,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     text = _CUSTOMER_WORD.sub("客户", without_definitions(text))
     text = expand_abbreviations(text)  # "AOV last 3 mos?"
     text = _DOTTED_DAY.sub(r"\1月\2日", text)  # "6.30当天" is 6月30日
+    text = _HISTORY_ON.sub("历史 ", text)  # "历史上月销售额过10w": 历史上 + 月销售额, not 上月
+    text = _DOTTED_RANGE.sub(
+        lambda m: m.group(1) + "至" + m.group(2) + " " * (len(m.group(0)) - len(m.group(1)) - len(m.group(2)) - 1), text
+    )
     text = _SAME_QUARTER.sub(lambda m: m.group(1) + "同期" + " " * (len(m.group(0)) - len(m.group(1)) - 2), text)
     if _ACTION.search(text) and not _QUESTION.search(text):
         return None  # "把上个月的订单导出发邮件给我": an action request, which the router declines
@@ -1632,13 +1644,14 @@ def _drop_bare_orders(
     if any(cat == "measures" and key == "orders" and _norm(w) not in _BARE_ORDER_WORDS for _, _, cat, key, w in hits):
         return measures  # "订单有多少笔": the count is asked for, beside the bare noun
     spans = [(s, e) for s, e, cat, _, _ in hits if cat == "measures"]
-    order_span = next((s, e) for s, e, cat, key, _ in hits if cat == "measures" and key == "orders")
-    for s, e in spans:
-        if (s, e) == order_span:
-            continue
-        between = text[order_span[1] : s] if s >= order_span[1] else text[e : order_span[0]]
-        if _JOINED.fullmatch(between):
-            return measures
+    # "AOV（revenue/orders）…请同时给出 revenue 和 orders": any mention of orders joined to another measure asks for them
+    for order_span in [(s, e) for s, e, cat, key, _ in hits if cat == "measures" and key == "orders"]:
+        for s, e in spans:
+            if (s, e) == order_span:
+                continue
+            between = text[order_span[1] : s] if s >= order_span[1] else text[e : order_span[0]]
+            if _JOINED.fullmatch(between):
+                return measures
     del measure_terms["orders"]
     return [m for m in measures if m != "orders"]
 

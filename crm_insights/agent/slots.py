@@ -611,9 +611,9 @@ def strip_slot_text(text: str) -> str:
 # -- composition slots --------------------------------------------------------------------------------
 
 _SPEND_RANK = re.compile(
-    r"(?:消费|花钱|花费|花得|买得|购买金额|消费金额|贡献|金额)(?:最高|最多|最大|排名|排行|前)|大客户|大户"
+    r"(?:消费|花钱|花费|花得|买得|购买金额|消费金额|贡献|金额)(?:最高|最多|最大|排名|排行|前)|大客户|大户|最大的客户"
     r"|\btop\s*-?\s*\d+\s*(?:spenders|buyers|customers by (?:spend|revenue))|\bspenders\b|\bby spend\b"
-    r"|\bbiggest customers\b|\bhighest[- ]spending\b|\bspent the most\b|\bspend the most\b",
+    r"|\bbiggest customers?\b|\bhighest[- ]spending\b|\bspent the most\b|\bspend the most\b",
     re.IGNORECASE,
 )
 _GROUP_BY_SEGMENT = re.compile(

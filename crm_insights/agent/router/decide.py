@@ -57,6 +57,10 @@ class Decision:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
+
+_ONE_PERSON = re.compile(r"他|她|这个客户|该客户|这位|\b(?:he|she|him|her|this\s+customer)\b", re.IGNORECASE)
+_MANY_PEOPLE = re.compile(r"他们|她们|这些|那些|\b(?:they|them|these|those)\b", re.IGNORECASE)
+
 def extract_slots(question: str, knowledge: Knowledge) -> dict[str, Any]:
     """Every slot the question itself states (the extractors in slots.py; unset slots are absent)."""
     since, until = sx.extract_dates(question)
@@ -406,6 +410,10 @@ def _decide(
     picked: str | None = None  # the customer an ordinal picked from the previous answer's list
     if position is not None and position <= len(ranked):
         slots["customer"] = picked = str(ranked[position - 1] if position > 0 else ranked[-1])
+    elif ranked and "customer" not in slots and prev_slots.get("spend_rank") and prev_slots.get("top_k") in (None, 1):
+        # "谁是咱们最大的客户" then "他今年买了多少": he is the one customer asked for, the first of the list
+        if _ONE_PERSON.search(question) and not _MANY_PEOPLE.search(question):
+            slots["customer"] = picked = str(ranked[0])
     # "收入占比最高的那个群具体啥特征" / "the biggest segment" after a list of segments: that segment. With no list in
     # the thread the slot segment_pick stays, and the plan lists the segments first.
     if "segment_pick" in slots and "segment" not in slots:
@@ -495,6 +503,14 @@ def _decide(
             prev_slots.get(k) for k in ("top_k", "rank_by", "spend_rank")
         )
         refers = bool(ranked) and bool(sx.has_any(question, knowledge.anaphora)) and not incidental
+        one = bool(_ONE_PERSON.search(question)) and not _MANY_PEOPLE.search(question)
+        if metric is not None and metric["tool"] == "metric_query" and not metric["args"].get("customers") and one:
+            # "他今年买了多少": his figure (the customer picked or the thread's), never everyone's
+            who = picked or prev_slots.get("customer")
+            if who is not None:
+                picked = str(who)
+            else:
+                metric = None
         if metric is not None and metric["tool"] == "metric_query" and not metric["args"].get("customers"):
             if picked is not None:
                 # "第一名那个去年花了多少" after a list of customers: the figure for the customer picked from it.

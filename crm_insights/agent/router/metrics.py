@@ -934,6 +934,9 @@ def reread(metric: Mapping[str, Any], data_start: str | None, data_end: str | No
         if merged.get("group_by") == "weekday" and merged.get("grain") == "day" and base.get("grain") != "day":
             merged.pop("grain")  # "and the weakest day?" after a weekday ranking: its weekday row
         new["base_args"] = dict(metric.get("base_args") or {})
+    composed = (metric.get("args") or {}).get("customers")
+    if composed and not new["args"].get("customers"):
+        new["args"]["customers"] = list(composed)  # "他今年买了多少": the customer the router picked from the thread
     fixed = dict(metric.get("fixed_args") or {})
     if fixed:  # arguments composed from an earlier answer (the customers of a list)
         new["args"].update(fixed)
