@@ -1644,7 +1644,7 @@ def _drop_bare_orders(
     if any(cat == "measures" and key == "orders" and _norm(w) not in _BARE_ORDER_WORDS for _, _, cat, key, w in hits):
         return measures  # "订单有多少笔": the count is asked for, beside the bare noun
     spans = [(s, e) for s, e, cat, _, _ in hits if cat == "measures"]
-    # "AOV（revenue/orders）…请同时给出 revenue 和 orders": any mention of orders joined to another measure asks for them
+    # "AOV（revenue/orders）…同时给出 revenue 和 orders": any mention of orders joined to another measure asks for them
     for order_span in [(s, e) for s, e, cat, key, _ in hits if cat == "measures" and key == "orders"]:
         for s, e in spans:
             if (s, e) == order_span:

@@ -87,6 +87,8 @@ def customer_profile(customer: str) -> dict[str, Any]:
         **({"signup_at": signup} if signup else {}),
         "as_of": data_end,
         **history,
+        # average order value: spend / order lines ("平均一笔多少")
+        "aov": rnd(history["spend"] / history["orders"]) if history.get("orders") else None,
         "segment": segment,
         "forecast": forecast,
         "feedback_count": int(fb_total),

@@ -57,9 +57,9 @@ class Decision:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
-
 _ONE_PERSON = re.compile(r"他|她|这个客户|该客户|这位|\b(?:he|she|him|her|this\s+customer)\b", re.IGNORECASE)
 _MANY_PEOPLE = re.compile(r"他们|她们|这些|那些|\b(?:they|them|these|those)\b", re.IGNORECASE)
+
 
 def extract_slots(question: str, knowledge: Knowledge) -> dict[str, Any]:
     """Every slot the question itself states (the extractors in slots.py; unset slots are absent)."""
@@ -410,10 +410,16 @@ def _decide(
     picked: str | None = None  # the customer an ordinal picked from the previous answer's list
     if position is not None and position <= len(ranked):
         slots["customer"] = picked = str(ranked[position - 1] if position > 0 else ranked[-1])
-    elif ranked and "customer" not in slots and prev_slots.get("spend_rank") and prev_slots.get("top_k") in (None, 1):
+    elif (
+        ranked
+        and "customer" not in slots
+        and prev_slots.get("spend_rank")
+        and prev_slots.get("top_k") in (None, 1)
+        and _ONE_PERSON.search(question)
+        and not _MANY_PEOPLE.search(question)
+    ):
         # "谁是咱们最大的客户" then "他今年买了多少": he is the one customer asked for, the first of the list
-        if _ONE_PERSON.search(question) and not _MANY_PEOPLE.search(question):
-            slots["customer"] = picked = str(ranked[0])
+        slots["customer"] = picked = str(ranked[0])
     # "收入占比最高的那个群具体啥特征" / "the biggest segment" after a list of segments: that segment. With no list in
     # the thread the slot segment_pick stays, and the plan lists the segments first.
     if "segment_pick" in slots and "segment" not in slots:
