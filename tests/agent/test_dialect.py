@@ -26,3 +26,17 @@ def test_quoted_text_stays_as_written() -> None:
     text = "分析这句话：「冇問題，好滿意」"
     at = text.index("「")
     assert to_mandarin(text, [(at, len(text))]) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("6月业积多少", "6月业绩多少"),
+        ("同必呢", "同比呢"),
+        ("最近仨月客单家多少", "最近三个月客单价多少"),
+        ("今年复够率多少", "今年复购率多少"),
+        ("导个excel发我油箱", "导个excel发我邮箱"),
+    ],
+)
+def test_pinyin_homophone_typos_are_read_as_meant(text: str, meant: str) -> None:
+    assert to_mandarin(text) == meant

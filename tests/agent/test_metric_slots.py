@@ -1989,3 +1989,35 @@ def test_monthly_averages_and_run_rates(text: str, measures: list[str], since: s
 def test_the_same_quarter_last_year_is_a_year_over_year_comparison() -> None:
     spec = _parse("这一季（4到6月）业绩多少？跟去年同一季比起来差多少")
     assert spec.args["compare"] == "year" and spec.args["since"] == "1998-04-01" and not spec.unsupported
+
+
+@pytest.mark.parametrize(
+    ("text", "having", "since"),
+    [
+        ("今年哪几个月订单过两千了", ">2000", "1998-01-01"),
+        ("历史上月销售额过10w的月份有几个", ">100000", None),
+        ("97年月单量过3k的有哪几个月", ">3000", "1997-01-01"),
+    ],
+)
+def test_guo_before_a_number_is_a_row_test(text: str, having: str, since: str | None) -> None:
+    spec = _parse(text)
+    assert spec.args["having"] == having and spec.args["grain"] == "month" and spec.args.get("since") == since
+
+
+def test_two_iso_days_joined_by_dots_are_one_range() -> None:
+    spec = _parse("1998-01-01..1998-06-30 按星期几统计 orders，哪天最多？")
+    assert (spec.args["since"], spec.args["until"]) == ("1998-01-01", "1998-06-30")
+
+
+def test_orders_named_beside_another_measure_anywhere_are_asked() -> None:
+    spec = _parse("1997-04-01 至 1997-06-30 区间的 AOV（revenue/orders）是多少？请同时给出 revenue 和 orders。")
+    assert spec.args["measures"] == ["aov", "revenue", "orders"]
+
+
+@pytest.mark.parametrize(
+    "text", ["给过差评的客户，后来还有多少人继续下单了？比例多少", "给过差评的那些人，后来还有回来下单的吗"]
+)
+def test_complainers_who_came_back_after_a_comma(text: str) -> None:
+    from crm_insights.agent import metric_slots as ms
+
+    assert ms.COMPLAINED_THEN_BOUGHT.search(text)
