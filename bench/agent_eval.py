@@ -100,11 +100,34 @@ _DECLINES = re.compile(
 )
 
 
+# Customer ids are names, not figures ("客户 14048", a table's 客户 column): read as numbers they could match a
+# figure by chance (customer 14048 sits within 0.5% of 13,990.93), so they are blanked before the figures are read.
+_ID_AFTER_WORD = re.compile(
+    r"(?:客户|顾客|customer|account|cust)\s*(?:#|ID|id|编号)?\s*[:：]?\s*\d{3,7}\b", re.IGNORECASE
+)
+_ID_COLUMN_HEADER = re.compile(r"^\|\s*(?:客户|customer|account)\s*\|", re.IGNORECASE)
+
+
+def _without_customer_ids(text: str) -> str:
+    text = _ID_AFTER_WORD.sub(" ", text)
+    out, id_column = [], False
+    for line in text.splitlines():
+        if _ID_COLUMN_HEADER.match(line.strip()):
+            id_column = True
+        elif id_column and line.strip().startswith("|"):
+            line = re.sub(r"^(\s*\|)[^|]*\|", r"\1 |", line, count=1)
+        elif not line.strip().startswith("|"):
+            id_column = False
+        out.append(line)
+    return "\n".join(out)
+
+
 def answer_numbers(text: str) -> list[float]:
     """Every number a reader sees in ``text``: with 万/亿/k/M applied and separators read; a percentage is kept both
-    as written (49.5) and as a fraction (0.495), so either form of a share matches."""
+    as written (49.5) and as a fraction (0.495), so either form of a share matches. Customer ids are no numbers."""
     from crm_insights.agent.checks import extract_figures
 
+    text = _without_customer_ids(text)
     out: list[float] = []
     for fig in extract_figures(text, skip_list_markers=False):
         value = fig.value * fig.multiplier

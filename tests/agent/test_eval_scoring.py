@@ -96,3 +96,14 @@ def test_partial_turn(ev: ModuleType) -> None:
     assert ev.score_turn(expect, "数据里没有地区信息，这部分我不作回答。", [])["ok"]
     assert not ev.score_turn(expect, "1997年销售额 2,024,161.26", ["metric_query"])["ok"]
     assert not ev.score_turn(expect, "No region data, so I cannot say. All regions: 2,024,161.26", [])["ok"]
+
+
+def test_customer_ids_are_no_figures(ev: ModuleType) -> None:
+    # customer 14048 sits within 0.5% of 13,990.93: as an id it must not count as that figure
+    text = (
+        "| 客户 | 销售额 |\n|---|---:|\n| 14048 | 3,163.15 |\n\n客户 14048：消费 8,976.33\nCustomer #14048 spent 12.00"
+    )
+    numbers = ev.answer_numbers(text)
+    assert not ev.figure_found({"value": 13990.93, "rel_tol": 0.005}, numbers)
+    assert ev.figure_found({"value": 3163.15}, numbers) and ev.figure_found({"value": 8976.33}, numbers)
+    assert ev.figure_found({"value": 23570}, ev.answer_numbers("客户数 23,570，订单 69,659 笔"))
