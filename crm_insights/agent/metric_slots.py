@@ -428,9 +428,15 @@ _NAMED_FUTURE = [
     ),
 ]
 _AHEAD = re.compile(r"未来|接下来|今后|之后的|next|coming|upcoming|following|ahead", re.IGNORECASE)
+# "截至目前的累计消费算的LTV", "LTV to date": what customers have spent so far, not the predicted value
+_LTV_SO_FAR = re.compile(
+    r"截至目前|截止目前|到目前为止|迄今|累计消费|历史(?:累计)?消费|按累计|已经贡献|\bto\s+date\b|\bso\s+far\b|\bhistorical\b",
+    re.IGNORECASE,
+)
 _CLV = re.compile(
-    r"终身价值|生命周期价值|客户价值是多少|未来价值|预期价值|价值多少|值多少钱|值不值得|(?<![a-z])(?:clv|ltv)(?![a-z])"
-    r"|lifetime\s+value|customer\s+value"
+    r"终身价值|生命周期价值|客户价值是多少|未来价值|预期价值|价值多少|值多少钱|值不值得|最值钱|未来(?:的)?客户价值|预测(?:的)?(?:客户)?价值"
+    r"|(?<![a-z])(?:clv|ltv)(?![a-z])"
+    r"|lifetime\s+value|customer\s+value|predicted\s+value|value\s+(?:going\s+forward|over\s+the\s+next)"
     r"|worth\s+(?:keeping|over|in|to\s+us)|what\s+is\s+.{0,30}\bworth\b|how\s+much\s+(?:is|are|will)\s+.{0,30}\bworth\b|\bbe\s+worth\b|future\s+value",
     re.IGNORECASE,
 )
@@ -519,7 +525,8 @@ _SHARE = re.compile(
     r"占(?:了)?(?:全部|总|所有|整体|全体|总共)?[^，,。？?]{0,6}?(?:的)?(?:百分之多少|百分之几|多少比例|比例|比重|几成|百分比|多少|几)"
     r"|占比|比例是多少|贡献了?(?:总|全部)?[^，,。？?]{0,6}的?(?:百分之几|百分之多少|几成|比例|比重)"
     r"|(?:what|which)\s+(?:share|percentage|proportion|fraction|percent)\s+of|what\s*%\s*of"
-    r"|(?:share|percentage|proportion|fraction|percent)\s+of\s+(?:all|total|the\s+total|overall)",
+    r"|(?:share|percentage|proportion|fraction|percent)\s+of\s+(?:all|total|the\s+total|overall)"
+    r"|\bas\s+an?\s+(?:%|percent(?:age)?|share|fraction)\s+of|\b(?:%|percent)\s+of\s+(?:the\s+)?(?:base|customers|all)",
     re.IGNORECASE,
 )
 CHURN_RISK = _CHURN_RISK  # risk lists and probabilities are the forecast tools' (the router's follow-ups check it)
@@ -724,6 +731,7 @@ def _top_share(text: str) -> tuple[float, tuple[int, int]] | None:
     return (value / 100.0, m.span()) if 0 < value <= 100 else None
 
 
+_HOW_MANY_PEOPLE = re.compile(r"(?:多少|几)(?:个|位|名)?(?:人|客户|会员|买家)|\bhow\s+many\b", re.IGNORECASE)
 _HOW_MANY_OF_THEM = re.compile(
     r"(?:客户|会员|人|买家)(?:数)?(?:有)?(?:几个|几位|多少(?:个|位|人)?)|有几个|how\s+many\s+(?:customers|buyers|people|accounts)",
     re.IGNORECASE,
@@ -886,6 +894,10 @@ _HISTORY_ON = re.compile(r"历史上(?=月)")
 # "1998-01-01..1998-06-30", "1998-01-01~1998-06-30": a range of two ISO days (read as 至, same length)
 _DOTTED_RANGE = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})\s*(?:\.\.|~|～|—|–)\s*(\d{4}-\d{1,2}-\d{1,2})")
 
+# "最近三个月跟前三个月比": the months just before, a comparison with the previous period of the same length
+_PRIOR_MONTHS = re.compile(
+    r"(?<=月)\s*(?:跟|和|与|对比|相比|比|vs\.?)\s*(?:之前的|之前|前面的|前面|前)(?:三|3|两|2|六|6|四|4)个月(?:比|对比|相比|比较)?"
+)
 # "跟去年同一季比": the same quarter a year earlier is 去年同期 (same length, so offsets hold)
 _SAME_QUARTER = re.compile(r"(去年|上年|前年)(?:的)?同(?:一)?(?:个)?季(?:度)?")
 
@@ -903,6 +915,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     text = _DOTTED_RANGE.sub(
         lambda m: m.group(1) + "至" + m.group(2) + " " * (len(m.group(0)) - len(m.group(1)) - len(m.group(2)) - 1), text
     )
+    text = _PRIOR_MONTHS.sub(lambda m: "环比" + " " * (len(m.group(0)) - 2), text)  # "最近三个月跟前三个月比"
     text = _SAME_QUARTER.sub(lambda m: m.group(1) + "同期" + " " * (len(m.group(0)) - len(m.group(1)) - 2), text)
     if _ACTION.search(text) and not _QUESTION.search(text):
         return None  # "把上个月的订单导出发邮件给我": an action request, which the router declines
@@ -1100,7 +1113,12 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
                                     or re.search(r"还有|还在|再|again|still", masked, re.IGNORECASE)))  # fmt: skip
 
     # -- customer value and forecasts ---------------------------------------------------------------
-    if _CLV.search(text):
+    so_far = _CLV.search(text) and _LTV_SO_FAR.search(text)
+    if so_far and customer is None:
+        # "到目前为止人均LTV多少？就按累计消费/总用户数算": the spend so far per customer, not a forecast of value
+        measures = [m for m in measures if m not in ("revenue", "buyers")] or ["revenue_per_buyer"]
+        measure_terms.setdefault("revenue_per_buyer", so_far.group(0))
+    elif _CLV.search(text):
         value_args = {"customer": customer, "segment": segment, "horizon_weeks": sx.extract_horizon_weeks(text) or 52}
         return _spec("customer_value", value_args, unsupported, time, notes=notes, terms=measure_terms)
 
@@ -1178,6 +1196,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         measures = ["buyers"]  # "去年消费超过1000的客户有几个": how many customers pass the spend bound
     if (purchases is not None or bands is not None) and not measures:
         measures = ["buyers"]  # "买过3次以上的客户有多少": how many customers pass the purchase bound
+    negated = _NOT_BOUGHT_IN.search(masked) or _NEGATED_IN_PERIOD.search(masked)
+    if not measures and negated and len(time.periods) >= 2 and _HOW_MANY_PEOPLE.search(masked):
+        measures = ["buyers"]  # "去年下半年一单没下、今年又回来买的有多少人": customers, counted
+        measure_terms["buyers"] = "customers"
     if top_share is not None and not measures:
         measures = ["buyers", "revenue"]  # "top 10% of customers?": how many they are and what they spent
     grouped_by_filter = spend_bounds or purchases is not None or top_share is not None
@@ -1516,6 +1538,11 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     )
     if spec.unsupported and measures and _total_asked_apart(text, spec.unsupported):
         total_args = dict(spec.args)
+        apart = _measures_asked_apart(text, spec.unsupported)
+        if apart and set(apart) < set(measures):
+            # "每个销售今年的业绩排个名 还有今年总共多少单": the total asked apart is the orders; the revenue named with
+            # the salespeople is their ranking's, not asked for the whole
+            total_args["measures"] = [m for m in measures if m in apart]
         if total_args.get("group_by") == "customer":
             # "哪家门店复购率最高？全公司整体多少": the ranking asked is by store, which the data lacks; the total stays
             for key in ("group_by", "sort", "limit"):
@@ -1530,6 +1557,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     # "gross margin and CAC? And revenue per customer in H1 '98", "退货率多少？顺便告诉我上个月总单量": a measure the
     # data has, named in a clause of its own beside the missing ones, is answered and the missing ones declined
     listed = listed or _measure_in_own_clause(masked, spec.unsupported)
+    # "What are gross margins and AOV for H1 1998?", "毛利和客单价": the missing measure first, then one the data has
+    listed = listed or any(
+        _LISTED_AFTER.match(masked, masked.find(u.text) + len(u.text)) for u in spec.unsupported if u.text in masked
+    )
     missing_or_split = (
         "profit", "traffic", "delivery", "service", "pipeline", "product", "region", "channel", "store",
         "salesperson", "campaign", "membership",
@@ -1547,6 +1578,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     return replace(spec, share_of_all=True) if share_of_all else spec
 
 
+_LISTED_AFTER = re.compile(r"\w{0,3}\s*(?:和|与|及|以及|、|,|，|\band\b|&)\s*\S", re.IGNORECASE)
 # A missing measure listed beside others ("销售额和毛利", "GMV 和 毛利率", "revenue and margin"), not a filter on them
 # ("退货的订单": the returned orders)
 _LISTED_MEASURE = re.compile(
@@ -1564,6 +1596,9 @@ _TOTAL_ASK = re.compile(
     r"多少|几|总|合计|一共|\btotal\b|\boverall\b|\bhow\s+much\b|\bwhat\s+(?:was|is|were)\b", re.IGNORECASE
 )
 _TOTAL_WORD = re.compile(r"总(?:额|数|计|共)|合计|一共|整体|全部的|\btotal\b|\boverall\b", re.IGNORECASE)
+_WHOLE_ASKED = re.compile(
+    r"全国|全公司|全店|公司整体|整体|全部加起来|总共|一共|合计|\boverall\b|\bin\s+total\b|\bcompany[- ]wide\b"
+)
 _CLAUSES = re.compile(
     r"[，,。；;？?！!]|\s+(?=[^\sa-zA-Z])|(?<=[^\sa-zA-Z])\s+|\s+and\s+(?=what|how|which|the|our)", re.IGNORECASE
 )
@@ -1577,6 +1612,15 @@ def _measure_in_own_clause(text: str, unsupported: Sequence[Unsupported]) -> boo
     return False
 
 
+def _measures_asked_apart(text: str, unsupported: Sequence[Unsupported]) -> list[str]:
+    """The measures named in the clauses free of the unsupported parts."""
+    out: list[str] = []
+    for clause in _CLAUSES.split(text):
+        if clause.strip() and not any(u.text in clause for u in unsupported):
+            out += [k for _, _, cat, k, _ in _found(clause) if cat == "measures" and k not in out]
+    return out
+
+
 def _total_asked_apart(text: str, unsupported: Sequence[Unsupported]) -> bool:
     """Whether every unsupported part only splits the figure (按品类, by country) and a clause free of them asks for the
     total itself ("98Q1营收多少 按品类拆一下", "按品类拆一下Q2 GMV，顺便给我Q2总GMV")."""
@@ -1587,8 +1631,11 @@ def _total_asked_apart(text: str, unsupported: Sequence[Unsupported]) -> bool:
         if u.kind not in ("product", "region", "channel", "store", "salesperson", "campaign", "membership"):
             return False
         split = split or bool(_SPLIT_WORD.search(around)) or u.kind == "membership"  # tiers always split customers
+    clauses = [c for c in _CLAUSES.split(text) if c.strip() and not any(u.text in c for u in unsupported)]
     if not split:
-        return False
+        # "华东区今年卖了多少钱 然后全国一共卖了多少": a filter the data lacks, and the whole asked for by name in a
+        # clause of its own; the whole is answered (as the whole), the filtered figure declined
+        return any(_WHOLE_ASKED.search(c) and _TOTAL_ASK.search(c) for c in clauses)
     for clause in _CLAUSES.split(text):
         if not clause.strip() or any(u.text in clause for u in unsupported) or _SPLIT_WORD.search(clause):
             continue

@@ -2021,3 +2021,38 @@ def test_complainers_who_came_back_after_a_comma(text: str) -> None:
     from crm_insights.agent import metric_slots as ms
 
     assert ms.COMPLAINED_THEN_BOUGHT.search(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "measures"),
+    [
+        # a filter the data lacks, and the whole asked by name in a clause of its own: the whole is answered
+        ("嗯那个帮我看下华东区今年卖了多少钱 然后全国一共卖了多少", ["revenue"]),
+        # the salespeople's ranking is declined; only the measure asked apart (orders) is answered
+        ("我们组每个销售今年的业绩排个名 还有今年总共多少单", ["orders"]),
+        ("What are gross margins and AOV for H1 1998?", ["aov"]),
+    ],
+)
+def test_the_part_asked_apart_is_answered(text: str, measures: list[str]) -> None:
+    spec = _parse(text)
+    assert spec.answer_rest and spec.unsupported and spec.args["measures"] == measures
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("最近三个月跟前三个月比 营收涨了还是跌了", {"since": "1998-04-01", "compare": "previous"}),
+        ("去年下半年一单没下、今年又回来买的有多少人", {"since": "1998-01-01", "not_bought_since": "1997-07-01"}),
+        ("到目前为止人均LTV多少？就按累计消费/总用户数算", {"measures": ["revenue_per_buyer"]}),
+    ],
+)
+def test_more_everyday_readings(text: str, args: dict[str, Any]) -> None:
+    spec = _parse(text)
+    assert spec.tool == "metric_query" and {k: spec.args.get(k) for k in args} == args
+
+
+@pytest.mark.parametrize(
+    "text", ["What's the predicted value of customer 07592 over the next year?", "预测一下未来客户价值 哪些客户最值钱"]
+)
+def test_predicted_value_is_the_customer_value_model(text: str) -> None:
+    assert _parse(text).tool == "customer_value"
