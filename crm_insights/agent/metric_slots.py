@@ -1244,6 +1244,14 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     else:
         # 新客/老客 next to another measure: split by customer type (revenue has its own new/returning measures)
         measures, group_by = _customer_type(measures, group_by, masked, notes)
+    if group_by == "customer_type" and any(m in ("revenue_new", "revenue_returning") for m in measures):
+        # "来了多少新客？新老客销售额各占多少": each type's customers, revenue and share of it (revenue_new split by
+        # type would be the new customers' revenue twice)
+        counted = any(m in ("new_customers", "returning_customers", "buyers") for m in measures) or bool(
+            re.search(r"(?:多少|几)(?:个|位)?新(?:客|会员|用户)|how\s+many\s+new", masked, re.I)
+        )
+        measures = (["buyers"] if counted else []) + ["revenue", "revenue_share"]
+        measure_terms.setdefault("revenue", measure_terms.get("revenue_new") or measure_terms.get("revenue_returning", ""))
     for count, share in _COUNT_SHARE.items():
         if count in measures and share not in measures and group_by is None and _SHARE.search(masked):
             measures.insert(measures.index(count) + 1, share)
@@ -1451,7 +1459,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         if any(m in ("revenue", "aov") for m in measures):
             measures = ["aov"] + [m for m in measures if m not in ("revenue", "aov")]
     share_key = _SHARE_MEASURE.get(measures[0]) if measures else None
-    if group_by in ("weekday", "segment") and not grain and share_key and share_key not in measures:
+    if group_by in ("weekday", "segment", "customer_type") and not grain and share_key and share_key not in measures:
         # "周几卖得最好", "各分群的销售额": a breakdown of a sum shows each row's share of it beside the figure
         measures.append(share_key)
     having = None

@@ -163,7 +163,7 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         "metric_query",
         {"measures": ["orders", "orders_share"], "group_by": "weekday", "sort": "desc"},
     ),
-    ("新老客的销售额对比", "metric_query", {"measures": ["revenue"], "group_by": "customer_type"}),
+    ("新老客的销售额对比", "metric_query", {"measures": ["revenue", "revenue_share"], "group_by": "customer_type"}),
     ("新客的客单价", "metric_query", {"measures": ["aov"], "group_by": "customer_type"}),
     (
         "new vs returning customers by month in 1997",
