@@ -946,6 +946,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     strict_bounds: list[bool] = []
     min_amount, max_amount, spans = _amounts(masked, unsupported, spend_bounds, strict_bounds)
     purchases: tuple[int | None, int | None] | None = None
+    purchase_span: tuple[int, int] | None = None
     top_share = _top_share(masked)
     if top_share is not None:
         spans.append(top_share[1])  # "前10%的客户": not a top-10 ranking
@@ -963,6 +964,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             unsupported.append(Unsupported("purchase_count", m.group(0).strip()))
         else:
             purchases = read  # "买过3次及以上的客户": customers by their purchase days in the period
+            purchase_span = m.span()
         spans.append(m.span())
     for m in _QUANTITY.finditer(masked):
         unsupported.append(Unsupported("quantity", m.group(0).strip()))
@@ -1194,6 +1196,11 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         measures, measure_terms["revenue"] = ["revenue"], spend.group(0) if spend else "revenue"
     if spend_bounds and not measures:
         measures = ["buyers"]  # "去年消费超过1000的客户有几个": how many customers pass the spend bound
+    if purchase_span is not None and "repeat_rate" in measures:
+        # "去年复购过（买了2次及以上）的客户": 复购过 names who the customers are (the purchase bound), not the rate
+        at = next((s_ for s_, e_, cat, k, _ in hits if cat == "measures" and k == "repeat_rate"), None)
+        if at is not None and abs(at - purchase_span[0]) <= 12:
+            measures = [m for m in measures if m != "repeat_rate"]
     if (purchases is not None or bands is not None) and not measures:
         measures = ["buyers"]  # "买过3次以上的客户有多少": how many customers pass the purchase bound
     negated = _NOT_BOUGHT_IN.search(masked) or _NEGATED_IN_PERIOD.search(masked)
@@ -1251,7 +1258,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             re.search(r"(?:多少|几)(?:个|位)?新(?:客|会员|用户)|how\s+many\s+new", masked, re.I)
         )
         measures = (["buyers"] if counted else []) + ["revenue", "revenue_share"]
-        measure_terms.setdefault("revenue", measure_terms.get("revenue_new") or measure_terms.get("revenue_returning", ""))
+        word = measure_terms.get("revenue_new") or measure_terms.get("revenue_returning", "")
+        measure_terms.setdefault("revenue", word)
     for count, share in _COUNT_SHARE.items():
         if count in measures and share not in measures and group_by is None and _SHARE.search(masked):
             measures.insert(measures.index(count) + 1, share)
@@ -1337,6 +1345,20 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # "what share of revenue came from returning customers": each type's figure beside its share
         measures = [next(k for k, v in SHARE_OF.items() if v == measures[0]), measures[0]]
 
+    group_window: Period | None = None
+    if purchase_span is not None and len(periods) >= 2:
+        # "去年复购过（买了2次及以上）的客户，今年还有多少在买": the purchases are counted in their own clause's period,
+        # the question's period is the other one
+        cuts = [m.start() for m in re.finditer(r"[，,；;。？?]", masked)]
+
+        def _clause(at: int) -> int:
+            return sum(1 for c in cuts if c < at)
+
+        own = [p for p in periods if _clause(p.span[0]) == _clause(purchase_span[0])]
+        if len(own) == 1 and len(periods) - 1 >= 1:
+            group_window = own[0]
+            periods = [p for p in periods if p is not group_window]
+            notes.append(f"purchase days counted over {group_window.text!r}")
     not_bought: Period | None = None
     if lapsed and inactive_days is None:
         not_bought = _not_bought_period(masked, periods)
@@ -1356,7 +1378,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     compare = compare_since = compare_until = None
     compare_kind: str | None = None
     comparison = time.comparison
-    if comparison is not None and (drop_period in (comparison.base, comparison.other) or not_bought is not None):
+    if comparison is not None and (
+        drop_period in (comparison.base, comparison.other) or not_bought is not None or group_window is not None
+    ):
         comparison = None
     derived_previous = time.compare_kind == "previous" and (comparison is None or comparison.other not in periods)
     asked_compare = time.compare_kind
@@ -1522,6 +1546,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         "not_bought_since": _iso(not_bought.since or not_bought.start) if not_bought else None,
         "not_bought_until": _iso(not_bought.until or not_bought.end) if not_bought else None,
         "top_share": top_share[0] if top_share else None,
+        "filter_since": _iso(group_window.since or group_window.start) if group_window else None,
+        "filter_until": _iso(group_window.until or group_window.end) if group_window else None,
     }
     if bands is not None:
         args.update(group_by="purchase_count", purchase_bands=bands[0], grain=None, sort=None, limit=None)

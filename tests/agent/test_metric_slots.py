@@ -2056,3 +2056,18 @@ def test_more_everyday_readings(text: str, args: dict[str, Any]) -> None:
 )
 def test_predicted_value_is_the_customer_value_model(text: str) -> None:
     assert _parse(text).tool == "customer_value"
+
+
+def test_purchases_counted_in_their_own_clause_period() -> None:
+    spec = _parse("去年复购过（买了2次及以上）的客户，今年还有多少在买？比例多少")
+    assert spec.args["measures"] == ["buyers"] and spec.args["min_purchases"] == 2
+    assert (spec.args["since"], spec.args["filter_since"], spec.args["filter_until"]) == (
+        "1998-01-01",
+        "1997-01-01",
+        "1997-12-31",
+    )
+
+
+def test_new_and_returning_revenue_is_split_by_type_with_shares() -> None:
+    spec = _parse("今年上半年来了多少新客？新老客销售额各占多少")
+    assert spec.args["measures"] == ["buyers", "revenue", "revenue_share"] and spec.args["group_by"] == "customer_type"
