@@ -122,12 +122,14 @@ def _without_customer_ids(text: str) -> str:
     return "\n".join(out)
 
 
-def answer_numbers(text: str) -> list[float]:
+def answer_numbers(text: str, ids: bool = True) -> list[float]:
     """Every number a reader sees in ``text``: with 万/亿/k/M applied and separators read; a percentage is kept both
-    as written (49.5) and as a fraction (0.495), so either form of a share matches. Customer ids are no numbers."""
+    as written (49.5) and as a fraction (0.495), so either form of a share matches. ``ids=False``: customer ids are
+    left out (an id answers "who is our biggest customer", but is never a figure for a wrong scope)."""
     from crm_insights.agent.checks import extract_figures
 
-    text = _without_customer_ids(text)
+    if not ids:
+        text = _without_customer_ids(text)
     out: list[float] = []
     for fig in extract_figures(text, skip_list_markers=False):
         value = fig.value * fig.multiplier
@@ -157,7 +159,8 @@ def score_turn(expect: dict[str, Any], answer: str, tools_called: list[str]) -> 
     kind = str(expect.get("kind", "figure"))
     numbers = answer_numbers(answer)
     missing = [f for f in expect.get("figures") or [] if not figure_found(f, numbers)]
-    wrong = [f for f in expect.get("must_not") or [] if figure_found(f, numbers)]
+    figures_only = answer_numbers(answer, ids=False)
+    wrong = [f for f in expect.get("must_not") or [] if figure_found(f, figures_only)]
     declines = bool(_DECLINES.search(answer))
     why: list[str] = []
     if missing:

@@ -103,7 +103,10 @@ def test_customer_ids_are_no_figures(ev: ModuleType) -> None:
     text = (
         "| 客户 | 销售额 |\n|---|---:|\n| 14048 | 3,163.15 |\n\n客户 14048：消费 8,976.33\nCustomer #14048 spent 12.00"
     )
-    numbers = ev.answer_numbers(text)
+    numbers = ev.answer_numbers(text, ids=False)
     assert not ev.figure_found({"value": 13990.93, "rel_tol": 0.005}, numbers)
+    assert ev.figure_found({"value": 14048}, ev.answer_numbers(text))  # "who is it?" may expect the id itself
+    verdict = ev.score_turn({"kind": "figure", "must_not": [{"value": 13990.93}]}, text, [])
+    assert not verdict["wrong_scope"]
     assert ev.figure_found({"value": 3163.15}, numbers) and ev.figure_found({"value": 8976.33}, numbers)
     assert ev.figure_found({"value": 23570}, ev.answer_numbers("客户数 23,570，订单 69,659 笔"))
