@@ -500,6 +500,7 @@ _SEGMENT_HEAD = re.compile(
 )
 _SEGMENT_NOUN = re.compile(r"分群|客群|细分|群|segments?|clusters?", re.IGNORECASE)
 _LIST_SEGMENTS = re.compile(r"人数|规模|多大|sizes?|\blist\b|列表|有哪些|列出", re.IGNORECASE)
+_THIS_CUSTOMER = re.compile(r"这个客户|该客户|这位客户|\bthis\s+(?:customer|client|account)\b|他|她", re.IGNORECASE)
 _LIKELY = re.compile(r"可能|概率|会不会|会再|还会|\bwill\b|\blikely\b|\bchance\b|probability|\bexpect", re.IGNORECASE)
 _WHEN = re.compile(r"\bwhen\b|什么时候|何时", re.IGNORECASE)
 _WEEKDAY_NAME = re.compile(
@@ -1127,6 +1128,32 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     future_period = next((p for p in time.periods if p.start > de), None)
     named_future = any(pat.search(text) for pat, _ in _NAMED_FUTURE)
     future_word = _FUTURE.search(text)
+    if future_period is not None and customer is None and _LIKELY.search(text) and _THIS_CUSTOMER.search(text):
+        return None  # "Is this customer likely to buy again in the next 3 months?": the thread's customer's forecast
+    ahead_month = next(
+        (
+            p
+            for p in time.periods
+            if p.kind == "month" and p.assumed_year and date(p.start.year + 1, p.start.month, 1) > de
+        ),
+        None,
+    )
+    if future_word and ahead_month is not None and future_period is None and customer is None:
+        # "按现在这个走势，7月销售额大概能做多少？给个预测": a month named with a forecast word is the coming one
+        nxt = date(ahead_month.start.year + 1, ahead_month.start.month, 1)
+        if (nxt - de).days <= 366:
+            last = month_end(nxt.year, nxt.month)
+            weeks = max(1, -(-(last - de).days // 7))
+            following = (nxt.year * 12 + nxt.month) - (de.year * 12 + de.month) == 1 and de == month_end(
+                de.year, de.month
+            )
+            forecast_args: dict[str, Any] = (
+                {"period": "next_month", "segment": segment}
+                if following
+                else {"horizon_weeks": weeks, "segment": segment}
+            )
+            notes.append(f"{ahead_month.text!r} with a forecast word: the coming {nxt:%Y-%m}, {weeks} weeks ahead")
+            return _spec("forecast_totals", forecast_args, unsupported, None, notes=notes, terms=measure_terms)
     if named_future or (future_word and (_AHEAD.search(text) or future_period is not None)):
         if customer is not None:
             return None  # one customer's forecast: forecast_customer

@@ -2071,3 +2071,14 @@ def test_purchases_counted_in_their_own_clause_period() -> None:
 def test_new_and_returning_revenue_is_split_by_type_with_shares() -> None:
     spec = _parse("今年上半年来了多少新客？新老客销售额各占多少")
     assert spec.args["measures"] == ["buyers", "revenue", "revenue_share"] and spec.args["group_by"] == "customer_type"
+
+
+def test_a_month_named_with_a_forecast_word_is_the_coming_one() -> None:
+    spec = _parse("按现在这个走势，7月销售额大概能做多少？给个预测")
+    assert spec.tool == "forecast_totals" and spec.args == {"period": "next_month"}
+    assert _parse("7月销售额多少").args["since"] == "1997-07-01"  # no forecast word: the latest July in the data
+
+
+def test_this_customers_chances_ahead_are_no_metric() -> None:
+    text = "Is this customer likely to buy again in the next 3 months?"
+    assert parse_metric_question(text, "1997-01-01", "1998-06-30") is None
