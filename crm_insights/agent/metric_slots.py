@@ -732,6 +732,10 @@ def _top_share(text: str) -> tuple[float, tuple[int, int]] | None:
     return (value / 100.0, m.span()) if 0 < value <= 100 else None
 
 
+# "来了多少新客", "新客数、老客数分别是多少": the count of each customer type is asked beside its revenue
+_TYPE_COUNT_ASKED = re.compile(
+    r"(?:多少|几)(?:个|位)?新(?:客|会员|用户)|[新老](?:客户?|会员|用户)(?:人)?数|how\s+many\s+new", re.IGNORECASE
+)
 _HOW_MANY_PEOPLE = re.compile(r"(?:多少|几)(?:个|位|名)?(?:人|客户|会员|买家)|\bhow\s+many\b", re.IGNORECASE)
 _HOW_MANY_OF_THEM = re.compile(
     r"(?:客户|会员|人|买家)(?:数)?(?:有)?(?:几个|几位|多少(?:个|位|人)?)|有几个|how\s+many\s+(?:customers|buyers|people|accounts)",
@@ -1282,7 +1286,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # "来了多少新客？新老客销售额各占多少": each type's customers, revenue and share of it (revenue_new split by
         # type would be the new customers' revenue twice)
         counted = any(m in ("new_customers", "returning_customers", "buyers") for m in measures) or bool(
-            re.search(r"(?:多少|几)(?:个|位)?新(?:客|会员|用户)|how\s+many\s+new", masked, re.I)
+            _TYPE_COUNT_ASKED.search(masked)
         )
         measures = (["buyers"] if counted else []) + ["revenue", "revenue_share"]
         word = measure_terms.get("revenue_new") or measure_terms.get("revenue_returning", "")
@@ -1371,6 +1375,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if group_by == "customer_type" and len(measures) == 1 and measures[0] in SHARE_OF.values():
         # "what share of revenue came from returning customers": each type's figure beside its share
         measures = [next(k for k, v in SHARE_OF.items() if v == measures[0]), measures[0]]
+        if _TYPE_COUNT_ASKED.search(masked) and "buyers" not in measures:
+            measures.insert(0, "buyers")  # "新客数、老客数分别是多少？老客收入占比？": each type's count too
 
     group_window: Period | None = None
     if purchase_span is not None and len(periods) >= 2:
@@ -1480,6 +1486,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         elif any(m in ("revenue_new", "revenue_returning") for m in measures) and not filtered:
             # "3月新客户销售额占当月多少": revenue by customer type, each type's share of it
             measures, group_by = ["revenue", "revenue_share"], "customer_type"
+            if _TYPE_COUNT_ASKED.search(masked):
+                measures.insert(0, "buyers")  # "新客数、老客数分别是多少？老客收入占比？": each type's count too
         elif (whole := _ENCLOSING.search(text)) and since and until and not filtered and compare_kind is None:
             # "去年下半年流水多少？占全年比例": the period against the year (month, quarter) around it; the answer
             # shows the ratio

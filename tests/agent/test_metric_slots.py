@@ -2082,3 +2082,15 @@ def test_a_month_named_with_a_forecast_word_is_the_coming_one() -> None:
 def test_this_customers_chances_ahead_are_no_metric() -> None:
     text = "Is this customer likely to buy again in the next 3 months?"
     assert parse_metric_question(text, "1997-01-01", "1998-06-30") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "since"),
+    [
+        ("1998H1 的新客数、老客数分别是多少？老客收入占比？（新客=全周期首单落在区间内）", "1998-01-01"),
+        ("1997-03 单月呢？新客数和新客收入占比。", "1997-03-01"),
+    ],
+)
+def test_each_customer_types_count_beside_its_revenue_share(text: str, since: str) -> None:
+    spec = _parse(text)
+    assert spec.args["measures"] == ["buyers", "revenue", "revenue_share"] and spec.args["since"] == since

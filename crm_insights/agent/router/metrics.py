@@ -771,7 +771,7 @@ _BEFORE_THAT = re.compile(
     re.IGNORECASE,
 )
 _NAMED_COMPARE = re.compile(r"环比|同比|\b(?:yoy|mom|qoq|wow)\b|year over year|month over month", re.IGNORECASE)
-_VERSUS = re.compile(r"(?<!同|环)比|\bvs\.?|\bversus\b|\bcompared?\b|\bagainst\b", re.IGNORECASE)
+_VERSUS = re.compile(r"(?<![同环占])比(?!例|重|率)|\bvs\.?|\bversus\b|\bcompared?\b|\bagainst\b", re.IGNORECASE)
 _GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
