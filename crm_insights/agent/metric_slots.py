@@ -489,7 +489,7 @@ _SPEND_TERMS = _BARE_ORDER_WORDS | {
     "消费了多少",
     "消费多少钱",
 }
-_JOINED = re.compile(r"^\s*(?:和|与|及|、|,|，|以及|and|&|plus)\s*", re.IGNORECASE)
+_JOINED = re.compile(r"^\s*(?:和|与|及|、|,|，|以及|同(?![比期一样时])|and|&|plus)\s*", re.IGNORECASE)
 # A count of customers with nothing else asked ("高价值客户有多少") is a segment's size: describe_segment answers it.
 _GENERIC_BUYERS = {
     *("多少客户", "客户有多少", "多少个客户", "几个客户", "多少名客户", "客户数", "客户数量"),
@@ -671,6 +671,10 @@ def _found(text: str) -> list[tuple[int, int, str, str, str]]:
 
 # Attributes that, in a request with an action and outside a clause that asks, are who or where something happens
 # rather than a split: "…发我邮箱，我让门店挨个打电话召回" (the stores will call), not "哪家门店复购率最高"
+_PURPOSE_BEFORE = re.compile(
+    r"\bfor\s+(?:the|our|a|an|this|next)\s+(?:[\w-]+\s+){0,2}$|为了[^，,。？?]{0,14}$|准备(?:做|搞|办)?[^，,。？?]{0,10}$",
+    re.IGNORECASE,
+)
 _CONTEXT_KINDS = frozenset({"store", "region", "channel", "salesperson"})
 _CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
 _THEIR_ACTION = re.compile(r"我(?:会|要)?(?:让|叫|安排)|打电话|召回|回访|挨个联系|\bI(?:'ll| will)\s+have\b", re.I)
@@ -998,6 +1002,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             grain_term = word
         elif cat == "group_by" and group_by is None:
             group_by = key
+        elif cat == "unsupported" and key == "campaign" and _PURPOSE_BEFORE.search(masked[max(0, s - 24) : s]):
+            continue  # "For the win-back campaign: how many customers…": what the figures are for, not a filter
         elif cat == "unsupported" and (key not in _CONTEXT_KINDS or not acting or asked_in_clause(masked, s)):
             unsupported.append(Unsupported(key, _with_prefix(masked, s, e)))
         elif cat == "retention":
@@ -1274,6 +1280,16 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     periods = [p for p in time.periods if p is not drop_period]
     # "6月GMV多少？顺便把6月买家名单…": the same period named twice is one period, not a comparison
     periods = list({(p.start, p.end): p for p in reversed(periods)}.values())[::-1]
+    if len(periods) >= 2 and any(p.start <= de for p in periods):
+        # "下周要给董事会做QBR，先把今年Q2的核心数给我": a coming week in a clause that asks for nothing is the user's
+        # schedule, not a period of the data
+        cuts = [m.start() for m in re.finditer(r"[，,。；;：:？?！!]", masked)]
+
+        def _clause_of(at: int) -> int:
+            return sum(1 for c in cuts if c < at)
+
+        measured = {_clause_of(s_) for s_, _, cat, _, _ in hits if cat == "measures"}
+        periods = [p for p in periods if not (p.start > de and _clause_of(p.span[0]) not in measured)]
 
     typed_share = _share_of_buyers(masked, measures, group_by)
     if typed_share:

@@ -2094,3 +2094,30 @@ def test_this_customers_chances_ahead_are_no_metric() -> None:
 def test_each_customer_types_count_beside_its_revenue_share(text: str, since: str) -> None:
     spec = _parse(text)
     assert spec.args["measures"] == ["buyers", "revenue", "revenue_share"] and spec.args["since"] == since
+
+
+def test_a_coming_week_in_a_clause_that_asks_nothing_is_the_users_schedule() -> None:
+    spec = _parse("下周要给董事会做QBR，先把今年Q2的核心数给我：营收、订单数、下单客户数")
+    assert spec.args == {
+        "measures": ["revenue", "orders", "buyers"],
+        "since": "1998-04-01",
+        "until": "1998-06-30",
+    }
+
+
+def test_what_a_campaign_is_for_is_no_filter() -> None:
+    spec = _parse("For the win-back campaign: how many customers haven't ordered in 365+ days?")
+    assert not spec.unsupported and spec.args["inactive_days"] == 365
+    assert [u.kind for u in _parse("上次营销活动带来了多少订单").unsupported] == ["campaign"]
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("How many customers only ever made a single purchase? As a share of everyone?", "one_time_customers"),
+        ("想check下1998年5月的revenue同order数", "revenue"),
+    ],
+)
+def test_more_measure_words(text: str, first: str) -> None:
+    spec = _parse(text)
+    assert spec.args["measures"][0] == first and len(spec.args["measures"]) >= 2
