@@ -759,3 +759,16 @@ def test_an_english_follow_up_keeps_or_adds_the_comparison(make_session, first: 
         "year",
         "previous",
     )
+
+
+def test_last_year_after_a_month_is_that_month_a_year_earlier(make_session) -> None:
+    session, calls = make_session()
+    session.ask("1998年3月营收多少", thread_id="m")
+    session.ask("那去年呢？", thread_id="m")
+    args = _last(calls)[1]
+    assert (args["since"], args["until"]) == ("1997-03-01", "1997-03-31")
+    session2, calls2 = make_session()
+    session2.ask("1998年营收多少", thread_id="y")
+    session2.ask("那去年呢", thread_id="y")
+    args = _last(calls2)[1]
+    assert args["since"] == "1997-01-01" and args["until"] != "1997-03-31"  # after a year, no single month

@@ -502,6 +502,7 @@ def _decide(
             metric = metrics.with_previous_measures(original, metric, prev_metric)
             metric = metrics.carry_period(original, metric, prev_metric, start, end)
         metrics.keep_group(original, metric, prev_metric, start, end)
+        metrics.same_span_in_year(original, metric, prev_metric)
         ranked = prev_slots.get("ranked_customers") or []
         # "那他们总共买了多少钱" after "我们一共有多少客户": they are all the customers, not the top spenders the
         # overview listed beside the count

@@ -626,6 +626,37 @@ _GROUP_ARGS = (
 )  # fmt: skip
 
 
+_BARE_YEAR_FOLLOW_UP = re.compile(
+    r"^\s*(?:那|那么)?\s*(?:去年|前年|今年|(?:19)?9[78]\s*年)\s*(?:的|同期)?\s*(?:呢|的呢|怎么样|如何)?\s*[?？]?\s*$"
+)
+
+
+def same_span_in_year(question: str, metric: dict[str, Any] | None, previous: Mapping[str, Any] | None) -> None:
+    """ "那去年呢？" after 今年3月: the same month (quarter, half) in that year, not the whole year (in place). After a
+    whole year or the year to date, the whole other year stays."""
+    if not metric or not previous or not (metric.get("tool") == previous.get("tool") == "metric_query"):
+        return
+    if not _BARE_YEAR_FOLLOW_UP.match(question):
+        return
+    args, base = metric.get("args") or {}, previous.get("args") or {}
+    since, until = str(args.get("since") or ""), str(args.get("until") or "")
+    b0, b1 = str(base.get("since") or ""), str(base.get("until") or "")
+    # the year as read (its first day may be the data's first day)
+    if not (since[5:7] == "01" and until.endswith("-12-31") and since[:4] == until[:4] and b0 and b1):
+        return
+    if b0[:4] != b1[:4] or (b0[5:] == "01-01" and b1[5:] in ("12-31", "06-30")) or base.get("grain"):
+        return  # a span across years, a whole year or the year so far: the whole other year is what is asked
+    from datetime import date
+
+    from crm_insights.agent.timeexpr import shift_year
+
+    years = int(since[:4]) - int(b0[:4])
+    s0, e0 = shift_year(date.fromisoformat(b0), date.fromisoformat(b1), years)
+    args["since"], args["until"] = s0.isoformat(), e0.isoformat()
+    metric["periods_text"] = metric["periods_text_zh"] = f"{s0.isoformat()}..{e0.isoformat()}"
+    metric["assumed_year"] = None
+
+
 def keep_group(
     question: str,
     metric: dict[str, Any] | None,
