@@ -542,6 +542,16 @@ def metric_query(
     amount_strict: bool = False,
     change_by_row: bool = False,
     having: str | None = None,
+    min_purchases: int | None = None,
+    max_purchases: int | None = None,
+    bought_since: str | None = None,
+    bought_until: str | None = None,
+    not_bought_since: str | None = None,
+    not_bought_until: str | None = None,
+    top_share: float | None = None,
+    purchase_bands: int | None = None,
+    filter_since: str | None = None,
+    filter_until: str | None = None,
 ) -> dict[str, Any]:
     """Business metrics over orders and feedback (revenue, orders, buyers, AOV, repeat rate, ...) for any
     period, by grain or group, with filters, comparisons and ranks."""
@@ -559,6 +569,20 @@ def metric_query(
         lo, hi = min_customer_spend, max_customer_spend
         passing = {c for c, v in spend.items() if (lo is None or v >= lo) and (hi is None or v <= hi)}
         ids = passing if ids is None else ids & passing
+    if min_purchases is not None or max_purchases is not None:
+        # the customer filter of the real tool, over the fake lines: purchase days in the filter window
+        w0, w1 = filter_since or since, filter_until or until
+        days: dict[str, set[str]] = {}
+        for c, d, _ in ORDERS:
+            if w0 <= d <= w1:
+                days.setdefault(c, set()).add(d)
+        lo_p, hi_p = min_purchases or 0, max_purchases or 10**9
+        passing = {c for c, ds in days.items() if lo_p <= len(ds) <= hi_p}
+        ids = passing if ids is None else ids & passing
+    if not_bought_since is not None or not_bought_until is not None:
+        n0, n1 = not_bought_since or DATA_START, not_bought_until or DATA_END
+        there = {c for c, d, _ in ORDERS if n0 <= d <= n1}
+        ids = ({c for c, _, _ in ORDERS} if ids is None else ids) - there
 
     def lines_in(lo: str, hi: str) -> list[tuple[str, str, float]]:
         return [

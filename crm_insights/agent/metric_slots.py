@@ -361,7 +361,8 @@ _PURCHASE_COUNT = re.compile(
     rf"|(?<![第\d])(?:\d+|{_CN_NUM})\s*次\s*(?:及以上|或以上|以上|\+)(?=\s*(?:的|这|那|客户|会员|人|用户))"
     rf"|(?:{_GT})\s*(?:\d+|{_CN_NUM})\s*(?:次|单)\s*(?:以上)?的?(?:客户|顾客|买家)"
     r"|(?:bought|ordered|purchased|buying)\s+(?:more\s+than\s+|at\s+least\s+|over\s+)?\w+\s+times"
-    r"|with\s+(?:more\s+than\s+|at\s+least\s+|over\s+)?\d+\+?\s+(?:orders|purchases)",
+    r"|with\s+(?:more\s+than\s+|at\s+least\s+|over\s+)?\d+\+?\s+(?:orders|purchases)"
+    r"|\b\d+\s*\+\s*(?:purchase\s+days|purchases|orders|times)\b|\bat\s+least\s+\d+\s+purchase\s+days\b",
     re.IGNORECASE,
 )
 _QUANTITY = re.compile(
@@ -1045,10 +1046,23 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if "days_first_to_second" in measures:
         # "从第一次买到第二次买平均隔多少天": the gap asked is the first one, not every gap between purchases
         measures = [m for m in measures if m not in ("days_between_mean", "days_between_median")]
-    if "revenue_new" in measures and "returning_customers" in measures and re.search(r"老客(?:户)?呢", masked):
+    counted_people = re.compile(r"[新老]客(?:户)?(?:有)?(?:多少|几)(?:个|位|人|名)|[新老]客(?:户)?(?:人)?数")
+    other_group = re.search(r"老客(?:户)?(?:呢|多少|贡献|的呢)", masked)
+    if (
+        "revenue_new" in measures
+        and "returning_customers" in measures
+        and other_group
+        and not counted_people.search(masked)
+    ):
         # "新客贡献了多少销售额？老客呢？": the same measure for the other group, not a count of it
         measures = ["revenue_returning" if m == "returning_customers" else m for m in measures]
-    if "revenue_returning" in measures and "new_customers" in measures and re.search(r"新客(?:户)?呢", masked):
+    other_group = re.search(r"新客(?:户)?(?:呢|多少|贡献|的呢)", masked)
+    if (
+        "revenue_returning" in measures
+        and "new_customers" in measures
+        and other_group
+        and not counted_people.search(masked)
+    ):
         measures = ["revenue_new" if m == "new_customers" else m for m in measures]
     if "revenue_per_buyer" in measures and "orders" in measures:
         # "平均每个客户一共贡献了多少钱？下了几单？": the orders per customer, like the spend per customer beside it

@@ -2121,3 +2121,19 @@ def test_what_a_campaign_is_for_is_no_filter() -> None:
 def test_more_measure_words(text: str, first: str) -> None:
     spec = _parse(text)
     assert spec.args["measures"][0] == first and len(spec.args["measures"]) >= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "measures"),
+    [
+        ("这里面新客贡献多少、老客多少？两个加起来得等于总额", ["revenue_new", "revenue_returning"]),
+        ("新客贡献多少销售额，老客有多少人", ["revenue_new", "returning_customers"]),
+    ],
+)
+def test_the_other_customer_type_gets_the_same_measure_unless_counted(text: str, measures: list[str]) -> None:
+    assert _parse(text).args["measures"] == measures
+
+
+def test_an_english_purchase_bound_in_brackets() -> None:
+    spec = _parse("How many of those lapsed folks were repeat buyers before they went quiet (2+ purchase days)?")
+    assert spec.args.get("min_purchases") == 2 and "purchase_days" not in spec.args["measures"]

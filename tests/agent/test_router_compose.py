@@ -772,3 +772,12 @@ def test_last_year_after_a_month_is_that_month_a_year_earlier(make_session) -> N
     session2.ask("那去年呢", thread_id="y")
     args = _last(calls2)[1]
     assert args["since"] == "1997-01-01" and args["until"] != "1997-03-31"  # after a year, no single month
+
+
+def test_of_those_keeps_the_inactive_group_and_asks_no_days(make_session) -> None:
+    session, calls = make_session()
+    session.ask("How many customers haven't ordered in 365+ days?", thread_id="w")
+    answer = session.ask("How many of those lapsed folks were repeat buyers (2+ purchase days)?", thread_id="w")
+    name, args = _last(calls)
+    assert name == "metric_query" and args["inactive_days"] == 365 and args["min_purchases"] == 2
+    assert "how long" not in answer.answer.lower()

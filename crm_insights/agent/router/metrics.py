@@ -617,7 +617,9 @@ _AMONG_THEM = re.compile(
 )
 # "这里面", "这批人", "of those": the customers the previous answer counted
 _AMONG_GROUP = re.compile(
-    _AMONG_THEM.pattern + r"|这批人|这些人|那批人|这批客户|这些客户|这部分人|这层|这群人|\bthose\s+customers\b", re.I
+    _AMONG_THEM.pattern
+    + r"|这批人|这些人|那批人|这批客户|这些客户|这部分人|这层|这群人|\bthose\s+customers\b|\btheir\b|\bthey\b",
+    re.I,
 )
 # the arguments that pick customers by what they did (the tool's customer filter)
 _GROUP_ARGS = (
@@ -669,6 +671,9 @@ def keep_group(
         return
     if _AMONG_GROUP.search(question) and metric.get("args") is not None:
         _keep_group(metric["args"], previous.get("args") or {}, data_start, data_end)
+        if metric["args"].get("inactive_days") and metric.get("missing"):
+            # "How many of those lapsed folks…": the group's days, not a question back about how many days
+            metric["missing"] = [m for m in metric["missing"] if m != "inactive_days"]
 
 
 def _keep_group(args: dict[str, Any], base: Mapping[str, Any], data_start: str | None, data_end: str | None) -> None:
