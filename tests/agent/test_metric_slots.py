@@ -52,7 +52,7 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("最近三个月的复购率", "metric_query", {"measures": ["repeat_rate"], "since": "1998-04-01", "until": "1998-06-30"}),
     ("97年回购率", "metric_query", {"measures": ["repeat_rate"], "since": "1997-01-01", "until": "1997-12-31"}),
     ("一次性买家占比", "metric_query", {"measures": ["one_time_share", "one_time_customers", "buyers"]}),
-    ("平均购买间隔是多少天", "metric_query", {"measures": ["days_between_mean"]}),
+    ("平均购买间隔是多少天", "metric_query", {"measures": ["days_between_mean", "days_between_median"]}),
     ("首购到复购平均要多久", "metric_query", {"measures": ["days_first_to_second", "days_first_to_second_median"]}),
     ("好评率", "metric_query", {"measures": ["positive_share"]}),
     ("差评有多少条", "metric_query", {"measures": ["feedback_count"], "sentiment": "negative"}),
@@ -685,7 +685,7 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "1997年平均多久回购一次",
         "metric_query",
-        {"measures": ["days_between_mean"], "since": "1997-01-01", "until": "1997-12-31"},
+        {"measures": ["days_between_mean", "days_between_median"], "since": "1997-01-01", "until": "1997-12-31"},
     ),
     (
         "top 3 customers by total spend and how much has each of them spent?",
@@ -1069,7 +1069,7 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
         {"measures": ["orders"], "since": "1998-01-01", "until": "1998-03-31"},
     ),
     ("平均每人消费多少", "metric_query", {"measures": ["revenue_per_buyer"]}),
-    ("客户两次购买之间平均隔多少天", "metric_query", {"measures": ["days_between_mean"]}),
+    ("客户两次购买之间平均隔多少天", "metric_query", {"measures": ["days_between_mean", "days_between_median"]}),
     (
         "How many days pass between a customer's consecutive purchases?",
         "metric_query",

@@ -192,7 +192,8 @@ def test_a_purchase_measure_is_no_feedback_search(make_session) -> None:
 def test_a_measure_only_the_analytics_tools_know_is_not_out_of_scope(make_session) -> None:
     session, calls = make_session()
     session.ask("客户两次购买之间平均隔多少天", thread_id="d")
-    assert calls and calls[-1][0] == "metric_query" and calls[-1][1]["measures"] == ["days_between_mean"]
+    assert calls and calls[-1][0] == "metric_query"
+    assert calls[-1][1]["measures"] == ["days_between_mean", "days_between_median"]
 
 
 def test_a_cohort_question_states_the_month_asked_and_the_cohort_size(make_session) -> None:

@@ -469,7 +469,10 @@ def asks_who(question: str, previous: Mapping[str, Any] | None) -> bool:
     spend_bound = _spend_bounded((previous or {}).get("args") or {})
     about_them = _WHO.search(question) or metric_slots.SHARE_WORDS.search(question)
     risk = metric_slots.CHURN_RISK.search(question)  # "高价值客户里有流失风险的有哪些人": the risk list's question
-    return spend_bound and bool(about_them) and not risk and len(question.strip()) <= 48
+    # "这些人历史上一共贡献了多少营收？占总营收多少": a measure of their own, asked of the same group (keep_group)
+    own = [m for m in metric_slots.measures_named(question) if m not in ("buyers", "revenue_share")]
+    own_measure = bool(own) and _AMONG_GROUP.search(question) is not None
+    return spend_bound and bool(about_them) and not risk and not own_measure and len(question.strip()) <= 48
 
 
 def follow_up(
