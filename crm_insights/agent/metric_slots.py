@@ -26,8 +26,9 @@ split it by customer_type (with revenue: revenue_new / revenue_returning).
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
@@ -708,6 +709,9 @@ _NEGATED_IN_PERIOD = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"[，,、；;。]|但是?|却|可是|而且?|又|\bbut\b|\band\b", re.IGNORECASE)
+# clause ends by punctuation alone (a purchase bound's clause), and with colons and exclamations (a sentence's parts)
+_CLAUSE_PUNCT = re.compile(r"[，,；;。？?]")
+_SENTENCE_PART = re.compile(r"[，,。；;：:？?！!]")
 
 # "买过1次、2次、3次及以上的各多少人", "bought once, twice, 3+ times": customers banded by their purchase days
 _BANDS = re.compile(
@@ -742,11 +746,28 @@ _TYPE_COUNT_ASKED = re.compile(
     r"(?:多少|几)(?:个|位)?新(?:客|会员|用户)|[新老](?:客户?|会员|用户)(?:人)?数|新老客(?:户)?(?:的)?结构|how\s+many\s+new",
     re.IGNORECASE,
 )
-_HOW_MANY_PEOPLE = re.compile(r"(?:多少|几)(?:个|位|名)?(?:人|客户|会员|买家)|\bhow\s+many\b", re.IGNORECASE)
+# "新老客有多少人", "新客数": each type counted, not its revenue
+_TYPE_COUNTED = re.compile(r"[新老]客(?:户)?(?:有)?(?:多少|几)(?:个|位|人|名)|[新老]客(?:户)?(?:人)?数")
+# (the revenue named, the other type's count beside it, what that count becomes, the other type asked like it)
+_OTHER_TYPE = (
+    ("revenue_new", "returning_customers", "revenue_returning", re.compile(r"老客(?:户)?(?:呢|多少|贡献|的呢)")),
+    ("revenue_returning", "new_customers", "revenue_new", re.compile(r"新客(?:户)?(?:呢|多少|贡献|的呢)")),
+)
+# "how many customers" (会员 / 用户 are 客户 in the parser's text), or any "how many" ("how many bought in 1997 but…")
+HOW_MANY_CUSTOMERS = re.compile(
+    r"(?:多少|几)(?:个|位|名)?(?:客户|人|买家)|how\s+many\s+(?:customers|buyers|people|accounts)", re.IGNORECASE
+)
+_HOW_MANY_PEOPLE = re.compile(HOW_MANY_CUSTOMERS.pattern + r"|\bhow\s+many\b", re.IGNORECASE)
 _HOW_MANY_OF_THEM = re.compile(
     r"(?:客户|会员|人|买家)(?:数)?(?:有)?(?:几个|几位|多少(?:个|位|人)?)|有几个|how\s+many\s+(?:customers|buyers|people|accounts)",
     re.IGNORECASE,
 )
+
+
+def _revenue_by_type(text: str, counted: bool = False) -> list[str]:
+    """Measures of revenue split by customer type: each type's revenue and share of it, with each type's count when
+    the question counts them ("新客数、老客数分别是多少？老客收入占比？")."""
+    return (["buyers"] if counted or _TYPE_COUNT_ASKED.search(text) else []) + ["revenue", "revenue_share"]
 
 
 def _purchase_bands(text: str) -> tuple[int, tuple[int, int]] | None:
@@ -777,17 +798,19 @@ def _purchase_bound(phrase: str) -> tuple[int | None, int | None] | None:
     return n, n
 
 
+def _clause_number(text: str, breaks: re.Pattern[str]) -> Callable[[int], int]:
+    """Which clause (0, 1, ...) an offset of ``text`` falls in, a clause ending at each match of ``breaks``."""
+    cuts = [m.start() for m in breaks.finditer(text)]
+    return lambda at: bisect.bisect_left(cuts, at)
+
+
 def _not_bought_period(text: str, periods: Sequence[Period]) -> Period | None:
     """Of two or more periods, the one a negated purchase is about ("去年买过今年没买": 今年; "97下半年一单没买、
     98上半年又回来买": 97下半年; "bought in 1997 but not in 1998": 1998); None when no period can be told apart."""
     neg = _NOT_BOUGHT_IN.search(text)
     if neg is None or len(periods) < 2:
         return None
-    cuts = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
-
-    def clause(at: int) -> int:
-        return sum(1 for c in cuts if c < at)
-
+    clause = _clause_number(text, _CLAUSE_BREAK)
     at = clause(neg.end() - 1)  # "but not in 1998": the negation's clause is the one it ends in
     after = [p for p in periods if neg.end() <= p.span[0] <= neg.end() + 4 and clause(p.span[0]) == at]
     if after:
@@ -1047,24 +1070,11 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if "days_first_to_second" in measures:
         # "从第一次买到第二次买平均隔多少天": the gap asked is the first one, not every gap between purchases
         measures = [m for m in measures if m not in ("days_between_mean", "days_between_median")]
-    counted_people = re.compile(r"[新老]客(?:户)?(?:有)?(?:多少|几)(?:个|位|人|名)|[新老]客(?:户)?(?:人)?数")
-    other_group = re.search(r"老客(?:户)?(?:呢|多少|贡献|的呢)", masked)
-    if (
-        "revenue_new" in measures
-        and "returning_customers" in measures
-        and other_group
-        and not counted_people.search(masked)
-    ):
-        # "新客贡献了多少销售额？老客呢？": the same measure for the other group, not a count of it
-        measures = ["revenue_returning" if m == "returning_customers" else m for m in measures]
-    other_group = re.search(r"新客(?:户)?(?:呢|多少|贡献|的呢)", masked)
-    if (
-        "revenue_returning" in measures
-        and "new_customers" in measures
-        and other_group
-        and not counted_people.search(masked)
-    ):
-        measures = ["revenue_new" if m == "new_customers" else m for m in measures]
+    for revenue_of, count_of, other_revenue, other_word in _OTHER_TYPE:
+        asked_alike = other_word.search(masked) and not _TYPE_COUNTED.search(masked)
+        if revenue_of in measures and count_of in measures and asked_alike:
+            # "新客贡献了多少销售额？老客呢？": the same measure for the other group, not a count of it
+            measures = [other_revenue if m == count_of else m for m in measures]
     if "revenue_per_buyer" in measures and "orders" in measures:
         # "平均每个客户一共贡献了多少钱？下了几单？": the orders per customer, like the spend per customer beside it
         measures = ["orders_per_buyer" if m == "orders" else m for m in measures]
@@ -1298,13 +1308,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if len(periods) >= 2 and any(p.start <= de for p in periods):
         # "下周要给董事会做QBR，先把今年Q2的核心数给我": a coming week in a clause that asks for nothing is the user's
         # schedule, not a period of the data
-        cuts = [m.start() for m in re.finditer(r"[，,。；;：:？?！!]", masked)]
-
-        def _clause_of(at: int) -> int:
-            return sum(1 for c in cuts if c < at)
-
-        measured = {_clause_of(s_) for s_, _, cat, _, _ in hits if cat == "measures"}
-        periods = [p for p in periods if not (p.start > de and _clause_of(p.span[0]) not in measured)]
+        clause_of = _clause_number(masked, _SENTENCE_PART)
+        measured = {clause_of(s_) for s_, _, cat, _, _ in hits if cat == "measures"}
+        periods = [p for p in periods if not (p.start > de and clause_of(p.span[0]) not in measured)]
 
     typed_share = _share_of_buyers(masked, measures, group_by)
     if typed_share:
@@ -1316,10 +1322,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if group_by == "customer_type" and any(m in ("revenue_new", "revenue_returning") for m in measures):
         # "来了多少新客？新老客销售额各占多少": each type's customers, revenue and share of it (revenue_new split by
         # type would be the new customers' revenue twice)
-        counted = any(m in ("new_customers", "returning_customers", "buyers") for m in measures) or bool(
-            _TYPE_COUNT_ASKED.search(masked)
-        )
-        measures = (["buyers"] if counted else []) + ["revenue", "revenue_share"]
+        counted = any(m in ("new_customers", "returning_customers", "buyers") for m in measures)
+        measures = _revenue_by_type(masked, counted)
         word = measure_terms.get("revenue_new") or measure_terms.get("revenue_returning", "")
         measure_terms.setdefault("revenue", word)
     for count, share in _COUNT_SHARE.items():
@@ -1413,12 +1417,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if purchase_span is not None and len(periods) >= 2:
         # "去年复购过（买了2次及以上）的客户，今年还有多少在买": the purchases are counted in their own clause's period,
         # the question's period is the other one
-        cuts = [m.start() for m in re.finditer(r"[，,；;。？?]", masked)]
-
-        def _clause(at: int) -> int:
-            return sum(1 for c in cuts if c < at)
-
-        own = [p for p in periods if _clause(p.span[0]) == _clause(purchase_span[0])]
+        clause_of = _clause_number(masked, _CLAUSE_PUNCT)
+        own = [p for p in periods if clause_of(p.span[0]) == clause_of(purchase_span[0])]
         if len(own) == 1 and len(periods) - 1 >= 1:
             group_window = own[0]
             periods = [p for p in periods if p is not group_window]
@@ -1516,9 +1516,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
                 measures.append(share_key)
         elif any(m in ("revenue_new", "revenue_returning") for m in measures) and not filtered:
             # "3月新客户销售额占当月多少": revenue by customer type, each type's share of it
-            measures, group_by = ["revenue", "revenue_share"], "customer_type"
-            if _TYPE_COUNT_ASKED.search(masked):
-                measures.insert(0, "buyers")  # "新客数、老客数分别是多少？老客收入占比？": each type's count too
+            measures, group_by = _revenue_by_type(masked), "customer_type"
         elif (whole := _ENCLOSING.search(text)) and since and until and not filtered and compare_kind is None:
             # "去年下半年流水多少？占全年比例": the period against the year (month, quarter) around it; the answer
             # shows the ratio

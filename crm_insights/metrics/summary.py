@@ -88,27 +88,6 @@ def top_spenders(conn: Connection, n: int) -> list[tuple[str, str | None, float,
     return [(str(e), name, float(s), int(o)) for e, name, s, o in rows]
 
 
-def customers_by_spend(
-    conn: Connection, since: date, until: date, min_spend: float | None, max_spend: float | None = None
-) -> list[int]:
-    """Primary keys of the customers whose spend (sum of order-line amounts) from ``since`` to ``until`` inclusive
-    is >= ``min_spend`` and <= ``max_spend`` (either bound may be None): "customers who spent over 1000 in 1997"."""
-    start = datetime(since.year, since.month, since.day)
-    end = datetime(until.year, until.month, until.day) + timedelta(days=1)
-    spend = func.sum(Order.amount)
-    query = (
-        select(Order.customer_id)
-        .where(Order.ordered_at >= start, Order.ordered_at < end)
-        .group_by(Order.customer_id)
-        .order_by(Order.customer_id)
-    )
-    if min_spend is not None:
-        query = query.having(spend >= min_spend)
-    if max_spend is not None:
-        query = query.having(spend <= max_spend)
-    return [int(pk) for (pk,) in conn.execute(query).all()]
-
-
 def top_share_of_spenders(conn: Connection, since: date, until: date, share: float) -> tuple[list[int], int]:
     """(primary keys of the top ``share`` of the customers with an order from ``since`` to ``until`` by their spend
     in it, how many customers had one): round(n x share) customers (at least one), ties to the smaller key."""

@@ -329,7 +329,7 @@ def carry_period(
     ):
         # "这些大单是多少个客户下的" after the orders over 100: the same order lines, counted by customer
         args.update({k: base[k] for k in bounds if base.get(k) is not None})
-        if _HOW_MANY_CUSTOMERS.search(question):
+        if metric_slots.HOW_MANY_CUSTOMERS.search(question):
             args["measures"] = ["buyers"]
         for key in ("since", "until"):
             if base.get(key) and not args.get(key):
@@ -701,9 +701,6 @@ def _keep_group(args: dict[str, Any], base: Mapping[str, Any], data_start: str |
 
 
 _SAME_LAST_YEAR = re.compile(r"去年同期|上年同期|same\s+period\s+last\s+year|a\s+year\s+(?:earlier|before|ago)", re.I)
-_HOW_MANY_CUSTOMERS = re.compile(
-    r"(?:多少|几)(?:个|位|名)?(?:客户|人|买家)|how\s+many\s+(?:customers|buyers|people|accounts)", re.IGNORECASE
-)
 _STRICTLY = re.compile(r"严格|正好\S{0,6}不算|不含\S{0,4}当天|\bstrictly\b|\bexcluding\s+exactly\b", re.IGNORECASE)
 _SAME_COMPARISON = re.compile(
     r"same\s+comparison|same\s+(?:for|thing\s+for)|compared?\s+the\s+same\s+way|同样\S{0,4}?(?:对比|比较|比一下|比法|比)"
