@@ -471,6 +471,7 @@ DATA_START, DATA_END = "1997-01-03", "1998-05-20"
 MEASURES = (
     "revenue", "orders", "units", "buyers", "new_customers", "returning_customers", "aov", "revenue_per_buyer",
     "repeat_rate", "one_time_share", "feedback_count", "negative_share", "positive_share", "revenue_share",
+    "inactive_customers",
 )  # fmt: skip
 
 
@@ -625,14 +626,22 @@ def metric_query(
         if limit:
             rows = rows[:limit]
     total_all = _measures_of(lines, since, until, total_rev)
+    if "inactive_customers" in measures:
+        if inactive_days is None:
+            raise ToolException("inactive_customers needs inactive_days")
+        last: dict[str, str] = {}
+        for c, d, _ in ORDERS:
+            if d <= until and d > last.get(c, ""):
+                last[c] = d
+        total_all["inactive_customers"] = sum(1 for d in last.values() if d <= _shift(until, -inactive_days))
     total = {m: total_all[m] for m in measures}
-    comp = None
-    if compare or compare_since:
+
+    def compared(kind: str) -> dict[str, Any]:
         from datetime import date
 
-        if compare_since:
-            lo, hi = compare_since, compare_until or DATA_END
-        elif compare == "year":
+        if kind == "explicit":
+            lo, hi = str(compare_since), compare_until or DATA_END
+        elif kind == "year":
             lo, hi = str(int(since[:4]) - 1) + since[4:], str(int(until[:4]) - 1) + until[4:]
         else:
             n = (date.fromisoformat(until) - date.fromisoformat(since)).days + 1
@@ -644,7 +653,14 @@ def metric_query(
             m: round((total[m] - other[m]) / other[m], 4) if other[m] and total[m] is not None else None
             for m in measures
         }
-        comp = {"period": {"since": lo, "until": hi}, "total": other, "change": change, "change_pct": pct}
+        return {"period": {"since": lo, "until": hi}, "total": other, "change": change, "change_pct": pct}
+
+    comp = (
+        compared("explicit" if compare_since else "year" if compare == "year" else "previous")
+        if (compare or compare_since)
+        else None
+    )
+    comp_year = compared("year") if compare == "both" else None
     notes = []
     if "repeat_rate" in measures or "one_time_share" in measures:
         notes.append("repeat_rate: share of buyers in the period with at least 2 purchase days in the period")
@@ -657,6 +673,7 @@ def metric_query(
         "rows": rows,
         "total": total,
         "compare": comp,
+        "compare_year": comp_year,
         "filters": {"segment": segment, "customers": customers, "min_amount": min_amount, "max_amount": max_amount},
         "notes": notes,
         "unit": {"revenue": "currency"},

@@ -95,6 +95,18 @@ _TYPO_RE = re.compile("|".join(re.escape(a) for a, _ in _TYPOS))
 _TYPO_MAP = dict(_TYPOS)
 
 
+# A customer id spoken digit by digit and typed by voice input ("客户零七五九二" = 07592): read as the digits. Only
+# after a customer noun and four or more digits long, so "三四个月" or "一二月" stay words.
+_SPOKEN_DIGITS = "零〇一二三四五六七八九"
+_SPOKEN_ID = re.compile(
+    rf"(?<=客户|会员|用户|顾客|买家)(\s*(?:编号|号|id|ID)?\s*)([{_SPOKEN_DIGITS}]{{4,}})(?![个月年天周次])"
+)
+
+
+def _spoken_id(m: re.Match[str]) -> str:
+    return m.group(1) + "".join(str(_SPOKEN_DIGITS.index(c) - 1 if c != "零" else 0) for c in m.group(2))
+
+
 @cache
 def _t2s() -> Any:
     from opencc import OpenCC  # ~4 ms to load its tables
@@ -107,6 +119,7 @@ def _segment(text: str) -> str:
         text = _CANTONESE_RE.sub(lambda m: _CANTONESE_MAP.get(m.group(0), "一下"), text)  # default: the verb's 下
     if re.search(r"[\u4e00-\u9fff]", text):
         text = str(_t2s().convert(text))
+    text = _SPOKEN_ID.sub(_spoken_id, text)
     return _TYPO_RE.sub(lambda m: _TYPO_MAP[m.group(0)], text)
 
 

@@ -40,6 +40,7 @@ from crm_insights.agent.timeexpr import (
     Period,
     TimeParse,
     as_date,
+    asks_both_comparisons,
     compare_spans,
     month_end,
     parse_time,
@@ -86,6 +87,9 @@ class MetricSpec:
     # its own ("98Q1营收多少"): the total is answered and the split declined
     answer_rest: bool = False
     time: TimeParse | None = None
+    # further calls of the same tool the question asks in the same turn, each answered after the first ("90天没下单的
+    # 多少人？180天、365天的呢": the same count at each threshold)
+    also: tuple[dict[str, Any], ...] = ()
 
     @property
     def scoped(self) -> bool:
@@ -770,9 +774,27 @@ def _revenue_by_type(text: str, counted: bool = False) -> list[str]:
     return (["buyers"] if counted or _TYPE_COUNT_ASKED.search(text) else []) + ["revenue", "revenue_share"]
 
 
+# "漏斗看下：有过第二次购买的占比？到第三次的呢", "二购到三购的转化率", "funnel from 2nd to 3rd purchase": the
+# purchase bands read as a funnel (each band's customers with at least that many purchase days, and the step from
+# the band before)
+_FUNNEL = re.compile(
+    rf"漏斗|funnel|(?:第\s*)?(?P<a>二|2|两)\s*(?:次)?(?:购买?|单)\s*(?:到|→|->|转|至)\s*(?:第\s*)?(?P<b>{_CN_NUM}|\d+)\s*(?:次)?(?:购买?|单)"
+    rf"|第\s*(?:二|2)\s*次(?:购买|下单|复购)?\S{{0,12}}?第\s*(?P<c>{_CN_NUM}|\d+)\s*次"
+    r"|\b(?:second|2nd)\s+(?:to|->)\s+(?P<d>third|fourth|3rd|4th)\b",
+    re.IGNORECASE,
+)
+_CONVERSION = re.compile(r"转化率?|conversion(?:\s+rate)?", re.IGNORECASE)
+_ORDINAL_EN = {"third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+
+
 def _purchase_bands(text: str) -> tuple[int, tuple[int, int]] | None:
-    """(the last band, N or more purchase days; the span) for a question listing purchase-count bands."""
+    """(the last band, N or more purchase days; the span) for a question listing purchase-count bands or asking for
+    the purchase funnel."""
     m = _BANDS.search(text)
+    if m is None and (f := _FUNNEL.search(text)) is not None:
+        word = f.group("b") or f.group("c") or f.group("d")
+        top = _ORDINAL_EN.get(word.lower(), 0) if f.group("d") else (to_int(word) if word else None)
+        return (top if top and 3 <= top <= 10 else 3), f.span()
     if m is None:
         return None
     n = m.group("n") or m.group("e")
@@ -1478,6 +1500,16 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
                        min(oe, de) if oe >= ds else None, "comparison", data_start=ds, data_end=de)  # fmt: skip
         compare = compare_kind = asked_compare
         notes.append(f"no period given: the data-end month {period_label(ms, me)}")
+    both = [p for p in (primary, *periods) if p is not None and p.kind != "same_period"]
+    if both and asks_both_comparisons(text) and not change_by_row and group_by != "purchase_count":
+        # "Q2环比和同比分别是多少", "1998-06 环比（vs 1998-05）和同比（vs 1997-06）": the latest period named against
+        # the one before and a year earlier, in one call; periods named as those two are not extra periods
+        primary = max(both, key=lambda p: (p.start, p.end))
+        other, comparison = None, None
+        compare, compare_since, compare_until, compare_kind = "both", None, None, "both"
+        p0, p1 = primary.since or primary.start, primary.until or primary.end
+        implied = {previous_span(p0, p1), shift_year(p0, p1)}
+        periods = [primary, *(p for p in periods if p is not primary and (p.start, p.end) not in implied)]
     if primary is not None:
         since, until = _iso(primary.since or primary.start), _iso(primary.until or primary.end)
     outside = [p.describe() for p in (primary, other) if p is not None and p.outside]
@@ -1615,6 +1647,11 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     }
     if bands is not None:
         args.update(group_by="purchase_count", purchase_bands=bands[0], grain=None, sort=None, limit=None)
+        if _BANDS.search(text) is None and _FUNNEL.search(text) is not None:
+            # a purchase funnel counts customers band by band (the result adds each step's rate); its 转化率 is the
+            # step from one purchase to the next, not web traffic
+            args["measures"] = measures = ["buyers"]
+            unsupported = [u for u in unsupported if not (u.kind == "traffic" and _CONVERSION.fullmatch(u.text))]
     asked_more = [grain, group_by, since, compare_kind, min_amount, max_amount, inactive_days, customer, *spend_bounds,
                   purchases, bands, not_bought, top_share]  # fmt: skip
     generic = measures == ["buyers"] and _norm(measure_terms.get("buyers", "")) in _GENERIC_BUYERS
@@ -1646,6 +1683,16 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             for key in ("group_by", "sort", "limit"):
                 total_args.pop(key, None)
         spec = replace(spec, answer_rest=True, args=total_args)
+    thresholds = inactivity_thresholds(masked) if args.get("inactive_days") else []
+    if (
+        len(thresholds) > 1
+        and thresholds[0] == args["inactive_days"]
+        and set(measures) <= {"inactive_customers", "buyers"}
+        and not since
+        and not spec.unsupported
+    ):
+        # "90天没下单的会员多少人？180天、365天的呢": the same count at each further threshold, one call each
+        spec = replace(spec, also=tuple({**spec.args, "inactive_days": d} for d in thresholds[1:4]))
     if spec.unsupported and all(u.kind == "of_group" for u in spec.unsupported):
         spec = replace(spec, answer_rest=True)  # the inactive count answered, the group's other measures declined
     if spec.unsupported and all(u.kind == "statistic" for u in spec.unsupported) and _MEAN_WORD.search(masked):
@@ -1940,6 +1987,23 @@ def duration_days(text: str) -> int | None:
                                        ("year", "year")) if k in unit)  # fmt: skip
             return n * _DAYS_PER[key]
     return None
+
+
+_RANGE_BETWEEN = re.compile(r"^\s*(?:到|至|-|~|～|—)\s*$")
+
+
+def inactivity_thresholds(text: str) -> list[int]:
+    """Every length of time ``text`` names, in days and in order, each once ("90天没下单的多少人？180天、365天的呢" ->
+    [90, 180, 365]; "半年以上（180天）…一年以上的呢" -> [180, 365]); [] for a range ("90到180天没买的")."""
+    found = [(m.start(), m.end(), 180) for m in _HALF_YEAR.finditer(text)]
+    for m in _DURATION.finditer(text):
+        days = duration_days(m.group(0))
+        if days is not None:
+            found.append((m.start(), m.end(), days))
+    found.sort()
+    if any(_RANGE_BETWEEN.match(text[a[1] : b[0]]) for a, b in zip(found, found[1:], strict=False)):
+        return []
+    return list(dict.fromkeys(days for _, _, days in found))
 
 
 def _inactivity(

@@ -344,6 +344,14 @@ _CMP_PREV = re.compile(
 # A year said to be whole ("1997 full year", "97年全年", "the whole of 1997"): never narrowed to the base's span.
 _WHOLE_YEAR = re.compile(r"\s*(?:年)?\s*(?:full\s+year|whole\s+year|entire\s+year|全年|整年|一整年)", re.IGNORECASE)
 _WHOLE_YEAR_BEFORE = re.compile(r"(?:full\s+year|whole\s+(?:of\s+)?|entire\s+|全年|整个)\s*$", re.IGNORECASE)
+
+
+def asks_both_comparisons(text: str) -> bool:
+    """Whether ``text`` asks for the previous period AND the same period a year earlier ("环比和同比分别",
+    "MoM and YoY")."""
+    return bool(_CMP_PREV.search(text) and _CMP_YEAR.search(text))
+
+
 _CMP_ANY = re.compile(
     r"对比|比较|相比|比起|(?<![占对])比(?![例率重如较])|\bvs\.?|\bversus\b|\bcompar(?:e|ed|ing|ison)\b|\bagainst\b",
     re.IGNORECASE,

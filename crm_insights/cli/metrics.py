@@ -25,7 +25,7 @@ def metrics_cmd(
     since: Annotated[str | None, typer.Option("--since", help="YYYY-MM-DD, YYYY-MM or YYYY (inclusive).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="YYYY-MM-DD, YYYY-MM or YYYY (inclusive).")] = None,
     segment: SegmentOpt = None,
-    compare: Annotated[str | None, typer.Option("--compare", help="previous or year.")] = None,
+    compare: Annotated[str | None, typer.Option("--compare", help="previous, year or both.")] = None,
     inactive_days: Annotated[
         int | None, typer.Option("--inactive-days", help="N for inactive_customers.", min=1)
     ] = None,
@@ -123,8 +123,9 @@ def metrics_cmd(
     if shaped.get("having"):
         h = shaped["having"]
         console.print(f"rows with {h['measure']} {h['op']} {h['value']:g}: {h['kept']} of {h['of']}", highlight=False)
-    if shaped.get("compare"):
-        c = shaped["compare"]
+    for c in (shaped.get("compare"), shaped.get("compare_year")):
+        if not c:
+            continue
         pct = c["change_pct"].get(shaped["measure"])
         console.print(
             f"vs {c['period']['since']} .. {c['period']['until']}: {c['total'].get(shaped['measure'])}"

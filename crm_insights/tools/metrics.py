@@ -204,12 +204,13 @@ class MetricQueryArgs(ToolArgs):
         f"{PURCHASE_BANDS_DEFAULT}).",
     )
     compare: Annotated[
-        Literal["previous", "year"] | None,
+        Literal["previous", "year", "both"] | None,
         BeforeValidator(_lower),
         Field(
             None,
             description="Compare with the previous period of equal length ('previous'; whole months compare with "
-            "the same number of months before) or the same period a year earlier ('year').",
+            "the same number of months before), the same period a year earlier ('year'), or both ('both': "
+            "'MoM and YoY', '环比和同比分别'; the year-earlier comparison is then in compare_year).",
         ),
     ]
     compare_since: Annotated[
@@ -449,7 +450,8 @@ def metric_query(
     {measure: ranked_total / the same measure over all customers under the same filters and period} (sums and
     counts). With compare/compare_since: compare {period, total, total_unfiltered, share_of_all, change,
     change_pct, ratio (this period / the other, e.g. 1998 as a share of the whole data), subtotals,
-    ranked_total, rows}.
+    ranked_total, rows}; with compare='both', compare is the previous period and compare_year (same keys) the
+    same period a year earlier.
     """
     context = ctx()
     asked = list(measures)
@@ -475,7 +477,7 @@ def metric_query(
     if (compare_since is None) != (compare_until is None):
         raise InputError("give both compare_since and compare_until for a comparison with another period")
     if compare is not None and compare_since is not None:
-        raise InputError("give either compare ('previous' or 'year') or compare_since/compare_until, not both")
+        raise InputError("give either compare ('previous', 'year' or 'both') or compare_since/compare_until, not both")
     args: dict[str, Any] = {
         "measures": measures,
         "grain": grain,
@@ -665,6 +667,18 @@ def metric_query(
                 if m in SHARE_OF_ALL_MEASURES
             }
             rows.append(row)
+        if "buyers" in measures and cfilter.min_purchases is None and rows:
+            # the bands as a funnel: customers with at least that many purchase days, their share of all the
+            # period's buyers, and the step from the band before ("二购到三购的转化率" = reached 3 / reached 2)
+            reached = 0
+            for row in reversed(rows):
+                reached += row.get("buyers") or 0
+                row["reached"] = reached
+            first = rows[0]["reached"]
+            for before, row in zip([None, *rows], rows, strict=False):
+                row["reached_share"] = round(row["reached"] / first, 6) if first else None
+                prior = before["reached"] if before else None
+                row["step_rate"] = round(row["reached"] / prior, 6) if prior else None
         notes.append(
             f"purchase_count bands: customers by purchase days in the period (1 .. {last_band - 1}, "
             f"{last_band} or more)"
@@ -672,17 +686,7 @@ def metric_query(
         notes_zh.append(f"按期间内购买日数分组：1 至 {last_band - 1} 次各一组，{last_band} 次及以上一组")
     _name_rows(rows, group_by, seg_names)
 
-    comparison = None
-    if compare is not None or compare_since is not None:
-        if compare == "previous":
-            c_start, c_stop = previous_period(start, stop)
-        elif compare == "year":
-            c_start, c_stop = year_earlier(start, stop)
-        else:
-            c_start = parse_day(compare_since, "compare_since")  # type: ignore[assignment]
-            c_stop = parse_day(compare_until, "compare_until", end=True)  # type: ignore[assignment]
-            if c_start > c_stop:
-                raise InputError(f"compare_since ({c_start}) is after compare_until ({c_stop})")
+    def compared_with(c_start: date, c_stop: date, keyed_rows: bool) -> dict[str, Any]:
         if c_stop < bounds[0] or c_start > bounds[1]:
             raise InputError(
                 f"the comparison period {c_start} to {c_stop} is outside the data, which runs from "
@@ -699,13 +703,16 @@ def metric_query(
             ratio[m] = _ratio(res.total.get(m), other.total.get(m))
         other_rows = [dict(r) for r in other.rows]
         _name_rows(other_rows, group_by, seg_names)
-        if group_by and not grain:
+        if keyed_rows and group_by and not grain:
             before = {_group_key(r, group_by): r for r in other_rows}
             for row in rows:
                 prior = before.get(_group_key(row, group_by), {})
                 row["compare"] = {m: prior.get(m) for m in measures}
                 row["change_pct"] = {m: _change(row.get(m), prior.get(m))[1] for m in measures}
-        comparison = {
+        if c_start < bounds[0] or c_stop > bounds[1]:
+            notes.append(f"the comparison period extends beyond the data ({bounds[0]} to {bounds[1]})")
+            notes_zh.append(f"对比期超出了数据范围（{bounds[0]} 至 {bounds[1]}）")
+        return {
             "period": {"since": c_start, "until": c_stop},
             "total": other.total,
             "total_unfiltered": other.total_unfiltered,
@@ -717,9 +724,22 @@ def metric_query(
             "ranked_total": other.ranked_total,
             "rows": other_rows,
         }
-        if c_start < bounds[0] or c_stop > bounds[1]:
-            notes.append(f"the comparison period extends beyond the data ({bounds[0]} to {bounds[1]})")
-            notes_zh.append(f"对比期超出了数据范围（{bounds[0]} 至 {bounds[1]}）")
+
+    comparison = year_comparison = None
+    if compare in ("previous", "both"):
+        comparison = compared_with(*previous_period(start, stop), keyed_rows=True)
+    if compare == "year":
+        comparison = compared_with(*year_earlier(start, stop), keyed_rows=True)
+    if compare == "both":
+        # "环比和同比分别是多少": the previous period in `compare`, the same period a year earlier in `compare_year`
+        year_comparison = compared_with(*year_earlier(start, stop), keyed_rows=False)
+    if compare_since is not None:
+        c_start = parse_day(compare_since, "compare_since")
+        c_stop = parse_day(compare_until, "compare_until", end=True)
+        assert c_start is not None and c_stop is not None  # both given: checked above
+        if c_start > c_stop:
+            raise InputError(f"compare_since ({c_start}) is after compare_until ({c_stop})")
+        comparison = compared_with(c_start, c_stop, keyed_rows=True)
 
     extremes = None
     if change_by_row and grain:
@@ -756,6 +776,7 @@ def metric_query(
         "total_unfiltered": total_unfiltered,
         "share_of_all": share_of_all,
         "compare": comparison,
+        "compare_year": year_comparison,
         "filters": filters,
         "notes": res.notes + notes + (["rows cut to the first `limit`"] if truncated else []),
         "notes_zh": res.notes_zh + notes_zh + ([f"只列出前 {limit} 行"] if truncated else []),
@@ -912,8 +933,9 @@ def simple_json(res: dict[str, Any]) -> dict[str, Any]:
         "rows": rows,
         "total": data["total"].get(m),
     }
-    if data.get("compare"):
-        out["compare"] = {k: v for k, v in data["compare"].items() if k != "rows"}
+    for key in ("compare", "compare_year"):
+        if data.get(key):
+            out[key] = {k: v for k, v in data[key].items() if k != "rows"}
     if data.get("share_of_all") is not None:  # an amount filter: "what share of all orders"
         out["total_unfiltered"] = data["total_unfiltered"].get(m)
         out["share_of_all"] = data["share_of_all"].get(m)

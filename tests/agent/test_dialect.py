@@ -40,3 +40,18 @@ def test_quoted_text_stays_as_written() -> None:
 )
 def test_pinyin_homophone_typos_are_read_as_meant(text: str, meant: str) -> None:
     assert to_mandarin(text) == meant
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("客户零七五九二 最近一次买东西是啥时候", "客户07592 最近一次买东西是啥时候"),
+        ("会员编号〇〇一〇〇花了多少", "会员编号00100花了多少"),
+        # not an id: a count of months, a list of months, a short number
+        ("客户三四个月没来了", "客户三四个月没来了"),
+        ("客户一二月买了多少", "客户一二月买了多少"),
+        ("客户一二三", "客户一二三"),
+    ],
+)
+def test_a_customer_id_spoken_digit_by_digit_is_read_as_digits(text: str, meant: str) -> None:
+    assert to_mandarin(text) == meant

@@ -1233,6 +1233,22 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
         "cohort_retention",
         {"since": "1997-03-01", "until": "1997-03-31", "periods": 6, "grain": "month"},
     ),
+    # both comparisons in one turn: one call with compare 'both'; periods named as those two are no extra periods
+    (
+        "Q2营收环比和同比分别是多少",
+        "metric_query",
+        {"measures": ["revenue"], "since": "1998-04-01", "until": "1998-06-30", "compare": "both"},
+    ),
+    (
+        "1998-06 的 revenue 环比（vs 1998-05）和同比（vs 1997-06）分别是多少？",
+        "metric_query",
+        {"measures": ["revenue"], "since": "1998-06-01", "until": "1998-06-30", "compare": "both"},
+    ),
+    (
+        "June 1998 revenue, MoM and YoY",
+        "metric_query",
+        {"measures": ["revenue"], "since": "1998-06-01", "until": "1998-06-30", "compare": "both"},
+    ),
 ]
 
 

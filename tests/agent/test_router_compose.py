@@ -782,3 +782,26 @@ def test_of_those_keeps_the_inactive_group_and_asks_no_days(make_session) -> Non
     name, args = _last(calls)
     assert name == "metric_query" and args["inactive_days"] == 365 and args["min_purchases"] == 2
     assert "how long" not in answer.answer.lower()
+
+
+def test_further_thresholds_in_one_question_are_answered_each(make_session) -> None:
+    # "90天没下单的会员多少人？180天、365天的呢": one call per threshold, each answered in turn
+    session, calls = make_session()
+    answer = session.ask("90天没下单的会员多少人？180天、365天的呢", thread_id="t")
+    asked = [a["inactive_days"] for name, a in calls if name == "metric_query"]
+    assert asked == [90, 180, 365]
+    assert answer.answer.count("---") == 2 and not answer.warnings
+    # a range is one group, not two thresholds
+    session.ask("90到180天没买的有多少", thread_id="r")
+    assert len([1 for name, _ in calls if name == "metric_query"]) == 4
+
+
+def test_both_comparisons_in_one_question_show_both(make_session) -> None:
+    session, calls = make_session()
+    answer = session.ask("1998年Q2营收环比和同比分别是多少", thread_id="b")
+    name, args = _last(calls)
+    assert name == "metric_query" and args["compare"] == "both"
+    assert "环比" in answer.answer and "同比" in answer.answer
+    others = re.findall(r"对比期 (\d{4}-\d\d-\d\d) 至 (\d{4}-\d\d-\d\d)", answer.answer)
+    assert len(others) == 2 and others[1][0] == "1997-04-01"  # the previous period, then a year earlier
+    assert {_revenue(a, b) for a, b in others} <= _numbers(answer.answer)

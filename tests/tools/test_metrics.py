@@ -103,6 +103,55 @@ def test_bad_input_is_a_clear_tool_error(fakes: Any, args: dict[str, Any], messa
     assert isinstance(out, str) and message in out, out
 
 
+def test_compare_both_is_the_previous_period_and_a_year_earlier(fakes: Any) -> None:
+    # "Q2环比和同比分别是多少": one call, each comparison equal to the pandas sums of its own period
+    o = _orders()
+
+    def revenue(a: str, b: str) -> float:
+        lo, hi = pd.Timestamp(a), pd.Timestamp(b) + pd.Timedelta(days=1)
+        return float(o[(o["ts"] >= lo) & (o["ts"] < hi)]["amount"].sum())
+
+    data = _ok(
+        metric_query.invoke({"measures": ["revenue"], "since": "1998-04", "until": "1998-06", "compare": "both"})
+    )
+    now = revenue("1998-04-01", "1998-06-30")
+    for key, (a, b) in {"compare": ("1998-01-01", "1998-03-31"), "compare_year": ("1997-04-01", "1997-06-30")}.items():
+        c = data[key]
+        assert c["period"] == {"since": a, "until": b}
+        assert c["total"]["revenue"] == pytest.approx(revenue(a, b))
+        assert c["change_pct"]["revenue"] == pytest.approx(now / revenue(a, b) - 1, abs=1e-4)
+    single = _ok(
+        metric_query.invoke({"measures": ["revenue"], "since": "1998-04", "until": "1998-06", "compare": "year"})
+    )
+    assert single["compare_year"] is None and single["compare"]["total"] == data["compare_year"]["total"]
+    shaped = simple_json(
+        metric_query.invoke({"measures": ["revenue"], "since": "1998-04", "until": "1998-06", "compare": "both"})
+    )
+    assert shaped["compare_year"]["period"] == {"since": "1997-04-01", "until": "1997-06-30"}
+
+
+def test_purchase_bands_and_their_funnel_match_pandas(fakes: Any) -> None:
+    # "买过1次、2次、3次及以上各多少人" and "二购到三购的转化率": bands by purchase days, each band's customers with at
+    # least that many purchase days, and the step from the band before
+    o = _orders()
+    days = o.assign(day=o["ts"].dt.normalize()).drop_duplicates(["customer", "day"]).groupby("customer").size()
+    data = _ok(metric_query.invoke({"measures": ["buyers"], "group_by": "purchase_count", "purchase_bands": 3}))
+    rows = {r["purchase_count"]: r for r in data["rows"]}
+    assert [rows[k]["buyers"] for k in ("1", "2", "3+")] == [
+        int((days == 1).sum()),
+        int((days == 2).sum()),
+        int((days >= 3).sum()),
+    ]
+    for k, n in (("1", 1), ("2", 2), ("3+", 3)):
+        assert rows[k]["reached"] == int((days >= n).sum())
+        assert rows[k]["reached_share"] == pytest.approx((days >= n).mean(), abs=1e-4)
+    assert rows["1"]["step_rate"] is None
+    assert rows["3+"]["step_rate"] == pytest.approx((days >= 3).sum() / (days >= 2).sum(), abs=1e-4)
+    # a band bounded below is no funnel: nothing to count from the first purchase
+    bounded = _ok(metric_query.invoke({"measures": ["buyers"], "group_by": "purchase_count", "min_purchases": 2}))
+    assert all("reached" not in r for r in bounded["rows"])
+
+
 def test_compare_previous_and_year(fakes: Any) -> None:
     o = _orders()
 

@@ -98,6 +98,7 @@ def normalise_spec(spec: Any) -> dict[str, Any] | None:
         "share_of_all": bool(raw.get("share_of_all")),
         "why": bool(raw.get("why")),
         "unsupported_kinds": kinds,
+        "also": [{k: v for k, v in _as_dict(a).items() if v is not None and v != []} for a in raw.get("also") or []],
     }
 
 

@@ -283,4 +283,20 @@ def next_action(
             if picked is not None:
                 slots["segment"] = picked
 
-    return answer(with_declined(render_answer(knowledge, decision.intent, lang, results, slots, decision.question)))
+    text = render_answer(knowledge, decision.intent, lang, results, slots, decision.question)
+    for extra in (slots.get("metric") or {}).get("also") or []:
+        # "90天没下单的多少人？180天、365天的呢": the same tool again for each further reading, answered in turn
+        tool = str(slots["metric"]["tool"])
+        step = next(done, None)
+        if step is None:
+            return Action("call", tool=tool, args=dict(extra), intent=decision.intent)
+        if step.error is not None:
+            error = user_error(step.error, lang)
+            text += "\n\n" + render_shared(knowledge, "tool_error", lang, tool=step.name, error=error)
+            continue
+        again = {**slots, "metric": {**slots["metric"], "args": dict(extra), "periods_text": None, "also": []}}
+        again["metric"]["periods_text_zh"] = None
+        text += "\n\n---\n\n" + render_answer(
+            knowledge, decision.intent, lang, {**results, tool: _data(step.result)}, again, decision.question
+        )
+    return answer(with_declined(text))
