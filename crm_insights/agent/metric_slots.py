@@ -90,6 +90,10 @@ class MetricSpec:
     # further calls of the same tool the question asks in the same turn, each answered after the first ("90天没下单的
     # 多少人？180天、365天的呢": the same count at each threshold)
     also: tuple[dict[str, Any], ...] = ()
+    # a retention question's months to read, as months on from the cohort month ("次月…到12月": (1, 11)), and
+    # each one's calendar month when the question fixed it with a year (None: it moves with the cohort)
+    cohort_targets: tuple[int, ...] = ()
+    cohort_fixed: tuple[str | None, ...] = ()
 
     @property
     def scoped(self) -> bool:
@@ -450,6 +454,9 @@ _COHORT_PERIODS = re.compile(
     rf"(\d+|{_CN_NUM})\s*个?\s*月\s*(?:后|之后|以后|内)|(\d+)\s+months?\s+(?:later|after)"
     rf"|(?:之后|后|随后|接下来|after|over|for|following)\s*(?:the\s+)?(?:next\s+)?(\d+|{_CN_NUM})\s*(?:个)?\s*(?:月|months?)"
     rf"|第\s*(\d+|{_CN_NUM})\s*个?月"
+    # "过了一年还剩多少在买", "一年后的留存", "满一年", "a year later": twelve months on
+    r"|(?:过了|满|after|over)\s*(?:一|1|a|one)\s*(?:整)?(?:年|year)|(?:一|1)\s*年\s*(?:后|之后|以后)"
+    r"|\b(?:a|one)\s+year\s+(?:later|on)\b"
     # "M3还有多少比例在回购", "month 3 retention": the cohort-table notation
     r"|(?<![A-Za-z])M\s?(\d{1,2})(?![\d.])|\bmonth\s+(\d{1,2})\b",
     re.IGNORECASE,
@@ -519,7 +526,7 @@ _SENTIMENT_WORDS = [
     (re.compile(r"中评|中性|neutral", re.IGNORECASE), "neutral"),
 ]
 _STILL = re.compile(
-    r"还有多少|还在买|仍然|依然|留下|回来|still\s+(?:buy|order|purchas)|come\s+back|came\s+back", re.IGNORECASE
+    r"还有多少|还在买|还剩|仍然|依然|留下|回来|still\s+(?:buy|order|purchas)|come\s+back|came\s+back", re.IGNORECASE
 )
 _NEW_WORDS = re.compile(
     r"新客|新客户|新用户|新买家|new\s+(?:customers?|buyers?)|first[- ]time\s+buyers?", re.IGNORECASE
@@ -963,9 +970,19 @@ _DOTTED_DAY = re.compile(
 )
 
 
+# "1997-01/02/03": three months of one year written as a list
+_SLASHED_MONTHS = re.compile(r"(?<!\d)((?:19|20)\d\d)[-./](0?[1-9]|1[0-2])((?:\s*/\s*(?:0?[1-9]|1[0-2])(?!\d)){2,})")
+
+
+def _slashed_months(m: re.Match[str]) -> str:
+    year, rest = m.group(1), [m.group(2), *re.findall(r"\d+", m.group(3))]
+    return "、".join(f"{year}-{int(x):02d}" for x in rest)
+
+
 def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     text = _CUSTOMER_WORD.sub("客户", without_definitions(text))
     text = expand_abbreviations(text)  # "AOV last 3 mos?"
+    text = _SLASHED_MONTHS.sub(_slashed_months, text)  # "1997-01/02/03" is three months
     text = _DOTTED_DAY.sub(r"\1月\2日", text)  # "6.30当天" is 6月30日
     text = _HISTORY_ON.sub("历史 ", text)  # "历史上月销售额过10w": 历史上 + 月销售额, not 上月
     text = _DOTTED_RANGE.sub(
@@ -1231,7 +1248,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         periods_n = 12
         pm = _COHORT_PERIODS.search(masked)
         # "M1、M2 retention": as many months on as the furthest one named
-        ns = [to_int(next(g for g in m.groups() if g)) for m in _COHORT_PERIODS.finditer(masked)]
+        ns = [to_int(next((g for g in m.groups() if g), "12")) for m in _COHORT_PERIODS.finditer(masked)]  # a year: 12
         n = max((x for x in ns if x), default=None) if pm else None
         if n and 1 <= n <= 36:
             periods_n = n
@@ -1242,11 +1259,34 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         primary = time.primary
         cohort_since = _iso(primary.since or primary.start) if primary else None
         cohort_until = _iso(primary.until or primary.end) if primary else None
-        if len(months) >= 2 and (cohort_named or _NEW_WORDS.search(masked)):
-            first, target = _cohort_and_target(months[0], months[1], de, notes)
-            cohort_since, cohort_until = _iso(first), _iso(month_end(first.year, first.month))
-            periods_n = (target.year - first.year) * 12 + target.month - first.month
-        elif months and months[0].assumed_year and pm is None and periods_n != 12:
+        cohorts, targets = _cohort_months(masked, months)
+        targets_k: list[int] = []
+        fixed: list[str | None] = []
+        if cohorts and targets:
+            # "1月首购的那批客户，2月回购率多少？到12月呢": each later month read as months on from the cohort
+            first = _cohort_and_target(cohorts[0], targets[-1], de, notes)[0]
+            for target in targets:
+                t = target.start
+                if target.assumed_year:  # the first such month after the cohort month
+                    targets_k.append((t.month - first.month) % 12 or 12)
+                    fixed.append(None)
+                else:
+                    targets_k.append((t.year - first.year) * 12 + t.month - first.month)
+                    fixed.append(f"{t:%Y-%m}")
+            targets_k = [k for k in targets_k if k >= 0]
+            last = cohorts[-1].start if len(cohorts) > 1 else first
+            if cohorts[-1].assumed_year and last.year != first.year:
+                last = date(first.year, last.month, 1)
+            cohort_since, cohort_until = _iso(first), _iso(month_end(last.year, last.month))
+            periods_n = max(k for k in targets_k) if targets_k else periods_n
+        elif len(cohorts) > 1:
+            # "2月、3月那两批的次月留存", "三个 cohort（1997-01/02/03）": the cohorts side by side
+            a, b = cohorts[0].start, cohorts[-1].start
+            if cohorts[0].assumed_year:
+                while a.year > ds.year and (b.year * 12 + b.month + periods_n) > (de.year * 12 + de.month):
+                    a, b = date(a.year - 1, a.month, 1), date(b.year - 1, b.month, 1)
+            cohort_since, cohort_until = _iso(a), _iso(month_end(b.year, b.month))
+        elif months and months[0].assumed_year and (pm is not None or periods_n != 12):
             # "2月那批新客半年后": the latest such month whose follow-up lies in the data
             c = months[0].start
             while c.year > ds.year and (c.year * 12 + c.month + periods_n) > (de.year * 12 + de.month):
@@ -1261,7 +1301,13 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             "grain": "month",
             "segment": segment,
         }
-        return _spec("cohort_retention", cohort_args, unsupported, time, notes=notes, terms=measure_terms)
+        spec = _spec("cohort_retention", cohort_args, unsupported, time, notes=notes, terms=measure_terms)
+        # the year said in the answer is the cohort's, when the question left it out (not a target month's)
+        cohort_month = cohorts[0] if cohorts else (months[0] if months else None)
+        assumed_cohort = cohort_month is not None and cohort_month.assumed_year and cohort_since
+        assumed = int(cohort_since[:4]) if assumed_cohort and cohort_since else None
+        spec = replace(spec, assumed_year=assumed)
+        return replace(spec, cohort_targets=tuple(targets_k), cohort_fixed=tuple(fixed)) if len(targets_k) else spec
 
     # -- metric_query -------------------------------------------------------------------------------
     if customer is not None and not measures:
@@ -2133,6 +2179,24 @@ def _like_for_like(base: Period, other: Period, notes: list[str], measures: Sequ
     os_, oe = shift_year(base.since, base.until, years)
     notes.append(f"the base year ends with the data: compared with the same months of {other.start.year}")
     return replace(other, end=oe, until=oe, since=max(os_, other.since or os_), start=os_, basis="like_for_like")
+
+
+# Where a question names its cohort ("1月首购的那批", "Jan 97 cohort", "2月、3月那两批"): months written before it are
+# cohorts, months after it the months to read them in.
+_COHORT_ANCHOR = re.compile(_COHORT_NAMED.pattern + r"|\bcohorts?\b|批", re.IGNORECASE)
+
+
+def _cohort_months(text: str, months: Sequence[Period]) -> tuple[list[Period], list[Period]]:
+    """(cohort months, target months) of a retention question, by where each month sits against the words naming
+    the cohort; with no such words the first month is the cohort and the rest are targets."""
+    anchor = _COHORT_ANCHOR.search(text)
+    if anchor is None or not months:
+        return list(months[:1]), list(months[1:])
+    cohorts = [p for p in months if p.span[0] < anchor.end()]
+    targets = [p for p in months if p.span[0] >= anchor.end()]
+    if not cohorts:
+        return list(months[:1]), list(months[1:])
+    return cohorts, targets
 
 
 def _cohort_and_target(cohort: Period, target: Period, de: date, notes: list[str]) -> tuple[date, date]:

@@ -1230,6 +1230,22 @@ def _parse_time(text: str, data_start: date, data_end: date) -> TimeParse:
         comparison = _make_comparison(base, other, word)
         compare_kind = comparison.kind
         compare_text = word
+    elif (
+        comparison is None
+        and len(named) == 1
+        and compare_kind == "year"
+        and cmp_year is not None
+        and named[0].span[0] >= cmp_year.end()
+        and not text[cmp_year.end() : named[0].span[0]].strip()
+        and shift_year(named[0].start, named[0].end, 1)[0] <= data_end
+    ):
+        # "同比去年6月呢", "同比1997年6月": the period named right after 同比 is the one compared with; the base is the
+        # same span a year later
+        other = named[0]
+        s, e = shift_year(other.since or other.start, other.until or other.end, 1)
+        since, until = _clip(s, e, ctx)
+        base = Period("", s, e, since, until, "implicit", data_start=data_start, data_end=data_end)
+        comparison = Comparison(compare_kind, compare_text, base, replace(other, kind="same_period"))
     elif comparison is None and named and compare_kind is not None:
         base = named[0]
         bs, be = base.since or base.start, base.until or base.end

@@ -1233,6 +1233,38 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
         "cohort_retention",
         {"since": "1997-03-01", "until": "1997-03-31", "periods": 6, "grain": "month"},
     ),
+    # the period named right after 同比 is the one compared with; the base is a year later
+    (
+        "同比去年6月呢",
+        "metric_query",
+        {"measures": ["revenue"], "since": "1998-06-01", "until": "1998-06-30", "compare": "year"},
+    ),
+    (
+        "营收同比1997年Q2",
+        "metric_query",
+        {"measures": ["revenue"], "since": "1998-04-01", "until": "1998-06-30", "compare": "year"},
+    ),
+    # cohorts: months before the words naming the cohort are cohorts, months after them the months to read them in
+    (
+        "三个 cohort（1997-01/02/03）在 M+12 的留存率各是多少？",
+        "cohort_retention",
+        {"since": "1997-01-01", "until": "1997-03-31", "periods": 12, "grain": "month"},
+    ),
+    (
+        "跟2月、3月那两批比，一年后的留存谁高",
+        "cohort_retention",
+        {"since": "1997-02-01", "until": "1997-03-31", "periods": 12, "grain": "month"},
+    ),
+    (
+        "3月那批过了一年还剩多少在买",
+        "cohort_retention",
+        {"since": "1997-03-01", "until": "1997-03-31", "periods": 12, "grain": "month"},
+    ),
+    (
+        "Jan 97 cohort — what % of them came back and bought in Feb? and in April?",
+        "cohort_retention",
+        {"since": "1997-01-01", "until": "1997-01-31", "periods": 3, "grain": "month"},
+    ),
     # both comparisons in one turn: one call with compare 'both'; periods named as those two are no extra periods
     (
         "Q2营收环比和同比分别是多少",
@@ -2153,3 +2185,20 @@ def test_the_other_customer_type_gets_the_same_measure_unless_counted(text: str,
 def test_an_english_purchase_bound_in_brackets() -> None:
     spec = _parse("How many of those lapsed folks were repeat buyers before they went quiet (2+ purchase days)?")
     assert spec.args.get("min_purchases") == 2 and "purchase_days" not in spec.args["measures"]
+
+
+@pytest.mark.parametrize(
+    ("text", "targets", "fixed"),
+    [
+        ("Jan 97 cohort — what % of them came back and bought in Feb? and in April?", (1, 3), (None, None)),
+        ("97年1月首单的那批客户，次月（2月）的留存率多少？到97年12月还有多少比例在买？", (1, 11), (None, "1997-12")),
+        ("1月那批人到98年6月还有多少比例在买", (5,), ("1998-06",)),
+    ],
+)
+def test_each_month_a_cohort_is_read_in_is_kept(
+    text: str, targets: tuple[int, ...], fixed: tuple[str | None, ...]
+) -> None:
+    spec = _parse(text)
+    assert spec.tool == "cohort_retention"
+    assert (spec.cohort_targets, spec.cohort_fixed) == (targets, fixed)
+    assert spec.args["periods"] == max(targets)

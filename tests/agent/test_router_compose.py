@@ -805,3 +805,17 @@ def test_both_comparisons_in_one_question_show_both(make_session) -> None:
     others = re.findall(r"对比期 (\d{4}-\d\d-\d\d) 至 (\d{4}-\d\d-\d\d)", answer.answer)
     assert len(others) == 2 and others[1][0] == "1997-04-01"  # the previous period, then a year earlier
     assert {_revenue(a, b) for a, b in others} <= _numbers(answer.answer)
+
+
+def test_a_cohort_month_with_no_year_and_no_cohort_then_is_read_a_year_earlier(make_session) -> None:
+    # the tiny store's latest January has no first orders; its first-purchase cohorts are 1997's
+    session, calls = make_session()
+    answer = session.ask("1月首购的那批客户，2月回购率多少", thread_id="c")
+    cohorts = [a for name, a in calls if name == "cohort_retention"]
+    assert [(a["since"], a["periods"]) for a in cohorts] == [("1998-01-01", 1), ("1997-01-01", 1)]
+    assert "1997" in answer.answer and "1997-01" in answer.answer
+    # a follow-up keeps the cohort it settled on: one call
+    session.ask("到12月呢？", thread_id="c")
+    assert [(a["since"], a["periods"]) for name, a in calls[len(cohorts) + 1 :] if name == "cohort_retention"] == [
+        ("1997-01-01", 11)
+    ]

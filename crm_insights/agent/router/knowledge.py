@@ -33,9 +33,16 @@ EXTRACTED_SLOTS = frozenset(
     }
 )  # fmt: skip
 # Slots plan.py derives for `when` tests and argument passing (answers do not carry them).
-DERIVED_SLOTS = ("segment_phrase", "segment_pick_pending", "question", "among_top_spenders", "customer_feedback")
+DERIVED_SLOTS = (
+    "segment_phrase",
+    "segment_pick_pending",
+    "question",
+    "among_top_spenders",
+    "customer_feedback",
+    "cohort_retry",
+)
 # Named slot updates a plan step may run after its call (plan.py implements them).
-STEP_HOOKS = frozenset({"reparse_metric"})
+STEP_HOOKS = frozenset({"reparse_metric", "earlier_cohort_year"})
 
 
 class _Strict(BaseModel):

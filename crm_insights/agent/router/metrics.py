@@ -99,6 +99,8 @@ def normalise_spec(spec: Any) -> dict[str, Any] | None:
         "why": bool(raw.get("why")),
         "unsupported_kinds": kinds,
         "also": [{k: v for k, v in _as_dict(a).items() if v is not None and v != []} for a in raw.get("also") or []],
+        "cohort_targets": [int(k) for k in raw.get("cohort_targets") or []],
+        "cohort_fixed": [None if m is None else str(m) for m in raw.get("cohort_fixed") or []],
     }
 
 

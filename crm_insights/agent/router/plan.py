@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from crm_insights.agent.language import user_error
@@ -14,6 +15,7 @@ from crm_insights.agent.router.answers import render_answer, render_shared
 from crm_insights.agent.router.decide import Decision, _pick_segment
 from crm_insights.agent.router.decide import has_slots as _has
 from crm_insights.agent.router.knowledge import DERIVED_SLOTS, Knowledge, PlanStep
+from crm_insights.agent.timeexpr import shift_year
 
 
 @dataclass
@@ -73,6 +75,8 @@ def _derived(slots: Mapping[str, Any], question: str = "") -> dict[str, Any]:
         else None,
         # "客户3都反馈过什么": one customer's feedback with no topic to search for; the profile says how much there is
         "customer_feedback": True if slots.get("customer") and not slots.get("query") and not seg else None,
+        # a first-purchase cohort month read in the latest year had no cohort: asked again a year earlier
+        "cohort_retry": True if (slots.get("metric") or {}).get("retried") and slots.get("cohort_rows") == [] else None,
     }
 
 
@@ -162,6 +166,34 @@ def _after_step(hook: str | None, slots: dict[str, Any], question: str) -> None:
             if metric["unsupported"]:
                 slots["unsupported"] = metric["unsupported"]
         slots.pop("data_range_pending", None)
+    elif hook == "earlier_cohort_year":
+        _earlier_cohort_year(slots)
+
+
+def _earlier_cohort_year(slots: dict[str, Any]) -> None:
+    """ "1月首购的那批客户，2月回购率多少": a month with no year is the latest such month in the data, but when no
+    customer's first order falls in it (the cohort is empty) the question means the latest such month that has a
+    cohort; the same months a year earlier are asked, once, while they lie in the data."""
+    metric = slots.get("metric") or {}
+    args = metric.get("args") or {}
+    if slots.get("cohort_rows") != [] or not metric.get("assumed_year") or metric.get("retried"):
+        return
+    try:
+        since, until = date.fromisoformat(str(args["since"])), date.fromisoformat(str(args["until"]))
+    except (KeyError, ValueError):
+        return
+    since, until = shift_year(since, until)
+    if str(slots.get("data_start") or "")[:7] > since.isoformat()[:7]:
+        return  # no order data that month
+    shifted = {**args, "since": since.isoformat(), "until": until.isoformat()}
+    targets = list(metric.get("cohort_targets") or [])
+    for i, month in enumerate(metric.get("cohort_fixed") or []):
+        if month is not None and i < len(targets):  # "到98年6月": a calendar month stays put, so more months on
+            targets[i] = (int(month[:4]) - since.year) * 12 + int(month[5:7]) - since.month
+    if targets:
+        shifted["periods"] = max(1, min(36, max(targets)))
+    retried = {**metric, "args": shifted, "assumed_year": since.year, "retried": True, "cohort_targets": targets}
+    slots["metric"] = retried
 
 
 def next_action(
