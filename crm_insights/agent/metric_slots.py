@@ -1301,6 +1301,13 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             "grain": "month",
             "segment": segment,
         }
+        if (
+            not targets_k
+            and (pm is not None or next_month or _HALF_YEAR.search(masked))
+            and not _EACH_MONTH.search(masked)
+        ):
+            # "M3还有多少比例在回购", "过了一年还剩多少": the one month asked, not every month up to it
+            targets_k, fixed = [periods_n], [None]
         spec = _spec("cohort_retention", cohort_args, unsupported, time, notes=notes, terms=measure_terms)
         # the year said in the answer is the cohort's, when the question left it out (not a target month's)
         cohort_month = cohorts[0] if cohorts else (months[0] if months else None)
@@ -2179,6 +2186,13 @@ def _like_for_like(base: Period, other: Period, notes: list[str], measures: Sequ
     os_, oe = shift_year(base.since, base.until, years)
     notes.append(f"the base year ends with the data: compared with the same months of {other.start.year}")
     return replace(other, end=oe, until=oe, since=max(os_, other.since or os_), start=os_, basis="like_for_like")
+
+
+# "之后6个月每月的复购率", "month by month": every month of the cohort table, not only the last one
+_EACH_MONTH = re.compile(
+    r"每个?月|各个?月|逐月|每一个月|曲线|走势|趋势|\beach\s+month|\bevery\s+month|\bmonth\s+by\s+month|\bcurve\b",
+    re.IGNORECASE,
+)
 
 
 # Where a question names its cohort ("1月首购的那批", "Jan 97 cohort", "2月、3月那两批"): months written before it are

@@ -616,9 +616,13 @@ def metric_query(
     notes_zh += [f"指标“{a.strip()}”按{MEASURES[m].name_zh}（{m}）计算" for a, m in read_as]
     res = execute(request(start, stop))
     total_unfiltered, share_of_all = res.total_unfiltered, res.share_of_all
-    if (cfilter or top_share is not None) and min_amount is None and max_amount is None:
-        # the same measures over every customer (of the other filters): what share the narrowed customers are
-        whole_req = replace(request(start, stop), customer_pks=named_pks, customer_filter=None, group_by=None)
+    listed = bool(named_pks) and not cfilter and top_share is None and not group_by and not grain
+    if (cfilter or top_share is not None or listed) and min_amount is None and max_amount is None:
+        # the same measures over every customer (of the other filters): what share the narrowed customers are;
+        # for customers listed by id ("those five"), what share of everyone's
+        whole_req = replace(
+            request(start, stop), customer_pks=None if listed else named_pks, customer_filter=None, group_by=None
+        )
         whole = execute(replace(whole_req, grain=None))
         total_unfiltered = dict(whole.total)
         share_of_all = {
@@ -790,7 +794,10 @@ def metric_query(
         "group": group,
         # what share_of_all divides by: the same measures over every customer ("customers": a spend, purchase,
         # inactivity or window filter narrowed the customers) or over every order line ("amount")
-        "share_base": "amount" if min_amount is not None or max_amount is not None else "customers",
+        # or, for customers listed by id, over every customer ("listed": shown when the share is asked)
+        "share_base": "amount"
+        if min_amount is not None or max_amount is not None
+        else ("listed" if listed else "customers"),
         "unit": {m: MEASURES[m].unit for m in measures},
         "names": {m: {"zh": MEASURES[m].name_zh, "en": MEASURES[m].name_en} for m in measures},
         "data_range": {"first": bounds[0], "last": bounds[1]},

@@ -819,3 +819,17 @@ def test_a_cohort_month_with_no_year_and_no_cohort_then_is_read_a_year_earlier(m
     assert [(a["since"], a["periods"]) for name, a in calls[len(cohorts) + 1 :] if name == "cohort_retention"] == [
         ("1997-01-01", 11)
     ]
+
+
+def test_the_share_of_customers_listed_before_is_asked_of_everyone(make_session) -> None:
+    session, calls = make_session()
+    session.ask("Who are our top 2 customers by revenue in 1997?", thread_id="s")
+    listed = _last(calls)[1]
+    assert listed.get("group_by") == "customer"
+    session.ask("What share of 1997 revenue do those two make up together?", thread_id="s")
+    name, args = _last(calls)
+    # their revenue, compared with everyone's by the tool: never a row share of their own total (always 100%)
+    assert name == "metric_query" and args["measures"] == ["revenue"] and len(args["customers"]) == 2
+    session.ask("他们一共花了多少", thread_id="s")
+    name, args = _last(calls)
+    assert name == "metric_query" and args["customers"] and len(args["customers"]) == 2

@@ -152,6 +152,22 @@ def test_purchase_bands_and_their_funnel_match_pandas(fakes: Any) -> None:
     assert all("reached" not in r for r in bounded["rows"])
 
 
+def test_customers_listed_by_id_carry_their_share_of_everyone(fakes: Any) -> None:
+    # "What share of 1998 revenue do those five make up together?": their revenue over every customer's
+    o = _orders()
+    y = o[(o["ts"] >= "1998-01-01") & (o["ts"] < "1999-01-01")]
+    two = ["00001", "00100"]
+    data = _ok(metric_query.invoke({"measures": ["revenue"], "since": "1998", "until": "1998", "customers": two}))
+    mine = float(y[y["customer"].isin(two)]["amount"].sum())
+    assert data["total"]["revenue"] == pytest.approx(mine)
+    assert data["total_unfiltered"]["revenue"] == pytest.approx(float(y["amount"].sum()))
+    assert data["share_of_all"]["revenue"] == pytest.approx(mine / float(y["amount"].sum()), abs=1e-4)
+    assert data["share_base"] == "listed"
+    # a ranking of them is no such group
+    ranked = _ok(metric_query.invoke({"measures": ["revenue"], "group_by": "customer", "customers": two}))
+    assert ranked["share_of_all"] is None
+
+
 def test_compare_previous_and_year(fakes: Any) -> None:
     o = _orders()
 

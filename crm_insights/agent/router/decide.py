@@ -376,6 +376,9 @@ def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowled
     return decision
 
 
+_ROW_SHARES = frozenset({"revenue_share", "orders_share", "units_share"})
+
+
 def metric_unsupported(metric: Mapping[str, Any] | None) -> bool:
     return bool(metric and metric.get("unsupported"))
 
@@ -503,7 +506,9 @@ def _decide(
             metric = metrics.carry_period(original, metric, prev_metric, start, end)
         metrics.keep_group(original, metric, prev_metric, start, end)
         metrics.same_span_in_year(original, metric, prev_metric)
-        ranked = prev_slots.get("ranked_customers") or []
+        # the customers the previous answer listed, or the ones it was about ("those five" asked twice)
+        kept = ((prev_slots.get("metric") or {}).get("fixed_args") or {}).get("customers")
+        ranked = prev_slots.get("ranked_customers") or kept or []
         # "那他们总共买了多少钱" after "我们一共有多少客户": they are all the customers, not the top spenders the
         # overview listed beside the count
         incidental = prev_intent == "overview" and not any(
@@ -526,6 +531,14 @@ def _decide(
                 # "他们一共消费了多少" after a list of customers: the figure for exactly those customers.
                 metric["args"]["customers"] = [str(c) for c in ranked]
                 metric["fixed_args"] = {"customers": metric["args"]["customers"]}
+                args = metric["args"]
+                if not args.get("group_by") and not args.get("grain"):
+                    # "What share of 1998 revenue do those five make up together?": their revenue as a share of
+                    # every customer's (the result's share_of_all), not a row share of their own total
+                    bases = [m.removesuffix("_share") if m in _ROW_SHARES else m for m in args.get("measures") or []]
+                    if bases != args.get("measures"):
+                        args["measures"] = list(dict.fromkeys(bases))
+                        metric["share_of_all"] = True
         if metric is not None:
             classic = _decide(asked, previous, knowledge, index, use_metrics=False, gate_actions=gate_actions)
             # An older intent that could only ask for a slot the question does not give ("这类客户有多少人" read as a
