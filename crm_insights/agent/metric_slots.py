@@ -1133,7 +1133,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         spans_in = [lo <= s and e <= hi for s, e, cat, _, _ in hits if cat == "measures"]
         # "前20大客户占总销售额多少": ranked customers' share of the whole; the whole's measure is what ranks them
         ranked = (_LIMIT.search(masked) or _rank_words()[0].search(masked)) and _CUSTOMER_NOUN.search(masked)
-        if spans_in and all(spans_in) and not ranked:
+        # "累计消费超1k的大客户有几个？占总销售额多少": a group its own words pick out, its part of the whole's measure
+        grouped = bool(spend_bounds) or purchases is not None or top_share is not None
+        if spans_in and all(spans_in) and not ranked and not grouped:
             measures, measure_terms = [], {}
     measures = _drop_bare_orders(measures, measure_terms, hits, masked)
     generic_buyers = "buyers" in measures and _norm(measure_terms["buyers"]) in _GENERIC_BUYERS
@@ -1153,6 +1155,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         measures.remove("revenue")  # "老客贡献了多少收入": the revenue named is the returning customers'
 
     customer = sx.extract_customer(text)
+    if customer is not None and _LAST_PURCHASE.search(text) and not time.periods:
+        return None  # "客户00100总共下了几单、最后一次是哪天买的": the customer's profile, not a day-by-day table
     year_like = customer is not None and re.fullmatch(r"(?:19|20)\d{2}", customer)
     if year_like and any(str(customer) in p.text for p in time.periods):
         customer = None  # "Revenue per buyer: 1997 full year": the year, not customer 1997
@@ -1482,6 +1486,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     ranks_spend = any(e.get("phrase") == segment and e.get("ranks") for e in seg_lex)
     if group_by == "customer" and segment is not None and ranks_spend:
         segment = None  # "太集中在大客户身上？top100客户占比": a phrase that ranks by spend is the ranking itself
+    if spend_bounds.get("min") is not None and segment is not None and ranks_spend:
+        segment = None  # "累计消费超1k的大客户有几个": the spend bound defines who the big customers are
     if group_by == "customer_type" and len(measures) == 1 and measures[0] in SHARE_OF.values():
         # "what share of revenue came from returning customers": each type's figure beside its share
         measures = [next(k for k, v in SHARE_OF.items() if v == measures[0]), measures[0]]
@@ -2188,6 +2194,11 @@ def _like_for_like(base: Period, other: Period, notes: list[str], measures: Sequ
     return replace(other, end=oe, until=oe, since=max(os_, other.since or os_), start=os_, basis="like_for_like")
 
 
+# One customer's last purchase ("最后一次是哪天买的", "最近一次买东西是啥时候", "when did they last order"): the profile
+_LAST_PURCHASE = re.compile(
+    r"最后一次|最近一次|上一次|上次(?:买|下单|购买)|last\s+(?:purchase|order|bought|ordered)|most\s+recent\s+(?:purchase|order)",
+    re.IGNORECASE,
+)
 # "之后6个月每月的复购率", "month by month": every month of the cohort table, not only the last one
 _EACH_MONTH = re.compile(
     r"每个?月|各个?月|逐月|每一个月|曲线|走势|趋势|\beach\s+month|\bevery\s+month|\bmonth\s+by\s+month|\bcurve\b",

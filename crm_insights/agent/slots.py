@@ -201,6 +201,8 @@ _ORDINAL_PATTERNS = [
         + r")\s+(?:one|customer|client|person|guy|account|entry|name|buyer)\b",
         re.IGNORECASE,
     ),
+    # "#1's lifetime value?", "No. 2's orders", "number 3": a place in the list written as a number
+    re.compile(r"(?<![\w#])(?:#|no\.\s?|number\s+)(\d{1,2})(?!\d)(?=\s*(?:'s|’s|\b|$))", re.IGNORECASE),
 ]
 
 

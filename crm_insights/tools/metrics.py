@@ -269,6 +269,10 @@ def _months_back(d: date, months: int) -> date:
     return date(idx // 12, idx % 12 + 1, 1)
 
 
+# A filtered group this small is listed by name in the result ("members").
+GROUP_MEMBERS_MAX = 10
+
+
 def previous_period(since: date, until: date) -> tuple[date, date]:
     """The period just before: as many whole months when the period is whole months, else as many days."""
     after = until + timedelta(days=1)
@@ -648,6 +652,14 @@ def metric_query(
         got = res.total.get("buyers")
         if n:
             group = {"customers": n, "buyers": got, "share": round(got / n, 4) if got is not None else None}
+    members = None
+    few = res.total.get("buyers") if "buyers" in measures else None
+    if (cfilter or top_share is not None) and not group_by and not grain and few and few <= GROUP_MEMBERS_MAX:
+        # "累计消费超1w的客户有几个": a handful of customers is named, each with the period's spend
+        ranked_req = replace(
+            request(start, stop), measures=["revenue"], group_by="customer", sort="desc", limit=GROUP_MEMBERS_MAX
+        )
+        members = [{"customer": r.get("customer"), "revenue": r.get("revenue")} for r in execute(ranked_req).rows]
     seg_names = _segment_names(context) if group_by == "segment" else {}
     rows = [dict(r) for r in res.rows]
     if banded:
@@ -790,6 +802,8 @@ def metric_query(
         "having": passed,
         "row_change": extremes,
         "inactive_share": inactive_share,
+        # a customer filter that leaves at most GROUP_MEMBERS_MAX customers: who they are, with their spend
+        "members": members,
         # with a filter window: the group's size over its window and the share of it counted in the period
         "group": group,
         # what share_of_all divides by: the same measures over every customer ("customers": a spend, purchase,

@@ -1233,6 +1233,12 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
         "cohort_retention",
         {"since": "1997-03-01", "until": "1997-03-31", "periods": 6, "grain": "month"},
     ),
+    # a spend bound defines who the big customers are, and the share asked is of the whole's revenue
+    (
+        "累计消费超1k的大客户有几个？占总销售额多少",
+        "metric_query",
+        {"measures": ["buyers", "revenue"], "min_customer_spend": 1000.0},
+    ),
     # the period named right after 同比 is the one compared with; the base is a year later
     (
         "同比去年6月呢",
@@ -2202,3 +2208,7 @@ def test_each_month_a_cohort_is_read_in_is_kept(
     assert spec.tool == "cohort_retention"
     assert (spec.cohort_targets, spec.cohort_fixed) == (targets, fixed)
     assert spec.args["periods"] == max(targets)
+
+
+def test_one_customers_last_purchase_is_the_profile_not_a_day_table() -> None:
+    assert parse_metric_question("查一下客户00100：总共下了几单、花了多少钱、最后一次是哪天买的？", DS, DE) is None

@@ -833,3 +833,25 @@ def test_the_share_of_customers_listed_before_is_asked_of_everyone(make_session)
     session.ask("他们一共花了多少", thread_id="s")
     name, args = _last(calls)
     assert name == "metric_query" and args["customers"] and len(args["customers"]) == 2
+
+
+def test_one_customers_figure_makes_them_the_thread_customer(make_session) -> None:
+    session, calls = make_session()
+    session.ask("客户00042在1997年买了多少钱", thread_id="p")
+    assert _last(calls)[1].get("customers") == ["00042"]
+    session.ask("他接下来流失风险高不高？", thread_id="p")
+    assert _last(calls) == ("forecast_customer", {"customer": "00042"}) or (
+        _last(calls)[0] == "forecast_customer" and _last(calls)[1]["customer"] == "00042"
+    )
+    session.ask("他算哪一类客户", thread_id="p")
+    assert _last(calls)[0] == "explain_customer_segment" and _last(calls)[1]["customer"] == "00042"
+
+
+def test_a_place_in_a_ranking_gets_that_customers_lifetime_value(make_session) -> None:
+    session, calls = make_session()
+    session.ask("top 2 customers by revenue in 1997?", thread_id="v")
+    first = _last(calls)
+    assert first[1].get("group_by") == "customer"
+    session.ask("#1's lifetime value?", thread_id="v")
+    name, args = _last(calls)
+    assert name == "customer_value" and args.get("customer")

@@ -217,3 +217,19 @@ def test_pick_ranked() -> None:
     assert sx.pick_ranked([0, 1, 2], [0.6, 0.0, 0.0], "min") == "1"  # the first of equals
     assert sx.pick_ranked([0, 1], [5], "max") is None  # lists that do not line up
     assert sx.pick_ranked(None, None, "max") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("排第一的那个人详细资料给我", 1),
+        ("what about the second one?", 2),
+        ("#1's lifetime value?", 1),
+        ("No. 2 — orders this year?", 2),
+        # an id after a word or a hash with more digits is no place in a list
+        ("客户#100的订单", None),
+        ("订单#12345", None),
+    ],
+)
+def test_a_place_in_the_previous_list(text: str, position: int | None) -> None:
+    assert sx.extract_ordinal(text) == position

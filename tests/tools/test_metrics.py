@@ -168,6 +168,19 @@ def test_customers_listed_by_id_carry_their_share_of_everyone(fakes: Any) -> Non
     assert ranked["share_of_all"] is None
 
 
+def test_a_small_filtered_group_is_named_with_its_spend(fakes: Any) -> None:
+    # "累计消费超1w的客户有几个": the few customers who pass, each with the period's spend, highest first
+    o = _orders()
+    spend = o.groupby("customer")["amount"].sum().sort_values(ascending=False)
+    bound = float(spend.iloc[1])  # the two biggest spenders pass
+    data = _ok(metric_query.invoke({"measures": ["buyers"], "min_customer_spend": bound}))
+    assert data["total"]["buyers"] == int((spend >= bound).sum())
+    assert [m["customer"] for m in data["members"]] == list(spend[spend >= bound].index)
+    assert [m["revenue"] for m in data["members"]] == pytest.approx(list(spend[spend >= bound]))
+    # no filter, no list
+    assert _ok(metric_query.invoke({"measures": ["buyers"]}))["members"] is None
+
+
 def test_compare_previous_and_year(fakes: Any) -> None:
     o = _orders()
 

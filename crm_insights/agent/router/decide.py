@@ -523,6 +523,8 @@ def _decide(
                 picked = str(who)
             else:
                 metric = None
+        if metric is not None and metric["tool"] == "customer_value" and not metric["args"].get("customer") and picked:
+            metric["args"]["customer"] = picked  # "#1's lifetime value?" after a ranking: that customer's CLV
         if metric is not None and metric["tool"] == "metric_query" and not metric["args"].get("customers"):
             if picked is not None:
                 # "第一名那个去年花了多少" after a list of customers: the figure for the customer picked from it.
@@ -549,8 +551,11 @@ def _decide(
             only_unsupported = bool(metric["unsupported"]) and not metric["args"].get("measures")
             if lacks or only_unsupported or not metrics.classic_wins(metric, classic.intent, classic.slots):
                 mslots: dict[str, Any] = {"metric": metric}
-                if picked is not None and metric["args"].get("customers") == [picked]:
+                one_customer = metric["args"].get("customers") or []
+                if picked is not None and one_customer == [picked]:
                     mslots["customer"] = picked  # the thread's customer now: "他会不会流失" next is about them
+                elif len(one_customer) == 1 and not metric.get("fixed_args"):
+                    mslots["customer"] = str(one_customer[0])  # "客户00100今年买了多少" -> "他会流失吗" is about them
                 if metric["unsupported"]:
                     mslots["unsupported"] = metric["unsupported"]
                 if not (start and end):
