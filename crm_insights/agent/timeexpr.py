@@ -333,6 +333,8 @@ _CMP_YEAR = re.compile(
 )
 _CMP_PREV = re.compile(
     r"环比|环必|环笔|(?:和|跟|与|比|较|对比)\s*(?:前|上)一(?:个)?(?:月|期|周|季度|年)|"
+    # "比再前面一个月多还是少": the period before the one just asked
+    r"(?:和|跟|与|比|较|对比)\s*(?:再)?(?:前面|之前|更早)的?一?个?(?:月|期|周|季度)|"
     r"(?<![A-Za-z])(?:mom|m/m|qoq|q/q|wow|w/w)(?![A-Za-z])|month[- ]over[- ]month|month[- ]on[- ]month|"
     r"quarter[- ]over[- ]quarter|quarter[- ]on[- ]quarter|week[- ]over[- ]week|"
     r"(?:compar\w*|vs\.?|versus|against|than)\s+(?:\w+\s+){0,2}(?:the\s+)?(?:month|quarter|week)\s+before\b|"

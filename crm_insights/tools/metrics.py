@@ -644,6 +644,15 @@ def metric_query(
         part = res.total.get("inactive_customers")
         if whole and part is not None:
             inactive_share = {"customers": whole, "share": round(part / whole, 4)}
+    customers_share = None
+    plain = not (cfilter or top_share is not None or named_pks or group_by or grain)
+    if "buyers" in measures and plain and "inactive_customers" not in measures:
+        # "今年下过单的客户占全部客户多少": the period's buyers over every customer who had ordered by `until`
+        base = replace(request(bounds[0], stop), measures=["buyers"], day_range=None)
+        everyone = execute(base).total.get("buyers")
+        got = res.total.get("buyers")
+        if everyone and got is not None:
+            customers_share = {"customers": everyone, "share": round(got / everyone, 4)}
     group = None
     if window is not None and window != (start, stop) and "buyers" in measures:
         # "这批人今年还有多少在买": the group as read over its window, and the share of it that bought in the period
@@ -802,6 +811,8 @@ def metric_query(
         "having": passed,
         "row_change": extremes,
         "inactive_share": inactive_share,
+        # buyers with no customer filter: their share of every customer who had ordered by `until`
+        "customers_share": customers_share,
         # a customer filter that leaves at most GROUP_MEMBERS_MAX customers: who they are, with their spend
         "members": members,
         # with a filter window: the group's size over its window and the share of it counted in the period

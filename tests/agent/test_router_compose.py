@@ -34,6 +34,14 @@ def _last(calls: list[tuple[str, dict]]) -> tuple[str, dict]:
     ("first", "follow", "compare", "since", "until", "other"),
     [
         ("1997年3月销售额多少", "环比呢", "previous", "1997-03-01", "1997-03-31", ("1997-02-01", "1997-02-28")),
+        (
+            "1997年3月销售额多少",
+            "比再前面一个月多还是少 差多少",
+            "previous",
+            "1997-03-01",
+            "1997-03-31",
+            ("1997-02-01", "1997-02-28"),
+        ),
         ("1998年2月的销售额是多少", "同比呢", "year", "1998-02-01", "1998-02-28", ("1997-02-01", "1997-02-28")),
         (
             "What was revenue in February 1998?",
@@ -855,3 +863,32 @@ def test_a_place_in_a_ranking_gets_that_customers_lifetime_value(make_session) -
     session.ask("#1's lifetime value?", thread_id="v")
     name, args = _last(calls)
     assert name == "customer_value" and args.get("customer")
+
+
+@pytest.mark.parametrize("question", ["首单到第二单一般隔多久", "客户一般多久回购一次"])
+def test_how_long_is_a_question(make_session, question: str) -> None:
+    # 多久 asks a figure like 多少天: the gap measures, never "out of scope"
+    session, calls = make_session()
+    session.ask(question, thread_id="g")
+    assert calls and calls[-1][0] == "metric_query"
+    assert any(m.startswith("days_") for m in calls[-1][1]["measures"])
+
+
+def test_a_row_test_is_not_carried_to_a_single_period(make_session) -> None:
+    session, calls = make_session()
+    session.ask("1997年每个月销售额超过100的月份有哪几个？", thread_id="h")
+    assert _last(calls)[1].get("having")
+    session.ask("12月环比11月下降了多少？", thread_id="h")
+    name, args = _last(calls)
+    assert name == "metric_query" and "having" not in args and "grain" not in args
+
+
+@pytest.mark.parametrize("follow", ["占全部客户的比例呢？", "as a % of everyone we ever acquired?"])
+def test_a_share_of_all_customers_after_a_count_of_buyers(make_session, follow: str) -> None:
+    session, calls = make_session()
+    session.ask("1998年上半年下过单的客户有多少", thread_id="a")
+    first = _last(calls)[1]
+    session.ask(follow, thread_id="a")
+    name, args = _last(calls)
+    assert name == "metric_query" and args["measures"] == ["buyers"]
+    assert (args["since"], args["until"]) == (first["since"], first["until"])

@@ -181,6 +181,18 @@ def test_a_small_filtered_group_is_named_with_its_spend(fakes: Any) -> None:
     assert _ok(metric_query.invoke({"measures": ["buyers"]}))["members"] is None
 
 
+def test_buyers_carry_their_share_of_every_customer_so_far(fakes: Any) -> None:
+    # "今年下过单的客户占全部客户多少": the period's buyers over every customer who had ordered by its end
+    o = _orders()
+    y = o[(o["ts"] >= "1998-01-01") & (o["ts"] < "1998-07-01")]
+    before = o[o["ts"] < "1998-07-01"]["customer"].nunique()
+    data = _ok(metric_query.invoke({"measures": ["buyers"], "since": "1998-01", "until": "1998-06"}))
+    assert data["customers_share"]["customers"] == before
+    assert data["customers_share"]["share"] == pytest.approx(y["customer"].nunique() / before, abs=1e-4)
+    # a breakdown or a customer filter has its own base
+    assert _ok(metric_query.invoke({"measures": ["buyers"], "grain": "month"}))["customers_share"] is None
+
+
 def test_compare_previous_and_year(fakes: Any) -> None:
     o = _orders()
 

@@ -506,6 +506,9 @@ def _decide(
             metric = metrics.carry_period(original, metric, prev_metric, start, end)
         metrics.keep_group(original, metric, prev_metric, start, end)
         metrics.same_span_in_year(original, metric, prev_metric)
+        held = (metric or {}).get("args") or {}
+        if held.get("having") and not (held.get("grain") or held.get("group_by")):
+            held.pop("having")  # "12月环比11月下降了多少" after months over 10万: one period has no rows to test
         # the customers the previous answer listed, or the ones it was about ("those five" asked twice)
         kept = ((prev_slots.get("metric") or {}).get("fixed_args") or {}).get("customers")
         ranked = prev_slots.get("ranked_customers") or kept or []

@@ -159,7 +159,7 @@ _EXPLICIT = (
 # What makes a clause a question (or a request to be told something) rather than the content of an action
 # ("帮我回复客户5000的投诉，就说我们给他全额退款": the second clause is what the reply would say).
 ASKS = re.compile(
-    r"[?？]|多少|几[个位名笔单天次月年成]?|吗|呢|什么|哪|怎么|如何|是否|有没有|告诉我|说下|说一下|讲下|列出|查|看看|看下|算|统计|占比"
+    r"[?？]|多少|几[个位名笔单天次月年成]?|多久|多长时间|吗|呢|什么|哪|怎么|如何|是否|有没有|告诉我|说下|说一下|讲下|列出|查|看看|看下|算|统计|占比"
     r"|\b(?:how|what|which|who|whom|when|why|where|list|show|tell me|give me|is|are|was|were|does|did|do)\b",
     re.IGNORECASE,
 )
@@ -266,6 +266,11 @@ def with_previous_measures(question: str, metric: dict[str, Any], previous: Mapp
 _ONLY_MEASURE = re.compile(
     r"(?:那|那么|and|what\s+about|how\s+about)?\s*[^，,。；;？?\d]{1,14}?(?:分别|各自|也)?(?:呢|\?|？)"
     r"(?:\s*[^，,。；;？?\d]{0,12}(?:那天|那一天|最高|最多|最低|吗|分别多少|分别是多少|各是多少|各多少)[？?]?)?",
+    re.IGNORECASE,
+)
+_ALL_CUSTOMERS = re.compile(
+    r"全部客户|全部会员|全部用户|所有客户|所有会员|总客户|总会员|总用户|客户总数|全体客户|\beveryone\b|\ball\s+(?:our\s+)?customers\b"
+    r"|\btotal\s+customers\b|\bcustomer\s+base\b|\bever\s+acquired\b",
     re.IGNORECASE,
 )
 _THEM = re.compile(r"它们|他们|她们|这批|那批|这些|那些|\bthem\b|\bthey\b|\bthose\b|\bthis cohort\b", re.IGNORECASE)
@@ -535,6 +540,18 @@ def follow_up(
         bounded = {k: v for k, v in base.items() if k not in ("min_customer_spend", "max_customer_spend")}
         bounded["min_customer_spend" if bound[0] == "min" else "max_customer_spend"] = bound[1]
         return _relaid(previous, question, bounded, base)
+    if (
+        previous.get("tool") == "metric_query"
+        and "buyers" in (base.get("measures") or [])
+        and not (base.get("group_by") or base.get("grain") or spend_bound)
+        and metric_slots.SHARE_WORDS.search(question)
+        and _ALL_CUSTOMERS.search(question)
+    ):
+        # "占全部客户的比例呢", "as a % of everyone we ever acquired?" after a count of buyers: the same count, whose
+        # answer states its share of every customer who had ordered by then
+        new = _relaid(previous, question, dict(base), base)
+        new["share_of_all"] = True
+        return new
     if spend_bound and metric_slots.SHARE_WORDS.search(question) and previous.get("tool") == "metric_query":
         # "and what share of total revenue is that?" after customers who spent over $1,000: their revenue, with its
         # share of everyone's
