@@ -1310,8 +1310,12 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             and (pm is not None or next_month or _HALF_YEAR.search(masked))
             and not _EACH_MONTH.search(masked)
         ):
-            # "M3还有多少比例在回购", "过了一年还剩多少": the one month asked, not every month up to it
-            targets_k, fixed = [periods_n], [None]
+            # "M3还有多少比例在回购", "次月和3个月后分别多少": the months asked, not every month up to them
+            asked_k = [x for x in ns if x] if pm is not None else []
+            asked_k += [1] if next_month else []
+            asked_k += [6] if _HALF_YEAR.search(masked) else []
+            targets_k = sorted({k for k in asked_k if 1 <= k <= periods_n} | {periods_n})
+            fixed = [None] * len(targets_k)
         spec = _spec("cohort_retention", cohort_args, unsupported, time, notes=notes, terms=measure_terms)
         # the year said in the answer is the cohort's, when the question left it out (not a target month's)
         cohort_month = cohorts[0] if cohorts else (months[0] if months else None)

@@ -2199,6 +2199,8 @@ def test_an_english_purchase_bound_in_brackets() -> None:
         ("Jan 97 cohort — what % of them came back and bought in Feb? and in April?", (1, 3), (None, None)),
         ("97年1月首单的那批客户，次月（2月）的留存率多少？到97年12月还有多少比例在买？", (1, 11), (None, "1997-12")),
         ("1月那批人到98年6月还有多少比例在买", (5,), ("1998-06",)),
+        ("97年1月那批cohort，次月retention和3个月后的retention分别多少", (1, 3), (None, None)),
+        ("Jan '97 cohort — what's the retention in month 1, month 3 and month 12?", (1, 3, 12), (None, None, None)),
     ],
 )
 def test_each_month_a_cohort_is_read_in_is_kept(

@@ -892,3 +892,12 @@ def test_a_share_of_all_customers_after_a_count_of_buyers(make_session, follow: 
     name, args = _last(calls)
     assert name == "metric_query" and args["measures"] == ["buyers"]
     assert (args["since"], args["until"]) == (first["since"], first["until"])
+
+
+def test_a_cohort_follow_up_answers_each_month_it_names(make_session) -> None:
+    session, calls = make_session()
+    session.ask("97年1月那批cohort，次月retention和3个月后的retention分别多少", thread_id="k")
+    answer = session.ask("6个月后、12个月后呢", thread_id="k")
+    assert _last(calls)[1].get("periods", 12) == 12  # the default is left out
+    assert "第 6 个月" in answer.answer and "第 12 个月" in answer.answer
+    assert "第 1 个月" not in answer.answer  # the months asked now, not the previous turn's

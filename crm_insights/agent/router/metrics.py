@@ -504,7 +504,9 @@ def follow_up(
         if later and (previous.get("args") or {}).get("since"):
             # "6个月后、12个月后呢" after a cohort's retention 3 months on: the same cohort followed that far
             prev_args = dict(previous.get("args") or {})
-            return _relaid(previous, question, {**prev_args, "periods": min(max(later), 36)}, prev_args)
+            followed = _relaid(previous, question, {**prev_args, "periods": min(max(later), 36)}, prev_args)
+            asked = sorted({k for k in later if 1 <= k <= 36})
+            return {**followed, "cohort_targets": asked, "cohort_fixed": [None] * len(asked)}
     days = metric_slots.duration_days(question)
     base = dict(previous.get("args") or {})
     if _WHY.search(question) and previous.get("tool") == "metric_query" and base.get("measures"):
