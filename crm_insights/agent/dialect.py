@@ -13,6 +13,8 @@ import re
 from functools import cache
 from typing import Any
 
+from crm_insights.numerals import to_int
+
 # Written Cantonese -> Mandarin, longest first where one contains another. Applied only to text that has a
 # character of written Cantonese (below), so Mandarin text is never rewritten by these words.
 _CANTONESE: tuple[tuple[str, str], ...] = (
@@ -86,6 +88,9 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("同必", "同比"),
     ("环必", "环比"),
     ("复够", "复购"),
+    ("服购", "复购"),
+    ("课单价", "客单价"),
+    ("留失", "流失"),
     ("回够", "回购"),
     ("油箱", "邮箱"),
     ("仨月", "三个月"),
@@ -101,6 +106,18 @@ _SPOKEN_DIGITS = "零〇一二三四五六七八九"
 _SPOKEN_ID = re.compile(
     rf"(?<=客户|会员|用户|顾客|买家)(\s*(?:编号|号|id|ID)?\s*)([{_SPOKEN_DIGITS}]{{4,}})(?![个月年天周次])"
 )
+
+
+# "帮我查下客户一百": an id said as a number with place values (百, 千), not a count ("客户一百多个", "一百位")
+_SPOKEN_NUMBER_ID = re.compile(
+    r"(?<=客户|会员|用户|顾客|买家)(\s*(?:编号|号)?\s*)([零〇一二两三四五六七八九十百千]*[百千][零〇一二两三四五六七八九十百千]*)"
+    r"(?![多个位名人家次天月年周笔单块元万])"
+)
+
+
+def _spoken_number_id(m: re.Match[str]) -> str:
+    n = to_int(m.group(2))
+    return m.group(0) if n is None else m.group(1) + str(n)
 
 
 def _spoken_id(m: re.Match[str]) -> str:
@@ -119,7 +136,7 @@ def _segment(text: str) -> str:
         text = _CANTONESE_RE.sub(lambda m: _CANTONESE_MAP.get(m.group(0), "一下"), text)  # default: the verb's 下
     if re.search(r"[\u4e00-\u9fff]", text):
         text = str(_t2s().convert(text))
-    text = _SPOKEN_ID.sub(_spoken_id, text)
+    text = _SPOKEN_NUMBER_ID.sub(_spoken_number_id, _SPOKEN_ID.sub(_spoken_id, text))
     return _TYPO_RE.sub(lambda m: _TYPO_MAP[m.group(0)], text)
 
 

@@ -41,8 +41,10 @@ from crm_insights.agent.timeexpr import (
     TimeParse,
     as_date,
     asks_both_comparisons,
+    both_comparisons_base,
     compare_spans,
     month_end,
+    names_comparison_target,
     parse_time,
     period_label,
     previous_span,
@@ -369,7 +371,7 @@ _PURCHASE_COUNT = re.compile(
     # "3次及以上这层", "2次以上的客户": a band named by itself, as a group of customers
     rf"|(?<![第\d])(?:\d+|{_CN_NUM})\s*次\s*(?:及以上|或以上|以上|\+)(?=\s*(?:的|这|那|客户|会员|人|用户))"
     rf"|(?:{_GT})\s*(?:\d+|{_CN_NUM})\s*(?:次|单)\s*(?:以上)?的?(?:客户|顾客|买家)"
-    r"|(?:bought|ordered|purchased|buying)\s+(?:more\s+than\s+|at\s+least\s+|over\s+)?\w+\s+times"
+    r"|(?:bought|ordered|purchased|buying)\s+(?:more\s+than\s+|at\s+least\s+|over\s+)?\w+\s+(?:or\s+more\s+|or\s+fewer\s+)?times"
     r"|with\s+(?:more\s+than\s+|at\s+least\s+|over\s+)?\d+\+?\s+(?:orders|purchases)"
     r"|\b\d+\s*\+\s*(?:purchase\s+days|purchases|orders|times)\b|\bat\s+least\s+\d+\s+purchase\s+days\b",
     re.IGNORECASE,
@@ -689,6 +691,10 @@ _PURPOSE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CONTEXT_KINDS = frozenset({"store", "region", "channel", "salesperson"})
+# A phone call as something that happened ("打电话投诉", "来电说"), not a sales channel to split by
+_CALL_EVENT = re.compile(
+    r"打(?:了|过)?(?:个)?电话|来电|致电|电话(?:来|投诉|说|反映|问)|called\s+(?:in|us)|phoned", re.I
+)
 _CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
 _THEIR_ACTION = re.compile(r"我(?:会|要)?(?:让|叫|安排)|打电话|召回|回访|挨个联系|\bI(?:'ll| will)\s+have\b", re.I)
 _ASKING = re.compile(
@@ -1068,6 +1074,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             group_by = key
         elif cat == "unsupported" and key == "campaign" and _PURPOSE_BEFORE.search(masked[max(0, s - 24) : s]):
             continue  # "For the win-back campaign: how many customers…": what the figures are for, not a filter
+        elif cat == "unsupported" and key == "channel" and _CALL_EVENT.search(masked[max(0, s - 2) : e + 2]):
+            continue  # "客户00252今天打电话投诉，先帮我看下他的情况": how the customer got in touch, not a split
         elif cat == "unsupported" and (key not in _CONTEXT_KINDS or not acting or asked_in_clause(masked, s)):
             unsupported.append(Unsupported(key, _with_prefix(masked, s, e)))
         elif cat == "retention":
@@ -1568,11 +1576,34 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # "Q2环比和同比分别是多少", "1998-06 环比（vs 1998-05）和同比（vs 1997-06）": the latest period named against
         # the one before and a year earlier, in one call; periods named as those two are not extra periods
         primary = max(both, key=lambda p: (p.start, p.end))
+        if (named_base := both_comparisons_base(text, periods)) is not None:
+            # "环比5月、同比去年6月各是多少": the periods named are what the base is compared with
+            b0, b1 = named_base
+            primary = next(
+                (p for p in both if (p.start, p.end) == named_base),
+                Period(
+                    period_label(b0, b1),
+                    b0,
+                    b1,
+                    max(b0, ds) if b0 <= de and b1 >= ds else None,
+                    min(b1, de) if b0 <= de and b1 >= ds else None,
+                    "derived",
+                    data_start=ds,
+                    data_end=de,
+                ),
+            )
         other, comparison = None, None
         compare, compare_since, compare_until, compare_kind = "both", None, None, "both"
         p0, p1 = primary.since or primary.start, primary.until or primary.end
         implied = {previous_span(p0, p1), shift_year(p0, p1)}
-        periods = [primary, *(p for p in periods if p is not primary and (p.start, p.end) not in implied)]
+        periods = [
+            primary,
+            *(
+                p
+                for p in periods
+                if p is not primary and (p.start, p.end) not in implied and not names_comparison_target(text, p)
+            ),
+        ]
     if primary is not None:
         since, until = _iso(primary.since or primary.start), _iso(primary.until or primary.end)
     outside = [p.describe() for p in (primary, other) if p is not None and p.outside]

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Literal
@@ -346,6 +346,37 @@ _CMP_PREV = re.compile(
 # A year said to be whole ("1997 full year", "97年全年", "the whole of 1997"): never narrowed to the base's span.
 _WHOLE_YEAR = re.compile(r"\s*(?:年)?\s*(?:full\s+year|whole\s+year|entire\s+year|全年|整年|一整年)", re.IGNORECASE)
 _WHOLE_YEAR_BEFORE = re.compile(r"(?:full\s+year|whole\s+(?:of\s+)?|entire\s+|全年|整个)\s*$", re.IGNORECASE)
+
+
+_PREV_TARGET = re.compile(
+    r"(?:环比|\bmom\b|\bqoq\b|month[- ]over[- ]month|quarter[- ]over[- ]quarter)\s*(?:vs\.?|于|跟|和|比|对比)?\s*$",
+    re.I,
+)
+_YEAR_TARGET = re.compile(r"(?:同比|\byoy\b|year[- ]over[- ]year)\s*(?:vs\.?|于|跟|和|比|对比)?\s*$", re.IGNORECASE)
+
+
+def both_comparisons_base(text: str, periods: Sequence[Period]) -> tuple[date, date] | None:
+    """The base period of "环比5月、同比去年6月" when the periods named are what it is compared with: the span after the
+    one named right after 环比, or a year after the one named right after 同比; None when no period is named so."""
+    # a period written with its own year first: a bare month may have borrowed its neighbour's ("环比5月、同比去年6月")
+    for p in sorted(periods, key=lambda p: bool(p.assumed_year or p.year_from)):
+        before = text[: p.span[0]]
+        start, end = p.since or p.start, p.until or p.end
+        if _PREV_TARGET.search(before):
+            n = (end - start).days + 1
+            if _is_month_start(start) and _is_month_end(end):
+                months = _months_between(start, end)
+                return add_months(start, months), add_months(end, months)
+            return start + timedelta(days=n), end + timedelta(days=n)
+        if _YEAR_TARGET.search(before):
+            return shift_year(start, end, 1)
+    return None
+
+
+def names_comparison_target(text: str, period: Period) -> bool:
+    """Whether ``period`` is written right after 环比 / 同比 (MoM, YoY): what the base is compared with."""
+    before = text[: period.span[0]]
+    return bool(_PREV_TARGET.search(before) or _YEAR_TARGET.search(before))
 
 
 def asks_both_comparisons(text: str) -> bool:

@@ -55,3 +55,21 @@ def test_pinyin_homophone_typos_are_read_as_meant(text: str, meant: str) -> None
 )
 def test_a_customer_id_spoken_digit_by_digit_is_read_as_digits(text: str, meant: str) -> None:
     assert to_mandarin(text) == meant
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("帮我查下客户一百 最近一次买东西是啥时候", "帮我查下客户100 最近一次买东西是啥时候"),
+        ("会员三百八十九的消费", "会员389的消费"),
+        # counts of customers stay words
+        ("客户一百多个", "客户一百多个"),
+        ("客户一百位", "客户一百位"),
+        # voice-input homophones
+        ("去年的服购率多少", "去年的复购率多少"),
+        ("上个月课单价多少", "上个月客单价多少"),
+        ("他会不会留失", "他会不会流失"),
+    ],
+)
+def test_spoken_numbers_and_homophones(text: str, meant: str) -> None:
+    assert to_mandarin(text) == meant

@@ -901,3 +901,38 @@ def test_a_cohort_follow_up_answers_each_month_it_names(make_session) -> None:
     assert _last(calls)[1].get("periods", 12) == 12  # the default is left out
     assert "第 6 个月" in answer.answer and "第 12 个月" in answer.answer
     assert "第 1 个月" not in answer.answer  # the months asked now, not the previous turn's
+
+
+def test_a_follow_up_about_one_customers_doings_names_nobody_but_means_them(make_session) -> None:
+    session, calls = make_session()
+    session.ask("查下客户00042 买过几次 一共花了多少", thread_id="i")
+    assert _last(calls) == ("customer_profile", {"customer": "00042"})
+    session.ask("最近一次啥时候买的 离现在几天了", thread_id="i")
+    assert _last(calls) == ("customer_profile", {"customer": "00042"})
+    session.ask("他下个月还会买吗", thread_id="i")
+    assert _last(calls)[0] == "forecast_customer" and _last(calls)[1]["customer"] == "00042"
+
+
+def test_a_phone_call_is_how_a_customer_got_in_touch_not_a_channel(make_session) -> None:
+    session, calls = make_session()
+    answer = session.ask("客户00042今天打电话投诉，先帮我看下他的情况：一共下过几单、消费多少、最近一次什么时候买的？")
+    assert _last(calls) == ("customer_profile", {"customer": "00042"})
+    assert "渠道" not in answer.answer
+    session.ask("电话投诉和在线投诉各多少", thread_id="c")  # a split by channel is still declined
+    assert not [c for c in calls[1:] if c[0] in ("metric_query", "search_feedback")]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "销售额环比5月、同比去年6月分别是涨还是跌？幅度多少？",
+        "董事会pack要放：98年Q2营收多少，环比Q1、同比97年Q2各变动多少？",
+    ],
+)
+def test_both_comparisons_against_named_periods(make_session, question: str) -> None:
+    session, calls = make_session()
+    session.ask(question, thread_id="n")
+    name, args = _last(calls)
+    assert name == "metric_query" and args["compare"] == "both"
+    # the base is the period after the one named after 环比 / a year after the one named after 同比
+    assert args["since"] in ("1998-04-01", "1998-06-01")

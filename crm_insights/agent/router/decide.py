@@ -377,6 +377,28 @@ def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowled
 
 
 _ROW_SHARES = frozenset({"revenue_share", "orders_share", "units_share"})
+# Intents about one customer: a follow-up that names nobody and asks about one customer's doings is about them
+_ONE_CUSTOMER_INTENTS = frozenset(
+    {"customer_profile", "forecast_customer", "explain_customer_segment", "customer_value", "metric_query"}
+)
+_OTHERS = re.compile(
+    r"其他|其它|别的|所有|全部|哪些|哪几|有多少|多少(?:个|位)?客户|客户们|\bcustomers\b|\bothers?\b|\beveryone\b|\bwho\b",
+    re.IGNORECASE,
+)
+_ABOUT_ONE = re.compile(
+    r"最近一次|最后一次|上一次|上次|几天了|多久没|还会不会|还会(?:来)?买|会不会(?:来)?买|会不会流失|流失风险|"
+    r"分层|分群|哪个群|哪一类|哪类|买过几次|来过几次|花了多少|消费了?多少|"
+    r"\blast\s+(?:purchase|order|bought)|\bwill\s+(?:he|she|they)\b|\bchurn\b|\bwhich\s+segment\b",
+    re.IGNORECASE,
+)
+
+
+def _implicit_customer(question: str, prev_intent: Any, prev_slots: Mapping[str, Any]) -> bool:
+    """Whether a follow-up that names nobody asks about one customer's doings, so means the previous turn's customer
+    ("查下客户0164 买过几次" then "最近一次啥时候买的 离现在几天了")."""
+    if _OTHERS.search(question):
+        return False  # "其他客户的流失风险呢": other customers, not the same one
+    return bool(prev_slots.get("customer") and prev_intent in _ONE_CUSTOMER_INTENTS and _ABOUT_ONE.search(question))
 
 
 def metric_unsupported(metric: Mapping[str, Any] | None) -> bool:
@@ -585,7 +607,8 @@ def _decide(
     own_slots = dict(slots)
     inherited: list[str] = []
     person = bool(sx.has_any(question, knowledge.person_refs))
-    if previous and sx.has_any(question, knowledge.anaphora) and not _has(slots, ENTITY_SLOTS):
+    implicit = _implicit_customer(question, prev_intent, prev_slots)
+    if previous and (sx.has_any(question, knowledge.anaphora) or implicit) and not _has(slots, ENTITY_SLOTS):
         # A pronoun points back at the thread's customer or segment; dates and filters come along. A group
         # word ("这个群", "that segment") takes only the segment, a person word ("他", "this customer") only the
         # customer: after "why is customer 7 in segment 2?", "这个群是什么样的客户" is about segment 2.
