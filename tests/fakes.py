@@ -551,6 +551,7 @@ def metric_query(
     not_bought_until: str | None = None,
     top_share: float | None = None,
     purchase_bands: int | None = None,
+    purchase_band_starts: list[int] | None = None,
     filter_since: str | None = None,
     filter_until: str | None = None,
 ) -> dict[str, Any]:

@@ -94,6 +94,8 @@ class MetricSpec:
     also: tuple[dict[str, Any], ...] = ()
     # a retention question's months to read, as months on from the cohort month ("次月…到12月": (1, 11)), and
     # each one's calendar month when the question fixed it with a year (None: it moves with the cohort)
+    # "今年上半年月均购买客户数": the mean of the monthly figures of a measure that does not add up over months
+    row_mean: bool = False
     cohort_targets: tuple[int, ...] = ()
     cohort_fixed: tuple[str | None, ...] = ()
 
@@ -800,6 +802,22 @@ _CONVERSION = re.compile(r"转化率?|conversion(?:\s+rate)?", re.IGNORECASE)
 _ORDINAL_EN = {"third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 
 
+# "1次、2次、3-5次、6次及以上": bands with a range among them, read as each band's first count
+_BAND_LIST = re.compile(
+    r"(?<!\d)(?:1|一)\s*次(?:\s*[、，,/和与及]\s*\d+(?:\s*[-~～到至]\s*\d+)?\s*次(?:及以上|或以上|以上|\+)?){2,}"
+)
+
+
+def band_starts(text: str) -> list[int] | None:
+    """Each band's first purchase count when the bands listed include a range ("1次、2次、3-5次、6次及以上" ->
+    [1, 2, 3, 6]); None otherwise (plain bands: purchase_bands)."""
+    m = _BAND_LIST.search(text)
+    if m is None or not re.search(r"\d\s*[-~～到至]\s*\d", m.group(0)):
+        return None
+    starts = [int(re.findall(r"\d+", it)[0]) for it in re.findall(r"\d+(?:\s*[-~～到至]\s*\d+)?", m.group(0))]
+    return starts if starts == sorted(set(starts)) and starts[0] == 1 else None
+
+
 def _purchase_bands(text: str) -> tuple[int, tuple[int, int]] | None:
     """(the last band, N or more purchase days; the span) for a question listing purchase-count bands or asking for
     the purchase funnel."""
@@ -976,6 +994,37 @@ _DOTTED_DAY = re.compile(
 )
 
 
+# "6.22-6.28那周": a range of two month.day dates
+_DOTTED_DAYS = re.compile(
+    r"(?<![\d.])(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])\s*[-~～–—至到]\s*(?:(1[0-2]|0?[1-9])\.)?(3[01]|[12]\d|0?[1-9])(?![\d.])"
+)
+# "the week of June 22": the seven days from that day (a Monday in practice: the week as it is named)
+_WEEK_OF = re.compile(
+    r"\b(?:the\s+)?week\s+of\s+(?:the\s+)?(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+"
+    r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\b",
+    re.IGNORECASE,
+)
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _dotted_days(m: re.Match[str]) -> str:
+    return f"{int(m.group(1))}月{int(m.group(2))}日至{int(m.group(3) or m.group(1))}月{int(m.group(4))}日"
+
+
+def _week_of(m: re.Match[str]) -> str:
+    month = _EN_MONTHS.index(m.group("mon").lower()[:3]) + 1
+    day = int(m.group("d"))
+    if not 1 <= day <= _MONTH_DAYS[month - 1]:
+        return m.group(0)
+    end_month, end_day = month, day + 6
+    if end_day > _MONTH_DAYS[month - 1]:
+        end_month, end_day = month % 12 + 1, end_day - _MONTH_DAYS[month - 1]
+    name = m.group("mon")[:3].capitalize()
+    other = _EN_MONTHS[end_month - 1].capitalize()
+    return f"{name} {day} to {other} {end_day}"
+
+
 # "1997-01/02/03": three months of one year written as a list
 _SLASHED_MONTHS = re.compile(r"(?<!\d)((?:19|20)\d\d)[-./](0?[1-9]|1[0-2])((?:\s*/\s*(?:0?[1-9]|1[0-2])(?!\d)){2,})")
 
@@ -989,6 +1038,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     text = _CUSTOMER_WORD.sub("客户", without_definitions(text))
     text = expand_abbreviations(text)  # "AOV last 3 mos?"
     text = _SLASHED_MONTHS.sub(_slashed_months, text)  # "1997-01/02/03" is three months
+    text = _DOTTED_DAYS.sub(_dotted_days, text)  # "6.22-6.28那周"
+    text = _WEEK_OF.sub(_week_of, text)  # "the week of June 22"
     text = _DOTTED_DAY.sub(r"\1月\2日", text)  # "6.30当天" is 6月30日
     text = _HISTORY_ON.sub("历史 ", text)  # "历史上月销售额过10w": 历史上 + 月销售额, not 上月
     text = _DOTTED_RANGE.sub(
@@ -1741,6 +1792,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     }
     if bands is not None:
         args.update(group_by="purchase_count", purchase_bands=bands[0], grain=None, sort=None, limit=None)
+        if (starts := band_starts(text)) is not None:
+            args.update(purchase_bands=None, purchase_band_starts=starts)  # "1次、2次、3-5次、6次及以上"
+        if "buyers" not in measures and _HOW_MANY_PEOPLE.search(masked):
+            args["measures"] = measures = ["buyers", *measures]  # "各多少人、各贡献多少营收": each band counted too
         if _BANDS.search(text) is None and _FUNNEL.search(text) is not None:
             # a purchase funnel counts customers band by band (the result adds each step's rate); its 转化率 is the
             # step from one purchase to the next, not web traffic
@@ -1752,6 +1807,15 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if generic and not unsupported and all(v is None for v in asked_more):
         return None
     missing = ("inactive_days",) if inactive_missing else ()
+    row_mean = bool(
+        _MONTHLY_MEAN.search(masked)
+        and set(measures) & _DISTINCT_MEASURES
+        and not args.get("group_by")
+        and args.get("grain") in (None, "month")
+        and args.get("since")
+    )
+    if row_mean:
+        args["grain"] = "month"  # "月均购买客户数": each month's figure, then their mean (distinct counts do not add)
     spec = _spec(
         "metric_query",
         args,
@@ -1765,6 +1829,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         notes=notes,
         terms=measure_terms,
     )
+    if row_mean:
+        spec = replace(spec, row_mean=True)
     if spec.unsupported and measures and _total_asked_apart(text, spec.unsupported):
         total_args = dict(spec.args)
         apart = _measures_asked_apart(text, spec.unsupported)
@@ -2234,6 +2300,12 @@ _LAST_PURCHASE = re.compile(
     r"最后一次|最近一次|上一次|上次(?:买|下单|购买)|last\s+(?:purchase|order|bought|ordered)|most\s+recent\s+(?:purchase|order)",
     re.IGNORECASE,
 )
+# "月均购买客户数", "average monthly buyers": the mean of the months' figures
+_MONTHLY_MEAN = re.compile(
+    r"月均|平均每(?:个)?月|每(?:个)?月平均|average\s+monthly|monthly\s+average|per\s+month\s+on\s+average", re.I
+)
+# Counts of distinct customers: a period's figure is not the sum of its months'
+_DISTINCT_MEASURES = frozenset({"buyers", "new_customers", "returning_customers", "purchase_days"})
 # "之后6个月每月的复购率", "month by month": every month of the cohort table, not only the last one
 _EACH_MONTH = re.compile(
     r"每个?月|各个?月|逐月|每一个月|曲线|走势|趋势|\beach\s+month|\bevery\s+month|\bmonth\s+by\s+month|\bcurve\b",

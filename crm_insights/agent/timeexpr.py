@@ -623,6 +623,8 @@ def _h_year_plain(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     before = match.string[max(0, match.start() - 12) : match.start()].lower()
     if re.search(r"(?:客户|顾客|用户|会员|编号|customer|client|id|#|no\.)\s*$", before):
         return None
+    if re.search(r"(?:过|超过|超|高于|大于|不到|低于|少于|满|over|above|under|below|than|[>＞<＜≥≤]=?)\s*$", before):
+        return None  # "单量过2000的月份", "over 2000 orders": a bound, not the year 2000
     year = _opt_year(match, ctx)
     if _COUNT_NOUN_AFTER.match(match.string, match.end()) and not (year and ctx.start.year <= year <= ctx.end.year):
         return None

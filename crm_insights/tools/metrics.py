@@ -203,6 +203,11 @@ class MetricQueryArgs(ToolArgs):
         description=f"group_by 'purchase_count' only: the last band, N or more purchase days (default "
         f"{PURCHASE_BANDS_DEFAULT}).",
     )
+    purchase_band_starts: list[int] | None = Field(
+        None,
+        description="group_by 'purchase_count' only, instead of purchase_bands: each band's first purchase-day count, "
+        "ascending from 1; the last band is open ('1次、2次、3-5次、6次及以上' -> [1, 2, 3, 6]).",
+    )
     compare: Annotated[
         Literal["previous", "year", "both"] | None,
         BeforeValidator(_lower),
@@ -409,6 +414,7 @@ def metric_query(
     not_bought_until: str | None = None,
     top_share: float | None = None,
     purchase_bands: int | None = None,
+    purchase_band_starts: list[int] | None = None,
     filter_since: str | None = None,
     filter_until: str | None = None,
 ) -> dict[str, Any]:
@@ -512,12 +518,21 @@ def metric_query(
         "not_bought_until": not_bought_until,
         "top_share": top_share,
         "purchase_bands": purchase_bands,
+        "purchase_band_starts": purchase_band_starts,
         "filter_since": filter_since,
         "filter_until": filter_until,
     }
     banded = group_by == "purchase_count"
-    if purchase_bands is not None and not banded:
-        raise InputError("purchase_bands applies to group_by 'purchase_count' only")
+    if (purchase_bands is not None or purchase_band_starts is not None) and not banded:
+        raise InputError("purchase_bands and purchase_band_starts apply to group_by 'purchase_count' only")
+    if purchase_band_starts is not None:
+        starts = list(purchase_band_starts)
+        if purchase_bands is not None:
+            raise InputError("give purchase_bands or purchase_band_starts, not both")
+        if not starts or starts[0] != 1 or any(b <= a for a, b in zip(starts, starts[1:], strict=False)):
+            raise InputError(f"purchase_band_starts must rise from 1, e.g. [1, 2, 3, 6]; got {starts}")
+        if len(starts) > PURCHASE_BANDS_MAX:
+            raise InputError(f"at most {PURCHASE_BANDS_MAX} purchase bands; got {len(starts)}")
     if banded and grain:
         raise InputError("group_by 'purchase_count' bands the customers of one period; drop grain")
     if banded and (compare is not None or compare_since is not None or change_by_row):
@@ -674,17 +689,21 @@ def metric_query(
     if banded:
         # one row per band of purchase days, each the same measures over that band's customers
         last_band = purchase_bands or PURCHASE_BANDS_DEFAULT
+        starts = list(purchase_band_starts or range(1, last_band + 1))
+        last_band = starts[-1]
         rows = []
-        for n in range(1, last_band + 1):
+        for i, n in enumerate(starts):
+            band_top = starts[i + 1] - 1 if i + 1 < len(starts) else None
             band_lo = n if cfilter.min_purchases is None else max(n, cfilter.min_purchases)
-            band_hi = n if n < last_band else cfilter.max_purchases
+            band_hi = band_top if band_top is not None else cfilter.max_purchases
             if band_hi is not None and cfilter.max_purchases is not None:
                 band_hi = min(band_hi, cfilter.max_purchases)
             if band_hi is not None and band_lo > band_hi:
                 continue
             band = replace(cfilter, min_purchases=band_lo, max_purchases=band_hi)
             band_res = execute(replace(request(start, stop), customer_filter=band))
-            row = {"purchase_count": str(n) if n < last_band else f"{n}+", **band_res.total}
+            label = f"{n}+" if band_top is None else (str(n) if band_top == n else f"{n}-{band_top}")
+            row = {"purchase_count": label, **band_res.total}
             got = band_res.total
             row["share"] = {
                 m: (got[m] / res.total[m] if res.total.get(m) and got.get(m) is not None else None)
@@ -704,11 +723,9 @@ def metric_query(
                 row["reached_share"] = round(row["reached"] / first, 6) if first else None
                 prior = before["reached"] if before else None
                 row["step_rate"] = round(row["reached"] / prior, 6) if prior else None
-        notes.append(
-            f"purchase_count bands: customers by purchase days in the period (1 .. {last_band - 1}, "
-            f"{last_band} or more)"
-        )
-        notes_zh.append(f"按期间内购买日数分组：1 至 {last_band - 1} 次各一组，{last_band} 次及以上一组")
+        labels = ", ".join(str(r["purchase_count"]) for r in rows)
+        notes.append(f"purchase_count bands: customers by purchase days in the period ({labels})")
+        notes_zh.append(f"按期间内购买日数分组：{labels}（次，N+ 为 N 次及以上）")
     _name_rows(rows, group_by, seg_names)
 
     def compared_with(c_start: date, c_stop: date, keyed_rows: bool) -> dict[str, Any]:

@@ -1233,6 +1233,31 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
         "cohort_retention",
         {"since": "1997-03-01", "until": "1997-03-31", "periods": 6, "grain": "month"},
     ),
+    (
+        "按购买次数分层：1次、2次、3-5次、6次及以上，各多少人、各贡献多少营收（全部历史数据）",
+        "metric_query",
+        {"measures": ["buyers", "revenue"], "group_by": "purchase_count", "purchase_band_starts": [1, 2, 3, 6]},
+    ),
+    (
+        "做对比用：今年上半年月均购买客户数是多少",
+        "metric_query",
+        {"measures": ["buyers"], "grain": "month", "since": "1998-01-01", "until": "1998-06-30"},
+    ),
+    (
+        "今年有几个月单量过2000的",
+        "metric_query",
+        {"measures": ["orders"], "grain": "month", "since": "1998-01-01", "until": "1998-06-30", "having": ">2000"},
+    ),
+    (
+        "Orders and revenue for the week of June 22?",
+        "metric_query",
+        {"measures": ["orders", "revenue"], "since": "1998-06-22", "until": "1998-06-28"},
+    ),
+    (
+        "6.22-6.28那周卖了多少 比前一周涨了还是跌了",
+        "metric_query",
+        {"measures": ["revenue"], "since": "1998-06-22", "until": "1998-06-28", "compare": "previous"},
+    ),
     # a spend bound defines who the big customers are, and the share asked is of the whole's revenue
     (
         "累计消费超1k的大客户有几个？占总销售额多少",

@@ -193,6 +193,19 @@ def test_buyers_carry_their_share_of_every_customer_so_far(fakes: Any) -> None:
     assert _ok(metric_query.invoke({"measures": ["buyers"], "grain": "month"}))["customers_share"] is None
 
 
+def test_purchase_bands_with_ranges_match_pandas(fakes: Any) -> None:
+    # "1次、2次、3-5次、6次及以上": bands from their first counts, the last open
+    o = _orders()
+    days = o.assign(day=o["ts"].dt.normalize()).drop_duplicates(["customer", "day"]).groupby("customer").size()
+    data = _ok(
+        metric_query.invoke({"measures": ["buyers"], "group_by": "purchase_count", "purchase_band_starts": [1, 3]})
+    )
+    assert [r["purchase_count"] for r in data["rows"]] == ["1-2", "3+"]
+    assert [r["buyers"] for r in data["rows"]] == [int((days <= 2).sum()), int((days >= 3).sum())]
+    bad = metric_query.invoke({"measures": ["buyers"], "group_by": "purchase_count", "purchase_band_starts": [2, 3]})
+    assert isinstance(bad, str) and "rise from 1" in bad
+
+
 def test_compare_previous_and_year(fakes: Any) -> None:
     o = _orders()
 

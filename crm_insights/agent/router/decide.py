@@ -572,6 +572,14 @@ def _decide(
             # segment question with no segment) loses to an analytics reading that answers it.
             spec = knowledge.intents.get(classic.intent)
             required = [r if isinstance(r, list) else [r] for r in (spec.plan.requires if spec is not None else [])]
+            if (
+                classic.intent == "overview"
+                and metrics.asks_segment_list(original)
+                and not metric["unsupported"]
+                and not metric["args"].get("since")
+            ):
+                # "我们现在的会员分层是什么样的？每层多少人、贡献多少销售额？": the segment list answers it all
+                return Decision("list_segments", {}, language, 1.0, False, [], injection, "segments", question=asked)
             lacks = any(not _has(classic.slots, names) for names in required) and not metric["unsupported"]
             only_unsupported = bool(metric["unsupported"]) and not metric["args"].get("measures")
             if lacks or only_unsupported or not metrics.classic_wins(metric, classic.intent, classic.slots):

@@ -99,6 +99,7 @@ def normalise_spec(spec: Any) -> dict[str, Any] | None:
         "why": bool(raw.get("why")),
         "unsupported_kinds": kinds,
         "also": [{k: v for k, v in _as_dict(a).items() if v is not None and v != []} for a in raw.get("also") or []],
+        "row_mean": bool(raw.get("row_mean")),
         "cohort_targets": [int(k) for k in raw.get("cohort_targets") or []],
         "cohort_fixed": [None if m is None else str(m) for m in raw.get("cohort_fixed") or []],
     }
@@ -634,9 +635,17 @@ def months_on(question: str) -> list[int]:
 
 
 _HOW_MANY_SEGMENTS = re.compile(
-    r"(?:分了|分成|分为|一共有?|共有|有)(?:几|多少)(?:个|类|种)(?:客群|分群|群体|群|细分|类)|how\s+many\s+segments",
+    r"(?:分了|分成|分为|一共有?|共有|有)(?:几|多少)(?:个|类|种)(?:客群|分群|群体|群|细分|类)|how\s+many\s+segments"
+    r"|(?:会员|客户|用户)?(?:分层|分群)(?:是)?(?:什么样|怎么样|怎样|情况|结构)|每(?:一)?层(?:多少|有多少|各)",
     re.I,
 )
+
+
+def asks_segment_list(question: str) -> bool:
+    """Whether ``question`` asks how the customers are segmented ("会员分层是什么样的", "分了几个客群")."""
+    return bool(_HOW_MANY_SEGMENTS.search(question))
+
+
 _AMONG_THEM = re.compile(
     r"这里面|这些人里|这批人里|这些里面|其中|他们当中|他们里面|among\s+(?:them|those)|of\s+(?:them|those)", re.I
 )
