@@ -540,7 +540,7 @@ _RETURNING_WORDS = re.compile(
 )
 # A part asked as a share of its whole ("占全部订单百分之多少", "占总客户多少", "what share of revenue").
 _SHARE = re.compile(
-    r"占(?:了)?(?:全部|总|所有|整体|全体|总共)?[^，,。？?]{0,6}?(?:的)?(?:百分之多少|百分之几|多少比例|比例|比重|几成|百分比|多少|几)"
+    r"占(?:了)?(?:全部|总|所有|整体|全体|总共)?[^，,。？?]{0,12}?(?:的)?(?:百分之多少|百分之几|多少比例|比例|比重|几成|百分比|多少|几)"
     r"|占比|比例是多少|贡献了?(?:总|全部)?[^，,。？?]{0,6}的?(?:百分之几|百分之多少|几成|比例|比重)"
     r"|(?:what|which)\s+(?:share|percentage|proportion|fraction|percent)\s+of|what\s*%\s*of"
     r"|(?:share|percentage|proportion|fraction|percent)\s+of\s+(?:all|total|the\s+total|overall)"
@@ -961,7 +961,9 @@ def without_definitions(text: str) -> str:
 
 # The people a question counts are customers whatever the shop calls them (会员, 用户, 顾客): one word for the
 # vocabulary, same length so offsets hold; a membership tier (会员等级, 会员卡) stays what it is (no such data).
-_CUSTOMER_WORD = re.compile(r"(?:会员(?!等级|级别|卡|积分|权益|体系|制度)|用户|顾客)(?!\s*\d)")
+_CUSTOMER_WORD = re.compile(
+    r"(?:会员(?!等级|级别|卡|积分|权益|体系|制度)|用户|顾客|(?<![请待老新])客人(?!均))(?!\s*\d)"
+)
 
 
 # Chat abbreviations of time units ("AOV last 3 mos?", "rev per buyer this yr?")
@@ -1008,6 +1010,20 @@ _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
+# "Apr–Jun 98", "Jul-Dec 1997": a range of two month names joined by a dash, read as "April to June 98"
+_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_MONTH_DASH = re.compile(rf"\b({_MONTH_NAME})\s*[-–—~]\s*({_MONTH_NAME})(?=\s*'?\d)", re.IGNORECASE)
+
+
+_FULL_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")  # fmt: skip
+
+
+def _month_dash(m: re.Match[str]) -> str:
+    a, b = (_FULL_MONTHS[_EN_MONTHS.index(g.lower()[:3])] for g in (m.group(1), m.group(2)))
+    return f"{a} to {b}"
+
+
 def _dotted_days(m: re.Match[str]) -> str:
     return f"{int(m.group(1))}月{int(m.group(2))}日至{int(m.group(3) or m.group(1))}月{int(m.group(4))}日"
 
@@ -1040,6 +1056,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     text = _SLASHED_MONTHS.sub(_slashed_months, text)  # "1997-01/02/03" is three months
     text = _DOTTED_DAYS.sub(_dotted_days, text)  # "6.22-6.28那周"
     text = _WEEK_OF.sub(_week_of, text)  # "the week of June 22"
+    text = _MONTH_DASH.sub(_month_dash, text)  # "Apr–Jun 98"
     text = _DOTTED_DAY.sub(r"\1月\2日", text)  # "6.30当天" is 6月30日
     text = _HISTORY_ON.sub("历史 ", text)  # "历史上月销售额过10w": 历史上 + 月销售额, not 上月
     text = _DOTTED_RANGE.sub(

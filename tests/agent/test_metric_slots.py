@@ -1258,6 +1258,21 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
         "metric_query",
         {"measures": ["revenue"], "since": "1998-06-22", "until": "1998-06-28", "compare": "previous"},
     ),
+    (
+        "去年消费超过1000块的客人有几位？",
+        "metric_query",
+        {"measures": ["buyers"], "since": "1997-01-01", "until": "1997-12-31", "min_customer_spend": 1000.0},
+    ),
+    (
+        "今年Q2（4-6月）有多少客人在不同日子买过两次或以上？占Q2 buyers多少%",
+        "metric_query",
+        {"measures": ["repeat_rate"], "since": "1998-04-01", "until": "1998-06-30"},
+    ),
+    (
+        "What's our annualised run-rate off Q2 (Apr–Jun 98)?",
+        "metric_query",
+        {"measures": ["revenue_annualized"], "since": "1998-04-01", "until": "1998-06-30"},
+    ),
     # a spend bound defines who the big customers are, and the share asked is of the whole's revenue
     (
         "累计消费超1k的大客户有几个？占总销售额多少",

@@ -936,3 +936,12 @@ def test_both_comparisons_against_named_periods(make_session, question: str) -> 
     assert name == "metric_query" and args["compare"] == "both"
     # the base is the period after the one named after 环比 / a year after the one named after 同比
     assert args["since"] in ("1998-04-01", "1998-06-01")
+
+
+def test_these_people_beside_an_action_are_the_actions_group(make_session) -> None:
+    session, calls = make_session()
+    answer = session.ask("幫我把去年消費超過1000塊的客人都標成VIP，另外這些人有幾位？", thread_id="v")
+    name, args = _last(calls)
+    assert name == "metric_query" and args["measures"] == ["buyers"]
+    assert args["min_customer_spend"] == 1000.0 and args["until"] == "1997-12-31"  # the fake data starts 01-03
+    assert "不能" in answer.answer  # the tagging is declined
