@@ -550,6 +550,7 @@ def metric_query(
     not_bought_since: str | None = None,
     not_bought_until: str | None = None,
     top_share: float | None = None,
+    top_customers: int | None = None,
     purchase_bands: int | None = None,
     purchase_band_starts: list[int] | None = None,
     filter_since: str | None = None,

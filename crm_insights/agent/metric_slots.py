@@ -1542,7 +1542,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
                 scoped = periods or min_amount is not None or max_amount is not None or segment is not None
                 shares = [m for m in measures if m in _SHARE_MEASURE.values()]
                 spend_asked = _EACH_SPENT.search(masked)  # "how much has each of them spent": the figures per row
-                if not (scoped or shares or spend_asked or _SHARE.search(masked) or _TOTAL_OF_THEM.search(masked)):
+                of_top = _OF_THE_TOP.search(masked)  # "累计消费前50的客户里，有几个…": a count of the top spenders
+                if not (
+                    scoped or shares or spend_asked or _SHARE.search(masked) or _TOTAL_OF_THEM.search(masked) or of_top
+                ):
                     return None  # "top 10 customers by revenue": the overview's all-time list of top customers
                 group_by = "customer"  # "top 5 customers by revenue in 1998": rows per customer, ranked
                 if measures and measures[0] in shares:
@@ -1807,6 +1810,24 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         "filter_since": _iso(group_window.since or group_window.start) if group_window else None,
         "filter_until": _iso(group_window.until or group_window.end) if group_window else None,
     }
+    if (
+        group_by == "customer"
+        and limit
+        and _OF_THE_TOP.search(masked)
+        and (_STILL.search(masked) or inactive_days is not None or _HOW_MANY_OF_THEM.search(masked))
+    ):
+        # "消费排前二十的大客户 今年还有几个在买", "累计消费前50的客户里，有几个超过90天没下单了": the top spenders are
+        # a group (by their spend over all the data), counted in the period or under the other condition
+        args.update(
+            top_customers=limit,
+            group_by=None,
+            sort=None,
+            limit=None,
+            measures=["buyers"],
+            filter_since=_iso(ds) if since else None,
+            filter_until=_iso(de) if since else None,
+        )
+        notes.append(f"the top {limit} spenders as a group, counted")
     if bands is not None:
         args.update(group_by="purchase_count", purchase_bands=bands[0], grain=None, sort=None, limit=None)
         if (starts := band_starts(text)) is not None:
@@ -2315,6 +2336,13 @@ def _like_for_like(base: Period, other: Period, notes: list[str], measures: Sequ
 # One customer's last purchase ("最后一次是哪天买的", "最近一次买东西是啥时候", "when did they last order"): the profile
 _LAST_PURCHASE = re.compile(
     r"最后一次|最近一次|上一次|上次(?:买|下单|购买)|last\s+(?:purchase|order|bought|ordered)|most\s+recent\s+(?:purchase|order)",
+    re.IGNORECASE,
+)
+# "消费排前二十的大客户 今年还有几个在买", "of our top 20 spenders, how many…": a count asked of the top spenders
+_OF_THE_TOP = re.compile(
+    r"(?:前|top\s*)\s*(?:\d+|[零一二两三四五六七八九十百]+)\s*(?:名|位|个)?(?:的)?(?:大)?(?:客户|买家|会员)?\s*"
+    r"(?:里|中|当中|之中|里面|里头|中间)?[，,]?[^，,。？?]{0,6}(?:还有|有)?(?:几个|几位|多少(?:个|位|人))"
+    r"|\bof\s+(?:our\s+|the\s+)?top\s+\d+\b[^?.]{0,30}\bhow\s+many\b|\bhow\s+many\s+of\s+(?:our\s+|the\s+)?top\s+\d+",
     re.IGNORECASE,
 )
 # "月均购买客户数", "average monthly buyers": the mean of the months' figures

@@ -88,9 +88,12 @@ def top_spenders(conn: Connection, n: int) -> list[tuple[str, str | None, float,
     return [(str(e), name, float(s), int(o)) for e, name, s, o in rows]
 
 
-def top_share_of_spenders(conn: Connection, since: date, until: date, share: float) -> tuple[list[int], int]:
+def top_share_of_spenders(
+    conn: Connection, since: date, until: date, share: float | None, count: int | None = None
+) -> tuple[list[int], int]:
     """(primary keys of the top ``share`` of the customers with an order from ``since`` to ``until`` by their spend
-    in it, how many customers had one): round(n x share) customers (at least one), ties to the smaller key."""
+    in it, how many customers had one): round(n x share) customers (at least one), ties to the smaller key; with
+    ``count`` instead of a share, the first ``count`` of them ("消费排前二十的大客户")."""
     start = datetime(since.year, since.month, since.day)
     end = datetime(until.year, until.month, until.day) + timedelta(days=1)
     spend = func.sum(Order.amount)
@@ -103,7 +106,9 @@ def top_share_of_spenders(conn: Connection, since: date, until: date, share: flo
             .order_by(spend.desc(), Order.customer_id)
         ).all()
     ]
-    keep = max(1, round(len(pks) * share)) if pks else 0
+    if count is not None:
+        return pks[:count], len(pks)
+    keep = max(1, round(len(pks) * (share or 0.0))) if pks else 0
     return pks[:keep], len(pks)
 
 

@@ -182,6 +182,14 @@ class MetricQueryArgs(ToolArgs):
         "round(n x share) customers): 'top 10% 客户贡献了多少收入' -> measures ['buyers', 'revenue'], top_share "
         "0.1; read share_of_all.",
     )
+    top_customers: int | None = Field(
+        None,
+        ge=1,
+        le=1000,
+        description="Only the top N customers by their spend (over filter_since/filter_until, else the period): "
+        "'消费排前二十的客户今年还有几个在买' -> measures ['buyers'], top_customers 20, filter window all data, "
+        "period 1998. Not for listing the top customers (group_by 'customer').",
+    )
     filter_since: Annotated[
         str | None,
         BeforeValidator(_blank_to_none),
@@ -413,6 +421,7 @@ def metric_query(
     not_bought_since: str | None = None,
     not_bought_until: str | None = None,
     top_share: float | None = None,
+    top_customers: int | None = None,
     purchase_bands: int | None = None,
     purchase_band_starts: list[int] | None = None,
     filter_since: str | None = None,
@@ -517,6 +526,7 @@ def metric_query(
         "not_bought_since": not_bought_since,
         "not_bought_until": not_bought_until,
         "top_share": top_share,
+        "top_customers": top_customers,
         "purchase_bands": purchase_bands,
         "purchase_band_starts": purchase_band_starts,
         "filter_since": filter_since,
@@ -576,15 +586,27 @@ def metric_query(
         filters["customers"] = [r.external_id for r in resolved]
         args["resolved_customers"] = filters["customers"]
     named_pks = pks
-    if top_share is not None:
+    if top_share is not None and top_customers is not None:
+        raise InputError("give top_share or top_customers, not both")
+    if top_customers is not None and group_by == "customer":
+        raise InputError("top_customers narrows to a group; to list the top customers use group_by 'customer' + limit")
+    spend_ranked = top_share is not None or top_customers is not None  # a group picked by its spend rank
+    if spend_ranked:
         # "top 10% 客户贡献了多少收入": the period's customers ranked by their spend in it, the top share kept
         lo, hi = window or (start, stop)
         with context.engine.connect() as conn:
-            top, of = top_share_of_spenders(conn, lo, hi, top_share)
+            top, of = top_share_of_spenders(conn, lo, hi, top_share, top_customers)
         pks = top if pks is None else sorted(set(pks) & set(top))
-        filters["top_share"] = {"share": top_share, "customers": len(top), "of": of}
-        notes.append(f"top_share {top_share:g}: the {len(top)} of {of} customers with the highest spend in the period")
-        notes_zh.append(f"前 {top_share:.0%}：期间内消费最高的 {len(top)} 位客户（共 {of} 位）")
+        if top_share is not None:
+            filters["top_share"] = {"share": top_share, "customers": len(top), "of": of}
+            notes.append(
+                f"top_share {top_share:g}: the {len(top)} of {of} customers with the highest spend in the period"
+            )
+            notes_zh.append(f"前 {top_share:.0%}：期间内消费最高的 {len(top)} 位客户（共 {of} 位）")
+        else:
+            filters["top_customers"] = {"customers": len(top), "of": of}
+            notes.append(f"top_customers: the {len(top)} of {of} customers with the highest spend in {lo}..{hi}")
+            notes_zh.append(f"消费最高的前 {len(top)} 位客户（{lo} 至 {hi}，共 {of} 位）")
     # "去年消费超过1000的客户": the customers whose spend in the period passes the bound (cfilter); every measure
     # over them
     for name, value in (
@@ -635,8 +657,8 @@ def metric_query(
     notes_zh += [f"指标“{a.strip()}”按{MEASURES[m].name_zh}（{m}）计算" for a, m in read_as]
     res = execute(request(start, stop))
     total_unfiltered, share_of_all = res.total_unfiltered, res.share_of_all
-    listed = bool(named_pks) and not cfilter and top_share is None and not group_by and not grain
-    if (cfilter or top_share is not None or listed) and min_amount is None and max_amount is None:
+    listed = bool(named_pks) and not cfilter and not spend_ranked and not group_by and not grain
+    if (cfilter or spend_ranked or listed) and min_amount is None and max_amount is None:
         # the same measures over every customer (of the other filters): what share the narrowed customers are;
         # for customers listed by id ("those five"), what share of everyone's
         whole_req = replace(
@@ -660,7 +682,7 @@ def metric_query(
         if whole and part is not None:
             inactive_share = {"customers": whole, "share": round(part / whole, 4)}
     customers_share = None
-    plain = not (cfilter or top_share is not None or named_pks or group_by or grain)
+    plain = not (cfilter or spend_ranked or named_pks or group_by or grain)
     if "buyers" in measures and plain and "inactive_customers" not in measures:
         # "今年下过单的客户占全部客户多少": the period's buyers over every customer who had ordered by `until`
         base = replace(request(bounds[0], stop), measures=["buyers"], day_range=None)
@@ -678,7 +700,7 @@ def metric_query(
             group = {"customers": n, "buyers": got, "share": round(got / n, 4) if got is not None else None}
     members = None
     few = res.total.get("buyers") if "buyers" in measures else None
-    if (cfilter or top_share is not None) and not group_by and not grain and few and few <= GROUP_MEMBERS_MAX:
+    if (cfilter or spend_ranked) and not group_by and not grain and few and few <= GROUP_MEMBERS_MAX:
         # "累计消费超1w的客户有几个": a handful of customers is named, each with the period's spend
         ranked_req = replace(
             request(start, stop), measures=["revenue"], group_by="customer", sort="desc", limit=GROUP_MEMBERS_MAX

@@ -1273,6 +1273,23 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
         "metric_query",
         {"measures": ["revenue_annualized"], "since": "1998-04-01", "until": "1998-06-30"},
     ),
+    (
+        "消费排前二十的大客户 今年还有几个在买",
+        "metric_query",
+        {
+            "measures": ["buyers"],
+            "since": "1998-01-01",
+            "until": "1998-06-30",
+            "filter_since": "1997-01-01",
+            "filter_until": "1998-06-30",
+            "top_customers": 20,
+        },
+    ),
+    (
+        "累计消费前50的客户里，有几个超过90天没下单了",
+        "metric_query",
+        {"measures": ["buyers"], "inactive_days": 90, "top_customers": 50},
+    ),
     # a spend bound defines who the big customers are, and the share asked is of the whole's revenue
     (
         "累计消费超1k的大客户有几个？占总销售额多少",

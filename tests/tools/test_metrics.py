@@ -206,6 +206,29 @@ def test_purchase_bands_with_ranges_match_pandas(fakes: Any) -> None:
     assert isinstance(bad, str) and "rise from 1" in bad
 
 
+def test_the_top_customers_by_spend_as_a_group(fakes: Any) -> None:
+    # "消费排前二十的大客户 今年还有几个在买": the top N by spend over the filter window, counted in the period
+    o = _orders()
+    top = o.groupby("customer")["amount"].sum().sort_values(ascending=False).head(2).index
+    y = o[(o["ts"] >= "1998-01-01") & (o["customer"].isin(top))]
+    data = _ok(
+        metric_query.invoke(
+            {
+                "measures": ["buyers"],
+                "since": "1998",
+                "until": "1998",
+                "top_customers": 2,
+                "filter_since": "1997-01-01",
+                "filter_until": "1998-12-31",
+            }
+        )
+    )
+    assert data["total"]["buyers"] == y["customer"].nunique()
+    assert data["filters"]["top_customers"]["customers"] == 2
+    both = metric_query.invoke({"measures": ["buyers"], "top_customers": 2, "top_share": 0.5})
+    assert isinstance(both, str) and "not both" in both
+
+
 def test_compare_previous_and_year(fakes: Any) -> None:
     o = _orders()
 
