@@ -715,6 +715,7 @@ _LAPSED_BETWEEN = re.compile(
 # "去年买过今年没买", "97下半年一单没买", "bought in 1997 but not in 1998": a negated purchase, read against the periods
 _NOT_BOUGHT_IN = re.compile(
     r"(?:没|未|没有|不)(?:再)?(?:有)?(?:在\S{0,8}?)?(?:下单|下过单|买|购买|来买|消费|复购)|一单(?:都|也)?没(?:有)?(?:下|买)"
+    r"|(?:没|没有)(?:再)?来(?:过)?(?=的|了|[，,。？?\s]|$)"
     r"|\b(?:didn'?t|did\s+not|haven'?t|hasn'?t)\s+(?:buy|order|purchase)|\bno\s+(?:orders?|purchases?)\s+in\b"
     r"|\bbut\s+not\s+in\b",
     re.IGNORECASE,
@@ -762,7 +763,7 @@ def _top_share(text: str) -> tuple[float, tuple[int, int]] | None:
 
 # "来了多少新客", "新客数、老客数分别是多少": the count of each customer type is asked beside its revenue
 _TYPE_COUNT_ASKED = re.compile(
-    r"(?:多少|几)(?:个|位)?新(?:客|会员|用户)|[新老](?:客户?|会员|用户)(?:人)?数|新老客(?:户)?(?:的)?结构|how\s+many\s+new",
+    r"(?:多少|几)(?:个|位)?新(?:客|会员|用户)|新(?:客|会员|用户)(?:户)?(?:有)?(?:多少|几)(?:个|位|人)?|[新老](?:客户?|会员|用户)(?:人)?数|新老客(?:户)?(?:的)?结构|how\s+many\s+new",
     re.IGNORECASE,
 )
 # "新老客有多少人", "新客数": each type counted, not its revenue
@@ -776,7 +777,10 @@ _OTHER_TYPE = (
 HOW_MANY_CUSTOMERS = re.compile(
     r"(?:多少|几)(?:个|位|名)?(?:客户|人|买家)|how\s+many\s+(?:customers|buyers|people|accounts)", re.IGNORECASE
 )
-_HOW_MANY_PEOPLE = re.compile(HOW_MANY_CUSTOMERS.pattern + r"|\bhow\s+many\b", re.IGNORECASE)
+_HOW_MANY_PEOPLE = re.compile(
+    HOW_MANY_CUSTOMERS.pattern + r"|(?:客户|会员|人|买家)(?:有)?(?:几位|几个|多少位|多少个)|\bhow\s+many\b",
+    re.IGNORECASE,
+)
 _HOW_MANY_OF_THEM = re.compile(
     r"(?:客户|会员|人|买家)(?:数)?(?:有)?(?:几个|几位|多少(?:个|位|人)?)|有几个|how\s+many\s+(?:customers|buyers|people|accounts)",
     re.IGNORECASE,

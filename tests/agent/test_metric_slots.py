@@ -1290,6 +1290,27 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
         "metric_query",
         {"measures": ["buyers"], "inactive_days": 90, "top_customers": 50},
     ),
+    (
+        "去年上半年有来买、今年上半年都没再来的客人有几位？",
+        "metric_query",
+        {
+            "measures": ["buyers"],
+            "since": "1997-01-01",
+            "until": "1997-06-30",
+            "not_bought_since": "1998-01-01",
+            "not_bought_until": "1998-06-30",
+        },
+    ),
+    (
+        "6月新会员和老会员各贡献了多少销售额？新客有多少人？",
+        "metric_query",
+        {
+            "measures": ["buyers", "revenue", "revenue_share"],
+            "group_by": "customer_type",
+            "since": "1998-06-01",
+            "until": "1998-06-30",
+        },
+    ),
     # a spend bound defines who the big customers are, and the share asked is of the whole's revenue
     (
         "累计消费超1k的大客户有几个？占总销售额多少",
