@@ -789,7 +789,13 @@ def _h_month_en(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     day = int(match.group("d")) if match.group("d") else 0
     prep = match.group("prep")
     # "May I ..." / "mar" / "dec" as words: a bare "may" or abbreviation needs a year, a day or a preposition.
-    if year is None and not day and not prep and (name.lower() == "may" or len(name) <= 4):
+    # ("June" and "July" are full names, only four letters long)
+    if (
+        year is None
+        and not day
+        and not prep
+        and (name.lower() == "may" or (len(name) <= 4 and name.lower() not in ("june", "july")))
+    ):
         return None
     if prep:  # the preposition is context, not part of the period's text
         return _Mention(match.start("mn"), match.end(), "day" if day else "month",

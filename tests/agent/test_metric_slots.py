@@ -1311,6 +1311,8 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
             "until": "1998-06-30",
         },
     ),
+    ("June revenue?", "metric_query", {"measures": ["revenue"], "since": "1998-06-01", "until": "1998-06-30"}),
+    ("July orders", "metric_query", {"measures": ["orders"], "since": "1997-07-01", "until": "1997-07-31"}),
     # a spend bound defines who the big customers are, and the share asked is of the whole's revenue
     (
         "累计消费超1k的大客户有几个？占总销售额多少",
