@@ -92,4 +92,27 @@ def test_metrics_command_filters_customers_by_spend() -> None:
     assert out["total"] == int((spend >= 1000).sum())
     assert out["total_unfiltered"] == len(spend)
     assert out["share_of_all"] == pytest.approx((spend >= 1000).sum() / len(spend), abs=1e-4)
+    # the top 20 spenders of all the data still buying in 1998, and bands with a range
+    res = runner.invoke(
+        app,
+        ["metrics", "buyers", "--since", "1998", "--until", "1998", "--top-customers", "20"]
+        + ["--filter-since", "1997", "--filter-until", "1998", "--json"],
+    )
+    assert res.exit_code == 0, res.output
+    cid = df.cid.astype(int)
+    top = df.groupby(cid).amount.sum().sort_values(ascending=False, kind="stable").head(20).index
+    assert json.loads(res.stdout)["total"] == int(
+        cid[df.date.str.startswith("1998")].loc[lambda c: c.isin(top)].nunique()
+    )
+    res = runner.invoke(app, ["metrics", "buyers", "--by", "purchase_count", "--band-starts", "1,2,3,6", "--json"])
+    assert res.exit_code == 0, res.output
+    days = df.assign(c=cid).drop_duplicates(["c", "date"]).groupby("c").size()
+    assert [r["value"] for r in json.loads(res.stdout)["rows"]] == [
+        int((days == 1).sum()),
+        int((days == 2).sum()),
+        int(days.between(3, 5).sum()),
+        int((days >= 6).sum()),
+    ]
+    bad = runner.invoke(app, ["metrics", "buyers", "--by", "purchase_count", "--band-starts", "1,x"])
+    assert bad.exit_code != 0
     reset_context()

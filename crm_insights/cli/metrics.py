@@ -74,8 +74,15 @@ def metrics_cmd(
     top_share: Annotated[
         float | None, typer.Option("--top-share", help="Only the top fraction of spenders (0.1 = top 10%).")
     ] = None,
+    top_customers: Annotated[
+        int | None, typer.Option("--top-customers", help="Only the top N spenders (over the filter window).", min=1)
+    ] = None,
     purchase_bands: Annotated[
         int | None, typer.Option("--purchase-bands", help="With --by purchase_count: the last band, N or more.")
+    ] = None,
+    band_starts: Annotated[
+        str | None,
+        typer.Option("--band-starts", help="With --by purchase_count: each band's first count, e.g. 1,2,3,6."),
     ] = None,
     filter_since: Annotated[
         str | None, typer.Option("--filter-since", help="Read the customer conditions over this window (from).")
@@ -94,7 +101,14 @@ def metrics_cmd(
     args.update({"min_purchases": min_purchases, "max_purchases": max_purchases, "top_share": top_share})
     args.update({"bought_since": bought_since, "bought_until": bought_until, "purchase_bands": purchase_bands})
     args.update({"not_bought_since": not_bought_since, "not_bought_until": not_bought_until})
-    args.update({"filter_since": filter_since, "filter_until": filter_until})
+    args.update({"filter_since": filter_since, "filter_until": filter_until, "top_customers": top_customers})
+    if band_starts is not None:
+        try:
+            args["purchase_band_starts"] = [int(x) for x in band_starts.split(",") if x.strip()]
+        except ValueError as exc:
+            raise typer.BadParameter(
+                f"--band-starts takes whole numbers joined by commas, got {band_starts!r}"
+            ) from exc
     args.update({"amount_strict": amount_strict or None, "change_by_row": change_by_row or None})
     out = metric_query.invoke({k: v for k, v in args.items() if v is not None})
     if isinstance(out, str):  # a tool error the user can fix (unknown measure, dates outside the data)
