@@ -551,6 +551,7 @@ def metric_query(
     not_bought_until: str | None = None,
     top_share: float | None = None,
     top_customers: int | None = None,
+    customers_share: bool = False,
     purchase_bands: int | None = None,
     purchase_band_starts: list[int] | None = None,
     filter_since: str | None = None,

@@ -1873,6 +1873,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     )
     if row_mean:
         spec = replace(spec, row_mean=True)
+    if share_of_all and "buyers" in measures and not filtered and not args.get("group_by") and not args.get("grain"):
+        # "今年下过单的客户有多少，占全部客户多少": the buyers over every customer who had ordered by then
+        spec = replace(spec, args={**spec.args, "customers_share": True})
     if spec.unsupported and measures and _total_asked_apart(text, spec.unsupported):
         total_args = dict(spec.args)
         apart = _measures_asked_apart(text, spec.unsupported)

@@ -190,6 +190,12 @@ class MetricQueryArgs(ToolArgs):
         "'消费排前二十的客户今年还有几个在买' -> measures ['buyers'], top_customers 20, filter window all data, "
         "period 1998. Not for listing the top customers (group_by 'customer').",
     )
+    customers_share: bool = Field(
+        False,
+        description="With buyers and no customer filter: also the buyers' share of every customer who had ordered "
+        "by `until` (result customers_share): '今年下过单的客户占全部客户多少' -> measures ['buyers'], "
+        "customers_share true.",
+    )
     filter_since: Annotated[
         str | None,
         BeforeValidator(_blank_to_none),
@@ -422,6 +428,7 @@ def metric_query(
     not_bought_until: str | None = None,
     top_share: float | None = None,
     top_customers: int | None = None,
+    customers_share: bool = False,
     purchase_bands: int | None = None,
     purchase_band_starts: list[int] | None = None,
     filter_since: str | None = None,
@@ -527,6 +534,7 @@ def metric_query(
         "not_bought_until": not_bought_until,
         "top_share": top_share,
         "top_customers": top_customers,
+        "customers_share": customers_share or None,
         "purchase_bands": purchase_bands,
         "purchase_band_starts": purchase_band_starts,
         "filter_since": filter_since,
@@ -681,15 +689,15 @@ def metric_query(
         part = res.total.get("inactive_customers")
         if whole and part is not None:
             inactive_share = {"customers": whole, "share": round(part / whole, 4)}
-    customers_share = None
+    customers_share_of = None
     plain = not (cfilter or spend_ranked or named_pks or group_by or grain)
-    if "buyers" in measures and plain and "inactive_customers" not in measures:
+    if customers_share and "buyers" in measures and plain and "inactive_customers" not in measures:
         # "今年下过单的客户占全部客户多少": the period's buyers over every customer who had ordered by `until`
         base = replace(request(bounds[0], stop), measures=["buyers"], day_range=None)
         everyone = execute(base).total.get("buyers")
         got = res.total.get("buyers")
         if everyone and got is not None:
-            customers_share = {"customers": everyone, "share": round(got / everyone, 4)}
+            customers_share_of = {"customers": everyone, "share": round(got / everyone, 4)}
     group = None
     if window is not None and window != (start, stop) and "buyers" in measures:
         # "这批人今年还有多少在买": the group as read over its window, and the share of it that bought in the period
@@ -850,8 +858,8 @@ def metric_query(
         "having": passed,
         "row_change": extremes,
         "inactive_share": inactive_share,
-        # buyers with no customer filter: their share of every customer who had ordered by `until`
-        "customers_share": customers_share,
+        # with customers_share asked: the buyers' share of every customer who had ordered by `until`
+        "customers_share": customers_share_of,
         # a customer filter that leaves at most GROUP_MEMBERS_MAX customers: who they are, with their spend
         "members": members,
         # with a filter window: the group's size over its window and the share of it counted in the period

@@ -186,11 +186,15 @@ def test_buyers_carry_their_share_of_every_customer_so_far(fakes: Any) -> None:
     o = _orders()
     y = o[(o["ts"] >= "1998-01-01") & (o["ts"] < "1998-07-01")]
     before = o[o["ts"] < "1998-07-01"]["customer"].nunique()
-    data = _ok(metric_query.invoke({"measures": ["buyers"], "since": "1998-01", "until": "1998-06"}))
+    asked = {"measures": ["buyers"], "since": "1998-01", "until": "1998-06", "customers_share": True}
+    data = _ok(metric_query.invoke(asked))
     assert data["customers_share"]["customers"] == before
     assert data["customers_share"]["share"] == pytest.approx(y["customer"].nunique() / before, abs=1e-4)
     # a breakdown or a customer filter has its own base
-    assert _ok(metric_query.invoke({"measures": ["buyers"], "grain": "month"}))["customers_share"] is None
+    asked_monthly = {"measures": ["buyers"], "grain": "month", "customers_share": True}
+    assert _ok(metric_query.invoke(asked_monthly))["customers_share"] is None
+    # not asked: not computed (a distinct count over all the data costs a query)
+    assert _ok(metric_query.invoke({"measures": ["buyers"], "since": "1998-01"}))["customers_share"] is None
 
 
 def test_purchase_bands_with_ranges_match_pandas(fakes: Any) -> None:

@@ -552,7 +552,7 @@ def follow_up(
     ):
         # "占全部客户的比例呢", "as a % of everyone we ever acquired?" after a count of buyers: the same count, whose
         # answer states its share of every customer who had ordered by then
-        new = _relaid(previous, question, dict(base), base)
+        new = _relaid(previous, question, {**base, "customers_share": True}, base)
         new["share_of_all"] = True
         return new
     if spend_bound and metric_slots.SHARE_WORDS.search(question) and previous.get("tool") == "metric_query":
