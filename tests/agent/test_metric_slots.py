@@ -1313,6 +1313,11 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
     ),
     ("June revenue?", "metric_query", {"measures": ["revenue"], "since": "1998-06-01", "until": "1998-06-30"}),
     ("July orders", "metric_query", {"measures": ["orders"], "since": "1997-07-01", "until": "1997-07-31"}),
+    (
+        "上个月一共卖了多少单 客单价多少",
+        "metric_query",
+        {"measures": ["orders", "aov"], "since": "1998-05-01", "until": "1998-05-31"},
+    ),
     # a spend bound defines who the big customers are, and the share asked is of the whole's revenue
     (
         "累计消费超1k的大客户有几个？占总销售额多少",
