@@ -462,7 +462,7 @@ _COHORT_PERIODS = re.compile(
     r"|(?:过了|满|after|over)\s*(?:一|1|a|one)\s*(?:整)?(?:年|year)|(?:一|1)\s*年\s*(?:后|之后|以后)"
     r"|\b(?:a|one)\s+year\s+(?:later|on)\b"
     # "M3还有多少比例在回购", "month 3 retention": the cohort-table notation
-    r"|(?<![A-Za-z])M\s?(\d{1,2})(?![\d.])|\bmonth\s+(\d{1,2})\b",
+    r"|(?<![A-Za-z])M\s?\+?\s?(\d{1,2})(?![\d.])|\bmonth[\s-]+(\d{1,2})\b",
     re.IGNORECASE,
 )
 # "次月复购率", "the following month": one month after the cohort's month
@@ -1004,45 +1004,10 @@ _DOTTED_DAY = re.compile(
 _DOTTED_DAYS = re.compile(
     r"(?<![\d.])(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])\s*[-~～–—至到]\s*(?:(1[0-2]|0?[1-9])\.)?(3[01]|[12]\d|0?[1-9])(?![\d.])"
 )
-# "the week of June 22": the seven days from that day (a Monday in practice: the week as it is named)
-_WEEK_OF = re.compile(
-    r"\b(?:the\s+)?week\s+of\s+(?:the\s+)?(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+"
-    r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\b",
-    re.IGNORECASE,
-)
-_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-
-
-# "Apr–Jun 98", "Jul-Dec 1997": a range of two month names joined by a dash, read as "April to June 98"
-_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_MONTH_DASH = re.compile(rf"\b({_MONTH_NAME})\s*[-–—~]\s*({_MONTH_NAME})(?=\s*'?\d)", re.IGNORECASE)
-
-
-_FULL_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                "November", "December")  # fmt: skip
-
-
-def _month_dash(m: re.Match[str]) -> str:
-    a, b = (_FULL_MONTHS[_EN_MONTHS.index(g.lower()[:3])] for g in (m.group(1), m.group(2)))
-    return f"{a} to {b}"
 
 
 def _dotted_days(m: re.Match[str]) -> str:
     return f"{int(m.group(1))}月{int(m.group(2))}日至{int(m.group(3) or m.group(1))}月{int(m.group(4))}日"
-
-
-def _week_of(m: re.Match[str]) -> str:
-    month = _EN_MONTHS.index(m.group("mon").lower()[:3]) + 1
-    day = int(m.group("d"))
-    if not 1 <= day <= _MONTH_DAYS[month - 1]:
-        return m.group(0)
-    end_month, end_day = month, day + 6
-    if end_day > _MONTH_DAYS[month - 1]:
-        end_month, end_day = month % 12 + 1, end_day - _MONTH_DAYS[month - 1]
-    name = m.group("mon")[:3].capitalize()
-    other = _EN_MONTHS[end_month - 1].capitalize()
-    return f"{name} {day} to {other} {end_day}"
 
 
 # "1997-01/02/03": three months of one year written as a list
@@ -1059,8 +1024,6 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     text = expand_abbreviations(text)  # "AOV last 3 mos?"
     text = _SLASHED_MONTHS.sub(_slashed_months, text)  # "1997-01/02/03" is three months
     text = _DOTTED_DAYS.sub(_dotted_days, text)  # "6.22-6.28那周"
-    text = _WEEK_OF.sub(_week_of, text)  # "the week of June 22"
-    text = _MONTH_DASH.sub(_month_dash, text)  # "Apr–Jun 98"
     text = _DOTTED_DAY.sub(r"\1月\2日", text)  # "6.30当天" is 6月30日
     text = _HISTORY_ON.sub("历史 ", text)  # "历史上月销售额过10w": 历史上 + 月销售额, not 上月
     text = _DOTTED_RANGE.sub(
@@ -1778,6 +1741,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     encloses = bool(
         compare_since and compare_until and since and until and compare_since <= since and until <= compare_until
     )
+    if "revenue_annualized" in measures and "revenue_run_rate" not in measures:
+        # a run-rate has two conventions in use (per day x 365, per month x 12): both are given, each named
+        measures.insert(measures.index("revenue_annualized") + 1, "revenue_run_rate")
     if "revenue_annualized" in measures and encloses:
         # "按Q2的run-rate年化，全年大概能做多少": the year is what the run rate projects to, not a period to compare
         compare_since = compare_until = compare_kind = compare = None

@@ -788,19 +788,29 @@ def _h_month_en(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     year = _opt_year(match, ctx)
     day = int(match.group("d")) if match.group("d") else 0
     prep = match.group("prep")
-    # "May I ..." / "mar" / "dec" as words: a bare "may" or abbreviation needs a year, a day or a preposition.
+    # "May I ..." / "mar" / "dec" as words: a bare "may" or abbreviation needs a year, a day, a preposition or
+    # another month name it is listed with ("Jan, Feb and Mar 1997", "Apr–Jun 98").
     # ("June" and "July" are full names, only four letters long)
     if (
         year is None
         and not day
         and not prep
         and (name.lower() == "may" or (len(name) <= 4 and name.lower() not in ("june", "july")))
+        and not _MONTH_LIST_NEXT.match(match.string, match.end())
+        and not _MONTH_LIST_PREV.search(match.string[: match.start()])
     ):
         return None
-    if prep:  # the preposition is context, not part of the period's text
-        return _Mention(match.start("mn"), match.end(), "day" if day else "month",
-                        bounds=_month_bounds(m, "", day), year=year)  # fmt: skip
-    return _m(match, "day" if day else "month", bounds=_month_bounds(m, "", day), year=year)
+    # "the week of June 22": the Monday-Sunday week holding that day, as "6月22号那周"
+    part, kind = ("week", "week") if day and match.group("wk") else ("", "day" if day else "month")
+    if prep and not match.group("wk"):  # the preposition is context, not part of the period's text
+        return _Mention(match.start("mn"), match.end(), kind, bounds=_month_bounds(m, part, day), year=year)
+    return _m(match, kind, bounds=_month_bounds(m, part, day), year=year)
+
+
+# a month name listed with another: what may follow it, or precede it
+_MONTH_LIST_SEP = r"\s*(?:,|/|&|-|–|—|~|\band\b|\bor\b|\bto\b|\bthrough\b|\bvs\.?)\s*(?:and\s+)?"
+_MONTH_LIST_NEXT = re.compile(rf"{_MONTH_LIST_SEP}(?:{_MN})\b", re.IGNORECASE)
+_MONTH_LIST_PREV = re.compile(rf"\b(?:{_MN})\b\.?{_MONTH_LIST_SEP}$", re.IGNORECASE)
 
 
 def _h_month_yy(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
@@ -986,6 +996,7 @@ _RULES: list[_Rule] = [
     # March 1997 / in March / Mar 5, 1998
     (
         _c(
+            r"(?P<wk>\b(?:the\s+)?week\s+of\s+(?:the\s+)?)?"
             rf"(?:\b(?P<prep>{_EN_PREP})\s+(?:the\s+(?:month\s+of\s+)?)?)?\b(?P<mn>{_MN})\b\.?"
             rf"(?:\s+(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\b)?(?:,?\s*(?:{_YEAR_EN}))?"
             # "Feb 97", "Mar 98": two digits that cannot be a day are the year
@@ -1100,7 +1111,30 @@ def _resolve(text: str, mentions: list[_Mention], ctx: _Ctx) -> tuple[list[_Reso
             assumed = _needs_year(m) and year is None
             out.append(_Resolved(m, got[0], got[1], m.kind, assumed, year_from))
         i += 1
+    _year_from_list_end(text, out, ctx)
     return out, unresolved
+
+
+# A year written after the last month of a list ("Jan, Feb and Mar 1997", "Jan/Feb/Mar '97"): English puts the
+# year once, at the end, for the whole list.
+_YEAR_AT_END = re.compile(r"(?:(?:19|20)\d{2}|'\d{2})$")
+
+
+def _year_from_list_end(text: str, out: list[_Resolved], ctx: _Ctx) -> None:
+    for j in range(len(out) - 2, -1, -1):
+        cur, nxt = out[j], out[j + 1]
+        if not cur.assumed or nxt.assumed or cur.kind != nxt.kind or nxt.kind == "same_period":
+            continue
+        if not (
+            _CONJ.fullmatch(text[cur.mention.end : nxt.mention.start])
+            or text[cur.mention.end : nxt.mention.start] == "/"
+        ):
+            continue
+        if not (nxt.year_from or _YEAR_AT_END.search(nxt.mention.texts[0])):
+            continue
+        got = _resolve_one(cur.mention, ctx, nxt.start.year)
+        if got is not None:
+            out[j] = _Resolved(cur.mention, got[0], got[1], cur.kind, False, nxt.year_from or nxt.mention.texts[0])
 
 
 def _joins_range(text: str, a: _Mention, b: _Mention) -> bool:

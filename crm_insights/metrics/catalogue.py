@@ -275,6 +275,19 @@ MEASURES: dict[str, Measure] = {
             definition_zh="日均销售额 × 365：该行销售额 / 覆盖的自然日天数（算法同日均销售额），折算为一年。",
         ),
         Measure(
+            "revenue_run_rate",
+            "orders",
+            "currency",
+            "annualized monthly average",
+            "月均年化销售额",
+            "revenue_per_month x 12: the row's revenue per calendar month (counted as for revenue_per_month), "
+            "scaled to a year; a quarter's run-rate is then its revenue x 4 and a half-year's x 2. The finance "
+            "convention beside revenue_annualized (per day x 365).",
+            ("monthly average x 12", "月均乘12"),
+            definition_zh="月均销售额 × 12：该行销售额 / 覆盖的自然月数（算法同月均销售额），折算为一年；"
+            "一个季度即其销售额 × 4，半年即 × 2。与按日折算的年化销售额（日均 × 365）并列的财务口径。",
+        ),
+        Measure(
             "new_customer_share",
             "orders",
             "share",
@@ -547,15 +560,23 @@ SHARE_OF_ALL_MEASURES = frozenset(
         "revenue_per_month",
         "orders_per_month",
         "revenue_annualized",
+        "revenue_run_rate",
     }
 )
 
 # Measures divided by calendar days (the row's period; a weekday's days for a weekday row).
 PER_DAY_MEASURES = frozenset(
-    {"revenue_per_day", "orders_per_day", "revenue_per_month", "orders_per_month", "revenue_annualized"}
+    {
+        "revenue_per_day",
+        "orders_per_day",
+        "revenue_per_month",
+        "orders_per_month",
+        "revenue_annualized",
+        "revenue_run_rate",
+    }
 )
 # Of those, the ones divided by calendar months (a partly covered month counts as its share of days).
-PER_MONTH_MEASURES = frozenset({"revenue_per_month", "orders_per_month"})
+PER_MONTH_MEASURES = frozenset({"revenue_per_month", "orders_per_month", "revenue_run_rate"})
 # A row's part of the breakdown's total: rows' shares add up.
 ROW_SHARE_MEASURES = frozenset({"revenue_share", "orders_share", "units_share"})
 # The weekday subtotals a weekday breakdown carries: ISO weekdays of each part.

@@ -1271,7 +1271,7 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
     (
         "What's our annualised run-rate off Q2 (Apr–Jun 98)?",
         "metric_query",
-        {"measures": ["revenue_annualized"], "since": "1998-04-01", "until": "1998-06-30"},
+        {"measures": ["revenue_annualized", "revenue_run_rate"], "since": "1998-04-01", "until": "1998-06-30"},
     ),
     (
         "消费排前二十的大客户 今年还有几个在买",
@@ -2115,7 +2115,7 @@ def test_customers_with_no_order_in_one_period(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "measures", "since"),
     [
-        ("按Q2的run-rate年化，全年大概能做多少", ["revenue_annualized"], "1998-04-01"),
+        ("按Q2的run-rate年化，全年大概能做多少", ["revenue_annualized", "revenue_run_rate"], "1998-04-01"),
         ("今年上半年销售额多少？月均多少", ["revenue", "revenue_per_month"], "1998-01-01"),
         ("97年月均营收多少", ["revenue_per_month"], "1997-01-01"),
     ],

@@ -273,6 +273,8 @@ WRITE_REQUESTS = [
     "把客户42移到高价值客户群",
     "客户100的订单金额改成0",
     "删除客户42的所有反馈",
+    "ok, tag them for the win-back team",
+    "Please flag those customers",
 ]
 
 

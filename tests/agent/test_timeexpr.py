@@ -272,6 +272,8 @@ def test_english_forms(text: str, start: str, end: str) -> None:
         "top 10 customers",
         "分析这条评论的情感",
         "May I see the revenue?",
+        "you may and should check",
+        "mar the record",
         "一年中哪个月最好",
         "3个客群的对比",
         "哪个客群的客单价较高",
@@ -353,6 +355,18 @@ def test_original_text_and_span() -> None:
         ("97年3月、5月", [("1997-03-01", "1997-03-31"), ("1997-05-01", "1997-05-31")]),
         ("上个月和上上个月", [("1998-05-01", "1998-05-31"), ("1998-04-01", "1998-04-30")]),
         ("Q1 vs Q4", [("1998-01-01", "1998-03-31"), ("1997-10-01", "1997-12-31")]),
+        # English writes the year once, after the last month of a list; bare abbreviations are months in a list
+        (
+            "the Jan, Feb and Mar 1997 cohorts",
+            [("1997-01-01", "1997-01-31"), ("1997-02-01", "1997-02-28"), ("1997-03-01", "1997-03-31")],
+        ),
+        ("Jan/Feb '97", [("1997-01-01", "1997-01-31"), ("1997-02-01", "1997-02-28")]),
+        ("revenue in May vs June 1997", [("1997-05-01", "1997-05-31"), ("1997-06-01", "1997-06-30")]),
+        ("Apr–Jun 98 revenue", [("1998-04-01", "1998-06-30")]),
+        ("Jan-Mar", [("1998-01-01", "1998-03-31")]),
+        # the week of a day is the Monday-Sunday week holding it, as 6月24号那周
+        ("orders for the week of June 22", [("1998-06-22", "1998-06-28")]),
+        ("the week of Jun 24th 1998", [("1998-06-22", "1998-06-28")]),
     ],
 )
 def test_several_periods(text: str, spans: list[tuple[str, str]]) -> None:
@@ -364,6 +378,12 @@ def test_year_borrowed_from_a_joined_mention() -> None:
     assert not second.assumed_year and second.year_from == "98年3月"
     # not joined: the second month is read on its own and says so
     _, march = parse_time("97年11月的销售额和3月比", DS, DE).periods
+    assert march.assumed_year and march.start == date(1998, 3, 1)
+    # a year written after the last month of an English list holds for the months before it
+    jan, _ = parse_time("Jan and Feb 1997", DS, DE).periods
+    assert not jan.assumed_year and jan.year_from == "Feb 1997"
+    # a Chinese year goes before its month: "3月和98年5月" leaves 3月 to the usual rule
+    march, _ = parse_time("3月和97年5月", DS, DE).periods
     assert march.assumed_year and march.start == date(1998, 3, 1)
 
 

@@ -173,6 +173,13 @@ def _reference(
 
         return {k: _ratio(float(v), months(k)) for k, v in rows.items()}, _ratio(float(total), float(weight.sum()))
 
+    if measure == "revenue_run_rate":
+        rows, total = _reference(
+            store, "revenue_per_month", since, until, grain, group_by, segment, min_amount, max_amount, sentiment,
+            inactive_days, customers,
+        )  # fmt: skip
+        return {k: None if v is None else v * 12 for k, v in rows.items()}, None if total is None else total * 12
+
     if measure == "revenue_annualized":
         rows, total = _reference(
             store, "revenue_per_day", since, until, grain, group_by, segment, min_amount, max_amount, sentiment,
