@@ -777,12 +777,13 @@ _OTHER_TYPE = (
 HOW_MANY_CUSTOMERS = re.compile(
     r"(?:多少|几)(?:个|位|名)?(?:客户|人|买家)|how\s+many\s+(?:customers|buyers|people|accounts)", re.IGNORECASE
 )
-_HOW_MANY_PEOPLE = re.compile(
-    HOW_MANY_CUSTOMERS.pattern + r"|(?:客户|会员|人|买家)(?:有)?(?:几位|几个|多少位|多少个)|\bhow\s+many\b",
-    re.IGNORECASE,
-)
+# "客户有几位", "人数有多少个": the people counted, written after the word for them
+_PEOPLE_COUNTED = r"(?:客户|会员|人|买家)(?:数)?(?:有)?(?:几个|几位|多少个|多少位|多少人)"
+# any "how many" of people (the question may count them in a clause of its own)
+_HOW_MANY_PEOPLE = re.compile(rf"{HOW_MANY_CUSTOMERS.pattern}|{_PEOPLE_COUNTED}|\bhow\s+many\b", re.IGNORECASE)
+# "how many of them": the people of a group counted, also with a bare 多少 ("这些客户多少")
 _HOW_MANY_OF_THEM = re.compile(
-    r"(?:客户|会员|人|买家)(?:数)?(?:有)?(?:几个|几位|多少(?:个|位|人)?)|有几个|how\s+many\s+(?:customers|buyers|people|accounts)",
+    rf"{_PEOPLE_COUNTED}|(?:客户|会员|人|买家)(?:数)?(?:有)?多少|有几个|how\s+many\s+(?:customers|buyers|people|accounts)",
     re.IGNORECASE,
 )
 

@@ -325,18 +325,22 @@ _CONJ = re.compile(r"\s*(?:和|与|及|以及|跟|、|,|，|或|或者|还有|an
 _RANGE_JOIN = re.compile(r"\s*(?:到|至|-|~|～|—|–|to|through|thru|until|till)\s*", re.IGNORECASE)
 _BETWEEN_AND = re.compile(r"\s*and\s*", re.IGNORECASE)
 
+# The words for the two comparisons, used alone (anywhere in a question) and right before a period they point at.
+_YEAR_WORD = r"同比|(?<![A-Za-z])yoy(?![A-Za-z])|\by/y\b|year[- ]over[- ]year|year[- ]on[- ]year"
+_PREV_WORD = (
+    r"环比|环必|环笔|(?<![A-Za-z])(?:mom|m/m|qoq|q/q|wow|w/w)(?![A-Za-z])|month[- ]over[- ]month|month[- ]on[- ]month|"
+    r"quarter[- ]over[- ]quarter|quarter[- ]on[- ]quarter|week[- ]over[- ]week"
+)
 _CMP_YEAR = re.compile(
-    r"同比|(?<![A-Za-z])yoy(?![A-Za-z])|去年同月|去年同季度?|去年同周|(?:the\s+)?same\s+(?:month|quarter|week)\s+(?:of\s+)?"
-    r"(?:last|the\s+previous|a)\s+year|\by/y\b|year[- ]over[- ]year|year[- ]on[- ]year|"
+    rf"{_YEAR_WORD}|去年同月|去年同季度?|去年同周|(?:the\s+)?same\s+(?:month|quarter|week)\s+(?:of\s+)?"
+    r"(?:last|the\s+previous|a)\s+year|"
     r"vs\.?\s+(?:the\s+)?same\s+period|比去年同期",
     re.IGNORECASE,
 )
 _CMP_PREV = re.compile(
-    r"环比|环必|环笔|(?:和|跟|与|比|较|对比)\s*(?:前|上)一(?:个)?(?:月|期|周|季度|年)|"
+    rf"{_PREV_WORD}|(?:和|跟|与|比|较|对比)\s*(?:前|上)一(?:个)?(?:月|期|周|季度|年)|"
     # "比再前面一个月多还是少": the period before the one just asked
     r"(?:和|跟|与|比|较|对比)\s*(?:再)?(?:前面|之前|更早)的?一?个?(?:月|期|周|季度)|"
-    r"(?<![A-Za-z])(?:mom|m/m|qoq|q/q|wow|w/w)(?![A-Za-z])|month[- ]over[- ]month|month[- ]on[- ]month|"
-    r"quarter[- ]over[- ]quarter|quarter[- ]on[- ]quarter|week[- ]over[- ]week|"
     r"(?:compar\w*|vs\.?|versus|against|than)\s+(?:\w+\s+){0,2}(?:the\s+)?(?:month|quarter|week)\s+before\b|"
     r"(?:和|跟|与|比|较|对比)\s*(?:之前|前面)一?(?:个)?(?:月|季度|周)|"
     r"(?:比|较|对比|相比|vs\.?|versus|compared\s+(?:to|with)|against)\s*(?:the\s+)?(?:上一?期|前一?期|上个?周期|"
@@ -348,11 +352,8 @@ _WHOLE_YEAR = re.compile(r"\s*(?:年)?\s*(?:full\s+year|whole\s+year|entire\s+ye
 _WHOLE_YEAR_BEFORE = re.compile(r"(?:full\s+year|whole\s+(?:of\s+)?|entire\s+|全年|整个)\s*$", re.IGNORECASE)
 
 
-_PREV_TARGET = re.compile(
-    r"(?:环比|\bmom\b|\bqoq\b|month[- ]over[- ]month|quarter[- ]over[- ]quarter)\s*(?:vs\.?|于|跟|和|比|对比)?\s*$",
-    re.I,
-)
-_YEAR_TARGET = re.compile(r"(?:同比|\byoy\b|year[- ]over[- ]year)\s*(?:vs\.?|于|跟|和|比|对比)?\s*$", re.IGNORECASE)
+_PREV_TARGET = re.compile(rf"(?:{_PREV_WORD})\s*(?:vs\.?|于|跟|和|比|对比)?\s*$", re.IGNORECASE)
+_YEAR_TARGET = re.compile(rf"(?:{_YEAR_WORD})\s*(?:vs\.?|于|跟|和|比|对比)?\s*$", re.IGNORECASE)
 
 
 def both_comparisons_base(text: str, periods: Sequence[Period]) -> tuple[date, date] | None:

@@ -377,9 +377,6 @@ def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowled
 
 
 _ROW_SHARES = frozenset({"revenue_share", "orders_share", "units_share"})
-_THESE_PEOPLE = re.compile(
-    r"这些人|这批人|这些客户|这批客户|他们|她们|those\s+customers|these\s+customers|\bthey\b|\bthem\b", re.I
-)
 # The arguments that pick a group of customers by what they did
 _GROUP_ARGS = (
     "min_customer_spend", "max_customer_spend", "min_purchases", "max_purchases", "inactive_days", "top_share",
@@ -490,7 +487,7 @@ def _decide(
             parsed = metrics.parse(payload, None, None) or {}
             if _a_figure(parsed, payload):
                 rest, carried = payload, True
-        if rest and not carried and _THESE_PEOPLE.search(rest):
+        if rest and not carried and metrics.THEM.search(rest):
             # "把去年消费超过1000的客人都标成VIP，另外这些人有几位？": "these people" are the action's group; the count
             # is asked of the whole question's group (read without the action words)
             payload = _without_terms(unquoted, knowledge.write_actions + knowledge.action_verbs)

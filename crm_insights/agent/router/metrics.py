@@ -274,7 +274,12 @@ _ALL_CUSTOMERS = re.compile(
     r"|\btotal\s+customers\b|\bcustomer\s+base\b|\bever\s+acquired\b",
     re.IGNORECASE,
 )
-_THEM = re.compile(r"它们|他们|她们|这批|那批|这些|那些|\bthem\b|\bthey\b|\bthose\b|\bthis cohort\b", re.IGNORECASE)
+# Words that point back at a group of customers named before ("这批人", "those customers"); decide reads them too
+THEM = re.compile(
+    r"它们|他们|她们|这批|那批|这些|那些|\bthem\b|\bthey\b|\bthose\b|\bthis cohort\b"
+    r"|\bthese\s+(?:customers|people|clients)\b",
+    re.IGNORECASE,
+)
 _YEAR_NAMED = re.compile(r"(?:19|20)?\d{2}\s*年|\b(?:19|20)\d{2}\b|今年|去年|前年|明年|this\s+year|last\s+year", re.I)
 _ALL_TIME = re.compile(
     r"总|累计|全部|历史|所有|一共|至今|迄今|到目前|截至目前|整体|全量"
@@ -332,7 +337,7 @@ def carry_period(
     bounds = ("min_amount", "max_amount", "amount_strict")
     if (
         metric.get("tool") == previous.get("tool") == "metric_query"
-        and _THEM.search(question)
+        and THEM.search(question)
         and any(base.get(k) is not None for k in bounds[:2])
         and all(args.get(k) is None for k in bounds[:2])
     ):
@@ -372,10 +377,10 @@ def carry_period(
         and previous.get("tool") == "cohort_retention"
         and data_start
         and data_end
-        and _THEM.search(question)
+        and THEM.search(question)
     ):
         return _cohort_month(question, previous, data_start, data_end) or metric
-    if metric.get("tool") == "cohort_retention" and previous.get("tool") == "metric_query" and _THEM.search(question):
+    if metric.get("tool") == "cohort_retention" and previous.get("tool") == "metric_query" and THEM.search(question):
         # "1997年2月这批新客有多少人？" then "它们在1997年12月的留存？": the earlier month's cohort, read at that month
         b0, b1, named = str(base.get("since") or ""), str(base.get("until") or ""), str(args.get("since") or "")
         if b0[:7] and b0[:7] == b1[:7] and named[:7] > b0[:7]:
