@@ -1742,9 +1742,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     encloses = bool(
         compare_since and compare_until and since and until and compare_since <= since and until <= compare_until
     )
-    if "revenue_annualized" in measures and "revenue_run_rate" not in measures:
+    if "revenue_annualized" in measures and "revenue_annualized_monthly" not in measures:
         # a run-rate has two conventions in use (per day x 365, per month x 12): both are given, each named
-        measures.insert(measures.index("revenue_annualized") + 1, "revenue_run_rate")
+        measures.insert(measures.index("revenue_annualized") + 1, "revenue_annualized_monthly")
     if "revenue_annualized" in measures and encloses:
         # "按Q2的run-rate年化，全年大概能做多少": the year is what the run rate projects to, not a period to compare
         compare_since = compare_until = compare_kind = compare = None
@@ -2245,6 +2245,9 @@ def _listed_months(time: TimeParse, text: str) -> TimeParse:
     return replace(time, periods=(merged,), comparison=None, compare_kind=None)
 
 
+_MEASURED_AGAINST = re.compile(r"相当于|相比|对比|比|than|\bvs\.?|versus|compared|against", re.IGNORECASE)
+
+
 def _parts_of_the_year(time: TimeParse, text: str) -> TimeParse:
     """ "1997年四个季度的营收分别是多少？Q1占全年比重多少？": a quarter or month with no year of its own, next to the
     year named and a share of the whole, is a row of that year's breakdown, not a second period to compare with."""
@@ -2254,6 +2257,11 @@ def _parts_of_the_year(time: TimeParse, text: str) -> TimeParse:
         return _borrowed_year(time)
     if not (SHARE_WORDS.search(text) or re.search(r"全年|整年|分别|各", text)):
         return time
+    if all(p.span[1] <= years[0].span[0] for p in parts) and _MEASURED_AGAINST.search(
+        text[max(p.span[1] for p in parts) : years[0].span[0]]
+    ):
+        # "上半年营收相当于去年全年的百分之多少": the latest half measured against a year written after it, two periods
+        return _borrowed_year(time)
     span = (years[0].span, *(p.span for p in parts))
     return replace(time, periods=(replace(years[0], span=(min(a for a, _ in span), years[0].span[1])),),
                    comparison=None, compare_kind=None)  # fmt: skip

@@ -275,7 +275,7 @@ MEASURES: dict[str, Measure] = {
             definition_zh="日均销售额 × 365：该行销售额 / 覆盖的自然日天数（算法同日均销售额），折算为一年。",
         ),
         Measure(
-            "revenue_run_rate",
+            "revenue_annualized_monthly",
             "orders",
             "currency",
             "annualized monthly average",
@@ -560,7 +560,7 @@ SHARE_OF_ALL_MEASURES = frozenset(
         "revenue_per_month",
         "orders_per_month",
         "revenue_annualized",
-        "revenue_run_rate",
+        "revenue_annualized_monthly",
     }
 )
 
@@ -572,11 +572,11 @@ PER_DAY_MEASURES = frozenset(
         "revenue_per_month",
         "orders_per_month",
         "revenue_annualized",
-        "revenue_run_rate",
+        "revenue_annualized_monthly",
     }
 )
 # Of those, the ones divided by calendar months (a partly covered month counts as its share of days).
-PER_MONTH_MEASURES = frozenset({"revenue_per_month", "orders_per_month", "revenue_run_rate"})
+PER_MONTH_MEASURES = frozenset({"revenue_per_month", "orders_per_month", "revenue_annualized_monthly"})
 # A row's part of the breakdown's total: rows' shares add up.
 ROW_SHARE_MEASURES = frozenset({"revenue_share", "orders_share", "units_share"})
 # The weekday subtotals a weekday breakdown carries: ISO weekdays of each part.

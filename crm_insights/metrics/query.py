@@ -69,7 +69,7 @@ _BASES: dict[str, tuple[str, ...]] = {
     "revenue_per_day": ("revenue",),
     "revenue_per_month": ("revenue",),
     "revenue_annualized": ("revenue",),
-    "revenue_run_rate": ("revenue",),
+    "revenue_annualized_monthly": ("revenue",),
     "orders_per_month": ("orders",),
     "orders_per_day": ("orders",),
     "new_customer_share": ("buyers", "new_customers"),
@@ -782,7 +782,7 @@ def derive(
         return None if per_day is None else per_day * 365
     if measure in ("revenue_per_month", "orders_per_month"):
         return _div(num(measure.removesuffix("_per_month")), months)
-    if measure == "revenue_run_rate":
+    if measure == "revenue_annualized_monthly":
         per_month = _div(num("revenue"), months)
         return None if per_month is None else per_month * 12
     if measure == "new_customer_share":
@@ -1020,7 +1020,7 @@ _RANK_SQL: dict[str, str] = {
     "revenue_per_day": "revenue",
     "revenue_per_month": "revenue",
     "revenue_annualized": "revenue",
-    "revenue_run_rate": "revenue",
+    "revenue_annualized_monthly": "revenue",
     "orders_per_month": "orders",
     "orders_per_day": "orders",
 }

@@ -60,5 +60,14 @@ def _overview(context: ToolContext, top_n: int) -> tuple[dict[str, Any], int]:
             for ext, name, s, n in top
         ],
     }
+    if len(top) > 1:
+        # "前二十加起来一共消费了多少": the listed customers together, summed here so the answer states a tool figure
+        listed = sum(s for _, _, s, _ in top)
+        data["top_customers_total"] = {
+            "customers": len(top),
+            "spend": rnd(listed),
+            "orders": sum(n for _, _, _, n in top),
+            "share_of_revenue": rnd(listed / revenue, 4) if revenue else None,
+        }
     rows = customers + n_orders + f["feedback"]
     return data, rows

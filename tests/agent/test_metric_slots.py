@@ -1269,9 +1269,30 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
         {"measures": ["repeat_rate"], "since": "1998-04-01", "until": "1998-06-30"},
     ),
     (
+        # the half with no year is the latest; measured against a year written after it, not a part of that year
+        "上半年营收相当于去年全年的百分之多少",
+        "metric_query",
+        {
+            "measures": ["revenue"],
+            "since": "1998-01-01",
+            "until": "1998-06-30",
+            "compare_since": "1997-01-01",
+            "compare_until": "1997-12-31",
+        },
+    ),
+    (
+        "month-1 and month-6 retention for the Jan, Feb and Mar 1997 acquisition cohorts",
+        "cohort_retention",
+        {"since": "1997-01-01", "until": "1997-03-31", "periods": 6, "grain": "month"},
+    ),
+    (
         "What's our annualised run-rate off Q2 (Apr–Jun 98)?",
         "metric_query",
-        {"measures": ["revenue_annualized", "revenue_run_rate"], "since": "1998-04-01", "until": "1998-06-30"},
+        {
+            "measures": ["revenue_annualized", "revenue_annualized_monthly"],
+            "since": "1998-04-01",
+            "until": "1998-06-30",
+        },
     ),
     (
         "消费排前二十的大客户 今年还有几个在买",
@@ -2115,7 +2136,7 @@ def test_customers_with_no_order_in_one_period(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "measures", "since"),
     [
-        ("按Q2的run-rate年化，全年大概能做多少", ["revenue_annualized", "revenue_run_rate"], "1998-04-01"),
+        ("按Q2的run-rate年化，全年大概能做多少", ["revenue_annualized", "revenue_annualized_monthly"], "1998-04-01"),
         ("今年上半年销售额多少？月均多少", ["revenue", "revenue_per_month"], "1998-01-01"),
         ("97年月均营收多少", ["revenue_per_month"], "1997-01-01"),
     ],

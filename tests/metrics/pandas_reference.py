@@ -173,7 +173,7 @@ def _reference(
 
         return {k: _ratio(float(v), months(k)) for k, v in rows.items()}, _ratio(float(total), float(weight.sum()))
 
-    if measure == "revenue_run_rate":
+    if measure == "revenue_annualized_monthly":
         rows, total = _reference(
             store, "revenue_per_month", since, until, grain, group_by, segment, min_amount, max_amount, sentiment,
             inactive_days, customers,

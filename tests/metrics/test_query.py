@@ -54,7 +54,7 @@ def _empty_value(measure: str) -> Any:
         "revenue_per_month",
         "orders_per_month",
         "revenue_annualized",
-        "revenue_run_rate",
+        "revenue_annualized_monthly",
     ):
         return 0.0  # nothing of a non-zero total, nothing over the row's days
     unit = MEASURES[measure].unit

@@ -27,6 +27,14 @@ def test_overview_counts_revenue_ranges_and_top_customers(fakes: Any) -> None:
         "orders": 3,
         "share_of_revenue": round(165.0 / 532.49, 4),
     }
+    # the listed customers together ("前二十加起来一共消费了多少"), from the listed rows
+    assert data["top_customers_total"] == {
+        "customers": 2,
+        "spend": round(top[0]["spend"] + top[1]["spend"], 2),
+        "orders": top[0]["orders"] + top[1]["orders"],
+        "share_of_revenue": round((top[0]["spend"] + top[1]["spend"]) / 532.49, 4),
+    }
+    assert "top_customers_total" not in crm_overview.invoke({"top_n": 1})["data"]  # one customer is no group
     assert ev == {"tool": "crm_overview", "args": {"top_n": 2}, "rows_considered": 6 + 15 + 7}
 
 
