@@ -583,9 +583,10 @@ _SHARE_PARTS = {
     "new_customer_share": ("new_customers", "buyers"),
     "returning_customer_share": ("returning_customers", "buyers"),
     "one_time_share": ("one_time_customers", "buyers"),
+    "repeat_rate": ("repeat_customers", "buyers"),
 }
 # A count asked with its share ("只买过一次的客户有多少 占全部客户多少"): the share of the same buyers beside it
-_COUNT_SHARE = {"one_time_customers": "one_time_share"}
+_COUNT_SHARE = {"one_time_customers": "one_time_share", "repeat_customers": "repeat_rate"}
 # A cohort named by its first purchase month ("2月那批新客", "1月首购的客户", "customers who first bought in
 # January 1997"): the cohort table's question, with the month after it as the month to read.
 _COHORT_NAMED = re.compile(
@@ -2226,7 +2227,7 @@ def _customer_type(
 # or the repeat rate compares whole years fine).
 _TOTALS = frozenset(
     {"revenue", "orders", "units", "buyers", "new_customers", "returning_customers", "revenue_new",
-     "revenue_returning", "purchase_days", "one_time_customers"}
+     "revenue_returning", "purchase_days", "one_time_customers", "repeat_customers"}
 )  # fmt: skip
 
 

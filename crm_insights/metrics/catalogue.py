@@ -346,6 +346,16 @@ MEASURES: dict[str, Measure] = {
             definition_zh="同一批购买客户中 1 - 复购率：期间内只有一个购买日的客户占比。",
         ),
         Measure(
+            "repeat_customers",
+            "repeat",
+            "count",
+            "multi-purchase buyers",
+            "多次购买客户数",
+            "Buyers of the period with >= 2 distinct purchase days in the period (the repeat rate's numerator).",
+            ("buyers with 2+ purchase days", "多次购买的客户数"),
+            definition_zh="期间内有 2 个及以上不同购买日的购买客户数（复购率的分子）。",
+        ),
+        Measure(
             "one_time_customers",
             "repeat",
             "count",
@@ -673,9 +683,11 @@ def _norm(text: str) -> str:
     return " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
 
 
-_BY_NAME: dict[str, str] = {}
+# A key is itself before it is anyone's synonym ("repeat_customers" is that measure, not the synonym "repeat
+# customers" of returning_customers).
+_BY_NAME: dict[str, str] = {_norm(_m.key): _m.key for _m in MEASURES.values()}
 for _m in MEASURES.values():
-    for _name in (_m.key, _m.name_en, _m.name_zh, *_m.synonyms):
+    for _name in (_m.name_en, _m.name_zh, *_m.synonyms):
         _BY_NAME.setdefault(_norm(_name), _m.key)
 
 

@@ -81,6 +81,7 @@ _BASES: dict[str, tuple[str, ...]] = {
     "repeat_rate": ("repeat_buyers", "repeaters"),
     "one_time_share": ("repeat_buyers", "repeaters"),
     "one_time_customers": ("repeat_buyers", "repeaters"),
+    "repeat_customers": ("repeaters",),
     "days_between_mean": ("gaps",),
     "days_between_median": ("gaps",),
     "days_first_to_second": ("first_second",),
@@ -799,6 +800,8 @@ def derive(
     if measure == "one_time_share":
         share = _div(b.get("repeaters"), b.get("repeat_buyers"))
         return None if share is None else 1.0 - share
+    if measure == "repeat_customers":
+        return int(num("repeaters"))
     if measure == "one_time_customers":
         return int(num("repeat_buyers") - num("repeaters"))
     if measure == "days_between_mean":

@@ -49,8 +49,16 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         "metric_query",
         {"measures": ["revenue_per_buyer"], "since": "1998-01-01", "until": "1998-06-30"},
     ),
-    ("最近三个月的复购率", "metric_query", {"measures": ["repeat_rate"], "since": "1998-04-01", "until": "1998-06-30"}),
-    ("97年回购率", "metric_query", {"measures": ["repeat_rate"], "since": "1997-01-01", "until": "1997-12-31"}),
+    (
+        "最近三个月的复购率",
+        "metric_query",
+        {"measures": ["repeat_rate", "repeat_customers", "buyers"], "since": "1998-04-01", "until": "1998-06-30"},
+    ),
+    (
+        "97年回购率",
+        "metric_query",
+        {"measures": ["repeat_rate", "repeat_customers", "buyers"], "since": "1997-01-01", "until": "1997-12-31"},
+    ),
     ("一次性买家占比", "metric_query", {"measures": ["one_time_share", "one_time_customers", "buyers"]}),
     ("平均购买间隔是多少天", "metric_query", {"measures": ["days_between_mean", "days_between_median"]}),
     ("首购到复购平均要多久", "metric_query", {"measures": ["days_first_to_second", "days_first_to_second_median"]}),
@@ -67,7 +75,7 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "repeat purchase rate in 1997",
         "metric_query",
-        {"measures": ["repeat_rate"], "since": "1997-01-01", "until": "1997-12-31"},
+        {"measures": ["repeat_rate", "repeat_customers", "buyers"], "since": "1997-01-01", "until": "1997-12-31"},
     ),
     (
         "number of buyers in March 1997",
@@ -434,7 +442,7 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("高价值客户的CLV", "customer_value", {"segment": "高价值", "horizon_weeks": 52}),
     ("高价值客户未来13周的生命周期价值", "customer_value", {"segment": "高价值", "horizon_weeks": 13}),
     # session 5: a period word is no quoted text; typos of 客单价; first-to-second gaps; per-day and share measures
-    ("这段时间的复购率是多少", "metric_query", {"measures": ["repeat_rate"]}),
+    ("这段时间的复购率是多少", "metric_query", {"measures": ["repeat_rate", "repeat_customers", "buyers"]}),
     ("98年3月客单加是多少", "metric_query", {"measures": ["aov"], "since": "1998-03-01", "until": "1998-03-31"}),
     (
         "首次购买和第二次购买之间平均多少天",
@@ -565,7 +573,7 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "1998年6月买了两次以上的客户占几成",
         "metric_query",
-        {"measures": ["repeat_rate"], "since": "1998-06-01", "until": "1998-06-30"},
+        {"measures": ["repeat_rate", "repeat_customers", "buyers"], "since": "1998-06-01", "until": "1998-06-30"},
     ),
     (
         "6月份有多少老会员回来买了",
@@ -1047,8 +1055,16 @@ def test_forecast_of_a_measure_the_forecast_lacks_is_not_answerable() -> None:
 # Misreadings found by outside question sets, each read in several phrasings: (question, tool, the tool's full args).
 READINGS: list[tuple[str, str, dict[str, Any]]] = [
     # typos and colloquial synonyms
-    ("去年复够率多少", "metric_query", {"measures": ["repeat_rate"], "since": "1997-01-01", "until": "1997-12-31"}),
-    ("97年回够率", "metric_query", {"measures": ["repeat_rate"], "since": "1997-01-01", "until": "1997-12-31"}),
+    (
+        "去年复够率多少",
+        "metric_query",
+        {"measures": ["repeat_rate", "repeat_customers", "buyers"], "since": "1997-01-01", "until": "1997-12-31"},
+    ),
+    (
+        "97年回够率",
+        "metric_query",
+        {"measures": ["repeat_rate", "repeat_customers", "buyers"], "since": "1997-01-01", "until": "1997-12-31"},
+    ),
     ("98年销额多少", "metric_query", {"measures": ["revenue"], "since": "1998-01-01", "until": "1998-06-30"}),
     ("今年一共卖出去多少张CD", "metric_query", {"measures": ["units"], "since": "1998-01-01", "until": "1998-06-30"}),
     ("上个月卖了几张碟", "metric_query", {"measures": ["units"], "since": "1998-05-01", "until": "1998-05-31"}),
@@ -1266,7 +1282,7 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
     (
         "今年Q2（4-6月）有多少客人在不同日子买过两次或以上？占Q2 buyers多少%",
         "metric_query",
-        {"measures": ["repeat_rate"], "since": "1998-04-01", "until": "1998-06-30"},
+        {"measures": ["repeat_rate", "repeat_customers", "buyers"], "since": "1998-04-01", "until": "1998-06-30"},
     ),
     (
         # the half with no year is the latest; measured against a year written after it, not a part of that year
@@ -1589,7 +1605,7 @@ def _decided(turns: list[str]) -> dict[str, Any]:
         (
             ["1997年的复购率", "那98年上半年呢？一次性购买的占多少"],
             {
-                "measures": ["repeat_rate", "one_time_share", "one_time_customers", "buyers"],
+                "measures": ["repeat_rate", "repeat_customers", "one_time_share", "one_time_customers", "buyers"],
                 "since": "1998-01-01",
                 "until": "1998-06-30",
             },
@@ -1698,7 +1714,7 @@ COLLOQUIAL: list[tuple[str, str, dict[str, Any]]] = [
     (
         "近3个月有多少会员来买过东西？买了不止一次的占多少",
         "metric_query",
-        {"measures": ["buyers", "repeat_rate"], "since": "1998-04-01", "until": "1998-06-30"},
+        {"measures": ["buyers", "repeat_rate", "repeat_customers"], "since": "1998-04-01", "until": "1998-06-30"},
     ),
     (
         "今年上半年新来的会员有几个",
@@ -2009,7 +2025,11 @@ def test_rows_over_a_money_amount_are_a_revenue_test(text: str, args: dict[str, 
     [
         ("98Q2一共卖了多少张碟？各品类动销率分别多少", ["units"], ["product"]),
         ("how many orders did we ship in Q2 and what was our on-time delivery rate?", ["orders"], ["delivery"]),
-        ("金卡/银卡/普通会员98H1的复购率分别多少？没有等级的话先给个整体的", ["repeat_rate"], ["membership"] * 2),
+        (
+            "金卡/银卡/普通会员98H1的复购率分别多少？没有等级的话先给个整体的",
+            ["repeat_rate", "repeat_customers", "buyers"],
+            ["membership"] * 2,
+        ),
     ],
 )
 def test_the_answerable_part_beside_a_split_or_measure_the_data_lacks(
@@ -2051,7 +2071,7 @@ HELD_OUT_TUNED: list[tuple[str, dict[str, Any]]] = [
     ("AOV last 3 mos?", {"measures": ["aov"], "since": "1998-04-01", "until": "1998-06-30"}),
     (
         "老客复够情况怎么样？97年全年的复购率多少",
-        {"measures": ["repeat_rate"], "since": "1997-01-01", "until": "1997-12-31"},
+        {"measures": ["repeat_rate", "repeat_customers", "buyers"], "since": "1997-01-01", "until": "1997-12-31"},
     ),
     (
         "去年下半年营收比上半年少了多少？降幅百分比",

@@ -298,7 +298,8 @@ def test_a_quoted_definition_of_the_measure_is_no_text_to_classify(make_session,
     session.ask(question, thread_id="d")
     names = [name for name, _ in calls]
     assert "analyze_sentiment" not in names
-    assert _last(calls)[0] == "metric_query" and _last(calls)[1]["measures"] == ["repeat_rate"]
+    assert _last(calls)[0] == "metric_query"
+    assert _last(calls)[1]["measures"] == ["repeat_rate", "repeat_customers", "buyers"]
 
 
 def test_a_quoted_search_phrase_stays_a_search(make_session) -> None:

@@ -268,14 +268,15 @@ def _reference(
         lines = _keys(_window(orders, since, until), "ts", grain, group_by, store, first, since)
         return both(lines, lambda g: len(g.assign(day=g["ts"].dt.normalize())[["customer", "day"]].drop_duplicates()))
 
-    if measure == "one_time_customers":
+    if measure in ("one_time_customers", "repeat_customers"):
         lines = _keys(_window(orders, since, until), "ts", grain, group_by, store, first, since)
 
-        def once(g: pd.DataFrame) -> int:
-            days = g.assign(day=g["ts"].dt.normalize()).groupby("customer")["day"].nunique()
-            return int((days == 1).sum())
+        def days_per_customer(g: pd.DataFrame) -> pd.Series:
+            return g.assign(day=g["ts"].dt.normalize()).groupby("customer")["day"].nunique()
 
-        return both(lines, once)
+        if measure == "repeat_customers":
+            return both(lines, lambda g: int((days_per_customer(g) >= 2).sum()))
+        return both(lines, lambda g: int((days_per_customer(g) == 1).sum()))
 
     if measure in ("repeat_rate", "one_time_share"):
         lines = _keys(_window(orders, since, until), "ts", grain, group_by, store, first, since)
