@@ -1570,6 +1570,15 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         elif _LAPSED_BETWEEN.search(masked):
             unsupported.append(Unsupported("lapsed_between", _LAPSED_BETWEEN.search(masked).group(0)))  # type: ignore[union-attr]
 
+    if group_by == "cohort" and len(periods) >= 2 and time.comparison is None and not time.compare_kind:
+        # "H1 1998 revenue by acquisition cohort (Jan / Feb / Mar 97 first-purchasers)": the months before the
+        # period measured are cohorts, rows of the breakdown, not periods to compare with
+        latest = max(periods, key=lambda p: p.start)
+        cohort_months = [p for p in periods if p is not latest and (p.until or p.end) < (latest.since or latest.start)]
+        if cohort_months and len(cohort_months) == len(periods) - 1:
+            periods = [latest]
+            notes.append("cohorts named: " + ", ".join(p.text for p in cohort_months) + " (rows of the breakdown)")
+
     # periods and comparisons
     since = until = None
     compare = compare_since = compare_until = None

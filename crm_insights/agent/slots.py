@@ -40,8 +40,9 @@ _CUSTOMER_PATTERNS = [
     re.compile(r"(?<![\d.])(\d+)\s*(?:号|这个|这位|那个|那位)\s*(?:客户|顾客|用户|会员|买家)"),
     # customer 100 / customer id 00100 / client #42 / customer no. 7 / customer C100
     re.compile(
-        r"\b(?:customer|cust|cus|client|user|member|buyer|account|acct)s?\.?\s*(?:id|no\.?|number|#)?\s*[:#]?\s*"
-        r"([A-Za-z]{0,2}\d+)\b",
+        # "active buyers H1 1998", "customers Q2", "buyers 1998 vs 1997": a period, not an id
+        r"\b(?:customer|cust|cus|client|user|member|buyer|account|acct)(?:s(?!\s*(?:19|20)\d\d\b))?\.?\s*"
+        r"(?:id|no\.?|number|#)?\s*[:#]?\s*(?![HhQqMmWw][1-4]?\d?\b|FY|fy)([A-Za-z]{0,2}\d+)\b",
         re.IGNORECASE,
     ),
     # C100 / c00100 standing alone

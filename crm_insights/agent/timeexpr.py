@@ -1118,7 +1118,7 @@ def _resolve(text: str, mentions: list[_Mention], ctx: _Ctx) -> tuple[list[_Reso
 
 # A year written after the last month of a list ("Jan, Feb and Mar 1997", "Jan/Feb/Mar '97"): English puts the
 # year once, at the end, for the whole list.
-_YEAR_AT_END = re.compile(r"(?:(?:19|20)\d{2}|'\d{2})$")
+_YEAR_AT_END = re.compile(r"(?:(?:19|20)\d{2}|'?\d{2})$")
 
 
 def _year_from_list_end(text: str, out: list[_Resolved], ctx: _Ctx) -> None:
@@ -1126,10 +1126,8 @@ def _year_from_list_end(text: str, out: list[_Resolved], ctx: _Ctx) -> None:
         cur, nxt = out[j], out[j + 1]
         if not cur.assumed or nxt.assumed or cur.kind != nxt.kind or nxt.kind == "same_period":
             continue
-        if not (
-            _CONJ.fullmatch(text[cur.mention.end : nxt.mention.start])
-            or text[cur.mention.end : nxt.mention.start] == "/"
-        ):
+        between = text[cur.mention.end : nxt.mention.start]
+        if not (_CONJ.fullmatch(between) or between.strip() == "/"):
             continue
         if not (nxt.year_from or _YEAR_AT_END.search(nxt.mention.texts[0])):
             continue

@@ -1297,6 +1297,17 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
         },
     ),
     (
+        # the months before the period measured name the cohorts, rows of the breakdown, not periods to compare
+        "Break down H1 1998 revenue by acquisition cohort (Jan / Feb / Mar 97 first-purchasers).",
+        "metric_query",
+        {"measures": ["revenue"], "group_by": "cohort", "since": "1998-01-01", "until": "1998-06-30"},
+    ),
+    (
+        "98年上半年的营收按首购月份拆：97年1月、2月、3月那几批",
+        "metric_query",
+        {"measures": ["revenue"], "group_by": "cohort", "since": "1998-01-01", "until": "1998-06-30"},
+    ),
+    (
         "month-1 and month-6 retention for the Jan, Feb and Mar 1997 acquisition cohorts",
         "cohort_retention",
         {"since": "1997-01-01", "until": "1997-03-31", "periods": 6, "grain": "month"},

@@ -28,6 +28,12 @@ LEX = load_prompt("router")["lexicons"]
         ("top 10 customers by spend", None),
         ("未来13周哪些客户会流失", None),
         ("1998年的差评", None),
+        # a period after the noun is no id: "active buyers H1 1998", "customers Q2", "buyers 1998 vs 1997"
+        ("Active buyers H1 1998 vs H1 1997", None),
+        ("how many customers Q2 vs Q1", None),
+        ("buyers 1998 vs 1997", None),
+        ("customer 1998 profile", "1998"),
+        ("customers 100 and 200", "100"),
     ],
 )
 def test_customer(text: str, expected: str | None) -> None:

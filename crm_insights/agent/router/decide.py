@@ -489,7 +489,7 @@ def _decide(
             parsed = metrics.parse(payload, None, None) or {}
             if _a_figure(parsed, payload):
                 rest, carried = payload, True
-        if rest and not carried and metrics.THEM.search(rest):
+        if rest and not carried and metrics.THEM.search(rest) and metrics.ASKS.search(rest):
             # "把去年消费超过1000的客人都标成VIP，另外这些人有几位？": "these people" are the action's group; the count
             # is asked of the whole question's group (read without the action words)
             payload = _without_terms(unquoted, knowledge.write_actions + knowledge.action_verbs)
