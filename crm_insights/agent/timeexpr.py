@@ -522,6 +522,9 @@ def _festival_bounds(key: str, window: str) -> Bounds:
             return None
         if window in ("前后", "左右", "around"):
             return got[0] - timedelta(days=7), got[1] + timedelta(days=7)
+        if window == "week":  # "双11那一周": the Monday-Sunday week holding the festival's first day
+            monday = got[0] - timedelta(days=got[0].weekday())
+            return monday, monday + timedelta(days=6)
         return got
 
     return b
@@ -779,6 +782,7 @@ def _h_festival(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
             return None
     window = (match.groupdict().get("w") or match.groupdict().get("around") or "").lower()
     window = "around" if window.startswith("around") else window
+    window = "week" if re.search(r"周|星期|礼拜", window) else window
     kind = "festival"
     return _m(match, kind, bounds=_festival_bounds(key, window), year=_opt_year(match, ctx))
 
@@ -992,7 +996,13 @@ _RULES: list[_Rule] = [
     # 年初至今 / 今年以来 / YTD / MTD / QTD
     (_c(_YTD), _h_ytd),
     # festivals, optionally with a year and a window
-    (_c(rf"{_Y_PRE}?(?P<f>{_FEST_RE})(?P<w>前后|左右|期间|当天)?(?:\s+(?:{_YEAR_EN}))?"), _h_festival),
+    (
+        _c(
+            rf"{_Y_PRE}?(?P<f>{_FEST_RE})(?P<w>前后|左右|期间|当天|(?:所在的?)?(?:那|这|当)\s*(?:一\s*)?(?:个\s*)?(?:周|星期|礼拜)"
+            rf"(?![一二三四五六日天几末]))?(?:\s+(?:{_YEAR_EN}))?"
+        ),
+        _h_festival,
+    ),
     (_c(rf"(?P<around>around)\s+(?P<f>{_FEST_RE})(?:\s+(?:{_YEAR_EN}))?"), _h_festival),
     # March 1997 / in March / Mar 5, 1998
     (

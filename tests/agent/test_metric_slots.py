@@ -1643,6 +1643,21 @@ def _decided(turns: list[str]) -> dict[str, Any]:
             ["Q1 1998 revenue vs the same quarter last year", "And the quarter before that — same comparison?"],
             {"since": "1997-10-01", "until": "1997-12-31", "compare": "year"},
         ),
+        # a bare new period after a comparison a year apart is compared the same way
+        (
+            ["What was revenue in Q1 1998, and how does that compare with Q1 1997?", "And Q2?"],
+            {"since": "1998-04-01", "until": "1998-06-30", "compare": "year"},
+        ),
+        # a festival's week, then "比前一周": that week against the one before (not the week before, alone)
+        (
+            ["97年双11那一周GMV和单量分别多少", "比前一周涨了多少"],
+            {"since": "1997-11-10", "until": "1997-11-16", "compare": "previous"},
+        ),
+        # "哪天" after a weekday ranking is a weekday row, not a date
+        (
+            ["今年周几卖得最好？", "那AOV哪天最高"],
+            {"measures": ["aov"], "group_by": "weekday", "grain": None, "since": "1998-01-01"},
+        ),
         # a bare 全年 after a question about one year is that year
         (
             ["1997年的订单数", "哪个季度销售额最高，占全年多少？"],

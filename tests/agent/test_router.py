@@ -612,3 +612,19 @@ def test_a_question_the_rules_trip_over_gets_a_plain_answer_not_a_crash(
     assert "内部错误" in str(message.content) and not getattr(message, "tool_calls", None)
     result = router._generate([HumanMessage("how much did we sell this year")])
     assert "internal error" in str(result.generations[0].message.content)
+
+
+@pytest.mark.parametrize(
+    ("text", "refers"),
+    [
+        ("这10个今年还有几个在买", True),
+        ("那20位里面呢", True),
+        ("of those 20, how many bought again", True),
+        ("这3个月的销售额", False),
+        ("these 3 months", False),
+    ],
+)
+def test_a_counted_group_points_back(router: OfflineRouter, text: str, refers: bool) -> None:
+    from crm_insights.agent.router.terms import has_any
+
+    assert bool(has_any(text, router.knowledge.anaphora)) == refers

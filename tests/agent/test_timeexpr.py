@@ -367,6 +367,9 @@ def test_original_text_and_span() -> None:
         # the week of a day is the Monday-Sunday week holding it, as 6月24号那周
         ("orders for the week of June 22", [("1998-06-22", "1998-06-28")]),
         ("the week of Jun 24th 1998", [("1998-06-22", "1998-06-28")]),
+        # a festival's week: the Monday-Sunday week holding it
+        ("97年双11那一周", [("1997-11-10", "1997-11-16")]),
+        ("618当周的单量", [("1998-06-15", "1998-06-21")]),
     ],
 )
 def test_several_periods(text: str, spans: list[tuple[str, str]]) -> None:

@@ -263,6 +263,7 @@ def with_previous_measures(question: str, metric: dict[str, Any], previous: Mapp
     return metric
 
 
+_WHICH_DAY = re.compile(r"哪天|哪一天|哪日|\bwhich\s+day\b|\bwhat\s+day\b", re.IGNORECASE)
 # A follow-up that names only a measure: "AOV呢", "那单量占比呢 也是那天最高吗", "and orders?", "人均消费分别呢"
 _ONLY_MEASURE = re.compile(
     r"(?:那|那么|and|what\s+about|how\s+about)?\s*[^，,。；;？?\d]{1,14}?(?:分别|各自|也)?(?:呢|\?|？)"
@@ -277,7 +278,7 @@ _ALL_CUSTOMERS = re.compile(
 # Words that point back at a group of customers named before ("这批人", "those customers"); decide reads them too
 THEM = re.compile(
     r"它们|他们|她们|这批|那批|这些|那些|\bthem\b|\bthey\b|\bthose\b|\bthis cohort\b"
-    r"|\bthese\s+(?:customers|people|clients)\b",
+    r"|\bthese\s+(?:customers|people|clients)\b|\b(?:these|those)\s+\d+\b|这\s*(?:\d+|[两二三四五六七八九十百]+)\s*(?:个|位|名)",
     re.IGNORECASE,
 )
 _YEAR_NAMED = re.compile(r"(?:19|20)?\d{2}\s*年|\b(?:19|20)\d{2}\b|今年|去年|前年|明年|this\s+year|last\s+year", re.I)
@@ -401,6 +402,20 @@ def carry_period(
             f"{base['since']}..{base.get('until')} vs {versus[0]}..{versus[1]}"
         )
         metric["assumed_year"] = None
+        return metric
+    if (
+        base.get("group_by") == "weekday"
+        and args.get("grain") == "day"
+        and not args.get("group_by")
+        and _WHICH_DAY.search(question)
+        and set(args) <= {"measures", "grain", "sort", "limit", "since", "until"}
+        and (not args.get("since") or (args.get("since"), args.get("until")) == (base.get("since"), base.get("until")))
+    ):
+        # "那AOV哪天最高" after "今年周几卖得最好": the day is a weekday row of the same breakdown, not a date
+        args.pop("grain")
+        args.update(group_by="weekday", since=base.get("since"), until=base.get("until"))
+        for key in ("periods_text", "periods_text_zh", "assumed_year", "outside"):
+            metric[key] = previous.get(key)
         return metric
     if _ONLY_MEASURE.fullmatch(question.strip()) and set(args) <= {"measures", "grain", "sort", "limit"}:
         # "AOV呢" after "5月GMV多少 MoM涨还是跌", "人均消费分别呢" after two halves side by side: the new measure over
@@ -906,7 +921,7 @@ def _keep_scope(
                 args.pop(key, None)
         for key in ("compare", "compare_since", "compare_until"):
             args.pop(key, None)
-        if _BEFORE_THAT.search(question) and base.get("since") and base.get("until"):
+        if _BEFORE_THAT.search(question) and base.get("since") and base.get("until") and tp.compare_kind is None:
             # "And the quarter before that?": the period of equal length just before the previous one
             from crm_insights.agent.timeexpr import previous_span
 
@@ -983,7 +998,36 @@ def _keep_scope(
             args["since"], args["until"] = start.isoformat(), end.isoformat()
             new["periods_text"] = new["periods_text_zh"] = period_label(start, end)
             new["assumed_year"] = None
+    if len(own) == 1 and not tp.compare_kind and not args.get("compare") and not args.get("compare_since"):
+        kind = _kept_comparison(base)
+        rest = question[: own[0].span[0]] + question[own[0].span[1] :]
+        if kind is not None and _BARE_FOLLOW_UP.fullmatch(rest.strip()):
+            # "And Q2?" after "Q1 1998 vs Q1 1997": the new period, compared the same way (a year earlier)
+            args["compare"] = kind
     return new
+
+
+# What is left of "And Q2?" / "那Q2呢" / "Q2的呢" once its period is taken out
+_BARE_FOLLOW_UP = re.compile(
+    r"(?:and|what\s+about|how\s+about|same\s+for|那|那么|那再看|再看看?)?\s*(?:the\s+)?(?:的)?\s*(?:呢|吗)?\s*[?？.。!！]*",
+    re.IGNORECASE,
+)
+
+
+def _kept_comparison(base: Mapping[str, Any]) -> str | None:
+    """The comparison a previous metric question made, as a kind a new period can take: "year" for 同比 or two
+    periods a year apart, "previous" for 环比; None for other comparisons or none."""
+    from datetime import date
+
+    from crm_insights.agent.timeexpr import shift_year
+
+    if base.get("compare") in ("year", "previous"):
+        return str(base["compare"])
+    keys = ("since", "until", "compare_since", "compare_until")
+    if not all(base.get(k) for k in keys):
+        return None
+    s, e, cs, ce = (date.fromisoformat(str(base[k])[:10]) for k in keys)
+    return "year" if shift_year(s, e, -1) == (cs, ce) else None
 
 
 def reread(metric: Mapping[str, Any], data_start: str | None, data_end: str | None) -> dict[str, Any] | None:
