@@ -1791,6 +1791,11 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         "filter_since": _iso(group_window.since or group_window.start) if group_window else None,
         "filter_until": _iso(group_window.until or group_window.end) if group_window else None,
     }
+    if (spend_bounds or top_share) and since and not group_window and _LIFETIME_SPEND.search(text):
+        # "累计消费超过1000的客户今年上半年贡献了多少": the bound is on their spend over all the data, the figure is
+        # the period's
+        args.update(filter_since=_iso(ds), filter_until=_iso(de))
+        notes.append("customer spend counted over all the data")
     if (
         group_by == "customer"
         and limit
@@ -2255,6 +2260,12 @@ def _listed_months(time: TimeParse, text: str) -> TimeParse:
     return replace(time, periods=(merged,), comparison=None, compare_kind=None)
 
 
+# Spend over all the data, named as such ("累计消费", "历史消费", "lifetime spend", "by total spend")
+_LIFETIME_SPEND = re.compile(
+    r"累计(?:消费|花费|花了)|历史(?:累计)?(?:消费|花费)|总消费|终身|"
+    r"\blifetime\b|\ball[- ]time\b|\bto[- ]date\b|\btotal\s+spend|\bby\s+(?:total\s+)?spend\b|\bever\b",
+    re.IGNORECASE,
+)
 _MEASURED_AGAINST = re.compile(r"相当于|相比|对比|比|than|\bvs\.?|versus|compared|against", re.IGNORECASE)
 
 

@@ -1285,6 +1285,19 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
         {"measures": ["repeat_rate", "repeat_customers", "buyers"], "since": "1998-04-01", "until": "1998-06-30"},
     ),
     (
+        # "累计消费": the spend bound is over all the data, the figure the period's
+        "累计消费超过1000的客户今年上半年贡献了多少销售额",
+        "metric_query",
+        {
+            "measures": ["revenue"],
+            "since": "1998-01-01",
+            "until": "1998-06-30",
+            "min_customer_spend": 1000.0,
+            "filter_since": "1997-01-01",
+            "filter_until": "1998-06-30",
+        },
+    ),
+    (
         # the half with no year is the latest; measured against a year written after it, not a part of that year
         "上半年营收相当于去年全年的百分之多少",
         "metric_query",
@@ -1642,6 +1655,23 @@ def _decided(turns: list[str]) -> dict[str, Any]:
         (
             ["Q1 1998 revenue vs the same quarter last year", "And the quarter before that — same comparison?"],
             {"since": "1997-10-01", "until": "1997-12-31", "compare": "year"},
+        ),
+        # a group by lifetime spend, then its figure in a period (who they are is still read over all the data)
+        (
+            ["累计消费超过1000刀的客户有多少个", "他们今年上半年贡献了多少销售额 占比多少"],
+            {
+                "since": "1998-01-01",
+                "min_customer_spend": 1000.0,
+                "filter_since": "1997-01-01",
+                "measures": ["revenue"],
+            },
+        ),
+        (
+            [
+                "What share of total revenue comes from the top 10% of customers?",
+                "And what share of 1998 revenue came from those same customers?",
+            ],
+            {"since": "1998-01-01", "top_share": 0.1, "filter_since": "1997-01-01", "measures": ["revenue"]},
         ),
         # a bare new period after a comparison a year apart is compared the same way
         (

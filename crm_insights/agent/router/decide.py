@@ -376,7 +376,6 @@ def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowled
     return decision
 
 
-_ROW_SHARES = frozenset({"revenue_share", "orders_share", "units_share"})
 # "各自", "each of them": one figure per customer of the group pointed at
 _EACH = re.compile(r"各自|分别|每(?:一)?(?:个|位)人?|\beach\b|\brespectively\b|\bindividually\b|one\s+by\s+one", re.I)
 # The arguments that pick a group of customers by what they did
@@ -575,13 +574,9 @@ def _decide(
                 args = metric["args"]
                 if not args.get("group_by") and not args.get("grain") and _EACH.search(question):
                     args["group_by"] = "customer"  # "他们各自下了多少单": one row per listed customer
-                elif not args.get("group_by") and not args.get("grain"):
-                    # "What share of 1998 revenue do those five make up together?": their revenue as a share of
-                    # every customer's (the result's share_of_all), not a row share of their own total
-                    bases = [m.removesuffix("_share") if m in _ROW_SHARES else m for m in args.get("measures") or []]
-                    if bases != args.get("measures"):
-                        args["measures"] = list(dict.fromkeys(bases))
-                        metric["share_of_all"] = True
+                else:
+                    # "What share of 1998 revenue do those five make up together?"
+                    metrics.group_share_of_all(metric)
         if metric is not None:
             classic = _decide(asked, previous, knowledge, index, use_metrics=False, gate_actions=gate_actions)
             # An older intent that could only ask for a slot the question does not give ("这类客户有多少人" read as a

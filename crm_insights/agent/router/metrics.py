@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from crm_insights.agent import metric_slots
+from crm_insights.metrics.catalogue import ROW_SHARE_MEASURES
 from crm_insights.numerals import to_int
 
 log = logging.getLogger(__name__)
@@ -581,8 +582,21 @@ def follow_up(
         named = metric_slots.measures_named(question) or ["revenue"]
         base_measure = [m for m in named if m in ("revenue", "orders", "units")][:1] or ["revenue"]
         listed = {k: v for k, v in base.items() if k not in ("measures", "grain", "compare", "having", "group_by")}
+        own_args = (parse(question, data_start, data_end) or {}).get("args") or {}
+        if own_args.get("since") and data_start and data_end:
+            # "他们今年上半年贡献了多少销售额 占比多少" after customers who spent 1000+ (all data): their revenue in
+            # the period named now; who they are is still read over the previous period
+            listed.update(
+                since=own_args["since"],
+                until=own_args.get("until"),
+                filter_since=listed.get("filter_since") or base.get("since") or data_start,
+                filter_until=listed.get("filter_until") or base.get("until") or data_end,
+            )
         new = _relaid(previous, question, {**listed, "measures": base_measure}, base)
         new["share_of_all"] = True
+        if own_args.get("since"):
+            new["periods_text"] = new["periods_text_zh"] = f"{own_args['since']}..{own_args.get('until')}"
+            new["assumed_year"] = None
         return new
     if spend_bound and _WHO.search(question) and previous.get("tool") == "metric_query":
         # "都是谁 各花了多少" after a count of customers over a spend bound: those customers, by spend
@@ -672,7 +686,8 @@ _AMONG_THEM = re.compile(
 # "这里面", "这批人", "of those": the customers the previous answer counted
 _AMONG_GROUP = re.compile(
     _AMONG_THEM.pattern
-    + r"|这批人|这些人|那批人|这批客户|这些客户|这部分人|这层|这群人|\bthose\s+customers\b|\btheir\b|\bthey\b",
+    + r"|这批人|这些人|那批人|这批客户|这些客户|这部分人|这层|这群人|\bthose\s+customers\b|\btheir\b|\bthey\b"
+    + r"|\b(?:those|these|the)\s+same\s+(?:customers|people|clients|ones|buyers)\b",
     re.I,
 )
 # the arguments that pick customers by what they did (the tool's customer filter)
@@ -724,10 +739,27 @@ def keep_group(
     if not metric or not previous or not (metric.get("tool") == previous.get("tool") == "metric_query"):
         return
     if _AMONG_GROUP.search(question) and metric.get("args") is not None:
+        before = set(metric["args"])
         _keep_group(metric["args"], previous.get("args") or {}, data_start, data_end)
+        if set(metric["args"]) != before:
+            group_share_of_all(metric)  # "what share of 1998 revenue came from those same customers?"
         if metric["args"].get("inactive_days") and metric.get("missing"):
             # "How many of those lapsed folks…": the group's days, not a question back about how many days
             metric["missing"] = [m for m in metric["missing"] if m != "inactive_days"]
+
+
+def group_share_of_all(metric: dict[str, Any]) -> None:
+    """A row share asked of a group of customers with no breakdown ("what share of 1998 revenue came from those
+    customers?") is the group's figure as a share of everyone's (the result's share_of_all), not the group's share of
+    its own total (100%): the share measures become their base measures, in place."""
+    args = metric.get("args") or {}
+    if args.get("group_by") or args.get("grain"):
+        return
+    measures = list(args.get("measures") or [])
+    bases = [m.removesuffix("_share") if m in ROW_SHARE_MEASURES else m for m in measures]
+    if bases != measures:
+        args["measures"] = list(dict.fromkeys(bases))
+        metric["share_of_all"] = True
 
 
 def _keep_group(args: dict[str, Any], base: Mapping[str, Any], data_start: str | None, data_end: str | None) -> None:
