@@ -774,6 +774,15 @@ _OTHER_TYPE = (
     ("revenue_new", "returning_customers", "revenue_returning", re.compile(r"老客(?:户)?(?:呢|多少|贡献|的呢)")),
     ("revenue_returning", "new_customers", "revenue_new", re.compile(r"新客(?:户)?(?:呢|多少|贡献|的呢)")),
 )
+# "how many customers bought", "多少客户下过单": buyers counted beside another measure
+_HOW_MANY_BOUGHT = re.compile(
+    r"(?:多少|几)(?:个|位|名)?(?:客户|人|买家)\S{0,4}?(?:买过|买了|下过单|下单|消费过|购买过|光顾)"
+    r"|how\s+many\s+(?:customers|buyers|people|clients)\s+(?:\w+\s+)?(?:bought|purchased|ordered|shopped|placed)",
+    re.IGNORECASE,
+)
+_COUNTS_OF_CUSTOMERS = frozenset(
+    {"buyers", "new_customers", "returning_customers", "one_time_customers", "repeat_customers", "inactive_customers"}
+)
 # "how many customers" (会员 / 用户 are 客户 in the parser's text), or any "how many" ("how many bought in 1997 but…")
 HOW_MANY_CUSTOMERS = re.compile(
     r"(?:多少|几)(?:个|位|名)?(?:客户|人|买家)|how\s+many\s+(?:customers|buyers|people|accounts)", re.IGNORECASE
@@ -1402,6 +1411,12 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     grouped_by_filter = spend_bounds or purchases is not None or top_share is not None
     if grouped_by_filter and measures and "buyers" not in measures and _HOW_MANY_OF_THEM.search(masked):
         measures.insert(0, "buyers")  # "累计消费500以上的会员有几个？他们的销售额占比多少": the count too
+    elif (
+        measures and not set(measures) & (_COUNTS_OF_CUSTOMERS | set(_SHARE_PARTS)) and _HOW_MANY_BOUGHT.search(masked)
+    ):
+        # "how many customers bought in that half, and what did they spend per head?": the buyers counted too
+        measures.insert(0, "buyers")
+        measure_terms.setdefault("buyers", "customers")
     growth = time.compare_kind or _GROWTH.search(masked)
     asked = time.periods or (time.compare_kind and re.search(r"[?？]|多少|几|呢|how\s+much|what", masked, re.I))
     if not measures and inactive_days is None and growth and not unsupported and asked:
@@ -1907,7 +1922,32 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     ):
         # "97年Q4的销售额和毛利分别多少": the measure the data has is answered, the one it lacks declined by name
         spec = replace(spec, answer_rest=True)
+    split_dims = ("region", "channel", "store", "product", "salesperson", "campaign", "membership", "demographics")
+    if (
+        spec.unsupported
+        and not spec.answer_rest
+        and measures
+        and all(u.kind in split_dims and _is_split(text, u.text) for u in spec.unsupported)
+    ):
+        # "Break down last quarter's revenue by region": the data has no regions; the figure itself (the total the
+        # split would add up to, same period and measure) is answered and the split declined by name
+        spec = replace(spec, answer_rest=True)
     return replace(spec, share_of_all=True) if share_of_all else spec
+
+
+# A split by a dimension ("by region", "按省份拆", "线上线下各卖了多少"), not a filter on one value of it ("北京的客户")
+_SPLIT_WORDS = re.compile(
+    r"\bby\b|\bper\b|\bsplit\b|break\s*(?:it\s+)?down|breakdown|\beach\b|按|拆|分别|各(?!位)|分(?:一下|下)"
+    r"|比例|占比|\bratio\b|\bmix\b",
+    re.IGNORECASE,
+)
+
+
+def _is_split(text: str, unsupported_text: str) -> bool:
+    at = text.find(unsupported_text)
+    if at < 0:
+        return bool(_SPLIT_WORDS.search(unsupported_text))
+    return bool(_SPLIT_WORDS.search(text[max(0, at - 12) : at + len(unsupported_text) + 8]))
 
 
 _LISTED_AFTER = re.compile(r"\w{0,3}\s*(?:和|与|及|以及|、|,|，|\band\b|&)\s*\S", re.IGNORECASE)
