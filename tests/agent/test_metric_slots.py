@@ -1673,6 +1673,17 @@ def _decided(turns: list[str]) -> dict[str, Any]:
             ],
             {"since": "1998-01-01", "top_share": 0.1, "filter_since": "1997-01-01", "measures": ["revenue"]},
         ),
+        # 环比 with the month named: the kept period against that month
+        (
+            ["98年2月分的定单数和购买人数", "环比一月呢 销售额涨了没"],
+            {"since": "1998-02-01", "compare_since": "1998-01-01", "compare_until": "1998-01-31"},
+        ),
+        # the thread's customer's CLV
+        (
+            ["19339这个客户好久没动静了，上次下单距今多少天？", "未来半年他大概还能贡献多少价值 CLV"],
+            {"customer": "19339", "horizon_weeks": 26},
+        ),
+        (["帮我看下客户7592，累计消费多少", "他跟同级别的客户比怎么样"], {"intent": "explain_customer_segment"}),
         # a bare new period after a comparison a year apart is compared the same way
         (
             ["What was revenue in Q1 1998, and how does that compare with Q1 1997?", "And Q2?"],
@@ -1710,6 +1721,8 @@ def test_all_time_words_do_not_take_the_threads_period() -> None:
     [
         # an action whose payload is a figure: the figure is answered, the action declined (slot "action")
         ("Email the board our 1998 Q1 revenue.", "metric_query"),
+        # "remind me what it was" asks; a distribution list is whom it goes to
+        ("Send the H1 1998 revenue figure to the board distribution list — and remind me what it was.", "metric_query"),
         ("把1997年的销售额发邮件给老板", "metric_query"),
         # an action whose payload is records (a list, the orders): declined with no figure
         ("把今年消费前20的客户名单发我老板邮箱 boss@example.com", "unsupported_action"),

@@ -951,3 +951,13 @@ def test_these_people_beside_an_action_are_the_actions_group(make_session) -> No
     assert name == "metric_query" and args["measures"] == ["buyers"]
     assert args["min_customer_spend"] == 1000.0 and args["until"] == "1997-12-31"  # the fake data starts 01-03
     assert "不能" in answer.answer  # the tagging is declined
+
+
+def test_a_customers_unrecorded_city_is_declined_and_the_rest_answered(make_session) -> None:
+    session, calls = make_session()
+    text = session.ask("客户100是哪个城市的？一共在我们这买了多少钱", thread_id="c").answer
+    assert [name for name, _ in calls] == ["customer_profile"]
+    assert "城市" in text and "无法提供" in text  # the city is declined by name
+    from fakes import CUSTOMERS
+
+    assert f"{CUSTOMERS['00100']['spend']:,.2f}" in text  # the customer's spend

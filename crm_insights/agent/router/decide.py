@@ -300,7 +300,13 @@ def _a_figure(parsed: Mapping[str, Any], text: str) -> bool:
     args = parsed.get("args") or {}
     words = [str(w).lower() for w in (parsed.get("terms") or {}).values()]
     records = any(w in ("订单", "orders", "purchases", "transactions") for w in words) or bool(
-        re.search(r"名单|清单|明细|名册|列表|\blist\b|\bdetails\b|\brecords\b", text, re.IGNORECASE)
+        # a mailing or distribution list is whom it goes to, not what is sent
+        re.search(
+            r"名单|清单|明细|名册|列表|(?<!distribution )(?<!mailing )(?<!email )(?<!e-mail )\blist\b|\bdetails\b"
+            r"|\brecords\b",
+            text,
+            re.IGNORECASE,
+        )
     )
     return bool(args.get("measures")) and not records and any(args.get(k) for k in ("since", "grain", "group_by"))
 
@@ -561,8 +567,12 @@ def _decide(
                 picked = str(who)
             else:
                 metric = None
-        if metric is not None and metric["tool"] == "customer_value" and not metric["args"].get("customer") and picked:
-            metric["args"]["customer"] = picked  # "#1's lifetime value?" after a ranking: that customer's CLV
+        if metric is not None and metric["tool"] == "customer_value" and not metric["args"].get("customer"):
+            # "#1's lifetime value?" after a ranking, "未来半年他还能贡献多少价值 CLV" in a customer's thread: that
+            # customer's CLV
+            who = picked or (prev_slots.get("customer") if one else None)
+            if who is not None:
+                metric["args"]["customer"] = str(who)
         if metric is not None and metric["tool"] == "metric_query" and not metric["args"].get("customers"):
             if picked is not None:
                 # "第一名那个去年花了多少" after a list of customers: the figure for the customer picked from it.

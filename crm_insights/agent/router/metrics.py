@@ -465,7 +465,10 @@ def carry_period(
 
 def _against_earlier(question: str, args: Mapping[str, Any], base: Mapping[str, Any]) -> tuple[str, str] | None:
     """The period a follow-up names to compare the thread's period with ("跟97年上半年比"), when it lies before it."""
-    if not (base.get("since") and base.get("until")) or base.get("compare_since") or not _VERSUS.search(question):
+    # "跟97年上半年比", "vs Q1", or the period named right after 环比/同比 ("环比一月呢")
+    if not (base.get("since") and base.get("until")) or base.get("compare_since"):
+        return None
+    if not (_VERSUS.search(question) or _NAMED_TARGET.search(question)):
         return None
     since, until = str(args.get("since") or ""), str(args.get("until") or "")
     if not since or args.get("compare_since") or not until < str(base["since"]):
@@ -889,6 +892,12 @@ _BEFORE_THAT = re.compile(
     r"|(?:再)?(?:往前|上)一个?(?:季度|月|周|年|期)(?:呢|的)?(?:[？?]|$)|前一个?(?:季度|月|周|期)(?:呢)?",
     re.IGNORECASE,
 )
+# 环比 / 同比 with a period named right after it ("环比一月呢", "MoM vs Jan"): the period to compare with
+_NAMED_TARGET = re.compile(
+    r"(?:环比|同比|\bmom\b|\bqoq\b|\byoy\b)\s*(?:vs\.?|于|跟|和|比|对比)?\s*(?:(?:19|20)?\d{2}\s*年\s*)?"
+    r"(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*月|(?:环比|同比)\s*(?:上|去|前)?(?:一|二|三|四|[1-4])?\s*(?:季度|Q[1-4])",
+    re.IGNORECASE,
+)
 _NAMED_COMPARE = re.compile(r"环比|同比|\b(?:yoy|mom|qoq|wow)\b|year over year|month over month", re.IGNORECASE)
 _VERSUS = re.compile(r"(?<![同环占])比(?!例|重|率)|\bvs\.?|\bversus\b|\bcompared?\b|\bagainst\b", re.IGNORECASE)
 _GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
@@ -909,7 +918,7 @@ def _keep_scope(
     the kept period widens it to its whole year(s), so the breakdown has rows to compare."""
     from datetime import date
 
-    from crm_insights.agent.timeexpr import parse_time, period_label, shift_year
+    from crm_insights.agent.timeexpr import names_comparison_target, parse_time, period_label, shift_year
 
     base = dict(previous.get("args") or {})
     args = new["args"]
@@ -989,7 +998,7 @@ def _keep_scope(
                 new["assumed_year"] = None
     elif (
         len(own) == 1
-        and _VERSUS.search(question)
+        and (_VERSUS.search(question) or names_comparison_target(question, own[0]))
         and own[0].since is not None
         and base.get("until")
         and (not _NAMED_COMPARE.search(tp.compare_text or "") or _VERSUS.search(question))

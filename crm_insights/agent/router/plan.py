@@ -220,9 +220,11 @@ def next_action(
         return answer(render_shared(knowledge, "unsupported", lang, parts=unique, slots=slots))
 
     def contact_only() -> bool:
-        # "C14048电话多少 …顺便看下他今年买了多少钱": contact details are not recorded, the figure beside them is
+        # "C14048电话多少 …顺便看下他今年买了多少钱": contact details are not recorded, the figure beside them is;
+        # "00499 这个客户是哪个城市的？一共买了多少钱": one customer's city is not recorded, their profile is
         missing = slots.get("missing_attributes") or []
-        return bool(missing) and all(kind == "contact" for kind, _ in missing) and not slots.get("unsupported")
+        own = ("contact", "region", "demographics") if decision.intent == "customer_profile" else ("contact",)
+        return bool(missing) and all(kind in own for kind, _ in missing) and not slots.get("unsupported")
 
     def answered_rest() -> bool:
         # "98Q1营收多少 按品类拆一下": the split is declined by name, the total asked in its own clause answered
