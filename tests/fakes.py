@@ -391,7 +391,7 @@ def sentiment_summary(
         raise ToolException(f"group_by must be 'segment', got {group_by!r}")
     data = {
         "group_by": group_by,
-        "groups": groups,
+        **({"by_segment": groups} if groups is not None else {}),
         "segment": None if seg is None else {k: seg[k] for k in ("segment", "name_zh", "name_en")},
         "scored_feedback": 3,
         "unscored_feedback": 0,

@@ -30,7 +30,7 @@ import bisect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from typing import Any, Literal
 
@@ -1293,6 +1293,16 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             return None
         named = next((key for pat, key in _NAMED_FUTURE if pat.search(text)), None)
         horizon = None if named else sx.extract_horizon_weeks(text)
+        if named is None and horizon is None and future_period is not None:
+            # "预测一下98年Q3整体的buyers、订单和revenue" with data to 1998-06-30: the quarter (month) right after the
+            # data is the next one; a later period is forecast from the data's end to the period's end
+            fs, fe = future_period.start, future_period.end
+            if fs == de + timedelta(days=1) and fe == month_end(fe.year, fe.month):
+                months = (fe.year * 12 + fe.month) - (fs.year * 12 + fs.month) + 1
+                named = {1: "next_month", 3: "next_quarter", 12: "next_year"}.get(months)
+            if named is None:
+                horizon = max(1, -(-(fe - de).days // 7))
+                notes.append(f"{future_period.text!r}: forecast from the data's end to {fe}, {horizon} weeks")
         for key in measures:
             if key == "repeat_rate" and re.search(r"复购单|回购单|复购订单|repeat\s+orders", text, re.I):
                 continue  # "下季度预计会有多少复购单": the forecast is of existing customers' orders, repeat orders

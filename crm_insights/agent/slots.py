@@ -620,7 +620,8 @@ _SPEND_RANK = re.compile(
     re.IGNORECASE,
 )
 _GROUP_BY_SEGMENT = re.compile(
-    r"(?:按|各|每个|每一个|不同)\s*(?:个)?\s*(?:客户)?\s*(?:细分|分群|客群|群体|群)"
+    r"(?:按|各|每个|每一个|不同)\s*(?:个)?\s*(?:客户|会员)?\s*(?:细分|分群|客群|群体|群|分层|层级)"
+    r"|哪(?:一)?层(?:的)?[^，,。？?]{0,6}(?:最高|最低|最多|最少)|每(?:一)?层"
     r"|哪(?:个|一个)(?:群|分群|细分|客群)(?:的)?[^，,。？?]{0,6}(?:最高|最低|最多|最少)"
     r"|\b(?:by|per|each|across|for every|for each)\s+(?:customer\s+)?(?:segments?|clusters?)\b|segment by segment",
     re.IGNORECASE,

@@ -1300,8 +1300,10 @@ def _parse_time(text: str, data_start: date, data_end: date) -> TimeParse:
             compare_text = compare_text or r.mention.texts[0]
 
     named = [p for p in periods if p.kind != "same_period"]
-    if comparison is None and len(periods) >= 2 and (cmp_any or compare_kind):
-        a, b = periods[0], periods[1]
+    # "Q2呢？另外Q2环比Q1是多少": the same span written twice is one period to compare
+    distinct = [p for i, p in enumerate(periods) if all((q.start, q.end) != (p.start, p.end) for q in periods[:i])]
+    if comparison is None and len(distinct) >= 2 and (cmp_any or compare_kind):
+        a, b = distinct[0], distinct[1]
         base, other = (b, a) if a.start < b.start or (a.start == b.start and a.end < b.end) else (a, b)
         whole = (
             _WHOLE_YEAR.search(other.text)

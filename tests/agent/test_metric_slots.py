@@ -1285,6 +1285,18 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
         {"measures": ["repeat_rate", "repeat_customers", "buyers"], "since": "1998-04-01", "until": "1998-06-30"},
     ),
     (
+        # a quarter past the data's end with a forecast word: the next quarter's forecast
+        "顺便predict一下98年Q3整体的buyers、订单和revenue",
+        "forecast_totals",
+        {"period": "next_quarter"},
+    ),
+    (
+        # "按客户分层": by segment, not per customer
+        "按客户分层看，哪一层的差评比例最高？",
+        "metric_query",
+        {"measures": ["negative_share"], "group_by": "segment", "sort": "desc"},
+    ),
+    (
         # "累计消费": the spend bound is over all the data, the figure the period's
         "累计消费超过1000的客户今年上半年贡献了多少销售额",
         "metric_query",
@@ -1677,6 +1689,11 @@ def _decided(turns: list[str]) -> dict[str, Any]:
         (
             ["98年2月分的定单数和购买人数", "环比一月呢 销售额涨了没"],
             {"since": "1998-02-01", "compare_since": "1998-01-01", "compare_until": "1998-01-31"},
+        ),
+        # the same quarter written twice beside 环比 is one period compared with the one before
+        (
+            ["请给一下1998年Q1的营收，以及同比1997年Q1的变化幅度（%）。", "Q2呢？另外Q2环比Q1是多少？"],
+            {"since": "1998-04-01", "until": "1998-06-30", "compare": "previous"},
         ),
         # the thread's customer's CLV
         (

@@ -961,3 +961,21 @@ def test_a_customers_unrecorded_city_is_declined_and_the_rest_answered(make_sess
     from fakes import CUSTOMERS
 
     assert f"{CUSTOMERS['00100']['spend']:,.2f}" in text  # the customer's spend
+
+
+def test_sentiment_by_segment_is_a_table_of_the_segments(make_session) -> None:
+    # the tool's by_segment rows (the fakes mirror the tool's keys) render as one row per segment
+    session, calls = make_session()
+    text = session.ask("按客户分层看，哪一层的差评比例最高？", thread_id="s").answer
+    assert calls[-1] == ("sentiment_summary", {"group_by": "segment"})
+    assert "各细分的反馈情感" in text and "高价值客户" in text and "低价值客户" in text
+
+
+def test_a_forecast_past_the_data_read_against_its_range_calls_the_forecast(make_session) -> None:
+    # the first analytics question of a thread is read again once the data's range is known; a quarter past its
+    # end with a forecast word is then a forecast, answered by the forecast plan
+    session, calls = make_session()
+    session.ask("预测一下98年Q3整体的购买人数、订单和营收", thread_id="f")
+    assert [name for name, _ in calls] == ["crm_overview", "forecast_totals"]
+    # the fakes' orders end before June 30: from their end to the end of Q3, in weeks
+    assert set(calls[-1][1]) == {"horizon_weeks"} and calls[-1][1]["horizon_weeks"] >= 14

@@ -196,6 +196,17 @@ def _earlier_cohort_year(slots: dict[str, Any]) -> None:
     slots["metric"] = retried
 
 
+# Analytics tools with an intent of their own, that a question re-read against the data's range may turn out to ask
+_RETARGETS = ("forecast_totals", "customer_value", "cohort_retention")
+
+
+def _retarget(intent: str, slots: Mapping[str, Any], knowledge: Knowledge) -> str | None:
+    tool = (slots.get("metric") or {}).get("tool")
+    if intent != "metric_query" or tool == intent or tool not in _RETARGETS or tool not in knowledge.intents:
+        return None
+    return str(tool)
+
+
 def next_action(
     decision: Decision, steps: Sequence[Step], tools: Mapping[str, Mapping[str, Any]], knowledge: Knowledge
 ) -> Action:
@@ -310,6 +321,12 @@ def next_action(
             if value is not None:
                 slots[slot] = value
         _after_step(spec.then, slots, decision.question)
+        retarget = _retarget(decision.intent, slots, knowledge)
+        if retarget is not None:
+            # "预测一下98年Q3的营收": read against the data's real range the question asks another analytics tool (a
+            # forecast past the data's end); that intent's plan answers it, with the steps still to come
+            moved = Decision(**{**decision.__dict__, "intent": retarget, "slots": slots})
+            return next_action(moved, list(done), tools, knowledge)
         if slots.get("unsupported") and not answered_rest():
             return cannot([str(p) for p in slots["unsupported"]])
         if slots.get("segment_pick") and not _has(slots, ["segment"]):
