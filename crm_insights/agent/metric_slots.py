@@ -1298,8 +1298,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             # data is the next one; a later period is forecast from the data's end to the period's end
             fs, fe = future_period.start, future_period.end
             if fs == de + timedelta(days=1) and fe == month_end(fe.year, fe.month):
-                span = (fe.year * 12 + fe.month) - (fs.year * 12 + fs.month) + 1
-                named = {1: "next_month", 3: "next_quarter", 12: "next_year"}.get(span)
+                n_months = (fe.year * 12 + fe.month) - (fs.year * 12 + fs.month) + 1
+                named = {1: "next_month", 3: "next_quarter", 12: "next_year"}.get(n_months)
             if named is None:
                 horizon = max(1, -(-(fe - de).days // 7))
                 notes.append(f"{future_period.text!r}: forecast from the data's end to {fe}, {horizon} weeks")
