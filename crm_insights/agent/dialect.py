@@ -71,6 +71,10 @@ _CANTONESE: tuple[tuple[str, str], ...] = (
     ("同埋", "和"),
     ("定係", "还是"),
     ("定系", "还是"),
+    ("使過", "花过"),
+    ("使过", "花过"),
+    ("使咗", "花了"),
+    ("咁", "那"),
     ("咩", "什么"),
     ("嘢", "东西"),
     ("嗰", "那"),
@@ -92,7 +96,7 @@ _CANTONESE: tuple[tuple[str, str], ...] = (
     ("入面", "里面"),
 )
 _CANTONESE_MARK = re.compile(
-    "[嘅佢冇唔咗啲嗰喺嚟睇畀俾搵揾係哋乜咩嘢]|幾多|几多|邊個|边个|多過|多过|而家|幫襯|帮衬|系咪|呢班|呢批|呢句|呢條|呢条|落單|落单|同埋"
+    "[嘅佢冇唔咗啲嗰喺嚟睇畀俾搵揾係哋乜咩嘢咁]|幾多|几多|邊個|边个|多過|多过|而家|幫襯|帮衬|系咪|呢班|呢批|呢句|呢條|呢条|落單|落单|同埋"
 )
 # "describe下": 下 after an English verb is 一下 (elsewhere 下 is 下个月, 下单 ...); the one match not in the table
 _VERB_XIA = r"|(?<=[A-Za-z])下(?![A-Za-z\u4e00-\u9fff])"
@@ -112,6 +116,8 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("复够", "复购"),
     ("服购", "复购"),
     ("课单价", "客单价"),
+    ("消售额", "销售额"),
+    ("消售", "销售"),
     ("留失", "流失"),
     ("回够", "回购"),
     ("油箱", "邮箱"),
@@ -146,6 +152,9 @@ def _spoken_id(m: re.Match[str]) -> str:
     return m.group(1) + "".join(str(_SPOKEN_DIGITS.index(c) - 1 if c != "零" else 0) for c in m.group(2))
 
 
+_LONE_KE = re.compile(r"(?<=[的个些位名])客(?![户人服单群流诉气观])")
+
+
 @cache
 def _t2s() -> Any:
     from opencc import OpenCC  # ~4 ms to load its tables
@@ -158,6 +167,8 @@ def _segment(text: str) -> str:
         text = _CANTONESE_RE.sub(lambda m: _CANTONESE_MAP.get(m.group(0), "一下"), text)  # default: the verb's 下
     if re.search(r"[\u4e00-\u9fff]", text):
         text = str(_t2s().convert(text))
+    # "幾多個客", "top 10% 嘅客": 客 alone after a measure word or 的 is a customer (not 客单价, 客服, 客群, 客人)
+    text = _LONE_KE.sub("客户", text)
     text = _SPOKEN_NUMBER_ID.sub(_spoken_number_id, _SPOKEN_ID.sub(_spoken_id, text))
     return _TYPO_RE.sub(lambda m: _TYPO_MAP[m.group(0)], text)
 

@@ -359,9 +359,13 @@ _CUSTOMER_LEVEL_BEFORE = re.compile(
     r"(?:累计|累积|总共|一共|总计|总消费|合计|lifetime|in\s+total|total)\s*\S{0,4}$"
     # "customers who spent over 500", "客户消费超过1000": the spender is the customer
     r"|(?:customers?|buyers?|clients?|shoppers|accounts?|people)\s+(?:who|that)?\s*(?:have|has|had)?\s*$"
-    r"|(?:客户|顾客|买家|用户|会员)\s*$",
+    r"|(?:客户|顾客|买家|用户|会员)\s*$"
+    # "以前花过超过 $500 的", "消费过1000以上的": what a customer has spent, over time
+    r"|(?:花过|花了|消费过|消费了|共花|一共花)\s*$",
     re.IGNORECASE,
 )
+# "以前花过超过500的有多少个": a spending verb makes the bare number money
+_SPEND_VERB_BEFORE = re.compile(r"(?:花过|花了|消费过|消费了|共花|一共花)\s*$")
 _CUSTOMER_LEVEL_AFTER = re.compile(
     r"^\s*(?:的)?\s*(?:客户|顾客|买家|用户|会员|人)|^\s*(?:in\s+total|overall|lifetime)"
     r"|^\s*(?:customers?|buyers?|clients?|people|shoppers)\b",
@@ -542,6 +546,8 @@ _RETURNING_WORDS = re.compile(
 _SHARE = re.compile(
     r"占(?:了)?(?:全部|总|所有|整体|全体|总共)?[^，,。？?]{0,12}?(?:的)?(?:百分之多少|百分之几|多少比例|比例|比重|几成|百分比|多少|几)"
     r"|占比|比例是多少|贡献了?(?:总|全部)?[^，,。？?]{0,6}的?(?:百分之几|百分之多少|几成|比例|比重)"
+    # "贡献了多少 % 的 revenue": a share written with the percent sign
+    r"|贡献了?\s*(?:多少|几)\s*%"
     r"|(?:what|which)\s+(?:share|percentage|proportion|fraction|percent)\s+of|what\s*%\s*of"
     r"|(?:share|percentage|proportion|fraction|percent)\s+of\s+(?:all|total|the\s+total|overall)"
     r"|\bas\s+an?\s+(?:%|percent(?:age)?|share|fraction)\s+of|\b(?:%|percent)\s+of\s+(?:the\s+)?(?:base|customers|all)",
@@ -2163,6 +2169,8 @@ def _amounts(
                 money = groups.get("what") or groups.get("unit") or groups.get("dollar")
                 if not money and _ORDER_NOUN_AFTER.match(text[m.end() :]):
                     money = "order"  # "超过200的订单", "orders over 150": a bare number before an order is its amount
+                if not money and _SPEND_VERB_BEFORE.search(text[max(0, m.start() - 6) : m.start()]):
+                    money = "spend"
                 if not money or _NOT_MONEY_AFTER.match(text[m.end() :]):
                     continue
             values = _numbers(m)

@@ -73,3 +73,22 @@ def test_a_customer_id_spoken_digit_by_digit_is_read_as_digits(text: str, meant:
 )
 def test_spoken_numbers_and_homophones(text: str, meant: str) -> None:
     assert to_mandarin(text) == meant
+
+
+@pytest.mark.parametrize(
+    ("text", "mandarin"),
+    [
+        ("我哋總共有幾多個客？", "我们总共有多少个客户？"),
+        ("top 10% 嘅客貢獻咗幾多", "top 10% 的客户贡献了多少"),
+        ("呢班人入面，以前使過超過 $500 嘅有幾多個？", "这批人里面，以前花过超过 $500 的有多少个？"),
+        ("佢哋各自落咗幾多張單", "他们各自下了多少单"),
+        ("咁 order 數呢", "那 order 数呢"),
+    ],
+)
+def test_more_written_cantonese(text: str, mandarin: str) -> None:
+    assert to_mandarin(text) == mandarin
+
+
+def test_a_lone_ke_is_a_customer_only_after_a_measure_word() -> None:
+    assert to_mandarin("幾多個客") == "多少个客户"
+    assert to_mandarin("客单价係幾多") == "客单价是多少"  # 客单价, 客服, 客群 stay

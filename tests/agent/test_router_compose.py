@@ -979,3 +979,18 @@ def test_a_forecast_past_the_data_read_against_its_range_calls_the_forecast(make
     assert [name for name, _ in calls] == ["crm_overview", "forecast_totals"]
     # the fakes' orders end before June 30: from their end to the end of Q3, in weeks
     assert set(calls[-1][1]) == {"horizon_weeks"} and calls[-1][1]["horizon_weeks"] >= 14
+
+
+def test_an_attribute_the_data_lacks_in_its_own_clause_leaves_the_other_clause_answered(make_session) -> None:
+    session, calls = make_session()
+    text = session.ask("香港區佔咗幾多？另外上個月全公司有幾多個客幫襯過？", thread_id="hk").answer
+    name, args = _last(calls)
+    assert name == "metric_query" and args["measures"] == ["buyers"] and args["since"].endswith("-01")  # last month
+    assert "香港" in text and "无法回答" in text  # the region part declined by name
+
+
+def test_segments_asked_after_an_analytics_answer_are_the_segment_list(make_session) -> None:
+    session, calls = make_session()
+    session.ask("top 10% 嘅客貢獻咗幾多 % 嘅 revenue？", thread_id="sg")
+    session.ask("我哋啲 customer segment 點分？每個 segment 有幾多人？", thread_id="sg")
+    assert _last(calls)[0] == "list_segments"

@@ -363,6 +363,31 @@ def missing_attributes(question: str, intent: str, knowledge: Knowledge) -> list
     return found
 
 
+def _answer_apart(decision: Decision, text: str, missing: list[list[str]], previous: Mapping[str, Any] | None) -> None:
+    """ "香港區佔咗幾多？另外上個月全公司有幾多個客幫襯過？": an attribute the data lacks in a clause of its own, and an
+    analytics question in another: that question is answered (read without the clause) and the attribute declined
+    by name, in place. A question whose every clause needs the attribute is left to be declined whole."""
+    metric = decision.slots.get("metric")
+    if decision.intent != "metric_query" or not metric or any(kind == "contact" for kind, _ in missing):
+        return  # contact details beside a customer's figure are declined by the plan, the customer kept
+    clauses = [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
+    kept = [c for c in clauses if not any(part in c for _, part in missing)]
+    if not kept or len(kept) == len(clauses):
+        return
+    prev_slots = (previous or {}).get("slots") or {}
+    rest = "，".join(kept)
+    again = metrics.parse(rest, prev_slots.get("data_start"), prev_slots.get("data_end"))
+    if not again or again.get("tool") != metric.get("tool") or not (again.get("args") or {}).get("measures"):
+        return
+    if again.get("unsupported"):
+        return
+    again["answer_rest"] = True
+    again["unsupported_kinds"] = ["apart"]
+    decision.slots["metric"] = again
+    decision.slots["unsupported"] = [part for _, part in missing]
+    decision.slots.pop("missing_attributes", None)
+
+
 def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowledge, index: ExemplarIndex) -> Decision:
     """Intent and slots of ``question``, given the thread's previous router state (intent + slots) if any."""
     decision = _decide(question, previous, knowledge, index)
@@ -375,6 +400,7 @@ def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowled
         missing = missing_attributes(text, decision.intent, knowledge)
         if missing:
             decision.slots["missing_attributes"] = missing
+            _answer_apart(decision, text, missing, previous)
     prev_slots = (previous or {}).get("slots") or {}
     for key in THREAD_SLOTS:
         if key in prev_slots and key not in decision.slots:
@@ -587,6 +613,16 @@ def _decide(
                 else:
                     # "What share of 1998 revenue do those five make up together?"
                     metrics.group_share_of_all(metric)
+        if (
+            metric is not None
+            and metrics.asks_segment_list(original)
+            and "segment" not in slots
+            and not (metric or {}).get("unsupported")
+            and not ((metric or {}).get("args") or {}).get("since")
+        ):
+            # "我哋啲 customer segment 點分？每個 segment 有幾多人？", also right after another analytics answer: the
+            # segment list answers it all
+            return Decision("list_segments", {}, language, 1.0, False, [], injection, "segments", question=asked)
         if metric is not None:
             classic = _decide(asked, previous, knowledge, index, use_metrics=False, gate_actions=gate_actions)
             # An older intent that could only ask for a slot the question does not give ("这类客户有多少人" read as a

@@ -158,10 +158,13 @@ def _after_step(hook: str | None, slots: dict[str, Any], question: str) -> None:
     if hook == "reparse_metric" and slots.get("data_start") and slots.get("data_end"):
         # The first analytics question of a thread was read against a placeholder range: read it again against
         # the data's real range ("上个月", a month with no year = the latest such month in the data).
-        metric = metrics.reread(
-            slots.get("metric") or {"text": question}, str(slots["data_start"]), str(slots["data_end"])
-        )
+        before = slots.get("metric") or {"text": question}
+        metric = metrics.reread(before, str(slots["data_start"]), str(slots["data_end"]))
         if metric is not None:
+            if before.get("answer_rest"):
+                metric["answer_rest"] = True  # the clause read apart from a declined one stays the one answered
+                if "apart" in (before.get("unsupported_kinds") or []):
+                    metric["unsupported_kinds"] = ["apart"]
             slots["metric"] = metric
             if metric["unsupported"]:
                 slots["unsupported"] = metric["unsupported"]
@@ -261,6 +264,7 @@ def next_action(
             "profit": "unsupported_measure",
             "traffic": "unsupported_measure",
             "of_group": "unsupported_of_group",
+            "apart": "unsupported_apart",
         }
         key = keys.get(next(iter(kinds)) if len(kinds) == 1 else "", "unsupported_split")
         if kinds & {"delivery", "service", "pipeline"} or (len(kinds) > 1 and kinds & {"profit", "traffic"}):
