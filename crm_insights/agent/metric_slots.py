@@ -1901,6 +1901,16 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             for key in ("group_by", "sort", "limit"):
                 total_args.pop(key, None)
         spec = replace(spec, answer_rest=True, args=total_args)
+    if (
+        (args.get("min_amount") is not None or args.get("max_amount") is not None)
+        and not args.get("group_by")
+        and not args.get("grain")
+        and not spec.also
+        and _WHICH_CUSTOMERS.search(masked)
+    ):
+        # "单笔一千块以上的订单有几单然后都是哪几个客户": the count, then the customers of those order lines
+        by_customer = {**spec.args, "measures": ["orders", "revenue"], "group_by": "customer", "sort": "desc"}
+        spec = replace(spec, also=({**by_customer, "limit": 20},))
     thresholds = inactivity_thresholds(masked) if args.get("inactive_days") else []
     if (
         len(thresholds) > 1
@@ -2318,6 +2328,11 @@ def _listed_months(time: TimeParse, text: str) -> TimeParse:
     return replace(time, periods=(merged,), comparison=None, compare_kind=None)
 
 
+# "都是哪几个客户", "which customers placed them": the customers behind the rows counted
+_WHICH_CUSTOMERS = re.compile(
+    r"(?:是|都是|分别是)?哪(?:几|些)(?:个|位)?(?:客户|人|买家)|都是谁|是谁下的|\bwhich\s+customers\b|\bwho\s+(?:placed|made|bought)\b",
+    re.IGNORECASE,
+)
 # Spend over all the data, named as such ("累计消费", "历史消费", "lifetime spend", "by total spend")
 _LIFETIME_SPEND = re.compile(
     r"累计(?:消费|花费|花了)|历史(?:累计)?(?:消费|花费)|总消费|终身|"

@@ -1738,6 +1738,8 @@ def test_all_time_words_do_not_take_the_threads_period() -> None:
     [
         # an action whose payload is a figure: the figure is answered, the action declined (slot "action")
         ("Email the board our 1998 Q1 revenue.", "metric_query"),
+        # the count asked of the action's object ("先告诉我有多少人")
+        ("把去年下半年到现在一次都没买过的客户导出一份Excel给我，先告诉我有多少人", "metric_query"),
         # "remind me what it was" asks; a distribution list is whom it goes to
         ("Send the H1 1998 revenue figure to the board distribution list — and remind me what it was.", "metric_query"),
         ("把1997年的销售额发邮件给老板", "metric_query"),
@@ -2430,3 +2432,12 @@ def test_each_month_a_cohort_is_read_in_is_kept(
 
 def test_one_customers_last_purchase_is_the_profile_not_a_day_table() -> None:
     assert parse_metric_question("查一下客户00100：总共下了几单、花了多少钱、最后一次是哪天买的？", DS, DE) is None
+
+
+def test_which_customers_placed_the_orders_counted_is_a_second_call() -> None:
+    spec = _parse("就是那个单笔一千块以上的订单有几单然后都是哪几个客户")
+    assert spec.args == {"measures": ["orders"], "min_amount": 1000.0}
+    assert spec.also == (
+        {"measures": ["orders", "revenue"], "min_amount": 1000.0, "group_by": "customer", "sort": "desc", "limit": 20},
+    )
+    assert _parse("单笔一千块以上的订单有几单").also == ()

@@ -277,7 +277,15 @@ def _action_free(question: str, knowledge: Knowledge) -> str:
         joined = "，".join([*objects, *kept])
         if objects and _measures(joined):
             return joined
+        # "把…没买过的客户导出一份Excel给我，先告诉我有多少人": the count read onto the object itself
+        attached = "".join([*objects, *(_TELL_ME.sub("", c) for c in kept)])
+        if objects and _measures(attached):
+            return attached
     return rest
+
+
+# "先告诉我", "顺便说下": the words that introduce what is asked, left out when a count is read onto its object
+_TELL_ME = re.compile(r"^(?:先|再|然后|顺便|另外)?(?:帮我)?(?:告诉我|说下|说一下|给我说下|看下|看看)?")
 
 
 _RECIPIENTS = re.compile(
