@@ -29,6 +29,9 @@ _ERRORS_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"no customer matches (?P<ref>'[^']*'|\"[^\"]*\")(?:; close ids: (?P<ids>.+))?$"),
      "没有找到客户 {ref}{ids}"),
     (re.compile(r"no such customer: (?P<ref>.+)$"), "没有找到客户 {ref}"),
+    (re.compile(r"the comparison period (?P<a>\S+) to (?P<b>\S+) is outside the data, which runs from (?P<c>\S+) to "
+                r"(?P<d>[\d-]+)"),
+     "对比期 {a} 至 {b} 不在数据范围内（数据为 {c} 至 {d}），无法对比"),
     (re.compile(r"unknown customer id\(s\): (?P<ref>.+)$"), "这些客户编号不存在：{ref}"),
     (re.compile(r"no segment matches (?P<ref>'[^']*'|\"[^\"]*\"); segments are: (?P<ids>.+)$"),
      "没有名为 {ref} 的客户细分；现有细分：{ids}"),

@@ -1695,6 +1695,17 @@ def _decided(turns: list[str]) -> dict[str, Any]:
             ["请给一下1998年Q1的营收，以及同比1997年Q1的变化幅度（%）。", "Q2呢？另外Q2环比Q1是多少？"],
             {"since": "1998-04-01", "until": "1998-06-30", "compare": "previous"},
         ),
+        # "今年…去年" in a remark beside 去年同期: the thread's period against the same period a year earlier
+        (
+            ["去年复购率多少？", "今年上半年呢", "今年反而比去年高？去年同期是多少 同口径对比下"],
+            {"since": "1998-01-01", "until": "1998-06-30", "compare": "year"},
+        ),
+        # 新客/老客 after revenue by new vs returning name its rows again; a count of them is a count
+        (
+            ["上个月销售额 新客老客各贡献多少", "全是老客？那97年2月呢 那会应该新客多吧"],
+            {"measures": ["revenue", "revenue_share"], "group_by": "customer_type", "since": "1997-02-01"},
+        ),
+        (["上个月销售额 新客老客各贡献多少", "那97年2月新客有多少人"], {"measures": ["new_customers"]}),
         # the thread's customer's CLV
         (
             ["19339这个客户好久没动静了，上次下单距今多少天？", "未来半年他大概还能贡献多少价值 CLV"],

@@ -255,6 +255,10 @@ def test_tool_errors_in_the_users_language() -> None:
     assert "没有名为 '新客户' 的客户细分" in user_error(
         "no segment matches '新客户'; segments are: 0 高价值客户 / high-value", "zh"
     )
+    assert user_error(
+        "the comparison period 1996-01-01 to 1996-12-31 is outside the data, which runs from 1997-01-01 to 1998-06-30",
+        "zh",
+    ) == ("对比期 1996-01-01 至 1996-12-31 不在数据范围内（数据为 1997-01-01 至 1998-06-30），无法对比")
     assert user_error("something else", "zh").endswith("something else")  # nothing the user could act on is lost
 
 

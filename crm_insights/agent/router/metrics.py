@@ -271,6 +271,10 @@ _ONLY_MEASURE = re.compile(
     r"(?:\s*[^，,。；;？?\d]{0,12}(?:那天|那一天|最高|最多|最低|吗|分别多少|分别是多少|各是多少|各多少)[？?]?)?",
     re.IGNORECASE,
 )
+# a count of people asked ("多少人", "几个新客", "how many")
+_PEOPLE_COUNTED = re.compile(
+    r"多少(?:个|位)?(?:人|客户|新客|老客)|几(?:个|位)|人数|客户数|新客数|老客数|\bhow\s+many\b", re.I
+)
 _ALL_CUSTOMERS = re.compile(
     r"全部客户|全部会员|全部用户|所有客户|所有会员|总客户|总会员|总用户|客户总数|全体客户|\beveryone\b|\ball\s+(?:our\s+)?customers\b"
     r"|\btotal\s+customers\b|\bcustomer\s+base\b|\bever\s+acquired\b",
@@ -336,6 +340,17 @@ def carry_period(
     earlier = _year_earlier(question, previous) if metric.get("tool") == "metric_query" else None
     if earlier is not None:
         return earlier
+    if (
+        metric.get("tool") == previous.get("tool") == "metric_query"
+        and base.get("group_by") == "customer_type"
+        and args.get("measures")
+        and set(args["measures"]) <= {"new_customers", "returning_customers", "buyers"}
+        and not _PEOPLE_COUNTED.search(question)
+    ):
+        # "全是老客？那97年2月呢 那会应该新客多吧" after revenue by new vs returning: 新客/老客 name the rows again,
+        # the measures stay the previous ones (not a count of customers)
+        args["measures"] = list(base.get("measures") or [])
+        args["group_by"] = "customer_type"
     bounds = ("min_amount", "max_amount", "amount_strict")
     if (
         metric.get("tool") == previous.get("tool") == "metric_query"
@@ -929,6 +944,12 @@ def _keep_scope(
     tp = parse_time(metric_slots.expand_abbreviations(question), data_start, data_end)
     own = [p for p in tp.periods if p.kind not in _DERIVED_PERIODS]
     first, last = date.fromisoformat(data_start[:10]), date.fromisoformat(data_end[:10])
+    if own and base.get("since") and any(p.kind == "same_period" for p in tp.periods):
+        b0 = date.fromisoformat(str(base["since"])[:10])
+        if all(p.kind == "year" and p.start.year in (b0.year, b0.year - 1) for p in own):
+            # "今年反而比去年高？去年同期是多少" after 1998 H1: the years are the remark's; the thread's period is
+            # compared with the same period a year earlier
+            own = []
     if len(own) == 1 and own[0].since is not None and _PART_OF.search(question) and not base.get("compare"):
         # "How much of that came in 1998, as a share?" after the all-time total: the part's figure, compared with
         # the previous period (the whole), so the answer carries the part as a share of it
