@@ -1954,9 +1954,11 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         and not spec.answer_rest
         and measures
         and all(u.kind in split_dims and _is_split(text, u.text) for u in spec.unsupported)
+        and _measure_in_own_clause(text, spec.unsupported)
     ):
-        # "Break down last quarter's revenue by region": the data has no regions; the figure itself (the total the
-        # split would add up to, same period and measure) is answered and the split declined by name
+        # "97年Q1每个月的新客数分别多少？最好再按获客渠道拆一下", "男女比例多少？总共多少会员": the split the data
+        # cannot make is asked in a clause of its own beside a question it can answer, which is answered. A split
+        # asked alone ("Break down last quarter's revenue by region") gets no total: that is another scope.
         spec = replace(spec, answer_rest=True)
     return replace(spec, share_of_all=True) if share_of_all else spec
 
