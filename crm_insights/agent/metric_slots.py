@@ -466,7 +466,7 @@ _COHORT_PERIODS = re.compile(
     r"|(?:过了|满|after|over)\s*(?:一|1|a|one)\s*(?:整)?(?:年|year)|(?:一|1)\s*年\s*(?:后|之后|以后)"
     r"|\b(?:a|one)\s+year\s+(?:later|on)\b"
     # "M3还有多少比例在回购", "month 3 retention": the cohort-table notation
-    r"|(?<![A-Za-z])M\s?\+?\s?(\d{1,2})(?![\d.])|\bmonth[\s-]+(\d{1,2})\b",
+    r"|(?<![A-Za-z])M\s?\+?\s?(\d{1,2})(?![\d.])|(?<![A-Za-z])month[\s-]+(\d{1,2})(?!\d)",
     re.IGNORECASE,
 )
 # "次月复购率", "the following month": one month after the cohort's month
@@ -2438,7 +2438,7 @@ _EACH_MONTH = re.compile(
 
 # Where a question names its cohort ("1月首购的那批", "Jan 97 cohort", "2月、3月那两批"): months written before it are
 # cohorts, months after it the months to read them in.
-_COHORT_ANCHOR = re.compile(_COHORT_NAMED.pattern + r"|\bcohorts?\b|批", re.IGNORECASE)
+_COHORT_ANCHOR = re.compile(_COHORT_NAMED.pattern + r"|(?<![A-Za-z])cohorts?(?![A-Za-z])|批", re.IGNORECASE)
 
 
 def _cohort_months(text: str, months: Sequence[Period]) -> tuple[list[Period], list[Period]]:

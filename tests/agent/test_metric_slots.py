@@ -1706,6 +1706,11 @@ def _decided(turns: list[str]) -> dict[str, Any]:
             {"measures": ["revenue", "revenue_share"], "group_by": "customer_type", "since": "1997-02-01"},
         ),
         (["上个月销售额 新客老客各贡献多少", "那97年2月新客有多少人"], {"measures": ["new_customers"]}),
+        # two cohorts named with "cohort" right after Chinese months, month-1 of each
+        (
+            ["97年1月首单的cohort，month-1和month-3的retention分别是多少？", "2月和3月cohort的month-1对比一下"],
+            {"since": "1997-02-01", "until": "1997-03-31", "periods": 1},
+        ),
         # the thread's customer's CLV
         (
             ["19339这个客户好久没动静了，上次下单距今多少天？", "未来半年他大概还能贡献多少价值 CLV"],
@@ -1801,6 +1806,8 @@ def test_a_year_is_no_account_id() -> None:
         ("Break down last quarter's revenue by region, please.", False),
         # the split asked in a clause of its own beside a question the data answers: that question is answered
         ("咱们会员男女比例多少？总共多少会员", True),
+        # a budget is no data: the actual figure answered, the budget declined
+        ("98年Q2的实际收入和预算比，完成率多少？缺口有多大？", True),
         ("97年Q1每个月的新客数分别多少？最好再按获客渠道拆一下", True),
         # the missing attribute filters (rock CDs, customers in Beijing): no figure for another scope
         ("去年摇滚类CD的复购率是多少", False),

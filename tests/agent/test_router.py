@@ -275,6 +275,7 @@ WRITE_REQUESTS = [
     "删除客户42的所有反馈",
     "ok, tag them for the win-back team",
     "Please flag those customers",
+    "Great — push that list into our email tool and trigger the win-back journey for them.",
     # "这些…客户" names the action's group; nothing is asked of it
     "行，把这些一年没来的客户拉个名单，直接给他们群发一条召回短信",
     "幫我send個WhatsApp俾頭10個客戶say thank you",

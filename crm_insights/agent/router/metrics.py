@@ -660,7 +660,7 @@ def follow_up(
 
 _MONTHS_ON = re.compile(
     r"(?P<n>\d{1,2}|[一二三四五六七八九十两]{1,3}|半)\s*(?P<u>个?月|年)(?:后|之后|以后)"
-    r"|(?<![A-Za-z])M\s?(?P<m>\d{1,2})(?![\d.])"
+    r"|(?<![A-Za-z])(?:M\s?\+?\s?|month[\s-]+)(?P<m>\d{1,2})(?![\d.])"
     r"|(?<![\d])(?P<en>\d{1,2}|one|two|three|six|nine|twelve)\s+(?P<eu>months?|years?)\s+(?:later|after|on)",
     re.I,
 )
