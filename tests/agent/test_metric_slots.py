@@ -1706,6 +1706,11 @@ def _decided(turns: list[str]) -> dict[str, Any]:
             {"measures": ["revenue", "revenue_share"], "group_by": "customer_type", "since": "1997-02-01"},
         ),
         (["上个月销售额 新客老客各贡献多少", "那97年2月新客有多少人"], {"measures": ["new_customers"]}),
+        # a new measure of one type after revenue by type: each type's figure (the row asked among them)
+        (
+            ["97年3月的revenue拆一下new vs returning，各多少？", "returning这部分的AOV是多少？"],
+            {"measures": ["aov"], "group_by": "customer_type", "since": "1997-03-01"},
+        ),
         # two cohorts named with "cohort" right after Chinese months, month-1 of each
         (
             ["97年1月首单的cohort，month-1和month-3的retention分别是多少？", "2月和3月cohort的month-1对比一下"],

@@ -271,6 +271,9 @@ _ONLY_MEASURE = re.compile(
     r"(?:\s*[^，,。；;？?\d]{0,12}(?:那天|那一天|最高|最多|最低|吗|分别多少|分别是多少|各是多少|各多少)[？?]?)?",
     re.IGNORECASE,
 )
+_TYPE_WORD = re.compile(
+    r"新客|老客|新用户|老用户|回头客|(?<![A-Za-z])(?:new|returning|repeat)(?![A-Za-z])", re.IGNORECASE
+)
 # a count of people asked ("多少人", "几个新客", "how many")
 _PEOPLE_COUNTED = re.compile(
     r"多少(?:个|位)?(?:人|客户|新客|老客)|几(?:个|位)|人数|客户数|新客数|老客数|\bhow\s+many\b", re.I
@@ -350,6 +353,16 @@ def carry_period(
         # "全是老客？那97年2月呢 那会应该新客多吧" after revenue by new vs returning: 新客/老客 name the rows again,
         # the measures stay the previous ones (not a count of customers)
         args["measures"] = list(base.get("measures") or [])
+        args["group_by"] = "customer_type"
+    elif (
+        metric.get("tool") == previous.get("tool") == "metric_query"
+        and base.get("group_by") == "customer_type"
+        and not args.get("group_by")
+        and not args.get("grain")
+        and _TYPE_WORD.search(question)
+    ):
+        # "returning这部分的AOV是多少？" after revenue by new vs returning: the new measure for each type (the row asked
+        # among them), over the same period
         args["group_by"] = "customer_type"
     bounds = ("min_amount", "max_amount", "amount_strict")
     if (
