@@ -1285,6 +1285,12 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
         {"measures": ["repeat_rate", "repeat_customers", "buyers"], "since": "1998-04-01", "until": "1998-06-30"},
     ),
     (
+        # a budget the user will write is their purpose, not a measure the data lacks
+        "下个季度营收大概多少？我要报三季度预算",
+        "forecast_totals",
+        {"period": "next_quarter"},
+    ),
+    (
         # a quarter past the data's end with a forecast word: the next quarter's forecast
         "顺便predict一下98年Q3整体的buyers、订单和revenue",
         "forecast_totals",
