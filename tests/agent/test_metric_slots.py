@@ -1722,6 +1722,11 @@ def _decided(turns: list[str]) -> dict[str, Any]:
             ["97年1月首单的cohort，month-1和month-3的retention分别是多少？", "2月和3月cohort的month-1对比一下"],
             {"since": "1997-02-01", "until": "1997-03-31", "periods": 1},
         ),
+        # a run rate projected to the whole year in a thread about this year: the quarter named is measured
+        (
+            ["今年Q1、Q2收入各多少？Q2环比Q1变了多少", "3月在Q1里占比多少", "按Q2的run-rate年化，全年大概能做多少"],
+            {"since": "1998-04-01", "until": "1998-06-30"},
+        ),
         # the thread's customer's CLV
         (
             ["19339这个客户好久没动静了，上次下单距今多少天？", "未来半年他大概还能贡献多少价值 CLV"],

@@ -472,7 +472,14 @@ def carry_period(
                 metric[key] = _first_period_text(previous.get(key))
             metric["assumed_year"] = previous.get("assumed_year")
             return metric
-    if base.get("since") and metric_slots.BARE_YEAR.search(question) and not _YEAR_NAMED.search(question):
+    projects = "revenue_annualized" in (args.get("measures") or [])
+    if (
+        base.get("since")
+        and metric_slots.BARE_YEAR.search(question)
+        and not _YEAR_NAMED.search(question)
+        # "按Q2的run-rate年化，全年大概能做多少": the year is what Q2's run rate projects to, not the period measured
+        and not projects
+    ):
         # "哪个季度营收最高，占全年多少？" after a question about 1997: that whole year, not the latest one
         year = str(base["since"])[:4]
         if str(base.get("until") or base["since"])[:4] == year and metric.get("assumed_year"):
