@@ -231,3 +231,10 @@ def test_a_count_of_new_customers_is_not_a_request_to_add_one(question: str) -> 
     from crm_insights.agent.router import OfflineRouter
 
     assert OfflineRouter(similarity="tfidf").decide([HumanMessage(question)]).intent != "unsupported_action"
+
+
+def test_the_routers_row_shares_are_the_catalogues() -> None:
+    # the agent reaches the metrics layer only through its tools, so the router keeps its own copy of this set
+    from crm_insights.metrics.catalogue import ROW_SHARE_MEASURES
+
+    assert metrics._ROW_SHARES == ROW_SHARE_MEASURES

@@ -21,7 +21,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from crm_insights.agent import metric_slots
-from crm_insights.metrics.catalogue import ROW_SHARE_MEASURES
 from crm_insights.numerals import to_int
 
 log = logging.getLogger(__name__)
@@ -788,6 +787,11 @@ def keep_group(
             metric["missing"] = [m for m in metric["missing"] if m != "inactive_days"]
 
 
+# A row's part of its breakdown's total (the metrics catalogue's ROW_SHARE_MEASURES; the agent reaches the metrics
+# layer only through its tools)
+_ROW_SHARES = frozenset({"revenue_share", "orders_share", "units_share"})
+
+
 def group_share_of_all(metric: dict[str, Any]) -> None:
     """A row share asked of a group of customers with no breakdown ("what share of 1998 revenue came from those
     customers?") is the group's figure as a share of everyone's (the result's share_of_all), not the group's share of
@@ -796,7 +800,7 @@ def group_share_of_all(metric: dict[str, Any]) -> None:
     if args.get("group_by") or args.get("grain"):
         return
     measures = list(args.get("measures") or [])
-    bases = [m.removesuffix("_share") if m in ROW_SHARE_MEASURES else m for m in measures]
+    bases = [m.removesuffix("_share") if m in _ROW_SHARES else m for m in measures]
     if bases != measures:
         args["measures"] = list(dict.fromkeys(bases))
         metric["share_of_all"] = True
