@@ -355,17 +355,19 @@ _STRICT_OP = re.compile(
     r"(?!.*(?:以上|以下|及以上|及以下|or\s+more|or\s+less|and\s+above|and\s+below))",
     re.IGNORECASE,
 )
+# A customer's spending, as a verb ("花过", "消费了")
+_SPEND_VERB = r"(?:花过|花了|消费过|消费了|共花|一共花)"
 _CUSTOMER_LEVEL_BEFORE = re.compile(
     r"(?:累计|累积|总共|一共|总计|总消费|合计|lifetime|in\s+total|total)\s*\S{0,4}$"
     # "customers who spent over 500", "客户消费超过1000": the spender is the customer
     r"|(?:customers?|buyers?|clients?|shoppers|accounts?|people)\s+(?:who|that)?\s*(?:have|has|had)?\s*$"
     r"|(?:客户|顾客|买家|用户|会员)\s*$"
     # "以前花过超过 $500 的", "消费过1000以上的": what a customer has spent, over time
-    r"|(?:花过|花了|消费过|消费了|共花|一共花)\s*$",
+    rf"|{_SPEND_VERB}\s*$",
     re.IGNORECASE,
 )
 # "以前花过超过500的有多少个": a spending verb makes the bare number money
-_SPEND_VERB_BEFORE = re.compile(r"(?:花过|花了|消费过|消费了|共花|一共花)\s*$")
+_SPEND_VERB_BEFORE = re.compile(rf"{_SPEND_VERB}\s*$")
 _CUSTOMER_LEVEL_AFTER = re.compile(
     r"^\s*(?:的)?\s*(?:客户|顾客|买家|用户|会员|人)|^\s*(?:in\s+total|overall|lifetime)"
     r"|^\s*(?:customers?|buyers?|clients?|people|shoppers)\b",

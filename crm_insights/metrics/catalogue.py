@@ -551,29 +551,6 @@ DIMENSIONS: dict[str, Dimension] = {
 CUSTOMER_LIMIT_DEFAULT = 10
 CUSTOMER_LIMIT_MAX = 100
 
-# Measures that are sums or counts, so an amount-filtered figure is a part of the unfiltered one and
-# `share_of_all` (filtered / unfiltered, same period) means "what share of all orders/revenue ...".
-SHARE_OF_ALL_MEASURES = frozenset(
-    {
-        "revenue",
-        "orders",
-        "units",
-        "buyers",
-        "new_customers",
-        "returning_customers",
-        "revenue_new",
-        "revenue_returning",
-        "purchase_days",
-        # Per-day figures divide by the same days with and without the amount filter.
-        "revenue_per_day",
-        "orders_per_day",
-        "revenue_per_month",
-        "orders_per_month",
-        "revenue_annualized",
-        "revenue_annualized_monthly",
-    }
-)
-
 # Measures divided by calendar days (the row's period; a weekday's days for a weekday row).
 PER_DAY_MEASURES = frozenset(
     {
@@ -585,6 +562,25 @@ PER_DAY_MEASURES = frozenset(
         "revenue_annualized_monthly",
     }
 )
+# Measures that are sums or counts, so an amount-filtered figure is a part of the unfiltered one and
+# `share_of_all` (filtered / unfiltered, same period) means "what share of all orders/revenue ...".
+SHARE_OF_ALL_MEASURES = (
+    frozenset(
+        {
+            "revenue",
+            "orders",
+            "units",
+            "buyers",
+            "new_customers",
+            "returning_customers",
+            "revenue_new",
+            "revenue_returning",
+            "purchase_days",
+        }
+    )
+    | PER_DAY_MEASURES
+)  # per-day figures divide by the same days with and without the amount filter
+
 # Of those, the ones divided by calendar months (a partly covered month counts as its share of days).
 PER_MONTH_MEASURES = frozenset({"revenue_per_month", "orders_per_month", "revenue_annualized_monthly"})
 # A row's part of the breakdown's total: rows' shares add up.
