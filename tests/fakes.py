@@ -540,6 +540,7 @@ def metric_query(
     limit: int | None = None,
     min_customer_spend: float | None = None,
     max_customer_spend: float | None = None,
+    customer_spend_strict: bool = False,
     amount_strict: bool = False,
     change_by_row: bool = False,
     having: str | None = None,

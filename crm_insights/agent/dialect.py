@@ -152,6 +152,18 @@ def _spoken_id(m: re.Match[str]) -> str:
     return m.group(1) + "".join(str(_SPOKEN_DIGITS.index(c) - 1 if c != "零" else 0) for c in m.group(2))
 
 
+# A Latin word glued to Chinese ("上个quarter的revenue", "3月cohort", "GMV环比") is read as a word of its own: the
+# router's English patterns look for whole words (\b or an ASCII look-around), and Python's \b sees no boundary
+# between a Chinese character and a letter. Digits stay glued ("Q1季度", "98年", "双11").
+_CJK_LATIN = re.compile(r"(?<=[\u3400-\u9fff])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u3400-\u9fff])")
+
+
+def space_latin(text: str) -> str:
+    """``text`` with a space between a Chinese character and a Latin letter next to it ("上个quarter" ->
+    "上个 quarter"); the router's reading and the term vocabularies both go through it."""
+    return _CJK_LATIN.sub(" ", text)
+
+
 _LONE_KE = re.compile(r"(?<=[的个些位名])客(?![户人服单群流诉气观])")
 
 
@@ -170,7 +182,7 @@ def _segment(text: str) -> str:
     # "幾多個客", "top 10% 嘅客": 客 alone after a measure word or 的 is a customer (not 客单价, 客服, 客群, 客人)
     text = _LONE_KE.sub("客户", text)
     text = _SPOKEN_NUMBER_ID.sub(_spoken_number_id, _SPOKEN_ID.sub(_spoken_id, text))
-    return _TYPO_RE.sub(lambda m: _TYPO_MAP[m.group(0)], text)
+    return space_latin(_TYPO_RE.sub(lambda m: _TYPO_MAP[m.group(0)], text))
 
 
 def to_mandarin(text: str, quoted: list[tuple[int, int]] | None = None) -> str:

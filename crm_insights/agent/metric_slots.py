@@ -35,6 +35,7 @@ from functools import cache
 from typing import Any, Literal
 
 from crm_insights.agent import slots as sx
+from crm_insights.agent.dialect import space_latin
 from crm_insights.agent.templating import load_prompt
 from crm_insights.agent.timeexpr import (
     Period,
@@ -129,11 +130,14 @@ class _Vocab:
 
 
 def _norm(term: str) -> str:
-    return re.sub(r"[\s\-]+", " ", term.strip().lower())
+    return re.sub(r"[\s\-]+", " ", space_latin(term.strip()).lower())
 
 
 def _term_regex(term: str) -> str:
-    body = r"[\s\-]+".join(re.escape(p) for p in re.split(r"[\s\-]+", term.strip()))
+    # Words split at blanks and hyphens; a Latin word glued to Chinese ("日均GMV") is spaced from it in the
+    # text read (dialect.space_latin), so the term matches it with or without the space.
+    pieces = (r"\s*".join(re.escape(w) for w in space_latin(p).split(" ")) for p in re.split(r"[\s\-]+", term.strip()))
+    body = r"[\s\-]+".join(pieces)
     if term.isascii():
         return rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])"
     return body
@@ -356,7 +360,7 @@ _STRICT_OP = re.compile(
     re.IGNORECASE,
 )
 # A customer's spending, as a verb ("花过", "消费了")
-_SPEND_VERB = r"(?:花过|花了|消费过|消费了|共花|一共花)"
+_SPEND_VERB = r"(?:花过|花了|消费过|消费了|共花|一共花|消费(?:金额|额)?|花费|花)"
 _CUSTOMER_LEVEL_BEFORE = re.compile(
     r"(?:累计|累积|总共|一共|总计|总消费|合计|lifetime|in\s+total|total)\s*\S{0,4}$"
     # "customers who spent over 500", "客户消费超过1000": the spender is the customer
@@ -950,7 +954,7 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
     ``data_start``/``data_end``: the data's first and last order dates (dates or ISO strings); "now" = data_end."""
     ds, de = as_date(data_start), as_date(data_end)
     try:
-        return _parse(text, ds, de)
+        return _parse(space_latin(text), ds, de)
     except (ValueError, OverflowError):  # a period off the calendar (year 0): not a question the tools can take
         return None
 
@@ -1814,6 +1818,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         "limit": limit,
         "min_customer_spend": spend_bounds.get("min"),
         "max_customer_spend": spend_bounds.get("max"),
+        "customer_spend_strict": True if spend_bounds.get("strict") else None,
         "having": having,
         "change_by_row": change_by_row or None,
         "min_purchases": purchases[0] if purchases else None,
@@ -2169,7 +2174,8 @@ def _amounts(
     strict: list[bool] | None = None,
 ) -> tuple[float | None, float | None, list[tuple[int, int]]]:
     """Order-line amount bounds; a bound on a customer's spend ("消费超过1000的客户") goes into ``customer``
-    ({"min": .., "max": ..}; unsupported when ``customer`` is None or the bound is an equality)."""
+    ({"min": .., "max": .., "strict": 1.0 when the bound itself is excluded}; unsupported when ``customer`` is
+    None or the bound is an equality)."""
     min_amount = max_amount = None
     spans: list[tuple[int, int]] = []
     if not _ANY_NUMBER.search(text) and not _ZERO_AMOUNT.search(text):
@@ -2202,6 +2208,8 @@ def _amounts(
                         customer.update(min=min(values[:2]), max=max(values[:2]))
                     elif kind in ("min", "max"):
                         customer[kind] = values[0]
+                        if _STRICT_OP.search(phrase):
+                            customer["strict"] = 1.0  # "消费超过1000的客户": spend > 1000
                     else:
                         unsupported.append(Unsupported("customer_spend", phrase))
                 else:

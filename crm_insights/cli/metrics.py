@@ -50,6 +50,10 @@ def metrics_cmd(
     amount_strict: Annotated[
         bool, typer.Option("--amount-strict", help="--min/--max-amount exclude the bound itself (> and <).")
     ] = False,
+    spend_strict: Annotated[
+        bool,
+        typer.Option("--spend-strict", help="--min/--max-customer-spend exclude the bound itself (> and <)."),
+    ] = False,
     change_by_row: Annotated[
         bool, typer.Option("--change-by-row", help="With --grain: each row against the one before (MoM, QoQ).")
     ] = False,
@@ -110,6 +114,7 @@ def metrics_cmd(
                 f"--band-starts takes whole numbers joined by commas, got {band_starts!r}"
             ) from exc
     args.update({"amount_strict": amount_strict or None, "change_by_row": change_by_row or None})
+    args["customer_spend_strict"] = spend_strict or None
     out = metric_query.invoke({k: v for k, v in args.items() if v is not None})
     if isinstance(out, str):  # a tool error the user can fix (unknown measure, dates outside the data)
         tool_error_exit(out)

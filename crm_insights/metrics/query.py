@@ -131,6 +131,7 @@ class CustomerFilter:
     not_bought: tuple[date, date] | None = None
     min_spend: float | None = None  # the customer's spend (sum of order-line amounts) in the window
     max_spend: float | None = None
+    spend_strict: bool = False  # the spend bounds exclude the bound itself ("spent over 1000": > 1000)
     # the days purchases and spend are counted over, and inactivity is read at the end of (None: the request's period)
     window: tuple[date, date] | None = None
 
@@ -160,8 +161,9 @@ class CustomerFilter:
                 en.append(f"{lo} to {hi} purchase days in the period")
                 zh.append(f"统计期内 {lo} 至 {hi} 个购买日")
         if self.min_spend is not None or self.max_spend is not None:
-            lo_s = "" if self.min_spend is None else f"{self.min_spend:g} <= "
-            hi_s = "" if self.max_spend is None else f" <= {self.max_spend:g}"
+            op = "<" if self.spend_strict else "<="
+            lo_s = "" if self.min_spend is None else f"{self.min_spend:g} {op} "
+            hi_s = "" if self.max_spend is None else f" {op} {self.max_spend:g}"
             en.append(f"{lo_s}spend{hi_s} (sum of their order-line amounts)")
             zh.append(f"{lo_s}消费金额{hi_s}（订单行金额之和）")
         if self.inactive_days is not None:
@@ -351,10 +353,11 @@ def _filter_conds(req: MetricRequest, cid: Any) -> list[ColumnElement[bool]]:
             tests.append(n >= f.min_purchases)
         if f.max_purchases is not None:
             tests.append(n <= f.max_purchases)
+    spend = func.sum(_O.c.amount)
     if f.min_spend is not None:
-        tests.append(func.sum(_O.c.amount) >= f.min_spend)
+        tests.append(spend > f.min_spend if f.spend_strict else spend >= f.min_spend)
     if f.max_spend is not None:
-        tests.append(func.sum(_O.c.amount) <= f.max_spend)
+        tests.append(spend < f.max_spend if f.spend_strict else spend <= f.max_spend)
     if tests:
         sub = (
             select(_O.c.customer_id)

@@ -253,6 +253,11 @@ class MetricQueryArgs(ToolArgs):
         "the result's share_of_all compares with all customers.",
     )
     max_customer_spend: float | None = Field(None, description="Only customers whose spend in the period is <= this.")
+    customer_spend_strict: bool = Field(
+        False,
+        description="True: min/max_customer_spend exclude the bound itself ('spent over 1000' = spend > 1000, "
+        "'under 50' = spend < 50); False (default): '1000 or more', '1000以上'.",
+    )
     change_by_row: bool = Field(
         False,
         description="With grain: each row also gets its change from the row before (month over month in a monthly "
@@ -418,6 +423,7 @@ def metric_query(
     limit: int | None = None,
     min_customer_spend: float | None = None,
     max_customer_spend: float | None = None,
+    customer_spend_strict: bool = False,
     change_by_row: bool = False,
     having: str | None = None,
     min_purchases: int | None = None,
@@ -524,6 +530,7 @@ def metric_query(
         "limit": limit,
         "min_customer_spend": min_customer_spend,
         "max_customer_spend": max_customer_spend,
+        "customer_spend_strict": customer_spend_strict or None,
         "change_by_row": change_by_row or None,
         "having": having,
         "min_purchases": min_purchases,
@@ -563,6 +570,7 @@ def metric_query(
         max_purchases=max_purchases,
         min_spend=min_customer_spend,
         max_spend=max_customer_spend,
+        spend_strict=customer_spend_strict,
         window=window,
         # inactive_days counts inactive customers as a measure, and narrows every other measure to them
         inactive_days=inactive_days if any(m != "inactive_customers" for m in measures) else None,
@@ -620,6 +628,7 @@ def metric_query(
     for name, value in (
         ("min_customer_spend", min_customer_spend),
         ("max_customer_spend", max_customer_spend),
+        ("customer_spend_strict", customer_spend_strict or None),
         ("min_amount", min_amount),
         ("max_amount", max_amount),
         ("amount_strict", amount_strict or None),

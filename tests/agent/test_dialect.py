@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from crm_insights.agent.dialect import to_mandarin
+from crm_insights.agent.dialect import space_latin, to_mandarin
 
 
 @pytest.mark.parametrize(
@@ -11,8 +11,8 @@ from crm_insights.agent.dialect import to_mandarin
         ("97年有幾多個月 orders 多過 2500？", "97年有多少个月 orders 超过 2500？"),
         ("1998年呢？邊個月？", "1998年呢？哪个月？"),
         ("最後一次買係幾多日之前？", "最后一次买是多少天之前？"),
-        ("佢churn risk高唔高？", "他churn risk高不高？"),
-        ("高價值嗰個segment describe下", "高价值那个segment describe一下"),
+        ("佢churn risk高唔高？", "他 churn risk 高不高？"),
+        ("高價值嗰個segment describe下", "高价值那个 segment describe 一下"),
         # Mandarin and English stay as they are; 下 stays where it means next / to place
         ("下个月下单的客户有多少", "下个月下单的客户有多少"),
         ("top 5 customers by revenue", "top 5 customers by revenue"),
@@ -35,7 +35,7 @@ def test_quoted_text_stays_as_written() -> None:
         ("同必呢", "同比呢"),
         ("最近仨月客单家多少", "最近三个月客单价多少"),
         ("今年复够率多少", "今年复购率多少"),
-        ("导个excel发我油箱", "导个excel发我邮箱"),
+        ("导个excel发我油箱", "导个 excel 发我邮箱"),
     ],
 )
 def test_pinyin_homophone_typos_are_read_as_meant(text: str, meant: str) -> None:
@@ -92,3 +92,16 @@ def test_more_written_cantonese(text: str, mandarin: str) -> None:
 def test_a_lone_ke_is_a_customer_only_after_a_measure_word() -> None:
     assert to_mandarin("幾多個客") == "多少个客户"
     assert to_mandarin("客单价係幾多") == "客单价是多少"  # 客单价, 客服, 客群 stay
+
+
+@pytest.mark.parametrize(
+    ("text", "spaced"),
+    [
+        ("上个quarter的revenue跟去年同期比怎样", "上个 quarter 的 revenue 跟去年同期比怎样"),
+        ("3月cohort的M1", "3月 cohort 的 M1"),  # digits stay glued to Chinese
+        ("98年Q1的GMV", "98年 Q1的 GMV"),
+        ("top 10 customers", "top 10 customers"),
+    ],
+)
+def test_latin_words_glued_to_chinese_are_spaced(text: str, spaced: str) -> None:
+    assert space_latin(text) == spaced

@@ -501,7 +501,29 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         "metric_query",
         {"measures": ["days_between_mean", "days_between_median"], "since": "1998-01-01", "until": "1998-03-31"},
     ),
-    ("累计消费超过1000元的客户有多少", "metric_query", {"measures": ["buyers"], "min_customer_spend": 1000.0}),
+    # 超过 / more than: the bound itself excluded; 以上 / or more: included
+    (
+        "累计消费超过1000元的客户有多少",
+        "metric_query",
+        {"measures": ["buyers"], "min_customer_spend": 1000.0, "customer_spend_strict": True},
+    ),
+    (
+        "累计消费1000元以上的客户有多少",
+        "metric_query",
+        {"measures": ["buyers"], "min_customer_spend": 1000.0},
+    ),
+    ("累计消费1000以上的客户有多少", "metric_query", {"measures": ["buyers"], "min_customer_spend": 1000.0}),
+    (
+        "customers who spent less than 50 in 1997",
+        "metric_query",
+        {
+            "measures": ["buyers"],
+            "since": "1997-01-01",
+            "until": "1997-12-31",
+            "max_customer_spend": 50.0,
+            "customer_spend_strict": True,
+        },
+    ),
     # a test on the rows of a trend or breakdown (having), never an order-amount filter
     ("订单数超过100的月份", "metric_query", {"measures": ["orders"], "grain": "month", "having": ">100"}),
     ("哪几个月的销售额超过10万", "metric_query", {"measures": ["revenue"], "grain": "month", "having": ">100000"}),
@@ -653,12 +675,24 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "customers who spent more than 500 in 1998",
         "metric_query",
-        {"measures": ["buyers"], "since": "1998-01-01", "until": "1998-06-30", "min_customer_spend": 500.0},
+        {
+            "measures": ["buyers"],
+            "since": "1998-01-01",
+            "until": "1998-06-30",
+            "min_customer_spend": 500.0,
+            "customer_spend_strict": True,
+        },
     ),
     (
         "1998年客户消费超过500的有几个",
         "metric_query",
-        {"measures": ["buyers"], "since": "1998-01-01", "until": "1998-06-30", "min_customer_spend": 500.0},
+        {
+            "measures": ["buyers"],
+            "since": "1998-01-01",
+            "until": "1998-06-30",
+            "min_customer_spend": 500.0,
+            "customer_spend_strict": True,
+        },
     ),
     # a first-purchase month's customers one month on: the cohort, not the 新客户 segment
     (
@@ -947,7 +981,7 @@ def test_rolling_window_as_inactivity_threshold_is_not_a_date_filter() -> None:
 
 def test_a_third_period_is_reported() -> None:
     spec = _parse("97年Q1、97年Q2和98年Q1的销售额对比")
-    assert [(u.kind, u.text) for u in spec.unsupported] == [("period", "98年Q1")]
+    assert [(u.kind, u.text) for u in spec.unsupported] == [("period", "98年 Q1")]
 
 
 def test_leap_year_and_year_boundary() -> None:
@@ -1277,7 +1311,13 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
     (
         "去年消费超过1000块的客人有几位？",
         "metric_query",
-        {"measures": ["buyers"], "since": "1997-01-01", "until": "1997-12-31", "min_customer_spend": 1000.0},
+        {
+            "measures": ["buyers"],
+            "since": "1997-01-01",
+            "until": "1997-12-31",
+            "min_customer_spend": 1000.0,
+            "customer_spend_strict": True,
+        },
     ),
     (
         "今年Q2（4-6月）有多少客人在不同日子买过两次或以上？占Q2 buyers多少%",
@@ -1311,6 +1351,7 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
             "since": "1998-01-01",
             "until": "1998-06-30",
             "min_customer_spend": 1000.0,
+            "customer_spend_strict": True,
             "filter_since": "1997-01-01",
             "filter_until": "1998-06-30",
         },
@@ -1401,7 +1442,7 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
     (
         "累计消费超1k的大客户有几个？占总销售额多少",
         "metric_query",
-        {"measures": ["buyers", "revenue"], "min_customer_spend": 1000.0},
+        {"measures": ["buyers", "revenue"], "min_customer_spend": 1000.0, "customer_spend_strict": True},
     ),
     # the period named right after 同比 is the one compared with; the base is a year later
     (
@@ -1917,7 +1958,11 @@ COLLOQUIAL_2: list[tuple[str, str, dict[str, Any]]] = [
         "metric_query",
         {"measures": ["orders", "revenue"], "since": "1998-06-30", "until": "1998-06-30"},
     ),
-    ("累计消费超1w的客户有几个", "metric_query", {"measures": ["buyers"], "min_customer_spend": 10000.0}),
+    (
+        "累计消费超1w的客户有几个",
+        "metric_query",
+        {"measures": ["buyers"], "min_customer_spend": 10000.0, "customer_spend_strict": True},
+    ),
     (
         "H1 '98 vs H1 '97 revenue — growth %?",
         "metric_query",

@@ -103,7 +103,9 @@ def filter_customers(store: Store, since: date, until: date, f: CustomerFilter) 
         keep &= set(ok.index)
     if f.min_spend is not None or f.max_spend is not None:
         spend = w.groupby("customer")["amount"].sum()
-        ok = spend[(spend >= (f.min_spend if f.min_spend is not None else -1e18)) & (spend <= (f.max_spend or 1e18))]
+        lo_s = f.min_spend if f.min_spend is not None else -1e18
+        hi_s = f.max_spend if f.max_spend is not None else 1e18
+        ok = spend[(spend > lo_s) & (spend < hi_s)] if f.spend_strict else spend[(spend >= lo_s) & (spend <= hi_s)]
         keep &= set(ok.index)
     if f.inactive_days is not None:
         last = o[o["ts"] < end].groupby("customer")["ts"].max()
@@ -124,6 +126,8 @@ FILTERS = [
     CustomerFilter(not_bought=(date(1997, 1, 1), date(1997, 3, 31))),
     CustomerFilter(bought=(date(1996, 1, 1), date(1996, 6, 30)), min_purchases=1),
     CustomerFilter(min_spend=100.0),
+    CustomerFilter(min_spend=100.0, spend_strict=True),
+    CustomerFilter(max_spend=50.0, spend_strict=True),
     CustomerFilter(max_spend=50.0, window=(date(1996, 1, 1), date(1996, 12, 31))),
     CustomerFilter(inactive_days=45, min_purchases=2, window=(date(1996, 1, 1), date(1996, 9, 30))),
 ]

@@ -181,6 +181,19 @@ def test_a_small_filtered_group_is_named_with_its_spend(fakes: Any) -> None:
     assert _ok(metric_query.invoke({"measures": ["buyers"]}))["members"] is None
 
 
+def test_a_strict_spend_bound_leaves_out_the_customer_exactly_at_it(fakes: Any) -> None:
+    # "消费超过X的客户" is spend > X: the customer who spent exactly X is in ">= X" only
+    spend = _orders().groupby("customer")["amount"].sum().sort_values(ascending=False)
+    bound = float(spend.iloc[1])
+    strict = {"measures": ["buyers"], "customer_spend_strict": True}
+    over = _ok(metric_query.invoke({**strict, "min_customer_spend": bound}))
+    assert over["total"]["buyers"] == int((spend > bound).sum()) == 1
+    assert over["filters"]["customer_spend_strict"] is True
+    under = _ok(metric_query.invoke({**strict, "max_customer_spend": bound}))
+    assert under["total"]["buyers"] == int((spend < bound).sum())
+    assert any("spend" in n and f"< {bound:g}" in n for n in under["notes"])
+
+
 def test_buyers_carry_their_share_of_every_customer_so_far(fakes: Any) -> None:
     # "今年下过单的客户占全部客户多少": the period's buyers over every customer who had ordered by its end
     o = _orders()

@@ -9,7 +9,7 @@ from typing import Any
 
 from crm_insights.agent import metric_slots
 from crm_insights.agent import slots as sx
-from crm_insights.agent.dialect import to_mandarin
+from crm_insights.agent.dialect import space_latin, to_mandarin
 from crm_insights.agent.language import detect_language
 from crm_insights.agent.router import metrics
 from crm_insights.agent.router.knowledge import Knowledge
@@ -326,6 +326,7 @@ def _measures(text: str) -> bool:
 
 def _without_terms(text: str, terms: Sequence[str]) -> str:
     """``text`` with the given terms cut out (when normalising kept its offsets)."""
+    text = space_latin(text)
     if len(sx.normalise(text)) != len(text):
         return ""
     cut = text

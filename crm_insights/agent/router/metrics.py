@@ -67,6 +67,11 @@ def _text(part: Any) -> str:
     return str(part)
 
 
+def _length(question: str) -> int:
+    """The characters of a question, blanks not counted (the reading spaces Latin words from Chinese)."""
+    return len("".join(question.split()))
+
+
 def normalise_spec(spec: Any) -> dict[str, Any] | None:
     """The parser's spec as the ``metric`` slot (see the module doc); None when it names no tool."""
     raw = _as_dict(spec)
@@ -399,7 +404,7 @@ def carry_period(
         return metric
     if metric.get("tool") == previous.get("tool") == "cohort_retention" and data_start and data_end:
         other = _other_cohort(question, previous, data_start, data_end)
-        if other is not None and len(question.strip()) <= 24:
+        if other is not None and _length(question) <= 24:
             return other  # "2月cohort呢" after January 1997's cohort: February 1997's, as many months on
     if (
         metric.get("tool") == "cohort_retention"
@@ -539,7 +544,7 @@ def asks_who(question: str, previous: Mapping[str, Any] | None) -> bool:
     # "这些人历史上一共贡献了多少营收？占总营收多少": a measure of their own, asked of the same group (keep_group)
     own = [m for m in metric_slots.measures_named(question) if m not in ("buyers", "revenue_share")]
     own_measure = bool(own) and _AMONG_GROUP.search(question) is not None
-    return spend_bound and bool(about_them) and not risk and not own_measure and len(question.strip()) <= 48
+    return spend_bound and bool(about_them) and not risk and not own_measure and _length(question) <= 48
 
 
 def follow_up(
@@ -577,7 +582,7 @@ def follow_up(
     if earlier is not None:
         return earlier
     top = _TOP_N.search(question)
-    short = bool(_ELLIPTICAL_CLAUSE.match(question) or SWITCH_MEASURE.search(question) or len(question.strip()) <= 12)
+    short = bool(_ELLIPTICAL_CLAUSE.match(question) or SWITCH_MEASURE.search(question) or _length(question) <= 12)
     if base.get("limit") and top and short and not metric_slots.duration_days(question):
         # "And the top 100?" after the top 10 customers: the same ranking, longer
         return _relaid(previous, question, {**base, "limit": int(top.group(1))}, base)
@@ -598,7 +603,11 @@ def follow_up(
     spend_bound = _spend_bounded(base)
     if bound is not None and spend_bound and base.get("min_amount") is None and base.get("max_amount") is None:
         # "5k以上呢" after "累计消费超1w的客户有几个": the customers' spend bound replaced
-        bounded = {k: v for k, v in base.items() if k not in ("min_customer_spend", "max_customer_spend")}
+        bounded = {
+            k: v
+            for k, v in base.items()
+            if k not in ("min_customer_spend", "max_customer_spend", "customer_spend_strict")
+        }
         bounded["min_customer_spend" if bound[0] == "min" else "max_customer_spend"] = bound[1]
         return _relaid(previous, question, bounded, base)
     if (
@@ -731,8 +740,8 @@ _AMONG_GROUP = re.compile(
 )
 # the arguments that pick customers by what they did (the tool's customer filter)
 _GROUP_ARGS = (
-    "min_purchases", "max_purchases", "min_customer_spend", "max_customer_spend", "bought_since", "bought_until",
-    "not_bought_since", "not_bought_until", "top_share",
+    "min_purchases", "max_purchases", "min_customer_spend", "max_customer_spend", "customer_spend_strict",
+    "bought_since", "bought_until", "not_bought_since", "not_bought_until", "top_share",
 )  # fmt: skip
 
 
