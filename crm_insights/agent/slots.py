@@ -623,7 +623,14 @@ _GROUP_BY_SEGMENT = re.compile(
     r"(?:按|各|每个|每一个|不同)\s*(?:个)?\s*(?:客户|会员)?\s*(?:细分|分群|客群|群体|群|分层|层级)"
     r"|哪(?:一)?层(?:的)?[^，,。？?]{0,6}(?:最高|最低|最多|最少)|每(?:一)?层"
     r"|哪(?:个|一个)(?:群|分群|细分|客群)(?:的)?[^，,。？?]{0,6}(?:最高|最低|最多|最少)"
-    r"|\b(?:by|per|each|across|for every|for each)\s+(?:customer\s+)?(?:segments?|clusters?)\b|segment by segment",
+    r"|\b(?:by|per|each|across|for every|for each)\s+(?:customer\s+)?(?:segments?|clusters?)\b|segment by segment"
+    r"|\bwhich\s+(?:customer\s+)?(?:segment|cluster)s?\b[^,.;?]{0,40}\b(?:most|least|highest|lowest|worst|best)\b",
+    re.IGNORECASE,
+)
+# "哪个客群差评最多", "which segment complains most": the segments ranked against each other on one figure
+WHICH_SEGMENT_MOST = re.compile(
+    r"哪(?:个|一个|一)?(?:群|分群|细分|客群|层)(?:的)?[^，,。？?]{0,8}(?:最高|最低|最多|最少)"
+    r"|\bwhich\s+(?:customer\s+)?(?:segment|cluster)s?\b[^,.;?]{0,40}\b(?:most|least|highest|lowest|worst|best)\b",
     re.IGNORECASE,
 )
 

@@ -179,6 +179,12 @@ GENERALISATION: list[tuple[str, str, dict[str, Any]]] = [
     # A count or share of a sentiment label is a summary.
     ("差评一共有几条", "sentiment_summary", {"sentiment": "negative"}),
     ("how many negative reviews are there", "sentiment_summary", {"sentiment": "negative"}),
+    # the segments ranked on their complaints: sentiment side by side, not every complaint's themes
+    ("哪个客群差评最多", "sentiment_summary", {"sentiment": "negative", "group_by": "segment"}),
+    ("哪个分群抱怨最多？", "sentiment_summary", {"group_by": "segment"}),
+    ("which segment complains most?", "sentiment_summary", {"sentiment": "negative", "group_by": "segment"}),
+    ("What do customers in segment 2 complain about?", "feedback_themes", {"segment": "2"}),
+    ("How does customer 1042 stack up against his peers?", "explain_customer_segment", {"customer": "1042"}),
     # Per-segment figures are a segments question.
     ("每个群的收入占比分别是多少", "list_segments", {}),
     # A segment adjective + any head noun names the segment.
@@ -206,6 +212,8 @@ def test_correct_leaves_quotes_and_known_words(router: OfflineRouter) -> None:
     assert k.correct("pull up custmer 100 pls") == "pull up customer 100 please"
     assert k.correct('label this: "not worht the monney"') == 'label this: "not worht the monney"'
     assert k.correct("segments overview") == "segments overview"
+    # a word spelled out only in a keyword pattern is known too ("stack\w*\s+up ... peers")
+    assert k.correct("how does he stack up against his peers") == "how does he stack up against his peers"
 
 
 class _CountingEmbedder:

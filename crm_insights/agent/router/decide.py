@@ -719,6 +719,15 @@ def _decide(
         # a complaint and a later purchase of the same customers in one clause is this question, whatever the
         # sentiment words around it score ("给过差评的客户后面还回来下单吗，比例多少")
         scores["feedback_followup"] = max(scores.values()) + 1.0
+    if (
+        "sentiment_summary" in scores
+        and own_slots.get("group_by") == "segment"
+        and own_slots.get("sentiment")
+        and sx.WHICH_SEGMENT_MOST.search(unquoted)
+    ):
+        # "哪个客群差评最多", "which segment complains most": the segments' sentiment side by side, not the themes
+        # of every complaint nor the segment list
+        scores["sentiment_summary"] = max(scores.values()) + 1.0
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     intent, score = ranked[0]
     # A question about customers, orders or feedback is answered by its best intent even when that

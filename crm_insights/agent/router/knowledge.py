@@ -240,7 +240,9 @@ class Knowledge:
         counts: dict[str, int] = {}
         for text in texts:
             if text.startswith("re:"):
-                continue
+                # the words a pattern spells out ("stack\w*\s+up\s+against ... peers") are known words too:
+                # "stack" must not be "corrected" to "track"
+                text = re.sub(r"\\[A-Za-z]", " ", text[3:])
             for word in re.findall(r"[a-z]{3,}", text.lower()):
                 counts[word] = counts.get(word, 0) + 1
         return counts
