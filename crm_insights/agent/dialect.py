@@ -160,7 +160,8 @@ _CJK_LATIN = re.compile(r"(?<=[\u3400-\u9fff])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u34
 
 def space_latin(text: str) -> str:
     """``text`` with a space between a Chinese character and a Latin letter next to it ("上个quarter" ->
-    "上个 quarter"); the router's reading and the term vocabularies both go through it."""
+    "上个 quarter"): the analytics reading (the metric parser and the router's follow-up rules) reads this form.
+    The intent keywords are matched in the unspaced text, which their patterns are written for ("导成excel发给")."""
     return _CJK_LATIN.sub(" ", text)
 
 
@@ -182,7 +183,7 @@ def _segment(text: str) -> str:
     # "幾多個客", "top 10% 嘅客": 客 alone after a measure word or 的 is a customer (not 客单价, 客服, 客群, 客人)
     text = _LONE_KE.sub("客户", text)
     text = _SPOKEN_NUMBER_ID.sub(_spoken_number_id, _SPOKEN_ID.sub(_spoken_id, text))
-    return space_latin(_TYPO_RE.sub(lambda m: _TYPO_MAP[m.group(0)], text))
+    return _TYPO_RE.sub(lambda m: _TYPO_MAP[m.group(0)], text)
 
 
 def to_mandarin(text: str, quoted: list[tuple[int, int]] | None = None) -> str:

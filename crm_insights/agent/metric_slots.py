@@ -2006,8 +2006,10 @@ _TOTAL_WORD = re.compile(r"总(?:额|数|计|共)|合计|一共|整体|全部的
 _WHOLE_ASKED = re.compile(
     r"全国|全公司|全店|公司整体|整体|全部加起来|总共|一共|合计|\boverall\b|\bin\s+total\b|\bcompany[- ]wide\b"
 )
+# Clauses: punctuation, or a blank between two characters that are not Latin letters ("卖了多少单 课单价多少", voice
+# input); a blank next to a Latin word is no clause break ("拆分一下今年 H1的 GMV": the reading spaces Latin words)
 _CLAUSES = re.compile(
-    r"[，,。；;？?！!]|\s+(?=[^\sa-zA-Z])|(?<=[^\sa-zA-Z])\s+|\s+and\s+(?=what|how|which|the|our)", re.IGNORECASE
+    r"[，,。；;？?！!]|(?<=[^\sa-zA-Z])\s+(?=[^\sa-zA-Z])|\s+and\s+(?=what|how|which|the|our)", re.IGNORECASE
 )
 
 

@@ -11,8 +11,8 @@ from crm_insights.agent.dialect import space_latin, to_mandarin
         ("97年有幾多個月 orders 多過 2500？", "97年有多少个月 orders 超过 2500？"),
         ("1998年呢？邊個月？", "1998年呢？哪个月？"),
         ("最後一次買係幾多日之前？", "最后一次买是多少天之前？"),
-        ("佢churn risk高唔高？", "他 churn risk 高不高？"),
-        ("高價值嗰個segment describe下", "高价值那个 segment describe 一下"),
+        ("佢churn risk高唔高？", "他churn risk高不高？"),
+        ("高價值嗰個segment describe下", "高价值那个segment describe一下"),
         # Mandarin and English stay as they are; 下 stays where it means next / to place
         ("下个月下单的客户有多少", "下个月下单的客户有多少"),
         ("top 5 customers by revenue", "top 5 customers by revenue"),
@@ -35,7 +35,7 @@ def test_quoted_text_stays_as_written() -> None:
         ("同必呢", "同比呢"),
         ("最近仨月客单家多少", "最近三个月客单价多少"),
         ("今年复够率多少", "今年复购率多少"),
-        ("导个excel发我油箱", "导个 excel 发我邮箱"),
+        ("导个excel发我油箱", "导个excel发我邮箱"),
     ],
 )
 def test_pinyin_homophone_typos_are_read_as_meant(text: str, meant: str) -> None:

@@ -326,7 +326,6 @@ def _measures(text: str) -> bool:
 
 def _without_terms(text: str, terms: Sequence[str]) -> str:
     """``text`` with the given terms cut out (when normalising kept its offsets)."""
-    text = space_latin(text)
     if len(sx.normalise(text)) != len(text):
         return ""
     cut = text
@@ -462,7 +461,8 @@ def _decide(
 ) -> Decision:
     asked = question  # Decision.question: as the user wrote it
     # the analytics parser reads the question in Mandarin too ("97年有幾多個月" -> "97年有多少个月"), typos as typed
-    original = to_mandarin(question, [m.span() for m in sx.QUOTES.finditer(question)])
+    # the analytics reading: Latin words spaced from Chinese ("上个quarter的revenue": whole words for the patterns)
+    original = space_latin(to_mandarin(question, [m.span() for m in sx.QUOTES.finditer(question)]))
     question = knowledge.correct(question)  # typos and chat abbreviations; Decision.question keeps the original
     # 'the repeat rate, counted as "2+ purchase days"': a quoted definition is part of the question, not a text
     question = metric_slots.without_definitions(question)
@@ -471,7 +471,9 @@ def _decide(
     # Quoted text is data (a review to classify, a phrase to search for): markers inside quotes do not count.
     unquoted = sx.QUOTES.sub(" ", question)
     injection = bool(sx.has_any(unquoted, knowledge.injection))
-    writes = bool(sx.has_any(unquoted, knowledge.write_actions + knowledge.action_verbs))
+    # the action words are looked for in the Latin-spaced form too: "帮我send个email" has no word boundary after "send"
+    actions = knowledge.write_actions + knowledge.action_verbs
+    writes = bool(sx.has_any(unquoted, actions) or sx.has_any(space_latin(unquoted), actions))
     prev_intent = (previous or {}).get("intent")
     prev_slots: dict[str, Any] = dict((previous or {}).get("slots") or {})
     usable_prev = prev_intent is not None and prev_intent not in NO_TOOL_INTENTS

@@ -12,8 +12,6 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from crm_insights.agent.dialect import space_latin
-
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -37,9 +35,8 @@ def _stem_word(word: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """Lowercase with English words stemmed and spaced from Chinese (agent/dialect.py's ``space_latin``, which the
-    router's reading of a question applies too): the form keywords are matched in."""
-    return _WORD.sub(lambda m: _stem_word(m.group(0)), space_latin(text).lower())
+    """Lowercase with English words stemmed: the form keywords are matched in."""
+    return _WORD.sub(lambda m: _stem_word(m.group(0)), text.lower())
 
 
 @lru_cache(maxsize=4096)
