@@ -97,6 +97,8 @@ class MetricSpec:
     # each one's calendar month when the question fixed it with a year (None: it moves with the cohort)
     # "今年上半年月均购买客户数": the mean of the monthly figures of a measure that does not add up over months
     row_mean: bool = False
+    # "上周每天的流水拉一下，哪天最好？一周加起来多少": the total asked beside a ranked trend or breakdown
+    total_asked: bool = False
     cohort_targets: tuple[int, ...] = ()
     cohort_fixed: tuple[str | None, ...] = ()
 
@@ -360,6 +362,7 @@ _STRICT_OP = re.compile(
     re.IGNORECASE,
 )
 # A customer's spending, as a verb ("花过", "消费了")
+_OLD_MEMBERS = re.compile(r"老(?:会员|客户|顾客|用户|客人|客)", re.IGNORECASE)
 _SPEND_VERB = r"(?:花过|花了|消费过|消费了|共花|一共花|消费(?:金额|额)?|花费|花)"
 _CUSTOMER_LEVEL_BEFORE = re.compile(
     r"(?:累计|累积|总共|一共|总计|总消费|合计|lifetime|in\s+total|total)\s*\S{0,4}$"
@@ -686,12 +689,20 @@ def _number(tok: str | None, scale: str | None = None) -> float | None:
 def _found(text: str) -> list[tuple[int, int, str, str, str]]:
     """Vocabulary hits as (start, end, category, key, text), non-overlapping, longest at each position."""
     v = _vocab()
-    out = []
-    for rx, category, key in v.regexes:
-        for m in rx.finditer(text):
-            if m.end() > m.start():
-                out.append((m.start(), m.end(), category, key, m.group(0)))
-                text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    # the phrase patterns first, the longest where two overlap ("平均每个客户一共贡献了多少钱" is the spend per
+    # customer, not the revenue its "贡献了多少钱" would be), then the plain terms in what is left
+    found = [
+        (m.start(), m.end(), category, key, m.group(0))
+        for rx, category, key in v.regexes
+        for m in rx.finditer(text)
+        if m.end() > m.start()
+    ]
+    out: list[tuple[int, int, str, str, str]] = []
+    for hit in sorted(found, key=lambda h: (h[0] - h[1], h[0])):
+        if any(s < hit[1] and hit[0] < e for s, e, *_ in out):
+            continue
+        out.append(hit)
+        text = text[: hit[0]] + " " * (hit[1] - hit[0]) + text[hit[1] :]
     for m in v.pattern.finditer(text):
         hit = v.lookup.get(_norm(m.group(0)))
         if hit:
@@ -752,7 +763,10 @@ _BANDS = re.compile(
     rf"(?:\s*[、，,/和与及]\s*(?:\d+|{_CN_NUM})\s*(?:次|单))*\s*[、，,/和与及还有]*\s*(?P<n>\d+|{_CN_NUM})\s*(?:次|单)\s*"
     r"(?:及|或|和)?(?:以上|更多|\+)"
     r"|(?:购买|下单)(?:次数|频次)(?:的)?分布|(?:按|by)\s*(?:购买|下单)?(?:次数|频次)(?:分|拆|看)"
-    r"|\bonce\b[^.?!]{0,12}\btwice\b[^.?!]{0,20}?(?P<e>\d+)\s*(?:\+|or\s+more)\s*(?:times)?",
+    r"|\bonce\b[^.?!]{0,12}\btwice\b[^.?!]{0,20}?(?P<e>\d+)\s*(?:\+|or\s+more)\s*(?:times)?"
+    # "只买过一次的占多少？买过两次的、三次及以上的又各占多少？": the bands asked one clause after another
+    rf"|(?:买|购买|下单)(?:过|了)?\s*(?<!\d)(?:1|一)\s*次[^。]{{0,16}}?(?:2|两|二)\s*次[^。]{{0,12}}?"
+    rf"(?P<n2>\d+|{_CN_NUM})\s*次\s*(?:及|或)?(?:以上|更多|\+)",
     re.IGNORECASE,
 )
 
@@ -855,7 +869,7 @@ def _purchase_bands(text: str) -> tuple[int, tuple[int, int]] | None:
         return (top if top and 3 <= top <= 10 else 3), f.span()
     if m is None:
         return None
-    n = m.group("n") or m.group("e")
+    n = m.group("n") or m.group("n2") or m.group("e")
     top = to_int(n) if n else 3
     return (top if top and 2 <= top <= 10 else 3), m.span()
 
@@ -1428,6 +1442,16 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if not measures and negated and len(time.periods) >= 2 and _HOW_MANY_PEOPLE.search(masked):
         measures = ["buyers"]  # "去年下半年一单没下、今年又回来买的有多少人": customers, counted
         measure_terms["buyers"] = "customers"
+    if (
+        measures == ["returning_customers"]
+        and negated
+        and len(time.periods) >= 2
+        and _OLD_MEMBERS.fullmatch(measure_terms.get("returning_customers", ""))
+    ):
+        # "去年买过、今年一单都没下的老会员有多少": 老会员 are the customers the two periods define, not the measure
+        # "returning customers" (bought in the period and first before it)
+        measures = ["buyers"]
+        measure_terms["buyers"] = measure_terms.pop("returning_customers")
     if top_share is not None and not measures:
         measures = ["buyers", "revenue"]  # "top 10% of customers?": how many they are and what they spent
     grouped_by_filter = spend_bounds or purchases is not None or top_share is not None
@@ -1967,7 +1991,14 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # cannot make is asked in a clause of its own beside a question it can answer, which is answered. A split
         # asked alone ("Break down last quarter's revenue by region") gets no total: that is another scope.
         spec = replace(spec, answer_rest=True)
+    if (args.get("grain") or args.get("group_by")) and args.get("sort") and _SUM_ASKED.search(masked):
+        spec = replace(spec, total_asked=True)
     return replace(spec, share_of_all=True) if share_of_all else spec
+
+
+_SUM_ASKED = re.compile(
+    r"加起来|加总|一共|总共|合计|总计|\bin\s+total\b|\baltogether\b|\bcombined\b|\bsum\b|\btotal\b", re.IGNORECASE
+)
 
 
 # A split by a dimension ("by region", "按省份拆", "线上线下各卖了多少"), not a filter on one value of it ("北京的客户")

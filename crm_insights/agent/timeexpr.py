@@ -586,6 +586,21 @@ def _h_iso(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     return _m(match, kind, bounds=_month_bounds(m, "week" if week else "", day), year=int(match.group("y")))
 
 
+def _h_day_range_zh(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
+    """11月1号到15号: days of one month, the second written without its month."""
+    m, d1, d2 = to_int(match.group("m")), int(match.group("d")), int(match.group("d2"))
+    if not m or m > 12 or d2 <= d1:
+        return None
+
+    def b(y: int) -> tuple[date, date] | None:
+        try:
+            return date(y, m, d1), date(y, m, d2)
+        except ValueError:
+            return None
+
+    return _m(match, "range", bounds=b, year=_opt_year(match, ctx))
+
+
 def _h_month_range_zh(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     m1, m2 = to_int(match.group("m")), to_int(match.group("m2"))
     if not m1 or not m2 or m1 > 12 or m2 > 12:
@@ -888,6 +903,14 @@ _RULES: list[_Rule] = [
             rf"{_WEEK_OF}?"
         ),
         _h_iso,
+    ),
+    # 去年11月1号到15号 / 6月8日-14日: days of one month, the second day written without its month
+    (
+        _c(
+            rf"{_Y_PRE}?{_M_ZH}\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]?\s*{_RANGE_SEP_ZH}\s*"
+            r"(?P<d2>3[01]|[12]\d|0?[1-9])\s*[日号](?!\s*[至到\-~～—–]|\d)"
+        ),
+        _h_day_range_zh,
     ),
     # 98年3月 / 3月 / 1998年3月5日 / 3月底
     (

@@ -423,6 +423,12 @@ _GROUP_ARGS = (
     "min_customer_spend", "max_customer_spend", "min_purchases", "max_purchases", "inactive_days", "top_share",
     "not_bought_since", "bought_since",
 )  # fmt: skip
+# "哪些人最值得去挽回", "who should we try to win back first": a ranking of customers worth saving (churn risk x value)
+_WIN_BACK_WHO = re.compile(
+    r"(?:哪些|哪几|谁|名单|排).{0,12}(?:挽回|挽留|召回|赢回)|(?:挽回|挽留|召回|赢回).{0,12}(?:哪些|哪几|谁|名单|排)"
+    r"|\b(?:who|which)\b.{0,40}\b(?:win\s*back|re-?engage|save|rescue)\b",
+    re.IGNORECASE,
+)
 # Intents about one customer: a follow-up that names nobody and asks about one customer's doings is about them
 _ONE_CUSTOMER_INTENTS = frozenset(
     {"customer_profile", "forecast_customer", "explain_customer_segment", "customer_value", "metric_query"}
@@ -577,6 +583,8 @@ def _decide(
             and not metric_unsupported(metric)
             # "你这个预测准不准": about the model, not its figure again
             and not (metric is None and sx.has_any(question, knowledge.intents["about_assistant"].keywords.both()))
+            # "里面哪些人最值得优先去挽回？": who to win back is the churn-risk ranking, not the group's figure again
+            and not (metric is None and _WIN_BACK_WHO.search(question))
         ):
             metric = metrics.follow_up(original, prev_metric, start, end) or metric
         elif prev_metric and metric is not None:

@@ -105,6 +105,7 @@ def normalise_spec(spec: Any) -> dict[str, Any] | None:
         "unsupported_kinds": kinds,
         "also": [{k: v for k, v in _as_dict(a).items() if v is not None and v != []} for a in raw.get("also") or []],
         "row_mean": bool(raw.get("row_mean")),
+        "total_asked": bool(raw.get("total_asked")),
         "cohort_targets": [int(k) for k in raw.get("cohort_targets") or []],
         "cohort_fixed": [None if m is None else str(m) for m in raw.get("cohort_fixed") or []],
     }
@@ -492,9 +493,12 @@ def carry_period(
             metric["periods_text"] = metric["periods_text_zh"] = year
             metric["assumed_year"] = None
             return metric
-    if any(args.get(k) for k in _PERIOD_ARGS) or not base.get("since") or _ALL_TIME.search(question):
+    all_time = _ALL_TIME.search(question) and not _THAT_PERIOD.search(question)  # "那半个月一共": that period's total
+    if any(args.get(k) for k in _PERIOD_ARGS) or not base.get("since") or all_time:
         return metric
-    if metric.get("unsupported") or "inactive_customers" in (args.get("measures") or []):
+    if "inactive_customers" in (args.get("measures") or []):
+        return metric
+    if metric.get("unsupported") and not _THAT_PERIOD.search(question):
         return metric
     args["since"], args["until"] = base["since"], base.get("until")
     for key in ("periods_text", "periods_text_zh", "assumed_year"):
@@ -734,7 +738,7 @@ _AMONG_THEM = re.compile(
 # "这里面", "这批人", "of those": the customers the previous answer counted
 _AMONG_GROUP = re.compile(
     _AMONG_THEM.pattern
-    + r"|这批人|这些人|那批人|这批客户|这些客户|这部分人|这层|这群人|\bthose\s+customers\b|\btheir\b|\bthey\b"
+    + r"|(?:这|那)(?:批|些|部分|群|帮)(?:人|客户|会员|用户|顾客|客人)|这层|他们|她们|\bthose\s+customers\b|\btheir\b|\bthey\b"
     + r"|\b(?:those|these|the)\s+same\s+(?:customers|people|clients|ones|buyers)\b",
     re.I,
 )
@@ -836,6 +840,12 @@ def _keep_group(args: dict[str, Any], base: Mapping[str, Any], data_start: str |
         args["measures"] = ["buyers"]  # the group's own count, its other conditions applied
 
 
+# "那半个月一共多少人买过", "during that period": the thread's period, pointed at
+_THAT_PERIOD = re.compile(
+    r"那(?:半个月|段时间|段日子|几天|一周|周|个月|几个月|个季度|半年|一年|期间)|这段(?:时间|期间)|同一?期间|大促期间|活动期间"
+    r"|\b(?:during\s+)?(?:that|this|the\s+same)\s+(?:period|window|fortnight|stretch)\b",
+    re.I,
+)
 _SAME_LAST_YEAR = re.compile(r"去年同期|上年同期|same\s+period\s+last\s+year|a\s+year\s+(?:earlier|before|ago)", re.I)
 _STRICTLY = re.compile(r"严格|正好\S{0,6}不算|不含\S{0,4}当天|\bstrictly\b|\bexcluding\s+exactly\b", re.IGNORECASE)
 _SAME_COMPARISON = re.compile(
