@@ -738,7 +738,8 @@ _AMONG_THEM = re.compile(
 # "这里面", "这批人", "of those": the customers the previous answer counted
 _AMONG_GROUP = re.compile(
     _AMONG_THEM.pattern
-    + r"|(?:这|那)(?:批|些|部分|群|帮)(?:人|客户|会员|用户|顾客|客人)|这层|他们|她们|\bthose\s+customers\b|\btheir\b|\bthey\b"
+    + r"|(?:这|那)(?:批|些|部分|群|帮)(?:人|客户|会员|用户|顾客|客人)|这层|他们|她们"
+    + r"|\bthose\s+customers\b|\btheir\b|\bthey\b"
     + r"|\b(?:those|these|the)\s+same\s+(?:customers|people|clients|ones|buyers)\b",
     re.I,
 )
