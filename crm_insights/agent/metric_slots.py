@@ -704,9 +704,9 @@ def _found(text: str) -> list[tuple[int, int, str, str, str]]:
         out.append(hit)
         text = text[: hit[0]] + " " * (hit[1] - hit[0]) + text[hit[1] :]
     for m in v.pattern.finditer(text):
-        hit = v.lookup.get(_norm(m.group(0)))
-        if hit:
-            out.append((m.start(), m.end(), hit[0], hit[1], m.group(0)))
+        term = v.lookup.get(_norm(m.group(0)))
+        if term:
+            out.append((m.start(), m.end(), term[0], term[1], m.group(0)))
     return sorted(out)
 
 
