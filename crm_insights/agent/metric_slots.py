@@ -689,24 +689,23 @@ def _number(tok: str | None, scale: str | None = None) -> float | None:
 def _found(text: str) -> list[tuple[int, int, str, str, str]]:
     """Vocabulary hits as (start, end, category, key, text), non-overlapping, longest at each position."""
     v = _vocab()
-    # the phrase patterns first, the longest where two overlap ("平均每个客户一共贡献了多少钱" is the spend per
-    # customer, not the revenue its "贡献了多少钱" would be), then the plain terms in what is left
+    # Phrase patterns and plain terms compete, the longest where two overlap ("平均每个客户一共贡献了多少钱" is the
+    # spend per customer, not the revenue its "贡献了多少钱" would be; "平均一天卖多少" the revenue per day, not the
+    # revenue of "卖多少"); a pattern beats a plain term of the same length.
     found = [
-        (m.start(), m.end(), category, key, m.group(0))
+        (m.start(), m.end(), category, key, m.group(0), 0)
         for rx, category, key in v.regexes
         for m in rx.finditer(text)
         if m.end() > m.start()
     ]
-    out: list[tuple[int, int, str, str, str]] = []
-    for hit in sorted(found, key=lambda h: (h[0] - h[1], h[0])):
-        if any(s < hit[1] and hit[0] < e for s, e, *_ in out):
-            continue
-        out.append(hit)
-        text = text[: hit[0]] + " " * (hit[1] - hit[0]) + text[hit[1] :]
     for m in v.pattern.finditer(text):
         term = v.lookup.get(_norm(m.group(0)))
         if term:
-            out.append((m.start(), m.end(), term[0], term[1], m.group(0)))
+            found.append((m.start(), m.end(), term[0], term[1], m.group(0), 1))
+    out: list[tuple[int, int, str, str, str]] = []
+    for s0, e0, category, key, said, _ in sorted(found, key=lambda h: (h[0] - h[1], h[5], h[0])):
+        if not any(s < e0 and s0 < e for s, e, *_ in out):
+            out.append((s0, e0, category, key, said))
     return sorted(out)
 
 

@@ -501,6 +501,23 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         "metric_query",
         {"measures": ["days_between_mean", "days_between_median"], "since": "1998-01-01", "until": "1998-03-31"},
     ),
+    # session 11's v1 set
+    (
+        "所有会员里，只买过一次的占多少？买过两次的、三次及以上的又各占多少？",
+        "metric_query",
+        {"measures": ["buyers"], "group_by": "purchase_count", "purchase_bands": 3},
+    ),
+    (
+        "去年买过、今年到现在一单都没下的老会员有多少？",
+        "metric_query",
+        {
+            "measures": ["buyers"],
+            "since": "1997-01-01",
+            "until": "1997-12-31",
+            "not_bought_since": "1998-01-01",
+            "not_bought_until": "1998-06-30",
+        },
+    ),
     # 超过 / more than: the bound itself excluded; 以上 / or more: included
     (
         "累计消费超过1000元的客户有多少",
@@ -1682,6 +1699,30 @@ def _decided(turns: list[str]) -> dict[str, Any]:
     ("turns", "expected"),
     [
         # a growth question with no measure after an analytics answer: the previous measure and period
+        # session 11's v1 set: the group pointed at with 他们 / 这批人 stays the group
+        (
+            ["今年上半年买了3次及以上的会员有几个？", "他们上半年贡献了多少销售额？占上半年总额多少？"],
+            {"measures": ["revenue"], "since": "1998-01-01", "min_purchases": 3},
+        ),
+        (
+            ["我们把超过180天没下过单的算沉睡会员，现在这样的会员有多少人？", "这批人历史上一共给我们贡献过多少钱？"],
+            {"measures": ["revenue"], "inactive_days": 180, "since": None},
+        ),
+        # who to win back after a lapsed group: the churn-risk ranking, not the group's figure again
+        (
+            ["去年买过、今年到现在一单都没下的老会员有多少？", "里面哪些人最值得优先去挽回？按能挽回的价值排一下"],
+            {"intent": "at_risk"},
+        ),
+        # "那半个月一共" is the thread's period, though 一共 alone asks for all of the data
+        (
+            ["去年11月1号到15号那波大促，跟10月1号到15号比，销售额涨了多少？", "另外那半个月一共多少人买过"],
+            {"measures": ["buyers"], "since": "1997-11-01", "until": "1997-11-15"},
+        ),
+        # weekend vs workdays per day after a weekday ranking: the per-day measure by weekday (with its subtotals)
+        (
+            ["今年以来按星期几看，哪天卖得最好？", "周末平均一天卖多少，工作日平均一天卖多少？"],
+            {"measures": ["revenue_per_day"], "group_by": "weekday", "since": "1998-01-01"},
+        ),
         (["1998年5月的订单数", "同比呢？"], {"measures": ["orders"], "since": "1998-05-01", "compare": "year"}),
         (["Q1 1998 AOV?", "YoY?"], {"measures": ["aov"], "since": "1998-01-01", "compare": "year"}),
         # an elliptical clause, then a new measure: both measures over the new period

@@ -188,6 +188,8 @@ GENERALISATION: list[tuple[str, str, dict[str, Any]]] = [
     ("which segment complains most?", "sentiment_summary", {"sentiment": "negative", "group_by": "segment"}),
     ("What do customers in segment 2 complain about?", "feedback_themes", {"segment": "2"}),
     ("How does customer 1042 stack up against his peers?", "explain_customer_segment", {"customer": "1042"}),
+    ("里面哪些人最值得优先去挽回？按能挽回的价值排一下", "at_risk", {}),
+    ("现在系统里会员是怎么分层的？每一层大概多少人、贡献多少", "list_segments", {}),
     # Per-segment figures are a segments question.
     ("每个群的收入占比分别是多少", "list_segments", {}),
     # A segment adjective + any head noun names the segment.

@@ -238,3 +238,33 @@ def test_the_routers_row_shares_are_the_catalogues() -> None:
     from crm_insights.metrics.catalogue import ROW_SHARE_MEASURES
 
     assert metrics._ROW_SHARES == ROW_SHARE_MEASURES
+
+
+@pytest.mark.parametrize(
+    ("grain", "label", "question", "since", "until"),
+    [
+        ("month", "1998-03", "环比和同比各涨了多少", "1998-03-01", "1998-03-31"),
+        ("quarter", "1997-Q4", "那个季度的客单价呢", "1997-10-01", "1997-12-31"),
+        ("week", "1998-06-22", "that week's AOV vs the week before?", "1998-06-22", "1998-06-28"),
+    ],
+)
+def test_a_follow_up_to_a_top_row_is_about_that_row(
+    grain: str, label: str, question: str, since: str, until: str
+) -> None:
+    # "今年哪个月单量最多？" answered with March 1998; the comparison asked next is March's, not the half-year's
+    base = {"measures": ["orders"], "grain": grain, "since": "1997-01-01", "until": "1998-06-30", "sort": "desc"}
+    previous = {"tool": "metric_query", "args": {**base, "limit": 1}}
+    metric: dict[str, Any] = {
+        "tool": "metric_query",
+        "args": {"measures": ["orders"], "since": "1997-01-01", "until": "1998-06-30", "compare": "previous"},
+    }
+    metrics.top_row(question, metric, previous, [label])
+    assert (metric["args"]["since"], metric["args"]["until"]) == (since, until)
+    assert "sort" not in metric["args"] and metric["periods_text"] == label
+
+
+def test_a_follow_up_naming_its_own_period_keeps_it() -> None:
+    previous = {"tool": "metric_query", "args": {"measures": ["orders"], "grain": "month", "sort": "desc", "limit": 1}}
+    metric: dict[str, Any] = {"tool": "metric_query", "args": {"measures": ["orders"], "since": "1997-05-01"}}
+    metrics.top_row("97年5月呢", metric, previous, ["1998-03"])
+    assert metric["args"] == {"measures": ["orders"], "since": "1997-05-01"}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from crm_insights.agent import metric_slots
@@ -781,6 +781,64 @@ def same_span_in_year(question: str, metric: dict[str, Any] | None, previous: Ma
     metric["assumed_year"] = None
 
 
+# "那个月", "that day": the one row a ranking answered
+_TOP_ROW_REF = re.compile(
+    r"那个?(?:月|季度|周|天|年)|那一(?:天|周|个月|年)|这个?(?:月|季度|周)|\bthat\s+(?:month|day|week|quarter|year)\b", re.I
+)
+
+
+def _row_bounds(label: str, grain: str) -> tuple[str, str] | None:
+    """The first and last day of a trend row from its label ("1998-03", "1998-Q1", a week's Monday, a day, "1997")."""
+    from datetime import date, timedelta
+
+    from crm_insights.agent.timeexpr import month_end
+
+    try:
+        if grain == "day":
+            return label, label
+        if grain == "week":
+            monday = date.fromisoformat(label)
+            return label, (monday + timedelta(days=6)).isoformat()
+        if grain == "month":
+            y, m = int(label[:4]), int(label[5:7])
+            return f"{label}-01", month_end(y, m).isoformat()
+        if grain == "quarter":
+            y, q = int(label[:4]), int(label.split("Q")[1])
+            return date(y, 3 * q - 2, 1).isoformat(), month_end(y, 3 * q).isoformat()
+        if grain == "year":
+            return f"{int(label)}-01-01", f"{int(label)}-12-31"
+    except (ValueError, IndexError):
+        return None
+    return None
+
+
+def top_row(
+    question: str, metric: dict[str, Any] | None, previous: Mapping[str, Any] | None, labels: Sequence[Any] | None
+) -> None:
+    """ "今年哪个月单量最多？" then "环比和同比各涨了多少" / "那个月客单价呢": the follow-up is about the one row the
+    ranking answered (March 1998), not the ranking's whole period (in place)."""
+    if not metric or not previous or not labels or metric.get("tool") != "metric_query":
+        return
+    base, args = previous.get("args") or {}, metric.get("args") or {}
+    grain = str(base.get("grain") or "")
+    if previous.get("tool") != "metric_query" or not grain or not base.get("sort") or base.get("limit") != 1:
+        return
+    if args.get("grain") or args.get("group_by") or args.get("compare_since"):
+        return
+    if (args.get("since"), args.get("until")) != (base.get("since"), base.get("until")):
+        return  # a period of its own
+    if not (args.get("compare") or _TOP_ROW_REF.search(question)):
+        return
+    bounds = _row_bounds(str(labels[0]), grain)
+    if bounds is None:
+        return
+    args["since"], args["until"] = bounds
+    for key in ("sort", "limit"):
+        args.pop(key, None)
+    metric["periods_text"] = metric["periods_text_zh"] = str(labels[0])
+    metric["assumed_year"] = None
+
+
 def keep_group(
     question: str,
     metric: dict[str, Any] | None,
@@ -979,7 +1037,13 @@ def _keep_scope(
     the kept period widens it to its whole year(s), so the breakdown has rows to compare."""
     from datetime import date
 
-    from crm_insights.agent.timeexpr import names_comparison_target, parse_time, period_label, shift_year
+    from crm_insights.agent.timeexpr import (
+        asks_both_comparisons,
+        names_comparison_target,
+        parse_time,
+        period_label,
+        shift_year,
+    )
 
     base = dict(previous.get("args") or {})
     args = new["args"]
@@ -1045,7 +1109,9 @@ def _keep_scope(
                 return new
         if _SAME_COMPARISON.search(question) and base.get("compare") in ("previous", "year"):
             args["compare"] = base["compare"]
-        if tp.compare_kind in ("previous", "year"):
+        if asks_both_comparisons(question):
+            args["compare"] = "both"  # "环比和同比各涨了多少": both comparisons of the kept period
+        elif tp.compare_kind in ("previous", "year"):
             args["compare"] = tp.compare_kind  # the comparison asked now, on the kept period
         elif any(p.kind == "same_period" for p in tp.periods):
             args["compare"] = "year"  # "那去年同期呢？": the kept period against the same period a year earlier
