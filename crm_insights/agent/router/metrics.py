@@ -783,7 +783,8 @@ def same_span_in_year(question: str, metric: dict[str, Any] | None, previous: Ma
 
 # "那个月", "that day": the one row a ranking answered
 _TOP_ROW_REF = re.compile(
-    r"那个?(?:月|季度|周|天|年)|那一(?:天|周|个月|年)|这个?(?:月|季度|周)|\bthat\s+(?:month|day|week|quarter|year)\b", re.I
+    r"那个?(?:月|季度|周|天|年)|那一(?:天|周|个月|年)|这个?(?:月|季度|周)|\bthat\s+(?:month|day|week|quarter|year)\b",
+    re.I,
 )
 
 
