@@ -2274,7 +2274,7 @@ def _numbers(m: re.Match[str]) -> list[float]:
 
 def duration_days(text: str) -> int | None:
     """The first length of time ``text`` names, in days ("90天", "3个月" = 90, "一年以上" = 365, "半年" = 180: months
-    count 30 days, years 365), or None."""
+    count 30 days, years 365, and whole years of months are years: "12个月" / "12 months" = 365), or None."""
     if _HALF_YEAR.search(text):
         return 180  # "超过半年没下单": half a year, 6 x 30 days
     for m in _DURATION.finditer(text):
@@ -2284,6 +2284,8 @@ def duration_days(text: str) -> int | None:
             key = next(u for k, u in (("天", "day"), ("日", "day"), ("day", "day"), ("周", "week"), ("星期", "week"),
                                        ("week", "week"), ("月", "month"), ("month", "month"), ("年", "year"),
                                        ("year", "year")) if k in unit)  # fmt: skip
+            if key == "month" and n % 12 == 0:
+                return n // 12 * _DAYS_PER["year"]  # "lapsed for 12 months or more": a year
             return n * _DAYS_PER[key]
     return None
 

@@ -998,3 +998,18 @@ def test_segments_asked_after_an_analytics_answer_are_the_segment_list(make_sess
     session.ask("top 10% 嘅客貢獻咗幾多 % 嘅 revenue？", thread_id="sg")
     session.ask("我哋啲 customer segment 點分？每個 segment 有幾多人？", thread_id="sg")
     assert _last(calls)[0] == "list_segments"
+
+
+def test_a_period_read_against_the_placeholder_range_is_read_again_before_declining(make_session) -> None:
+    # Before the data's range is known, "H1 last year" beside "the H1 total" reads as a third period; read again
+    # against the real range it is the comparison asked: only the state split is declined
+    session, calls = make_session()
+    text = session.ask(
+        "Can you break H1 1998 revenue down by state? If you can't, at least give me the H1 total against H1 "
+        "last year.",
+        thread_id="h1",
+    ).answer
+    name, args = _last(calls)
+    # the fakes' orders end on 1998-05-20: H1 1998 is read up to there, against H1 1997
+    assert (name, args["since"], str(args.get("compare_since"))[:7]) == ("metric_query", "1998-01-01", "1997-01")
+    assert "by state" in text and "H1 last year" not in text.split("\n\n")[0]

@@ -166,8 +166,15 @@ def _after_step(hook: str | None, slots: dict[str, Any], question: str) -> None:
                 if "apart" in (before.get("unsupported_kinds") or []):
                     metric["unsupported_kinds"] = ["apart"]
             slots["metric"] = metric
+            # the parts the placeholder reading declined that the real range answers are no longer declined
+            gone = set(before.get("unsupported") or []) - set(metric["unsupported"])
+            kept = [u for u in slots.get("unsupported") or [] if u not in gone]
             if metric["unsupported"]:
                 slots["unsupported"] = metric["unsupported"]
+            elif kept:
+                slots["unsupported"] = kept
+            else:
+                slots.pop("unsupported", None)
         slots.pop("data_range_pending", None)
     elif hook == "earlier_cohort_year":
         _earlier_cohort_year(slots)
@@ -272,7 +279,13 @@ def next_action(
             key = "unsupported_measure"
         return f"{render_shared(knowledge, key, lang, parts=parts)}\n\n{text}"
 
-    if (slots.get("unsupported") and not answered_rest()) or (slots.get("missing_attributes") and not contact_only()):
+    # Read against a placeholder range, a part may look unanswerable only for that ("H1 last year" beside "the H1
+    # total"): the plan first learns the data's range and reads the question again, then declines what is left.
+    periods_pending = slots.get("data_range_pending") and "period" in (slots.get("metric") or {}).get(
+        "unsupported_kinds", []
+    )
+    declined_now = slots.get("unsupported") and not answered_rest() and not periods_pending
+    if declined_now or (slots.get("missing_attributes") and not contact_only()):
         attributes = [
             render_shared(knowledge, "missing_attribute", lang, kind=kind, text=text)
             for kind, text in slots.get("missing_attributes") or []
