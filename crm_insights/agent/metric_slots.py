@@ -362,6 +362,11 @@ _STRICT_OP = re.compile(
     re.IGNORECASE,
 )
 # A customer's spending, as a verb ("花过", "消费了")
+# "month 1 through month 6", "M1到M6", "第1到第6个月", "months 1-6": a range of months on from the cohort month
+_MONTHS_THROUGH = re.compile(
+    r"(?:months?|\bm|第)\s*\d{1,2}\s*(?:个月)?\s*(?:到|至|-|–|~|～|through|thru|to|until)\s*(?:months?|m|第)?\s*\d{1,2}",
+    re.IGNORECASE,
+)
 _OLD_MEMBERS = re.compile(r"老(?:会员|客户|顾客|用户|客人|客)", re.IGNORECASE)
 _SPEND_VERB = r"(?:花过|花了|消费过|消费了|共花|一共花|消费(?:金额|额)?|花费|花)"
 _CUSTOMER_LEVEL_BEFORE = re.compile(
@@ -1405,6 +1410,11 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             asked_k += [6] if _HALF_YEAR.search(masked) else []
             targets_k = sorted({k for k in asked_k if 1 <= k <= periods_n} | {periods_n})
             fixed = [None] * len(targets_k)
+        if len(targets_k) == 2 and 1 < targets_k[1] - targets_k[0] <= 12 and _MONTHS_THROUGH.search(masked):
+            # "month 1 through month 6", "M1到M6", "第1到第6个月": every month of the range
+            fixed = [fixed[0] if k == targets_k[0] else fixed[1] if k == targets_k[1] else None
+                     for k in range(targets_k[0], targets_k[1] + 1)]  # fmt: skip
+            targets_k = list(range(targets_k[0], targets_k[1] + 1))
         spec = _spec("cohort_retention", cohort_args, unsupported, time, notes=notes, terms=measure_terms)
         # the year said in the answer is the cohort's, when the question left it out (not a target month's)
         cohort_month = cohorts[0] if cohorts else (months[0] if months else None)

@@ -1713,6 +1713,21 @@ def _decided(turns: list[str]) -> dict[str, Any]:
             ["去年买过、今年到现在一单都没下的老会员有多少？", "里面哪些人最值得优先去挽回？按能挽回的价值排一下"],
             {"intent": "at_risk"},
         ),
+        # the first row of a trend against its last
+        (
+            [
+                "Can you give me AOV by quarter from Q1 1997 through Q2 1998?",
+                "So what's the relative change from the first of those quarters to the last?",
+            ],
+            {
+                "measures": ["aov"],
+                "since": "1998-04-01",
+                "until": "1998-06-30",
+                "compare_since": "1997-01-01",
+                "compare_until": "1997-03-31",
+                "grain": None,
+            },
+        ),
         # "那半个月一共" is the thread's period, though 一共 alone asks for all of the data
         (
             ["去年11月1号到15号那波大促，跟10月1号到15号比，销售额涨了多少？", "另外那半个月一共多少人买过"],
@@ -2540,6 +2555,13 @@ def test_an_english_purchase_bound_in_brackets() -> None:
         ("1月那批人到98年6月还有多少比例在买", (5,), ("1998-06",)),
         ("97年1月那批cohort，次月retention和3个月后的retention分别多少", (1, 3), (None, None)),
         ("Jan '97 cohort — what's the retention in month 1, month 3 and month 12?", (1, 3, 12), (None, None, None)),
+        # a range of months: every month of it
+        (
+            "For the January 1997 first-purchase cohort, what does retention look like month 1 through month 6?",
+            (1, 2, 3, 4, 5, 6),
+            (None,) * 6,
+        ),
+        ("97年1月那批 M1到M6留存", (1, 2, 3, 4, 5, 6), (None,) * 6),
     ],
 )
 def test_each_month_a_cohort_is_read_in_is_kept(

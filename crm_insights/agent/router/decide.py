@@ -586,7 +586,11 @@ def _decide(
             # "里面哪些人最值得优先去挽回？": who to win back is the churn-risk ranking, not the group's figure again
             and not (metric is None and _WIN_BACK_WHO.search(question))
         ):
-            metric = metrics.follow_up(original, prev_metric, start, end) or metric
+            metric = (
+                metrics.first_to_last(original, prev_metric)
+                or metrics.follow_up(original, prev_metric, start, end)
+                or metric
+            )
         elif prev_metric and metric is not None:
             metric = metrics.with_previous_measures(original, metric, prev_metric)
             metric = metrics.carry_period(original, metric, prev_metric, start, end)

@@ -813,6 +813,47 @@ def _row_bounds(label: str, grain: str) -> tuple[str, str] | None:
     return None
 
 
+# "the relative change from the first of those quarters to the last", "从第一个月到最后一个月变化多少", "首尾对比"
+_FIRST_TO_LAST = re.compile(
+    r"\bfirst\b[^.?!]{0,30}\b(?:to|and|vs\.?|versus)\s+(?:the\s+)?(?:last|latest|final)\b"
+    r"|第一个?(?:月|季度|周|年)?[^，,。？?]{0,10}(?:到|和|与|跟|比|对比)\s*最后一个?(?:月|季度|周|年)?|首尾|头尾",
+    re.IGNORECASE,
+)
+
+
+def _row_label(day: str, grain: str) -> str:
+    from datetime import date, timedelta
+
+    d = date.fromisoformat(day[:10])
+    if grain == "week":
+        return (d - timedelta(days=d.weekday())).isoformat()
+    return {"day": d.isoformat(), "month": day[:7], "quarter": f"{d.year}-Q{(d.month - 1) // 3 + 1}", "year": day[:4]}[
+        grain
+    ]
+
+
+def first_to_last(question: str, previous: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """ "So what's the relative change from the first of those quarters to the last?" after a trend: the last row
+    against the first (clipped to the trend's period), the trend's measures; None when it is no such question."""
+    if not previous or previous.get("tool") != "metric_query" or not _FIRST_TO_LAST.search(question):
+        return None
+    base = previous.get("args") or {}
+    grain = str(base.get("grain") or "")
+    if not grain or grain not in ("day", "week", "month", "quarter", "year") or not base.get("since"):
+        return None
+    since, until = str(base["since"])[:10], str(base.get("until") or base["since"])[:10]
+    first, last = _row_bounds(_row_label(since, grain), grain), _row_bounds(_row_label(until, grain), grain)
+    if first is None or last is None or first == last:
+        return None
+    args = {k: v for k, v in base.items() if k not in ("grain", "sort", "limit", "having", "change_by_row", "compare")}
+    args.update(
+        since=max(last[0], since), until=min(last[1], until), compare_since=max(first[0], since),
+        compare_until=min(first[1], until),
+    )  # fmt: skip
+    label = f"{_row_label(until, grain)} vs {_row_label(since, grain)}"
+    return {**previous, "args": args, "periods_text": label, "periods_text_zh": label, "assumed_year": None}
+
+
 def top_row(
     question: str, metric: dict[str, Any] | None, previous: Mapping[str, Any] | None, labels: Sequence[Any] | None
 ) -> None:
