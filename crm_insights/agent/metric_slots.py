@@ -562,6 +562,8 @@ _SHARE = re.compile(
     r"|占比|比例是多少|贡献了?(?:总|全部)?[^，,。？?]{0,6}的?(?:百分之几|百分之多少|几成|比例|比重)"
     # "贡献了多少 % 的 revenue": a share written with the percent sign
     r"|贡献了?\s*(?:多少|几)\s*%"
+    # "贡献了总营收的多少": a part of the whole, asked as "the whole's how much"
+    r"|(?:总|全部|整体|全公司)(?:营收|销售额|收入|流水|GMV|gmv|业绩|订单|单量)的\s*(?:多少|几成|百分之几|百分之多少|比例|比重)"
     r"|(?:what|which)\s+(?:share|percentage|proportion|fraction|percent)\s+of|what\s*%\s*of"
     r"|(?:share|percentage|proportion|fraction|percent)\s+of\s+(?:all|total|the\s+total|overall)"
     r"|\bas\s+an?\s+(?:%|percent(?:age)?|share|fraction)\s+of|\b(?:%|percent)\s+of\s+(?:the\s+)?(?:base|customers|all)",
@@ -866,7 +868,10 @@ def band_starts(text: str) -> list[int] | None:
 def _purchase_bands(text: str) -> tuple[int, tuple[int, int]] | None:
     """(the last band, N or more purchase days; the span) for a question listing purchase-count bands or asking for
     the purchase funnel."""
-    m = _BANDS.search(text)
+    found = list(_BANDS.finditer(text))
+    # "购买次数的分布呢？买1次、2次、3次、4次及以上的": the bands listed name the last one (the first match only
+    # names the distribution)
+    m = next((x for x in found if x.group("n") or x.group("n2") or x.group("e")), found[0] if found else None)
     if m is None and (f := _FUNNEL.search(text)) is not None:
         word = f.group("b") or f.group("c") or f.group("d")
         top = _ORDINAL_EN.get(word.lower(), 0) if f.group("d") else (to_int(word) if word else None)
@@ -875,7 +880,7 @@ def _purchase_bands(text: str) -> tuple[int, tuple[int, int]] | None:
         return None
     n = m.group("n") or m.group("n2") or m.group("e")
     top = to_int(n) if n else 3
-    return (top if top and 2 <= top <= 10 else 3), m.span()
+    return (top if top and 2 <= top <= 10 else 3), (min(found[0].start(), m.start()), m.end())
 
 
 def _purchase_bound(phrase: str) -> tuple[int | None, int | None] | None:
@@ -1380,6 +1385,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         elif len(cohorts) > 1:
             # "2月、3月那两批的次月留存", "三个 cohort（1997-01/02/03）": the cohorts side by side
             a, b = cohorts[0].start, cohorts[-1].start
+            if cohorts[-1].assumed_year and not cohorts[0].assumed_year:
+                # "97年1月首购的…顺便把2月、3月cohort…": the later months are of the year written first
+                b = date(a.year if b.month >= a.month else a.year + 1, b.month, 1)
             if cohorts[0].assumed_year:
                 while a.year > ds.year and (b.year * 12 + b.month + periods_n) > (de.year * 12 + de.month):
                     a, b = date(a.year - 1, a.month, 1), date(b.year - 1, b.month, 1)
@@ -2505,7 +2513,22 @@ def _cohort_months(text: str, months: Sequence[Period]) -> tuple[list[Period], l
     targets = [p for p in months if p.span[0] >= anchor.end()]
     if not cohorts:
         return list(months[:1]), list(months[1:])
+    # "…顺便把2月、3月cohort第12个月的也列一下": months listed right before a later cohort word are cohorts too
+    for later in list(_COHORT_ANCHOR.finditer(text))[1:]:
+        run = [p for p in targets if p.span[1] <= later.start()]
+        listed: list[Period] = []
+        end = later.start()
+        for p in reversed(run):
+            if not _LIST_GAP.fullmatch(text[p.span[1] : end]):
+                break
+            listed.insert(0, p)
+            end = p.span[0]
+        cohorts += [p for p in listed if p not in cohorts]
+        targets = [p for p in targets if p not in listed]
     return cohorts, targets
+
+
+_LIST_GAP = re.compile(r"[\s、,，/和与及跟的]*")
 
 
 def _cohort_and_target(cohort: Period, target: Period, de: date, notes: list[str]) -> tuple[date, date]:

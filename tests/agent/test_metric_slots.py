@@ -501,6 +501,13 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         "metric_query",
         {"measures": ["days_between_mean", "days_between_median"], "since": "1998-01-01", "until": "1998-03-31"},
     ),
+    # session 11's v2 set: the bands listed after the word 分布 name the last one
+    (
+        "购买次数的分布呢？买1次、2次、3次、4次及以上的各有多少人",
+        "metric_query",
+        {"measures": ["buyers"], "group_by": "purchase_count", "purchase_bands": 4},
+    ),
+    ("消费金额前20%的用户贡献了总营收的多少？", "metric_query", {"measures": ["revenue"], "top_share": 0.2}),
     # session 11's v1 set
     (
         "所有会员里，只买过一次的占多少？买过两次的、三次及以上的又各占多少？",
@@ -1713,6 +1720,14 @@ def _decided(turns: list[str]) -> dict[str, Any]:
             ["去年买过、今年到现在一单都没下的老会员有多少？", "里面哪些人最值得优先去挽回？按能挽回的价值排一下"],
             {"intent": "at_risk"},
         ),
+        # the thread's cohort and the months listed beside it, side by side at the month named
+        (
+            [
+                "97年1月首购的那批用户，次月留存是多少？第3个月呢？",
+                "这批人到第12个月（满一年）还有多少在买？顺便把2月、3月cohort第12个月的也列一下",
+            ],
+            {"since": "1997-01-01", "until": "1997-03-31", "periods": 12},
+        ),
         # the first row of a trend against its last
         (
             [
@@ -2562,6 +2577,8 @@ def test_an_english_purchase_bound_in_brackets() -> None:
             (None,) * 6,
         ),
         ("97年1月那批 M1到M6留存", (1, 2, 3, 4, 5, 6), (None,) * 6),
+        # months listed before a later cohort word are cohorts too, of the year written first
+        ("97年1月首购的用户到第12个月还有多少在买？顺便把2月、3月cohort第12个月的也列一下", (12,), (None,)),
     ],
 )
 def test_each_month_a_cohort_is_read_in_is_kept(
@@ -2584,3 +2601,9 @@ def test_which_customers_placed_the_orders_counted_is_a_second_call() -> None:
         {"measures": ["orders", "revenue"], "min_amount": 1000.0, "group_by": "customer", "sort": "desc", "limit": 20},
     )
     assert _parse("单笔一千块以上的订单有几单").also == ()
+
+
+def test_the_wholes_how_much_asks_a_share() -> None:
+    # "贡献了总营收的多少": the group's revenue as a share of the whole
+    assert _parse("消费金额前20%的用户贡献了总营收的多少？").share_of_all
+    assert not _parse("消费金额前20%的用户贡献了多少营收？").share_of_all

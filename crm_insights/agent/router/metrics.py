@@ -414,7 +414,11 @@ def carry_period(
         and data_end
         and THEM.search(question)
     ):
-        return _cohort_month(question, previous, data_start, data_end) or metric
+        return (
+            _more_cohorts(question, previous, data_start, data_end)
+            or _cohort_month(question, previous, data_start, data_end)
+            or metric
+        )
     if metric.get("tool") == "cohort_retention" and previous.get("tool") == "metric_query" and THEM.search(question):
         # "1997年2月这批新客有多少人？" then "它们在1997年12月的留存？": the earlier month's cohort, read at that month
         b0, b1, named = str(base.get("since") or ""), str(base.get("until") or ""), str(args.get("since") or "")
@@ -1011,6 +1015,45 @@ def _relaid(
     new = {k: v for k, v in previous.items() if k not in ("base_args", "fixed_args")}
     new.update(args=args, text=question, base_args=dict(base), unsupported=[], missing=[])
     return new
+
+
+_LISTED_COHORTS = re.compile(
+    r"(?:(?:19|20)?\d{2}\s*年\s*)?(?:1[0-2]|0?[1-9])\s*月(?:\s*[、,，/和与及跟]\s*(?:(?:19|20)?\d{2}\s*年\s*)?(?:1[0-2]|0?[1-9])\s*月)*"
+    r"\s*(?:的)?\s*(?:cohort|那批|这批|那两批|那几批|首购|首单)",
+    re.IGNORECASE,
+)
+
+
+def _more_cohorts(question: str, previous: Mapping[str, Any], data_start: str, data_end: str) -> dict[str, Any] | None:
+    """ "这批人到第12个月还有多少在买？顺便把2月、3月cohort第12个月的也列一下" after January 1997's cohort: that cohort
+    and the months listed beside it (the same year when none is written), side by side at the month named."""
+    from datetime import date
+
+    from crm_insights.agent.timeexpr import month_end, parse_time
+
+    listed = _LISTED_COHORTS.search(question)
+    args = dict(previous.get("args") or {})
+    if listed is None or not args.get("since"):
+        return None
+    first = date.fromisoformat(str(args["since"])[:10])
+    months = [p for p in parse_time(listed.group(0), data_start, data_end).periods if p.kind == "month"]
+    if not months:
+        return None
+    ends = [
+        date(first.year if p.start.month >= first.month else first.year + 1, p.start.month, 1) if p.assumed_year
+        else p.start
+        for p in months
+    ]  # fmt: skip
+    last = max([first, *ends])
+    if last == first:
+        return None
+    nth = _NTH_MONTH.search(question)
+    later = months_on(question)
+    periods = int(nth.group(1) or nth.group(2)) if nth else (later[0] if later else int(args.get("periods") or 1))
+    new_args = {**args, "since": first.isoformat(), "until": month_end(last.year, last.month).isoformat()}
+    new_args["periods"] = periods
+    new = _relaid(previous, question, new_args, args)
+    return {**new, "assumed_year": None, "cohort_targets": [periods], "cohort_fixed": [None]}
 
 
 def _cohort_month(question: str, previous: Mapping[str, Any], data_start: str, data_end: str) -> dict[str, Any] | None:
