@@ -97,6 +97,8 @@ class MetricSpec:
     # each one's calendar month when the question fixed it with a year (None: it moves with the cohort)
     # "今年上半年月均购买客户数": the mean of the monthly figures of a measure that does not add up over months
     row_mean: bool = False
+    # "全年预算是一百二十万。上半年完成了百分之多少？": the target the user gave; the answer states the figure against it
+    target: float | None = None
     # "上周每天的流水拉一下，哪天最好？一周加起来多少": the total asked beside a ranked trend or breakdown
     total_asked: bool = False
     cohort_targets: tuple[int, ...] = ()
@@ -367,6 +369,8 @@ _MONTHS_THROUGH = re.compile(
     r"(?:months?|\bm|第)\s*\d{1,2}\s*(?:个月)?\s*(?:到|至|-|–|~|～|through|thru|to|until)\s*(?:months?|m|第)?\s*\d{1,2}",
     re.IGNORECASE,
 )
+_BUDGET = re.compile(r"预算|目标|完成率|达成率|budget|target|plan|forecast\s+vs", re.IGNORECASE)
+_ACTUAL = re.compile(r"实际|实绩|actual", re.IGNORECASE)
 _OLD_MEMBERS = re.compile(r"老(?:会员|客户|顾客|用户|客人|客)", re.IGNORECASE)
 _SPEND_VERB = r"(?:花过|花了|消费过|消费了|共花|一共花|消费(?:金额|额)?|花费|花)"
 _CUSTOMER_LEVEL_BEFORE = re.compile(
@@ -693,6 +697,29 @@ def _number(tok: str | None, scale: str | None = None) -> float | None:
     return value
 
 
+# "全年预算是一百二十万美元", "the full-year budget is $1.2M", "目标定在120万": a target the user gives, to measure
+# the period's figure against (the data has no budgets of its own)
+_GIVEN_TARGET = re.compile(
+    r"(?:(?:今年|本年|全年度?|年度|\bannual\b|\bfull[- ]year\b|\byearly\b)(?:的)?\s*)?"
+    r"(?:预算|目标|指标|\bbudget\b|\btarget\b|\bgoal\b|\bplan\b)(?:额|金额)?\s*"
+    r"(?:是|为|定为|定在|设为|设定为|=|:|：|\bof\b|\bis\b|\bwas\b|\bat\b)\s*(?:US\$|\$|￥|¥|RMB|USD)?\s*"
+    rf"(?P<n>\d+(?:,\d{{3}})*(?:\.\d+)?|{_CN_NUM})\s*(?P<u>k|千|万|w|百万|million|mn|m)?(?![A-Za-z])",
+    re.IGNORECASE,
+)
+
+
+def given_target(text: str) -> float | None:
+    """The target (budget, goal) the question itself states, as a number; None when it states none."""
+    m = _GIVEN_TARGET.search(text)
+    if m is None:
+        return None
+    unit = (m.group("u") or "").lower()
+    value = _number(m.group("n"), unit if unit in ("k", "千", "万", "w") else None)
+    if value is None or value <= 0:
+        return None
+    return value * (1_000_000 if unit in ("百万", "million", "mn", "m") else 1)
+
+
 def _found(text: str) -> list[tuple[int, int, str, str, str]]:
     """Vocabulary hits as (start, end, category, key, text), non-overlapping, longest at each position."""
     v = _vocab()
@@ -976,10 +1003,35 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
 
     ``data_start``/``data_end``: the data's first and last order dates (dates or ISO strings); "now" = data_end."""
     ds, de = as_date(data_start), as_date(data_end)
+    text = space_latin(text)
     try:
-        return _parse(space_latin(text), ds, de)
+        target = given_target(text)
+        if target is not None:
+            return _against_target(text, target, ds, de)
+        return _parse(text, ds, de)
     except (ValueError, OverflowError):  # a period off the calendar (year 0): not a question the tools can take
         return None
+
+
+def _against_target(text: str, target: float, ds: date, de: date) -> MetricSpec | None:
+    """ "全年预算是一百二十万美元。按这个数，上半年完成了百分之多少？下半年还差多少？": the figure asked (revenue when no
+    measure is named: a budget is money), read without the target's words, with the target beside it. The rest of
+    the year the target still has to cover is no period to measure."""
+    m = _GIVEN_TARGET.search(text)
+    assert m is not None
+    body = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    spec = _parse(body, ds, de)
+    if spec is None or (spec.tool == "metric_query" and not spec.args.get("measures")):
+        spec = _parse(body + "，销售额", ds, de)
+    if spec is None or spec.tool != "metric_query":
+        return spec
+    kept = tuple(u for u in spec.unsupported if u.kind != "period" and not _BUDGET.search(u.text))
+    args = {k: v for k, v in spec.args.items() if k not in ("compare", "compare_since", "compare_until")}
+    en, zh = (spec.periods_text or "").split(" vs ")[0], (spec.periods_text_zh or "").split(" 对比 ")[0]
+    return replace(
+        spec, target=target, unsupported=kept, args=args, answer_rest=spec.answer_rest and bool(kept),
+        periods_text=en or None, periods_text_zh=zh or None,
+    )  # fmt: skip
 
 
 # "按“当月有两个及以上不同购买日”算", 'defined as "bought on 2+ days"': a quoted definition of the measure asked for,
@@ -1987,10 +2039,12 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         "salesperson", "campaign", "membership",
     )  # fmt: skip
     measure_missing = any(u.kind in ("profit", "traffic", "delivery", "service", "pipeline") for u in spec.unsupported)
+    # "今年上半年实际营收跟预算比差多少？": the actual figure is the data's half of the comparison, the budget declined
+    against_budget = all(_BUDGET.search(u.text) for u in spec.unsupported if u.kind == "profit")
     if (
         spec.unsupported
         and termed
-        and listed
+        and (listed or (against_budget and _ACTUAL.search(masked)))
         and measure_missing
         and all(u.kind in missing_or_split for u in spec.unsupported)
     ):

@@ -1728,6 +1728,14 @@ def _decided(turns: list[str]) -> dict[str, Any]:
             ],
             {"since": "1997-01-01", "until": "1997-03-31", "periods": 12},
         ),
+        # a target given after the budget was declined: the thread's half-year against it, not the whole year
+        (
+            [
+                "今年上半年实际营收跟预算比差多少？预算完成率多少？",
+                "全年预算是一百二十万美元。按这个数，上半年完成了百分之多少？下半年还差多少才能完成？",
+            ],
+            {"measures": ["revenue"], "since": "1998-01-01", "until": "1998-06-30", "compare": None},
+        ),
         # the first row of a trend against its last
         (
             [
@@ -2607,3 +2615,36 @@ def test_the_wholes_how_much_asks_a_share() -> None:
     # "贡献了总营收的多少": the group's revenue as a share of the whole
     assert _parse("消费金额前20%的用户贡献了总营收的多少？").share_of_all
     assert not _parse("消费金额前20%的用户贡献了多少营收？").share_of_all
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "args"),
+    [
+        (
+            "全年预算是一百二十万美元。按这个数，上半年完成了百分之多少？下半年还差多少才能完成？",
+            1_200_000.0,
+            {"measures": ["revenue"], "since": "1998-01-01", "until": "1998-06-30"},
+        ),
+        (
+            "The full-year budget is $1.2M. What % of it did H1 deliver?",
+            1_200_000.0,
+            {"measures": ["revenue"], "since": "1998-01-01", "until": "1998-06-30"},
+        ),
+        (
+            "今年目标定在300万，98年Q1做了多少，完成率多少",
+            3_000_000.0,
+            {"measures": ["revenue"], "since": "1998-01-01", "until": "1998-03-31"},
+        ),
+    ],
+)
+def test_a_target_the_user_gives_is_measured_against(text: str, target: float, args: dict[str, Any]) -> None:
+    # the data has no budgets; one the user states is the figure to compare with, and the rest of the year it
+    # covers is no period to decline
+    spec = _parse(text)
+    assert (spec.target, spec.args, spec.unsupported) == (target, args, ())
+
+
+def test_a_budget_compared_without_a_figure_leaves_the_actual_answered() -> None:
+    spec = _parse("今年上半年实际营收跟预算比差多少？预算完成率多少？")
+    assert spec.answer_rest and spec.target is None and spec.args["measures"] == ["revenue"]
+    assert {u.kind for u in spec.unsupported} == {"profit"}

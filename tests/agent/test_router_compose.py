@@ -1013,3 +1013,10 @@ def test_a_period_read_against_the_placeholder_range_is_read_again_before_declin
     # the fakes' orders end on 1998-05-20: H1 1998 is read up to there, against H1 1997
     assert (name, args["since"], str(args.get("compare_since"))[:7]) == ("metric_query", "1998-01-01", "1997-01")
     assert "by state" in text and "H1 last year" not in text.split("\n\n")[0]
+
+
+def test_a_target_the_user_gives_is_stated_against_the_figure(make_session) -> None:
+    session, calls = make_session()
+    answer = session.ask("The full-year budget is $1.2M. What % of it did H1 1998 deliver?", thread_id="tg")
+    revenue = answer.tool_calls[-1].result["data"]["total"]["revenue"]
+    assert f"{revenue / 1_200_000:.2%}" in answer.answer and "Against the target you gave" in answer.answer

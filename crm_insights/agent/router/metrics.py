@@ -106,6 +106,7 @@ def normalise_spec(spec: Any) -> dict[str, Any] | None:
         "also": [{k: v for k, v in _as_dict(a).items() if v is not None and v != []} for a in raw.get("also") or []],
         "row_mean": bool(raw.get("row_mean")),
         "total_asked": bool(raw.get("total_asked")),
+        "target": raw.get("target"),
         "cohort_targets": [int(k) for k in raw.get("cohort_targets") or []],
         "cohort_fixed": [None if m is None else str(m) for m in raw.get("cohort_fixed") or []],
     }
@@ -488,6 +489,8 @@ def carry_period(
         and not _YEAR_NAMED.search(question)
         # "按Q2的run-rate年化，全年大概能做多少": the year is what Q2's run rate projects to, not the period measured
         and not projects
+        # "全年预算是120万": the year the user's target covers, not the period measured
+        and not metric.get("target")
     ):
         # "哪个季度营收最高，占全年多少？" after a question about 1997: that whole year, not the latest one
         year = str(base["since"])[:4]
@@ -856,6 +859,25 @@ def first_to_last(question: str, previous: Mapping[str, Any] | None) -> dict[str
     )  # fmt: skip
     label = f"{_row_label(until, grain)} vs {_row_label(since, grain)}"
     return {**previous, "args": args, "periods_text": label, "periods_text_zh": label, "assumed_year": None}
+
+
+def with_target(question: str, metric: dict[str, Any] | None) -> None:
+    """ "全年预算是一百二十万美元。按这个数，上半年完成了百分之多少？" after H1's revenue: the figure the thread asks,
+    against the target the user now gives (in place); the rest of the year the target covers is no period to decline."""
+    target = metric_slots.given_target(question)
+    if not metric or target is None or metric.get("tool") != "metric_query" or metric.get("target"):
+        return
+    kinds = list(metric.get("unsupported_kinds") or [])
+    parts = list(metric.get("unsupported") or [])
+    keep = [i for i, part in enumerate(parts) if (kinds[i] if i < len(kinds) else "") != "period"]
+    metric["unsupported"] = [parts[i] for i in keep]
+    metric["unsupported_kinds"] = [kinds[i] for i in keep if i < len(kinds)]
+    for key in ("compare", "compare_since", "compare_until"):
+        (metric.get("args") or {}).pop(key, None)
+    for key, joint in (("periods_text", " vs "), ("periods_text_zh", " 对比 ")):
+        if metric.get(key):
+            metric[key] = str(metric[key]).split(joint)[0]
+    metric["target"] = target
 
 
 def top_row(
