@@ -97,7 +97,7 @@ class MetricSpec:
     # each one's calendar month when the question fixed it with a year (None: it moves with the cohort)
     # "今年上半年月均购买客户数": the mean of the monthly figures of a measure that does not add up over months
     row_mean: bool = False
-    # "全年预算是一百二十万。上半年完成了百分之多少？": the target the user gave; the answer states the figure against it
+    # "全年预算是一百二十万。上半年完成了多少？": the target the user gave; the answer states the figure against it
     target: float | None = None
     # "上周每天的流水拉一下，哪天最好？一周加起来多少": the total asked beside a ranked trend or breakdown
     total_asked: bool = False
@@ -1014,7 +1014,7 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
 
 
 def _against_target(text: str, target: float, ds: date, de: date) -> MetricSpec | None:
-    """ "全年预算是一百二十万美元。按这个数，上半年完成了百分之多少？下半年还差多少？": the figure asked (revenue when no
+    """ "全年预算是一百二十万美元。上半年完成了百分之多少？下半年还差多少？": the figure asked (revenue when no
     measure is named: a budget is money), read without the target's words, with the target beside it. The rest of
     the year the target still has to cover is no period to measure."""
     m = _GIVEN_TARGET.search(text)
