@@ -371,6 +371,10 @@ _MONTHS_THROUGH = re.compile(
 )
 _BUDGET = re.compile(r"预算|目标|完成率|达成率|budget|target|plan|forecast\s+vs", re.IGNORECASE)
 _ACTUAL = re.compile(r"实际|实绩|actual", re.IGNORECASE)
+_AMONG_THESE = re.compile(
+    r"(?:这|那)(?:些|批|部分|群)[^，,。？?]{0,6}(?:里|中|当中|之中|里面)|其中|\bof\s+(?:these|those)\b"
+)
+_NAMES_IT = re.compile(r"(?:就是|也就是|即|也叫|叫做?|所谓)(?:的|那种|所谓的?)?\s*$")
 _OLD_MEMBERS = re.compile(r"老(?:会员|客户|顾客|用户|客人|客)", re.IGNORECASE)
 _SPEND_VERB = r"(?:花过|花了|消费过|消费了|共花|一共花|消费(?:金额|额)?|花费|花)"
 _CUSTOMER_LEVEL_BEFORE = re.compile(
@@ -823,7 +827,9 @@ def _top_share(text: str) -> tuple[float, tuple[int, int]] | None:
 
 # "来了多少新客", "新客数、老客数分别是多少": the count of each customer type is asked beside its revenue
 _TYPE_COUNT_ASKED = re.compile(
-    r"(?:多少|几)(?:个|位)?新(?:客|会员|用户)|新(?:客|会员|用户)(?:户)?(?:有)?(?:多少|几)(?:个|位|人)?|[新老](?:客户?|会员|用户)(?:人)?数|新老客(?:户)?(?:的)?结构|how\s+many\s+new",
+    r"(?:多少|几)(?:个|位)?新(?:客|会员|用户)|新(?:客|会员|用户)(?:户)?(?:有)?(?:多少|几)(?:个|位|人)?|[新老](?:客户?|会员|用户)(?:人)?数|新老客(?:户)?(?:的)?结构|how\s+many\s+new"
+    # "新客和老客分别有多少人"
+    r"|[新老](?:客|会员|用户)(?:户)?(?:和|与|跟|、)[新老](?:客|会员|用户)(?:户)?(?:分别|各)?(?:有|是)?(?:多少|几)(?:个|位)?(?:人|位|个)",
     re.IGNORECASE,
 )
 # "新老客有多少人", "新客数": each type counted, not its revenue
@@ -1503,7 +1509,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if purchase_span is not None and "repeat_rate" in measures:
         # "去年复购过（买了2次及以上）的客户": 复购过 names who the customers are (the purchase bound), not the rate
         at = next((s_ for s_, e_, cat, k, _ in hits if cat == "measures" and k == "repeat_rate"), None)
-        if at is not None and abs(at - purchase_span[0]) <= 12:
+        # "…买了两次以上的有几个 就是复购的": a word naming the bound, said after it
+        naming = at is not None and _NAMES_IT.search(masked[max(0, at - 6) : at])
+        if at is not None and (abs(at - purchase_span[0]) <= 12 or naming):
             measures = [m for m in measures if m != "repeat_rate"]
     if (purchases is not None or bands is not None) and not measures:
         measures = ["buyers"]  # "买过3次以上的客户有多少": how many customers pass the purchase bound
@@ -1558,6 +1566,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         measures = ["inactive_customers"] + [m for m in measures if m not in drop]
         # "这批一年多没来的人，以前平均每人花了多少钱": every other measure is of the inactive customers (the tool's
         # inactive_days narrows them to that group)
+    elif "inactive_customers" in measures and purchases is not None and _AMONG_THESE.search(masked):
+        # "这些沉睡用户里，以前买过3次及以上的有多少？": 沉睡用户 are who the thread counted (the router keeps their
+        # days), the count is of those who pass the purchase bound
+        measures = ["buyers" if m == "inactive_customers" else m for m in measures]
     elif "inactive_customers" in measures:
         return None  # 沉睡客户 with no number of days: the dormant segment, describe_segment's question
     periods = [p for p in time.periods if p is not drop_period]

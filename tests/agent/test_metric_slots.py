@@ -508,6 +508,16 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         {"measures": ["buyers"], "group_by": "purchase_count", "purchase_bands": 4},
     ),
     ("消费金额前20%的用户贡献了总营收的多少？", "metric_query", {"measures": ["revenue"], "top_share": 0.2}),
+    (
+        "今年上半年新客和老客分别有多少人？老客贡献的营收占比是多少？",
+        "metric_query",
+        {
+            "measures": ["buyers", "revenue", "revenue_share"],
+            "group_by": "customer_type",
+            "since": "1998-01-01",
+            "until": "1998-06-30",
+        },
+    ),
     # session 11's v1 set
     (
         "所有会员里，只买过一次的占多少？买过两次的、三次及以上的又各占多少？",
@@ -1735,6 +1745,29 @@ def _decided(turns: list[str]) -> dict[str, Any]:
                 "全年预算是一百二十万美元。按这个数，上半年完成了百分之多少？下半年还差多少才能完成？",
             ],
             {"measures": ["revenue"], "since": "1998-01-01", "until": "1998-06-30", "compare": None},
+        ),
+        # session 11's v2 set
+        (
+            ["超过半年（180天）没再买的用户有多少？占全部用户的比例？", "这些沉睡用户里，以前买过3次及以上的有多少？"],
+            {"measures": ["buyers"], "min_purchases": 3, "inactive_days": 180},
+        ),
+        (
+            ["上个月卖了多少钱啊", "那跟再上一个月比 是多了还是少了 多了多少"],
+            {
+                "since": "1998-05-01",
+                "until": "1998-05-31",
+                "compare_since": "1998-04-01",
+                "compare_until": "1998-04-30",
+            },
+        ),
+        (["上个月卖了多少钱啊", "克单价呢 上个月的"], {"measures": ["aov"], "since": "1998-05-01"}),
+        (
+            ["今年上半年新客和老客分别有多少人？", "这有点奇怪，那新客都是哪几个月进来的？每个月多少"],
+            {"measures": ["new_customers"], "grain": "month", "since": None},
+        ),
+        (
+            ["最近三个月 来了多少个客人买东西", "里面买了两次以上的有几个 就是服购的"],
+            {"measures": ["buyers"], "min_purchases": 2, "since": "1998-04-01"},
         ),
         # the first row of a trend against its last
         (

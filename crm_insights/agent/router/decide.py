@@ -588,6 +588,7 @@ def _decide(
         ):
             metric = (
                 metrics.first_to_last(original, prev_metric)
+                or metrics.one_more_back(original, prev_metric, metric)
                 or metrics.follow_up(original, prev_metric, start, end)
                 or metric
             )

@@ -298,6 +298,8 @@ THEM = re.compile(
 _YEAR_NAMED = re.compile(r"(?:19|20)?\d{2}\s*年|\b(?:19|20)\d{2}\b|今年|去年|前年|明年|this\s+year|last\s+year", re.I)
 _ALL_TIME = re.compile(
     r"总|累计|全部|历史|所有|一共|至今|迄今|到目前|截至目前|整体|全量"
+    # "那新客都是哪几个月进来的": when they came, over all the data
+    r"|哪几?个?月(?:份)?(?:进来|来的|加入|注册|首购|首单)|什么时候(?:进来|来的|加入|开始买)"
     r"|\bto\s+date\b|\ball[- ]time\b|\boverall\b|\bever\b|\bin\s+total\b|\blifetime\b",
     re.IGNORECASE,
 )
@@ -430,6 +432,9 @@ def carry_period(
         return metric
     if metric.get("tool") != "metric_query" or previous.get("tool") != "metric_query":
         return metric
+    back = one_more_back(question, previous, metric)
+    if back is not None:
+        return back
     versus = _against_earlier(question, args, base)
     if versus is not None:
         # "跟97年上半年比，销售额同比降了多少？" after 1998 H1: the thread's period stays the base, compared with the
@@ -740,12 +745,14 @@ def asks_segment_list(question: str) -> bool:
 
 
 _AMONG_THEM = re.compile(
-    r"这里面|这些人里|这批人里|这些里面|其中|他们当中|他们里面|among\s+(?:them|those)|of\s+(?:them|those)", re.I
+    r"这里面|这些人里|这批人里|这些里面|其中|他们当中|他们里面|^\s*(?:那)?(?:里面|里头|当中)"
+    r"|among\s+(?:them|those)|of\s+(?:them|those)",
+    re.I,
 )
 # "这里面", "这批人", "of those": the customers the previous answer counted
 _AMONG_GROUP = re.compile(
     _AMONG_THEM.pattern
-    + r"|(?:这|那)(?:批|些|部分|群|帮)(?:人|客户|会员|用户|顾客|客人)|这层|他们|她们"
+    + r"|(?:这|那)(?:批|些|部分|群|帮)[^，,。？?\d]{0,4}?(?:人|客户|会员|用户|顾客|客人)|这层|他们|她们"
     + r"|\bthose\s+customers\b|\btheir\b|\bthey\b"
     + r"|\b(?:those|these|the)\s+same\s+(?:customers|people|clients|ones|buyers)\b",
     re.I,
@@ -880,6 +887,33 @@ def with_target(question: str, metric: dict[str, Any] | None) -> None:
     metric["target"] = target
 
 
+def one_more_back(
+    question: str, previous: Mapping[str, Any] | None, metric: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
+    """ "那跟再上一个月比 是多了还是少了" after last month's revenue: the thread's period against the one just before
+    it (``metric``'s measures when it names any, else the thread's); None when it is no such question."""
+    from datetime import date
+
+    from crm_insights.agent.timeexpr import previous_span
+
+    base = (previous or {}).get("args") or {}
+    if (
+        not previous
+        or previous.get("tool") != "metric_query"
+        or not _ONE_MORE_BACK.search(question)
+        or not base.get("since")
+        or not base.get("until")
+        or base.get("grain")
+    ):
+        return None
+    b0, b1 = previous_span(date.fromisoformat(str(base["since"])[:10]), date.fromisoformat(str(base["until"])[:10]))
+    own = ((metric or {}).get("args") or {}).get("measures") if (metric or {}).get("tool") == "metric_query" else None
+    args = {k: v for k, v in base.items() if k not in ("compare", "compare_since", "compare_until", "sort", "limit")}
+    args.update(compare_since=b0.isoformat(), compare_until=b1.isoformat(), measures=own or base.get("measures"))
+    label = f"{base['since']}..{base['until']} vs {b0.isoformat()}..{b1.isoformat()}"
+    return {**previous, "args": args, "periods_text": label, "periods_text_zh": label, "assumed_year": None}
+
+
 def top_row(
     question: str, metric: dict[str, Any] | None, previous: Mapping[str, Any] | None, labels: Sequence[Any] | None
 ) -> None:
@@ -917,6 +951,16 @@ def keep_group(
     """Carry the previous question's customer group into ``metric`` (in place) when the question is about them."""
     if not metric or not previous or not (metric.get("tool") == previous.get("tool") == "metric_query"):
         return
+    args, base = metric.get("args") or {}, previous.get("args") or {}
+    if (
+        _AMONG_THEM.search(question)
+        and args.get("measures") == ["buyers"]
+        and "buyers" in (base.get("measures") or [])
+        and any(args.get(k) is not None for k in _GROUP_ARGS if base.get(k) is None)
+    ):
+        # "最近三个月来了多少客人" then "里面买了两次以上的有几个": the count, and its share of the customers counted
+        # before (the same period's buyers)
+        metric["share_of_all"] = True
     if _AMONG_GROUP.search(question) and metric.get("args") is not None:
         before = set(metric["args"])
         _keep_group(metric["args"], previous.get("args") or {}, data_start, data_end)
@@ -967,6 +1011,11 @@ def _keep_group(args: dict[str, Any], base: Mapping[str, Any], data_start: str |
         args["measures"] = ["buyers"]  # the group's own count, its other conditions applied
 
 
+# "跟再上一个月比", "比再往前一个季度": the period just before the thread's one
+# (compared with it: "再上一个月呢" alone moves the thread to that month)
+_ONE_MORE_BACK = re.compile(
+    r"(?:跟|和|与|比|对比)\s*再(?:上|往前|前)一?个?(?:月|季度|周|星期|年)|再(?:上|往前)一?个?(?:月|季度|周|星期|年)\s*(?:比|相比|对比)"
+)
 # "那半个月一共多少人买过", "during that period": the thread's period, pointed at
 _THAT_PERIOD = re.compile(
     r"那(?:半个月|段时间|段日子|几天|一周|周|个月|几个月|个季度|半年|一年|期间)|这段(?:时间|期间)|同一?期间|大促期间|活动期间"
