@@ -181,12 +181,25 @@ def crm_overview(top_n: int = 5) -> dict[str, Any]:
     return _result("crm_overview", {"top_n": top_n}, data, 17)
 
 
-def customer_profile(customer: str) -> dict[str, Any]:
+def _customer_period(cid: str, since: str | None, until: str | None) -> dict[str, Any]:
+    rows = [amount for who, day, amount in ORDERS if who == cid and (since or "") <= day <= (until or "9999")]
+    return {"since": since, "until": until, "orders": len(rows), "spend": round(sum(rows), 2)}
+
+
+def customer_profile(
+    customer: str, spend_rank: bool = False, since: str | None = None, until: str | None = None
+) -> dict[str, Any]:
     """One customer's orders, spend, segment, forecast and recent feedback."""
     cid = _customer(customer)
     c = CUSTOMERS[cid]
     seg = SEGMENTS[c["segment"]]
+    if spend_rank:
+        above = sum(1 for other in CUSTOMERS.values() if other["spend"] > c["spend"])
+        rank = {"rank": above + 1, "of": len(CUSTOMERS), "top_share": round((above + 1) / len(CUSTOMERS), 4)}
     data = {
+        **({"spend_rank": rank} if spend_rank else {}),
+        # the period's orders and spend: the customer's lines in the fake order table
+        **({"period": _customer_period(cid, since, until)} if since or until else {}),
         "customer_id": cid,
         "as_of": "1998-06-30",
         "orders": c["orders"],

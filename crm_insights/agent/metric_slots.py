@@ -566,7 +566,7 @@ _RETURNING_WORDS = re.compile(
 )
 # A part asked as a share of its whole ("占全部订单百分之多少", "占总客户多少", "what share of revenue").
 _SHARE = re.compile(
-    r"占(?:了)?(?:全部|总|所有|整体|全体|总共)?[^，,。？?]{0,12}?(?:的)?(?:百分之多少|百分之几|多少比例|比例|比重|几成|百分比|多少|几)"
+    r"占(?:了)?(?:全部|总|所有|整体|全体|总共)?[^，,。？?]{0,18}?(?:的)?\s*(?:百分之多少|百分之几|多少比例|比例|比重|几成|百分比|多少|几)"
     r"|占比|比例是多少|贡献了?(?:总|全部)?[^，,。？?]{0,6}的?(?:百分之几|百分之多少|几成|比例|比重)"
     # "贡献了多少 % 的 revenue": a share written with the percent sign
     r"|贡献了?\s*(?:多少|几)\s*%"
@@ -1083,8 +1083,24 @@ _EN_ABBREVIATION = re.compile(r"(?<![A-Za-z])(?:mos?|mths?|yrs?|wks?|qtrs)(?![A-
 
 
 def expand_abbreviations(text: str) -> str:
-    """ "vs same 3 mos last yr" -> "vs same 3 months last year" (chat abbreviations of time units)."""
+    """ "vs same 3 mos last yr" -> "vs same 3 months last year" (chat abbreviations of time units); "上个quarter",
+    "这个 month" (Chinese and English in one phrase, as Singapore and Hong Kong users write) -> "上个季度", "这个月"."""
+    text = _MIXED_PERIOD.sub(_mixed_period, text)
     return _EN_ABBREVIATION.sub(lambda m: _EN_ABBREVIATIONS[m.group(0).lower()], text)
+
+
+_MIXED_PERIOD = re.compile(r"(上|这|本|下)\s*(?:一)?\s*个?\s*(quarter|qtr|month|week|year)(?![A-Za-z])", re.IGNORECASE)
+_MIXED_WORDS = {
+    "quarter": {"上": "上个季度", "这": "这个季度", "本": "本季度", "下": "下个季度"},
+    "month": {"上": "上个月", "这": "这个月", "本": "本月", "下": "下个月"},
+    "week": {"上": "上周", "这": "这周", "本": "本周", "下": "下周"},
+    "year": {"上": "去年", "这": "今年", "本": "今年", "下": "明年"},
+}
+
+
+def _mixed_period(m: re.Match[str]) -> str:
+    unit = m.group(2).lower().replace("qtr", "quarter")
+    return _MIXED_WORDS[unit][m.group(1)]
 
 
 _HISTORY_ON = re.compile(r"历史上(?=月)")
@@ -1266,7 +1282,13 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         measures = ["orders_per_buyer" if m == "orders" else m for m in measures]
     one_time = [m for m in measures if m in ("one_time_share", "one_time_customers")]
     per_head = [m for m in measures if m in ("revenue_per_buyer", "orders_per_buyer", "aov", "units_per_order")]
-    if one_time and per_head and purchases is None:
+    sums = [m for m in measures if m in ("revenue", "orders", "units")]
+    if one_time and sums and not per_head and purchases is None and _SHARE.search(masked):
+        # "那些只买一次的客户，占这三个月营收的百分之几": the one-time customers' revenue as a share of all of it
+        purchases = (1, 1)
+        measure_terms.setdefault("buyers", measure_terms.get(one_time[0]) or "one-time customers")
+        measures = ["buyers", *sums]
+    elif one_time and per_head and purchases is None:
         # "这些一次性客户平均每人花了多少钱": the per-head figures of the customers with one purchase day
         purchases = (1, 1)
         measure_terms.setdefault("buyers", measure_terms.get(one_time[0]) or "one-time customers")

@@ -38,6 +38,8 @@ from crm_insights.metrics.query import (
 from crm_insights.metrics.summary import (
     customer_count,
     customer_history,
+    customer_period,
+    customer_spend_rank,
     customer_stats_frame,
     data_range,
     feedback_totals,
@@ -69,6 +71,8 @@ __all__ = [
     "cohort_matrix",
     "customer_count",
     "customer_history",
+    "customer_period",
+    "customer_spend_rank",
     "customer_stats_frame",
     "data_range",
     "derive",

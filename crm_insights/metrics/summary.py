@@ -134,6 +134,28 @@ def customer_history(conn: Connection, customer_pk: int) -> dict[str, Any]:
     }
 
 
+def customer_period(conn: Connection, customer_pk: int, since: date | None, until: date | None) -> dict[str, Any]:
+    """One customer's order lines and spend from ``since`` to ``until`` (inclusive days; None: open)."""
+    conds = [Order.customer_id == customer_pk]
+    if since is not None:
+        conds.append(Order.ordered_at >= datetime(since.year, since.month, since.day))
+    if until is not None:
+        conds.append(Order.ordered_at < datetime(until.year, until.month, until.day) + timedelta(days=1))
+    n, spend = conn.execute(select(func.count(Order.id), func.sum(Order.amount)).where(*conds)).one()
+    return {"since": since, "until": until, "orders": int(n or 0), "spend": float(spend or 0.0)}
+
+
+def customer_spend_rank(conn: Connection, spend: float) -> dict[str, Any]:
+    """Where an all-time spend ranks among the customers with orders: {"rank": 1 + the customers who spent more,
+    "of": the customers with orders, "top_share": rank / of} (a tie shares the better rank)."""
+    per_customer = select(func.sum(Order.amount).label("spend")).group_by(Order.customer_id).subquery()
+    above, total = conn.execute(
+        select(func.count().filter(per_customer.c.spend > spend + 1e-9), func.count()).select_from(per_customer)
+    ).one()
+    rank = int(above or 0) + 1
+    return {"rank": rank, "of": int(total or 0), "top_share": round(rank / total, 4) if total else None}
+
+
 def customer_stats_frame(engine: Engine) -> pd.DataFrame:
     """Per-customer order aggregates indexed by external id: orders, purchase_days, spend, first, last."""
     stmt = (

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
 from sqlalchemy import func, select
 
 from crm_insights.errors import InputError
-from crm_insights.metrics import customer_history
+from crm_insights.metrics import customer_history, customer_period, customer_spend_rank
 from crm_insights.store.models import Customer, Feedback
-from crm_insights.tools.common import CustomerArg, ToolArgs, crm_tool, ctx, quote, resolve, result, rnd
+from crm_insights.tools.common import CustomerArg, ToolArgs, crm_tool, ctx, date_range, quote, resolve, result, rnd
 from crm_insights.tools.forecast import forecast_one
 from crm_insights.tools.segments import segment_of
 
@@ -19,10 +20,21 @@ RECENT_FEEDBACK = 3
 
 class ProfileArgs(ToolArgs):
     customer: CustomerArg
+    since: str | None = Field(
+        None, description="With until: also the customer's orders and spend in this period ('今年买了多少'), inclusive."
+    )
+    until: str | None = Field(None, description="The period's last day, inclusive (see since).")
+    spend_rank: bool = Field(
+        False,
+        description="True: also where the customer's all-time spend ranks among all customers (1 = highest): "
+        "'他的总消费在所有客户里排第几', 'where does customer 42 rank by spend'.",
+    )
 
 
 @crm_tool(ProfileArgs)
-def customer_profile(customer: str) -> dict[str, Any]:
+def customer_profile(
+    customer: str, spend_rank: bool = False, since: str | None = None, until: str | None = None
+) -> dict[str, Any]:
     """Everything known about ONE customer: number of orders and purchase days, total spend, average
     order value, first and last purchase, days since the last purchase (counted from the last order
     date in the store), the customer's segment, the forecast for the next quarter (expected purchases,
@@ -31,6 +43,9 @@ def customer_profile(customer: str) -> dict[str, Any]:
     Use it when a question names a single customer ("tell me about customer 100", "客户00100的情况",
     "what has customer 42 bought?"). Customer ids may be written as '100', '00100', 'customer 100' or
     '客户100'. Segment or forecast is null (with a note) when that model has not been trained.
+    since/until add the customer's orders and spend in that period ("C3049最近一次下单是几天前？今年买了多少钱").
+    spend_rank=True adds where the customer's all-time spend ranks among all customers with orders (1 = the
+    highest; ties share the better rank): "他的总消费在所有客户里排第几", "where does customer 42 rank by spend".
     """
     context = ctx()
     who = resolve(context, customer)
@@ -45,6 +60,12 @@ def customer_profile(customer: str) -> dict[str, Any]:
             .limit(RECENT_FEEDBACK)
         ).all()
         signup = conn.execute(select(Customer.signup_at).where(Customer.id == who.pk)).scalar_one()
+        rank = customer_spend_rank(conn, float(hist["spend"])) if spend_rank else None
+        period = None
+        if since is not None or until is not None:
+            start, stop = date_range(since, until)
+            period = customer_period(conn, who.pk, start, stop)
+            period["spend"] = rnd(period["spend"])
     data_end = context.data_end()
     n_orders, spend, last = hist["orders"], hist["spend"], hist["last_purchase"]
     history: dict[str, Any] = {
@@ -102,6 +123,8 @@ def customer_profile(customer: str) -> dict[str, Any]:
             }
             for fid, created, text, label, score in recent
         ],
+        **({"spend_rank": rank} if rank is not None else {}),
+        **({"period": period} if period is not None else {}),
         **({"notes": notes} if notes else {}),
     }
     return result(

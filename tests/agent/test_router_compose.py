@@ -1020,3 +1020,20 @@ def test_a_target_the_user_gives_is_stated_against_the_figure(make_session) -> N
     answer = session.ask("The full-year budget is $1.2M. What % of it did H1 1998 deliver?", thread_id="tg")
     revenue = answer.tool_calls[-1].result["data"]["total"]["revenue"]
     assert f"{revenue / 1_200_000:.2%}" in answer.answer and "Against the target you gave" in answer.answer
+
+
+def test_where_one_customers_spend_ranks_is_the_profiles(make_session) -> None:
+    session, calls = make_session()
+    session.ask("客户00100今年买了多少钱", thread_id="rk")
+    text = session.ask("他的总消费在所有客户里排第几？", thread_id="rk").answer
+    assert _last(calls) == ("customer_profile", {"customer": "00100", "spend_rank": True})
+    assert "排第 **1**" in text  # 00100 is the fakes' biggest spender
+
+
+def test_a_customers_period_figure_beside_their_last_purchase(make_session) -> None:
+    # "C3049 最近一次下单是几天前？今年在我们这买了多少钱": the period's spend, then the last purchase from the profile
+    session, calls = make_session()
+    text = session.ask("客户00042最近一次下单是几天前？97年在我们这买了多少钱", thread_id="rc").answer
+    names = [name for name, _ in calls]
+    assert names[-2:] == ["metric_query", "customer_profile"]
+    assert "最近一次购买：**1997-11-02**" in text

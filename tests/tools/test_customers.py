@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from crm_insights.tools import customer_profile
+
+from .conftest import CUSTOMERS
 
 
 @pytest.mark.parametrize("ref", ["100", "00100", "客户100", "customer 100", "C100", 100])
@@ -59,3 +62,27 @@ def test_profile_unknown_customer_is_a_tool_error(fakes: Any) -> None:
     )
     assert msg.status == "error"
     assert "no customer matches '客户999'" in msg.content
+
+
+def _spend() -> pd.Series:
+    rows = [(ext, a) for ext, _, orders, _ in CUSTOMERS for _, _, a in orders]
+    return pd.DataFrame(rows, columns=["customer", "amount"]).groupby("customer")["amount"].sum()
+
+
+@pytest.mark.parametrize("ref", ["1", "2", "3"])
+def test_the_spend_rank_counts_the_customers_who_spent_more(fakes: Any, ref: str) -> None:
+    # "他的总消费在所有客户里排第几": 1 + the customers with a higher all-time spend, of all with orders
+    spend = _spend()
+    me = spend[f"{int(ref):05d}"]
+    rank = customer_profile.invoke({"customer": ref, "spend_rank": True})["data"]["spend_rank"]
+    assert rank["rank"] == int((spend > me + 1e-9).sum()) + 1 and rank["of"] == len(spend)
+    assert "spend_rank" not in customer_profile.invoke({"customer": ref})["data"]  # computed only when asked
+
+
+def test_a_period_adds_the_customers_orders_and_spend_in_it(fakes: Any) -> None:
+    rows = [(ext, d, a) for ext, _, orders, _ in CUSTOMERS for d, _, a in orders if ext == "00001"]
+    in_98 = [a for _, d, a in rows if d[:4] == "1998"]
+    data = customer_profile.invoke({"customer": "1", "since": "1998-01-01", "until": "1998-12-31"})["data"]
+    assert data["period"]["orders"] == len(in_98) and data["period"]["spend"] == pytest.approx(sum(in_98))
+    reversed_period = customer_profile.invoke({"customer": "1", "since": "1998-02-01", "until": "1998-01-01"})
+    assert reversed_period == "since (1998-02-01) is after until (1998-01-01)"  # a tool error the caller can fix

@@ -337,8 +337,11 @@ def _without_terms(text: str, terms: Sequence[str]) -> str:
 
 def _asks_something(text: str, knowledge: Knowledge) -> bool:
     """Whether a clause left over after removing an action still asks a CRM question."""
-    if not text or not metrics.ASKS.search(text):
+    asks = [m.group(0).lower() for m in metrics.ASKS.finditer(text or "")]
+    if not asks:
         return False
+    if all(a in _AUXILIARIES for a in asks) and not re.match(r"\s*(?:is|are|was|were|does|did|do)\b", text, re.I):
+        return False  # "Customer 00042's order … was booked wrong": a statement (the verb is no inversion)
     if metrics.parse(text, None, None) is not None:
         return True
     cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
@@ -429,6 +432,19 @@ _WIN_BACK_WHO = re.compile(
     r"|\b(?:who|which)\b.{0,40}\b(?:win\s*back|re-?engage|save|rescue)\b",
     re.IGNORECASE,
 )
+_AUXILIARIES = frozenset({"is", "are", "was", "were", "does", "did", "do"})
+# "最近一次下单是几天前", "when did he last buy": one customer's last purchase
+_RECENCY = re.compile(
+    r"最近一次|上一次|上次|最后一次|几天前|多久没|多久前|什么时候买|哪天买的|\blast\s+(?:order|purchase|bought|bought)\b"
+    r"|\bwhen\s+did\s+\w+\s+last\b|\bdays?\s+since\b",
+    re.IGNORECASE,
+)
+# "排第几", "what rank is he": one customer's place among all customers
+_RANK_OF_ONE = re.compile(
+    r"排(?:在)?第几|排名(?:是)?(?:多少|第几|怎么样|如何|情况)|第几名|\bwhere\s+does\s+\w+\s+rank\b|\bwhat\s+rank\b"
+    r"|\brank(?:s|ed)?\b[^.?!]{0,30}\b(?:among|out\s+of|of\s+all)\b",
+    re.IGNORECASE,
+)
 # Intents about one customer: a follow-up that names nobody and asks about one customer's doings is about them
 _ONE_CUSTOMER_INTENTS = frozenset(
     {"customer_profile", "forecast_customer", "explain_customer_segment", "customer_value", "metric_query"}
@@ -500,6 +516,18 @@ def _decide(
     ):
         # "谁是咱们最大的客户" then "他今年买了多少": he is the one customer asked for, the first of the list
         slots["customer"] = picked = str(ranked[0])
+    # "他的总消费在所有客户里排第几？": where one customer's spend ranks, from their profile
+    if _RANK_OF_ONE.search(question):
+        who = slots.get("customer") or (
+            prev_slots.get("customer")
+            if (sx.has_any(question, knowledge.person_refs) or not _MANY_PEOPLE.search(question))
+            else None
+        )
+        if who is not None:
+            return Decision(
+                "customer_profile", {"customer": str(who), "place_by_spend": True}, language, 1.0, "customer" not in slots,
+                [] if "customer" in slots else ["customer"], injection, "rank", question=asked,
+            )  # fmt: skip
     # "收入占比最高的那个群具体啥特征" / "the biggest segment" after a list of segments: that segment. With no list in
     # the thread the slot segment_pick stays, and the plan lists the segments first.
     if "segment_pick" in slots and "segment" not in slots:
@@ -672,6 +700,10 @@ def _decide(
                     mslots["customer"] = picked  # the thread's customer now: "他会不会流失" next is about them
                 elif len(one_customer) == 1 and not metric.get("fixed_args"):
                     mslots["customer"] = str(one_customer[0])  # "客户00100今年买了多少" -> "他会流失吗" is about them
+                if len(one_customer) == 1 and _RECENCY.search(original):
+                    # "C3049 最近一次下单是几天前？今年买了多少钱": the period's figure, and the last purchase from the
+                    # customer's profile
+                    mslots["recency_customer"] = str(one_customer[0])
                 if metric["unsupported"]:
                     mslots["unsupported"] = metric["unsupported"]
                 if not (start and end):

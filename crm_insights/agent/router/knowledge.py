@@ -30,6 +30,8 @@ EXTRACTED_SLOTS = frozenset(
         "metric", "unsupported", "periods_text", "theme_pick", "listed_themes", "action", "data_start", "data_end",
         "data_range_pending", "dropped", "among_top_spenders", "group_by", "about", "theme_query", "spend_rank",
         "missing_attributes",
+        # one customer: where their spend ranks ("排第几"), their last purchase beside a period's figure
+        "place_by_spend", "recency_customer",
     }
 )  # fmt: skip
 # Slots plan.py derives for `when` tests and argument passing (answers do not carry them).

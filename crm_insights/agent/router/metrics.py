@@ -479,7 +479,11 @@ def carry_period(
     if data_start and data_end and base.get("since") and not _ALL_TIME.search(question):
         from crm_insights.agent.timeexpr import parse_time
 
-        own = [p for p in parse_time(question, data_start, data_end).periods if p.kind not in _DERIVED_PERIODS]
+        own = [
+            p
+            for p in parse_time(metric_slots.expand_abbreviations(question), data_start, data_end).periods
+            if p.kind not in _DERIVED_PERIODS
+        ]
         if not own and not args.get("compare_since"):
             # the period the parser stood in for ("YoY" alone: the data-end month) is the thread's period here
             args["since"], args["until"] = base["since"], base.get("until")
@@ -1137,7 +1141,11 @@ def _cohort_month(question: str, previous: Mapping[str, Any], data_start: str, d
     args = dict(previous.get("args") or {})
     if not args.get("since"):
         return None
-    own = [p for p in parse_time(question, data_start, data_end).periods if p.kind not in _DERIVED_PERIODS]
+    own = [
+        p
+        for p in parse_time(metric_slots.expand_abbreviations(question), data_start, data_end).periods
+        if p.kind not in _DERIVED_PERIODS
+    ]
     if len(own) != 1 or own[0].kind != "month":
         return None
     cohort = date.fromisoformat(str(args["since"])[:10])
