@@ -518,16 +518,16 @@ def _decide(
         slots["customer"] = picked = str(ranked[0])
     # "他的总消费在所有客户里排第几？": where one customer's spend ranks, from their profile
     if _RANK_OF_ONE.search(question):
-        who = slots.get("customer") or (
-            prev_slots.get("customer")
-            if (sx.has_any(question, knowledge.person_refs) or not _MANY_PEOPLE.search(question))
-            else None
-        )
+        pointed = sx.has_any(question, knowledge.person_refs) or not _MANY_PEOPLE.search(question)
+        who = slots.get("customer") or (prev_slots.get("customer") if pointed else None)
         if who is not None:
+            own = "customer" in slots
+            rank_slots = {"customer": str(who), "place_by_spend": True}
+            kept = [] if own else ["customer"]
+            ranked_by = "rank"
             return Decision(
-                "customer_profile", {"customer": str(who), "place_by_spend": True}, language, 1.0, "customer" not in slots,
-                [] if "customer" in slots else ["customer"], injection, "rank", question=asked,
-            )  # fmt: skip
+                "customer_profile", rank_slots, language, 1.0, not own, kept, injection, ranked_by, question=asked
+            )
     # "收入占比最高的那个群具体啥特征" / "the biggest segment" after a list of segments: that segment. With no list in
     # the thread the slot segment_pick stays, and the plan lists the segments first.
     if "segment_pick" in slots and "segment" not in slots:
