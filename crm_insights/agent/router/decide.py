@@ -521,12 +521,11 @@ def _decide(
         pointed = sx.has_any(question, knowledge.person_refs) or not _MANY_PEOPLE.search(question)
         who = slots.get("customer") or (prev_slots.get("customer") if pointed else None)
         if who is not None:
-            own = "customer" in slots
+            named = "customer" in slots
             rank_slots = {"customer": str(who), "place_by_spend": True}
-            kept = [] if own else ["customer"]
-            ranked_by = "rank"
+            from_thread = [] if named else ["customer"]
             return Decision(
-                "customer_profile", rank_slots, language, 1.0, not own, kept, injection, ranked_by, question=asked
+                "customer_profile", rank_slots, language, 1.0, not named, from_thread, injection, "rank", question=asked
             )
     # "收入占比最高的那个群具体啥特征" / "the biggest segment" after a list of segments: that segment. With no list in
     # the thread the slot segment_pick stays, and the plan lists the segments first.
