@@ -475,6 +475,8 @@ _LTV_SO_FAR = re.compile(
 )
 _CLV = re.compile(
     r"终身价值|生命周期价值|客户价值是多少|未来价值|预期价值|价值多少|值多少钱|值不值得|最值钱|未来(?:的)?客户价值|预测(?:的)?(?:客户)?价值"
+    # "未来一年大概还能给我们带来多少钱": the money a customer will bring in, their value going forward
+    r"|(?:未来|接下来|以后|今后|还能)[^，,。？?]{0,12}(?:带来|贡献|花|消费)(?:多少|几多)(?:钱|收入|营收|销售额)?"
     r"|(?<![a-z])(?:clv|ltv)(?![a-z])"
     r"|lifetime\s+value|customer\s+value|predicted\s+value|value\s+(?:going\s+forward|over\s+the\s+next)"
     r"|worth\s+(?:keeping|over|in|to\s+us)|what\s+is\s+.{0,30}\bworth\b|how\s+much\s+(?:is|are|will)\s+.{0,30}\bworth\b|\bbe\s+worth\b|future\s+value",

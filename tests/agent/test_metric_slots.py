@@ -518,6 +518,11 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
             "until": "1998-06-30",
         },
     ),
+    (
+        "客户7592未来一年大概还能给我们带来多少钱？他历史上一共买了多少",
+        "customer_value",
+        {"customer": "7592", "horizon_weeks": 52},
+    ),
     # session 11's v1 set
     (
         "所有会员里，只买过一次的占多少？买过两次的、三次及以上的又各占多少？",
@@ -2681,3 +2686,15 @@ def test_a_budget_compared_without_a_figure_leaves_the_actual_answered() -> None
     spec = _parse("今年上半年实际营收跟预算比差多少？预算完成率多少？")
     assert spec.answer_rest and spec.target is None and spec.args["measures"] == ["revenue"]
     assert {u.kind for u in spec.unsupported} == {"profit"}
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("这个月哪个歌手的碟卖得最好 一共卖了多少张碟", "哪个歌手"),
+        ("Which artist sold best in June, and how many CDs overall?", "artist"),
+    ],
+)
+def test_an_artist_is_a_product_split_the_data_lacks(text: str, part: str) -> None:
+    spec = _parse(text)
+    assert [(u.kind, u.text) for u in spec.unsupported] == [("product", part)] and "units" in spec.args["measures"]
