@@ -1164,7 +1164,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if _EXPLICIT_BASE.search(text):
         # "1998年一季度…环比上个季度": the period before the one named, not the one before the data's end
         text = _RESTATED_PREVIOUS.sub(lambda m: m.group(1) or "环比", text)
-    time = _listed_months(_parts_of_the_year(parse_time(text, ds, de), text), text)
+    time = _restated(_listed_months(_parts_of_the_year(parse_time(text, ds, de), text), text), text)
     time_spans = [p.span for p in time.periods] + compare_spans(text)
     masked = _mask(text, time_spans)
 
@@ -2494,6 +2494,35 @@ _LIFETIME_SPEND = re.compile(
     re.IGNORECASE,
 )
 _MEASURED_AGAINST = re.compile(r"相当于|相比|对比|比|than|\bvs\.?|versus|compared|against", re.IGNORECASE)
+
+
+def _restated(time: TimeParse, text: str) -> TimeParse:
+    """ "上个季度（4-6月）": a period followed by another in brackets is one period, as the brackets spell it out (the
+    user's own reading wins over the product's), not two periods to compare."""
+    periods, cmp = list(time.periods), time.comparison
+    for a, b in zip(time.periods, time.periods[1:], strict=False):
+        if not _BRACKET_AFTER.fullmatch(text[a.span[1] : b.span[0]]) or a not in periods or b not in periods:
+            continue
+        if a.kind in ("same_period", "comparison") or (a.start, a.end) == (b.start, b.end):
+            periods.remove(b)  # "跟1997年同期（1997-06-01至06-18）", "这一季（4到6月）": the same period said twice
+            if cmp is not None:
+                cmp = replace(cmp, base=a if cmp.base == b else cmp.base, other=a if cmp.other == b else cmp.other)
+            continue
+        merged = replace(b, span=(a.span[0], b.span[1]))
+        periods[periods.index(a)] = merged
+        periods.remove(b)
+        if cmp is not None:
+            cmp = replace(
+                cmp, base=merged if cmp.base == a else cmp.base, other=merged if cmp.other == a else cmp.other
+            )
+    if len(periods) == len(time.periods):
+        return time
+    if cmp is not None and any(p not in periods for p in (cmp.base, cmp.other) if p is not None):
+        cmp = None
+    return replace(time, periods=tuple(periods), comparison=cmp)
+
+
+_BRACKET_AFTER = re.compile(r"\s*[（(]\s*(?:即|也就是|i\.?e\.?,?)?\s*")
 
 
 def _parts_of_the_year(time: TimeParse, text: str) -> TimeParse:

@@ -523,6 +523,17 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         "customer_value",
         {"customer": "7592", "horizon_weeks": 52},
     ),
+    # a period restated in brackets is one period, as the brackets spell it out
+    (
+        "上个季度（4-6月）营销ROI怎么样？先给我这季的营收和订单数",
+        "metric_query",
+        {"measures": ["revenue", "orders"], "since": "1998-04-01", "until": "1998-06-30"},
+    ),
+    (
+        "last quarter (Apr-Jun) revenue?",
+        "metric_query",
+        {"measures": ["revenue"], "since": "1998-04-01", "until": "1998-06-30"},
+    ),
     # session 11's v1 set
     (
         "所有会员里，只买过一次的占多少？买过两次的、三次及以上的又各占多少？",
