@@ -16,9 +16,10 @@ from crm_insights.tools.metrics import cohort_retention, metric_query
 from .test_metrics import _orders, _window
 
 
-def _answer(intent: str, lang: str, data: dict[str, Any], args: dict[str, Any]) -> str:
+def _answer(intent: str, lang: str, data: dict[str, Any], args: dict[str, Any], share_asked: bool = False) -> str:
     template = load_prompt(f"intents/{intent}")["answers"][lang]
-    slots = {"metric": {"args": args}, "data_start": "1997-01-03", "data_end": "1998-06-20"}
+    metric = {"args": args, "share_of_all": share_asked}
+    slots = {"metric": metric, "data_start": "1997-01-03", "data_end": "1998-06-20"}
     return render(template, r={intent: data}, slots=slots, q="", capabilities={}, lang=lang)
 
 
@@ -63,8 +64,8 @@ def test_amount_filter_answer_states_the_share_of_all(fakes: Any) -> None:
     data = _metric(args)
     o = _orders()
     over = o[o["amount"] >= 30]
-    zh = _answer("metric_query", "zh", data, args)
-    en = _answer("metric_query", "en", data, args)
+    zh = _answer("metric_query", "zh", data, args, share_asked=True)
+    en = _answer("metric_query", "en", data, args, share_asked=True)
     assert f"订单数（订单行） **{fmt_num(len(over))}**" in zh
     orders_share = fmt_pct2(len(over) / len(o))
     assert (
@@ -74,6 +75,8 @@ def test_amount_filter_answer_states_the_share_of_all(fakes: Any) -> None:
     revenue_share = fmt_pct2(over["amount"].sum() / o["amount"].sum())
     assert f"销售额 {fmt_money(o['amount'].sum())}，符合金额条件的占全部的 **{revenue_share}**" in zh
     assert f"revenue {fmt_money(o['amount'].sum())}, of which the filtered part is **{revenue_share}**" in en
+    # asked only for the filtered figures ("orders over 30 and their revenue"), the answer gives no unfiltered total
+    assert "不含金额条件时" not in _answer("metric_query", "zh", data, args)
     plain = _metric({"measures": ["orders"]})
     assert "不含金额条件" not in _answer("metric_query", "zh", plain, {"measures": ["orders"]})
 
