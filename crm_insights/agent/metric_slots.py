@@ -363,7 +363,6 @@ _STRICT_OP = re.compile(
     r"(?!.*(?:以上|以下|及以上|及以下|or\s+more|or\s+less|and\s+above|and\s+below))",
     re.IGNORECASE,
 )
-# A customer's spending, as a verb ("花过", "消费了")
 # "month 1 through month 6", "M1到M6", "第1到第6个月", "months 1-6": a range of months on from the cohort month
 _MONTHS_THROUGH = re.compile(
     r"(?:months?|\bm|第)\s*\d{1,2}\s*(?:个月)?\s*(?:到|至|-|–|~|～|through|thru|to|until)\s*(?:months?|m|第)?\s*\d{1,2}",
@@ -376,6 +375,7 @@ _AMONG_THESE = re.compile(
 )
 _NAMES_IT = re.compile(r"(?:就是|也就是|即|也叫|叫做?|所谓)(?:的|那种|所谓的?)?\s*$")
 _OLD_MEMBERS = re.compile(r"老(?:会员|客户|顾客|用户|客人|客)", re.IGNORECASE)
+# A customer's spending, as a verb ("花过", "消费了")
 _SPEND_VERB = r"(?:花过|花了|消费过|消费了|共花|一共花|消费(?:金额|额)?|花费|花)"
 _CUSTOMER_LEVEL_BEFORE = re.compile(
     r"(?:累计|累积|总共|一共|总计|总消费|合计|lifetime|in\s+total|total)\s*\S{0,4}$"
@@ -651,7 +651,7 @@ _RANGE_QUESTION = re.compile(
 )
 # Ranking customers ("top 5 customers by revenue in 1998"): rows per customer, when a period, a filter, a share
 # or a total of them is asked (the unscoped all-time list is the overview's).
-_TOTAL_OF_THEM = re.compile(r"一共|总共|合计|加起来|总计|in\s+total|combined|together|altogether", re.IGNORECASE)
+_TOTAL_OF_THEM = re.compile(r"一共|总共|合计|加起来|加总|总计|in\s+total|combined|together|altogether", re.IGNORECASE)
 _SPEND_WORD = re.compile(r"消费|花|spend|spent|spending|revenue|sales", re.IGNORECASE)
 _TOP_SEGMENT = re.compile(
     r"(?:top|biggest|largest|best|highest[- ]\w+|leading)\s+(?:customer\s+)?(?:segment|cluster|group)\b"
@@ -2098,14 +2098,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # cannot make is asked in a clause of its own beside a question it can answer, which is answered. A split
         # asked alone ("Break down last quarter's revenue by region") gets no total: that is another scope.
         spec = replace(spec, answer_rest=True)
-    if (args.get("grain") or args.get("group_by")) and args.get("sort") and _SUM_ASKED.search(masked):
+    if (args.get("grain") or args.get("group_by")) and args.get("sort") and _TOTAL_OF_THEM.search(masked):
         spec = replace(spec, total_asked=True)
     return replace(spec, share_of_all=True) if share_of_all else spec
-
-
-_SUM_ASKED = re.compile(
-    r"加起来|加总|一共|总共|合计|总计|\bin\s+total\b|\baltogether\b|\bcombined\b|\bsum\b|\btotal\b", re.IGNORECASE
-)
 
 
 # A split by a dimension ("by region", "按省份拆", "线上线下各卖了多少"), not a filter on one value of it ("北京的客户")
