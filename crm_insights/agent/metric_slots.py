@@ -374,6 +374,11 @@ _AMONG_THESE = re.compile(
     r"(?:这|那)(?:些|批|部分|群)[^，,。？?]{0,6}(?:里|中|当中|之中|里面)|其中|\bof\s+(?:these|those)\b"
 )
 _NAMES_IT = re.compile(r"(?:就是|也就是|即|也叫|叫做?|所谓)(?:的|那种|所谓的?)?\s*$")
+_AGAINST_WHOLE = re.compile(
+    r"(?:跟|和|与|对比|比)\s*(?:整体|全部|总体|所有订单|全部订单|大盘|平均水平|整体水平)(?:的)?\s*(?:比|相比|对比)?"
+    r"|\b(?:vs\.?|versus|compared\s+(?:to|with)|against)\s+(?:the\s+)?(?:overall|all\s+orders|everyone|the\s+rest|the\s+average)\b",
+    re.IGNORECASE,
+)
 _OLD_MEMBERS = re.compile(r"老(?:会员|客户|顾客|用户|客人|客)", re.IGNORECASE)
 # A customer's spending, as a verb ("花过", "消费了")
 _SPEND_VERB = r"(?:花过|花了|消费过|消费了|共花|一共花|消费(?:金额|额)?|花费|花)"
@@ -1846,6 +1851,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if group_by is None and filtered and any(m in base_of for m in measures):
         # "what share of orders are over $50": no rows to share out; the filtered figure over the unfiltered one
         measures = list(dict.fromkeys(base_of.get(m, m) for m in measures))
+        share_of_all = True
+    if filtered and group_by is None and grain is None and _AGAINST_WHOLE.search(masked):
+        # "单笔100刀以上的订单平均每单几件？跟整体比差多少？": the filtered figure beside the unfiltered one
         share_of_all = True
     rates = ("repeat_rate", "one_time_share", "positive_share", "neutral_share", "negative_share")
     if _SHARE.search(masked) and measures and not any(m.endswith("_share") or m in rates for m in measures):

@@ -1785,6 +1785,11 @@ def _decided(turns: list[str]) -> dict[str, Any]:
             ["最近三个月 来了多少个客人买东西", "里面买了两次以上的有几个 就是服购的"],
             {"measures": ["buyers"], "min_purchases": 2, "since": "1998-04-01"},
         ),
+        # a filtered figure's share asked, then another period: the share again
+        (
+            ["97全年 金额超过100刀的订单有多少单，占全部订单多少", "98上半年呢"],
+            {"measures": ["orders"], "min_amount": 100.0, "since": "1998-01-01"},
+        ),
         # the first row of a trend against its last
         (
             [
@@ -2709,3 +2714,19 @@ def test_a_budget_compared_without_a_figure_leaves_the_actual_answered() -> None
 def test_an_artist_is_a_product_split_the_data_lacks(text: str, part: str) -> None:
     spec = _parse(text)
     assert [(u.kind, u.text) for u in spec.unsupported] == [("product", part)] and "units" in spec.args["measures"]
+
+
+def test_a_filtered_figure_compared_with_the_whole_shows_the_whole() -> None:
+    # "跟整体比差多少": the unfiltered figure beside the filtered one
+    assert _parse("今年单笔100刀以上的订单，平均每单几件？跟整体比差多少？").share_of_all
+    assert not _parse("今年单笔100刀以上的订单，平均每单几件？").share_of_all
+
+
+def test_a_filtered_share_is_asked_again_in_the_next_period() -> None:
+    from crm_insights.agent.router import metrics as rm
+
+    previous = rm.parse("97全年 金额超过100刀的订单有多少单，占全部订单多少", "1997-01-01", "1998-06-30")
+    assert previous is not None and previous["share_of_all"]
+    metric = {"tool": "metric_query", "args": {**previous["args"], "since": "1998-01-01", "until": "1998-06-30"}}
+    rm.share_again("98上半年呢", metric, previous)
+    assert metric["share_of_all"]

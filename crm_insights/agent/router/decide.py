@@ -626,6 +626,7 @@ def _decide(
         metrics.same_span_in_year(original, metric, prev_metric)
         metrics.top_row(original, metric, prev_metric, prev_slots.get("ranked_periods"))
         metrics.with_target(original, metric)
+        metrics.share_again(original, metric, prev_metric)
         held = (metric or {}).get("args") or {}
         if held.get("having") and not (held.get("grain") or held.get("group_by")):
             held.pop("having")  # "12月环比11月下降了多少" after months over 10万: one period has no rows to test

@@ -251,6 +251,24 @@ _ELLIPTICAL_CLAUSE = re.compile(
 )
 
 
+_FILTER_ARGS = ("min_amount", "max_amount", "amount_strict", "inactive_days", *(
+    "min_purchases", "max_purchases", "min_customer_spend", "max_customer_spend", "top_share",
+))  # fmt: skip
+
+
+def share_again(question: str, metric: dict[str, Any] | None, previous: Mapping[str, Any] | None) -> None:
+    """ "98上半年呢" after "97全年金额超过100刀的订单有多少单，占全部订单多少": the same filtered figure in the new
+    period, with its share of all again (in place)."""
+    if not metric or not previous or not previous.get("share_of_all") or metric.get("share_of_all"):
+        return
+    if metric.get("tool") != "metric_query" or previous.get("tool") != "metric_query":
+        return
+    args, base = metric.get("args") or {}, previous.get("args") or {}
+    filtered = [k for k in _FILTER_ARGS if base.get(k) is not None]
+    if filtered and all(args.get(k) == base.get(k) for k in filtered) and _ELLIPTICAL_CLAUSE.match(question):
+        metric["share_of_all"] = True
+
+
 def with_previous_measures(question: str, metric: dict[str, Any], previous: Mapping[str, Any]) -> dict[str, Any]:
     """ "那今年上半年呢？一次性购买的占多少": an elliptical clause about the previous measures, then a new measure:
     both, over the period named."""
