@@ -1929,6 +1929,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if "revenue_annualized" in measures and "revenue_annualized_monthly" not in measures:
         # a run-rate has two conventions in use (per day x 365, per month x 12): both are given, each named
         measures.insert(measures.index("revenue_annualized") + 1, "revenue_annualized_monthly")
+    if any(m.startswith("revenue_annualized") for m in measures) and "revenue" not in measures:
+        measures.append("revenue")  # "Just annualize Q2 '98": the period's revenue the run-rate is built from
     if "revenue_annualized" in measures and encloses:
         # "按Q2的run-rate年化，全年大概能做多少": the year is what the run rate projects to, not a period to compare
         compare_since = compare_until = compare_kind = compare = None

@@ -1438,7 +1438,7 @@ READINGS: list[tuple[str, str, dict[str, Any]]] = [
         "What's our annualised run-rate off Q2 (Apr–Jun 98)?",
         "metric_query",
         {
-            "measures": ["revenue_annualized", "revenue_annualized_monthly"],
+            "measures": ["revenue_annualized", "revenue_annualized_monthly", "revenue"],
             "since": "1998-04-01",
             "until": "1998-06-30",
         },
@@ -1789,6 +1789,11 @@ def _decided(turns: list[str]) -> dict[str, Any]:
         (
             ["97全年 金额超过100刀的订单有多少单，占全部订单多少", "98上半年呢"],
             {"measures": ["orders"], "min_amount": 100.0, "since": "1998-01-01"},
+        ),
+        # what is usual is over all the data, and a customer's own gaps have no new/returning rows
+        (
+            ["那今年Q1有多少买家？里面新客几个", "新客首单到二单一般隔多久，给个中位数"],
+            {"measures": ["days_first_to_second", "days_first_to_second_median"], "group_by": None, "since": None},
         ),
         # the first row of a trend against its last
         (
@@ -2461,7 +2466,11 @@ def test_customers_with_no_order_in_one_period(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "measures", "since"),
     [
-        ("按Q2的run-rate年化，全年大概能做多少", ["revenue_annualized", "revenue_annualized_monthly"], "1998-04-01"),
+        (
+            "按Q2的run-rate年化，全年大概能做多少",
+            ["revenue_annualized", "revenue_annualized_monthly", "revenue"],
+            "1998-04-01",
+        ),
         ("今年上半年销售额多少？月均多少", ["revenue", "revenue_per_month"], "1998-01-01"),
         ("97年月均营收多少", ["revenue_per_month"], "1997-01-01"),
     ],

@@ -251,6 +251,7 @@ _ELLIPTICAL_CLAUSE = re.compile(
 )
 
 
+_PER_CUSTOMER_HISTORY = frozenset({"repeat_rate", "repeat_customers", "one_time_share", "one_time_customers"})
 _FILTER_ARGS = ("min_amount", "max_amount", "amount_strict", "inactive_days", *(
     "min_purchases", "max_purchases", "min_customer_spend", "max_customer_spend", "top_share",
 ))  # fmt: skip
@@ -316,6 +317,8 @@ THEM = re.compile(
 _YEAR_NAMED = re.compile(r"(?:19|20)?\d{2}\s*年|\b(?:19|20)\d{2}\b|今年|去年|前年|明年|this\s+year|last\s+year", re.I)
 _ALL_TIME = re.compile(
     r"总|累计|全部|历史|所有|一共|至今|迄今|到目前|截至目前|整体|全量"
+    # "新客首单到二单一般隔多久": what is usual, over all the data
+    r"|一般(?!般)|通常|\btypically\b|\busually\b|\bin\s+general\b"
     # "那新客都是哪几个月进来的": when they came, over all the data
     r"|哪几?个?月(?:份)?(?:进来|来的|加入|注册|首购|首单)|什么时候(?:进来|来的|加入|开始买)"
     r"|\bto\s+date\b|\ball[- ]time\b|\boverall\b|\bever\b|\bin\s+total\b|\blifetime\b",
@@ -386,6 +389,8 @@ def carry_period(
         and not args.get("group_by")
         and not args.get("grain")
         and _TYPE_WORD.search(question)
+        # "新客首单到二单一般隔多久": a customer's own gaps and repeat figures have no new/returning rows
+        and not any(m.startswith("days_") or m in _PER_CUSTOMER_HISTORY for m in args.get("measures") or [])
     ):
         # "returning这部分的AOV是多少？" after revenue by new vs returning: the new measure for each type (the row asked
         # among them), over the same period
