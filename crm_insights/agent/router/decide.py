@@ -340,7 +340,7 @@ def _asks_something(text: str, knowledge: Knowledge) -> bool:
     asks = [m.group(0).lower() for m in metrics.ASKS.finditer(text or "")]
     if not asks:
         return False
-    if all(a in _AUXILIARIES for a in asks) and not re.match(r"\s*(?:is|are|was|were|does|did|do)\b", text, re.I):
+    if all(a in _AUXILIARIES for a in asks) and not _INVERTED.match(text):
         return False  # "Customer 00042's order … was booked wrong": a statement (the verb is no inversion)
     if metrics.parse(text, None, None) is not None:
         return True
@@ -433,9 +433,10 @@ _WIN_BACK_WHO = re.compile(
     re.IGNORECASE,
 )
 _AUXILIARIES = frozenset({"is", "are", "was", "were", "does", "did", "do"})
+_INVERTED = re.compile(rf"\s*(?:{'|'.join(sorted(_AUXILIARIES))})\b", re.IGNORECASE)  # "Was it…": a question
 # "最近一次下单是几天前", "when did he last buy": one customer's last purchase
 _RECENCY = re.compile(
-    r"最近一次|上一次|上次|最后一次|几天前|多久没|多久前|什么时候买|哪天买的|\blast\s+(?:order|purchase|bought|bought)\b"
+    r"最近一次|上一次|上次|最后一次|几天前|多久没|多久前|什么时候买|哪天买的|\blast\s+(?:order|purchase|bought|buy)\b"
     r"|\bwhen\s+did\s+\w+\s+last\b|\bdays?\s+since\b",
     re.IGNORECASE,
 )

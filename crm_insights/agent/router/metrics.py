@@ -252,9 +252,6 @@ _ELLIPTICAL_CLAUSE = re.compile(
 
 
 _PER_CUSTOMER_HISTORY = frozenset({"repeat_rate", "repeat_customers", "one_time_share", "one_time_customers"})
-_FILTER_ARGS = ("min_amount", "max_amount", "amount_strict", "inactive_days", *(
-    "min_purchases", "max_purchases", "min_customer_spend", "max_customer_spend", "top_share",
-))  # fmt: skip
 
 
 def share_again(question: str, metric: dict[str, Any] | None, previous: Mapping[str, Any] | None) -> None:
@@ -265,7 +262,9 @@ def share_again(question: str, metric: dict[str, Any] | None, previous: Mapping[
     if metric.get("tool") != "metric_query" or previous.get("tool") != "metric_query":
         return
     args, base = metric.get("args") or {}, previous.get("args") or {}
-    filtered = [k for k in _FILTER_ARGS if base.get(k) is not None]
+    # the amount filter, the inactivity threshold and the customer group (_GROUP_ARGS) are what "the same" keeps
+    filters = ("min_amount", "max_amount", "amount_strict", "inactive_days", *_GROUP_ARGS)
+    filtered = [k for k in filters if base.get(k) is not None]
     if filtered and all(args.get(k) == base.get(k) for k in filtered) and _ELLIPTICAL_CLAUSE.match(question):
         metric["share_of_all"] = True
 
