@@ -769,3 +769,17 @@ def test_amount_strict_excludes_the_bounds(fakes: Any, strict: bool) -> None:
     assert data["total"]["orders"] == int(keep.sum())
     assert data["total"]["revenue"] == pytest.approx(round(float(df[keep].amount.sum()), 2))
     assert any(("<" in n and "amount" in n) for n in data["notes"])
+
+
+@pytest.mark.parametrize("grain", ["day", "week", "month", "quarter", "year"])
+def test_the_routers_row_bounds_read_every_trend_label(fakes: Any, grain: str) -> None:
+    # the router reads a ranking's top row back into a period ("那个月环比呢"); it may not import the metrics layer,
+    # so its reading of the labels is pinned here against what the tool returns
+    from crm_insights.agent.router.metrics import _row_bounds, _row_label
+
+    rows = _ok(metric_query.invoke({"measures": ["revenue"], "grain": grain}))["rows"]
+    assert rows
+    for row in rows:
+        bounds = _row_bounds(row["period"], grain)
+        assert bounds is not None and bounds[0] <= bounds[1]
+        assert _row_label(bounds[0], grain) == _row_label(bounds[1], grain) == row["period"]
