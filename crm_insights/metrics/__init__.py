@@ -38,7 +38,6 @@ from crm_insights.metrics.query import (
 from crm_insights.metrics.summary import (
     customer_count,
     customer_history,
-    customer_period,
     customer_spend_rank,
     customer_stats_frame,
     data_range,
@@ -71,7 +70,6 @@ __all__ = [
     "cohort_matrix",
     "customer_count",
     "customer_history",
-    "customer_period",
     "customer_spend_rank",
     "customer_stats_frame",
     "data_range",

@@ -112,8 +112,16 @@ def top_share_of_spenders(
     return pks[:keep], len(pks)
 
 
-def customer_history(conn: Connection, customer_pk: int) -> dict[str, Any]:
-    """One customer's order lines, purchase days, units, spend, first and last order time."""
+def customer_history(
+    conn: Connection, customer_pk: int, since: date | None = None, until: date | None = None
+) -> dict[str, Any]:
+    """One customer's order lines, purchase days, units, spend, first and last order time; from ``since`` to
+    ``until`` (inclusive days) when given, else over all their orders."""
+    conds = [Order.customer_id == customer_pk]
+    if since is not None:
+        conds.append(Order.ordered_at >= datetime(since.year, since.month, since.day))
+    if until is not None:
+        conds.append(Order.ordered_at < datetime(until.year, until.month, until.day) + timedelta(days=1))
     n, days, units, spend, first, last = conn.execute(
         select(
             func.count(Order.id),
@@ -122,7 +130,7 @@ def customer_history(conn: Connection, customer_pk: int) -> dict[str, Any]:
             func.sum(Order.amount),
             func.min(Order.ordered_at),
             func.max(Order.ordered_at),
-        ).where(Order.customer_id == customer_pk)
+        ).where(*conds)
     ).one()
     return {
         "orders": int(n or 0),
@@ -132,17 +140,6 @@ def customer_history(conn: Connection, customer_pk: int) -> dict[str, Any]:
         "first_purchase": None if first is None else pd.Timestamp(first).to_pydatetime(),
         "last_purchase": None if last is None else pd.Timestamp(last).to_pydatetime(),
     }
-
-
-def customer_period(conn: Connection, customer_pk: int, since: date | None, until: date | None) -> dict[str, Any]:
-    """One customer's order lines and spend from ``since`` to ``until`` (inclusive days; None: open)."""
-    conds = [Order.customer_id == customer_pk]
-    if since is not None:
-        conds.append(Order.ordered_at >= datetime(since.year, since.month, since.day))
-    if until is not None:
-        conds.append(Order.ordered_at < datetime(until.year, until.month, until.day) + timedelta(days=1))
-    n, spend = conn.execute(select(func.count(Order.id), func.sum(Order.amount)).where(*conds)).one()
-    return {"since": since, "until": until, "orders": int(n or 0), "spend": float(spend or 0.0)}
 
 
 def customer_spend_rank(conn: Connection, spend: float) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from pydantic import Field
 from sqlalchemy import func, select
 
 from crm_insights.errors import InputError
-from crm_insights.metrics import customer_history, customer_period, customer_spend_rank
+from crm_insights.metrics import customer_history, customer_spend_rank
 from crm_insights.store.models import Customer, Feedback
 from crm_insights.tools.common import CustomerArg, ToolArgs, crm_tool, ctx, date_range, quote, resolve, result, rnd
 from crm_insights.tools.forecast import forecast_one
@@ -64,8 +64,8 @@ def customer_profile(
         period = None
         if since is not None or until is not None:
             start, stop = date_range(since, until)
-            period = customer_period(conn, who.pk, start, stop)
-            period["spend"] = rnd(period["spend"])
+            in_period = customer_history(conn, who.pk, start, stop)
+            period = {"since": start, "until": stop, "orders": in_period["orders"], "spend": rnd(in_period["spend"])}
     data_end = context.data_end()
     n_orders, spend, last = hist["orders"], hist["spend"], hist["last_purchase"]
     history: dict[str, Any] = {
