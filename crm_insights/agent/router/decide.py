@@ -382,7 +382,17 @@ def _answer_apart(decision: Decision, text: str, missing: list[list[str]], previ
     if decision.intent != "metric_query" or not metric or any(kind == "contact" for kind, _ in missing):
         return  # contact details beside a customer's figure are declined by the plan, the customer kept
     clauses = [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
-    kept = [c for c in clauses if not any(part in c for _, part in missing)]
+    # a part may run across a clause break ("搞过一次促销，活动带来了多少"): each of its pieces marks its clause
+    pieces = [p.strip() for _, part in missing for p in _CLAUSE.split(part) if p and p.strip()]
+    kept = [c for c in clauses if not any(p in c for p in pieces)]
+    if not kept and _split_alone(decision, text, missing):
+        # "今年女会员和男会员的客单价分别是多少": a split the data cannot make, asked alone: the split declined by name,
+        # the unsplit figure answered and said to be one (the writers' brief: "give the figures of the answerable part")
+        metric["answer_rest"] = True
+        metric["unsupported_kinds"] = ["split"]
+        decision.slots["unsupported"] = [part for _, part in missing]
+        decision.slots.pop("missing_attributes", None)
+        return
     if not kept or len(kept) == len(clauses):
         return
     prev_slots = (previous or {}).get("slots") or {}
@@ -397,6 +407,21 @@ def _answer_apart(decision: Decision, text: str, missing: list[list[str]], previ
     decision.slots["metric"] = again
     decision.slots["unsupported"] = [part for _, part in missing]
     decision.slots.pop("missing_attributes", None)
+
+
+_SPLIT_KINDS = frozenset({"region", "channel", "demographics", "salesperson"})
+
+
+def _split_alone(decision: Decision, text: str, missing: list[list[str]]) -> bool:
+    """Whether every attribute the data lacks is a split of the question's figure ("按地区拆", "男女会员分别",
+    "by region"), not a filter on one value of it ("北京的客户"), and the figure has nothing else declined."""
+    metric = decision.slots.get("metric") or {}
+    measures = (metric.get("args") or {}).get("measures")
+    if metric.get("tool") != "metric_query" or metric.get("unsupported") or not measures:
+        return False
+    return all(kind in _SPLIT_KINDS for kind, _ in missing) and all(
+        metric_slots.is_split(text, part) for _, part in missing
+    )
 
 
 def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowledge, index: ExemplarIndex) -> Decision:

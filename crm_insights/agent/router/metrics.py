@@ -276,8 +276,8 @@ def with_previous_measures(question: str, metric: dict[str, Any], previous: Mapp
     if not m or not m.group(0).strip() or len(m.group(0).strip()) == len(question.strip()):
         return metric
     clause = parse(m.group(0), None, None)
-    if clause is not None and clause["args"].get("measures"):
-        return metric  # the first clause names its own measure
+    if clause is not None and clause["args"].get("measures") and not measure_defaulted(clause):
+        return metric  # the first clause names its own measure ("跟4月比呢" names none: revenue is its default)
     if previous.get("tool") != metric.get("tool") or metric.get("tool") != "metric_query":
         return metric
     named = metric["args"].get("measures") or []
@@ -298,6 +298,17 @@ _ONLY_MEASURE = re.compile(
 _TYPE_WORD = re.compile(
     r"新客|老客|新用户|老用户|回头客|(?<![A-Za-z])(?:new|returning|repeat)(?![A-Za-z])", re.IGNORECASE
 )
+# "这批人有多少个", "他们一共几位", "how many of them are there": the group pointed at, counted
+_COUNT_OF_THEM = re.compile(
+    r"(?:这批|那批|这些|那些|这群|那群|他们|她们)(?:人|客户|用户|会员)?(?:里|中)?(?:一共|总共|共)?(?:有)?(?:多少|几)(?:个|位|人|名)?(?:人)?(?:[？?呢]|$)"
+    r"|how\s+many\s+(?:of\s+them|people|customers)\s+(?:are\s+there|is\s+that|are\s+they)",
+    re.IGNORECASE,
+)
+# the arguments that pick the customers a figure is about
+_GROUP_FILTERS = (
+    "min_purchases", "max_purchases", "min_customer_spend", "max_customer_spend", "top_share", "top_customers",
+    "inactive_days", "not_bought_since", "segment", "bought_since",
+)  # fmt: skip
 # a count of people asked ("多少人", "几个新客", "how many")
 _PEOPLE_COUNTED = re.compile(
     r"多少(?:个|位)?(?:人|客户|新客|老客)|几(?:个|位)|人数|客户数|新客数|老客数|\bhow\s+many\b", re.I
@@ -349,6 +360,32 @@ def _year_earlier(question: str, previous: Mapping[str, Any]) -> dict[str, Any] 
     return new
 
 
+_IMPLICIT_BASE = ("no period named", "未指定时段")
+
+
+def _rebase_comparison(metric: dict[str, Any], previous: Mapping[str, Any]) -> None:
+    """A comparison whose base the question left unnamed ("跟4月比呢？复购率是升了还是降了" after last month's
+    figures): the base is the conversation's period, not the data's last month."""
+    args, base = metric.get("args") or {}, previous.get("args") or {}
+    texts = f"{metric.get('periods_text') or ''} {metric.get('periods_text_zh') or ''}"
+    if not (
+        metric.get("tool") == previous.get("tool") == "metric_query"
+        and args.get("compare_since")
+        and base.get("since")
+        and not (base.get("grain") or args.get("grain"))
+        and any(word in texts for word in _IMPLICIT_BASE)
+    ):
+        return
+    if (base.get("since"), base.get("until")) == (args.get("compare_since"), args.get("compare_until")):
+        return
+    args["since"], args["until"] = base["since"], base.get("until")
+    for key, sep in (("periods_text", " vs "), ("periods_text_zh", " 对比 ")):
+        own, before = str(metric.get(key) or ""), str(previous.get(key) or previous.get("periods_text") or "")
+        if sep in own and before:
+            metric[key] = f"{_first_period_text(before)}{sep}{own.split(sep, 1)[1]}"
+    metric["assumed_year"] = previous.get("assumed_year") or metric.get("assumed_year")
+
+
 def carry_period(
     question: str,
     metric: dict[str, Any],
@@ -360,6 +397,7 @@ def carry_period(
     "那客单价 YoY 呢？") is about the period of the conversation, not all the data; words such as 累计 / to date ask
     for all of it. A cohort question about "them" after a cohort's table is that cohort read at the month named."""
     args, base = metric.get("args") or {}, previous.get("args") or {}
+    _rebase_comparison(metric, previous)
     if (
         metric.get("tool") == previous.get("tool") == "metric_query"
         and args.get("inactive_days")
@@ -483,7 +521,10 @@ def carry_period(
         for key in ("periods_text", "periods_text_zh", "assumed_year", "outside"):
             metric[key] = previous.get(key)
         return metric
-    if _ONLY_MEASURE.fullmatch(question.strip()) and set(args) <= {"measures", "grain", "sort", "limit"}:
+    only_measure = _ONLY_MEASURE.fullmatch(question.strip()) or (
+        _BOTH_PERIODS.search(question) and (base.get("compare") or base.get("compare_since"))
+    )
+    if only_measure and set(args) <= {"measures", "grain", "sort", "limit"}:
         # "AOV呢" after "5月GMV多少 MoM涨还是跌", "人均消费分别呢" after two halves side by side: the new measure over
         # the previous question's scope (period, comparison, breakdown); "那天" after a weekday ranking is its row
         kept = {k: v for k, v in base.items() if k not in ("measures", "having", "inactive_days")}
@@ -641,6 +682,16 @@ def follow_up(
         # "一年以上没买的呢？" after "半年没来的有多少，占全部几成": the share asked before is asked again
         new["share_of_all"] = not days or bool(previous.get("share_of_all"))
         return new
+    if (
+        previous.get("tool") == "metric_query"
+        and _COUNT_OF_THEM.search(question)
+        and not metric_slots.measures_named(question)
+        and not (base.get("group_by") or base.get("grain"))
+        and any(base.get(k) is not None for k in _GROUP_FILTERS)
+    ):
+        # "这批人有多少个" after the revenue of customers who bought 3+ times: the same customers, counted
+        counted = "inactive_customers" if base.get("inactive_days") else "buyers"
+        return _relaid(previous, question, {**base, "measures": [counted]}, base)
     bound = metric_slots.bare_bound(question)
     spend_bound = _spend_bounded(base)
     if bound is not None and spend_bound and base.get("min_amount") is None and base.get("max_amount") is None:
@@ -1050,6 +1101,8 @@ _THAT_PERIOD = re.compile(
 )
 _SAME_LAST_YEAR = re.compile(r"去年同期|上年同期|same\s+period\s+last\s+year|a\s+year\s+(?:earlier|before|ago)", re.I)
 _STRICTLY = re.compile(r"严格|正好\S{0,6}不算|不含\S{0,4}当天|\bstrictly\b|\bexcluding\s+exactly\b", re.IGNORECASE)
+# "兩期都給我", "both periods": the previous comparison's two periods again
+_BOTH_PERIODS = re.compile(r"[两兩]期|两个(?:时间段|时期|期间)|both\s+periods|each\s+period", re.I)
 _SAME_COMPARISON = re.compile(
     r"same\s+comparison|same\s+(?:for|thing\s+for)|compared?\s+the\s+same\s+way|同样\S{0,4}?(?:对比|比较|比一下|比法|比)"
     r"|一样(?:的)?(?:对比|比较|比一下)|也(?:这样|同样)?(?:对比|比较|比)一下|也(?:这样)?对比"
@@ -1295,6 +1348,12 @@ def _keep_scope(
                 return new
         if _SAME_COMPARISON.search(question) and base.get("compare") in ("previous", "year"):
             args["compare"] = base["compare"]
+        elif (_BOTH_PERIODS.search(question) or _ONLY_MEASURE.fullmatch(question.strip())) and (
+            base.get("compare") or base.get("compare_since")
+        ):
+            # "钱呢" after this month's orders against the same month last year, "客單價呢？兩期都給我": the new
+            # measure over the same two periods
+            args.update({k: base[k] for k in ("compare", "compare_since", "compare_until") if base.get(k)})
         if asks_both_comparisons(question):
             args["compare"] = "both"  # "环比和同比各涨了多少": both comparisons of the kept period
         elif tp.compare_kind in ("previous", "year"):
