@@ -1725,6 +1725,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         segment = None  # "太集中在大客户身上？top100客户占比": a phrase that ranks by spend is the ranking itself
     if spend_bounds.get("min") is not None and segment is not None and ranks_spend:
         segment = None  # "累计消费超1k的大客户有几个": the spend bound defines who the big customers are
+    if customer is not None and segment is not None and ranks_spend:
+        segment = None  # "我负责的大客户7983": what the customer is called, not a filter on the segment
     if group_by == "customer_type" and len(measures) == 1 and measures[0] in SHARE_OF.values():
         # "what share of revenue came from returning customers": each type's figure beside its share
         measures = [next(k for k, v in SHARE_OF.items() if v == measures[0]), measures[0]]
@@ -1755,6 +1757,20 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         elif _LAPSED_BETWEEN.search(masked):
             unsupported.append(Unsupported("lapsed_between", _LAPSED_BETWEEN.search(masked).group(0)))  # type: ignore[union-attr]
 
+    if "revenue_annualized" in measures and len(periods) >= 3:
+        # "按98年上半年的节奏线性外推，98全年能到多少？跟97全年比": the year the run rate projects to is no period to
+        # measure; the base and the year compared with stay
+        targets = [
+            p for p in periods
+            if p.kind == "year" and any(q is not p and p.start <= q.start and q.end <= p.end for q in periods)
+        ]  # fmt: skip
+        periods = [p for p in periods if p not in targets]
+        if (
+            targets
+            and time.comparison is not None
+            and any(p in targets for p in (time.comparison.base, time.comparison.other))
+        ):
+            time = replace(time, comparison=None)
     if group_by == "cohort" and len(periods) >= 2 and time.comparison is None and not time.compare_kind:
         # "H1 1998 revenue by acquisition cohort (Jan / Feb / Mar 97 first-purchasers)": the months before the
         # period measured are cohorts, rows of the breakdown, not periods to compare with
@@ -2500,7 +2516,10 @@ def _customer_type(
     ):
         return measures, group_by  # "buyers、new_customers 和 new_customer_share": the figures named, side by side
     if others == ["revenue"] and len(counts) == 1:
-        return ["revenue_new" if counts[0] == "new_customers" else "revenue_returning"], group_by
+        typed = "revenue_new" if counts[0] == "new_customers" else "revenue_returning"
+        if HOW_MANY_CUSTOMERS.search(text) or _TYPE_COUNTED.search(text):
+            return [counts[0], typed], group_by  # "这个月回购的老客多少人，贡献多少流水": the count and their revenue
+        return [typed], group_by
     notes.append("新客/老客 with another measure: rows by customer_type (new, returning)")
     return others, group_by or "customer_type"
 
@@ -2513,10 +2532,19 @@ _TOTALS = frozenset(
 )  # fmt: skip
 
 
+_MONTH_LIST_WRITTEN = re.compile(r"\d\s*[、,，]\s*\d")
+_ONE_BY_ONE = re.compile(r"分别|各(?!位)|每(?:一)?个?月|\beach\b|\brespectively\b", re.I)
+
+
 def _listed_months(time: TimeParse, text: str) -> TimeParse:
     """ "去年1月、2月、3月分别拉了多少新客": consecutive months listed one by one are that range, month by month (the
     parser's grain reads 分别/各); three or more separate periods are otherwise more than a comparison can hold."""
     months = list(time.periods)
+    if not time.compare_text and _ONE_BY_ONE.search(text):
+        # "98年1、2、3月的销售额分别多少": the parser read the list as its range; month by month, as listed
+        ranges = [p for p in months if p.kind == "range" and _MONTH_LIST_WRITTEN.search(p.text)]
+        if ranges:
+            return replace(time, periods=tuple(replace(p, basis="listed_months") if p in ranges else p for p in months))
     if len(months) < 3 or any(p.kind != "month" for p in months) or time.compare_text:
         return time
     starts = [p.start for p in months]
@@ -2568,7 +2596,10 @@ def _restated(time: TimeParse, text: str) -> TimeParse:
     return replace(time, periods=tuple(periods), comparison=cmp)
 
 
-_BRACKET_AFTER = re.compile(r"\s*[（(]\s*(?:即|也就是|i\.?e\.?,?)?\s*")
+# "上个季度（", "97年年尾（": a period, then its months spelled out in brackets
+_BRACKET_AFTER = re.compile(
+    r"\s*(?:的)?(?:年尾|年底|年末|年初|年头|年頭|岁末|年中|头几个月|前几个月)?\s*[（(]\s*(?:即|也就是|i\.?e\.?,?)?\s*"
+)
 
 
 def _parts_of_the_year(time: TimeParse, text: str) -> TimeParse:

@@ -1269,10 +1269,52 @@ def parse_time(text: str, data_start: date | str, data_end: date | str) -> TimeP
     dates or ISO strings; ``data_end`` is "now")."""
     start, end = as_date(data_start), as_date(data_end)
     try:
-        return _parse_time(text, start, end)
+        listed = _one_more_back(_month_lists_as_ranges(text))
+        parsed = _parse_time(listed, start, end)
+        if listed == text:
+            return parsed
+        # the periods say what the question wrote ("11、12月"), not the range it was read as
+        return replace(parsed, periods=tuple(_as_written(p, listed, text) for p in parsed.periods))
     except (ValueError, OverflowError):
         # Only a comparison that leaves the calendar (a year before year 1) gets here: nothing is guessed.
         return TimeParse(unresolved=(text.strip(),))
+
+
+# "11、12月", "1、2、3月": consecutive months listed are the range they span (same length: spans stay valid)
+_MONTH_LIST = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])((?:\s*[、,，]\s*(?:1[0-2]|0?[1-9])){1,2})\s*月")
+
+
+# "同再上一个礼拜比", "跟再上个月比": the period before the previous one (same length: spans stay valid)
+_ONE_MORE_BACK = re.compile(r"再上(一)?(个|個)?(?=礼拜|禮拜|星期|周|週|月|季度|季)")
+
+
+def _one_more_back(text: str) -> str:
+    return _ONE_MORE_BACK.sub(lambda m: " " * (len(m.group(0)) - 2) + "上上", text)
+
+
+def _month_lists_as_ranges(text: str) -> str:
+    def joined(m: re.Match[str]) -> str:
+        months = [int(m.group(1)), *(int(x) for x in re.findall(r"\d+", m.group(2)))]
+        if any(b != a + 1 for a, b in zip(months, months[1:], strict=False)):
+            return m.group(0)
+        # keep the length: the separators become "-", the inner months blanks
+        body = m.group(0)
+        first_sep = body.find(m.group(2))
+        inner = m.group(2)
+        last = re.search(r"(1[0-2]|0?[1-9])\s*$", inner)
+        assert last is not None
+        filler = "-" + " " * (last.start() - 1)
+        return body[:first_sep] + filler + inner[last.start() :] + body[first_sep + len(inner) :]
+
+    return _MONTH_LIST.sub(joined, text)
+
+
+def _as_written(period: Period, read: str, written: str) -> Period:
+    a, b = period.span
+    if period.text == read[a:b].strip() and read[a:b] != written[a:b]:
+        back = written.rfind("再上", max(0, a - 4), b)  # "再上一个礼拜" was read as "上上礼拜" after blanks
+        return replace(period, text=written[back if back >= 0 else a : b].strip())
+    return period
 
 
 def _parse_time(text: str, data_start: date, data_end: date) -> TimeParse:

@@ -2772,6 +2772,38 @@ SESSION_12_READINGS: list[tuple[str, dict[str, Any]]] = [
     ),
     # 哪个款 is a product the data lacks; 几件 the units
     ("上个月哪个款卖的最好 一共卖了几件", {"measures": ["units"], "since": "1998-05-01", "until": "1998-05-31"}),
+    # a customer called a big customer is that customer, not the segment too; 买了几次 their purchase days
+    ("我负责的大客户7983，今年到现在消费了多少？", {"customers": ["7983"], "segment": None}),
+    ("客户14048今年买了几次 一共花了多少", {"measures": ["purchase_days", "revenue"], "customers": ["14048"]}),
+    ("平均每个客户买了几次", {"measures": ["orders_per_buyer"]}),
+    # returning customers counted beside their revenue
+    (
+        "这个月回购的老客多少人，贡献多少流水",
+        {"measures": ["returning_customers", "revenue_returning"], "since": "1998-06-01"},
+    ),
+    ("老客贡献了多少收入", {"measures": ["revenue_returning"]}),
+    # a run rate projects to its year, compared with the year named
+    (
+        "按98年上半年的节奏线性外推，98全年营收大概能到多少？跟97全年比降了多少",
+        {
+            "measures": ["revenue_annualized", "revenue_annualized_monthly", "revenue"],
+            "since": "1998-01-01",
+            "until": "1998-06-30",
+            "compare_since": "1997-01-01",
+            "compare_until": "1997-12-31",
+        },
+    ),
+    # months listed with 、 are their range; month by month when each is asked; brackets restate the period
+    ("98年1、2、3月的销售额分别多少", {"grain": "month", "since": "1998-01-01", "until": "1998-03-31"}),
+    (
+        "97年年尾（11、12月）同98年年頭（1、2月）比，生意差幾遠？",
+        {"since": "1998-01-01", "until": "1998-02-28", "compare_since": "1997-11-01", "compare_until": "1997-12-31"},
+    ),
+    # 再上一个礼拜 is the week before last week
+    (
+        "上个礼拜盘数点？revenue同order count，同再上一个礼拜compare下",
+        {"measures": ["revenue", "orders"], "since": "1998-06-22", "compare": "previous"},
+    ),
 ]
 
 
@@ -2798,6 +2830,19 @@ def test_session_12_readings(text: str, args: dict[str, Any]) -> None:
         (
             ["今年上半年業績多少？跟去年同期比掉了幾%", "客單價呢？兩期都給我"],
             {"measures": ["aov"], "since": "1998-01-01", "compare": "year"},
+        ),
+        # 幫襯嘅客人數 is the buyers
+        (
+            ["上個月sales幾多？同去年同期比跌咗幾多%？", "咁order數同埋幫襯嘅客人數呢？"],
+            {"measures": ["orders", "buyers"]},
+        ),
+        # a customer against their segment's peers: the segment explained, not a figure again
+        (
+            [
+                "我负责的大客户7983，今年到现在消费了多少？跟去年同期比怎么样",
+                "跟他同一层级的客户平均水平比，他算高还是低？",
+            ],
+            {"intent": "explain_customer_segment"},
         ),
         # the group pointed at, counted
         (

@@ -653,3 +653,24 @@ def test_a_count_after_of_is_no_year() -> None:
 )
 def test_years_without_the_year_word(text: str, spans: list[tuple[str, str]]) -> None:
     assert _spans(parse_time(text, DS, DE)) == spans
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # consecutive months listed with 、 are the range they span, said as written
+        ("97年11、12月", [("97年11、12月", "1997-11-01", "1997-12-31")]),
+        ("98年1、2、3月", [("98年1、2、3月", "1998-01-01", "1998-03-31")]),
+        # months not consecutive stay apart
+        ("1、3月", [("3月", "1998-03-01", "1998-03-31")]),
+        # 再上一个礼拜 / 再上个月: the period before the previous one
+        (
+            "上个礼拜收入多少，同再上一个礼拜比",
+            [("上个礼拜", "1998-06-22", "1998-06-28"), ("再上一个礼拜", "1998-06-15", "1998-06-21")],
+        ),
+        ("上个月跟再上个月比", [("上个月", "1998-05-01", "1998-05-31"), ("再上个月", "1998-04-01", "1998-04-30")]),
+    ],
+)
+def test_listed_months_and_one_more_back(text: str, expected: list[tuple[str, str, str]]) -> None:
+    got = parse_time(text, "1997-01-01", "1998-06-30").periods
+    assert [(p.text, p.start.isoformat(), p.end.isoformat()) for p in got] == expected

@@ -636,6 +636,10 @@ def _decide(
             and not metric_unsupported(metric)
             # "你这个预测准不准": about the model, not its figure again
             and not (metric is None and sx.has_any(question, knowledge.intents["about_assistant"].keywords.both()))
+            # "跟他同一层级的客户平均水平比，他算高还是低？": the customer against their segment, not a figure again
+            and not (
+                metric is None and sx.has_any(question, knowledge.intents["explain_customer_segment"].keywords.both())
+            )
             # "里面哪些人最值得优先去挽回？": who to win back is the churn-risk ranking, not the group's figure again
             and not (metric is None and _WIN_BACK_WHO.search(question))
         ):
