@@ -478,6 +478,8 @@ _LTV_SO_FAR = re.compile(
     r"截至目前|截止目前|到目前为止|迄今|累计消费|历史(?:累计)?消费|按累计|已经贡献|\bto\s+date\b|\bso\s+far\b|\bhistorical\b",
     re.IGNORECASE,
 )
+# "什么画像", "什么样的人", "what are they like": a group described
+_PORTRAIT = re.compile(r"画像|什么样|啥样|特征|特点|profile\b|what\s+are\s+they\s+like|look\s+like", re.I)
 _CLV = re.compile(
     r"终身价值|生命周期价值|客户价值是多少|未来价值|预期价值|价值多少|值多少钱|值不值得|最值钱|未来(?:的)?客户价值|预测(?:的)?(?:客户)?价值"
     # "未来一年大概还能给我们带来多少钱": the money a customer will bring in, their value going forward
@@ -876,7 +878,8 @@ _PEOPLE_COUNTED = r"(?:客户|会员|人|买家)(?:数)?(?:有)?(?:几个|几位
 _HOW_MANY_PEOPLE = re.compile(rf"{HOW_MANY_CUSTOMERS.pattern}|{_PEOPLE_COUNTED}|\bhow\s+many\b", re.IGNORECASE)
 # "how many of them": the people of a group counted, also with a bare 多少 ("这些客户多少")
 _HOW_MANY_OF_THEM = re.compile(
-    rf"{_PEOPLE_COUNTED}|(?:客户|会员|人|买家)(?:数)?(?:有)?多少|有几个|how\s+many\s+(?:customers|buyers|people|accounts)",
+    rf"{_PEOPLE_COUNTED}|(?:客户|会员|人|买家)(?:数)?(?:有)?多少|有几个|的有多少(?:个|位)?人|的有几(?:个|位)"
+    r"|how\s+many\s+(?:customers|buyers|people|accounts)",
     re.IGNORECASE,
 )
 
@@ -1367,6 +1370,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     segment = sx.extract_segment(_mask(masked, word_spans), seg_lex, seg_heads or None) if seg_lex else None
     if segment is None:
         segment = _numbered_segment(masked)
+    if segment is not None and _PORTRAIT.search(masked) and not time.periods and customer is None:
+        return None  # "最值钱的那一类会员大概是什么画像，平均花多少、多久买一次": the segment's description
     if segment is not None and "days_first_to_second" in measures and re.search(r"新|new", segment, re.I):
         segment = None  # "1997年首购的客户，从首购到第二次购买": 首购 names who has a first gap, not a segment
 
@@ -1389,7 +1394,13 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # "到目前为止人均LTV多少？就按累计消费/总用户数算": the spend so far per customer, not a forecast of value
         measures = [m for m in measures if m not in ("revenue", "buyers")] or ["revenue_per_buyer"]
         measure_terms.setdefault("revenue_per_buyer", so_far.group(0))
-    elif _CLV.search(text):
+    elif (
+        (clv := _CLV.search(text))
+        and not (segment is not None and _PORTRAIT.search(masked) and not _FUTURE.search(masked))
+        # "最值钱那类有多少人": 最值钱 names the segment; only another value word asks its CLV
+        and not (segment is not None and clv.group(0) == "最值钱" and len(_CLV.findall(text)) == 1)
+    ):
+        # ("最值钱的那一类会员大概是什么画像": the segment described, not its future value)
         value_args = {"customer": customer, "segment": segment, "horizon_weeks": sx.extract_horizon_weeks(text) or 52}
         return _spec("customer_value", value_args, unsupported, time, notes=notes, terms=measure_terms)
 
@@ -1422,7 +1433,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             )
             notes.append(f"{ahead_month.text!r} with a forecast word: the coming {nxt:%Y-%m}, {weeks} weeks ahead")
             return _spec("forecast_totals", forecast_args, unsupported, None, notes=notes, terms=measure_terms)
-    if named_future or (future_word and (_AHEAD.search(text) or future_period is not None)):
+    segment_ahead = bool(future_word and segment is not None and customer is None and not time.periods)
+    if named_future or (future_word and (_AHEAD.search(text) or future_period is not None)) or segment_ahead:
+        # ("其中高价值客户那一群预计能贡献多少": a segment's forecast; the thread's horizon, if any, is the router's)
         if customer is not None:
             return None  # one customer's forecast: forecast_customer
         if not measures and not _CUSTOMER_NOUN.search(masked):

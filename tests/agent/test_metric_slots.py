@@ -2793,6 +2793,16 @@ SESSION_12_READINGS: list[tuple[str, dict[str, Any]]] = [
             "compare_until": "1997-12-31",
         },
     ),
+    # a spend bound's count and their spend; "has a second order" is the repeat rate; never came back: one-time
+    (
+        "以前累计消费满300块的有多少人？他们一共花过多少钱？",
+        {"measures": ["buyers", "revenue"], "min_customer_spend": 300.0},
+    ),
+    ("有第二单的用户占全部用户多少", {"measures": ["repeat_rate", "repeat_customers", "buyers"]}),
+    (
+        "And what proportion of all customers never came back for a second purchase?",
+        {"measures": ["one_time_share", "one_time_customers", "buyers"]},
+    ),
     # months listed with 、 are their range; month by month when each is asked; brackets restate the period
     ("98年1、2、3月的销售额分别多少", {"grain": "month", "since": "1998-01-01", "until": "1998-03-31"}),
     (
@@ -2844,6 +2854,25 @@ def test_session_12_readings(text: str, args: dict[str, Any]) -> None:
             ],
             {"intent": "explain_customer_segment"},
         ),
+        # a segment's forecast after a forecast: the same horizon
+        (
+            ["按现在的趋势，帮我预测一下7月份的GMV和下单人数大概多少", "其中高价值客户那一群预计能贡献多少？"],
+            {"segment": "高价值", "period": "next_month"},
+        ),
+        # the thread's customer: their outlook, their CLV, then why they are in their segment
+        (["客户C14048的情况", "預測一下他未來8週會不會再回購"], {"intent": "forecast_customer"}),
+        (
+            ["Give me a quick 360 on customer 14048", "What's his expected value over the next 52 weeks?"],
+            {"customer": "14048", "horizon_weeks": 52},
+        ),
+        (
+            [
+                "Give me a quick 360 on customer 14048",
+                "What's his expected value over the next 52 weeks?",
+                "Why is he in that segment?",
+            ],
+            {"intent": "explain_customer_segment"},
+        ),
         # the group pointed at, counted
         (
             ["今年买了3次及以上的用户，贡献了今年多少营收？占今年营收多少", "这批人有多少个"],
@@ -2856,3 +2885,28 @@ def test_session_12_thread_readings(turns: list[str], expected: dict[str, Any]) 
     assert {k: args.get(k) for k in expected} == expected
     if turns[-1].startswith("跟4月比呢"):
         assert {"revenue", "repeat_rate", "buyers"} <= set(args["measures"])
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # 最值钱 names the segment: described, or listed with the others; its future money is a forecast
+        ("最值钱的那一类会员大概是什么画像，平均花多少、多久买一次？", "describe_segment"),
+        ("我的客户能分成几类？最值钱那类有多少人", "list_segments"),
+        ("明年这帮最值钱的客户大概能给我带来多少钱", "forecast_totals"),
+        # Cantonese: positive or negative, overall
+        ("啲客嘅comment整體係positive定negative多啲？", "sentiment_summary"),
+        # an action after an interjection and a dash
+        (
+            "Great - email that list to my team at crm@ so they can build a win-back campaign in Braze.",
+            "unsupported_action",
+        ),
+        # a count over a spend bound is no segment list
+        ("累计消费超过1000刀的客户有多少个", "metric_query"),
+    ],
+)
+def test_session_12_intents(question: str, intent: str) -> None:
+    from crm_insights.agent.router import OfflineRouter, decide
+
+    router = OfflineRouter()
+    assert decide(question, None, router.knowledge, router.index).intent == intent

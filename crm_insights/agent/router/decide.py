@@ -57,7 +57,7 @@ class Decision:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
-_ONE_PERSON = re.compile(r"他|她|这个客户|该客户|这位|\b(?:he|she|him|her|this\s+customer)\b", re.IGNORECASE)
+_ONE_PERSON = re.compile(r"他|她|这个客户|该客户|这位|\b(?:he|she|him|her|his|hers|this\s+customer)\b", re.IGNORECASE)
 _MANY_PEOPLE = re.compile(r"他们|她们|这些|那些|\b(?:they|them|these|those)\b", re.IGNORECASE)
 
 
@@ -670,6 +670,15 @@ def _decide(
         )
         refers = bool(ranked) and bool(sx.has_any(question, knowledge.anaphora)) and not incidental
         one = bool(_ONE_PERSON.search(question)) and not _MANY_PEOPLE.search(question)
+        if (
+            metric is not None
+            and metric["tool"] == "forecast_totals"
+            and one
+            and (picked or prev_slots.get("customer"))
+        ):
+            metric = (
+                None  # "预测一下他未来8周会不会再回购": that customer's outlook (forecast_customer), not everyone's
+            )
         if metric is not None and metric["tool"] == "metric_query" and not metric["args"].get("customers") and one:
             # "他今年买了多少": his figure (the customer picked or the thread's), never everyone's
             who = picked or prev_slots.get("customer")
@@ -707,6 +716,9 @@ def _decide(
             # "我哋啲 customer segment 點分？每個 segment 有幾多人？", also right after another analytics answer: the
             # segment list answers it all
             return Decision("list_segments", {}, language, 1.0, False, [], injection, "segments", question=asked)
+        if metric is None and metrics.asks_segment_list(original) and "segment" in slots and not slots.get("customer"):
+            # "我的客户能分成几类？最值钱那类有多少人": the list gives every segment's size, the one named among them
+            return Decision("list_segments", {}, language, 1.0, False, [], injection, "segments", question=asked)
         if metric is not None:
             classic = _decide(asked, previous, knowledge, index, use_metrics=False, gate_actions=gate_actions)
             # An older intent that could only ask for a slot the question does not give ("这类客户有多少人" read as a
@@ -725,7 +737,9 @@ def _decide(
             only_unsupported = bool(metric["unsupported"]) and not metric["args"].get("measures")
             if lacks or only_unsupported or not metrics.classic_wins(metric, classic.intent, classic.slots):
                 mslots: dict[str, Any] = {"metric": metric}
-                one_customer = metric["args"].get("customers") or []
+                one_customer = metric["args"].get("customers") or (
+                    [metric["args"]["customer"]] if metric["args"].get("customer") else []
+                )  # customer_value names one customer (its CLV): the thread's customer after it too
                 if picked is not None and one_customer == [picked]:
                     mslots["customer"] = picked  # the thread's customer now: "他会不会流失" next is about them
                 elif len(one_customer) == 1 and not metric.get("fixed_args"):

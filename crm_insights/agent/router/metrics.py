@@ -399,6 +399,14 @@ def carry_period(
     args, base = metric.get("args") or {}, previous.get("args") or {}
     _rebase_comparison(metric, previous)
     if (
+        metric.get("tool") == previous.get("tool") == "forecast_totals"
+        and not (args.get("period") or args.get("horizon_weeks"))
+        and (base.get("period") or base.get("horizon_weeks"))
+    ):
+        # "其中高价值客户那一群预计能贡献多少" after July's forecast: the same horizon, for the segment named
+        args.update({k: base[k] for k in ("period", "horizon_weeks") if base.get(k)})
+        return metric
+    if (
         metric.get("tool") == previous.get("tool") == "metric_query"
         and args.get("inactive_days")
         and base.get("inactive_days")
@@ -808,7 +816,8 @@ def months_on(question: str) -> list[int]:
 
 
 _HOW_MANY_SEGMENTS = re.compile(
-    r"(?:分了|分成|分为|一共有?|共有|有)(?:几|多少)(?:个|类|种)(?:客群|分群|群体|群|细分|类)|how\s+many\s+segments"
+    r"(?:分了|分成|分为)(?:几|多少)(?:个|类|种)(?:客群|分群|群体|群|细分|类)?(?=[？?，,。\s]|$)"
+    r"|(?:分了|分成|分为|一共有?|共有|有)(?:几|多少)(?:个|类|种)(?:客群|分群|群体|群|细分|类)|how\s+many\s+segments"
     r"|(?:会员|客户|用户)?(?:分层|分群)(?:是)?(?:什么样|怎么样|怎样|情况|结构)|每(?:一)?层(?:多少|有多少|各)"
     r"|(?:segments?|分群|客群|细分)\s*(?:是)?(?:怎么分|如何分|怎样分|怎么划分)|每个\s*(?:segment|分群|客群|细分)\s*(?:有)?(?:多少|几)个?人"
     r"|how\s+(?:are|do)\s+(?:we|our|the)?\s*(?:customers?\s+)?segment",
