@@ -424,6 +424,20 @@ MEASURES: dict[str, Measure] = {
             ),
         ),
         Measure(
+            "days_since_last_mean",
+            "inactive",
+            "days",
+            "mean days since last purchase",
+            "平均距上次购买天数",
+            "Mean days from each customer's last order on or before `until` to `until`, over the customers counted "
+            "(with inactive_days: the inactive ones; else every customer who had ordered by `until`).",
+            ("average recency", "days since last order", "平均多久没买", "平均多少天没买"),
+            definition_zh=(
+                "每位客户最后一次下单（`until` 当天或之前）到 `until` 的天数的平均值；"
+                "给了 inactive_days 时只算沉睡客户，否则算截至 `until` 下过单的全部客户。"
+            ),
+        ),
+        Measure(
             "feedback_count",
             "feedback",
             "count",

@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Select, and_, case, exists, func, literal, select
+from sqlalchemy import Connection, Date, Select, and_, case, exists, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from crm_insights.errors import InputError
@@ -87,6 +87,7 @@ _BASES: dict[str, tuple[str, ...]] = {
     "days_first_to_second": ("first_second",),
     "days_first_to_second_median": ("first_second",),
     "inactive_customers": ("inactive",),
+    "days_since_last_mean": ("inactive", "recency"),
     "feedback_count": ("feedback_count",),
     "positive_share": ("scored", "positive"),
     "neutral_share": ("scored", "neutral"),
@@ -284,7 +285,7 @@ def validate(req: MetricRequest) -> None:
             f"the sentiment filter applies to feedback measures only (feedback_count, positive_share, "
             f"neutral_share, negative_share), not to {', '.join(others)}"
         )
-    if "inactive" in fams and not req.inactive_days:
+    if "inactive_customers" in req.measures and not req.inactive_days:
         raise InputError("inactive_customers needs inactive_days (N >= 1): customers whose last order is >= N days old")
     if (req.segment is not None or req.group_by == "segment") and not req.segment_version:
         raise InputError(
@@ -645,7 +646,8 @@ def _first_second_family(conn: Connection, req: MetricRequest, keys: Sequence[st
 
 
 def _inactive_family(conn: Connection, req: MetricRequest, keys: Sequence[str], bases: set[str]) -> Any:
-    assert req.inactive_days
+    """Per customer, the last order on or before ``until``: how many are inactive (last order >= inactive_days
+    days before ``until``; every customer when no inactive_days is given) and their days since that order."""
     frm0: Any = _O
     if req.segment is not None:
         frm0 = _segment_join(req, frm0, _O.c.customer_id)
@@ -657,14 +659,20 @@ def _inactive_family(conn: Connection, req: MetricRequest, keys: Sequence[str], 
         .subquery("last_orders")
     )
     # "last order >= N days before until" <=> last order day <= until - N <=> last_at < until - N + 1 day.
-    threshold = req.end - timedelta(days=req.inactive_days)
+    inactive = last.c.last_at < req.end - timedelta(days=req.inactive_days) if req.inactive_days else literal(True)
+    until_day = (req.end - timedelta(days=1)).date()
+    since_last = days_between(literal(until_day, Date()), day_of(last.c.last_at))
     cols, frm = _gap_keys(req, keys, None, last.c.cid, last)
     aggs = {
         "inactive_base": func.count(),
-        "inactive_n": func.sum(case((last.c.last_at < threshold, 1), else_=0)),
+        "inactive_n": func.sum(case((inactive, 1), else_=0)),
+        "recency_days": func.sum(case((inactive, since_last), else_=0)),
     }
     rows = _fetch(conn, _grouped(cols, aggs, frm, []), keys)
-    return {k: {"inactive": (v["inactive_n"], v["inactive_base"])} for k, v in rows.items()}
+    return {
+        k: {"inactive": (v["inactive_n"], v["inactive_base"]), "recency": (v["recency_days"], v["inactive_n"])}
+        for k, v in rows.items()
+    }
 
 
 def _feedback_family(conn: Connection, req: MetricRequest, keys: Sequence[str], bases: set[str]) -> Any:
@@ -817,6 +825,9 @@ def derive(
         return _hist_median(b.get("first_second", []))
     if measure == "inactive_customers":
         return int((b.get("inactive") or (0, 0))[0] or 0)
+    if measure == "days_since_last_mean":
+        days, n = b.get("recency") or (0, 0)
+        return _div(float(days or 0), n)
     if measure in ("positive_share", "neutral_share", "negative_share"):
         return _div(b.get(measure.split("_")[0]) or 0, b.get("scored"))
     if measure == "repurchase_after_negative":

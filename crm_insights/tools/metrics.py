@@ -453,8 +453,9 @@ def metric_query(
     buyers with >= 2 purchase days in the period, 复购率), one_time_share (一次性购买客户占比),
     days_between_mean / days_between_median (days between purchases, 购买间隔), days_first_to_second,
     inactive_customers (needs inactive_days: customers with no order for >= N days as of `until`),
-    feedback_count, positive_share, neutral_share, negative_share, repurchase_after_negative (share of
-    customers with negative feedback who ordered again after it).
+    days_since_last_mean (平均多久没买: mean days since the last order as of `until`, over the inactive customers
+    with inactive_days, else every customer who had ordered), feedback_count, positive_share, neutral_share,
+    negative_share, repurchase_after_negative (share of customers with negative feedback who ordered again after it).
 
     Use it with grain for trends ("revenue month by month", "每月新客户数", "quarterly AOV"); group_by for
     breakdowns (segment side by side, weekday, sentiment, customer_type = new vs returning, cohort =

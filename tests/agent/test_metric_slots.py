@@ -2803,6 +2803,9 @@ SESSION_12_READINGS: list[tuple[str, dict[str, Any]]] = [
         "And what proportion of all customers never came back for a second purchase?",
         {"measures": ["one_time_share", "one_time_customers", "buyers"]},
     ),
+    # the mean days since the last order, of the group pointed at or of everyone
+    ("平均多久没买了", {"measures": ["days_since_last_mean"]}),
+    ("How long has it been since they last bought, on average?", {"measures": ["days_since_last_mean"]}),
     # months listed with 、 are their range; month by month when each is asked; brackets restate the period
     ("98年1、2、3月的销售额分别多少", {"grain": "month", "since": "1998-01-01", "until": "1998-03-31"}),
     (
@@ -2853,6 +2856,15 @@ def test_session_12_readings(text: str, args: dict[str, Any]) -> None:
                 "跟他同一层级的客户平均水平比，他算高还是低？",
             ],
             {"intent": "explain_customer_segment"},
+        ),
+        # the group's mean days since its last order, and its revenue per head
+        (
+            ["超过90天没下过单的客户有多少人", "这批人你直接帮我群发一条召回消息吧。另外他们平均多久没来买了？"],
+            {"measures": ["days_since_last_mean"], "inactive_days": 90},
+        ),
+        (
+            ["半年没下过单的客户有多少个", "这批人以前一共花了多少钱？人均多少"],
+            {"measures": ["revenue", "revenue_per_buyer"]},
         ),
         # a segment's forecast after a forecast: the same horizon
         (

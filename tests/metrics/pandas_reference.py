@@ -318,6 +318,14 @@ def _reference(
             return both(keyed, lambda g: float(g["gap"].median()) if len(g) else None)
         return both(keyed, lambda g: g["gap"].mean() if len(g) else None)
 
+    if measure == "days_since_last_mean":
+        last = orders[orders["ts"] < end].groupby("customer")["ts"].max().reset_index()
+        last["days"] = (pd.Timestamp(until) - last["ts"].dt.normalize()).dt.days
+        if inactive_days:
+            last = last[last["days"] >= inactive_days]
+        keyed = _keys(last, "ts", None, group_by, store, first, since)
+        return both(keyed, lambda g: float(g["days"].mean()) if len(g) else None)
+
     if measure == "inactive_customers":
         last = orders[orders["ts"] < end].groupby("customer")["ts"].max().reset_index()
         last["inactive"] = (pd.Timestamp(until) - last["ts"].dt.normalize()).dt.days >= inactive_days

@@ -207,13 +207,15 @@ def test_edge_periods(store: Store, measure: str, since: date, until: date) -> N
         "days_between_median",
         "days_first_to_second",
         "inactive_customers",
+        "days_since_last_mean",
         "revenue_per_day",
         "new_customer_share",
     ],
 )
 def test_filters(store: Store, measure: str, filters: dict[str, Any]) -> None:
     check(store, measure, SINCE, UNTIL, **filters)
-    check(store, measure, SINCE, UNTIL, grain="quarter", **filters) if measure != "inactive_customers" else None
+    if measure not in ("inactive_customers", "days_since_last_mean"):
+        check(store, measure, SINCE, UNTIL, grain="quarter", **filters)
     if measure in ("revenue", "orders", "buyers", "new_customers", "repeat_rate", "revenue_per_day"):
         check(store, measure, SINCE, UNTIL, group_by="customer", **filters)
 
@@ -588,3 +590,10 @@ def test_per_day_measures_count_only_the_days_the_data_covers(store: Store) -> N
     window = o[(o["ts"] >= pd.Timestamp(since)) & (o["ts"] < pd.Timestamp(until) + pd.Timedelta(days=1))]
     assert _close(res.total["revenue_per_day"], window["amount"].sum() / len(days))
     assert any(f"count the {len(days)} days from 1996-01-10 to 1996-02-29" in n for n in res.notes)
+
+
+@pytest.mark.parametrize("inactive_days", [None, 30, 90])
+@pytest.mark.parametrize("group_by", [None, "segment"])
+def test_days_since_last_mean(store: Store, inactive_days: int | None, group_by: str | None) -> None:
+    """Mean days since each customer's last order, over every customer or the inactive ones, against pandas."""
+    check(store, "days_since_last_mean", SINCE, UNTIL, inactive_days=inactive_days, group_by=group_by)
