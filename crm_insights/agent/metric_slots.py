@@ -232,7 +232,7 @@ _ANY_NUMBER = re.compile(rf"\d|{_CN_NUM}")
 # rows of a trend or breakdown kept by their value (metric_query's ``having``), never an order-amount filter.
 _ROW_OP = (
     r"(?P<op>>=|<=|>|<|≥|≤|大于等于|小于等于|不低于|不少于|至少|不超过|不高于|至多|最多|超过|超出|(?<![高])超(?=\s*\d)|大于|高于|多于|破|"
-    r"(?<![买购下消超经通做卖来去到用收赚花充付有])过(?=\s*(?:\d|[一二两三四五六七八九十]))|"
+    r"(?<![买购下消超经通做卖来去到用收赚花充付有])过了?(?=\s*(?:\d|[一二两三四五六七八九十]))|"
     r"低于|小于|少于|不到|above|over|more\s+than|greater\s+than|at\s+least|exceed(?:ing|ed|s)?|topp(?:ed|ing)|"
     r"under|below|less\s+than|fewer\s+than|at\s+most|no\s+more\s+than)"
 )
@@ -861,7 +861,7 @@ _OTHER_TYPE = (
 )
 # "how many customers bought", "多少客户下过单": buyers counted beside another measure
 _HOW_MANY_BOUGHT = re.compile(
-    r"(?:多少|几)(?:个|位|名)?(?:客户|人|买家)\S{0,4}?(?:买过|买了|下过单|下单|消费过|购买过|光顾)"
+    r"(?:多少|几)(?:个|位|名)?(?:客户|人|买家)\S{0,4}?(?:买过|买了|下过单|下了单|下单|消费过|购买过|光顾)"
     r"|how\s+many\s+(?:customers|buyers|people|clients)\s+(?:\w+\s+)?(?:bought|purchased|ordered|shopped|placed)",
     re.IGNORECASE,
 )
@@ -1025,12 +1025,16 @@ def _as_tool_compare(base: Period, other: Period, kind: str) -> tuple[str | None
 # -- the parser -------------------------------------------------------------------------------------
 
 
+# "上周一共多少单", "上周日均几单": last week, then 一共 / 日均 (not last Monday or Sunday, 上周一 / 上周日)
+_WEEK_THEN_TOTAL = re.compile(r"((?:上|本|这|下)(?:个)?(?:周|星期|礼拜))(?=一共|日均|日平均)")
+
+
 def parse_metric_question(text: str, data_start: date | str, data_end: date | str) -> MetricSpec | None:
     """The metric tool call an aggregate analytics question asks for, or None when it is not one.
 
     ``data_start``/``data_end``: the data's first and last order dates (dates or ISO strings); "now" = data_end."""
     ds, de = as_date(data_start), as_date(data_end)
-    text = space_latin(text)
+    text = _WEEK_THEN_TOTAL.sub(r"\1 ", space_latin(text))
     try:
         target = given_target(text)
         if target is not None:
@@ -1952,7 +1956,12 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         elif group_by is None or grain is None:
             grain = row_test.rows if grain is None or row_test.rows == "day" else grain
         notes.append(f"rows kept where {row_test.word} {row_test.having}")
-    if grain is None and group_by is None and primary is not None and primary.basis == "listed_months":
+    if (
+        grain is None
+        and group_by in (None, "customer_type")
+        and primary is not None
+        and primary.basis == "listed_months"
+    ):
         grain = "month"  # "去年1月、2月、3月分别拉了多少新客": one row per month listed
     if grain is None and group_by is None and primary is not None and primary.kind == "recent" and not compare_kind:
         # "最近生意怎么样": no length named, so the last three months month by month, the latest month readable
@@ -2048,6 +2057,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         )
         notes.append(f"the top {limit} spenders as a group, counted")
     if bands is not None:
+        # "购买频次漏斗：买过1次、2次…各多少": the funnel is the purchase-count bands, no sales pipeline
+        unsupported = [u for u in unsupported if not (u.kind == "pipeline" and _FUNNEL.fullmatch(u.text))]
         args.update(group_by="purchase_count", purchase_bands=bands[0], grain=None, sort=None, limit=None)
         if (starts := band_starts(text)) is not None:
             args.update(purchase_bands=None, purchase_band_starts=starts)  # "1次、2次、3-5次、6次及以上"
@@ -2558,7 +2569,9 @@ def _listed_months(time: TimeParse, text: str) -> TimeParse:
         ranges = [p for p in months if p.kind == "range" and _MONTH_LIST_WRITTEN.search(p.text)]
         if ranges:
             return replace(time, periods=tuple(replace(p, basis="listed_months") if p in ranges else p for p in months))
-    if len(months) < 3 or any(p.kind != "month" for p in months) or time.compare_text:
+    # two months with 分别 / 各 and no comparison word ("97年2月和3月，分别拆一下新客和老客的营收"): each month's rows
+    pair = len(months) == 2 and _ONE_BY_ONE.search(text) and not _MEASURED_AGAINST.search(text)
+    if (len(months) < 3 and not pair) or any(p.kind != "month" for p in months) or time.compare_text:
         return time
     starts = [p.start for p in months]
     if any((b.year * 12 + b.month) - (a.year * 12 + a.month) != 1 for a, b in zip(starts, starts[1:], strict=False)):

@@ -97,7 +97,7 @@ class Period:
         zh = lang == "zh"
         if self.kind == "implicit":
             notes.append("未指定时段：取到数据截止日" if zh else "no period named: taken up to the data end")
-        if self.basis:
+        if self.basis and self.basis != "listed_months":  # (months listed one by one: no period it was moved from)
             notes.append(f"与{self.basis}同期" if zh else f"the same period as {self.basis}")
         if self.assumed_year:
             notes.append(

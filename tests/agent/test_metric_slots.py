@@ -2803,6 +2803,27 @@ SESSION_12_READINGS: list[tuple[str, dict[str, Any]]] = [
         "And what proportion of all customers never came back for a second purchase?",
         {"measures": ["one_time_share", "one_time_customers", "buyers"]},
     ),
+    # 上周一共 / 上周日均 are last week (not last Monday / Sunday); 日均几单 the orders per day
+    ("上周一共多少单 多少个客户下了单？", {"measures": ["buyers", "orders"], "since": "1998-06-22", "group_by": None}),
+    ("上周日均几单", {"measures": ["orders_per_day"], "since": "1998-06-22", "group_by": None}),
+    # 按周一到周日 is by weekday, not by week
+    ("最近三个月按周一到周日拆一下GMV", {"group_by": "weekday", "grain": None, "since": "1998-04-01"}),
+    # a purchase-count funnel is the bands, no sales pipeline
+    (
+        "帮我做个购买频次漏斗：买过1次、2次、3次、4次、5次及以上的用户各多少",
+        {"measures": ["buyers"], "group_by": "purchase_count", "purchase_bands": 5},
+    ),
+    # 过了10w is a row test; 有几笔 counts the order lines
+    ("去年有几个月营业额过了10w", {"grain": "month", "having": ">100000", "since": "1997-01-01"}),
+    (
+        "98年3月单笔金额超过100美元的订单有几笔？占当月营收多少",
+        {"measures": ["orders", "revenue"], "min_amount": 100.0},
+    ),
+    # two months with 分别 and no comparison word: month by month
+    (
+        "97年2月和3月，分别拆一下新客和老客的营收",
+        {"grain": "month", "group_by": "customer_type", "since": "1997-02-01", "until": "1997-03-31"},
+    ),
     # the mean days since the last order, of the group pointed at or of everyone
     ("平均多久没买了", {"measures": ["days_since_last_mean"]}),
     ("How long has it been since they last bought, on average?", {"measures": ["days_since_last_mean"]}),
@@ -2865,6 +2886,11 @@ def test_session_12_readings(text: str, args: dict[str, Any]) -> None:
         (
             ["半年没下过单的客户有多少个", "这批人以前一共花了多少钱？人均多少"],
             {"measures": ["revenue", "revenue_per_buyer"]},
+        ),
+        # the largest quarter-on-quarter fall after quarters listed: row by row, no span before the data
+        (
+            ["把九七年以来每个季度的营收列一下 我要画个趋势图", "哪个季度环比跌得最多？跌了多少"],
+            {"grain": "quarter", "change_by_row": True, "compare": None},
         ),
         # a segment's forecast after a forecast: the same horizon
         (

@@ -658,6 +658,10 @@ def _decide(
         metrics.with_target(original, metric)
         metrics.share_again(original, metric, prev_metric)
         held = (metric or {}).get("args") or {}
+        if held.get("change_by_row") and held.get("grain") and held.get("compare") == "previous":
+            # "哪个季度环比跌得最多" after quarters listed: each row against the one before it, not the whole span
+            # against the span before it (which lies before the data)
+            held.pop("compare")
         if held.get("having") and not (held.get("grain") or held.get("group_by")):
             held.pop("having")  # "12月环比11月下降了多少" after months over 10万: one period has no rows to test
         # the customers the previous answer listed, or the ones it was about ("those five" asked twice)
