@@ -89,6 +89,8 @@ def extract_top_k(text: str) -> int | None:
         for m in pattern.finditer(text):
             if m.group(1) == "一" and not re.match(r"[前第]|top", m.group(0), re.IGNORECASE):
                 continue  # "给我一个概况": 一个 is an article, not a count
+            if re.match(r"\s*%", text[m.end(1) :]):
+                continue  # "前10%的大客户": a share of the customers, not ten of them
             n = to_int(m.group(1))
             if n and 0 < n <= 1000:
                 return n
@@ -614,7 +616,7 @@ def strip_slot_text(text: str) -> str:
 # -- composition slots --------------------------------------------------------------------------------
 
 _SPEND_RANK = re.compile(
-    r"(?:消费|花钱|花费|花得|买得|购买金额|消费金额|贡献|金额)(?:最高|最多|最大|排名|排行|前)|大客户|大户|最大的客户"
+    r"(?:消费|花钱|花费|花得|买得|购买金额|消费金额|贡献|金额)(?:最高|最多|最大|排名|排行|排序|排|前)|大客户|大户|最大的客户"
     r"|\btop\s*-?\s*\d+\s*(?:spenders|buyers|customers by (?:spend|revenue))|\bspenders\b|\bby spend\b"
     r"|\bbiggest customers?\b|\bhighest[- ]spending\b|\bspent the most\b|\bspend the most\b",
     re.IGNORECASE,

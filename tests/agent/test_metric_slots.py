@@ -2887,6 +2887,18 @@ def test_session_12_readings(text: str, args: dict[str, Any]) -> None:
             ["半年没下过单的客户有多少个", "这批人以前一共花了多少钱？人均多少"],
             {"measures": ["revenue", "revenue_per_buyer"]},
         ),
+        # the top share's people still buying, counted
+        (
+            ["消费金额前10%的客户，累积业绩贡献占多少", "這群人今年還有在買的有幾位"],
+            {"measures": ["buyers"], "top_share": 0.1, "since": "1998-01-01", "filter_since": DS},
+        ),
+        # a ranking name with a count and "按累计消费金额排": the top spenders, not the segment
+        (
+            ["拉一下高价值客户名单，按累计消费金额排，前20个"],
+            {"group_by": "customer", "sort": "desc", "limit": 20, "segment": None},
+        ),
+        # 前10%的大客户 is a top share (not ten customers, not the segment), its margin declined
+        (["前10%的大客户累计贡献了多少营收？他们的毛利率大概多少"], {"top_share": 0.1, "measures": ["revenue"]}),
         # the largest quarter-on-quarter fall after quarters listed: row by row, no span before the data
         (
             ["把九七年以来每个季度的营收列一下 我要画个趋势图", "哪个季度环比跌得最多？跌了多少"],

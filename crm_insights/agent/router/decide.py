@@ -61,6 +61,12 @@ _ONE_PERSON = re.compile(r"他|她|这个客户|该客户|这位|\b(?:he|she|him
 _MANY_PEOPLE = re.compile(r"他们|她们|这些|那些|\b(?:they|them|these|those)\b", re.IGNORECASE)
 
 
+# "按累计消费金额排", "ranked by spend": the customers are ranked by what they spent
+_BY_SPEND = re.compile(
+    r"按\S{0,4}?(?:消费|花费|金额|销售额)\S{0,4}?排|\b(?:ranked|sorted|ordered)\s+by\s+(?:total\s+)?spend", re.I
+)
+
+
 def extract_slots(question: str, knowledge: Knowledge) -> dict[str, Any]:
     """Every slot the question itself states (the extractors in slots.py; unset slots are absent)."""
     since, until = sx.extract_dates(question)
@@ -86,6 +92,17 @@ def extract_slots(question: str, knowledge: Knowledge) -> dict[str, Any]:
         # The topic only when the question names one; plans fall back to the whole question.
         "query": query if query != question.strip() else None,
     }
+    if (
+        found["segment"]
+        and found["spend_rank"]
+        and found["top_k"]
+        and found["rank_by"] is None
+        and _BY_SPEND.search(question)
+    ):
+        # "拉一下高价值客户名单，按累计消费金额排，前20个": the top 20 by spend, the ranking name not a segment filter
+        ranking = {str(e.get("phrase")) for e in segments if e.get("ranks")}
+        if found["segment"] in ranking:
+            found.update(segment=None, rank_by="spend")
     if found["segment"] is None and quoted and all(len(q) <= 8 for q in quoted):
         # "分群里“沉睡”那一类": a segment's name in quotes is the name, not a text to classify or search for
         bare = sx.QUOTES.sub(lambda m: m.group(0)[1:-1], question)

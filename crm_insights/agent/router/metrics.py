@@ -160,7 +160,7 @@ _COHORT_WORDS = re.compile(
 )
 _EXPLICIT = (
     "since", "until", "grain", "compare", "compare_since", "min_amount", "max_amount", "inactive_days",
-    "min_customer_spend", "max_customer_spend", "having",
+    "min_customer_spend", "max_customer_spend", "having", "top_share",
 )  # fmt: skip
 
 
