@@ -375,7 +375,8 @@ _AMONG_THESE = re.compile(
 )
 _NAMES_IT = re.compile(r"(?:就是|也就是|即|也叫|叫做?|所谓)(?:的|那种|所谓的?)?\s*$")
 _AGAINST_WHOLE = re.compile(
-    r"(?:跟|和|与|对比|比)\s*(?:整体|全部|总体|所有订单|全部订单|大盘|平均水平|整体水平)(?:的)?\s*(?:比|相比|对比)?"
+    r"(?:跟|和|与|对比|比)\s*(?:整体|全部|总体|所有订单|全部订单|大盘|平均水平|整体水平"
+    r"|(?:全体|全部|所有)(?:的)?(?:会员|客户|用户|顾客))(?:的)?\s*(?:比|相比|对比)?"
     r"|\b(?:vs\.?|versus|compared\s+(?:to|with)|against)\s+(?:the\s+)?(?:overall|all\s+orders|everyone|the\s+rest|the\s+average)\b",
     re.IGNORECASE,
 )
@@ -1362,6 +1363,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             return None  # one customer's outlook: forecast_customer
         if measures and all(_norm(measure_terms[m]) in _BARE_ORDER_WORDS for m in measures):
             return None  # "客户300的订单": the customer's order history, customer_profile
+        if measures == ["purchase_days"] and re.search(r"总共|一共|总计|累计|历史上?|以前", text):
+            return None  # "客户18000今年买过没有？总共买过几次？": the customer's whole history, customer_profile
         if not time.periods and measures and all(_norm(measure_terms[m]) in _SPEND_TERMS for m in measures):
             return None  # "show customer 12's orders and spend": the profile; with a period, that period's spend
     if _RANGE_QUESTION.search(masked):
@@ -1478,6 +1481,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         elif _HALF_YEAR.search(masked):
             periods_n = 6
         primary = time.primary
+        if time.comparison is not None and primary is not None and primary.kind == "implicit":
+            primary = time.comparison.other  # "How does that compare with the March 1997 cohort": that cohort
         cohort_since = _iso(primary.since or primary.start) if primary else None
         cohort_until = _iso(primary.until or primary.end) if primary else None
         cohorts, targets = _cohort_months(masked, months)
@@ -1542,6 +1547,14 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
                      for k in range(targets_k[0], targets_k[1] + 1)]  # fmt: skip
             targets_k = list(range(targets_k[0], targets_k[1] + 1))
         spec = _spec("cohort_retention", cohort_args, unsupported, time, notes=notes, terms=measure_terms)
+        if (
+            unsupported
+            and all(u.kind in _SPLIT_DIMS for u in unsupported)
+            and any(is_split(text, u.text) for u in unsupported)
+        ):
+            # "month-1 retention for the February 1997 cohort, split by acquisition channel": the split declined,
+            # the cohort's retention answered (said to be unsplit)
+            spec = replace(spec, answer_rest=True)
         # the year said in the answer is the cohort's, when the question left it out (not a target month's)
         cohort_month = cohorts[0] if cohorts else (months[0] if months else None)
         assumed_cohort = cohort_month is not None and cohort_month.assumed_year and cohort_since
@@ -2163,7 +2176,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     ):
         # "97年Q4的销售额和毛利分别多少": the measure the data has is answered, the one it lacks declined by name
         spec = replace(spec, answer_rest=True)
-    split_dims = ("region", "channel", "store", "product", "salesperson", "campaign", "membership", "demographics")
+    split_dims = _SPLIT_DIMS
     if (
         spec.unsupported
         and not spec.answer_rest
@@ -2201,12 +2214,16 @@ _SPLIT_WORDS = re.compile(
 _AMONG_AFTER = re.compile(r"[^，,。；;？?]{0,8}?(?:里|中|当中|之中|里面|里头)(?:[，,]|$)|\s*(?:customers|buyers)?\s*,")
 
 
+_SPLIT_DIMS = ("region", "channel", "store", "product", "salesperson", "campaign", "membership", "demographics")
+
+
 def is_split(text: str, unsupported_text: str) -> bool:
     """Whether ``unsupported_text`` in ``text`` splits a figure (split words within a few characters of it)."""
     at = text.find(unsupported_text)
     if at < 0:
         return bool(_SPLIT_WORDS.search(unsupported_text))
-    return bool(_SPLIT_WORDS.search(text[max(0, at - 12) : at + len(unsupported_text) + 12]))
+    before = 24 if unsupported_text.isascii() else 12  # English words are longer: "split by acquisition channel"
+    return bool(_SPLIT_WORDS.search(text[max(0, at - before) : at + len(unsupported_text) + 12]))
 
 
 _LISTED_AFTER = re.compile(r"\w{0,3}\s*(?:和|与|及|以及|、|,|，|\band\b|&)\s*\S", re.IGNORECASE)
@@ -2568,7 +2585,13 @@ def _listed_months(time: TimeParse, text: str) -> TimeParse:
         # "98年1、2、3月的销售额分别多少": the parser read the list as its range; month by month, as listed
         ranges = [p for p in months if p.kind == "range" and _MONTH_LIST_WRITTEN.search(p.text)]
         if ranges:
-            return replace(time, periods=tuple(replace(p, basis="listed_months") if p in ranges else p for p in months))
+            # a period inside the listed months ("看看年底有没有把客单拉起来") is a remark on them, not a second period
+            kept = [
+                replace(p, basis="listed_months") if p in ranges else p
+                for p in months
+                if p in ranges or not any(r.start <= p.start and p.end <= r.end for r in ranges)
+            ]
+            return replace(time, periods=tuple(kept), comparison=None if len(kept) < len(months) else time.comparison)
     # two months with 分别 / 各 and no comparison word ("97年2月和3月，分别拆一下新客和老客的营收"): each month's rows
     pair = len(months) == 2 and _ONE_BY_ONE.search(text) and not _MEASURED_AGAINST.search(text)
     if (len(months) < 3 and not pair) or any(p.kind != "month" for p in months) or time.compare_text:

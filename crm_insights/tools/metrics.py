@@ -402,6 +402,13 @@ def _group_key(row: dict[str, Any], group_by: str | None) -> Any:
 # -- the tool ---------------------------------------------------------------------------------------
 
 
+# Sums and counts that are 0 for a customer with no order in the period (ratios are undefined: None)
+_ZERO_WHEN_NONE = frozenset(
+    {"revenue", "orders", "units", "purchase_days", "buyers", "revenue_new", "revenue_returning", "new_customers",
+     "returning_customers", "repeat_customers", "one_time_customers"}
+)  # fmt: skip
+
+
 @crm_tool(MetricQueryArgs)
 def metric_query(
     measures: list[str],
@@ -726,6 +733,13 @@ def metric_query(
         members = [{"customer": r.get("customer"), "revenue": r.get("revenue")} for r in execute(ranked_req).rows]
     seg_names = _segment_names(context) if group_by == "segment" else {}
     rows = [dict(r) for r in res.rows]
+    if group_by == "customer" and customers and not grain and limit is None and not cfilter:
+        # "他们今年各花了多少" of five listed customers: one who bought nothing in the period is a row of zeros,
+        # not left out
+        have = {str(r.get("customer")) for r in rows}
+        for cid in filters.get("customers") or []:
+            if str(cid) not in have:
+                rows.append({"customer": cid, **{m: 0 if m in _ZERO_WHEN_NONE else None for m in measures}})
     if banded:
         # one row per band of purchase days, each the same measures over that band's customers
         last_band = purchase_bands or PURCHASE_BANDS_DEFAULT

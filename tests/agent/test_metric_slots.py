@@ -2887,6 +2887,36 @@ def test_session_12_readings(text: str, args: dict[str, Any]) -> None:
             ["半年没下过单的客户有多少个", "这批人以前一共花了多少钱？人均多少"],
             {"measures": ["revenue", "revenue_per_buyer"]},
         ),
+        # "两个加起来得等于总额": the parts of the thread's period, not all the data
+        (
+            ["98年3月的收入，精确到分", "这里面新客贡献多少、老客多少？两个加起来得等于总额"],
+            {"measures": ["revenue_new", "revenue_returning"], "since": "1998-03-01"},
+        ),
+        # months listed with 分别, a remark inside them (年底) is no second period
+        (["97年10、11、12月客单价分别多少？看看年底有没有把客单拉起来"], {"grain": "month", "compare_since": None}),
+        # one customer's whole history asked beside this year's: the profile
+        (["客户18000今年买过没有？总共买过几次？把他电话号码给我我打过去"], {"intent": "customer_profile"}),
+        # the week holding the day asked before
+        (
+            ["去年双11当天的GMV和订单量是多少？", "双11所在的那一整周呢？"],
+            {"since": "1997-11-10", "until": "1997-11-16", "measures": ["revenue", "orders"]},
+        ),
+        # another cohort compared: that cohort, at the months named; two cohorts listed side by side
+        (
+            [
+                "What share of the January 1997 cohort was still purchasing in month 6? And in month 12?",
+                "How does that compare with the March 1997 cohort at month 6?",
+            ],
+            {"since": "1997-03-01", "until": "1997-03-31", "periods": 6},
+        ),
+        (
+            ["97年1月首购的那批cohort，第1、3、6、12个月的留存率分别多少", "跟2月那批对比一下第3个月和第12个月"],
+            {"since": "1997-02-01", "until": "1997-02-28", "periods": 12},
+        ),
+        (
+            ["97年1月首单的那批用户，M1和M3留存分别是多少", "2月、3月这两批cohort的M1呢"],
+            {"since": "1997-02-01", "until": "1997-03-31", "periods": 1},
+        ),
         # the top share's people still buying, counted
         (
             ["消费金额前10%的客户，累积业绩贡献占多少", "這群人今年還有在買的有幾位"],
@@ -2960,3 +2990,16 @@ def test_session_12_intents(question: str, intent: str) -> None:
 
     router = OfflineRouter()
     assert decide(question, None, router.knowledge, router.index).intent == intent
+
+
+def test_a_split_of_a_cohort_is_declined_and_the_cohort_answered() -> None:
+    spec = _parse(
+        "And month-1 retention for the February 1997 cohort, split by acquisition channel - paid social vs organic?"
+    )
+    assert spec.tool == "cohort_retention" and spec.answer_rest
+    assert [u.kind for u in spec.unsupported] == ["channel"]
+
+
+def test_against_all_members_shows_the_unfiltered_figure() -> None:
+    spec = _parse("消费前10%的会员今年上半年的复购率是多少？和全体会员今年上半年比呢？")
+    assert spec.share_of_all and spec.args["top_share"] == 0.1

@@ -783,3 +783,22 @@ def test_the_routers_row_bounds_read_every_trend_label(fakes: Any, grain: str) -
         bounds = _row_bounds(row["period"], grain)
         assert bounds is not None and bounds[0] <= bounds[1]
         assert _row_label(bounds[0], grain) == _row_label(bounds[1], grain) == row["period"]
+
+
+def test_listed_customers_each_get_a_row_even_with_nothing_in_the_period(fakes: Any) -> None:
+    # "他们今年各花了多少" after five customers: one who bought nothing in the period is a row of zeros
+    o = _orders()
+    bought = set(o[(o["ts"] >= "1998-01-01") & (o["ts"] < "1999-01-01")]["customer"])
+    idle = next(c for c in sorted(set(o["customer"])) if c not in bought)
+    busy = sorted(bought)[0]
+    data = _ok(
+        metric_query.invoke(
+            {"measures": ["revenue", "aov"], "group_by": "customer", "since": "1998", "until": "1998",
+             "customers": [busy, idle]}
+        )
+    )  # fmt: skip
+    rows = {r["customer"]: r for r in data["rows"]}
+    assert set(rows) == {busy, idle}
+    assert rows[idle]["revenue"] == 0 and rows[idle]["aov"] is None
+    y = o[(o["ts"] >= "1998-01-01") & (o["ts"] < "1999-01-01")]
+    assert rows[busy]["revenue"] == pytest.approx(float(y[y["customer"] == busy]["amount"].sum()))

@@ -462,7 +462,10 @@ def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowled
 
 
 # "各自", "each of them": one figure per customer of the group pointed at
-_EACH = re.compile(r"各自|分别|每(?:一)?(?:个|位)人?|\beach\b|\brespectively\b|\bindividually\b|one\s+by\s+one", re.I)
+_EACH = re.compile(
+    r"各自|分别|各(?=花|买|消费|下|贡献)|每(?:一)?(?:个|位)人?|\beach\b|\brespectively\b|\bindividually\b|one\s+by\s+one",
+    re.I,
+)
 # The arguments that pick a group of customers by what they did
 _GROUP_ARGS = (
     "min_customer_spend", "max_customer_spend", "min_purchases", "max_purchases", "inactive_days", "top_share",
@@ -671,6 +674,7 @@ def _decide(
             metric = metrics.carry_period(original, metric, prev_metric, start, end)
         metrics.keep_group(original, metric, prev_metric, start, end)
         metrics.same_span_in_year(original, metric, prev_metric)
+        metrics.week_of_day(original, metric)
         metrics.top_row(original, metric, prev_metric, prev_slots.get("ranked_periods"))
         metrics.with_target(original, metric)
         metrics.share_again(original, metric, prev_metric)
@@ -724,9 +728,21 @@ def _decide(
                 args = metric["args"]
                 if not args.get("group_by") and not args.get("grain") and _EACH.search(question):
                     args["group_by"] = "customer"  # "他们各自下了多少单": one row per listed customer
+                    metric["fixed_args"]["group_by"] = "customer"  # kept when the question is read again
                 else:
                     # "What share of 1998 revenue do those five make up together?"
                     metrics.group_share_of_all(metric)
+        listed = (metric or {}).get("args") or {}
+        if (
+            metric is not None
+            and metric["tool"] == "metric_query"
+            and len(listed.get("customers") or []) > 1
+            and not (listed.get("group_by") or listed.get("grain"))
+            and _EACH.search(question)
+        ):
+            listed["group_by"] = "customer"  # "他们今年各花了多少" after five customers: one row each
+            if metric.get("fixed_args"):
+                metric["fixed_args"]["group_by"] = "customer"  # kept when the question is read again
         if (
             metric is not None
             and metrics.asks_segment_list(original)

@@ -326,7 +326,8 @@ THEM = re.compile(
 )
 _YEAR_NAMED = re.compile(r"(?:19|20)?\d{2}\s*年|\b(?:19|20)\d{2}\b|今年|去年|前年|明年|this\s+year|last\s+year", re.I)
 _ALL_TIME = re.compile(
-    r"总|累计|全部|历史|所有|一共|至今|迄今|到目前|截至目前|整体|全量"
+    # ("两个加起来得等于总额": the parts add up to the figure asked, no other period)
+    r"(?<!等于)(?<!加起来)总|累计|全部|历史|所有|一共|至今|迄今|到目前|截至目前|整体|全量"
     # "新客首单到二单一般隔多久": what is usual, over all the data
     r"|一般(?!般)|通常|\btypically\b|\busually\b|\bin\s+general\b"
     # "那新客都是哪几个月进来的": when they came, over all the data
@@ -881,6 +882,35 @@ def same_span_in_year(question: str, metric: dict[str, Any] | None, previous: Ma
     metric["assumed_year"] = None
 
 
+# "双11所在的那一整周", "the whole week around it": the Monday-to-Sunday week holding the day
+_WEEK_OF_DAY = re.compile(
+    r"所在的?(?:那|这)?一?整?(?:个)?(?:周|星期|礼拜)|(?:那|这)一?整(?:个)?(?:周|星期|礼拜)"
+    r"|\b(?:the\s+)?(?:whole|full|entire)\s+week\b|\bthat\s+whole\s+week\b|\bweek\s+(?:of|around|containing)\s+(?:it|that)",
+    re.I,
+)
+
+
+def week_of_day(question: str, metric: dict[str, Any] | None) -> None:
+    """The week (Monday to Sunday) holding the one day a question or its thread names, when the week is asked
+    ("双11所在的那一整周呢" after Double 11), in place."""
+    if not metric or metric.get("tool") != "metric_query" or not _WEEK_OF_DAY.search(question):
+        return
+    args = metric.get("args") or {}
+    since, until = str(args.get("since") or ""), str(args.get("until") or "")
+    if not since or since != until or args.get("grain"):
+        return
+    from datetime import date, timedelta
+
+    day = date.fromisoformat(since[:10])
+    monday = day - timedelta(days=day.weekday())
+    sunday = monday + timedelta(days=6)
+    args["since"], args["until"] = monday.isoformat(), sunday.isoformat()
+    for key in ("compare", "compare_since", "compare_until"):
+        args.pop(key, None)
+    metric["periods_text"] = metric["periods_text_zh"] = f"{monday.isoformat()}..{sunday.isoformat()}"
+    metric["assumed_year"] = None
+
+
 # "那个月", "that day": the one row a ranking answered
 _TOP_ROW_REF = re.compile(
     r"那个?(?:月|季度|周|天|年)|那一(?:天|周|个月|年)|这个?(?:月|季度|周)|\bthat\s+(?:month|day|week|quarter|year)\b",
@@ -1124,6 +1154,9 @@ _WHY = re.compile(r"为啥|为什么|为何|什么原因|啥原因|原因是|怎
 _TOP_N = re.compile(r"(?:(?<![A-Za-z])top|前)\s*(\d{1,3})(?!\d)", re.IGNORECASE)
 _NTH_MONTH = re.compile(r"第\s*(\d{1,2})\s*个?月|(?<!\d)(\d{1,2})\s*个?月(?:后|之后|以后)")
 _COHORTS_COMPARED = re.compile(r"跟|和|与|比|对比|\bvs\.?\b|\bversus\b|\bcompared?\b", re.IGNORECASE)
+# "2月、3月这两批", "those two cohorts": cohorts listed side by side
+_COHORTS_LISTED = re.compile(r"[两三几]批|月\s*[、,，/]\s*\d{1,2}\s*月|\b(?:both|two|three)\s+cohorts\b", re.I)
+_M_K = re.compile(r"(?<![A-Za-z])M\s*(\d{1,2})(?!\d)", re.I)
 _COHORT_REF = re.compile(r"cohort|那批|这批|一批|首购|首单|首次购买|first[- ]time", re.IGNORECASE)
 
 
@@ -1147,7 +1180,13 @@ def _other_cohort(question: str, previous: Mapping[str, Any], data_start: str, d
     periods = int(args.get("periods") or 12)
     nth = _NTH_MONTH.search(question)
     later = months_on(question)
-    if len(months) >= 2 and later and _COHORTS_COMPARED.search(question):
+    listed = _COHORTS_LISTED.search(question)
+    if (
+        len(months) >= 2
+        and (later or (listed and _M_K.search(question)))
+        and (_COHORTS_COMPARED.search(question) or listed)
+    ):
+        later = later or [int(_M_K.search(question).group(1))]  # type: ignore[union-attr]
         # "3月那批的M1跟1月的M1比差多少": two cohorts side by side, the same months on: the cohort months between them
         firsts = sorted(date(year if p.assumed_year else p.start.year, p.start.month, 1) for p in months[:2])
         last = firsts[-1]
@@ -1163,7 +1202,18 @@ def _other_cohort(question: str, previous: Mapping[str, Any], data_start: str, d
         if periods < 1:
             return None
     cohort_args = {**args, "since": cohort.isoformat(), "until": month_end(cohort.year, cohort.month).isoformat()}
+    nths = sorted({int(a or b) for a, b in _NTH_MONTH.findall(question) if 1 <= int(a or b) <= 36})
+    if len(nths) < 2:
+        nths = sorted({int(x) for x in _NTH_LISTED.findall(question) if 1 <= int(x) <= 36})
+    if len(nths) >= 2:
+        # "跟2月那批对比一下第3个月和第12个月": the new cohort at each month named
+        relaid = _relaid(previous, question, {**cohort_args, "periods": max(nths)}, args)
+        return {**relaid, "assumed_year": None, "cohort_targets": nths, "cohort_fixed": [None] * len(nths)}
     return {**_relaid(previous, question, {**cohort_args, "periods": periods}, args), "assumed_year": None}
+
+
+# "第3个月和第12个月" / "第3和第12个月": every month-on number named with 第
+_NTH_LISTED = re.compile(r"第\s*(\d{1,2})(?=\s*(?:个?月|[和、,，及与]|$))")
 
 
 def _relaid(
