@@ -483,6 +483,7 @@ _LTV_SO_FAR = re.compile(
 _PORTRAIT = re.compile(r"画像|什么样|啥样|特征|特点|profile\b|what\s+are\s+they\s+like|look\s+like", re.I)
 _CLV = re.compile(
     r"终身价值|生命周期价值|客户价值是多少|未来价值|预期价值|价值多少|值多少钱|值不值得|最值钱|未来(?:的)?客户价值|预测(?:的)?(?:客户)?价值"
+    r"|未来[^，,。？?]{1,8}?的?客户价值"
     # "未来一年大概还能给我们带来多少钱": the money a customer will bring in, their value going forward
     r"|(?:未来|接下来|以后|今后|还能)[^，,。？?]{0,12}(?:带来|贡献|花|消费)(?:多少|几多)(?:钱|收入|营收|销售额)?"
     r"|(?<![a-z])(?:clv|ltv)(?![a-z])"
@@ -812,8 +813,10 @@ _SENTENCE_PART = re.compile(r"[，,。；;：:？?！!]")
 
 # "买过1次、2次、3次及以上的各多少人", "bought once, twice, 3+ times": customers banded by their purchase days
 _BANDS = re.compile(
-    rf"(?:(?:买|购买|下单|下|消费|复购)(?:过|了)?)?\s*(?<!\d)(?:1|一)\s*(?:次|单)\s*[、，,/和与及]\s*(?:2|两|二)\s*(?:次|单)"
-    rf"(?:\s*[、，,/和与及]\s*(?:\d+|{_CN_NUM})\s*(?:次|单))*\s*[、，,/和与及还有]*\s*(?P<n>\d+|{_CN_NUM})\s*(?:次|单)\s*"
+    rf"(?:(?:买|购买|下单|下|消费|复购)(?:过|了)?)?\s*(?<!\d)(?:1|一)\s*(?:次|单)\s*[、，,/和与及]\s*(?:2|两|二)"
+    rf"(?:\s*[-~～到至]\s*\d+)?\s*(?:次|单)"
+    rf"(?:\s*[、，,/和与及]\s*(?:\d+|{_CN_NUM})(?:\s*[-~～到至]\s*\d+)?\s*(?:次|单))*\s*[、，,/和与及还有]*\s*"
+    rf"(?P<n>\d+|{_CN_NUM})\s*(?:次|单)\s*"
     r"(?:及|或|和)?(?:以上|更多|\+)"
     r"|(?:购买|下单)(?:次数|频次)(?:的)?分布|(?:按|by)\s*(?:购买|下单)?(?:次数|频次)(?:分|拆|看)"
     r"|\bonce\b[^.?!]{0,12}\btwice\b[^.?!]{0,20}?(?P<e>\d+)\s*(?:\+|or\s+more)\s*(?:times)?"
@@ -907,6 +910,8 @@ _ORDINAL_EN = {"third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 # "1次、2次、3-5次、6次及以上": bands with a range among them, read as each band's first count
 _BAND_LIST = re.compile(
     r"(?<!\d)(?:1|一)\s*次(?:\s*[、，,/和与及]\s*\d+(?:\s*[-~～到至]\s*\d+)?\s*次(?:及以上|或以上|以上|\+)?){2,}"
+    # "1次、2到3次、4次及以上": two bands after the first, one a range
+    r"|(?<!\d)(?:1|一)\s*次\s*[、，,/和与及]\s*\d+\s*[-~～到至]\s*\d+\s*次\s*[、，,/和与及]\s*\d+\s*次"
 )
 
 
@@ -1026,6 +1031,9 @@ def _as_tool_compare(base: Period, other: Period, kind: str) -> tuple[str | None
 # -- the parser -------------------------------------------------------------------------------------
 
 
+_BAND_VERB = re.compile(
+    r"(?<=[、，,])\s*(?:只|仅)?(?:买过|买了|购买过|下过单|下单)\s*(?=\d+\s*(?:[-~～到至]\s*\d+\s*)?次)"
+)
 # "上周一共多少单", "上周日均几单": last week, then 一共 / 日均 (not last Monday or Sunday, 上周一 / 上周日)
 _WEEK_THEN_TOTAL = re.compile(r"((?:上|本|这|下)(?:个)?(?:周|星期|礼拜))(?=一共|日均|日平均)")
 
@@ -1036,6 +1044,8 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
     ``data_start``/``data_end``: the data's first and last order dates (dates or ISO strings); "now" = data_end."""
     ds, de = as_date(data_start), as_date(data_end)
     text = _WEEK_THEN_TOTAL.sub(r"\1 ", space_latin(text))
+    # "只买过1次、买过2到3次、4次及以上": the bands listed without the verb repeated
+    text = _BAND_VERB.sub("", text)
     try:
         target = given_target(text)
         if target is not None:
@@ -2215,6 +2225,13 @@ _AMONG_AFTER = re.compile(r"[^，,。；;？?]{0,8}?(?:里|中|当中|之中|里
 
 
 _SPLIT_DIMS = ("region", "channel", "store", "product", "salesperson", "campaign", "membership", "demographics")
+
+
+def segment_named(text: str) -> str | None:
+    """The segment a question names ("just the 高价值 segment", "segment 2"), by the router's segment lexicon."""
+    seg_lex, seg_heads = _segment_lexicon()
+    named = sx.extract_segment(text, seg_lex, seg_heads or None) if seg_lex else None
+    return named if named is not None else _numbered_segment(text)
 
 
 def is_split(text: str, unsupported_text: str) -> bool:

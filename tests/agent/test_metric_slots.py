@@ -2896,6 +2896,31 @@ def test_session_12_readings(text: str, args: dict[str, Any]) -> None:
         (["97年10、11、12月客单价分别多少？看看年底有没有把客单拉起来"], {"grain": "month", "compare_since": None}),
         # one customer's whole history asked beside this year's: the profile
         (["客户18000今年买过没有？总共买过几次？把他电话号码给我我打过去"], {"intent": "customer_profile"}),
+        # session 12's held-out x sets, after their first run
+        (["今年哪几个月单量过了2000"], {"grain": "month", "having": ">2000", "since": "1998-01-01"}),
+        (
+            [
+                "Q2季度复盘要用：今年二季度的销售额、订单数、客单价分别是多少？",
+                "跟上个季度比是涨了还是跌了？各跌了多少？",
+                "那跟去年同期比呢",
+            ],
+            {"compare": "year", "compare_since": None, "since": "1998-04-01"},
+        ),
+        (
+            ["按累计购买次数看，只买过1次、买过2到3次、4次及以上的客户各有多少人？"],
+            {"group_by": "purchase_count", "purchase_band_starts": [1, 2, 4]},
+        ),
+        (["帮我查一下九八年五月份的销手额是多少"], {"measures": ["revenue"], "since": "1998-05-01"}),
+        (["客户一般隔多久会再买一次？"], {"measures": ["days_between_mean", "days_between_median"]}),
+        (["客户C14048的情况", "他未来12周的客户价值大概多少？"], {"customer": "C14048", "horizon_weeks": 12}),
+        (
+            ["Q1 1998 revenue 多少? YoY vs Q1 1997 呢?", "AOV 也 compare 一下, same two quarters"],
+            {"measures": ["aov"], "compare": "year", "since": "1998-01-01"},
+        ),
+        (
+            ["Revenue forecast for Q3 1998? 给个大概 number 就行", "What about just the 高价值 segment?"],
+            {"period": "next_quarter", "segment": "高价值"},
+        ),
         # the week holding the day asked before
         (
             ["去年双11当天的GMV和订单量是多少？", "双11所在的那一整周呢？"],

@@ -646,6 +646,12 @@ def follow_up(
     read with the previous measures' words, its arguments laid over the previous ones."""
     if metric_slots.CHURN_RISK.search(question):
         return None  # "那高价值客户里现在有流失风险的有哪些人": the risk list's question, whatever came before
+    if previous.get("tool") == "forecast_totals":
+        named_segment = metric_slots.segment_named(question)
+        if named_segment and _length(question) <= 40:
+            # "What about just the 高价值 segment?" after a forecast: the same forecast for that segment
+            before = dict(previous.get("args") or {})
+            return _relaid(previous, question, {**before, "segment": named_segment}, before)
     if previous.get("tool") == "cohort_retention" and data_start and data_end:
         cohort = _other_cohort(question, previous, data_start, data_end) or _cohort_month(
             question, previous, data_start, data_end
@@ -1146,7 +1152,7 @@ _SAME_COMPARISON = re.compile(
     r"same\s+comparison|same\s+(?:for|thing\s+for)|compared?\s+the\s+same\s+way|同样\S{0,4}?(?:对比|比较|比一下|比法|比)"
     r"|一样(?:的)?(?:对比|比较|比一下)|也(?:这样|同样)?(?:对比|比较|比)一下|也(?:这样)?对比"
     # "revenue for those same two weeks?", "同样这两个月的销售额": the same two periods again
-    r"|(?:those|the)\s+same\s+(?:two|2)\s+(?:weeks|months|quarters|halves|years|periods)|同样(?:的)?(?:这)?两(?:周|个月|段|个季度|年)",
+    r"|(?:(?:those|the)\s+)?same\s+(?:two|2)\s+(?:weeks|months|quarters|halves|years|periods)|同样(?:的)?(?:这)?两(?:周|个月|段|个季度|年)",
     re.I,
 )
 _WHO = re.compile(r"都是谁|是谁|有哪些人|是哪些|哪几个|哪几位|名单|\bwho\b|\blist\s+them\b|\bwhich\s+ones\b", re.I)
@@ -1407,8 +1413,12 @@ def _keep_scope(
                 return new
         if _SAME_COMPARISON.search(question) and base.get("compare") in ("previous", "year"):
             args["compare"] = base["compare"]
-        elif (_BOTH_PERIODS.search(question) or _ONLY_MEASURE.fullmatch(question.strip())) and (
-            base.get("compare") or base.get("compare_since")
+        elif (
+            (_BOTH_PERIODS.search(question) or _ONLY_MEASURE.fullmatch(question.strip()))
+            and (base.get("compare") or base.get("compare_since"))
+            # ("那跟去年同期比呢" names its own comparison)
+            and not (tp.compare_kind or _VERSUS.search(question) or _NAMED_COMPARE.search(question))
+            and not any(p.kind == "same_period" for p in tp.periods)
         ):
             # "钱呢" after this month's orders against the same month last year, "客單價呢？兩期都給我": the new
             # measure over the same two periods
