@@ -2921,6 +2921,11 @@ def test_session_12_readings(text: str, args: dict[str, Any]) -> None:
             ["Revenue forecast for Q3 1998? 给个大概 number 就行", "What about just the 高价值 segment?"],
             {"period": "next_quarter", "segment": "高价值"},
         ),
+        # the question after "给老板的话：" is the question, not a text to classify
+        (
+            ["帮我写一句给老板的话：今年以来销售额一共多少，跟去年同期比涨了还是跌了，幅度多少？"],
+            {"measures": ["revenue"], "since": "1998-01-01", "compare": "year"},
+        ),
         # the week holding the day asked before
         (
             ["去年双11当天的GMV和订单量是多少？", "双11所在的那一整周呢？"],

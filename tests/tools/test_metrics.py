@@ -802,3 +802,21 @@ def test_listed_customers_each_get_a_row_even_with_nothing_in_the_period(fakes: 
     assert rows[idle]["revenue"] == 0 and rows[idle]["aov"] is None
     y = o[(o["ts"] >= "1998-01-01") & (o["ts"] < "1999-01-01")]
     assert rows[busy]["revenue"] == pytest.approx(float(y[y["customer"] == busy]["amount"].sum()))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_group_still_buying_is_shared_over_the_group_only(fakes: Any, lang: str) -> None:
+    # "只看去年买过2次及以上的客户，他们今年还有多少人在买？占多大比例？": the share is of that group; the period's
+    # buyers without the condition are another scope and are not shown beside it
+    from crm_insights.agent.router import OfflineRouter
+    from crm_insights.agent.router.answers import render_answer
+
+    args = {"measures": ["buyers"], "since": "1998", "until": "1998", "min_purchases": 2,
+            "filter_since": "1997", "filter_until": "1997"}  # fmt: skip
+    data = _ok(metric_query.invoke(args))
+    assert data.get("group") and data.get("total_unfiltered")
+    slots = {"metric": {"tool": "metric_query", "args": args, "share_of_all": True}}
+    text = render_answer(OfflineRouter().knowledge, "metric_query", lang, {"metric_query": data}, slots, "q")
+    assert f"{data['group']['share'] * 100:.2f}%" in text
+    unfiltered = f"{data['total_unfiltered']['buyers']:,}"
+    assert unfiltered not in text.replace(f"**{data['group']['customers']:,}**", "")

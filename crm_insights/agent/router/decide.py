@@ -536,6 +536,13 @@ def _decide(
     question = metric_slots.without_definitions(question)
     language = detect_language(question)
     slots = extract_slots(question, knowledge)
+    if slots.get("texts") and all(
+        metrics.ASKS.search(t) and ((metrics.parse(t, None, None) or {}).get("args") or {}).get("measures")
+        for t in slots["texts"]
+    ):
+        # "帮我写一句给老板的话：今年以来销售额一共多少，跟去年同期比…": the words after the colon are the question, not
+        # a text to classify
+        slots.pop("texts")
     # Quoted text is data (a review to classify, a phrase to search for): markers inside quotes do not count.
     unquoted = sx.QUOTES.sub(" ", question)
     injection = bool(sx.has_any(unquoted, knowledge.injection))
