@@ -318,7 +318,8 @@ _EN_PREP = r"(?:in|during|for|of|since|from|to|until|till|through|and|vs\.?|vers
 _EN_ORD = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "latter": 2}
 _EN_ORD_RE = "|".join(_EN_ORD)
 _YEAR_EN = r"(?P<yt>(?:19|20)\d{2})|'(?P<yt2>\d{2})"
-_REL_ZH = r"(?P<rel>上上个?|上一?个?|本|这一?个?|下一?个?)"
+# (再上一个礼拜 / 再上个月: the one before the previous, like 上上)
+_REL_ZH = r"(?P<rel>上上个?|再上一?个?|上一?个?|本|这一?个?|下一?个?)"
 _REL_EN = r"(?P<rel>the\s+previous|previous|prior|last|this|current|the\s+current|next|the\s+next)"
 
 _CONJ = re.compile(r"\s*(?:和|与|及|以及|跟|、|,|，|或|或者|还有|and|or|&|vs\.?|versus)\s*", re.IGNORECASE)
@@ -541,7 +542,7 @@ def _num(tok: str | None) -> int | None:
 
 def _rel_offset(rel: str) -> int:
     rel = re.sub(r"\s+", " ", rel.lower()).replace("the ", "")
-    if rel.startswith("上上"):
+    if rel.startswith(("上上", "再上")):
         return -2
     if rel.startswith("上") or rel in ("previous", "prior", "last"):
         return -1
@@ -1269,7 +1270,7 @@ def parse_time(text: str, data_start: date | str, data_end: date | str) -> TimeP
     dates or ISO strings; ``data_end`` is "now")."""
     start, end = as_date(data_start), as_date(data_end)
     try:
-        listed = _one_more_back(_month_lists_as_ranges(text))
+        listed = _month_lists_as_ranges(text)
         parsed = _parse_time(listed, start, end)
         if listed == text:
             return parsed
@@ -1284,27 +1285,14 @@ def parse_time(text: str, data_start: date | str, data_end: date | str) -> TimeP
 _MONTH_LIST = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])((?:\s*[、,，]\s*(?:1[0-2]|0?[1-9])){1,2})\s*月")
 
 
-# "同再上一个礼拜比", "跟再上个月比": the period before the previous one (same length: spans stay valid)
-_ONE_MORE_BACK = re.compile(r"再上(一)?(个|個)?(?=礼拜|禮拜|星期|周|週|月|季度|季)")
-
-
-def _one_more_back(text: str) -> str:
-    return _ONE_MORE_BACK.sub(lambda m: " " * (len(m.group(0)) - 2) + "上上", text)
-
-
 def _month_lists_as_ranges(text: str) -> str:
     def joined(m: re.Match[str]) -> str:
-        months = [int(m.group(1)), *(int(x) for x in re.findall(r"\d+", m.group(2)))]
+        first, inner = m.group(1), m.group(2)
+        months = [int(first), *(int(x) for x in re.findall(r"\d+", inner))]
         if any(b != a + 1 for a, b in zip(months, months[1:], strict=False)):
             return m.group(0)
-        # keep the length: the separators become "-", the inner months blanks
-        body = m.group(0)
-        first_sep = body.find(m.group(2))
-        inner = m.group(2)
-        last = re.search(r"(1[0-2]|0?[1-9])\s*$", inner)
-        assert last is not None
-        filler = "-" + " " * (last.start() - 1)
-        return body[:first_sep] + filler + inner[last.start() :] + body[first_sep + len(inner) :]
+        # the same length: "1、2、3月" is read as "1  -3月"
+        return first + f"-{months[-1]}".rjust(len(inner)) + m.group(0)[len(first) + len(inner) :]
 
     return _MONTH_LIST.sub(joined, text)
 
@@ -1312,8 +1300,7 @@ def _month_lists_as_ranges(text: str) -> str:
 def _as_written(period: Period, read: str, written: str) -> Period:
     a, b = period.span
     if period.text == read[a:b].strip() and read[a:b] != written[a:b]:
-        back = written.rfind("再上", max(0, a - 4), b)  # "再上一个礼拜" was read as "上上礼拜" after blanks
-        return replace(period, text=written[back if back >= 0 else a : b].strip())
+        return replace(period, text=written[a:b].strip())
     return period
 
 

@@ -32,6 +32,7 @@ from crm_insights.metrics import (
     MetricRequest,
     cohort_matrix,
     data_range,
+    derive,
     families,
     feedback_totals,
     measure_key,
@@ -402,13 +403,6 @@ def _group_key(row: dict[str, Any], group_by: str | None) -> Any:
 # -- the tool ---------------------------------------------------------------------------------------
 
 
-# Sums and counts that are 0 for a customer with no order in the period (ratios are undefined: None)
-_ZERO_WHEN_NONE = frozenset(
-    {"revenue", "orders", "units", "purchase_days", "buyers", "revenue_new", "revenue_returning", "new_customers",
-     "returning_customers", "repeat_customers", "one_time_customers"}
-)  # fmt: skip
-
-
 @crm_tool(MetricQueryArgs)
 def metric_query(
     measures: list[str],
@@ -734,12 +728,12 @@ def metric_query(
     seg_names = _segment_names(context) if group_by == "segment" else {}
     rows = [dict(r) for r in res.rows]
     if group_by == "customer" and customers and not grain and limit is None and not cfilter:
-        # "他们今年各花了多少" of five listed customers: one who bought nothing in the period is a row of zeros,
-        # not left out
+        # "他们今年各花了多少" of five listed customers: one who bought nothing in the period is an empty row (sums 0,
+        # ratios None), not left out
         have = {str(r.get("customer")) for r in rows}
         for cid in filters.get("customers") or []:
             if str(cid) not in have:
-                rows.append({"customer": cid, **{m: 0 if m in _ZERO_WHEN_NONE else None for m in measures}})
+                rows.append({"customer": cid, **{m: derive(m, {}) for m in measures}})
     if banded:
         # one row per band of purchase days, each the same measures over that band's customers
         last_band = purchase_bands or PURCHASE_BANDS_DEFAULT

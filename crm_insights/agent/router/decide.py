@@ -702,15 +702,15 @@ def _decide(
         )
         refers = bool(ranked) and bool(sx.has_any(question, knowledge.anaphora)) and not incidental
         one = bool(_ONE_PERSON.search(question)) and not _MANY_PEOPLE.search(question)
+        from_list = False  # the customers were set from the previous answer's list just now
         if (
             metric is not None
             and metric["tool"] == "forecast_totals"
             and one
             and (picked or prev_slots.get("customer"))
         ):
-            metric = (
-                None  # "预测一下他未来8周会不会再回购": that customer's outlook (forecast_customer), not everyone's
-            )
+            # "预测一下他未来8周会不会再回购": that customer's outlook (forecast_customer), not everyone's
+            metric = None
         if metric is not None and metric["tool"] == "metric_query" and not metric["args"].get("customers") and one:
             # "他今年买了多少": his figure (the customer picked or the thread's), never everyone's
             who = picked or prev_slots.get("customer")
@@ -732,24 +732,24 @@ def _decide(
                 # "他们一共消费了多少" after a list of customers: the figure for exactly those customers.
                 metric["args"]["customers"] = [str(c) for c in ranked]
                 metric["fixed_args"] = {"customers": metric["args"]["customers"]}
-                args = metric["args"]
-                if not args.get("group_by") and not args.get("grain") and _EACH.search(question):
-                    args["group_by"] = "customer"  # "他们各自下了多少单": one row per listed customer
-                    metric["fixed_args"]["group_by"] = "customer"  # kept when the question is read again
-                else:
-                    # "What share of 1998 revenue do those five make up together?"
-                    metrics.group_share_of_all(metric)
+                from_list = True
         listed = (metric or {}).get("args") or {}
-        if (
+        each_row = (
             metric is not None
             and metric["tool"] == "metric_query"
-            and len(listed.get("customers") or []) > 1
+            and bool(listed.get("customers"))
+            and (len(listed["customers"]) > 1 or from_list)
             and not (listed.get("group_by") or listed.get("grain"))
-            and _EACH.search(question)
-        ):
-            listed["group_by"] = "customer"  # "他们今年各花了多少" after five customers: one row each
-            if metric.get("fixed_args"):
+            and bool(_EACH.search(question))
+        )
+        if each_row:
+            # "他们各自下了多少单", "他们今年各花了多少" after five customers: one row per listed customer
+            listed["group_by"] = "customer"
+            if metric and metric.get("fixed_args"):
                 metric["fixed_args"]["group_by"] = "customer"  # kept when the question is read again
+        elif metric is not None and from_list:
+            # "What share of 1998 revenue do those five make up together?"
+            metrics.group_share_of_all(metric)
         if (
             metric is not None
             and metrics.asks_segment_list(original)

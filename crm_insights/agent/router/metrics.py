@@ -304,11 +304,6 @@ _COUNT_OF_THEM = re.compile(
     r"|how\s+many\s+(?:of\s+them|people|customers)\s+(?:are\s+there|is\s+that|are\s+they)",
     re.IGNORECASE,
 )
-# the arguments that pick the customers a figure is about
-_GROUP_FILTERS = (
-    "min_purchases", "max_purchases", "min_customer_spend", "max_customer_spend", "top_share", "top_customers",
-    "inactive_days", "not_bought_since", "segment", "bought_since",
-)  # fmt: skip
 # a count of people asked ("多少人", "几个新客", "how many")
 _PEOPLE_COUNTED = re.compile(
     r"多少(?:个|位)?(?:人|客户|新客|老客)|几(?:个|位)|人数|客户数|新客数|老客数|\bhow\s+many\b", re.I
@@ -702,7 +697,8 @@ def follow_up(
         and _COUNT_OF_THEM.search(question)
         and not metric_slots.measures_named(question)
         and not (base.get("group_by") or base.get("grain"))
-        and any(base.get(k) is not None for k in _GROUP_FILTERS)
+        # the customer filter, or the inactive / top / segment group the previous figure was about
+        and any(base.get(k) is not None for k in (*_GROUP_ARGS, "inactive_days", "top_customers", "segment"))
     ):
         # "这批人有多少个" after the revenue of customers who bought 3+ times: the same customers, counted
         counted = "inactive_customers" if base.get("inactive_days") else "buyers"
