@@ -85,6 +85,8 @@ _CANTONESE: tuple[tuple[str, str], ...] = (
     ("咗", "了"),
     ("啲", "些"),
     ("喺", "在"),
+    ("返嚟", "回来"),
+    ("返来", "回来"),
     ("嚟", "来"),
     ("睇", "看"),
     ("畀", "给"),
@@ -96,7 +98,7 @@ _CANTONESE: tuple[tuple[str, str], ...] = (
     ("入面", "里面"),
 )
 _CANTONESE_MARK = re.compile(
-    "[嘅佢冇唔咗啲嗰喺嚟睇畀俾搵揾係哋乜咩嘢咁]|幾多|几多|邊個|边个|多過|多过|而家|幫襯|帮衬|系咪|呢班|呢批|呢句|呢條|呢条|落單|落单|同埋"
+    "[嘅佢冇唔咗啲嗰喺嚟睇畀俾搵揾係哋乜咩嘢咁]|幾多|几多|邊個|边个|邊日|边日|入面|多過|多过|而家|幫襯|帮衬|系咪|呢班|呢批|呢句|呢條|呢条|落單|落单|同埋"
 )
 # "describe下": 下 after an English verb is 一下 (elsewhere 下 is 下个月, 下单 ...); the one match not in the table
 _VERB_XIA = r"|(?<=[A-Za-z])下(?![A-Za-z\u4e00-\u9fff])"
@@ -104,7 +106,8 @@ _CANTONESE_RE = re.compile("|".join(re.escape(a) for a, _ in _CANTONESE) + _VERB
 _CANTONESE_MAP = dict(_CANTONESE)
 
 
-# Homophone typos of pinyin input methods in business words ("6月业积多少", "同必呢", "发我油箱"): read as meant.
+# Homophone typos of pinyin input methods in business words ("6月业积多少", "同必呢", "发我油箱") and a few
+# colloquial words: read as meant.
 _TYPOS: tuple[tuple[str, str], ...] = (
     ("业积", "业绩"),
     ("赢收", "营收"),
@@ -125,6 +128,13 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("服购", "复购"),
     ("腹购", "复购"),
     ("油箱", "邮箱"),
+    # colloquial group words ("这班人去年总共花了多少", "那帮客户"): the group the thread pointed at, like 这批人
+    ("这班人", "这批人"),
+    ("那班人", "那批人"),
+    ("这帮人", "这批人"),
+    ("那帮人", "那批人"),
+    ("这帮客户", "这批客户"),
+    ("那帮客户", "那批客户"),
     ("仨月", "三个月"),
     ("仨季度", "三个季度"),
 )
@@ -169,7 +179,25 @@ def space_latin(text: str) -> str:
     return _CJK_LATIN.sub(" ", text)
 
 
-_LONE_KE = re.compile(r"(?<=[的个些位名])客(?![户人服单群流诉气观])")
+# Southwestern Mandarin (Sichuan, Chongqing) asks "how many / how long" with 好多 / 好久 ("有好多人？",
+# "贡献了好多营收？", "隔好久回来买一次？"); in standard Mandarin the same words mean "a lot / a long time"
+# ("好多客户说物流慢"). Read as the question word only after a verb, before a measure word or noun, in a text that
+# asks (a question mark, no 吗).
+_SW_HOW = re.compile(
+    r"(?<=[有了是共计花卖赚到隔要贡献还])(\s*)好(多|久)(?=\s*(?:%|％|[A-Za-z？?]|[人钱张单个位天次块元笔件营收销回]))"
+)
+
+
+def _southwestern(text: str) -> str:
+    if not re.search(r"[？?]", text) or re.search(r"[吗嘛]", text):
+        return text
+    return _SW_HOW.sub(lambda m: m.group(1) + ("多少" if m.group(2) == "多" else "多久"), text)
+
+
+_LONE_KE = re.compile(r"(?<=[的个些位名大])客(?![户人服单群流诉气观])|(?<![顾访游乘房宾])客(?=\s*\d{3,})")
+# Cantonese 同 is "and / with" ("新客同舊客", "今年Q1同去年Q1比"); only before the start of a noun phrase, so 同比,
+# 同期 and 同一 stay
+_CANTONESE_TONG = re.compile(r"同(?=\s*(?:旧|舊|老|新|去年|今年|上|前|\d|[一二三四五六七八九十]+月))")
 
 
 @cache
@@ -180,21 +208,45 @@ def _t2s() -> Any:
 
 
 def _segment(text: str) -> str:
+    text = _singlish(text)
     if _CANTONESE_MARK.search(text):
         text = _CANTONESE_RE.sub(lambda m: _CANTONESE_MAP.get(m.group(0), "一下"), text)  # default: the verb's 下
+        text = _CANTONESE_TONG.sub("和", text)
     if re.search(r"[\u4e00-\u9fff]", text):
         text = str(_t2s().convert(text))
     # "幾多個客", "top 10% 嘅客": 客 alone after a measure word or 的 is a customer (not 客单价, 客服, 客群, 客人)
-    text = _LONE_KE.sub("客户", text)
+    text = _southwestern(_LONE_KE.sub("客户", text))
     text = _SPOKEN_NUMBER_ID.sub(_spoken_number_id, _SPOKEN_ID.sub(_spoken_id, text))
     return _TYPO_RE.sub(lambda m: _TYPO_MAP[m.group(0)], text)
 
 
+# Singapore / Malaysian English ("last month got how many pax buy from us ah", "can list out?", "same month 12 can?"):
+# the head-count word, the "got" of existence and the sentence particles, read as standard English. Only whole words;
+# the particles only before a clause end.
+_SINGLISH: tuple[tuple[str, str], ...] = (
+    (r"\bpax\b", "people"),
+    (r"\bgot\s+(?=how\s+(?:many|much)\b)", ""),
+    (r"\bcan\s+list\s+out\b", "list"),
+    (r"\blist\s+out\b", "list"),
+    (r"\b(?:can|got|is|have)\s+or\s+not\b", ""),
+    (r"(?<=\w)\s+(?:ah|lah|leh|lor|hor|meh)\b(?=\s*(?:[,.!?，。！？;；]|$))", ""),
+    (r"(?<=[\w\s])\bcan\s*(?=[?？])", ""),
+)
+_SINGLISH_RE = tuple((re.compile(a, re.IGNORECASE), b) for a, b in _SINGLISH)
+
+
+def _singlish(text: str) -> str:
+    for pattern, plain in _SINGLISH_RE:
+        text = pattern.sub(plain, text)
+    return text
+
+
 def to_mandarin(text: str, quoted: list[tuple[int, int]] | None = None) -> str:
-    """``text`` with Traditional characters simplified and written Cantonese read as Mandarin, outside the
-    ``quoted`` spans (offsets into ``text``), which stay as written."""
+    """``text`` with Traditional characters simplified, written Cantonese and Sichuanese question words read as
+    Mandarin and Singlish read as standard English, outside the ``quoted`` spans (offsets into ``text``), which
+    stay as written."""
     if not re.search(r"[\u4e00-\u9fff]", text):
-        return text
+        return text if quoted else _singlish(text)
     out: list[str] = []
     at = 0
     for s, e in sorted(quoted or []):

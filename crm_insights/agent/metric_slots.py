@@ -103,6 +103,9 @@ class MetricSpec:
     total_asked: bool = False
     cohort_targets: tuple[int, ...] = ()
     cohort_fixed: tuple[str | None, ...] = ()
+    # the question named no period and the one shown is the data-end month or year taken as the base of a
+    # comparison ("跟4月比呢"): in a thread, the conversation's period is the base instead
+    implicit_base: bool = False
 
     @property
     def scoped(self) -> bool:
@@ -371,7 +374,7 @@ _MONTHS_THROUGH = re.compile(
 _BUDGET = re.compile(r"预算|目标|完成率|达成率|budget|target|plan|forecast\s+vs", re.IGNORECASE)
 _ACTUAL = re.compile(r"实际|实绩|actual", re.IGNORECASE)
 _AMONG_THESE = re.compile(
-    r"(?:这|那)(?:些|批|部分|群)[^，,。？?]{0,6}(?:里|中|当中|之中|里面)|其中|\bof\s+(?:these|those)\b"
+    r"(?:这|那)(?:些|批|部分|群)[^，,。？?]{0,6}(?:里|中|当中|之中|里面)|其中|\bof\s+(?:these|those|them)\b"
 )
 _NAMES_IT = re.compile(r"(?:就是|也就是|即|也叫|叫做?|所谓)(?:的|那种|所谓的?)?\s*$")
 _AGAINST_WHOLE = re.compile(
@@ -406,6 +409,7 @@ _PURCHASE_COUNT = re.compile(
     rf"|(?<![第\d])(?:\d+|{_CN_NUM})\s*次\s*(?:及以上|或以上|以上|\+)(?=\s*(?:的|这|那|客户|会员|人|用户))"
     rf"|(?:{_GT})\s*(?:\d+|{_CN_NUM})\s*(?:次|单)\s*(?:以上)?的?(?:客户|顾客|买家)"
     r"|(?:bought|ordered|purchased|buying)\s+(?:more\s+than\s+|at\s+least\s+|over\s+)?\w+\s+(?:or\s+more\s+|or\s+fewer\s+)?times"
+    r"(?:\s+or\s+(?:more|fewer|less|above))?"
     r"|with\s+(?:more\s+than\s+|at\s+least\s+|over\s+)?\d+\+?\s+(?:orders|purchases)"
     r"|\b\d+\s*\+\s*(?:purchase\s+days|purchases|orders|times)\b|\bat\s+least\s+\d+\s+purchase\s+days\b",
     re.IGNORECASE,
@@ -435,7 +439,7 @@ _CHURN_RISK = re.compile(
 )
 # A complaint and a later purchase of the same customers ("给过差评的客户后面还回来下单吗", "do complainers still buy")
 COMPLAINED_THEN_BOUGHT = re.compile(
-    r"(?:差评|投诉|抱怨|吐槽|负面|不满|不好的评价)[^，,。？?]{0,12}(?:(?:[，,]\s*)?(?:后来|之后|以后)|后|还|再|又|仍然|依然|继续)"
+    r"(?:差评|负评|投诉|抱怨|吐槽|负面|不满|不好的评价)[^，,。？?]{0,12}(?:(?:[，,]\s*)?(?:后来|之后|以后|后面|后头)|后|还|再|又|仍然|依然|继续)"
     r"[^，,。？?]{0,8}"
     r"(?:买|购买|下单|复购|回购|回来|光顾|消费)"
     r"|\b(?:complain\w*|unhappy|negative\s+(?:feedback|reviews?)|bad\s+reviews?|dissatisfied)\b.{0,50}"
@@ -461,13 +465,13 @@ _TEXT_FILTER = re.compile(
     re.IGNORECASE,
 )
 _FUTURE = re.compile(
-    r"预计|预测|预估|预期|将会|将有|会有多少|会买|会下单|会购买|能有多少|能卖|expected|expect|forecast|predict|projected|projection"
+    r"预计|预测|预估|预期|将会|将有|会有多少|会买|会下单|会购买|能有多少|能卖|(?:可以|能|会)(?:贡献|做到|做多少|卖)|expected|expect|forecast|predict|projected|projection"
     r"|\bwill\b|going\s+to",
     re.IGNORECASE,
 )
 _NAMED_FUTURE = [
     (re.compile(r"下个?月|下一个月|next\s+month", re.IGNORECASE), "next_month"),
-    (re.compile(r"下个?季度?|下一个?季度|next\s+quarter", re.IGNORECASE), "next_quarter"),
+    (re.compile(r"下个?季度?|下一个?季度?|next\s+quarter", re.IGNORECASE), "next_quarter"),
     (
         re.compile(r"明年|下一年|未来一年|next\s+year|the\s+coming\s+year|next\s+12\s+months", re.IGNORECASE),
         "next_year",
@@ -584,6 +588,7 @@ _SHARE = re.compile(
     # "贡献了总营收的多少": a part of the whole, asked as "the whole's how much"
     r"|(?:总|全部|整体|全公司)(?:营收|销售额|收入|流水|GMV|gmv|业绩|订单|单量)的\s*(?:多少|几成|百分之几|百分之多少|比例|比重)"
     r"|(?:what|which)\s+(?:share|percentage|proportion|fraction|percent)\s+of|what\s*%\s*of"
+    r"|how\s+(?:much|many)\s*(?:%|percent)\s*of"
     r"|(?:share|percentage|proportion|fraction|percent)\s+of\s+(?:all|total|the\s+total|overall)"
     r"|\bas\s+an?\s+(?:%|percent(?:age)?|share|fraction)\s+of|\b(?:%|percent)\s+of\s+(?:the\s+)?(?:base|customers|all)",
     re.IGNORECASE,
@@ -792,9 +797,10 @@ _LAPSED_BETWEEN = re.compile(
 )
 # "去年买过今年没买", "97下半年一单没买", "bought in 1997 but not in 1998": a negated purchase, read against the periods
 _NOT_BOUGHT_IN = re.compile(
-    r"(?:没|未|没有|不)(?:再)?(?:有)?(?:在\S{0,8}?)?(?:下单|下过单|买|购买|来买|消费|复购)|一单(?:都|也)?没(?:有)?(?:下|买)"
-    r"|(?:没|没有)(?:再)?来(?:过)?(?=的|了|[，,。？?\s]|$)"
-    r"|\b(?:didn'?t|did\s+not|haven'?t|hasn'?t)\s+(?:buy|order|purchase)|\bno\s+(?:orders?|purchases?)\s+in\b"
+    r"(?:没|未|没有|不)(?:再)?(?:有)?(?:在\S{0,8}?)?(?:下单|下过单|买|购买|来买|消费|复购)|一(?:单|次)(?:都|也)?没(?:有)?(?:下|买)"
+    r"|(?:没|没有)(?:再)?回?来(?:过)?(?=的|了|[，,。？?\s]|$)"
+    r"|\b(?:didn'?t|did\s+not|haven'?t|hasn'?t|never)\s+(?:buy|bought|order|ordered|purchase|purchased)"
+    r"|\bno\s+(?:orders?|purchases?)\s+in\b"
     r"|\bbut\s+not\s+in\b",
     re.IGNORECASE,
 )
@@ -803,6 +809,7 @@ _NEGATED_IN_PERIOD = re.compile(
     r"(?:客户|会员|人|customers?|buyers?|accounts?)[^，,。？?]{0,12}?(?:没|未|没有)(?:再)?(?:有)?(?:下过?单|买过?|购买过?|消费过?)"
     r"|一单(?:都|也)?没(?:有)?(?:下|买)|(?:没|未)(?:有)?(?:下过?单|买过?|购买过?)的(?:客户|会员|人)"
     r"|\b(?:haven'?t|have\s+not|didn'?t|did\s+not|hasn'?t)\s+(?:placed|made|bought|ordered|purchased)\b"
+    r"|\bnever\s+(?:buy|bought|order|ordered|purchase|purchased)\b"
     r"|\bno\s+(?:orders?|purchases?)\b",
     re.IGNORECASE,
 )
@@ -846,6 +853,17 @@ def _top_share(text: str) -> tuple[float, tuple[int, int]] | None:
     return (value / 100.0, (m.start(), tail.end() if tail else m.end())) if 0 < value <= 100 else None
 
 
+def top_share_of(text: str) -> float | None:
+    """The top share of customers by spend a question names ("前10%的大客户", "top 10% of customers"), a fraction."""
+    found = _top_share(text)
+    return found[0] if found is not None else None
+
+
+_GROUP_POINTED = re.compile(
+    r"(?:这|那)\s*(?:\d+|[两二三四五六七八九十]+)\s*(?:位|个|名|家)|(?:这|那)(?:些|批|几位|几个)(?:人|客户)?|他们|她们|加起来"
+    r"|\b(?:these|those|they|them)\b",
+    re.IGNORECASE,
+)
 _TOP_SHARE_OF = re.compile(r"\s*的?\s*(?:大|老|忠实|核心)(?:客户|会员|用户|客)")
 
 
@@ -1050,9 +1068,53 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
         target = given_target(text)
         if target is not None:
             return _against_target(text, target, ds, de)
-        return _parse(text, ds, de)
+        spec = _parse(text, ds, de)
+        if spec is not None and _mixes_trend_and_comparison(spec):
+            return _trend_then_comparison(text, ds, de) or spec
+        return spec
     except (ValueError, OverflowError):  # a period off the calendar (year 0): not a question the tools can take
         return None
+
+
+def _mixes_trend_and_comparison(spec: MetricSpec) -> bool:
+    """A trend read with a comparison that encloses it, or with a period it could not place: the sign of a trend and a
+    comparison of two of its rows asked in separate clauses ("今年每个月的购买客户数，6月环比5月是涨还是跌")."""
+    args = spec.args
+    if spec.tool != "metric_query" or not args.get("grain"):
+        return False
+    encloses = bool(
+        args.get("compare_since")
+        and args.get("since")
+        and args["compare_since"] <= args["since"]
+        and args.get("until", "") <= args.get("compare_until", "")
+    )
+    return encloses or any(u.kind == "period" for u in spec.unsupported)
+
+
+def _trend_then_comparison(text: str, ds: date, de: date) -> MetricSpec | None:
+    """The trend asked in the first clauses, and the comparison of two of its periods asked in a later one as a
+    further call of the same tool (``also``): "今年每个月的购买客户数 trend 给我看下，6月环比5月是涨还是跌？"."""
+    cuts = [m.end() for m in _SENTENCE_PART.finditer(text)]
+    for cut in cuts:
+        head, tail = text[:cut], text[cut:]
+        if not tail.strip(" ，,。；;：:？?！!"):
+            break
+        trend, comparison = _parse(head, ds, de), _parse(tail, ds, de)
+        if trend is None or comparison is None or trend.tool != "metric_query" or comparison.tool != "metric_query":
+            continue
+        if not trend.args.get("grain") or trend.unsupported or comparison.unsupported:
+            continue
+        compared = comparison.args.get("compare") or comparison.args.get("compare_since")
+        inside = str(trend.args.get("since", "")) <= str(comparison.args.get("since", "")) and str(
+            comparison.args.get("until", "")
+        ) <= str(trend.args.get("until", "9999"))
+        if not compared or not inside or comparison.args.get("grain"):
+            continue
+        if all(word == "" for word in comparison.terms.values()):
+            # "6月环比5月是涨还是跌" names no measure: the trend's, compared
+            comparison = replace(comparison, args={**comparison.args, "measures": trend.args["measures"]})
+        return replace(trend, also=(comparison.args,))
+    return None
 
 
 def _against_target(text: str, target: float, ds: date, de: date) -> MetricSpec | None:
@@ -1343,9 +1405,16 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         ranked = (_LIMIT.search(masked) or _rank_words()[0].search(masked)) and _CUSTOMER_NOUN.search(masked)
         # "累计消费超1k的大客户有几个？占总销售额多少": a group its own words pick out, its part of the whole's measure
         grouped = bool(spend_bounds) or purchases is not None or top_share is not None
-        if spans_in and all(spans_in) and not ranked and not grouped:
+        # "这10位加起来占全部业绩的几%": the group pointed at is the part, the measure the whole's
+        pointed = _GROUP_POINTED.search(masked)
+        if spans_in and all(spans_in) and not ranked and not grouped and not pointed:
             measures, measure_terms = [], {}
     measures = _drop_bare_orders(measures, measure_terms, hits, masked)
+    bare_sheets = _norm(measure_terms.get("units", "")) in _BARE_SHEETS
+    if {"orders", "units"} <= set(measures) and bare_sheets and _SHEET_IS_ORDER.search(masked):
+        # "单张超过$100的order有多少张": 张 counts the orders named, not CDs
+        measures = [m for m in measures if m != "units"]
+        measure_terms.pop("units", None)
     generic_buyers = "buyers" in measures and _norm(measure_terms["buyers"]) in _GENERIC_BUYERS
     own_clause = generic_buyers and _own_clause(hits, "buyers", masked)
     if len(measures) > 1 and generic_buyers and not own_clause and not _joined_to_other(hits, "buyers", masked):
@@ -1559,7 +1628,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         spec = _spec("cohort_retention", cohort_args, unsupported, time, notes=notes, terms=measure_terms)
         if (
             unsupported
-            and all(u.kind in _SPLIT_DIMS for u in unsupported)
+            and all(u.kind in SPLIT_DIMS for u in unsupported)
             and any(is_split(text, u.text) for u in unsupported)
         ):
             # "month-1 retention for the February 1997 cohort, split by acquisition channel": the split declined,
@@ -1682,6 +1751,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     for count, share in _COUNT_SHARE.items():
         if count in measures and share not in measures and group_by is None and _SHARE.search(masked):
             measures.insert(measures.index(count) + 1, share)
+    if measures == ["new_customers"] and group_by is None and _AMONG_THESE.search(masked + " "):
+        # "then how many of them new customer?", "其中新客多少": the group split into new and returning
+        measures.append("returning_customers")
     if "days_first_to_second" in measures and "days_first_to_second_median" not in measures:
         # "首单到第二单一般隔多久": the typical gap is read both ways, the mean and the median
         measures.insert(measures.index("days_first_to_second") + 1, "days_first_to_second_median")
@@ -1767,6 +1839,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         segment = None  # "累计消费超1k的大客户有几个": the spend bound defines who the big customers are
     if customer is not None and segment is not None and ranks_spend:
         segment = None  # "我负责的大客户7983": what the customer is called, not a filter on the segment
+    if purchases is not None and purchases[0] and segment in ("忠诚", "loyal"):
+        segment = (
+            None  # "买过5次及以上的忠实客户", "bought 3 times or more, quite loyal": the count defines who is loyal
+        )
     if group_by == "customer_type" and len(measures) == 1 and measures[0] in SHARE_OF.values():
         # "what share of revenue came from returning customers": each type's figure beside its share
         measures = [next(k for k, v in SHARE_OF.items() if v == measures[0]), measures[0]]
@@ -1996,7 +2072,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
 
     if measures == ["inactive_customers"] and grain == "day" and group_by is None and not trend:
         grain = None  # "最近90天没有下单的客户有多少？你是以哪天为基准算的？": a count as of the data end, no rows
-    if group_by == "customer_type" and segment is not None and re.search(r"新|老|new|return|repeat", segment, re.I):
+    if (group_by == "customer_type" or {"new_customers", "returning_customers"} & set(measures)) and (
+        segment is not None and re.search(r"新|老|new|return|repeat", segment, re.I)
+    ):
         segment = None  # "returning customers … vs new ones": the split by customer type, not a segment
     encloses = bool(
         compare_since and compare_until and since and until and compare_since <= since and until <= compare_until
@@ -2186,12 +2264,11 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     ):
         # "97年Q4的销售额和毛利分别多少": the measure the data has is answered, the one it lacks declined by name
         spec = replace(spec, answer_rest=True)
-    split_dims = _SPLIT_DIMS
     if (
         spec.unsupported
         and not spec.answer_rest
         and measures
-        and all(u.kind in split_dims for u in spec.unsupported)
+        and all(u.kind in SPLIT_DIMS for u in spec.unsupported)
         and (
             any(is_split(text, u.text) for u in spec.unsupported)
             or (
@@ -2224,7 +2301,11 @@ _SPLIT_WORDS = re.compile(
 _AMONG_AFTER = re.compile(r"[^，,。；;？?]{0,8}?(?:里|中|当中|之中|里面|里头)(?:[，,]|$)|\s*(?:customers|buyers)?\s*,")
 
 
-_SPLIT_DIMS = ("region", "channel", "store", "product", "salesperson", "campaign", "membership", "demographics")
+# the attributes the data lacks that a question may split its figure by (the parser's unsupported kinds and the
+# router's missing-attribute kinds use the same names)
+SPLIT_DIMS = frozenset(
+    {"region", "channel", "store", "product", "salesperson", "campaign", "membership", "demographics", "hour"}
+)
 
 
 def segment_named(text: str) -> str | None:
@@ -2348,6 +2429,10 @@ def _share_of_buyers(text: str, measures: list[str], group_by: str | None) -> li
     if _RETURNING_WORDS.search(text) and not _NEW_WORDS.search(text):
         return ["returning_customers", "returning_customer_share", "buyers"]
     return None
+
+
+_BARE_SHEETS = frozenset({"多少张", "几张"})
+_SHEET_IS_ORDER = re.compile(r"单张|张(?:订)?单|(?<![A-Za-z])orders?(?![A-Za-z])|订单", re.IGNORECASE)
 
 
 def _drop_bare_orders(
@@ -2871,4 +2956,5 @@ def _spec(
         terms=dict(terms or {}),
         notes=tuple(notes),
         time=time,
+        implicit_base=any(p.kind == "implicit" for p in periods),
     )

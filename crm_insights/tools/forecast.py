@@ -141,6 +141,13 @@ class AtRiskArgs(ToolArgs):
         description="Only customers among the N biggest spenders (total historical spend; within the segment "
         "when one is given), e.g. 100 for 'at-risk customers among our top 100 spenders'.",
     )
+    among_top_share: float | None = Field(
+        None,
+        gt=0.0,
+        le=1.0,
+        description="Only customers among the top share of spenders (a fraction: 0.1 = the top 10% by total "
+        "historical spend, round(customers x share)), e.g. 'churn risk among our top 10% customers'.",
+    )
 
 
 @crm_tool(AtRiskArgs)
@@ -150,6 +157,7 @@ def at_risk_customers(
     horizon_weeks: int | None = None,
     min_churn_risk: float = 0.5,
     among_top_spenders: int | None = None,
+    among_top_share: float | None = None,
 ) -> dict[str, Any]:
     """The customers most at risk of churning (not buying again) over the next horizon_weeks weeks,
     ranked by value at risk = churn risk x the customer's total historical spend, optionally only
@@ -157,8 +165,10 @@ def at_risk_customers(
     days and a purchase within the last 52 weeks of data; and churn risk >= min_churn_risk.
     Also returns how many customers qualify and their total value at risk.
 
-    With among_top_spenders = N only the N biggest spenders are considered. Returns the total
-    historical spend of the listed customers and of all qualifying at-risk customers.
+    With among_top_spenders = N only the N biggest spenders are considered; with among_top_share =
+    0.1 the top 10% of customers by spend (round(customers x share), at least one, as the metrics'
+    top_share). Returns the total historical spend of the listed customers and of all qualifying
+    at-risk customers.
 
     Use it for "which customers are likely to churn?", "哪些客户有流失风险？", "top 10 at-risk
     customers in the high-value segment", "高价值客户里有哪些有流失风险？" (pass the segment),
@@ -177,6 +187,13 @@ def at_risk_customers(
     frame = _risk_frame(context, h, end)
     if members is not None:
         frame = frame[is_member(frame.index, members)]
+    if among_top_share is not None:
+        if not 0 < among_top_share <= 1:
+            raise InputError(f"among_top_share must be a fraction in (0, 1], got {among_top_share}")
+        population = context.customer_stats()
+        if members is not None:
+            population = population[is_member(population.index, members)]
+        among_top_spenders = max(1, round(len(population) * among_top_share))
     if among_top_spenders is not None:
         # Rank on every customer's spend (not only those with a forecast), ties by id so the set is stable.
         stats = context.customer_stats()
@@ -214,6 +231,7 @@ def at_risk_customers(
         "listed_total_spend": rnd(listed["spend"].sum()),
         "at_risk_total_spend": rnd(risky["spend"].sum()),
         "among_top_spenders": among_top_spenders,
+        "among_top_share": among_top_share,
         "rule": f"purchase_days >= {MIN_PURCHASE_DAYS}, last purchase within {ACTIVE_WINDOW_WEEKS} weeks of "
         f"{end.date() if end else 'the data end'}, churn_risk >= {min_churn_risk}"
         + (f", among the {among_top_spenders} biggest spenders" if among_top_spenders else "")
@@ -228,6 +246,7 @@ def at_risk_customers(
             "horizon_weeks": h,
             "min_churn_risk": min_churn_risk,
             "among_top_spenders": among_top_spenders,
+            "among_top_share": among_top_share,
         },
         data,
         considered,

@@ -105,3 +105,32 @@ def test_a_lone_ke_is_a_customer_only_after_a_measure_word() -> None:
 )
 def test_latin_words_glued_to_chinese_are_spaced(text: str, spaced: str) -> None:
     assert space_latin(text) == spaced
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        # Sichuanese 好多 / 好久 in a question are "how many / how long"
+        ("这种客户有好多人？", "这种客户有多少人？"),
+        ("他们今年贡献了好多营收？", "他们今年贡献了多少营收？"),
+        ("一般隔好久回来买一次？", "一般隔多久回来买一次？"),
+        ("未来半年能贡献好多？", "未来半年能贡献多少？"),
+        # ... but "a lot of" in a statement, or in a yes/no question with 吗, stays
+        ("有好多客户说物流慢", "有好多客户说物流慢"),
+        ("好多人抱怨是真的吗？", "好多人抱怨是真的吗？"),
+        # Singlish: the head count, "got", the sentence particles
+        ("last month got how many pax buy from us ah", "last month how many people buy from us"),
+        ("top 10 spenders can list out? thanks", "top 10 spenders list? thanks"),
+        ("same month 12 can?", "same month 12 ?"),
+        # colloquial group words are the group pointed at
+        ("这班人去年总共花了多少", "这批人去年总共花了多少"),
+        # Cantonese 同 (and), 返嚟 (come back), 客 before an id, 大客
+        ("新客同舊客各有幾多？", "新客和旧客各有多少？"),
+        ("今年Q1同比係幾多？", "今年Q1同比是多少？"),
+        ("之後仲有幾多有返嚟買？", "之后还有多少有回来买？"),
+        ("幫我 check 下客 5000", "帮我 check 下客户 5000"),
+        ("Top 10 大客嘅 CLV", "Top 10 大客户的 CLV"),
+    ],
+)
+def test_regional_question_words(text: str, read: str) -> None:
+    assert to_mandarin(text) == read

@@ -3033,3 +3033,121 @@ def test_a_split_of_a_cohort_is_declined_and_the_cohort_answered() -> None:
 def test_against_all_members_shows_the_unfiltered_figure() -> None:
     spec = _parse("消费前10%的会员今年上半年的复购率是多少？和全体会员今年上半年比呢？")
     assert spec.share_of_all and spec.args["top_share"] == 0.1
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        # session 13's y-sets: "among these" keeps the inactive group; 'loyal' is the purchase count, not a segment
+        (
+            ["how many customers already more than half year never buy anything? like 180 days no order",
+             "among these ah, got how many pax last time bought 3 times or more? means last time quite loyal one"],
+            {"measures": ["buyers"], "min_purchases": 3, "inactive_days": 180, "segment": None},
+        ),
+        # bought last year, not back this year ("一次都没回来"); "这班人" is that group
+        (
+            ["去年有买但是今年到现在一次都没回来的 customer got how many?", "这班人去年总共 spend 了多少钱?"],
+            {"measures": ["revenue"], "since": "1997-01-01", "not_bought_since": "1998-01-01"},
+        ),
+        # "never buy anything in Apr to Jun" of a spend group: no order in that period, not its buyers
+        (
+            ["how many customers spent more than $1000 total with us ah?",
+             "of them, how many never buy anything in the last 3 months (Apr to Jun)?"],
+            {"min_customer_spend": 1000.0, "not_bought_since": "1998-04-01", "since": None},
+        ),
+        # a cohort compared with another one named as a "batch"
+        (
+            ["the Jan 97 batch of new customers ah, 1 month later still got how many % come back buy?",
+             "after 1 year leh? month 12 i mean", "compare with the Feb 97 batch, same month 12 can?"],
+            {"since": "1997-02-01", "periods": 12},
+        ),
+        # "那Q2呢？是不是也跌那么多" keeps the year-on-year comparison
+        (
+            ["今年Q1同去年Q1比，sales 跌咗幾多%？", "咁Q2呢？係咪都跌咁多？"],
+            {"since": "1998-04-01", "compare": "year"},
+        ),
+        # a percentage of the whole after a filtered count, with "order" written in English after Chinese
+        (
+            ["今年单张超过 $100 的 order 有多少张？", "占今年总 order 数多少 %？"],
+            {"measures": ["orders"], "min_amount": 100.0},
+        ),
+        # the next quarter's contribution of a segment after a forecast is that segment's forecast
+        (
+            ["下個月（7月）大概會有多少訂單跟業績？幫我估一下", "那高價值客戶那群呢？下一季大概可以貢獻多少業績？"],
+            {"period": "next_quarter", "segment": "高价值"},
+        ),
+    ],
+)  # fmt: skip
+def test_session_13_thread_readings(turns: list[str], expected: dict[str, Any]) -> None:
+    args = _decided(turns)
+    assert {k: args.get(k) for k in expected} == expected
+
+
+SESSION_13_READINGS: list[tuple[str, dict[str, Any]]] = [
+    # a trend and a comparison of two of its months asked in separate clauses: the trend, then the comparison
+    (
+        "今年每个月的购买客户数 trend 给我看下，6月环比5月是涨还是跌？",
+        {"measures": ["buyers"], "grain": "month", "since": "1998-01-01", "until": "1998-06-30"},
+    ),
+    ("last month how many people buy from us", {"measures": ["buyers"], "since": "1998-05-01"}),
+    (
+        "first order to second order? median how many days",
+        {"measures": ["days_first_to_second", "days_first_to_second_median"]},
+    ),
+    (
+        "今年复购的客户一般隔多久回来买一次？mean 和 median 都要",
+        {"measures": ["days_between_mean", "days_between_median", "repeat_rate", "repeat_customers", "buyers"]},
+    ),
+    ("今年平均一笔订单会买几片CD？", {"measures": ["units_per_order"]}),
+    ("how much % of total revenue our top 10% customers contribute ah", {"measures": ["revenue"], "top_share": 0.1}),
+    ("monthly average orders in 1997", {"measures": ["orders_per_month"], "since": "1997-01-01"}),
+    ("去年有哪几个月 order 超过3000单？", {"measures": ["orders"], "grain": "month", "having": ">3000"}),
+    ("今年单张超过 $100 的 order 有多少张？", {"measures": ["orders"], "min_amount": 100.0}),
+    ("买过5次及以上的忠实客户有多少人，总共贡献了多少钱？", {"measures": ["buyers", "revenue"], "min_purchases": 5,
+                                                "segment": None}),
+    ("这10位加起来占全部业绩的几%？", {"measures": ["revenue"]}),
+    ("高价值客户下一季大概可以贡献多少业绩？", {"period": "next_quarter", "segment": "高价值"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("question", "expected"), SESSION_13_READINGS)
+def test_session_13_readings(question: str, expected: dict[str, Any]) -> None:
+    spec = _parse(question)
+    assert {k: spec.args.get(k) for k in expected} == expected
+
+
+def test_a_trend_and_a_comparison_in_separate_clauses_are_two_calls() -> None:
+    spec = _parse("今年每个月的购买客户数 trend 给我看下，6月环比5月是涨还是跌？")
+    assert spec.also == ({"measures": ["buyers"], "since": "1998-06-01", "until": "1998-06-30", "compare": "previous"},)
+    assert _parse("这10位加起来占全部业绩的几%？").share_of_all
+    assert _parse("how much % of total revenue our top 10% customers contribute ah").share_of_all
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("top 10 spenders of all time can list out? wanna call them personally to say thank you", "overview"),
+        ("can help me email the top 50 customers a thank you note? tq", "unsupported_action"),
+        ("OK 把这批人在系统里打上“重点挽回”的 tag", "unsupported_action"),
+        ("给了差评的客户，后面还有好多 % 回来下单的？", "feedback_followup"),
+        ("俾過負評嘅客，之後仲有幾多 % 有返嚟買？", "feedback_followup"),
+        ("Top 10 大客未來半年（26個禮拜）嘅 CLV 大概幾多？", "customer_value"),
+        ("去年下半年一单都没下、但今年又回来买了的有好多人？这种我们算 win-back 成功", "metric_query"),
+        ("买过5次以上的客户里哪些有流失风险？", "at_risk"),
+    ],
+)
+def test_session_13_intents(question: str, intent: str) -> None:
+    from crm_insights.agent.router import OfflineRouter, decide
+
+    router = OfflineRouter()
+    assert decide(question, None, router.knowledge, router.index).intent == intent
+
+
+def test_a_risk_list_narrowed_to_the_top_share_of_spenders() -> None:
+    from crm_insights.agent.router import OfflineRouter, decide
+
+    router = OfflineRouter()
+    first = decide("流失风险最高的客户 list top 20 给我看下，按价值排", None, router.knowledge, router.index)
+    previous = {"intent": first.intent, "slots": dict(first.slots)}
+    again = decide("只看消费前10%的大客户呢？", previous, router.knowledge, router.index)
+    assert (again.intent, again.slots.get("top_share"), again.slots.get("top_k")) == ("at_risk", 0.1, 20)

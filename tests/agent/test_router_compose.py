@@ -997,7 +997,7 @@ def test_an_attribute_the_data_lacks_in_its_own_clause_leaves_the_other_clause_a
     text = session.ask("香港區佔咗幾多？另外上個月全公司有幾多個客幫襯過？", thread_id="hk").answer
     name, args = _last(calls)
     assert name == "metric_query" and args["measures"] == ["buyers"] and args["since"].endswith("-01")  # last month
-    assert "香港" in text and "无法回答" in text  # the region part declined by name
+    assert "香港" in text and "无法" in text  # the region part declined by name (as a split the data cannot make)
 
 
 def test_segments_asked_after_an_analytics_answer_are_the_segment_list(make_session) -> None:

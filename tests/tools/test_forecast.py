@@ -144,3 +144,18 @@ def test_predictions_are_kept_on_disk_for_the_next_process(fakes: Any) -> None:
     assert again["churn_risk"] == 0.1
     forecast_customer.invoke({"customer": "1", "horizon_weeks": 26})  # another horizon: another entry
     assert len(fakes.forecaster.calls) == 2 and len(list(cache.glob("predictions-*.parquet"))) == 2
+
+
+def test_at_risk_among_the_top_share_of_spenders(fakes: Any) -> None:
+    from crm_insights.tools.common import ctx
+
+    customers = len(ctx().customer_stats())
+    out = at_risk_customers.invoke({"among_top_share": 0.5, "min_churn_risk": 0.0})
+    data = out["data"]
+    # the top half by spend: round(customers x 0.5), the same set as asking for that many by count
+    assert data["among_top_spenders"] == max(1, round(customers * 0.5)) and data["among_top_share"] == 0.5
+    by_count = at_risk_customers.invoke({"among_top_spenders": data["among_top_spenders"], "min_churn_risk": 0.0})
+    assert data["customers"] == by_count["data"]["customers"]
+    assert out["evidence"]["args"]["among_top_share"] == 0.5
+    msg = call(at_risk_customers, {"among_top_share": 1.5})
+    assert msg.status == "error" and "among_top_share" in msg.content

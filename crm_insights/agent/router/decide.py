@@ -87,6 +87,7 @@ def extract_slots(question: str, knowledge: Knowledge) -> dict[str, Any]:
         "freq": sx.extract_freq(question),
         "min_churn_risk": sx.extract_min_churn_risk(question),
         "spend_rank": True if sx.extract_spend_rank(question) else None,
+        "top_share": metric_slots.top_share_of(question),
         "group_by": sx.extract_group_by(question),
         "texts": texts,
         # The topic only when the question names one; plans fall back to the whole question.
@@ -103,6 +104,11 @@ def extract_slots(question: str, knowledge: Knowledge) -> dict[str, Any]:
         ranking = {str(e.get("phrase")) for e in segments if e.get("ranks")}
         if found["segment"] in ranking:
             found.update(segment=None, rank_by="spend")
+    if found["segment"] and found["top_share"]:
+        # "消费前10%的大客户": the top share of spenders is who the big customers are, not the segment
+        ranking = {str(e.get("phrase")) for e in segments if e.get("ranks")}
+        if found["segment"] in ranking:
+            found["segment"] = None
     if found["segment"] is None and quoted and all(len(q) <= 8 for q in quoted):
         # "分群里“沉睡”那一类": a segment's name in quotes is the name, not a text to classify or search for
         bare = sx.QUOTES.sub(lambda m: m.group(0)[1:-1], question)
@@ -426,9 +432,6 @@ def _answer_apart(decision: Decision, text: str, missing: list[list[str]], previ
     decision.slots.pop("missing_attributes", None)
 
 
-_SPLIT_KINDS = frozenset({"region", "channel", "demographics", "salesperson"})
-
-
 def _split_alone(decision: Decision, text: str, missing: list[list[str]]) -> bool:
     """Whether every attribute the data lacks is a split of the question's figure ("按地区拆", "男女会员分别",
     "by region"), not a filter on one value of it ("北京的客户"), and the figure has nothing else declined."""
@@ -436,7 +439,7 @@ def _split_alone(decision: Decision, text: str, missing: list[list[str]]) -> boo
     measures = (metric.get("args") or {}).get("measures")
     if metric.get("tool") != "metric_query" or metric.get("unsupported") or not measures:
         return False
-    return all(kind in _SPLIT_KINDS for kind, _ in missing) and all(
+    return all(kind in metric_slots.SPLIT_DIMS for kind, _ in missing) and all(
         metric_slots.is_split(text, part) for _, part in missing
     )
 
@@ -466,11 +469,6 @@ _EACH = re.compile(
     r"各自|分别|各(?=花|买|消费|下|贡献)|每(?:一)?(?:个|位)人?|\beach\b|\brespectively\b|\bindividually\b|one\s+by\s+one",
     re.I,
 )
-# The arguments that pick a group of customers by what they did
-_GROUP_ARGS = (
-    "min_customer_spend", "max_customer_spend", "min_purchases", "max_purchases", "inactive_days", "top_share",
-    "not_bought_since", "bought_since",
-)  # fmt: skip
 # "哪些人最值得去挽回", "who should we try to win back first": a ranking of customers worth saving (churn risk x value)
 _WIN_BACK_WHO = re.compile(
     r"(?:哪些|哪几|谁|名单|排).{0,12}(?:挽回|挽留|召回|赢回)|(?:挽回|挽留|召回|赢回).{0,12}(?:哪些|哪几|谁|名单|排)"
@@ -517,6 +515,11 @@ def _implicit_customer(question: str, prev_intent: Any, prev_slots: Mapping[str,
 
 def metric_unsupported(metric: Mapping[str, Any] | None) -> bool:
     return bool(metric and metric.get("unsupported"))
+
+
+# "只看…呢", "what about only …": the previous list narrowed to a group
+_NARROWED = re.compile(r"呢|只看|仅看|光看|\bwhat\s+about\b|\bhow\s+about\b|\bonly\b|\bjust\b", re.I)
+_RISK_LIST_SLOTS = ("top_k", "segment", "horizon_weeks", "min_churn_risk")
 
 
 def _decide(
@@ -622,7 +625,7 @@ def _decide(
             # is asked of the whole question's group (read without the action words)
             payload = _without_terms(unquoted, knowledge.write_actions + knowledge.action_verbs)
             group = (metrics.parse(payload, None, None) or {}).get("args") or {}
-            if any(group.get(k) is not None for k in _GROUP_ARGS):
+            if any(group.get(k) is not None for k in (*metrics.GROUP_ARGS, "inactive_days")):
                 rest, carried = payload, True
         if rest and rest != unquoted.strip() and (carried or _asks_something(rest, knowledge)):
             inner = _decide(rest, previous, knowledge, index)
@@ -765,6 +768,19 @@ def _decide(
             return Decision("list_segments", {}, language, 1.0, False, [], injection, "segments", question=asked)
         if metric is not None:
             classic = _decide(asked, previous, knowledge, index, use_metrics=False, gate_actions=gate_actions)
+            if (
+                prev_intent == "at_risk"
+                and slots.get("top_share")
+                and set(metric["args"]) <= {"measures", "top_share"}
+                and not metric["unsupported"]
+                and _NARROWED.search(question)
+            ):
+                # "只看消费前10%的大客户呢？" after a churn-risk list: the same list among the top spenders
+                kept = {k: prev_slots[k] for k in _RISK_LIST_SLOTS if prev_slots.get(k) is not None}
+                return Decision(
+                    "at_risk", {**kept, "top_share": slots["top_share"]}, language, 1.0, True, list(kept),
+                    injection, "metric", question=asked,
+                )  # fmt: skip
             # An older intent that could only ask for a slot the question does not give ("这类客户有多少人" read as a
             # segment question with no segment) loses to an analytics reading that answers it.
             spec = knowledge.intents.get(classic.intent)

@@ -29,6 +29,7 @@ EXTRACTED_SLOTS = frozenset(
         # analytics questions: parse_metric_question's spec (metric_slots.py) and what the router derives from it
         "metric", "unsupported", "periods_text", "theme_pick", "listed_themes", "action", "data_start", "data_end",
         "data_range_pending", "dropped", "among_top_spenders", "group_by", "about", "theme_query", "spend_rank",
+        "top_share",
         "missing_attributes",
         # one customer: where their spend ranks ("排第几"), their last purchase beside a period's figure
         "place_by_spend", "recency_customer",

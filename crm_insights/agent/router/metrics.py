@@ -109,6 +109,7 @@ def normalise_spec(spec: Any) -> dict[str, Any] | None:
         "target": raw.get("target"),
         "cohort_targets": [int(k) for k in raw.get("cohort_targets") or []],
         "cohort_fixed": [None if m is None else str(m) for m in raw.get("cohort_fixed") or []],
+        "implicit_base": bool(raw.get("implicit_base")),
     }
 
 
@@ -160,7 +161,8 @@ _COHORT_WORDS = re.compile(
 )
 _EXPLICIT = (
     "since", "until", "grain", "compare", "compare_since", "min_amount", "max_amount", "inactive_days",
-    "min_customer_spend", "max_customer_spend", "having", "top_share",
+    "min_customer_spend", "max_customer_spend", "having", "top_share", "min_purchases", "max_purchases",
+    "not_bought_since", "bought_since",
 )  # fmt: skip
 
 
@@ -198,7 +200,9 @@ def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any
             return False  # "下个季度能卖多少": a measure in a future period is the totals forecast
         # a breakdown (by weekday, segment, cohort, customer) is no off-topic sentence's ("周几卖得最好")
         grouped = args.get("group_by") is not None
-        analytic = metric.get("tool") == "metric_query" and (specific or grouped)
+        # a part of the whole ("这10位加起来占全部业绩的几%") or a listed group's figure: no off-topic sentence's
+        shared = bool(metric.get("share_of_all") or args.get("customers"))
+        analytic = metric.get("tool") == "metric_query" and (specific or grouped or shared)
         return not (intent == "out_of_scope" and analytic and asks)
     cohort_words = metric.get("tool") == "cohort_retention" and _COHORT_WORDS.search(str(metric.get("text") or ""))
     year_id = re.fullmatch(r"(?:19|20)\d{2}", str(slots.get("customer") or "")) and str(slots.get("customer")) in str(
@@ -262,8 +266,8 @@ def share_again(question: str, metric: dict[str, Any] | None, previous: Mapping[
     if metric.get("tool") != "metric_query" or previous.get("tool") != "metric_query":
         return
     args, base = metric.get("args") or {}, previous.get("args") or {}
-    # the amount filter, the inactivity threshold and the customer group (_GROUP_ARGS) are what "the same" keeps
-    filters = ("min_amount", "max_amount", "amount_strict", "inactive_days", *_GROUP_ARGS)
+    # the amount filter, the inactivity threshold and the customer group (GROUP_ARGS) are what "the same" keeps
+    filters = ("min_amount", "max_amount", "amount_strict", "inactive_days", *GROUP_ARGS)
     filtered = [k for k in filters if base.get(k) is not None]
     if filtered and all(args.get(k) == base.get(k) for k in filtered) and _ELLIPTICAL_CLAUSE.match(question):
         metric["share_of_all"] = True
@@ -356,20 +360,16 @@ def _year_earlier(question: str, previous: Mapping[str, Any]) -> dict[str, Any] 
     return new
 
 
-_IMPLICIT_BASE = ("no period named", "未指定时段")
-
-
 def _rebase_comparison(metric: dict[str, Any], previous: Mapping[str, Any]) -> None:
     """A comparison whose base the question left unnamed ("跟4月比呢？复购率是升了还是降了" after last month's
     figures): the base is the conversation's period, not the data's last month."""
     args, base = metric.get("args") or {}, previous.get("args") or {}
-    texts = f"{metric.get('periods_text') or ''} {metric.get('periods_text_zh') or ''}"
     if not (
         metric.get("tool") == previous.get("tool") == "metric_query"
         and args.get("compare_since")
         and base.get("since")
         and not (base.get("grain") or args.get("grain"))
-        and any(word in texts for word in _IMPLICIT_BASE)
+        and metric.get("implicit_base")
     ):
         return
     if (base.get("since"), base.get("until")) == (args.get("compare_since"), args.get("compare_until")):
@@ -698,7 +698,7 @@ def follow_up(
         and not metric_slots.measures_named(question)
         and not (base.get("group_by") or base.get("grain"))
         # the customer filter, or the inactive / top / segment group the previous figure was about
-        and any(base.get(k) is not None for k in (*_GROUP_ARGS, "inactive_days", "top_customers", "segment"))
+        and any(base.get(k) is not None for k in (*GROUP_ARGS, "inactive_days", "top_customers", "segment"))
     ):
         # "这批人有多少个" after the revenue of customers who bought 3+ times: the same customers, counted
         counted = "inactive_customers" if base.get("inactive_days") else "buyers"
@@ -765,7 +765,13 @@ def follow_up(
         kept = {k: v for k, v in base.items() if k not in ("measures", "having", "inactive_days")}
         return _relaid(previous, question, {**kept, "measures": named}, base)
     # the previous measures' words; a measure the question left to the default (revenue in "今年比去年好吗") by key
-    terms = " ".join(str(t) for t in (previous.get("terms") or {}).values()) or " ".join(base.get("measures") or [])
+    words = [str(t) for t in (previous.get("terms") or {}).values()]
+    if any(w.strip() for w in words):
+        # with the keys of the measures whose word reads only in its place ("总 order 数": "order" after Chinese)
+        unread = [k for k, w in (previous.get("terms") or {}).items() if metric_slots.measures_named(str(w)) != [k]]
+        terms = " ".join(dict.fromkeys([*words, *unread]))
+    else:
+        terms = " ".join(base.get("measures") or [])
     if not terms:
         return None
     # a switched measure replaces the previous ones instead of joining them
@@ -835,7 +841,7 @@ def asks_segment_list(question: str) -> bool:
 
 _AMONG_THEM = re.compile(
     r"这里面|这些人里|这批人里|这些里面|其中|他们当中|他们里面|^\s*(?:那)?(?:里面|里头|当中)"
-    r"|among\s+(?:them|those)|of\s+(?:them|those)",
+    r"|among\s+(?:them|those|these)|of\s+(?:them|those|these)\b",
     re.I,
 )
 # "这里面", "这批人", "of those": the customers the previous answer counted
@@ -847,7 +853,7 @@ _AMONG_GROUP = re.compile(
     re.I,
 )
 # the arguments that pick customers by what they did (the tool's customer filter)
-_GROUP_ARGS = (
+GROUP_ARGS = (
     "min_purchases", "max_purchases", "min_customer_spend", "max_customer_spend", "customer_spend_strict",
     "bought_since", "bought_until", "not_bought_since", "not_bought_until", "top_share",
 )  # fmt: skip
@@ -1074,7 +1080,7 @@ def keep_group(
         _AMONG_THEM.search(question)
         and args.get("measures") == ["buyers"]
         and "buyers" in (base.get("measures") or [])
-        and any(args.get(k) is not None for k in _GROUP_ARGS if base.get(k) is None)
+        and any(args.get(k) is not None for k in GROUP_ARGS if base.get(k) is None)
     ):
         # "最近三个月来了多少客人" then "里面买了两次以上的有几个": the count, and its share of the customers counted
         # before (the same period's buyers)
@@ -1112,7 +1118,7 @@ def _keep_group(args: dict[str, Any], base: Mapping[str, Any], data_start: str |
     """ "这里面以前买过3次以上的有多少人" after the customers inactive 90 days, "这批人今年还有多少在买" after the
     customers who spent 500+: the previous question's customers stay the group, read over the previous period (the
     filter window) whatever period the new question names; its own conditions add to theirs."""
-    group = {k: base[k] for k in _GROUP_ARGS if base.get(k) is not None}
+    group = {k: base[k] for k in GROUP_ARGS if base.get(k) is not None}
     if base.get("inactive_days"):
         group["inactive_days"] = base["inactive_days"]
     if not group:
@@ -1155,11 +1161,21 @@ _WHO = re.compile(r"都是谁|是谁|有哪些人|是哪些|哪几个|哪几位|
 _WHY = re.compile(r"为啥|为什么|为何|什么原因|啥原因|原因是|怎么回事|\bwhy\b|\bwhat caused\b|\bhow come\b", re.I)
 _TOP_N = re.compile(r"(?:(?<![A-Za-z])top|前)\s*(\d{1,3})(?!\d)", re.IGNORECASE)
 _NTH_MONTH = re.compile(r"第\s*(\d{1,2})\s*个?月|(?<!\d)(\d{1,2})\s*个?月(?:后|之后|以后)")
+# "第3个月和第12个月" / "第3和第12个月": every month-on number named with 第, also before a list
+_NTH_LISTED = re.compile(r"第\s*(\d{1,2})(?=\s*(?:个?月|[和、,，及与]|$))")
+
+
+def _nth_months(question: str) -> list[int]:
+    """The months on from the cohort month that ``question`` names ("第3和第12个月", "6个月后"), in order."""
+    named = {int(a or b) for a, b in _NTH_MONTH.findall(question)} | {int(x) for x in _NTH_LISTED.findall(question)}
+    return sorted(k for k in named if 1 <= k <= 36)
+
+
 _COHORTS_COMPARED = re.compile(r"跟|和|与|比|对比|\bvs\.?\b|\bversus\b|\bcompared?\b", re.IGNORECASE)
 # "2月、3月这两批", "those two cohorts": cohorts listed side by side
 _COHORTS_LISTED = re.compile(r"[两三几]批|月\s*[、,，/]\s*\d{1,2}\s*月|\b(?:both|two|three)\s+cohorts\b", re.I)
 _M_K = re.compile(r"(?<![A-Za-z])M\s*(\d{1,2})(?!\d)", re.I)
-_COHORT_REF = re.compile(r"cohort|那批|这批|一批|首购|首单|首次购买|first[- ]time", re.IGNORECASE)
+_COHORT_REF = re.compile(r"cohort|batch|那批|这批|一批|首购|首单|首次购买|first[- ]time", re.IGNORECASE)
 
 
 def _other_cohort(question: str, previous: Mapping[str, Any], data_start: str, data_end: str) -> dict[str, Any] | None:
@@ -1204,18 +1220,12 @@ def _other_cohort(question: str, previous: Mapping[str, Any], data_start: str, d
         if periods < 1:
             return None
     cohort_args = {**args, "since": cohort.isoformat(), "until": month_end(cohort.year, cohort.month).isoformat()}
-    nths = sorted({int(a or b) for a, b in _NTH_MONTH.findall(question) if 1 <= int(a or b) <= 36})
-    if len(nths) < 2:
-        nths = sorted({int(x) for x in _NTH_LISTED.findall(question) if 1 <= int(x) <= 36})
+    nths = _nth_months(question)
     if len(nths) >= 2:
         # "跟2月那批对比一下第3个月和第12个月": the new cohort at each month named
         relaid = _relaid(previous, question, {**cohort_args, "periods": max(nths)}, args)
         return {**relaid, "assumed_year": None, "cohort_targets": nths, "cohort_fixed": [None] * len(nths)}
     return {**_relaid(previous, question, {**cohort_args, "periods": periods}, args), "assumed_year": None}
-
-
-# "第3个月和第12个月" / "第3和第12个月": every month-on number named with 第
-_NTH_LISTED = re.compile(r"第\s*(\d{1,2})(?=\s*(?:个?月|[和、,，及与]|$))")
 
 
 def _relaid(
@@ -1493,7 +1503,11 @@ def _keep_scope(
 
 # What is left of "And Q2?" / "那Q2呢" / "Q2的呢" once its period is taken out
 _BARE_FOLLOW_UP = re.compile(
-    r"(?:and|what\s+about|how\s+about|same\s+for|那|那么|那再看|再看看?)?\s*(?:the\s+)?(?:的)?\s*(?:呢|吗)?\s*[?？.。!！]*",
+    r"(?:and|what\s+about|how\s+about|same\s+for|那|那么|那再看|再看看?)?\s*(?:the\s+)?(?:的)?\s*(?:呢|吗)?\s*[?？.。!！]*"
+    # "那Q2呢？是不是也跌那么多？", "And Q2, did it fall as much?": the change asked again
+    r"(?:[，,]?\s*(?:是不是|是否|有没有)?\s*(?:也|都|一样)?\s*(?:跌|涨|降|增长|下降|下跌|上涨|掉)了?\s*(?:那么|这么|那|这)?\s*(?:多|厉害)?"
+    r"\s*(?:吗|呢)?\s*[?？.。!！]*"
+    r"|[,;]?\s*(?:did\s+it|was\s+it|is\s+it)?\s*(?:also\s+)?(?:down|up|fall|drop|rise|grow)\w*\s+(?:as\s+much|the\s+same)\s*[?.!]*)?",
     re.IGNORECASE,
 )
 
