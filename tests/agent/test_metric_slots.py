@@ -3129,6 +3129,7 @@ def test_a_trend_and_a_comparison_in_separate_clauses_are_two_calls() -> None:
         ("top 10 spenders of all time can list out? wanna call them personally to say thank you", "overview"),
         ("can help me email the top 50 customers a thank you note? tq", "unsupported_action"),
         ("OK 把这批人在系统里打上“重点挽回”的 tag", "unsupported_action"),
+        ("好，幫我把這份名單匯出成 Excel 寄到我的信箱", "unsupported_action"),
         ("给了差评的客户，后面还有好多 % 回来下单的？", "feedback_followup"),
         ("俾過負評嘅客，之後仲有幾多 % 有返嚟買？", "feedback_followup"),
         ("Top 10 大客未來半年（26個禮拜）嘅 CLV 大概幾多？", "customer_value"),
