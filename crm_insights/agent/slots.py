@@ -37,7 +37,7 @@ _CUSTOMER_PATTERNS = [
         r"(?!(?<=\d)[HhQq][1-4])"
     ),
     # 100号客户 / 7592这个客户 / 7592这位顾客
-    re.compile(r"(?<![\d.])(\d+)\s*(?:号|这个|这位|那个|那位)\s*(?:客户|顾客|用户|会员|买家)"),
+    re.compile(r"(?<![\d.])(\d+)\s*(?:号|这个|这位|那个|那位|这|那)\s*(?:客户|顾客|用户|会员|买家)"),
     # customer 100 / customer id 00100 / client #42 / customer no. 7 / customer C100
     re.compile(
         # "active buyers H1 1998", "customers Q2", "buyers 1998 vs 1997": a period, not an id
@@ -514,6 +514,8 @@ _QUOTES = re.compile(
     r"“([^”]+)”|「([^」]+)」|『([^』]+)』|\"([^\"]+)\"|(?<![A-Za-z])'(?!\d{2}(?!\d))([^']{4,})'(?![A-Za-z]|\d{2}(?!\d))"
 )
 _AFTER_COLON = re.compile(r"[:：]\s*(.{2,})$", re.S)
+# "1.包装压坏了 2.音质不错", "1) slow 2) great": a numbered item after a blank or the start
+_NUMBERED_ITEM = re.compile(r"(?:^|(?<=\s))\d{1,2}\s*[.、．)）]\s*(?!\d)")
 _ANNOUNCES_TEXT = re.compile(
     r"句|段|条|评论|评价|反馈|留言|话|文字|内容|情感|情绪|分析|判断|text|sentence|review|comment|message|feedback|quote|"
     r"tweet|sentiment|tone|classify|analy[sz]e|label|said|says|wrote|writes",
@@ -541,6 +543,11 @@ def extract_texts(text: str) -> list[str] | None:
         tail = m.group(1).strip()
         parts = [p.strip() for p in re.split(r"\n+|(?<=[。！？!?])\s*", tail) if p.strip()]
         return parts or None
+    first = _NUMBERED_ITEM.search(text)
+    if first and first.start() > 0 and _ANNOUNCES_TEXT.search(text[: first.start()]):
+        # "判断下这两条评论是好评还是差评 1.包装压坏了… 2.音质不错…": the numbered items are the texts
+        items = [p.strip() for p in _NUMBERED_ITEM.split(text[first.start() :]) if p.strip()]
+        return items if len(items) >= 2 else None
     return None
 
 

@@ -344,6 +344,8 @@ _CMP_PREV = re.compile(
     r"(?:和|跟|与|比|较|对比)\s*(?:再)?(?:前面|之前|更早)的?一?个?(?:月|期|周|季度)|"
     r"(?:compar\w*|vs\.?|versus|against|than)\s+(?:\w+\s+){0,2}(?:the\s+)?(?:month|quarter|week)\s+before\b|"
     r"(?:和|跟|与|比|较|对比)\s*(?:之前|前面)一?(?:个)?(?:月|季度|周)|"
+    # "跟之前比呢", "比以前咋样": the period before, of the same length
+    r"(?:和|跟|与|较|对比)\s*(?:之前|以前|前面)(?=\s*(?:比|相比|对比)?\s*(?:呢|怎么样|咋样|如何|[？?，,。]|$))|"
     r"(?:比|较|对比|相比|vs\.?|versus|compared\s+(?:to|with)|against)\s*(?:the\s+)?(?:上一?期|前一?期|上个?周期|"
     r"previous\s+period|prior\s+period|period\s+before)",
     re.IGNORECASE,
@@ -526,6 +528,8 @@ def _festival_bounds(key: str, window: str) -> Bounds:
         if window == "week":  # "双11那一周": the Monday-Sunday week holding the festival's first day
             monday = got[0] - timedelta(days=got[0].weekday())
             return monday, monday + timedelta(days=6)
+        if window == "month":  # "双十一那个月": the calendar month holding the festival's first day
+            return date(got[0].year, got[0].month, 1), month_end(got[0].year, got[0].month)
         return got
 
     return b
@@ -645,6 +649,10 @@ def _h_year_plain(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
         return None
     if re.search(r"(?:过|超过|超|高于|大于|不到|低于|少于|满|over|above|under|below|than|[>＞<＜≥≤]=?)\s*$", before):
         return None  # "单量过2000的月份", "over 2000 orders": a bound, not the year 2000
+    if re.search(r"(?:花了|花过|花|消费了|消费过|消费|spent|spend)\s*\$?\s*$", before) or re.match(
+        r"\s*(?:以上|以下|及以上|多|块|元|刀|美元|美金|dollars?)", match.string[match.end() :]
+    ):
+        return None  # "去年花了2000以上": an amount, not the year 2000
     year = _opt_year(match, ctx)
     if _COUNT_NOUN_AFTER.match(match.string, match.end()) and not (year and ctx.start.year <= year <= ctx.end.year):
         return None
@@ -798,7 +806,7 @@ def _h_festival(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
             return None
     window = (match.groupdict().get("w") or match.groupdict().get("around") or "").lower()
     window = "around" if window.startswith("around") else window
-    window = "week" if re.search(r"周|星期|礼拜", window) else window
+    window = "week" if re.search(r"周|星期|礼拜", window) else "month" if window.endswith(("月", "月份")) else window
     kind = "festival"
     return _m(match, kind, bounds=_festival_bounds(key, window), year=_opt_year(match, ctx))
 
@@ -1023,7 +1031,7 @@ _RULES: list[_Rule] = [
     (
         _c(
             rf"{_Y_PRE}?(?P<f>{_FEST_RE})(?P<w>前后|左右|期间|当天|(?:所在的?)?(?:那|这|当)\s*(?:一\s*)?(?:个\s*)?(?:周|星期|礼拜)"
-            rf"(?![一二三四五六日天几末]))?(?:\s+(?:{_YEAR_EN}))?"
+            rf"(?![一二三四五六日天几末])|(?:所在的?)?(?:那|这|当)\s*(?:一\s*)?个?\s*月(?:份)?)?(?:\s+(?:{_YEAR_EN}))?"
         ),
         _h_festival,
     ),

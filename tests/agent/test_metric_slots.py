@@ -3152,3 +3152,100 @@ def test_a_risk_list_narrowed_to_the_top_share_of_spenders() -> None:
     previous = {"intent": first.intent, "slots": dict(first.slots)}
     again = decide("只看消费前10%的大客户呢？", previous, router.knowledge, router.index)
     assert (again.intent, again.slots.get("top_share"), again.slots.get("top_k")) == ("at_risk", 0.1, 20)
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        # "跟之前比呢": the period before; "跟前三个月比" after the last three months: the three before them
+        (["上个月流水多少", "跟之前比呢"], {"since": "1998-05-01", "compare": "previous"}),
+        (["最近仨月GMV咋样", "跟前三个月比"], {"since": "1998-04-01", "compare": "previous", "compare_since": None}),
+        # "再往前一周呢？是涨了还是跌了": last week against the week before it
+        (["上周卖了多少钱 一共多少单", "再往前一周呢？是涨了还是跌了"], {"since": "1998-06-22", "compare": "previous"}),
+        # "环比一季度呢" after Q2: Q2 against Q1
+        (["98年第二季度的销售收入是多少？与去年同期相比同比变动多少？", "环比一季度呢？"],
+         {"since": "1998-04-01", "compare_since": "1998-01-01"}),
+        # "最差呢" after the best month: the same ranking, the other end
+        (["哪个月卖得最好", "最差呢"], {"grain": "month", "sort": "asc", "limit": 1}),
+        # when the new customers came: by month over all the data
+        (["今年新客多少 老客多少", "那新客都是啥时候来的"],
+         {"measures": ["new_customers"], "grain": "month", "since": "1997-01-01"}),
+        # "前20%呢" after the top 10%'s share: the top 20%
+        (["头部10%的客户占了多少流水", "前20%呢"], {"top_share": 0.2}),
+        # "前20大客户合计占多少" after the top 1%: the 20 biggest, not the top share any more
+        (["按累计消费排名前1%的客户贡献了总收入的多大比例？", "前20大客户合计占多少"],
+         {"group_by": "customer", "limit": 20, "top_share": None}),
+        # a measure named with 去年同期 after a half-year: that half a year earlier
+        (["今年上半年客单价多少", "那去年同期客单价多少"], {"since": "1997-01-01", "until": "1997-06-30"}),
+        # both periods named in the follow-up: its own comparison
+        (["这个季度跟上个季度比 gmv 买家数", "那今年一季度跟去年一季度比呢 gmv和买家数"],
+         {"since": "1998-01-01", "compare": "year"}),
+        # "大概多少人会来买" after next month's forecast: that forecast
+        (["下个月大概能卖多少", "大概多少人会来买"], {"period": "next_month"}),
+        # "往后半年他能贡献多少钱" about one customer: their value over the horizon
+        (["帮我查下7592这个客户", "往后半年他能贡献多少钱"], {"customer": "7592", "horizon_weeks": 26}),
+        # "这批3次以上的人" keeps the inactive group the thread started from
+        (
+            ["有多少客户已经超过180天没下过单了？", "这些人里面，以前买过3次及以上的有多少个",
+             "这批3次以上的人，历史上一共花了多少钱？"],
+            {"measures": ["revenue"], "min_purchases": 3, "inactive_days": 180},
+        ),
+    ],
+)  # fmt: skip
+def test_session_13_more_thread_readings(turns: list[str], expected: dict[str, Any]) -> None:
+    args = _decided(turns)
+    assert {k: args.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("去年花了2000以上 今年一单没下的有几个",
+         {"min_customer_spend": 2000.0, "since": "1997-01-01", "not_bought_since": "1998-01-01"}),
+        ("去年双十一那个月卖了多少 比十月涨了多少",
+         {"since": "1997-11-01", "until": "1997-11-30", "compare": "previous"}),
+        ("看一下收入集中度：按累计消费排名前10%的客户，贡献了从97年至今总收入的多大比例？",
+         {"top_share": 0.1, "group_by": None, "sort": None}),
+        ("How many customers have we effectively lost - nothing bought in 12 months?",
+         {"measures": ["inactive_customers"], "inactive_days": 365}),
+        ("今年超过100块的单有多少", {"measures": ["orders"], "min_amount": 100.0}),
+        ("只看今年上半年发生的回购呢，间隔是多少天", {"since": "1998-01-01"}),
+        ("那个叫什么来着……就是客户买了之后还会再买的那个比例，去年是多少？", {"since": "1997-01-01"}),
+    ],
+)  # fmt: skip
+def test_session_13_more_readings(question: str, expected: dict[str, Any]) -> None:
+    spec = _parse(question)
+    assert {k: spec.args.get(k) for k in expected} == expected
+    if "间隔" in question:
+        assert {"days_between_mean", "days_between_median"} <= set(spec.args["measures"])
+    if "比例" in question and "叫什么" in question:
+        assert spec.args["measures"][0] == "repeat_rate"
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("客户分几类 最值钱那类有多少人", "list_segments"),
+        ("客户评价最近咋样 差评多不", "sentiment_summary"),
+        ("22279 这客户咋回事 之前买挺多 最近没动静了", "customer_profile"),
+        ("帮我判断下这两条评论是好评还是差评 1.包装压坏了 物流也慢 不会再买了 2.音质不错 价格也实惠 下次还来",
+         "analyze_sentiment"),
+        ("今年天猫店和京东店分别做了多少 合计多少", "metric_query"),
+    ],
+)  # fmt: skip
+def test_session_13_more_intents(question: str, intent: str) -> None:
+    from crm_insights.agent.router import OfflineRouter, decide
+
+    router = OfflineRouter()
+    assert decide(question, None, router.knowledge, router.index).intent == intent
+
+
+def test_an_action_beside_a_question_is_marked() -> None:
+    from crm_insights.agent.router import OfflineRouter, decide
+
+    router = OfflineRouter()
+    for question in (
+        "快流失的大客户有哪些 你直接通知销售去跟一下",
+        "帮我把98年上半年的经营数据做成PPT，直接发给董事会秘书。另外上半年一共多少笔订单？",
+    ):
+        assert decide(question, None, router.knowledge, router.index).slots.get("action"), question

@@ -239,3 +239,10 @@ def test_pick_ranked() -> None:
 )
 def test_a_place_in_the_previous_list(text: str, position: int | None) -> None:
     assert sx.extract_ordinal(text) == position
+
+
+def test_numbered_texts_after_a_request_to_classify_are_the_texts() -> None:
+    question = "帮我判断下这两条评论是好评还是差评 1.包装压坏了 物流也慢 不会再买了 2.音质不错 价格也实惠 下次还来"
+    assert sx.extract_texts(question) == ["包装压坏了 物流也慢 不会再买了", "音质不错 价格也实惠 下次还来"]
+    assert sx.extract_texts("上个月卖了 1.5 万吗") is None  # a decimal is no numbered item
+    assert sx.extract_customer("22279 这客户咋回事") == "22279"

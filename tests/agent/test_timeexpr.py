@@ -674,3 +674,13 @@ def test_years_without_the_year_word(text: str, spans: list[tuple[str, str]]) ->
 def test_listed_months_and_one_more_back(text: str, expected: list[tuple[str, str, str]]) -> None:
     got = parse_time(text, "1997-01-01", "1998-06-30").periods
     assert [(p.text, p.start.isoformat(), p.end.isoformat()) for p in got] == expected
+
+
+def test_a_festival_month_and_an_amount_that_looks_like_a_year() -> None:
+    # "双十一那个月": the calendar month holding the festival; "那一周" stays the week
+    month = parse_time("去年双十一那个月卖了多少", DS, DE).periods[0]
+    assert (month.start, month.end) == (date(1997, 11, 1), date(1997, 11, 30))
+    week = parse_time("双11那一周卖了多少", DS, DE).periods[0]
+    assert (week.start, week.end) == (date(1997, 11, 10), date(1997, 11, 16))
+    # "花了2000以上": an amount, not the year 2000
+    assert [p.start.year for p in parse_time("去年花了2000以上的客户", DS, DE).periods] == [1997]

@@ -517,6 +517,10 @@ def metric_unsupported(metric: Mapping[str, Any] | None) -> bool:
     return bool(metric and metric.get("unsupported"))
 
 
+# money asked of one customer's future ("能贡献多少钱", "how much will he spend"): the customer's value
+_MONEY_ASKED = re.compile(
+    r"多少钱|贡献|价值|消费多少|花多少|营收|销售额|\bspend\b|\bvalue\b|\brevenue\b|\bworth\b", re.I
+)
 # "只看…呢", "what about only …": the previous list narrowed to a group
 _NARROWED = re.compile(r"呢|只看|仅看|光看|\bwhat\s+about\b|\bhow\s+about\b|\bonly\b|\bjust\b", re.I)
 _RISK_LIST_SLOTS = ("top_k", "segment", "horizon_weeks", "min_churn_risk")
@@ -712,8 +716,15 @@ def _decide(
             and one
             and (picked or prev_slots.get("customer"))
         ):
-            # "预测一下他未来8周会不会再回购": that customer's outlook (forecast_customer), not everyone's
-            metric = None
+            # "预测一下他未来8周会不会再回购": that customer's outlook (forecast_customer), not everyone's;
+            # "往后半年他能贡献多少钱": that customer's value over the horizon (customer_value)
+            who = picked or prev_slots.get("customer")
+            horizon = metric["args"].get("horizon_weeks")
+            if _MONEY_ASKED.search(question) and horizon:
+                args = {"customer": str(who), "horizon_weeks": horizon}
+                metric = {**metric, "tool": "customer_value", "args": args, "unsupported": []}
+            else:
+                metric = None
         if metric is not None and metric["tool"] == "metric_query" and not metric["args"].get("customers") and one:
             # "他今年买了多少": his figure (the customer picked or the thread's), never everyone's
             who = picked or prev_slots.get("customer")

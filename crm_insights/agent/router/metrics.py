@@ -269,7 +269,8 @@ def share_again(question: str, metric: dict[str, Any] | None, previous: Mapping[
     # the amount filter, the inactivity threshold and the customer group (GROUP_ARGS) are what "the same" keeps
     filters = ("min_amount", "max_amount", "amount_strict", "inactive_days", *GROUP_ARGS)
     filtered = [k for k in filters if base.get(k) is not None]
-    if filtered and all(args.get(k) == base.get(k) for k in filtered) and _ELLIPTICAL_CLAUSE.match(question):
+    # ("前20%呢" after the top 10%'s share: the same filter with a new value, its share again)
+    if filtered and all(args.get(k) is not None for k in filtered) and _ELLIPTICAL_CLAUSE.match(question):
         metric["share_of_all"] = True
 
 
@@ -330,7 +331,7 @@ _ALL_TIME = re.compile(
     # "新客首单到二单一般隔多久": what is usual, over all the data
     r"|一般(?!般)|通常|\btypically\b|\busually\b|\bin\s+general\b"
     # "那新客都是哪几个月进来的": when they came, over all the data
-    r"|哪几?个?月(?:份)?(?:进来|来的|加入|注册|首购|首单)|什么时候(?:进来|来的|加入|开始买)"
+    r"|哪几?个?月(?:份)?(?:进来|来的|加入|注册|首购|首单)|(?:什么|啥)时候(?:进来|来的|加入|开始买)|(?:最后|最近)一次有"
     r"|\bto\s+date\b|\ball[- ]time\b|\boverall\b|\bever\b|\bin\s+total\b|\blifetime\b",
     re.IGNORECASE,
 )
@@ -342,7 +343,9 @@ def _year_earlier(question: str, previous: Mapping[str, Any]) -> dict[str, Any] 
     base = previous.get("args") or {}
     if previous.get("tool") != "metric_query" or not (base.get("since") and base.get("until")):
         return None
-    if not (base.get("group_by") in ("weekday", "segment", "customer_type") or base.get("grain")):
+    rows = base.get("group_by") in ("weekday", "segment", "customer_type") or base.get("grain")
+    # "那去年同期平均一单几张" after 1998 H1's: a measure named, a year earlier (a bare "去年同期呢" compares)
+    if not (rows or metric_slots.measures_named(question)):
         return None
     if not _SAME_LAST_YEAR.search(question) or _VERSUS.search(question) or _NAMED_COMPARE.search(question):
         return None
@@ -394,6 +397,18 @@ def carry_period(
     for all of it. A cohort question about "them" after a cohort's table is that cohort read at the month named."""
     args, base = metric.get("args") or {}, previous.get("args") or {}
     _rebase_comparison(metric, previous)
+    if (
+        metric.get("tool") == "metric_query"
+        and previous.get("tool") == "forecast_totals"
+        and not args.get("since")
+        and (base.get("period") or base.get("horizon_weeks"))
+        and metric_slots.asks_future(question)
+    ):
+        # "大概多少人会来买" after next month's forecast: the same forecast's buyers, not the figure to date
+        kept = {k: base[k] for k in ("period", "horizon_weeks", "segment") if base.get(k)}
+        if args.get("segment"):
+            kept["segment"] = args["segment"]
+        return {**_relaid(previous, question, kept, base), "assumed_year": None}
     if (
         metric.get("tool") == previous.get("tool") == "forecast_totals"
         and not (args.get("period") or args.get("horizon_weeks"))
@@ -601,12 +616,22 @@ def _against_earlier(question: str, args: Mapping[str, Any], base: Mapping[str, 
         return None
     if args.get("compare") not in (None, "year", "previous"):
         return None
+    from crm_insights.agent.timeexpr import parse_time
+
+    named = [p for p in parse_time(question, since, until).periods if p.kind not in _DERIVED_PERIODS]
+    if len(named) >= 2:
+        return None  # "那今年一季度跟去年一季度比呢": both sides named, the question's own comparison
     return since, until
 
 
 def lacks_measure(metric: Mapping[str, Any]) -> bool:
     """A metric_query spec with no measure (the question only names a period, a grain or a comparison)."""
     return metric.get("tool") == "metric_query" and not (metric.get("args") or {}).get("measures")
+
+
+def own_sorted(metric: Mapping[str, Any] | None) -> bool:
+    """Whether a question's own reading ranks its rows (then its sort stands as read)."""
+    return bool(((metric or {}).get("args") or {}).get("sort"))
 
 
 def measure_defaulted(metric: Mapping[str, Any]) -> bool:
@@ -766,9 +791,13 @@ def follow_up(
         return _relaid(previous, question, {**kept, "measures": named}, base)
     # the previous measures' words; a measure the question left to the default (revenue in "今年比去年好吗") by key
     words = [str(t) for t in (previous.get("terms") or {}).values()]
+    if metric_slots.ranks(question):
+        # "最差呢" after "哪个月卖得最好": the measure's word, not its old direction
+        words = [metric_slots.without_rank_words(w) for w in words]
     if any(w.strip() for w in words):
         # with the keys of the measures whose word reads only in its place ("总 order 数": "order" after Chinese)
-        unread = [k for k, w in (previous.get("terms") or {}).items() if metric_slots.measures_named(str(w)) != [k]]
+        keys = list((previous.get("terms") or {}).keys())
+        unread = [k for k, w in zip(keys, words, strict=True) if metric_slots.measures_named(w) != [k]]
         terms = " ".join(dict.fromkeys([*words, *unread]))
     else:
         terms = " ".join(base.get("measures") or [])
@@ -793,6 +822,14 @@ def follow_up(
     ):
         # "and the weakest day?": the question names no measure, so the previous ones stay (shares included)
         again["args"]["measures"] = list(base["measures"])
+    held = again.get("args") or {}
+    if held.get("group_by") == "customer" and held.get("limit") and held.get("top_share") and "%" not in question:
+        # "前20大客户合计占多少" after the top 1%'s share: the top 20 by count replace the top share
+        held.pop("top_share")
+    direction = metric_slots.rank_direction(question)
+    if again.get("tool") == "metric_query" and base.get("sort") and direction and not own_sorted(own):
+        # "最差呢" after "哪个月卖得最好": the same ranking, the other end
+        again["args"]["sort"] = direction
     return _keep_scope(again, question, previous, data_start, data_end)
 
 
@@ -825,7 +862,7 @@ def months_on(question: str) -> list[int]:
 
 
 _HOW_MANY_SEGMENTS = re.compile(
-    r"(?:分了|分成|分为)(?:几|多少)(?:个|类|种)(?:客群|分群|群体|群|细分|类)?(?=[？?，,。\s]|$)"
+    r"(?:分了|分成|分为|(?<=客户)分|(?<=会员)分)(?:几|多少)(?:个|类|种)(?:客群|分群|群体|群|细分|类)?(?=[？?，,。\s]|$)"
     r"|(?:分了|分成|分为|一共有?|共有|有)(?:几|多少)(?:个|类|种)(?:客群|分群|群体|群|细分|类)|how\s+many\s+segments"
     r"|(?:会员|客户|用户)?(?:分层|分群)(?:是)?(?:什么样|怎么样|怎样|情况|结构)|每(?:一)?层(?:多少|有多少|各)"
     r"|(?:segments?|分群|客群|细分)\s*(?:是)?(?:怎么分|如何分|怎样分|怎么划分)|每个\s*(?:segment|分群|客群|细分)\s*(?:有)?(?:多少|几)个?人"
@@ -847,7 +884,7 @@ _AMONG_THEM = re.compile(
 # "这里面", "这批人", "of those": the customers the previous answer counted
 _AMONG_GROUP = re.compile(
     _AMONG_THEM.pattern
-    + r"|(?:这|那)(?:批|些|部分|群|帮)[^，,。？?\d]{0,4}?(?:人|客户|会员|用户|顾客|客人)|这层|他们|她们"
+    + r"|(?:这|那)(?:批|些|部分|群|帮)[^，,。？?]{0,6}?(?:人|客户|会员|用户|顾客|客人)|这层|他们|她们"
     + r"|\bthose\s+customers\b|\btheir\b|\bthey\b"
     + r"|\b(?:those|these|the)\s+same\s+(?:customers|people|clients|ones|buyers)\b",
     re.I,
@@ -1316,9 +1353,10 @@ _PART_OF = re.compile(
     r"|\b(?:share|percentage|proportion|fraction)\b|\bhow\s+much\s+of\s+(?:that|it|this)\b",
     re.IGNORECASE,
 )
+_CHANGE_ASKED = re.compile(r"涨|跌|增长|下降|变化|升了|降了|\bup\s+or\s+down\b|\bchange[ds]?\b|\bgr[eo]w", re.I)
 _BEFORE_THAT = re.compile(
     r"\b(?:the\s+)?(?:quarter|month|year|week|period|half)\s+before\s+(?:that|it|this)\b|\bprevious\s+one\b"
-    r"|(?:再)?(?:往前|上)一个?(?:季度|月|周|年|期)(?:呢|的)?(?:[？?]|$)|前一个?(?:季度|月|周|期)(?:呢)?",
+    r"|(?:再)?(?:往前|上)一个?(?:季度|月|周|星期|礼拜|年|期)(?:呢|的)?(?:[？?，,]|$)|前一个?(?:季度|月|周|期)(?:呢)?",
     re.IGNORECASE,
 )
 # 环比 / 同比 with a period named right after it ("环比一月呢", "MoM vs Jan"): the period to compare with
@@ -1359,9 +1397,24 @@ def _keep_scope(
     args = new["args"]
     if new.get("tool") != previous.get("tool"):
         return new
-    tp = parse_time(metric_slots.expand_abbreviations(question), data_start, data_end)
+    # "再往前一周呢" names the week before the thread's, not the last seven days
+    timed = _BEFORE_THAT.sub(lambda m: " " * len(m.group(0)), question)
+    tp = parse_time(metric_slots.prior_months_read(metric_slots.expand_abbreviations(timed)), data_start, data_end)
     own = [p for p in tp.periods if p.kind not in _DERIVED_PERIODS]
     first, last = date.fromisoformat(data_start[:10]), date.fromisoformat(data_end[:10])
+    if len(own) == 1 and tp.compare_kind == "previous" and base.get("since") and base.get("until"):
+        from crm_insights.agent.timeexpr import previous_span
+
+        before = previous_span(date.fromisoformat(str(base["since"])[:10]), date.fromisoformat(str(base["until"])[:10]))
+        if (own[0].start, own[0].end) == before:
+            # "环比一季度呢？" after Q2's figures: Q2 against the quarter named, the one just before it
+            args["since"], args["until"] = base["since"], base["until"]
+            args["compare_since"], args["compare_until"] = before[0].isoformat(), before[1].isoformat()
+            args.pop("compare", None)
+            label = f"{period_label(*before)}"
+            new["periods_text"] = new["periods_text_zh"] = f"{base['since']}..{base['until']} vs {label}"
+            new["assumed_year"] = None
+            return new
     if own and base.get("since") and any(p.kind == "same_period" for p in tp.periods):
         b0 = date.fromisoformat(str(base["since"])[:10])
         if all(p.kind == "year" and p.start.year in (b0.year, b0.year - 1) for p in own):
@@ -1410,6 +1463,10 @@ def _keep_scope(
             b0, b1 = previous_span(
                 date.fromisoformat(str(base["since"])[:10]), date.fromisoformat(str(base["until"])[:10])
             )
+            if b1 >= first and _CHANGE_ASKED.search(question):
+                # "再往前一周呢？是涨了还是跌了": the thread's period against the one before it
+                args["since"], args["until"], args["compare"] = base["since"], base["until"], "previous"
+                return new
             if b1 >= first:
                 args["since"], args["until"] = max(b0, first).isoformat(), b1.isoformat()
                 new["periods_text"] = new["periods_text_zh"] = period_label(max(b0, first), b1)
