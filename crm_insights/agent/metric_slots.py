@@ -896,7 +896,7 @@ _TOP_SHARE_OF = re.compile(r"\s*的?\s*(?:大|老|忠实|核心)(?:客户|会员
 _TYPE_COUNT_ASKED = re.compile(
     r"(?:多少|几)(?:个|位)?新(?:客|会员|用户)|新(?:客|会员|用户)(?:户)?(?:有)?(?:多少|几)(?:个|位|人)?|[新老](?:客户?|会员|用户)(?:人)?数|新老客(?:户)?(?:的)?结构|how\s+many\s+new"
     # "新客和老客分别有多少人"
-    r"|[新老](?:客|会员|用户)(?:户)?(?:和|与|跟|、)[新老](?:客|会员|用户)(?:户)?(?:分别|各)?(?:有|是)?(?:多少|几)(?:个|位)?(?:人|位|个)",
+    r"|[新老](?:客|会员|用户)(?:户)?(?:和|与|跟|、)?[新老](?:客|会员|用户)(?:户)?(?:分别|各)?(?:有|是)?(?:多少|几)(?:个|位)?(?:人|位|个)",
     re.IGNORECASE,
 )
 # "新老客有多少人", "新客数": each type counted, not its revenue
@@ -1464,6 +1464,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         if spans_in and all(spans_in) and not ranked and not grouped and not pointed:
             measures, measure_terms = [], {}
     measures = _drop_bare_orders(measures, measure_terms, hits, masked)
+    if {"orders_per_day", "revenue"} <= set(measures) and _PER_DAY_BOTH.search(masked):
+        # "最近30天平均每天多少单、多少钱": the per-day reading covers both figures
+        measures = ["revenue_per_day" if m == "revenue" else m for m in measures]
+        measure_terms["revenue_per_day"] = measure_terms.pop("revenue", "")
     bare_sheets = _norm(measure_terms.get("units", "")) in _BARE_SHEETS
     if {"orders", "units"} <= set(measures) and bare_sheets and _SHEET_IS_ORDER.search(masked):
         # "单张超过$100的order有多少张": 张 counts the orders named, not CDs
@@ -2507,6 +2511,7 @@ def _share_of_buyers(text: str, measures: list[str], group_by: str | None) -> li
     return None
 
 
+_PER_DAY_BOTH = re.compile(r"平均每天|每天平均|日均|\bper\s+day\b|\ba\s+day\b|\bdaily\s+average\b", re.IGNORECASE)
 _BARE_SHEETS = frozenset({"多少张", "几张"})
 _SHEET_IS_ORDER = re.compile(r"单张|张(?:订)?单|(?<![A-Za-z])orders?(?![A-Za-z])|订单", re.IGNORECASE)
 
@@ -2740,6 +2745,8 @@ def _customer_type(
             return [counts[0], typed], group_by  # "这个月回购的老客多少人，贡献多少流水": the count and their revenue
         return [typed], group_by
     notes.append("新客/老客 with another measure: rows by customer_type (new, returning)")
+    if len(counts) == 2 and "buyers" not in others and re.search(r"(?:多少|几)(?:个|位|名)?(?:人|位)|how\s+many", text):
+        others = ["buyers", *others]  # "新客老客各多少人？营收各贡献多少": each type's count beside its revenue
     return others, group_by or "customer_type"
 
 

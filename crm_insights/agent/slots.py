@@ -37,7 +37,9 @@ _CUSTOMER_PATTERNS = [
         r"(?!(?<=\d)[HhQq][1-4])"
     ),
     # 100号客户 / 7592这个客户 / 7592这位顾客
-    re.compile(r"(?<![\d.])(\d+)\s*(?:号|这个|这位|那个|那位|这|那)\s*(?:客户|顾客|用户|会员|买家)"),
+    re.compile(
+        r"(?<![\d.])(\d+)\s*(?:号|这个|这位|那个|那位|这|那)\s*(?:大|老|重点|VIP|vip)?\s*(?:客户|顾客|用户|会员|买家)"
+    ),
     # customer 100 / customer id 00100 / client #42 / customer no. 7 / customer C100
     re.compile(
         # "active buyers H1 1998", "customers Q2", "buyers 1998 vs 1997": a period, not an id

@@ -3249,3 +3249,21 @@ def test_an_action_beside_a_question_is_marked() -> None:
         "帮我把98年上半年的经营数据做成PPT，直接发给董事会秘书。另外上半年一共多少笔订单？",
     ):
         assert decide(question, None, router.knowledge, router.index).slots.get("action"), question
+
+
+def test_session_13_last_readings() -> None:
+    from crm_insights.agent.router import OfflineRouter, decide
+
+    assert _parse("最近30天平均每天多少单、多少钱").args["measures"] == ["orders_per_day", "revenue_per_day"]
+    assert _decided(["去年一季度一共拉了多少新客？", "那3月份新客多少？"])["since"] == "1997-03-01"
+    router = OfflineRouter()
+    for question, intent in (
+        ("好，把这批名单直接推给门店，让他们挨个打电话回访", "unsupported_action"),
+        ("弄好了直接发运营群里 @下所有人", "unsupported_action"),
+        ("how old is that segmentation and the churn model, and what test accuracy do they have?", "about_assistant"),
+        ("19339这个大客户怎么好久没动静了，他最后一次是什么时候买的？", "customer_profile"),
+    ):
+        assert decide(question, None, router.knowledge, router.index).intent == intent, question
+    assert decide(
+        "超过90天没下单的客户有多少 发个钉钉给小王让他跟进下", None, router.knowledge, router.index
+    ).slots.get("action")

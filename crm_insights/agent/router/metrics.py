@@ -573,6 +573,25 @@ def carry_period(
                 metric[key] = _first_period_text(previous.get(key))
             metric["assumed_year"] = previous.get("assumed_year")
             return metric
+        year = str(base["since"])[:4]
+        if (
+            len(own) == 1
+            and own[0].assumed_year
+            and str(base.get("until") or base["since"])[:4] == year
+            and int(year) != own[0].start.year
+            and not (args.get("compare") or args.get("compare_since"))
+        ):
+            # "那3月份单看…" after a question about 1997: March 1997, not the latest March in the data
+            from datetime import date
+
+            from crm_insights.agent.timeexpr import shift_year
+
+            start, end = shift_year(own[0].start, own[0].end, int(year) - own[0].start.year)
+            if date.fromisoformat(data_start[:10]) <= start <= date.fromisoformat(data_end[:10]):
+                args["since"], args["until"] = start.isoformat(), end.isoformat()
+                metric["periods_text"] = metric["periods_text_zh"] = f"{start.isoformat()}..{end.isoformat()}"
+                metric["assumed_year"] = None
+                return metric
     projects = "revenue_annualized" in (args.get("measures") or [])
     if (
         base.get("since")
