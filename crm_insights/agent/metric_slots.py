@@ -822,7 +822,7 @@ _LAPSED_BETWEEN = re.compile(
 )
 # "去年买过今年没买", "97下半年一单没买", "bought in 1997 but not in 1998": a negated purchase, read against the periods
 _NOT_BOUGHT_IN = re.compile(
-    r"(?:没|未|没有|不)(?:再)?(?:有)?(?:在\S{0,8}?)?(?:下单|下过单|买|购买|来买|消费|复购)|一(?:单|次)(?:都|也)?没(?:有)?(?:下|买)"
+    r"(?:没|未|没有|不)(?:再)?(?:有)?(?:在\S{0,8}?)?(?:下单|下过单|买|购买|来买|消费|复购|回购)|一(?:单|次)(?:都|也)?没(?:有)?(?:下|买)"
     r"|(?:没|没有)(?:再)?回?来(?:过)?(?=的|了|[，,。？?\s]|$)"
     r"|\b(?:didn'?t|did\s+not|haven'?t|hasn'?t|never)\s+(?:buy|bought|order|ordered|purchase|purchased)"
     r"|\bno\s+(?:orders?|purchases?)\s+in\b"
@@ -1117,8 +1117,21 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
 _WHEN_NEW = re.compile(
     r"(?:新客|新客户|新用户|新会员|新买家)[^，,。？?]{0,6}?(?:啥|什么|哪个?|哪些)(?:时候|月份?|时间)"
     r"|(?:最后|最近)一(?:次|个月)有(?:新客|新客户|新用户|新会员)"
+    r"|(?:什么|啥)时候(?:第一次|首次)(?:下单|购买|买)|(?:第一次|首次)(?:下单|购买)[^，,。？?]{0,6}(?:什么时候|哪个月)"
     r"|\bwhen\s+did\s+(?:the\s+|our\s+)?new\s+customers\s+(?:come|arrive|join|first\s+buy)",
     re.IGNORECASE,
+)
+
+
+# "去年同样这几天（6.15-6.21）": a relative year, then the days it applies to in brackets
+_YEAR_THEN_DAYS = re.compile(
+    r"(去年|今年|前年|上一年)(?:的)?\s*(?:同样|同一|相同)?(?:的)?(?:这|那)?(?:几天|段时间|一周|周|段)?\s*[（(]\s*"
+    r"(\d{1,2}\s*[./月]\s*\d{1,2}[^）)]{0,16})[）)]"
+)
+
+
+_HOW_DID_IT_GO = re.compile(
+    r"(?:情况|表现|生意|业绩)\s*(?:怎么样|咋样|如何|好不好|怎样)|\bhow\s+(?:did|are)\s+we\s+do", re.I
 )
 
 
@@ -1295,6 +1308,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     text = _CUSTOMER_WORD.sub("客户", without_definitions(text))
     text = expand_abbreviations(text)  # "AOV last 3 mos?"
     text = _SLASHED_MONTHS.sub(_slashed_months, text)  # "1997-01/02/03" is three months
+    text = _YEAR_THEN_DAYS.sub(r"\1\2", text)  # "去年同样这几天（6.15-6.21）": 去年6.15-6.21
     text = _DOTTED_DAYS.sub(_dotted_days, text)  # "6.22-6.28那周"
     text = _DOTTED_DAY.sub(r"\1月\2日", text)  # "6.30当天" is 6月30日
     text = _HISTORY_ON.sub("历史 ", text)  # "历史上月销售额过10w": 历史上 + 月销售额, not 上月
@@ -1752,7 +1766,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         measure_terms.setdefault("buyers", "customers")
     growth = time.compare_kind or _GROWTH.search(masked)
     asked = time.periods or (time.compare_kind and re.search(r"[?？]|多少|几|呢|how\s+much|what", masked, re.I))
-    if not measures and inactive_days is None and growth and not unsupported and asked:
+    # "这个季度情况怎么样": how a period went, with no measure named, is its sales
+    how_went = time.periods and _HOW_DID_IT_GO.search(masked)
+    if not measures and inactive_days is None and (growth or how_went) and not unsupported and asked:
         # "今年Q2同比增长多少？", "YoY growth in H1?": growth with no measure named is sales growth
         # (an empty term: a follow-up reads the previous question's measures instead)
         measures, measure_terms["revenue"] = ["revenue"], ""
@@ -1928,6 +1944,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             # "去年买过、今年没买的客户有多少": the buyers of one period with no order in the other
             periods = [p for p in periods if p is not not_bought]
             notes.append(f"customers with no order in {not_bought.text!r}")
+            if measures[:1] == ["repeat_rate"] and _norm(measure_terms.get("repeat_rate", "")) in ("回购", "复购"):
+                # "上个月买过但这个月还没回购的客户有多少": 回购 is the purchase negated, the customers are counted
+                measures = ["buyers"]
         elif _LAPSED_BETWEEN.search(masked):
             unsupported.append(Unsupported("lapsed_between", _LAPSED_BETWEEN.search(masked).group(0)))  # type: ignore[union-attr]
 
@@ -2149,6 +2168,14 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if "revenue_annualized" in measures and encloses:
         # "按Q2的run-rate年化，全年大概能做多少": the year is what the run rate projects to, not a period to compare
         compare_since = compare_until = compare_kind = compare = None
+    if (
+        compare_since is not None
+        and compare_until == until
+        and str(compare_since) == str(ds)
+        and re.search(r"\b(?:ltm|ttm|trailing|last\s+twelve\s+months)\b", text, re.IGNORECASE)
+    ):
+        # "LTM revenue through June 30, 1998": the date ends the trailing window, no second period
+        compare_since = compare_until = compare_kind = None
     if compare_since is not None and (compare_since, compare_until) == (since, until):
         # "只看今年（98年1-6月）": the same span said twice is one period, not a comparison with itself
         compare_since = compare_until = compare_kind = None
@@ -2624,9 +2651,12 @@ def _amounts(
                 continue
             before, after = text[max(0, m.start() - 24) : m.start()], text[m.end() : m.end() + 12]
             phrase = m.group(0).strip()
-            customer_level = (_CUSTOMER_LEVEL_BEFORE.search(before) or _CUSTOMER_LEVEL_AFTER.search(after)) and not (
-                _ORDER_LEVEL.search(phrase) or _ORDER_LEVEL.search(before[-4:])
-            )
+            spent = bool(re.match(_SPEND_VERB, phrase)) and not _ORDER_NOUN_AFTER.match(
+                after
+            )  # "消费超过200块的有几个"
+            customer_level = (
+                _CUSTOMER_LEVEL_BEFORE.search(before) or _CUSTOMER_LEVEL_AFTER.search(after) or spent
+            ) and not (_ORDER_LEVEL.search(phrase) or _ORDER_LEVEL.search(before[-4:]))
             spans.append(m.span())
             if customer_level:
                 if customer is not None and kind in ("min", "max", "between"):

@@ -240,6 +240,7 @@ def _festival(key: str, year: int) -> tuple[date, date] | None:
         "d11": ((11, 11), 0),
         "d12": ((12, 12), 0),
         "618": ((6, 18), 0),
+        "520": ((5, 20), 0),
         "newyear": ((1, 1), 0),
         "valentine": ((2, 14), 0),
         "national": ((10, 1), 6),
@@ -275,6 +276,8 @@ _FESTIVAL_WORDS = [
     (r"双十一|双11|光棍节|singles'?\s*day|double\s*11|11\.11", "d11"),
     (r"双十二|双12|double\s*12|12\.12", "d12"),
     (r"(?<![\d.$¥#A-Za-z])(?:618|6·18|六一八)(?![\d.%])", "618"),
+    # "520当天", "去年520呢": 5月20日 (said "I love you"), only as a day, not an amount or an id
+    (r"(?<![\d.$¥#A-Za-z])520(?=\s*(?:当天|那天|节|期间|大促|活动|前后|呢|[？?，,]|$))", "520"),
     (r"春节(?:期间|假期|长假)", "cnyholiday"),
     (r"春节|过年|农历新年|chinese\s+new\s+year|lunar\s+new\s+year|spring\s+festival", "cny"),
     (r"除夕|年三十", "cnyeve"),
@@ -797,7 +800,7 @@ def _h_festival(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     key = next((k for pat, k in _FESTIVAL_WORDS if re.fullmatch(pat, name, re.IGNORECASE)), None)
     if key is None:
         return None
-    if key == "618":
+    if key in ("618", "520"):
         before = match.string[max(0, match.start("f") - 12) : match.start("f")].lower()
         after = match.string[match.end("f") : match.end("f") + 3]
         if re.search(r"(?:客户|顾客|用户|会员|编号|customer|client|id|#|no\.)\s*$", before) or re.match(

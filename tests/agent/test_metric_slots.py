@@ -3267,3 +3267,45 @@ def test_session_13_last_readings() -> None:
     assert decide(
         "超过90天没下单的客户有多少 发个钉钉给小王让他跟进下", None, router.knowledge, router.index
     ).slots.get("action")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("去年买过、今年到现在一单都没下的人有多少", {"measures": ["buyers"], "not_bought_since": "1998-01-01"}),
+        ("这个季度情况怎么样", {"measures": ["revenue"], "since": "1998-04-01"}),
+        ("上周卖的怎么样", {"measures": ["revenue"], "since": "1998-06-22"}),
+        ("下个季度会比这个季度好吗", {"period": "next_quarter"}),
+        ("按上半年这个速度，今年全年能做到多少？能超过去年吗", {"since": "1998-01-01", "until": "1998-06-30"}),
+        ("What fraction of the entire customer base ever came back for a second purchase?",
+         {"measures": ["repeat_rate", "repeat_customers", "buyers"]}),
+        ("上个月买过但这个月还没回购的客户有多少",
+         {"measures": ["buyers"], "since": "1998-05-01", "not_bought_since": "1998-06-01"}),
+        ("What's LTM revenue through June 30, 1998?", {"since": "1997-07-01", "compare_since": None}),
+        ("520当天卖了多少钱？多少单", {"since": "1998-05-20", "until": "1998-05-20"}),
+        ("那去年同样这几天（6.15-6.21）的销售额", {"since": "1997-06-15", "until": "1997-06-21"}),
+        ("那我们现有的会员都是什么时候第一次下单的？按月份分一下人数",
+         {"measures": ["new_customers"], "grain": "month"}),
+        ("想定个固定的会员日，今年一周里周几下单的最多？",
+         {"measures": ["orders", "orders_share"], "group_by": "weekday"}),
+        ("今年消费超过100块的有几个", {"measures": ["buyers"], "min_customer_spend": 100.0}),
+        ("消费超过100的订单有多少", {"measures": ["orders"], "min_amount": 100.0}),
+    ],
+)  # fmt: skip
+def test_session_13_c_set_readings(question: str, expected: dict[str, Any]) -> None:
+    spec = _parse(question)
+    assert {k: spec.args.get(k) for k in expected} == expected
+    if "全年能做到多少" in question:
+        assert "revenue_annualized" in spec.args["measures"]
+    from crm_insights.agent.timeexpr import parse_time
+
+    assert not parse_time("消费520元的客户有几个", DS, DE).periods  # 520 as an amount is no date
+
+
+def test_session_13_c_set_threads() -> None:
+    assert (
+        _decided(["上个月有多少会员下过单？", "这里面买了两次及以上的有几个人？他们一共花了多少钱"])["since"]
+        == "1998-05-01"
+    )
+    top = _decided(["前10%的客户贡献了多少收入，占比多少", "这些大客户里现在有多少已经半年没来买了"])
+    assert (top.get("top_share"), top.get("segment"), top.get("inactive_days")) == (0.1, None, 180)

@@ -331,10 +331,14 @@ _ALL_TIME = re.compile(
     # "新客首单到二单一般隔多久": what is usual, over all the data
     r"|一般(?!般)|通常|\btypically\b|\busually\b|\bin\s+general\b"
     # "那新客都是哪几个月进来的": when they came, over all the data
-    r"|哪几?个?月(?:份)?(?:进来|来的|加入|注册|首购|首单)|(?:什么|啥)时候(?:进来|来的|加入|开始买)|(?:最后|最近)一次有"
+    r"|哪几?个?月(?:份)?(?:进来|来的|加入|注册|首购|首单)|(?:什么|啥)时候(?:进来|来的|加入|开始买|第一次|首次)|(?:最后|最近)一次有"
     r"|\bto\s+date\b|\ball[- ]time\b|\boverall\b|\bever\b|\bin\s+total\b|\blifetime\b",
     re.IGNORECASE,
 )
+
+
+# words that ask for all the data even among the thread's customers ("这些人历史上一共花了多少")
+_SAID_ALL_TIME = re.compile(r"累计|历史|至今|迄今|到目前|截至目前|从来|\ball[- ]time\b|\bever\b|\blifetime\b", re.I)
 
 
 def _year_earlier(question: str, previous: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -611,6 +615,8 @@ def carry_period(
             metric["assumed_year"] = None
             return metric
     all_time = _ALL_TIME.search(question) and not _THAT_PERIOD.search(question)  # "那半个月一共": that period's total
+    if all_time and _AMONG_THEM.search(question) and not _SAID_ALL_TIME.search(question):
+        all_time = None  # "这里面买了两次及以上的有几个人？他们一共花了多少钱": those buyers, in that period
     if any(args.get(k) for k in _PERIOD_ARGS) or not base.get("since") or all_time:
         return metric
     if "inactive_customers" in (args.get("measures") or []):
@@ -1170,6 +1176,9 @@ def group_share_of_all(metric: dict[str, Any]) -> None:
         metric["share_of_all"] = True
 
 
+_RANKING_SEGMENTS = ("高价值", "high value")
+
+
 def _keep_group(args: dict[str, Any], base: Mapping[str, Any], data_start: str | None, data_end: str | None) -> None:
     """ "这里面以前买过3次以上的有多少人" after the customers inactive 90 days, "这批人今年还有多少在买" after the
     customers who spent 500+: the previous question's customers stay the group, read over the previous period (the
@@ -1183,6 +1192,8 @@ def _keep_group(args: dict[str, Any], base: Mapping[str, Any], data_start: str |
         group.update(filter_since=base["filter_since"], filter_until=base.get("filter_until"))
     added = {k: v for k, v in group.items() if args.get(k) is None}
     args.update(added)
+    if group.get("top_share") and args.get("segment") in _RANKING_SEGMENTS:
+        args.pop("segment")  # "这些大客户里…" after the top 10%: the big customers are the top share, not a segment
     b0, b1 = str(base.get("since") or data_start or "")[:10], str(base.get("until") or data_end or "")[:10]
     own = args.get("since") is not None and (args.get("since"), args.get("until")) != (b0, b1)
     if own and not args.get("filter_since") and b0 and b1:
