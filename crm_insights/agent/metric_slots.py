@@ -415,12 +415,13 @@ _CUSTOMER_LEVEL_BEFORE = re.compile(
     # "customers who spent over 500", "客户消费超过1000": the spender is the customer
     r"|(?:customers?|buyers?|clients?|shoppers|accounts?|people)\s+(?:who|that)?\s*(?:have|has|had)?\s*$"
     r"|(?:客户|顾客|买家|用户|会员)\s*$"
-    # "以前花过超过 $500 的", "消费过1000以上的": what a customer has spent, over time
+    # "以前花过超过 $500 的", "消费过1000以上的", "how many had spent more than $500": what a customer has spent
     rf"|{_SPEND_VERB}\s*$",
     re.IGNORECASE,
 )
 # "以前花过超过500的有多少个": a spending verb makes the bare number money
 _SPEND_VERB_BEFORE = re.compile(rf"{_SPEND_VERB}\s*$")
+_SPENT_PHRASE = re.compile(rf"{_SPEND_VERB}|spen[dt]\b", re.IGNORECASE)
 _CUSTOMER_LEVEL_AFTER = re.compile(
     r"^\s*(?:的)?\s*(?:客户|顾客|买家|用户|会员|人)|^\s*(?:in\s+total|overall|lifetime)"
     r"|^\s*(?:customers?|buyers?|clients?|people|shoppers)\b",
@@ -453,7 +454,8 @@ _INACTIVE = re.compile(
     re.IGNORECASE,
 )
 _DURATION = re.compile(
-    rf"(?P<n>\d+|{_CN_NUM})\s*\+?\s*(?P<u>天|日|个?周|个?星期|个?月|年|days?|weeks?|months?|years?)(?![期志份])",
+    rf"(?P<n>\d+|{_CN_NUM}|(?<![A-Za-z])(?:an?|one|two|three|four|five|six|nine|twelve)(?=\s))"
+    r"\s*\+?\s*(?P<u>天|日|个?周|个?星期|个?月|年|days?|weeks?|months?|years?)(?![期志份])",
     re.IGNORECASE,
 )
 _DAYS_PER = {"day": 1, "week": 7, "month": 30, "year": 365}
@@ -521,7 +523,8 @@ _CLV = re.compile(
     re.IGNORECASE,
 )
 _COHORT_PERIODS = re.compile(
-    rf"(\d+|{_CN_NUM})\s*个?\s*月\s*(?:后|之后|以后|内)|(\d+)\s+months?\s+(?:later|after)"
+    rf"(\d+|{_CN_NUM})\s*个?\s*月\s*(?:后|之后|以后|内)"
+    r"|(\d+|one|two|three|four|five|six|nine|twelve)\s+months?\s+(?:later|after|on)\b"
     rf"|(?:之后|后|随后|接下来|after|over|for|following)\s*(?:the\s+)?(?:next\s+)?(\d+|{_CN_NUM})\s*(?:个)?\s*(?:月|months?)"
     rf"|第\s*(\d+|{_CN_NUM})\s*个?月"
     # "过了一年还剩多少在买", "一年后的留存", "满一年", "a year later": twelve months on
@@ -822,9 +825,10 @@ _LAPSED_BETWEEN = re.compile(
 )
 # "去年买过今年没买", "97下半年一单没买", "bought in 1997 but not in 1998": a negated purchase, read against the periods
 _NOT_BOUGHT_IN = re.compile(
-    r"(?:没|未|没有|不)(?:再)?(?:有)?(?:在\S{0,8}?)?(?:下单|下过单|买|购买|来买|消费|复购|回购)|一(?:单|次)(?:都|也)?没(?:有)?(?:下|买)"
+    r"(?:没|未|没有|不)(?:再)?(?:有)?(?:在\S{0,8}?)?(?:下单|下过单|买|购买|来买|消费|复购|回购)|一(?:单|次)(?:都|也)?(?:没|未)(?:有)?(?:下|买|落)"
     r"|(?:没|没有)(?:再)?回?来(?:过)?(?=的|了|[，,。？?\s]|$)"
-    r"|\b(?:didn'?t|did\s+not|haven'?t|hasn'?t|never)\s+(?:buy|bought|order|ordered|purchase|purchased)"
+    r"|\b(?:didn'?t|did\s+not|haven'?t|hasn'?t|never)\s+(?:buy|bought|order|ordered|purchase|purchased|come\s+back|came\s+back"
+    r"|returned|been\s+back)"
     r"|\bno\s+(?:orders?|purchases?)\s+in\b"
     r"|\bbut\s+not\s+in\b",
     re.IGNORECASE,
@@ -1018,7 +1022,8 @@ def _not_bought_period(text: str, periods: Sequence[Period]) -> Period | None:
         return None
     clause = _clause_number(text, _CLAUSE_BREAK)
     at = clause(neg.end() - 1)  # "but not in 1998": the negation's clause is the one it ends in
-    after = [p for p in periods if neg.end() <= p.span[0] <= neg.end() + 4 and clause(p.span[0]) == at]
+    # ("haven't come back at all this year": a few words may stand between)
+    after = [p for p in periods if neg.end() <= p.span[0] <= neg.end() + 12 and clause(p.span[0]) == at]
     if after:
         return after[0]  # "not in 1998", "没在98年买"
     same = [p for p in periods if clause(p.span[0]) == at and p.span[1] <= neg.start()]
@@ -1452,7 +1457,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     one_time = [m for m in measures if m in ("one_time_share", "one_time_customers")]
     per_head = [m for m in measures if m in ("revenue_per_buyer", "orders_per_buyer", "aov", "units_per_order")]
     sums = [m for m in measures if m in ("revenue", "orders", "units")]
-    if one_time and sums and not per_head and purchases is None and _SHARE.search(masked):
+    pointed_one_time = re.search(
+        r"\b(?:those|these|the)\s+one[- ]?time|(?:这些|那些|这批|那批)(?:一次性|只买)", text, re.I
+    )
+    if one_time and sums and not per_head and purchases is None and (_SHARE.search(masked) or pointed_one_time):
         # "那些只买一次的客户，占这三个月营收的百分之几": the one-time customers' revenue as a share of all of it
         purchases = (1, 1)
         measure_terms.setdefault("buyers", measure_terms.get(one_time[0]) or "one-time customers")
@@ -2651,9 +2659,8 @@ def _amounts(
                 continue
             before, after = text[max(0, m.start() - 24) : m.start()], text[m.end() : m.end() + 12]
             phrase = m.group(0).strip()
-            spent = bool(re.match(_SPEND_VERB, phrase)) and not _ORDER_NOUN_AFTER.match(
-                after
-            )  # "消费超过200块的有几个"
+            # "消费超过200块的有几个", "how many had spent more than $500": a customer's spend
+            spent = bool(_SPENT_PHRASE.match(phrase)) and not _ORDER_NOUN_AFTER.match(after)
             customer_level = (
                 _CUSTOMER_LEVEL_BEFORE.search(before) or _CUSTOMER_LEVEL_AFTER.search(after) or spent
             ) and not (_ORDER_LEVEL.search(phrase) or _ORDER_LEVEL.search(before[-4:]))
@@ -2702,7 +2709,7 @@ def duration_days(text: str) -> int | None:
     if _HALF_YEAR.search(text):
         return 180  # "超过半年没下单": half a year, 6 x 30 days
     for m in _DURATION.finditer(text):
-        n = to_int(m.group("n"))
+        n = 1 if m.group("n").lower() in ("a", "an") else to_int(m.group("n"))
         if n:
             unit = m.group("u").lower().lstrip("个")
             key = next(u for k, u in (("天", "day"), ("日", "day"), ("day", "day"), ("周", "week"), ("星期", "week"),

@@ -3309,3 +3309,53 @@ def test_session_13_c_set_threads() -> None:
     )
     top = _decided(["前10%的客户贡献了多少收入，占比多少", "这些大客户里现在有多少已经半年没来买了"])
     assert (top.get("top_share"), top.get("segment"), top.get("inactive_days")) == (0.1, None, 180)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # session 13's a-sets (after their first run)
+        ("How many customers haven't purchased anything in over a year?",
+         {"measures": ["inactive_customers"], "inactive_days": 365}),
+        ("On average, how long do customers go between purchases?",
+         {"measures": ["days_between_mean", "days_between_median"]}),
+        ("What percentage of our customers only ever bought from us once?",
+         {"measures": ["one_time_share", "one_time_customers", "buyers"]}),
+        ("Of the customers who first bought in January 1997, what percent were still buying three months later?",
+         {"since": "1997-01-01", "until": "1997-01-31", "periods": 3}),
+        ("And for people who do come back, how long from their first purchase to their second?",
+         {"measures": ["days_first_to_second", "days_first_to_second_median"]}),
+        ("How many customers bought from us in 1997 but haven't come back at all this year?",
+         {"since": "1997-01-01", "not_bought_since": "1998-01-01"}),
+        ("How much revenue did those one-time buyers bring in, in total?",
+         {"measures": ["buyers", "revenue"], "min_purchases": 1, "max_purchases": 1}),
+    ],
+)  # fmt: skip
+def test_session_13_a_set_readings(question: str, expected: dict[str, Any]) -> None:
+    spec = _parse(question)
+    assert {k: spec.args.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        (["How many customers haven't purchased anything in over a year?",
+          "Of those, how many had spent more than $500 with us before they went quiet?"],
+         {"min_customer_spend": 500.0, "inactive_days": 365, "min_amount": None}),
+        (["How many customers bought from us in 1997 but haven't come back at all this year?",
+          "What did that group spend with us in 1997, and what share of 1997 revenue is that?"],
+         {"measures": ["revenue"], "not_bought_since": "1998-01-01"}),
+        (["超过一年冇落过单嘅客有几多个？"], {"measures": ["inactive_customers"], "inactive_days": 365}),
+        (["客人平均隔几耐返嚟买一次？中位数呢？"], {"measures": ["days_between_mean", "days_between_median"]}),
+        (["有几多客人净系嚟过一次就冇再返嚟？占几多？"],
+         {"measures": ["one_time_share", "one_time_customers", "buyers"]}),
+        (["反过嚟，去年有买过但今年到而家一单都未落过嘅有几多？"],
+         {"measures": ["buyers"], "since": "1997-01-01", "not_bought_since": "1998-01-01"}),
+        # 同比 while the thread is on the data's first year: the year after it, against it
+        (["今年上半年平均每个客嚟买咗几多次？", "去年上半年呢？", "人均消费（每个买家贡献几多钱）同比系升定跌？"],
+         {"since": "1998-01-01", "compare": "year"}),
+    ],
+)  # fmt: skip
+def test_session_13_a_set_threads(turns: list[str], expected: dict[str, Any]) -> None:
+    args = _decided(turns)
+    assert {k: args.get(k) for k in expected} == expected

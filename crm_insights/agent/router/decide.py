@@ -686,6 +686,7 @@ def _decide(
         elif prev_metric and metric is not None:
             metric = metrics.with_previous_measures(original, metric, prev_metric)
             metric = metrics.carry_period(original, metric, prev_metric, start, end)
+            metrics.year_comparison_in_data(original, metric, start, end)
         metrics.keep_group(original, metric, prev_metric, start, end)
         metrics.same_span_in_year(original, metric, prev_metric)
         metrics.week_of_day(original, metric)

@@ -629,6 +629,33 @@ def carry_period(
     return metric
 
 
+def year_comparison_in_data(
+    question: str, metric: dict[str, Any] | None, data_start: str | None, data_end: str | None
+) -> None:
+    """ "人均消费同比是升是降" asked while the thread is on the data's first year (1997 H1): a year earlier lies before
+    the data, so the comparison is the same span a year later against it (in place). Only for a period the question
+    did not name itself."""
+    args = (metric or {}).get("args") or {}
+    if args.get("compare") != "year" or not (args.get("since") and args.get("until") and data_start and data_end):
+        return
+    from datetime import date
+
+    from crm_insights.agent.timeexpr import parse_time, shift_year
+
+    own = [p for p in parse_time(question, data_start, data_end).periods if p.kind not in _DERIVED_PERIODS]
+    if own:
+        return
+    s0, e0 = date.fromisoformat(str(args["since"])[:10]), date.fromisoformat(str(args["until"])[:10])
+    first, last = date.fromisoformat(data_start[:10]), date.fromisoformat(data_end[:10])
+    before, _ = shift_year(s0, e0, -1)
+    later, later_end = shift_year(s0, e0, 1)
+    if before < first and later_end <= last:
+        args["since"], args["until"] = later.isoformat(), later_end.isoformat()
+        assert metric is not None
+        metric["periods_text"] = metric["periods_text_zh"] = f"{later.isoformat()}..{later_end.isoformat()}"
+        metric["assumed_year"] = None
+
+
 def _against_earlier(question: str, args: Mapping[str, Any], base: Mapping[str, Any]) -> tuple[str, str] | None:
     """The period a follow-up names to compare the thread's period with ("跟97年上半年比"), when it lies before it."""
     # "跟97年上半年比", "vs Q1", or the period named right after 环比/同比 ("环比一月呢")
@@ -910,7 +937,7 @@ _AMONG_THEM = re.compile(
 _AMONG_GROUP = re.compile(
     _AMONG_THEM.pattern
     + r"|(?:这|那)(?:批|些|部分|群|帮)[^，,。？?]{0,6}?(?:人|客户|会员|用户|顾客|客人)|这层|他们|她们"
-    + r"|\bthose\s+customers\b|\btheir\b|\bthey\b"
+    + r"|\bthose\s+customers\b|\btheir\b|\bthey\b|\b(?:that|this)\s+group\b|\bthose\s+people\b"
     + r"|\b(?:those|these|the)\s+same\s+(?:customers|people|clients|ones|buyers)\b",
     re.I,
 )
