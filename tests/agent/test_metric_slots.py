@@ -3359,3 +3359,10 @@ def test_session_13_a_set_readings(question: str, expected: dict[str, Any]) -> N
 def test_session_13_a_set_threads(turns: list[str], expected: dict[str, Any]) -> None:
     args = _decided(turns)
     assert {k: args.get(k) for k in expected} == expected
+
+
+def test_the_period_before_spelled_out_in_brackets_is_one_period() -> None:
+    args = _decided(
+        ["1997-04-01 至 1997-06-30 区间的 AOV（revenue/orders）是多少？", "和上一季度（1997Q1）比，AOV 环比变化多少？"]
+    )
+    assert (args["since"], args.get("compare_since")) == ("1997-04-01", "1997-01-01")

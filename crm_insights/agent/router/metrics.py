@@ -518,7 +518,7 @@ def carry_period(
     back = one_more_back(question, previous, metric)
     if back is not None:
         return back
-    versus = _against_earlier(question, args, base)
+    versus = _against_earlier(question, args, base, data_start, data_end)
     if versus is not None:
         # "跟97年上半年比，销售额同比降了多少？" after 1998 H1: the thread's period stays the base, compared with the
         # earlier one named
@@ -656,7 +656,13 @@ def year_comparison_in_data(
         metric["assumed_year"] = None
 
 
-def _against_earlier(question: str, args: Mapping[str, Any], base: Mapping[str, Any]) -> tuple[str, str] | None:
+def _against_earlier(
+    question: str,
+    args: Mapping[str, Any],
+    base: Mapping[str, Any],
+    data_start: str | None = None,
+    data_end: str | None = None,
+) -> tuple[str, str] | None:
     """The period a follow-up names to compare the thread's period with ("跟97年上半年比"), when it lies before it."""
     # "跟97年上半年比", "vs Q1", or the period named right after 环比/同比 ("环比一月呢")
     if not (base.get("since") and base.get("until")) or base.get("compare_since"):
@@ -670,8 +676,12 @@ def _against_earlier(question: str, args: Mapping[str, Any], base: Mapping[str, 
         return None
     from crm_insights.agent.timeexpr import parse_time
 
-    named = [p for p in parse_time(question, since, until).periods if p.kind not in _DERIVED_PERIODS]
-    if len(named) >= 2:
+    named = [
+        p
+        for p in parse_time(question, data_start or since, data_end or until).periods
+        if p.kind not in _DERIVED_PERIODS and not _BEFORE_THAT.search(p.text)
+    ]
+    if len(named) >= 2 and not _PREV_NAMED.search(question):
         return None  # "那今年一季度跟去年一季度比呢": both sides named, the question's own comparison
     return since, until
 
@@ -1410,6 +1420,8 @@ _PART_OF = re.compile(
     r"|\b(?:share|percentage|proportion|fraction)\b|\bhow\s+much\s+of\s+(?:that|it|this)\b",
     re.IGNORECASE,
 )
+# "和上一季度（1997Q1）比": the period before, spelled out in brackets (one period, said twice)
+_PREV_NAMED = re.compile(r"(?:上一?个?|前一?个?)(?:季度|月|周|年|期)\s*[（(]", re.I)
 _CHANGE_ASKED = re.compile(r"涨|跌|增长|下降|变化|升了|降了|\bup\s+or\s+down\b|\bchange[ds]?\b|\bgr[eo]w", re.I)
 _BEFORE_THAT = re.compile(
     r"\b(?:the\s+)?(?:quarter|month|year|week|period|half)\s+before\s+(?:that|it|this)\b|\bprevious\s+one\b"
