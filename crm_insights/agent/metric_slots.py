@@ -879,7 +879,10 @@ def _top_share(text: str) -> tuple[float, tuple[int, int]] | None:
     value = float(m.group("p")) if m.group("p") else float(to_int(m.group("c")) or 0)
     # the span takes "的老客户" / "的大客户" along: who the top share is of, not new-vs-returning customers
     tail = _TOP_SHARE_OF.match(text, m.end())
-    return (value / 100.0, (m.start(), tail.end() if tail else m.end())) if 0 < value <= 100 else None
+    # ... and "消费最高的" before it: the ranking the top share is cut from, not a ranking of its own
+    head = _TOP_SHARE_BY.search(text[: m.start()])
+    start = head.start() if head else m.start()
+    return (value / 100.0, (start, tail.end() if tail else m.end())) if 0 < value <= 100 else None
 
 
 def top_share_of(text: str) -> float | None:
@@ -893,6 +896,7 @@ _GROUP_POINTED = re.compile(
     r"|\b(?:these|those|they|them)\b",
     re.IGNORECASE,
 )
+_TOP_SHARE_BY = re.compile(r"(?:按)?(?:累计)?(?:消费|花钱|花费|spend)?\s*(?:最高|最多|最大|排名)的?\s*$", re.IGNORECASE)
 _TOP_SHARE_OF = re.compile(r"\s*的?\s*(?:大|老|忠实|核心)(?:客户|会员|用户|客)")
 
 
@@ -1275,10 +1279,11 @@ _PRIOR_MONTHS = re.compile(
 )
 
 
-def prior_months_read(text: str) -> str:
-    """ "最近三个月跟前三个月比", "跟前三个月比" (after the last three months): the months before, i.e. 环比, in a text
-    of the same length (offsets hold)."""
-    return _PRIOR_MONTHS.sub(lambda m: "环比" + " " * (len(m.group(0)) - 2), text)
+def comparison_words_read(text: str) -> str:
+    """The comparison phrases the time grammar reads as words of its own, in a text of the same length (offsets
+    hold): "最近三个月跟前三个月比", "跟前三个月比" are 环比; "去年同一个季度" is 去年同期."""
+    text = _PRIOR_MONTHS.sub(lambda m: "环比" + " " * (len(m.group(0)) - 2), text)
+    return _SAME_QUARTER.sub(lambda m: m.group(1) + "同期" + " " * (len(m.group(0)) - len(m.group(1)) - 2), text)
 
 
 # "跟去年同一季比": the same quarter a year earlier is 去年同期 (same length, so offsets hold)
@@ -1320,8 +1325,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     text = _DOTTED_RANGE.sub(
         lambda m: m.group(1) + "至" + m.group(2) + " " * (len(m.group(0)) - len(m.group(1)) - len(m.group(2)) - 1), text
     )
-    text = prior_months_read(text)  # "最近三个月跟前三个月比"
-    text = _SAME_QUARTER.sub(lambda m: m.group(1) + "同期" + " " * (len(m.group(0)) - len(m.group(1)) - 2), text)
+    text = comparison_words_read(text)  # "最近三个月跟前三个月比", "跟去年同一季比"
     if _ACTION.search(text) and not _QUESTION.search(text):
         return None  # "把上个月的订单导出发邮件给我": an action request, which the router declines
     if _ONE_TEXT.search(text) or sx.extract_quoted(text):

@@ -3366,3 +3366,16 @@ def test_the_period_before_spelled_out_in_brackets_is_one_period() -> None:
         ["1997-04-01 至 1997-06-30 区间的 AOV（revenue/orders）是多少？", "和上一季度（1997Q1）比，AOV 环比变化多少？"]
     )
     assert (args["since"], args.get("compare_since")) == ("1997-04-01", "1997-01-01")
+
+
+def test_session_13_c_and_b_set_follow_ups() -> None:
+    both = _decided(["So H1 98 vs H1 97 - what's the YoY?", "Give me buyers and AOV for both halves"])
+    assert (both["since"], both.get("compare")) == ("1998-01-01", "year")
+    assert _decided(
+        ["What's LTM revenue through June 30, 1998?", "and how many distinct customers bought in that window?"]
+    )["measures"] == ["buyers"]
+    quarter = _decided(["这个季度跟上个季度比一下，营收、单量、买家数都列出来", "去年同一个季度呢？同比掉了多少"])
+    assert (quarter["since"], quarter["until"], quarter.get("compare")) == ("1998-04-01", "1998-06-30", "year")
+    top = _parse("消费最高的 top 10% 客户里，半年(180天)以上没下过单的有多少人")
+    assert (top.args.get("top_share"), top.args.get("inactive_days"), top.args.get("group_by")) == (0.1, 180, None)
+    assert _parse("and annual revenue per active customer in 1997?").args["measures"] == ["revenue_per_buyer"]

@@ -1253,7 +1253,11 @@ _THAT_PERIOD = re.compile(
 _SAME_LAST_YEAR = re.compile(r"去年同期|上年同期|same\s+period\s+last\s+year|a\s+year\s+(?:earlier|before|ago)", re.I)
 _STRICTLY = re.compile(r"严格|正好\S{0,6}不算|不含\S{0,4}当天|\bstrictly\b|\bexcluding\s+exactly\b", re.IGNORECASE)
 # "兩期都給我", "both periods": the previous comparison's two periods again
-_BOTH_PERIODS = re.compile(r"[两兩]期|两个(?:时间段|时期|期间)|both\s+periods|each\s+period", re.I)
+_BOTH_PERIODS = re.compile(
+    r"[两兩]期|两个(?:时间段|时期|期间)|两个半年|\bboth\s+(?:periods|halves|years|quarters|months)\b"
+    r"|\beach\s+(?:period|half|year|quarter)\b",
+    re.I,
+)
 _SAME_COMPARISON = re.compile(
     r"same\s+comparison|same\s+(?:for|thing\s+for)|compared?\s+the\s+same\s+way|同样\S{0,4}?(?:对比|比较|比一下|比法|比)"
     r"|一样(?:的)?(?:对比|比较|比一下)|也(?:这样|同样)?(?:对比|比较|比)一下|也(?:这样)?对比"
@@ -1468,7 +1472,7 @@ def _keep_scope(
         return new
     # "再往前一周呢" names the week before the thread's, not the last seven days
     timed = _BEFORE_THAT.sub(lambda m: " " * len(m.group(0)), question)
-    tp = parse_time(metric_slots.prior_months_read(metric_slots.expand_abbreviations(timed)), data_start, data_end)
+    tp = parse_time(metric_slots.comparison_words_read(metric_slots.expand_abbreviations(timed)), data_start, data_end)
     own = [p for p in tp.periods if p.kind not in _DERIVED_PERIODS]
     first, last = date.fromisoformat(data_start[:10]), date.fromisoformat(data_end[:10])
     if len(own) == 1 and tp.compare_kind == "previous" and base.get("since") and base.get("until"):
