@@ -163,7 +163,7 @@ _SPOKEN_ID = re.compile(
 # "帮我查下客户一百": an id said as a number with place values (百, 千), not a count ("客户一百多个", "一百位")
 _SPOKEN_NUMBER_ID = re.compile(
     r"(?<=客户|会员|用户|顾客|买家)(\s*(?:编号|号)?\s*)([零〇一二两三四五六七八九十百千]*[百千][零〇一二两三四五六七八九十百千]*)"
-    r"(?![多个位名人家次天月年周笔单块元万])"
+    r"(?![多个位名人家次天月年周笔单块元万分])"
 )
 
 
@@ -241,6 +241,8 @@ _SINGLISH: tuple[tuple[str, str], ...] = (
     (r"\b(?:can|got|is|have)\s+or\s+not\b", ""),
     (r"(?<=\w)\s+(?:ah|lah|leh|lor|hor|meh)\b(?=\s*(?:[,.!?，。！？;；]|$))", ""),
     (r"(?<=[\w\s])\bcan\s*(?=[?？])", ""),
+    # British trading English: "what did we turn over last month" asks the revenue (not "over last month")
+    (r"\bturn(?:ed)?\s+over\b", "revenue"),
 )
 _SINGLISH_RE = tuple((re.compile(a, re.IGNORECASE), b) for a, b in _SINGLISH)
 

@@ -460,7 +460,7 @@ _DURATION = re.compile(
 )
 _DAYS_PER = {"day": 1, "week": 7, "month": 30, "year": 365}
 _CHURN_RISK = re.compile(
-    r"流失风险|流失概率|流失可能|可能流失|会流失|要流失|即将流失|风险|churn\s+risk|churn\s+probability|likely\s+to\s+churn|"
+    r"流失风险|流失概率|流失可能|可能流失|会流失|要流失|即将流失|风险|可能\s*churn|会\s*churn|churn\s+risk|churn\s+probability|likely\s+to\s+churn|"
     r"at[\s-]risk|risk\s+of\s+churn|(?:will|might|may|could|would|likely\s+to|going\s+to)\s+churn|about\s+to\s+churn|(?:might|could|will|going\s+to|likely\s+to)\s+lose|\blosing\s+(?:customers|clients|buyers)",
     re.IGNORECASE,
 )
@@ -529,6 +529,7 @@ _COHORT_PERIODS = re.compile(
     rf"|第\s*(\d+|{_CN_NUM})\s*个?月"
     # "过了一年还剩多少在买", "一年后的留存", "满一年", "a year later": twelve months on
     r"|(?:过了|满|after|over)\s*(?:一|1|a|one)\s*(?:整)?(?:年|year)|(?:一|1)\s*年\s*(?:后|之后|以后)"
+    r"|\b(?:a|one)\s+year\s+(?:on|later)\b"
     r"|\b(?:a|one)\s+year\s+(?:later|on)\b"
     # "M3还有多少比例在回购", "month 3 retention": the cohort-table notation
     r"|(?<![A-Za-z])M\s?\+?\s?(\d{1,2})(?![\d.])|(?<![A-Za-z])month[\s-]+(\d{1,2})(?!\d)",
@@ -866,7 +867,7 @@ _BANDS = re.compile(
 # "前10%的客户贡献了多少收入", "top 10% of customers", "头部20%客户": the top share of customers by spend
 _TOP_SHARE = re.compile(
     rf"(?:前|头部|top\s*|最大的\s*|biggest\s+|largest\s+)(?:(?P<p>\d{{1,2}}(?:\.\d+)?)\s*%|百分之(?P<c>{_CN_NUM}))"
-    r"(?=\s*(?:的)?\s*(?:大|老|忠实|核心)?(?:客户|买家|人|customers?|buyers?|accounts?|spenders?|of\s+(?:customers|buyers|accounts)|呢|[?？]|$))",
+    r"(?=\s*(?:的)?\s*(?:大|老|忠实|核心)?(?:客户|买家|人|户|customers?|buyers?|accounts?|spenders?|of\s+(?:customers|buyers|accounts)|呢|[?？]|$))",
     re.IGNORECASE,
 )
 

@@ -134,3 +134,11 @@ def test_latin_words_glued_to_chinese_are_spaced(text: str, spaced: str) -> None
 )
 def test_regional_question_words(text: str, read: str) -> None:
     assert to_mandarin(text) == read
+
+
+def test_a_percentage_after_customer_is_no_customer_id() -> None:
+    # "占全部客户百分之几": 百 starts 百分之, not customer 100; "客户一百" stays an id said as a number
+    assert to_mandarin("占全部客户百分之几？") == "占全部客户百分之几？"
+    assert to_mandarin("帮我查下客户一百") == "帮我查下客户100"
+    # British trading English: "turn over" is the revenue, not "over last month"
+    assert to_mandarin("What did we turn over last month?") == "What did we revenue last month?"

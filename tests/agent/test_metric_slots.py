@@ -3379,3 +3379,26 @@ def test_session_13_c_and_b_set_follow_ups() -> None:
     top = _parse("消费最高的 top 10% 客户里，半年(180天)以上没下过单的有多少人")
     assert (top.args.get("top_share"), top.args.get("inactive_days"), top.args.get("group_by")) == (0.1, 180, None)
     assert _parse("and annual revenue per active customer in 1997?").args["measures"] == ["revenue_per_buyer"]
+
+
+def test_session_13_o_set_readings() -> None:
+    from crm_insights.agent.router import OfflineRouter, decide
+
+    cohort = _decided(
+        [
+            "Of the customers we picked up in January '97, what share were still buying from us a year on?",
+            "and the February '97 intake, same measure?",
+        ]
+    )
+    assert (cohort["since"], cohort["periods"]) == ("1997-02-01", 12)
+    may = _decided(["What did we turn over last month and how's that looking against April?"])
+    assert (may["since"], may.get("compare")) == ("1998-05-01", "previous")
+    inactive = _decided(["超过180天没下过单的客户有多少？占全部客户百分之几？"])
+    assert inactive.get("customers") is None and inactive["inactive_days"] == 180
+    router = OfflineRouter()
+    tiers = decide(
+        "請問我們的會員目前分成哪幾個等級？像VIP那種 每個等級各有多少人", None, router.knowledge, router.index
+    )
+    assert tiers.intent == "list_segments"
+    risk = decide("消費前20%的大戶裡面 哪些最有可能churn掉？", None, router.knowledge, router.index)
+    assert (risk.intent, risk.slots.get("top_share")) == ("at_risk", 0.2)
