@@ -507,7 +507,8 @@ _NAMED_FUTURE = [
 _AHEAD = re.compile(r"未来|接下来|今后|往后|之后的|next|coming|upcoming|following|ahead", re.IGNORECASE)
 # "截至目前的累计消费算的LTV", "LTV to date": what customers have spent so far, not the predicted value
 _LTV_SO_FAR = re.compile(
-    r"截至目前|截止目前|到目前为止|迄今|累计消费|历史(?:累计)?消费|按累计|已经贡献|\bto\s+date\b|\bso\s+far\b|\bhistorical\b",
+    r"截至目前|截止目前|到目前为止|迄今|累计消费|历史(?:累计)?消费|按累计|已经贡献|\bto\s+date\b|\bso\s+far\b|\bhistorical(?:ly)?\b"
+    r"|\blifetime\s+spend\b|\btotal\s+spend\b",
     re.IGNORECASE,
 )
 # "什么画像", "什么样的人", "what are they like": a group described
@@ -867,7 +868,7 @@ _BANDS = re.compile(
 # "前10%的客户贡献了多少收入", "top 10% of customers", "头部20%客户": the top share of customers by spend
 _TOP_SHARE = re.compile(
     rf"(?:前|头部|top\s*|最大的\s*|biggest\s+|largest\s+)(?:(?P<p>\d{{1,2}}(?:\.\d+)?)\s*%|百分之(?P<c>{_CN_NUM}))"
-    r"(?=\s*(?:的)?\s*(?:大|老|忠实|核心)?(?:客户|买家|人|户|customers?|buyers?|accounts?|spenders?|of\s+(?:customers|buyers|accounts)|呢|[?？]|$))",
+    r"(?=\s*(?:的)?\s*(?:大|老|忠实|核心)?(?:客户|买家|人|户|customers?|buyers?|accounts?|spenders?|of\s+(?:customers|buyers|accounts|spenders)|呢|[?？]|$))",
     re.IGNORECASE,
 )
 
@@ -1563,8 +1564,13 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     so_far = _CLV.search(text) and _LTV_SO_FAR.search(text)
     if so_far and customer is None:
         # "到目前为止人均LTV多少？就按累计消费/总用户数算": the spend so far per customer, not a forecast of value
-        measures = [m for m in measures if m not in ("revenue", "buyers")] or ["revenue_per_buyer"]
-        measure_terms.setdefault("revenue_per_buyer", so_far.group(0))
+        if _TOTAL_WORD.search(text) and not re.search(r"人均|平均|per\s+(?:customer|head|buyer)|average", text, re.I):
+            # "What's that group worth to us historically - total lifetime spend?": the group's total so far
+            measures = ["revenue"]
+            measure_terms.setdefault("revenue", so_far.group(0))
+        else:
+            measures = [m for m in measures if m not in ("revenue", "buyers")] or ["revenue_per_buyer"]
+            measure_terms.setdefault("revenue_per_buyer", so_far.group(0))
     elif (
         (clv := _CLV.search(text))
         and not (segment is not None and _PORTRAIT.search(masked) and not _FUTURE.search(masked))

@@ -3402,3 +3402,20 @@ def test_session_13_o_set_readings() -> None:
     assert tiers.intent == "list_segments"
     risk = decide("消費前20%的大戶裡面 哪些最有可能churn掉？", None, router.knowledge, router.index)
     assert (risk.intent, risk.slots.get("top_share")) == ("at_risk", 0.2)
+
+
+def test_session_13_o_set_more_readings() -> None:
+    assert _parse("98上半年只买过一天的客户占比和人数呢").args["measures"][0] == "one_time_share"
+    assert _parse("customer numbers by month for this year please").args["measures"] == ["buyers"]
+    assert _parse("Which day of the week brings in the most money? This year only.").args["measures"][0] == "revenue"
+    lapsed = [
+        "How many lapsed customers have we got on the books? I'm counting anyone who hasn't bought anything for 365 "
+        "days or more.",
+        "Of those, how many were in our top 10% of spenders?",
+    ]
+    assert {k: _decided(lapsed).get(k) for k in ("top_share", "inactive_days")} == {
+        "top_share": 0.1,
+        "inactive_days": 365,
+    }
+    worth = _decided([*lapsed, "What's that group worth to us historically - total lifetime spend?"])
+    assert (worth["measures"], worth.get("top_share")) == (["revenue"], 0.1)
