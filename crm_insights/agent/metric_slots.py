@@ -460,7 +460,7 @@ _DURATION = re.compile(
 )
 _DAYS_PER = {"day": 1, "week": 7, "month": 30, "year": 365}
 _CHURN_RISK = re.compile(
-    r"流失风险|流失概率|流失可能|可能流失|会流失|要流失|即将流失|风险|可能\s*churn|会\s*churn|churn\s+risk|churn\s+probability|likely\s+to\s+churn|"
+    r"流失风险|流失概率|流失可能|可能流失|会流失|要流失|即将流失|风险|(?:可能|会|快)要?跑(?:了|掉)|可能\s*churn|会\s*churn|churn\s+risk|churn\s+probability|likely\s+to\s+churn|"
     r"at[\s-]risk|risk\s+of\s+churn|(?:will|might|may|could|would|likely\s+to|going\s+to)\s+churn|about\s+to\s+churn|(?:might|could|will|going\s+to|likely\s+to)\s+lose|\blosing\s+(?:customers|clients|buyers)",
     re.IGNORECASE,
 )
@@ -492,7 +492,7 @@ _TEXT_FILTER = re.compile(
     re.IGNORECASE,
 )
 _FUTURE = re.compile(
-    r"预计|预测|预估|预期|将会|将有|会有多少|会(?:再)?(?:来|回来)?买|会下单|会购买|能有多少|能卖|(?:可以|能|会)(?:贡献|做到|做多少|卖)|expected|expect|forecast|predict|projected|projection"
+    r"预计|预测|预估|预期|将会|将有|会有多少|会(?:再)?(?:来|回来)?买|会来(?:多少|几)|会下单|会购买|能有多少|能卖|(?:可以|能|会)(?:贡献|做到|做多少|卖)|expected|expect|forecast|predict|projected|projection"
     r"|\bwill\b|going\s+to",
     re.IGNORECASE,
 )
@@ -1277,7 +1277,7 @@ _DOTTED_RANGE = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})\s*(?:\.\.|~|～|—|–)\s*
 
 # "最近三个月跟前三个月比": the months just before, a comparison with the previous period of the same length
 _PRIOR_MONTHS = re.compile(
-    r"(?:(?<=月)|^)\s*(?:跟|和|与|对比|相比|比|vs\.?)\s*(?:之前的|之前|前面的|前面|前)(?:三|3|两|2|六|6|四|4)个月(?:比|对比|相比|比较)?"
+    r"(?:(?<=月)|^|(?<=[？?，,。]))\s*(?:跟|和|与|对比|相比|比|vs\.?)\s*(?:再)?(?:之前的|之前|前面的|前面|前)(?:三|3|两|2|六|6|四|4)个月(?:比|对比|相比|比较)?"
 )
 
 
@@ -1611,7 +1611,21 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             notes.append(f"{ahead_month.text!r} with a forecast word: the coming {nxt:%Y-%m}, {weeks} weeks ahead")
             return _spec("forecast_totals", forecast_args, unsupported, None, notes=notes, terms=measure_terms)
     segment_ahead = bool(future_word and segment is not None and customer is None and not time.periods)
-    if named_future or (future_word and (_AHEAD.search(text) or future_period is not None)) or segment_ahead:
+    # "大概会来多少客人": what will come, with no period (the thread's forecast horizon, or the tool's default)
+    bare_future = bool(
+        future_word
+        and not time.periods
+        and customer is None
+        and measures
+        and all(m in FORECAST_MEASURES for m in measures)
+        and re.search(r"会(?:再)?(?:来|回来|有)", text)
+    )
+    if (
+        named_future
+        or (future_word and (_AHEAD.search(text) or future_period is not None))
+        or segment_ahead
+        or bare_future
+    ):
         # ("其中高价值客户那一群预计能贡献多少": a segment's forecast; the thread's horizon, if any, is the router's)
         if customer is not None:
             return None  # one customer's forecast: forecast_customer

@@ -3419,3 +3419,23 @@ def test_session_13_o_set_more_readings() -> None:
     }
     worth = _decided([*lapsed, "What's that group worth to us historically - total lifetime spend?"])
     assert (worth["measures"], worth.get("top_share")) == (["revenue"], 0.1)
+
+
+def test_session_13_l_set_readings() -> None:
+    from crm_insights.agent.router import OfflineRouter, decide
+
+    lost = _parse("去年来过的客人，今年到现在一直没回来的有多少个啊")
+    assert (lost.args["measures"], lost.args.get("not_bought_since")) == (["buyers"], "1998-01-01")
+    assert _parse("有多少客人就来过一次 后来再也没来过的 占多少").args["measures"][0] == "one_time_share"
+    assert _parse("98年5月每个购买客户平均消费多少？").args["measures"][0] == "revenue_per_buyer"
+    assert _parse("今年平均下来一个月能卖多少").args["measures"] == ["revenue_per_month"]
+    assert _parse("回头客多不多？去年来过两回以上的客人占多少").args["measures"][0] == "repeat_rate"
+    three = _decided(["最近三个月每个月卖了多少 列给我看看", "三个月加起来多少？跟再前面三个月比呢"])
+    assert (three.get("grain"), three.get("compare")) == (None, "previous")
+    assert _decided(["下个月大概能卖多少钱？", "大概会来多少客人"]).get("period") == "next_month"
+    router = OfflineRouter()
+    for question, intent in (
+        ("有哪些大客户可能要跑了？我好叫人打个电话问问", "at_risk"),
+        ("你这个好评差评是机器判断的吧？准不准，啥时候训练的", "about_assistant"),
+    ):
+        assert decide(question, None, router.knowledge, router.index).intent == intent, question

@@ -216,6 +216,8 @@ def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any
     ):
         # ("97年2月首单的客户 3个月后留存率多少": the "客户 3" the older reading sees is a month count of a cohort)
         return True
+    if intent == "about_assistant" and not explicit:
+        return True  # "你这个好评差评是机器判断的吧？准不准": the model's accuracy, not the shares again
     if intent == "list_segments" and not explicit and _HOW_MANY_SEGMENTS.search(str(metric.get("text") or "")):
         return True  # "我们现在分了几个客群？每个多少人，各自贡献多少收入": the segment list answers it all
     if intent == "list_segments" and not args.get("group_by") and not explicit:
@@ -399,7 +401,7 @@ def carry_period(
     """A question in an analytics thread that names no period ("老客贡献的销售额是多少？" after "今年上半年新客多少人",
     "那客单价 YoY 呢？") is about the period of the conversation, not all the data; words such as 累计 / to date ask
     for all of it. A cohort question about "them" after a cohort's table is that cohort read at the month named."""
-    args, base = metric.get("args") or {}, previous.get("args") or {}
+    args, base = metric.setdefault("args", {}), previous.get("args") or {}
     _rebase_comparison(metric, previous)
     if (
         metric.get("tool") == "metric_query"
