@@ -827,7 +827,7 @@ _LAPSED_BETWEEN = re.compile(
 )
 # "去年买过今年没买", "97下半年一单没买", "bought in 1997 but not in 1998": a negated purchase, read against the periods
 _NOT_BOUGHT_IN = re.compile(
-    r"(?:没|未|没有|不)(?:再)?(?:有)?(?:在\S{0,8}?)?(?:下单|下过单|买|购买|来买|消费|复购|回购)|一(?:单|次)(?:都|也)?(?:没|未)(?:有)?(?:下|买|落)"
+    r"(?:没|未|没有|不)(?:再)?(?:有)?(?:在\S{0,8}?)?回?(?:下单|下过单|买|购买|来买|消费|复购|回购)|一(?:单|次)(?:都|也)?(?:没|未)(?:有)?(?:下|买|落)"
     r"|(?:没|没有)(?:再)?回?来(?:过)?(?=的|了|[，,。？?\s]|$)"
     r"|\b(?:didn'?t|did\s+not|haven'?t|hasn'?t|never)\s+(?:buy|bought|order|ordered|purchase|purchased|come\s+back|came\s+back"
     r"|returned|been\s+back)"

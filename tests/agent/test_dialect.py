@@ -142,3 +142,10 @@ def test_a_percentage_after_customer_is_no_customer_id() -> None:
     assert to_mandarin("帮我查下客户一百") == "帮我查下客户100"
     # British trading English: "turn over" is the revenue, not "over last month"
     assert to_mandarin("What did we turn over last month?") == "What did we revenue last month?"
+
+
+def test_more_cantonese_time_words() -> None:
+    assert to_mandarin("旧年呢？") == "去年呢？"
+    assert to_mandarin("咁今个月呢 到而家卖咗几多") == "那这个月呢 到现在卖了多少"
+    assert to_mandarin("上季度同今季度比，營業額差幾多？") == "上季度和这季度比，营业额差多少？"
+    assert to_mandarin("今年嘅覆购率系几多？") == "今年的复购率系多少？"

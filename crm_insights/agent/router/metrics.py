@@ -930,6 +930,7 @@ _HOW_MANY_SEGMENTS = re.compile(
     r"|(?:分了|分成|分为|一共有?|共有|有)(?:几|多少)(?:个|类|种)(?:客群|分群|群体|群|细分|类)|how\s+many\s+segments"
     r"|(?:会员|客户|用户)?(?:分层|分群)(?:是)?(?:什么样|怎么样|怎样|情况|结构)|每(?:一)?层(?:多少|有多少|各)"
     r"|(?:分成|分为|分了)哪几?(?:个|种|类)(?:等级|层级|级别|类|层)|每个(?:等级|层级|级别)(?:各)?(?:有)?(?:多少|几)"
+    r"|\bwhat\s+(?:customer\s+)?segments\s+(?:do|does|are)\b"
     r"|(?:segments?|分群|客群|细分)\s*(?:是)?(?:怎么分|如何分|怎样分|怎么划分)|每个\s*(?:segment|分群|客群|细分)\s*(?:有)?(?:多少|几)个?人"
     r"|how\s+(?:are|do)\s+(?:we|our|the)?\s*(?:customers?\s+)?segment",
     re.I,
@@ -950,7 +951,7 @@ _AMONG_THEM = re.compile(
 _AMONG_GROUP = re.compile(
     _AMONG_THEM.pattern
     + r"|(?:这|那)(?:批|些|部分|群|帮)[^，,。？?]{0,6}?(?:人|客户|会员|用户|顾客|客人)|这层|他们|她们"
-    + r"|\bthose\s+customers\b|\btheir\b|\bthey\b|\b(?:that|this)\s+group\b|\bthose\s+people\b"
+    + r"|\bthose\s+customers\b|\btheir\b|\bthey\b|\b(?:that|this)\s+(?:\w+\s+)?group\b|\bthose\s+people\b"
     + r"|\b(?:those|these|the)\s+same\s+(?:customers|people|clients|ones|buyers)\b",
     re.I,
 )
