@@ -3439,3 +3439,12 @@ def test_session_13_l_set_readings() -> None:
         ("你这个好评差评是机器判断的吧？准不准，啥时候训练的", "about_assistant"),
     ):
         assert decide(question, None, router.knowledge, router.index).intent == intent, question
+
+
+def test_one_time_customers_asked_with_a_lapse_are_the_one_time_share() -> None:
+    # "只买过一次就再也没来过的有多少人": the one-time customers (not the lapsed buyers' count)
+    for question in (
+        "只买过一次就再也没来过的有多少人？占多少",
+        "所有客户里，只买过一次就再也没回来的有多少人？占比多少",
+    ):
+        assert "one_time_share" in _parse(question).args["measures"], question
