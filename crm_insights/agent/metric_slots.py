@@ -220,6 +220,13 @@ def without_rank_words(text: str) -> str:
 
 
 @cache
+def ranking_segments() -> frozenset[str]:
+    """The segment phrases that, with a count or share on them, rank customers by spend ("大客户", "VIPs"): the
+    router lexicon's entries marked ``ranks``."""
+    return frozenset(str(e.get("phrase")) for e in _segment_lexicon()[0] if e.get("ranks"))
+
+
+@cache
 def _segment_lexicon() -> tuple[list[Mapping[str, Any]], dict[str, list[str]]]:
     # The router's segment phrases (prompts/router.yaml), so a segment is named the same way everywhere.
     try:
@@ -530,7 +537,6 @@ _COHORT_PERIODS = re.compile(
     rf"|第\s*(\d+|{_CN_NUM})\s*个?月"
     # "过了一年还剩多少在买", "一年后的留存", "满一年", "a year later": twelve months on
     r"|(?:过了|满|after|over)\s*(?:一|1|a|one)\s*(?:整)?(?:年|year)|(?:一|1)\s*年\s*(?:后|之后|以后)"
-    r"|\b(?:a|one)\s+year\s+(?:on|later)\b"
     r"|\b(?:a|one)\s+year\s+(?:later|on)\b"
     # "M3还有多少比例在回购", "month 3 retention": the cohort-table notation
     r"|(?<![A-Za-z])M\s?\+?\s?(\d{1,2})(?![\d.])|(?<![A-Za-z])month[\s-]+(\d{1,2})(?!\d)",
@@ -1104,7 +1110,7 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
         target = given_target(text)
         if target is not None:
             return _against_target(text, target, ds, de)
-        if _WHEN_NEW.search(text) and not parse_time(text, ds, de).periods:
+        if (when_new := _WHEN_NEW.search(text)) and not parse_time(text, ds, de).periods:
             # "那新客都是啥时候来的": when the customers were new, i.e. new customers by first-purchase month over
             # all the data (the thread's period would hide it)
             args = {"measures": ["new_customers"], "grain": "month", "since": ds.isoformat(), "until": de.isoformat()}
@@ -1114,7 +1120,7 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
                 args,
                 periods_text=label,
                 periods_text_zh=label,
-                terms={"new_customers": _WHEN_NEW.search(text).group(0)},  # type: ignore[union-attr]
+                terms={"new_customers": when_new.group(0)},
                 notes=("when customers were new: new customers by month over all the data",),
             )
         spec = _parse(text, ds, de)
@@ -1939,7 +1945,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         else:
             limit = None
 
-    ranks_spend = any(e.get("phrase") == segment and e.get("ranks") for e in seg_lex)
+    ranks_spend = segment in ranking_segments()
     if group_by == "customer" and segment is not None and ranks_spend:
         segment = None  # "太集中在大客户身上？top100客户占比": a phrase that ranks by spend is the ranking itself
     if spend_bounds.get("min") is not None and segment is not None and ranks_spend:

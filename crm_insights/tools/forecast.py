@@ -187,18 +187,13 @@ def at_risk_customers(
     frame = _risk_frame(context, h, end)
     if members is not None:
         frame = frame[is_member(frame.index, members)]
-    if among_top_share is not None:
-        if not 0 < among_top_share <= 1:
-            raise InputError(f"among_top_share must be a fraction in (0, 1], got {among_top_share}")
-        population = context.customer_stats()
-        if members is not None:
-            population = population[is_member(population.index, members)]
-        among_top_spenders = max(1, round(len(population) * among_top_share))
-    if among_top_spenders is not None:
+    if among_top_spenders is not None or among_top_share is not None:
         # Rank on every customer's spend (not only those with a forecast), ties by id so the set is stable.
         stats = context.customer_stats()
         if members is not None:
             stats = stats[is_member(stats.index, members)]
+        if among_top_share is not None:  # (a fraction in (0, 1]: AtRiskArgs checks it)
+            among_top_spenders = max(1, round(len(stats) * among_top_share))
         ranked = stats.reset_index().sort_values(["spend", "customer_id"], ascending=[False, True])
         top = frozenset(str(c) for c in ranked["customer_id"].head(among_top_spenders))
         frame = frame[is_member(frame.index, top)]

@@ -93,22 +93,13 @@ def extract_slots(question: str, knowledge: Knowledge) -> dict[str, Any]:
         # The topic only when the question names one; plans fall back to the whole question.
         "query": query if query != question.strip() else None,
     }
-    if (
-        found["segment"]
-        and found["spend_rank"]
-        and found["top_k"]
-        and found["rank_by"] is None
-        and _BY_SPEND.search(question)
-    ):
+    if found["segment"] in {str(e.get("phrase")) for e in segments if e.get("ranks")}:
         # "拉一下高价值客户名单，按累计消费金额排，前20个": the top 20 by spend, the ranking name not a segment filter
-        ranking = {str(e.get("phrase")) for e in segments if e.get("ranks")}
-        if found["segment"] in ranking:
+        by_spend = found["spend_rank"] and found["top_k"] and found["rank_by"] is None and _BY_SPEND.search(question)
+        if by_spend:
             found.update(segment=None, rank_by="spend")
-    if found["segment"] and found["top_share"]:
-        # "消费前10%的大客户": the top share of spenders is who the big customers are, not the segment
-        ranking = {str(e.get("phrase")) for e in segments if e.get("ranks")}
-        if found["segment"] in ranking:
-            found["segment"] = None
+        elif found["top_share"]:
+            found["segment"] = None  # "消费前10%的大客户": the top share of spenders is who the big customers are
     if found["segment"] is None and quoted and all(len(q) <= 8 for q in quoted):
         # "分群里“沉睡”那一类": a segment's name in quotes is the name, not a text to classify or search for
         bare = sx.QUOTES.sub(lambda m: m.group(0)[1:-1], question)

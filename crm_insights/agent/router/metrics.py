@@ -565,13 +565,7 @@ def carry_period(
             metric[key] = previous.get(key)
         return metric
     if data_start and data_end and base.get("since") and not _ALL_TIME.search(question):
-        from crm_insights.agent.timeexpr import parse_time
-
-        own = [
-            p
-            for p in parse_time(metric_slots.expand_abbreviations(question), data_start, data_end).periods
-            if p.kind not in _DERIVED_PERIODS
-        ]
+        own = _own_periods(metric_slots.expand_abbreviations(question), data_start, data_end)
         if not own and not args.get("compare_since"):
             # the period the parser stood in for ("YoY" alone: the data-end month) is the thread's period here
             args["since"], args["until"] = base["since"], base.get("until")
@@ -642,10 +636,9 @@ def year_comparison_in_data(
         return
     from datetime import date
 
-    from crm_insights.agent.timeexpr import parse_time, shift_year
+    from crm_insights.agent.timeexpr import shift_year
 
-    own = [p for p in parse_time(question, data_start, data_end).periods if p.kind not in _DERIVED_PERIODS]
-    if own:
+    if _own_periods(question, data_start, data_end):
         return
     s0, e0 = date.fromisoformat(str(args["since"])[:10]), date.fromisoformat(str(args["until"])[:10])
     first, last = date.fromisoformat(data_start[:10]), date.fromisoformat(data_end[:10])
@@ -676,12 +669,8 @@ def _against_earlier(
         return None
     if args.get("compare") not in (None, "year", "previous"):
         return None
-    from crm_insights.agent.timeexpr import parse_time
-
     named = [
-        p
-        for p in parse_time(question, data_start or since, data_end or until).periods
-        if p.kind not in _DERIVED_PERIODS and not _BEFORE_THAT.search(p.text)
+        p for p in _own_periods(question, data_start or since, data_end or until) if not _BEFORE_THAT.search(p.text)
     ]
     if len(named) >= 2 and not _PREV_NAMED.search(question):
         return None  # "那今年一季度跟去年一季度比呢": both sides named, the question's own comparison
@@ -691,11 +680,6 @@ def _against_earlier(
 def lacks_measure(metric: Mapping[str, Any]) -> bool:
     """A metric_query spec with no measure (the question only names a period, a grain or a comparison)."""
     return metric.get("tool") == "metric_query" and not (metric.get("args") or {}).get("measures")
-
-
-def own_sorted(metric: Mapping[str, Any] | None) -> bool:
-    """Whether a question's own reading ranks its rows (then its sort stands as read)."""
-    return bool(((metric or {}).get("args") or {}).get("sort"))
 
 
 def measure_defaulted(metric: Mapping[str, Any]) -> bool:
@@ -891,7 +875,8 @@ def follow_up(
         # "前20大客户合计占多少" after the top 1%'s share: the top 20 by count replace the top share
         held.pop("top_share")
     direction = metric_slots.rank_direction(question)
-    if again.get("tool") == "metric_query" and base.get("sort") and direction and not own_sorted(own):
+    own_sort = ((own or {}).get("args") or {}).get("sort")  # (a sort the question reads itself stands)
+    if again.get("tool") == "metric_query" and base.get("sort") and direction and not own_sort:
         # "最差呢" after "哪个月卖得最好": the same ranking, the other end
         again["args"]["sort"] = direction
     return _keep_scope(again, question, previous, data_start, data_end)
@@ -1217,9 +1202,6 @@ def group_share_of_all(metric: dict[str, Any]) -> None:
         metric["share_of_all"] = True
 
 
-_RANKING_SEGMENTS = ("高价值", "high value")
-
-
 def _keep_group(args: dict[str, Any], base: Mapping[str, Any], data_start: str | None, data_end: str | None) -> None:
     """ "这里面以前买过3次以上的有多少人" after the customers inactive 90 days, "这批人今年还有多少在买" after the
     customers who spent 500+: the previous question's customers stay the group, read over the previous period (the
@@ -1233,7 +1215,7 @@ def _keep_group(args: dict[str, Any], base: Mapping[str, Any], data_start: str |
         group.update(filter_since=base["filter_since"], filter_until=base.get("filter_until"))
     added = {k: v for k, v in group.items() if args.get(k) is None}
     args.update(added)
-    if group.get("top_share") and args.get("segment") in _RANKING_SEGMENTS:
+    if group.get("top_share") and args.get("segment") in metric_slots.ranking_segments():
         args.pop("segment")  # "这些大客户里…" after the top 10%: the big customers are the top share, not a segment
     b0, b1 = str(base.get("since") or data_start or "")[:10], str(base.get("until") or data_end or "")[:10]
     own = args.get("since") is not None and (args.get("since"), args.get("until")) != (b0, b1)
@@ -1394,16 +1376,10 @@ def _cohort_month(question: str, previous: Mapping[str, Any], data_start: str, d
     cohort month on when no year is written)."""
     from datetime import date
 
-    from crm_insights.agent.timeexpr import parse_time
-
     args = dict(previous.get("args") or {})
     if not args.get("since"):
         return None
-    own = [
-        p
-        for p in parse_time(metric_slots.expand_abbreviations(question), data_start, data_end).periods
-        if p.kind not in _DERIVED_PERIODS
-    ]
+    own = _own_periods(metric_slots.expand_abbreviations(question), data_start, data_end)
     if len(own) != 1 or own[0].kind != "month":
         return None
     cohort = date.fromisoformat(str(args["since"])[:10])
@@ -1421,6 +1397,15 @@ def _cohort_month(question: str, previous: Mapping[str, Any], data_start: str, d
 # "换成订单数", "switch to orders": the measure changes, the rest of the previous question stays.
 SWITCH_MEASURE = re.compile(r"换成|改成|换为|改为|改看|换看|\bswitch(?:ed)?\s+(?:it\s+)?to\b|\binstead\b", re.I)
 _DERIVED_PERIODS = ("implicit", "same_period", "comparison")
+
+
+def _own_periods(text: str, data_start: str, data_end: str) -> list[Any]:
+    """The periods ``text`` names itself (not one derived from another: implicit, same period, comparison)."""
+    from crm_insights.agent.timeexpr import parse_time
+
+    return [p for p in parse_time(text, data_start, data_end).periods if p.kind not in _DERIVED_PERIODS]
+
+
 # "跟5月比呢", "vs May?", "compared with Q1": a follow-up naming the period to compare the previous one with
 # "其中98年占多少", "how much of that came in 1998, as a share": a part of the previous figure's period
 _PART_OF = re.compile(
@@ -1467,6 +1452,7 @@ def _keep_scope(
         names_comparison_target,
         parse_time,
         period_label,
+        previous_span,
         shift_year,
     )
 
@@ -1480,16 +1466,15 @@ def _keep_scope(
     own = [p for p in tp.periods if p.kind not in _DERIVED_PERIODS]
     first, last = date.fromisoformat(data_start[:10]), date.fromisoformat(data_end[:10])
     if len(own) == 1 and tp.compare_kind == "previous" and base.get("since") and base.get("until"):
-        from crm_insights.agent.timeexpr import previous_span
-
         before = previous_span(date.fromisoformat(str(base["since"])[:10]), date.fromisoformat(str(base["until"])[:10]))
         if (own[0].start, own[0].end) == before:
             # "环比一季度呢？" after Q2's figures: Q2 against the quarter named, the one just before it
             args["since"], args["until"] = base["since"], base["until"]
             args["compare_since"], args["compare_until"] = before[0].isoformat(), before[1].isoformat()
             args.pop("compare", None)
-            label = f"{period_label(*before)}"
-            new["periods_text"] = new["periods_text_zh"] = f"{base['since']}..{base['until']} vs {label}"
+            new["periods_text"] = new["periods_text_zh"] = (
+                f"{base['since']}..{base['until']} vs {period_label(*before)}"
+            )
             new["assumed_year"] = None
             return new
     if own and base.get("since") and any(p.kind == "same_period" for p in tp.periods):
@@ -1535,8 +1520,6 @@ def _keep_scope(
             args.pop(key, None)
         if _BEFORE_THAT.search(question) and base.get("since") and base.get("until") and tp.compare_kind is None:
             # "And the quarter before that?": the period of equal length just before the previous one
-            from crm_insights.agent.timeexpr import previous_span
-
             b0, b1 = previous_span(
                 date.fromisoformat(str(base["since"])[:10]), date.fromisoformat(str(base["until"])[:10])
             )
