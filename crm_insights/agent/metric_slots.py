@@ -850,6 +850,8 @@ _NEGATED_IN_PERIOD = re.compile(
     r"|\bno\s+(?:orders?|purchases?)\b",
     re.IGNORECASE,
 )
+# "我准备这周打", "打算下周联系": a period (\0 marks where it stood) inside the user's plan to act
+_WHEN_I_ACT = re.compile(r"(?:准备|打算|计划)(?:在)?\0\s*(?:就)?(?:打|联系|回访|跟进|发|约|安排|做|开会|处理)")
 _CLAUSE_BREAK = re.compile(r"[，,、；;。]|但是?|却|可是|而且?|又|\bbut\b|\band\b", re.IGNORECASE)
 # clause ends by punctuation alone (a purchase bound's clause), and with colons and exclamations (a sentence's parts)
 _CLAUSE_PUNCT = re.compile(r"[，,；;。？?]")
@@ -1846,6 +1848,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         clause_of = _clause_number(masked, _SENTENCE_PART)
         measured = {clause_of(s_) for s_, _, cat, _, _ in hits if cat == "measures"}
         periods = [p for p in periods if not (p.start > de and clause_of(p.span[0]) not in measured)]
+    if len(periods) >= 2:
+        # "…的客户有多少 这批我准备这周打": when the user plans to act is no period of the question
+        periods = [p for p in periods if not _WHEN_I_ACT.search(masked[: p.span[0]] + "\0" + masked[p.span[1] :])]
 
     typed_share = _share_of_buyers(masked, measures, group_by)
     if typed_share:
@@ -1972,6 +1977,11 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             group_window = own[0]
             periods = [p for p in periods if p is not group_window]
             notes.append(f"purchase days counted over {group_window.text!r}")
+    elif purchase_span is not None and drop_period is not None and inactive_days is not None and len(periods) == 1:
+        # "去年买过3次以上 但最近90天没买过的客户有多少": the purchases are counted over 去年, the days without an
+        # order up to the data's end (the inactive count over all the data)
+        group_window, periods = periods[0], []
+        notes.append(f"purchase days counted over {group_window.text!r}")
     not_bought: Period | None = None
     if lapsed and inactive_days is None:
         not_bought = _not_bought_period(masked, periods)

@@ -144,7 +144,16 @@ _SHARE_MEASURES = (
     "negative_share",
     "revenue_share",
 )
-_MONEY_MEASURES = ("revenue", "revenue_new", "revenue_returning", "aov", "revenue_per_buyer", "expected_revenue", "clv")
+_MONEY_MEASURES = (
+    "revenue",
+    "revenue_new",
+    "revenue_returning",
+    "aov",
+    "revenue_per_unit",
+    "revenue_per_buyer",
+    "expected_revenue",
+    "clv",
+)
 _COUNT_MEASURES = (
     "orders", "units", "buyers", "new_customers", "returning_customers", "inactive_customers", "feedback_count",
 )  # fmt: skip

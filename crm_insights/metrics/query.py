@@ -64,6 +64,7 @@ _BASES: dict[str, tuple[str, ...]] = {
     "revenue_returning": ("revenue", "revenue_new"),
     "aov": ("revenue", "orders"),
     "units_per_order": ("units", "orders"),
+    "revenue_per_unit": ("revenue", "units"),
     "revenue_per_buyer": ("revenue", "buyers"),
     "orders_per_buyer": ("orders", "buyers"),
     "revenue_per_day": ("revenue",),
@@ -783,6 +784,8 @@ def derive(
         return _div(b.get("revenue"), b.get("orders"))
     if measure == "units_per_order":
         return _div(b.get("units"), b.get("orders"))
+    if measure == "revenue_per_unit":
+        return _div(b.get("revenue"), b.get("units"))
     if measure == "revenue_per_buyer":
         return _div(b.get("revenue"), b.get("buyers"))
     if measure == "orders_per_buyer":

@@ -77,6 +77,12 @@ def customer_profile(
         "first_purchase": hist["first_purchase"],
         "last_purchase": last,
         "days_since_last_purchase": (data_end - last).days if (last and data_end) else None,
+        # "上回买了多少钱": every order line of the last purchase day
+        "last_purchase_orders": hist["last_day"]["orders"],
+        "last_purchase_units": hist["last_day"]["units"],
+        "last_purchase_spend": rnd(hist["last_day"]["spend"]),
+        # "他一般多久买一次": mean days between consecutive purchase days (None with one purchase day)
+        "days_between_purchases": rnd(hist["days_between_mean"], 1),
     }
     versions: dict[str, str] = {}
 

@@ -446,7 +446,8 @@ def metric_query(
 
     Measures: revenue (GMV, 销售额), orders (order lines, 订单数), units, buyers (购买客户数), new_customers
     (first-ever order in the period, 新客户), returning_customers (老客户), revenue_new, revenue_returning,
-    aov (average order value, 客单价), units_per_order, revenue_per_buyer (人均消费), revenue_per_day /
+    aov (average order value, 客单价), units_per_order, revenue_per_unit (件单价), revenue_per_buyer (人均消费),
+    revenue_per_day /
     orders_per_day (日均销售额 / 日均订单数: over the calendar days of the row's period, a weekday row's days
     of that weekday), new_customer_share / returning_customer_share (新客占比 / 老客占比 of buyers), revenue_share /
     orders_share / units_share (a row's share of the total, for breakdowns: one segment's share of

@@ -2357,7 +2357,14 @@ def test_the_answerable_part_beside_a_split_or_measure_the_data_lacks(
 
 @pytest.mark.parametrize(
     ("text", "measures"),
-    [("平均一个客户会买几次呀", ["orders_per_buyer"]), ("一单平均买几张CD啊", ["units_per_order"])],
+    [
+        ("平均一个客户会买几次呀", ["orders_per_buyer"]),
+        ("一单平均买几张CD啊", ["units_per_order"]),
+        # 件单价 is the price of one unit (revenue / units), not units per order
+        ("97年的件单价是多少", ["revenue_per_unit"]),
+        ("一张CD平均卖多少钱", ["revenue_per_unit"]),
+        ("What was the average unit price in 1997?", ["revenue_per_unit"]),
+    ],
 )
 def test_plain_words_for_per_order_and_per_customer_measures(text: str, measures: list[str]) -> None:
     assert _parse(text).args["measures"] == measures
@@ -3448,3 +3455,39 @@ def test_one_time_customers_asked_with_a_lapse_are_the_one_time_share() -> None:
         "所有客户里，只买过一次就再也没回来的有多少人？占比多少",
     ):
         assert "one_time_share" in _parse(question).args["measures"], question
+
+
+def _thread(turns: list[str]) -> Any:
+    """The router's decision on the last turn, each turn decided after the previous one."""
+    from crm_insights.agent.router import OfflineRouter, decide
+
+    router = OfflineRouter()
+    previous: dict[str, Any] | None = None
+    decision = None
+    for question in turns:
+        decision = decide(question, previous, router.knowledge, router.index)
+        previous = {"intent": decision.intent, "slots": decision.slots}
+    assert decision is not None
+    return decision
+
+
+def test_session_14_aa_set_readings() -> None:
+    # an action with a question after 另外 (no punctuation before it): the question answered, the action declined
+    vip = _thread(["把14048标成VIP 另外他今年买了多少钱"])
+    assert vip.intent == "metric_query" and vip.slots["action"]
+    assert vip.slots["metric"]["args"]["customers"] == ["14048"]  # the action's object, a bare id, is the customer
+    export = _thread(["把98H1分月营收导出一份excel发我，另外H1营收总数先报一下"])
+    assert export.intent == "metric_query" and export.slots["action"]
+    assert export.slots["metric"]["args"]["measures"] == ["revenue"]
+    # a segment word that describes the thread's customer: his spend (and rank), or whether he is in it
+    first = _thread(["7592这个客户一般多久买一次啊 平均隔几天", "他应该是咱们第一大客户吧 累计花了多少"])
+    assert (first.intent, first.slots.get("customer"), first.slots.get("spend_rank")) == (
+        "customer_profile",
+        "7592",
+        True,
+    )
+    member = _thread(["客户7592的情况", "他属于高价值客户吗"])
+    assert (member.intent, member.slots.get("customer")) == ("explain_customer_segment", "7592")
+    # what a customer bought is not recorded: declined by name, the profile answered
+    disc = _thread(["客户3上回买的啥碟 花了多少钱"])
+    assert disc.intent == "customer_profile" and [k for k, _ in disc.slots["missing_attributes"]] == ["product"]

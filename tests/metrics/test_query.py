@@ -58,7 +58,8 @@ def _empty_value(measure: str) -> Any:
     ):
         return 0.0  # nothing of a non-zero total, nothing over the row's days
     unit = MEASURES[measure].unit
-    return 0 if unit == "count" or (unit == "currency" and measure not in ("aov", "revenue_per_buyer")) else None
+    ratios = ("aov", "revenue_per_buyer", "revenue_per_unit")
+    return 0 if unit == "count" or (unit == "currency" and measure not in ratios) else None
 
 
 def check(store: Store, measure: str, since: date, until: date, **kw: Any) -> None:

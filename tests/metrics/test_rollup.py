@@ -26,6 +26,7 @@ MEASURES = [
     "units",
     "aov",
     "units_per_order",
+    "revenue_per_unit",
     "revenue_share",
     "orders_share",
     "units_share",

@@ -48,6 +48,24 @@ def test_profile_history_segment_forecast_feedback(fakes: Any) -> None:
     assert ev["model_versions"] == {"segments": "segments-test", "forecast": "forecast-test"}
 
 
+@pytest.mark.parametrize("ext", [c[0] for c in CUSTOMERS])
+def test_profile_last_purchase_day_and_mean_gap_match_pandas(fakes: Any, ext: str) -> None:
+    # "客户3上回买了多少钱", "他一般多久买一次": the last purchase day's lines, the mean gap between purchase days
+    lines = pd.DataFrame(next(c[2] for c in CUSTOMERS if c[0] == ext), columns=["day", "quantity", "amount"])
+    lines["day"] = pd.to_datetime(lines["day"])
+    last = lines[lines["day"] == lines["day"].max()]
+    days = lines["day"].drop_duplicates().sort_values()
+    gaps = days.diff().dt.days.dropna()
+    data = customer_profile.invoke({"customer": ext})["data"]
+    assert data["last_purchase_orders"] == len(last)
+    assert data["last_purchase_units"] == last["quantity"].sum()
+    assert data["last_purchase_spend"] == pytest.approx(last["amount"].sum())
+    if gaps.empty:
+        assert data["days_between_purchases"] is None
+    else:
+        assert data["days_between_purchases"] == pytest.approx(round(gaps.mean(), 1))
+
+
 def test_profile_without_models_says_what_to_train(bare: Any) -> None:
     data = customer_profile.invoke({"customer": "00002"})["data"]
     assert data["segment"] is None and data["forecast"] is None

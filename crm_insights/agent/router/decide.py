@@ -27,7 +27,8 @@ THREAD_SLOTS = ("data_start", "data_end")
 # Clause boundaries: punctuation, an English sentence end ("...to the board. Btw what was..."), a dash between
 # clauses ("... $0 amount - delete them ..."), and connectives.
 _CLAUSE = re.compile(
-    r"[，,。；;！!？?\n]+|(?<=[A-Za-z0-9)])\.\s+|\s+[-–—]+\s+|\s+(?:and then|and|then)\s+|然后|并且|并|再|同时|顺便"
+    r"[，,。；;！!？?\n]+|(?<=[A-Za-z0-9)])\.\s+|\s+[-–—]+\s+|\s+(?:and then|and|then)\s+"
+    r"|然后|并且|并|再|同时|顺便|另外"
     # a space between Chinese words is a typed-on-the-phone comma ("…发个短信召回一下 大概有多少人")
     r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])",
     re.IGNORECASE,
@@ -272,6 +273,8 @@ def _action_free(question: str, knowledge: Knowledge) -> str:
     rest = "，".join(kept)
     if sx.has_any(rest, knowledge.anaphora) or _COUNTED_REF.search(rest):
         objects = [m.group("obj").strip() for c in clauses if c not in kept for m in _ACTION_OBJECT.finditer(c)]
+        # "把14048标成VIP 另外他今年买了多少钱": a bare number as the object is a customer id
+        objects = [f"客户{o}" if o.isdigit() else o for o in objects]
         if objects or _measures(rest):
             return "，".join([*objects, *kept])
         # "Push a coupon to every customer inactive 180+ days, and tell me how many that is": no object pattern, so
@@ -494,6 +497,10 @@ _ABOUT_ONE = re.compile(
     r"\blast\s+(?:purchase|order|bought)|\bwill\s+(?:he|she|they)\b|\bchurn\b|\bwhich\s+segment\b",
     re.IGNORECASE,
 )
+
+
+# "他属于高价值客户吗", "is he a VIP": whether the thread's customer is in a segment
+_MEMBER_OF = re.compile(r"属于|算不算|是不是|算是|\b(?:is|was)\s+(?:he|she)\b|\bbelongs?\b", re.I)
 
 
 def _implicit_customer(question: str, prev_intent: Any, prev_slots: Mapping[str, Any]) -> bool:
@@ -836,8 +843,25 @@ def _decide(
 
     own_slots = dict(slots)
     inherited: list[str] = []
+    inherited_customer = False
     person = bool(sx.has_any(question, knowledge.person_refs))
     implicit = _implicit_customer(question, prev_intent, prev_slots)
+    if (
+        person
+        and prev_slots.get("customer")
+        and "customer" not in slots
+        and slots.get("segment")
+        and not sx.has_any(question, knowledge.group_refs)
+        and _ONE_PERSON.search(question)
+    ):
+        # "他属于高价值客户吗": the segment word describes the thread's customer, whose segment is asked (the segment
+        # stays: explain_customer_segment answers it); "他应该是咱们第一大客户吧 累计花了多少": whose spend is asked
+        if _MEMBER_OF.search(question):
+            slots["customer"] = prev_slots["customer"]
+            inherited_customer = True
+        elif _MONEY_ASKED.search(question) or slots.get("spend_rank"):
+            for key in ("segment", "segment_name_zh", "segment_name_en"):
+                slots.pop(key, None)
     if previous and (sx.has_any(question, knowledge.anaphora) or implicit) and not _has(slots, ENTITY_SLOTS):
         # A pronoun points back at the thread's customer or segment; dates and filters come along. A group
         # word ("这个群", "that segment") takes only the segment, a person word ("他", "this customer") only the
@@ -853,6 +877,8 @@ def _decide(
             if key in prev_slots and key not in slots and key not in skip:
                 slots[key] = prev_slots[key]
                 inherited.append(key)
+    if inherited_customer:
+        inherited.append("customer")
     if "customer" not in slots and person:
         # "帮我预测一下这个客户的流失概率" with no customer to point at: a one-customer question (the plan then
         # asks which customer), not a list of customers.

@@ -169,7 +169,7 @@ _EXPLICIT = (
 # What makes a clause a question (or a request to be told something) rather than the content of an action
 # ("帮我回复客户5000的投诉，就说我们给他全额退款": the second clause is what the reply would say).
 ASKS = re.compile(
-    r"[?？]|多少|几[个位名笔单天次月年成]?|多久|多长时间|吗|呢|什么|哪|怎么|如何|是否|有没有|告诉我|说下|说一下|讲下|列出|查|看看|看下|算|统计|占比"
+    r"[?？]|多少|几[个位名笔单天次月年成]?|多久|多长时间|吗|呢|什么|哪|怎么|如何|是否|有没有|告诉我|说下|说一下|讲下|报一下|报下|报个数|给一下|列出|查|看看|看下|算|统计|占比"
     r"|\b(?:how|what|which|who|whom|when|why|where|list|show|tell me|give me|is|are|was|were|does|did|do)\b",
     re.IGNORECASE,
 )
@@ -323,7 +323,9 @@ _ALL_CUSTOMERS = re.compile(
 # Words that point back at a group of customers named before ("这批人", "those customers"); decide reads them too
 THEM = re.compile(
     r"它们|他们|她们|这批|那批|这些|那些|\bthem\b|\bthey\b|\bthose\b|\bthis cohort\b"
-    r"|\bthese\s+(?:customers|people|clients)\b|\b(?:these|those)\s+\d+\b|这\s*(?:\d+|[两二三四五六七八九十百]+)\s*(?:个|位|名)",
+    r"|\bthese\s+(?:customers|people|clients)\b|\b(?:these|those)\s+\d+\b|这\s*(?:\d+|[两二三四五六七八九十百]+)\s*(?:个|位|名)"
+    # "这几个人以前加起来一共花了多少": a few people the previous answer counted
+    r"|(?:这|那)几(?:个|位|名)(?:人|客户|会员|用户|顾客|客人)",
     re.IGNORECASE,
 )
 _YEAR_NAMED = re.compile(r"(?:19|20)?\d{2}\s*年|\b(?:19|20)\d{2}\b|今年|去年|前年|明年|this\s+year|last\s+year", re.I)
@@ -935,7 +937,7 @@ _AMONG_THEM = re.compile(
 # "这里面", "这批人", "of those": the customers the previous answer counted
 _AMONG_GROUP = re.compile(
     _AMONG_THEM.pattern
-    + r"|(?:这|那)(?:批|些|部分|群|帮)[^，,。？?]{0,6}?(?:人|客户|会员|用户|顾客|客人)|这层|他们|她们"
+    + r"|(?:这|那)(?:批|些|部分|群|帮|几个|几位)[^，,。？?]{0,6}?(?:人|客户|会员|用户|顾客|客人)|这层|他们|她们"
     + r"|\bthose\s+customers\b|\btheir\b|\bthey\b|\b(?:that|this)\s+(?:\w+\s+)?group\b|\bthose\s+people\b"
     + r"|\b(?:those|these|the)\s+same\s+(?:customers|people|clients|ones|buyers)\b",
     re.I,

@@ -243,8 +243,11 @@ def next_action(
     def contact_only() -> bool:
         # "C14048电话多少 …顺便看下他今年买了多少钱": contact details are not recorded, the figure beside them is;
         # "00499 这个客户是哪个城市的？一共买了多少钱": one customer's city is not recorded, their profile is
+        # (nor "客户3上回买的啥碟": what they bought)
         missing = slots.get("missing_attributes") or []
-        own = ("contact", "region", "demographics") if decision.intent == "customer_profile" else ("contact",)
+        own = (
+            ("contact", "region", "demographics", "product") if decision.intent == "customer_profile" else ("contact",)
+        )
         return bool(missing) and all(kind in own for kind, _ in missing) and not slots.get("unsupported")
 
     def answered_rest() -> bool:
