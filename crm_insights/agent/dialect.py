@@ -250,6 +250,24 @@ _SINGLISH: tuple[tuple[str, str], ...] = (
     (r"(?<=[\w\s])\bcan\s*(?=[?？])", ""),
     # British trading English: "what did we turn over last month" asks the revenue (not "over last month")
     (r"\bturn(?:ed)?\s+over\b", "revenue"),
+    # terse business English on chat ("rev last qtr vs same qtr LY?", "top 5 accts by spend 97", "vs same wk LY",
+    # "how does that compare w H1 97"): the abbreviations written out
+    (r"\bq(?:tr|trs)\b", "quarter"),
+    (r"(?-i:\bLY\b)", "last year"),
+    (r"(?-i:\bTY\b)", "this year"),
+    (r"\byrs\b", "years"),
+    (r"\byr\b", "year"),
+    (r"\bwks\b", "weeks"),
+    (r"\bwk\b", "week"),
+    (r"\bmths?\b|\bmos\b", "month"),
+    (r"\baccts\b|\bcusts\b|\baccounts\b", "customers"),
+    (r"\bacct\b|\bcust\b", "customer"),
+    (r"\bavg\b", "average"),
+    (r"\bthru\b", "through"),
+    (
+        r"\bw/(?!o\b)\s*|\bw\s+(?=(?:[A-Za-z]+\s+)?(?:H[12]|Q[1-4]|\d{2,4}|last|this|the|same|prior|previous)\b)",
+        "with ",
+    ),
 )
 _SINGLISH_RE = tuple((re.compile(a, re.IGNORECASE), b) for a, b in _SINGLISH)
 

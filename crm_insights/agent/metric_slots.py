@@ -423,11 +423,13 @@ _CUSTOMER_LEVEL_BEFORE = re.compile(
     r"|(?:customers?|buyers?|clients?|shoppers|accounts?|people)\s+(?:who|that)?\s*(?:have|has|had)?\s*$"
     r"|(?:客户|顾客|买家|用户|会员)\s*$"
     # "以前花过超过 $500 的", "消费过1000以上的", "how many had spent more than $500": what a customer has spent
-    rf"|{_SPEND_VERB}\s*$",
+    rf"|{_SPEND_VERB}\s*$"
+    # "how many spent 500+ lifetime": the spender is the customer
+    r"|\b(?:spent|spend)\s*$",
     re.IGNORECASE,
 )
 # "以前花过超过500的有多少个": a spending verb makes the bare number money
-_SPEND_VERB_BEFORE = re.compile(rf"{_SPEND_VERB}\s*$")
+_SPEND_VERB_BEFORE = re.compile(rf"(?:{_SPEND_VERB}|\bspen[dt]|\bspending)\s*$", re.IGNORECASE)
 _SPENT_PHRASE = re.compile(rf"{_SPEND_VERB}|spen[dt]\b", re.IGNORECASE)
 _CUSTOMER_LEVEL_AFTER = re.compile(
     r"^\s*(?:的)?\s*(?:客户|顾客|买家|用户|会员|人)|^\s*(?:in\s+total|overall|lifetime)"
@@ -452,7 +454,8 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _INACTIVE = re.compile(
-    r"沉睡|不活跃|休眠|流失|没(?:有)?(?:再)?(?:来)?(?:买|下单|购买|消费|复购|回购|下过单)(?:过)?|没(?:有)?(?:再)?(?:来|光顾)(?:过)?(?!\S{0,2}(?:买|下单|购买))"
+    r"沉睡|不活跃|休眠|流失|没(?:有)?(?:再)?(?:回)?(?:来)?(?:买|下单|购买|消费|复购|回购|下过单)(?:过)?|没(?:有)?(?:再)?(?:来|光顾)(?:过)?(?!\S{0,2}(?:买|下单|购买))"
+    r"|没(?:有)?(?:再)?(?:在|来)(?:我们|咱们|我们店|咱们店|店里|这)(?:这|那)?(?:里|儿|边)?(?:买|下单|购买|消费)"
     r"|未(?:再)?(?:购买|下单|消费)|不再购买|最后一次(?:购买|下单|消费|买)(?:距今|距离现在|到现在)"
     r"|\bw/o\s+(?:an?\s+)?(?:order|purchas)\w*|\bwithout\s+(?:ordering|buying|purchasing)"
     r"|inactive|lapsed|dormant|churned|(?:haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|not)\s+(?:bought|ordered|purchased)"
@@ -551,7 +554,9 @@ _LIMIT = re.compile(
     re.IGNORECASE,
 )
 _EVERY_ROW = re.compile(
-    r"按月|按季度|按周|按天|每个月|每月|每个季度|每周|每天|逐月|列一下|列出来|拆(?:一)?下|分月|month\s+by\s+month|by\s+month|monthly",
+    r"按月|按季度|按周|按天|每个月|每月|每个季度|每周|每天|逐月|列一下|列出来|拆(?:一)?下|分月|month\s+by\s+month|by\s+month|monthly"
+    # "去年4个季度营收分别多少？哪个季度最强": each row asked, then the best of them
+    r"|\d\s*个(?:季度|月)[^，,。？?]{0,10}分别|(?<![以上])分别(?:是)?多少",
     re.I,
 )
 _SINGLE_ROW = re.compile(
@@ -2259,7 +2264,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         "filter_since": _iso(group_window.since or group_window.start) if group_window else None,
         "filter_until": _iso(group_window.until or group_window.end) if group_window else None,
     }
-    if (spend_bounds or top_share) and since and not group_window and _LIFETIME_SPEND.search(text):
+    lifetime = _LIFETIME_SPEND.search(text)
+    if lifetime and any(0 <= lifetime.start() - p.span[1] <= 2 for p in periods):
+        lifetime = None  # "最近12个月累计消费超过100块的客户": accumulated over the period named just before it
+    if (spend_bounds or top_share) and since and not group_window and lifetime:
         # "累计消费超过1000的客户今年上半年贡献了多少": the bound is on their spend over all the data, the figure is
         # the period's
         args.update(filter_since=_iso(ds), filter_until=_iso(de))

@@ -662,6 +662,18 @@ def _h_year_plain(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     return _m(match, "year", bounds=_year_bounds(), year=year)
 
 
+def _h_year_2d(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
+    """A bare two-digit year in English ("in 97", "rate 97?"): only a year the data covers."""
+    year = _opt_year(match, ctx)
+    if year is None or not ctx.start.year <= year <= ctx.end.year:
+        return None
+    if re.search(r"\b(?:end|start|beginning|middle)\s+of\s*$", match.string[: match.start("yt2")], re.I):
+        return None  # "a holiday bump at the end of 97? Compare Nov-Dec with Sep-Oct": the months name the periods
+    if re.search(r"\bby\s+(?:spend|revenue|sales)\s*$", match.string[: match.start()], re.I):
+        return _m(match, "year", bounds=_year_bounds(), year=year)  # "top 5 accts by spend 97": a ranking's year
+    return _h_year_plain(match, ctx)
+
+
 def _h_rel_year_en(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     y = ctx.end.year + _rel_offset(match.group("rel"))
     return _m(match, "year", bounds=_year_bounds(), year=y)
@@ -985,6 +997,22 @@ _RULES: list[_Rule] = [
         _h_year_plain,
     ),
     (_c(r"\b(?:in|during|for|of|since|from|until|through|to|vs\.?)\s+'(?P<yt2>\d{2})\b"), _h_year_plain),
+    # terse English with no apostrophe: "repeat rate 97?", "top 5 accts by spend 97", "spent over $1k in 97" (only a
+    # year of the data: "in 30 days" is no year)
+    (
+        _c(
+            r"\b(?:in|during|for|of|since|from|until|through|vs\.?)\s+(?P<yt2>\d{2})\b(?![.,]\d)"
+            r"(?!\s*(?:%|percent|days?|weeks?|months?|years?|customers?|accts?|orders?|people|times|x\b|k\b|\+))"
+        ),
+        _h_year_2d,
+    ),
+    (
+        _c(
+            r"(?<=[A-Za-z?])\s+(?P<yt2>\d{2})(?=\s*(?:[?？.!,;，。]|$|\b(?:vs|and|or|ytd|so\s+far|only|alone|total"
+            r"|rev|revenue|sales|gmv)\b))"
+        ),
+        _h_year_2d,
+    ),
     # 98年前三个月 / 今年前两个季度 / 前三季度
     (_c(rf"{_Y_PRE}前\s*(?P<n>\d+|{_CN_NUM})\s*(?P<u>个月|个?季度)"), _h_first_n),
     (_c(r"(?<!最近)(?<!近)(?<!过去)前\s*(?P<n>[1-4一二三四两])\s*(?P<u>季度)"), _h_first_n),

@@ -229,8 +229,9 @@ class MetricQueryArgs(ToolArgs):
         Field(
             None,
             description="Compare with the previous period of equal length ('previous'; whole months compare with "
-            "the same number of months before), the same period a year earlier ('year'), or both ('both': "
-            "'MoM and YoY', '环比和同比分别'; the year-earlier comparison is then in compare_year).",
+            "the same number of months before), the same period a year earlier ('year'; a Monday-Sunday week: "
+            "the same week 52 weeks earlier), or both ('both': 'MoM and YoY', '环比和同比分别'; the year-earlier "
+            "comparison is then in compare_year).",
         ),
     ]
     compare_since: Annotated[
@@ -310,6 +311,10 @@ def previous_period(since: date, until: date) -> tuple[date, date]:
 
 
 def year_earlier(since: date, until: date) -> tuple[date, date]:
+    """The same period a year earlier; a Monday-to-Sunday week is the same week 52 weeks earlier (the same weekdays:
+    retail's comparable week), any other period the same calendar days."""
+    if since.weekday() == 0 and (until - since).days == 6:
+        return since - timedelta(weeks=52), until - timedelta(weeks=52)
     return _shift_year(since, -1), _shift_year(until, -1)
 
 

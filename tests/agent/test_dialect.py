@@ -149,3 +149,22 @@ def test_more_cantonese_time_words() -> None:
     assert to_mandarin("咁今个月呢 到而家卖咗几多") == "那这个月呢 到现在卖了多少"
     assert to_mandarin("上季度同今季度比，營業額差幾多？") == "上季度和这季度比，营业额差多少？"
     assert to_mandarin("今年嘅覆购率系几多？") == "今年的复购率系多少？"
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("rev last qtr vs same qtr LY?", "rev last quarter vs same quarter last year?"),
+        ("top 5 accts by spend 97", "top 5 customers by spend 97"),
+        ("pull up acct 2432 for me", "pull up customer 2432 for me"),
+        ("how does that compare w H1 97", "how does that compare with H1 97"),
+        ("vs same wk LY", "vs same week last year"),
+        ("what's he worth over the next yr", "what's he worth over the next year"),
+        # w/o is "without", not "with"; a lone w or ly elsewhere stays
+        ("gone 180+ days w/o ordering", "gone 180+ days w/o ordering"),
+        ("happy w that", "happy w that"),
+        ("the weekly report", "the weekly report"),
+    ],
+)
+def test_terse_business_english_abbreviations_are_written_out(text: str, meant: str) -> None:
+    assert to_mandarin(text) == meant

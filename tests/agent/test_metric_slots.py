@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from crm_insights.agent.dialect import to_mandarin
 from crm_insights.agent.metric_slots import MetricSpec, default_grain, parse_metric_question, terms
 from crm_insights.metrics.catalogue import DIMENSIONS, GRAINS, MEASURES
 
@@ -3491,3 +3492,31 @@ def test_session_14_aa_set_readings() -> None:
     # what a customer bought is not recorded: declined by name, the profile answered
     disc = _thread(["客户3上回买的啥碟 花了多少钱"])
     assert disc.intent == "customer_profile" and [k for k, _ in disc.slots["missing_attributes"]] == ["product"]
+
+
+def test_session_14_ab_set_readings() -> None:
+    # a period inside the user's plan is none of the question's; purchases counted over 去年, inactivity to the end
+    plan = _parse("去年买过3次以上 但最近90天没买过的客户有多少 这批我准备这周打").args
+    assert plan["measures"] == ["inactive_customers"] and plan["inactive_days"] == 90
+    assert (plan["min_purchases"], plan["filter_since"], plan["filter_until"]) == (3, "1997-01-01", "1997-12-31")
+    assert "since" not in plan
+    # "没在我们这买过", "冇返嚟买" (没有回来买): no order for N days
+    for question in ("超过180天没在我们这买过东西的客户有多少", "有幾多個客超過180日冇返嚟買嘢？"):
+        assert _parse(to_mandarin(question)).args["inactive_days"] == 180, question
+    # 金额 after another measure; NPS is a survey score the data lacks, the rest answered
+    assert _parse("就是今年上半年 一共有多少单 然后金额是多少").args["measures"] == ["orders", "revenue"]
+    nps = _parse("我们现在NPS多少？顺便把今年的复够率也给我")
+    assert [u.kind for u in nps.unsupported] == ["service"] and nps.answer_rest
+    # the spend of customers in English; accumulated over the period named just before 累计
+    assert _parse("how many customers spent 500+ lifetime").args["min_customer_spend"] == 500
+    last12 = _parse("最近12个月累计消费超过100块的客户有多少人？").args
+    assert (last12["since"], last12["min_customer_spend"], "filter_since" in last12) == ("1997-07-01", 100, False)
+    # Cantonese 做 = sales; first purchase to the second; 分别 lists every row before the best one
+    assert _parse(to_mandarin("最近3個月平均每個月做幾多？")).args["measures"] == ["revenue_per_month"]
+    f2s = _parse(to_mandarin("第一次買完之後，平均要幾耐先會買第二次？")).args["measures"]
+    assert f2s[0] == "days_first_to_second"
+    rows = _parse("去年4个季度营收分别多少？哪个季度最强").args
+    assert (rows["grain"], rows["sort"], "limit" in rows) == ("quarter", "desc", False)
+    # "and the quarter before?" after a quarter: the quarter before it
+    before = _decided(["rev last qtr vs same qtr LY?", "and the quarter before?"])
+    assert (before.get("since"), before.get("until")) == ("1997-10-01", "1997-12-31")

@@ -245,6 +245,11 @@ def test_chinese_forms(text: str, start: str, end: str) -> None:
         ("around Black Friday 1997", "1997-11-21", "1997-12-05"),
         ("Singles' Day", "1997-11-11", "1997-11-11"),
         ("Chinese New Year 1997", "1997-02-07", "1997-02-07"),
+        # terse English: a bare two-digit year of the data, after a preposition or at a clause's end
+        ("repeat rate 97?", "1997-01-01", "1997-12-31"),
+        ("how many accts spent over $1k in 97", "1997-01-01", "1997-12-31"),
+        ("what % of 97 rev is that", "1997-01-01", "1997-12-31"),
+        ("top 5 accts by spend 97", "1997-01-01", "1997-12-31"),
     ],
 )
 def test_english_forms(text: str, start: str, end: str) -> None:
@@ -283,6 +288,10 @@ def test_english_forms(text: str, start: str, end: str) -> None:
         "哪个客群的客单价较高",
         "同期群的留存",
         "which segment has the highest AOV",
+        # a two-digit number that is no year of the data, or an amount
+        "customers who bought in 30 days",
+        "customers who spend 97 dollars",
+        "orders over 97",
     ],
 )
 def test_not_periods(text: str) -> None:

@@ -246,6 +246,24 @@ def test_the_top_customers_by_spend_as_a_group(fakes: Any) -> None:
     assert isinstance(both, str) and "not both" in both
 
 
+def test_a_week_compared_a_year_earlier_is_the_same_iso_week(fakes: Any) -> None:
+    # "rev last week vs same wk LY": Monday 1998-06-01..Sunday 06-07 against Monday 1997-06-02..Sunday 06-08
+    o = _orders()
+    data = _ok(
+        metric_query.invoke({"measures": ["revenue"], "since": "1998-06-01", "until": "1998-06-07", "compare": "year"})
+    )
+    assert data["compare"]["period"] == {"since": "1997-06-02", "until": "1997-06-08"}
+    lo, hi = pd.Timestamp("1997-06-02"), pd.Timestamp("1997-06-09")
+    assert data["compare"]["total"]["revenue"] == pytest.approx(
+        float(o[(o["ts"] >= lo) & (o["ts"] < hi)]["amount"].sum())
+    )
+    # seven days that are not a Monday-to-Sunday week keep the calendar days
+    data = _ok(
+        metric_query.invoke({"measures": ["revenue"], "since": "1998-06-03", "until": "1998-06-09", "compare": "year"})
+    )
+    assert data["compare"]["period"] == {"since": "1997-06-03", "until": "1997-06-09"}
+
+
 def test_compare_previous_and_year(fakes: Any) -> None:
     o = _orders()
 

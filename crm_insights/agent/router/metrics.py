@@ -1420,6 +1420,7 @@ _PREV_NAMED = re.compile(r"(?:上一?个?|前一?个?)(?:季度|月|周|年|期)
 _CHANGE_ASKED = re.compile(r"涨|跌|增长|下降|变化|升了|降了|\bup\s+or\s+down\b|\bchange[ds]?\b|\bgr[eo]w", re.I)
 _BEFORE_THAT = re.compile(
     r"\b(?:the\s+)?(?:quarter|month|year|week|period|half)\s+before\s+(?:that|it|this)\b|\bprevious\s+one\b"
+    r"|\b(?:the\s+)?(?:quarter|month|year|week|half)\s+before\s*(?:[?？.!]|$)"
     r"|(?:再)?(?:往前|上)一个?(?:季度|月|周|星期|礼拜|年|期)(?:呢|的)?(?:[？?，,]|$)|前一个?(?:季度|月|周|期)(?:呢)?",
     re.IGNORECASE,
 )
