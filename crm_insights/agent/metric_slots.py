@@ -611,6 +611,8 @@ _SENTIMENT_WORDS = [
     (re.compile(r"好评|正面|表扬|positive|praise", re.IGNORECASE), "positive"),
     (re.compile(r"中评|中性|neutral", re.IGNORECASE), "neutral"),
 ]
+# "还在买吗", "are they still buying": whether (how many of) them bought in the period
+_STILL_BUYING = re.compile(r"还在买吗|还有在买|还买吗|还有没有在买|\bstill\s+buying\b", re.IGNORECASE)
 _STILL = re.compile(
     r"还有多少|还在买|还剩|仍然|依然|留下|回来|still\s+(?:buy|order|purchas)|come\s+back|came\s+back", re.IGNORECASE
 )
@@ -886,12 +888,21 @@ _TOP_SHARE = re.compile(
 )
 
 
+# "这批top10%今年上半年还在买吗": the top share pointed at as a group, with no customer noun after it
+_TOP_SHARE_POINTED = re.compile(
+    r"(?<=这批|那批|这些|那些)\s*(?:top\s*|前)(?P<p>\d{1,2}(?:\.\d+)?)\s*%(?P<c>)|\b(?<=those|these)\s+top\s*(?P<p2>\d{1,2})\s*%",
+    re.IGNORECASE,
+)
+
+
 def _top_share(text: str) -> tuple[float, tuple[int, int]] | None:
     """(the share as a fraction, the span) for "前10%的客户" / "top 10% of customers"."""
-    m = _TOP_SHARE.search(text)
+    m = _TOP_SHARE.search(text) or _TOP_SHARE_POINTED.search(text)
     if m is None:
         return None
-    value = float(m.group("p")) if m.group("p") else float(to_int(m.group("c")) or 0)
+    groups = m.groupdict()
+    written = groups.get("p") or groups.get("p2")
+    value = float(written) if written else float(to_int(groups.get("c") or "") or 0)
     # the span takes "的老客户" / "的大客户" along: who the top share is of, not new-vs-returning customers
     tail = _TOP_SHARE_OF.match(text, m.end())
     # ... and "消费最高的" before it: the ranking the top share is cut from, not a ranking of its own
@@ -1022,7 +1033,7 @@ def _purchase_bound(phrase: str) -> tuple[int | None, int | None] | None:
         return (None, n - 1) if n > 1 else None
     if re.search(r"超过|超出|大于|多于|高于|more\s+than|over|above|>(?!=)", phrase, re.I):
         return n + 1, None
-    if re.search(r"以上|及以上|或以上|至少|不少于|不低于|at\s+least|or\s+more|\+|>=|≥", phrase, re.I):
+    if re.search(r"以上|及以上|或以上|至少|最少|起码|不少于|不低于|at\s+least|or\s+more|\+|>=|≥", phrase, re.I):
         return n, None
     return n, n
 
@@ -1383,7 +1394,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         two_plus = re.search(r"(?:两|2|二)\s*次\s*(?:及|或)?以上|至少\D{0,4}(?:两|2|二)\s*次", m.group(0))
         if two_plus and _SHARE.search(masked):
             continue  # "买了两次以上的占几成": 2+ purchases is what the repeat rate counts
-        read = _purchase_bound(m.group(0))
+        # "至少买了两次": the bound word may stand before the verb
+        lead = re.search(r"(?:至少|最少|起码|不少于|超过|多于|大于)\s*$", masked[max(0, m.start() - 4) : m.start()])
+        read = _purchase_bound((lead.group(0) if lead else "") + m.group(0))
         if read is None or purchases is not None:
             unsupported.append(Unsupported("purchase_count", m.group(0).strip()))
         else:
@@ -1810,6 +1823,11 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # "how many customers bought in that half, and what did they spend per head?": the buyers counted too
         measures.insert(0, "buyers")
         measure_terms.setdefault("buyers", "customers")
+    if measures and "buyers" not in measures and _STILL_BUYING.search(masked):
+        measures.insert(
+            0, "buyers"
+        )  # "这10个人今年还在买吗？今年一共花了多少": how many of them bought, beside the spend
+        measure_terms.setdefault("buyers", "still buying")
     growth = time.compare_kind or _GROWTH.search(masked)
     asked = time.periods or (time.compare_kind and re.search(r"[?？]|多少|几|呢|how\s+much|what", masked, re.I))
     # "这个季度情况怎么样": how a period went, with no measure named, is its sales
@@ -1982,6 +2000,15 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             group_window = own[0]
             periods = [p for p in periods if p is not group_window]
             notes.append(f"purchase days counted over {group_window.text!r}")
+    elif spend_bounds and len(periods) == 2 and time.compare_kind is None and _STILL.search(masked):
+        # "去年消费超过200块的客户 今年有多少回来买了": the spend is counted over the period written just before it, the
+        # question's period is the other one
+        spent = re.search(r"(?:消费|花)(?:了|过)?", text)
+        own = [p for p in periods if spent is not None and 0 <= spent.start() - p.span[1] <= 2]
+        if len(own) == 1:
+            group_window = own[0]
+            periods = [p for p in periods if p is not group_window]
+            notes.append(f"customer spend counted over {group_window.text!r}")
     elif purchase_span is not None and drop_period is not None and inactive_days is not None and len(periods) == 1:
         # "去年买过3次以上 但最近90天没买过的客户有多少": the purchases are counted over 去年, the days without an
         # order up to the data's end (the inactive count over all the data)
@@ -2286,7 +2313,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         args.update(filter_since=_iso(ds), filter_until=_iso(de))
         notes.append("top spenders ranked over all the data")
     if (
-        group_by == "customer"
+        (group_by == "customer" or (group_by is None and grain is None and inactive_days is not None))
         and limit
         and _OF_THE_TOP.search(masked)
         and (_STILL.search(masked) or inactive_days is not None or _HOW_MANY_OF_THEM.search(masked))
@@ -2586,7 +2613,9 @@ def _share_of_buyers(text: str, measures: list[str], group_by: str | None) -> li
     """[new_customers, new_customer_share, buyers] (or returning) for "新客占购买客户多少", "what share of buyers were
     new": the buyers named inside the share are its whole."""
     share = _SHARE.search(text)
-    if group_by is not None or share is None or "buyers" not in measures:
+    # "那这个数里新客占多少": the type's count alone with a share asked is its share of the buyers too
+    alone = measures in (["new_customers"], ["returning_customers"])
+    if group_by is not None or share is None or ("buyers" not in measures and not alone):
         return None
     if _NEW_WORDS.search(text) and not _RETURNING_WORDS.search(text):
         return ["new_customers", "new_customer_share", "buyers"]

@@ -1147,6 +1147,10 @@ class _Resolved:
     year_from: str = ""
 
 
+# A comparison word right before a period with no year, after a period with one ("…，跟年初两个月比")
+_COMPARED_WITH_END = re.compile(r"[，,]\s*(?:跟|和|与|对比|比)\s*$|\b(?:vs\.?|versus|compared\s+(?:to|with))\s*$", re.I)
+
+
 def _resolve(text: str, mentions: list[_Mention], ctx: _Ctx) -> tuple[list[_Resolved], list[str]]:
     out: list[_Resolved] = []
     unresolved: list[str] = []
@@ -1174,9 +1178,10 @@ def _resolve(text: str, mentions: list[_Mention], ctx: _Ctx) -> tuple[list[_Reso
             if (
                 prev.kind != "same_period"
                 and not prev.assumed
-                and _CONJ.fullmatch(between)
+                and (_CONJ.fullmatch(between) or _COMPARED_WITH_END.search(between))
                 and prev.mention.fixed is None
             ):
+                # "97年12月跟3月比", "去年年底两个月营收合计多少，跟年初两个月比呢": the compared period's year
                 year, year_from = prev.start.year, prev.mention.texts[0]
         got = _resolve_one(m, ctx, year)
         if got is None:
@@ -1444,7 +1449,9 @@ def _parse_time(text: str, data_start: date, data_end: date) -> TimeParse:
                 ms, me = date(data_end.year, data_end.month, 1), month_end(data_end.year, data_end.month)
             base = Period("", ms, me, *_clip(ms, me, ctx), "implicit", data_start=data_start, data_end=data_end)
             if (base.since, base.until) != (wanted.since, wanted.until):
-                if whole_year and base.since is not None and base.until is not None:
+                # "跟去年全年比": the whole year, as written (not the same span a year earlier)
+                as_written = _WHOLE_YEAR.search(wanted.text) or _WHOLE_YEAR.match(text, wanted.span[1])
+                if whole_year and not as_written and base.since is not None and base.until is not None:
                     s, e = shift_year(base.since, base.until)
                     wanted = replace(wanted, start=s, end=e, since=_clip(s, e, ctx)[0], until=_clip(s, e, ctx)[1],
                                      kind="same_period", basis=period_label(base.since, base.until))  # fmt: skip

@@ -3520,3 +3520,97 @@ def test_session_14_ab_set_readings() -> None:
     # "and the quarter before?" after a quarter: the quarter before it
     before = _decided(["rev last qtr vs same qtr LY?", "and the quarter before?"])
     assert (before.get("since"), before.get("until")) == ("1997-10-01", "1997-12-31")
+
+
+def test_session_14_ab_set_groups_and_actions() -> None:
+    # 至少 before the verb; 还在买吗 counts them; the spend counted over the period written just before it
+    assert _parse("这30天内至少买了两次的有几个").args["min_purchases"] == 2
+    assert "max_purchases" not in _parse("这30天内至少买了两次的有几个").args
+    assert _parse("这10个人今年还在买吗？今年一共花了多少？").args["measures"] == ["buyers", "revenue"]
+    back = _parse("去年消费超过200块的客户 今年有多少回来买了 占多少").args
+    assert (back["since"], back["filter_since"], back["min_customer_spend"]) == ("1998-01-01", "1997-01-01", 200)
+    # "how many of the top 100 haven't ordered in 90+ days": the top spenders as a group
+    top = _parse("how many of the top 100 havent ordered in 90+ days?").args
+    assert (top["measures"], top["top_customers"], top["inactive_days"]) == (["buyers"], 100, 90)
+    # actions: coupons pushed, slides made, replies, tickets; the question beside them answered
+    for question in (
+        "行，给这20个人每人push一张8折券",
+        "好，帮我把券推给上面那批消费超过100的人",
+        "把这几条都回复一下吧 就说我们已经在改进包装和物流了",
+        "帮他开个工单 让售后这周回访一下",
+    ):
+        assert _thread([question]).intent == "unsupported_action", question
+    ppt = _thread(["帮我做一页PPT，把去年每个月的营收放进去"])
+    assert ppt.intent == "metric_query" and ppt.slots["action"]
+    # a one-time share after a 3+ group is of all customers
+    once = _decided(["买过3次及以上的客户有多少？他们贡献了多少销售额？", "那只买过一次的占多少？"])
+    assert "min_purchases" not in once and once["measures"][0] == "one_time_share"
+
+
+def _in_thread(turns: list[str]) -> Any:
+    """The router's decision on the last turn of a thread whose data range is known (1997-01-01..1998-06-30)."""
+    from crm_insights.agent.router import OfflineRouter, decide
+
+    router = OfflineRouter()
+    previous: dict[str, Any] = {"intent": "help", "slots": {"data_start": "1997-01-01", "data_end": "1998-06-30"}}
+    for question in turns:
+        decision = decide(question, previous, router.knowledge, router.index)
+        previous = {"intent": decision.intent, "slots": decision.slots}
+    return decision
+
+
+def test_session_14_aa_set_follow_ups() -> None:
+    # "这批top10%…": the top share pointed at; "新客占多少": the new customers' share of the buyers
+    top = _parse("这批top10%今年上半年还在买吗？有几个人买了，贡献了多少").args
+    assert (top["top_share"], top["filter_since"], top["since"]) == (0.1, "1997-01-01", "1998-01-01")
+    assert _parse("6月新客占多少").args["measures"] == ["new_customers", "new_customer_share", "buyers"]
+    # a period with no year compared with one that has a year takes that year
+    ends = _parse("去年年底两个月营收合计多少，跟年初两个月比呢").args
+    assert (ends["since"], ends["compare_since"], ends["compare_until"]) == ("1997-11-01", "1997-01-01", "1997-02-28")
+    # 没产生二购: the one-time customers
+    assert _parse("那到现在都没产生二购的有多少人，占总用户多少").args["measures"][0] == "one_time_customers"
+    # YoY naming the year-earlier quarter keeps the thread's quarter; 去年全年 is the whole year, as written
+    yoy = _in_thread(["98Q2 营收、订单数、购买客户数给一下，QoQ 多少？", "YoY 呢？去年Q2是多少"]).slots["metric"][
+        "args"
+    ]
+    assert (yoy["since"], yoy["until"], yoy["compare"]) == ("1998-04-01", "1998-06-30", "year")
+    whole = _in_thread(["今年上半年累计营收多少？照这个节奏全年能到多少", "跟去年全年比低多少%"]).slots["metric"][
+        "args"
+    ]
+    assert (whole.get("compare_since"), whole.get("compare_until")) == ("1997-01-01", "1997-12-31")
+    # the same two quarters compared again, another measure
+    same = _in_thread(["客单价 98Q2 vs 97Q2，同比多少？", "每单平均几张碟？也是这两个季度对比"]).slots["metric"]["args"]
+    assert (same["measures"], same["since"], same.get("compare")) == (["units_per_order"], "1998-04-01", "year")
+    # cohort follow-ups: 第12个月; two cohorts with the first one
+    k12 = _in_thread(["97年1月首购的那批客户，第3个月（就是97年4月）的留存律是多少", "第12个月呢"]).slots["metric"]
+    assert (k12["tool"], k12["args"]["periods"]) == ("cohort_retention", 12)
+    three = _in_thread(
+        ["帮我拉下97年1月首购那批用户的cohort，M1、M3、M6留存分别多少？", "2月、3月那两批的M1呢？跟1月比哪批最好"]
+    )
+    assert three.slots["metric"]["tool"] == "cohort_retention"
+    assert (three.slots["metric"]["args"]["since"], three.slots["metric"]["args"]["until"]) == (
+        "1997-01-01",
+        "1997-03-31",
+    )
+    # a call list of customers who used to buy a lot and went quiet: the churn-risk ranking
+    assert _thread(["这周要打一轮回访 帮我拉个名单 以前买的多但是最近没动静的那种"]).intent == "at_risk"
+
+
+def test_session_14_cantonese_customer_threads() -> None:
+    # 幾時 (when), 會唔會再買 (will they buy again) about the thread's customer: the profile, then the forecast
+    profile = ["幫我睇下 customer 00106 買過幾多次，總共使咗幾多錢"]
+    assert _in_thread([*profile, "佢上次幾時買？幾耐冇返嚟？"]).intent == "customer_profile"
+    again = _in_thread([*profile, "你覺得佢之後會唔會再買嘢？會唔會走咗？"])
+    assert (again.intent, again.slots.get("customer")) == ("forecast_customer", "00106")
+    # 邊啲最值得我哋去追返 (which ones are most worth winning back): the churn-risk ranking
+    lapsed = ["有幾多個客超過180日冇返嚟買嘢？", "佢哋以前總共使過幾多錢？", "邊啲最值得我哋去追返？"]
+    assert _in_thread(lapsed).intent == "at_risk"
+    # which model, data up to when: about the assistant
+    assert _in_thread(["你而家用緊咩model？啲data更新到幾時㗎？"]).intent == "about_assistant"
+    # 照呢個速度 (at this pace) after the last three months' monthly average: those months, a year of them
+    pace = _in_thread(["最近3個月平均每個月做幾多？", "照呢個速度，成年大概做到幾多？"]).slots["metric"]["args"]
+    assert (pace["since"], pace["until"], "revenue_annualized" in pace["measures"]) == (
+        "1998-04-01",
+        "1998-06-30",
+        True,
+    )

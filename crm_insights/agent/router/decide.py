@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 from crm_insights.agent import metric_slots
@@ -15,6 +16,7 @@ from crm_insights.agent.router import metrics
 from crm_insights.agent.router.knowledge import Knowledge
 from crm_insights.agent.router.similarity import ExemplarIndex
 from crm_insights.agent.router.terms import as_written, find_terms
+from crm_insights.agent.timeexpr import shift_year
 
 ENTITY_SLOTS = ("customer", "segment")
 NO_TOOL_INTENTS = ("help", "out_of_scope", "unsupported_action")
@@ -361,6 +363,8 @@ def _asks_something(text: str, knowledge: Knowledge) -> bool:
         return False  # "Customer 00042's order … was booked wrong": a statement (the verb is no inversion)
     if metrics.parse(text, None, None) is not None:
         return True
+    if re.search(r"多少(?:个|位)?人|几(?:个|位)人|\bhow\s+many\s+(?:people|customers|of\s+them)\b", text, re.I):
+        return True  # "…发我邮箱。对了一共是多少人来着": how many people the thread's group holds
     cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
     words = len(re.findall(r"[A-Za-z]{2,}", text))
     if cjk < 4 and words < 3:
@@ -465,7 +469,7 @@ _EACH = re.compile(
 )
 # "哪些人最值得去挽回", "who should we try to win back first": a ranking of customers worth saving (churn risk x value)
 _WIN_BACK_WHO = re.compile(
-    r"(?:哪些|哪几|谁|名单|排).{0,12}(?:挽回|挽留|召回|赢回)|(?:挽回|挽留|召回|赢回).{0,12}(?:哪些|哪几|谁|名单|排)"
+    r"(?:哪些|哪几|谁|名单|排).{0,12}(?:挽回|挽留|召回|赢回|追回)|(?:挽回|挽留|召回|赢回|追回).{0,12}(?:哪些|哪几|谁|名单|排)"
     r"|\b(?:who|which)\b.{0,40}\b(?:win\s*back|re-?engage|save|rescue)\b",
     re.IGNORECASE,
 )
@@ -499,6 +503,11 @@ _ABOUT_ONE = re.compile(
 )
 
 
+# "照这个速度", "at this rate": the pace of the thread's period
+_THIS_PACE = re.compile(
+    r"(?:照|按|以)(?:这个|这|目前的?|现在的?)(?:速度|节奏|势头|趋势)|\bat\s+(?:this|that|the\s+current)\s+(?:rate|pace)\b",
+    re.I,
+)
 # "他属于高价值客户吗", "is he a VIP": whether the thread's customer is in a segment
 _MEMBER_OF = re.compile(r"属于|算不算|是不是|算是|\b(?:is|was)\s+(?:he|she)\b|\bbelongs?\b", re.I)
 
@@ -658,6 +667,16 @@ def _decide(
         switched = metric is not None and bool(metrics.SWITCH_MEASURE.search(original))
         if (
             prev_metric
+            and prev_metric.get("tool") == "cohort_retention"
+            and (metric or {}).get("tool") != "cohort_retention"
+            and metrics.cohort_follow_up_asked(original)
+        ):
+            # "2月、3月那两批的M1呢？跟1月比哪批最好", "下一个月有多少%回来" after a cohort: the cohort table again
+            cohort = metrics.follow_up(original, prev_metric, start, end)
+            if cohort is not None and cohort.get("tool") == "cohort_retention":
+                metric = cohort
+        if (
+            prev_metric
             and (
                 metric is None
                 or metrics.lacks_measure(metric)
@@ -686,6 +705,7 @@ def _decide(
             metric = metrics.carry_period(original, metric, prev_metric, start, end)
             metrics.year_comparison_in_data(original, metric, start, end)
         metrics.keep_group(original, metric, prev_metric, start, end)
+        metrics.same_two_periods(original, metric, prev_metric)
         metrics.same_span_in_year(original, metric, prev_metric)
         metrics.week_of_day(original, metric)
         metrics.top_row(original, metric, prev_metric, prev_slots.get("ranked_periods"))
@@ -696,6 +716,24 @@ def _decide(
             # "哪个季度环比跌得最多" after quarters listed: each row against the one before it, not the whole span
             # against the span before it (which lies before the data)
             held.pop("compare")
+        before = (prev_metric or {}).get("args") or {}
+        if held.get("compare") == "year" and before.get("since") and before.get("until") and held.get("since"):
+            # "YoY 呢？去年Q2是多少" after 98Q2: the thread's quarter against the year before it, not 97Q2 against 96Q2
+            b0, b1 = (date.fromisoformat(str(before[k])[:10]) for k in ("since", "until"))
+            if (held.get("since"), held.get("until")) == tuple(d.isoformat() for d in shift_year(b0, b1, -1)):
+                held["since"], held["until"] = before["since"], before["until"]
+        run_rate = {"revenue_annualized", "revenue_annualized_monthly"} & set(held.get("measures") or [])
+        if run_rate and _THIS_PACE.search(original) and before.get("since") and before.get("until"):
+            # "照呢個速度，成年大概做到幾多？" after the last three months' monthly average: their pace, a year of it
+            held["since"], held["until"] = before["since"], before["until"]
+            for key in ("compare", "compare_since", "compare_until"):
+                held.pop(key, None)
+        if {"one_time_share", "one_time_customers"} & set(held.get("measures") or []) and (
+            held.get("min_purchases") or 0
+        ) > 1:
+            # "那只买过一次的占多少" after 买过3次及以上的客户: the one-time customers, not a share within the 3+ group
+            held.pop("min_purchases")
+            held.pop("max_purchases", None)
         if held.get("having") and not (held.get("grain") or held.get("group_by")):
             held.pop("having")  # "12月环比11月下降了多少" after months over 10万: one period has no rows to test
         # the customers the previous answer listed, or the ones it was about ("those five" asked twice)

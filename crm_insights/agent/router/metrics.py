@@ -887,19 +887,36 @@ def follow_up(
 _MONTHS_ON = re.compile(
     r"(?P<n>\d{1,2}|[一二三四五六七八九十两]{1,3}|半)\s*(?P<u>个?月|年)(?:后|之后|以后)"
     r"|(?<![A-Za-z])(?:M\s?\+?\s?|month[\s-]+)(?P<m>\d{1,2})(?![\d.])"
-    r"|(?<![\d])(?P<en>\d{1,2}|one|two|three|six|nine|twelve)\s+(?P<eu>months?|years?)\s+(?:later|after|on)",
+    r"|(?<![\d])(?P<en>\d{1,2}|one|two|three|six|nine|twelve)\s+(?P<eu>months?|years?)\s+(?:later|after|on)"
+    # "第12个月呢" after a cohort's month 3: month 12 of the cohort table
+    r"|第\s*(?P<k>\d{1,2}|[一二三四五六七八九十两]{1,3})\s*个?月",
     re.I,
 )
+# "下一个月有多少%回来" of a cohort: month 1 of its table (not the month after the data)
+_NEXT_MONTH_BACK = re.compile(r"(?:下一个月|下个月|次月)\S{0,8}?(?:回来|返嚟|留存|还在买|复购|再买|回购)", re.I)
+
+
+def cohort_follow_up_asked(question: str) -> bool:
+    """Whether a question after a cohort's retention names another cohort or months on ("2月、3月那两批的M1呢",
+    "第12个月呢", "下一个月有多少%回来"): the cohort table's follow-up, before any other reading."""
+    return bool(_COHORT_REF.search(question) or _M_K.search(question) or months_on(question))
+
+
 _EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "six": 6, "nine": 9, "twelve": 12}
 
 
 def months_on(question: str) -> list[int]:
     """Months after a cohort's first month the question names: "3个月后" 3, "三个月后" 3, "半年后" 6, "一年后" 12,
-    "6 months later" 6."""
-    out: list[int] = []
+    "6 months later" 6, "第12个月" 12, "下一个月有多少%回来" 1."""
+    out: list[int] = [1] if _NEXT_MONTH_BACK.search(question) else []
     for m in _MONTHS_ON.finditer(question):
         if m.group("m"):
             out.append(min(int(m.group("m")), 36))  # "M3": month 3 of the cohort table
+            continue
+        if m.group("k"):
+            k = to_int(m.group("k"))
+            if k:
+                out.append(min(k, 36))
             continue
         tok, unit = (m.group("n"), m.group("u")) if m.group("n") else (m.group("en").lower(), m.group("eu").lower())
         if tok == "半":
@@ -1155,6 +1172,30 @@ def top_row(
     metric["assumed_year"] = None
 
 
+_THESE_TWO = re.compile(r"(?:这|那)两个?(?:季度|月|年|周|半年|期)|\b(?:those|these|the\s+same)\s+two\b", re.I)
+
+
+def same_two_periods(question: str, metric: dict[str, Any] | None, previous: Mapping[str, Any] | None) -> None:
+    """ "每单平均几张碟？也是这两个季度对比" after 98Q2 vs 97Q2: the previous question's two periods and comparison, in
+    place (the words "这两个季度" are no rolling period of their own)."""
+    if not metric or not previous or metric.get("tool") != "metric_query" or previous.get("tool") != "metric_query":
+        return
+    if not (_SAME_COMPARISON.search(question) and _THESE_TWO.search(question)):
+        return
+    base, args = previous.get("args") or {}, metric.get("args")
+    if args is None or not base.get("since") or not (base.get("compare") or base.get("compare_since")):
+        return
+    for key in ("since", "until", "compare", "compare_since", "compare_until"):
+        if base.get(key):
+            args[key] = base[key]
+        else:
+            args.pop(key, None)
+    for key in ("periods_text", "periods_text_zh"):
+        if previous.get(key):
+            metric[key] = previous[key]
+    metric["assumed_year"] = None
+
+
 def keep_group(
     question: str,
     metric: dict[str, Any] | None,
@@ -1250,7 +1291,9 @@ _SAME_COMPARISON = re.compile(
     r"same\s+comparison|same\s+(?:for|thing\s+for)|compared?\s+the\s+same\s+way|同样\S{0,4}?(?:对比|比较|比一下|比法|比)"
     r"|一样(?:的)?(?:对比|比较|比一下)|也(?:这样|同样)?(?:对比|比较|比)一下|也(?:这样)?对比"
     # "revenue for those same two weeks?", "同样这两个月的销售额": the same two periods again
-    r"|(?:(?:those|the)\s+)?same\s+(?:two|2)\s+(?:weeks|months|quarters|halves|years|periods)|同样(?:的)?(?:这)?两(?:周|个月|段|个季度|年)",
+    r"|(?:(?:those|the)\s+)?same\s+(?:two|2)\s+(?:weeks|months|quarters|halves|years|periods)|同样(?:的)?(?:这)?两(?:周|个月|段|个季度|年)"
+    # "每单平均几张碟？也是这两个季度对比": the same two periods, compared
+    r"|也是?(?:这|那)?两个?(?:季度|月|年|周|半年|期)(?:的)?(?:对比|比较|比)",
     re.I,
 )
 _WHO = re.compile(r"都是谁|是谁|有哪些人|是哪些|哪几个|哪几位|名单|\bwho\b|\blist\s+them\b|\bwhich\s+ones\b", re.I)
@@ -1271,7 +1314,7 @@ _COHORTS_COMPARED = re.compile(r"跟|和|与|比|对比|\bvs\.?\b|\bversus\b|\bc
 # "2月、3月这两批", "those two cohorts": cohorts listed side by side
 _COHORTS_LISTED = re.compile(r"[两三几]批|月\s*[、,，/]\s*\d{1,2}\s*月|\b(?:both|two|three)\s+cohorts\b", re.I)
 _M_K = re.compile(r"(?<![A-Za-z])M\s*(\d{1,2})(?!\d)", re.I)
-_COHORT_REF = re.compile(r"cohort|batch|那批|这批|一批|首购|首单|首次购买|first[- ]time", re.IGNORECASE)
+_COHORT_REF = re.compile(r"cohort|batch|那批|这批|一批|[两三几]批|首购|首单|首次购买|first[- ]time", re.IGNORECASE)
 
 
 def _other_cohort(question: str, previous: Mapping[str, Any], data_start: str, data_end: str) -> dict[str, Any] | None:
@@ -1302,7 +1345,8 @@ def _other_cohort(question: str, previous: Mapping[str, Any], data_start: str, d
     ):
         later = later or [int(_M_K.search(question).group(1))]  # type: ignore[union-attr]
         # "3月那批的M1跟1月的M1比差多少": two cohorts side by side, the same months on: the cohort months between them
-        firsts = sorted(date(year if p.assumed_year else p.start.year, p.start.month, 1) for p in months[:2])
+        # ("2月、3月那两批的M1呢？跟1月比": every cohort month named, the earliest to the latest)
+        firsts = sorted(date(year if p.assumed_year else p.start.year, p.start.month, 1) for p in months)
         last = firsts[-1]
         both = {**args, "since": firsts[0].isoformat(), "until": month_end(last.year, last.month).isoformat()}
         return {**_relaid(previous, question, {**both, "periods": later[0]}, args), "assumed_year": None}
