@@ -189,13 +189,14 @@ def fmt_measure(value: Any, measure: Any) -> str:
 
 
 def fmt_change(value: Any, measure: Any) -> str:
-    """An absolute change with its sign (+1,234.50 / -3.20 pp for shares)."""
+    """An absolute change with its sign (+1,234.50; a share's in percentage points and basis points: -3.20 pp
+    (-320 bps))."""
     f = _finite(value)
     if f is None:
         return "—"
     sign = "+" if f > 0 else ("-" if f < 0 else "±")
     if measure_kind(measure) == "share":
-        return f"{sign}{abs(f) * 100:.2f} pp"
+        return f"{sign}{abs(f) * 100:.2f} pp ({sign}{abs(f) * 10000:,.0f} bps)"
     return sign + fmt_measure(abs(f), measure)
 
 

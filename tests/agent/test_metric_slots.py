@@ -3614,3 +3614,23 @@ def test_session_14_cantonese_customer_threads() -> None:
         "1998-06-30",
         True,
     )
+
+
+def test_session_14_follow_ups_keep_their_own_scope() -> None:
+    from crm_insights.agent.router import metrics as router_metrics
+
+    # an order-amount bound of its own is about orders, not the customers counted before
+    orders = _in_thread(
+        ["最近12个月累计消费超过100块的客户有多少人？", "那今年单笔超过50块的订单有多少单？占今年总单量多少？"]
+    ).slots["metric"]["args"]
+    assert (orders["min_amount"], "min_customer_spend" in orders) == (50, False)
+    # the run rate against a whole year: the year's pace only (half a year's actual is no comparison with a year)
+    pace = _in_thread(["今年上半年累计营收多少？照这个节奏全年能到多少", "跟去年全年比低多少%"]).slots["metric"]["args"]
+    assert "revenue" not in pace["measures"] and pace["compare_until"] == "1997-12-31"
+    # one customer's value over a horizon beats an out-of-scope reading, and keeps the customer when read again
+    value = {"tool": "customer_value", "args": {"horizon_weeks": 52, "customer": "2432"}, "text": "what's he worth?"}
+    assert not router_metrics.classic_wins(value, "out_of_scope", {})
+    again = router_metrics.reread(
+        {**value, "text": "what's he worth to us over the next year"}, "1997-01-01", "1998-06-30"
+    )
+    assert again is not None and again["args"]["customer"] == "2432"

@@ -92,3 +92,12 @@ def test_libyaml_reads_every_prompt_file_as_the_python_loader_does() -> None:
         assert templating._parse_yaml(text) == slow, name
     with pytest.raises(ConfigError, match="duplicate key 'a'"):
         templating.yaml.load("a: 1\na: 2\n", Loader=templating._CUniqueKeyLoader)  # noqa: S506
+
+
+def test_a_share_change_is_in_percentage_points_and_basis_points() -> None:
+    # "复购率跟去年同期比，变动多少bps？": a share's change in pp and in bps; other measures in their own unit
+    from crm_insights.agent.templating import fmt_change
+
+    assert fmt_change(0.1525, "repeat_rate") == "+15.25 pp (+1,525 bps)"
+    assert fmt_change(-0.0021, "new_customer_share") == "-0.21 pp (-21 bps)"
+    assert fmt_change(-1234.5, "revenue") == "-1,234.50"

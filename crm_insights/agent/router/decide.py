@@ -682,7 +682,7 @@ def _decide(
                 or metrics.lacks_measure(metric)
                 or switched
                 or metrics.measure_defaulted(metric)
-                or metrics.asks_who(original, prev_metric)
+                or metrics.asks_who(original, prev_metric, metric)
             )
             and not metric_unsupported(metric)
             # "你这个预测准不准": about the model, not its figure again
@@ -725,9 +725,17 @@ def _decide(
         run_rate = {"revenue_annualized", "revenue_annualized_monthly"} & set(held.get("measures") or [])
         if run_rate and _THIS_PACE.search(original) and before.get("since") and before.get("until"):
             # "照呢個速度，成年大概做到幾多？" after the last three months' monthly average: their pace, a year of it
+            # (a comparison the question names stays: "照这个速度今年全年能做多少？能赶上去年吗")
             held["since"], held["until"] = before["since"], before["until"]
-            for key in ("compare", "compare_since", "compare_until"):
-                held.pop(key, None)
+        if run_rate and "revenue" in held["measures"] and held.get("compare_since") and held.get("since"):
+            # "跟去年全年比低多少%" after H1's run rate: the year's pace against the whole year; half a year's actual
+            # revenue against a whole year's is no comparison
+            span = (date.fromisoformat(str(held["until"])[:10]) - date.fromisoformat(str(held["since"])[:10])).days
+            other = date.fromisoformat(str(held["compare_until"])[:10]) - date.fromisoformat(
+                str(held["compare_since"])[:10]
+            )
+            if other.days > 1.5 * span:
+                held["measures"] = [m for m in held["measures"] if m != "revenue"]
         if {"one_time_share", "one_time_customers"} & set(held.get("measures") or []) and (
             held.get("min_purchases") or 0
         ) > 1:

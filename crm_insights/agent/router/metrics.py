@@ -198,6 +198,8 @@ def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any
         asks = ASKS.search(str(metric.get("text") or ""))  # "帮我写首诗送给老客户" names a measure, asks nothing
         if metric.get("tool") == "forecast_totals" and asks and intent == "out_of_scope":
             return False  # "下个季度能卖多少": a measure in a future period is the totals forecast
+        if metric.get("tool") == "customer_value" and args.get("customer") and asks and intent == "out_of_scope":
+            return False  # "what's he worth to us over the next yr" about the thread's customer: their value
         # a breakdown (by weekday, segment, cohort, customer) is no off-topic sentence's ("周几卖得最好")
         grouped = args.get("group_by") is not None
         # a part of the whole ("这10位加起来占全部业绩的几%") or a listed group's figure: no off-topic sentence's
@@ -697,9 +699,13 @@ def _spend_bounded(args: Mapping[str, Any]) -> bool:
     return args.get("min_customer_spend") is not None or args.get("max_customer_spend") is not None
 
 
-def asks_who(question: str, previous: Mapping[str, Any] | None) -> bool:
+def asks_who(question: str, previous: Mapping[str, Any] | None, metric: Mapping[str, Any] | None = None) -> bool:
     """ "都是谁" or "what share of revenue is that" after a count of customers over a spend bound: the follow-up is
-    about those customers (follow_up)."""
+    about those customers (follow_up); not a question with an order-amount bound of its own ("那今年单笔超过50块的订单
+    有多少单？占今年总单量多少？" is about orders)."""
+    own_args = (metric or {}).get("args") or {}
+    if own_args.get("min_amount") is not None or own_args.get("max_amount") is not None:
+        return False
     spend_bound = _spend_bounded((previous or {}).get("args") or {})
     about_them = _WHO.search(question) or metric_slots.SHARE_WORDS.search(question)
     risk = metric_slots.CHURN_RISK.search(question)  # "高价值客户里有流失风险的有哪些人": the risk list's question
@@ -1715,6 +1721,9 @@ def reread(metric: Mapping[str, Any], data_start: str | None, data_end: str | No
     composed = (metric.get("args") or {}).get("customers")
     if composed and not new["args"].get("customers"):
         new["args"]["customers"] = list(composed)  # "他今年买了多少": the customer the router picked from the thread
+    one = (metric.get("args") or {}).get("customer")
+    if one and new["tool"] == metric.get("tool") and not new["args"].get("customer"):
+        new["args"]["customer"] = one  # "what's he worth to us over the next yr": the thread's customer's value
     fixed = dict(metric.get("fixed_args") or {})
     if fixed:  # arguments composed from an earlier answer (the customers of a list)
         new["args"].update(fixed)
