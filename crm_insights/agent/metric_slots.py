@@ -960,7 +960,9 @@ _HOW_MANY_PEOPLE = re.compile(rf"{HOW_MANY_CUSTOMERS.pattern}|{_PEOPLE_COUNTED}|
 # "how many of them": the people of a group counted, also with a bare 多少 ("这些客户多少")
 _HOW_MANY_OF_THEM = re.compile(
     rf"{_PEOPLE_COUNTED}|(?:客户|会员|人|买家)(?:数)?(?:有)?多少|有几个|的有多少(?:个|位)?人|的有几(?:个|位)"
-    r"|how\s+many\s+(?:customers|buyers|people|accounts)",
+    r"|how\s+many\s+(?:customers|buyers|people|accounts)"
+    # "of those how many spent 500+ lifetime": how many of the group pass the bound
+    r"|\bhow\s+many\s+(?:of\s+(?:them|those|these)\s+)?(?:have\s+|had\s+)?(?:spent|spend|bought|ordered)\b",
     re.IGNORECASE,
 )
 

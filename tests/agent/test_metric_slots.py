@@ -3458,12 +3458,14 @@ def test_one_time_customers_asked_with_a_lapse_are_the_one_time_share() -> None:
         assert "one_time_share" in _parse(question).args["measures"], question
 
 
-def _thread(turns: list[str]) -> Any:
-    """The router's decision on the last turn, each turn decided after the previous one."""
+def _thread(turns: list[str], data_known: bool = False) -> Any:
+    """The router's decision on the last turn, each turn decided after the previous one; ``data_known``: the
+    thread already knows the data's range (1997-01-01..1998-06-30), as after its first analytics answer."""
     from crm_insights.agent.router import OfflineRouter, decide
 
     router = OfflineRouter()
-    previous: dict[str, Any] | None = None
+    known = {"data_start": "1997-01-01", "data_end": "1998-06-30"}
+    previous: dict[str, Any] | None = {"intent": "help", "slots": known} if data_known else None
     decision = None
     for question in turns:
         decision = decide(question, previous, router.knowledge, router.index)
@@ -3547,18 +3549,6 @@ def test_session_14_ab_set_groups_and_actions() -> None:
     assert "min_purchases" not in once and once["measures"][0] == "one_time_share"
 
 
-def _in_thread(turns: list[str]) -> Any:
-    """The router's decision on the last turn of a thread whose data range is known (1997-01-01..1998-06-30)."""
-    from crm_insights.agent.router import OfflineRouter, decide
-
-    router = OfflineRouter()
-    previous: dict[str, Any] = {"intent": "help", "slots": {"data_start": "1997-01-01", "data_end": "1998-06-30"}}
-    for question in turns:
-        decision = decide(question, previous, router.knowledge, router.index)
-        previous = {"intent": decision.intent, "slots": decision.slots}
-    return decision
-
-
 def test_session_14_aa_set_follow_ups() -> None:
     # "这批top10%…": the top share pointed at; "新客占多少": the new customers' share of the buyers
     top = _parse("这批top10%今年上半年还在买吗？有几个人买了，贡献了多少").args
@@ -3570,22 +3560,27 @@ def test_session_14_aa_set_follow_ups() -> None:
     # 没产生二购: the one-time customers
     assert _parse("那到现在都没产生二购的有多少人，占总用户多少").args["measures"][0] == "one_time_customers"
     # YoY naming the year-earlier quarter keeps the thread's quarter; 去年全年 is the whole year, as written
-    yoy = _in_thread(["98Q2 营收、订单数、购买客户数给一下，QoQ 多少？", "YoY 呢？去年Q2是多少"]).slots["metric"][
-        "args"
-    ]
+    yoy = _thread(["98Q2 营收、订单数、购买客户数给一下，QoQ 多少？", "YoY 呢？去年Q2是多少"], data_known=True).slots[
+        "metric"
+    ]["args"]
     assert (yoy["since"], yoy["until"], yoy["compare"]) == ("1998-04-01", "1998-06-30", "year")
-    whole = _in_thread(["今年上半年累计营收多少？照这个节奏全年能到多少", "跟去年全年比低多少%"]).slots["metric"][
-        "args"
-    ]
+    whole = _thread(["今年上半年累计营收多少？照这个节奏全年能到多少", "跟去年全年比低多少%"], data_known=True).slots[
+        "metric"
+    ]["args"]
     assert (whole.get("compare_since"), whole.get("compare_until")) == ("1997-01-01", "1997-12-31")
     # the same two quarters compared again, another measure
-    same = _in_thread(["客单价 98Q2 vs 97Q2，同比多少？", "每单平均几张碟？也是这两个季度对比"]).slots["metric"]["args"]
+    same = _thread(["客单价 98Q2 vs 97Q2，同比多少？", "每单平均几张碟？也是这两个季度对比"], data_known=True).slots[
+        "metric"
+    ]["args"]
     assert (same["measures"], same["since"], same.get("compare")) == (["units_per_order"], "1998-04-01", "year")
     # cohort follow-ups: 第12个月; two cohorts with the first one
-    k12 = _in_thread(["97年1月首购的那批客户，第3个月（就是97年4月）的留存律是多少", "第12个月呢"]).slots["metric"]
+    k12 = _thread(["97年1月首购的那批客户，第3个月（就是97年4月）的留存律是多少", "第12个月呢"], data_known=True).slots[
+        "metric"
+    ]
     assert (k12["tool"], k12["args"]["periods"]) == ("cohort_retention", 12)
-    three = _in_thread(
-        ["帮我拉下97年1月首购那批用户的cohort，M1、M3、M6留存分别多少？", "2月、3月那两批的M1呢？跟1月比哪批最好"]
+    three = _thread(
+        ["帮我拉下97年1月首购那批用户的cohort，M1、M3、M6留存分别多少？", "2月、3月那两批的M1呢？跟1月比哪批最好"],
+        data_known=True,
     )
     assert three.slots["metric"]["tool"] == "cohort_retention"
     assert (three.slots["metric"]["args"]["since"], three.slots["metric"]["args"]["until"]) == (
@@ -3599,16 +3594,18 @@ def test_session_14_aa_set_follow_ups() -> None:
 def test_session_14_cantonese_customer_threads() -> None:
     # 幾時 (when), 會唔會再買 (will they buy again) about the thread's customer: the profile, then the forecast
     profile = ["幫我睇下 customer 00106 買過幾多次，總共使咗幾多錢"]
-    assert _in_thread([*profile, "佢上次幾時買？幾耐冇返嚟？"]).intent == "customer_profile"
-    again = _in_thread([*profile, "你覺得佢之後會唔會再買嘢？會唔會走咗？"])
+    assert _thread([*profile, "佢上次幾時買？幾耐冇返嚟？"], data_known=True).intent == "customer_profile"
+    again = _thread([*profile, "你覺得佢之後會唔會再買嘢？會唔會走咗？"], data_known=True)
     assert (again.intent, again.slots.get("customer")) == ("forecast_customer", "00106")
     # 邊啲最值得我哋去追返 (which ones are most worth winning back): the churn-risk ranking
     lapsed = ["有幾多個客超過180日冇返嚟買嘢？", "佢哋以前總共使過幾多錢？", "邊啲最值得我哋去追返？"]
-    assert _in_thread(lapsed).intent == "at_risk"
+    assert _thread(lapsed, data_known=True).intent == "at_risk"
     # which model, data up to when: about the assistant
-    assert _in_thread(["你而家用緊咩model？啲data更新到幾時㗎？"]).intent == "about_assistant"
+    assert _thread(["你而家用緊咩model？啲data更新到幾時㗎？"], data_known=True).intent == "about_assistant"
     # 照呢個速度 (at this pace) after the last three months' monthly average: those months, a year of them
-    pace = _in_thread(["最近3個月平均每個月做幾多？", "照呢個速度，成年大概做到幾多？"]).slots["metric"]["args"]
+    pace = _thread(["最近3個月平均每個月做幾多？", "照呢個速度，成年大概做到幾多？"], data_known=True).slots["metric"][
+        "args"
+    ]
     assert (pace["since"], pace["until"], "revenue_annualized" in pace["measures"]) == (
         "1998-04-01",
         "1998-06-30",
@@ -3620,12 +3617,15 @@ def test_session_14_follow_ups_keep_their_own_scope() -> None:
     from crm_insights.agent.router import metrics as router_metrics
 
     # an order-amount bound of its own is about orders, not the customers counted before
-    orders = _in_thread(
-        ["最近12个月累计消费超过100块的客户有多少人？", "那今年单笔超过50块的订单有多少单？占今年总单量多少？"]
+    orders = _thread(
+        ["最近12个月累计消费超过100块的客户有多少人？", "那今年单笔超过50块的订单有多少单？占今年总单量多少？"],
+        data_known=True,
     ).slots["metric"]["args"]
     assert (orders["min_amount"], "min_customer_spend" in orders) == (50, False)
     # the run rate against a whole year: the year's pace only (half a year's actual is no comparison with a year)
-    pace = _in_thread(["今年上半年累计营收多少？照这个节奏全年能到多少", "跟去年全年比低多少%"]).slots["metric"]["args"]
+    pace = _thread(["今年上半年累计营收多少？照这个节奏全年能到多少", "跟去年全年比低多少%"], data_known=True).slots[
+        "metric"
+    ]["args"]
     assert "revenue" not in pace["measures"] and pace["compare_until"] == "1997-12-31"
     # one customer's value over a horizon beats an out-of-scope reading, and keeps the customer when read again
     value = {"tool": "customer_value", "args": {"horizon_weeks": 52, "customer": "2432"}, "text": "what's he worth?"}
@@ -3634,3 +3634,23 @@ def test_session_14_follow_ups_keep_their_own_scope() -> None:
         {**value, "text": "what's he worth to us over the next year"}, "1997-01-01", "1998-06-30"
     )
     assert again is not None and again["args"]["customer"] == "2432"
+
+
+def test_session_14_periods_and_risk_beside_feedback() -> None:
+    # a relative period beside the sentiment summary: the summary of that period (read once the data's range is
+    # known; it had answered over all the data), and "跟4月比" after it both months, month by month
+    pending = _thread(["上个月一共收到多少条差评？占全部反馈的比例是多少"])
+    assert pending.intent == "sentiment_summary" and pending.slots["data_range_pending"]
+    last = ["上个月一共收到多少条差评？占全部反馈的比例是多少"]
+    known = _thread(last, data_known=True).slots
+    assert (known["since"], known["until"]) == ("1998-05-01", "1998-05-31")
+    both = _thread([*last, "跟4月比是升了还是降了"], data_known=True)
+    assert both.intent == "sentiment_summary"
+    assert (both.slots["since"], both.slots["until"], both.slots["freq"]) == ("1998-04-01", "1998-05-31", "month")
+    # the churn-risk ranking of the unhappy customers, not their sentiment again
+    unhappy = _thread(
+        ["给过差评的客户 后来还有多少回来下单的？", "那这些不满意的客户里 churn风险最高的是哪几个"], data_known=True
+    )
+    assert unhappy.intent == "at_risk"
+    # "of those how many spent 500+": how many of them, not their revenue alone
+    assert _parse("of those how many spent 500+ lifetime").args["measures"][0] == "buyers"

@@ -101,3 +101,24 @@ def test_a_share_change_is_in_percentage_points_and_basis_points() -> None:
     assert fmt_change(0.1525, "repeat_rate") == "+15.25 pp (+1,525 bps)"
     assert fmt_change(-0.0021, "new_customer_share") == "-0.21 pp (-21 bps)"
     assert fmt_change(-1234.5, "revenue") == "-1,234.50"
+
+
+def test_the_overview_gives_the_revenue_per_customer() -> None:
+    # "我哋啲客平均每個人使咗幾多錢": the overview answers with the revenue per customer with orders, on its own line
+    from crm_insights.agent.router import OfflineRouter
+    from crm_insights.agent.router.answers import render_answer
+
+    data = {
+        "customers": 10, "customers_with_orders": 8, "orders": 20, "units": 30, "revenue": 800.0,
+        "average_order_value": 40.0, "revenue_per_customer": 100.0,
+        "orders_period": {"first": "1997-01-01", "last": "1998-06-30"},
+        "feedback": 0, "feedback_with_sentiment": 0, "feedback_period": {"first": None, "last": None},
+        "top_customers": [],
+    }  # fmt: skip
+    knowledge = OfflineRouter().knowledge
+    asked = {"per_customer": True}  # the router's slot when the question asks the spend per customer
+    zh = render_answer(knowledge, "overview", "zh", {"crm_overview": data}, asked, "人均消费多少")
+    en = render_answer(knowledge, "overview", "en", {"crm_overview": data}, asked, "revenue per customer?")
+    assert "人均消费 100.00\n" in zh and "revenue per customer with orders 100.00\n" in en
+    # not asked (an AOV question): not printed, so it is not taken for the AOV
+    assert "人均消费" not in render_answer(knowledge, "overview", "zh", {"crm_overview": data}, {}, "客单价多少")

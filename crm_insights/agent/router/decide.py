@@ -666,6 +666,22 @@ def _decide(
         prev_metric = prev_slots.get("metric") if prev_intent in metrics.METRIC_TOOLS else None
         switched = metric is not None and bool(metrics.SWITCH_MEASURE.search(original))
         if (
+            prev_intent in metrics.PERIOD_CARRIED
+            and metric is not None
+            and metrics.measure_defaulted(metric)
+            and prev_slots.get("since")
+            and prev_slots.get("until")
+            and (metric["args"].get("compare_since") or metric["args"].get("since"))
+        ):
+            # "跟4月比是升了还是降了" after last month's sentiment: the summary over both months, month by month
+            a = metric["args"]
+            firsts = [str(prev_slots["since"]), str(a.get("compare_since") or a["since"])]
+            lasts = [str(prev_slots["until"]), str(a.get("compare_until") or a.get("until") or prev_slots["until"])]
+            same = {k: prev_slots[k] for k in ("sentiment", "segment", "customer") if prev_slots.get(k)}
+            both = {"since": min(firsts), "until": max(lasts), "freq": "month"}
+            return Decision(prev_intent, {**same, **both}, language, 1.0, True, list(same), injection, "follow-up",
+                            question=asked)  # fmt: skip
+        if (
             prev_metric
             and prev_metric.get("tool") == "cohort_retention"
             and (metric or {}).get("tool") != "cohort_retention"
@@ -870,6 +886,22 @@ def _decide(
                     mslots["data_range_pending"] = True
                 follow = prev_metric is not None and "base_args" in metric
                 return Decision(metric["tool"], mslots, language, 1.0, follow, [], injection, "metric", question=asked)
+            if classic.intent == "overview" and "revenue_per_buyer" in (metric["args"].get("measures") or []):
+                classic.slots["per_customer"] = (
+                    True  # "我哋啲客平均每個人使咗幾多錢": the overview's per-customer spend
+                )
+            if (
+                classic.intent in metrics.PERIOD_CARRIED
+                and metric["args"].get("since")
+                and not classic.slots.get("since")
+            ):
+                # "上个月负面反馈有多少条？占比多少": the summary over the period the analytics reading resolves (read
+                # again once the data's range is known)
+                classic.slots["metric"] = metric
+                if start and end:
+                    classic.slots["since"], classic.slots["until"] = metric["args"]["since"], metric["args"]["until"]
+                else:
+                    classic.slots["data_range_pending"] = True
             return classic
 
     # Elliptical follow-up: nothing but slots and markers ("那客户 100 呢?", "what about segment 2?").

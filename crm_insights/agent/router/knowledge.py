@@ -33,6 +33,8 @@ EXTRACTED_SLOTS = frozenset(
         "missing_attributes",
         # one customer: where their spend ranks ("排第几"), their last purchase beside a period's figure
         "place_by_spend", "recency_customer",
+        # the overview asked for the spend per customer ("我们的客户平均每人花了多少")
+        "per_customer",
     }
 )  # fmt: skip
 # Slots plan.py derives for `when` tests and argument passing (answers do not carry them).
@@ -45,7 +47,7 @@ DERIVED_SLOTS = (
     "cohort_retry",
 )
 # Named slot updates a plan step may run after its call (plan.py implements them).
-STEP_HOOKS = frozenset({"reparse_metric", "earlier_cohort_year"})
+STEP_HOOKS = frozenset({"reparse_metric", "earlier_cohort_year", "period_from_metric"})
 
 
 class _Strict(BaseModel):

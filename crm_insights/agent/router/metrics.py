@@ -175,6 +175,17 @@ ASKS = re.compile(
 )
 
 
+# Older intents whose tool takes a period: a relative period the analytics reading resolves is passed to them
+# ("上个月负面反馈有多少条？占比多少": the sentiment summary of last month)
+PERIOD_CARRIED = frozenset({"sentiment_summary"})
+_VAGUE_RECENT = re.compile(r"最近|近期|近来|\brecent(?:ly)?\b|\blately\b", re.I)
+_NAMED_PERIOD = re.compile(
+    r"最近\s*(?:\d|[一二两三四五六七八九十半])|上个?月|上周|上个?季度|去年|今年|本月|这个月|\d+\s*月|[Qq][1-4]|半年|\d{2,4}\s*年"
+    r"|\b(?:last|this)\s+(?:month|week|quarter|year)\b|\b(?:19|20)\d{2}\b",
+    re.I,
+)
+
+
 def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any]) -> bool:
     """Whether the older intent's reading beats the analytics spec (see classic_answers, plus: a question the
     older router finds out of scope or an action, with no period or grain in it, is no analytics question; a
@@ -224,6 +235,13 @@ def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any
         return True  # "我们现在分了几个客群？每个多少人，各自贡献多少收入": the segment list answers it all
     if intent == "list_segments" and not args.get("group_by") and not explicit:
         return set(args.get("measures") or []) <= {"revenue", "revenue_share", "buyers"}
+    text = str(metric.get("text") or "")
+    vague = _VAGUE_RECENT.search(text) and not _NAMED_PERIOD.search(text)  # "最近差评多不多": the trend answers it
+    carried = intent in PERIOD_CARRIED  # the older reading takes the analytics reading's period (decide)
+    if args.get("since") and not slots.get("since") and intent != "customer_profile" and not vague and not carried:
+        # "上个月一共收到多少条差评？占全部反馈的比例是多少" read before the data's range is known: the older reading
+        # has no period to pass on (it would answer over all the data); the analytics reading carries it
+        return False
     return classic_answers(metric, intent)
 
 

@@ -176,6 +176,15 @@ def _after_step(hook: str | None, slots: dict[str, Any], question: str) -> None:
             else:
                 slots.pop("unsupported", None)
         slots.pop("data_range_pending", None)
+    elif hook == "period_from_metric" and slots.get("data_start") and slots.get("data_end"):
+        # an older intent's relative period ("上个月"), resolved by the analytics reading against the data's range
+        metric = metrics.reread(
+            slots.get("metric") or {"text": question}, str(slots["data_start"]), str(slots["data_end"])
+        )
+        args = (metric or {}).get("args") or {}
+        if args.get("since") and not slots.get("since"):
+            slots["since"], slots["until"] = args["since"], args.get("until")
+        slots.pop("data_range_pending", None)
     elif hook == "earlier_cohort_year":
         _earlier_cohort_year(slots)
 
