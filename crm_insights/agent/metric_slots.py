@@ -248,7 +248,7 @@ _AMOUNT_WORDS = (
 _GT = (
     r"(?<!不)(?:>=|>|≥|大于等于|不低于|不少于|至少|超过|超出|(?<![高])超(?=\s*\d)|大于|高于|多于|满"
     # "订单过两千", "过1w的呢": 过 before a number (not the verb suffix of 买过 / 下过 / 花过)
-    r"|(?<![买购下消超经通做卖来去到用收赚花充付有])过(?=\s*(?:\d|[一二两三四五六七八九十]))|above|over|more\s+than|greater\s+than|at\s+least"
+    r"|(?<![买购下消超经通做卖来去到用收赚花充付有])过了?(?=\s*(?:\d|[一二两三四五六七八九十]))|above|over|more\s+than|greater\s+than|at\s+least"
     r"|exceeding|exceeds?)"
 )
 _LT = (
@@ -1578,8 +1578,11 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if _TEXT_FILTER.search(masked) and (not measures or any(m in FEEDBACK_MEASURES for m in measures)):
         return None  # "有多少条评论提到物流": a count of matching texts, search_feedback's question
     next_month = bool(_NEXT_MONTH.search(masked))
+    both_types = {"returning_customers", "new_customers"} <= set(measures)
     if _NEW_WORDS.search(masked) and (_COHORT_PERIODS.search(masked) or _STILL.search(masked) or next_month):
-        retention = True  # "1月的新客户第二个月还有多少人购买": retention of a cohort
+        # "1月的新客户第二个月还有多少人购买": retention of a cohort ("上个月有多少老客回来买？新客有多少": the two
+        # customer types counted, no cohort)
+        retention = not both_types
     cohort_named = _COHORT_NAMED.search(masked)
     months = [p for p in time.periods if p.kind == "month"]
     if cohort_named and months and not retention:
@@ -2626,7 +2629,9 @@ def _share_of_buyers(text: str, measures: list[str], group_by: str | None) -> li
     return None
 
 
-_PER_DAY_BOTH = re.compile(r"平均每天|每天平均|日均|\bper\s+day\b|\ba\s+day\b|\bdaily\s+average\b", re.IGNORECASE)
+_PER_DAY_BOTH = re.compile(
+    r"平均每天|每天平均|平均每日|每日平均|日均|\bper\s+day\b|\ba\s+day\b|\bdaily\s+average\b", re.IGNORECASE
+)
 _BARE_SHEETS = frozenset({"多少张", "几张"})
 _SHEET_IS_ORDER = re.compile(r"单张|张(?:订)?单|(?<![A-Za-z])orders?(?![A-Za-z])|订单", re.IGNORECASE)
 

@@ -707,6 +707,14 @@ def _h_rel_week(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     return _m(match, "week", fixed=(monday, monday + timedelta(days=6)))
 
 
+def _h_rel_day(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
+    """ "昨天" / "琴日" / "yesterday": the day before the data's last day ("now" is the data's end); "前天" two days."""
+    word = match.group(0).lower()
+    back = 2 if word in ("前天", "前日") else 0 if word in ("今天", "今日", "today") else 1
+    d = ctx.end - timedelta(days=back)
+    return _m(match, "day", fixed=(d, d))
+
+
 def _h_rel_en(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     unit = match.group("u").lower()
     handler = {"month": _h_rel_month, "quarter": _h_rel_quarter, "week": _h_rel_week, "year": _h_rel_year_en}
@@ -1021,6 +1029,8 @@ _RULES: list[_Rule] = [
     (_c(rf"{_REL_ZH}季度?(?!节)"), _h_rel_quarter),
     (_c(rf"{_REL_ZH}(?:周|星期|礼拜)(?![一二三四五六日天\d])"), _h_rel_week),
     (_c(rf"\b{_REL_EN}\s+(?P<u>month|quarter|week|year|day)\b"), _h_rel_en),
+    # 昨天 / 昨日 / 前天 / yesterday: days before the data's last day
+    (_c(r"昨天|昨日|前天|前日|\byesterday\b"), _h_rel_day),
     (_c(r"\bthe\s+month\s+before\s+last\b"), _h_month_before_last),
     # 最近三个月 / 近30天 / 过去一年 / 前30天 / 近半年 / last 3 months / past 90 days
     (

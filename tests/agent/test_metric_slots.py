@@ -3654,3 +3654,18 @@ def test_session_14_periods_and_risk_beside_feedback() -> None:
     assert unhappy.intent == "at_risk"
     # "of those how many spent 500+": how many of them, not their revenue alone
     assert _parse("of those how many spent 500+ lifetime").args["measures"][0] == "buyers"
+
+
+def test_session_14_ac_set_readings() -> None:
+    # 琴日 / 昨天 / yesterday: the day before the data's last day
+    for question in ("琴日做咗几多生意？几多单？", "yesterday's revenue"):
+        args = _parse(to_mandarin(question)).args
+        assert (args["since"], args["until"]) == ("1998-06-29", "1998-06-29"), question
+    # 以嚟 (since), 单最多 (most orders) by weekday; 过咗100蚊 (over 100 dollars); 平均每日 (per day)
+    week = _parse(to_mandarin("今年以嚟星期几单最多？")).args
+    assert (week["group_by"], week["measures"][0], week["since"]) == ("weekday", "orders", "1998-01-01")
+    assert _parse(to_mandarin("今个月有几多张单系过咗100蚊嘅")).args["min_amount"] == 100
+    assert _parse(to_mandarin("最近30日平均每日卖几多钱")).args["measures"] == ["revenue_per_day"]
+    # 熟客 (regulars) and new customers last month: the two types counted, no cohort table
+    types = _parse(to_mandarin("上个月有几多熟客返嚟帮衬？新客又有几多"))
+    assert types.tool == "metric_query" and types.args["measures"] == ["returning_customers", "new_customers"]
