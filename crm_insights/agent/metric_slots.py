@@ -2001,6 +2001,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # the question's period is the other one
         clause_of = _clause_number(masked, _CLAUSE_PUNCT)
         own = [p for p in periods if clause_of(p.span[0]) == clause_of(purchase_span[0])]
+        if len(own) != 1:
+            # "去年买过3次及以上的老客 今年还在买的有多少": no punctuation between; the period written right before
+            # the purchases is theirs
+            own = [p for p in periods if 0 <= purchase_span[0] - p.span[1] <= 2]
         if len(own) == 1 and len(periods) - 1 >= 1:
             group_window = own[0]
             periods = [p for p in periods if p is not group_window]
@@ -2146,6 +2150,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             unsupported.append(Unsupported("period", extra.text))
 
     share_of_all = False
+    if group_window is not None and purchases is not None and "returning_customer_share" in measures:
+        # "去年买过3次及以上的老客 今年还在买的有多少？占这批人多少比例": 老客 describes the group; the count of them
+        # who bought, and their share of the group
+        measures = ["buyers"]
     filtered = (
         min_amount is not None
         or max_amount is not None

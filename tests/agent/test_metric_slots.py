@@ -3669,3 +3669,26 @@ def test_session_14_ac_set_readings() -> None:
     # 熟客 (regulars) and new customers last month: the two types counted, no cohort table
     types = _parse(to_mandarin("上个月有几多熟客返嚟帮衬？新客又有几多"))
     assert types.tool == "metric_query" and types.args["measures"] == ["returning_customers", "new_customers"]
+
+
+def test_session_14_ac2_follow_ups() -> None:
+    # the share of revenue from orders over an amount: those orders' revenue against all of it
+    share = _thread(
+        [
+            "What proportion of 1997 orders were over $100?",
+            "And what share of 1997 revenue did those orders account for?",
+        ],
+        data_known=True,
+    ).slots["metric"]
+    assert share["args"]["measures"] == ["revenue"] and share["share_of_all"]
+    # a kept year-on-year comparison that would lie before the data: the year itself
+    year = _thread(["今年上半年的复够率多少？跟去年同期比呢", "那去年全年呢"], data_known=True).slots["metric"]["args"]
+    assert (year["since"], year["until"], "compare" not in year) == ("1997-01-01", "1997-12-31", True)
+    # purchases counted over the period written right before them; 老客 describes the group
+    loyal = _parse("去年买过3次及以上的老客 今年还在买的有多少？占这批人多少比例")
+    assert loyal.args["measures"] == ["buyers"] and loyal.share_of_all
+    assert (loyal.args["filter_since"], loyal.args["since"], loyal.args["min_purchases"]) == (
+        "1997-01-01",
+        "1998-01-01",
+        3,
+    )

@@ -732,7 +732,24 @@ def _decide(
             # "哪个季度环比跌得最多" after quarters listed: each row against the one before it, not the whole span
             # against the span before it (which lies before the data)
             held.pop("compare")
+        if held.get("min_amount") is not None or held.get("max_amount") is not None:
+            # "这些大单贡献的营收占比呢", "what share of 1997 revenue did those orders account for": the filtered
+            # orders' figure against all orders (a row share of no breakdown would be 100%)
+            metrics.group_share_of_all(metric or {})
         before = (prev_metric or {}).get("args") or {}
+        if (
+            held.get("compare") == "year"
+            and start
+            and held.get("since")
+            and shift_year(date.fromisoformat(str(held["since"])[:10]), date.fromisoformat(str(held["since"])[:10]))[0]
+            < date.fromisoformat(str(start)[:10])
+            and prev_metric is not None
+            and prev_metric.get("args", {}).get("compare") == "year"
+            and not metrics.same_comparison_asked(original)  # "…— same comparison?": asked, answered as out of data
+        ):
+            # "那去年全年呢" after H1 98 vs H1 97: the kept year-on-year comparison would lie before the data; the
+            # year itself is asked
+            held.pop("compare")
         if held.get("compare") == "year" and before.get("since") and before.get("until") and held.get("since"):
             # "YoY 呢？去年Q2是多少" after 98Q2: the thread's quarter against the year before it, not 97Q2 against 96Q2
             b0, b1 = (date.fromisoformat(str(before[k])[:10]) for k in ("since", "until"))

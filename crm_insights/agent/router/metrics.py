@@ -1196,6 +1196,11 @@ def top_row(
     metric["assumed_year"] = None
 
 
+def same_comparison_asked(question: str) -> bool:
+    """Whether the question asks for the previous comparison again ("same comparison?", "同样对比一下")."""
+    return bool(_SAME_COMPARISON.search(question))
+
+
 _THESE_TWO = re.compile(r"(?:这|那)两个?(?:季度|月|年|周|半年|期)|\b(?:those|these|the\s+same)\s+two\b", re.I)
 
 
