@@ -512,6 +512,60 @@ _THIS_PACE = re.compile(
 _MEMBER_OF = re.compile(r"属于|算不算|是不是|算是|\b(?:is|was)\s+(?:he|she)\b|\bbelongs?\b", re.I)
 
 
+def _settle_follow_up(
+    held: dict[str, Any],
+    metric: dict[str, Any] | None,
+    prev_metric: Mapping[str, Any] | None,
+    original: str,
+    start: Any,
+) -> None:
+    """The analytics arguments of a follow-up (``held``, in place), settled against the thread's previous question:
+    shares of filtered orders, year-on-year comparisons, run rates and one-time shares."""
+    if held.get("min_amount") is not None or held.get("max_amount") is not None:
+        # "这些大单贡献的营收占比呢", "what share of 1997 revenue did those orders account for": the filtered
+        # orders' figure against all orders (a row share of no breakdown would be 100%)
+        metrics.group_share_of_all(metric or {})
+    before = (prev_metric or {}).get("args") or {}
+    if (
+        held.get("compare") == "year"
+        and start
+        and held.get("since")
+        and shift_year(date.fromisoformat(str(held["since"])[:10]), date.fromisoformat(str(held["since"])[:10]))[0]
+        < date.fromisoformat(str(start)[:10])
+        and prev_metric is not None
+        and prev_metric.get("args", {}).get("compare") == "year"
+        and not metrics.same_comparison_asked(original)  # "…— same comparison?": asked, answered as out of data
+    ):
+        # "那去年全年呢" after H1 98 vs H1 97: the kept year-on-year comparison would lie before the data; the
+        # year itself is asked
+        held.pop("compare")
+    if held.get("compare") == "year" and before.get("since") and before.get("until") and held.get("since"):
+        # "YoY 呢？去年Q2是多少" after 98Q2: the thread's quarter against the year before it, not 97Q2 against 96Q2
+        b0, b1 = (date.fromisoformat(str(before[k])[:10]) for k in ("since", "until"))
+        if (held.get("since"), held.get("until")) == tuple(d.isoformat() for d in shift_year(b0, b1, -1)):
+            held["since"], held["until"] = before["since"], before["until"]
+    run_rate = {"revenue_annualized", "revenue_annualized_monthly"} & set(held.get("measures") or [])
+    if run_rate and _THIS_PACE.search(original) and before.get("since") and before.get("until"):
+        # "照呢個速度，成年大概做到幾多？" after the last three months' monthly average: their pace, a year of it
+        # (a comparison the question names stays: "照这个速度今年全年能做多少？能赶上去年吗")
+        held["since"], held["until"] = before["since"], before["until"]
+    if run_rate and "revenue" in held["measures"] and held.get("compare_since") and held.get("since"):
+        # "跟去年全年比低多少%" after H1's run rate: the year's pace against the whole year; half a year's actual
+        # revenue against a whole year's is no comparison
+        span = (date.fromisoformat(str(held["until"])[:10]) - date.fromisoformat(str(held["since"])[:10])).days
+        other = date.fromisoformat(str(held["compare_until"])[:10]) - date.fromisoformat(
+            str(held["compare_since"])[:10]
+        )
+        if other.days > 1.5 * span:
+            held["measures"] = [m for m in held["measures"] if m != "revenue"]
+    if {"one_time_share", "one_time_customers"} & set(held.get("measures") or []) and (
+        held.get("min_purchases") or 0
+    ) > 1:
+        # "那只买过一次的占多少" after 买过3次及以上的客户: the one-time customers, not a share within the 3+ group
+        held.pop("min_purchases")
+        held.pop("max_purchases", None)
+
+
 def _implicit_customer(question: str, prev_intent: Any, prev_slots: Mapping[str, Any]) -> bool:
     """Whether a follow-up that names nobody asks about one customer's doings, so means the previous turn's customer
     ("查下客户0164 买过几次" then "最近一次啥时候买的 离现在几天了")."""
@@ -732,49 +786,7 @@ def _decide(
             # "哪个季度环比跌得最多" after quarters listed: each row against the one before it, not the whole span
             # against the span before it (which lies before the data)
             held.pop("compare")
-        if held.get("min_amount") is not None or held.get("max_amount") is not None:
-            # "这些大单贡献的营收占比呢", "what share of 1997 revenue did those orders account for": the filtered
-            # orders' figure against all orders (a row share of no breakdown would be 100%)
-            metrics.group_share_of_all(metric or {})
-        before = (prev_metric or {}).get("args") or {}
-        if (
-            held.get("compare") == "year"
-            and start
-            and held.get("since")
-            and shift_year(date.fromisoformat(str(held["since"])[:10]), date.fromisoformat(str(held["since"])[:10]))[0]
-            < date.fromisoformat(str(start)[:10])
-            and prev_metric is not None
-            and prev_metric.get("args", {}).get("compare") == "year"
-            and not metrics.same_comparison_asked(original)  # "…— same comparison?": asked, answered as out of data
-        ):
-            # "那去年全年呢" after H1 98 vs H1 97: the kept year-on-year comparison would lie before the data; the
-            # year itself is asked
-            held.pop("compare")
-        if held.get("compare") == "year" and before.get("since") and before.get("until") and held.get("since"):
-            # "YoY 呢？去年Q2是多少" after 98Q2: the thread's quarter against the year before it, not 97Q2 against 96Q2
-            b0, b1 = (date.fromisoformat(str(before[k])[:10]) for k in ("since", "until"))
-            if (held.get("since"), held.get("until")) == tuple(d.isoformat() for d in shift_year(b0, b1, -1)):
-                held["since"], held["until"] = before["since"], before["until"]
-        run_rate = {"revenue_annualized", "revenue_annualized_monthly"} & set(held.get("measures") or [])
-        if run_rate and _THIS_PACE.search(original) and before.get("since") and before.get("until"):
-            # "照呢個速度，成年大概做到幾多？" after the last three months' monthly average: their pace, a year of it
-            # (a comparison the question names stays: "照这个速度今年全年能做多少？能赶上去年吗")
-            held["since"], held["until"] = before["since"], before["until"]
-        if run_rate and "revenue" in held["measures"] and held.get("compare_since") and held.get("since"):
-            # "跟去年全年比低多少%" after H1's run rate: the year's pace against the whole year; half a year's actual
-            # revenue against a whole year's is no comparison
-            span = (date.fromisoformat(str(held["until"])[:10]) - date.fromisoformat(str(held["since"])[:10])).days
-            other = date.fromisoformat(str(held["compare_until"])[:10]) - date.fromisoformat(
-                str(held["compare_since"])[:10]
-            )
-            if other.days > 1.5 * span:
-                held["measures"] = [m for m in held["measures"] if m != "revenue"]
-        if {"one_time_share", "one_time_customers"} & set(held.get("measures") or []) and (
-            held.get("min_purchases") or 0
-        ) > 1:
-            # "那只买过一次的占多少" after 买过3次及以上的客户: the one-time customers, not a share within the 3+ group
-            held.pop("min_purchases")
-            held.pop("max_purchases", None)
+        _settle_follow_up(held, metric, prev_metric, original, start)
         if held.get("having") and not (held.get("grain") or held.get("group_by")):
             held.pop("having")  # "12月环比11月下降了多少" after months over 10万: one period has no rows to test
         # the customers the previous answer listed, or the ones it was about ("those five" asked twice)
