@@ -417,19 +417,20 @@ _AGAINST_WHOLE = re.compile(
 _OLD_MEMBERS = re.compile(r"老(?:会员|客户|顾客|用户|客人|客)", re.IGNORECASE)
 # A customer's spending, as a verb ("花过", "消费了")
 _SPEND_VERB = r"(?:花过|花了|消费过|消费了|共花|一共花|消费(?:金额|额)?|花费|花)"
+# A customer's spending verb, Chinese or English, right before a bound ("消费过1000以上的", "spent 500+")
+_SPENT_BEFORE = rf"(?:{_SPEND_VERB}|\bspen[dt])\s*$"
 _CUSTOMER_LEVEL_BEFORE = re.compile(
     r"(?:累计|累积|总共|一共|总计|总消费|合计|lifetime|in\s+total|total)\s*\S{0,4}$"
     # "customers who spent over 500", "客户消费超过1000": the spender is the customer
     r"|(?:customers?|buyers?|clients?|shoppers|accounts?|people)\s+(?:who|that)?\s*(?:have|has|had)?\s*$"
     r"|(?:客户|顾客|买家|用户|会员)\s*$"
     # "以前花过超过 $500 的", "消费过1000以上的", "how many had spent more than $500": what a customer has spent
-    rf"|{_SPEND_VERB}\s*$"
-    # "how many spent 500+ lifetime": the spender is the customer
-    r"|\b(?:spent|spend)\s*$",
+    # ("how many spent 500+ lifetime": the spender is the customer)
+    rf"|{_SPENT_BEFORE}",
     re.IGNORECASE,
 )
-# "以前花过超过500的有多少个": a spending verb makes the bare number money
-_SPEND_VERB_BEFORE = re.compile(rf"(?:{_SPEND_VERB}|\bspen[dt]|\bspending)\s*$", re.IGNORECASE)
+# "以前花过超过500的有多少个", "how many spending 500+": a spending verb makes the bare number money
+_SPEND_VERB_BEFORE = re.compile(rf"{_SPENT_BEFORE}|\bspending\s*$", re.IGNORECASE)
 _SPENT_PHRASE = re.compile(rf"{_SPEND_VERB}|spen[dt]\b", re.IGNORECASE)
 _CUSTOMER_LEVEL_AFTER = re.compile(
     r"^\s*(?:的)?\s*(?:客户|顾客|买家|用户|会员|人)|^\s*(?:in\s+total|overall|lifetime)"

@@ -115,9 +115,8 @@ def top_share_of_spenders(
 def customer_history(
     conn: Connection, customer_pk: int, since: date | None = None, until: date | None = None
 ) -> dict[str, Any]:
-    """One customer's order lines, purchase days, units, spend, first and last order time, the last purchase day's
-    lines ("last_day": orders, units, spend) and the mean days between consecutive purchase days (None with fewer
-    than two); from ``since`` to ``until`` (inclusive days) when given, else over all their orders."""
+    """One customer's order lines, purchase days, units, spend, first and last order time; from ``since`` to
+    ``until`` (inclusive days) when given, else over all their orders."""
     conds = [Order.customer_id == customer_pk]
     if since is not None:
         conds.append(Order.ordered_at >= datetime(since.year, since.month, since.day))
@@ -133,32 +132,25 @@ def customer_history(
             func.max(Order.ordered_at),
         ).where(*conds)
     ).one()
-    first_at = None if first is None else pd.Timestamp(first).to_pydatetime()
-    last_at = None if last is None else pd.Timestamp(last).to_pydatetime()
-    last_day: dict[str, Any] = {"orders": 0, "units": 0, "spend": 0.0}
-    if last_at is not None:
-        # the last purchase day's order lines ("上回买了多少钱"): every line of that calendar day, in the window
-        day = datetime(last_at.year, last_at.month, last_at.day)
-        on_day = [*conds, Order.ordered_at >= day, Order.ordered_at < day + timedelta(days=1)]
-        ln, lu, ls = conn.execute(
-            select(func.count(Order.id), func.sum(Order.quantity), func.sum(Order.amount)).where(*on_day)
-        ).one()
-        last_day = {"orders": int(ln or 0), "units": int(lu or 0), "spend": float(ls or 0.0)}
-    n_days = int(days or 0)
-    gap = None
-    if n_days >= 2 and first_at is not None and last_at is not None:
-        # the mean of the gaps between consecutive purchase days telescopes to (last day - first day) / (days - 1)
-        gap = (last_at.date() - first_at.date()).days / (n_days - 1)
     return {
         "orders": int(n or 0),
-        "purchase_days": n_days,
+        "purchase_days": int(days or 0),
         "units": int(units or 0),
         "spend": float(spend or 0.0),
-        "first_purchase": first_at,
-        "last_purchase": last_at,
-        "last_day": last_day,
-        "days_between_mean": gap,
+        "first_purchase": None if first is None else pd.Timestamp(first).to_pydatetime(),
+        "last_purchase": None if last is None else pd.Timestamp(last).to_pydatetime(),
     }
+
+
+def last_purchase_day(conn: Connection, customer_pk: int, last: datetime) -> dict[str, Any]:
+    """The order lines of one customer's purchase day holding ``last`` ("上回买了多少钱"): orders, units, spend."""
+    day = datetime(last.year, last.month, last.day)
+    n, units, spend = conn.execute(
+        select(func.count(Order.id), func.sum(Order.quantity), func.sum(Order.amount)).where(
+            Order.customer_id == customer_pk, Order.ordered_at >= day, Order.ordered_at < day + timedelta(days=1)
+        )
+    ).one()
+    return {"orders": int(n or 0), "units": int(units or 0), "spend": float(spend or 0.0)}
 
 
 def customer_spend_rank(conn: Connection, spend: float) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from pydantic import Field
 from sqlalchemy import func, select
 
 from crm_insights.errors import InputError
-from crm_insights.metrics import customer_history, customer_spend_rank
+from crm_insights.metrics import customer_history, customer_spend_rank, last_purchase_day
 from crm_insights.store.models import Customer, Feedback
 from crm_insights.tools.common import CustomerArg, ToolArgs, crm_tool, ctx, date_range, quote, resolve, result, rnd
 from crm_insights.tools.forecast import forecast_one
@@ -52,6 +52,9 @@ def customer_profile(
     notes: list[str] = []
     with context.engine.connect() as conn:
         hist = customer_history(conn, who.pk)
+        first, last = hist["first_purchase"], hist["last_purchase"]
+        # "上回买了多少钱": every order line of the last purchase day
+        last_day = last_purchase_day(conn, who.pk, last) if last else {"orders": 0, "units": 0, "spend": 0.0}
         fb_total = conn.execute(select(func.count(Feedback.id)).where(Feedback.customer_id == who.pk)).scalar_one()
         recent = conn.execute(
             select(Feedback.id, Feedback.created_at, Feedback.text, Feedback.sentiment_label, Feedback.sentiment_score)
@@ -67,22 +70,22 @@ def customer_profile(
             in_period = customer_history(conn, who.pk, start, stop)
             period = {"since": start, "until": stop, "orders": in_period["orders"], "spend": rnd(in_period["spend"])}
     data_end = context.data_end()
-    n_orders, spend, last = hist["orders"], hist["spend"], hist["last_purchase"]
+    n_orders, spend, n_days = hist["orders"], hist["spend"], hist["purchase_days"]
+    # "他一般多久买一次": the mean gap between consecutive purchase days telescopes to (last - first) / (days - 1)
+    gap = (last.date() - first.date()).days / (n_days - 1) if first and last and n_days >= 2 else None
     history: dict[str, Any] = {
         "orders": n_orders,
-        "purchase_days": hist["purchase_days"],
+        "purchase_days": n_days,
         "units": hist["units"],
         "spend": rnd(spend),
         "average_order_value": rnd(spend / n_orders) if n_orders else None,
-        "first_purchase": hist["first_purchase"],
+        "first_purchase": first,
         "last_purchase": last,
         "days_since_last_purchase": (data_end - last).days if (last and data_end) else None,
-        # "上回买了多少钱": every order line of the last purchase day
-        "last_purchase_orders": hist["last_day"]["orders"],
-        "last_purchase_units": hist["last_day"]["units"],
-        "last_purchase_spend": rnd(hist["last_day"]["spend"]),
-        # "他一般多久买一次": mean days between consecutive purchase days (None with one purchase day)
-        "days_between_purchases": rnd(hist["days_between_mean"], 1),
+        "last_purchase_orders": last_day["orders"],
+        "last_purchase_units": last_day["units"],
+        "last_purchase_spend": rnd(last_day["spend"]),
+        "days_between_purchases": rnd(gap, 1),  # None with one purchase day
     }
     versions: dict[str, str] = {}
 

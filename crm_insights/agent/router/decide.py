@@ -525,25 +525,31 @@ def _settle_follow_up(
         # "这些大单贡献的营收占比呢", "what share of 1997 revenue did those orders account for": the filtered
         # orders' figure against all orders (a row share of no breakdown would be 100%)
         metrics.group_share_of_all(metric or {})
+
+    def day(value: Any) -> date:
+        return date.fromisoformat(str(value)[:10])
+
     before = (prev_metric or {}).get("args") or {}
     if (
         held.get("compare") == "year"
         and start
         and held.get("since")
-        and shift_year(date.fromisoformat(str(held["since"])[:10]), date.fromisoformat(str(held["since"])[:10]))[0]
-        < date.fromisoformat(str(start)[:10])
-        and prev_metric is not None
-        and prev_metric.get("args", {}).get("compare") == "year"
+        and shift_year(day(held["since"]), day(held["since"]))[0] < day(start)
+        and before.get("compare") == "year"
         and not metrics.same_comparison_asked(original)  # "…— same comparison?": asked, answered as out of data
     ):
         # "那去年全年呢" after H1 98 vs H1 97: the kept year-on-year comparison would lie before the data; the
         # year itself is asked
         held.pop("compare")
-    if held.get("compare") == "year" and before.get("since") and before.get("until") and held.get("since"):
+    if (
+        held.get("compare") == "year"
+        and before.get("since")
+        and before.get("until")
+        and (held.get("since"), held.get("until"))
+        == tuple(d.isoformat() for d in shift_year(day(before["since"]), day(before["until"])))
+    ):
         # "YoY 呢？去年Q2是多少" after 98Q2: the thread's quarter against the year before it, not 97Q2 against 96Q2
-        b0, b1 = (date.fromisoformat(str(before[k])[:10]) for k in ("since", "until"))
-        if (held.get("since"), held.get("until")) == tuple(d.isoformat() for d in shift_year(b0, b1, -1)):
-            held["since"], held["until"] = before["since"], before["until"]
+        held["since"], held["until"] = before["since"], before["until"]
     run_rate = {"revenue_annualized", "revenue_annualized_monthly"} & set(held.get("measures") or [])
     if run_rate and _THIS_PACE.search(original) and before.get("since") and before.get("until"):
         # "照呢個速度，成年大概做到幾多？" after the last three months' monthly average: their pace, a year of it
@@ -552,11 +558,8 @@ def _settle_follow_up(
     if run_rate and "revenue" in held["measures"] and held.get("compare_since") and held.get("since"):
         # "跟去年全年比低多少%" after H1's run rate: the year's pace against the whole year; half a year's actual
         # revenue against a whole year's is no comparison
-        span = (date.fromisoformat(str(held["until"])[:10]) - date.fromisoformat(str(held["since"])[:10])).days
-        other = date.fromisoformat(str(held["compare_until"])[:10]) - date.fromisoformat(
-            str(held["compare_since"])[:10]
-        )
-        if other.days > 1.5 * span:
+        span = day(held["until"]) - day(held["since"])
+        if day(held["compare_until"]) - day(held["compare_since"]) > 1.5 * span:
             held["measures"] = [m for m in held["measures"] if m != "revenue"]
     if {"one_time_share", "one_time_customers"} & set(held.get("measures") or []) and (
         held.get("min_purchases") or 0
