@@ -51,7 +51,7 @@ from crm_insights.agent.timeexpr import (
     previous_span,
     shift_year,
 )
-from crm_insights.numerals import to_int
+from crm_insights.numerals import EN_NUMBERS, to_int
 
 Tool = Literal["metric_query", "cohort_retention", "forecast_totals", "customer_value"]
 GROUPS = ("weekday", "segment", "sentiment", "customer_type", "cohort", "customer")
@@ -239,6 +239,7 @@ def _segment_lexicon() -> tuple[list[Mapping[str, Any]], dict[str, list[str]]]:
 # -- patterns ---------------------------------------------------------------------------------------
 
 _CN_NUM = r"[零〇一二两三四五六七八九十百千万]+"
+_EN_NUM = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))  # "top five customers"
 _NUM = rf"(\d+(?:,\d{{3}})*(?:\.\d+)?|{_CN_NUM})\s*(k|千|万|w(?![A-Za-z/]))?"  # 1w = 1万 (chat)
 _UNIT = r"(?:元|块钱?|美元|美金|刀|dollars?|usd|bucks)"
 _AMOUNT_WORDS = (
@@ -503,7 +504,7 @@ _TEXT_FILTER = re.compile(
     re.IGNORECASE,
 )
 _FUTURE = re.compile(
-    r"预计|预测|预估|预期|将会|将有|会有多少|会(?:再)?(?:来|回来)?买|会来(?:多少|几)|会下单|会购买|能有多少|能卖|(?:可以|能|会)(?:贡献|做到|做多少|卖)|expected|expect|forecast|predict|projected|projection"
+    r"预计|预测|预估|预期|将会|将有|会有多少|会(?:再)?(?:来|回来)?买|会来(?:多少|几)|会下单|会购买|能有多少|能卖|(?:可以|能|会)(?:贡献|做到|做多少|卖)|expected|expect|forecast|predict|projected|projection|looking\s+at\s+for"
     r"|\bwill\b|going\s+to",
     re.IGNORECASE,
 )
@@ -551,7 +552,8 @@ _NEXT_MONTH = re.compile(r"次月|隔月|(?:the\s+)?(?:following|next)\s+month|(
 _LIMIT = re.compile(
     rf"(?:前|排名前|top\s*-?\s*)(\d+|{_CN_NUM})"
     rf"|(?:最高|最多|最好|最低|最少|最差|最大|最小)的?\s*(\d+|{_CN_NUM})\s*(?:个|天|周|名|位)"
-    rf"|(?:highest|best|lowest|worst|biggest|top|bottom)\s+(\d+)\b|\b(\d+)\s+(?:best|worst|highest|lowest|busiest|biggest)\b",
+    rf"|(?:highest|best|lowest|worst|biggest|top|bottom)\s+(\d+|{_EN_NUM})\b"
+    rf"|\b(\d+|{_EN_NUM})\s+(?:best|worst|highest|lowest|busiest|biggest|largest|smallest)\b",
     re.IGNORECASE,
 )
 _EVERY_ROW = re.compile(
@@ -1505,6 +1507,11 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         purchases = (1, 1)
         measure_terms.setdefault("buyers", measure_terms.get(one_time[0]) or "one-time customers")
         measures = ["buyers"] + [m for m in measures if m not in one_time and m != "buyers"]
+    elif "repeat_customers" in measures and (sums or per_head) and purchases is None:
+        # "what % of rev came from repeat buyers in 1997": the revenue of the buyers with 2+ purchase days
+        purchases = (2, None)
+        measure_terms.setdefault("buyers", measure_terms.get("repeat_customers") or "repeat buyers")
+        measures = ["buyers"] + [m for m in measures if m not in ("repeat_customers", "buyers")]
     lapsed = _LAPSED_BETWEEN.search(masked) or _NOT_BOUGHT_IN.search(masked) or _NEGATED_IN_PERIOD.search(masked)
     share_m = _SHARE.search(masked)
     if share_m:
@@ -1616,6 +1623,26 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     future_period = next((p for p in time.periods if p.start > de), None)
     named_future = any(pat.search(text) for pat, _ in _NAMED_FUTURE)
     future_word = _FUTURE.search(text)
+    if future_word and future_period is None and customer is None:
+        # "预计Q3营收多少" / "what are we looking at for Q3 rev" with data to 1998-06-30: a quarter or half named
+        # without its year, with a forecast word, is the coming one when it starts right after the data
+        coming = next(
+            (
+                p
+                for p in time.periods
+                if p.kind in ("quarter", "half")
+                and p.assumed_year
+                and date(p.start.year + 1, p.start.month, 1) == de + timedelta(days=1)
+            ),
+            None,
+        )
+        if coming is not None:
+            future_period = replace(
+                coming,
+                start=date(coming.start.year + 1, coming.start.month, 1),
+                end=date(coming.end.year + 1, coming.end.month, coming.end.day),
+            )
+            notes.append(f"{coming.text!r} with a forecast word: the coming {future_period.start}..{future_period.end}")
     if future_period is not None and customer is None and _LIKELY.search(text) and _THIS_CUSTOMER.search(text):
         return None  # "Is this customer likely to buy again in the next 3 months?": the thread's customer's forecast
     ahead_month = next(

@@ -707,6 +707,13 @@ def _h_rel_week(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     return _m(match, "week", fixed=(monday, monday + timedelta(days=6)))
 
 
+def _h_rel_weekday(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
+    """ "上周一" / "这个礼拜五": that day of the previous / this week (Monday-Sunday)."""
+    monday = ctx.end - timedelta(days=ctx.end.weekday()) + timedelta(days=7 * _rel_offset(match.group("rel")))
+    d = monday + timedelta(days="一二三四五六日天".index(match.group("wd")) if match.group("wd") != "天" else 6)
+    return _m(match, "day", fixed=(d, d))
+
+
 def _h_rel_day(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     """ "昨天" / "琴日" / "yesterday": the day before the data's last day ("now" is the data's end); "前天" two days."""
     word = match.group(0).lower()
@@ -1028,6 +1035,8 @@ _RULES: list[_Rule] = [
     (_c(rf"{_REL_ZH}月份?(?P<part>初|底|末)?"), _h_rel_month),
     (_c(rf"{_REL_ZH}季度?(?!节)"), _h_rel_quarter),
     (_c(rf"{_REL_ZH}(?:周|星期|礼拜)(?![一二三四五六日天\d])"), _h_rel_week),
+    # 上周一 / 上个礼拜五 / 这周日: that day of the week named
+    (_c(rf"{_REL_ZH}(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])"), _h_rel_weekday),
     (_c(rf"\b{_REL_EN}\s+(?P<u>month|quarter|week|year|day)\b"), _h_rel_en),
     # 昨天 / 昨日 / 前天 / yesterday: days before the data's last day
     (_c(r"昨天|昨日|前天|前日|\byesterday\b"), _h_rel_day),

@@ -106,7 +106,7 @@ MEASURES: dict[str, Measure] = {
             "returning customers",
             "老客户数",
             "Buyers in the period whose first-ever order is before the period (the row's period).",
-            ("repeat customers", "existing customers", "回头客", "老客"),
+            ("existing customers", "returning buyers", "回头客", "老客"),
             definition_zh="期间内购买、且首次下单早于该期间（趋势中为该行所在期间）的客户。",
         ),
         Measure(
@@ -362,7 +362,7 @@ MEASURES: dict[str, Measure] = {
             "multi-purchase buyers",
             "多次购买客户数",
             "Buyers of the period with >= 2 distinct purchase days in the period (the repeat rate's numerator).",
-            ("buyers with 2+ purchase days", "多次购买的客户数"),
+            ("buyers with 2+ purchase days", "repeat customers", "repeat buyers", "多次购买的客户数"),
             definition_zh="期间内有 2 个及以上不同购买日的购买客户数（复购率的分子）。",
         ),
         Measure(
@@ -703,8 +703,7 @@ def _norm(text: str) -> str:
     return " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
 
 
-# A key is itself before it is anyone's synonym ("repeat_customers" is that measure, not the synonym "repeat
-# customers" of returning_customers).
+# A key is itself before it is anyone's synonym ("new_customers" is that measure whatever another's synonyms say).
 _BY_NAME: dict[str, str] = {_norm(_m.key): _m.key for _m in MEASURES.values()}
 for _m in MEASURES.values():
     for _name in (_m.name_en, _m.name_zh, *_m.synonyms):

@@ -3692,3 +3692,31 @@ def test_session_14_ac2_follow_ups() -> None:
         "1998-01-01",
         3,
     )
+
+
+def test_session_15_word_numbers_weekdays_and_coming_quarters() -> None:
+    # an English number word is a rank's limit ("top five", "five largest")
+    assert _parse("top five customers by spend in 1997").args["limit"] == 5
+    assert _parse("five largest customers share of revenue").args["limit"] == 5
+    # 上周一 / 上个礼拜天: that day of the previous Monday-Sunday week (the data ends on Tuesday 1998-06-30)
+    for question, day in (("上周一卖了多少", "1998-06-22"), ("上个礼拜天卖了多少", "1998-06-28")):
+        args = _parse(question).args
+        assert (args["since"], args["until"], "group_by" in args) == (day, day, False), question
+    # a quarter or half named without its year, with a forecast word, is the coming one right after the data
+    for question in ("预计Q3营收多少", "what are we looking at for Q3 rev", "what do we expect for Q3 revenue"):
+        spec = _parse(question)
+        assert (spec.tool, spec.args) == ("forecast_totals", {"period": "next_quarter"}), question
+    assert _parse("预计下半年营收多少").args == {"horizon_weeks": 26}
+    # a quarter already in the data stays the actual figure
+    assert _parse("what are we looking at for Q1 rev").tool == "metric_query"
+
+
+def test_session_15_repeat_buyers_are_the_buyers_with_two_purchase_days() -> None:
+    # "repeat buyers" are counted like the repeat rate (2+ purchase days in the period), not the returning customers
+    assert _parse("how many repeat buyers in 1997").args["measures"] == ["repeat_customers"]
+    share = _parse("what % of rev came from repeat buyers in 1997")
+    assert share.share_of_all and share.args["min_purchases"] == 2 and "revenue" in share.args["measures"]
+    assert "group_by" not in share.args
+    assert _parse("revenue from repeat customers in 1997").args["min_purchases"] == 2
+    # returning customers keep their meaning (first order before the period)
+    assert _parse("how many returning customers in 1997").args["measures"] == ["returning_customers"]
