@@ -503,6 +503,8 @@ _TEXT_FILTER = re.compile(
     r"提到|提及|说到|谈到|涉及|包含|含有|mention(?:s|ing|ed)?|talk(?:s|ing)?\s+about|that\s+say",
     re.IGNORECASE,
 )
+# periods that can be a window after a cohort month ("still buying in 1998")
+_WINDOW_KINDS = ("year", "half", "quarter", "range", "ytd", "rolling", "since")
 _FUTURE = re.compile(
     r"预计|预测|预估|预期|将会|将有|会有多少|会(?:再)?(?:来|回来)?买|会来(?:多少|几)|会下单|会购买|能有多少|能卖|(?:可以|能|会)(?:贡献|做到|做多少|卖)|expected|expect|forecast|predict|projected|projection|looking\s+at\s+for"
     r"|\bwill\b|going\s+to",
@@ -681,6 +683,8 @@ _SHARE_PARTS = {
 _COUNT_SHARE = {"one_time_customers": "one_time_share", "repeat_customers": "repeat_rate"}
 # A cohort named by its first purchase month ("2月那批新客", "1月首购的客户", "customers who first bought in
 # January 1997"): the cohort table's question, with the month after it as the month to read.
+# "97年2月新客…今年上半年还有在买的吗": a month's new customers are that month's cohort when read again later
+_MONTH_NEW = re.compile(r"月份?(?:的|那些|这些|那批|这批)?新(?:客户?|用户|会员|买家)")
 _COHORT_NAMED = re.compile(
     r"那一?批|这一?批|首购|首单|首次购买|第一次购买|第一次下单|首次下单"
     r"|first\s+(?:bought|ordered|purchased)|first[- ]time\s+in|acquired\s+in|(?:january|february|march|april|may|june|"
@@ -1591,11 +1595,16 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # "1月的新客户第二个月还有多少人购买": retention of a cohort ("上个月有多少老客回来买？新客有多少": the two
         # customer types counted, no cohort)
         retention = not both_types
-    cohort_named = _COHORT_NAMED.search(masked)
+    cohort_named = _COHORT_NAMED.search(masked) or _MONTH_NEW.search(text)
     months = [p for p in time.periods if p.kind == "month"]
     if cohort_named and months and not retention:
         # "1月首购的那批客户，2月回购率": a cohort by its first month, read again in a later month or N months on
         later = len(months) >= 2 or _COHORT_PERIODS.search(masked) or _HALF_YEAR.search(masked) or next_month
+        # "97年1月首购的客户，98年上半年还有多少人在买": a later period of any length
+        # (a cohort month written without its year is the one before the window: "这批2月新客，今年上半年还在买吗")
+        later = later or any(
+            p.kind in _WINDOW_KINDS and (p.start > months[0].end or months[0].assumed_year) for p in time.periods
+        )
         retention = bool(later and ("repeat_rate" in measures or _STILL.search(masked) or _SHARE.search(masked)
                                     or re.search(r"还有|还在|再|again|still", masked, re.IGNORECASE)))  # fmt: skip
 
@@ -1773,8 +1782,40 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             "grain": "month",
             "segment": segment,
         }
+        windows = [p for p in time.periods if p.kind in _WINDOW_KINDS and p.since is not None]
         if (
-            not targets_k
+            windows
+            and months
+            and months[0].assumed_year
+            and cohort_since is not None
+            and cohort_since == _iso(months[0].since or months[0].start)
+            and _iso(windows[0].since) <= cohort_since  # type: ignore[arg-type]
+            and months[0].start.year - 1 >= ds.year
+        ):
+            c = date(months[0].start.year - 1, months[0].start.month, 1)
+            cohort_since, cohort_until = _iso(c), _iso(month_end(c.year, c.month))
+            cohort_args.update(since=cohort_since, until=cohort_until)
+            notes.append(f"{months[0].text!r} without a year, before {windows[0].text!r}: the cohort of {c:%Y-%m}")
+        window = next(
+            (
+                p
+                for p in time.periods
+                if p.kind in _WINDOW_KINDS
+                and p.since is not None
+                and p.until is not None
+                and cohort_until is not None
+                and _iso(p.since) > cohort_until
+            ),
+            None,
+        )
+        if window is not None and window.since is not None and window.until is not None:
+            # "Of the customers we acquired in January 1997, what proportion were still buying in 1998?": the
+            # cohort's customers with an order anywhere in the later period, not in one month m after it
+            cohort_args.update(active_since=_iso(window.since), active_until=_iso(window.until))
+            notes.append(f"{window.text!r} after the cohort: its customers with an order in that window")
+        if (
+            window is None
+            and not targets_k
             and (pm is not None or next_month or _HALF_YEAR.search(masked))
             and not _EACH_MONTH.search(masked)
         ):

@@ -23,7 +23,7 @@ from crm_insights.metrics.catalogue import (
     catalogue,
     measure_key,
 )
-from crm_insights.metrics.cohorts import cohort_matrix
+from crm_insights.metrics.cohorts import cohort_matrix, cohort_window
 from crm_insights.metrics.query import (
     CustomerFilter,
     MetricRequest,
@@ -69,6 +69,7 @@ __all__ = [
     "MetricResult",
     "catalogue",
     "cohort_matrix",
+    "cohort_window",
     "customer_count",
     "customer_history",
     "last_purchase_day",

@@ -31,6 +31,7 @@ from crm_insights.metrics import (
     CustomerFilter,
     MetricRequest,
     cohort_matrix,
+    cohort_window,
     data_range,
     derive,
     families,
@@ -1066,6 +1067,20 @@ class CohortArgs(ToolArgs):
     periods: int = Field(12, ge=1, le=36, description="Months after the cohort month to follow (default 12).")
     grain: Literal["month"] = Field("month", description="Cohorts and periods are months (the only grain).")
     segment: OptSegmentArg
+    active_since: Annotated[
+        str | None,
+        BeforeValidator(_blank_to_none),
+        Field(
+            None,
+            description="With active_until: also count each cohort's customers with an order in this window "
+            "('still buying in 1998'): 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY'.",
+        ),
+    ] = None
+    active_until: Annotated[
+        str | None,
+        BeforeValidator(_blank_to_none),
+        Field(None, description="End of that window, inclusive (same forms)."),
+    ] = None
 
 
 @crm_tool(CohortArgs)
@@ -1075,6 +1090,8 @@ def cohort_retention(
     periods: int = 12,
     grain: str = "month",
     segment: str | None = None,
+    active_since: str | None = None,
+    active_until: str | None = None,
 ) -> dict[str, Any]:
     """Cohort retention: customers grouped by the month of their first-ever order (the cohort), and for
     each later month the share of the cohort who ordered in it (month 0 = the cohort month = 100%).
@@ -1086,7 +1103,10 @@ def cohort_retention(
 
     Result (data): period, grain, periods, notes and rows [{cohort ('YYYY-MM'), size (customers in the
     cohort), active [count of the cohort's customers buying in month m after it, m = 0..periods], retention
-    [active[m] / size]}]; both lists are null after the data's end.
+    [active[m] / size]}]; both lists are null after the data's end. With active_since/active_until (a window
+    of any length: "what share of the January 1997 customers were still buying in 1998?") data also has
+    window {since, until} and each row window_active (customers of the cohort with an order in the window)
+    and window_share (window_active / size).
     """
     context = ctx()
     notes_zh: list[str] = []
@@ -1109,7 +1129,21 @@ def cohort_retention(
         }
         for c in matrix
     ]
-    data = {
+    window: dict[str, date] | None = None
+    if active_since is not None or active_until is not None:
+        w_start, w_stop = parse_day(active_since, "active_since"), parse_day(active_until, "active_until", end=True)
+        w_start, w_stop = max(w_start or bounds[0], bounds[0]), min(w_stop or bounds[1], bounds[1])
+        if w_start > w_stop:
+            raise InputError(
+                f"the window {active_since}..{active_until} is outside the data ({bounds[0]} to {bounds[1]})"
+            )
+        window = {"since": w_start, "until": w_stop}
+        with context.engine.connect() as conn:
+            counts = cohort_window(conn, start, stop, w_start, w_stop, seg_id, seg_version)
+        for row in rows:
+            row["window_active"] = counts.get(row["cohort"], 0)
+            row["window_share"] = row["window_active"] / row["size"] if row["size"] else None
+    data: dict[str, Any] = {
         "period": {"since": start, "until": stop},
         "grain": grain,
         "periods": periods,
@@ -1127,7 +1161,19 @@ def cohort_retention(
             *notes_zh,
         ],
     }
+    if window is not None:
+        data["window"] = window
+        data["notes"].append(
+            f"window_active = customers of the cohort with an order from {window['since']} to {window['until']}, "
+            "window_share = window_active / size"
+        )
+        data["notes_zh"].append(
+            f"window_active = 该月份的客户中在 {window['since']} 至 {window['until']} 有订单的人数，window_share = "
+            "window_active / 人数"
+        )
     args = {"since": start, "until": stop, "periods": periods, "grain": grain, "segment": segment}
+    if window is not None:
+        args.update(active_since=window["since"], active_until=window["until"])
     return result("cohort_retention", args, data, sum(r["size"] for r in rows), **extra)
 
 

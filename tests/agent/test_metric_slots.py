@@ -3720,3 +3720,40 @@ def test_session_15_repeat_buyers_are_the_buyers_with_two_purchase_days() -> Non
     assert _parse("revenue from repeat customers in 1997").args["min_purchases"] == 2
     # returning customers keep their meaning (first order before the period)
     assert _parse("how many returning customers in 1997").args["measures"] == ["returning_customers"]
+
+
+def test_session_15_a_cohort_still_buying_in_a_later_period() -> None:
+    # the cohort's customers with an order anywhere in a later period, not in one month m after the cohort month
+    for question in (
+        "Of the customers we acquired in January 1997, what proportion were still buying in 1998?",
+        "97年1月首购的客户，98年上半年还有多少人在买",
+    ):
+        spec = _parse(question)
+        assert spec.tool == "cohort_retention", question
+        assert (spec.args["since"], spec.args["active_since"], spec.args["active_until"]) == (
+            "1997-01-01",
+            "1998-01-01",
+            "1998-06-30",
+        ), question
+    # a month's new customers read again in a later period; a month without its year is the one before the window
+    feb = _parse("这批2月新客，今年上半年还有在买的吗？多少人，占比多少").args
+    assert (feb["since"], feb["until"], feb["active_since"]) == ("1997-02-01", "1997-02-28", "1998-01-01")
+    # a month read again stays a month of the cohort table
+    assert "active_since" not in _parse("97年2月新客3月还有多少在买").args
+    # the other cohorts asked after it keep the window; a month-on question does not
+    more = _thread(
+        [
+            "Of the customers we acquired in January 1997, what proportion were still buying in 1998?",
+            "And the February and March cohorts?",
+        ],
+        data_known=True,
+    ).slots["metric"]["args"]
+    assert (more["since"], more["until"], more["active_since"]) == ("1997-02-01", "1997-03-31", "1998-01-01")
+    month3 = _thread(
+        [
+            "Of the customers we acquired in January 1997, what proportion were still buying in 1998?",
+            "What was month-3 retention for the January cohort?",
+        ],
+        data_known=True,
+    ).slots["metric"]["args"]
+    assert "active_since" not in month3 and month3["periods"] == 3

@@ -364,6 +364,23 @@ def test_cohort_retention(fakes: Any) -> None:
     assert late["rows"][0]["retention"][5] is None  # after the data's end: unknown, not zero
 
 
+def test_cohort_retention_window(fakes: Any) -> None:
+    # "of the customers acquired in each 1997 month, what share still bought in 1998": a window of any length
+    window = {"active_since": "1998", "active_until": "1998"}
+    data = _ok(cohort_retention.invoke({"since": "1997-01", "until": "1997-12", **window}))
+    o = _orders()
+    first = o.groupby("customer")["ts"].min().dt.strftime("%Y-%m")
+    later = set(o[o["ts"] >= pd.Timestamp("1998-01-01")]["customer"])
+    assert data["rows"]
+    for row in data["rows"]:
+        members = set(first[first == row["cohort"]].index)
+        assert row["window_active"] == len(members & later)
+        assert row["window_share"] == pytest.approx(len(members & later) / len(members))
+    assert data["window"]["since"] == "1998-01-01" and str(data["window"]["until"]) <= "1998-12-31"
+    out = cohort_retention.invoke({"since": "1997-01", "active_since": "2005-01-01", "active_until": "2005-12-31"})
+    assert isinstance(out, str) and "outside the data" in out, out
+
+
 def test_feedback_followup(fakes: Any) -> None:
     out = feedback_followup.invoke({})
     data = _ok(out)

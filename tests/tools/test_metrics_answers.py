@@ -128,6 +128,24 @@ def test_cohort_answer_shows_retained_counts_next_to_shares(fakes: Any, lang: st
     assert data["rows"][0]["active"][5] == june
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_cohort_answer_with_a_window_states_who_bought_in_it(fakes: Any, lang: str) -> None:
+    args = {"since": "1997-01", "until": "1997-01", "active_since": "1998-01-01", "active_until": "1998-06-30"}
+    out = cohort_retention.invoke(args)
+    assert isinstance(out, dict), out
+    o = _orders()
+    first = o.groupby("customer")["ts"].min().dt.strftime("%Y-%m")
+    members = set(first[first == "1997-01"].index)
+    later = set(o[o["ts"] >= pd.Timestamp("1998-01-01")]["customer"]) & members
+    text = _answer("cohort_retention", lang, out["data"], args)
+    share = fmt_pct2(len(later) / len(members))
+    if lang == "zh":
+        assert f"有购买的 **{fmt_num(len(later))}** 位（占 **{share}**）" in text
+    else:
+        assert f"of whom **{fmt_num(len(later))}** (**{share}**) bought between" in text
+    assert "个月仍有购买 **" not in text and "months after the first purchase:" not in text
+
+
 def test_weekday_answer_without_subtotal_rows_when_cut(fakes: Any) -> None:
     args = {"measures": ["revenue"], "group_by": "weekday", "sort": "desc", "limit": 1}
     data = _metric(args)

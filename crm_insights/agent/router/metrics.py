@@ -513,6 +513,15 @@ def carry_period(
         for key in ("periods_text", "periods_text_zh", "assumed_year"):
             metric[key] = previous.get(key)
         return metric
+    if (
+        metric.get("tool") == previous.get("tool") == "cohort_retention"
+        and base.get("active_since")
+        and not args.get("active_since")
+        and not metric.get("cohort_targets")
+        and args.get("periods") == 12
+    ):
+        # "And the February and March cohorts?" after the January cohort's share still buying in 1998: the same window
+        args.update(active_since=base["active_since"], active_until=base.get("active_until"))
     if metric.get("tool") == previous.get("tool") == "cohort_retention" and data_start and data_end:
         other = _other_cohort(question, previous, data_start, data_end)
         if other is not None and _length(question) <= 24:
