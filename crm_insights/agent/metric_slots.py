@@ -442,7 +442,7 @@ _ORDER_LEVEL = re.compile(r"单笔|每单|订单|每笔|order|purchase|transacti
 _PURCHASE_COUNT = re.compile(
     rf"(?:购买|下单|复购|回购|买了?|消费|订购)(?:过|了)?\s*(?:{_GT})?\s*(?:\d+|{_CN_NUM})\s*(?:次|单|回)\s*(?:以上|及以上|或以上|以下)?"
     # "3次及以上这层", "2次以上的客户": a band named by itself, as a group of customers
-    rf"|(?<![第\d])(?:\d+|{_CN_NUM})\s*次\s*(?:及以上|或以上|以上|\+)(?=\s*(?:的|这|那|客户|会员|人|用户))"
+    rf"|(?<![第\d])(?:\d+|{_CN_NUM})\s*次\s*(?:及以上|或以上|以上|\+)(?=\s*(?:的|这|那|客户|会员|人|用户|呢|[？?]|$))"
     rf"|(?:{_GT})\s*(?:\d+|{_CN_NUM})\s*(?:次|单)\s*(?:以上)?的?(?:客户|顾客|买家)"
     r"|(?:bought|ordered|purchased|buying)\s+(?:more\s+than\s+|at\s+least\s+|over\s+)?\w+\s+(?:or\s+more\s+|or\s+fewer\s+)?times"
     r"(?:\s+or\s+(?:more|fewer|less|above))?"
@@ -460,6 +460,7 @@ _INACTIVE = re.compile(
     r"|没(?:有)?(?:再)?(?:在|来)(?:我们|咱们|我们店|咱们店|店里|这)(?:这|那)?(?:里|儿|边)?(?:买|下单|购买|消费)"
     r"|未(?:再)?(?:购买|下单|消费)|不再购买|最后一次(?:购买|下单|消费|买)(?:距今|距离现在|到现在)"
     r"|\bw/o\s+(?:an?\s+)?(?:order|purchas)\w*|\bwithout\s+(?:ordering|buying|purchasing)"
+    r"|\bgone\s+(?:quiet|dark|cold|silent)\b|\bwent\s+(?:quiet|dark|cold|silent)\b|\bnothing\s+(?:in|for)\s+(?:the\s+(?:last|past)\s+)?\d+"
     r"|inactive|lapsed|dormant|churned|(?:haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|not)\s+(?:bought|ordered|purchased)"
     r"|no\s+(?:orders?|purchases?)|without\s+(?:an?\s+)?(?:order|purchase)"
     r"|nothing\s+(?:bought|ordered|purchased)|(?:haven'?t|hasn'?t|not)\s+(?:bought|ordered)\s+anything|\blost\b",
@@ -534,7 +535,7 @@ _CLV = re.compile(
     r"|(?:未来|接下来|以后|今后|还能)[^，,。？?]{0,12}(?:带来|贡献|花|消费)(?:多少|几多)(?:钱|收入|营收|销售额)?"
     r"|(?<![a-z])(?:clv|ltv)(?![a-z])"
     r"|lifetime\s+value|customer\s+value|predicted\s+value|value\s+(?:going\s+forward|over\s+the\s+next)"
-    r"|worth\s+(?:keeping|over|in|to\s+us)|what\s+is\s+.{0,30}\bworth\b|how\s+much\s+(?:is|are|will)\s+.{0,30}\bworth\b|\bbe\s+worth\b|future\s+value",
+    r"|worth\s+(?:keeping|over|in|to\s+us|(?:the\s+)?most)|most\s+valuable\s+(?:customers?\s+)?(?:going\s+forward|over|in\s+the\s+next)|what\s+is\s+.{0,30}\bworth\b|how\s+much\s+(?:is|are|will)\s+.{0,30}\bworth\b|\bbe\s+worth\b|future\s+value",
     re.IGNORECASE,
 )
 _COHORT_PERIODS = re.compile(
@@ -858,7 +859,7 @@ _NOT_BOUGHT_IN = re.compile(
 # a negated purchase of customers, with one period: "haven't placed a single order in 1998", "今年一单都没下的客户"
 _NEGATED_IN_PERIOD = re.compile(
     r"(?:客户|会员|人|customers?|buyers?|accounts?)[^，,。？?]{0,12}?(?:没|未|没有)(?:再)?(?:有)?(?:下过?单|买过?|购买过?|消费过?)"
-    r"|一单(?:都|也)?没(?:有)?(?:下|买)|(?:没|未)(?:有)?(?:下过?单|买过?|购买过?)的(?:客户|会员|人)"
+    r"|一(?:单|次)(?:都|也)?没(?:有)?(?:下|买)|(?:没|未)(?:有)?(?:下过?单|买过?|购买过?)的(?:客户|会员|人)"
     r"|\b(?:haven'?t|have\s+not|didn'?t|did\s+not|hasn'?t)\s+(?:placed|made|bought|ordered|purchased)\b"
     r"|\bnever\s+(?:buy|bought|order|ordered|purchase|purchased)\b"
     r"|\bno\s+(?:orders?|purchases?)\b",
@@ -1714,6 +1715,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         for key in measures:
             if key == "repeat_rate" and re.search(r"复购单|回购单|复购订单|repeat\s+orders", text, re.I):
                 continue  # "下季度预计会有多少复购单": the forecast is of existing customers' orders, repeat orders
+            if key == "revenue_annualized" and not re.search(r"年化|run[- ]?rate|annuali", measure_terms[key], re.I):
+                continue  # "照这个趋势，帮我预测一下下半年": the pace is the forecast's basis, not a run rate asked
             if key not in FORECAST_MEASURES:
                 unsupported.append(Unsupported("forecast_measure", measure_terms[key]))
         forecast_args = {"horizon_weeks": horizon, "period": named, "segment": segment}
@@ -1886,7 +1889,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # "returning customers" (bought in the period and first before it)
         measures = ["buyers"]
         measure_terms["buyers"] = measure_terms.pop("returning_customers")
-    if top_share is not None and not measures:
+    top_share_alone = top_share is not None and not measures
+    if top_share_alone:
         measures = ["buyers", "revenue"]  # "top 10% of customers?": how many they are and what they spent
     grouped_by_filter = spend_bounds or purchases is not None or top_share is not None
     if grouped_by_filter and measures and "buyers" not in measures and _HOW_MANY_OF_THEM.search(masked):
@@ -2242,6 +2246,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # "what share of orders are over $50": no rows to share out; the filtered figure over the unfiltered one
         measures = list(dict.fromkeys(base_of.get(m, m) for m in measures))
         share_of_all = True
+    if top_share_alone and group_by is None and grain is None:
+        # "那前10%的客户呢": how many they are, what they spent, and that spend's share of everyone's
+        share_of_all = True
     if filtered and group_by is None and grain is None and _AGAINST_WHOLE.search(masked):
         # "单笔100刀以上的订单平均每单几件？跟整体比差多少？": the filtered figure beside the unfiltered one
         share_of_all = True
@@ -2526,6 +2533,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         and all(u.kind in SPLIT_DIMS for u in spec.unsupported)
         and (
             any(is_split(text, u.text) for u in spec.unsupported)
+            or _AGAINST_WHOLE_BASE.search(text)
             or (
                 _measure_in_own_clause(text, spec.unsupported)
                 # "线下门店来的客户里，最近三个月下过单的有多少人": the attribute picks whom the other clause counts
@@ -2561,7 +2569,15 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
 # A split by a dimension ("by region", "按省份拆", "线上线下各卖了多少"), not a filter on one value of it ("北京的客户")
 _SPLIT_WORDS = re.compile(
     r"\bby\b|\bper\b|\bsplit\b|break\s*(?:it\s+)?down|breakdown|\beach\b|按|拆|分别|各(?!位)|分(?:一下|下)"
-    r"|比例|占比|\bratio\b|\bmix\b",
+    r"|比例|占比|\bratio\b|\bmix\b"
+    # "web vs phone orders", "NSW vs Victoria": two values of the attribute side by side
+    r"|\bvs\.?(?=\s)|\bversus\b",
+    re.IGNORECASE,
+)
+# "华南区客户的复购率和全国比": one value of a missing attribute against the whole, whose figure the data has
+_AGAINST_WHOLE_BASE = re.compile(
+    r"(?:和|跟|与|同|对比|相比|比)\s*(?:全国|整体|全部客户|所有客户|全公司|大盘)|\b(?:vs\.?|versus|against|compared\s+(?:to|with))\s+"
+    r"(?:the\s+)?(?:national|nationwide|overall|company[- ]wide|whole\s+company|all\s+customers|total)\b",
     re.IGNORECASE,
 )
 

@@ -568,7 +568,7 @@ def _m(match: re.Match[str], kind: str, **kw: object) -> _Mention:
 
 def _opt_year(match: re.Match[str], ctx: _Ctx) -> int | None:
     g = match.groupdict()
-    for key in ("y", "yb", "y4", "y2", "yt", "yt2", "yt3", "yt4", "ym2"):
+    for key in ("y", "yb", "y4", "y2", "y2s", "yt", "yt2", "yt3", "yt4", "ym2"):
         if g.get(key):
             return ctx.year(g[key])
     return None
@@ -584,6 +584,24 @@ def _h_month_zh(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
         part = "week"
     kind = ("week" if part == "week" else "day") if day else "month"
     return _m(match, kind, bounds=_month_bounds(m, part, day), year=_opt_year(match, ctx))
+
+
+def _h_month_week(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
+    """ "6月第二周": the N-th Monday-Sunday week of the month, week 1 being the first with at least four of its
+    days in the month (as ISO weeks belong to a year), so a month starting on Friday begins its weeks on the 4th."""
+    m, n = to_int(match.group("m")), to_int(match.group("wn"))
+    if not m or m > 12 or not n:
+        return None
+
+    def b(y: int) -> tuple[date, date]:
+        first = date(y, m, 1)
+        monday = first - timedelta(days=first.weekday())
+        if first.weekday() > 3:  # Friday-Sunday: that week has under four days in the month
+            monday += timedelta(days=7)
+        start = monday + timedelta(days=7 * (n - 1))
+        return start, start + timedelta(days=6)
+
+    return _m(match, "week", bounds=b, year=_opt_year(match, ctx))
 
 
 def _h_iso(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
@@ -629,6 +647,13 @@ def _h_quarter(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     return _m(match, "quarter", bounds=_quarter_bounds(q, q2), year=year)
 
 
+def _h_month_quarter(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
+    q = {"mar": 1, "jun": 2, "sep": 3, "dec": 4}[match.group("qm").lower()[:3]]
+    rel = match.groupdict().get("rel")
+    year = ctx.end.year + _rel_offset(rel) if rel else _opt_year(match, ctx)
+    return _m(match, "quarter", bounds=_quarter_bounds(q, None), year=year)
+
+
 def _h_half(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     tok = match.group("h").lower()
     h = {"上": 1, "前": 1, "下": 2, "后": 2, "1": 1, "2": 2}.get(tok) or _EN_ORD.get(tok)
@@ -644,6 +669,14 @@ def _h_half(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
 def _h_year_zh(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     part = (match.groupdict().get("part") or "").lstrip("年")
     return _m(match, "year", bounds=_year_bounds(part), year=_opt_year(match, ctx))
+
+
+def _h_fy_span(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
+    a, b = match.group("fa") or match.group("fa2"), match.group("fb") or match.group("fb2")
+    y1, y2 = ctx.year(a), ctx.year(b)
+    if y2 != y1 + 1:
+        return None
+    return _m(match, "range", fixed=(date(y1, 7, 1), date(y2, 6, 30)))
 
 
 def _h_year_plain(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
@@ -895,7 +928,11 @@ _Y_PRE = rf"(?:{_Y_ZH}\s*的?\s*)"  # an optional "98年" / "今年" before a mo
 
 def _y_digits_pre(letters: str) -> str:
     """ "1998Q1" / "1998 H1" / "98Q1": a year written before a Q or H token (2 digits only when touching it)."""
-    return rf"|(?<![\d.])(?P<y4>(?:19|20)\d{{2}})\s*[-/]?\s*|(?<![\d.])(?P<y2>\d{{2}})(?=[{letters}])"
+    return (
+        rf"|(?<![\d.])(?P<y4>(?:19|20)\d{{2}})\s*[-/]?\s*|(?<![\d.])(?P<y2>\d{{2}})(?=[{letters}])"
+        # "98 H1": one blank between, not after a rank word ("top 10 Q1 customers")
+        rf"|(?<![\d.$#])(?<!top )(?<!bottom )(?<!first )(?<!last )(?<!前)(?P<y2s>\d{{2}})\s(?=[{letters}][1-4]\b)"
+    )
 
 
 # "Q1 1998", "Q1 '98", "H1 of 1998", and "Q2 of 98" (a bare two-digit year only after "of")
@@ -951,6 +988,11 @@ _RULES: list[_Rule] = [
         ),
         _h_day_range_zh,
     ),
+    # 6月第二周 / 98年6月的第3个星期: the N-th Monday-Sunday week of the month
+    (
+        _c(rf"{_Y_PRE}?{_M_ZH}\s*月份?\s*的?\s*第\s*(?P<wn>[1-5一二三四五])\s*(?:周|个?星期|个?礼拜)"),
+        _h_month_week,
+    ),
     # 98年3月 / 3月 / 1998年3月5日 / 3月底
     (
         _c(
@@ -977,6 +1019,14 @@ _RULES: list[_Rule] = [
         ),
         _h_quarter,
     ),
+    # the March quarter / June quarter '98 / Sept quarter last year: the quarter named by its last month (AU/NZ usage)
+    (
+        _c(
+            r"\b(?:the\s+)?(?P<qm>march|mar|june|jun|september|sept|sep|december|dec)(?:[- ]end(?:ing)?)?\s+quarter"
+            rf"{_Y_EN_POST}"
+        ),
+        _h_month_quarter,
+    ),
     # first quarter of 1998 / the 2nd quarter
     (_c(rf"\b(?:the\s+)?(?P<q>{_EN_ORD_RE})\s+quarter(?:\s+(?:of\s+)?(?:{_YEAR_EN}))?"), _h_quarter),
     # 98年上半年 / 下半年 / H1 1998 / 1998H2 / first half of 1997
@@ -1000,6 +1050,16 @@ _RULES: list[_Rule] = [
     (_c(rf"(?<![\d{_CN}十今去前明本上下整全每])年(?P<part>初|中|底|末)|全年|整年"), _h_year_zh),
     # 98-03 / 97-12: a two-digit year and a two-digit month
     (_c(r"(?<![\d.\-/])(?P<yt2>[4-9]\d)-(?P<m>0[1-9]|1[0-2])(?![\d\-/])"), _h_month_yy),
+    # "the 97-98 financial year" / FY97/98 / 97/98财年: a year spanning two calendar years, July to June (the AU/NZ
+    # financial year; the answer states the dates)
+    (
+        _c(
+            r"(?:\bFY\s*'?|\b(?:the\s+)?'?)(?P<fa>(?:19|20)?\d{2})\s*[-/–]\s*'?(?P<fb>(?:19|20)?\d{2})"
+            r"(?:\s+(?:financial|fiscal)\s+year|\s*(?:财年|财政年度|会计年度))"
+            r"|\bFY\s*'?(?P<fa2>(?:19|20)?\d{2})\s*[-/–]\s*'?(?P<fb2>(?:19|20)?\d{2})\b"
+        ),
+        _h_fy_span,
+    ),
     # FY1997 / FY97 / FY '98: the calendar year (the data has no fiscal calendar)
     (_c(r"\bFY\s*'?(?:(?P<yt>(?:19|20)\d{2})|(?P<yt2>\d{2}))(?!\d)"), _h_year_plain),
     # 1998 / in 1997 / in '97
@@ -1017,7 +1077,7 @@ _RULES: list[_Rule] = [
     (
         _c(
             r"\b(?:in|during|for|of|since|from|until|through|vs\.?)\s+(?P<yt2>\d{2})\b(?![.,]\d)"
-            r"(?!\s*(?:%|percent|days?|weeks?|months?|years?|customers?|accts?|orders?|people|times|x\b|k\b|\+))"
+            r"(?!\s*(?:%|percent|days?|weeks?|months?|years?|customers?|accts?|orders?|people|times|x\b|k\b|\+|[QqHh][1-4]\b))"
         ),
         _h_year_2d,
     ),

@@ -64,6 +64,21 @@ OptCustomerArg = Annotated[
     BeforeValidator(_blank_to_none),
     Field(None, description="Only this customer (id as the user wrote it, e.g. '00100'). Omit for all customers."),
 ]
+MAX_CUSTOMERS = 200
+
+
+def as_list(value: Any) -> Any:
+    """A bare string as a list: a model asked for one item often sends it so ("revenue,aov" is split too)."""
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return value
+
+
+OptCustomersArg = Annotated[
+    Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=MAX_CUSTOMERS)] | None,
+    BeforeValidator(lambda v: as_list(_blank_to_none(v))),
+    Field(None, description="Only these customers (ids as the user wrote them, at most 200)."),
+]
 SegmentArg = Annotated[
     str,
     BeforeValidator(_to_str),

@@ -42,12 +42,14 @@ from crm_insights.metrics import (
     top_share_of_spenders,
 )
 from crm_insights.tools.common import (
+    OptCustomersArg,
     OptSegmentArg,
     SinceArg,
     ToolArgs,
     UntilArg,
     _blank_to_none,
     _sentiment_alias,
+    as_list,
     crm_tool,
     ctx,
     parse_day,
@@ -62,14 +64,6 @@ _LABEL_MEASURES = frozenset({"positive_share", "neutral_share", "negative_share"
 _NOT_SCORED = "no stored feedback has a sentiment label yet; run `crm-insights sentiment score`"
 
 # A breakdown longer than this stops being readable in a chat answer; `limit` keeps the top rows.
-MAX_CUSTOMERS = 200
-
-
-def _as_list(value: Any) -> Any:
-    # A model asked for one measure often sends a bare string; "revenue,aov" is split too.
-    if isinstance(value, str):
-        return [v.strip() for v in value.split(",") if v.strip()]
-    return value
 
 
 def _lower(value: Any) -> Any:
@@ -87,7 +81,7 @@ PURCHASE_BANDS_MAX = 10
 class MetricQueryArgs(ToolArgs):
     measures: Annotated[
         list[Annotated[str, Field(min_length=1, max_length=40)]],
-        BeforeValidator(_as_list),
+        BeforeValidator(as_list),
         Field(
             min_length=1,
             max_length=8,
@@ -117,11 +111,7 @@ class MetricQueryArgs(ToolArgs):
     since: SinceArg
     until: UntilArg
     segment: OptSegmentArg
-    customers: Annotated[
-        Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=MAX_CUSTOMERS)] | None,
-        BeforeValidator(lambda v: _as_list(_blank_to_none(v))),
-        Field(None, description="Only these customers (ids as the user wrote them, at most 200)."),
-    ]
+    customers: OptCustomersArg
     min_amount: float | None = Field(
         None, description="Only order lines with amount >= this (> this with amount_strict: 'orders over 100')."
     )

@@ -26,6 +26,7 @@ from crm_insights.analytics.value import (
 from crm_insights.errors import InputError, NotReadyError
 from crm_insights.tools.common import (
     OptCustomerArg,
+    OptCustomersArg,
     OptSegmentArg,
     ToolArgs,
     _blank_to_none,
@@ -292,6 +293,7 @@ def _customer_row(cid: str, r: Any) -> dict[str, Any]:
 
 class CustomerValueArgs(ToolArgs):
     customer: OptCustomerArg
+    customers: OptCustomersArg
     segment: OptSegmentArg
     horizon_weeks: ValueHorizonArg
     top_n: int = Field(
@@ -301,7 +303,11 @@ class CustomerValueArgs(ToolArgs):
 
 @crm_tool(CustomerValueArgs)
 def customer_value(
-    customer: str | None = None, segment: str | None = None, horizon_weeks: int = 52, top_n: int = TOP_CUSTOMERS
+    customer: str | None = None,
+    customers: list[str] | None = None,
+    segment: str | None = None,
+    horizon_weeks: int = 52,
+    top_n: int = TOP_CUSTOMERS,
 ) -> dict[str, Any]:
     """Customer lifetime value (CLV) in money over the next horizon_weeks weeks (default 52): expected
     purchases (LSTM forecaster) x expected spend per purchase (Gamma-Gamma spend model).
@@ -311,14 +317,16 @@ def customer_value(
     For a segment (or everyone when neither is given): total and mean CLV, expected buyers and
     purchases, the segment's share of all customers' CLV and its top customers by CLV: "what will the
     high-value segment spend next quarter?" (horizon_weeks 13), "高价值客户未来一年的价值是多少？",
-    "who are our most valuable customers going forward?". Existing customers only (no new-customer
+    "who are our most valuable customers going forward?". For a list of customers (customers, e.g. the
+    ones an at-risk answer listed: "how much are they worth over the next 6 months?") the same totals
+    over exactly those customers (data.listed: their ids). Existing customers only (no new-customer
     acquisition); undiscounted revenue, not margin.
 
     Use it for value / worth / lifetime value questions. For period totals (buyers, orders, revenue
     next month/quarter) use forecast_totals; for churn risk use forecast_customer or at_risk_customers.
     """
-    if customer is not None and segment is not None:
-        raise InputError("give either customer or segment, not both")
+    if sum(x is not None for x in (customer, customers, segment)) > 1:
+        raise InputError("give one of customer, customers or segment, not several")
     context = ctx()
     h = horizon_of(context, horizon_weeks)
     forecaster = context.forecaster
@@ -372,12 +380,18 @@ def customer_value(
         return result("customer_value", args, data, len(frame), **extra)
 
     seg_info, members = _segment_filter(context, segment)
+    listed: list[str] | None = None
+    if customers is not None:
+        listed = [resolve(context, c).external_id for c in customers]
+        members = frozenset(listed)
+        args["customers"] = listed
     group = frame if members is None else frame[is_member(frame.index, members)]
     totals = value_totals(group)
     all_clv = float(frame["clv"].sum())
     top = group.sort_values("clv", ascending=False, kind="stable").head(top_n)
     data = {
         "segment": seg_info,
+        **({"listed": listed} if listed is not None else {}),
         **common,
         **{k: rnd(v, 2) if isinstance(v, float) else v for k, v in totals.items()},
         "share_of_total_clv": rnd(totals["total_clv"] / all_clv, 4) if all_clv > 0 else None,

@@ -3757,3 +3757,73 @@ def test_session_15_a_cohort_still_buying_in_a_later_period() -> None:
         data_known=True,
     ).slots["metric"]["args"]
     assert "active_since" not in month3 and month3["periods"] == 3
+
+
+def test_session_15_ad_set_readings() -> None:
+    # a pace word before a forecast of the coming half is its basis, not a run rate asked
+    pace = _parse("照这个趋势，帮我预测一下下半年（7到12月）大概能做多少营收。")
+    assert (pace.tool, pace.args, pace.unsupported) == ("forecast_totals", {"horizon_weeks": 26}, ())
+    # 一周七天里面哪天: by weekday
+    assert _parse("今年一周七天里面，哪天卖得最好，哪天最差？").args["group_by"] == "weekday"
+    # 6月第二周: the second Monday-Sunday week of June (1998-06-01 is a Monday), against the week before
+    week = _parse("6月第二周卖了多少，比前一周多了多少").args
+    assert (week["since"], week["until"], week["compare"]) == ("1998-06-08", "1998-06-14", "previous")
+    # 两次购买中间平均隔几天: the gaps between purchases
+    assert _parse("今年老客两次购买中间平均隔几天 中位数多少").args["measures"] == [
+        "days_between_mean",
+        "days_between_median",
+    ]
+    # a top share asked alone: how many, what they spent, and its share of everyone's
+    assert _parse("那前10%的客户呢").share_of_all
+    # gone quiet / nothing in 90 days: the inactive customers
+    quiet = _parse("How many customers have gone quiet on us — nothing in 90 days or more?").args
+    assert (quiet["measures"], quiet["inactive_days"]) == (["inactive_customers"], 90)
+    # "98 H1" with a blank; "order line"; "in 98 Q2" is the quarter, not the year
+    lines = _parse("98 H1 里单笔 amount > $100 的 order line 有多少条？占全部 order lines 多少")
+    assert lines.args["measures"] == ["orders"] and lines.args["min_amount"] == 100 and lines.share_of_all
+    assert (lines.args["since"], lines.args["until"]) == ("1998-01-01", "1998-06-30")
+    assert _parse("revenue in 98 Q2").args["since"] == "1998-04-01"
+    assert "since" in _parse("top 10 Q1 customers by revenue").args  # "10 Q1" is no year
+    # the March / Sept quarter (AU usage); the 97-98 financial year is July to June
+    assert _parse("new vs returning revenue split for the March quarter?").args["since"] == "1998-01-01"
+    sept = _parse("revenue in the Sept quarter last year").args
+    assert (sept["since"], sept["until"]) == ("1997-07-01", "1997-09-30")
+    for question in ("revenue in the 97-98 financial year", "FY97/98 revenue", "97/98财年营收"):
+        fy = _parse(question).args
+        assert (fy["since"], fy["until"]) == ("1997-07-01", "1998-06-30"), question
+    # one region against the whole, and two channels side by side: declined by name, the whole answered
+    region = _parse("华南区客户的复购率和全国比怎么样？用 97 年全年数据")
+    assert region.answer_rest and region.args["since"] == "1997-01-01"
+    assert _parse(to_mandarin("how much of 97 rev came thru web vs phone orders")).answer_rest
+    # who is worth the most going forward is the value ranking, not a revenue total of a future period
+    assert _parse("which customers are worth the most over the next 6 months?").tool == "customer_value"
+
+
+def test_session_15_ad_set_follow_ups() -> None:
+    # a purchase-count bound swapped in a follow-up, then the group's spend and its share
+    five = _thread(["今年买了三次及以上的会员有多少人", "换成5次以上呢"], data_known=True).slots["metric"]["args"]
+    assert five["min_purchases"] == 5 and five["since"] == "1998-01-01"
+    turns = ["今年买了三次及以上的会员有多少人", "换成5次以上呢", "这些人今年一共花了多少", "占今年总营收多少"]
+    share = _thread(turns, data_known=True).slots["metric"]
+    assert share["args"]["min_purchases"] == 5 and share["share_of_all"]
+    # "其中…一次都没买过的": the previous period's buyers with no order in the period named
+    among = _thread(["最近30天有消费的会员多少人啊", "其中3到5月一次都没买过的有几个"], data_known=True).slots["metric"]
+    assert (among["args"]["since"], among["args"]["not_bought_since"], among["args"]["not_bought_until"]) == (
+        "1998-06-01",
+        "1998-03-01",
+        "1998-05-31",
+    )
+
+
+def test_session_15_value_of_a_listed_group() -> None:
+    from crm_insights.agent.router import OfflineRouter, decide
+
+    router = OfflineRouter()
+    known = {"data_start": "1997-01-01", "data_end": "1998-06-30"}
+    previous = {"intent": "at_risk", "slots": {**known, "ranked_customers": ["07592", "14048"]}}
+    decision = decide("how much are they worth to us over the next 6 months?", previous, router.knowledge, router.index)
+    assert decision.intent == "customer_value"
+    assert decision.slots["metric"]["args"] == {"customers": ["07592", "14048"], "horizon_weeks": 26}
+    everyone_asked = "how much are our customers worth to us over the next 6 months?"
+    everyone = decide(everyone_asked, None, router.knowledge, router.index)
+    assert everyone.intent == "customer_value" and "customers" not in everyone.slots["metric"]["args"]

@@ -201,6 +201,11 @@ GENERALISATION: list[tuple[str, str, dict[str, Any]]] = [
     # Typos and chat abbreviations.
     ("forcast for custmer 42 next 8 wks", "forecast_customer", {"customer": "42", "horizon_weeks": 8}),
     ("what r ppl complaining abt", "feedback_themes", {"sentiment": "negative"}),
+    # Australian English: whinging is complaining, walking is leaving, the vibe is the sentiment
+    ("what are people whinging about most?", "feedback_themes", {}),
+    ("which of our bigger customers look like they're about to walk", "at_risk", {}),
+    ("Who should the team be ringing this week?", "at_risk", {}),
+    ("whats the vibe in customer feedback lately — more happy or grumpy customers?", "sentiment_summary", {}),
 ]
 
 

@@ -176,6 +176,18 @@ def test_customer_value_for_a_segment_and_everyone(value_fakes: Fakes) -> None:
     assert everyone["share_of_total_clv"] == 1.0
 
 
+def test_customer_value_for_listed_customers(value_fakes: Fakes) -> None:
+    # "how much are they worth over the next 13 weeks?" after a list: the totals over exactly those customers
+    ref = _reference(CUSTOMERS + _extra_customers())
+    clv = ref["p"] * 13 / 13 * 2 * ref["spend"]
+    out = customer_value.invoke({"customers": ["100", "客户2"], "horizon_weeks": 13})
+    data = out["data"]
+    assert data["listed"] == ["00100", "00002"] and data["customers"] == 2
+    assert data["total_clv"] == pytest.approx(clv[["00100", "00002"]].sum(), abs=0.01)
+    assert data["share_of_total_clv"] == pytest.approx(clv[["00100", "00002"]].sum() / clv.sum(), abs=1e-4)
+    assert out["evidence"]["args"]["customers"] == ["00100", "00002"]
+
+
 def test_customer_value_bad_input(value_fakes: Fakes) -> None:
     msg = call(customer_value, {"customer": "nobody"})
     assert msg.status == "error" and "no customer matches" in msg.content
@@ -184,7 +196,9 @@ def test_customer_value_bad_input(value_fakes: Fakes) -> None:
     msg = call(customer_value, {"customer": "1", "horizon_weeks": 200})
     assert msg.status == "error" and "horizon_weeks must be between 1 and 104" in msg.content
     msg = call(customer_value, {"customer": "1", "segment": "0"})
-    assert msg.status == "error" and "not both" in msg.content
+    assert msg.status == "error" and "not several" in msg.content
+    msg = call(customer_value, {"customers": ["1", "2"], "segment": "0"})
+    assert msg.status == "error" and "not several" in msg.content
 
 
 def test_value_tools_without_a_forecaster(bare: Any) -> None:

@@ -831,6 +831,9 @@ def _decide(
             who = picked or (prev_slots.get("customer") if one else None)
             if who is not None:
                 metric["args"]["customer"] = str(who)
+            elif refers and not metric["args"].get("segment"):
+                # "how much are they worth to us over the next 6 months?" after a list: exactly those customers
+                metric["args"]["customers"] = [str(c) for c in ranked]
         if metric is not None and metric["tool"] == "metric_query" and not metric["args"].get("customers"):
             if picked is not None:
                 # "第一名那个去年花了多少" after a list of customers: the figure for the customer picked from it.

@@ -209,8 +209,10 @@ def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any
         asks = ASKS.search(str(metric.get("text") or ""))  # "帮我写首诗送给老客户" names a measure, asks nothing
         if metric.get("tool") == "forecast_totals" and asks and intent == "out_of_scope":
             return False  # "下个季度能卖多少": a measure in a future period is the totals forecast
-        if metric.get("tool") == "customer_value" and args.get("customer") and asks and intent == "out_of_scope":
-            return False  # "what's he worth to us over the next yr" about the thread's customer: their value
+        if metric.get("tool") == "customer_value" and asks and intent == "out_of_scope":
+            # "what's he worth to us over the next yr" about the thread's customer: their value; "how much are they
+            # worth to us over the next 6 months" after a list: theirs
+            return False
         # a breakdown (by weekday, segment, cohort, customer) is no off-topic sentence's ("周几卖得最好")
         grouped = args.get("group_by") is not None
         # a part of the whole ("这10位加起来占全部业绩的几%") or a listed group's figure: no off-topic sentence's
@@ -233,7 +235,8 @@ def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any
         return True  # "你这个好评差评是机器判断的吧？准不准": the model's accuracy, not the shares again
     if intent == "list_segments" and not explicit and _HOW_MANY_SEGMENTS.search(str(metric.get("text") or "")):
         return True  # "我们现在分了几个客群？每个多少人，各自贡献多少收入": the segment list answers it all
-    if intent == "list_segments" and not args.get("group_by") and not explicit:
+    valued = metric.get("tool") == "customer_value"  # "how much are our customers worth over the next 6 months"
+    if intent == "list_segments" and not args.get("group_by") and not explicit and not valued:
         return set(args.get("measures") or []) <= {"revenue", "revenue_share", "buyers"}
     text = str(metric.get("text") or "")
     vague = _VAGUE_RECENT.search(text) and not _NAMED_PERIOD.search(text)  # "最近差评多不多": the trend answers it
