@@ -608,6 +608,9 @@ _LIST_SEGMENTS = re.compile(r"人数|规模|多大|sizes?|\blist\b|列表|有哪
 _THIS_CUSTOMER = re.compile(r"这个客户|该客户|这位客户|\bthis\s+(?:customer|client|account)\b|他|她", re.IGNORECASE)
 _LIKELY = re.compile(r"可能|概率|会不会|会再|还会|\bwill\b|\blikely\b|\bchance\b|probability|\bexpect", re.IGNORECASE)
 _WHEN = re.compile(r"\bwhen\b|什么时候|何时", re.IGNORECASE)
+_FIGURE_AFTER = re.compile(
+    r"[—–?？;；]\s*(?:and\s+|so\s+)?(?:how\s+many|how\s+much|what\s+(?:was|is|were)|多少|几)", re.IGNORECASE
+)
 _WEEKDAY_NAME = re.compile(
     r"(?:周|星期|礼拜)[一二三四五六日天](?!到|至|-)|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b", re.IGNORECASE
 )
@@ -1575,7 +1578,13 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             return None  # "show customer 12's orders and spend": the profile; with a period, that period's spend
     if _RANGE_QUESTION.search(masked):
         return None  # "数据是哪年到哪年的": the data's range, the overview
-    if _WHEN.search(masked) and not (_rank_words()[0].search(masked) or _rank_words()[1].search(masked)):
+    when = _WHEN.search(masked)
+    if (
+        when
+        and not (_rank_words()[0].search(masked) or _rank_words()[1].search(masked))
+        # ("when did we last pick any up — how many new customers came on in March '97?": a figure asked after it)
+        and not _FIGURE_AFTER.search(masked, when.end())
+    ):
         return None  # "when did the first and last orders happen": the data's range, the overview
     if _LIST_SEGMENTS.search(masked) and (group_by == "segment" or _SEGMENT_NOUN.search(masked)):
         return None  # "各个分群的人数和收入占比": the segment list
@@ -2284,6 +2293,17 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             notes.append("share of all: the filtered figure over the same measure without the filter")
     # "90天没买的占总客户多少": metric_query's inactive_share divides by every customer who had ordered (another
     # measure beside inactive_customers would be measured over the inactive customers only)
+    if (
+        measures == ["inactive_customers"]
+        and group_by is None
+        and grain is None
+        and segment is None
+        and not spend_bounds
+        and purchases is None
+        and top_share is None
+    ):
+        # "How many customers have gone quiet - nothing in 90 days?": the count, and beside it its share of everyone
+        share_of_all = True
 
     median_word = _MEDIAN.search(masked)
     if median_word and measures and not any(m.startswith("days_") for m in measures):

@@ -878,6 +878,8 @@ def _h_month_en(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     name = match.group("mn")
     m = _MONTH_NAMES[name.lower().rstrip(".")]
     year = _opt_year(match, ctx)
+    if match.group("rel"):
+        year = ctx.end.year + _rel_offset(match.group("rel"))
     day = int(match.group("d")) if match.group("d") else 0
     prep = match.group("prep")
     # "May I ..." / "mar" / "dec" as words: a bare "may" or abbreviation needs a year, a day, a preposition or
@@ -1154,6 +1156,8 @@ _RULES: list[_Rule] = [
             rf"(?:\s+(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\b)?(?:,?\s*(?:{_YEAR_EN}))?"
             # "Feb 97", "Mar 98": two digits that cannot be a day are the year
             r"(?:(?<=[A-Za-z.])\s+(?P<ym2>3[2-9]|[4-9]\d)\b(?!\s*(?:%|customers?|orders?|units?|dollars?|usd)))?"
+            # "may last year", "June of this year"
+            r"(?:\s+(?:of\s+)?(?P<rel>last|this|previous|prior)\s+year\b)?"
         ),
         _h_month_en,
     ),

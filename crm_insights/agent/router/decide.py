@@ -354,9 +354,19 @@ def _without_terms(text: str, terms: Sequence[str]) -> str:
     return re.split(r"\s+(?:to|into|onto|in)\s+", cut.strip(" —-"), maxsplit=1)[0]
 
 
+# a ranked list of customers asked with no question word ("Top 10 customers by total spend", "消费前10的客户")
+_LIST_ASKED = re.compile(
+    r"(?:\btop\s*-?\s*\d+|前\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:名|位|个)?)[^，,。；;]{0,16}?(?:customers?|clients?|accounts?|客户|会员|买家)"
+    r"|(?:customers?|clients?|accounts?|客户|会员)[^，,。；;]{0,12}?(?:\btop\s*-?\s*\d+|前\s*(?:\d+|[一二三四五六七八九十]+))",
+    re.IGNORECASE,
+)
+
+
 def _asks_something(text: str, knowledge: Knowledge) -> bool:
     """Whether a clause left over after removing an action still asks a CRM question."""
     asks = [m.group(0).lower() for m in metrics.ASKS.finditer(text or "")]
+    if not asks and _LIST_ASKED.search(text or ""):
+        return True  # "Top 10 customers by total spend, all time — and then email the list": the list is asked
     if not asks:
         return False
     if all(a in _AUXILIARIES for a in asks) and not _INVERTED.match(text):
@@ -773,14 +783,19 @@ def _decide(
                 or metrics.follow_up(original, prev_metric, start, end)
                 or metric
             )
+            if metric is not None:
+                # "reckon that's better or worse than may last year?" after May's figures: May against it
+                metrics.rebase_comparison(metric, prev_metric)
         elif prev_metric and metric is not None:
             metric = metrics.with_previous_measures(original, metric, prev_metric)
             metric = metrics.carry_period(original, metric, prev_metric, start, end)
-            metrics.year_comparison_in_data(original, metric, start, end)
+        # ("YoY 多少" after 97年Q2 read alone, as after 1997 H1 with a measure named: the year after against it)
+        metrics.year_comparison_in_data(original, metric, start, end)
         metrics.keep_group(original, metric, prev_metric, start, end)
         metrics.same_two_periods(original, metric, prev_metric)
         metrics.same_span_in_year(original, metric, prev_metric)
         metrics.week_of_day(original, metric)
+        metrics.whole_span(original, metric, prev_metric)
         metrics.top_row(original, metric, prev_metric, prev_slots.get("ranked_periods"))
         metrics.with_target(original, metric)
         metrics.share_again(original, metric, prev_metric)

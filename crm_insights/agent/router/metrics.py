@@ -346,7 +346,7 @@ _ALL_CUSTOMERS = re.compile(
 # Words that point back at a group of customers named before ("这批人", "those customers"); decide reads them too
 THEM = re.compile(
     r"它们|他们|她们|这批|那批|这些|那些|\bthem\b|\bthey\b|\bthose\b|\bthis cohort\b"
-    r"|\bthese\s+(?:customers|people|clients)\b|\b(?:these|those)\s+\d+\b|这\s*(?:\d+|[两二三四五六七八九十百]+)\s*(?:个|位|名)"
+    r"|\bthese\s+(?:customers|people|clients)\b|\b(?:these|those)\s+\d+\b|\b(?:that|this)\s+(?:lot|bunch|crowd|mob)\b|这\s*(?:\d+|[两二三四五六七八九十百]+)\s*(?:个|位|名)"
     # "这几个人以前加起来一共花了多少": a few people the previous answer counted
     r"|(?:这|那)几(?:个|位|名)(?:人|客户|会员|用户|顾客|客人)",
     re.IGNORECASE,
@@ -394,7 +394,29 @@ def _year_earlier(question: str, previous: Mapping[str, Any]) -> dict[str, Any] 
     return new
 
 
-def _rebase_comparison(metric: dict[str, Any], previous: Mapping[str, Any]) -> None:
+# "and for the half as a whole?", "合起来呢", "整个上半年呢" after a trend: the span's one figure, not its rows again
+_AS_A_WHOLE = re.compile(
+    r"\bas\s+a\s+whole\b|\boverall\b|\baltogether\b|\bin\s+total\b|\ball\s+up\b|合起来|加起来|加总|合计|整体|总的|整个|一共",
+    re.IGNORECASE,
+)
+
+
+def whole_span(question: str, metric: dict[str, Any] | None, previous: Mapping[str, Any] | None) -> None:
+    """A follow-up to a trend asking for the span as a whole: the trend's grain dropped (in place)."""
+    args, base = (metric or {}).get("args") or {}, (previous or {}).get("args") or {}
+    if not (
+        args.get("grain")
+        and args.get("grain") == base.get("grain")
+        and _AS_A_WHOLE.search(question)
+        and not metric_slots.measures_named(question)
+        and not re.search(r"按|每|各|逐|\bby\b|\beach\b|\bper\b|trend|走势|趋势", question, re.IGNORECASE)
+    ):
+        return
+    for key in ("grain", "sort", "limit", "change_by_row"):
+        args.pop(key, None)
+
+
+def rebase_comparison(metric: dict[str, Any], previous: Mapping[str, Any]) -> None:
     """A comparison whose base the question left unnamed ("跟4月比呢？复购率是升了还是降了" after last month's
     figures): the base is the conversation's period, not the data's last month."""
     args, base = metric.get("args") or {}, previous.get("args") or {}
@@ -427,7 +449,7 @@ def carry_period(
     "那客单价 YoY 呢？") is about the period of the conversation, not all the data; words such as 累计 / to date ask
     for all of it. A cohort question about "them" after a cohort's table is that cohort read at the month named."""
     args, base = metric.setdefault("args", {}), previous.get("args") or {}
-    _rebase_comparison(metric, previous)
+    rebase_comparison(metric, previous)
     if (
         metric.get("tool") == "metric_query"
         and previous.get("tool") == "forecast_totals"
@@ -750,6 +772,10 @@ def follow_up(
 ) -> dict[str, Any] | None:
     """An elliptical follow-up to an analytics answer ("那98年呢？", "按月看呢", "and vs last year?"): the question
     read with the previous measures' words, its arguments laid over the previous ones."""
+    swapped = _SWAP_TO.match(question)
+    if swapped and not metric_slots.measures_named(question):
+        # "换成 97 年上半年": what follows the swap word, asked as "那…呢"
+        question = f"那{swapped.group(1).strip()}呢"
     if metric_slots.CHURN_RISK.search(question):
         return None  # "那高价值客户里现在有流失风险的有哪些人": the risk list's question, whatever came before
     if previous.get("tool") == "forecast_totals":
@@ -884,7 +910,8 @@ def follow_up(
         # with the keys of the measures whose word reads only in its place ("总 order 数": "order" after Chinese)
         keys = list((previous.get("terms") or {}).keys())
         unread = [k for k, w in zip(keys, words, strict=True) if metric_slots.measures_named(w) != [k]]
-        terms = " ".join(dict.fromkeys([*words, *unread]))
+        # (listed with commas: "orders revenue" would read as one phrase, the revenue of orders)
+        terms = ", ".join(dict.fromkeys([*words, *unread]))
     else:
         terms = " ".join(base.get("measures") or [])
     if not terms:
@@ -984,7 +1011,9 @@ def asks_segment_list(question: str) -> bool:
 
 _AMONG_THEM = re.compile(
     r"这里面|这些人里|这批人里|这些里面|其中|他们当中|他们里面|^\s*(?:那)?(?:里面|里头|当中)"
-    r"|among\s+(?:them|those|these)|of\s+(?:them|those|these)\b",
+    r"|among\s+(?:them|those|these)|of\s+(?:them|those|these)\b"
+    # "of that lot, how many spent over $500" (AU/UK)
+    r"|\b(?:of|among|from)\s+(?:that|this|the)\s+(?:lot|bunch|crowd|mob|group)\b",
     re.I,
 )
 # "这里面", "这批人", "of those": the customers the previous answer counted
@@ -1482,6 +1511,9 @@ def _cohort_month(question: str, previous: Mapping[str, Any], data_start: str, d
 # Periods a follow-up's own words name; the others are derived from the base period ("去年同期", "the same month
 # last year") or stand in for a period the question does not name.
 # "换成订单数", "switch to orders": the measure changes, the rest of the previous question stays.
+_SWAP_TO = re.compile(
+    r"^\s*(?:那)?(?:换成|改成|换为|改为|换到|改到|改看|换看)\s*([^，,。？?]{1,24}?)\s*(?:呢|吧|看看)?\s*[？?。]?\s*$"
+)
 SWITCH_MEASURE = re.compile(r"换成|改成|换为|改为|改看|换看|\bswitch(?:ed)?\s+(?:it\s+)?to\b|\binstead\b", re.I)
 _DERIVED_PERIODS = ("implicit", "same_period", "comparison")
 
