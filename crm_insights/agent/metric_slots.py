@@ -504,6 +504,7 @@ _TEXT_FILTER = re.compile(
     r"提到|提及|说到|谈到|涉及|包含|含有|mention(?:s|ing|ed)?|talk(?:s|ing)?\s+about|that\s+say",
     re.IGNORECASE,
 )
+_PACE = r"(?:速度|节奏|势头|趋势|水平)"  # "按上半年这个速度": the period before it is the pace's basis
 # periods that can be a window after a cohort month ("still buying in 1998")
 _WINDOW_KINDS = ("year", "half", "quarter", "range", "ytd", "rolling", "since")
 _FUTURE = re.compile(
@@ -1644,7 +1645,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     future_word = _FUTURE.search(text)
     if future_word and future_period is None and customer is None:
         # "预计Q3营收多少" / "what are we looking at for Q3 rev" with data to 1998-06-30: a quarter or half named
-        # without its year, with a forecast word, is the coming one when it starts right after the data
+        # without its year, with a forecast word, is the coming one when it starts right after the data ("按上半年
+        # 这个速度，今年全年能做到多少": the half is the pace's basis, not the period forecast)
         coming = next(
             (
                 p
@@ -1652,6 +1654,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
                 if p.kind in ("quarter", "half")
                 and p.assumed_year
                 and date(p.start.year + 1, p.start.month, 1) == de + timedelta(days=1)
+                and not re.search(rf"(?:按|照)[^，,。？?]{{0,6}}?{re.escape(p.text)}[^，,。？?]{{0,6}}?{_PACE}", text)
             ),
             None,
         )
@@ -2255,7 +2258,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # "what share of orders are over $50": no rows to share out; the filtered figure over the unfiltered one
         measures = list(dict.fromkeys(base_of.get(m, m) for m in measures))
         share_of_all = True
-    if top_share_alone and group_by is None and grain is None:
+    if top_share_alone and measures == ["buyers", "revenue"] and group_by is None and grain is None:
         # "那前10%的客户呢": how many they are, what they spent, and that spend's share of everyone's
         share_of_all = True
     if filtered and group_by is None and grain is None and _AGAINST_WHOLE.search(masked):
@@ -2293,17 +2296,6 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             notes.append("share of all: the filtered figure over the same measure without the filter")
     # "90天没买的占总客户多少": metric_query's inactive_share divides by every customer who had ordered (another
     # measure beside inactive_customers would be measured over the inactive customers only)
-    if (
-        measures == ["inactive_customers"]
-        and group_by is None
-        and grain is None
-        and segment is None
-        and not spend_bounds
-        and purchases is None
-        and top_share is None
-    ):
-        # "How many customers have gone quiet - nothing in 90 days?": the count, and beside it its share of everyone
-        share_of_all = True
 
     median_word = _MEDIAN.search(masked)
     if median_word and measures and not any(m.startswith("days_") for m in measures):

@@ -3827,3 +3827,89 @@ def test_session_15_value_of_a_listed_group() -> None:
     everyone_asked = "how much are our customers worth to us over the next 6 months?"
     everyone = decide(everyone_asked, None, router.knowledge, router.index)
     assert everyone.intent == "customer_value" and "customers" not in everyone.slots["metric"]["args"]
+
+
+def test_session_15_ad2_follow_ups() -> None:
+    # a comparison named after May's figures: May against May a year earlier
+    may = _thread(
+        [
+            "how many customers actually bought something in may, and whats the repeat rate looking like",
+            "reckon that's better or worse than may last year?",
+        ],
+        data_known=True,
+    ).slots["metric"]["args"]
+    assert (may["since"], may["compare_since"], may["compare_until"]) == ("1998-05-01", "1997-05-01", "1997-05-31")
+    # YoY after the thread moved to the data's first year: the year after against it
+    turns = ["帮我 pull 一下 Q2 的 AOV", "同口径，看下 97 年 Q2", "YoY 多少？给 relative change 就行"]
+    yoy = _thread(turns, data_known=True)
+    args = yoy.slots["metric"]["args"]
+    assert (args["since"], args["until"], args["compare"]) == ("1998-04-01", "1998-06-30", "year")
+    # the span as a whole after a trend: no grain
+    whole = _thread(["whats AOV been doing month to month this year?", "and for the half as a whole?"], data_known=True)
+    assert "grain" not in whole.slots["metric"]["args"]
+    assert _thread(["今年每个月的客单价", "按周呢"], data_known=True).slots["metric"]["args"]["grain"] == "week"
+    # 换成 + a period: the same question over it
+    swapped = _thread(["98 年上半年的复购率多少", "换成 97 年上半年"], data_known=True).slots["metric"]["args"]
+    assert (swapped["since"], swapped["until"], swapped["measures"][0]) == ("1997-01-01", "1997-06-30", "repeat_rate")
+    # "of that lot": the inactive customers counted before
+    lot = _thread(
+        [
+            "How many customers have gone quiet on us — nothing in 90 days or more?",
+            "of that lot, how many spent over $500 with us all up?",
+        ],
+        data_known=True,
+    ).slots["metric"]["args"]
+    assert (lot["inactive_days"], lot["min_customer_spend"]) == (90, 500)
+    # a forecast's buyers, orders and revenue asked again as actual figures: all three
+    actual = _thread(
+        [
+            "whats the forecast for next quarter? buyers, orders, revenue roughly",
+            "and what did we actually do in the Sept quarter last year, for comparison?",
+        ],
+        data_known=True,
+    ).slots["metric"]["args"]
+    assert actual["measures"] == ["buyers", "orders", "revenue"] and actual["since"] == "1997-07-01"
+    # ISO weeks of the thread's period
+    weeks = _thread(["最近30天 revenue、orders、buyers 分别多少", "按 ISO week 拆一下 revenue"], data_known=True)
+    assert weeks.slots["metric"]["args"]["grain"] == "week"
+
+
+def test_session_15_ad2_readings() -> None:
+    # a "when" clause before a figure asked: the figure
+    new = _parse("hang on, zero new ones?? when did we last pick any up — how many new customers came on in March '97?")
+    assert new.args == {"measures": ["new_customers"], "since": "1997-03-01", "until": "1997-03-31"}
+    # "what did we average a month in revenue last year": the monthly average
+    assert "revenue_per_month" in _parse("what did we average a month in revenue last year?").args["measures"]
+    # a half before a pace word is the pace's basis, also before the data's range is known (placeholder range)
+    from crm_insights.agent.router import metrics as rm
+
+    assert rm.parse("按上半年这个速度，今年全年能做到多少？能超过去年吗", None, None)["tool"] == "metric_query"  # type: ignore[index]
+
+
+def test_session_15_a_spend_ranked_list_beside_an_action() -> None:
+    from crm_insights.agent.router import OfflineRouter, decide
+
+    router = OfflineRouter()
+    listed = decide(
+        "Top 10 customers by total spend, all time — and then can you email the list over to Sarah in the CRM team?",
+        None,
+        router.knowledge,
+        router.index,
+    )
+    assert listed.intent == "overview" and listed.slots["action"] and listed.slots["top_k"] == 10
+    pulled = decide("把流失风险最高的前20个客户拉出来，每人推一张20块优惠券", None, router.knowledge, router.index)
+    assert pulled.intent == "unsupported_action"
+
+
+def test_session_15_an_inactive_group_by_its_spend_in_a_period() -> None:
+    # "这批人里面，去年消费超过300美金的有几个" after the customers 180 days without an order: the spend over 1997,
+    # the inactivity still as of the data's end (no order in its last 180 days)
+    args = _thread(
+        ["超过180天没来消费的老会员有多少个？", "这批人里面，去年消费超过300美金的有几个？"], data_known=True
+    ).slots["metric"]["args"]
+    assert (args["filter_since"], args["filter_until"], args["min_customer_spend"]) == ("1997-01-01", "1997-12-31", 300)
+    assert (args["not_bought_since"], args["not_bought_until"], "inactive_days" in args) == (
+        "1998-01-02",
+        "1998-06-30",
+        False,
+    )

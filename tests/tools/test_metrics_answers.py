@@ -209,3 +209,19 @@ def test_inactive_share_of_all_customers_is_stated_when_asked(fakes: Any) -> Non
     # a count not asked as a share does not print the denominator (a careless reader could take it for the count)
     plain = _answer("metric_query", "zh", data, args)
     assert "位客户的" not in plain
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_inactive_count_states_its_share_without_the_base_unless_asked(fakes: Any, lang: str) -> None:
+    # "how many customers have gone quiet - nothing in 90 days": the count and its share of everyone; the base count
+    # (every customer) only when the share was asked ("占总客户多少")
+    args = {"measures": ["inactive_customers"], "inactive_days": 90}
+    data = _metric(args)
+    share, base = fmt_pct2(data["inactive_share"]["share"]), fmt_num(data["inactive_share"]["customers"])
+    plain = _answer("metric_query", lang, data, args)
+    asked = _answer("metric_query", lang, data, args, share_asked=True)
+    assert share in plain and f"{base} " not in plain.split("\n\n")[1]
+    assert share in asked and base in asked
+    grouped_args = {**args, "min_customer_spend": 100}
+    grouped = _answer("metric_query", lang, _metric(grouped_args), grouped_args)
+    assert fmt_pct2(_metric(grouped_args)["inactive_share"]["share"]) not in grouped

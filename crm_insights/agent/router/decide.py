@@ -354,10 +354,11 @@ def _without_terms(text: str, terms: Sequence[str]) -> str:
     return re.split(r"\s+(?:to|into|onto|in)\s+", cut.strip(" —-"), maxsplit=1)[0]
 
 
-# a ranked list of customers asked with no question word ("Top 10 customers by total spend", "消费前10的客户")
+# a list of the top spenders asked with no question word ("Top 10 customers by total spend", "消费前10的客户"); a
+# list the action itself pulls out ("把流失风险最高的前20个客户拉出来，每人推一张券") is the action's object
 _LIST_ASKED = re.compile(
-    r"(?:\btop\s*-?\s*\d+|前\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:名|位|个)?)[^，,。；;]{0,16}?(?:customers?|clients?|accounts?|客户|会员|买家)"
-    r"|(?:customers?|clients?|accounts?|客户|会员)[^，,。；;]{0,12}?(?:\btop\s*-?\s*\d+|前\s*(?:\d+|[一二三四五六七八九十]+))",
+    r"\btop\s*-?\s*\d+\s+(?:customers?|clients?|accounts?)\s+by\s+(?:\w+\s+)?(?:spend|revenue|sales)"
+    r"|(?:消费|花钱|营收|销售额)(?:排名?|最多的?|最高的?)?前\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:名|位|个)?的?(?:客户|会员|买家)",
     re.IGNORECASE,
 )
 

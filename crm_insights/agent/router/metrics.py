@@ -1332,6 +1332,18 @@ def _keep_group(args: dict[str, Any], base: Mapping[str, Any], data_start: str |
         args.pop("segment")  # "这些大客户里…" after the top 10%: the big customers are the top share, not a segment
     b0, b1 = str(base.get("since") or data_start or "")[:10], str(base.get("until") or data_end or "")[:10]
     own = args.get("since") is not None and (args.get("since"), args.get("until")) != (b0, b1)
+    spend_keys = ("min_customer_spend", "max_customer_spend")
+    spend_own = any(args.get(k) is not None and base.get(k) is None for k in spend_keys)
+    if own and spend_own and "inactive_days" in added and not base.get("filter_since") and b1:
+        # "这批人里面，去年消费超过300美金的有几个" after the customers 180 days without an order: the spend is
+        # counted over the period named, the inactivity stays as of the thread's end (no order in its last N days)
+        from datetime import date, timedelta
+
+        n = int(args.pop("inactive_days"))
+        args["not_bought_since"] = (date.fromisoformat(b1) - timedelta(days=n - 1)).isoformat()
+        args["not_bought_until"] = b1
+        args["filter_since"], args["filter_until"] = args["since"], args.get("until")
+        return
     if own and not args.get("filter_since") and b0 and b1:
         args["filter_since"], args["filter_until"] = b0, b1
     if args.get("measures") == ["inactive_customers"] and "inactive_days" in added:
