@@ -184,6 +184,9 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("仨月", "三个月"),
     ("俩月", "两个月"),
     ("仨季度", "三个季度"),
+    # Northeastern "how much" said as "how very much" ("一共卖了多老鼻子钱了"): the question word
+    ("多老鼻子", "多少"),
+    ("老鼻子", "很多"),
 )
 _TYPO_RE = re.compile("|".join(re.escape(a) for a, _ in _TYPOS))
 _TYPO_MAP = dict(_TYPOS)
@@ -283,6 +286,8 @@ _SINGLISH: tuple[tuple[str, str], ...] = (
     # terse business English on chat ("rev last qtr vs same qtr LY?", "top 5 accts by spend 97", "vs same wk LY",
     # "how does that compare w H1 97"): the abbreviations written out
     (r"\bq(?:tr|trs)\b", "quarter"),
+    # common English typos of the business verbs ("purchsed on 3 or more different days")
+    (r"\bpurch(?:sed|ased|ashed|aced)\b", "purchased"),
     (r"(?-i:\bLY\b)", "last year"),
     (r"(?-i:\bTY\b)", "this year"),
     (r"\byrs\b", "years"),

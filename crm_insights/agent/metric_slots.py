@@ -419,7 +419,7 @@ _OLD_MEMBERS = re.compile(r"老(?:会员|客户|顾客|用户|客人|客)", re.I
 # A customer's spending, as a verb ("花过", "消费了")
 _SPEND_VERB = r"(?:花过|花了|消费过|消费了|共花|一共花|消费(?:金额|额)?|花费|花)"
 # A customer's spending verb, Chinese or English, right before a bound ("消费过1000以上的", "spent 500+")
-_SPENT_BEFORE = rf"(?:{_SPEND_VERB}|\bspen[dt])\s*$"
+_SPENT_BEFORE = rf"(?:{_SPEND_VERB}|\bspen[dt](?:\s+of)?)\s*$"  # ("lifetime spend of more than $100")
 _CUSTOMER_LEVEL_BEFORE = re.compile(
     r"(?:累计|累积|总共|一共|总计|总消费|合计|lifetime|in\s+total|total)\s*\S{0,4}$"
     # "customers who spent over 500", "客户消费超过1000": the spender is the customer
@@ -447,6 +447,9 @@ _PURCHASE_COUNT = re.compile(
     r"|(?:bought|ordered|purchased|buying)\s+(?:more\s+than\s+|at\s+least\s+|over\s+)?\w+\s+(?:or\s+more\s+|or\s+fewer\s+)?times"
     r"(?:\s+or\s+(?:more|fewer|less|above))?"
     r"|with\s+(?:more\s+than\s+|at\s+least\s+|over\s+)?\d+\+?\s+(?:orders|purchases)"
+    # "purchased on 3 or more different days"
+    r"|(?:bought|ordered|purchased|shopped)\s+on\s+(?:more\s+than\s+|at\s+least\s+)?\d+\s+(?:or\s+more\s+)?"
+    r"(?:different\s+|distinct\s+|separate\s+)?days"
     r"|\b\d+\s*\+\s*(?:purchase\s+days|purchases|orders|times)\b|\bat\s+least\s+\d+\s+purchase\s+days\b",
     re.IGNORECASE,
 )
@@ -505,6 +508,10 @@ _TEXT_FILTER = re.compile(
     re.IGNORECASE,
 )
 _PACE = r"(?:速度|节奏|势头|趋势|水平)"  # "按上半年这个速度": the period before it is the pace's basis
+# "今年哪个月最好，哪个月最拉胯": which period went best, with no measure named, is by sales
+_BEST_ROW = re.compile(
+    r"哪(?:个|一个?)?(?:月份?|周|星期|礼拜|天|季度|年)\s*(?:是)?\s*(?:最好|最差|最旺|最淡|最拉胯|最惨|最强|最弱)"
+)
 # periods that can be a window after a cohort month ("still buying in 1998")
 _WINDOW_KINDS = ("year", "half", "quarter", "range", "ytd", "rolling", "since")
 _FUTURE = re.compile(
@@ -846,13 +853,14 @@ _ASKING = re.compile(
 
 _LAPSED_BETWEEN = re.compile(
     r"(?:买过|下过单|有购买|购买过|有下单)[^，,。？?]{0,4}[、，,]?\s*(?:但|却|可是|而)[^，,。？?]{0,14}?"
-    r"(?:没|未|没有)(?:再)?(?:下单|买|购买|下过单|来买)|一单都没下"
+    r"(?:没|未|没有)(?:再)?(?:下单|买|购买|下过单|来买)|一单(?:都|也)没(?:下|有)"
     r"|\bbought\s+in\b[^.?!]{0,30}\bbut\s+not\s+in\b|\b(?:but|and)\s+(?:didn'?t|did\s+not|haven'?t)\s+(?:buy|order)\s+in\b",
     re.IGNORECASE,
 )
 # "去年买过今年没买", "97下半年一单没买", "bought in 1997 but not in 1998": a negated purchase, read against the periods
 _NOT_BOUGHT_IN = re.compile(
     r"(?:没|未|没有|不)(?:再)?(?:有)?(?:在\S{0,8}?)?回?(?:下单|下过单|买|购买|来买|消费|复购|回购)|一(?:单|次)(?:都|也)?(?:没|未)(?:有)?(?:下|买|落)"
+    r"|一(?:单|次)(?:都|也)(?:没有|没)(?=的|了|[，,。？?\s]|$)"
     r"|(?:没|没有)(?:再)?回?来(?:过)?(?=的|了|[，,。？?\s]|$)"
     r"|\b(?:didn'?t|did\s+not|haven'?t|hasn'?t|never)\s+(?:buy|bought|order|ordered|purchase|purchased|come\s+back|came\s+back"
     r"|returned|been\s+back)"
@@ -870,6 +878,10 @@ _NEGATED_IN_PERIOD = re.compile(
     re.IGNORECASE,
 )
 # "我准备这周打", "打算下周联系": a period (\0 marks where it stood) inside the user's plan to act
+_PLAN_PERIOD = re.compile(
+    r"(下个?月|下周|下个?礼拜|下个?星期|下个?季度|明年|月底|周末)(\s*(?:我们|咱们|咱|我)?\s*(?:准备|打算|计划|想要|要)\s*"
+    r"(?:做|搞|弄|推|发|上|开展|启动|办|跑)(?:一波|一轮|一次|个)?)"
+)
 _WHEN_I_ACT = re.compile(r"(?:准备|打算|计划)(?:在)?\0\s*(?:就)?(?:打|联系|回访|跟进|发|约|安排|做|开会|处理)")
 _CLAUSE_BREAK = re.compile(r"[，,、；;。]|但是?|却|可是|而且?|又|\bbut\b|\band\b", re.IGNORECASE)
 # clause ends by punctuation alone (a purchase bound's clause), and with colons and exclamations (a sentence's parts)
@@ -895,7 +907,9 @@ _BANDS = re.compile(
 # "前10%的客户贡献了多少收入", "top 10% of customers", "头部20%客户": the top share of customers by spend
 _TOP_SHARE = re.compile(
     rf"(?:前|头部|top\s*|最大的\s*|biggest\s+|largest\s+)(?:(?P<p>\d{{1,2}}(?:\.\d+)?)\s*%|百分之(?P<c>{_CN_NUM}))"
-    r"(?=\s*(?:的)?\s*(?:大|老|忠实|核心)?(?:客户|买家|人|户|customers?|buyers?|accounts?|spenders?|of\s+(?:customers|buyers|accounts|spenders)|呢|[?？]|$))",
+    r"(?=\s*(?:的)?\s*(?:大|老|忠实|核心)?(?:客户|买家|人|户|customers?|buyers?|accounts?|spenders?|of\s+(?:customers|buyers|accounts|spenders)|呢|[?？]|$)"
+    # "the count of customers in that top 10% and their average spend"
+    r"|(?<=%)(?=\s+and\s+(?:their|its|the)\b))",
     re.IGNORECASE,
 )
 
@@ -942,7 +956,9 @@ _TOP_SHARE_OF = re.compile(r"\s*的?\s*(?:大|老|忠实|核心)(?:客户|会员
 _TYPE_COUNT_ASKED = re.compile(
     r"(?:多少|几)(?:个|位)?新(?:客|会员|用户)|新(?:客|会员|用户)(?:户)?(?:有)?(?:多少|几)(?:个|位|人)?|[新老](?:客户?|会员|用户)(?:人)?数|新老客(?:户)?(?:的)?结构|how\s+many\s+new"
     # "新客和老客分别有多少人"
-    r"|[新老](?:客|会员|用户)(?:户)?(?:和|与|跟|、)?[新老](?:客|会员|用户)(?:户)?(?:分别|各)?(?:有|是)?(?:多少|几)(?:个|位)?(?:人|位|个)",
+    r"|[新老](?:客|会员|用户)(?:户)?(?:和|与|跟|、)?[新老](?:客|会员|用户)(?:户)?(?:分别|各)?(?:有|是)?(?:多少|几)(?:个|位)?(?:人|位|个)"
+    # "新老客户各多少人"
+    r"|新老(?:客|会员|用户)(?:户)?(?:分别|各)(?:有|是)?(?:多少|几)(?:个|位)?(?:人|位|个)",
     re.IGNORECASE,
 )
 # "新老客有多少人", "新客数": each type counted, not its revenue
@@ -1136,6 +1152,8 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
     ``data_start``/``data_end``: the data's first and last order dates (dates or ISO strings); "now" = data_end."""
     ds, de = as_date(data_start), as_date(data_end)
     text = _WEEK_THEN_TOTAL.sub(r"\1 ", space_latin(text))
+    # "我们下个月准备做一波老客召回campaign，先帮我看下…": when the user plans to act is no period of the question
+    text = _PLAN_PERIOD.sub(lambda m: " " * len(m.group(1)) + m.group(2), text)
     # "只买过1次、买过2到3次、4次及以上": the bands listed without the verb repeated
     text = _BAND_VERB.sub("", text)
     try:
@@ -1878,6 +1896,15 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         measures, measure_terms["revenue"] = ["revenue"], spend.group(0) if spend else "revenue"
     if spend_bounds and not measures:
         measures = ["buyers"]  # "去年消费超过1000的客户有几个": how many customers pass the spend bound
+    elif (
+        spend_bounds
+        and measures == ["revenue"]
+        and _norm(measure_terms.get("revenue", "")) in _SPEND_TERMS
+        and re.search(r"\bhow\s+many\b", masked, re.IGNORECASE)
+    ):
+        # "how many have lifetime spend of more than $100": the spend word is the bound's, the customers are counted
+        measures = ["buyers"]
+        measure_terms["buyers"] = measure_terms.pop("revenue")
     if purchase_span is not None and "repeat_rate" in measures:
         # "去年复购过（买了2次及以上）的客户": 复购过 names who the customers are (the purchase bound), not the rate
         at = next((s_ for s_, e_, cat, k, _ in hits if cat == "measures" and k == "repeat_rate"), None)
@@ -1921,8 +1948,19 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     growth = time.compare_kind or _GROWTH.search(masked)
     asked = time.periods or (time.compare_kind and re.search(r"[?？]|多少|几|呢|how\s+much|what", masked, re.I))
     # "这个季度情况怎么样": how a period went, with no measure named, is its sales
-    how_went = time.periods and _HOW_DID_IT_GO.search(masked)
-    if not measures and inactive_days is None and (growth or how_went) and not unsupported and asked:
+    how_went = time.periods and (_HOW_DID_IT_GO.search(masked) or _BEST_ROW.search(masked))
+    # ("11月单月环比10月是多少？另外双11那波活动的投放ROI能算一下吗": what the data lacks is asked in a sentence of
+    # its own, the change beside it is of sales)
+    sentence_of = _clause_number(text, _SENTENCE_PART)
+    grown = text.find(time.compare_text) if time.compare_text else -1
+    lacks_apart = (
+        bool(unsupported)
+        and grown >= 0
+        and all(text.find(u.text) >= 0 and sentence_of(text.find(u.text)) != sentence_of(grown) for u in unsupported)
+    )
+    revenue_apart = False
+    if not measures and inactive_days is None and (growth or how_went) and (not unsupported or lacks_apart) and asked:
+        revenue_apart = lacks_apart
         # "今年Q2同比增长多少？", "YoY growth in H1?": growth with no measure named is sales growth
         # (an empty term: a follow-up reads the previous question's measures instead)
         measures, measure_terms["revenue"] = ["revenue"], ""
@@ -1979,6 +2017,14 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         measures = _revenue_by_type(masked, counted)
         word = measure_terms.get("revenue_new") or measure_terms.get("revenue_returning", "")
         measure_terms.setdefault("revenue", word)
+    elif (
+        group_by == "customer_type"
+        and "revenue" in measures
+        and "buyers" not in measures
+        and _TYPE_COUNT_ASKED.search(text)
+    ):
+        # "新客老客分别多少人，各贡献多少营收": each type's customers counted beside its revenue
+        measures = [*measures, "buyers"]
     for count, share in _COUNT_SHARE.items():
         if count in measures and share not in measures and group_by is None and _SHARE.search(masked):
             measures.insert(measures.index(count) + 1, share)
@@ -2575,6 +2621,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         spec = replace(spec, answer_rest=True)
     if (args.get("grain") or args.get("group_by")) and args.get("sort") and _TOTAL_OF_THEM.search(masked):
         spec = replace(spec, total_asked=True)
+    if revenue_apart:
+        spec = replace(spec, answer_rest=True)  # the change answered, what the data lacks declined by name
     return replace(spec, share_of_all=True) if share_of_all else spec
 
 

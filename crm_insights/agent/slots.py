@@ -68,7 +68,7 @@ def extract_customer(text: str) -> str | None:
 # -- counts and horizons ----------------------------------------------------------------------------
 
 _TOP_K_PATTERNS = [
-    re.compile(rf"(?:前|排名前|最高的|最多的|top\s*-?\s*)\s*({_NUM})", re.IGNORECASE),
+    re.compile(rf"(?:前|排名前|最高的|最多的|最大的|top\s*-?\s*)\s*({_NUM})", re.IGNORECASE),
     re.compile(rf"({_NUM})\s*(?:个|位|名|家|条|项|大|类|组)(?!月|星期|礼拜|周|小时|季度|客户|群|细分|分群)"),
     re.compile(
         rf"\b(?:top|first|best|largest|biggest|worst|riskiest)\s+({_EN_NUM})\b",
@@ -626,6 +626,7 @@ def strip_slot_text(text: str) -> str:
 
 _SPEND_RANK = re.compile(
     r"(?:消费|花钱|花费|花得|买得|购买金额|消费金额|贡献|金额)(?:最高|最多|最大|排名|排行|排序|排|前)|大客户|大户|最大的客户"
+    r"|最大的\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:个|位|家|名)\s*(?:客户|会员|买家|顾客)"
     r"|\btop\s*-?\s*\d+\s*(?:spenders|buyers|customers by (?:spend|revenue))|\bspenders\b|\bby spend\b"
     r"|\bbiggest customers?\b|\bhighest[- ]spending\b|\bspent the most\b|\bspend the most\b",
     re.IGNORECASE,

@@ -350,7 +350,12 @@ _CMP_PREV = re.compile(
     # "跟之前比呢", "比以前咋样": the period before, of the same length
     r"(?:和|跟|与|较|对比)\s*(?:之前|以前|前面)(?=\s*(?:比|相比|对比)?\s*(?:呢|怎么样|咋样|如何|[？?，,。]|$))|"
     r"(?:比|较|对比|相比|vs\.?|versus|compared\s+(?:to|with)|against)\s*(?:the\s+)?(?:上一?期|前一?期|上个?周期|"
-    r"previous\s+period|prior\s+period|period\s+before)",
+    r"previous\s+period|prior\s+period|period\s+before)|"
+    # "the last 30 days versus the 30 days before that", "vs the previous 30 days", "跟再之前30天比": the same length
+    # just before
+    r"(?:compar\w*|vs\.?|versus|against|than)\s+(?:to\s+|with\s+)?(?:the\s+)?(?:(?:previous|prior|preceding)\s+\d+\s+days"
+    r"|\d+\s+days\s+(?:before|prior)(?:\s+(?:that|it|then))?)|"
+    r"(?:和|跟|与|比|较|对比)\s*(?:再)?(?:之前|前面|往前)的?\s*\d+\s*天",
     re.IGNORECASE,
 )
 # A year said to be whole ("1997 full year", "97年全年", "the whole of 1997"): never narrowed to the base's span.
@@ -1565,7 +1570,8 @@ def _year_compare_bare(base: Period, other: Period, ctx: _Ctx) -> tuple[Period, 
     """今年上半年比去年: a sub-year base against a bare whole year means the same span a year earlier."""
     whole_year = other.kind == "year" and other.start.month == 1 and other.end == date(other.start.year, 12, 31)
     sub_year = base.kind != "year" and (base.end - base.start).days < 360
-    written_out = bool(re.fullmatch(r"\s*(?:19|20)\d{2}\s*", other.text or ""))  # "1997 vs H1 1998": the year as named
+    # "1997 vs H1 1998", "1998年上半年…相比1997年": a four-digit year written out is the year as named
+    written_out = bool(re.fullmatch(r"\s*(?:19|20)\d{2}\s*(?:年(?:全年)?)?\s*", other.text or ""))
     if whole_year and sub_year and base.start.year == other.start.year + 1 and not written_out:
         bs, be = base.since or base.start, base.until or base.end
         s, e = shift_year(bs, be)

@@ -274,6 +274,16 @@ MEASURES: dict[str, Measure] = {
             definition_zh="订单数（订单行）/ 该行期间的自然月数，月数的算法同月均销售额。",
         ),
         Measure(
+            "units_per_month",
+            "orders",
+            "ratio",
+            "units per month",
+            "月均件数",
+            "units / the number of calendar months in the row's period, counted as for revenue_per_month.",
+            ("average monthly units", "units a month", "月均销量", "平均每月件数"),
+            definition_zh="件数 / 该行期间的自然月数，月数的算法同月均销售额。",
+        ),
+        Measure(
             "revenue_annualized",
             "orders",
             "currency",
@@ -582,6 +592,7 @@ PER_DAY_MEASURES = frozenset(
         "orders_per_day",
         "revenue_per_month",
         "orders_per_month",
+        "units_per_month",
         "revenue_annualized",
         "revenue_annualized_monthly",
     }
@@ -606,7 +617,9 @@ SHARE_OF_ALL_MEASURES = (
 )  # per-day figures divide by the same days with and without the amount filter
 
 # Of those, the ones divided by calendar months (a partly covered month counts as its share of days).
-PER_MONTH_MEASURES = frozenset({"revenue_per_month", "orders_per_month", "revenue_annualized_monthly"})
+PER_MONTH_MEASURES = frozenset(
+    {"revenue_per_month", "orders_per_month", "units_per_month", "revenue_annualized_monthly"}
+)
 # A row's part of the breakdown's total: rows' shares add up.
 ROW_SHARE_MEASURES = frozenset({"revenue_share", "orders_share", "units_share"})
 # The weekday subtotals a weekday breakdown carries: ISO weekdays of each part.

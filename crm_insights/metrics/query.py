@@ -72,6 +72,7 @@ _BASES: dict[str, tuple[str, ...]] = {
     "revenue_annualized": ("revenue",),
     "revenue_annualized_monthly": ("revenue",),
     "orders_per_month": ("orders",),
+    "units_per_month": ("units",),
     "orders_per_day": ("orders",),
     "new_customer_share": ("buyers", "new_customers"),
     "returning_customer_share": ("buyers", "new_customers"),
@@ -795,7 +796,7 @@ def derive(
     if measure == "revenue_annualized":
         per_day = _div(num("revenue"), days)
         return None if per_day is None else per_day * 365
-    if measure in ("revenue_per_month", "orders_per_month"):
+    if measure in ("revenue_per_month", "orders_per_month", "units_per_month"):
         return _div(num(measure.removesuffix("_per_month")), months)
     if measure == "revenue_annualized_monthly":
         per_month = _div(num("revenue"), months)
@@ -1042,6 +1043,7 @@ _RANK_SQL: dict[str, str] = {
     "revenue_annualized": "revenue",
     "revenue_annualized_monthly": "revenue",
     "orders_per_month": "orders",
+    "units_per_month": "units",
     "orders_per_day": "orders",
 }
 

@@ -3913,3 +3913,101 @@ def test_session_15_an_inactive_group_by_its_spend_in_a_period() -> None:
         "1998-06-30",
         False,
     )
+
+
+def test_session_15_ae_set_readings() -> None:
+    # Northeastern 多老鼻子 (how much); 钱和单量 (revenue and orders); 最拉胯 (worst); which month went best is by sales
+    assert _parse(to_mandarin("今年上半年咱一共卖了多老鼻子钱了？")).args["measures"] == ["revenue"]
+    assert _parse("这季度跟上季度比咋样？钱和单量都说说").args["measures"] == ["revenue", "orders"]
+    best = _parse("今年哪个月最好，哪个月最拉胯").args
+    assert (best["measures"], best["grain"]) == (["revenue"], "month")
+    # 每张CD的实际成交价（销售额/件数）: revenue per unit; 月均units: units per month (a measure of its own)
+    assert _parse("平均每张CD的实际成交价（销售额/件数），1997全年 vs 1998上半年").args["measures"] == [
+        "revenue_per_unit"
+    ]
+    assert _parse("最近3个月，月均units和月均订单数各是多少？").args["measures"] == [
+        "units_per_month",
+        "orders_per_month",
+    ]
+    # a year written out with 年 against a half: the whole year as named
+    whole = _parse("1998年上半年的units per order是多少？相比1997年变化多少？").args
+    assert (whole["compare_since"], whole["compare_until"]) == ("1997-01-01", "1997-12-31")
+    assert _parse("今年上半年营收比去年").args["compare"] == "year"  # 去年 against a half: the same span
+    # lifetime spend of more than $100, counted; purchased on 3 or more different days (typo read)
+    spend = _parse("Out of these, how many have lifetime spend of more than $100?").args
+    assert (spend["measures"], spend["min_customer_spend"]) == (["buyers"], 100)
+    days = _parse(to_mandarin("What is the count of customers who purchsed on 3 or more different days in 1997?"))
+    assert (days.args["measures"], days.args["min_purchases"]) == (["buyers"], 3)
+    top = _parse("What is the count of customers in that top 10% and their average lifetime spend?").args
+    assert (top["measures"], top["top_share"]) == (["buyers", "revenue_per_buyer"], 0.1)
+    assert _parse("kindly share the total revenue and count of orders for calendar year 1997.").args["measures"] == [
+        "revenue",
+        "orders",
+    ]
+    # the 30 days before the last 30 days
+    prior = _parse("And unique buyers in the last 30 days versus the 30 days before that?").args
+    assert (prior["compare_since"], prior["compare_until"]) == ("1998-05-02", "1998-05-31")
+    # the user's plan period is none of the question's
+    plan = _parse("我们下个月准备做一波老客召回campaign，先帮我看下超过一年没下过单的客户有多少？")
+    assert (plan.tool, plan.args) == ("metric_query", {"measures": ["inactive_customers"], "inactive_days": 365})
+    # 一单都没有 negates the period it follows
+    lapsed = _parse("去年下过单 但是今年到现在一单都没有的客户有多少人").args
+    assert (lapsed["since"], lapsed["not_bought_since"]) == ("1997-01-01", "1998-01-01")
+    # 新客老客分别多少人: the count by type beside its revenue
+    assert "buyers" in _parse("97年3月新客老客分别多少人，各贡献多少营收").args["measures"]
+    # the change asked beside a campaign ROI in a sentence of its own: the change answered, the ROI declined
+    mom = _parse("11月单月环比10月是多少？另外双11那波活动的投放ROI能算一下吗")
+    assert mom.answer_rest and mom.args["measures"] == ["revenue"] and mom.args["compare"] == "previous"
+    assert not _parse("利润环比多少").args["measures"]
+
+
+def test_session_15_ae_set_follow_ups() -> None:
+    # a group of its own (the top 10%) after a spend-bound group: not the group before
+    top = _thread(
+        [
+            "1997年累计消费满500美元的客户有多少个？他们占当年营收多少？",
+            "按总消费排，Top 10%的客户贡献了多少比例的营收？",
+        ],
+        data_known=True,
+    ).slots["metric"]["args"]
+    assert top == {"measures": ["revenue"], "top_share": 0.1}
+    # the same figure over another period keeps its filters
+    again = _thread(
+        ["1997年单笔金额超过100美元的大单有多少笔？占当年订单数的比例？", "1998上半年这个笔数占比呢？"], data_known=True
+    ).slots["metric"]
+    assert again["args"]["min_amount"] == 100 and again["args"]["since"] == "1998-01-01" and again["share_of_all"]
+    # 流失 describes the lapsed group kept; no question back about how many days
+    lost = _thread(
+        [
+            "去年下过单 但是今年到现在一单都没有的客户有多少人",
+            "这批流失的人去年一共贡献了多少销售额？占去年总盘子的比例是多少？",
+        ],
+        data_known=True,
+    ).slots["metric"]
+    assert lost["args"]["measures"] == ["revenue"] and lost["args"]["not_bought_since"] == "1998-01-01"
+    assert not lost["missing"] and lost["share_of_all"]
+
+
+def test_session_15_the_biggest_ten_and_lists_pointed_at() -> None:
+    from crm_insights.agent.router import OfflineRouter, decide
+
+    router = OfflineRouter()
+    biggest = decide("咱家最大的十个客户都是谁？各花了多少钱", None, router.knowledge, router.index)
+    assert biggest.intent == "overview" and biggest.slots["top_k"] == 10 and biggest.slots["spend_rank"]
+    listed = {"data_start": "1997-01-01", "data_end": "1998-06-30", "top_k": 3, "ranked_customers": ["07592", "14048"]}
+    inside = decide(
+        "里面有几个超过半年没下单了？按180天算", {"intent": "overview", "slots": listed}, router.knowledge, router.index
+    )
+    assert inside.slots["metric"]["args"]["customers"] == ["07592", "14048"]
+    assert (
+        decide("咱客户能分成几拨？高价值那拨有多少人", None, router.knowledge, router.index).intent == "list_segments"
+    )
+    top100 = decide(
+        "把花钱最多的前100个客户导个Excel发我邮箱，顺便告诉我他们一共花了多少", None, router.knowledge, router.index
+    )
+    assert top100.intent == "metric_query" and top100.slots["action"]
+    assert top100.slots["metric"]["args"]["limit"] == 100 and top100.slots["metric"]["total_asked"]
+    customer = {"data_start": "1997-01-01", "data_end": "1998-06-30", "customer": "00003"}
+    which = decide("Which segment is he falling in, and why?", {"intent": "customer_profile", "slots": customer},
+                   router.knowledge, router.index)  # fmt: skip
+    assert which.intent == "explain_customer_segment"

@@ -155,7 +155,7 @@ def _reference(
         total_frame = frame.assign(_key=[()] * len(frame))
         return rows, fn(total_frame) if not total_frame.empty else fn(total_frame.iloc[0:0])
 
-    if measure in ("revenue_per_month", "orders_per_month"):
+    if measure in ("revenue_per_month", "orders_per_month", "units_per_month"):
         # The base sum per row over the calendar months it covers: each month counts its covered days / its days.
         base = measure.removesuffix("_per_month")
         rows, total = _reference(

@@ -53,6 +53,7 @@ def _empty_value(measure: str) -> Any:
         "orders_per_day",
         "revenue_per_month",
         "orders_per_month",
+        "units_per_month",
         "revenue_annualized",
         "revenue_annualized_monthly",
     ):

@@ -704,7 +704,9 @@ def _decide(
             # is asked of the whole question's group (read without the action words)
             payload = _without_terms(unquoted, knowledge.write_actions + knowledge.action_verbs)
             group = (metrics.parse(payload, None, None) or {}).get("args") or {}
-            if any(group.get(k) is not None for k in (*metrics.GROUP_ARGS, "inactive_days")):
+            # ("把花钱最多的前100个客户导个Excel发我邮箱，顺便告诉我他们一共花了多少": the top 100, totalled)
+            ranked_list = group.get("group_by") == "customer" and group.get("limit")
+            if ranked_list or any(group.get(k) is not None for k in (*metrics.GROUP_ARGS, "inactive_days")):
                 rest, carried = payload, True
         if rest and rest != unquoted.strip() and (carried or _asks_something(rest, knowledge)):
             inner = _decide(rest, previous, knowledge, index)
@@ -767,6 +769,7 @@ def _decide(
                 or switched
                 or metrics.measure_defaulted(metric)
                 or metrics.asks_who(original, prev_metric, metric)
+                or metrics.same_figure_again(original, metric, prev_metric)
             )
             and not metric_unsupported(metric)
             # "你这个预测准不准": about the model, not its figure again

@@ -751,6 +751,27 @@ def _spend_bounded(args: Mapping[str, Any]) -> bool:
     return args.get("min_customer_spend") is not None or args.get("max_customer_spend") is not None
 
 
+# "1998上半年这个笔数占比呢？" after the share of order lines over $100 in 1997: the same figure (its filters too)
+_THIS_FIGURE = re.compile(
+    r"(?:这个|同样的?|同一个|一样的)\s*(?:笔数|单数|单量|数|指标|口径|比例|占比)|\bsame\s+(?:figure|metric|number|measure)\b",
+    re.I,
+)
+
+
+def same_figure_again(question: str, metric: Mapping[str, Any] | None, previous: Mapping[str, Any] | None) -> bool:
+    """Whether ``question`` asks the previous figure again ("这个笔数占比呢") over another period: read as a
+    follow-up, so the previous filters stay."""
+    args, base = (metric or {}).get("args") or {}, (previous or {}).get("args") or {}
+    measures = [m for m in args.get("measures") or [] if not m.endswith("_share")]
+    return bool(
+        _THIS_FIGURE.search(question)
+        and _ELLIPTICAL_CLAUSE.match(question)
+        and (metric or {}).get("tool") == (previous or {}).get("tool") == "metric_query"
+        and measures
+        and set(measures) <= set(base.get("measures") or [])
+    )
+
+
 def asks_who(question: str, previous: Mapping[str, Any] | None, metric: Mapping[str, Any] | None = None) -> bool:
     """ "都是谁" or "what share of revenue is that" after a count of customers over a spend bound: the follow-up is
     about those customers (follow_up); not a question with an order-amount bound of its own ("那今年单笔超过50块的订单
@@ -758,6 +779,8 @@ def asks_who(question: str, previous: Mapping[str, Any] | None, metric: Mapping[
     own_args = (metric or {}).get("args") or {}
     if own_args.get("min_amount") is not None or own_args.get("max_amount") is not None:
         return False
+    if any(own_args.get(k) is not None for k in GROUP_ARGS):
+        return False  # "按总消费排，Top 10%的客户贡献了多少比例的营收": a group of its own, not the one counted before
     spend_bound = _spend_bounded((previous or {}).get("args") or {})
     about_them = _WHO.search(question) or metric_slots.SHARE_WORDS.search(question)
     risk = metric_slots.CHURN_RISK.search(question)  # "高价值客户里有流失风险的有哪些人": the risk list's question
@@ -993,7 +1016,7 @@ def months_on(question: str) -> list[int]:
 
 
 _HOW_MANY_SEGMENTS = re.compile(
-    r"(?:分了|分成|分为|(?<=客户)分|(?<=会员)分)(?:几|多少)(?:个|类|种)(?:客群|分群|群体|群|细分|类)?(?=[？?，,。\s]|$)"
+    r"(?:分了|分成|分为|(?<=客户)分|(?<=会员)分)(?:几|多少)(?:个|类|种|拨|波|伙|档)(?:客群|分群|群体|群|细分|类)?(?=[？?，,。\s]|$)"
     r"|(?:分了|分成|分为|一共有?|共有|有)(?:几|多少)(?:个|类|种)(?:客群|分群|群体|群|细分|类)|how\s+many\s+segments"
     r"|(?:会员|客户|用户)?(?:分层|分群)(?:是)?(?:什么样|怎么样|怎样|情况|结构)|每(?:一)?层(?:多少|有多少|各)"
     r"|(?:分成|分为|分了)哪几?(?:个|种|类)(?:等级|层级|级别|类|层)|每个(?:等级|层级|级别)(?:各)?(?:有)?(?:多少|几)"
@@ -1291,7 +1314,8 @@ def keep_group(
         _keep_group(metric["args"], previous.get("args") or {}, data_start, data_end)
         if set(metric["args"]) != before:
             group_share_of_all(metric)  # "what share of 1998 revenue came from those same customers?"
-        if metric["args"].get("inactive_days") and metric.get("missing"):
+        described = "inactive_customers" not in (metric["args"].get("measures") or [])
+        if (metric["args"].get("inactive_days") or described) and metric.get("missing"):
             # "How many of those lapsed folks…": the group's days, not a question back about how many days
             metric["missing"] = [m for m in metric["missing"] if m != "inactive_days"]
 
@@ -1328,6 +1352,10 @@ def _keep_group(args: dict[str, Any], base: Mapping[str, Any], data_start: str |
         group.update(filter_since=base["filter_since"], filter_until=base.get("filter_until"))
     added = {k: v for k, v in group.items() if args.get(k) is None}
     args.update(added)
+    if "inactive_customers" in (args.get("measures") or []) and not args.get("inactive_days"):
+        # "这批流失的人去年一共贡献了多少销售额" after the customers who bought last year and not this year: 流失
+        # describes the group kept, it asks no count of inactive customers
+        args["measures"] = [m for m in args["measures"] if m != "inactive_customers"] or ["buyers"]
     if group.get("top_share") and args.get("segment") in metric_slots.ranking_segments():
         args.pop("segment")  # "这些大客户里…" after the top 10%: the big customers are the top share, not a segment
     b0, b1 = str(base.get("since") or data_start or "")[:10], str(base.get("until") or data_end or "")[:10]
