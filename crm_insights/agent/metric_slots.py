@@ -650,7 +650,9 @@ _SHARE = re.compile(
     r"|(?:what|which)\s+(?:share|percentage|proportion|fraction|percent)\s+of|what\s*%\s*of"
     r"|how\s+(?:much|many)\s*(?:%|percent)\s*of"
     r"|(?:share|percentage|proportion|fraction|percent)\s+of\s+(?:all|total|the\s+total|overall)"
-    r"|\bas\s+an?\s+(?:%|percent(?:age)?|share|fraction)\s+of|\b(?:%|percent)\s+of\s+(?:the\s+)?(?:base|customers|all)",
+    r"|\bas\s+an?\s+(?:%|percent(?:age)?|share|fraction)\s+of|\b(?:%|percent)\s+of\s+(?:the\s+)?(?:base|customers|all)"
+    # "how much did this group contribute — amount and share?"
+    r"|\b(?:amount|figure|number|value|count)\s+(?:and|&|\+)\s+(?:the\s+)?(?:share|percentage|%)",
     re.IGNORECASE,
 )
 CHURN_RISK = _CHURN_RISK  # risk lists and probabilities are the forecast tools' (the router's follow-ups check it)
@@ -699,7 +701,8 @@ _COUNT_SHARE = {"one_time_customers": "one_time_share", "repeat_customers": "rep
 _MONTH_NEW = re.compile(r"月份?(?:的|那些|这些|那批|这批)?新(?:客户?|用户|会员|买家)")
 _COHORT_NAMED = re.compile(
     r"那一?批|这一?批|首购|首单|首次购买|第一次购买|第一次下单|首次下单"
-    r"|first\s+(?:bought|ordered|purchased)|first[- ]time\s+in|acquired\s+in|(?:january|february|march|april|may|june|"
+    r"|first\s+(?:bought|ordered|purchased)|first[- ]time\s+in|acquired\s+in|first[- ](?:purchase|order)\s+cohort"
+    r"|(?:january|february|march|april|may|june|"
     r"july|august|september|october|november|december)\s+cohort",
     re.IGNORECASE,
 )
@@ -2560,7 +2563,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if spec.unsupported and all(u.kind == "statistic" for u in spec.unsupported) and _MEAN_WORD.search(masked):
         spec = replace(spec, answer_rest=True)  # "median order value? And the mean?": the mean answered
     termed = [m for m in measures if measure_terms.get(m)]
-    listed = any(_LISTED_MEASURE.search(masked, max(0, masked.find(u.text) - 3)) for u in spec.unsupported)
+    listed = any(
+        _LISTED_MEASURE.search(masked, max(0, masked.find(u.text) - (14 if u.text.isascii() else 3)))
+        for u in spec.unsupported
+    )  # ("revenue along with gross margin %": English listing words are longer)
     # "gross margin and CAC? And revenue per customer in H1 '98", "退货率多少？顺便告诉我上个月总单量": a measure the
     # data has, named in a clause of its own beside the missing ones, is answered and the missing ones declined
     listed = listed or _measure_in_own_clause(masked, spec.unsupported)
@@ -2673,7 +2679,8 @@ _LISTED_AFTER = re.compile(r"\w{0,3}\s*(?:和|与|及|以及|、|,|，|\band\b|&
 # A missing measure listed beside others ("销售额和毛利", "GMV 和 毛利率", "revenue and margin"), not a filter on them
 # ("退货的订单": the returned orders)
 _LISTED_MEASURE = re.compile(
-    r"(?:和|与|及|以及|同(?!比|期|月|季)|、|,|，|[？?。；;!！]|\band\b|&)\s*(?:(?:gross|net|operating)\s+)?\S{0,3}?(?:毛利|利润|成本|margin|profit|cost)",
+    r"(?:和|与|及|以及|同(?!比|期|月|季)|、|,|，|[？?。；;!！]|\band\b|&|\balong\s+with\b|\btogether\s+with\b|\bas\s+well\s+as\b"
+    r"|\bplus\b)\s*(?:(?:gross|net|operating)\s+)?\S{0,3}?(?:毛利|利润|成本|margin|profit|cost)",
     re.I,
 )
 _MEDIAN = re.compile(r"中位数|中位|(?<![A-Za-z])median(?![A-Za-z])", re.IGNORECASE)

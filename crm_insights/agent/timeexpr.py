@@ -1160,7 +1160,7 @@ _RULES: list[_Rule] = [
             rf"(?:\b(?P<prep>{_EN_PREP})\s+(?:the\s+(?:month\s+of\s+)?)?)?\b(?P<mn>{_MN})\b\.?"
             rf"(?:\s+(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\b)?(?:,?\s*(?:{_YEAR_EN}))?"
             # "Feb 97", "Mar 98": two digits that cannot be a day are the year
-            r"(?:(?<=[A-Za-z.])\s+(?P<ym2>3[2-9]|[4-9]\d)\b(?!\s*(?:%|customers?|orders?|units?|dollars?|usd)))?"
+            r"(?:(?<=[A-Za-z.])(?:\s+|-|\s*')(?P<ym2>3[2-9]|[4-9]\d)\b(?!\s*(?:%|customers?|orders?|units?|dollars?|usd)))?"
             # "may last year", "June of this year"
             r"(?:\s+(?:of\s+)?(?P<rel>last|this|previous|prior)\s+year\b)?"
         ),

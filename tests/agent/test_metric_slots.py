@@ -4011,3 +4011,23 @@ def test_session_15_the_biggest_ten_and_lists_pointed_at() -> None:
     which = decide("Which segment is he falling in, and why?", {"intent": "customer_profile", "slots": customer},
                    router.knowledge, router.index)  # fmt: skip
     assert which.intent == "explain_customer_segment"
+
+
+def test_session_15_ae2_readings() -> None:
+    # "amount and share": the group's figure and its share of everyone's
+    share = _thread(
+        [
+            "What is the count of customers who purchsed on 3 or more different days in 1997?",
+            "How much of 1997 revenue did this group contribute — amount and share?",
+        ],
+        data_known=True,
+    ).slots["metric"]
+    assert share["args"]["min_purchases"] == 3 and share["share_of_all"]
+    # "Jan-97" and a first-purchase cohort read at months 1 and 3
+    cohort = _parse("count of customers in the Jan-97 first purchase cohort, and what % came back in month 3?")
+    assert (cohort.tool, cohort.args["since"], cohort.args["periods"]) == ("cohort_retention", "1997-01-01", 3)
+    # the revenue listed "along with" a missing margin: the revenue answered, the margin declined
+    along = _parse("Kindly share Q4 1997 revenue along with gross margin % for the same quarter.")
+    assert along.answer_rest and along.args["since"] == "1997-10-01"
+    # 人均历史消费: spend per customer
+    assert _parse("他们人均历史消费是多少？").args["measures"] == ["revenue_per_buyer"]
