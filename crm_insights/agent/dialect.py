@@ -234,12 +234,25 @@ def space_latin(text: str) -> str:
 # ("好多客户说物流慢"). Read as the question word only after a verb, before a measure word or noun, in a text that
 # asks (a question mark, no 吗).
 _SW_HOW = re.compile(
-    r"(?<=[有了是共计花卖赚到隔要贡献还])(\s*)好(多|久)(?=\s*(?:%|％|[A-Za-z？?]|[人钱张单个位天次块元笔件营收销回]))"
+    r"(?<=[有了是共计花卖赚到隔要贡献还占去出，,])(\s*)好(多|久)(?=\s*(?:%|％|[A-Za-z？?，,]|[人钱张单个位天次块元笔件营收销回]))"
 )
+# Sichuanese question words and verbs, read as Mandarin ("主要是在说啥子嘛", "咋个会一个新客都没得", "我想晓得个大概")
+_SICHUAN: tuple[tuple[str, str], ...] = (
+    ("啥子", "什么"),
+    ("咋个", "怎么"),
+    ("晓得", "知道"),
+    ("没得", "没有"),
+    ("啥时候", "什么时候"),
+)
+_SICHUAN_RE = re.compile("|".join(re.escape(a) for a, _ in _SICHUAN))
+_SICHUAN_MAP = dict(_SICHUAN)
 
 
 def _southwestern(text: str) -> str:
-    if not re.search(r"[？?]", text) or re.search(r"[吗嘛]", text):
+    text = _SICHUAN_RE.sub(lambda m: _SICHUAN_MAP[m.group(0)], text)
+    # (a question: a question mark, or the Sichuanese particle 嘛 ending it, "下个月大概能卖好多钱嘛"; never 吗)
+    # ("那大概会有好多个客人来买": an estimate asked for, 大概/大约 + 好多)
+    if not re.search(r"[？?]|嘛\s*[。！!]?\s*$|(?:大概|大约|估计)[^，,。]{0,6}好多", text) or re.search(r"吗", text):
         return text
     return _SW_HOW.sub(lambda m: m.group(1) + ("多少" if m.group(2) == "多" else "多久"), text)
 
@@ -286,6 +299,12 @@ _SINGLISH: tuple[tuple[str, str], ...] = (
     # terse business English on chat ("rev last qtr vs same qtr LY?", "top 5 accts by spend 97", "vs same wk LY",
     # "how does that compare w H1 97"): the abbreviations written out
     (r"\bq(?:tr|trs)\b", "quarter"),
+    # growth-team shorthand: L30D / L90D / L3M / L12M (the last N days / months), prev 30D, %chg, WoW/MoM stay
+    (r"(?<![A-Za-z0-9])L(\d{1,3})D(?![A-Za-z0-9])", r"last \1 days"),
+    (r"(?<![A-Za-z0-9])L(\d{1,2})M(?![A-Za-z0-9])", r"last \1 months"),
+    (r"(?<![A-Za-z0-9])L(\d{1,2})W(?![A-Za-z0-9])", r"last \1 weeks"),
+    (r"\bprev(?:ious)?\s+(\d{1,3})\s*D\b", r"previous \1 days"),
+    (r"%\s*chg\b", "% change"),
     # common English typos of the business verbs ("purchsed on 3 or more different days")
     (r"\bpurch(?:sed|ased|ashed|aced)\b", "purchased"),
     (r"(?-i:\bLY\b)", "last year"),

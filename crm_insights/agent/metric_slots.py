@@ -417,7 +417,7 @@ _AGAINST_WHOLE = re.compile(
 )
 _OLD_MEMBERS = re.compile(r"老(?:会员|客户|顾客|用户|客人|客)", re.IGNORECASE)
 # A customer's spending, as a verb ("花过", "消费了")
-_SPEND_VERB = r"(?:花过|花了|消费过|消费了|共花|一共花|消费(?:金额|额)?|花费|花)"
+_SPEND_VERB = r"(?:花过|花了|消费过|消费了|共花|一共花|消费(?:金额|额)?(?:在)?|花费|花)"
 # A customer's spending verb, Chinese or English, right before a bound ("消费过1000以上的", "spent 500+")
 _SPENT_BEFORE = rf"(?:{_SPEND_VERB}|\bspen[dt](?:\s+of)?)\s*$"  # ("lifetime spend of more than $100")
 _CUSTOMER_LEVEL_BEFORE = re.compile(
@@ -463,6 +463,7 @@ _INACTIVE = re.compile(
     r"|没(?:有)?(?:再)?(?:在|来)(?:我们|咱们|我们店|咱们店|店里|这)(?:这|那)?(?:里|儿|边)?(?:买|下单|购买|消费)"
     r"|未(?:再)?(?:购买|下单|消费)|不再购买|最后一次(?:购买|下单|消费|买)(?:距今|距离现在|到现在)"
     r"|\bw/o\s+(?:an?\s+)?(?:order|purchas)\w*|\bwithout\s+(?:ordering|buying|purchasing)"
+    r"|(?<![\d.])0\s*(?:单|订单)(?=的|[，,\s]|$)"  # "L90D 0单的用户"
     r"|\bgone\s+(?:quiet|dark|cold|silent)\b|\bwent\s+(?:quiet|dark|cold|silent)\b|\bnothing\s+(?:in|for)\s+(?:the\s+(?:last|past)\s+)?\d+"
     r"|inactive|lapsed|dormant|churned|(?:haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|not)\s+(?:bought|ordered|purchased)"
     r"|no\s+(?:orders?|purchases?)|without\s+(?:an?\s+)?(?:order|purchase)"
@@ -512,6 +513,7 @@ _PACE = r"(?:速度|节奏|势头|趋势|水平)"  # "按上半年这个速度":
 _BEST_ROW = re.compile(
     r"哪(?:个|一个?)?(?:月份?|周|星期|礼拜|天|季度|年)\s*(?:是)?\s*(?:最好|最差|最旺|最淡|最拉胯|最惨|最强|最弱)"
 )
+_FIRST_YEAR = re.compile(r"first[- ]year|first\s+12\s+months|first\s+twelve\s+months|首年|第一年|头一年|前12个月", re.I)
 # periods that can be a window after a cohort month ("still buying in 1998")
 _WINDOW_KINDS = ("year", "half", "quarter", "range", "ytd", "rolling", "since")
 _FUTURE = re.compile(
@@ -575,7 +577,7 @@ _EVERY_ROW = re.compile(
 )
 _SINGLE_ROW = re.compile(
     r"那天|那一天|哪天|哪一天|哪个月|哪一个月|哪月|哪周|哪一周|哪个季度|哪一年|哪年|一天|单日|一个月|"
-    r"一周|一个季度|\bwhich\s+(?:day|week|month|quarter|year)\b"
+    r"一周|一个季度|\bwhich\s+(?:iso\s+|calendar\s+|fiscal\s+)?(?:day|week|month|quarter|year)\b"
     r"|\b(?:best|worst|busiest|quietest|highest|lowest|peak|top|strongest|weakest|slowest)\s+"
     r"(?:\w+\s+)?(?:day|week|month|quarter|year)\b",
     re.IGNORECASE,
@@ -951,7 +953,9 @@ _GROUP_POINTED = re.compile(
     r"|\b(?:these|those|they|them)\b",
     re.IGNORECASE,
 )
-_TOP_SHARE_BY = re.compile(r"(?:按)?(?:累计)?(?:消费|花钱|花费|spend)?\s*(?:最高|最多|最大|排名)的?\s*$", re.IGNORECASE)
+_TOP_SHARE_BY = re.compile(
+    r"(?:按)?(?:累计)?(?:消费|花钱|花费|spend)?\s*(?:最高|最多|最大|排名)的?\s*(?:那|这)?\s*$", re.IGNORECASE
+)
 _TOP_SHARE_OF = re.compile(r"\s*的?\s*(?:大|老|忠实|核心)(?:客户|会员|用户|客)")
 
 
@@ -2273,6 +2277,18 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         ]
     if primary is not None:
         since, until = _iso(primary.since or primary.start), _iso(primary.until or primary.end)
+    if (
+        group_by == "cohort"
+        and primary is not None
+        and primary.kind == "month"
+        and other is None
+        and _FIRST_YEAR.search(text)
+    ):
+        # "the January 1997 cohort's first-year revenue": its first twelve months, by cohort (the cohort's own row)
+        m0 = primary.start
+        last = month_end(m0.year + (m0.month + 10) // 12, (m0.month + 10) % 12 + 1)
+        since, until = _iso(max(m0, ds)), _iso(min(last, de))
+        notes.append(f"first year of the {m0:%Y-%m} cohort: {since}..{until}")
     outside = [p.describe() for p in (primary, other) if p is not None and p.outside]
     for extra in periods[2:]:
         named_twice = any(
@@ -2318,7 +2334,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         if group_by is not None or grain is not None:
             # "周末的订单占总订单多少", "top 10 customers' share of revenue", "哪个季度营收最高，占全年多少": each
             # row's share of the total
-            share_key = _SHARE_MEASURE.get(measures[0])
+            # (the first measure with a share: "各多少人、GMV占比" shares the revenue, not the people)
+            share_key = next((_SHARE_MEASURE[m] for m in measures if m in _SHARE_MEASURE), None)
             if share_key:
                 measures.append(share_key)
         elif any(m in ("revenue_new", "revenue_returning") for m in measures) and not filtered:
@@ -2488,6 +2505,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             args.update(purchase_bands=None, purchase_band_starts=starts)  # "1次、2次、3-5次、6次及以上"
         if "buyers" not in measures and _HOW_MANY_PEOPLE.search(masked):
             args["measures"] = measures = ["buyers", *measures]  # "各多少人、各贡献多少营收": each band counted too
+        if "revenue" in measures and "revenue_share" not in measures and _SHARE.search(masked):
+            # "各多少人、GMV占比": each band's share of the revenue (its row share), not the bands against no filter
+            args["measures"] = measures = [*measures, "revenue_share"]
+            share_of_all = False
         if _BANDS.search(text) is None and _FUNNEL.search(text) is not None:
             # a purchase funnel counts customers band by band (the result adds each step's rate); its 转化率 is the
             # step from one purchase to the next, not web traffic

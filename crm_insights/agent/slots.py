@@ -30,7 +30,7 @@ _EN_NUM = r"(?:\d+|" + "|".join(EN_NUMBERS) + r")"
 _CUSTOMER_PATTERNS = [
     # 客户100 / 客户 00100 / 客户编号 C100 / 顾客#42 / 用户ID: 7
     re.compile(
-        r"(?:客户|顾客|用户|会员|买家)\s*(?:编号|号码|ID|id|Id|号)?\s*(?:为|是)?\s*[:：#＃]?\s*([A-Za-z]{0,2}\d+)"
+        r"(?:客户|顾客|用户|会员|买家|\b[Uu][Ii][Dd])\s*(?:编号|号码|ID|id|Id|号)?\s*(?:为|是)?\s*[:：#＃]?\s*([A-Za-z]{0,2}\d+)"
         # "首购的客户3个月后": a length of time, not customer 3
         r"(?![\d.]|\s*(?:个月|个|天|周|年|月|次|位|名|人|%|笔|单))"
         # "普通会员98H1的复购率": a year's half or quarter, not customer 98
@@ -38,7 +38,7 @@ _CUSTOMER_PATTERNS = [
     ),
     # 100号客户 / 7592这个客户 / 7592这位顾客
     re.compile(
-        r"(?<![\d.])(\d+)\s*(?:号|这个|这位|那个|那位|这|那)\s*(?:大|老|重点|VIP|vip)?\s*(?:客户|顾客|用户|会员|买家)"
+        r"(?<![\d.])(\d+)\s*(?:号|这个|这位|那个|那位|这|那)\s*(?:大|老|重点|VIP|vip)?\s*(?:客户|顾客|用户|会员|买家|客人)"
     ),
     # customer 100 / customer id 00100 / client #42 / customer no. 7 / customer C100
     re.compile(

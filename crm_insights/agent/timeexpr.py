@@ -323,6 +323,7 @@ _EN_ORD_RE = "|".join(_EN_ORD)
 _YEAR_EN = r"(?P<yt>(?:19|20)\d{2})|'(?P<yt2>\d{2})"
 # (再上一个礼拜 / 再上个月: the one before the previous, like 上上)
 _REL_ZH = r"(?P<rel>上上个?|再上一?个?|上一?个?|本|这一?个?|下一?个?)"
+_NOT_A_DAY = r"[共起下直般样些点次个天周]"  # "上礼拜一共", "这周一直": 一 starts a word, names no weekday
 _REL_EN = r"(?P<rel>the\s+previous|previous|prior|last|this|current|the\s+current|next|the\s+next)"
 
 _CONJ = re.compile(r"\s*(?:和|与|及|以及|跟|、|,|，|或|或者|还有|and|or|&|vs\.?|versus)\s*", re.IGNORECASE)
@@ -342,7 +343,7 @@ _CMP_YEAR = re.compile(
     re.IGNORECASE,
 )
 _CMP_PREV = re.compile(
-    rf"{_PREV_WORD}|(?:和|跟|与|比|较|对比)\s*(?:前|上)一(?:个)?(?:月|期|周|季度|年)|"
+    rf"{_PREV_WORD}|(?:和|跟|与|比|较|对比)\s*(?:再)?(?:往)?(?:前|上)一(?:个)?(?:月|期|周|季度|年|星期|礼拜)|"
     # "比再前面一个月多还是少": the period before the one just asked
     r"(?:和|跟|与|比|较|对比)\s*(?:再)?(?:前面|之前|更早)的?一?个?(?:月|期|周|季度)|"
     r"(?:compar\w*|vs\.?|versus|against|than)\s+(?:\w+\s+){0,2}(?:the\s+)?(?:month|quarter|week)\s+before\b|"
@@ -803,7 +804,11 @@ def _unit(tok: str) -> str:
 def _h_rolling_zh(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     n_tok = match.group("n")
     before = match.string[max(0, match.start() - 4) : match.start()]
-    if match.group(0).startswith("前") and n_tok == "一" and re.search(r"(?:和|跟|与|比|较|对比)\s*$", before):
+    if (
+        match.group(0).startswith("前")
+        and n_tok == "一"
+        and re.search(r"(?:和|跟|与|比|较|对比)\s*(?:再)?(?:往)?$", before)
+    ):
         return None  # "和前一个月比": the period before the one named, a comparison (_CMP_PREV), not a window
     if n_tok == "半":
         return _rolling(match, ctx, 6, "month")
@@ -1088,6 +1093,11 @@ _RULES: list[_Rule] = [
         ),
         _h_year_2d,
     ),
+    # "97按季度拆一下", "98的呢": a two-digit year opening a clause, before 按 / 的 / 呢
+    (
+        _c(r"(?:^|(?<=[，,。？?；;：:\s]))(?P<yt2>[4-9]\d)(?=\s*(?:按|的(?![\d])|呢|每个?月|各个?月|分月|分季))"),
+        _h_year_2d,
+    ),
     (
         _c(
             r"(?<=[A-Za-z?])\s+(?P<yt2>\d{2})(?=\s*(?:[?？.!,;，。]|$|\b(?:vs|and|or|ytd|so\s+far|only|alone|total"
@@ -1101,9 +1111,9 @@ _RULES: list[_Rule] = [
     # 上个月 / 本月 / 上上个月 / 上月底 ; 上季度 ; 上周 ; last month / this quarter
     (_c(rf"{_REL_ZH}月份?(?P<part>初|底|末)?"), _h_rel_month),
     (_c(rf"{_REL_ZH}季度?(?!节)"), _h_rel_quarter),
-    (_c(rf"{_REL_ZH}(?:周|星期|礼拜)(?![一二三四五六日天\d])"), _h_rel_week),
-    # 上周一 / 上个礼拜五 / 这周日: that day of the week named
-    (_c(rf"{_REL_ZH}(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])"), _h_rel_weekday),
+    (_c(rf"{_REL_ZH}(?:周|星期|礼拜)(?!\d|[一二三四五六日天](?!{_NOT_A_DAY}))"), _h_rel_week),
+    # 上周一 / 上个礼拜五 / 这周日: that day of the week named ("上礼拜一共…" is last week, altogether)
+    (_c(rf"{_REL_ZH}(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])(?!{_NOT_A_DAY})"), _h_rel_weekday),
     (_c(rf"\b{_REL_EN}\s+(?P<u>month|quarter|week|year|day)\b"), _h_rel_en),
     # 昨天 / 昨日 / 前天 / yesterday: days before the data's last day
     (_c(r"昨天|昨日|前天|前日|\byesterday\b"), _h_rel_day),
@@ -1306,6 +1316,10 @@ def _joins_range(text: str, a: _Mention, b: _Mention) -> bool:
     between = text[a.end : b.start]
     if _RANGE_JOIN.fullmatch(between):
         return True
+    if a.kind in ("year", "half", "quarter") and b.kind in ("year", "half", "quarter") and a.kind != b.kind:
+        # "How did units per order move between 1997 and the first half of 1998?": two periods of different kinds,
+        # compared, not one span
+        return False
     return (
         bool(_BETWEEN_AND.fullmatch(between)) and re.search(r"between\s*$", text[: a.start], re.IGNORECASE) is not None
     )

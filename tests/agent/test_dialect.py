@@ -45,7 +45,7 @@ def test_pinyin_homophone_typos_are_read_as_meant(text: str, meant: str) -> None
 @pytest.mark.parametrize(
     ("text", "meant"),
     [
-        ("客户零七五九二 最近一次买东西是啥时候", "客户07592 最近一次买东西是啥时候"),
+        ("客户零七五九二 最近一次买东西是啥时候", "客户07592 最近一次买东西是什么时候"),
         ("会员编号〇〇一〇〇花了多少", "会员编号00100花了多少"),
         # not an id: a count of months, a list of months, a short number
         ("客户三四个月没来了", "客户三四个月没来了"),
@@ -60,7 +60,7 @@ def test_a_customer_id_spoken_digit_by_digit_is_read_as_digits(text: str, meant:
 @pytest.mark.parametrize(
     ("text", "meant"),
     [
-        ("帮我查下客户一百 最近一次买东西是啥时候", "帮我查下客户100 最近一次买东西是啥时候"),
+        ("帮我查下客户一百 最近一次买东西是啥时候", "帮我查下客户100 最近一次买东西是什么时候"),
         ("会员三百八十九的消费", "会员389的消费"),
         # counts of customers stay words
         ("客户一百多个", "客户一百多个"),
@@ -168,3 +168,27 @@ def test_more_cantonese_time_words() -> None:
 )
 def test_terse_business_english_abbreviations_are_written_out(text: str, meant: str) -> None:
     assert to_mandarin(text) == meant
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        # Sichuanese question words and verbs; 好多 after a comma or 占 in a question, and before 嘛
+        ("上个月生意咋样，卖了好多钱，好多单？", "上个月生意咋样，卖了多少钱，多少单？"),
+        ("下个月大概能卖好多钱嘛", "下个月大概能卖多少钱嘛"),
+        ("那好评占好多，差评占好多？", "那好评占多少，差评占多少？"),
+        ("主要是在说啥子嘛", "主要是在说什么嘛"),
+        ("咋个会一个新客都没得", "怎么会一个新客都没有"),
+        ("那些新客人都是啥时候头一回来的", "那些新客人都是什么时候头一回来的"),
+        # 好多 as "a lot" stays in a statement
+        ("好多客户说物流慢", "好多客户说物流慢"),
+        # Northeastern 多老鼻子
+        ("一共卖了多老鼻子钱了？", "一共卖了多少钱了？"),
+        # growth-team shorthand and an English typo
+        ("L30D GMV? vs prev 30D %chg", "last 30 days GMV? vs previous 30 days % change"),
+        ("L90D呢", "last 90 days呢"),
+        ("customers who purchsed twice", "customers who purchased twice"),
+    ],
+)
+def test_session_15_dialect_words(text: str, read: str) -> None:
+    assert to_mandarin(text) == read

@@ -4031,3 +4031,104 @@ def test_session_15_ae2_readings() -> None:
     assert along.answer_rest and along.args["since"] == "1997-10-01"
     # 人均历史消费: spend per customer
     assert _parse("他们人均历史消费是多少？").args["measures"] == ["revenue_per_buyer"]
+
+
+def test_session_15_af_set_readings() -> None:
+    # when the new customers came (Sichuanese, read); 回头又来买的占多少 is the repeat rate
+    came = _parse(to_mandarin("咋个会一个新客都没得？那些新客人都是啥时候头一回来的嘛")).args
+    assert (came["measures"], came["grain"]) == (["new_customers"], "month")
+    assert "repeat_rate" in _parse(to_mandarin("去年来买过的客人里头，回头又来买的占好多？")).args["measures"]
+    # back for a second purchase / 首单→二单: the first-to-second gap
+    back = _parse("how long does it typically take customers to come back for a second purchase? Mean and median")
+    assert back.args["measures"] == ["days_first_to_second", "days_first_to_second_median"]
+    assert _parse("首单→二单呢").args["measures"][0] == "days_first_to_second"
+    # L30D vs prev 30D; L90D YoY; L3M monthly averages; L90D 0单 is inactivity
+    l30 = _parse(to_mandarin("L30D GMV? vs prev 30D %chg")).args
+    assert (l30["since"], l30["compare_since"]) == ("1998-06-01", "1998-05-02")
+    l90 = _parse(to_mandarin("L90D呢，yoy")).args
+    assert (l90["since"], l90["compare"]) == ("1998-04-02", "year")
+    assert _parse(to_mandarin("L3M 月均GMV、月均单量")).args["since"] == "1998-04-01"
+    zero = _parse(to_mandarin("L90D 0单的用户一共多少人")).args
+    assert (zero["measures"], zero["inactive_days"]) == (["inactive_customers"], 90)
+
+
+def test_session_15_af_set_threads() -> None:
+    # a threshold moved: the same question at the new bound (an order amount, a rows' bound)
+    amount = _thread(["98H1 单笔>$100的订单多少单，占比？", "阈值改$50"], data_known=True).slots["metric"]["args"]
+    assert amount["min_amount"] == 50 and amount["since"] == "1998-01-01"
+    rows = _thread(["98年以来月单量>2000的月份有几个", "阈值改2500"], data_known=True).slots["metric"]["args"]
+    assert rows["having"] == ">2500" and rows["grain"] == "month"
+
+
+def test_session_15_customers_and_segments_named_plainly() -> None:
+    from crm_insights.agent.router import OfflineRouter, decide
+
+    router = OfflineRouter()
+    for question, customer in (("帮我查一下389号客人，总共来过几回", "389"), ("uid 1170 的 R/F/M？", "1170")):
+        decision = decide(question, None, router.knowledge, router.index)
+        assert (decision.intent, decision.slots.get("customer")) == ("customer_profile", customer), question
+    for question in (
+        "我这些客人能不能分一下类？最值钱的那一类有好多人",
+        "Walk me through the customer segments: how many are there, and what defines the most valuable one?",
+        "RFM分群结果给我看下，每群多少人、GMV占比",
+    ):
+        assert decide(question, None, router.knowledge, router.index).intent == "list_segments", question
+    themes = decide(to_mandarin("客人评价里头说不好的，主要是在说啥子嘛？"), None, router.knowledge, router.index)
+    assert themes.intent == "feedback_themes"
+
+
+def test_session_15_af_set_more_readings() -> None:
+    # stores named by count (三个店 / 哪个店): declined by name, the total answered
+    stores = _parse("我三个店上个月各卖了多少？哪个店卖得最好？")
+    assert stores.answer_rest and {u.kind for u in stores.unsupported} == {"store"}
+    # purchase-count bands with each band's revenue share
+    bands = _parse("按累计购买次数分层：1次 / 2次 / 3-5次 / 6次+，各多少人、GMV占比").args
+    assert "revenue_share" in bands["measures"] and bands["purchase_band_starts"] == [1, 2, 3, 6]
+    # 上礼拜一共 is last week altogether (not last Monday); 比再前一周 the week before it
+    week = _parse("上礼拜一共进了多少单？比再前一周是多了还是少了，差多少？").args
+    assert (week["since"], week["until"], week["compare"]) == ("1998-06-22", "1998-06-28", "previous")
+    # which ISO week: the one row
+    assert _parse("Which ISO week in 1998 had the highest revenue?").args["limit"] == 1
+    # a cohort's first-year revenue
+    first = _parse("the January 1997 cohort's first-year revenue").args
+    assert (first["group_by"], first["since"], first["until"]) == ("cohort", "1997-01-01", "1997-12-31")
+    # between a year and a half: the two compared, not one span
+    moved = _parse("How did units per order move between 1997 and the first half of 1998?").args
+    assert (moved["since"], moved["compare_since"], moved["compare_until"]) == (
+        "1998-01-01",
+        "1997-01-01",
+        "1997-12-31",
+    )
+    assert _parse("revenue between March 1997 and June 1997").args["until"] == "1997-06-30"
+    # a two-digit year opening a clause
+    assert _parse("97按季度拆一下营收").args["since"] == "1997-01-01"
+    # 消费在500块以上 is the customers' spend
+    assert _parse("去年消费在500块以上的客户有几个").args["min_customer_spend"] == 500
+
+
+def test_session_15_af_set_more_threads() -> None:
+    only_q2 = _thread(["98H1 GMV / 单量 / AOV，各自YoY多少", "只看Q2"], data_known=True).slots["metric"]["args"]
+    assert (only_q2["since"], only_q2["compare"]) == ("1998-04-01", "year")
+    quarters = _thread(["97全年复购率多少？98H1呢", "97按季度拆一下"], data_known=True).slots["metric"]["args"]
+    assert (quarters["grain"], quarters["since"], quarters["until"]) == ("quarter", "1997-01-01", "1997-12-31")
+    inside = _thread(
+        ["180天以上没来下过单的客户，现在一共有多少人？", "这里头以前买过3次及以上的有多少？"], data_known=True
+    )
+    assert (inside.slots["metric"]["args"]["inactive_days"], inside.slots["metric"]["args"]["min_purchases"]) == (
+        180,
+        3,
+    )
+    pushed = _thread(
+        ["去年来买过、今年到现在一回都没来的客户有多少？", "好，把这批人名单直接推到咱们外呼系统里，明天一早开始打"],
+        data_known=True,
+    )
+    assert pushed.intent == "unsupported_action"
+    narrowed = _thread(
+        [
+            "下礼拜想安排人给快流失的老主顾打回访电话，先打哪些人合适？给我排个前十",
+            "甭看所有人了，就看花钱最多的那前10%客户里面的",
+        ]
+    )
+    assert narrowed.intent == "at_risk" and narrowed.slots["top_share"] == 0.1
+    buyers = _thread(["下个月大概能卖好多钱嘛？", "那大概会有好多个客人来买"], data_known=True)
+    assert buyers.intent == "forecast_totals" and buyers.slots["metric"]["args"] == {"period": "next_month"}

@@ -597,7 +597,7 @@ _MONEY_ASKED = re.compile(
     r"多少钱|贡献|价值|消费多少|花多少|营收|销售额|\bspend\b|\bvalue\b|\brevenue\b|\bworth\b", re.I
 )
 # "只看…呢", "what about only …": the previous list narrowed to a group
-_NARROWED = re.compile(r"呢|只看|仅看|光看|\bwhat\s+about\b|\bhow\s+about\b|\bonly\b|\bjust\b", re.I)
+_NARROWED = re.compile(r"呢|只看|仅看|光看|就看|甭看|别看|\bwhat\s+about\b|\bhow\s+about\b|\bonly\b|\bjust\b", re.I)
 _RISK_LIST_SLOTS = ("top_k", "segment", "horizon_weeks", "min_churn_risk")
 
 

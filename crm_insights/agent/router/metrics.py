@@ -235,7 +235,9 @@ def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any
         return True  # "你这个好评差评是机器判断的吧？准不准": the model's accuracy, not the shares again
     if intent == "list_segments" and not explicit and _HOW_MANY_SEGMENTS.search(str(metric.get("text") or "")):
         return True  # "我们现在分了几个客群？每个多少人，各自贡献多少收入": the segment list answers it all
-    valued = metric.get("tool") == "customer_value"  # "how much are our customers worth over the next 6 months"
+    # "how much are our customers worth over the next 6 months", "那大概会有多少个客人来买" after next month's forecast:
+    # the value and forecast tools answer what the segment list cannot
+    valued = metric.get("tool") in ("customer_value", "forecast_totals")
     if intent == "list_segments" and not args.get("group_by") and not explicit and not valued:
         return set(args.get("measures") or []) <= {"revenue", "revenue_share", "buyers"}
     text = str(metric.get("text") or "")
@@ -796,6 +798,9 @@ def follow_up(
     """An elliptical follow-up to an analytics answer ("那98年呢？", "按月看呢", "and vs last year?"): the question
     read with the previous measures' words, its arguments laid over the previous ones."""
     swapped = _SWAP_TO.match(question)
+    moved = _new_threshold(question, previous) if swapped else None
+    if moved is not None:
+        return moved  # "阈值改$50" after orders over $100: the same question at the new threshold
     if swapped and not metric_slots.measures_named(question):
         # "换成 97 年上半年": what follows the swap word, asked as "那…呢"
         question = f"那{swapped.group(1).strip()}呢"
@@ -1017,6 +1022,8 @@ def months_on(question: str) -> list[int]:
 
 _HOW_MANY_SEGMENTS = re.compile(
     r"(?:分了|分成|分为|(?<=客户)分|(?<=会员)分)(?:几|多少)(?:个|类|种|拨|波|伙|档)(?:客群|分群|群体|群|细分|类)?(?=[？?，,。\s]|$)"
+    r"|(?:能不能|可不可以|能否|帮我)?(?:分一下类|分个类|分分类|分类一下)|每(?:个|一)?群(?:有)?(?:多少|几)(?:个)?人"
+    r"|\bwalk\s+me\s+through\s+(?:the\s+|our\s+)?(?:customer\s+)?segments\b|\bsegments\s*:\s*how\s+many\b"
     r"|(?:分了|分成|分为|一共有?|共有|有)(?:几|多少)(?:个|类|种)(?:客群|分群|群体|群|细分|类)|how\s+many\s+segments"
     r"|(?:会员|客户|用户)?(?:分层|分群)(?:是)?(?:什么样|怎么样|怎样|情况|结构)|每(?:一)?层(?:多少|有多少|各)"
     r"|(?:分成|分为|分了)哪几?(?:个|种|类)(?:等级|层级|级别|类|层)|每个(?:等级|层级|级别)(?:各)?(?:有)?(?:多少|几)"
@@ -1033,7 +1040,7 @@ def asks_segment_list(question: str) -> bool:
 
 
 _AMONG_THEM = re.compile(
-    r"这里面|这些人里|这批人里|这些里面|其中|他们当中|他们里面|^\s*(?:那)?(?:里面|里头|当中)"
+    r"这里面|这里头|那里头|这些人里|这批人里|这些里面|其中|他们当中|他们里面|^\s*(?:那)?(?:里面|里头|当中)"
     r"|among\s+(?:them|those|these)|of\s+(?:them|those|these)\b"
     # "of that lot, how many spent over $500" (AU/UK)
     r"|\b(?:of|among|from)\s+(?:that|this|the)\s+(?:lot|bunch|crowd|mob|group)\b",
@@ -1551,8 +1558,33 @@ def _cohort_month(question: str, previous: Mapping[str, Any], data_start: str, d
 # Periods a follow-up's own words name; the others are derived from the base period ("去年同期", "the same month
 # last year") or stand in for a period the question does not name.
 # "换成订单数", "switch to orders": the measure changes, the rest of the previous question stays.
+_THRESHOLD_WORD = re.compile(r"阈值|门槛|标准|threshold|cut-?off|bar\b", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"^[^\d]*?[$¥￥]?\s*(\d+(?:\.\d+)?)\s*(k|K|千|万)?\s*(?:块|元|刀|美元|美金|dollars?)?[^\d]*$")
+
+
+def _new_threshold(question: str, previous: Mapping[str, Any]) -> dict[str, Any] | None:
+    """ "阈值改$50" / "threshold 2500": the previous question's one threshold (an order-amount bound, a customer-spend
+    bound or a rows' bound) moved to the number given; None when the question is no such change."""
+    number = _BARE_NUMBER.match(question)
+    base = dict(previous.get("args") or {})
+    if not (_THRESHOLD_WORD.search(question) and number and previous.get("tool") == "metric_query"):
+        return None
+    value = float(number.group(1)) * {"k": 1e3, "K": 1e3, "千": 1e3, "万": 1e4}.get(number.group(2) or "", 1)
+    bounds = ("min_amount", "max_amount", "min_customer_spend", "max_customer_spend")
+    keys = [k for k in bounds if base.get(k) is not None]
+    if len(keys) == 1:
+        moved = {**base, keys[0]: value}
+    elif not keys and isinstance(base.get("having"), str) and re.match(r"^\s*[<>]=?", base["having"]):
+        op = re.match(r"^\s*([<>]=?)", base["having"]).group(1)  # type: ignore[union-attr]
+        moved = {**base, "having": f"{op}{value:g}"}
+    else:
+        return None
+    return _relaid(previous, question, moved, base)
+
+
 _SWAP_TO = re.compile(
-    r"^\s*(?:那)?(?:换成|改成|换为|改为|换到|改到|改看|换看)\s*([^，,。？?]{1,24}?)\s*(?:呢|吧|看看)?\s*[？?。]?\s*$"
+    r"^\s*(?:那)?(?:(?:阈值|门槛|标准|条件)\s*(?:改|换|调)(?:成|为|到)?|换成|改成|换为|改为|换到|改到|改看|换看|只看|仅看|光看)"
+    r"\s*([^，,。？?]{1,24}?)\s*(?:呢|吧|看看)?\s*[？?。]?\s*$"
 )
 SWITCH_MEASURE = re.compile(r"换成|改成|换为|改为|改看|换看|\bswitch(?:ed)?\s+(?:it\s+)?to\b|\binstead\b", re.I)
 _DERIVED_PERIODS = ("implicit", "same_period", "comparison")
