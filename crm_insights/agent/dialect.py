@@ -184,6 +184,12 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("仨月", "三个月"),
     ("俩月", "两个月"),
     ("仨季度", "三个季度"),
+    # Sichuanese question words and verbs ("主要是在说啥子嘛", "咋个会一个新客都没得", "我想晓得个大概")
+    ("啥子", "什么"),
+    ("咋个", "怎么"),
+    ("晓得", "知道"),
+    ("没得", "没有"),
+    ("啥时候", "什么时候"),
     # Northeastern "how much" said as "how very much" ("一共卖了多老鼻子钱了"): the question word
     ("多老鼻子", "多少"),
     ("老鼻子", "很多"),
@@ -236,20 +242,9 @@ def space_latin(text: str) -> str:
 _SW_HOW = re.compile(
     r"(?<=[有了是共计花卖赚到隔要贡献还占去出，,])(\s*)好(多|久)(?=\s*(?:%|％|[A-Za-z？?，,]|[人钱张单个位天次块元笔件营收销回]))"
 )
-# Sichuanese question words and verbs, read as Mandarin ("主要是在说啥子嘛", "咋个会一个新客都没得", "我想晓得个大概")
-_SICHUAN: tuple[tuple[str, str], ...] = (
-    ("啥子", "什么"),
-    ("咋个", "怎么"),
-    ("晓得", "知道"),
-    ("没得", "没有"),
-    ("啥时候", "什么时候"),
-)
-_SICHUAN_RE = re.compile("|".join(re.escape(a) for a, _ in _SICHUAN))
-_SICHUAN_MAP = dict(_SICHUAN)
 
 
 def _southwestern(text: str) -> str:
-    text = _SICHUAN_RE.sub(lambda m: _SICHUAN_MAP[m.group(0)], text)
     # (a question: a question mark, or the Sichuanese particle 嘛 ending it, "下个月大概能卖好多钱嘛"; never 吗)
     # ("那大概会有好多个客人来买": an estimate asked for, 大概/大约 + 好多)
     if not re.search(r"[？?]|嘛\s*[。！!]?\s*$|(?:大概|大约|估计)[^，,。]{0,6}好多", text) or re.search(r"吗", text):
