@@ -580,6 +580,12 @@ def _opt_year(match: re.Match[str], ctx: _Ctx) -> int | None:
     return None
 
 
+def _named_or_rel_year(match: re.Match[str], ctx: _Ctx) -> int | None:
+    """The year a period names ("Q2 1998") or points at ("Q2 last year", "may last year": group ``rel``)."""
+    rel = match.groupdict().get("rel")
+    return ctx.end.year + _rel_offset(rel) if rel else _opt_year(match, ctx)
+
+
 def _h_month_zh(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     m = to_int(match.group("m"))
     if not m or m > 12:
@@ -646,18 +652,12 @@ def _h_quarter(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     q2 = _num(q2_tok) if q2_tok else None
     if not q or q > 4 or (q2 is not None and not 1 <= q2 <= 4):
         return None
-    year = _opt_year(match, ctx)
-    rel = match.groupdict().get("rel")
-    if rel:
-        year = ctx.end.year + _rel_offset(rel)
-    return _m(match, "quarter", bounds=_quarter_bounds(q, q2), year=year)
+    return _m(match, "quarter", bounds=_quarter_bounds(q, q2), year=_named_or_rel_year(match, ctx))
 
 
 def _h_month_quarter(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     q = {"mar": 1, "jun": 2, "sep": 3, "dec": 4}[match.group("qm").lower()[:3]]
-    rel = match.groupdict().get("rel")
-    year = ctx.end.year + _rel_offset(rel) if rel else _opt_year(match, ctx)
-    return _m(match, "quarter", bounds=_quarter_bounds(q, None), year=year)
+    return _m(match, "quarter", bounds=_quarter_bounds(q, None), year=_named_or_rel_year(match, ctx))
 
 
 def _h_half(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
@@ -887,9 +887,7 @@ def _h_festival(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
 def _h_month_en(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     name = match.group("mn")
     m = _MONTH_NAMES[name.lower().rstrip(".")]
-    year = _opt_year(match, ctx)
-    if match.group("rel"):
-        year = ctx.end.year + _rel_offset(match.group("rel"))
+    year = _named_or_rel_year(match, ctx)
     day = int(match.group("d")) if match.group("d") else 0
     prep = match.group("prep")
     # "May I ..." / "mar" / "dec" as words: a bare "may" or abbreviation needs a year, a day, a preposition or

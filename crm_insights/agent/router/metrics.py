@@ -1555,9 +1555,6 @@ def _cohort_month(question: str, previous: Mapping[str, Any], data_start: str, d
     return _relaid(previous, question, {**args, "periods": months}, args)
 
 
-# Periods a follow-up's own words name; the others are derived from the base period ("去年同期", "the same month
-# last year") or stand in for a period the question does not name.
-# "换成订单数", "switch to orders": the measure changes, the rest of the previous question stays.
 _THRESHOLD_WORD = re.compile(r"阈值|门槛|标准|threshold|cut-?off|bar\b", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^[^\d]*?[$¥￥]?\s*(\d+(?:\.\d+)?)\s*(k|K|千|万)?\s*(?:块|元|刀|美元|美金|dollars?)?[^\d]*$")
 
@@ -1574,19 +1571,23 @@ def _new_threshold(question: str, previous: Mapping[str, Any]) -> dict[str, Any]
     keys = [k for k in bounds if base.get(k) is not None]
     if len(keys) == 1:
         moved = {**base, keys[0]: value}
-    elif not keys and isinstance(base.get("having"), str) and re.match(r"^\s*[<>]=?", base["having"]):
-        op = re.match(r"^\s*([<>]=?)", base["having"]).group(1)  # type: ignore[union-attr]
-        moved = {**base, "having": f"{op}{value:g}"}
+    elif not keys and (op := re.match(r"^\s*([<>]=?)", str(base.get("having") or ""))):
+        moved = {**base, "having": f"{op.group(1)}{value:g}"}
     else:
         return None
     return _relaid(previous, question, moved, base)
 
 
+_SWAP_ZH = r"换成|改成|换为|改为|改看|换看"  # "换成订单数", "换成 97 年上半年": the words that swap one thing
 _SWAP_TO = re.compile(
-    r"^\s*(?:那)?(?:(?:阈值|门槛|标准|条件)\s*(?:改|换|调)(?:成|为|到)?|换成|改成|换为|改为|换到|改到|改看|换看|只看|仅看|光看)"
+    rf"^\s*(?:那)?(?:(?:阈值|门槛|标准|条件)\s*(?:改|换|调)(?:成|为|到)?|{_SWAP_ZH}|换到|改到|只看|仅看|光看)"
     r"\s*([^，,。？?]{1,24}?)\s*(?:呢|吧|看看)?\s*[？?。]?\s*$"
 )
-SWITCH_MEASURE = re.compile(r"换成|改成|换为|改为|改看|换看|\bswitch(?:ed)?\s+(?:it\s+)?to\b|\binstead\b", re.I)
+
+# Periods a follow-up's own words name; the others are derived from the base period ("去年同期", "the same month
+# last year") or stand in for a period the question does not name.
+# "换成订单数", "switch to orders": the measure changes, the rest of the previous question stays.
+SWITCH_MEASURE = re.compile(rf"{_SWAP_ZH}|\bswitch(?:ed)?\s+(?:it\s+)?to\b|\binstead\b", re.I)
 _DERIVED_PERIODS = ("implicit", "same_period", "comparison")
 
 
