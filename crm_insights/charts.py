@@ -2,8 +2,11 @@
 
 :func:`chart_for` maps a tool's result (``{"data": ..., "evidence": ...}``) to a PNG in ``out_dir``
 and returns its path, or None when a picture would add nothing (a single customer's profile, a
-search hit list). The agent calls it after each tool result and lists the paths in ``Answer.charts``;
-the server serves them at ``/charts/{name}``.
+search hit list). The agent calls :func:`chart_later` after each tool result and lists the paths in
+``Answer.charts``: it lays the chart out at once (so it knows whether there is one) and leaves the
+drawing and PNG encoding (~80% of a chart's time) to one background thread, so the answer's text does not
+wait for its picture. :func:`wait_for_chart` waits for such a file (the server's ``/charts/{name}``, the
+Slack upload and the CLI call it; it also sees another process's drawing through a ``.drawing`` marker).
 
 Labels are Chinese where the data is: :func:`cjk_font` finds a CJK-capable font (Debian's
 fonts-noto-cjk or fonts-wqy-microhei) through matplotlib's font manager, registering the file
@@ -24,6 +27,7 @@ import re
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -61,8 +65,12 @@ CJK_FONT_GLOBS = (
 COLORS = {"positive": "#2e7d32", "neutral": "#9e9e9e", "negative": "#c62828"}
 PALETTE = ["#1565c0", "#ef6c00", "#2e7d32", "#6a1b9a", "#c62828", "#00838f", "#5d4037", "#ad1457"]
 
-_render_lock = threading.Lock()  # FreeType font objects are shared between figures
+_render_lock = threading.Lock()  # FreeType font objects and rcParams are shared between figures
 _rendered: dict[str, Path] = {}  # chart name (a hash of its data) -> a file already holding it
+_drawing: dict[Path, Future[Path | None]] = {}  # a path chart_later promised -> its drawing in the background
+_drawing_lock = threading.Lock()
+_drawer: ThreadPoolExecutor | None = None
+DRAWING_SUFFIX = ".drawing"  # marker beside a promised PNG while a process draws it
 
 
 def _has_cjk(text: str) -> bool:
@@ -346,7 +354,8 @@ def _overview(result: Mapping[str, Any], fig: Any, labels: _Labels) -> bool:
     return True
 
 
-RENDERERS: dict[str, Callable[[Mapping[str, Any], Any, _Labels], bool]] = {
+Renderer = Callable[[Mapping[str, Any], Any, _Labels], bool]
+RENDERERS: dict[str, Renderer] = {
     "list_segments": _segments,
     "describe_segment": _describe_segment,
     "at_risk_customers": _at_risk,
@@ -354,6 +363,36 @@ RENDERERS: dict[str, Callable[[Mapping[str, Any], Any, _Labels], bool]] = {
     "feedback_themes": _themes,
     "crm_overview": _overview,
 }
+
+
+def _chart_name(tool_name: str, result: Mapping[str, Any], labels: _Labels) -> str:
+    payload = json.dumps({"tool": tool_name, "data": result.get("data"), "zh": labels.zh}, sort_keys=True, default=str)
+    return f"{tool_name}-{hashlib.sha256(payload.encode()).hexdigest()[:16]}.png"
+
+
+def _laid_out(renderer: Renderer, result: Mapping[str, Any], labels: _Labels) -> Any | None:
+    """A figure with the chart's artists (call under ``_render_lock``); None when the data has no chart."""
+    import matplotlib
+
+    with matplotlib.rc_context(_rc(labels)):  # type: ignore[arg-type]
+        fig = _new_figure()
+        return fig if renderer(result, fig, labels) else None
+
+
+def _save(fig: Any, labels: _Labels, name: str, path: Path) -> Path:
+    """Draw ``fig`` and write it to ``path`` atomically (call under ``_render_lock``)."""
+    import matplotlib
+
+    # Tick labels are made at drawing time from rcParams: the same rc as the layout.
+    with matplotlib.rc_context(_rc(labels)):  # type: ignore[arg-type]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        fig.savefig(tmp, format="png")
+        tmp.replace(path)  # atomic: a concurrent reader never sees half a PNG
+    _rendered[name] = path
+    while len(_rendered) > 2048:
+        _rendered.pop(next(iter(_rendered)))
+    return path
 
 
 def chart_for(tool_name: str, result: Mapping[str, Any] | Any, out_dir: Path) -> Path | None:
@@ -367,35 +406,104 @@ def chart_for(tool_name: str, result: Mapping[str, Any] | Any, out_dir: Path) ->
     if renderer is None or not isinstance(result, Mapping):
         return None
     labels = _Labels()
-    payload = json.dumps({"tool": tool_name, "data": result.get("data"), "zh": labels.zh}, sort_keys=True, default=str)
-    name = f"{tool_name}-{hashlib.sha256(payload.encode()).hexdigest()[:16]}.png"
-    out_dir = Path(out_dir)
-    path = out_dir / name
+    name = _chart_name(tool_name, result, labels)
+    path = Path(out_dir) / name
     if path.exists() or _reuse(name, path):
         return path
-    import matplotlib
-
     try:
         with _render_lock:
             # Concurrent answers with the same chart all miss the cache and queue here: the first draws it
             # (~0.5 s a chart on a small CPU), the others link its file instead of drawing it again each.
             if _reuse(name, path):
                 return path
-            with matplotlib.rc_context(_rc(labels)):  # type: ignore[arg-type]
-                fig = _new_figure()
-                if not renderer(result, fig, labels):
-                    return None
-                out_dir.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(f".{os.getpid()}.tmp")
-                fig.savefig(tmp, format="png")
-                tmp.replace(path)  # atomic: a concurrent reader never sees half a PNG
-                _rendered[name] = path
-                while len(_rendered) > 2048:
-                    _rendered.pop(next(iter(_rendered)))
+            fig = _laid_out(renderer, result, labels)
+            return None if fig is None else _save(fig, labels, name, path)
     except (TypeError, ValueError, KeyError, IndexError) as exc:
         logger.warning("no chart for %s: unexpected result shape (%s)", tool_name, exc)
         return None
+
+
+def chart_later(tool_name: str, result: Mapping[str, Any] | Any, out_dir: Path) -> Path | None:
+    """:func:`chart_for` with the drawing left to a background thread: the PNG's path, or None (no chart).
+
+    The chart is laid out here (the renderer decides whether the data has one, and a bad result shape
+    is caught here too); drawing and encoding run on one background thread in order. Until the file
+    exists a ``<name>.png.drawing`` marker lies beside it; :func:`wait_for_chart` waits for it.
+    """
+    renderer = RENDERERS.get(tool_name)
+    if renderer is None or not isinstance(result, Mapping):
+        return None
+    labels = _Labels()
+    name = _chart_name(tool_name, result, labels)
+    path = Path(out_dir) / name
+    with _drawing_lock:
+        if path in _drawing or path.exists() or _reuse(name, path):
+            return path
+    try:
+        with _render_lock:
+            fig = _laid_out(renderer, result, labels)
+    except (TypeError, ValueError, KeyError, IndexError) as exc:
+        logger.warning("no chart for %s: unexpected result shape (%s)", tool_name, exc)
+        return None
+    if fig is None:
+        return None
+    marker = path.with_name(path.name + DRAWING_SUFFIX)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+
+    def draw() -> Path | None:
+        try:
+            with _render_lock:
+                # The same chart drawn meanwhile (another thread's folder): link its file instead.
+                return path if _reuse(name, path) else _save(fig, labels, name, path)
+        except Exception as exc:  # a chart is a bonus: log, never raise into the drawing thread
+            logger.warning("chart %s not drawn: %s", name, exc)
+            return None
+        finally:
+            marker.unlink(missing_ok=True)
+            with _drawing_lock:
+                _drawing.pop(path, None)
+
+    global _drawer
+    with _drawing_lock:
+        if _drawer is None:
+            _drawer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="charts")
+        _drawing[path] = _drawer.submit(draw)
     return path
+
+
+def wait_for_chart(path: str | Path, timeout: float = 30.0) -> bool:
+    """Wait until a chart :func:`chart_later` promised is written; True when the file exists.
+
+    A drawing in this process is waited on directly; one in another process (a second server worker)
+    through its ``.drawing`` marker, polled until it goes or ``timeout`` seconds pass.
+    """
+    import time
+
+    path = Path(path)
+    with _drawing_lock:
+        job = _drawing.get(path)
+    if job is not None:
+        try:
+            job.result(timeout=timeout)
+        except TimeoutError:
+            return path.is_file()
+    marker = path.with_name(path.name + DRAWING_SUFFIX)
+    deadline = time.monotonic() + timeout
+    while not path.is_file() and marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return path.is_file()
+
+
+def drawing_done(timeout: float = 60.0) -> None:
+    """Wait for every chart this process is drawing (tests, benchmarks, a CLI about to exit)."""
+    with _drawing_lock:
+        jobs = list(_drawing.values())
+    for job in jobs:
+        try:
+            job.result(timeout=timeout)
+        except TimeoutError:
+            logger.warning("a chart was still drawing after %.0f s", timeout)
 
 
 def _reuse(name: str, path: Path) -> bool:

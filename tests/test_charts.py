@@ -135,3 +135,70 @@ def test_no_chart_for_other_tools_or_odd_shapes(tmp_path: Path) -> None:
     assert chart_for("sentiment_summary", {"data": {"counts": {"positive": 0}}}, tmp_path) is None
     assert chart_for("feedback_themes", "an error message", tmp_path) is None
     assert not list(tmp_path.glob("*.png"))
+
+
+@pytest.mark.parametrize("tool", sorted(RESULTS))
+def test_chart_drawn_later_is_the_same_picture(tool: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An answer's charts are laid out at once and drawn in the background (the same rc: CJK tick labels)."""
+    monkeypatch.setattr(charts, "_rendered", {})
+    now = chart_for(tool, RESULTS[tool], tmp_path / "now")
+    monkeypatch.setattr(charts, "_rendered", {})  # no file to link: the background thread draws it
+    later = charts.chart_later(tool, RESULTS[tool], tmp_path / "later")
+    assert now is not None and later is not None and later.name == now.name
+    assert charts.wait_for_chart(later)
+    assert later.read_bytes() == now.read_bytes()
+    assert not list(tmp_path.rglob("*.tmp")) and not list(tmp_path.rglob("*" + charts.DRAWING_SUFFIX))
+
+
+def test_no_chart_later_when_the_data_has_none(tmp_path: Path) -> None:
+    # The layout runs before the answer returns, so a chart that would be empty is never promised.
+    assert charts.chart_later("at_risk_customers", {"data": {"customers": []}}, tmp_path) is None
+    assert charts.chart_later("list_segments", {"data": "not a table"}, tmp_path) is None
+    assert charts.chart_later("customer_profile", {"data": {"customer_id": "1"}}, tmp_path) is None
+    charts.drawing_done()
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_answer_does_not_wait_for_the_drawing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    release = threading.Event()
+    real_save = charts._save
+
+    def slow_save(*args: Any) -> Path:
+        assert release.wait(10), "the test never released the drawing"
+        return real_save(*args)
+
+    monkeypatch.setattr(charts, "_save", slow_save)
+    monkeypatch.setattr(charts, "_rendered", {})
+    result = {"data": {**RESULTS["crm_overview"]["data"], "note": "later"}}
+    path = charts.chart_later("crm_overview", result, tmp_path)
+    assert path is not None and not path.exists()  # returned while the drawing is held
+    marker = path.with_name(path.name + charts.DRAWING_SUFFIX)
+    assert marker.exists()
+    assert charts.chart_later("crm_overview", result, tmp_path) == path  # the same promise, not a second drawing
+    assert not charts.wait_for_chart(path, timeout=0.05)  # still drawing: not there yet
+    release.set()
+    assert charts.wait_for_chart(path) and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not marker.exists()
+
+
+def test_wait_sees_another_process_drawing_through_its_marker(tmp_path: Path) -> None:
+    """A second server worker serves /charts/...: it waits on the marker the drawing process left."""
+    import threading
+
+    path = tmp_path / "crm_overview-0123456789abcdef.png"
+    marker = path.with_name(path.name + charts.DRAWING_SUFFIX)
+    marker.touch()
+
+    def other_process() -> None:
+        path.write_bytes(b"\x89PNG\r\n\x1a\n")
+        marker.unlink()
+
+    timer = threading.Timer(0.2, other_process)
+    timer.start()
+    try:
+        assert charts.wait_for_chart(path, timeout=10)
+    finally:
+        timer.join()
+    assert not charts.wait_for_chart(tmp_path / "never-promised.png", timeout=0.05)  # no marker: no wait

@@ -21,6 +21,7 @@ class Answer(BaseModel):
     tool_calls: list[ToolCallRecord] = Field(default_factory=list)
     # One entry per tool call: tool name, arguments, model/index versions, rows considered.
     evidence: list[dict[str, Any]] = Field(default_factory=list)
+    # PNG paths; each may still be drawing in the background (crm_insights.charts.wait_for_chart waits for it).
     charts: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
 

@@ -269,7 +269,7 @@ class AgentSession:
 
     def _charts(self, records: Sequence[ToolCallRecord], thread_id: str) -> list[str]:
         try:
-            from crm_insights.charts import chart_for
+            from crm_insights.charts import chart_later
         except ImportError:
             return []
         out_dir: Path = self._charts_dir / thread_id
@@ -278,7 +278,8 @@ class AgentSession:
             if rec.error is not None or not isinstance(rec.result, dict):
                 continue
             try:
-                path = chart_for(rec.name, rec.result, out_dir)
+                # Laid out now, drawn in the background: the answer does not wait for its pictures.
+                path = chart_later(rec.name, rec.result, out_dir)
             except Exception as exc:  # a chart is a nicety; never lose an answer over it
                 log.warning("chart for %s failed: %s", rec.name, exc)
                 continue

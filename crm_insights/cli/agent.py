@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from crm_insights.charts import drawing_done, wait_for_chart
 from crm_insights.cli.common import app, cli_errors, console, err_console, exit_now, print_json
 from crm_insights.errors import CrmInsightsError
 
@@ -36,6 +37,7 @@ def ask(
     finally:
         if gc_was_enabled:
             gc.enable()
+    drawing_done()  # the charts are drawn in the background; this process ends right after printing
     if as_json:
         print_json(answer.cli_json())
     else:
@@ -58,6 +60,7 @@ def _print_answer(answer: Any, show_tools: bool = True) -> None:
         console.print(Panel("\n".join(lines), title="tools", style="dim", expand=False), highlight=False)
     console.print(Markdown(answer.answer))
     for path in answer.charts:
+        wait_for_chart(path)  # drawn in the background after the answer
         console.print(f"[dim]chart: {path}[/dim]", highlight=False)
     for warning in answer.warnings:
         console.print(f"[yellow]{warning}[/yellow]", highlight=False)

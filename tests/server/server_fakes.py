@@ -1,9 +1,9 @@
 """Fakes for the interface tests (imported as ``server_fakes``): an AgentSession and tools.
 
 The fake session answers from canned tool results (shaped like the real tools' ``data`` +
-``evidence``), renders real charts with :func:`crm_insights.charts.chart_for`, keeps per-thread
-history, and streams the same StreamEvent sequence the agent does. The front ends only see the
-public contract, so these tests pin the interfaces, not the analytics.
+``evidence``), renders real charts with :func:`crm_insights.charts.chart_later` (drawn in the background,
+as the agent does), keeps per-thread history, and streams the same StreamEvent sequence the agent does.
+The front ends only see the public contract, so these tests pin the interfaces, not the analytics.
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ class FakeSession:
 
     def _turn(self, question: str, thread_id: str | None) -> tuple[Answer, str]:
         """The answer and its tool call's id."""
-        from crm_insights.charts import chart_for
+        from crm_insights.charts import chart_later
 
         thread_id = thread_id or f"t-{len(self.threads) + 1}"
         name, args, result = self._plan(question)
@@ -177,7 +177,7 @@ class FakeSession:
             text = 'Quote: **bold** <img src=x onerror="window.__pwned=1">'
         if name == "search_feedback":
             text = markdown_answer()
-        chart = chart_for(name, result, self.charts_dir / thread_id)  # per-thread folders, like the agent
+        chart = chart_later(name, result, self.charts_dir / thread_id)  # per-thread folders, like the agent
         with self.lock:
             history += [{"role": "user", "content": question}, {"role": "assistant", "content": text}]
             self.asked.append((thread_id, question))

@@ -18,9 +18,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from crm_insights.charts import wait_for_chart
 from crm_insights.errors import NotFoundError
 from crm_insights.server.deps import get_identity, get_state
 from crm_insights.server.routes import exports
@@ -66,7 +68,10 @@ async def chart(
     if len(parts) > 2 or not CHART_NAME.match(parts[-1]) or not all(PART.match(p) for p in parts[:-1]):
         raise NotFoundError(f"no chart {name!r}")
     path = (root / state.chart_relpath(name, identity)).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
+    if not path.is_relative_to(root):
+        raise NotFoundError(f"no chart {name!r}")
+    # The answer names its charts before they are drawn (charts.chart_later): wait for this one.
+    if not await run_in_threadpool(wait_for_chart, path, 30.0):
         raise NotFoundError(f"no chart {name!r}")
     return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
 

@@ -34,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from crm_insights.charts import wait_for_chart
 from crm_insights.config import Settings
 from crm_insights.errors import ConfigError, CrmInsightsError
 
@@ -296,7 +297,7 @@ class SlackResponder:
         uploads: list[dict[str, Any]] = [
             {"file": str(p), "filename": p.name, "title": p.stem}
             for p in (Path(c) for c in (answer.charts or []))
-            if p.is_file()
+            if wait_for_chart(p)  # drawn in the background after the answer
         ]
         uploads += csv_uploads(answer)
         if not uploads:
