@@ -1039,6 +1039,44 @@ def band_starts(text: str) -> list[int] | None:
     return starts if starts == sorted(set(starts)) and starts[0] == 1 else None
 
 
+# Money bands listed ("$500 以上、$100–$500、$100 以下", "under $20, $20-50, 50-100, 100+"): each item a bound above,
+# a bound below or a range of an amount (a currency mark allowed, no unit of something else after it).
+_MONEY = (
+    r"(?:\$|＄|usd\s*)?\d+(?:\.\d+)?(?:\s*(?:元|块钱?|刀|美元|美金|bucks?|dollars?))?"
+    r"(?![\d.月日号年季周次天个件%岁])"
+)
+_BAND_ITEM = (
+    rf"(?:{_MONEY}\s*(?:及以上|或以上|以上|\+|or\s+more|and\s+(?:up|above))"
+    rf"|(?:over|above|more\s+than|超过|大于|高于|>=?|≥)\s*{_MONEY}"
+    rf"|{_MONEY}\s*(?:及以下|或以下|以下|以内)"
+    rf"|(?:under|below|less\s+than|不到|不足|低于|少于|<=?)\s*{_MONEY}"
+    rf"|{_MONEY}\s*(?:-|–|—|~|～|到|至|to)\s*{_MONEY})"
+)
+_BAND_SEP = r"\s*(?:[、，,/;；]|和|与|及|跟|\band\b|\bor\b)\s*"
+_MONEY_BANDS = re.compile(rf"{_BAND_ITEM}(?:{_BAND_SEP}{_BAND_ITEM})+", re.IGNORECASE)
+# the bands are of single order lines, not of what customers spent over the period
+_ORDER_AMOUNT = re.compile(
+    r"单笔|订单金额|每单|每笔|一单|笔单|order\s*(?:value|amount|size)s?|basket|per\s+order|single\s+order|订单.{0,3}金额",
+    re.IGNORECASE,
+)
+_CUSTOMER_SPEND = re.compile(r"消费|花了?|花费|spend|spent|lifetime|累计|客户价值|贡献", re.IGNORECASE)
+
+
+def _money_bands(text: str) -> tuple[str, list[float], tuple[int, int]] | None:
+    """(group_by, band_starts, span) for money bands listed in ``text``: "spend_band" when customers' spend is
+    banded ("按累计消费分层：$500 以上、$100–$500、$100 以下"), "amount_band" for order lines ("单笔金额 20以下、20-50、
+    50以上"); the starts are 0 and every amount named, ascending. None when no such list or no money word."""
+    m = _MONEY_BANDS.search(text)
+    if m is None:
+        return None
+    kind = "amount_band" if _ORDER_AMOUNT.search(text) else "spend_band" if _CUSTOMER_SPEND.search(text) else None
+    if kind is None:
+        return None
+    amounts = {float(x) for x in re.findall(r"\d+(?:\.\d+)?", m.group(0))}
+    starts = sorted(amounts | {0.0})
+    return (kind, starts, m.span()) if len(starts) >= 3 else None
+
+
 def _purchase_bands(text: str) -> tuple[int, tuple[int, int]] | None:
     """(the last band, N or more purchase days; the span) for a question listing purchase-count bands or asking for
     the purchase funnel."""
@@ -1418,6 +1456,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     # Thresholds first (so "订单金额>100" is not read as a revenue measure, "超过3次" not as a rank).
     spend_bounds: dict[str, float] = {}
     strict_bounds: list[bool] = []
+    money_bands = _money_bands(masked)
+    if money_bands is not None:
+        masked = _mask(masked, [money_bands[2]])  # "$500 以上、$100–$500、$100 以下": bands, not three thresholds
     min_amount, max_amount, spans = _amounts(masked, unsupported, spend_bounds, strict_bounds)
     purchases: tuple[int | None, int | None] | None = None
     purchase_span: tuple[int, int] | None = None
@@ -1667,6 +1708,13 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
 
     future_period = next((p for p in time.periods if p.start > de), None)
     named_future = any(pat.search(text) for pat, _ in _NAMED_FUTURE)
+    if named_future and any(p.start <= de for p in time.periods):
+        # "下一季 catalogue 的寄送名单，我想先圈最近6个月内有下过单的客户": the coming season names what the user
+        # plans, in a clause that asks for nothing; the question is the other clause's, over the data
+        clause_of = _clause_number(masked, _SENTENCE_PART)
+        measured = {clause_of(h[0]) for h in hits if h[2] == "measures"}
+        ahead = {clause_of(m.start()) for pat, _ in _NAMED_FUTURE for m in pat.finditer(text)}
+        named_future = not measured or bool(ahead & measured)
     future_word = _FUTURE.search(text)
     if future_word and future_period is None and customer is None:
         # "预计Q3营收多少" / "what are we looking at for Q3 rev" with data to 1998-06-30: a quarter or half named
@@ -1975,6 +2023,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if not measures and row_test is not None and row_test.measure == "revenue":
         measures = ["revenue"]  # "Any month in '98 above $100k?": the rows' revenue, read from the money amount
         measure_terms["revenue"] = row_test.word
+    if not measures and money_bands is not None:
+        # "按累计消费分层：$500 以上、…各有多少人": each band's customers (or, of order amounts, its order lines)
+        measures = ["buyers"] if money_bands[0] == "spend_band" else ["orders"]
+        measure_terms.setdefault(measures[0], "")
     if not measures and inactive_days is None:
         if unsupported and any(u.kind in ("profit", "traffic", "hour", "membership") for u in unsupported):
             # "利润是多少": an analytics question the data cannot answer; say so rather than route elsewhere
@@ -2497,6 +2549,16 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             filter_until=_iso(de) if since else None,
         )
         notes.append(f"the top {limit} spenders as a group, counted")
+    if money_bands is not None and bands is None:
+        # "按累计消费分层：$500 以上、$100–$500、$100 以下，各有多少人": customers (or order lines) by money bands
+        args.update(group_by=money_bands[0], band_starts=money_bands[1], grain=None, sort=None, limit=None)
+        if money_bands[0] == "spend_band" and ("buyers" not in measures and _HOW_MANY_PEOPLE.search(masked)):
+            args["measures"] = measures = ["buyers", *[m for m in measures if m != "buyers"]]
+        elif money_bands[0] == "amount_band" and not measures:
+            args["measures"] = measures = ["orders"]
+        if "revenue" in measures and "revenue_share" not in measures and _SHARE.search(masked):
+            args["measures"] = measures = [*measures, "revenue_share"]
+            share_of_all = False
     if bands is not None:
         # "购买频次漏斗：买过1次、2次…各多少": the funnel is the purchase-count bands, no sales pipeline
         unsupported = [u for u in unsupported if not (u.kind == "pipeline" and _FUNNEL.fullmatch(u.text))]
@@ -2515,11 +2577,15 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             args["measures"] = measures = ["buyers"]
             unsupported = [u for u in unsupported if not (u.kind == "traffic" and _CONVERSION.fullmatch(u.text))]
     asked_more = [grain, group_by, since, compare_kind, min_amount, max_amount, inactive_days, customer, *spend_bounds,
-                  purchases, bands, not_bought, top_share]  # fmt: skip
+                  purchases, bands, not_bought, top_share, money_bands]  # fmt: skip
     generic = measures == ["buyers"] and _norm(measure_terms.get("buyers", "")) in _GENERIC_BUYERS
     if generic and not unsupported and all(v is None for v in asked_more):
         return None
-    missing = ("inactive_days",) if inactive_missing else ()
+    # "lapsed buyers：去年买过，但今年到现在一单都没下的": the window says how long, no number of days is missing;
+    # they are the period's buyers with no order in that window
+    missing = ("inactive_days",) if inactive_missing and not not_bought else ()
+    if not_bought and inactive_days is None and "inactive_customers" in measures:
+        args["measures"] = measures = ["buyers" if m == "inactive_customers" else m for m in measures]
     row_mean = bool(
         _MONTHLY_MEAN.search(masked)
         and set(measures) & _DISTINCT_MEASURES

@@ -248,6 +248,13 @@ def key_label(value: Any, key: Any, language: str = "en") -> str:
         if lang == "zh":
             return f"{n}次及以上" if more else f"{n}次"
         return f"{n} or more" if more else n
+    if key in ("spend_band", "amount_band") and value is not None:
+        band = str(value)  # "<100", "100-500", "500+" (the tool's labels)
+        if band.endswith("+"):
+            return f"{band[:-1]} 及以上" if lang == "zh" else f"{band[:-1]} or more"
+        if band.startswith("<"):
+            return f"低于 {band[1:]}" if lang == "zh" else f"under {band[1:]}"
+        return band.replace("-", " 至 不足 ") if lang == "zh" else band.replace("-", " to under ")
     return "—" if value is None else str(value)
 
 

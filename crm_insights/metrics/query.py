@@ -135,6 +135,7 @@ class CustomerFilter:
     min_spend: float | None = None  # the customer's spend (sum of order-line amounts) in the window
     max_spend: float | None = None
     spend_strict: bool = False  # the spend bounds exclude the bound itself ("spent over 1000": > 1000)
+    spend_below: float | None = None  # spend < this (a spend band's open top: "100-500" is 100 <= spend < 500)
     # the days purchases and spend are counted over, and inactivity is read at the end of (None: the request's period)
     window: tuple[date, date] | None = None
 
@@ -142,7 +143,7 @@ class CustomerFilter:
         return any(
             v is not None
             for v in (self.min_purchases, self.max_purchases, self.inactive_days, self.bought, self.not_bought,
-                      self.min_spend, self.max_spend)
+                      self.min_spend, self.max_spend, self.spend_below)
         )  # fmt: skip
 
     def describe(self) -> tuple[list[str], list[str]]:
@@ -169,6 +170,9 @@ class CustomerFilter:
             hi_s = "" if self.max_spend is None else f" {op} {self.max_spend:g}"
             en.append(f"{lo_s}spend{hi_s} (sum of their order-line amounts)")
             zh.append(f"{lo_s}消费金额{hi_s}（订单行金额之和）")
+        if self.spend_below is not None:
+            en.append(f"spend < {self.spend_below:g} (sum of their order-line amounts)")
+            zh.append(f"消费金额 < {self.spend_below:g}（订单行金额之和）")
         if self.inactive_days is not None:
             en.append(f"no order in the {self.inactive_days} days up to the period's end (last order >= "
                       f"{self.inactive_days} days before it)")  # fmt: skip
@@ -200,6 +204,7 @@ class MetricRequest:
     min_amount: float | None = None
     max_amount: float | None = None
     amount_strict: bool = False  # the bounds themselves excluded ("over 100": amount > 100)
+    amount_below: float | None = None  # amount < this (an amount band's open top: "20-50" is 20 <= amount < 50)
     sentiment: str | None = None
     inactive_days: int | None = None
     customer_filter: CustomerFilter | None = None
@@ -361,6 +366,8 @@ def _filter_conds(req: MetricRequest, cid: Any) -> list[ColumnElement[bool]]:
         tests.append(spend > f.min_spend if f.spend_strict else spend >= f.min_spend)
     if f.max_spend is not None:
         tests.append(spend < f.max_spend if f.spend_strict else spend <= f.max_spend)
+    if f.spend_below is not None:
+        tests.append(spend < f.spend_below)
     if tests:
         sub = (
             select(_O.c.customer_id)
@@ -403,6 +410,8 @@ def _line_conds(req: MetricRequest, with_since: bool = True) -> list[ColumnEleme
         conds.append(_O.c.amount > req.min_amount if req.amount_strict else _O.c.amount >= req.min_amount)
     if req.max_amount is not None:
         conds.append(_O.c.amount < req.max_amount if req.amount_strict else _O.c.amount <= req.max_amount)
+    if req.amount_below is not None:
+        conds.append(_O.c.amount < req.amount_below)
     return conds
 
 
@@ -484,7 +493,7 @@ def rollup_applies(conn: Connection, req: MetricRequest) -> bool:
         return False
     if not set(req.keys) <= _ROLLUP_KEYS:
         return False
-    if req.customer_pks is not None or req.min_amount is not None or req.max_amount is not None:
+    if req.customer_pks is not None or _amount_filtered(req):
         return False
     if req.customer_filter:
         return False
@@ -1192,7 +1201,7 @@ def notes_for(req: MetricRequest) -> list[str]:
     notes.append(f"period: {req.since} to {req.until} inclusive")
     if any(MEASURES[m].family in ("orders", "repeat", "gaps") for m in req.measures):
         notes.append("orders are order lines; a purchase day is a distinct (customer, day)")
-    if req.min_amount is not None or req.max_amount is not None:
+    if _amount_filtered(req):
         notes.append(f"amount filters apply to each order line's amount ({_amount_test(req)})")
     if req.segment is not None or req.group_by == "segment":
         notes.append(f"segments from the stored assignments of model {req.segment_version}")
@@ -1218,7 +1227,13 @@ def _amount_test(req: MetricRequest) -> str:
     parts.append("amount")
     if req.max_amount is not None:
         parts.append(f" {hi} {req.max_amount:g}")
+    if req.amount_below is not None:
+        parts.append(f" < {req.amount_below:g}")
     return "".join(parts)
+
+
+def _amount_filtered(req: MetricRequest) -> bool:
+    return req.min_amount is not None or req.max_amount is not None or req.amount_below is not None
 
 
 def _days_cut(req: MetricRequest) -> bool:
@@ -1236,7 +1251,7 @@ def notes_for_zh(req: MetricRequest) -> list[str]:
     notes.append(f"统计期间：{req.since} 至 {req.until}（含首尾两天）")
     if any(MEASURES[m].family in ("orders", "repeat", "gaps") for m in req.measures):
         notes.append("订单数按订单行计；一个购买日 = 一个不同的（客户, 日期）")
-    if req.min_amount is not None or req.max_amount is not None:
+    if _amount_filtered(req):
         notes.append(f"金额条件作用于每条订单行的金额（{_amount_test(req)}）")
     if req.segment is not None or req.group_by == "segment":
         notes.append(f"分群取自模型 {req.segment_version} 的已存分配")

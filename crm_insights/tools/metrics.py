@@ -72,10 +72,16 @@ def _lower(value: Any) -> Any:
 
 
 Grain = Literal["day", "week", "month", "quarter", "year"]
-GroupBy = Literal["weekday", "segment", "sentiment", "customer_type", "cohort", "customer", "purchase_count"]
+GroupBy = Literal[
+    "weekday", "segment", "sentiment", "customer_type", "cohort", "customer", "purchase_count", "spend_band",
+    "amount_band",
+]  # fmt: skip
 # group_by "purchase_count": bands of customers by their purchase days in the period (1, 2, ..., N or more).
 PURCHASE_BANDS_DEFAULT = 3
 PURCHASE_BANDS_MAX = 10
+# group_by "spend_band" / "amount_band": customers by their spend in the period, order lines by their amount,
+# in bands from band_starts (each band from its start up to the next start, the last one open).
+AMOUNT_BANDED = ("spend_band", "amount_band")
 
 
 class MetricQueryArgs(ToolArgs):
@@ -105,7 +111,11 @@ class MetricQueryArgs(ToolArgs):
             f"measure, keyed by external id; limit defaults to {CUSTOMER_LIMIT_DEFAULT}, at most "
             f"{CUSTOMER_LIMIT_MAX}; no grain) or purchase_count (customers banded by their purchase days in the "
             "period: 1, 2, ..., purchase_bands or more; '买过1次、2次、3次及以上的各多少人' -> measures ['buyers'], "
-            "group_by 'purchase_count', purchase_bands 3; no grain, no comparison). The others combine with grain.",
+            "group_by 'purchase_count', purchase_bands 3; no grain, no comparison) or spend_band (customers banded "
+            "by their spend in the period at band_starts: '累计消费500以上、100-500、100以下各多少人' -> measures "
+            "['buyers'], group_by 'spend_band', band_starts [0, 100, 500]) or amount_band (order lines banded by "
+            "their amount at band_starts: 'orders under $20, $20-50, $50+' -> measures ['orders'], band_starts "
+            "[0, 20, 50]). The others combine with grain.",
         ),
     ]
     since: SinceArg
@@ -213,6 +223,11 @@ class MetricQueryArgs(ToolArgs):
         None,
         description="group_by 'purchase_count' only, instead of purchase_bands: each band's first purchase-day count, "
         "ascending from 1; the last band is open ('1次、2次、3-5次、6次及以上' -> [1, 2, 3, 6]).",
+    )
+    band_starts: list[float] | None = Field(
+        None,
+        description="group_by 'spend_band' or 'amount_band' only (and needed there): each band's lowest amount, "
+        "ascending from 0; a band runs from its start up to (not including) the next start, the last one is open.",
     )
     compare: Annotated[
         Literal["previous", "year", "both"] | None,
@@ -434,6 +449,7 @@ def metric_query(
     customers_share: bool = False,
     purchase_bands: int | None = None,
     purchase_band_starts: list[int] | None = None,
+    band_starts: list[float] | None = None,
     filter_since: str | None = None,
     filter_until: str | None = None,
 ) -> dict[str, Any]:
@@ -543,10 +559,25 @@ def metric_query(
         "customers_share": customers_share or None,
         "purchase_bands": purchase_bands,
         "purchase_band_starts": purchase_band_starts,
+        "band_starts": band_starts,
         "filter_since": filter_since,
         "filter_until": filter_until,
     }
-    banded = group_by == "purchase_count"
+    amount_banded = group_by in AMOUNT_BANDED
+    banded = group_by == "purchase_count" or amount_banded
+    if band_starts is not None and not amount_banded:
+        raise InputError("band_starts apply to group_by 'spend_band' or 'amount_band' only")
+    if amount_banded:
+        cuts = list(band_starts or [])
+        if len(cuts) < 2 or cuts[0] < 0 or any(b <= a for a, b in zip(cuts, cuts[1:], strict=False)):
+            raise InputError(
+                f"group_by {group_by!r} needs band_starts rising from 0 with at least two bands, e.g. [0, 100, 500]; "
+                f"got {band_starts}"
+            )
+        if len(cuts) > PURCHASE_BANDS_MAX:
+            raise InputError(f"at most {PURCHASE_BANDS_MAX} bands; got {len(cuts)}")
+    if group_by == "amount_band" and (min_amount is not None or max_amount is not None):
+        raise InputError("group_by 'amount_band' bands the order lines by amount; drop min_amount / max_amount")
     if (purchase_bands is not None or purchase_band_starts is not None) and not banded:
         raise InputError("purchase_bands and purchase_band_starts apply to group_by 'purchase_count' only")
     if purchase_band_starts is not None:
@@ -558,9 +589,9 @@ def metric_query(
         if len(starts) > PURCHASE_BANDS_MAX:
             raise InputError(f"at most {PURCHASE_BANDS_MAX} purchase bands; got {len(starts)}")
     if banded and grain:
-        raise InputError("group_by 'purchase_count' bands the customers of one period; drop grain")
+        raise InputError(f"group_by {group_by!r} bands the customers or orders of one period; drop grain")
     if banded and (compare is not None or compare_since is not None or change_by_row):
-        raise InputError("group_by 'purchase_count' takes no comparison; ask each period on its own")
+        raise InputError(f"group_by {group_by!r} takes no comparison; ask each period on its own")
     if min_purchases is not None and max_purchases is not None and min_purchases > max_purchases:
         raise InputError(f"min_purchases ({min_purchases}) is above max_purchases ({max_purchases})")
     window = _window(filter_since, filter_until, "filter", bounds)
@@ -731,7 +762,36 @@ def metric_query(
         for cid in filters.get("customers") or []:
             if str(cid) not in have:
                 rows.append({"customer": cid, **{m: derive(m, {}) for m in measures}})
-    if banded:
+    if amount_banded:
+        # one row per band of spend (customers) or amount (order lines), each the same measures over that band
+        assert band_starts is not None
+        cuts = [float(c) for c in band_starts]
+        rows = []
+        for i, cut_lo in enumerate(cuts):
+            cut_hi = cuts[i + 1] if i + 1 < len(cuts) else None
+            if group_by == "spend_band":
+                floor = cut_lo if cfilter.min_spend is None else max(cut_lo, cfilter.min_spend)
+                band_filter = replace(cfilter, min_spend=floor, spend_below=cut_hi)
+                band_req = replace(request(start, stop), customer_filter=band_filter)
+            else:
+                band_req = replace(request(start, stop), min_amount=cut_lo, amount_below=cut_hi)
+            got = execute(band_req).total
+            label = f"{cut_lo:g}+" if cut_hi is None else (f"<{cut_hi:g}" if cut_lo == 0 else f"{cut_lo:g}-{cut_hi:g}")
+            row = {group_by: label, **got}
+            row["share"] = {
+                m: (got[m] / res.total[m] if res.total.get(m) and got.get(m) is not None else None)
+                for m in measures
+                if m in SHARE_OF_ALL_MEASURES
+            }
+            rows.append(row)
+        labels = ", ".join(str(r[group_by]) for r in rows)
+        if group_by == "spend_band":
+            notes.append(f"spend_band: customers by their spend in the period, lower bound included ({labels})")
+            notes_zh.append(f"按客户在期间内的消费金额分档（含下限、不含上限）：{labels}")
+        else:
+            notes.append(f"amount_band: order lines by their amount, lower bound included ({labels})")
+            notes_zh.append(f"按订单行金额分档（含下限、不含上限）：{labels}")
+    elif banded:
         # one row per band of purchase days, each the same measures over that band's customers
         last_band = purchase_bands or PURCHASE_BANDS_DEFAULT
         starts = list(purchase_band_starts or range(1, last_band + 1))

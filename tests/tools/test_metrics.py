@@ -152,6 +152,61 @@ def test_purchase_bands_and_their_funnel_match_pandas(fakes: Any) -> None:
     assert all("reached" not in r for r in bounded["rows"])
 
 
+def test_spend_bands_match_pandas(fakes: Any) -> None:
+    # "按累计消费分层：500以上、100-500、100以下各多少人，各贡献多少": customers by their spend over the period,
+    # each band from its start up to the next start
+    o = _orders()
+    spend = o.groupby("customer")["amount"].sum()
+    cuts = [0.0, 100.0, 500.0]
+    data = _ok(
+        metric_query.invoke({"measures": ["buyers", "revenue"], "group_by": "spend_band", "band_starts": [0, 100, 500]})
+    )
+    assert [r["spend_band"] for r in data["rows"]] == ["<100", "100-500", "500+"]
+    for row, lo, hi in zip(data["rows"], cuts, [*cuts[1:], float("inf")], strict=True):
+        mine = spend[(spend >= lo) & (spend < hi)]
+        assert row["buyers"] == len(mine), row
+        assert row["revenue"] == pytest.approx(mine.sum(), abs=0.01)
+        assert row["share"]["revenue"] == pytest.approx(mine.sum() / spend.sum(), abs=1e-4)
+    # over one year: the spend is the year's
+    y = o[(o["ts"] >= "1997-01-01") & (o["ts"] < "1998-01-01")]
+    year_spend = y.groupby("customer")["amount"].sum()
+    data = _ok(
+        metric_query.invoke(
+            {"measures": ["buyers"], "group_by": "spend_band", "band_starts": [0, 50], "since": "1997", "until": "1997"}
+        )
+    )
+    assert [r["buyers"] for r in data["rows"]] == [int((year_spend < 50).sum()), int((year_spend >= 50).sum())]
+
+
+def test_amount_bands_match_pandas(fakes: Any) -> None:
+    # "订单金额 20以下、20-50、50以上 各多少单": order lines by their own amount
+    o = _orders()
+    data = _ok(
+        metric_query.invoke({"measures": ["orders", "revenue"], "group_by": "amount_band", "band_starts": [0, 20, 50]})
+    )
+    assert [r["amount_band"] for r in data["rows"]] == ["<20", "20-50", "50+"]
+    for row, lo, hi in zip(data["rows"], [0, 20, 50], [20, 50, float("inf")], strict=True):
+        mine = o[(o["amount"] >= lo) & (o["amount"] < hi)]
+        assert row["orders"] == len(mine) and row["revenue"] == pytest.approx(mine["amount"].sum(), abs=0.01)
+        assert row["share"]["orders"] == pytest.approx(len(mine) / len(o), abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        ({"group_by": "spend_band"}, "band_starts rising from 0"),
+        ({"group_by": "spend_band", "band_starts": [100, 50]}, "band_starts rising from 0"),
+        ({"group_by": "amount_band", "band_starts": [0]}, "at least two bands"),
+        ({"group_by": "segment", "band_starts": [0, 100]}, "apply to group_by 'spend_band' or 'amount_band'"),
+        ({"group_by": "amount_band", "band_starts": [0, 100], "min_amount": 10}, "drop min_amount"),
+        ({"group_by": "spend_band", "band_starts": [0, 100], "grain": "month"}, "drop grain"),
+    ],
+)
+def test_bands_refuse_what_they_cannot_mean(fakes: Any, args: dict[str, Any], says: str) -> None:
+    out = metric_query.invoke({"measures": ["buyers"], **args})
+    assert isinstance(out, str) and says in out, out
+
+
 def test_customers_listed_by_id_carry_their_share_of_everyone(fakes: Any) -> None:
     # "What share of 1998 revenue do those five make up together?": their revenue over every customer's
     o = _orders()

@@ -732,8 +732,10 @@ def _decide(
     # A superlative naming one segment of a list ("收入占比最低的那个群是什么样的客户") is the segment's description.
     if use_metrics and not slots.get("texts") and not slots.get("segment_pick"):
         start, end = prev_slots.get("data_start"), prev_slots.get("data_end")
-        metric = metrics.parse(original, start, end)
         prev_metric = prev_slots.get("metric") if prev_intent in metrics.METRIC_TOOLS else None
+        # "500以上那一档…" after spend bands: that band as the bound it is
+        original = metrics.name_band(original, prev_metric)
+        metric = metrics.parse(original, start, end)
         switched = metric is not None and bool(metrics.SWITCH_MEASURE.search(original))
         if (
             prev_intent in metrics.PERIOD_CARRIED

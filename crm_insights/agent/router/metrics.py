@@ -1296,6 +1296,30 @@ def same_two_periods(question: str, metric: dict[str, Any] | None, previous: Map
     metric["assumed_year"] = None
 
 
+# "500以上那一档", "the $500+ tier": one band of a spend or order-amount band breakdown
+_BAND_REF = re.compile(
+    r"(?P<lo>[$＄]?\d+(?:\.\d+)?)\s*(?:(?:-|–|~|～|到|至)\s*(?P<hi>[$＄]?\d+(?:\.\d+)?))?\s*(?P<dir>及以上|以上|\+|以下|以内)?"
+    r"\s*(?:的)?\s*(?:那|这)\s*(?:一)?\s*(?:个)?\s*(?:档|层|组|批|级|段|部分)"
+    r"|(?:the\s+)?(?P<lo2>[$]?\d+(?:\.\d+)?)\s*(?P<dir2>\+|and\s+(?:up|above)|or\s+more)?\s*(?:tier|band|bracket)",
+    re.IGNORECASE,
+)
+
+
+def name_band(question: str, previous: Mapping[str, Any] | None) -> str:
+    """``question`` with a band of the previous spend or amount breakdown written out as the bound it is ("500以上那
+    一档一共贡献了多少营收" after spend bands -> "消费500以上的客户一共贡献了多少营收"); else unchanged."""
+    group_by = ((previous or {}).get("args") or {}).get("group_by")
+    m = _BAND_REF.search(question) if group_by in ("spend_band", "amount_band") else None
+    if m is None:
+        return question
+    lo = (m.group("lo") or m.group("lo2")).lstrip("$＄")
+    hi = (m.group("hi") or "").lstrip("$＄")
+    below = (m.group("dir") or "") in ("以下", "以内")
+    bound = f"{lo}到{hi}" if hi else (f"{lo}以下" if below else f"{lo}以上")
+    named = f"消费{bound}的客户" if group_by == "spend_band" else f"金额{bound}的订单"
+    return question[: m.start()] + named + question[m.end() :]
+
+
 def keep_group(
     question: str,
     metric: dict[str, Any] | None,
