@@ -152,6 +152,11 @@ _CANTONESE_MAP = dict(_CANTONESE)
 # Homophone typos of pinyin input methods in business words ("6月业积多少", "同必呢", "发我油箱") and a few
 # colloquial words: read as meant.
 _TYPOS: tuple[tuple[str, str], ...] = (
+    # live-commerce slang: 铁粉 (loyal fans), 老铁 counted ("前100个老铁"), 日销 (daily sales)
+    ("铁粉", "忠实客户"),
+    ("个老铁", "个客户"),
+    ("日销平均", "日均销售额"),
+    ("平均日销", "日均销售额"),
     ("业积", "业绩"),
     ("赢收", "营收"),
     ("营受", "营收"),
@@ -302,6 +307,13 @@ _SINGLISH: tuple[tuple[str, str], ...] = (
     (r"%\s*chg\b", "% change"),
     # common English typos of the business verbs ("purchsed on 3 or more different days")
     (r"\bpurch(?:sed|ased|ashed|aced)\b", "purchased"),
+    # British "per cent" (one word in the readings); "purchased on only one day" is a purchase count of one
+    (r"(\d)\s*per\s*cent\b", r"\1%"),
+    (r"\bper\s+cent\b", "percent"),
+    (
+        r"\b(bought|ordered|purchased|shopped)\s+on\s+(?:only\s+|just\s+|exactly\s+)?(?:one|a\s+single|1)\s+(?:day|date)\b",
+        r"\1 1 times",
+    ),  # fmt: skip
     (r"(?-i:\bLY\b)", "last year"),
     (r"(?-i:\bTY\b)", "this year"),
     (r"\byrs\b", "years"),

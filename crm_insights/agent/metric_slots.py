@@ -777,14 +777,10 @@ def _number(tok: str | None, scale: str | None = None) -> float | None:
     try:
         value = float(tok)
     except ValueError:
-        n = to_int(tok.replace("千", "").replace("万", "")) if tok else None
+        n = to_int(tok) if tok else None  # every place value: "两千五" 2500, "一万二" 12000
         if n is None:
             return None
         value = float(n)
-        if tok.endswith("千"):
-            value *= 1000
-        elif tok.endswith("万"):
-            value *= 10000
     if scale:
         value *= {"k": 1000, "千": 1000, "万": 10000, "w": 10000}.get(scale.lower(), 1)
     return value
@@ -890,6 +886,8 @@ _PLAN_PERIOD = re.compile(
 _WHEN_I_ACT = re.compile(r"(?:准备|打算|计划)(?:在)?\0\s*(?:就)?(?:打|联系|回访|跟进|发|约|安排|做|开会|处理)")
 _CLAUSE_BREAK = re.compile(r"[，,、；;。]|但是?|却|可是|而且?|又|\bbut\b|\band\b", re.IGNORECASE)
 # clause ends by punctuation alone (a purchase bound's clause), and with colons and exclamations (a sentence's parts)
+_SENTENCE_END = re.compile(r"[。！？!?]")  # a sentence ends (a statement, then the question)
+_ASKS_IN_STATEMENT = re.compile(r"比|vs|对比|compare|呢|吗|多少|几|哪|\bhow\b|\bwhat\b|\bwhich\b", re.IGNORECASE)
 _CLAUSE_PUNCT = re.compile(r"[，,；;。？?]")
 _SENTENCE_PART = re.compile(r"[，,。；;：:？?！!]")
 
@@ -1191,6 +1189,18 @@ _BAND_VERB = re.compile(
 _WEEK_THEN_TOTAL = re.compile(r"((?:上|本|这|下)(?:个)?(?:周|星期|礼拜))(?=一共|日均|日平均)")
 
 
+_EARNED = re.compile(r"(?:一共|总共|共)?(?:赚|挣)了?(?:多少钱?|几个钱|几多)")
+_PROFIT_NAMED = re.compile(r"利润|毛利|净利|profit|margin", re.IGNORECASE)
+_TOP_BIG = re.compile(
+    r"前\s*(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*大(?!促|区|类|品|店|城|市|渠道)(?:客户|客人|买家|金主|大客户)?"
+)
+
+
+def asks_when_new(text: str) -> bool:
+    """Whether ``text`` asks when customers were new ("最后一个还有新客进来的月份是哪个月"): over all the data."""
+    return bool(_WHEN_NEW.search(text))
+
+
 def parse_metric_question(text: str, data_start: date | str, data_end: date | str) -> MetricSpec | None:
     """The metric tool call an aggregate analytics question asks for, or None when it is not one.
 
@@ -1201,6 +1211,11 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
     text = _PLAN_PERIOD.sub(lambda m: " " * len(m.group(1)) + m.group(2), text)
     # "只买过1次、买过2到3次、4次及以上": the bands listed without the verb repeated
     text = _BAND_VERB.sub("", text)
+    # "去年一共赚了多少钱": what was earned is the profit the data cannot give; the sales are answered beside it
+    if not _PROFIT_NAMED.search(text):
+        text = _EARNED.sub("销售额和利润多少", text)
+    # "前十大加起来占多少": the ten biggest customers, by what they spent
+    text = _TOP_BIG.sub(lambda m: f"消费前{m.group(1)}的客户", text)
     try:
         target = given_target(text)
         if target is not None:
@@ -1229,6 +1244,9 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
 _WHEN_NEW = re.compile(
     r"(?:新客|新客户|新用户|新会员|新买家)[^，,。？?]{0,6}?(?:啥|什么|哪个?|哪些)(?:时候|月份?|时间)"
     r"|(?:最后|最近)一(?:次|个月)有(?:新客|新客户|新用户|新会员)"
+    # "最后一个还有新客进来的月份是哪个月", "之前新客都是哪几个月来的"
+    r"|(?:最后|最近)一个?还?有(?:新客|新客户|新用户|新会员)[^，,。？?]{0,6}(?:月份?|时候)"
+    r"|(?:新客|新客户|新用户|新会员)[^，,。？?]{0,6}?(?:是|在)?哪(?:几|一)?个?月"
     r"|(?:什么|啥)时候(?:第一次|首次)(?:下单|购买|买)|(?:第一次|首次)(?:下单|购买)[^，,。？?]{0,6}(?:什么时候|哪个月)"
     r"|\bwhen\s+did\s+(?:the\s+|our\s+)?new\s+customers\s+(?:come|arrive|join|first\s+buy)",
     re.IGNORECASE,
@@ -2061,6 +2079,21 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if len(periods) >= 2:
         # "…的客户有多少 这批我准备这周打": when the user plans to act is no period of the question
         periods = [p for p in periods if not _WHEN_I_ACT.search(masked[: p.span[0]] + "\0" + masked[p.span[1] :])]
+    if len(periods) >= 2:
+        # "春季目录是3月初寄出去的。3月到5月一共有多少客户下了单？": a period in a sentence that asks for nothing is
+        # the user's context, not a period of the question
+        sentence_at = _clause_number(masked, _SENTENCE_END)
+        asked_in = {sentence_at(s_) for s_, _, cat, _, _ in hits if cat == "measures"}
+        sentences = re.findall(r"[^。！？!?]*[。！？!?]?", masked)
+
+        def stated(p: Period) -> bool:
+            said = sentences[sentence_at(p.span[0])] if sentence_at(p.span[0]) < len(sentences) else ""
+            return said.rstrip().endswith(("。", "！", "!")) and not _ASKS_IN_STATEMENT.search(said)
+
+        kept = [p for p in periods if sentence_at(p.span[0]) in asked_in or not stated(p)]
+        if kept and len(kept) < len(periods):
+            notes.append("a period in a sentence that asks nothing: context, not the question's")
+            periods = kept
 
     typed_share = _share_of_buyers(masked, measures, group_by)
     if typed_share:
@@ -2549,6 +2582,21 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             filter_until=_iso(de) if since else None,
         )
         notes.append(f"the top {limit} spenders as a group, counted")
+    elif (
+        group_by == "customer"
+        and limit
+        and since
+        and set(measures) <= {"revenue", "orders", "aov", "units", "revenue_per_buyer"}
+        and (these := _THESE_N.search(masked)) is not None
+        and to_int(these.group(1)) == limit
+        and not any(p.span[1] <= these.start() for p in periods)
+    ):
+        # "消费最高的前100个客户…，顺便看下这100个人今年一共花了多少": the top spenders over all the data (no period
+        # before them), their total in the period named after them
+        args.update(
+            top_customers=limit, group_by=None, sort=None, limit=None, filter_since=_iso(ds), filter_until=_iso(de)
+        )
+        notes.append(f"the top {limit} spenders over all the data, their total in the period")
     if money_bands is not None and bands is None:
         # "按累计消费分层：$500 以上、$100–$500、$100 以下，各有多少人": customers (or order lines) by money bands
         args.update(group_by=money_bands[0], band_starts=money_bands[1], grain=None, sort=None, limit=None)
@@ -2645,6 +2693,13 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     ):
         # "90天没下单的会员多少人？180天、365天的呢": the same count at each further threshold, one call each
         spec = replace(spec, also=tuple({**spec.args, "inactive_days": d} for d in thresholds[1:4]))
+    floor = args.get("min_customer_spend")
+    if floor is not None and not spec.also and not args.get("group_by") and not args.get("grain"):
+        # "累计消费两千五以上的客户有几个 一千二以上的呢": the same count at each further floor, one call each
+        more = [_number(m.group(1), m.group(2)) for m in _ANOTHER_FLOOR.finditer(text)]
+        floors = list(dict.fromkeys(v for v in more if v is not None and v != floor))
+        if floors:
+            spec = replace(spec, also=tuple({**spec.args, "min_customer_spend": v} for v in floors[:3]))
     if spec.unsupported and all(u.kind == "of_group" for u in spec.unsupported):
         spec = replace(spec, answer_rest=True)  # the inactive count answered, the group's other measures declined
     if spec.unsupported and all(u.kind == "statistic" for u in spec.unsupported) and _MEAN_WORD.search(masked):
@@ -2933,6 +2988,16 @@ def _joined_to_other(hits: Sequence[tuple[int, int, str, str, str]], key: str, t
         between = text[mine[1] : s] if s >= mine[1] else text[e : mine[0]]
         if _JOINED.fullmatch(between):
             return True
+        # a blank alone between Chinese words joins too: "销售额 单量 客户数都给我说一下", a list typed with spaces
+        a, b = (mine[1], s) if s >= mine[1] else (e, mine[0])
+        if (
+            between
+            and between.isspace()
+            and a > 0
+            and b < len(text)
+            and not (text[a - 1].isascii() or text[b].isascii())
+        ):
+            return True
     return False
 
 
@@ -3054,6 +3119,13 @@ def duration_days(text: str) -> int | None:
 
 
 _RANGE_BETWEEN = re.compile(r"^\s*(?:到|至|-|~|～|—)\s*$")
+
+
+# "…两千五以上的客户有几个 一千二以上的呢": a further floor asked in a clause of its own ("…的呢")
+_ANOTHER_FLOOR = re.compile(
+    rf"[，,？?；;\s]\s*(?:那|还有)?\s*(?:\$|＄)?(\d+(?:\.\d+)?|{_CN_NUM})\s*(k|千|万|w)?\s*(?:块钱?|元|刀|美元)?\s*"
+    r"(?:及以上|以上|\+)\s*(?:的)?\s*(?:客户|人)?\s*(?:呢|嘞|咧|有几个|有多少)"
+)
 
 
 def inactivity_thresholds(text: str) -> list[int]:
@@ -3278,6 +3350,8 @@ _LAST_PURCHASE = re.compile(
     re.IGNORECASE,
 )
 # "消费排前二十的大客户 今年还有几个在买", "of our top 20 spenders, how many…": a count asked of the top spenders
+# "这100个人", "这十个客户": the group of the number just ranked
+_THESE_N = re.compile(r"(?:这|那)\s*(\d{1,4}|[一二两三四五六七八九十百]{1,4})\s*(?:个|位|名)?\s*(?:人|客户|会员|买家)")
 _OF_THE_TOP = re.compile(
     r"(?:前|top\s*)\s*(?:\d+|[零一二两三四五六七八九十百]+)\s*(?:名|位|个)?(?:的)?(?:大)?(?:客户|买家|会员)?\s*"
     r"(?:里|中|当中|之中|里面|里头|中间)?[，,]?[^，,。？?]{0,6}(?:还有|有)?(?:几个|几位|多少(?:个|位|人))"

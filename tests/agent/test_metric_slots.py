@@ -1780,7 +1780,7 @@ def _decided(turns: list[str]) -> dict[str, Any]:
         (["上个月卖了多少钱啊", "克单价呢 上个月的"], {"measures": ["aov"], "since": "1998-05-01"}),
         (
             ["今年上半年新客和老客分别有多少人？", "这有点奇怪，那新客都是哪几个月进来的？每个月多少"],
-            {"measures": ["new_customers"], "grain": "month", "since": None},
+            {"measures": ["new_customers"], "grain": "month", "since": "1997-01-01", "until": "1998-06-30"},
         ),
         (
             ["最近三个月 来了多少个客人买东西", "里面买了两次以上的有几个 就是服购的"],
@@ -2812,7 +2812,7 @@ SESSION_12_READINGS: list[tuple[str, dict[str, Any]]] = [
         {"measures": ["one_time_share", "one_time_customers", "buyers"]},
     ),
     # 上周一共 / 上周日均 are last week (not last Monday / Sunday); 日均几单 the orders per day
-    ("上周一共多少单 多少个客户下了单？", {"measures": ["buyers", "orders"], "since": "1998-06-22", "group_by": None}),
+    ("上周一共多少单 多少个客户下了单？", {"measures": ["orders", "buyers"], "since": "1998-06-22", "group_by": None}),
     ("上周日均几单", {"measures": ["orders_per_day"], "since": "1998-06-22", "group_by": None}),
     # 按周一到周日 is by weekday, not by week
     ("最近三个月按周一到周日拆一下GMV", {"group_by": "weekday", "grain": None, "since": "1998-04-01"}),

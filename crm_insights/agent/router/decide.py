@@ -61,7 +61,9 @@ class Decision:
 
 
 _ONE_PERSON = re.compile(r"他|她|这个客户|该客户|这位|\b(?:he|she|him|her|his|hers|this\s+customer)\b", re.IGNORECASE)
-_MANY_PEOPLE = re.compile(r"他们|她们|这些|那些|\b(?:they|them|these|those)\b", re.IGNORECASE)
+# "像他这样…的一共有几个人", "customers like him": others of his kind, a group (no person pointed at)
+_LIKE_HIM = re.compile(r"像(?:他|她)这样|跟(?:他|她)一样|和(?:他|她)一样|类似(?:他|她)|\blike\s+(?:him|her)\b", re.I)
+_MANY_PEOPLE = re.compile(rf"他们|她们|这些|那些|\b(?:they|them|these|those)\b|{_LIKE_HIM.pattern}", re.IGNORECASE)
 
 
 # "按累计消费金额排", "ranked by spend": the customers are ranked by what they spent
@@ -798,6 +800,8 @@ def _decide(
         # ("YoY 多少" after 97年Q2 read alone, as after 1997 H1 with a measure named: the year after against it)
         metrics.year_comparison_in_data(original, metric, start, end)
         metrics.keep_group(original, metric, prev_metric, start, end)
+        metrics.typed_revenue_again(original, metric, prev_metric)
+        metrics.also_bought_then(original, metric, prev_metric)
         metrics.same_two_periods(original, metric, prev_metric)
         metrics.same_span_in_year(original, metric, prev_metric)
         metrics.week_of_day(original, metric)
@@ -978,7 +982,7 @@ def _decide(
     own_slots = dict(slots)
     inherited: list[str] = []
     inherited_customer = False
-    person = bool(sx.has_any(question, knowledge.person_refs))
+    person = bool(sx.has_any(question, knowledge.person_refs)) and not _LIKE_HIM.search(question)
     implicit = _implicit_customer(question, prev_intent, prev_slots)
     if (
         person
@@ -1007,6 +1011,8 @@ def _decide(
             skip = {"customer"}
         else:
             skip = {"segment", "segment_name_zh", "segment_name_en"}
+        if _LIKE_HIM.search(question):
+            skip.add("customer")  # "像他这样…的有几个人": customers of his kind, not him
         for key in (*ENTITY_SLOTS, "segment_name_zh", "segment_name_en", "since", "until"):
             if key in prev_slots and key not in slots and key not in skip:
                 slots[key] = prev_slots[key]

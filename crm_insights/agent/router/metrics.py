@@ -139,7 +139,8 @@ _PERIOD_ARGS = ("since", "until", "compare_since", "compare_until", "compare")
 # "顾客7一共花了多少钱、下了几单": the customer's profile), so the analytics route is not needed for them.
 _FEEDBACK = frozenset({"feedback_count", "positive_share", "neutral_share", "negative_share"})
 CLASSIC_MEASURES: dict[str, tuple[frozenset[str], frozenset[str | None], frozenset[str]]] = {
-    "overview": (frozenset({"revenue", "orders", "buyers", "aov", "units", "revenue_per_buyer", "feedback_count"}),
+    # (not revenue per buyer: the overview prints the AOV beside it, a per-order figure to a per-customer question)
+    "overview": (frozenset({"revenue", "orders", "buyers", "aov", "units", "feedback_count"}),
                  frozenset({None}), frozenset()),
     "list_segments": (frozenset({"revenue_share"}), frozenset({None, "segment"}), frozenset({"sort", "limit"})),
     "sentiment_summary": (_FEEDBACK, frozenset({None, "sentiment", "segment"}),
@@ -440,6 +441,25 @@ def rebase_comparison(metric: dict[str, Any], previous: Mapping[str, Any]) -> No
     metric["assumed_year"] = previous.get("assumed_year") or metric.get("assumed_year")
 
 
+_TYPED_REVENUE = {"returning_customers": "revenue_returning", "new_customers": "revenue_new"}
+_OTHER_TYPE_REVENUE = {"revenue_returning": "revenue_new", "revenue_new": "revenue_returning"}
+
+
+def typed_revenue_again(question: str, metric: dict[str, Any] | None, previous: Mapping[str, Any] | None) -> None:
+    """ "换成老客呢" after "三月份新客户贡献了多少销售额": the other type's revenue, not its count (in place)."""
+    if not metric or not previous or not (metric.get("tool") == previous.get("tool") == "metric_query"):
+        return
+    args = metric.get("args") or {}
+    measures = args.get("measures") or []
+    if (
+        len(measures) == 1
+        and _OTHER_TYPE_REVENUE.get(_TYPED_REVENUE.get(measures[0], ""))
+        in ((previous.get("args") or {}).get("measures") or [])
+        and not _PEOPLE_COUNTED.search(question)
+    ):
+        args["measures"] = [_TYPED_REVENUE[measures[0]]]
+
+
 def carry_period(
     question: str,
     metric: dict[str, Any],
@@ -452,6 +472,8 @@ def carry_period(
     for all of it. A cohort question about "them" after a cohort's table is that cohort read at the month named."""
     args, base = metric.setdefault("args", {}), previous.get("args") or {}
     rebase_comparison(metric, previous)
+    if metric.get("tool") == "metric_query" and metric_slots.asks_when_new(question):
+        return metric  # "那最后一个还有新客进来的月份是哪个月": new customers month by month over all the data
     if (
         metric.get("tool") == "metric_query"
         and previous.get("tool") == "forecast_totals"
@@ -1318,6 +1340,28 @@ def name_band(question: str, previous: Mapping[str, Any] | None) -> str:
     bound = f"{lo}到{hi}" if hi else (f"{lo}以下" if below else f"{lo}以上")
     named = f"消费{bound}的客户" if group_by == "spend_band" else f"金额{bound}的订单"
     return question[: m.start()] + named + question[m.end() :]
+
+
+_ALSO_BOUGHT = re.compile(r"也(?:买过|下过单|下单|购买过|来买过|买了)|\balso\s+(?:bought|ordered|purchased)\b", re.I)
+
+
+def also_bought_then(question: str, metric: dict[str, Any] | None, previous: Mapping[str, Any] | None) -> None:
+    """ "这些人里去年下半年也买过的有几个" after a count of a period's buyers: those buyers who also ordered in the
+    period now named (in place: the previous period, and the new one as the bought window)."""
+    if not metric or not previous or not (metric.get("tool") == previous.get("tool") == "metric_query"):
+        return
+    args, base = metric.get("args") or {}, previous.get("args") or {}
+    if not (_AMONG_THEM.search(question) and _ALSO_BOUGHT.search(question)):
+        return
+    if args.get("measures") != ["buyers"] or "buyers" not in (base.get("measures") or []):
+        return
+    if not (args.get("since") and base.get("since")) or args.get("since") == base.get("since"):
+        return
+    args.update(
+        since=base["since"], until=base.get("until"), bought_since=args["since"], bought_until=args.get("until")
+    )
+    for key in ("periods_text", "periods_text_zh", "assumed_year"):
+        metric[key] = previous.get(key)
 
 
 def keep_group(
