@@ -4132,3 +4132,96 @@ def test_session_15_af_set_more_threads() -> None:
     assert narrowed.intent == "at_risk" and narrowed.slots["top_share"] == 0.1
     buyers = _thread(["下个月大概能卖好多钱嘛？", "那大概会有好多个客人来买"], data_known=True)
     assert buyers.intent == "forecast_totals" and buyers.slots["metric"]["args"] == {"period": "next_month"}
+
+
+def test_session_16_money_bands() -> None:
+    # customers banded by their spend (a tier list with a money word), order lines by their amount
+    spend = _parse("按累计消费给客户分个层：$500 以上、$100–$500、$100 以下，各有多少人？").args
+    assert (spend["group_by"], spend["band_starts"], spend["measures"]) == ("spend_band", [0, 100, 500], ["buyers"])
+    english = _parse("How many customers spent under $100, $100-500 and over $500 in 1997?").args
+    assert (english["group_by"], english["band_starts"], english["since"]) == (
+        "spend_band",
+        [0, 100, 500],
+        "1997-01-01",
+    )
+    lines = _parse("单笔订单金额 20以下、20-50、50-100、100以上 各多少单").args
+    assert (lines["group_by"], lines["band_starts"]) == ("amount_band", [0, 20, 50, 100])
+    assert "orders" in lines["measures"]
+    # month ranges and purchase-count bands are no money bands
+    assert _parse("1-3月和4-6月的销售额").args.get("group_by") is None
+    assert _parse("买过1次、2次、3次及以上的各多少人").args["group_by"] == "purchase_count"
+    # one band named after the breakdown is that band's bound
+    band = _thread(
+        ["按累计消费给客户分个层：$500 以上、$100–$500、$100 以下，各有多少人？", "500以上那一档一共贡献了多少营收？"],
+        data_known=True,
+    ).slots["metric"]["args"]
+    assert (band["measures"], band["min_customer_spend"]) == (["revenue"], 500)
+
+
+def test_session_16_spoken_numbers_and_second_floor() -> None:
+    spec = _parse("累计消费两千五以上的客户有几个 一千二以上的呢")
+    assert spec.args["min_customer_spend"] == 2500
+    assert [a["min_customer_spend"] for a in spec.also] == [1200]
+    assert _parse("消费一万以上的客户有多少").args["min_customer_spend"] == 10000
+
+
+def test_session_16_ag_set_readings() -> None:
+    # a coming season in a clause that asks nothing is the user's plan
+    plan = _parse("下一季 catalogue 的寄送名单，我想先圈最近6个月内有下过单的客户，一共多少人？")
+    assert (plan.tool, plan.args["since"], plan.args["until"]) == ("metric_query", "1998-01-01", "1998-06-30")
+    assert _parse("下个季度的销售额预计多少").tool == "forecast_totals"
+    # lapsed: bought in a period and not in a later window, no number of days needed
+    lapsed = _parse("lapsed buyers 帮我数一下：去年买过，但今年到现在一单都没下的客户有多少？")
+    assert lapsed.missing == () and lapsed.args["measures"] == ["buyers"]
+    assert lapsed.args["not_bought_since"] == "1998-01-01"
+    # a period in a sentence that asks nothing is context; a comparison sentence is not a statement
+    mailed = _parse("春季目录是3月初寄出去的。3月到5月一共有多少客户下了单？顺便按寄送批次算一下每一批的 response rate")
+    assert (mailed.args["since"], mailed.args["until"]) == ("1998-03-01", "1998-05-31")
+    assert {u.kind for u in mailed.unsupported} == {"campaign"}
+    assert _parse("3月的销售额是多少？和4月比呢").args.get("compare") == "previous"
+    # 赚了多少 is revenue, with the profit declined beside it
+    earned = _parse("去年一共赚了多少钱")
+    assert earned.args["measures"] == ["revenue"] and [u.kind for u in earned.unsupported] == ["profit"]
+    assert _parse("上半年收了多少钱").args["measures"] == ["revenue"]
+    assert _parse("下个季度能进多少钱").tool == "forecast_totals"
+    assert _parse("今年上半年平均每个下单客户花了多少钱？").args["measures"] == ["revenue_per_buyer"]
+    top = _parse("前十大加起来占多少").args
+    assert (top["group_by"], top["limit"], top["measures"]) == ("customer", 10, ["revenue", "revenue_share"])
+    listed = _parse("这个季度跟上个季度比怎么样 销售额 单量 客户数都给我说一下 涨跌百分之多少").args
+    assert listed["measures"] == ["revenue", "orders", "buyers"]
+    # the top 100 over all the data, their total in the period named after them
+    hundred = _parse("帮我给消费最高的前100个客户打个VIP标签，顺便看下这100个人今年一共花了多少").args
+    assert (hundred["top_customers"], hundred["filter_since"], hundred["since"]) == (100, "1997-01-01", "1998-01-01")
+    assert _parse("今年消费最高的前100个客户花了多少").args["group_by"] == "customer"
+    # British and live-commerce words
+    english = _parse(to_mandarin("What share of 1997 turnover came from customers who purchased on only one day?"))
+    assert (english.args["min_purchases"], english.args["max_purchases"]) == (1, 1)
+    assert (
+        _parse(to_mandarin("top 10 per cent of customers by spend: their share of turnover?")).args["top_share"] == 0.1
+    )
+    fans = _parse(to_mandarin("买过5次及以上的铁粉有多少人 一共贡献多少GMV")).args
+    assert fans["measures"] == ["buyers", "revenue"] and fans["min_purchases"] == 5
+    assert _parse(to_mandarin("上个月日销平均多少啊")).args["measures"] == ["revenue_per_day"]
+
+
+def test_session_16_ag_set_threads() -> None:
+    when = _thread(
+        ["上个月新客有多少", "新客是0？那最后一个还有新客进来的月份是哪个月，那个月来了多少新客？"], data_known=True
+    )
+    args = when.slots["metric"]["args"]
+    assert (args["grain"], args["since"], args["until"]) == ("month", "1997-01-01", "1998-06-30")
+    like_him = _thread(
+        [
+            "客户 19339 以前是大客户吧？他一共花了多少钱，现在多久没买了？",
+            "像他这样累计消费超过 $1000、但已经半年以上没下单的，一共有几个人？",
+        ],
+        data_known=True,
+    )
+    assert like_him.intent == "metric_query" and "customers" not in like_him.slots["metric"]["args"]
+    returning = _thread(["九七年三月份新客户贡献了多少销售额", "换成老客呢"], data_known=True).slots["metric"]["args"]
+    assert returning["measures"] == ["revenue_returning"] and returning["since"] == "1997-03-01"
+    both = _thread(["那个 最近30天下单的有多少人啊 就是有买过的", "这些人里去年下半年也买过的有几个"], data_known=True)
+    b = both.slots["metric"]["args"]
+    assert (b["since"], b["bought_since"], b["bought_until"]) == ("1998-06-01", "1997-07-01", "1997-12-31")
+    wechat = _thread(["买过三次以上的客户有多少个 把名单发我微信上"], data_known=True)
+    assert wechat.slots.get("action") is True
