@@ -106,6 +106,9 @@ class MetricSpec:
     # the question named no period and the one shown is the data-end month or year taken as the base of a
     # comparison ("跟4月比呢"): in a thread, the conversation's period is the base instead
     implicit_base: bool = False
+    # the total over the rows is no figure the question asks for (new customers by month over all the data: the
+    # total is every customer)
+    total_hidden: bool = False
 
     @property
     def scoped(self) -> bool:
@@ -650,6 +653,8 @@ _SHARE = re.compile(
     # "贡献了总营收的多少": a part of the whole, asked as "the whole's how much"
     r"|(?:总|全部|整体|全公司)(?:营收|销售额|收入|流水|GMV|gmv|业绩|订单|单量)的\s*(?:多少|几成|百分之几|百分之多少|比例|比重)"
     r"|(?:what|which)\s+(?:share|percentage|proportion|fraction|percent)\s+of|what\s*%\s*of"
+    # "Of those lapsed customers, what proportion had a lifetime spend above 100 dollars?"
+    r"|(?:what|which)\s+(?:share|percentage|proportion|fraction|percent)\s+(?:had|have|has|were|are|did|spent)\b"
     r"|how\s+(?:much|many)\s*(?:%|percent)\s*of"
     r"|(?:share|percentage|proportion|fraction|percent)\s+of\s+(?:all|total|the\s+total|overall)"
     r"|\bas\s+an?\s+(?:%|percent(?:age)?|share|fraction)\s+of|\b(?:%|percent)\s+of\s+(?:the\s+)?(?:base|customers|all)"
@@ -1190,10 +1195,15 @@ _WEEK_THEN_TOTAL = re.compile(r"((?:上|本|这|下)(?:个)?(?:周|星期|礼拜
 
 
 _EARNED = re.compile(r"(?:一共|总共|共)?(?:赚|挣)了?(?:多少钱?|几个钱|几多)")
-_PROFIT_NAMED = re.compile(r"利润|毛利|净利|profit|margin", re.IGNORECASE)
+_PROFIT_NAMED = re.compile(r"利润|毛利|净|成本|profit|margin|\bnet\b|\bcosts?\b", re.IGNORECASE)
 _TOP_BIG = re.compile(
     r"前\s*(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*大(?!促|区|类|品|店|城|市|渠道)(?:客户|客人|买家|金主|大客户)?"
 )
+
+
+def share_asked(text: str) -> bool:
+    """Whether ``text`` asks for a share ("占多少", "what proportion had …")."""
+    return bool(_SHARE.search(text))
 
 
 def asks_when_new(text: str) -> bool:
@@ -1232,6 +1242,7 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
                 periods_text_zh=label,
                 terms={"new_customers": when_new.group(0)},
                 notes=("when customers were new: new customers by month over all the data",),
+                total_hidden=True,
             )
         spec = _parse(text, ds, de)
         if spec is not None and _mixes_trend_and_comparison(spec):

@@ -86,7 +86,11 @@ def metrics_cmd(
     ] = None,
     band_starts: Annotated[
         str | None,
-        typer.Option("--band-starts", help="With --by purchase_count: each band's first count, e.g. 1,2,3,6."),
+        typer.Option(
+            "--band-starts",
+            help="With --by purchase_count: each band's first count, e.g. 1,2,3,6; with --by spend_band or "
+            "amount_band: each band's lowest amount, e.g. 0,100,500.",
+        ),
     ] = None,
     filter_since: Annotated[
         str | None, typer.Option("--filter-since", help="Read the customer conditions over this window (from).")
@@ -107,12 +111,13 @@ def metrics_cmd(
     args.update({"not_bought_since": not_bought_since, "not_bought_until": not_bought_until})
     args.update({"filter_since": filter_since, "filter_until": filter_until, "top_customers": top_customers})
     if band_starts is not None:
+        money = (by or "").strip().lower() in ("spend_band", "amount_band")
         try:
-            args["purchase_band_starts"] = [int(x) for x in band_starts.split(",") if x.strip()]
+            cuts = [(float(x) if money else int(x)) for x in band_starts.split(",") if x.strip()]
         except ValueError as exc:
-            raise typer.BadParameter(
-                f"--band-starts takes whole numbers joined by commas, got {band_starts!r}"
-            ) from exc
+            kind = "numbers" if money else "whole numbers"
+            raise typer.BadParameter(f"--band-starts takes {kind} joined by commas, got {band_starts!r}") from exc
+        args["band_starts" if money else "purchase_band_starts"] = cuts
     args.update({"amount_strict": amount_strict or None, "change_by_row": change_by_row or None})
     args["customer_spend_strict"] = spend_strict or None
     out = metric_query.invoke({k: v for k, v in args.items() if v is not None})

@@ -705,11 +705,18 @@ def metric_query(
     res = execute(request(start, stop))
     total_unfiltered, share_of_all = res.total_unfiltered, res.share_of_all
     listed = bool(named_pks) and not cfilter and not spend_ranked and not group_by and not grain
+    inactive_base = False
     if (cfilter or spend_ranked or listed) and min_amount is None and max_amount is None:
         # the same measures over every customer (of the other filters): what share the narrowed customers are;
         # for customers listed by id ("those five"), what share of everyone's
+        # "Of those lapsed customers, what proportion spent over $100?": with inactivity and another condition,
+        # the share is of the inactive customers
+        inactive_base = cfilter.inactive_days is not None and bool(replace(cfilter, inactive_days=None, window=None))
+        base_filter = (
+            CustomerFilter(inactive_days=cfilter.inactive_days, window=cfilter.window) if inactive_base else None
+        )
         whole_req = replace(
-            request(start, stop), customer_pks=None if listed else named_pks, customer_filter=None, group_by=None
+            request(start, stop), customer_pks=None if listed else named_pks, customer_filter=base_filter, group_by=None
         )
         whole = execute(replace(whole_req, grain=None))
         total_unfiltered = dict(whole.total)
@@ -942,9 +949,10 @@ def metric_query(
         # what share_of_all divides by: the same measures over every customer ("customers": a spend, purchase,
         # inactivity or window filter narrowed the customers) or over every order line ("amount")
         # or, for customers listed by id, over every customer ("listed": shown when the share is asked)
+        # or, with inactivity and another customer condition, over the inactive customers ("inactive")
         "share_base": "amount"
         if min_amount is not None or max_amount is not None
-        else ("listed" if listed else "customers"),
+        else ("listed" if listed else ("inactive" if inactive_base else "customers")),
         "unit": {m: MEASURES[m].unit for m in measures},
         "names": {m: {"zh": MEASURES[m].name_zh, "en": MEASURES[m].name_en} for m in measures},
         "data_range": {"first": bounds[0], "last": bounds[1]},

@@ -178,6 +178,29 @@ def test_spend_bands_match_pandas(fakes: Any) -> None:
     assert [r["buyers"] for r in data["rows"]] == [int((year_spend < 50).sum()), int((year_spend >= 50).sum())]
 
 
+def test_a_share_within_the_inactive_customers_matches_pandas(fakes: Any) -> None:
+    # "Of those lapsed customers, what proportion had a lifetime spend above $100?": the base is the inactive group
+    o = _orders()
+    end = o["ts"].max().normalize()
+    last = o.groupby("customer")["ts"].max().dt.normalize()
+    spend = o.groupby("customer")["amount"].sum()
+    days = 100
+    lapsed = last[(end - last).dt.days >= days].index
+    over = [c for c in lapsed if spend[c] > 20]
+    assert 0 < len(over) < len(lapsed)  # the data has both kinds, so the base matters
+    data = _ok(
+        metric_query.invoke(
+            {"measures": ["buyers"], "inactive_days": days, "min_customer_spend": 20, "customer_spend_strict": True}
+        )
+    )
+    assert data["share_base"] == "inactive"
+    assert data["total"]["buyers"] == len(over) and data["total_unfiltered"]["buyers"] == len(lapsed)
+    assert data["share_of_all"]["buyers"] == pytest.approx(len(over) / len(lapsed), abs=1e-4)
+    # inactivity alone is still a share of everyone
+    alone = _ok(metric_query.invoke({"measures": ["buyers", "revenue"], "inactive_days": days}))
+    assert alone["share_base"] == "customers" and alone["total_unfiltered"]["buyers"] == o["customer"].nunique()
+
+
 def test_amount_bands_match_pandas(fakes: Any) -> None:
     # "订单金额 20以下、20-50、50以上 各多少单": order lines by their own amount
     o = _orders()

@@ -110,6 +110,7 @@ def normalise_spec(spec: Any) -> dict[str, Any] | None:
         "cohort_targets": [int(k) for k in raw.get("cohort_targets") or []],
         "cohort_fixed": [None if m is None else str(m) for m in raw.get("cohort_fixed") or []],
         "implicit_base": bool(raw.get("implicit_base")),
+        "total_hidden": bool(raw.get("total_hidden")),
     }
 
 
@@ -1383,6 +1384,15 @@ def keep_group(
     ):
         # "最近三个月来了多少客人" then "里面买了两次以上的有几个": the count, and its share of the customers counted
         # before (the same period's buyers)
+        metric["share_of_all"] = True
+    if (
+        _AMONG_THEM.search(question)
+        and args.get("measures") == ["buyers"]
+        and base.get("measures") == ["inactive_customers"]
+        and base.get("inactive_days")
+        and metric_slots.share_asked(question)
+    ):
+        # "Of those lapsed customers, what proportion had a lifetime spend above $100?": the share of the lapsed
         metric["share_of_all"] = True
     if _AMONG_GROUP.search(question) and metric.get("args") is not None:
         before = set(metric["args"])
