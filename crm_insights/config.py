@@ -108,7 +108,7 @@ class SentimentSettings(Block):
     pooling: Literal["mean", "cls"] = "mean"
     batch_size: int = Field(16, ge=1)
     epochs: float = Field(1.0, gt=0)
-    max_steps: int | None = Field(900, ge=1)  # at most this many optimiser steps (None: the epochs decide)
+    max_steps: int | None = Field(None, ge=1)  # at most this many optimiser steps (None: the epochs decide)
     learning_rate: float = Field(1e-4, gt=0)
     freeze_embeddings: bool = True
     freeze_layers: int = Field(6, ge=0, le=48)

