@@ -869,7 +869,7 @@ _NOT_BOUGHT_IN = re.compile(
     r"|一(?:单|次)(?:都|也)(?:没有|没)(?=的|了|[，,。？?\s]|$)"
     r"|(?:没|没有)(?:再)?回?来(?:过)?(?=的|了|[，,。？?\s]|$)"
     r"|\b(?:didn'?t|did\s+not|haven'?t|hasn'?t|never)\s+(?:buy|bought|order|ordered|purchase|purchased|come\s+back|came\s+back"
-    r"|returned|been\s+back)"
+    r"|returned|been\s+back)(?:\s+(?:anything|a\s+thing|at\s+all|again))?"
     r"|\bno\s+(?:orders?|purchases?)\s+in\b"
     r"|\bbut\s+not\s+in\b",
     re.IGNORECASE,
@@ -905,6 +905,9 @@ _BANDS = re.compile(
     r"(?:及|或|和)?(?:以上|更多|\+)"
     r"|(?:购买|下单)(?:次数|频次)(?:的)?分布|(?:按|by)\s*(?:购买|下单)?(?:次数|频次)(?:分|拆|看)"
     r"|\bonce\b[^.?!]{0,12}\btwice\b[^.?!]{0,20}?(?P<e>\d+)\s*(?:\+|or\s+more)\s*(?:times)?"
+    # "the distribution of customers by lifetime number of purchases — 1, 2, 3, 4, 5+"
+    r"|\bby\s+(?:their\s+)?(?:lifetime\s+|total\s+)?(?:number|count)\s+of\s+(?:purchases|orders|purchase\s+days)\b"
+    r"(?:[^.?!]{0,16}?\b1\s*,\s*2\b[^.?!]{0,16}?(?P<n3>\d+)\s*\+)?"
     # "只买过一次的占多少？买过两次的、三次及以上的又各占多少？": the bands asked one clause after another
     rf"|(?:买|购买|下单)(?:过|了)?\s*(?<!\d)(?:1|一)\s*次[^。]{{0,16}}?(?:2|两|二)\s*次[^。]{{0,12}}?"
     rf"(?P<n2>\d+|{_CN_NUM})\s*次\s*(?:及|或)?(?:以上|更多|\+)",
@@ -1020,6 +1023,8 @@ _FUNNEL = re.compile(
     r"|\b(?:second|2nd)\s+(?:to|->)\s+(?P<d>third|fourth|3rd|4th)\b",
     re.IGNORECASE,
 )
+# "the distribution of customers by number of purchases": the customers counted in each band
+_CUSTOMERS_SPREAD = re.compile(r"\b(?:distribution|split|spread|breakdown)\s+of\s+(?:our\s+)?customers\b", re.I)
 _CONVERSION = re.compile(r"转化率?|conversion(?:\s+rate)?", re.IGNORECASE)
 _ORDINAL_EN = {"third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 
@@ -1086,14 +1091,15 @@ def _purchase_bands(text: str) -> tuple[int, tuple[int, int]] | None:
     found = list(_BANDS.finditer(text))
     # "购买次数的分布呢？买1次、2次、3次、4次及以上的": the bands listed name the last one (the first match only
     # names the distribution)
-    m = next((x for x in found if x.group("n") or x.group("n2") or x.group("e")), found[0] if found else None)
+    named = [x for x in found if x.group("n") or x.group("n2") or x.group("e") or x.group("n3")]
+    m = named[0] if named else (found[0] if found else None)
     if m is None and (f := _FUNNEL.search(text)) is not None:
         word = f.group("b") or f.group("c") or f.group("d")
         top = _ORDINAL_EN.get(word.lower(), 0) if f.group("d") else (to_int(word) if word else None)
         return (top if top and 3 <= top <= 10 else 3), f.span()
     if m is None:
         return None
-    n = m.group("n") or m.group("n2") or m.group("e")
+    n = m.group("n") or m.group("n2") or m.group("e") or m.group("n3")
     top = to_int(n) if n else 3
     return (top if top and 2 <= top <= 10 else 3), (min(found[0].start(), m.start()), m.end())
 
@@ -1194,6 +1200,7 @@ _BAND_VERB = re.compile(
 _WEEK_THEN_TOTAL = re.compile(r"((?:上|本|这|下)(?:个)?(?:周|星期|礼拜))(?=一共|日均|日平均)")
 
 
+_SELF_INTRO = re.compile(r"我(?:是|刚)[^，,。？?！!]{0,10}?(?:新来的|新人|新同事|实习生|新入职的?)")
 _EARNED = re.compile(r"(?:一共|总共|共)?(?:赚|挣)了?(?:多少钱?|几个钱|几多)")
 _PROFIT_NAMED = re.compile(r"利润|毛利|净|成本|profit|margin|\bnet\b|\bcosts?\b", re.IGNORECASE)
 _TOP_BIG = re.compile(
@@ -1221,6 +1228,8 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
     text = _PLAN_PERIOD.sub(lambda m: " " * len(m.group(1)) + m.group(2), text)
     # "只买过1次、买过2到3次、4次及以上": the bands listed without the verb repeated
     text = _BAND_VERB.sub("", text)
+    # "我是客服部新来的，请问…": the speaker is new, not a customer
+    text = _SELF_INTRO.sub(lambda m: " " * len(m.group(0)), text)
     # "去年一共赚了多少钱": what was earned is the profit the data cannot give; the sales are answered beside it
     if not _PROFIT_NAMED.search(text):
         text = _EARNED.sub("销售额和利润多少", text)
@@ -2624,7 +2633,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         args.update(group_by="purchase_count", purchase_bands=bands[0], grain=None, sort=None, limit=None)
         if (starts := band_starts(text)) is not None:
             args.update(purchase_bands=None, purchase_band_starts=starts)  # "1次、2次、3-5次、6次及以上"
-        if "buyers" not in measures and _HOW_MANY_PEOPLE.search(masked):
+        if "buyers" not in measures and (_HOW_MANY_PEOPLE.search(masked) or _CUSTOMERS_SPREAD.search(masked)):
             args["measures"] = measures = ["buyers", *measures]  # "各多少人、各贡献多少营收": each band counted too
         if "revenue" in measures and "revenue_share" not in measures and _SHARE.search(masked):
             # "各多少人、GMV占比": each band's share of the revenue (its row share), not the bands against no filter

@@ -4225,3 +4225,21 @@ def test_session_16_ag_set_threads() -> None:
     assert (b["since"], b["bought_since"], b["bought_until"]) == ("1998-06-01", "1997-07-01", "1997-12-31")
     wechat = _thread(["买过三次以上的客户有多少个 把名单发我微信上"], data_known=True)
     assert wechat.slots.get("action") is True
+
+
+def test_session_16_ah_set_readings() -> None:
+    # the speaker introducing themselves as new is no new customer
+    assert parse_metric_question("您好，我是客服部新来的，请问最近客户的投诉主要集中在哪几个方面呀？", DS, DE) is None
+    react = _parse(
+        "How many customers didn't buy anything in the second half of '97 but then bought in the first half of '98?"
+    ).args
+    assert (react["since"], react["not_bought_since"], react["not_bought_until"]) == (
+        "1998-01-01",
+        "1997-07-01",
+        "1997-12-31",
+    )
+    spread = _parse(
+        "Give me the distribution of customers by lifetime number of purchases — 1, 2, 3, 4, 5+ — and what share of "
+        "total revenue the 5+ group drives."
+    ).args
+    assert (spread["group_by"], spread["purchase_bands"], spread["measures"][0]) == ("purchase_count", 5, "buyers")
