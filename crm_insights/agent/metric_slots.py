@@ -907,7 +907,7 @@ _BANDS = re.compile(
     r"|\bonce\b[^.?!]{0,12}\btwice\b[^.?!]{0,20}?(?P<e>\d+)\s*(?:\+|or\s+more)\s*(?:times)?"
     # "the distribution of customers by lifetime number of purchases — 1, 2, 3, 4, 5+"
     r"|\bby\s+(?:their\s+)?(?:lifetime\s+|total\s+)?(?:number|count)\s+of\s+(?:purchases|orders|purchase\s+days)\b"
-    r"(?:[^.?!]{0,16}?\b1\s*,\s*2\b[^.?!]{0,16}?(?P<n3>\d+)\s*\+)?"
+    r"[^.?!]{0,16}?\b1\s*,\s*2\b[^.?!]{0,16}?(?P<n3>\d+)\s*\+"
     # "只买过一次的占多少？买过两次的、三次及以上的又各占多少？": the bands asked one clause after another
     rf"|(?:买|购买|下单)(?:过|了)?\s*(?<!\d)(?:1|一)\s*次[^。]{{0,16}}?(?:2|两|二)\s*次[^。]{{0,12}}?"
     rf"(?P<n2>\d+|{_CN_NUM})\s*次\s*(?:及|或)?(?:以上|更多|\+)",

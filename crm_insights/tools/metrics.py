@@ -709,9 +709,14 @@ def metric_query(
     if (cfilter or spend_ranked or listed) and min_amount is None and max_amount is None:
         # the same measures over every customer (of the other filters): what share the narrowed customers are;
         # for customers listed by id ("those five"), what share of everyone's
-        # "Of those lapsed customers, what proportion spent over $100?": with inactivity and another condition,
-        # the share is of the inactive customers
-        inactive_base = cfilter.inactive_days is not None and bool(replace(cfilter, inactive_days=None, window=None))
+        # "Of those lapsed customers, what proportion spent over $100?": a count of customers under inactivity and
+        # another condition is a share of the inactive customers (their revenue stays a share of all revenue:
+        # "这些人一共贡献了多少营收？占总营收多少")
+        inactive_base = (
+            measures == ["buyers"]
+            and cfilter.inactive_days is not None
+            and bool(replace(cfilter, inactive_days=None, window=None))
+        )
         base_filter = (
             CustomerFilter(inactive_days=cfilter.inactive_days, window=cfilter.window) if inactive_base else None
         )

@@ -196,9 +196,12 @@ def test_a_share_within_the_inactive_customers_matches_pandas(fakes: Any) -> Non
     assert data["share_base"] == "inactive"
     assert data["total"]["buyers"] == len(over) and data["total_unfiltered"]["buyers"] == len(lapsed)
     assert data["share_of_all"]["buyers"] == pytest.approx(len(over) / len(lapsed), abs=1e-4)
-    # inactivity alone is still a share of everyone
+    # inactivity alone is still a share of everyone, and so is the group's revenue ("占总营收多少")
     alone = _ok(metric_query.invoke({"measures": ["buyers", "revenue"], "inactive_days": days}))
     assert alone["share_base"] == "customers" and alone["total_unfiltered"]["buyers"] == o["customer"].nunique()
+    revenue = _ok(metric_query.invoke({"measures": ["revenue"], "inactive_days": days, "min_customer_spend": 20}))
+    assert revenue["share_base"] == "customers"
+    assert revenue["total_unfiltered"]["revenue"] == pytest.approx(o["amount"].sum())
 
 
 def test_amount_bands_match_pandas(fakes: Any) -> None:
