@@ -370,6 +370,18 @@ def _chart_name(tool_name: str, result: Mapping[str, Any], labels: _Labels) -> s
     return f"{tool_name}-{hashlib.sha256(payload.encode()).hexdigest()[:16]}.png"
 
 
+def _target(
+    tool_name: str, result: Mapping[str, Any] | Any, out_dir: Path
+) -> tuple[Renderer, _Labels, str, Path] | None:
+    """(renderer, labels, file name, path) of a tool result's chart; None when the tool has no chart."""
+    renderer = RENDERERS.get(tool_name)
+    if renderer is None or not isinstance(result, Mapping):
+        return None
+    labels = _Labels()
+    name = _chart_name(tool_name, result, labels)
+    return renderer, labels, name, Path(out_dir) / name
+
+
 def _laid_out(renderer: Renderer, result: Mapping[str, Any], labels: _Labels) -> Any | None:
     """A figure with the chart's artists (call under ``_render_lock``); None when the data has no chart."""
     import matplotlib
@@ -402,12 +414,10 @@ def chart_for(tool_name: str, result: Mapping[str, Any] | Any, out_dir: Path) ->
     Never raises on an unexpected result shape (a chart is a bonus, not the answer): it logs and
     returns None.
     """
-    renderer = RENDERERS.get(tool_name)
-    if renderer is None or not isinstance(result, Mapping):
+    target = _target(tool_name, result, out_dir)
+    if target is None:
         return None
-    labels = _Labels()
-    name = _chart_name(tool_name, result, labels)
-    path = Path(out_dir) / name
+    renderer, labels, name, path = target
     if path.exists() or _reuse(name, path):
         return path
     try:
@@ -430,12 +440,10 @@ def chart_later(tool_name: str, result: Mapping[str, Any] | Any, out_dir: Path) 
     is caught here too); drawing and encoding run on one background thread in order. Until the file
     exists a ``<name>.png.drawing`` marker lies beside it; :func:`wait_for_chart` waits for it.
     """
-    renderer = RENDERERS.get(tool_name)
-    if renderer is None or not isinstance(result, Mapping):
+    target = _target(tool_name, result, out_dir)
+    if target is None:
         return None
-    labels = _Labels()
-    name = _chart_name(tool_name, result, labels)
-    path = Path(out_dir) / name
+    renderer, labels, name, path = target
     with _drawing_lock:
         if path in _drawing or path.exists() or _reuse(name, path):
             return path
