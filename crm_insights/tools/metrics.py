@@ -578,7 +578,7 @@ def metric_query(
             raise InputError(f"at most {PURCHASE_BANDS_MAX} bands; got {len(cuts)}")
     if group_by == "amount_band" and (min_amount is not None or max_amount is not None):
         raise InputError("group_by 'amount_band' bands the order lines by amount; drop min_amount / max_amount")
-    if (purchase_bands is not None or purchase_band_starts is not None) and not banded:
+    if (purchase_bands is not None or purchase_band_starts is not None) and group_by != "purchase_count":
         raise InputError("purchase_bands and purchase_band_starts apply to group_by 'purchase_count' only")
     if purchase_band_starts is not None:
         starts = list(purchase_band_starts)
@@ -790,11 +790,7 @@ def metric_query(
             got = execute(band_req).total
             label = f"{cut_lo:g}+" if cut_hi is None else (f"<{cut_hi:g}" if cut_lo == 0 else f"{cut_lo:g}-{cut_hi:g}")
             row = {group_by: label, **got}
-            row["share"] = {
-                m: (got[m] / res.total[m] if res.total.get(m) and got.get(m) is not None else None)
-                for m in measures
-                if m in SHARE_OF_ALL_MEASURES
-            }
+            row["share"] = _band_share(got, res.total, measures)
             rows.append(row)
         labels = ", ".join(str(r[group_by]) for r in rows)
         if group_by == "spend_band":
@@ -822,11 +818,7 @@ def metric_query(
             label = f"{n}+" if band_top is None else (str(n) if band_top == n else f"{n}-{band_top}")
             row = {"purchase_count": label, **band_res.total}
             got = band_res.total
-            row["share"] = {
-                m: (got[m] / res.total[m] if res.total.get(m) and got.get(m) is not None else None)
-                for m in measures
-                if m in SHARE_OF_ALL_MEASURES
-            }
+            row["share"] = _band_share(got, res.total, measures)
             rows.append(row)
         if "buyers" in measures and cfilter.min_purchases is None and rows:
             # the bands as a funnel: customers with at least that many purchase days, their share of all the
@@ -963,6 +955,15 @@ def metric_query(
         "data_range": {"first": bounds[0], "last": bounds[1]},
     }
     return result("metric_query", args, data, res.rows_considered, **extra)
+
+
+def _band_share(got: dict[str, Any], total: dict[str, Any], measures: list[str]) -> dict[str, float | None]:
+    """A band's part of the whole for each additive measure (its row's ``share``)."""
+    return {
+        m: (got[m] / total[m] if total.get(m) and got.get(m) is not None else None)
+        for m in measures
+        if m in SHARE_OF_ALL_MEASURES
+    }
 
 
 def _window(since: str | None, until: str | None, name: str, bounds: tuple[date, date]) -> tuple[date, date] | None:

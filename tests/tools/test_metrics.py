@@ -226,6 +226,7 @@ def test_amount_bands_match_pandas(fakes: Any) -> None:
         ({"group_by": "segment", "band_starts": [0, 100]}, "apply to group_by 'spend_band' or 'amount_band'"),
         ({"group_by": "amount_band", "band_starts": [0, 100], "min_amount": 10}, "drop min_amount"),
         ({"group_by": "spend_band", "band_starts": [0, 100], "grain": "month"}, "drop grain"),
+        ({"group_by": "spend_band", "band_starts": [0, 100], "purchase_bands": 3}, "'purchase_count' only"),
     ],
 )
 def test_bands_refuse_what_they_cannot_mean(fakes: Any, args: dict[str, Any], says: str) -> None:
