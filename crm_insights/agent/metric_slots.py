@@ -1455,6 +1455,50 @@ def _slashed_months(m: re.Match[str]) -> str:
     return "、".join(f"{year}-{int(x):02d}" for x in rest)
 
 
+_N_DAYS = r"(\d{1,4}|[一二两三四五六七八九十百千]{1,6})"
+_AGAIN_ZH = (
+    r"(?:复购|回购|再次?(?:购买|买|下单|消费|光顾)|又(?:来)?(?:买|下单|消费|光顾)|二次(?:购买|下单|消费)"
+    r"|第(?:二|2)(?:次|单|笔)|二单|回头)"
+)
+_SECOND_WITHIN = re.compile(
+    # "首单后90天内复购", "第一次买完30天以内又买了", "首购后60天内有第二次购买"
+    r"(?:首单|首购|首次(?:购买|下单|消费)?|第一次(?:购买|买|下单|消费)?|第一单)\s*(?:之|以)?后?\s*(?:的)?\s*"
+    + _N_DAYS
+    + r"\s*天(?:之内|以内|内)?[^，,。？?；;]{0,8}?"
+    + _AGAIN_ZH
+    # "90天内有第二次购买", "30天复购率" (never "最近90天复购率": a period and the repeat rate)
+    + r"|(?<![近最去前后])"
+    + _N_DAYS
+    + r"\s*天(?:之内|以内|内)\s*(?:就|有|产生|完成|发生|会)?\s*"
+    + r"(?:第(?:二|2)(?:次|单|笔)(?:购买|下单|消费)?|二次(?:购买|下单|消费)|二单)"
+    + r"|(?<![近最去前后])"
+    + _N_DAYS
+    + r"\s*天\s*(?:内)?\s*(?:复购|回购)率"
+    # "made a second purchase within 90 days of their first", "bought again within 30 days of the first order"
+    + r"|\b(?:second|2nd|repeat|another|again|came\s+back|come\s+back|returned?)\b[^.?!;]{0,40}?\bwithin\s+(\d{1,4}|"
+    + "|".join(sorted(EN_NUMBERS, key=len, reverse=True))
+    + r")\s+days?\b"
+    + r"|\bwithin\s+(\d{1,4})\s+days?\s+of\s+(?:their|the|a|his|her)\s+first\b",
+    re.IGNORECASE,
+)
+
+
+_PERCENT_ASKED = re.compile(
+    r"%|百分|比例|几成|占比|率|\b(?:rate|share|proportion|percent(?:age)?|pct|fraction)\b", re.IGNORECASE
+)
+
+
+def second_within(text: str) -> tuple[int, tuple[int, int]] | None:
+    """``(N, span)`` when ``text`` asks who bought a second time within N days of the first purchase
+    ("首单后90天内复购的占多少", "what % made a second purchase within 90 days of their first")."""
+    m = _SECOND_WITHIN.search(text)
+    if m is None:
+        return None
+    word = next(g for g in m.groups() if g)
+    n = int(word) if word.isdigit() else EN_NUMBERS.get(word.lower()) or to_int(word)
+    return (n, m.span()) if n and 1 <= n <= 3650 else None
+
+
 def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     text = _CUSTOMER_WORD.sub("客户", without_definitions(text))
     text = expand_abbreviations(text)  # "AOV last 3 mos?"
@@ -1478,6 +1522,12 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     if _EXPLICIT_BASE.search(text):
         # "1998年一季度…环比上个季度": the period before the one named, not the one before the data's end
         text = _RESTATED_PREVIOUS.sub(lambda m: m.group(1) or "环比", text)
+    within = second_within(text)
+    within_share = within is not None and bool(_PERCENT_ASKED.search(text))
+    if within is not None:
+        # "首单后90天内复购": the 90 days are the window after each first purchase, not a period of the question
+        (ws, we) = within[1]
+        text = text[:ws] + "二次购买" + " " * (we - ws - 4) + text[we:] if we - ws >= 4 else text
     time = _restated(_listed_months(_parts_of_the_year(parse_time(text, ds, de), text), text), text)
     time_spans = [p.span for p in time.periods] + compare_spans(text)
     masked = _mask(text, time_spans)
@@ -1697,6 +1747,14 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     segment = sx.extract_segment(_mask(masked, word_spans), seg_lex, seg_heads or None) if seg_lex else None
     if segment is None:
         segment = _numbered_segment(masked)
+    if within is not None:
+        # the customers of the period's first purchases who bought again within N days, as a share and a count
+        pair = ["second_within_share", "second_within_customers"]
+        measures = pair if within_share else pair[::-1]
+        measure_terms = {m: "二次购买" for m in measures}
+        retention = False
+        group_by = group_by if group_by in ("segment", "cohort") else None
+        grain = None
     if segment is not None and _PORTRAIT.search(masked) and not time.periods and customer is None:
         return None  # "最值钱的那一类会员大概是什么画像，平均花多少、多久买一次": the segment's description
     if segment is not None and "days_first_to_second" in measures and re.search(r"新|new", segment, re.I):
@@ -2469,7 +2527,15 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     # measure beside inactive_customers would be measured over the inactive customers only)
 
     median_word = _MEDIAN.search(masked)
-    if median_word and measures and not any(m.startswith("days_") for m in measures):
+    if median_word and (
+        "revenue_per_buyer" in measures or (_PER_CUSTOMER_SPEND.search(masked) and set(measures) <= {"revenue", "aov"})
+    ):
+        # "每个客户花多少钱，中位数呢", "median spend per customer": the median of the buyers' own spends (beside the
+        # mean when both are asked)
+        both = bool(_MEAN_WORD.search(masked)) and "revenue_per_buyer" in measures
+        rest = [m for m in measures if m not in ("revenue", "aov", "revenue_per_buyer")]
+        measures = (["revenue_per_buyer"] if both else []) + ["revenue_per_buyer_median"] + rest
+    elif median_word and measures and not any(m.startswith("days_") for m in measures):
         # "订单金额的中位数", "median order value": no tool computes the median of order amounts; the mean (AOV) is
         # given only when the question asks for it too ("And the mean?")
         unsupported.append(Unsupported("statistic", median_word.group(0)))
@@ -2545,6 +2611,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         "amount_strict": True if strict_bounds and (min_amount is not None or max_amount is not None) else None,
         "sentiment": sentiment,
         "inactive_days": inactive_days,
+        "within_days": within[0] if within is not None else None,
         "compare": compare,
         "compare_since": compare_since,
         "compare_until": compare_until,
@@ -2846,6 +2913,11 @@ _LISTED_MEASURE = re.compile(
     re.I,
 )
 _MEDIAN = re.compile(r"中位数|中位|(?<![A-Za-z])median(?![A-Za-z])", re.IGNORECASE)
+_PER_CUSTOMER_SPEND = re.compile(
+    r"(?:每个|每位|每名|单个|各个)?(?:客户|顾客|用户|会员|买家|人)(?:的)?(?:累计|总|一共|各自)?(?:消费|花费|花了?|贡献|买了?)(?:金额|额|的钱|多少钱)?"
+    r"|人均|per\s+(?:customer|buyer|head|member)|customer\s+(?:spend|value)",
+    re.IGNORECASE,
+)
 _MEAN_WORD = re.compile(r"均值|平均值|平均数|平均|(?<![A-Za-z])(?:mean|average|avg)(?![A-Za-z])", re.IGNORECASE)
 _SPLIT_WORD = re.compile(
     r"^(?:按|分|各)|各(?=\S{0,2}(?:品类|类目|渠道|地区|门店|等级|产品))|拆|细分|分布|分别|占(?:几成|多少|比|百分之)|哪(?:张|款|个|些|类|家|间)"

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Unit = Literal["currency", "count", "share", "days", "ratio"]
-Family = Literal["orders", "repeat", "gaps", "first_second", "inactive", "feedback", "followup"]
+Family = Literal[
+    "orders", "repeat", "gaps", "first_second", "second_within", "buyer_spend", "inactive", "feedback", "followup"
+]
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,9 @@ class Dimension:
     definition_zh: str = ""
 
 
-_ORDER_FAMILIES = frozenset({"orders", "repeat", "gaps", "first_second", "inactive", "followup"})
+_ORDER_FAMILIES = frozenset(
+    {"orders", "repeat", "gaps", "first_second", "second_within", "buyer_spend", "inactive", "followup"}
+)
 
 MEASURES: dict[str, Measure] = {
     m.key: m
@@ -430,6 +434,41 @@ MEASURES: dict[str, Measure] = {
             definition_zh="与首购到复购天数相同的客户，从首次到第二次购买日天数的中位数。",
         ),
         Measure(
+            "second_within_share",
+            "second_within",
+            "share",
+            "share with a second purchase within N days",
+            "N天内复购占比",
+            "Of the customers whose first-ever purchase day is in the period, the share whose second purchase day "
+            "is at most within_days days after the first (the second may fall after the period's end, up to the "
+            "data's end).",
+            ("second purchase within N days", "N天内二次购买占比"),
+            definition_zh="首次购买日落在期间内的客户中，第二个购买日距首次购买日不超过 within_days 天的客户占比"
+            "（第二次购买可晚于期间结束，以数据截止日为限）。",
+        ),
+        Measure(
+            "second_within_customers",
+            "second_within",
+            "count",
+            "customers with a second purchase within N days",
+            "N天内复购客户数",
+            "The customers of second_within_share's numerator: first-ever purchase day in the period and a second "
+            "purchase day at most within_days days after it.",
+            ("N天内二次购买客户数",),
+            definition_zh="首次购买日落在期间内、且第二个购买日距首次购买日不超过 within_days 天的客户数。",
+        ),
+        Measure(
+            "revenue_per_buyer_median",
+            "buyer_spend",
+            "currency",
+            "median spend per buyer",
+            "人均消费中位数",
+            "Median, over the customers who bought in the period, of each one's spend in it (sum of their "
+            "order-line amounts).",
+            ("median spend per customer", "median revenue per customer", "客户消费中位数"),
+            definition_zh="期间内下过单的客户各自在期间内的消费金额（订单行金额之和）的中位数。",
+        ),
+        Measure(
             "inactive_customers",
             "inactive",
             "count",
@@ -584,6 +623,8 @@ DIMENSIONS: dict[str, Dimension] = {
 # group_by customer is a ranking, never a full listing: the default and the most rows it returns.
 CUSTOMER_LIMIT_DEFAULT = 10
 CUSTOMER_LIMIT_MAX = 100
+# second_within_share: the longest first-to-second purchase window one may ask about (ten years)
+WITHIN_DAYS_MAX = 3650
 
 # Measures divided by calendar days (the row's period; a weekday's days for a weekday row).
 PER_DAY_MEASURES = frozenset(

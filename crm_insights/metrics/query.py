@@ -37,6 +37,7 @@ from crm_insights.metrics.catalogue import (
     ROW_SHARE_MEASURES,
     SHARE_OF_ALL_MEASURES,
     WEEK_PARTS,
+    WITHIN_DAYS_MAX,
 )
 from crm_insights.metrics.dialect import day_of, days_between, iso_weekday, period_label, unindexed
 from crm_insights.store.models import Customer, Feedback, Order, OrderRollup, SegmentAssignment
@@ -88,6 +89,9 @@ _BASES: dict[str, tuple[str, ...]] = {
     "days_between_median": ("gaps",),
     "days_first_to_second": ("first_second",),
     "days_first_to_second_median": ("first_second",),
+    "second_within_share": ("first_buyers", "second_within"),
+    "second_within_customers": ("first_buyers", "second_within"),
+    "revenue_per_buyer_median": ("spends",),
     "inactive_customers": ("inactive",),
     "days_since_last_mean": ("inactive", "recency"),
     "feedback_count": ("feedback_count",),
@@ -103,6 +107,8 @@ _FAMILY_KEYS: dict[str, frozenset[str]] = {
     "repeat": frozenset({"period", "segment", "cohort", "customer"}),
     "gaps": frozenset({"period", "segment", "cohort"}),
     "first_second": frozenset({"period", "segment"}),
+    "second_within": frozenset({"segment", "cohort"}),
+    "buyer_spend": frozenset({"period", "segment", "cohort"}),
     "inactive": frozenset({"segment", "cohort"}),
     "feedback": frozenset({"period", "weekday", "segment", "sentiment"}),
     "followup": frozenset({"period", "segment"}),
@@ -207,6 +213,8 @@ class MetricRequest:
     amount_below: float | None = None  # amount < this (an amount band's open top: "20-50" is 20 <= amount < 50)
     sentiment: str | None = None
     inactive_days: int | None = None
+    # second_within_share / second_within_customers: the most days from the first purchase day to the second
+    within_days: int | None = None
     customer_filter: CustomerFilter | None = None
     # group_by "customer" only: rank by the first measure ("desc" unless "asc") and keep the first `limit`.
     sort: str | None = None
@@ -294,6 +302,18 @@ def validate(req: MetricRequest) -> None:
         )
     if "inactive_customers" in req.measures and not req.inactive_days:
         raise InputError("inactive_customers needs inactive_days (N >= 1): customers whose last order is >= N days old")
+    if any(MEASURES[m].family == "second_within" for m in req.measures) and not (
+        req.within_days is not None and 1 <= req.within_days <= WITHIN_DAYS_MAX
+    ):
+        raise InputError(
+            f"second_within_share / second_within_customers need within_days (1 to {WITHIN_DAYS_MAX}): the most days "
+            f"from a customer's first purchase day to the second; got {req.within_days}"
+        )
+    if any(MEASURES[m].family == "second_within" for m in req.measures) and _amount_filtered(req):
+        raise InputError(
+            "second_within_share / second_within_customers count purchase days whatever their amount; drop "
+            "min_amount / max_amount"
+        )
     if (req.segment is not None or req.group_by == "segment") and not req.segment_version:
         raise InputError(
             "a segment filter or breakdown needs a trained segmentation model (crm-insights train segments)"
@@ -656,6 +676,78 @@ def _first_second_family(conn: Connection, req: MetricRequest, keys: Sequence[st
     return _fetch_hist(conn, stmt, keys, "first_second")
 
 
+def _second_within_family(conn: Connection, req: MetricRequest, keys: Sequence[str], bases: set[str]) -> Any:
+    """Customers whose first-ever purchase day is in the period (``first_buyers``) and those of them whose second
+    purchase day (any time up to the data's end) is at most ``within_days`` days after the first."""
+    assert req.within_days is not None
+    frm: Any = _O
+    if req.segment is not None:
+        frm = _segment_join(req, frm, _O.c.customer_id)
+    days = (
+        select(_O.c.customer_id.label("cid"), day_of(_O.c.ordered_at).label("day"))
+        .select_from(frm)
+        .where(*_customer_conds(req, _O.c.customer_id))
+        .distinct()
+        .subquery("purchase_days")
+    )
+    ranked = select(
+        days.c.cid,
+        days.c.day,
+        func.row_number().over(partition_by=days.c.cid, order_by=days.c.day).label("rn"),
+    ).subquery("ranked")
+    per = (
+        select(
+            ranked.c.cid,
+            func.min(case((ranked.c.rn == 1, ranked.c.day))).label("first_day"),
+            func.min(case((ranked.c.rn == 2, ranked.c.day))).label("second_day"),
+        )
+        .where(ranked.c.rn <= 2)
+        .group_by(ranked.c.cid)
+        .subquery("first_second")
+    )
+    cols, frm2 = _gap_keys(req, keys, per.c.first_day, per.c.cid, per)
+    gap = days_between(per.c.second_day, per.c.first_day)
+    within = and_(per.c.second_day.is_not(None), gap <= req.within_days)
+    stmt = _grouped(
+        cols,
+        {"first_buyers": func.count(), "second_within": func.sum(case((within, 1), else_=0))},
+        frm2,
+        [per.c.first_day >= req.since, per.c.first_day <= req.until],
+    )
+    return _fetch(conn, stmt, keys)
+
+
+def _buyer_spend_family(conn: Connection, req: MetricRequest, keys: Sequence[str], bases: set[str]) -> Any:
+    """Each buyer's spend in the period (per key): {key: {"spends": [spend, ...]}} for medians."""
+    frm: Any = _O
+    cols: dict[str, Any] = {}
+    first = None
+    if "cohort" in keys:
+        first = _first_orders()
+        frm = frm.join(first, first.c.cid == _O.c.customer_id)
+    if _needs_segment(req, keys):
+        frm = _segment_join(req, frm, _O.c.customer_id)
+    for k in keys:
+        if k == "period":
+            assert req.grain is not None
+            cols[k] = period_label(req.grain, _O.c.ordered_at)
+        elif k == "segment":
+            cols[k] = _SA.c.segment
+        elif k == "cohort":
+            assert first is not None
+            cols[k] = period_label("month", first.c.first_at)
+    stmt = (
+        select(*[c.label(k) for k, c in cols.items()], func.sum(_O.c.amount).label("spend"))
+        .select_from(frm)
+        .where(*_line_conds(req), *_customer_conds(req, _O.c.customer_id))
+        .group_by(*cols.values(), _O.c.customer_id)
+    )
+    out: dict[Key, dict[str, Any]] = defaultdict(lambda: {"spends": []})
+    for row in conn.execute(stmt).mappings():
+        out[tuple(row[k] for k in keys)]["spends"].append(float(row["spend"] or 0.0))
+    return dict(out)
+
+
 def _inactive_family(conn: Connection, req: MetricRequest, keys: Sequence[str], bases: set[str]) -> Any:
     """Per customer, the last order on or before ``until``: how many are inactive (last order >= inactive_days
     days before ``until``; every customer when no inactive_days is given) and their days since that order."""
@@ -740,6 +832,8 @@ _FAMILIES = {
     "repeat": _repeat_family,
     "gaps": _gaps_family,
     "first_second": _first_second_family,
+    "second_within": _second_within_family,
+    "buyer_spend": _buyer_spend_family,
     "inactive": _inactive_family,
     "feedback": _feedback_family,
     "followup": _followup_family,
@@ -836,6 +930,13 @@ def derive(
         return _hist_mean(b.get("first_second", []))
     if measure == "days_first_to_second_median":
         return _hist_median(b.get("first_second", []))
+    if measure == "second_within_share":
+        return _div(b.get("second_within") or 0, b.get("first_buyers"))
+    if measure == "second_within_customers":
+        return int(num("second_within"))
+    if measure == "revenue_per_buyer_median":
+        spends = b.get("spends") or []
+        return float(statistics.median(spends)) if spends else None
     if measure == "inactive_customers":
         return int((b.get("inactive") or (0, 0))[0] or 0)
     if measure == "days_since_last_mean":
@@ -1197,7 +1298,7 @@ def _covers_most(conn: Connection, req: MetricRequest, share: float = 0.3) -> bo
 
 def notes_for(req: MetricRequest) -> list[str]:
     """The definitions a result used, so an answer can say what it counted."""
-    notes = [f"{m}: {MEASURES[m].definition}" for m in req.measures]
+    notes = [f"{m}: {_with_days(MEASURES[m].definition, req)}" for m in req.measures]
     notes.append(f"period: {req.since} to {req.until} inclusive")
     if any(MEASURES[m].family in ("orders", "repeat", "gaps") for m in req.measures):
         notes.append("orders are order lines; a purchase day is a distinct (customer, day)")
@@ -1216,6 +1317,13 @@ def notes_for(req: MetricRequest) -> list[str]:
         lo, hi = max(req.since, req.day_range[0]), min(req.until, req.day_range[1])
         notes.append(f"per-day measures count the {count_days(lo, hi)} days from {lo} to {hi} that the data covers")
     return notes
+
+
+def _with_days(text: str, req: MetricRequest) -> str:
+    """A definition with the asked ``within_days`` written in ("within 90 days", "90天内复购占比")."""
+    if req.within_days is None:
+        return text
+    return text.replace("within_days", str(req.within_days)).replace("N天", f"{req.within_days}天")
 
 
 def _amount_test(req: MetricRequest) -> str:
@@ -1247,7 +1355,10 @@ def _days_cut(req: MetricRequest) -> bool:
 
 def notes_for_zh(req: MetricRequest) -> list[str]:
     """:func:`notes_for` in Chinese: the zh definitions (口径) of what a result counted."""
-    notes = [f"{MEASURES[m].name_zh}：{MEASURES[m].definition_zh.rstrip('。')}" for m in req.measures]
+    notes = [
+        f"{_with_days(MEASURES[m].name_zh, req)}：{_with_days(MEASURES[m].definition_zh, req).rstrip('。')}"
+        for m in req.measures
+    ]
     notes.append(f"统计期间：{req.since} 至 {req.until}（含首尾两天）")
     if any(MEASURES[m].family in ("orders", "repeat", "gaps") for m in req.measures):
         notes.append("订单数按订单行计；一个购买日 = 一个不同的（客户, 日期）")

@@ -28,6 +28,7 @@ from crm_insights.metrics import (
     PER_DAY_MEASURES,
     SHARE_OF_ALL_MEASURES,
     WEEKDAYS,
+    WITHIN_DAYS_MAX,
     CustomerFilter,
     MetricRequest,
     cohort_matrix,
@@ -143,6 +144,14 @@ class MetricQueryArgs(ToolArgs):
         description="N days without an order as of `until`. For inactive_customers: the count of those customers. "
         "With any other measure: only those customers count ('90天没买的客户以前人均花了多少' -> measures "
         "['inactive_customers', 'revenue_per_buyer'], inactive_days 90, the whole data as the period).",
+    )
+    within_days: int | None = Field(
+        None,
+        ge=1,
+        le=WITHIN_DAYS_MAX,
+        description="For second_within_share / second_within_customers: the most days from a customer's first "
+        "purchase day to the second ('Jan 97 cohort: what % bought again within 90 days of their first' -> "
+        "measures ['second_within_share'], within_days 90, since/until 1997-01).",
     )
     min_purchases: int | None = Field(
         None,
@@ -428,6 +437,7 @@ def metric_query(
     amount_strict: bool = False,
     sentiment: str | None = None,
     inactive_days: int | None = None,
+    within_days: int | None = None,
     compare: str | None = None,
     compare_since: str | None = None,
     compare_until: str | None = None,
@@ -466,6 +476,9 @@ def metric_query(
     revenue, each weekday's share of orders), purchase_days (distinct customer-days), repeat_rate (share of
     buyers with >= 2 purchase days in the period, 复购率), one_time_share (一次性购买客户占比),
     days_between_mean / days_between_median (days between purchases, 购买间隔), days_first_to_second,
+    second_within_share / second_within_customers (needs within_days: of the customers whose first-ever purchase
+    is in the period, the share / number whose second purchase came within N days of the first, N天内复购),
+    revenue_per_buyer_median (人均消费中位数: the median of the buyers' own spends in the period),
     inactive_customers (needs inactive_days: customers with no order for >= N days as of `until`),
     days_since_last_mean (平均多久没买: mean days since the last order as of `until`, over the inactive customers
     with inactive_days, else every customer who had ordered), feedback_count, positive_share, neutral_share,
@@ -538,6 +551,7 @@ def metric_query(
         "amount_strict": amount_strict or None,
         "sentiment": sentiment,
         "inactive_days": inactive_days,
+        "within_days": within_days,
         "compare": compare,
         "compare_since": compare_since,
         "compare_until": compare_until,
@@ -664,6 +678,7 @@ def metric_query(
         ("amount_strict", amount_strict or None),
         ("sentiment", sentiment),
         ("inactive_days", inactive_days),
+        ("within_days", within_days),
         ("min_purchases", min_purchases),
         ("max_purchases", max_purchases),
         ("filter_window", window),
@@ -688,6 +703,7 @@ def metric_query(
             amount_strict=amount_strict,
             sentiment=sentiment,
             inactive_days=inactive_days,
+            within_days=within_days,
             customer_filter=cfilter or None,
             sort=sort if group_by == "customer" else None,
             limit=limit if group_by == "customer" else None,

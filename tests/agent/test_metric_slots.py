@@ -4243,3 +4243,30 @@ def test_session_16_ah_set_readings() -> None:
         "total revenue the 5+ group drives."
     ).args
     assert (spread["group_by"], spread["purchase_bands"], spread["measures"][0]) == ("purchase_count", 5, "buyers")
+
+
+def test_session_17_second_purchase_within_days() -> None:
+    # the days after each first purchase, never a period of the question
+    cohort = _parse("Of the January '97 cohort, what % made a second purchase within 90 days of their first?").args
+    assert (cohort["measures"][0], cohort["within_days"]) == ("second_within_share", 90)
+    assert (cohort["since"], cohort["until"]) == ("1997-01-01", "1997-01-31")
+    count = _parse("97年一季度的新客里，首单后30天内（含第30天）又买了的有多少人").args
+    assert (count["measures"][0], count["within_days"]) == ("second_within_customers", 30)
+    assert (count["since"], count["until"]) == ("1997-01-01", "1997-03-31")
+    assert _parse("30天复购率多少").args["measures"][0] == "second_within_share"
+    assert _parse("首购后六十天内有没有再次购买的客户，占多少").args["within_days"] == 60
+    # a recent window with the repeat rate, and inactivity, stay what they were
+    recent = _parse("最近90天复购率").args
+    assert "within_days" not in recent and recent["measures"][0] == "repeat_rate"
+    assert _parse("90天没买的客户有多少").args["inactive_days"] == 90
+
+
+def test_session_17_median_spend_per_customer() -> None:
+    assert _parse("客户消费金额的中位数是多少").args["measures"] == ["revenue_per_buyer_median"]
+    both = _parse("每个客户平均花多少钱，中位数呢")
+    assert both.args["measures"] == ["revenue_per_buyer", "revenue_per_buyer_median"] and not both.unsupported
+    english = _parse("What's the median spend per customer in 1997?").args
+    assert (english["measures"], english["since"]) == (["revenue_per_buyer_median"], "1997-01-01")
+    # the median of order amounts is still no measure
+    order = _parse("订单金额的中位数")
+    assert [u.kind for u in order.unsupported] == ["statistic"]

@@ -85,6 +85,7 @@ def reference(
     sentiment: str | None = None,
     inactive_days: int | None = None,
     customers: set[str] | None = None,
+    within_days: int | None = None,
     _rows_only: bool = False,
 ) -> tuple[dict[Any, Any], Any]:
     """``customers``: only these customers' orders and feedback (a customer filter computed by the caller)."""
@@ -102,6 +103,7 @@ def reference(
             sentiment,
             inactive_days,
             customers,
+            within_days=within_days,
         )
     filters = dict(
         segment=segment,
@@ -110,6 +112,7 @@ def reference(
         sentiment=sentiment,
         inactive_days=inactive_days,
         customers=customers,
+        within_days=within_days,
     )
     if grain or group_by:
         # The total is the whole period's figure, not an aggregate of the rows.
@@ -133,6 +136,7 @@ def _reference(
     sentiment: str | None,
     inactive_days: int | None,
     customers: set[str] | None = None,
+    within_days: int | None = None,
 ) -> tuple[dict[Any, Any], Any]:
     orders = store.orders.copy()
     feedback = store.feedback.copy()
@@ -319,6 +323,25 @@ def _reference(
         if measure.endswith("median"):
             return both(keyed, lambda g: float(g["gap"].median()) if len(g) else None)
         return both(keyed, lambda g: g["gap"].mean() if len(g) else None)
+
+    if measure in ("second_within_share", "second_within_customers"):
+        # every purchase day (a second purchase may fall after the period), first-ever days in the period
+        assert within_days is not None
+        days = orders.assign(day=lambda d: d["ts"].dt.normalize())[["customer", "day"]].drop_duplicates()
+        pairs = days.sort_values(["customer", "day"]).groupby("customer")["day"].apply(lambda s: list(s)[:2])
+        rows = [
+            {"customer": c, "ts": d[0], "hit": len(d) == 2 and (d[1] - d[0]).days <= within_days}
+            for c, d in pairs.items()
+            if pd.Timestamp(since) <= d[0] < end
+        ]
+        keyed = _keys(pd.DataFrame(rows, columns=["customer", "ts", "hit"]), "ts", grain, group_by, store, first, since)
+        if measure == "second_within_customers":
+            return both(keyed, lambda g: int(g["hit"].sum()))
+        return both(keyed, lambda g: _ratio(float(g["hit"].sum()), float(len(g))))
+
+    if measure == "revenue_per_buyer_median":
+        lines = _keys(_window(orders, since, until), "ts", grain, group_by, store, first, since)
+        return both(lines, lambda g: float(g.groupby("customer")["amount"].sum().median()) if len(g) else None)
 
     if measure == "days_since_last_mean":
         last = orders[orders["ts"] < end].groupby("customer")["ts"].max().reset_index()

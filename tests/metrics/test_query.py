@@ -238,6 +238,33 @@ def test_customer_filter_keeps_only_those_customers(store: Store) -> None:
     assert math.isclose(res.total["revenue"], mine["amount"].sum())
 
 
+@pytest.mark.parametrize("within_days", [1, 30, 90])
+@pytest.mark.parametrize("measure", ["second_within_share", "second_within_customers"])
+@pytest.mark.parametrize(("kw"), [{}, {"group_by": "cohort"}, {"segment": 1}, {"group_by": "segment"}])
+def test_second_purchase_within_days(store: Store, measure: str, within_days: int, kw: dict[str, Any]) -> None:
+    check(store, measure, SINCE, UNTIL, within_days=within_days, **kw)
+    # a first purchase late in a short period whose second falls after the period still counts
+    check(store, measure, date(1997, 1, 1), date(1997, 1, 31), within_days=within_days, **kw)
+
+
+@pytest.mark.parametrize(
+    "kw", [{}, {"grain": "quarter"}, {"group_by": "cohort"}, {"group_by": "segment"}, {"min_amount": 20.0}]
+)
+def test_median_spend_per_buyer(store: Store, kw: dict[str, Any]) -> None:
+    check(store, "revenue_per_buyer_median", SINCE, UNTIL, **kw)
+
+
+def test_second_purchase_within_days_needs_the_days_and_no_amount_filter(store: Store) -> None:
+    from crm_insights.metrics import validate
+
+    with pytest.raises(InputError, match="need within_days"):
+        validate(MetricRequest(measures=["second_within_share"], since=SINCE, until=UNTIL))
+    with pytest.raises(InputError, match="amount"):
+        validate(
+            MetricRequest(measures=["second_within_share"], since=SINCE, until=UNTIL, within_days=30, min_amount=10)
+        )
+
+
 def test_one_customer_store(one_customer_store: Store) -> None:
     s = one_customer_store
     for measure in (
