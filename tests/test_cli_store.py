@@ -115,4 +115,18 @@ def test_metrics_command_filters_customers_by_spend() -> None:
     ]
     bad = runner.invoke(app, ["metrics", "buyers", "--by", "purchase_count", "--band-starts", "1,x"])
     assert bad.exit_code != 0
+    # the January 1997 first buyers who bought again within 90 days of their first purchase day
+    res = runner.invoke(
+        app,
+        ["metrics", "second_within_share", "--within-days", "90", "--since", "1997-01", "--until", "1997-01", "--json"],
+    )
+    assert res.exit_code == 0, res.output
+    day = pd.to_datetime(df.date)
+    pdays = df.assign(c=cid, d=day).drop_duplicates(["c", "d"]).sort_values(["c", "d"]).groupby("c").d
+    firsts = pdays.min()
+    seconds = pdays.apply(lambda s: s.iloc[1] if len(s) > 1 else pd.NaT)
+    jan = firsts[(firsts >= "1997-01-01") & (firsts <= "1997-01-31")].index
+    hit = ((seconds.loc[jan] - firsts.loc[jan]).dt.days <= 90).sum()
+    assert json.loads(res.stdout)["total"] == pytest.approx(hit / len(jan), abs=1e-4)  # printed to 4 places
+    assert runner.invoke(app, ["metrics", "second_within_share"]).exit_code == 1  # no --within-days: told
     reset_context()

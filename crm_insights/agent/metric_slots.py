@@ -520,10 +520,11 @@ _FIRST_YEAR = re.compile(r"first[- ]year|first\s+12\s+months|first\s+twelve\s+mo
 # periods that can be a window after a cohort month ("still buying in 1998")
 _WINDOW_KINDS = ("year", "half", "quarter", "range", "ytd", "rolling", "since")
 _FUTURE = re.compile(
-    r"预计|预测|预估|预期|将会|将有|会有多少|会(?:再)?(?:来|回来)?买|会来(?:多少|几)|会下单|会购买|能有多少|能卖|(?:可以|能|会)(?:贡献|做到|做多少|卖)|expected|expect|forecast|predict|projected|projection|looking\s+at\s+for"
+    r"预计|预测|预估|预期|将会|将有|会有多少|(?:大概|大约|估计|应该)?会落在|(?:大概|大约|估计)会(?:是|有|到)多少|会(?:再)?(?:来|回来)?买|会来(?:多少|几)|会下单|会购买|能有多少|能卖|(?:可以|能|会)(?:贡献|做到|做多少|卖)|expected|expect|forecast|predict|projected|projection|looking\s+at\s+for"
     r"|\bwill\b|going\s+to",
     re.IGNORECASE,
 )
+_MONEY_ASKED = re.compile(r"多少钱|多少金额|how\s+much\s+(?:money|will\s+they\s+spend|revenue)", re.IGNORECASE)
 _NAMED_FUTURE = [
     (re.compile(r"下个?月|下一个月|next\s+month", re.IGNORECASE), "next_month"),
     (re.compile(r"下个?季度?|下一个?季度?|next\s+quarter", re.IGNORECASE), "next_quarter"),
@@ -1879,6 +1880,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # ("其中高价值客户那一群预计能贡献多少": a segment's forecast; the thread's horizon, if any, is the router's)
         if customer is not None:
             return None  # one customer's forecast: forecast_customer
+        if not measures and _MONEY_ASKED.search(masked):
+            measures = ["revenue"]  # "最值钱的那一类人，下个季度预计能买多少钱": their spend, the revenue forecast
+            measure_terms["revenue"] = _MONEY_ASKED.search(masked).group(0)  # type: ignore[union-attr]
         if not measures and not _CUSTOMER_NOUN.search(masked):
             return None
         named = next((key for pat, key in _NAMED_FUTURE if pat.search(text)), None)
@@ -2009,6 +2013,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
             asked_k += [6] if _HALF_YEAR.search(masked) else []
             targets_k = sorted({k for k in asked_k if 1 <= k <= periods_n} | {periods_n})
             fixed = [None] * len(targets_k)
+        if window is None and next_month and targets_k and 1 not in targets_k:
+            # "次月留存是多少？到4月的时候还有多少比例在买": month 1 beside the later month named
+            targets_k, fixed = [1, *targets_k], [None, *fixed]
         if len(targets_k) == 2 and 1 < targets_k[1] - targets_k[0] <= 12 and _MONTHS_THROUGH.search(masked):
             # "month 1 through month 6", "M1到M6", "第1到第6个月": every month of the range
             fixed = [fixed[0] if k == targets_k[0] else fixed[1] if k == targets_k[1] else None

@@ -29,6 +29,10 @@ def metrics_cmd(
     inactive_days: Annotated[
         int | None, typer.Option("--inactive-days", help="N for inactive_customers.", min=1)
     ] = None,
+    within_days: Annotated[
+        int | None,
+        typer.Option("--within-days", help="N for second_within_share / second_within_customers.", min=1),
+    ] = None,
     sort: Annotated[str | None, typer.Option("--sort", help="asc or desc: rank rows by the first measure.")] = None,
     limit: Annotated[
         int | None, typer.Option("--limit", help="Keep the first N rows (with --sort or --by customer).")
@@ -106,6 +110,7 @@ def metrics_cmd(
     args.update({"min_amount": min_amount, "max_amount": max_amount})
     args.update({"min_customer_spend": min_customer_spend, "max_customer_spend": max_customer_spend})
     args["having"] = having
+    args["within_days"] = within_days
     args.update({"min_purchases": min_purchases, "max_purchases": max_purchases, "top_share": top_share})
     args.update({"bought_since": bought_since, "bought_until": bought_until, "purchase_bands": purchase_bands})
     args.update({"not_bought_since": not_bought_since, "not_bought_until": not_bought_until})

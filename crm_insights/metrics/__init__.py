@@ -35,6 +35,7 @@ from crm_insights.metrics.query import (
     rollup_applies,
     run,
     validate,
+    with_days,
 )
 from crm_insights.metrics.summary import (
     customer_count,
@@ -93,6 +94,7 @@ __all__ = [
     "segment_assignment_count",
     "segment_transitions",
     "top_share_of_spenders",
+    "with_days",
     "top_spenders",
     "validate",
 ]

@@ -1319,11 +1319,16 @@ def notes_for(req: MetricRequest) -> list[str]:
     return notes
 
 
-def _with_days(text: str, req: MetricRequest) -> str:
-    """A definition with the asked ``within_days`` written in ("within 90 days", "90天内复购占比")."""
-    if req.within_days is None:
+def with_days(text: str, within_days: int | None) -> str:
+    """A measure's name or definition with the asked ``within_days`` written in ("within 90 days", "90天内复购占比")."""
+    if within_days is None:
         return text
-    return text.replace("within_days", str(req.within_days)).replace("N天", f"{req.within_days}天")
+    n = str(within_days)
+    return text.replace("within_days", n).replace("within N days", f"within {n} days").replace("N天", f"{n}天")
+
+
+def _with_days(text: str, req: MetricRequest) -> str:
+    return with_days(text, req.within_days)
 
 
 def _amount_test(req: MetricRequest) -> str:

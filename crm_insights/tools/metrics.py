@@ -41,6 +41,7 @@ from crm_insights.metrics import (
     run,
     segment_assignment_count,
     top_share_of_spenders,
+    with_days,
 )
 from crm_insights.tools.common import (
     OptCustomersArg,
@@ -967,7 +968,10 @@ def metric_query(
         if min_amount is not None or max_amount is not None
         else ("listed" if listed else ("inactive" if inactive_base else "customers")),
         "unit": {m: MEASURES[m].unit for m in measures},
-        "names": {m: {"zh": MEASURES[m].name_zh, "en": MEASURES[m].name_en} for m in measures},
+        "names": {
+            m: {"zh": with_days(MEASURES[m].name_zh, within_days), "en": with_days(MEASURES[m].name_en, within_days)}
+            for m in measures
+        },
         "data_range": {"first": bounds[0], "last": bounds[1]},
     }
     return result("metric_query", args, data, res.rows_considered, **extra)

@@ -4270,3 +4270,16 @@ def test_session_17_median_spend_per_customer() -> None:
     # the median of order amounts is still no measure
     order = _parse("订单金额的中位数")
     assert [u.kind for u in order.unsupported] == ["statistic"]
+
+
+def test_session_17_ah_readings() -> None:
+    # a half named with "会落在" after a pace: the coming half, forecast
+    half = _parse("照这个走势，下半年7到12月的营收、下单人数大概会落在多少？")
+    assert half.tool == "forecast_totals" and half.args["horizon_weeks"] == 26
+    # the most valuable segment's spend next quarter: the segment's revenue forecast
+    seg = _thread(["你们内部是怎么给客户分层的？分了几类，每类多少人", "最值钱的那一类人，下个季度预计能买多少钱？"])
+    assert seg.intent == "forecast_totals"
+    assert seg.slots["metric"]["args"] == {"period": "next_quarter", "segment": "高价值"}
+    # month 1 (次月) beside a later month named
+    cohort = _parse("97年1月第一次购买的那批客户，次月留存是多少？到4月的时候还有多少比例在买")
+    assert (cohort.args["periods"], cohort.cohort_targets) == (3, (1, 3))
