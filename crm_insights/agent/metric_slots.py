@@ -93,6 +93,9 @@ class MetricSpec:
     # further calls of the same tool the question asks in the same turn, each answered after the first ("90天没下单的
     # 多少人？180天、365天的呢": the same count at each threshold)
     also: tuple[dict[str, Any], ...] = ()
+    # further questions of the same turn, each with its own period, answered in turn with their own readings
+    # ("97年全年营收多少？98年上半年营收多少？98上半年同比97上半年是涨是跌？")
+    parts: tuple[MetricSpec, ...] = ()
     # a retention question's months to read, as months on from the cohort month ("次月…到12月": (1, 11)), and
     # each one's calendar month when the question fixed it with a year (None: it moves with the cohort)
     # "今年上半年月均购买客户数": the mean of the monthly figures of a measure that does not add up over months
@@ -1257,6 +1260,8 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
         spec = _parse(text, ds, de)
         if spec is not None and _mixes_trend_and_comparison(spec):
             return _trend_then_comparison(text, ds, de) or spec
+        if spec is not None and spec.tool == "metric_query" and any(u.kind == "period" for u in spec.unsupported):
+            return _asked_apart(text, ds, de) or spec
         return spec
     except (ValueError, OverflowError):  # a period off the calendar (year 0): not a question the tools can take
         return None
@@ -1325,6 +1330,41 @@ def _trend_then_comparison(text: str, ds: date, de: date) -> MetricSpec | None:
             comparison = replace(comparison, args={**comparison.args, "measures": trend.args["measures"]})
         return replace(trend, also=(comparison.args,))
     return None
+
+
+_ASKED_END = re.compile(r"(?<=[？?])")
+_NO_MEASURE_NOTE = "no measure named"
+
+
+def _asked_apart(text: str, ds: date, de: date) -> MetricSpec | None:
+    """Several questions in one turn, each ending in a question mark with a period of its own, read one by one
+    (the first with the rest as ``parts``): "97年全年营收多少？98年上半年营收多少？98上半年同比97上半年是涨是跌，幅度多少？".
+    None when a question with a period cannot be read alone (the whole turn's reading stands)."""
+    pieces = [p for p in _ASKED_END.split(text) if p.strip(" ，,。；;：:？?！!")]
+    if len(pieces) < 2:
+        return None
+    read: list[MetricSpec] = []
+    for piece in pieces:
+        sub = _parse(piece, ds, de)
+        ok = (
+            sub is not None
+            and sub.tool == "metric_query"
+            and bool(sub.args.get("measures"))
+            and not sub.missing
+            and not any(u.kind == "period" for u in sub.unsupported)
+        )
+        if not ok:
+            if parse_time(piece, ds, de).periods:
+                return None  # a period asked about that no reading of its own holds
+            continue  # "跌了三分之二？": a remark, no question of its own
+        assert sub is not None
+        if read and any(n.startswith(_NO_MEASURE_NOTE) for n in sub.notes):
+            # "…营收多少？是不是97年一季度特别高？": the measure of the question before
+            sub = replace(sub, args={**sub.args, "measures": read[-1].args["measures"]}, terms=read[-1].terms)
+        read.append(sub)
+    if len(read) < 2:
+        return None
+    return replace(read[0], parts=tuple(read[1:]))
 
 
 def _against_target(text: str, target: float, ds: date, de: date) -> MetricSpec | None:

@@ -104,6 +104,8 @@ def normalise_spec(spec: Any) -> dict[str, Any] | None:
         "why": bool(raw.get("why")),
         "unsupported_kinds": kinds,
         "also": [{k: v for k, v in _as_dict(a).items() if v is not None and v != []} for a in raw.get("also") or []],
+        # further questions of the turn, each a metric slot of its own (answered after this one)
+        "parts": [part for p in raw.get("parts") or [] if (part := normalise_spec(p)) is not None],
         "row_mean": bool(raw.get("row_mean")),
         "total_asked": bool(raw.get("total_asked")),
         "target": raw.get("target"),

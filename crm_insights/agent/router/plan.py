@@ -379,4 +379,18 @@ def next_action(
         text += "\n\n---\n\n" + render_answer(
             knowledge, decision.intent, lang, {**results, tool: _data(step.result)}, again, decision.question
         )
+    for part in (slots.get("metric") or {}).get("parts") or []:
+        # "97年全年营收多少？98年上半年营收多少？": each further question of the turn, read on its own, answered in turn
+        tool = str(part["tool"])
+        step = next(done, None)
+        if step is None:
+            return Action("call", tool=tool, args=dict(part["args"]), intent=decision.intent)
+        if step.error is not None:
+            error = user_error(step.error, lang)
+            text += "\n\n" + render_shared(knowledge, "tool_error", lang, tool=step.name, error=error)
+            continue
+        again = {**slots, "metric": {**part, "also": [], "parts": []}}
+        text += "\n\n---\n\n" + render_answer(
+            knowledge, decision.intent, lang, {**results, tool: _data(step.result)}, again, decision.question
+        )
     return answer(with_declined(text))
