@@ -287,7 +287,18 @@ def _segment(text: str) -> str:
 # the head-count word, the "got" of existence and the sentence particles, read as standard English. Only whole words;
 # the particles only before a clause end.
 _SINGLISH: tuple[tuple[str, str], ...] = (
-    (r"\bpax\b", "people"),
+    (r"\bper\s+pax\b", "per customer"),
+    (r"\bpax\b", "customers"),
+    # Malaysian English: "which month lowest one", "never buy anything already", a typed "revenu"
+    (r"(?<=\w)\s+one\b(?=\s*(?:[,.!?，。！？;；]|$))", ""),
+    (r"(?<=\w)\s+already\b(?=\s*(?:[,.!?，。！？;；]|$))", ""),
+    (r"\bnever\s+buy\b", "have not bought"),
+    (r"\brevenu\b", "revenue"),
+    # "Last year November we run one promo": the month of last year; "year-end promo" names an event, no grain;
+    # "At least compare Nov vs Oct": a hedge, not the smallest
+    (r"\b(last|this)\s+year\s+((?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*)\b", r"\2 \1 year"),
+    (r"\byear[- ]end\s+(?=promo|sale|campaign|event|push)", "holiday "),
+    (r"\bat\s+least\b(?!\s*(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|once|twice|a\b|an\b|\$))", ""),
     (r"\bgot\s+(?=how\s+(?:many|much)\b)", ""),
     (r"\bcan\s+list\s+out\b", "list"),
     (r"\blist\s+out\b", "list"),

@@ -425,7 +425,8 @@ _OLD_MEMBERS = re.compile(r"老(?:会员|客户|顾客|用户|客人|客)", re.I
 # A customer's spending, as a verb ("花过", "消费了")
 _SPEND_VERB = r"(?:花过|花了|消费过|消费了|共花|一共花|消费(?:金额|额)?(?:在)?|花费|花)"
 # A customer's spending verb, Chinese or English, right before a bound ("消费过1000以上的", "spent 500+")
-_SPENT_BEFORE = rf"(?:{_SPEND_VERB}|\bspen[dt](?:\s+of)?)\s*$"  # ("lifetime spend of more than $100")
+# ("lifetime spend of more than $100", "total spend before more than $100")
+_SPENT_BEFORE = rf"(?:{_SPEND_VERB}|\bspen[dt](?:\s+of|\s+before|\s+previously|\s+so\s+far)?)\s*$"
 _CUSTOMER_LEVEL_BEFORE = re.compile(
     r"(?:累计|累积|总共|一共|总计|总消费|合计|lifetime|in\s+total|total)\s*\S{0,4}$"
     # "customers who spent over 500", "客户消费超过1000": the spender is the customer
@@ -923,6 +924,8 @@ _BANDS = re.compile(
 _TOP_SHARE = re.compile(
     rf"(?:前|头部|top\s*|最大的\s*|biggest\s+|largest\s+)(?:(?P<p>\d{{1,2}}(?:\.\d+)?)\s*%|百分之(?P<c>{_CN_NUM}))"
     r"(?=\s*(?:的)?\s*(?:大|老|忠实|核心)?(?:客户|买家|人|户|customers?|buyers?|accounts?|spenders?|of\s+(?:customers|buyers|accounts|spenders)|呢|[?？]|$)"
+    # "Top 10% 的门槛", "前10%的入门线": the group's entry threshold
+    r"|\s*(?:的)?\s*(?:门槛|入门线|分界线|起点|threshold|cut-?off)"
     # "the count of customers in that top 10% and their average spend"
     r"|(?<=%)(?=\s+and\s+(?:their|its|the)\b))",
     re.IGNORECASE,
@@ -1338,7 +1341,7 @@ _NO_MEASURE_NOTE = "no measure named"
 
 def _asked_apart(text: str, ds: date, de: date) -> MetricSpec | None:
     """Several questions in one turn, each ending in a question mark with a period of its own, read one by one
-    (the first with the rest as ``parts``): "97年全年营收多少？98年上半年营收多少？98上半年同比97上半年是涨是跌，幅度多少？".
+    (the first with the rest as ``parts``): "97年全年营收多少？98年上半年营收多少？98上半年同比97上半年涨跌多少？".
     None when a question with a period cannot be read alone (the whole turn's reading stands)."""
     pieces = [p for p in _ASKED_END.split(text) if p.strip(" ，,。；;：:？?！!")]
     if len(pieces) < 2:
@@ -1351,11 +1354,11 @@ def _asked_apart(text: str, ds: date, de: date) -> MetricSpec | None:
             and sub.tool == "metric_query"
             and bool(sub.args.get("measures"))
             and not sub.missing
-            and not any(u.kind == "period" for u in sub.unsupported)
+            and not sub.unsupported
         )
         if not ok:
-            if parse_time(piece, ds, de).periods:
-                return None  # a period asked about that no reading of its own holds
+            if sub is not None and sub.unsupported or parse_time(piece, ds, de).periods:
+                return None  # a part declined, or a period asked about that no reading of its own holds
             continue  # "跌了三分之二？": a remark, no question of its own
         assert sub is not None
         if read and any(n.startswith(_NO_MEASURE_NOTE) for n in sub.notes):
@@ -1505,7 +1508,7 @@ _SECOND_WITHIN = re.compile(
     # "首单后90天内复购", "第一次买完30天以内又买了", "首购后60天内有第二次购买"
     r"(?:首单|首购|首次(?:购买|下单|消费)?|第一次(?:购买|买|下单|消费)?|第一单)\s*(?:之|以)?后?\s*(?:的)?\s*"
     + _N_DAYS
-    + r"\s*天(?:之内|以内|内)?[^，,。？?；;]{0,8}?"
+    + r"\s*天(?:之内|以内|内)?[^，,。？?；;]{0,14}?"
     + _AGAIN_ZH
     # "90天内有第二次购买", "30天复购率" (never "最近90天复购率": a period and the repeat rate)
     + r"|(?<![近最去前后])"
@@ -2186,10 +2189,11 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         measures = ["inactive_customers"] + [m for m in measures if m not in drop]
         # "这批一年多没来的人，以前平均每人花了多少钱": every other measure is of the inactive customers (the tool's
         # inactive_days narrows them to that group)
-    elif "inactive_customers" in measures and purchases is not None and _AMONG_THESE.search(masked):
+    elif "inactive_customers" in measures and (purchases is not None or spend_bounds) and _AMONG_THESE.search(masked):
         # "这些沉睡用户里，以前买过3次及以上的有多少？": 沉睡用户 are who the thread counted (the router keeps their
-        # days), the count is of those who pass the purchase bound
-        measures = ["buyers" if m == "inactive_customers" else m for m in measures]
+        # days), the count is of those who pass the purchase bound (or spend bound: "这些沉睡会员里，历史累计消费超过200
+        # 美元的有多少人")
+        measures = list(dict.fromkeys("buyers" if m == "inactive_customers" else m for m in measures))
     elif "inactive_customers" in measures:
         return None  # 沉睡客户 with no number of days: the dormant segment, describe_segment's question
     periods = [p for p in time.periods if p is not drop_period]
@@ -2579,7 +2583,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     ):
         # "每个客户花多少钱，中位数呢", "median spend per customer": the median of the buyers' own spends (beside the
         # mean when both are asked)
-        both = bool(_MEAN_WORD.search(masked)) and "revenue_per_buyer" in measures
+        both = bool(_MEAN_WORD.search(masked))
         rest = [m for m in measures if m not in ("revenue", "aov", "revenue_per_buyer")]
         measures = (["revenue_per_buyer"] if both else []) + ["revenue_per_buyer_median"] + rest
     elif median_word and measures and not any(m.startswith("days_") for m in measures):
@@ -2905,7 +2909,24 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         spec = replace(spec, total_asked=True)
     if revenue_apart:
         spec = replace(spec, answer_rest=True)  # the change answered, what the data lacks declined by name
+    if (
+        spec.unsupported
+        and not spec.answer_rest
+        and measures
+        and all(u.kind == "campaign" for u in spec.unsupported)
+        and any(
+            _ASKED_ASIDE.search(sentence) and not any(u.text in sentence for u in spec.unsupported)
+            for sentence in _SENTENCES.split(text)
+        )
+    ):
+        # "Can tell me the campaign bring in how much sales? At least compare Nov vs Oct": the campaign's effect is
+        # declined by name, the comparison asked in a sentence of its own answered
+        spec = replace(spec, answer_rest=True)
     return replace(spec, share_of_all=True) if share_of_all else spec
+
+
+_SENTENCES = re.compile(r"(?<=[.?!。？！])\s*")
+_ASKED_ASIDE = re.compile(r"\bcompare\b|\bvs\.?\b|\bversus\b|对比|比较|环比|同比|跟[^，,。？?]{0,8}比", re.IGNORECASE)
 
 
 # A split by a dimension ("by region", "按省份拆", "线上线下各卖了多少"), not a filter on one value of it ("北京的客户")

@@ -44,7 +44,9 @@ _CUSTOMER_PATTERNS = [
     re.compile(
         # "active buyers H1 1998", "customers Q2", "buyers 1998 vs 1997": a period, not an id
         r"\b(?:customer|cust|cus|client|user|member|buyer|account|acct)(?:s(?!\s*(?:19|20)\d\d\b))?\.?\s*"
-        r"(?:id|no\.?|number|#)?\s*[:#]?\s*(?![HhQqMmWw][1-4]?\d?\b|FY|fy)([A-Za-z]{0,2}\d+)\b",
+        r"(?:id|no\.?|number|#)?\s*[:#]?\s*(?![HhQqMmWw][1-4]?\d?\b|FY|fy)([A-Za-z]{0,2}\d+)\b"
+        # "Customer 180 days or more never buy": a length of time, not customer 180
+        r"(?!\s*(?:days?|weeks?|months?|years?|times|%|percent)\b)",
         re.IGNORECASE,
     ),
     # C100 / c00100 standing alone

@@ -90,26 +90,24 @@ def top_spenders(conn: Connection, n: int) -> list[tuple[str, str | None, float,
 
 def top_share_of_spenders(
     conn: Connection, since: date, until: date, share: float | None, count: int | None = None
-) -> tuple[list[int], int]:
+) -> tuple[list[int], int, float | None]:
     """(primary keys of the top ``share`` of the customers with an order from ``since`` to ``until`` by their spend
-    in it, how many customers had one): round(n x share) customers (at least one), ties to the smaller key; with
-    ``count`` instead of a share, the first ``count`` of them ("消费排前二十的大客户")."""
+    in it, how many customers had one, the lowest spend inside the kept group: its entry threshold): round(n x
+    share) customers (at least one), ties to the smaller key; with ``count`` instead of a share, the first ``count``
+    of them ("消费排前二十的大客户")."""
     start = datetime(since.year, since.month, since.day)
     end = datetime(until.year, until.month, until.day) + timedelta(days=1)
     spend = func.sum(Order.amount)
-    pks = [
-        int(pk)
-        for (pk,) in conn.execute(
-            select(Order.customer_id)
-            .where(Order.ordered_at >= start, Order.ordered_at < end)
-            .group_by(Order.customer_id)
-            .order_by(spend.desc(), Order.customer_id)
-        ).all()
-    ]
-    if count is not None:
-        return pks[:count], len(pks)
-    keep = max(1, round(len(pks) * (share or 0.0))) if pks else 0
-    return pks[:keep], len(pks)
+    ranked = conn.execute(
+        select(Order.customer_id, spend)
+        .where(Order.ordered_at >= start, Order.ordered_at < end)
+        .group_by(Order.customer_id)
+        .order_by(spend.desc(), Order.customer_id)
+    ).all()
+    keep = count if count is not None else (max(1, round(len(ranked) * (share or 0.0))) if ranked else 0)
+    kept = ranked[:keep]
+    floor = float(kept[-1][1]) if kept else None
+    return [int(pk) for pk, _ in kept], len(ranked), floor
 
 
 def customer_history(

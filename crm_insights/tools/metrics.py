@@ -656,16 +656,21 @@ def metric_query(
         # "top 10% 客户贡献了多少收入": the period's customers ranked by their spend in it, the top share kept
         lo, hi = window or (start, stop)
         with context.engine.connect() as conn:
-            top, of = top_share_of_spenders(conn, lo, hi, top_share, top_customers)
+            top, of, floor = top_share_of_spenders(conn, lo, hi, top_share, top_customers)
         pks = top if pks is None else sorted(set(pks) & set(top))
+        # "Top 10% 的门槛 is how much": the lowest spend inside the group (the last customer kept)
         if top_share is not None:
-            filters["top_share"] = {"share": top_share, "customers": len(top), "of": of}
+            filters["top_share"] = {"share": top_share, "customers": len(top), "of": of, "min_spend": floor}
             notes.append(
                 f"top_share {top_share:g}: the {len(top)} of {of} customers with the highest spend in the period"
+                + (f" (spend {floor:,.2f} or more)" if floor is not None else "")
             )
-            notes_zh.append(f"前 {top_share:.0%}：期间内消费最高的 {len(top)} 位客户（共 {of} 位）")
+            notes_zh.append(
+                f"前 {top_share:.0%}：期间内消费最高的 {len(top)} 位客户（共 {of} 位）"
+                + (f"，门槛（组内最低消费）{floor:,.2f}" if floor is not None else "")
+            )
         else:
-            filters["top_customers"] = {"customers": len(top), "of": of}
+            filters["top_customers"] = {"customers": len(top), "of": of, "min_spend": floor}
             notes.append(f"top_customers: the {len(top)} of {of} customers with the highest spend in {lo}..{hi}")
             notes_zh.append(f"消费最高的前 {len(top)} 位客户（{lo} 至 {hi}，共 {of} 位）")
     # "去年消费超过1000的客户": the customers whose spend in the period passes the bound (cfilter); every measure

@@ -831,6 +831,13 @@ def follow_up(
         question = f"那{swapped.group(1).strip()}呢"
     if metric_slots.CHURN_RISK.search(question):
         return None  # "那高价值客户里现在有流失风险的有哪些人": the risk list's question, whatever came before
+    other_days = _OTHER_WITHIN.match(question)
+    if other_days and (previous.get("args") or {}).get("within_days") and previous.get("tool") == "metric_query":
+        # "90天内呢？" after the share who bought again within 30 days of their first purchase: the same, within 90
+        days = to_int(next(g for g in other_days.groups() if g))
+        if days and 1 <= days <= 3650:
+            before = dict(previous.get("args") or {})
+            return _relaid(previous, question, {**before, "within_days": days}, before)
     if previous.get("tool") == "forecast_totals":
         named_segment = metric_slots.segment_named(question)
         if named_segment and _length(question) <= 40:
@@ -1563,6 +1570,13 @@ def _other_cohort(question: str, previous: Mapping[str, Any], data_start: str, d
         relaid = _relaid(previous, question, {**cohort_args, "periods": max(nths)}, args)
         return {**relaid, "assumed_year": None, "cohort_targets": nths, "cohort_fixed": [None] * len(nths)}
     return {**_relaid(previous, question, {**cohort_args, "periods": periods}, args), "assumed_year": None}
+
+
+_OTHER_WITHIN = re.compile(
+    r"^\s*(?:那|那么|换成|改成|如果是|要是)?\s*(\d{1,4}|[一二两三四五六七八九十百]{1,5})\s*天(?:之内|以内|内)?(?:的话)?(?:呢|吗|的呢)?\s*[？?]?\s*$"
+    r"|^\s*(?:and|what\s+about|how\s+about)?\s*(?:within\s+)?(\d{1,4})\s+days\s*[?]?\s*$",
+    re.IGNORECASE,
+)
 
 
 def _relaid(
