@@ -179,6 +179,17 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("服购", "复购"),
     ("腹购", "复购"),
     ("油箱", "邮箱"),
+    # voice input ("作天一共卖了多少钱", "上州卖了多少钱", "客护三号", "发张优惠卷", "会原等级")
+    ("作天", "昨天"),
+    ("上州", "上周"),
+    ("这州", "这周"),
+    ("本州", "本周"),
+    ("客护", "客户"),
+    ("优惠卷", "优惠券"),
+    ("会原", "会员"),
+    # Wuhan: 有冇得 (is there any; 冇 is read as 没有 first), 是么时候 (when)
+    ("有没有得", "有没有"),
+    ("是么时候", "是什么时候"),
     # colloquial group words ("这班人去年总共花了多少", "那帮客户"): the group the thread pointed at, like 这批人
     ("这班人", "这批人"),
     ("那班人", "那批人"),
@@ -208,7 +219,14 @@ _TYPO_MAP = dict(_TYPOS)
 _SPOKEN_DIGITS = "零〇一二三四五六七八九"
 _SPOKEN_ID = re.compile(
     rf"(?<=客户|会员|用户|顾客|买家)(\s*(?:编号|号|id|ID)?\s*)([{_SPOKEN_DIGITS}]{{4,}})(?![个月年天周次])"
+    # ... or before one ("一六八八八这个客人", "七五九二是不是我们最大的客户"): five or more digits anywhere, four
+    # before a pointing word or a customer noun
+    rf"|()(?<![{_SPOKEN_DIGITS}十百千万])([{_SPOKEN_DIGITS}]{{5,}})(?![{_SPOKEN_DIGITS}个月年天周次号])"
+    rf"|()(?<![{_SPOKEN_DIGITS}十百千万])([{_SPOKEN_DIGITS}]{{4}})(?=\s*(?:这|那|是|号)?\s*(?:个|位)?\s*"
+    r"(?:客户|客人|顾客|会员|用户|买家|是不是|的))"
 )
+# "客户三号", "客护三号": a small customer number said with 号
+_SPOKEN_SMALL_ID = re.compile(r"(?<=客户|会员|用户|顾客|买家|客人)(\s*)([一二两三四五六七八九十百]{1,4})(?=\s*号)")
 
 
 # "帮我查下客户一百": an id said as a number with place values (百, 千), not a count ("客户一百多个", "一百位")
@@ -224,7 +242,8 @@ def _spoken_number_id(m: re.Match[str]) -> str:
 
 
 def _spoken_id(m: re.Match[str]) -> str:
-    return m.group(1) + "".join(str(_SPOKEN_DIGITS.index(c) - 1 if c != "零" else 0) for c in m.group(2))
+    lead, digits = next((m.group(i), m.group(i + 1)) for i in (1, 3, 5) if m.group(i + 1))
+    return lead + "".join(str(_SPOKEN_DIGITS.index(c) - 1 if c != "零" else 0) for c in digits)
 
 
 # A Latin word glued to Chinese ("上个quarter的revenue", "3月cohort", "GMV环比") is read as a word of its own: the
@@ -279,8 +298,9 @@ def _segment(text: str) -> str:
         text = str(_t2s().convert(text))
     # "幾多個客", "top 10% 嘅客": 客 alone after a measure word or 的 is a customer (not 客单价, 客服, 客群, 客人)
     text = _southwestern(_LONE_KE.sub("客户", text))
-    text = _SPOKEN_NUMBER_ID.sub(_spoken_number_id, _SPOKEN_ID.sub(_spoken_id, text))
-    return _TYPO_RE.sub(lambda m: _TYPO_MAP[m.group(0)], text)
+    text = _TYPO_RE.sub(lambda m: _TYPO_MAP[m.group(0)], text)
+    text = _SPOKEN_SMALL_ID.sub(_spoken_number_id, text)
+    return _SPOKEN_NUMBER_ID.sub(_spoken_number_id, _SPOKEN_ID.sub(_spoken_id, text))
 
 
 # Singapore / Malaysian English ("last month got how many pax buy from us ah", "can list out?", "same month 12 can?"):
@@ -290,10 +310,18 @@ _SINGLISH: tuple[tuple[str, str], ...] = (
     (r"\bper\s+pax\b", "per customer"),
     (r"\bpax\b", "customers"),
     # Malaysian English: "which month lowest one", "never buy anything already", a typed "revenu"
-    (r"(?<=\w)\s+one\b(?=\s*(?:[,.!?，。！？;；]|$))", ""),
+    (
+        r"(?<=\w)(?<!\bthe)(?<!\bthis)(?<!\bthat)(?<!\bwhich)(?<!\bany)(?<!\beach)(?<!\bevery)(?<!\bno)(?<!\bother)"
+        r"(?<!\bsame)(?<!first)(?<!second)(?<!third)(?<!fourth)(?<!fifth)(?<!last)(?<!next)(?<!\bbig)(?<!\bnew)(?<!\bold)"
+        r"\s+one\b(?=\s*(?:[,.!?，。！？;；]|$))",
+        "",
+    ),
     (r"(?<=\w)\s+already\b(?=\s*(?:[,.!?，。！？;；]|$))", ""),
-    (r"\bnever\s+buy\b", "have not bought"),
     (r"\brevenu\b", "revenue"),
+    (
+        r"\b(\d+\s*days?(?:\s+or\s+(?:more|above|longer))?)\s+never\s+(?:buy|bought|purchase|order)(?:\s+anything)?\b",
+        r"have not bought anything for \1",
+    ),
     # "Last year November we run one promo": the month of last year; "year-end promo" names an event, no grain;
     # "At least compare Nov vs Oct": a hedge, not the smallest
     (r"\b(last|this)\s+year\s+((?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*)\b", r"\2 \1 year"),

@@ -539,6 +539,7 @@ _NAMED_FUTURE = [
 ]
 _AHEAD = re.compile(r"未来|接下来|今后|往后|之后的|next|coming|upcoming|following|ahead", re.IGNORECASE)
 # "截至目前的累计消费算的LTV", "LTV to date": what customers have spent so far, not the predicted value
+_FUTURE_VALUE = re.compile(r"未来|预估|预测|预计|接下来|\b(?:next|coming|future|predicted|forecast)\b", re.IGNORECASE)
 _LTV_SO_FAR = re.compile(
     r"截至目前|截止目前|到目前为止|迄今|累计消费|历史(?:累计)?消费|按累计|已经贡献|\bto\s+date\b|\bso\s+far\b|\bhistorical(?:ly)?\b"
     r"|\blifetime\s+spend\b|\btotal\s+spend\b",
@@ -845,7 +846,9 @@ def _found(text: str) -> list[tuple[int, int, str, str, str]]:
 # Attributes that, in a request with an action and outside a clause that asks, are who or where something happens
 # rather than a split: "…发我邮箱，我让门店挨个打电话召回" (the stores will call), not "哪家门店复购率最高"
 _PURPOSE_BEFORE = re.compile(
-    r"\bfor\s+(?:the|our|a|an|this|next)\s+(?:[\w-]+\s+){0,2}$|为了[^，,。？?]{0,14}$|准备(?:做|搞|办)?[^，,。？?]{0,10}$",
+    r"\bfor\s+(?:the|our|a|an|this|next)\s+(?:[\w-]+\s+){0,2}$|为了[^，,。？?]{0,14}$|准备(?:做|搞|办)?[^，,。？?]{0,10}$"
+    # "I need do budget for Q3 campaign", "planning the Q3 campaign": what the figures are for
+    r"|\b(?:budget|plan|planning|prepare|preparing)\s+(?:for\s+)?(?:the\s+|our\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 _CONTEXT_KINDS = frozenset({"store", "region", "channel", "salesperson"})
@@ -1826,7 +1829,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
                                     or re.search(r"还有|还在|再|again|still", masked, re.IGNORECASE)))  # fmt: skip
 
     # -- customer value and forecasts ---------------------------------------------------------------
-    so_far = _CLV.search(text) and _LTV_SO_FAR.search(text)
+    # ("累计消费前20的客户，未来52周的客户终身价值预估多少": 累计消费 ranks whose future value is asked)
+    so_far = _LTV_SO_FAR.search(text) if _CLV.search(text) and not _FUTURE_VALUE.search(text) else None
     if so_far and customer is None:
         # "到目前为止人均LTV多少？就按累计消费/总用户数算": the spend so far per customer, not a forecast of value
         if _TOTAL_WORD.search(text) and not re.search(r"人均|平均|per\s+(?:customer|head|buyer)|average", text, re.I):
@@ -2586,7 +2590,12 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         both = bool(_MEAN_WORD.search(masked))
         rest = [m for m in measures if m not in ("revenue", "aov", "revenue_per_buyer")]
         measures = (["revenue_per_buyer"] if both else []) + ["revenue_per_buyer_median"] + rest
-    elif median_word and measures and not any(m.startswith("days_") for m in measures):
+    elif (
+        median_word
+        and measures
+        and not any(m.startswith("days_") for m in measures)
+        and "revenue_per_buyer_median" not in measures
+    ):
         # "订单金额的中位数", "median order value": no tool computes the median of order amounts; the mean (AOV) is
         # given only when the question asks for it too ("And the mean?")
         unsupported.append(Unsupported("statistic", median_word.group(0)))
@@ -3127,12 +3136,16 @@ def _compare_grain(word: str) -> str | None:
     return "month" if ("m" in w or "month" in w) else None
 
 
+_CLAUSE_END = re.compile(r"[？?；;。!！]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
 def _own_clause(hits: Sequence[tuple[int, int, str, str, str]], key: str, text: str) -> bool:
     """Whether the measure ``key`` is the only measure of its clause ("近30天有多少客户下过单？一共多少单？")."""
     span = next(((s, e) for s, e, cat, k, _ in hits if cat == "measures" and k == key), None)
     if span is None:
         return False
-    bounds = [0, *[m.end() for m in re.finditer(r"[？?；;。!！]", text)], len(text) + 1]
+    # (a space between Chinese words ends a clause too: voice input and phones type no punctuation)
+    bounds = [0, *[m.end() for m in _CLAUSE_END.finditer(text)], len(text) + 1]
     lo = max(b for b in bounds if b <= span[0])
     hi = min(b for b in bounds if b > span[0])
     return not any(cat == "measures" and k != key and lo <= s < hi for s, _, cat, k, _ in hits)

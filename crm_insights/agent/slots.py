@@ -49,6 +49,8 @@ _CUSTOMER_PATTERNS = [
         r"(?!\s*(?:days?|weeks?|months?|years?|times|%|percent)\b)",
         re.IGNORECASE,
     ),
+    # "7592是不是我们最大的客户": an id opening the question, said of the customer (never a year)
+    re.compile(r"^\s*(?!(?:19|20)\d\d(?!\d))(\d{3,6})(?=\s*(?:是不是|是否|算不算|这个人|这人|他|她))"),
     # C100 / c00100 standing alone
     re.compile(r"(?<![A-Za-z0-9])([Cc]\d{1,10})(?![A-Za-z0-9])"),
     # id 100 / ID: 00100 / 编号100
@@ -535,6 +537,12 @@ def extract_quoted(text: str) -> list[str]:
     return [next(g for g in m.groups() if g).strip() for m in _QUOTES.finditer(text)]
 
 
+_VERDICT_THEN_TEXT = re.compile(
+    r"(?:这条|这句|这个评价|这段|这条评论|这条评价|这条反馈)[^，,。？?\s]{0,4}?(?:是)?(?:好评还是差评|差评还是好评|正面还是负面|负面还是正面)"
+    r"(?:吗|呢|啊)?[\s，,]+([^\s].{3,})$"
+)
+
+
 def extract_texts(text: str) -> list[str] | None:
     """Texts to analyse: the quoted ones, else what follows a colon ("分析这句话：质量很好"); None if none."""
     quoted = extract_quoted(text)
@@ -547,6 +555,10 @@ def extract_texts(text: str) -> list[str] | None:
         tail = m.group(1).strip()
         parts = [p.strip() for p in re.split(r"\n+|(?<=[。！？!?])\s*", tail) if p.strip()]
         return parts or None
+    spoken = _VERDICT_THEN_TEXT.search(text)
+    if spoken:
+        # "帮我看下这条是好评还是差评 碟子到手就裂了客服也不回消息" (voice input, no colon): the text after the ask
+        return [spoken.group(1).strip()]
     first = _NUMBERED_ITEM.search(text)
     if first and first.start() > 0 and _ANNOUNCES_TEXT.search(text[: first.start()]):
         # "判断下这两条评论是好评还是差评 1.包装压坏了… 2.音质不错…": the numbered items are the texts

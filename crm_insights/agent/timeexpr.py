@@ -756,7 +756,7 @@ def _h_rel_weekday(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
 def _h_rel_day(match: re.Match[str], ctx: _Ctx) -> _Mention | None:
     """ "昨天" / "琴日" / "yesterday": the day before the data's last day ("now" is the data's end); "前天" two days."""
     word = match.group(0).lower()
-    back = 2 if word in ("前天", "前日") else 0 if word in ("今天", "今日", "today") else 1
+    back = 2 if word in ("前天", "前日") else 0 if word in ("今天", "今日", "today", "so far today") else 1
     d = ctx.end - timedelta(days=back)
     return _m(match, "day", fixed=(d, d))
 
@@ -1115,6 +1115,14 @@ _RULES: list[_Rule] = [
     (_c(rf"\b{_REL_EN}\s+(?P<u>month|quarter|week|year|day)\b"), _h_rel_en),
     # 昨天 / 昨日 / 前天 / yesterday: days before the data's last day
     (_c(r"昨天|昨日|前天|前日|\byesterday\b"), _h_rel_day),
+    # 今天 as the period asked ("今天到现在呢", "今天卖了多少"), never "今天帮我看下上个月…"
+    (
+        _c(
+            r"(?:今天|今日)(?=\s*(?:到现在|截至目前|为止|一共|总共|的)?\s*(?:卖|销售|订单|多少|几单|营收|流水|成交|下了|呢|[？?]|$))"
+            r"|\btoday\b(?=\s*(?:so\s+far|[?]|$))|\bso\s+far\s+today\b"
+        ),
+        _h_rel_day,
+    ),
     (_c(r"\bthe\s+month\s+before\s+last\b"), _h_month_before_last),
     # 最近三个月 / 近30天 / 过去一年 / 前30天 / 近半年 / last 3 months / past 90 days
     (

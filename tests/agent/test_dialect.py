@@ -119,7 +119,7 @@ def test_latin_words_glued_to_chinese_are_spaced(text: str, spaced: str) -> None
         ("有好多客户说物流慢", "有好多客户说物流慢"),
         ("好多人抱怨是真的吗？", "好多人抱怨是真的吗？"),
         # Singlish: the head count, "got", the sentence particles
-        ("last month got how many pax buy from us ah", "last month how many people buy from us"),
+        ("last month got how many pax buy from us ah", "last month how many customers buy from us"),
         ("top 10 spenders can list out? thanks", "top 10 spenders list? thanks"),
         ("same month 12 can?", "same month 12 ?"),
         # colloquial group words are the group pointed at

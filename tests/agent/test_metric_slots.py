@@ -1076,6 +1076,9 @@ NOT_READ = {
     "客户", "customer (external id)", "per customer", "每个客户", "top customers",
     # "daily revenue last month" / "daily orders" ask for a trend by day; "average daily ..." is the per-day measure
     "daily revenue", "daily orders",
+    # the first-to-second purchase window needs its number of days: metric_slots.second_within reads the phrase
+    "share with a second purchase within N days", "N天内复购占比", "second purchase within N days", "N天内二次购买占比",
+    "customers with a second purchase within N days", "N天内复购客户数", "N天内二次购买客户数",
 }  # fmt: skip
 
 

@@ -888,7 +888,8 @@ def _decide(
         if (
             metric is not None
             and metrics.asks_segment_list(original)
-            and "segment" not in slots
+            # ("客户分层现在是怎么分的？高价值客户有多少人，大概贡献多少营收？": the list, with the one named in it)
+            and ("segment" not in slots or set((metric or {}).get("args") or {}) <= {"measures", "segment"})
             and not (metric or {}).get("unsupported")
             and not ((metric or {}).get("args") or {}).get("since")
         ):
@@ -1059,7 +1060,9 @@ def _decide(
     if intent not in NO_TOOL_INTENTS and score < floor or score < knowledge.scoring["min_score_in_domain"]:
         intent = "unsupported_action" if injection else "out_of_scope"
     intent = _apply_variants(intent, slots, knowledge)
-    dropped = _dropped(intent, own_slots, knowledge)
+    # (the segment list shows every segment: a segment named beside it is among them, "high value, mid, low value
+    # groups … each group how many")
+    dropped = [k for k in _dropped(intent, own_slots, knowledge) if not (intent == "list_segments" and k == "segment")]
     if dropped:
         slots["dropped"] = dropped
     return Decision(intent, slots, language, score, bool(inherited), inherited, injection, similarity, scores, original)
