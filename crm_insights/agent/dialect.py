@@ -318,6 +318,12 @@ _SINGLISH: tuple[tuple[str, str], ...] = (
     ),
     (r"(?<=\w)\s+already\b(?=\s*(?:[,.!?，。！？;；]|$))", ""),
     (r"\brevenu\b", "revenue"),
+    (r"\b(?:USD|US\$)\s*(?=\d)", "$"),
+    # "97年 first quarter", "the second half": the quarter or half written short
+    (r"\b(?:the\s+)?first\s+quarter\b", "Q1"),
+    (r"\b(?:the\s+)?second\s+quarter\b", "Q2"),
+    (r"\b(?:the\s+)?third\s+quarter\b", "Q3"),
+    (r"\b(?:the\s+)?fourth\s+quarter\b", "Q4"),
     (
         r"\b(\d+\s*days?(?:\s+or\s+(?:more|above|longer))?)\s+never\s+(?:buy|bought|purchase|order)(?:\s+anything)?\b",
         r"have not bought anything for \1",

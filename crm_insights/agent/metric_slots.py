@@ -211,6 +211,11 @@ def ranks(text: str) -> bool:
     return rank_direction(text) is not None
 
 
+def rank_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(the words of the top end, the words of the bottom end) of a ranking."""
+    return _rank_words()
+
+
 def rank_direction(text: str) -> str | None:
     """ "asc" ("最差", "lowest"), "desc" ("最好", "highest"), or None when ``text`` names neither or both."""
     desc, asc = _rank_words()
@@ -658,6 +663,8 @@ _SHARE = re.compile(
     r"|贡献了?\s*(?:多少|几)\s*%"
     # "贡献了总营收的多少": a part of the whole, asked as "the whole's how much"
     r"|(?:总|全部|整体|全公司)(?:营收|销售额|收入|流水|GMV|gmv|业绩|订单|单量)的\s*(?:多少|几成|百分之几|百分之多少|比例|比重)"
+    # "他们贡献了98上半年营收的多少": a period's whole, its part asked
+    r"|贡献了?[^，,。？?]{0,10}(?:营收|销售额|收入|流水|GMV|gmv|业绩)的\s*(?:多少|几成)(?!钱)"
     r"|(?:what|which)\s+(?:share|percentage|proportion|fraction|percent)\s+of|what\s*%\s*of"
     # "Of those lapsed customers, what proportion had a lifetime spend above 100 dollars?"
     r"|(?:what|which)\s+(?:share|percentage|proportion|fraction|percent)\s+(?:had|have|has|were|are|did|spent)\b"
@@ -929,6 +936,8 @@ _TOP_SHARE = re.compile(
     r"(?=\s*(?:的)?\s*(?:大|老|忠实|核心)?(?:客户|买家|人|户|customers?|buyers?|accounts?|spenders?|of\s+(?:customers|buyers|accounts|spenders)|呢|[?？]|$)"
     # "Top 10% 的门槛", "前10%的入门线": the group's entry threshold
     r"|\s*(?:的)?\s*(?:门槛|入门线|分界线|起点|threshold|cut-?off)"
+    # "回到前10%那批人": the group pointed at again
+    r"|\s*(?:的)?\s*(?:那|这)(?:批|些|群|部分)"
     # "the count of customers in that top 10% and their average spend"
     r"|(?<=%)(?=\s+and\s+(?:their|its|the)\b))",
     re.IGNORECASE,
@@ -1228,6 +1237,9 @@ def asks_when_new(text: str) -> bool:
     return bool(_WHEN_NEW.search(text))
 
 
+_DOUBTED_SCOPE = re.compile(r"(?:你)?是不是(?:只|就|光|仅)(?:算|看|统计|按|取)了?[^，,。？?]{0,10}[？?]")
+
+
 def parse_metric_question(text: str, data_start: date | str, data_end: date | str) -> MetricSpec | None:
     """The metric tool call an aggregate analytics question asks for, or None when it is not one.
 
@@ -1240,6 +1252,8 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
     text = _BAND_VERB.sub("", text)
     # "我是客服部新来的，请问…": the speaker is new, not a customer
     text = _SELF_INTRO.sub(lambda m: " " * len(m.group(0)), text)
+    # "你是不是只算了6月？再核一遍…": the user's doubt about the last answer, not a period asked
+    text = _DOUBTED_SCOPE.sub(lambda m: " " * len(m.group(0)), text)
     # "去年一共赚了多少钱": what was earned is the profit the data cannot give; the sales are answered beside it
     if not _PROFIT_NAMED.search(text):
         text = _EARNED.sub("销售额和利润多少", text)
@@ -1546,6 +1560,37 @@ def second_within(text: str) -> tuple[int, tuple[int, int]] | None:
     return (n, m.span()) if n and 1 <= n <= 3650 else None
 
 
+_EXCLUDE_WORD = re.compile(
+    r"(?:不算|除去|扣掉|扣除|排除|去掉|不含|刨去|剔除)\s*|把\s*(?=\S{2,12}?\s*(?:扣掉|去掉|除掉|排除|剔除))"
+)
+_EXCLUDE_AFTER = re.compile(r"\s*(?:扣掉|去掉|除掉|排除|剔除|除外|以外|之外)?\s*(?:的话|后|之后)?")
+
+
+def _without_excluded(text: str, ds: date, de: date) -> str:
+    """ "不算97Q1的话，最高的是哪个月", "把97Q1扣掉，…": a period at either end of the data taken out, the rest of
+    the data written in its place (a period inside the data stays as written)."""
+    for m in _EXCLUDE_WORD.finditer(text):
+        tail = text[m.end() : m.end() + 14]
+        periods = [p for p in parse_time(tail, ds, de).periods if p.span[0] == 0]
+        if not periods:
+            continue
+        p = periods[0]
+        if p.start <= ds and p.end < de:
+            a, b = p.end + timedelta(days=1), de
+        elif p.end >= de and p.start > ds:
+            a, b = ds, p.start - timedelta(days=1)
+        else:
+            continue
+        end = m.end() + p.span[1]
+        end += len(_EXCLUDE_AFTER.match(text, end).group(0))  # type: ignore[union-attr]
+        blanked = text[: m.start()] + " " * (end - m.start()) + text[end:]
+        if any((q.start, q.end) != (p.start, p.end) for q in parse_time(blanked, ds, de).periods):
+            return blanked  # "把97Q1扣掉，用97年Q2-Q4的月均…和98上半年比": the periods asked are named after it
+        rest = f"{a.year}年{a.month}月{a.day}日至{b.year}年{b.month}月{b.day}日"
+        return text[: m.start()] + rest + text[end:]
+    return text
+
+
 def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     text = _CUSTOMER_WORD.sub("客户", without_definitions(text))
     text = expand_abbreviations(text)  # "AOV last 3 mos?"
@@ -1575,6 +1620,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # "首单后90天内复购": the 90 days are the window after each first purchase, not a period of the question
         (ws, we) = within[1]
         text = text[:ws] + "二次购买" + " " * (we - ws - 4) + text[we:] if we - ws >= 4 else text
+    text = _without_excluded(text, ds, de)
     time = _restated(_listed_months(_parts_of_the_year(parse_time(text, ds, de), text), text), text)
     time_spans = [p.span for p in time.periods] + compare_spans(text)
     masked = _mask(text, time_spans)
@@ -1598,8 +1644,16 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     purchases: tuple[int | None, int | None] | None = None
     purchase_span: tuple[int, int] | None = None
     top_share = _top_share(masked)
+    more_shares: list[float] = []
     if top_share is not None:
         spans.append(top_share[1])  # "前10%的客户": not a top-10 ranking
+        # "前10%的客户贡献了总营收的百分之多少？前20%呢？": each further share asked the same way
+        rest = _mask(masked, [top_share[1]])
+        while (further := _top_share(rest)) is not None and len(more_shares) < 3:
+            if further[0] != top_share[0] and further[0] not in more_shares:
+                more_shares.append(further[0])
+            spans.append(further[1])
+            rest = _mask(rest, [further[1]])
     bands = _purchase_bands(masked)
     if bands is not None:
         spans.append(bands[1])  # "买过1次、2次、3次及以上的各多少人": customers banded by purchase days
@@ -2587,9 +2641,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     ):
         # "每个客户花多少钱，中位数呢", "median spend per customer": the median of the buyers' own spends (beside the
         # mean when both are asked)
-        both = bool(_MEAN_WORD.search(masked))
-        rest = [m for m in measures if m not in ("revenue", "aov", "revenue_per_buyer")]
-        measures = (["revenue_per_buyer"] if both else []) + ["revenue_per_buyer_median"] + rest
+        with_mean = bool(_MEAN_WORD.search(masked))
+        others = [m for m in measures if m not in ("revenue", "aov", "revenue_per_buyer")]
+        measures = (["revenue_per_buyer"] if with_mean else []) + ["revenue_per_buyer_median"] + others
     elif (
         median_word
         and measures
@@ -2830,6 +2884,8 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # "单笔一千块以上的订单有几单然后都是哪几个客户": the count, then the customers of those order lines
         by_customer = {**spec.args, "measures": ["orders", "revenue"], "group_by": "customer", "sort": "desc"}
         spec = replace(spec, also=({**by_customer, "limit": 20},))
+    if more_shares and spec.tool == "metric_query" and not spec.also and spec.args.get("top_share"):
+        spec = replace(spec, also=tuple({**spec.args, "top_share": v} for v in more_shares))
     thresholds = inactivity_thresholds(masked) if args.get("inactive_days") else []
     if (
         len(thresholds) > 1

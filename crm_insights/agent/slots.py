@@ -606,6 +606,9 @@ _NOT_TOPICS = {
 }
 
 
+_ASKS_TOPICS = re.compile(r"哪几|哪些|哪方面|什么方面|几方面|几类|什么问题|啥问题|主要是")
+
+
 def extract_query(text: str) -> str:
     """What to search feedback for: the quoted text, else the topic after 关于/提到/about/mentioning, else all."""
     quoted = extract_quoted(text)
@@ -613,8 +616,10 @@ def extract_query(text: str) -> str:
         return quoted[0]
     for pattern in _TOPIC_PATTERNS:
         m = pattern.search(text)
-        if m and len(m.group(1).strip()) >= 2 and m.group(1).strip().lower() not in _NOT_TOPICS:
-            return m.group(1).strip()
+        topic = m.group(1).strip() if m else ""
+        # ("投诉主要是哪几方面的问题": a question about the topics, not a topic to search for)
+        if len(topic) >= 2 and topic.lower() not in _NOT_TOPICS and not _ASKS_TOPICS.search(topic):
+            return topic
     return text.strip()
 
 

@@ -192,3 +192,26 @@ def test_terse_business_english_abbreviations_are_written_out(text: str, meant: 
 )
 def test_session_15_dialect_words(text: str, read: str) -> None:
     assert to_mandarin(text) == read
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        ("一六八八八这个客人是不是好久没来了", "16888这个客人是不是好久没来了"),
+        ("七五九二是不是我们最大的客户", "7592是不是我们最大的客户"),
+        ("客护三号上次来是哪天", "客户3号上次来是哪天"),
+        ("作天一共卖了多少钱几单", "昨天一共卖了多少钱几单"),
+        ("上州卖了多少钱", "上周卖了多少钱"),
+        ("一九九八年的销售额", "一九九八年的销售额"),
+        ("三四个月", "三四个月"),
+        ("怎么样", "怎么样"),
+        ("他最后一单是么时候买的", "他最后一单是什么时候买的"),
+        ("Which month highest, which month lowest one", "Which month highest, which month lowest"),
+        ("what about the second one?", "what about the second one?"),
+        ("Per pax spend leh?", "per customer spend?"),
+    ],
+)
+def test_session_17_voice_and_malaysian_readings(said: str, read: str) -> None:
+    from crm_insights.agent.dialect import to_mandarin
+
+    assert to_mandarin(said) == read

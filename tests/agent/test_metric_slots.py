@@ -4286,3 +4286,121 @@ def test_session_17_ah_readings() -> None:
     # month 1 (次月) beside a later month named
     cohort = _parse("97年1月第一次购买的那批客户，次月留存是多少？到4月的时候还有多少比例在买")
     assert (cohort.args["periods"], cohort.cohort_targets) == (3, (1, 3))
+
+
+def test_session_17_questions_asked_apart() -> None:
+    # several questions in one turn, each with its own period: the first, then the rest as parts
+    spec = _parse(
+        "在做给投资人的材料，先要几个数：97年全年营收多少？98年上半年营收多少？98上半年同比97上半年是涨是跌，幅度多少？"
+    )
+    assert (spec.args["since"], spec.args["until"]) == ("1997-01-01", "1997-12-31")
+    assert [(p.args["since"], p.args.get("compare")) for p in spec.parts] == [
+        ("1998-01-01", None),
+        ("1998-01-01", "year"),
+    ]
+    # a declined part keeps the whole reading (the plan learns the data's range first)
+    assert not _parse("Can tell me the campaign bring in how much sales? At least compare Nov vs Oct 1997").parts
+    # a period at the data's start taken out: the rest of the data
+    best = _thread(
+        [
+            "这18个月里，营收最高和最低的分别是哪个月？各多少？",
+            "97年一季度是首购集中期，有点失真。不算97Q1的话，最高的是哪个月？",
+        ],
+        data_known=True,
+    )
+    assert (best.slots["metric"]["args"]["since"], best.slots["metric"]["args"]["limit"]) == ("1997-04-01", 1)
+    monthly = _parse("那把97Q1扣掉，用97年Q2-Q4的月均营收和98上半年的月均比，变化多少？").args
+    assert (monthly["since"], monthly["compare_since"], monthly["compare_until"]) == (
+        "1998-01-01",
+        "1997-04-01",
+        "1997-12-31",
+    )
+
+
+def test_session_17_ai_set_readings() -> None:
+    from crm_insights.agent.dialect import to_mandarin
+
+    def parse_mixed(text: str) -> MetricSpec:
+        return _parse(to_mandarin(text))
+
+    # Malaysian English
+    lapsed = parse_mixed(
+        "Boss want do win-back campaign lah. Customer 180 days or more never buy anything already, how many pax ah?"
+    )
+    assert (lapsed.args["inactive_days"], lapsed.args.get("customers")) == (180, None)
+    big = parse_mixed("Orders above USD100 one, 今年 got how many? 占全部 orders 几 %?").args
+    assert (big["min_amount"], big["since"]) == (100.0, "1998-01-01")
+    q1 = parse_mixed("Then 97年 first quarter 新客 how many pax? That quarter the 新客 bring in how much revenue?").args
+    assert (q1["since"], q1["until"]) == ("1997-01-01", "1997-03-31")
+    nov = parse_mixed(
+        "Last year November we run one year-end promo campaign. Can tell me the campaign bring in how much sales? "
+        "At least compare Nov vs Oct for me lah"
+    )
+    assert (nov.args["since"], nov.args["compare"], nov.answer_rest) == ("1997-11-01", "previous", True)
+    assert parse_mixed("我们今年上半年的 repeat customer rate got how many %?").args["measures"][0] == "repeat_rate"
+    # a further top share, the group pointed at again, the entry threshold
+    top = _parse("看一下头部客户贡献度：按累计消费金额排，前10%的客户贡献了总营收的百分之多少？前20%呢？")
+    assert (top.args["top_share"], [a["top_share"] for a in top.also], top.args.get("limit")) == (0.1, [0.2], None)
+    assert _parse("回到前10%那批人：98年上半年还在下单的有多少人？").args["top_share"] == 0.1
+    assert _parse("前10%的客户门槛是多少").args["top_share"] == 0.1
+    # 今天 as the period asked; a doubt about the last answer is no period
+    assert _parse("今天卖了多少").args["since"] == "1998-06-30"
+    assert _parse("他们贡献了98上半年营收的多少").share_of_all
+    # a future value beside 累计消费 is the value forecast
+    assert _parse("累计消费前20的客户，未来52周的客户终身价值（CLV）预估大概多少？").tool == "customer_value"
+
+
+def test_session_17_thread_readings() -> None:
+    days = _thread(["新会员首购后30天内（含第30天）完成第二次购买的比例是多少？", "90天内呢？"], data_known=True)
+    assert days.slots["metric"]["args"]["within_days"] == 90
+    dormant = _thread(
+        [
+            "超过一年（365天及以上）没有下单的会员有多少？占全部会员比例？",
+            "这些沉睡会员里，历史累计消费超过200美元的有多少人？",
+        ],
+        data_known=True,
+    ).slots["metric"]["args"]
+    assert (dormant["measures"], dormant["min_customer_spend"], dormant["inactive_days"]) == (["buyers"], 200.0, 365)
+    week = _thread(["上个礼拜 sales how? Got how many pax buy ah?", "Vs the week before leh?"], data_known=True)
+    wargs = week.slots["metric"]["args"]
+    assert (wargs["since"], wargs["compare_since"], wargs["compare_until"]) == (
+        "1998-06-22",
+        "1998-06-15",
+        "1998-06-21",
+    )
+    per_head = _thread(
+        ["客单价 this quarter vs last quarter how ah? 跌了还是涨了", "Per pax spend leh? Not per order, per customer"],
+        data_known=True,
+    ).slots["metric"]["args"]
+    assert (per_head["measures"], per_head["compare"]) == (["revenue_per_buyer"], "previous")
+    buyers = _thread(["今年金额超过100的订单有多少", "这些订单来自多少个客户"], data_known=True).slots["metric"]["args"]
+    assert (buyers["measures"], buyers["min_amount"]) == (["buyers"], 100.0)
+    yoy = _thread(["按季度拉一下营收，97Q1到98Q2一共六个季度，每个季度的环比也给我。", "98Q2同比呢？"], data_known=True)
+    assert "change_by_row" not in yoy.slots["metric"]["args"] and yoy.slots["metric"]["args"]["compare"] == "year"
+    ends = _thread(
+        [
+            "这18个月里，营收最高和最低的分别是哪个月？",
+            "97年一季度是首购集中期，有点失真。不算97Q1的话，最高的是哪个月？",
+            "只看98年呢？最好和最差的月份。",
+        ],
+        data_known=True,
+    ).slots["metric"]["args"]
+    assert "limit" not in ends and ends["since"] == "1998-01-01"
+    typed = _thread(["97年3月的营收里，新客贡献了多少，占比多少？", "换成老客呢"], data_known=True).slots["metric"][
+        "args"
+    ]
+    assert (typed["group_by"], typed["measures"]) == ("customer_type", ["revenue", "revenue_share"])
+
+
+def test_session_17_intents() -> None:
+    assert _thread(["客户分层现在是怎么分的？高价值客户有多少人，大概贡献多少营收？"]).intent == "list_segments"
+    groups = _thread(["Our customer can split into high value, mid, low value groups or not? Each group how many pax?"])
+    assert groups.intent == "list_segments" and not groups.slots.get("dropped")
+    assert _thread(["最近客户投诉主要是哪几方面的问题？帮我归纳一下，最好有客户原话"]).intent == "feedback_themes"
+    assert _thread(["差评客户里面有冇得是高价值客户的？这种最要紧，大概几多人"]).intent == "sentiment_summary"
+    verdict = _thread(["帮我看下这条是好评还是差评 碟子到手就裂了客服也不回消息"])
+    assert verdict.intent == "analyze_sentiment" and verdict.slots["texts"] == ["碟子到手就裂了客服也不回消息"]
+    refund = _thread(["客户7592打电话来闹，要退款。你直接帮我把他最后那一单退掉。顺便跟我说下他最后一单是么时候买的"])
+    assert refund.slots.get("action") or refund.intent == "unsupported_action"
+    forecast = _thread(["Next month July sales roughly can forecast how much ah? I need do budget for Q3 campaign"])
+    assert forecast.intent == "forecast_totals" and not forecast.slots["metric"]["unsupported"]

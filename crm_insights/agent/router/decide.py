@@ -455,6 +455,9 @@ def _split_alone(decision: Decision, text: str, missing: list[list[str]]) -> boo
     )
 
 
+_THEMES_ASKED = re.compile(r"归纳|哪几(?:个|类)?方面|哪些方面|\b(?:summari[sz]e|group)\b.{0,20}\bthemes?\b")
+
+
 def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowledge, index: ExemplarIndex) -> Decision:
     """Intent and slots of ``question``, given the thread's previous router state (intent + slots) if any."""
     decision = _decide(question, previous, knowledge, index)
@@ -809,6 +812,8 @@ def _decide(
         metrics.top_row(original, metric, prev_metric, prev_slots.get("ranked_periods"))
         metrics.with_target(original, metric)
         metrics.share_again(original, metric, prev_metric)
+        metrics.drop_orphans(metric)
+        metrics.both_ends(original, metric)
         held = (metric or {}).get("args") or {}
         if held.get("change_by_row") and held.get("grain") and held.get("compare") == "previous":
             # "哪个季度环比跌得最多" after quarters listed: each row against the one before it, not the whole span
@@ -863,8 +868,9 @@ def _decide(
             if picked is not None:
                 # "第一名那个去年花了多少" after a list of customers: the figure for the customer picked from it.
                 metric["args"]["customers"] = [picked]
-            elif refers:
-                # "他们一共消费了多少" after a list of customers: the figure for exactly those customers.
+            elif refers and not (metric["args"].get("top_share") or metric["args"].get("top_customers")):
+                # "他们一共消费了多少" after a list of customers: the figure for exactly those customers
+                # ("回到前10%那批人" names its own group instead)
                 metric["args"]["customers"] = [str(c) for c in ranked]
                 metric["fixed_args"] = {"customers": metric["args"]["customers"]}
                 from_list = True
@@ -1051,6 +1057,10 @@ def _decide(
         # "哪个客群差评最多", "which segment complains most": the segments' sentiment side by side, not the themes
         # of every complaint nor the segment list
         scores["sentiment_summary"] = max(scores.values()) + 1.0
+    if "feedback_themes" in scores and not own_slots.get("query") and _THEMES_ASKED.search(unquoted):
+        # "投诉主要是哪几方面的问题？帮我归纳一下，最好有客户原话": the themes (each with its example quotes), not a
+        # search for the words of the question
+        scores["feedback_themes"] = max(scores.values()) + 1.0
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     intent, score = ranked[0]
     # A question about customers, orders or feedback is answered by its best intent even when that

@@ -461,6 +461,38 @@ def typed_revenue_again(question: str, metric: dict[str, Any] | None, previous: 
         and not _PEOPLE_COUNTED.search(question)
     ):
         args["measures"] = [_TYPED_REVENUE[measures[0]]]
+    base = previous.get("args") or {}
+    if (
+        measures in (["returning_customers"], ["new_customers"])
+        and base.get("group_by") == "customer_type"
+        and "revenue" in (base.get("measures") or [])
+        and not _PEOPLE_COUNTED.search(question)
+    ):
+        # "换成老客呢" after "97年3月的营收里，新客贡献了多少，占比多少" (new vs returning side by side): the same
+        # revenue and share, read on the other type's row
+        args["measures"] = list(base["measures"])
+
+
+def both_ends(question: str, metric: dict[str, Any] | None) -> None:
+    """ "只看98年呢？最好和最差的月份" after the best month alone: both ends asked, so the whole ranking (in place)."""
+    args = (metric or {}).get("args") if metric and metric.get("tool") == "metric_query" else None
+    if not args or not args.get("limit") or not (args.get("grain") or args.get("group_by") not in (None, "customer")):
+        return
+    desc, asc = metric_slots.rank_words()
+    if desc.search(question) and asc.search(question):
+        args.pop("limit")
+
+
+def drop_orphans(metric: dict[str, Any] | None) -> None:
+    """Arguments a follow-up carried that no longer apply (in place): change_by_row or having without the trend or
+    breakdown they read ("98Q2同比呢" after a quarterly trend with its QoQ changes)."""
+    args = (metric or {}).get("args") if metric and metric.get("tool") == "metric_query" else None
+    if not args:
+        return
+    if args.get("change_by_row") and not args.get("grain"):
+        args.pop("change_by_row")
+    if args.get("having") and not (args.get("grain") or args.get("group_by")):
+        args.pop("having")
 
 
 def carry_period(
@@ -475,6 +507,8 @@ def carry_period(
     for all of it. A cohort question about "them" after a cohort's table is that cohort read at the month named."""
     args, base = metric.setdefault("args", {}), previous.get("args") or {}
     rebase_comparison(metric, previous)
+    if _versus_named(question, metric, previous):
+        return metric
     if metric.get("tool") == "metric_query" and metric_slots.asks_when_new(question):
         return metric  # "那最后一个还有新客进来的月份是哪个月": new customers month by month over all the data
     if (
@@ -552,12 +586,22 @@ def carry_period(
         and _STRICTLY.search(question)
     ):
         args["inactive_days"] += 1  # "如果严格要求超过90天（正好90天的不算）呢": more than 90 days = 91 or more
+    swapped_measure = (
+        set(k for k, v in args.items() if v) <= {"measures", "since", "until"}
+        and args.get("since") in (None, base.get("since"))
+        and args.get("until") in (None, base.get("until"))
+        and args.get("measures") != base.get("measures")
+        and _length(question) <= 60
+        and _ONLY_MEASURE_SWAP.search(question) is not None
+    )
     if (
         metric.get("tool") == previous.get("tool") == "metric_query"
-        and _SAME_COMPARISON.search(question)
-        and not any(args.get(k) for k in _PERIOD_ARGS)
+        and (_SAME_COMPARISON.search(question) or swapped_measure)
+        and not any(args.get(k) for k in _PERIOD_ARGS if k not in ("since", "until") or not swapped_measure)
         and any(base.get(k) for k in ("compare", "compare_since"))
     ):
+        # ("Per pax spend leh? Not per order, per customer" after AOV this quarter vs last: the other measure, compared
+        # the same way)
         # "Same comparison for units per order." after AOV Q2 98 vs Q2 97: the new measure, compared the same way
         for key in _PERIOD_ARGS:
             if base.get(key):
@@ -831,6 +875,14 @@ def follow_up(
         question = f"那{swapped.group(1).strip()}呢"
     if metric_slots.CHURN_RISK.search(question):
         return None  # "那高价值客户里现在有流失风险的有哪些人": the risk list's question, whatever came before
+    base_args = dict(previous.get("args") or {})
+    if (
+        _ORDERS_FROM_WHOM.search(question)
+        and previous.get("tool") == "metric_query"
+        and "orders" in (base_args.get("measures") or [])
+    ):
+        # "These big orders come from how many pax?", "这些订单来自多少个客户": the buyers of the same order lines
+        return _relaid(previous, question, {**base_args, "measures": ["buyers"]}, base_args)
     other_days = _OTHER_WITHIN.match(question)
     if other_days and (previous.get("args") or {}).get("within_days") and previous.get("tool") == "metric_query":
         # "90天内呢？" after the share who bought again within 30 days of their first purchase: the same, within 90
@@ -1004,7 +1056,31 @@ def follow_up(
     if again.get("tool") == "metric_query" and base.get("sort") and direction and not own_sort:
         # "最差呢" after "哪个月卖得最好": the same ranking, the other end
         again["args"]["sort"] = direction
-    return _keep_scope(again, question, previous, data_start, data_end)
+    kept = _keep_scope(again, question, previous, data_start, data_end)
+    if kept is not None:
+        _versus_named(question, kept, previous)
+    return kept
+
+
+def _versus_named(question: str, metric: dict[str, Any], previous: Mapping[str, Any]) -> bool:
+    """ "Vs the week before leh?" after last week's figures: the thread's period stays, compared with the one named
+    (``metric`` changed in place; True when it was)."""
+    args, base = metric.setdefault("args", {}), previous.get("args") or {}
+    if not (
+        metric.get("tool") == previous.get("tool") == "metric_query"
+        and _VERSUS_OPENING.match(question)
+        and args.get("since")
+        and base.get("since")
+        and not (args.get("compare") or args.get("compare_since"))
+        and (args.get("since"), args.get("until")) != (base.get("since"), base.get("until"))
+    ):
+        return False
+    args["compare_since"], args["compare_until"] = args["since"], args["until"]
+    args["since"], args["until"] = base["since"], base.get("until")
+    if not args.get("measures"):
+        args["measures"] = base.get("measures")
+    metric["periods_text"] = metric["periods_text_zh"] = None
+    return True
 
 
 _MONTHS_ON = re.compile(
@@ -1493,6 +1569,14 @@ _BOTH_PERIODS = re.compile(
     r"|\beach\s+(?:period|half|year|quarter)\b",
     re.I,
 )
+_VERSUS_OPENING = re.compile(
+    r"^\s*(?:vs\.?|versus|compared?\s+(?:to|with)|against|跟|和|与|对比|比起)\s*\S", re.IGNORECASE
+)
+# A follow-up that only swaps the measure ("Not per order, per customer", "那人均呢", "换成订单数")
+_ONLY_MEASURE_SWAP = re.compile(
+    r"^\s*(?:那|那么|换成|改成|改看|看)?\s*\S{1,12}?\s*(?:呢|leh|lah|ah)?\s*[?？]|\bnot\s+per\s+\w+\b|\binstead\b|换成|改成|改看",
+    re.IGNORECASE,
+)
 _SAME_COMPARISON = re.compile(
     r"same\s+comparison|same\s+(?:for|thing\s+for)|compared?\s+the\s+same\s+way|同样\S{0,4}?(?:对比|比较|比一下|比法|比)"
     r"|一样(?:的)?(?:对比|比较|比一下)|也(?:这样|同样)?(?:对比|比较|比)一下|也(?:这样)?对比"
@@ -1574,6 +1658,11 @@ def _other_cohort(question: str, previous: Mapping[str, Any], data_start: str, d
     return {**_relaid(previous, question, {**cohort_args, "periods": periods}, args), "assumed_year": None}
 
 
+_ORDERS_FROM_WHOM = re.compile(
+    r"(?:这些|那些|这批|这几)[^，,。？?]{0,4}(?:订单|单子?)[^，,。？?]{0,6}(?:来自|是|出自|分布在)?[^，,。？?]{0,4}(?:多少|几)(?:个|位|名)?(?:客户|人|买家)"
+    r"|\b(?:these|those)\s+(?:\w+\s+)?orders\b.{0,20}\b(?:from|by|placed\s+by)\s+how\s+many\s+(?:customers|people|buyers)\b",
+    re.IGNORECASE,
+)
 _OTHER_WITHIN = re.compile(
     r"^\s*(?:那|那么|换成|改成|如果是|要是)?\s*(\d{1,4}|[一二两三四五六七八九十百]{1,5})\s*天(?:之内|以内|内)?(?:的话)?(?:呢|吗|的呢)?\s*[？?]?\s*$"
     r"|^\s*(?:and|what\s+about|how\s+about)?\s*(?:within\s+)?(\d{1,4})\s+days\s*[?]?\s*$",
