@@ -1237,6 +1237,8 @@ def asks_when_new(text: str) -> bool:
     return bool(_WHEN_NEW.search(text))
 
 
+_BACK_TO_GROUP = re.compile(r"^\s*(?:的)?\s*(?:那|这)(?:批|些|群|部分)")
+_ROW_SHARE_OF = {"revenue_share": "revenue", "orders_share": "orders", "units_share": "units"}
 _DOUBTED_SCOPE = re.compile(r"(?:你)?是不是(?:只|就|光|仅)(?:算|看|统计|按|取)了?[^，,。？?]{0,10}[？?]")
 
 
@@ -1758,6 +1760,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     one_time = [m for m in measures if m in ("one_time_share", "one_time_customers")]
     per_head = [m for m in measures if m in ("revenue_per_buyer", "orders_per_buyer", "aov", "units_per_order")]
     sums = [m for m in measures if m in ("revenue", "orders", "units")]
+    if one_time and not group_by and not grain and any(m in _ROW_SHARE_OF for m in measures):
+        # "只买过一次的呢？人数占比和营收占比": with no rows, 营收占比 is the one-time buyers' revenue as a share of all
+        sums = list(dict.fromkeys(_ROW_SHARE_OF.get(m, m) for m in measures if m in _ROW_SHARE_OF))
     pointed_one_time = re.search(
         r"\b(?:those|these|the)\s+one[- ]?time|(?:这些|那些|这批|那批)(?:一次性|只买)", text, re.I
     )
@@ -2747,7 +2752,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     lifetime = _LIFETIME_SPEND.search(text)
     if lifetime and any(0 <= lifetime.start() - p.span[1] <= 2 for p in periods):
         lifetime = None  # "最近12个月累计消费超过100块的客户": accumulated over the period named just before it
-    if (spend_bounds or top_share) and since and not group_window and lifetime:
+    # "回到前10%那批人：98年上半年还在下单的有多少人": the group named before, by their spend over all the data
+    back_to_group = bool(top_share and _BACK_TO_GROUP.search(text[top_share[1][1] : top_share[1][1] + 6]))
+    if (spend_bounds or top_share) and since and not group_window and (lifetime or back_to_group):
         # "累计消费超过1000的客户今年上半年贡献了多少": the bound is on their spend over all the data, the figure is
         # the period's
         args.update(filter_since=_iso(ds), filter_until=_iso(de))

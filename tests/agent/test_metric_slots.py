@@ -4404,3 +4404,14 @@ def test_session_17_intents() -> None:
     assert refund.slots.get("action") or refund.intent == "unsupported_action"
     forecast = _thread(["Next month July sales roughly can forecast how much ah? I need do budget for Q3 campaign"])
     assert forecast.intent == "forecast_totals" and not forecast.slots["metric"]["unsupported"]
+
+
+def test_session_17_groups_named_again() -> None:
+    # "回到前10%那批人": the top share over all the data, the figure over the period named
+    back = _parse("回到前10%那批人：98年上半年还在下单的有多少人？他们贡献了98上半年营收的多少？").args
+    assert (back["top_share"], back["filter_since"], back["since"]) == (0.1, "1997-01-01", "1998-01-01")
+    one_time = _thread(
+        ["累计买过3次及以上的客户有多少人？他们贡献了多少营收，占比多少？", "只买过一次的呢？人数占比和营收占比。"],
+        data_known=True,
+    ).slots["metric"]["args"]
+    assert (one_time["measures"], one_time["max_purchases"]) == (["buyers", "revenue"], 1)
