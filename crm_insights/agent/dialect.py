@@ -181,6 +181,8 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("油箱", "邮箱"),
     # voice input ("作天一共卖了多少钱", "上州卖了多少钱", "客护三号", "发张优惠卷", "会原等级")
     ("作天", "昨天"),
+    ("客蛋价", "客单价"),
+    ("客户蛋价", "客单价"),
     ("上州", "上周"),
     ("这州", "这周"),
     ("本州", "本周"),
@@ -216,7 +218,8 @@ _TYPO_MAP = dict(_TYPOS)
 
 # A customer id spoken digit by digit and typed by voice input ("客户零七五九二" = 07592): read as the digits. Only
 # after a customer noun and four or more digits long, so "三四个月" or "一二月" stay words.
-_SPOKEN_DIGITS = "零〇一二三四五六七八九"
+_SPOKEN_DIGITS = "零〇一二三四五六七八九幺"  # 幺 is 1 said over the phone ("幺四零四八")
+_DIGIT_OF = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "幺": "1"}
 _SPOKEN_ID = re.compile(
     rf"(?<=客户|会员|用户|顾客|买家)(\s*(?:编号|号|id|ID)?\s*)([{_SPOKEN_DIGITS}]{{4,}})(?![个月年天周次])"
     # ... or before one ("一六八八八这个客人", "七五九二是不是我们最大的客户"): five or more digits anywhere, four
@@ -243,7 +246,7 @@ def _spoken_number_id(m: re.Match[str]) -> str:
 
 def _spoken_id(m: re.Match[str]) -> str:
     lead, digits = next((m.group(i), m.group(i + 1)) for i in (1, 3, 5) if m.group(i + 1))
-    return lead + "".join(str(_SPOKEN_DIGITS.index(c) - 1 if c != "零" else 0) for c in digits)
+    return lead + "".join(_DIGIT_OF[c] for c in digits)
 
 
 # A Latin word glued to Chinese ("上个quarter的revenue", "3月cohort", "GMV环比") is read as a word of its own: the
@@ -319,6 +322,13 @@ _SINGLISH: tuple[tuple[str, str], ...] = (
     (r"(?<=\w)\s+already\b(?=\s*(?:[,.!?，。！？;；]|$))", ""),
     (r"\brevenu\b", "revenue"),
     (r"\b(?:USD|US\$)\s*(?=\d)", "$"),
+    # "1997 only" (a year, not "from 1997 on"), "May's turnover" (the month's)
+    (r"\b((?:19|20)\d\d)\s+only\b", r"\1"),
+    (
+        r"\b(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|"
+        r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)'s\b",
+        r"in \1",
+    ),
     # "97年 first quarter", "the second half": the quarter or half written short
     (r"\b(?:the\s+)?first\s+quarter\b", "Q1"),
     (r"\b(?:the\s+)?second\s+quarter\b", "Q2"),

@@ -503,7 +503,7 @@ COMPLAINED_THEN_BOUGHT = re.compile(
     re.IGNORECASE,
 )
 _ONE_TEXT = re.compile(
-    r"这条|这句|这段(?!时间|日子|期间|时期)|这则|下面这|以下这|this\s+(?:review|comment|message|text|sentence|feedback)|the\s+following(?!\s+(?:day|week|month|quarter|year)s?\b)",
+    r"这条|这句|(?<![日月年号天])这段(?!时间|日子|期间|时期|的)|这则|下面这|以下这|this\s+(?:review|comment|message|text|sentence|feedback)|the\s+following(?!\s+(?:day|week|month|quarter|year)s?\b)",
     re.IGNORECASE,
 )
 _ACTION = re.compile(
@@ -530,7 +530,7 @@ _FIRST_YEAR = re.compile(r"first[- ]year|first\s+12\s+months|first\s+twelve\s+mo
 _WINDOW_KINDS = ("year", "half", "quarter", "range", "ytd", "rolling", "since")
 _FUTURE = re.compile(
     r"预计|预测|预估|预期|将会|将有|会有多少|(?:大概|大约|估计|应该)?会落在|(?:大概|大约|估计)会(?:是|有|到)多少|会(?:再)?(?:来|回来)?买|会来(?:多少|几)|会下单|会购买|能有多少|能卖|(?:可以|能|会)(?:贡献|做到|做多少|卖)|expected|expect|forecast|predict|projected|projection|looking\s+at\s+for"
-    r"|\bwill\b|going\s+to",
+    r"|\bwill\b|going\s+to|\bballpark\b|\bnext\s+(?:quarter|month|half|year)\s+look",
     re.IGNORECASE,
 )
 _MONEY_ASKED = re.compile(r"多少钱|多少金额|how\s+much\s+(?:money|will\s+they\s+spend|revenue)", re.IGNORECASE)
@@ -1239,6 +1239,9 @@ def asks_when_new(text: str) -> bool:
 
 _BACK_TO_GROUP = re.compile(r"^\s*(?:的)?\s*(?:那|这)(?:批|些|群|部分)")
 _ROW_SHARE_OF = {"revenue_share": "revenue", "orders_share": "orders", "units_share": "units"}
+_FOR_USE = re.compile(
+    r"[，,]\s*(?:做|用于|用来|给)[^，,。？?]{0,12}(?:复盘|汇报|报告|材料|PPT|ppt|总结)用?\s*(?=[。？?]|$)"
+)
 _DOUBTED_SCOPE = re.compile(r"(?:你)?是不是(?:只|就|光|仅)(?:算|看|统计|按|取)了?[^，,。？?]{0,10}[？?]")
 
 
@@ -1256,6 +1259,8 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
     text = _SELF_INTRO.sub(lambda m: " " * len(m.group(0)), text)
     # "你是不是只算了6月？再核一遍…": the user's doubt about the last answer, not a period asked
     text = _DOUBTED_SCOPE.sub(lambda m: " " * len(m.group(0)), text)
+    # "…，做年底促销复盘用": what the figures are for, not a period
+    text = _FOR_USE.sub(lambda m: " " * len(m.group(0)), text)
     # "去年一共赚了多少钱": what was earned is the profit the data cannot give; the sales are answered beside it
     if not _PROFIT_NAMED.search(text):
         text = _EARNED.sub("销售额和利润多少", text)
@@ -1291,6 +1296,9 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
 
 _WHEN_NEW = re.compile(
     r"(?:新客|新客户|新用户|新会员|新买家)[^，,。？?]{0,6}?(?:啥|什么|哪个?|哪些)(?:时候|月份?|时间)"
+    # "那这些客户的首单都是什么时候下的", "When did we last acquire one"
+    r"|首单(?:都)?(?:是)?(?:在)?(?:啥|什么|哪个|哪些|哪几个)(?:时候|月份?|时间)"
+    r"|\bwhen\s+did\s+we\s+(?:last\s+)?(?:acquire|add|get|win|gain)\b|\blast\s+(?:acquired|added|gained)\s+(?:a\s+)?new\b"
     r"|(?:最后|最近)一(?:次|个月)有(?:新客|新客户|新用户|新会员)"
     # "最后一个还有新客进来的月份是哪个月", "之前新客都是哪几个月来的"
     r"|(?:最后|最近)一个?还?有(?:新客|新客户|新用户|新会员)[^，,。？?]{0,6}(?:月份?|时候)"

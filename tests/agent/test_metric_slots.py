@@ -4415,3 +4415,53 @@ def test_session_17_groups_named_again() -> None:
         data_known=True,
     ).slots["metric"]["args"]
     assert (one_time["measures"], one_time["max_purchases"]) == (["buyers", "revenue"], 1)
+
+
+def test_session_17_aj_set_readings() -> None:
+    from crm_insights.agent.dialect import to_mandarin
+
+    # the gaps again over another period, not the repeat rate 回购 alone would read
+    gaps = _thread(["老会员两次购买之间平均隔多少天？中位数也给下", "只看今年发生的回购呢"], data_known=True)
+    assert gaps.slots["metric"]["args"]["measures"] == ["days_between_mean", "days_between_median"]
+    # a customer's purchase days this year; a coupon for a customer id is an action, the question answered
+    days = _thread(["帮我查下客户幺四零四八 总共消费了多少", "他今年来了多少天"], data_known=True).slots["metric"][
+        "args"
+    ]
+    assert (days["measures"], days["customers"]) == (["purchase_days"], ["14048"])
+    coupon = _thread(["给客户二二二七九推一张优惠卷 顺便看下他今年买过几次 花了多少"], data_known=True)
+    assert coupon.slots["action"] and coupon.slots["metric"]["args"]["customers"] == ["22279"]
+    # what the figures are for is no period; a date range followed by 这段 is no text to classify
+    review = _parse("帮我拉一下1997年11月15日到12月31日这段的营收和订单行数，做年底促销复盘用").args
+    assert (review["since"], review["until"], review.get("compare_since")) == ("1997-11-15", "1997-12-31", None)
+    # British English: next quarter's ballpark is a forecast, "May's", "1997 only"
+    assert _parse(
+        to_mandarin("What does next quarter look like? Ballpark turnover and orders for Q3 please.")
+    ).tool == ("forecast_totals")
+    may = _parse(to_mandarin("Which genres drove May's turnover? Give me May's total and the split by category."))
+    assert (may.args["since"], may.answer_rest) == ("1998-05-01", True)
+    weekday = _parse(to_mandarin("Which day of the week do we take the most money on? 1997 only.")).args
+    assert weekday["until"] == "1997-12-31"
+    # when customers were new, asked after a count of zero
+    for asked in (
+        "啊？新客是0？那这些客户的首单都是什么时候下的",
+        "When did we last acquire one, and how many did we add?",
+    ):
+        assert _parse(asked).args == {
+            "measures": ["new_customers"],
+            "grain": "month",
+            "since": "1997-01-01",
+            "until": "1998-06-30",
+        }
+
+
+def test_session_17_segment_tiers() -> None:
+    top = _thread(
+        ["我们现在的会员分层是怎么分的？每层多少人", "最高那层的会员平均花了多少钱，多久没来买了"], data_known=True
+    )
+    assert (top.intent, top.slots["segment_pick"]) == ("describe_segment", "avg_revenue:max")
+    assert (
+        _thread(["帮我看一下这条留言是好评还是差评 碟片到手盒子都裂了 不过客服处理的挺快"]).slots.get(
+            "missing_attributes"
+        )
+        is None
+    )

@@ -260,7 +260,7 @@ def _dropped(intent: str, own_slots: Mapping[str, Any], knowledge: Knowledge) ->
 # The object of a Chinese action clause: "把<消费前十的客户名单>导成Excel", "给<只买过一次的客户>群发邮件".
 _ACTION_OBJECT = re.compile(
     r"(?:把|将|给|向|对)(?P<obj>[^，,。；;！!？?]{2,30}?)"
-    r"(?:导成|导出|导入|发到|发给|发送|群发|推送|改成|改为|修改|更新|设为|设成|标记|标成|标为|删除|删掉|回复|寄|发)"
+    r"(?:导成|导出|导入|发到|发给|发送|群发|推送|改成|改为|修改|更新|设为|设成|标记|标成|标为|删除|删掉|回复|寄|发|推)"
 )
 # A back-reference with a count ("这十个人", "这5位客户"): the people an action clause named.
 _COUNTED_REF = re.compile(r"这[一二两三四五六七八九十百千\d]+(?:个|位|名)?(?:人|客户|位)")
@@ -467,6 +467,9 @@ def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowled
         text = knowledge.correct(question)
         if decision.slots.get("action"):
             text = _action_free(sx.QUOTES.sub(" ", text), knowledge)
+        for given in decision.slots.get("texts") or []:
+            # a text to classify is data, not a constraint ("这条留言…不过客服处理的挺快")
+            text = text.replace(str(given), " ")
         missing = missing_attributes(text, decision.intent, knowledge)
         if missing:
             decision.slots["missing_attributes"] = missing
@@ -813,6 +816,7 @@ def _decide(
         metrics.with_target(original, metric)
         metrics.share_again(original, metric, prev_metric)
         metrics.drop_orphans(metric)
+        metrics.gaps_again(original, metric, prev_metric)
         metrics.both_ends(original, metric)
         held = (metric or {}).get("args") or {}
         if held.get("change_by_row") and held.get("grain") and held.get("compare") == "previous":
@@ -935,6 +939,16 @@ def _decide(
             lacks = any(not _has(classic.slots, names) for names in required) and not metric["unsupported"]
             only_unsupported = bool(metric["unsupported"]) and not metric["args"].get("measures")
             if lacks or only_unsupported or not metrics.classic_wins(metric, classic.intent, classic.slots):
+                thread_segment = prev_slots.get("segment")
+                if (
+                    metric["tool"] in ("forecast_totals", "metric_query")
+                    and thread_segment not in (None, "")
+                    and not metric["args"].get("segment")
+                    and not metric["args"].get("customers")
+                    and sx.has_any(original, knowledge.group_refs)
+                ):
+                    # "这层人下个月预计能贡献多少销售额" after a segment's description: that segment's figure
+                    metric["args"]["segment"] = str(thread_segment)
                 mslots: dict[str, Any] = {"metric": metric}
                 one_customer = metric["args"].get("customers") or (
                     [metric["args"]["customer"]] if metric["args"].get("customer") else []

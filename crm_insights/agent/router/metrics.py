@@ -483,6 +483,22 @@ def both_ends(question: str, metric: dict[str, Any] | None) -> None:
         args.pop("limit")
 
 
+def gaps_again(question: str, metric: dict[str, Any] | None, previous: Mapping[str, Any] | None) -> None:
+    """ "只看98年发生的回购呢" after the days between purchases: the same gaps over the period named, not the repeat
+    rate that 回购 alone would read (in place)."""
+    if not metric or not previous or not (metric.get("tool") == previous.get("tool") == "metric_query"):
+        return
+    args, base = metric.get("args") or {}, previous.get("args") or {}
+    gaps = [m for m in base.get("measures") or [] if m.startswith(("days_between", "days_first_to_second"))]
+    asked = set(args.get("measures") or [])
+    if gaps and asked and asked <= _REPEAT_WORDS and _length(question) <= 24 and _REPEAT_AGAIN.search(question):
+        args["measures"] = gaps
+
+
+_REPEAT_WORDS = frozenset({"repeat_rate", "repeat_customers", "buyers", "purchase_days"})
+_REPEAT_AGAIN = re.compile(r"(?:复购|回购|再买|repeat|repurchase)[^，,。？?]{0,3}(?:呢|吗|[？?]|$)", re.IGNORECASE)
+
+
 def drop_orphans(metric: dict[str, Any] | None) -> None:
     """Arguments a follow-up carried that no longer apply (in place): change_by_row or having without the trend or
     breakdown they read ("98Q2同比呢" after a quarterly trend with its QoQ changes)."""
