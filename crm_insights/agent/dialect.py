@@ -310,6 +310,8 @@ def _segment(text: str) -> str:
 # the head-count word, the "got" of existence and the sentence particles, read as standard English. Only whole words;
 # the particles only before a clause end.
 _SINGLISH: tuple[tuple[str, str], ...] = (
+    # thousands written with commas ("$1,000", "2,357 customers"): one number
+    (r"(?<=\d),(?=\d{3}(?!\d))", ""),
     (r"\bper\s+pax\b", "per customer"),
     (r"\bpax\b", "customers"),
     # Malaysian English: "which month lowest one", "never buy anything already", a typed "revenu"

@@ -1242,6 +1242,10 @@ _ROW_SHARE_OF = {"revenue_share": "revenue", "orders_share": "orders", "units_sh
 _FOR_USE = re.compile(
     r"[，,]\s*(?:做|用于|用来|给)[^，,。？?]{0,12}(?:复盘|汇报|报告|材料|PPT|ppt|总结)用?\s*(?=[。？?]|$)"
 )
+REST_OF_TOP = re.compile(
+    r"\bother\s+\d{1,2}\s*%|\bthe\s+rest\b|\beveryone\s+else\b|其余|剩下的|剩余的|其他\s*\d{1,2}\s*%|其他(?:的)?(?:会员|客户|人)",
+    re.IGNORECASE,
+)
 _DOUBTED_SCOPE = re.compile(r"(?:你)?是不是(?:只|就|光|仅)(?:算|看|统计|按|取)了?[^，,。？?]{0,10}[？?]")
 
 
@@ -2901,6 +2905,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         spec = replace(spec, also=({**by_customer, "limit": 20},))
     if more_shares and spec.tool == "metric_query" and not spec.also and spec.args.get("top_share"):
         spec = replace(spec, also=tuple({**spec.args, "top_share": v} for v in more_shares))
+    if spec.tool == "metric_query" and not spec.also and spec.args.get("top_share") and REST_OF_TOP.search(masked):
+        # "前20%这批人的客单价跟其余会员比呢": the top group's figure, then every customer outside it
+        spec = replace(spec, also=({**spec.args, "top_rest": True},))
     thresholds = inactivity_thresholds(masked) if args.get("inactive_days") else []
     if (
         len(thresholds) > 1

@@ -207,6 +207,8 @@ class MetricRequest:
     segment: int | None = None
     segment_version: str | None = None  # the segmentation model whose stored assignments to use
     customer_pks: list[int] | None = None
+    # customers left out (the rest of a group: "the other 90%" beside the top 10% of spenders)
+    exclude_customer_pks: list[int] | None = None
     min_amount: float | None = None
     max_amount: float | None = None
     amount_strict: bool = False  # the bounds themselves excluded ("over 100": amount > 100)
@@ -416,6 +418,8 @@ def _customer_conds(req: MetricRequest, cid: Any) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if req.customer_pks is not None:
         conds.append(cid.in_(req.customer_pks))
+    if req.exclude_customer_pks:
+        conds.append(cid.not_in(req.exclude_customer_pks))
     if req.segment is not None:
         conds.append(_SA.c.segment == req.segment)
     return conds + _filter_conds(req, cid)
@@ -513,7 +517,7 @@ def rollup_applies(conn: Connection, req: MetricRequest) -> bool:
         return False
     if not set(req.keys) <= _ROLLUP_KEYS:
         return False
-    if req.customer_pks is not None or _amount_filtered(req):
+    if req.customer_pks is not None or req.exclude_customer_pks or _amount_filtered(req):
         return False
     if req.customer_filter:
         return False

@@ -202,6 +202,11 @@ class MetricQueryArgs(ToolArgs):
         "'消费排前二十的客户今年还有几个在买' -> measures ['buyers'], top_customers 20, filter window all data, "
         "period 1998. Not for listing the top customers (group_by 'customer').",
     )
+    top_rest: bool = Field(
+        False,
+        description="With top_share or top_customers: the customers outside that top group instead ('Their AOV "
+        "compared to the other 90%' -> the same call again with top_rest true).",
+    )
     customers_share: bool = Field(
         False,
         description="With buyers and no customer filter: also the buyers' share of every customer who had ordered "
@@ -457,6 +462,7 @@ def metric_query(
     not_bought_until: str | None = None,
     top_share: float | None = None,
     top_customers: int | None = None,
+    top_rest: bool = False,
     customers_share: bool = False,
     purchase_bands: int | None = None,
     purchase_band_starts: list[int] | None = None,
@@ -572,6 +578,7 @@ def metric_query(
         "top_share": top_share,
         "top_customers": top_customers,
         "customers_share": customers_share or None,
+        "top_rest": top_rest or None,
         "purchase_bands": purchase_bands,
         "purchase_band_starts": purchase_band_starts,
         "band_starts": band_starts,
@@ -652,12 +659,22 @@ def metric_query(
     if top_customers is not None and group_by == "customer":
         raise InputError("top_customers narrows to a group; to list the top customers use group_by 'customer' + limit")
     spend_ranked = top_share is not None or top_customers is not None  # a group picked by its spend rank
+    if top_rest and not spend_ranked:
+        raise InputError("top_rest counts the customers outside a top group: give top_share or top_customers too")
+    excluded: list[int] | None = None
     if spend_ranked:
         # "top 10% 客户贡献了多少收入": the period's customers ranked by their spend in it, the top share kept
         lo, hi = window or (start, stop)
         with context.engine.connect() as conn:
             top, of, floor = top_share_of_spenders(conn, lo, hi, top_share, top_customers)
-        pks = top if pks is None else sorted(set(pks) & set(top))
+        if top_rest:
+            # "the other 90%": every customer but the top group
+            excluded = top
+            filters["top_rest"] = {"customers_left_out": len(top), "of": of}
+            notes.append(f"top_rest: the customers outside the top group ({len(top)} of {of} left out)")
+            notes_zh.append(f"其余客户：不含消费最高的这 {len(top)} 位（共 {of} 位）")
+        else:
+            pks = top if pks is None else sorted(set(pks) & set(top))
         # "Top 10% 的门槛 is how much": the lowest spend inside the group (the last customer kept)
         if top_share is not None:
             filters["top_share"] = {"share": top_share, "customers": len(top), "of": of, "min_spend": floor}
@@ -704,6 +721,7 @@ def metric_query(
             segment=seg_id,
             segment_version=seg_version,
             customer_pks=pks,
+            exclude_customer_pks=excluded,
             min_amount=min_amount,
             max_amount=max_amount,
             amount_strict=amount_strict,
@@ -743,7 +761,11 @@ def metric_query(
             CustomerFilter(inactive_days=cfilter.inactive_days, window=cfilter.window) if inactive_base else None
         )
         whole_req = replace(
-            request(start, stop), customer_pks=None if listed else named_pks, customer_filter=base_filter, group_by=None
+            request(start, stop),
+            customer_pks=None if listed else named_pks,
+            exclude_customer_pks=None,
+            customer_filter=base_filter,
+            group_by=None,
         )
         whole = execute(replace(whole_req, grain=None))
         total_unfiltered = dict(whole.total)

@@ -4465,3 +4465,18 @@ def test_session_17_segment_tiers() -> None:
         )
         is None
     )
+
+
+def test_session_17_rest_of_the_top_group() -> None:
+    rest = _parse("前20%这批人的客单价跟其余会员比呢")
+    assert (rest.args["top_share"], rest.also) == (0.2, ({**rest.args, "top_rest": True},))
+    other = _thread(
+        [
+            "If I rank all customers by total spend, top 10% of customers contribute how many % of total sales?",
+            "Their AOV (per order) compare to the other 90% how?",
+        ],
+        data_known=True,
+    ).slots["metric"]
+    assert other["args"]["top_share"] == 0.1 and other["also"][0]["top_rest"] is True
+    thousands = _parse("How many customers have spent over $1,000 with us?").args
+    assert thousands["min_customer_spend"] == 1000.0

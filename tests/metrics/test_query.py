@@ -265,6 +265,18 @@ def test_second_purchase_within_days_needs_the_days_and_no_amount_filter(store: 
         )
 
 
+def test_excluded_customers_are_left_out(store: Store) -> None:
+    req = MetricRequest(
+        measures=["revenue", "buyers"], since=SINCE, until=UNTIL, exclude_customer_pks=[store.pk["A"], store.pk["F"]]
+    )
+    with store.engine.connect() as conn:
+        res = run(conn, req)
+    rest = store.orders[~store.orders["customer"].isin(["A", "F"])]
+    rest = rest[(rest["ts"] >= pd.Timestamp(SINCE)) & (rest["ts"] < pd.Timestamp(UNTIL) + pd.Timedelta(days=1))]
+    assert res.total["buyers"] == rest["customer"].nunique()
+    assert math.isclose(res.total["revenue"], rest["amount"].sum())
+
+
 def test_one_customer_store(one_customer_store: Store) -> None:
     s = one_customer_store
     for measure in (

@@ -328,6 +328,21 @@ def test_the_top_customers_by_spend_as_a_group(fakes: Any) -> None:
     assert isinstance(both, str) and "not both" in both
 
 
+def test_the_rest_of_a_top_group_and_its_entry_threshold(fakes: Any) -> None:
+    # "Their AOV compared to the other 90%": every customer outside the top group; "Top 10% 的门槛": its lowest spend
+    o = _orders()
+    spend = o.groupby("customer")["amount"].sum().sort_values(ascending=False)
+    top = spend.head(2).index
+    rest = o[~o["customer"].isin(top)]
+    data = _ok(metric_query.invoke({"measures": ["aov", "buyers"], "top_customers": 2, "top_rest": True}))
+    assert data["total"]["buyers"] == rest["customer"].nunique()
+    assert abs(data["total"]["aov"] - rest["amount"].sum() / len(rest)) < 1e-6
+    assert data["filters"]["top_rest"]["customers_left_out"] == 2
+    assert abs(data["filters"]["top_customers"]["min_spend"] - spend.iloc[1]) < 1e-6
+    lone = metric_query.invoke({"measures": ["aov"], "top_rest": True})
+    assert isinstance(lone, str) and "give top_share or top_customers" in lone
+
+
 def test_a_week_compared_a_year_earlier_is_the_same_iso_week(fakes: Any) -> None:
     # "rev last week vs same wk LY": Monday 1998-06-01..Sunday 06-07 against Monday 1997-06-02..Sunday 06-08
     o = _orders()

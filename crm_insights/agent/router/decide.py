@@ -817,6 +817,7 @@ def _decide(
         metrics.share_again(original, metric, prev_metric)
         metrics.drop_orphans(metric)
         metrics.gaps_again(original, metric, prev_metric)
+        metrics.rest_of_top(original, metric, prev_metric)
         metrics.both_ends(original, metric)
         held = (metric or {}).get("args") or {}
         if held.get("change_by_row") and held.get("grain") and held.get("compare") == "previous":

@@ -499,6 +499,20 @@ _REPEAT_WORDS = frozenset({"repeat_rate", "repeat_customers", "buyers", "purchas
 _REPEAT_AGAIN = re.compile(r"(?:复购|回购|再买|repeat|repurchase)[^，,。？?]{0,3}(?:呢|吗|[？?]|$)", re.IGNORECASE)
 
 
+def rest_of_top(question: str, metric: dict[str, Any] | None, previous: Mapping[str, Any] | None) -> None:
+    """ "Their AOV compared to the other 90%?" after the top 10%'s share: the top group's figure, then the same for
+    every customer outside it (a further call with top_rest; in place; metric_slots reads it in one question)."""
+    if not metric or metric.get("tool") != "metric_query" or not metric_slots.REST_OF_TOP.search(question):
+        return
+    args, base = metric.setdefault("args", {}), (previous or {}).get("args") or {}
+    if not (args.get("top_share") or args.get("top_customers")) and (previous or {}).get("tool") == "metric_query":
+        for key in ("top_share", "top_customers", "filter_since", "filter_until"):
+            if base.get(key) is not None and args.get(key) is None:
+                args[key] = base[key]
+    if (args.get("top_share") or args.get("top_customers")) and not args.get("top_rest") and not metric.get("also"):
+        metric["also"] = [{**args, "top_rest": True}]
+
+
 def drop_orphans(metric: dict[str, Any] | None) -> None:
     """Arguments a follow-up carried that no longer apply (in place): change_by_row or having without the trend or
     breakdown they read ("98Q2同比呢" after a quarterly trend with its QoQ changes)."""
@@ -524,6 +538,8 @@ def carry_period(
     args, base = metric.setdefault("args", {}), previous.get("args") or {}
     rebase_comparison(metric, previous)
     if _versus_named(question, metric, previous):
+        return metric
+    if _both_against_named(question, metric, previous):
         return metric
     if metric.get("tool") == "metric_query" and metric_slots.asks_when_new(question):
         return metric  # "那最后一个还有新客进来的月份是哪个月": new customers month by month over all the data
@@ -1073,9 +1089,27 @@ def follow_up(
         # "最差呢" after "哪个月卖得最好": the same ranking, the other end
         again["args"]["sort"] = direction
     kept = _keep_scope(again, question, previous, data_start, data_end)
-    if kept is not None:
-        _versus_named(question, kept, previous)
+    if kept is not None and not _versus_named(question, kept, previous):
+        _both_against_named(question, kept, previous)
     return kept
+
+
+def _both_against_named(question: str, metric: dict[str, Any], previous: Mapping[str, Any]) -> bool:
+    """ "跟一季度比环比多少？跟97年Q2比同比呢？" after 98Q2: the thread's quarter against the quarter before and the
+    same quarter a year earlier (the periods named are what it is compared with); ``metric`` changed in place."""
+    args, base = metric.setdefault("args", {}), previous.get("args") or {}
+    if not (
+        metric.get("tool") == previous.get("tool") == "metric_query"
+        and args.get("compare") == "both"
+        and base.get("since")
+        and not base.get("compare_since")
+        and _AGAINST_NAMED.search(question)
+        and (args.get("since"), args.get("until")) != (base.get("since"), base.get("until"))
+    ):
+        return False
+    args["since"], args["until"] = base["since"], base.get("until")
+    metric["periods_text"] = metric["periods_text_zh"] = None
+    return True
 
 
 def _versus_named(question: str, metric: dict[str, Any], previous: Mapping[str, Any]) -> bool:
@@ -1587,6 +1621,9 @@ _BOTH_PERIODS = re.compile(
 )
 _VERSUS_OPENING = re.compile(
     r"^\s*(?:vs\.?|versus|compared?\s+(?:to|with)|against|跟|和|与|对比|比起)\s*\S", re.IGNORECASE
+)
+_AGAINST_NAMED = re.compile(
+    r"(?:跟|和|与|对比|比起)[^，,。？?]{1,10}?比|\b(?:vs\.?|versus|against|compared?\s+(?:to|with))\b", re.I
 )
 # A follow-up that only swaps the measure ("Not per order, per customer", "那人均呢", "换成订单数")
 _ONLY_MEASURE_SWAP = re.compile(
