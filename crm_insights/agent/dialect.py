@@ -324,6 +324,9 @@ _SINGLISH: tuple[tuple[str, str], ...] = (
     (r"(?<=\w)\s+already\b(?=\s*(?:[,.!?，。！？;；]|$))", ""),
     (r"\brevenu\b", "revenue"),
     (r"\b(?:USD|US\$)\s*(?=\d)", "$"),
+    # British "up or down on last year": compared with the same period a year earlier
+    (r"\b((?:up|down|better|worse)(?:\s+or\s+(?:up|down|better|worse))?)\s+on\s+last\s+year\b", r"\1 year on year"),
+    (r"\bhavent\b", "haven't"),
     # "1997 only" (a year, not "from 1997 on"), "May's turnover" (the month's)
     (r"\b((?:19|20)\d\d)\s+only\b", r"\1"),
     (

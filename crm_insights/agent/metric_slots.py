@@ -933,11 +933,13 @@ _BANDS = re.compile(
 # "前10%的客户贡献了多少收入", "top 10% of customers", "头部20%客户": the top share of customers by spend
 _TOP_SHARE = re.compile(
     rf"(?:前|头部|top\s*|最大的\s*|biggest\s+|largest\s+)(?:(?P<p>\d{{1,2}}(?:\.\d+)?)\s*%|百分之(?P<c>{_CN_NUM}))"
-    r"(?=\s*(?:的)?\s*(?:大|老|忠实|核心)?(?:客户|买家|人|户|customers?|buyers?|accounts?|spenders?|of\s+(?:customers|buyers|accounts|spenders)|呢|[?？]|$)"
+    r"(?=\s*(?:的)?\s*(?:大|老|忠实|核心|高净值|高价值|重要|VIP|vip)?(?:客户|会员|买家|人|户|customers?|buyers?|accounts?|spenders?|of\s+(?:customers|buyers|accounts|spenders)|呢|[?？]|$)"
     # "Top 10% 的门槛", "前10%的入门线": the group's entry threshold
     r"|\s*(?:的)?\s*(?:门槛|入门线|分界线|起点|threshold|cut-?off)"
     # "回到前10%那批人": the group pointed at again
     r"|\s*(?:的)?\s*(?:那|这)(?:批|些|群|部分)"
+    # "of that top 10%, how many…": the share closing its own clause
+    r"|\s*[,，、]"
     # "the count of customers in that top 10% and their average spend"
     r"|(?<=%)(?=\s+and\s+(?:their|its|the)\b))",
     re.IGNORECASE,
@@ -1415,6 +1417,10 @@ def _against_target(text: str, target: float, ds: date, de: date) -> MetricSpec 
         return spec
     kept = tuple(u for u in spec.unsupported if u.kind != "period" and not _BUDGET.search(u.text))
     args = {k: v for k, v in spec.args.items() if k not in ("compare", "compare_since", "compare_until")}
+    measures = list(args.get("measures") or [])
+    if "revenue_annualized_monthly" in measures:
+        # "按上半年实际数简单乘2年化，能完成预算的百分之多少": the run-rate (half x 2, quarter x 4) against the target
+        args["measures"] = ["revenue_annualized_monthly", *[m for m in measures if m != "revenue_annualized_monthly"]]
     en, zh = (spec.periods_text or "").split(" vs ")[0], (spec.periods_text_zh or "").split(" 对比 ")[0]
     return replace(
         spec, target=target, unsupported=kept, args=args, answer_rest=spec.answer_rest and bool(kept),
@@ -1580,6 +1586,28 @@ _EXCLUDE_WORD = re.compile(
 _EXCLUDE_AFTER = re.compile(r"\s*(?:扣掉|去掉|除掉|排除|剔除|除外|以外|之外)?\s*(?:的话|后|之后)?")
 
 
+_UNTIL_GAP = re.compile(r"\s*(?:截至|截止|截到|到)?\s*")
+
+
+def _cut_at_until(time: TimeParse, text: str) -> TimeParse:
+    """ "今年截至6月底": the year up to the day named, one period (not the year beside everything up to June)."""
+    periods = list(time.periods)
+    if time.comparison is not None or len(periods) != 2:
+        return time
+    first, second = periods
+    if not (
+        second.kind == "until"
+        and _UNTIL_GAP.fullmatch(text[first.span[1] : second.span[0]])
+        and first.since is not None
+        and second.until is not None
+        and first.since <= second.until
+    ):
+        return time
+    until = min(first.until or second.until, second.until)
+    merged = replace(first, until=until, end=min(first.end, second.end), span=(first.span[0], second.span[1]))
+    return replace(time, periods=(merged,))
+
+
 def _without_excluded(text: str, ds: date, de: date) -> str:
     """ "不算97Q1的话，最高的是哪个月", "把97Q1扣掉，…": a period at either end of the data taken out, the rest of
     the data written in its place (a period inside the data stays as written)."""
@@ -1636,6 +1664,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         text = text[:ws] + "二次购买" + " " * (we - ws - 4) + text[we:] if we - ws >= 4 else text
     text = _without_excluded(text, ds, de)
     time = _restated(_listed_months(_parts_of_the_year(parse_time(text, ds, de), text), text), text)
+    time = _cut_at_until(time, text)
     time_spans = [p.span for p in time.periods] + compare_spans(text)
     masked = _mask(text, time_spans)
 
@@ -2653,6 +2682,10 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     # measure beside inactive_customers would be measured over the inactive customers only)
 
     median_word = _MEDIAN.search(masked)
+    # "会员累计消费分布…中位数多少，累计超过500刀的有多少人": the median spend asked beside a count over a bound
+    median_apart = bool(median_word and measures == ["buyers"] and spend_bounds and _SPENT_PHRASE.search(masked))
+    if median_apart:
+        median_word = None
     if median_word and (
         "revenue_per_buyer" in measures or (_PER_CUSTOMER_SPEND.search(masked) and set(measures) <= {"revenue", "aov"})
     ):
@@ -2903,6 +2936,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         # "单笔一千块以上的订单有几单然后都是哪几个客户": the count, then the customers of those order lines
         by_customer = {**spec.args, "measures": ["orders", "revenue"], "group_by": "customer", "sort": "desc"}
         spec = replace(spec, also=({**by_customer, "limit": 20},))
+    if median_apart and spec.tool == "metric_query" and not spec.also:
+        period = {k: spec.args[k] for k in ("since", "until") if spec.args.get(k)}
+        spec = replace(spec, also=({"measures": ["revenue_per_buyer_median"], **period},))
     if more_shares and spec.tool == "metric_query" and not spec.also and spec.args.get("top_share"):
         spec = replace(spec, also=tuple({**spec.args, "top_share": v} for v in more_shares))
     if spec.tool == "metric_query" and not spec.also and spec.args.get("top_share") and REST_OF_TOP.search(masked):

@@ -644,7 +644,9 @@ def strip_slot_text(text: str) -> str:
 # -- composition slots --------------------------------------------------------------------------------
 
 _SPEND_RANK = re.compile(
-    r"(?:消费|花钱|花费|花得|买得|购买金额|消费金额|贡献|金额)(?:最高|最多|最大|排名|排行|排序|排|前)|大客户|大户|最大的客户"
+    # ("按可能损失的金额排": the value at risk, the churn list's own order, not a spend rank)
+    r"(?:消费|花钱|花费|花得|买得|购买金额|消费金额|贡献|(?<!损失的)(?<!损失)金额)(?:最高|最多|最大|排名|排行|排序|排|前)"
+    r"|大客户|大户|最大的客户"
     r"|最大的\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:个|位|家|名)\s*(?:客户|会员|买家|顾客)"
     r"|\btop\s*-?\s*\d+\s*(?:spenders|buyers|customers by (?:spend|revenue))|\bspenders\b|\bby spend\b"
     r"|\bbiggest customers?\b|\bhighest[- ]spending\b|\bspent the most\b|\bspend the most\b",

@@ -4480,3 +4480,52 @@ def test_session_17_rest_of_the_top_group() -> None:
     assert other["args"]["top_share"] == 0.1 and other["also"][0]["top_rest"] is True
     thousands = _parse("How many customers have spent over $1,000 with us?").args
     assert thousands["min_customer_spend"] == 1000.0
+
+
+def test_session_17_aj_set_more_readings() -> None:
+    from crm_insights.agent.dialect import to_mandarin
+
+    # a run-rate against a budget the user gave, kept for the next run-rate asked
+    budget = _thread(
+        [
+            "今年全年营收预算是100万。按上半年实际数简单乘2年化，能完成预算的百分之多少？差多少？",
+            "如果按Q2的run-rate（Q2×4）来算呢？",
+        ],
+        data_known=True,
+    ).slots["metric"]
+    assert (budget["target"], budget["args"]["measures"][0], budget["args"]["since"]) == (
+        1000000.0,
+        "revenue_annualized_monthly",
+        "1998-04-01",
+    )
+    # "今年截至6月底": one period; a bare 月均 after two monthly averages keeps both
+    assert "compare_since" not in _parse("今年截至6月底的营收").args
+    monthly = _thread(["97年月均营收和月均订单行数各是多少？", "今年截至6月底的月均呢？"], data_known=True)
+    assert monthly.slots["metric"]["args"]["measures"] == ["revenue_per_month", "orders_per_month"]
+    assert _parse("从97年1月到现在，订单行数超过3000的月份有几个？是哪几个月？").args["having"] == ">3000"
+    assert _parse("订单行和购买天有什么区别？98年一季度这两个数分别是多少").args["measures"] == [
+        "orders",
+        "purchase_days",
+    ]
+    # British: basket value up or down on last year, "havent", a top share closing its clause
+    basket = _thread(
+        [
+            "How are we tracking this month against June last year? Turnover and orders.",
+            to_mandarin("And basket value? Up or down on last year?"),
+        ],
+        data_known=True,
+    ).slots["metric"]["args"]
+    assert (basket["measures"], basket["since"], basket["compare"]) == (["aov"], "1998-06-01", "year")
+    quiet = _parse(to_mandarin("and of that top 10%, how many havent bought anything at all in 1998?")).args
+    assert (quiet["measures"], quiet["top_share"], quiet["not_bought_since"]) == (["buyers"], 0.1, "1998-01-01")
+    assert _parse("消费金额top 20%的高净值会员，贡献了多少营收占比？").args["top_share"] == 0.2
+    # the median beside a count over a spend bound
+    spread = _parse("会员累计消费分布大概是什么样？中位数多少，累计超过500刀的有多少人")
+    assert spread.args["min_customer_spend"] == 500.0 and spread.also[0]["measures"] == ["revenue_per_buyer_median"]
+    # the cohorts of the new customers listed month by month, still buying in a later window
+    batches = _thread(["97年一季度每个月各拉了多少新客", "这三批新客里，今年还下过单的各有多少人"], data_known=True)
+    assert batches.slots["metric"]["tool"] == "cohort_retention"
+    assert batches.slots["metric"]["args"]["active_since"] == "1998-01-01"
+    # the churn list's own order (value at risk) is no spend rank
+    risk = _thread(["高价值会员里哪些有流失风险？按可能损失的金额排，给我前10个"], data_known=True)
+    assert risk.intent == "at_risk" and not risk.slots.get("spend_rank")

@@ -771,7 +771,10 @@ def _decide(
             cohort = metrics.follow_up(original, prev_metric, start, end)
             if cohort is not None and cohort.get("tool") == "cohort_retention":
                 metric = cohort
-        if (
+        batches = metrics.batches_still(original, prev_metric, start, end)
+        if batches is not None:
+            metric = batches
+        elif (
             prev_metric
             and (
                 metric is None
@@ -818,6 +821,8 @@ def _decide(
         metrics.drop_orphans(metric)
         metrics.gaps_again(original, metric, prev_metric)
         metrics.rest_of_top(original, metric, prev_metric)
+        metrics.keep_target(metric, prev_metric)
+        metrics.bare_monthly_again(metric, prev_metric)
         metrics.both_ends(original, metric)
         held = (metric or {}).get("args") or {}
         if held.get("change_by_row") and held.get("grain") and held.get("compare") == "previous":

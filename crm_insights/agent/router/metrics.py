@@ -513,6 +513,35 @@ def rest_of_top(question: str, metric: dict[str, Any] | None, previous: Mapping[
         metric["also"] = [{**args, "top_rest": True}]
 
 
+def bare_monthly_again(metric: dict[str, Any] | None, previous: Mapping[str, Any] | None) -> None:
+    """ "今年截至6月底的月均呢？" after "97年月均营收和月均订单行数": the same monthly averages, not the revenue one
+    that a bare 月均 reads alone (in place)."""
+    if not metric or not previous or not (metric.get("tool") == previous.get("tool") == "metric_query"):
+        return
+    args, base = metric.get("args") or {}, previous.get("args") or {}
+    before = list(base.get("measures") or [])
+    bare = (metric.get("terms") or {}).get("revenue_per_month", "").strip() == "月均"
+    per_month = all(m.endswith("_per_month") for m in before)
+    if args.get("measures") == ["revenue_per_month"] and bare and len(before) > 1 and per_month:
+        args["measures"] = before
+
+
+def keep_target(metric: dict[str, Any] | None, previous: Mapping[str, Any] | None) -> None:
+    """ "如果按Q2的run-rate（Q2×4）来算呢？" after the half's run-rate against a budget the user gave: the same target
+    (in place); the run-rate is the figure held against it."""
+    if not metric or not previous or not (metric.get("tool") == previous.get("tool") == "metric_query"):
+        return
+    if metric.get("target") is not None or previous.get("target") is None:
+        return
+    measures = list((metric.get("args") or {}).get("measures") or [])
+    if "revenue_annualized_monthly" not in measures and "revenue" not in measures:
+        return
+    metric["target"] = previous["target"]
+    if "revenue_annualized_monthly" in measures:
+        rest = [m for m in measures if m != "revenue_annualized_monthly"]
+        metric["args"]["measures"] = ["revenue_annualized_monthly", *rest]
+
+
 def drop_orphans(metric: dict[str, Any] | None) -> None:
     """Arguments a follow-up carried that no longer apply (in place): change_by_row or having without the trend or
     breakdown they read ("98Q2同比呢" after a quarterly trend with its QoQ changes)."""
@@ -1709,6 +1738,46 @@ def _other_cohort(question: str, previous: Mapping[str, Any], data_start: str, d
         relaid = _relaid(previous, question, {**cohort_args, "periods": max(nths)}, args)
         return {**relaid, "assumed_year": None, "cohort_targets": nths, "cohort_fixed": [None] * len(nths)}
     return {**_relaid(previous, question, {**cohort_args, "periods": periods}, args), "assumed_year": None}
+
+
+_BATCHES_STILL = re.compile(
+    r"(?:这|那)(?:几|三|两|些)?批(?:新客|新客户|客户|人)?[^。？?]{0,12}?(?:还|仍|也)(?:有)?(?:在)?(?:下过单|下单|买过|买|购买|消费)"
+)
+
+
+def batches_still(
+    question: str, previous: Mapping[str, Any] | None, data_start: str | None, data_end: str | None
+) -> dict[str, Any] | None:
+    """ "这三批新客里，今年还下过单的各有多少人" after new customers month by month: each month's new customers (a
+    cohort) with an order in the window named (the cohort table's window reading); None when not that question."""
+    base_args = dict((previous or {}).get("args") or {})
+    if not (
+        previous
+        and _BATCHES_STILL.search(question)
+        and previous.get("tool") == "metric_query"
+        and base_args.get("measures") == ["new_customers"]
+        and base_args.get("grain") == "month"
+        and base_args.get("since")
+        and data_start
+        and data_end
+    ):
+        return None
+    window = [p for p in _own_periods(question, data_start, data_end) if p.since is not None]
+    if not window:
+        return None
+    w = window[0]
+    args = {
+        "since": base_args["since"],
+        "until": base_args.get("until") or data_end,
+        "periods": 12,
+        "grain": "month",
+        "active_since": w.since.isoformat(),
+        "active_until": (w.until or w.end).isoformat(),
+    }
+    new = _relaid(previous, question, args, base_args)
+    new["tool"] = "cohort_retention"
+    new["periods_text"] = new["periods_text_zh"] = None
+    return new
 
 
 _ORDERS_FROM_WHOM = re.compile(
