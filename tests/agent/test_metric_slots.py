@@ -4529,3 +4529,8 @@ def test_session_17_aj_set_more_readings() -> None:
     # the churn list's own order (value at risk) is no spend rank
     risk = _thread(["高价值会员里哪些有流失风险？按可能损失的金额排，给我前10个"], data_known=True)
     assert risk.intent == "at_risk" and not risk.slots.get("spend_rank")
+
+
+def test_session_17_big_customer_is_a_rank() -> None:
+    big = _thread(["14048这个客户在闹，说发错货了。他算大客户吗？在我们这一共花了多少"])
+    assert (big.intent, big.slots.get("place_by_spend"), big.slots["customer"]) == ("customer_profile", True, "14048")

@@ -22,13 +22,13 @@ GROUPINGS: dict[str, list[tuple[str | None, str | None]]] = {}
 for _m, _meta in MEASURES.items():
     fam = _meta.family
     opts: list[tuple[str | None, str | None]] = [(None, None), (None, "segment")]
-    if fam != "inactive":
+    if fam not in ("inactive", "second_within"):
         opts += [("month", None), ("quarter", None), ("year", None), ("week", None), ("month", "segment")]
     if fam in ("orders", "feedback"):
         opts += [(None, "weekday"), ("day", None)]
     if fam == "orders":
         opts += [(None, "customer_type"), ("month", "customer_type"), (None, "cohort")]
-    if fam in ("repeat", "gaps", "inactive"):
+    if fam in ("repeat", "gaps", "inactive", "second_within", "buyer_spend"):
         opts += [(None, "cohort")]
     if fam == "feedback":
         opts += [(None, "sentiment")]
@@ -59,7 +59,7 @@ def _empty_value(measure: str) -> Any:
     ):
         return 0.0  # nothing of a non-zero total, nothing over the row's days
     unit = MEASURES[measure].unit
-    ratios = ("aov", "revenue_per_buyer", "revenue_per_unit")
+    ratios = ("aov", "revenue_per_buyer", "revenue_per_unit", "revenue_per_buyer_median")
     return 0 if unit == "count" or (unit == "currency" and measure not in ratios) else None
 
 
@@ -70,6 +70,7 @@ def check(store: Store, measure: str, since: date, until: date, **kw: Any) -> No
         until=until,
         segment_version=SEG_VERSION,
         inactive_days=kw.pop("inactive_days", 60 if measure == "inactive_customers" else None),
+        within_days=kw.pop("within_days", 30 if measure.startswith("second_within") else None),
         **kw,
     )
     with store.engine.connect() as conn:
@@ -77,7 +78,9 @@ def check(store: Store, measure: str, since: date, until: date, **kw: Any) -> No
     ref_kw = {k: v for k, v in kw.items() if k not in ("customer_pks", "customer_filter")}
     if kw.get("customer_filter"):
         ref_kw["customers"] = filter_customers(store, since, until, kw["customer_filter"])
-    expected_rows, expected_total = reference(store, measure, since, until, inactive_days=req.inactive_days, **ref_kw)
+    expected_rows, expected_total = reference(
+        store, measure, since, until, inactive_days=req.inactive_days, within_days=req.within_days, **ref_kw
+    )
     got = {tuple(r[k] for k in res.keys): r[measure] for r in res.rows}
     if not res.keys:  # a single total: no rows
         assert res.rows == []
@@ -140,7 +143,7 @@ FILTERS = [
 def test_customer_filter_narrows_every_measure(store: Store, measure: str, cfilter: CustomerFilter) -> None:
     """Every measure over the filtered customers equals pandas over those customers' rows (total and by quarter)."""
     check(store, measure, SINCE, UNTIL, customer_filter=cfilter)
-    if MEASURES[measure].family != "inactive":
+    if MEASURES[measure].family not in ("inactive", "second_within"):  # (both are read as of / from one period)
         check(store, measure, SINCE, UNTIL, grain="quarter", customer_filter=cfilter)
 
 

@@ -503,7 +503,10 @@ _RECENCY = re.compile(
 # "排第几", "what rank is he": one customer's place among all customers
 _RANK_OF_ONE = re.compile(
     r"排(?:在)?第几|排名(?:是)?(?:多少|第几|怎么样|如何|情况)|第几名|\bwhere\s+does\s+\w+\s+rank\b|\bwhat\s+rank\b"
-    r"|\brank(?:s|ed)?\b[^.?!]{0,30}\b(?:among|out\s+of|of\s+all)\b",
+    r"|\brank(?:s|ed)?\b[^.?!]{0,30}\b(?:among|out\s+of|of\s+all)\b"
+    # "他算大客户吗", "7592是不是我们最大的客户": where the customer stands by spend
+    r"|(?:算|是)(?:不是)?(?:我们|咱们)?(?:的)?(?:最大的?|第一大|大)客户"
+    r"|\bis\s+(?:he|she|this\s+customer|it)\s+(?:one\s+of\s+)?our\s+(?:biggest|largest|top|best)\s+(?:customers?|accounts?)\b",
     re.IGNORECASE,
 )
 # Intents about one customer: a follow-up that names nobody and asks about one customer's doings is about them
