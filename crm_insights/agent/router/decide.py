@@ -509,6 +509,7 @@ _RANK_OF_ONE = re.compile(
     r"|\bis\s+(?:he|she|this\s+customer|it)\s+(?:one\s+of\s+)?our\s+(?:biggest|largest|top|best)\s+(?:customers?|accounts?)\b",
     re.IGNORECASE,
 )
+_WHICH_KIND = re.compile(r"哪一?类|属于|为什么|为啥|点解|分到|\bwhich\s+segment\b|\bwhy\b", re.IGNORECASE)
 # Intents about one customer: a follow-up that names nobody and asks about one customer's doings is about them
 _ONE_CUSTOMER_INTENTS = frozenset(
     {"customer_profile", "forecast_customer", "explain_customer_segment", "customer_value", "metric_query"}
@@ -663,7 +664,10 @@ def _decide(
         # "谁是咱们最大的客户" then "他今年买了多少": he is the one customer asked for, the first of the list
         slots["customer"] = picked = str(ranked[0])
     # "他的总消费在所有客户里排第几？": where one customer's spend ranks, from their profile
-    if _RANK_OF_ONE.search(question):
+    rank_asked = _RANK_OF_ONE.search(question)
+    if rank_asked and rank_asked.group(0).endswith("客户") and _WHICH_KIND.search(question):
+        rank_asked = None  # "C7592 呢个客系咪我哋嘅大客？佢属于边一类，点解": which segment and why, the explanation's
+    if rank_asked:
         pointed = sx.has_any(question, knowledge.person_refs) or not _MANY_PEOPLE.search(question)
         who = slots.get("customer") or (prev_slots.get("customer") if pointed else None)
         if who is not None:
