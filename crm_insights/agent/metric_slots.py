@@ -679,6 +679,7 @@ CHURN_RISK = _CHURN_RISK  # risk lists and probabilities are the forecast tools'
 SHARE_WORDS = _SHARE  # "占总客户多少", "what share of": the router's follow-ups read the same words
 SHARE_OF = {"revenue": "revenue_share", "orders": "orders_share", "units": "units_share"}
 _SHARE_MEASURE = SHARE_OF
+_ROW_SHARE_OF = {share: base for base, share in SHARE_OF.items()}  # "revenue_share" -> "revenue"
 # A comparison restated with a relative period ("环比上个季度", "比上月", "同比去年同期"): with a period named in the
 # question, the relative word counts from that period, which is what 环比 / 同比 alone mean.
 _ENCLOSING = re.compile(
@@ -1240,7 +1241,6 @@ def asks_when_new(text: str) -> bool:
 
 
 _BACK_TO_GROUP = re.compile(r"^\s*(?:的)?\s*(?:那|这)(?:批|些|群|部分)")
-_ROW_SHARE_OF = {"revenue_share": "revenue", "orders_share": "orders", "units_share": "units"}
 _FOR_USE = re.compile(
     r"[，,]\s*(?:做|用于|用来|给)[^，,。？?]{0,12}(?:复盘|汇报|报告|材料|PPT|ppt|总结)用?\s*(?=[。？?]|$)"
 )

@@ -575,7 +575,9 @@ def _orders_family(conn: Connection, req: MetricRequest, keys: Sequence[str], ba
     return _fetch(conn, _grouped(cols, aggs, frm, conds), keys)
 
 
-def _repeat_family(conn: Connection, req: MetricRequest, keys: Sequence[str], bases: set[str]) -> Any:
+def _line_keys(req: MetricRequest, keys: Sequence[str]) -> tuple[dict[str, Any], Any]:
+    """The key columns of order lines (period, segment, cohort = first-order month, customer) and the joins they
+    need, for the families that first aggregate per customer."""
     frm: Any = _O
     cols: dict[str, Any] = {}
     first = None
@@ -595,6 +597,11 @@ def _repeat_family(conn: Connection, req: MetricRequest, keys: Sequence[str], ba
             cols[k] = period_label("month", first.c.first_at)
         elif k == "customer":
             cols[k] = _O.c.customer_id
+    return cols, frm
+
+
+def _repeat_family(conn: Connection, req: MetricRequest, keys: Sequence[str], bases: set[str]) -> Any:
+    cols, frm = _line_keys(req, keys)
     per_customer = (
         select(
             *[c.label(k) for k, c in cols.items()],
@@ -652,14 +659,14 @@ def _gaps_family(conn: Connection, req: MetricRequest, keys: Sequence[str], base
     return _fetch_hist(conn, stmt, keys, "gaps")
 
 
-def _first_second_family(conn: Connection, req: MetricRequest, keys: Sequence[str], bases: set[str]) -> Any:
-    days = _purchase_days(req)
+def _first_two_days(days: Any) -> Any:
+    """Per customer of ``days`` (cid, day), the first and second purchase day (second None for one purchase day)."""
     ranked = select(
         days.c.cid,
         days.c.day,
         func.row_number().over(partition_by=days.c.cid, order_by=days.c.day).label("rn"),
     ).subquery("ranked")
-    per = (
+    return (
         select(
             ranked.c.cid,
             func.min(case((ranked.c.rn == 1, ranked.c.day))).label("first_day"),
@@ -669,6 +676,10 @@ def _first_second_family(conn: Connection, req: MetricRequest, keys: Sequence[st
         .group_by(ranked.c.cid)
         .subquery("first_second")
     )
+
+
+def _first_second_family(conn: Connection, req: MetricRequest, keys: Sequence[str], bases: set[str]) -> Any:
+    per = _first_two_days(_purchase_days(req))
     cols, frm = _gap_keys(req, keys, per.c.first_day, per.c.cid, per)
     gap = days_between(per.c.second_day, per.c.first_day)
     stmt = _grouped(
@@ -694,21 +705,7 @@ def _second_within_family(conn: Connection, req: MetricRequest, keys: Sequence[s
         .distinct()
         .subquery("purchase_days")
     )
-    ranked = select(
-        days.c.cid,
-        days.c.day,
-        func.row_number().over(partition_by=days.c.cid, order_by=days.c.day).label("rn"),
-    ).subquery("ranked")
-    per = (
-        select(
-            ranked.c.cid,
-            func.min(case((ranked.c.rn == 1, ranked.c.day))).label("first_day"),
-            func.min(case((ranked.c.rn == 2, ranked.c.day))).label("second_day"),
-        )
-        .where(ranked.c.rn <= 2)
-        .group_by(ranked.c.cid)
-        .subquery("first_second")
-    )
+    per = _first_two_days(days)
     cols, frm2 = _gap_keys(req, keys, per.c.first_day, per.c.cid, per)
     gap = days_between(per.c.second_day, per.c.first_day)
     within = and_(per.c.second_day.is_not(None), gap <= req.within_days)
@@ -723,23 +720,7 @@ def _second_within_family(conn: Connection, req: MetricRequest, keys: Sequence[s
 
 def _buyer_spend_family(conn: Connection, req: MetricRequest, keys: Sequence[str], bases: set[str]) -> Any:
     """Each buyer's spend in the period (per key): {key: {"spends": [spend, ...]}} for medians."""
-    frm: Any = _O
-    cols: dict[str, Any] = {}
-    first = None
-    if "cohort" in keys:
-        first = _first_orders()
-        frm = frm.join(first, first.c.cid == _O.c.customer_id)
-    if _needs_segment(req, keys):
-        frm = _segment_join(req, frm, _O.c.customer_id)
-    for k in keys:
-        if k == "period":
-            assert req.grain is not None
-            cols[k] = period_label(req.grain, _O.c.ordered_at)
-        elif k == "segment":
-            cols[k] = _SA.c.segment
-        elif k == "cohort":
-            assert first is not None
-            cols[k] = period_label("month", first.c.first_at)
+    cols, frm = _line_keys(req, keys)
     stmt = (
         select(*[c.label(k) for k, c in cols.items()], func.sum(_O.c.amount).label("spend"))
         .select_from(frm)
