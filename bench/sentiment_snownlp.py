@@ -253,6 +253,7 @@ def bench_finetuned(
             k: info.config.get(k)
             for k in (
                 "max_length",
+                "text_prefix",
                 "batch_size",
                 "epochs",
                 "learning_rate",

@@ -103,6 +103,7 @@ class SentimentSettings(Block):
     base_model: str | None = None  # None: the converted base encoder
     neutral_threshold: float = Field(0.65, ge=0.34, le=1.0)
     max_length: int = Field(96, ge=8, le=512)
+    text_prefix: str = Field("", max_length=32)  # put before every text (e5 was pretrained with "query: ")
     # mean: mean of the last hidden states over real tokens -> linear (how e5 was pretrained);
     # cls: transformers' sequence-classification head (the [CLS] vector through a pooler layer).
     pooling: Literal["mean", "cls"] = "mean"

@@ -1718,13 +1718,14 @@ def _decided(turns: list[str]) -> dict[str, Any]:
     for question in turns:
         decision = decide(question, previous, router.knowledge, router.index)
         slots = dict(decision.slots)
-        if slots.pop("data_range_pending", None) and "metric" in slots:
-            # what the plan does after crm_overview: the question read again against the data's range
-            from crm_insights.agent.router import metrics as rm
-
-            slots["metric"] = rm.reread(slots["metric"], str(DS), str(DE)) or slots["metric"]
-            decision.slots["metric"] = slots["metric"]
         slots.update(data_start=str(DS), data_end=str(DE))
+        if slots.get("data_range_pending") and "metric" in slots:
+            # what the plan does after crm_overview: the question read again against the data's range
+            from crm_insights.agent.router.plan import _after_step
+
+            _after_step("reparse_metric", slots, question)
+            decision.slots["metric"] = slots["metric"]
+        slots.pop("data_range_pending", None)
         previous = {"intent": decision.intent, "slots": slots}
     assert decision is not None
     if "metric" not in decision.slots:
@@ -4532,3 +4533,23 @@ def test_session_17_aj_set_more_readings() -> None:
 def test_session_17_big_customer_is_a_rank() -> None:
     big = _thread(["14048这个客户在闹，说发错货了。他算大客户吗？在我们这一共花了多少"])
     assert (big.intent, big.slots.get("place_by_spend"), big.slots["customer"]) == ("customer_profile", True, "14048")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # session 18: the router's adjustments were lost on a thread's first question, which the plan reads again
+        # against the data's range (c1-009, z1-023, w4-019, ad2-030 of the outside sets)
+        "今年上半年买了3次及以上的会员，和只买过1次的会员，客单价分别是多少",
+        "按购买次数给客户分个层：只买过1次的、2到3次的、4次及以上的，各有多少人？",
+        "按98年上半年的节奏线性外推，98全年营收大概能到多少？跟97全年比降了多少",
+        "what did we average a month in revenue last year? and whats the annualised run rate off the last 3 months?",
+    ],
+)
+def test_a_first_question_gets_the_routers_adjustments_after_the_reread(question: str) -> None:
+    from crm_insights.agent.router import OfflineRouter, decide
+
+    router = OfflineRouter()
+    known = {"intent": None, "slots": {"data_start": str(DS), "data_end": str(DE)}}
+    expected = decide(question, known, router.knowledge, router.index).slots["metric"]["args"]
+    assert _decided([question]) == expected

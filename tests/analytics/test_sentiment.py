@@ -232,6 +232,12 @@ def test_head_tail_truncation_keeps_both_ends(tiny: dict[str, Path]) -> None:
     assert pieces[-24:] == ["差"] * 24  # tail: the rest, where reviews give their verdict
     short = S.encode_texts(tok, ["好评"], max_length=34)[0]
     assert len(short) == 4
+    # a prefix (e5's "query: ") opens every text and is kept in the head when a long text is cut
+    (cut,) = S.encode_texts(tok, [text], max_length=34, prefix="中差")
+    assert len(cut) == 34 and tok.convert_ids_to_tokens(cut[1:3]) == ["中", "差"]
+    assert tok.convert_ids_to_tokens(cut[3:9]) == ["好"] * 6 and tok.convert_ids_to_tokens(cut[-25:-1]) == ["差"] * 24
+    (short_prefixed,) = S.encode_texts(tok, ["好评"], max_length=34, prefix="中")
+    assert short_prefixed[1:-1] == tok.convert_tokens_to_ids(["中", "好", "评"])
 
 
 def test_length_batches_cover_every_index_once() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from typing import Any
 
 from crm_insights.agent import metric_slots
@@ -16,7 +15,6 @@ from crm_insights.agent.router import metrics
 from crm_insights.agent.router.knowledge import Knowledge
 from crm_insights.agent.router.similarity import ExemplarIndex
 from crm_insights.agent.router.terms import as_written, find_terms
-from crm_insights.agent.timeexpr import shift_year
 
 ENTITY_SLOTS = ("customer", "segment")
 NO_TOOL_INTENTS = ("help", "out_of_scope", "unsupported_action")
@@ -526,70 +524,8 @@ _ABOUT_ONE = re.compile(
 )
 
 
-# "照这个速度", "at this rate": the pace of the thread's period
-_THIS_PACE = re.compile(
-    r"(?:照|按|以)(?:这个|这|目前的?|现在的?)(?:速度|节奏|势头|趋势)|\bat\s+(?:this|that|the\s+current)\s+(?:rate|pace)\b",
-    re.I,
-)
 # "他属于高价值客户吗", "is he a VIP": whether the thread's customer is in a segment
 _MEMBER_OF = re.compile(r"属于|算不算|是不是|算是|\b(?:is|was)\s+(?:he|she)\b|\bbelongs?\b", re.I)
-
-
-def _settle_follow_up(
-    held: dict[str, Any],
-    metric: dict[str, Any] | None,
-    prev_metric: Mapping[str, Any] | None,
-    original: str,
-    start: Any,
-) -> None:
-    """The analytics arguments of a follow-up (``held``, in place), settled against the thread's previous question:
-    shares of filtered orders, year-on-year comparisons, run rates and one-time shares."""
-    if held.get("min_amount") is not None or held.get("max_amount") is not None:
-        # "这些大单贡献的营收占比呢", "what share of 1997 revenue did those orders account for": the filtered
-        # orders' figure against all orders (a row share of no breakdown would be 100%)
-        metrics.group_share_of_all(metric or {})
-
-    def day(value: Any) -> date:
-        return date.fromisoformat(str(value)[:10])
-
-    before = (prev_metric or {}).get("args") or {}
-    if (
-        held.get("compare") == "year"
-        and start
-        and held.get("since")
-        and shift_year(day(held["since"]), day(held["since"]))[0] < day(start)
-        and before.get("compare") == "year"
-        and not metrics.same_comparison_asked(original)  # "…— same comparison?": asked, answered as out of data
-    ):
-        # "那去年全年呢" after H1 98 vs H1 97: the kept year-on-year comparison would lie before the data; the
-        # year itself is asked
-        held.pop("compare")
-    if (
-        held.get("compare") == "year"
-        and before.get("since")
-        and before.get("until")
-        and (held.get("since"), held.get("until"))
-        == tuple(d.isoformat() for d in shift_year(day(before["since"]), day(before["until"])))
-    ):
-        # "YoY 呢？去年Q2是多少" after 98Q2: the thread's quarter against the year before it, not 97Q2 against 96Q2
-        held["since"], held["until"] = before["since"], before["until"]
-    run_rate = {"revenue_annualized", "revenue_annualized_monthly"} & set(held.get("measures") or [])
-    if run_rate and _THIS_PACE.search(original) and before.get("since") and before.get("until"):
-        # "照呢個速度，成年大概做到幾多？" after the last three months' monthly average: their pace, a year of it
-        # (a comparison the question names stays: "照这个速度今年全年能做多少？能赶上去年吗")
-        held["since"], held["until"] = before["since"], before["until"]
-    if run_rate and "revenue" in held["measures"] and held.get("compare_since") and held.get("since"):
-        # "跟去年全年比低多少%" after H1's run rate: the year's pace against the whole year; half a year's actual
-        # revenue against a whole year's is no comparison
-        span = day(held["until"]) - day(held["since"])
-        if day(held["compare_until"]) - day(held["compare_since"]) > 1.5 * span:
-            held["measures"] = [m for m in held["measures"] if m != "revenue"]
-    if {"one_time_share", "one_time_customers"} & set(held.get("measures") or []) and (
-        held.get("min_purchases") or 0
-    ) > 1:
-        # "那只买过一次的占多少" after 买过3次及以上的客户: the one-time customers, not a share within the 3+ group
-        held.pop("min_purchases")
-        held.pop("max_purchases", None)
 
 
 def _implicit_customer(question: str, prev_intent: Any, prev_slots: Mapping[str, Any]) -> bool:
@@ -813,32 +749,7 @@ def _decide(
         elif prev_metric and metric is not None:
             metric = metrics.with_previous_measures(original, metric, prev_metric)
             metric = metrics.carry_period(original, metric, prev_metric, start, end)
-        # ("YoY 多少" after 97年Q2 read alone, as after 1997 H1 with a measure named: the year after against it)
-        metrics.year_comparison_in_data(original, metric, start, end)
-        metrics.keep_group(original, metric, prev_metric, start, end)
-        metrics.typed_revenue_again(original, metric, prev_metric)
-        metrics.also_bought_then(original, metric, prev_metric)
-        metrics.same_two_periods(original, metric, prev_metric)
-        metrics.same_span_in_year(original, metric, prev_metric)
-        metrics.week_of_day(original, metric)
-        metrics.whole_span(original, metric, prev_metric)
-        metrics.top_row(original, metric, prev_metric, prev_slots.get("ranked_periods"))
-        metrics.with_target(original, metric)
-        metrics.share_again(original, metric, prev_metric)
-        metrics.drop_orphans(metric)
-        metrics.gaps_again(original, metric, prev_metric)
-        metrics.rest_of_top(original, metric, prev_metric)
-        metrics.keep_target(metric, prev_metric)
-        metrics.bare_monthly_again(metric, prev_metric)
-        metrics.both_ends(original, metric)
-        held = (metric or {}).get("args") or {}
-        if held.get("change_by_row") and held.get("grain") and held.get("compare") == "previous":
-            # "哪个季度环比跌得最多" after quarters listed: each row against the one before it, not the whole span
-            # against the span before it (which lies before the data)
-            held.pop("compare")
-        _settle_follow_up(held, metric, prev_metric, original, start)
-        if held.get("having") and not (held.get("grain") or held.get("group_by")):
-            held.pop("having")  # "12月环比11月下降了多少" after months over 10万: one period has no rows to test
+        metrics.settle(original, metric, prev_metric, start, end, prev_slots.get("ranked_periods"))
         # the customers the previous answer listed, or the ones it was about ("those five" asked twice)
         kept = ((prev_slots.get("metric") or {}).get("fixed_args") or {}).get("customers")
         ranked = prev_slots.get("ranked_customers") or kept or []

@@ -33,8 +33,10 @@ BAR_INFO = "{task.fields[info]}"
 HEAD_SHARE = 0.25
 
 
-def encode_texts(tokenizer: Any, texts: Sequence[str], max_length: int) -> list[list[int]]:
-    """Token ids with the tokenizer's special tokens, head+tail truncated to ``max_length``."""
+def encode_texts(tokenizer: Any, texts: Sequence[str], max_length: int, prefix: str = "") -> list[list[int]]:
+    """Token ids with the tokenizer's special tokens, head+tail truncated to ``max_length``.
+
+    ``prefix`` (e.g. e5's "query: ") goes before every text, inside the kept head."""
     if not texts:
         return []
     specials = tokenizer("")["input_ids"]  # e.g. [CLS][SEP] or <s></s>: the frame around the text
@@ -46,7 +48,7 @@ def encode_texts(tokenizer: Any, texts: Sequence[str], max_length: int) -> list[
     # Very long texts: cut characters first so the tokenizer never sees megabytes; a token spans at
     # least one character, so 4x the budget from each end leaves enough tokens for head and tail.
     char_cap = 4 * max_length
-    clipped = [t if len(t) <= 2 * char_cap else t[:char_cap] + " " + t[-char_cap:] for t in texts]
+    clipped = [prefix + (t if len(t) <= 2 * char_cap else t[:char_cap] + " " + t[-char_cap:]) for t in texts]
     ids = tokenizer(list(clipped), add_special_tokens=True, truncation=False, verbose=False)["input_ids"]
     out = []
     for x in ids:
@@ -128,6 +130,7 @@ class SentimentModel:
         version: str,
         max_length: int,
         neutral_threshold: float,
+        text_prefix: str = "",
         batch_size: int = 32,
         info: ArtifactInfo | None = None,
         stack: dict[str, Any] | None = None,
@@ -138,6 +141,7 @@ class SentimentModel:
         self.labels = list(labels)
         self.version = version
         self.max_length = max_length
+        self.text_prefix = text_prefix
         self.neutral_threshold = neutral_threshold
         self.batch_size = batch_size
         self.info = info
@@ -189,6 +193,7 @@ class SentimentModel:
             labels,
             version=info.version,
             max_length=int(info.config.get("max_length", s.sentiment.max_length)),
+            text_prefix=str(info.config.get("text_prefix") or ""),  # models trained before the setting: none
             neutral_threshold=s.sentiment.neutral_threshold,
             batch_size=s.sentiment.inference_batch_size,
             info=info,
@@ -200,7 +205,7 @@ class SentimentModel:
         clean = _check_texts(texts)
         if not clean:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        ids = encode_texts(self.tokenizer, clean, self.max_length)
+        ids = encode_texts(self.tokenizer, clean, self.max_length, self.text_prefix)
         return stacked_probabilities(self.stack, clean, _probabilities(self.model, ids, self.batch_size, self.pad_id))
 
     def predict(self, texts: Sequence[str]) -> list[dict[str, Any]]:

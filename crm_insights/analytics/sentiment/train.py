@@ -207,9 +207,9 @@ def fit_classifier(
     n_trainable = sum(p.numel() for p in params)
     n_total = sum(p.numel() for p in model.parameters())
 
-    x_fit = encode_texts(tokenizer, fit_df["text"].tolist(), cfg.max_length)
+    x_fit = encode_texts(tokenizer, fit_df["text"].tolist(), cfg.max_length, cfg.text_prefix)
     y_fit = [label_id[lab] for lab in fit_df["label"]]
-    x_val = encode_texts(tokenizer, val_df["text"].tolist(), cfg.max_length)
+    x_val = encode_texts(tokenizer, val_df["text"].tolist(), cfg.max_length, cfg.text_prefix)
     y_val = np.array([label_id[lab] for lab in val_df["label"]])
 
     lengths = [len(x) for x in x_fit]
@@ -438,14 +438,15 @@ def train_sentiment(
             members = sentiment_ngrams.fit_members(cfg.stack_members, fit_df["text"].tolist(), y_fit, len(classes))
         stats["ngram_members_wait_s"] = round(time.perf_counter() - t0, 1)
         stats["ngram_members_wall_s"] = round(time.perf_counter() - t_members, 1)
-        val_probs = _probabilities(model, encode_texts(tokenizer, val_df["text"].tolist(), cfg.max_length), 64, pad_id)
+        val_ids = encode_texts(tokenizer, val_df["text"].tolist(), cfg.max_length, cfg.text_prefix)
+        val_probs = _probabilities(model, val_ids, 64, pad_id)
         stack = fit_stack(members, val_df, val_probs, labels)
         stats["ngram_stack_s"] = round(time.perf_counter() - t0, 1)
         stats["ngram_stack"] = stack is not None
 
     t0 = time.perf_counter()
     test_texts = test["text"].tolist()
-    ids = encode_texts(tokenizer, test_texts, cfg.max_length)
+    ids = encode_texts(tokenizer, test_texts, cfg.max_length, cfg.text_prefix)
     encoder_probs = _probabilities(model, ids, cfg.inference_batch_size, pad_id)
     probs = stacked_probabilities(stack, test_texts, encoder_probs)
     infer_s = time.perf_counter() - t0
