@@ -174,6 +174,7 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("流试", "流失"),
     ("上各月", "上个月"),
     ("回够", "回购"),
+    ("在往前", "再往前"),
     ("克单价", "客单价"),
     ("刻单价", "客单价"),
     ("服购", "复购"),
@@ -285,6 +286,10 @@ _LONE_KE = re.compile(r"(?<=[的个些位名大])客(?![户人服单群流诉气
 _CANTONESE_TONG = re.compile(r"同(?=\s*(?:旧|舊|老|新|去年|今年|这|今|上|前|\d|[一二三四五六七八九十]+月))")
 
 
+# "11 12月", "9 10月份" typed on a phone: two months listed with a space for the 、
+_MONTHS_SPACED = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])[ \u3000]+(1[0-2]|0?[1-9])(?=\s*月)")
+
+
 @cache
 def _t2s() -> Any:
     from opencc import OpenCC  # ~4 ms to load its tables
@@ -302,6 +307,7 @@ def _segment(text: str) -> str:
     # "幾多個客", "top 10% 嘅客": 客 alone after a measure word or 的 is a customer (not 客单价, 客服, 客群, 客人)
     text = _southwestern(_LONE_KE.sub("客户", text))
     text = _TYPO_RE.sub(lambda m: _TYPO_MAP[m.group(0)], text)
+    text = _MONTHS_SPACED.sub(r"\1、\2", text)
     text = _SPOKEN_SMALL_ID.sub(_spoken_number_id, text)
     return _SPOKEN_NUMBER_ID.sub(_spoken_number_id, _SPOKEN_ID.sub(_spoken_id, text))
 
@@ -312,6 +318,10 @@ def _segment(text: str) -> str:
 _SINGLISH: tuple[tuple[str, str], ...] = (
     # thousands written with commas ("$1,000", "2,357 customers"): one number
     (r"(?<=\d),(?=\d{3}(?!\d))", ""),
+    # US Slack shorthand: "mar97", "jan '98" (a month and a two-digit year), "cust", "180d+"
+    (r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\s*'?(9\d)\b", r"\1 19\2"),
+    (r"\bcusts?\b", "customers"),
+    (r"\b(\d+)\s*d\s*\+", r"\1+ days"),
     (r"\bper\s+pax\b", "per customer"),
     (r"\bpax\b", "customers"),
     # Malaysian English: "which month lowest one", "never buy anything already", a typed "revenu"

@@ -477,7 +477,7 @@ _INACTIVE = re.compile(
     r"|\bw/o\s+(?:an?\s+)?(?:order|purchas)\w*|\bwithout\s+(?:ordering|buying|purchasing)"
     r"|(?<![\d.])0\s*(?:单|订单)(?=的|[，,\s]|$)"  # "L90D 0单的用户"
     r"|\bgone\s+(?:quiet|dark|cold|silent)\b|\bwent\s+(?:quiet|dark|cold|silent)\b|\bnothing\s+(?:in|for)\s+(?:the\s+(?:last|past)\s+)?\d+"
-    r"|inactive|lapsed|dormant|churned|(?:haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|not)\s+(?:bought|ordered|purchased)"
+    r"|inactive|lapsed?|dormant|churned|(?:haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|not)\s+(?:bought|ordered|purchased)"
     r"|no\s+(?:orders?|purchases?)|without\s+(?:an?\s+)?(?:order|purchase)"
     r"|nothing\s+(?:bought|ordered|purchased)|(?:haven'?t|hasn'?t|not)\s+(?:bought|ordered)\s+anything|\blost\b",
     re.IGNORECASE,
@@ -566,6 +566,8 @@ _COHORT_PERIODS = re.compile(
     rf"(\d+|{_CN_NUM})\s*个?\s*月\s*(?:后|之后|以后|内)"
     r"|(\d+|one|two|three|four|five|six|nine|twelve)\s+months?\s+(?:later|after|on)\b"
     rf"|(?:之后|后|随后|接下来|after|over|for|following)\s*(?:the\s+)?(?:next\s+)?(\d+|{_CN_NUM})\s*(?:个)?\s*(?:月|months?)"
+    # "之后第1、2、3个月各有多少%回购": months listed, the last (furthest) counts
+    rf"|第\s*(?:\d+|{_CN_NUM})(?:\s*[、,，]\s*第?\s*(?:\d+|{_CN_NUM}))*\s*[、,，和及]\s*第?\s*(\d+|{_CN_NUM})\s*个?月"
     rf"|第\s*(\d+|{_CN_NUM})\s*个?月"
     # "过了一年还剩多少在买", "一年后的留存", "满一年", "a year later": twelve months on
     r"|(?:过了|满|after|over)\s*(?:一|1|a|one)\s*(?:整)?(?:年|year)|(?:一|1)\s*年\s*(?:后|之后|以后)"
@@ -574,6 +576,16 @@ _COHORT_PERIODS = re.compile(
     r"|(?<![A-Za-z])M\s?\+?\s?(\d{1,2})(?![\d.])|(?<![A-Za-z])month[\s-]+(\d{1,2})(?!\d)",
     re.IGNORECASE,
 )
+
+
+def _months_on(m: re.Match[str]) -> list[int | None]:
+    """The months on from a cohort one _COHORT_PERIODS match names: each of a list ("第1、2、3个月"), else its one
+    number (a year: 12)."""
+    if m.group(0).startswith("第") and re.search(r"[、,，和及]", m.group(0)):
+        return [to_int(x) for x in re.findall(rf"\d+|{_CN_NUM}", m.group(0))]
+    return [to_int(next((g for g in m.groups() if g), "12"))]
+
+
 # "次月复购率", "the following month": one month after the cohort's month
 _NEXT_MONTH = re.compile(r"次月|隔月|(?:the\s+)?(?:following|next)\s+month|(?:the\s+)?month\s+after", re.I)
 _LIMIT = re.compile(
@@ -864,7 +876,8 @@ _CONTEXT_KINDS = frozenset({"store", "region", "channel", "salesperson"})
 _CALL_EVENT = re.compile(
     r"打(?:了|过)?(?:个)?电话|来电|致电|电话(?:来|投诉|说|反映|问)|called\s+(?:in|us)|phoned", re.I
 )
-_CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
+# (asked_in_clause splits clauses with _CLAUSE_END, defined further down with _own_clause: a second definition here
+# was shadowed by it and never used)
 _THEIR_ACTION = re.compile(r"我(?:会|要)?(?:让|叫|安排)|打电话|召回|回访|挨个联系|\bI(?:'ll| will)\s+have\b", re.I)
 _ASKING = re.compile(
     r"[?？]|多少|几[个位名笔单天次月年成]?|吗|呢|什么|哪|怎么|如何|是否|有没有|告诉我|说下|说一下|列出|查|看看|看下|统计|占比|按|分别"
@@ -926,7 +939,10 @@ _BANDS = re.compile(
     r"[^.?!]{0,16}?\b1\s*,\s*2\b[^.?!]{0,16}?(?P<n3>\d+)\s*\+"
     # "只买过一次的占多少？买过两次的、三次及以上的又各占多少？": the bands asked one clause after another
     rf"|(?:买|购买|下单)(?:过|了)?\s*(?<!\d)(?:1|一)\s*次[^。]{{0,16}}?(?:2|两|二)\s*次[^。]{{0,12}}?"
-    rf"(?P<n2>\d+|{_CN_NUM})\s*次\s*(?:及|或)?(?:以上|更多|\+)",
+    rf"(?P<n2>\d+|{_CN_NUM})\s*次\s*(?:及|或)?(?:以上|更多|\+)"
+    # "再细一点，买过2次、3次、4次及以上的各有多少人" (after the one-time buyers): the bands, the first among them
+    rf"|(?:(?<=[，,：:。\s])|^)(?:(?:买|购买|下单)(?:过|了))?\s*(?:2|两|二)\s*次\s*[、，,/和与及]\s*(?:3|三)\s*次"
+    rf"(?:\s*[、，,/和与及]\s*(?:\d+|{_CN_NUM})\s*次)*\s*[、，,/和与及]\s*(?P<n4>\d+|{_CN_NUM})\s*次\s*(?:及|或)?(?:以上|更多|\+)",
     re.IGNORECASE,
 )
 
@@ -1113,7 +1129,7 @@ def _purchase_bands(text: str) -> tuple[int, tuple[int, int]] | None:
     found = list(_BANDS.finditer(text))
     # "购买次数的分布呢？买1次、2次、3次、4次及以上的": the bands listed name the last one (the first match only
     # names the distribution)
-    named = [x for x in found if x.group("n") or x.group("n2") or x.group("e") or x.group("n3")]
+    named = [x for x in found if x.group("n") or x.group("n2") or x.group("e") or x.group("n3") or x.group("n4")]
     m = named[0] if named else (found[0] if found else None)
     if m is None and (f := _FUNNEL.search(text)) is not None:
         word = f.group("b") or f.group("c") or f.group("d")
@@ -1121,7 +1137,7 @@ def _purchase_bands(text: str) -> tuple[int, tuple[int, int]] | None:
         return (top if top and 3 <= top <= 10 else 3), f.span()
     if m is None:
         return None
-    n = m.group("n") or m.group("n2") or m.group("e") or m.group("n3")
+    n = m.group("n") or m.group("n2") or m.group("e") or m.group("n3") or m.group("n4")
     top = to_int(n) if n else 3
     return (top if top and 2 <= top <= 10 else 3), (min(found[0].start(), m.start()), m.end())
 
@@ -1295,6 +1311,13 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
             return _trend_then_comparison(text, ds, de) or spec
         if spec is not None and spec.tool == "metric_query" and any(u.kind == "period" for u in spec.unsupported):
             return _asked_apart(text, ds, de) or spec
+        if (still := _still_buying(text, ds, de)) is not None:
+            return still
+        if (back := _back_later(text, ds, de)) is not None:
+            return back
+        if spec is not None and _one_time_above_one(spec):
+            # "只买过一次的占多少？买过3次及以上的有多少人": two questions, not one-time buyers among the 3+ group
+            return _asked_apart(text, ds, de) or spec
         return spec
     except (ValueError, OverflowError):  # a period off the calendar (year 0): not a question the tools can take
         return None
@@ -1372,6 +1395,64 @@ _ASKED_END = re.compile(r"(?<=[？?])")
 _NO_MEASURE_NOTE = "no measure named"
 
 
+# "去年买超过1000刀的客户有几个 今年上半年还在买的有多少": a count of a period's buyers, then how many of them
+# still bought in a later period (a clause of its own, with its own period)
+_STILL_BUYING_CLAUSE = re.compile(
+    r"[\s，,；;]+(?:其中|这些人里|这些人中|他们里面|他们当中|里面)?(?P<rest>[^，,；;？?\s]{0,16}?"
+    r"(?:还在买|还有买|还在下单|还有下单|还买过|也买过|也买了|还下过单|还有下过单|回来买|还有来买|还来买)的?(?:有|是)?"
+    r"(?:多少|几个|几位|几人|多少人|多少个)[^，,；;？?]*)$"
+)
+
+
+def _still_buying(text: str, ds: date, de: date) -> MetricSpec | None:
+    m = _STILL_BUYING_CLAUSE.search(text.rstrip(" ？?。.!！"))
+    if m is None:
+        return None
+    head = _parse(text[: m.start()], ds, de)
+    periods = parse_time(m.group("rest"), ds, de).periods
+    if head is None or head.tool != "metric_query" or head.unsupported or head.args.get("measures") != ["buyers"]:
+        return None
+    later = periods[0] if len(periods) == 1 else None
+    if later is None or later.since is None or later.until is None or not head.args.get("since"):
+        return None
+    if later.since <= date.fromisoformat(head.args["since"]):
+        return None
+    window = {"bought_since": later.since.isoformat(), "bought_until": later.until.isoformat()}
+    return replace(head, parts=(replace(head, args={**head.args, **window}),))
+
+
+# "去年买过的客户 今年回来买的比例多少", "97年的客户有多少在98年也买了": a period's buyers who bought again in a later
+# period (how many, and their share of the first period's buyers)
+_BUYERS_OF = re.compile(r"^\s*(?:买过|下过单|购买过|消费过|来买过|有购买)?的?(?:老?客户|客人|人|会员|用户|顾客|买家)")
+_BACK_IN = re.compile(
+    r"^\s*(?:有多少人?|有几个人?|有几位)?\s*(?:还|也|又|再|仍然?|继续)?(?:有)?(?:回来|在)?(?:买|下单|下过单|购买|消费|回购|复购)"
+)
+
+
+def _back_later(text: str, ds: date, de: date) -> MetricSpec | None:
+    periods = parse_time(text, ds, de).periods
+    if len(periods) != 2 or any(p.since is None or p.until is None for p in periods):
+        return None
+    first, later = periods
+    assert first.since is not None and first.until is not None and later.since is not None and later.until is not None
+    if later.since <= first.until or not _BUYERS_OF.match(text[first.span[1] :]):
+        return None
+    between = text[first.span[1] : later.span[0]]
+    if not _BACK_IN.match(text[later.span[1] :]) or re.search(r"[？?。]", between):
+        return None
+    spec = _parse(text[: first.span[1]] + "购买客户数", ds, de)
+    if spec is None or spec.tool != "metric_query" or spec.args.get("measures") != ["buyers"] or spec.unsupported:
+        return None
+    window = {"bought_since": later.since.isoformat(), "bought_until": later.until.isoformat()}
+    return replace(spec, args={**spec.args, **window}, share_of_all=True)
+
+
+def _one_time_above_one(spec: MetricSpec) -> bool:
+    """One-time buyers asked within a group that bought on more than one day: no such customer."""
+    one_time = {"one_time_share", "one_time_customers"} & set(spec.args.get("measures") or [])
+    return bool(one_time) and (spec.args.get("min_purchases") or 0) > 1
+
+
 def _asked_apart(text: str, ds: date, de: date) -> MetricSpec | None:
     """Several questions in one turn, each ending in a question mark with a period of its own, read one by one
     (the first with the rest as ``parts``): "97年全年营收多少？98年上半年营收多少？98上半年同比97上半年涨跌多少？".
@@ -1403,6 +1484,13 @@ def _asked_apart(text: str, ds: date, de: date) -> MetricSpec | None:
     return replace(read[0], parts=tuple(read[1:]))
 
 
+def run_rate_first(measures: list[str]) -> list[str]:
+    """``measures`` with the run-rate (``revenue_annualized_monthly``) first: the figure held against a target."""
+    if "revenue_annualized_monthly" not in measures:
+        return measures
+    return ["revenue_annualized_monthly", *[m for m in measures if m != "revenue_annualized_monthly"]]
+
+
 def _against_target(text: str, target: float, ds: date, de: date) -> MetricSpec | None:
     """ "全年预算是一百二十万美元。上半年完成了百分之多少？下半年还差多少？": the figure asked (revenue when no
     measure is named: a budget is money), read without the target's words, with the target beside it. The rest of
@@ -1417,10 +1505,8 @@ def _against_target(text: str, target: float, ds: date, de: date) -> MetricSpec 
         return spec
     kept = tuple(u for u in spec.unsupported if u.kind != "period" and not _BUDGET.search(u.text))
     args = {k: v for k, v in spec.args.items() if k not in ("compare", "compare_since", "compare_until")}
-    measures = list(args.get("measures") or [])
-    if "revenue_annualized_monthly" in measures:
-        # "按上半年实际数简单乘2年化，能完成预算的百分之多少": the run-rate (half x 2, quarter x 4) against the target
-        args["measures"] = ["revenue_annualized_monthly", *[m for m in measures if m != "revenue_annualized_monthly"]]
+    # "按上半年实际数简单乘2年化，能完成预算的百分之多少": the run-rate (half x 2, quarter x 4) against the target
+    args["measures"] = run_rate_first(list(args.get("measures") or []))
     en, zh = (spec.periods_text or "").split(" vs ")[0], (spec.periods_text_zh or "").split(" 对比 ")[0]
     return replace(
         spec, target=target, unsupported=kept, args=args, answer_rest=spec.answer_rest and bool(kept),
@@ -1495,9 +1581,10 @@ _HISTORY_ON = re.compile(r"历史上(?=月)")
 # "1998-01-01..1998-06-30", "1998-01-01~1998-06-30": a range of two ISO days (read as 至, same length)
 _DOTTED_RANGE = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})\s*(?:\.\.|~|～|—|–)\s*(\d{4}-\d{1,2}-\d{1,2})")
 
-# "最近三个月跟前三个月比": the months just before, a comparison with the previous period of the same length
+# "最近三个月跟前三个月比", "跟再往前三个月比", "比上一个三个月": the months just before, a comparison with the previous
+# period of the same length
 _PRIOR_MONTHS = re.compile(
-    r"(?:(?<=月)|^|(?<=[？?，,。]))\s*(?:跟|和|与|对比|相比|比|vs\.?)\s*(?:再)?(?:之前的|之前|前面的|前面|前)(?:三|3|两|2|六|6|四|4)个月(?:比|对比|相比|比较)?"
+    r"(?:(?<=月)|^|(?<=[？?，,。]))\s*(?:跟|和|与|对比|相比|比|vs\.?)\s*(?:再)?(?:往前的?|之前的|之前|前面的|前面|前|上一个|上个)(?:三|3|两|2|六|6|四|4)个月(?:比|对比|相比|比较)?"
 )
 
 
@@ -1569,12 +1656,22 @@ _PERCENT_ASKED = re.compile(
 )
 
 
+# "what % ever made a 2nd purchase": a second purchase at any time after the first, up to the data's end
+_EVER_SECOND = re.compile(
+    r"\bever\s+(?:made|placed|came\s+back\s+for|bought|ordered|purchased)\b[^.?!;]{0,20}?\b(?:second|2nd|again|another)\b",
+    re.IGNORECASE,
+)
+
+
 def second_within(text: str) -> tuple[int, tuple[int, int]] | None:
     """``(N, span)`` when ``text`` asks who bought a second time within N days of the first purchase
-    ("首单后90天内复购的占多少", "what % made a second purchase within 90 days of their first")."""
+    ("首单后90天内复购的占多少", "what % made a second purchase within 90 days of their first"); "ever made a
+    second purchase" is within the longest span the tool takes (any second purchase up to the data's end)."""
     m = _SECOND_WITHIN.search(text)
     if m is None:
-        return None
+        # (of a cohort; "ever came back for a second purchase" of everyone is the repeat rate)
+        ever = _EVER_SECOND.search(text) if re.search(r"\bcohort\b|首购|首单", text, re.I) else None
+        return (3650, ever.span()) if ever else None
     word = next(g for g in m.groups() if g)
     n = int(word) if word.isdigit() else EN_NUMBERS.get(word.lower()) or to_int(word)
     return (n, m.span()) if n and 1 <= n <= 3650 else None
@@ -2059,7 +2156,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         periods_n = 12
         pm = _COHORT_PERIODS.search(masked)
         # "M1、M2 retention": as many months on as the furthest one named
-        ns = [to_int(next((g for g in m.groups() if g), "12")) for m in _COHORT_PERIODS.finditer(masked)]  # a year: 12
+        ns = [n for m in _COHORT_PERIODS.finditer(masked) for n in _months_on(m)]
         n = max((x for x in ns if x), default=None) if pm else None
         if n and 1 <= n <= 36:
             periods_n = n
@@ -2531,7 +2628,9 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     derived_previous = time.compare_kind == "previous" and (comparison is None or comparison.other not in periods)
     asked_compare = time.compare_kind
     change_by_row = False
-    if derived_previous and (trend or grain):
+    # "mom rev last 3 mo": month over month asked of several months is each month against the one before
+    months_apart = bool(periods) and (periods[0].end - periods[0].start).days > 35
+    if derived_previous and (trend or grain or (months_apart and _compare_grain(time.compare_text) == "month")):
         # "MoM revenue trend" / "98年每月销售额环比": rows by grain, each read against the one before; "哪个月环比跌得
         # 最多" ranks those changes (the answer names the biggest rise and fall), not the rows' values
         comparison, asked_compare = None, None
@@ -2794,6 +2893,22 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         "filter_since": _iso(group_window.since or group_window.start) if group_window else None,
         "filter_until": _iso(group_window.until or group_window.end) if group_window else None,
     }
+    if (
+        args.get("inactive_days")
+        and spend_bounds
+        and args.get("until")
+        and args["until"] < _iso(de)
+        and not args.get("not_bought_since")
+        and not group_window
+    ):
+        # "everyone lapsed 180d+ … how many of them spent 100+ in 97": lapsed as of the data's end (no order in
+        # its last N days), the spend counted over the period named
+        n = int(args.pop("inactive_days"))
+        args.update(not_bought_since=_iso(de - timedelta(days=n - 1)), not_bought_until=_iso(de))
+        args.update(filter_since=args.get("since"), filter_until=args["until"])
+        if "inactive_customers" in (args.get("measures") or []):
+            args["measures"] = ["buyers", *(m for m in args["measures"] if m not in ("inactive_customers", "revenue"))]
+        notes.append("inactive as of the data's end; the spend counted over the period named")
     lifetime = _LIFETIME_SPEND.search(text)
     if lifetime and any(0 <= lifetime.start() - p.span[1] <= 2 for p in periods):
         lifetime = None  # "最近12个月累计消费超过100块的客户": accumulated over the period named just before it

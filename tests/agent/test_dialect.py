@@ -215,3 +215,22 @@ def test_session_17_voice_and_malaysian_readings(said: str, read: str) -> None:
     from crm_insights.agent.dialect import to_mandarin
 
     assert to_mandarin(said) == read
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        # months listed with a space typed for the 、, a pinyin typo
+        ("去年年底那波（11 12月）销售额比9 10月涨了多少？", "去年年底那波（11、12月）销售额比9、10月涨了多少？"),
+        ("跟在往前三个月比", "跟再往前三个月比"),
+        ("97年 12月营收", "97年 12月营收"),
+        # US Slack shorthand
+        ("mar97 cohort retention m1 m3", "mar 1997 cohort retention m1 m3"),
+        ("top 10% of cust by spend", "top 10% of customers by spend"),
+        ("everyone lapsed 180d+", "everyone lapsed 180+ days"),
+    ],
+)
+def test_session_18_readings(said: str, read: str) -> None:
+    from crm_insights.agent.dialect import to_mandarin
+
+    assert to_mandarin(said) == read

@@ -4536,20 +4536,121 @@ def test_session_17_big_customer_is_a_rank() -> None:
 
 
 @pytest.mark.parametrize(
-    "question",
+    ("question", "part"),
     [
         # session 18: the router's adjustments were lost on a thread's first question, which the plan reads again
-        # against the data's range (c1-009, z1-023, w4-019, ad2-030 of the outside sets)
-        "今年上半年买了3次及以上的会员，和只买过1次的会员，客单价分别是多少",
-        "按购买次数给客户分个层：只买过1次的、2到3次的、4次及以上的，各有多少人？",
-        "按98年上半年的节奏线性外推，98全年营收大概能到多少？跟97全年比降了多少",
-        "what did we average a month in revenue last year? and whats the annualised run rate off the last 3 months?",
+        # against the data's range: one day's revenue for the week holding it, a top 3 for both ends
+        ("97年双11所在的那一整周营收多少", {"since": "1997-11-10", "until": "1997-11-16"}),
+        ("98年营收最高的3个月和最低的3个月", {"grain": "month", "limit": None}),
+        # a follow-up's adjustment stays a follow-up's: the run-rate keeps the half's revenue beside the year asked
+        (
+            "按上半年这个速度，今年全年能做到多少？能超过去年吗",
+            {"measures": ["revenue_annualized", "revenue_annualized_monthly", "revenue"]},
+        ),
     ],
 )
-def test_a_first_question_gets_the_routers_adjustments_after_the_reread(question: str) -> None:
+def test_a_first_question_gets_the_routers_adjustments_after_the_reread(question: str, part: dict[str, Any]) -> None:
     from crm_insights.agent.router import OfflineRouter, decide
 
     router = OfflineRouter()
     known = {"intent": None, "slots": {"data_start": str(DS), "data_end": str(DE)}}
     expected = decide(question, known, router.knowledge, router.index).slots["metric"]["args"]
-    assert _decided([question]) == expected
+    first = _decided([question])
+    assert first == expected
+    assert {k: first.get(k) for k in part} == part
+
+
+def test_session_18_ak_readings() -> None:
+    assert _parse("最近三个月客单价多少，跟再往前三个月比高了还是低了").args["compare"] == "previous"
+    assert _parse("最近三个月客单价多少，比上一个三个月高还是低").args["compare"] == "previous"
+    # two questions, not one-time buyers among the 3+ group
+    two = _parse("全部用户里只买过一次的占多少？买过3次及以上的有多少人")
+    assert "min_purchases" not in two.args and "one_time_share" in two.args["measures"]
+    assert [p.args.get("min_purchases") for p in two.parts] == [3]
+    # a count of a period's buyers, then how many of them still bought later
+    still = _parse("去年买超过1000刀的客户有几个 今年上半年还在买的有多少")
+    assert (still.args["since"], still.args["min_customer_spend"], "bought_since" in still.args) == (
+        "1997-01-01",
+        1000.0,
+        False,
+    )
+    assert (still.parts[0].args["bought_since"], still.parts[0].args["bought_until"]) == ("1998-01-01", "1998-06-30")
+    # a period's buyers who came back in a later one: how many, and their share
+    for text in ("去年买过的客户 今年回来买的比例多少", "97年的客户有多少在98年也买了"):
+        back = _parse(text)
+        assert (back.args["since"], back.args["until"], back.args["bought_since"]) == (
+            "1997-01-01",
+            "1997-12-31",
+            "1998-01-01",
+        ), text
+        assert back.share_of_all and back.args["measures"] == ["buyers"]
+    assert _parse("98年有几位客人下单").args["measures"] == ["buyers"]
+    assert _parse("这5位今年还有回来买吗？有几位").args["measures"] == ["buyers"]
+    cohort = _parse("97年1月第一次来买的那批会员，之后第1、2、3个月各有多少%有回购？")
+    assert (cohort.tool, cohort.args["periods"], cohort.cohort_targets) == ("cohort_retention", 3, (1, 2, 3))
+    bands = _parse("再细一点，买过2次、3次、4次及以上的各有多少人").args
+    assert (bands["group_by"], bands["purchase_bands"]) == ("purchase_count", 4)
+    mom = _parse("mom revenue last 3 months").args
+    assert (mom["grain"], mom.get("change_by_row"), "compare" in mom) == ("month", True, False)
+    assert _parse("5月营收环比").args["compare"] == "previous"  # one month: against the month before
+    # lapsed as of the data's end, the spend counted over the year named
+    lapsed = _parse("everyone lapsed 180+ days. how many of them spent 100+ in 97").args
+    assert (lapsed["not_bought_since"], lapsed["not_bought_until"], lapsed["filter_since"]) == (
+        "1998-01-02",
+        "1998-06-30",
+        "1997-01-01",
+    )
+    assert "inactive_days" not in lapsed and lapsed["measures"] == ["buyers"]
+    # a second purchase ever: within the longest span the tool takes (up to the data's end)
+    ever = _parse("Of the Jan 1997 cohort, what % ever made a 2nd purchase?").args
+    assert (ever["measures"][0], ever["within_days"], ever["since"]) == ("second_within_share", 3650, "1997-01-01")
+
+
+def test_session_18_ak_threads() -> None:
+    back = _thread(["去年买过的客户 今年回来买的比例多少", "回来的这些人里 今年买了3次及以上的有多少"], data_known=True)
+    b = back.slots["metric"]["args"]
+    assert (b["since"], b["min_purchases"], b["bought_since"], b["bought_until"]) == (
+        "1998-01-01",
+        3,
+        "1997-01-01",
+        "1997-12-31",
+    )
+    assert "filter_since" not in b
+    turns = ["去年买超过1000刀的客户有几个 今年上半年还在买的有多少", "这些还在买的 今年上半年一共贡献了多少"]
+    still = _thread(turns, data_known=True).slots["metric"]["args"]
+    assert (still["measures"], still["since"], still["filter_since"], still["min_customer_spend"]) == (
+        ["revenue"],
+        "1998-01-01",
+        "1997-01-01",
+        1000.0,
+    )
+    assert still["bought_since"] == "1998-01-01"
+    whole = _thread(["q2'98 rev yoy", "h1 overall"], data_known=True).slots["metric"]["args"]
+    assert (whole["since"], whole["compare"]) == ("1998-01-01", "year")
+    jan = _thread(["mar97 cohort retention m1 m3 m6 m12", "same for jan97"], data_known=True).slots["metric"]
+    assert (jan["args"]["since"], jan["args"]["until"]) == ("1997-01-01", "1997-01-31")
+    turns = ["上一季的營收是多少？跟去年同期比是成長還是衰退", "那這一季到目前呢？有幾位客人下單"]
+    more = _thread(turns, data_known=True)
+    assert more.slots["metric"]["args"]["measures"] == ["revenue", "buyers"]
+    coupon = _thread(
+        ["can u push a 15% off coupon to everyone lapsed 180d+ . also how many of them spent 100+ in 97"],
+        data_known=True,
+    )
+    c = coupon.slots["metric"]["args"]
+    assert coupon.slots["action"] is True and not coupon.slots.get("unsupported")
+    assert (c["min_customer_spend"], c["not_bought_since"]) == (100.0, "1998-01-02")
+    # a bare id on the list the previous answer composed on is that customer
+    from crm_insights.agent.router import OfflineRouter, decide
+
+    router = OfflineRouter()
+    known = {"data_start": "1997-01-01", "data_end": "1998-06-30"}
+    first = {"intent": "help", "slots": known}
+    listed = decide("top10客户名单和各自花了多少给我", first, router.knowledge, router.index)
+    # what the plan exports from the ranking's rows
+    top = ["07592", "14048", "07983", "19339", "07931", "06569", "22279", "00499", "03049", "15162"]
+    previous = {"intent": listed.intent, "slots": {**listed.slots, "ranked_customers": top}}
+    summed = decide("这十个加起来占总营收多少", previous, router.knowledge, router.index)
+    assert summed.slots["metric"]["fixed_args"]["customers"] == top
+    previous = {"intent": summed.intent, "slots": {**summed.slots, "ranked_customers": [], "ranked_periods": []}}
+    why = decide("第二名14048是哪个分层的 为啥", previous, router.knowledge, router.index)
+    assert (why.intent, why.slots["customer"]) == ("explain_customer_segment", "14048")

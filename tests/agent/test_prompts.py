@@ -122,3 +122,29 @@ def test_the_overview_gives_the_revenue_per_customer() -> None:
     assert "人均消费 100.00\n" in zh and "revenue per customer with orders 100.00\n" in en
     # not asked (an AOV question): not printed, so it is not taken for the AOV
     assert "人均消费" not in render_answer(knowledge, "overview", "zh", {"crm_overview": data}, {}, "客单价多少")
+
+
+def test_a_trend_against_a_year_earlier_lists_the_earlier_rows() -> None:
+    # "跟去年同期比呢？一樣按月" after AOV by month: the compared months are listed too, not only the two totals
+    from crm_insights.agent.router import OfflineRouter
+    from crm_insights.agent.router.answers import render_answer
+
+    rows = [{"period": "1998-04", "aov": 35.27}, {"period": "1998-05", "aov": 35.76}]
+    before = [{"period": "1997-04", "aov": 37.77}, {"period": "1997-05", "aov": 37.28}]
+    data = {
+        "measure": "aov", "measures": ["aov"], "period": {"since": "1998-04-01", "until": "1998-05-31"},
+        "grain": "month", "group_by": None, "rows": rows, "total": {"aov": 35.5}, "notes": [], "notes_zh": [],
+        "compare": {
+            "period": {"since": "1997-04-01", "until": "1997-05-31"}, "total": {"aov": 37.5},
+            "change": {"aov": -2.0}, "change_pct": {"aov": -0.0533}, "ratio": {"aov": 0.9467}, "rows": before,
+        },
+    }  # fmt: skip
+    knowledge = OfflineRouter().knowledge
+    slots = {"metric": {"tool": "metric_query", "args": {"measures": ["aov"], "grain": "month", "compare": "year"}}}
+    zh = render_answer(knowledge, "metric_query", "zh", {"metric_query": data}, slots, "跟去年同期比呢？一样按月")
+    en = render_answer(knowledge, "metric_query", "en", {"metric_query": data}, slots, "vs same months last year?")
+    for text in (zh, en):
+        assert "| 1997-04 | 37.77 |" in text and "| 1997-05 | 37.28 |" in text and "| 1998-05 | 35.76 |" in text
+    # a breakdown by group keeps its own comparison columns, no second table
+    grouped = {**data, "grain": None, "group_by": "segment", "rows": [{"segment": 0, "aov": 35.5}]}
+    assert "对比期逐期" not in render_answer(knowledge, "metric_query", "zh", {"metric_query": grouped}, slots, "?")

@@ -27,7 +27,7 @@ THREAD_SLOTS = ("data_start", "data_end")
 # Clause boundaries: punctuation, an English sentence end ("...to the board. Btw what was..."), a dash between
 # clauses ("... $0 amount - delete them ..."), and connectives.
 _CLAUSE = re.compile(
-    r"[，,。；;！!？?\n]+|(?<=[A-Za-z0-9)])\.\s+|\s+[-–—]+\s+|\s+(?:and then|and|then)\s+"
+    r"[，,。；;！!？?\n]+|(?<=[A-Za-z0-9)+])\s*\.\s+|\s+[-–—]+\s+|\s+(?:and then|and|then)\s+"
     r"|然后|并且|并|再|同时|顺便|另外"
     # a space between Chinese words is a typed-on-the-phone comma ("…发个短信召回一下 大概有多少人")
     r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])",
@@ -307,6 +307,12 @@ def _action_free(question: str, knowledge: Knowledge) -> str:
 _TELL_ME = re.compile(r"^(?:先|再|然后|顺便|另外)?(?:帮我)?(?:告诉我|说下|说一下|给我说下|看下|看看)?")
 
 
+def _aimed_at(clause: str) -> str:
+    """Whom an action clause is aimed at ("push a coupon to everyone lapsed 180d+" -> "everyone lapsed 180d+")."""
+    m = _RECIPIENTS.search(clause)
+    return m.group(1) if m else ""
+
+
 _RECIPIENTS = re.compile(
     r"\b(?:to|for)\s+((?:every|everyone|everybody|all|each|our|those|the|customers|anyone)\b.{4,})$", re.IGNORECASE
 )
@@ -344,9 +350,18 @@ def _measures(text: str) -> bool:
 
 
 def _without_terms(text: str, terms: Sequence[str]) -> str:
-    """``text`` with the given terms cut out (when normalising kept its offsets)."""
+    """``text`` with the given terms cut out (when normalising kept its offsets; else clause by clause, a clause
+    whose offsets moved left out when it holds a term: "…lapsed 180d+. also how many of them…" stems "lapsed")."""
     if len(sx.normalise(text)) != len(text):
-        return ""
+        clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
+        if len(clauses) < 2:
+            return ""
+        acting = [bool(find_terms(c, terms)) for c in clauses]
+        kept = [
+            (_without_terms(c, terms) if len(sx.normalise(c)) == len(c) else _aimed_at(c)) if act else c
+            for c, act in zip(clauses, acting, strict=True)
+        ]
+        return "，".join(k for k in kept if k.strip())
     cut = text
     for s, e, _ in sorted(find_terms(text, terms), reverse=True):
         cut = cut[:s] + " " + cut[e:]
@@ -507,6 +522,8 @@ _RANK_OF_ONE = re.compile(
     r"|\bis\s+(?:he|she|this\s+customer|it)\s+(?:one\s+of\s+)?our\s+(?:biggest|largest|top|best)\s+(?:customers?|accounts?)\b",
     re.IGNORECASE,
 )
+# a bare number of 3 to 6 digits, not an amount or a date ("14048是哪个分层的"): a customer id when a listed one
+_LISTED_ID = re.compile(r"(?<![\d.,$¥￥])\d{3,6}(?![\d.,%年月日号天]|\s*(?:元|块|美元|刀|天|个|人|单|次|笔))")
 _WHICH_KIND = re.compile(r"哪一?类|属于|为什么|为啥|点解|分到|\bwhich\s+segment\b|\bwhy\b", re.IGNORECASE)
 # Intents about one customer: a follow-up that names nobody and asks about one customer's doings is about them
 _ONE_CUSTOMER_INTENTS = frozenset(
@@ -584,10 +601,21 @@ def _decide(
     usable_prev = prev_intent is not None and prev_intent not in NO_TOOL_INTENTS
 
     # "排第一的那个人详细资料给我" / "what about the second one?" after a list of customers: that customer.
-    ranked: list[Any] = prev_slots.get("ranked_customers") or []
+    # (the list a previous answer composed on stays the list: "这十个加起来…" then "第二名14048是哪个分层的")
+    ranked: list[Any] = (
+        prev_slots.get("ranked_customers")
+        or ((prev_slots.get("metric") or {}).get("fixed_args") or {}).get("customers")
+        or []
+    )
     position = sx.extract_ordinal(question) if ranked and "customer" not in slots else None
     picked: str | None = None  # the customer an ordinal picked from the previous answer's list
-    if position is not None and position <= len(ranked):
+    bare_ids = _LISTED_ID.findall(question) if ranked and "customer" not in slots else []
+    on_list = [str(c) for c in ranked if any(str(c).lstrip("0") == n.lstrip("0") for n in bare_ids)]
+    if len(on_list) == 1:
+        # "第二名14048…", "那14048呢": a bare number that is one of the listed customers' ids is that customer
+        slots["customer"] = picked = on_list[0]
+        slots.pop("top_k", None)
+    elif position is not None and position <= len(ranked):
         slots["customer"] = picked = str(ranked[position - 1] if position > 0 else ranked[-1])
     elif (
         ranked
@@ -654,10 +682,19 @@ def _decide(
             # "把去年消费超过1000的客人都标成VIP，另外这些人有几位？": "these people" are the action's group; the count
             # is asked of the whole question's group (read without the action words)
             payload = _without_terms(unquoted, knowledge.write_actions + knowledge.action_verbs)
-            group = (metrics.parse(payload, None, None) or {}).get("args") or {}
+            payload_read = metrics.parse(payload, None, None) or {}
+            group = payload_read.get("args") or {}
             # ("把花钱最多的前100个客户导个Excel发我邮箱，顺便告诉我他们一共花了多少": the top 100, totalled)
             ranked_list = group.get("group_by") == "customer" and group.get("limit")
             if ranked_list or any(group.get(k) is not None for k in (*metrics.GROUP_ARGS, "inactive_days")):
+                # "push a coupon to everyone lapsed 180d+. also how many of them…": the coupon is what the declined
+                # action would send, not a campaign the question filters by
+                sent = zip(
+                    payload_read.get("unsupported") or [], payload_read.get("unsupported_kinds") or [], strict=False
+                )
+                for text, kind in sent:
+                    if kind == "campaign" and str(text) not in rest:
+                        payload = payload.replace(str(text), " ")
                 rest, carried = payload, True
         if rest and rest != unquoted.strip() and (carried or _asks_something(rest, knowledge)):
             inner = _decide(rest, previous, knowledge, index)

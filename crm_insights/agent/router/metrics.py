@@ -537,9 +537,7 @@ def keep_target(metric: dict[str, Any] | None, previous: Mapping[str, Any] | Non
     if "revenue_annualized_monthly" not in measures and "revenue" not in measures:
         return
     metric["target"] = previous["target"]
-    if "revenue_annualized_monthly" in measures:
-        rest = [m for m in measures if m != "revenue_annualized_monthly"]
-        metric["args"]["measures"] = ["revenue_annualized_monthly", *rest]
+    metric["args"]["measures"] = metric_slots.run_rate_first(measures)
 
 
 def drop_orphans(metric: dict[str, Any] | None) -> None:
@@ -1239,6 +1237,8 @@ _AMONG_THEM = re.compile(
 _AMONG_GROUP = re.compile(
     _AMONG_THEM.pattern
     + r"|(?:这|那)(?:批|些|部分|群|帮|几个|几位)[^，,。？?]{0,6}?(?:人|客户|会员|用户|顾客|客人)|这层|他们|她们"
+    # "这些还在买的 今年上半年一共贡献了多少": the group named by what it did
+    + r"|(?:这|那)(?:批|些)[^，,。？?\s]{1,8}?的(?=[\s，,]|$)"
     + r"|\bthose\s+customers\b|\btheir\b|\bthey\b|\b(?:that|this)\s+(?:\w+\s+)?group\b|\bthose\s+people\b"
     + r"|\b(?:those|these|the)\s+same\s+(?:customers|people|clients|ones|buyers)\b",
     re.I,
@@ -1541,6 +1541,9 @@ def keep_group(
     """Carry the previous question's customer group into ``metric`` (in place) when the question is about them."""
     if not metric or not previous or not (metric.get("tool") == previous.get("tool") == "metric_query"):
         return
+    if previous.get("parts"):
+        # "…有几个 今年上半年还在买的有多少" then "这些还在买的…": the group the last part counted
+        previous = {**previous, "args": previous["parts"][-1].get("args") or {}}
     args, base = metric.get("args") or {}, previous.get("args") or {}
     if (
         _AMONG_THEM.search(question)
@@ -1623,6 +1626,12 @@ def _keep_group(args: dict[str, Any], base: Mapping[str, Any], data_start: str |
         args["not_bought_until"] = b1
         args["filter_since"], args["filter_until"] = args["since"], args.get("until")
         return
+    window = (base.get("bought_since"), base.get("bought_until"))
+    if own and window == (args.get("since"), args.get("until")) and set(group) <= {"bought_since", "bought_until"}:
+        # "回来的这些人里 今年买了3次及以上的有多少" after last year's buyers who came back this year: this year's
+        # buyers (its own conditions read over this year) who also bought last year
+        args["bought_since"], args["bought_until"] = b0, b1
+        return
     if own and not args.get("filter_since") and b0 and b1:
         args["filter_since"], args["filter_until"] = b0, b1
     if args.get("measures") == ["inactive_customers"] and "inactive_days" in added:
@@ -1686,7 +1695,11 @@ _COHORTS_COMPARED = re.compile(r"跟|和|与|比|对比|\bvs\.?\b|\bversus\b|\bc
 # "2月、3月这两批", "those two cohorts": cohorts listed side by side
 _COHORTS_LISTED = re.compile(r"[两三几]批|月\s*[、,，/]\s*\d{1,2}\s*月|\b(?:both|two|three)\s+cohorts\b", re.I)
 _M_K = re.compile(r"(?<![A-Za-z])M\s*(\d{1,2})(?!\d)", re.I)
-_COHORT_REF = re.compile(r"cohort|batch|那批|这批|一批|[两三几]批|首购|首单|首次购买|first[- ]time", re.IGNORECASE)
+_COHORT_REF = re.compile(
+    r"cohort|batch|那批|这批|一批|[两三几]批|首购|首单|首次购买|first[- ]time"
+    r"|^\s*(?:same\s+(?:for|with)|what\s+about|how\s+about|and)\b",  # "same for jan97" after a cohort's months
+    re.IGNORECASE,
+)
 
 
 def _other_cohort(question: str, previous: Mapping[str, Any], data_start: str, data_end: str) -> dict[str, Any] | None:
@@ -2120,7 +2133,9 @@ def _keep_scope(
 
 # What is left of "And Q2?" / "那Q2呢" / "Q2的呢" once its period is taken out
 _BARE_FOLLOW_UP = re.compile(
-    r"(?:and|what\s+about|how\s+about|same\s+for|那|那么|那再看|再看看?)?\s*(?:the\s+)?(?:的)?\s*(?:呢|吗)?\s*[?？.。!！]*"
+    r"(?:and|what\s+about|how\s+about|same\s+for|那|那么|那再看|再看看?)?\s*(?:the\s+)?(?:的)?\s*"
+    # "h1 overall", "上半年整体呢": the whole of the period named, asked the same way
+    r"(?:overall|as\s+a\s+whole|in\s+total|整体|总体|整个|全部)?\s*(?:的)?\s*(?:呢|吗)?\s*[?？.。!！]*"
     # "那Q2呢？是不是也跌那么多？", "And Q2, did it fall as much?": the change asked again
     r"(?:[，,]?\s*(?:是不是|是否|有没有)?\s*(?:也|都|一样)?\s*(?:跌|涨|降|增长|下降|下跌|上涨|掉)了?\s*(?:那么|这么|那|这)?\s*(?:多|厉害)?"
     r"\s*(?:吗|呢)?\s*[?？.。!！]*"
@@ -2272,15 +2287,17 @@ def _settle_follow_up(
         # "照呢個速度，成年大概做到幾多？" after the last three months' monthly average: their pace, a year of it
         # (a comparison the question names stays: "照这个速度今年全年能做多少？能赶上去年吗")
         held["since"], held["until"] = before["since"], before["until"]
-    if run_rate and "revenue" in held["measures"] and held.get("compare_since") and held.get("since"):
+    if run_rate and prev_metric and "revenue" in held["measures"] and held.get("compare_since") and held.get("since"):
         # "跟去年全年比低多少%" after H1's run rate: the year's pace against the whole year; half a year's actual
         # revenue against a whole year's is no comparison
         span = day(held["until"]) - day(held["since"])
         if day(held["compare_until"]) - day(held["compare_since"]) > 1.5 * span:
             held["measures"] = [m for m in held["measures"] if m != "revenue"]
-    if {"one_time_share", "one_time_customers"} & set(held.get("measures") or []) and (
-        held.get("min_purchases") or 0
-    ) > 1:
+    if (
+        prev_metric
+        and {"one_time_share", "one_time_customers"} & set(held.get("measures") or [])
+        and (held.get("min_purchases") or 0) > 1
+    ):
         # "那只买过一次的占多少" after 买过3次及以上的客户: the one-time customers, not a share within the 3+ group
         held.pop("min_purchases")
         held.pop("max_purchases", None)
