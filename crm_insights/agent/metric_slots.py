@@ -1087,16 +1087,16 @@ def band_starts(text: str) -> list[int] | None:
 
 # Money bands listed ("$500 以上、$100–$500、$100 以下", "under $20, $20-50, 50-100, 100+"): each item a bound above,
 # a bound below or a range of an amount (a currency mark allowed, no unit of something else after it).
-_MONEY = (
+_BAND_AMOUNT = (
     r"(?:\$|＄|usd\s*)?\d+(?:\.\d+)?(?:\s*(?:元|块钱?|刀|美元|美金|bucks?|dollars?))?"
     r"(?![\d.月日号年季周次天个件%岁])"
 )
 _BAND_ITEM = (
-    rf"(?:{_MONEY}\s*(?:及以上|或以上|以上|\+|or\s+more|and\s+(?:up|above))"
-    rf"|(?:over|above|more\s+than|超过|大于|高于|>=?|≥)\s*{_MONEY}"
-    rf"|{_MONEY}\s*(?:及以下|或以下|以下|以内)"
-    rf"|(?:under|below|less\s+than|不到|不足|低于|少于|<=?)\s*{_MONEY}"
-    rf"|{_MONEY}\s*(?:-|–|—|~|～|到|至|to)\s*{_MONEY})"
+    rf"(?:{_BAND_AMOUNT}\s*(?:及以上|或以上|以上|\+|or\s+more|and\s+(?:up|above))"
+    rf"|(?:over|above|more\s+than|超过|大于|高于|>=?|≥)\s*{_BAND_AMOUNT}"
+    rf"|{_BAND_AMOUNT}\s*(?:及以下|或以下|以下|以内)"
+    rf"|(?:under|below|less\s+than|不到|不足|低于|少于|<=?)\s*{_BAND_AMOUNT}"
+    rf"|{_BAND_AMOUNT}\s*(?:-|–|—|~|～|到|至|to)\s*{_BAND_AMOUNT})"
 )
 _BAND_SEP = r"\s*(?:[、，,/;；]|和|与|及|跟|\band\b|\bor\b)\s*"
 _MONEY_BANDS = re.compile(rf"{_BAND_ITEM}(?:{_BAND_SEP}{_BAND_ITEM})+", re.IGNORECASE)
