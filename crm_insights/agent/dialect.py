@@ -10,6 +10,7 @@ written. Only the router reads the result: answers quote the question as the use
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -312,15 +313,35 @@ def _segment(text: str) -> str:
     return _SPOKEN_NUMBER_ID.sub(_spoken_number_id, _SPOKEN_ID.sub(_spoken_id, text))
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NUMBER = {m: i for i, m in enumerate(_MONTHS, start=1)}
+
+
+def _iso_day(m: re.Match[str]) -> str:
+    year = int(m.group(3)) if len(m.group(3)) == 4 else 1900 + int(m.group(3))
+    day, month = int(m.group(1)), _MONTH_NUMBER[m.group(2).lower()]
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return m.group(0)  # "31st June 1997": no such day, left as written
+
+
 # Singapore / Malaysian English ("last month got how many pax buy from us ah", "can list out?", "same month 12 can?"):
 # the head-count word, the "got" of existence and the sentence particles, read as standard English. Only whole words;
 # the particles only before a clause end.
-_SINGLISH: tuple[tuple[str, str], ...] = (
+_SINGLISH: tuple[tuple[str, Any], ...] = (
     # thousands written with commas ("$1,000", "2,357 customers"): one number
     (r"(?<=\d),(?=\d{3}(?!\d))", ""),
     # US Slack shorthand: "mar97", "jan '98" (a month and a two-digit year), "cust", "180d+"
     (r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\s*'?(9\d)\b", r"\1 19\2"),
     (r"\bcusts?\b", "customers"),
+    # "1st March 1997", "31st May 1998", "15th Mar '97": a day written out, as an ISO date
+    (
+        r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+'?((?:19)?9\d)\b",
+        _iso_day,
+    ),
+    # Indian English "till date" (so far)
+    (r"\b(?:till|until|upto|up\s+to)\s+date\b", "so far"),
     (r"\b(\d+)\s*d\s*\+", r"\1+ days"),
     (r"\bper\s+pax\b", "per customer"),
     (r"\bpax\b", "customers"),

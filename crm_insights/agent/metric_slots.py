@@ -598,7 +598,9 @@ _LIMIT = re.compile(
 _EVERY_ROW = re.compile(
     r"按月|按季度|按周|按天|每个月|每月|每个季度|每周|每天|逐月|列一下|列出来|拆(?:一)?下|分月|month\s+by\s+month|by\s+month|monthly"
     # "去年4个季度营收分别多少？哪个季度最强": each row asked, then the best of them
-    r"|\d\s*个(?:季度|月)[^，,。？?]{0,10}分别|(?<![以上])分别(?:是)?多少",
+    r"|\d\s*个(?:季度|月)[^，,。？?]{0,10}分别|(?<![以上])分别(?:是)?多少"
+    # "拉一下97年四个季度的营收，哪个季度最高": the quarters counted out are every row
+    r"|(?:拉|列|看)(?:一)?下[^，,。？?]{0,8}?(?:\d|[一二三四五六七八九十两]{1,2})\s*个(?:季度|月)",
     re.I,
 )
 _SINGLE_ROW = re.compile(
@@ -1267,11 +1269,21 @@ REST_OF_TOP = re.compile(
 _DOUBTED_SCOPE = re.compile(r"(?:你)?是不是(?:只|就|光|仅)(?:算|看|统计|按|取)了?[^，,。？?]{0,10}[？?]")
 
 
+_I_MEAN = re.compile(r"(?:(?<=[.?!;])|^)\s*By\s+[\w\s'-]{1,30}?\s+I\s+mean\b[^.?!;]*[.?!;]?", re.IGNORECASE)
+_MODEL_QUALITY = re.compile(
+    r"模型.{0,12}(?:准不准|准确率|准确度|多准|靠不靠谱)|(?:准确率|准确度)(?:是)?(?:多少|怎么样|如何|高不高)"
+    r"|\bhow\s+accurate\b|\b(?:model'?s?|its|the)\s+accuracy\b",
+    re.IGNORECASE,
+)
+
+
 def parse_metric_question(text: str, data_start: date | str, data_end: date | str) -> MetricSpec | None:
     """The metric tool call an aggregate analytics question asks for, or None when it is not one.
 
     ``data_start``/``data_end``: the data's first and last order dates (dates or ISO strings); "now" = data_end."""
     ds, de = as_date(data_start), as_date(data_end)
+    if _MODEL_QUALITY.search(text):
+        return None  # "判断好评差评的模型准不准？准确率多少，数据更新到哪天": about the assistant, not a measure by day
     text = _WEEK_THEN_TOTAL.sub(r"\1 ", space_latin(text))
     # "我们下个月准备做一波老客召回campaign，先帮我看下…": when the user plans to act is no period of the question
     text = _PLAN_PERIOD.sub(lambda m: " " * len(m.group(1)) + m.group(2), text)
@@ -1283,6 +1295,9 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
     text = _DOUBTED_SCOPE.sub(lambda m: " " * len(m.group(0)), text)
     # "…，做年底促销复盘用": what the figures are for, not a period
     text = _FOR_USE.sub(lambda m: " " * len(m.group(0)), text)
+    # "By repeat I mean customers who have purchased on at least two separate days.": the definition the user means
+    # (the measure's own), not a grain or a bound of the question
+    text = _I_MEAN.sub(lambda m: " " * len(m.group(0)), text)
     # "去年一共赚了多少钱": what was earned is the profit the data cannot give; the sales are answered beside it
     if not _PROFIT_NAMED.search(text):
         text = _EARNED.sub("销售额和利润多少", text)
@@ -1311,6 +1326,8 @@ def parse_metric_question(text: str, data_start: date | str, data_end: date | st
             return _trend_then_comparison(text, ds, de) or spec
         if spec is not None and spec.tool == "metric_query" and any(u.kind == "period" for u in spec.unsupported):
             return _asked_apart(text, ds, de) or spec
+        if (pair := _two_customers(text, ds, de)) is not None:
+            return pair
         if (still := _still_buying(text, ds, de)) is not None:
             return still
         if (back := _back_later(text, ds, de)) is not None:
@@ -1445,6 +1462,43 @@ def _back_later(text: str, ds: date, de: date) -> MetricSpec | None:
         return None
     window = {"bought_since": later.since.isoformat(), "bought_until": later.until.isoformat()}
     return replace(spec, args={**spec.args, **window}, share_of_all=True)
+
+
+# "15162跟22279 这俩谁买的多", "who spent more, 00100 or 00250": customers named side by side, each one's figure
+_TWO_IDS = re.compile(
+    r"(?:客户|会员|顾客|customer\s*)?(?<![\d.])(\d{3,6})(?![\d.%])\s*(?:跟|和|与|同|对比|vs\.?|and|or|&|、)\s*"
+    r"(?:客户|会员|顾客|customer\s*)?(?<![\d.])(\d{3,6})(?![\d.%年月日号天元块])",
+    re.IGNORECASE,
+)
+_WHO_MORE = re.compile(
+    r"谁.{0,8}(?:多|高|大|少|低|厉害)|哪个.{0,8}(?:多|高|大)|比一?比|对比一?下|\bwho\b.{0,40}\b(?:more|most|higher|less|bigger)\b"
+    r"|\bcompare\b",
+    re.IGNORECASE,
+)
+
+
+def _two_customers(text: str, ds: date, de: date) -> MetricSpec | None:
+    m = _TWO_IDS.search(text)
+    if m is None or not _WHO_MORE.search(text):
+        return None
+    rest = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    # ("…今年谁买的多": the period read with the money measure when no measure is named)
+    spec = _parse(rest, ds, de) or _parse(rest + "，销售额", ds, de)
+    if spec is not None and (spec.tool != "metric_query" or spec.unsupported):
+        return None
+    base = dict(spec.args) if spec is not None else {}
+    measures = [x for x in base.get("measures") or [] if x != "buyers"] or ["revenue"]
+    args = {k: v for k, v in base.items() if k in ("since", "until")}
+    args.update(measures=measures, group_by="customer", customers=[m.group(1), m.group(2)], sort="desc")
+    label = spec.periods_text if spec is not None else None
+    return MetricSpec(
+        "metric_query",
+        args,
+        periods_text=label,
+        periods_text_zh=spec.periods_text_zh if spec is not None else None,
+        terms=dict(spec.terms) if spec is not None else {},
+        notes=("two customers named side by side: each one's figure",),
+    )
 
 
 def _one_time_above_one(spec: MetricSpec) -> bool:

@@ -234,3 +234,18 @@ def test_session_18_readings(said: str, read: str) -> None:
     from crm_insights.agent.dialect import to_mandarin
 
     assert to_mandarin(said) == read
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        ("for the period 1st March 1997 to 31st May 1997", "for the period 1997-03-01 to 1997-05-31"),
+        ("after 15th Mar '98", "after 1998-03-15"),
+        ("31st June 1997", "31st June 1997"),  # no such day: left as written
+        ("top 5 customers by actual spend till date", "top 5 customers by actual spend so far"),
+    ],
+)
+def test_session_18_indian_english_dates(said: str, read: str) -> None:
+    from crm_insights.agent.dialect import to_mandarin
+
+    assert to_mandarin(said) == read

@@ -4654,3 +4654,54 @@ def test_session_18_ak_threads() -> None:
     previous = {"intent": summed.intent, "slots": {**summed.slots, "ranked_customers": [], "ranked_periods": []}}
     why = decide("第二名14048是哪个分层的 为啥", previous, router.knowledge, router.index)
     assert (why.intent, why.slots["customer"]) == ("explain_customer_segment", "14048")
+
+
+def test_session_18_al_readings() -> None:
+    # two customers named side by side: each one's figure, over the period named
+    pair = _parse("客户15162和客户22279今年谁买的多").args
+    assert (pair["group_by"], pair["customers"], pair["since"], pair["measures"]) == (
+        "customer",
+        ["15162", "22279"],
+        "1998-01-01",
+        ["revenue"],
+    )
+    assert _parse("00100和00250谁的订单多").args["measures"] == ["orders"]
+    # a question about the model is the assistant's, not a count by day
+    assert parse_metric_question("你们这个判断好评差评的模型准不准？准确率多少，数据是更新到哪天的", DS, DE) is None
+    assert _parse("下半年大概能做多少？").tool == "forecast_totals"
+    every = _parse("拉一下97年四个季度的营收，哪个季度最高？").args
+    assert (every["grain"], every["sort"], "limit" in every) == ("quarter", "desc", False)
+    assert _parse("97年哪个季度营收最高").args["limit"] == 1
+    # the user's own definition is no grain or bound
+    defined = _parse(
+        "Kindly let me know the repeat purchase rate for calendar year 1997. By repeat I mean customers who have "
+        "purchased on at least two separate days."
+    ).args
+    assert defined == {
+        "measures": ["repeat_rate", "repeat_customers", "buyers"],
+        "since": "1997-01-01",
+        "until": "1997-12-31",
+    }
+    assert _parse("the percentage decline in distinct buying customers in 1998").args["measures"] == ["buyers"]
+
+
+def test_session_18_al_threads() -> None:
+    shares = _thread(["拉一下97年四个季度的营收，哪个季度最高？", "每个季度占全年的比例分别是多少"], data_known=True)
+    s = shares.slots["metric"]["args"]
+    assert (s["measures"], s["grain"], "limit" in s) == (["revenue", "revenue_share"], "quarter", False)
+    asked = (
+        "Hi, kindly share the total revenue and number of orders for the period 1st March 1997 to 31st May 1997, and "
+        "the same for 1st March 1998 to 31st May 1998."
+    )
+    first = _thread([asked], data_known=True).slots["metric"]["args"]
+    assert (first["since"], first["until"], first["compare_since"], first["compare_until"]) == (
+        "1998-03-01",
+        "1998-05-31",
+        "1997-03-01",
+        "1997-05-31",
+    )
+    then = "Thank you. Also what was the percentage decline in distinct buying customers between those two periods?"
+    b = _thread([asked, then], data_known=True).slots["metric"]["args"]
+    assert (b["measures"], b["since"], b["compare_since"]) == (["buyers"], "1998-03-01", "1997-03-01")
+    later = _thread(["15162跟22279 这俩谁买的多", "那今年呢"], data_known=True).slots["metric"]["args"]
+    assert (later["customers"], later["since"]) == (["15162", "22279"], "1998-01-01")

@@ -197,6 +197,9 @@ def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any
     without its grouping is the segment list's)."""
     args = {k: v for k, v in (metric.get("args") or {}).items() if v not in (None, [], "")}
     explicit = any(k in args for k in _EXPLICIT)
+    named = len(args.get("customers") or []) >= 2 and args.get("group_by") == "customer"
+    if named and metric.get("tool") == "metric_query" and not metric.get("fixed_args"):
+        return False  # "客户15162跟客户22279 这俩谁买的多": the customers named, side by side
     if intent in ("out_of_scope", "unsupported_action", "help"):
         # "What was our profit margin in 1997?": naming the part that cannot be answered beats "out of scope"
         if explicit or metric.get("unsupported"):
@@ -303,6 +306,27 @@ def share_again(question: str, metric: dict[str, Any] | None, previous: Mapping[
     # ("前20%呢" after the top 10%'s share: the same filter with a new value, its share again)
     if filtered and all(args.get(k) is not None for k in filtered) and _ELLIPTICAL_CLAUSE.match(question):
         metric["share_of_all"] = True
+
+
+_EACH_ROW = re.compile(r"每个|每一个|各个|各(?=季度|月|周|年|天)|分别|\beach\b|\brespectively\b", re.IGNORECASE)
+
+
+def row_shares_again(question: str, metric: dict[str, Any] | None, previous: Mapping[str, Any] | None) -> None:
+    """ "每个季度占全年的比例分别是多少" after the quarters (ranked, with the top one asked): every row again, each with
+    its share of the whole (in place)."""
+    if not metric or not previous or metric.get("tool") != "metric_query" or previous.get("tool") != "metric_query":
+        return
+    args = metric.get("args") or {}
+    if not (args.get("grain") or args.get("group_by")) or not (_EACH_ROW.search(question)):
+        return
+    if not metric_slots.share_asked(question) or metric_slots.measures_named(question):
+        return
+    measures = list(args.get("measures") or [])
+    shares = [f"{m}_share" for m in measures if f"{m}_share" in _ROW_SHARES]
+    if not shares:
+        return
+    args["measures"] = list(dict.fromkeys([*measures, *shares]))
+    args.pop("limit", None)
 
 
 def with_previous_measures(question: str, metric: dict[str, Any], previous: Mapping[str, Any]) -> dict[str, Any]:
@@ -1673,6 +1697,9 @@ _SAME_COMPARISON = re.compile(
     r"|一样(?:的)?(?:对比|比较|比一下)|也(?:这样|同样)?(?:对比|比较|比)一下|也(?:这样)?对比"
     # "revenue for those same two weeks?", "同样这两个月的销售额": the same two periods again
     r"|(?:(?:those|the)\s+)?same\s+(?:two|2)\s+(?:weeks|months|quarters|halves|years|periods)|同样(?:的)?(?:这)?两(?:周|个月|段|个季度|年)"
+    # "the percentage decline in buying customers between those two periods"
+    r"|\bbetween\s+(?:those|these|the)\s+(?:two|2)\s+(?:periods|windows|ranges|quarters|months|years|halves)\b"
+    r"|(?:这|那)两(?:个)?(?:时间段|期间|区间)(?:之间)?(?:的)?(?:对比|比较|变化)?"
     # "每单平均几张碟？也是这两个季度对比": the same two periods, compared
     r"|也是?(?:这|那)?两个?(?:季度|月|年|周|半年|期)(?:的)?(?:对比|比较|比)",
     re.I,
@@ -2217,6 +2244,7 @@ def settle(
     top_row(original, metric, prev_metric, ranked_periods)
     with_target(original, metric)
     share_again(original, metric, prev_metric)
+    row_shares_again(original, metric, prev_metric)
     drop_orphans(metric)
     gaps_again(original, metric, prev_metric)
     rest_of_top(original, metric, prev_metric)
