@@ -315,6 +315,12 @@ def _segment(text: str) -> str:
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH_NUMBER = {m: i for i, m in enumerate(_MONTHS, start=1)}
+# a month's name or its abbreviation, the abbreviation captured ("March" -> "mar"; never "market", "decline")
+_MONTH_WORD = (
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"(?:(?<=jan)uary|(?<=feb)ruary|(?<=mar)ch|(?<=apr)il|(?<=jun)e|(?<=jul)y|(?<=aug)ust|(?<=sep)t(?:ember)?"
+    r"|(?<=oct)ober|(?<=nov)ember|(?<=dec)ember)?(?![a-z])"
+)
 
 
 def _iso_day(m: re.Match[str]) -> str:
@@ -333,11 +339,11 @@ _SINGLISH: tuple[tuple[str, Any], ...] = (
     # thousands written with commas ("$1,000", "2,357 customers"): one number
     (r"(?<=\d),(?=\d{3}(?!\d))", ""),
     # US Slack shorthand: "mar97", "jan '98" (a month and a two-digit year), "cust", "180d+"
-    (r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\s*'?(9\d)\b", r"\1 19\2"),
+    (rf"\b{_MONTH_WORD}\s*'?(9\d)\b(?![%.,]\d|%)", r"\1 19\2"),
     (r"\bcusts?\b", "customers"),
     # "1st March 1997", "31st May 1998", "15th Mar '97": a day written out, as an ISO date
     (
-        r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+'?((?:19)?9\d)\b",
+        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_WORD}\.?,?\s+'?((?:19)?9\d)\b(?!%)",
         _iso_day,
     ),
     # Indian English "till date" (so far)
