@@ -1481,6 +1481,10 @@ def _two_customers(text: str, ds: date, de: date) -> MetricSpec | None:
     m = _TWO_IDS.search(text)
     if m is None or not _WHO_MORE.search(text):
         return None
+    if any(re.fullmatch(r"(?:19|20)\d{2}", g) for g in m.groups()) and not re.search(
+        r"客户|会员|顾客|customer", m.group(0), re.IGNORECASE
+    ):
+        return None  # "compare 1997 and 1998 revenue": two years, not two customers
     rest = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
     # ("…今年谁买的多": the period read with the money measure when no measure is named)
     spec = _parse(rest, ds, de) or _parse(rest + "，销售额", ds, de)

@@ -4666,6 +4666,9 @@ def test_session_18_al_readings() -> None:
         ["revenue"],
     )
     assert _parse("00100和00250谁的订单多").args["measures"] == ["orders"]
+    # two years compared are no customers
+    years = _parse("compare 1997 and 1998 revenue, which was higher?").args
+    assert "customers" not in years and years.get("group_by") != "customer"
     # a question about the model is the assistant's, not a count by day
     assert parse_metric_question("你们这个判断好评差评的模型准不准？准确率多少，数据是更新到哪天的", DS, DE) is None
     assert _parse("下半年大概能做多少？").tool == "forecast_totals"
