@@ -601,7 +601,8 @@ def _decide(
     usable_prev = prev_intent is not None and prev_intent not in NO_TOOL_INTENTS
 
     # "排第一的那个人详细资料给我" / "what about the second one?" after a list of customers: that customer.
-    # (the list a previous answer composed on stays the list: "这十个加起来…" then "第二名14048是哪个分层的")
+    # (the list a previous answer composed on stays the list: "这十个加起来…" then "第二名14048是哪个分层的"; "those
+    # five" asked twice)
     ranked: list[Any] = (
         prev_slots.get("ranked_customers")
         or ((prev_slots.get("metric") or {}).get("fixed_args") or {}).get("customers")
@@ -787,9 +788,7 @@ def _decide(
             metric = metrics.with_previous_measures(original, metric, prev_metric)
             metric = metrics.carry_period(original, metric, prev_metric, start, end)
         metrics.settle(original, metric, prev_metric, start, end, prev_slots.get("ranked_periods"))
-        # the customers the previous answer listed, or the ones it was about ("those five" asked twice)
-        kept = ((prev_slots.get("metric") or {}).get("fixed_args") or {}).get("customers")
-        ranked = prev_slots.get("ranked_customers") or kept or []
+        # (`ranked`, above: the customers the previous answer listed, or the ones it was about)
         # "那他们总共买了多少钱" after "我们一共有多少客户": they are all the customers, not the top spenders the
         # overview listed beside the count
         incidental = prev_intent == "overview" and not any(
@@ -958,8 +957,8 @@ def _decide(
                     break
         merged = _merge_follow_up(prev_slots, slots)
         intent = _apply_variants(str(prev_intent), merged, knowledge)
-        kept = sorted(set(merged) - set(slots))
-        return Decision(intent, merged, language, 1.0, True, kept, injection, "follow-up", question=asked)
+        from_thread = sorted(set(merged) - set(slots))
+        return Decision(intent, merged, language, 1.0, True, from_thread, injection, "follow-up", question=asked)
 
     own_slots = dict(slots)
     inherited: list[str] = []
