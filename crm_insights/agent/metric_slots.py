@@ -431,7 +431,10 @@ _OLD_MEMBERS = re.compile(r"老(?:会员|客户|顾客|用户|客人|客)", re.I
 _SPEND_VERB = r"(?:花过|花了|消费过|消费了|共花|一共花|消费(?:金额|额)?(?:在)?|花费|花)"
 # A customer's spending verb, Chinese or English, right before a bound ("消费过1000以上的", "spent 500+")
 # ("lifetime spend of more than $100", "total spend before more than $100")
-_SPENT_BEFORE = rf"(?:{_SPEND_VERB}|\bspen[dt](?:\s+of|\s+before|\s+previously|\s+so\s+far)?)\s*$"
+# ("去年买过500块以上、今年一单没下的客户": what a customer bought over the year, unless one order did: 一单买了)
+_SPENT_BEFORE = (
+    rf"(?:{_SPEND_VERB}|(?<!单)(?:买过|买了|共买)|\bspen[dt](?:\s+of|\s+before|\s+previously|\s+so\s+far)?)\s*$"
+)
 _CUSTOMER_LEVEL_BEFORE = re.compile(
     r"(?:累计|累积|总共|一共|总计|总消费|合计|lifetime|in\s+total|total)\s*\S{0,4}$"
     # "customers who spent over 500", "客户消费超过1000": the spender is the customer
