@@ -360,6 +360,8 @@ _SINGLISH: tuple[tuple[str, Any], ...] = (
     ),
     (r"(?<=\w)\s+already\b(?=\s*(?:[,.!?，。！？;；]|$))", ""),
     (r"\brevenu\b", "revenue"),
+    # "ok nvm the margin. split that quarter by month can?": a topic let go is no part of the question
+    (r"\b(?:nvm|never\s*mind|forget(?:\s+about)?)\s+(?:the\s+|that\s+)?[a-z]+(?:\s+[a-z]+)?\s*[.,;!]", ""),
     (r"\b(?:USD|US\$)\s*(?=\d)", "$"),
     # British "up or down on last year": compared with the same period a year earlier
     (r"\b((?:up|down|better|worse)(?:\s+or\s+(?:up|down|better|worse))?)\s+on\s+last\s+year\b", r"\1 year on year"),
@@ -377,7 +379,7 @@ _SINGLISH: tuple[tuple[str, Any], ...] = (
     (r"\b(?:the\s+)?third\s+quarter\b", "Q3"),
     (r"\b(?:the\s+)?fourth\s+quarter\b", "Q4"),
     (
-        r"\b(\d+\s*days?(?:\s+or\s+(?:more|above|longer))?)\s+never\s+(?:buy|bought|purchase|order)(?:\s+anything)?\b",
+        r"\b(\d+\s*days?(?:\s+(?:or|and)\s+(?:more|above|longer))?)\s+never\s+(?:buy|bought|purchase|order)(?:\s+anything)?\b",
         r"have not bought anything for \1",
     ),
     # "Last year November we run one promo": the month of last year; "year-end promo" names an event, no grain;

@@ -566,7 +566,9 @@ _CLV = re.compile(
     re.IGNORECASE,
 )
 _COHORT_PERIODS = re.compile(
-    rf"(\d+|{_CN_NUM})\s*个?\s*月\s*(?:后|之后|以后|内)"
+    # "month 1 to 3", "m1-m3": a range of months on (both ends, _months_on)
+    r"(?<![A-Za-z])(?:months?|m)[\s-]*\d{1,2}\s*(?:to|through|thru|until|-|–|~|到|至)\s*(?:months?|m)?\s*(\d{1,2})(?![\d.%])"
+    rf"|(\d+|{_CN_NUM})\s*个?\s*月\s*(?:后|之后|以后|内)"
     r"|(\d+|one|two|three|four|five|six|nine|twelve)\s+months?\s+(?:later|after|on)\b"
     rf"|(?:之后|后|随后|接下来|after|over|for|following)\s*(?:the\s+)?(?:next\s+)?(\d+|{_CN_NUM})\s*(?:个)?\s*(?:月|months?)"
     # "之后第1、2、3个月各有多少%回购": months listed, the last (furthest) counts
@@ -584,7 +586,7 @@ _COHORT_PERIODS = re.compile(
 def _months_on(m: re.Match[str]) -> list[int | None]:
     """The months on from a cohort one _COHORT_PERIODS match names: each of a list ("第1、2、3个月"), else its one
     number (a year: 12)."""
-    if m.group(0).startswith("第") and re.search(r"[、,，和及]", m.group(0)):
+    if (m.group(0).startswith("第") and re.search(r"[、,，和及]", m.group(0))) or _MONTHS_THROUGH.match(m.group(0)):
         return [to_int(x) for x in re.findall(rf"\d+|{_CN_NUM}", m.group(0))]
     return [to_int(next((g for g in m.groups() if g), "12"))]
 
@@ -1745,6 +1747,7 @@ _EXCLUDE_AFTER = re.compile(r"\s*(?:扣掉|去掉|除掉|排除|剔除|除外|�
 
 
 _UNTIL_GAP = re.compile(r"\s*(?:截至|截止|截到|到)?\s*")
+_UNTIL_FIRST_GAP = re.compile(r"\s*(?:为止|止)?\s*[，,]?\s*")
 
 
 def _cut_at_until(time: TimeParse, text: str) -> TimeParse:
@@ -1753,16 +1756,17 @@ def _cut_at_until(time: TimeParse, text: str) -> TimeParse:
     if time.comparison is not None or len(periods) != 2:
         return time
     first, second = periods
-    if not (
-        second.kind == "until"
-        and _UNTIL_GAP.fullmatch(text[first.span[1] : second.span[0]])
-        and first.since is not None
-        and second.until is not None
-        and first.since <= second.until
-    ):
+    gap = text[first.span[1] : second.span[0]]
+    if first.kind == "until" and second.kind != "until" and _UNTIL_FIRST_GAP.fullmatch(gap):
+        # "截至5月31号，今年累计收入多少": the day named first, the year after it
+        first, second = second, first
+    elif not (second.kind == "until" and _UNTIL_GAP.fullmatch(gap)):
+        return time
+    if not (first.since is not None and second.until is not None and first.since <= second.until):
         return time
     until = min(first.until or second.until, second.until)
-    merged = replace(first, until=until, end=min(first.end, second.end), span=(first.span[0], second.span[1]))
+    span = (min(first.span[0], second.span[0]), max(first.span[1], second.span[1]))
+    merged = replace(first, until=until, end=min(first.end, second.end), span=span)
     return replace(time, periods=(merged,))
 
 
@@ -3720,7 +3724,7 @@ def _restated(time: TimeParse, text: str) -> TimeParse:
             if cmp is not None:
                 cmp = replace(cmp, base=a if cmp.base == b else cmp.base, other=a if cmp.other == b else cmp.other)
             continue
-        merged = replace(b, span=(a.span[0], b.span[1]))
+        merged = replace(_in_year_of(b, a), span=(a.span[0], b.span[1]))
         periods[periods.index(a)] = merged
         periods.remove(b)
         if cmp is not None:
@@ -3734,9 +3738,23 @@ def _restated(time: TimeParse, text: str) -> TimeParse:
     return replace(time, periods=tuple(periods), comparison=cmp)
 
 
-# "上个季度（", "97年年尾（": a period, then its months spelled out in brackets
+def _in_year_of(part: Period, named: Period) -> Period:
+    """``part`` (its year assumed) moved into the year of ``named``: "去年618大促那段，就6月1号到18号" is 1997's."""
+    if not part.assumed_year or named.assumed_year or part.start.year == named.start.year:
+        return part
+    s, e = shift_year(part.start, part.end, named.start.year - part.start.year)
+    lo, hi = part.data_start, part.data_end
+    inside = lo is None or hi is None or (s <= hi and e >= lo)
+    since = (max(s, lo) if lo else s) if inside else None
+    until = (min(e, hi) if hi else e) if inside else None
+    return replace(part, start=s, end=e, since=since, until=until, assumed_year=False)
+
+
+# "上个季度（", "97年年尾（": a period, then its months spelled out in brackets ("去年618大促那段，就6月1号到18号":
+# or after a comma and 就是)
 _BRACKET_AFTER = re.compile(
     r"\s*(?:的)?(?:年尾|年底|年末|年初|年头|年頭|岁末|年中|头几个月|前几个月)?\s*[（(]\s*(?:即|也就是|i\.?e\.?,?)?\s*"
+    r"|\s*(?:大促|活动|促销)?(?:那段|那几天|期间|那阵子?)?\s*[，,]\s*(?:就是?|即|也就是)\s*"
 )
 
 

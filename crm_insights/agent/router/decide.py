@@ -14,7 +14,7 @@ from crm_insights.agent.language import detect_language
 from crm_insights.agent.router import metrics
 from crm_insights.agent.router.knowledge import Knowledge
 from crm_insights.agent.router.similarity import ExemplarIndex
-from crm_insights.agent.router.terms import as_written, find_terms
+from crm_insights.agent.router.terms import as_written, find_terms, original_span
 
 ENTITY_SLOTS = ("customer", "segment")
 NO_TOOL_INTENTS = ("help", "out_of_scope", "unsupported_action")
@@ -352,10 +352,8 @@ def _measures(text: str) -> bool:
 def _without_terms(text: str, terms: Sequence[str]) -> str:
     """``text`` with the given terms cut out (when normalising kept its offsets; else clause by clause, a clause
     whose offsets moved left out when it holds a term: "…lapsed 180d+. also how many of them…" stems "lapsed")."""
-    if len(sx.normalise(text)) != len(text):
-        clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
-        if len(clauses) < 2:
-            return ""
+    clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
+    if len(sx.normalise(text)) != len(text) and len(clauses) >= 2:
         acting = [bool(find_terms(c, terms)) for c in clauses]
         kept = [
             (_without_terms(c, terms) if len(sx.normalise(c)) == len(c) else _aimed_at(c)) if act else c
@@ -364,6 +362,8 @@ def _without_terms(text: str, terms: Sequence[str]) -> str:
         return "，".join(k for k in kept if k.strip())
     cut = text
     for s, e, _ in sorted(find_terms(text, terms), reverse=True):
+        # "please export the list of …": stemming shortens words before the term, so its offsets are mapped back
+        s, e = original_span(text, s, e)
         cut = cut[:s] + " " + cut[e:]
     # "post X to the team's channel": the object is X; where it goes is no part of the measure
     return re.split(r"\s+(?:to|into|onto|in)\s+", cut.strip(" —-"), maxsplit=1)[0]
@@ -445,6 +445,9 @@ def _answer_apart(decision: Decision, text: str, missing: list[list[str]], previ
     prev_slots = (previous or {}).get("slots") or {}
     rest = "，".join(kept)
     again = metrics.parse(rest, prev_slots.get("data_start"), prev_slots.get("data_end"))
+    if (not again or not (again.get("args") or {}).get("measures")) and _TOTAL_ONLY.fullmatch(rest):
+        # "按销售拆一下这个季度每个人名下的业绩，先给我个总数": the unsplit total, asked in a clause of its own
+        again = dict(metric)
     if not again or again.get("tool") != metric.get("tool") or not (again.get("args") or {}).get("measures"):
         return
     if again.get("unsupported"):
@@ -454,6 +457,14 @@ def _answer_apart(decision: Decision, text: str, missing: list[list[str]], previ
     decision.slots["metric"] = again
     decision.slots["unsupported"] = [part for _, part in missing]
     decision.slots.pop("missing_attributes", None)
+
+
+# a clause that asks only for the total ("先给我个总数", "give me the total first")
+_TOTAL_ONLY = re.compile(
+    r"\s*(?:先|那|就)?(?:给我|告诉我|说下|报一下|来)?(?:个|一个)?(?:总数|总额|总量|合计|总的|总体的?数)(?:吧|呢)?\s*"
+    r"|\s*(?:(?:just|first)\s+)?(?:give\s+me\s+)?(?:the\s+)?(?:overall\s+)?total(?:\s+first)?\s*",
+    re.IGNORECASE,
+)
 
 
 def _split_alone(decision: Decision, text: str, missing: list[list[str]]) -> bool:
@@ -468,7 +479,17 @@ def _split_alone(decision: Decision, text: str, missing: list[list[str]]) -> boo
     )
 
 
-_THEMES_ASKED = re.compile(r"归纳|哪几(?:个|类)?方面|哪些方面|\b(?:summari[sz]e|group)\b.{0,20}\bthemes?\b")
+# whether a given text is praise or a complaint ("这条算负面吧", "好评还是差评", "is this negative")
+_VERDICT_ASKED = re.compile(
+    r"(?:算|是|属于)(?:不算|不是)?(?:负面|正面|中性|差评|好评|中评|积极|消极|投诉)|(?:好评|差评|正面|负面)还是"
+    r"|\b(?:is|was)\s+(?:this|that|it)\s+(?:a\s+)?(?:negative|positive|neutral|complaint|praise)",
+    re.IGNORECASE,
+)
+_THEMES_ASKED = re.compile(
+    r"归纳|哪几(?:个|类)?方面|哪些方面|\b(?:summari[sz]e|group)\b.{0,20}\bthemes?\b"
+    # "差评主要都在吐槽啥？给我几条原话", "feedback主要投訴咩? 俾幾個例子": what the complaints are mainly about
+    r"|主要(?:都)?(?:在)?(?:吐槽|投诉|抱怨|不满|诟病)(?:的)?(?:是)?(?:些)?(?:啥|什么|咩|哪些)"
+)
 
 
 def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowledge, index: ExemplarIndex) -> Decision:
@@ -534,7 +555,7 @@ _OTHERS = re.compile(
     re.IGNORECASE,
 )
 _ABOUT_ONE = re.compile(
-    r"最近一次|最后一次|上一次|上次|几天了|多久没|还会不会|还会(?:来)?买|会不会(?:来)?买|会不会流失|流失风险|"
+    r"最近一次|最后一次|上一次|上次|几天了|多久没|还会不会|还会(?:来)?买|会不会(?:来)?买|会不会流失|流失风险|流失概率|流失的?可能|还有戏|"
     r"分层|分群|哪个群|哪一类|哪类|买过几次|来过几次|花了多少|消费了?多少|"
     r"\blast\s+(?:purchase|order|bought)|\bwill\s+(?:he|she|they)\b|\bchurn\b|\bwhich\s+segment\b",
     re.IGNORECASE,
@@ -668,7 +689,8 @@ def _decide(
     if writes and not injection and gate_actions:
         # "把1997年的销售额算出来发邮件给我" / "what was 1997 revenue? email it to the team": the question is
         # answered, the action declined (the answer says so).
-        rest = _action_free(unquoted, knowledge)
+        # "幫我send個coupon俾過去90日冇買過嘢嘅客, 順便話我知有幾多個": the clauses read in Mandarin, "send" a word
+        rest = _action_free(space_latin(to_mandarin(unquoted)), knowledge)
         carried = False
         rest_metric = metrics.parse(rest, None, None) if rest else None
         changes_data = bool(_CHANGES_DATA.search(unquoted))  # its object is records, not a figure to pass on
@@ -1031,6 +1053,9 @@ def _decide(
         # "哪个客群差评最多", "which segment complains most": the segments' sentiment side by side, not the themes
         # of every complaint nor the segment list
         scores["sentiment_summary"] = max(scores.values()) + 1.0
+    if slots.get("texts") and "analyze_sentiment" in scores and _VERDICT_ASKED.search(unquoted):
+        # "群里有客户说“上次买的碟有划痕…”，这条算负面吧？": the verdict on the quoted text, not a search for like ones
+        scores["analyze_sentiment"] = max(scores.values()) + 1.0
     if "feedback_themes" in scores and not own_slots.get("query") and _THEMES_ASKED.search(unquoted):
         # "投诉主要是哪几方面的问题？帮我归纳一下，最好有客户原话": the themes (each with its example quotes), not a
         # search for the words of the question

@@ -394,6 +394,8 @@ _ALL_TIME = re.compile(
 )
 
 
+# "件数呢，…": a follow-up that opens by swapping the measure
+_SWAPPED_FIRST = re.compile(r"^\s*(?:那)?[^\s，,。？?]{1,6}呢\s*[，,？?]")
 # words that ask for all the data even among the thread's customers ("这些人历史上一共花了多少")
 _SAID_ALL_TIME = re.compile(r"累计|历史|至今|迄今|到目前|截至目前|从来|\ball[- ]time\b|\bever\b|\blifetime\b", re.I)
 
@@ -703,7 +705,10 @@ def carry_period(
         args.update(active_since=base["active_since"], active_until=base.get("active_until"))
     if metric.get("tool") == previous.get("tool") == "cohort_retention" and data_start and data_end:
         other = _other_cohort(question, previous, data_start, data_end)
-        if other is not None and _length(question) <= 24:
+        # ("那同一年3月份进来的那批呢？也是第1个月和第3个月": longer, with the months on named)
+        named_on = not _COHORTS_LISTED.search(question) and (_nth_months(question) or months_on(question))
+        moved = other is not None and (other.get("args") or {}).get("since") != base.get("since")
+        if other is not None and (_length(question) <= 24 or (named_on and moved)):
             return other  # "2月cohort呢" after January 1997's cohort: February 1997's, as many months on
     if (
         metric.get("tool") == "cohort_retention"
@@ -821,6 +826,8 @@ def carry_period(
             metric["assumed_year"] = None
             return metric
     all_time = _ALL_TIME.search(question) and not _THAT_PERIOD.search(question)  # "那半个月一共": that period's total
+    if all_time and _SWAPPED_FIRST.match(question) and not _SAID_ALL_TIME.search(question):
+        all_time = None  # "件数呢，一共卖了多少件": another measure of the same period, its total
     if all_time and _AMONG_THEM.search(question) and not _SAID_ALL_TIME.search(question):
         all_time = None  # "这里面买了两次及以上的有几个人？他们一共花了多少钱": those buyers, in that period
     if any(args.get(k) for k in _PERIOD_ARGS) or not base.get("since") or all_time:
@@ -1237,6 +1244,8 @@ _HOW_MANY_SEGMENTS = re.compile(
     r"|(?:会员|客户|用户)?(?:分层|分群)(?:是)?(?:什么样|怎么样|怎样|情况|结构)|每(?:一)?层(?:多少|有多少|各)"
     # "客户分层现在是怎么分的", "分层是按什么分的"
     r"|(?:分层|分群|分类|客群)[^，,。？?]{0,4}?(?:是)?(?:怎么|如何|怎样|按什么|按啥)(?:分|划分|定)的?"
+    # "现在会员是怎么分层的"
+    r"|(?:会员|客户|用户|顾客)(?:是)?(?:怎么|如何|怎样|按什么|按啥)(?:分层|分群|分类|划分)的?"
     r"|(?:分成|分为|分了)哪几?(?:个|种|类)(?:等级|层级|级别|类|层)|每个(?:等级|层级|级别)(?:各)?(?:有)?(?:多少|几)"
     r"|\bwhat\s+(?:customer\s+)?segments\s+(?:do|does|are)\b"
     r"|(?:segments?|分群|客群|细分)\s*(?:是)?(?:怎么分|如何分|怎样分|怎么划分)|每个\s*(?:segment|分群|客群|细分)\s*(?:有)?(?:多少|几)个?人"
@@ -1773,6 +1782,8 @@ def _other_cohort(question: str, previous: Mapping[str, Any], data_start: str, d
             return None
     cohort_args = {**args, "since": cohort.isoformat(), "until": month_end(cohort.year, cohort.month).isoformat()}
     nths = _nth_months(question)
+    if len(nths) < 2 and len(set(later)) >= 2:
+        nths = sorted({k for k in later if 1 <= k <= 36})  # "2月 cohort 的 m1 和 m6 对比一下"
     if len(nths) >= 2:
         # "跟2月那批对比一下第3个月和第12个月": the new cohort at each month named
         relaid = _relaid(previous, question, {**cohort_args, "periods": max(nths)}, args)

@@ -83,9 +83,16 @@ def find_terms(text: str, terms: Sequence[str]) -> list[tuple[int, int, str]]:
 def as_written(text: str, start: int, end: int) -> str:
     """The words of ``text`` that a match at ``start:end`` of :func:`normalise`-d text covers (stemming shortens
     words: "handled by" is matched as "handl by"); a match ending inside a word takes the whole word."""
+    first, last = original_span(text, start, end)
+    return text[first:last].strip()
+
+
+def original_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The offsets in ``text`` of a match at ``start:end`` of its :func:`normalise`-d form (a match ending inside a
+    word takes the whole word); the offsets unchanged where they cannot be mapped."""
     low = text.lower()
     if len(low) != len(text):
-        return text[start:end]
+        return start, end
     to_original: list[int] = []  # normalised offset -> original offset
     pos = 0
     for m in _WORD.finditer(low):
@@ -94,11 +101,11 @@ def as_written(text: str, start: int, end: int) -> str:
         pos = m.end()
     to_original.extend(range(pos, len(low)))
     if not 0 <= start < end <= len(to_original):
-        return text[start:end]
+        return start, end
     first, last = to_original[start], to_original[end - 1] + 1
     while last < len(text) and text[last - 1].isascii() and text[last - 1].isalpha() and text[last].isalpha():
         last += 1
-    return text[first:last].strip()
+    return first, last
 
 
 def has_any(text: str, terms: Sequence[str]) -> list[str]:
