@@ -254,3 +254,22 @@ def test_session_18_indian_english_dates(said: str, read: str) -> None:
     from crm_insights.agent.dialect import to_mandarin
 
     assert to_mandarin(said) == read
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        # Singapore English: a lapse written "and above" before "never buy"; a topic let go
+        (
+            "how many customers 180 days and above never buy anything already?",
+            "how many customers have not bought anything for 180 days and above?",
+        ),
+        ("ok nvm the margin. split that quarter by month", "ok  split that quarter by month"),
+        ("never mind that region, revenue by month", " revenue by month"),
+        ("never mind the revenue by month", "never mind the revenue by month"),  # no clause end: left as written
+    ],
+)
+def test_session_19_readings(said: str, read: str) -> None:
+    from crm_insights.agent.dialect import to_mandarin
+
+    assert to_mandarin(said) == read

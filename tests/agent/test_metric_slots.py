@@ -4708,3 +4708,90 @@ def test_session_18_al_threads() -> None:
     assert (b["measures"], b["since"], b["compare_since"]) == (["buyers"], "1998-03-01", "1997-03-01")
     later = _thread(["15162跟22279 这俩谁买的多", "那今年呢"], data_known=True).slots["metric"]["args"]
     assert (later["customers"], later["since"]) == (["15162", "22279"], "1998-01-01")
+
+
+def test_session_19_am_readings() -> None:
+    # a customer's spend over a period written with 买过 + an amount (one order's amount only with 一单/单笔)
+    spend = _parse("去年买过500块以上、今年一单没下的客户有几个？").args
+    assert (spend["min_customer_spend"], spend["not_bought_since"], "min_amount" in spend) == (
+        500.0,
+        "1998-01-01",
+        False,
+    )
+    assert _parse("单笔买了200块以上的订单有多少").args["min_amount"] == 200.0
+    # a range of months on from a cohort: every month of it
+    jan = _parse("Jan 97 cohort retention month 1 to 3 how ah")
+    assert (jan.args["since"], jan.args["periods"], jan.cohort_targets) == ("1997-01-01", 3, (1, 2, 3))
+    # the year to a day named first, then the year: one period
+    ytd = _parse("截至5月31号，今年累计收入多少").args
+    assert (ytd["since"], ytd["until"], "compare_since" in ytd) == ("1998-01-01", "1998-05-31", False)
+    # a festival of a named year, then its days spelled out after 就: those days of that year
+    fest = _parse("去年618大促那段，就6月1号到18号，GMV多少、多少会员下了单？").args
+    assert (fest["since"], fest["until"], "compare_since" in fest) == ("1997-06-01", "1997-06-18", False)
+    # revenue per buyer, said with 平均贡献; a customer's 下单多少钱 is their revenue
+    assert _parse("97年每个有下单的客户平均贡献了多少收入").args["measures"] == ["revenue_per_buyer"]
+    mine = _parse("7592今年下单多少钱？跟去年全年比呢").args
+    assert (mine["customers"], mine["measures"], mine["compare_since"]) == (["7592"], ["revenue"], "1997-01-01")
+    # new vs returning customers side by side, each one's revenue
+    both = _parse("Feb 97 how many new customers vs returning ones? revenue from each also").args
+    assert (both["group_by"], both["measures"], both["since"]) == ("customer_type", ["buyers", "revenue"], "1997-02-01")
+
+
+def test_session_19_am_threads() -> None:
+    # another cohort with two months on named (a range would be every month; a pair is each of the two)
+    feb = _thread(["留存曲线 m1 到 m6 给我看下, 97年1月的 cohort", "2月 cohort 的 m1 和 m6 对比一下"], data_known=True)
+    f = feb.slots["metric"]
+    assert (f["args"]["since"], f["args"]["periods"], f["cohort_targets"]) == ("1997-02-01", 6, [1, 6])
+    mar = _thread(
+        [
+            "97年1月首单的那批新会员，第1个月和第3个月的留存分别是多少",
+            "那同一年3月份进来的那批呢？也是第1个月和第3个月",
+        ],
+        data_known=True,
+    ).slots["metric"]
+    assert (mar["args"]["since"], mar["args"]["periods"], mar["cohort_targets"]) == ("1997-03-01", 3, [1, 3])
+    # a measure swapped first keeps the thread's period, whatever 一共 says after it
+    units = _thread(["今年上半年毛利率多少？先把收入给我", "件数呢，一共卖了多少件，平均一单几件"], data_known=True)
+    u = units.slots["metric"]["args"]
+    assert (u["measures"], u["since"], u["until"]) == (["units", "units_per_order"], "1998-01-01", "1998-06-30")
+    # the total asked in a clause of its own beside a split the data cannot make
+    total = _thread(["按销售拆一下这个季度每个人名下的业绩，先给我个总数"], data_known=True)
+    t = total.slots["metric"]
+    assert (total.intent, t["args"]["since"], t["answer_rest"]) == ("metric_query", "1998-04-01", True)
+
+
+@pytest.mark.parametrize(
+    ("turns", "intent", "slots"),
+    [
+        # an action beside a count, in Cantonese with an English verb, and in English after a stemmed word
+        (["幫我send個coupon俾過去90日冇買過嘢嘅客, 順便話我知有幾多個"], "metric_query", {"action": True}),
+        (
+            [
+                "pls export the list of customers who bought 5 times or more to excel and email to me. how many are there btw?"
+            ],
+            "metric_query",
+            {"action": True},
+        ),
+        # what the complaints are mainly about, with quotes: the themes (each with its examples)
+        (["差评主要都在吐槽啥？给我几条原话"], "feedback_themes", {"sentiment": "negative"}),
+        (["啲客嘅feedback主要投訴咩? 俾幾個例子我睇吓"], "feedback_themes", {}),
+        # the verdict on a quoted text, not a search for like ones
+        (["群里有客户说“上次买的碟有划痕，找客服半天没人回”，这条算负面吧？"], "analyze_sentiment", {}),
+        (["现在会员是怎么分层的？高价值那一层有多少人"], "list_segments", {}),
+        # the thread's customer: their churn odds and why they are in their segment
+        (
+            ["客户1234是什么情况？买过几次，多久没来了", "这种还有戏吗？流失概率多大"],
+            "forecast_customer",
+            {"customer": "1234"},
+        ),
+        (
+            ["7592今年下单多少钱？跟去年全年比呢", "他为啥被分在高价值那组"],
+            "explain_customer_segment",
+            {"customer": "7592"},
+        ),
+    ],
+)
+def test_session_19_am_intents(turns: list[str], intent: str, slots: dict[str, Any]) -> None:
+    decision = _thread(turns, data_known=True)
+    assert decision.intent == intent
+    assert {k: decision.slots.get(k) for k in slots} == slots
