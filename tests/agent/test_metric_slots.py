@@ -4767,7 +4767,8 @@ def test_session_19_am_threads() -> None:
         (["幫我send個coupon俾過去90日冇買過嘢嘅客, 順便話我知有幾多個"], "metric_query", {"action": True}),
         (
             [
-                "pls export the list of customers who bought 5 times or more to excel and email to me. how many are there btw?"
+                "pls export the list of customers who bought 5 times or more to excel and email to me. "
+                "how many are there btw?"
             ],
             "metric_query",
             {"action": True},
@@ -4795,3 +4796,15 @@ def test_session_19_am_intents(turns: list[str], intent: str, slots: dict[str, A
     decision = _thread(turns, data_known=True)
     assert decision.intent == intent
     assert {k: decision.slots.get(k) for k in slots} == slots
+
+
+def test_session_19_groups_kept_and_attributes_let_go() -> None:
+    # "of those" after the customers who bought more than once: the repeat buyers stay the group
+    big = _thread(
+        ["how many custmers buy more than once ah? overall", "of those, how many spent more than $500 total?"],
+        data_known=True,
+    ).slots["metric"]["args"]
+    assert (big["min_purchases"], big["min_customer_spend"]) == (2, 500.0)
+    # an attribute let go ("不分区域了") is no split asked for: the churn list is answered
+    risk = _thread(["那不分区域了，哪些大客户最可能流失？我这周挨个打电话"], data_known=True)
+    assert risk.intent == "at_risk" and not risk.slots.get("missing_attributes")

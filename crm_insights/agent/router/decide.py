@@ -398,6 +398,9 @@ def _asks_something(text: str, knowledge: Knowledge) -> bool:
     return bool(sx.has_any(text, knowledge.domain_words))
 
 
+_LET_GO = re.compile(r"不分|不看|不管|不按|别管|不考虑|撇开|抛开|除开")
+
+
 def missing_attributes(question: str, intent: str, knowledge: Knowledge) -> list[list[str]]:
     """``[kind, text]`` for each attribute the data does not record that ``question`` filters, groups or attributes
     by (router.yaml lexicons.missing_attributes): "北京地区" (region), "王经理名下" (salesperson), "哪个客服" (service
@@ -416,6 +419,9 @@ def missing_attributes(question: str, intent: str, knowledge: Knowledge) -> list
         spans = find_terms(unquoted, terms)
         if acting:  # "…发我邮箱，我让门店挨个打电话召回": the stores are who will call, not a split asked for
             spans = [sp for sp in spans if metric_slots.asked_in_clause(unquoted, sp[0])]
+        # "那不分区域了，哪些大客户最可能流失": an attribute let go is none asked for
+        # (the span may start with the words: "[\u4e00-\u9fff]{2}区域" reads "不分区域")
+        spans = [sp for sp in spans if not _LET_GO.search(unquoted[max(0, sp[0] - 4) : sp[0] + 3])]
         if spans:
             found.append([str(kind), as_written(unquoted, spans[0][0], spans[0][1])])
     return found

@@ -1633,6 +1633,8 @@ def _keep_group(args: dict[str, Any], base: Mapping[str, Any], data_start: str |
     group = {k: base[k] for k in GROUP_ARGS if base.get(k) is not None}
     if base.get("inactive_days"):
         group["inactive_days"] = base["inactive_days"]
+    if "repeat_customers" in (base.get("measures") or []) and base.get("min_purchases") is None:
+        group["min_purchases"] = 2  # "how many customers buy more than once" then "of those, …": the repeat buyers
     if not group:
         return
     if base.get("filter_since"):
@@ -1713,7 +1715,7 @@ _SAME_COMPARISON = re.compile(
     r"|也是?(?:这|那)?两个?(?:季度|月|年|周|半年|期)(?:的)?(?:对比|比较|比)",
     re.I,
 )
-_WHO = re.compile(r"都是谁|是谁|有哪些人|是哪些|哪几个|哪几位|名单|\bwho\b|\blist\s+them\b|\bwhich\s+ones\b", re.I)
+_WHO = re.compile(r"都是谁|是谁|有谁|有哪些人|是哪些|哪几个|哪几位|名单|\bwho\b|\blist\s+them\b|\bwhich\s+ones\b", re.I)
 _WHY = re.compile(r"为啥|为什么|为何|什么原因|啥原因|原因是|怎么回事|\bwhy\b|\bwhat caused\b|\bhow come\b", re.I)
 _TOP_N = re.compile(r"(?:(?<![A-Za-z])top|前)\s*(\d{1,3})(?!\d)", re.IGNORECASE)
 _NTH_MONTH = re.compile(r"第\s*(\d{1,2})\s*个?月|(?<!\d)(\d{1,2})\s*个?月(?:后|之后|以后)")
