@@ -191,6 +191,13 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("客护", "客户"),
     ("优惠卷", "优惠券"),
     ("会原", "会员"),
+    # voice input again (an1): 客单架, 流逝 (流失), 懂事会 (董事会), 还比 before a question word (环比)
+    ("客单架", "客单价"),
+    ("流逝", "流失"),
+    ("懂事会", "董事会"),
+    ("还比怎么样", "环比怎么样"),
+    ("还比多少", "环比多少"),
+    ("还比呢", "环比呢"),
     # Wuhan: 有冇得 (is there any; 冇 is read as 没有 first), 是么时候 (when)
     ("有没有得", "有没有"),
     ("是么时候", "是什么时候"),
@@ -360,6 +367,10 @@ _SINGLISH: tuple[tuple[str, Any], ...] = (
     ),
     (r"(?<=\w)\s+already\b(?=\s*(?:[,.!?，。！？;；]|$))", ""),
     (r"\brevenu\b", "revenue"),
+    # "the top decile of customers by spend" (a CFO's word): the top 10%
+    (r"\btop\s+decile\b", "top 10%"),
+    (r"\btop\s+quintile\b", "top 20%"),
+    (r"\btop\s+quartile\b", "top 25%"),
     # "ok nvm the margin. split that quarter by month can?": a topic let go is no part of the question
     (r"\b(?:nvm|never\s*mind|forget(?:\s+about)?)\s+(?:the\s+|that\s+)?[a-z]+(?:\s+[a-z]+)?\s*[.,;!]", ""),
     (r"\b(?:USD|US\$)\s*(?=\d)", "$"),

@@ -904,7 +904,7 @@ _NOT_BOUGHT_IN = re.compile(
     r"(?:没|未|没有|不)(?:再)?(?:有)?(?:在\S{0,8}?)?回?(?:下单|下过单|买|购买|来买|消费|复购|回购)|一(?:单|次)(?:都|也)?(?:没|未)(?:有)?(?:下|买|落)"
     r"|一(?:单|次)(?:都|也)(?:没有|没)(?=的|了|[，,。？?\s]|$)"
     r"|(?:没|没有)(?:再)?回?来(?:过)?(?=的|了|[，,。？?\s]|$)"
-    r"|\b(?:didn'?t|did\s+not|haven'?t|hasn'?t|never)\s+(?:buy|bought|order|ordered|purchase|purchased|come\s+back|came\s+back"
+    r"|\b(?:didn'?t|did\s+not|haven'?t|have\s+not|hasn'?t|has\s+not|never)\s+(?:buy|bought|order|ordered|purchase|purchased|come\s+back|came\s+back"
     r"|returned|been\s+back)(?:\s+(?:anything|a\s+thing|at\s+all|again))?"
     r"|\bno\s+(?:orders?|purchases?)\s+in\b"
     r"|\bbut\s+not\s+in\b",
@@ -1721,9 +1721,13 @@ _PERCENT_ASKED = re.compile(
 
 # "what % ever made a 2nd purchase": a second purchase at any time after the first, up to the data's end
 _EVER_SECOND = re.compile(
-    r"\bever\s+(?:made|placed|came\s+back\s+for|bought|ordered|purchased)\b[^.?!;]{0,20}?\b(?:second|2nd|again|another)\b",
+    r"\bever\s+(?:made|placed|came\s+back\s+for|bought|ordered|purchased)\b[^.?!;]{0,20}?\b(?:second|2nd|again|another)\b"
+    # "97年一月份进来的那批新客 后来又回来买过的有多少人"
+    r"|后来(?:又|还|再)?(?:有)?(?:回来)?(?:再)?(?:买|下单|购买|消费)过|(?:又|再)回来(?:买|下单|购买|消费)过",
     re.IGNORECASE,
 )
+# a month's new customers named as a batch ("97年一月份进来的那批新客"), for "ever came back"
+_NEW_BATCH = re.compile(r"\bcohort\b|首购|首单|那批新客|这批新客|(?:月|月份)进来的", re.IGNORECASE)
 
 
 def second_within(text: str) -> tuple[int, tuple[int, int]] | None:
@@ -1733,7 +1737,7 @@ def second_within(text: str) -> tuple[int, tuple[int, int]] | None:
     m = _SECOND_WITHIN.search(text)
     if m is None:
         # (of a cohort; "ever came back for a second purchase" of everyone is the repeat rate)
-        ever = _EVER_SECOND.search(text) if re.search(r"\bcohort\b|首购|首单", text, re.I) else None
+        ever = _EVER_SECOND.search(text) if _NEW_BATCH.search(text) else None
         return (3650, ever.span()) if ever else None
     word = next(g for g in m.groups() if g)
     n = int(word) if word.isdigit() else EN_NUMBERS.get(word.lower()) or to_int(word)
@@ -2694,8 +2698,11 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
     asked_compare = time.compare_kind
     change_by_row = False
     # "mom rev last 3 mo": month over month asked of several months is each month against the one before
-    months_apart = bool(periods) and (periods[0].end - periods[0].start).days > 35
-    if derived_previous and (trend or grain or (months_apart and _compare_grain(time.compare_text) == "month")):
+    # ("quarter-on-quarter revenue for the last four quarters": each quarter against the one before)
+    span_days = (periods[0].end - periods[0].start).days if periods else 0
+    step = _compare_grain(time.compare_text)
+    several = (step == "month" and span_days > 35) or (step == "quarter" and span_days > 100)
+    if derived_previous and (trend or grain or several):
         # "MoM revenue trend" / "98年每月销售额环比": rows by grain, each read against the one before; "哪个月环比跌得
         # 最多" ranks those changes (the answer names the biggest rise and fall), not the rows' values
         comparison, asked_compare = None, None

@@ -392,6 +392,11 @@ def names_comparison_target(text: str, period: Period) -> bool:
     return bool(_PREV_TARGET.search(before) or _YEAR_TARGET.search(before))
 
 
+def compared_with(text: str, period: Period) -> bool:
+    """Whether ``period`` is written right after a comparison word ("跟今年比", "vs last year"): compared with."""
+    return bool(_CMP_LEAD.search(text[: period.span[0]]))
+
+
 def asks_both_comparisons(text: str) -> bool:
     """Whether ``text`` asks for the previous period AND the same period a year earlier ("环比和同比分别",
     "MoM and YoY")."""

@@ -273,3 +273,24 @@ def test_session_19_readings(said: str, read: str) -> None:
     from crm_insights.agent.dialect import to_mandarin
 
     assert to_mandarin(said) == read
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        # voice-input homophones (an1): 客单架, 流逝, 还比 before a question word; 还比 as "still than" stays
+        ("那客单架呢 跟今年比是高了还是低了", "那客单价呢 跟今年比是高了还是低了"),
+        ("客户流逝率", "客户流失率"),
+        ("那上个月呢 还比怎么样", "那上个月呢 环比怎么样"),
+        ("今年还比去年好吗", "今年还比去年好吗"),
+        # a CFO's decile
+        (
+            "What share of revenue comes from the top decile of customers?",
+            "What share of revenue comes from the top 10% of customers?",
+        ),
+    ],
+)
+def test_session_19_an_readings(said: str, read: str) -> None:
+    from crm_insights.agent.dialect import to_mandarin
+
+    assert to_mandarin(said) == read

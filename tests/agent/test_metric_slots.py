@@ -4808,3 +4808,78 @@ def test_session_19_groups_kept_and_attributes_let_go() -> None:
     # an attribute let go ("不分区域了") is no split asked for: the churn list is answered
     risk = _thread(["那不分区域了，哪些大客户最可能流失？我这周挨个打电话"], data_known=True)
     assert risk.intent == "at_risk" and not risk.slots.get("missing_attributes")
+
+
+def test_session_19_an_readings() -> None:
+    # quarter-on-quarter asked of several quarters: each quarter against the one before
+    qoq = _parse(
+        "Please give me quarter-on-quarter revenue for the last four quarters, with the percentage movement each time."
+    )
+    assert (qoq.args["grain"], qoq.args["since"], qoq.args.get("change_by_row")) == ("quarter", "1997-07-01", True)
+    # "have not bought anything at all in 1998" of 1997's buyers: the window with no order
+    lapsed = _parse(
+        "Of the customers who bought from us in 1997, how many have not bought anything at all in 1998?"
+    ).args
+    assert (lapsed["since"], lapsed["not_bought_since"], "compare_since" in lapsed) == (
+        "1997-01-01",
+        "1998-01-01",
+        False,
+    )
+    # a change taken apart: the buyers and what each order (or each buyer) brought
+    assert _parse("三月份为啥那么高 是买的人多了还是每单买得多了 跟二月比").args["measures"] == ["buyers", "aov"]
+    assert _parse("差在哪 是买的人少了还是每个人买的少了").args["measures"] == ["buyers", "revenue_per_buyer"]
+    # a month's new customers who ever came back: a second purchase at any time up to the data's end
+    back = _parse("97年一月份进来的那批新客 后来又回来买过的有多少人 比例多少").args
+    assert (back["measures"][0], back["within_days"], back["since"]) == ("second_within_share", 3650, "1997-01-01")
+
+
+def test_session_19_an_threads() -> None:
+    from crm_insights.agent.router import OfflineRouter, decide
+
+    # an older exemplar's action score does not beat a measure only the analytics tools define
+    gap = _thread(["一个客户从第一次买到第二次买 一般要隔多久"], data_known=True)
+    assert gap.intent == "metric_query" and gap.slots["metric"]["args"]["measures"][0] == "days_first_to_second"
+    # the same quarter a year before a forecast of the coming quarter: July-September 1997, as booked
+    booked = _thread(
+        [
+            "What is your forecast for revenue next quarter?",
+            "For context, what did we actually book in the same quarter last year?",
+        ],
+        data_known=True,
+    ).slots["metric"]["args"]
+    assert (booked["since"], booked["until"], "compare" in booked) == ("1997-07-01", "1997-09-30", False)
+    # the thread's year against the one named after 跟…比
+    aov = _thread(["九七年一整年卖了多少钱 有多少人买过", "那客单架呢 跟今年比是高了还是低了"], data_known=True)
+    a = aov.slots["metric"]["args"]
+    assert (a["measures"], a["since"], a["compare_since"]) == (["aov"], "1997-01-01", "1998-01-01")
+    # a month's new customers, then their cohort table
+    cohort = _thread(
+        ["97年一月份进来的那批新客 后来又回来买过的有多少人 比例多少", "次月留存和第三个月的留存分别是多少"],
+        data_known=True,
+    )
+    c = cohort.slots["metric"]["args"]
+    assert (cohort.intent, c["since"], c["until"]) == ("cohort_retention", "1997-01-01", "1997-01-31")
+    # figures asked as an imperative beside sending them: the figures answered, the sending declined
+    board = _thread(
+        ["Pull together revenue, order count and AOV for Q2 1998 and send this to the board, please."], data_known=True
+    )
+    assert board.slots["action"] is True and board.slots["metric"]["args"]["measures"] == ["revenue", "orders", "aov"]
+    # "这老铁…会不会跑了" of the thread's customer: their outlook
+    who = _thread(
+        ["客户7592啥时候开始在咱这买的，一共下了多少单", "这老铁接下来几周还能买不？会不会跑了"], data_known=True
+    )
+    assert (who.intent, who.slots.get("customer")) == ("forecast_customer", "7592")
+    # "里面…" after a group counted by its own conditions (some of it listed beside the count): the whole group
+    router = OfflineRouter()
+    group = {"measures": ["buyers", "revenue"], "min_customer_spend": 1000.0, "group_by": "customer", "sort": "desc"}
+    previous = {
+        "intent": "metric_query",
+        "slots": {
+            "metric": {"tool": "metric_query", "args": group, "text": "消费超过一千块的客户有几个"},
+            "ranked_customers": ["00033", "00095", "00096"],
+            "data_start": "1997-01-01",
+            "data_end": "1998-06-30",
+        },
+    }
+    inside = decide("里面半年没来买过的有多少", previous, router.knowledge, router.index).slots["metric"]["args"]
+    assert (inside.get("customers"), inside["inactive_days"], inside["min_customer_spend"]) == (None, 180, 1000.0)

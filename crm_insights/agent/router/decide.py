@@ -260,6 +260,16 @@ _ACTION_OBJECT = re.compile(
     r"(?:把|将|给|向|对)(?P<obj>[^，,。；;！!？?]{2,30}?)"
     r"(?:导成|导出|导入|发到|发给|发送|群发|推送|改成|改为|修改|更新|设为|设成|标记|标成|标为|删除|删掉|回复|寄|发|推)"
 )
+
+
+def _counted_group(prev_metric: Mapping[str, Any] | None) -> bool:
+    """Whether the previous question counted a group of customers by its own conditions (spend, purchases, a window)
+    and listed some of them only beside the count ("消费超过一千块的客户有几个…最多的那个"): "里面…" is that group,
+    not the rows shown."""
+    args = (prev_metric or {}).get("args") or {}
+    return any(args.get(k) is not None for k in metrics.GROUP_ARGS if k != "top_share") and not args.get("limit")
+
+
 # A back-reference with a count ("这十个人", "这5位客户"): the people an action clause named.
 _COUNTED_REF = re.compile(r"这[一二两三四五六七八九十百千\d]+(?:个|位|名)?(?:人|客户|位)")
 
@@ -561,7 +571,8 @@ _OTHERS = re.compile(
     re.IGNORECASE,
 )
 _ABOUT_ONE = re.compile(
-    r"最近一次|最后一次|上一次|上次|几天了|多久没|还会不会|还会(?:来)?买|会不会(?:来)?买|会不会流失|流失风险|流失概率|流失的?可能|还有戏|"
+    r"最近一次|最后一次|上一次|上次|几天了|多久没|还会不会|还(?:会|能)(?:来)?买|会不会(?:来)?买|会不会流失|流失风险|流失概率|流失的?可能|还有戏|"
+    r"会不会跑|会跑吗|要跑了|"
     r"分层|分群|哪个群|哪一类|哪类|买过几次|来过几次|花了多少|消费了?多少|"
     r"\blast\s+(?:purchase|order|bought)|\bwill\s+(?:he|she|they)\b|\bchurn\b|\bwhich\s+segment\b",
     re.IGNORECASE,
@@ -700,6 +711,10 @@ def _decide(
         carried = False
         rest_metric = metrics.parse(rest, None, None) if rest else None
         changes_data = bool(_CHANGES_DATA.search(unquoted))  # its object is records, not a figure to pass on
+        if rest and rest_metric and not changes_data and not metrics.THEM.search(rest) and _a_figure(rest_metric, rest):
+            # "Pull together revenue, order count and AOV for Q2 1998 and send this to the board": the figures are
+            # asked (an imperative, no question word), the sending declined
+            carried = True
         if (not rest or not (rest_metric or {}).get("args", {}).get("measures")) and not changes_data:
             # "Email the board our Q1 revenue.", "把1997年的销售额发邮件给老板": one clause whose payload is a
             # figure; the figure is answered, the sending declined
@@ -860,7 +875,11 @@ def _decide(
             if picked is not None:
                 # "第一名那个去年花了多少" after a list of customers: the figure for the customer picked from it.
                 metric["args"]["customers"] = [picked]
-            elif refers and not (metric["args"].get("top_share") or metric["args"].get("top_customers")):
+            elif (
+                refers
+                and not (metric["args"].get("top_share") or metric["args"].get("top_customers"))
+                and not (_counted_group(prev_metric) and not _COUNTED_REF.search(question))
+            ):
                 # "他们一共消费了多少" after a list of customers: the figure for exactly those customers
                 # ("回到前10%那批人" names its own group instead)
                 metric["args"]["customers"] = [str(c) for c in ranked]
@@ -953,6 +972,10 @@ def _decide(
                     mslots["unsupported"] = metric["unsupported"]
                 if not (start and end):
                     mslots["data_range_pending"] = True
+                    if prev_metric and prev_metric.get("tool") == "forecast_totals":
+                        # "what did we actually book in the same quarter last year?" after a forecast: the window
+                        # is set when the data's range is known (plan's reparse_metric hook)
+                        mslots["after_forecast"] = dict(prev_metric.get("args") or {})
                 follow = prev_metric is not None and "base_args" in metric
                 return Decision(metric["tool"], mslots, language, 1.0, follow, [], injection, "metric", question=asked)
             if classic.intent == "overview" and "revenue_per_buyer" in (metric["args"].get("measures") or []):

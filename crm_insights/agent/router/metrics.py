@@ -225,7 +225,9 @@ def classic_wins(metric: Mapping[str, Any], intent: str, slots: Mapping[str, Any
         # a part of the whole ("这10位加起来占全部业绩的几%") or a listed group's figure: no off-topic sentence's
         shared = bool(metric.get("share_of_all") or args.get("customers"))
         analytic = metric.get("tool") == "metric_query" and (specific or grouped or shared)
-        return not (intent == "out_of_scope" and analytic and asks)
+        # ("一个客户从第一次买到第二次买 一般要隔多久": the older scores' nearest exemplar an action's; the action gate
+        # before them found no action word)
+        return not (intent in ("out_of_scope", "unsupported_action") and analytic and asks)
     cohort_words = metric.get("tool") == "cohort_retention" and _COHORT_WORDS.search(str(metric.get("text") or ""))
     year_id = re.fullmatch(r"(?:19|20)\d{2}", str(slots.get("customer") or "")) and str(slots.get("customer")) in str(
         args.get("since") or ""
@@ -728,6 +730,19 @@ def carry_period(
         if b0[:7] and b0[:7] == b1[:7] and named[:7] > b0[:7]:
             months = (int(named[:4]) - int(b0[:4])) * 12 + int(named[5:7]) - int(b0[5:7])
             args.update(since=b0, until=b1, periods=months)
+            metric["cohort_from_thread"] = True
+        return metric
+    if (
+        metric.get("tool") == "cohort_retention"
+        and previous.get("tool") == "metric_query"
+        and not args.get("since")
+        and set(base.get("measures") or []) & _COHORT_MEASURES
+    ):
+        # "97年一月份进来的那批新客 后来又回来买过的有多少人" then "次月留存和第三个月的留存分别是多少": that
+        # month's cohort
+        b0, b1 = str(base.get("since") or ""), str(base.get("until") or "")
+        if b0[:7] and b0[:7] == b1[:7]:
+            args.update(since=b0, until=b1)
             metric["cohort_from_thread"] = True
         return metric
     if metric.get("tool") != "metric_query" or previous.get("tool") != "metric_query":
@@ -1845,6 +1860,72 @@ _OTHER_WITHIN = re.compile(
 )
 
 
+# "what did we actually book in the same quarter last year?" after a forecast of the coming quarter
+_SAME_WINDOW_LAST_YEAR = re.compile(
+    r"\bsame\s+(?:quarter|period|months?|time|window)\s+(?:of\s+|in\s+)?(?:last\s+year|a\s+year\s+(?:ago|earlier|before))"
+    r"|去年同期|上年同期|去年的?(?:同一个?|这个|那个)(?:季度|时期|时段|月)",
+    re.IGNORECASE,
+)
+_FORECAST_MONTHS = {"next_month": 1, "next_quarter": 3, "next_year": 12}
+
+
+def forecast_year_before(
+    question: str, metric: dict[str, Any] | None, previous: Mapping[str, Any] | None, data_end: Any
+) -> None:
+    """The actual figures of the forecast's window a year earlier ("For context, what did we actually book in the same
+    quarter last year?" after next quarter's forecast: July-September 1997), in place."""
+    from datetime import date, timedelta
+
+    from crm_insights.agent.timeexpr import add_months
+
+    if not metric or metric.get("tool") != "metric_query" or not previous or previous.get("tool") != "forecast_totals":
+        return
+    months = _FORECAST_MONTHS.get(str((previous.get("args") or {}).get("period") or ""))
+    if not (months and data_end and _SAME_WINDOW_LAST_YEAR.search(question)):
+        return
+    start = date.fromisoformat(str(data_end)[:10]) + timedelta(days=1)
+    if start.day != 1:
+        return  # the forecast window starts after a whole month only
+    a, b = add_months(start, -12), add_months(start, months - 12) - timedelta(days=1)
+    args = metric.setdefault("args", {})
+    for key in ("compare", "compare_since", "compare_until"):
+        args.pop(key, None)
+    args.update(since=a.isoformat(), until=b.isoformat())
+    label = f"{a:%Y-%m}..{b:%Y-%m}" if months > 1 else f"{a:%Y-%m}"
+    metric.update(periods_text=label, periods_text_zh=label, assumed_year=None, implicit_base=False)
+
+
+def compare_with_thread(
+    question: str, metric: dict[str, Any] | None, previous: Mapping[str, Any] | None, data_start: Any, data_end: Any
+) -> None:
+    """ "那客单价呢 跟今年比是高了还是低了" after questions about 1997: the thread's period against the one named after
+    the comparison word (in place); the parser alone takes the named period as the base, with nothing to compare."""
+    from crm_insights.agent.timeexpr import compared_with, parse_time
+
+    if not metric or not previous or not (metric.get("tool") == previous.get("tool") == "metric_query"):
+        return
+    args, base = metric.get("args") or {}, previous.get("args") or {}
+    if any(args.get(k) for k in ("compare", "compare_since", "grain", "group_by")) or not args.get("since"):
+        return
+    if not (base.get("since") and base.get("until")) or base.get("grain") or base.get("compare_since"):
+        return
+    if (base["since"], base["until"]) == (args.get("since"), args.get("until")) or not (data_start and data_end):
+        return
+    periods = parse_time(question, str(data_start), str(data_end)).periods
+    if len(periods) != 1 or not compared_with(question, periods[0]):
+        return
+    args["compare_since"], args["compare_until"] = args["since"], args.get("until")
+    args["since"], args["until"] = base["since"], base["until"]
+    for key, sep in (("periods_text", " vs "), ("periods_text_zh", " 对比 ")):
+        own, before = str(metric.get(key) or ""), _first_period_text(previous.get(key) or previous.get("periods_text"))
+        if own and before:
+            metric[key] = f"{before}{sep}{own}"
+
+
+# measures of one month's new customers: a cohort table asked next is theirs
+_COHORT_MEASURES = frozenset({"new_customers", "second_within_share", "second_within_customers"})
+
+
 def _relaid(
     previous: Mapping[str, Any], question: str, args: dict[str, Any], base: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -2247,6 +2328,8 @@ def settle(
     range (``reread``), so a first turn gets the same adjustments as any other."""
     # ("YoY 多少" after 97年Q2 read alone, as after 1997 H1 with a measure named: the year after against it)
     year_comparison_in_data(original, metric, start, end)
+    forecast_year_before(original, metric, prev_metric, end)
+    compare_with_thread(original, metric, prev_metric, start, end)
     keep_group(original, metric, prev_metric, start, end)
     typed_revenue_again(original, metric, prev_metric)
     also_bought_then(original, metric, prev_metric)

@@ -163,6 +163,9 @@ def _after_step(hook: str | None, slots: dict[str, Any], question: str) -> None:
         if metric is not None:
             # the router's adjustments to its reading, made again on the re-read (the thread has no earlier question)
             metrics.settle(str(metric.get("text") or question), metric, None, slots["data_start"], slots["data_end"])
+            if slots.get("after_forecast"):
+                forecast = {"tool": "forecast_totals", "args": slots["after_forecast"]}
+                metrics.forecast_year_before(str(metric.get("text") or question), metric, forecast, slots["data_end"])
             if before.get("answer_rest"):
                 metric["answer_rest"] = True  # the clause read apart from a declined one stays the one answered
                 if "apart" in (before.get("unsupported_kinds") or []):
