@@ -367,6 +367,8 @@ _SINGLISH: tuple[tuple[str, Any], ...] = (
     ),
     (r"(?<=\w)\s+already\b(?=\s*(?:[,.!?，。！？;；]|$))", ""),
     (r"\brevenu\b", "revenue"),
+    # "customers who bought at least twice in 1997": two purchases or more, as the purchase-count bound reads it
+    (r"\b(?:at\s+least\s+twice|twice\s+or\s+more)\b", "2 times or more"),
     # "the top decile of customers by spend" (a CFO's word): the top 10%
     (r"\btop\s+decile\b", "top 10%"),
     (r"\btop\s+quintile\b", "top 20%"),

@@ -501,11 +501,10 @@ _VERDICT_ASKED = re.compile(
     r"|\b(?:is|was)\s+(?:this|that|it)\s+(?:a\s+)?(?:negative|positive|neutral|complaint|praise)",
     re.IGNORECASE,
 )
-_THEMES_ASKED = re.compile(
-    r"归纳|哪几(?:个|类)?方面|哪些方面|\b(?:summari[sz]e|group)\b.{0,20}\bthemes?\b"
-    # "差评主要都在吐槽啥？给我几条原话", "feedback主要投訴咩? 俾幾個例子": what the complaints are mainly about
-    r"|主要(?:都)?(?:在)?(?:吐槽|投诉|抱怨|不满|诟病)(?:的)?(?:是)?(?:些)?(?:啥|什么|咩|哪些)"
-)
+_THEMES_ASKED = re.compile(r"归纳|哪几(?:个|类)?方面|哪些方面|\b(?:summari[sz]e|group)\b.{0,20}\bthemes?\b")
+# "差评主要都在吐槽啥？给我几条原话", "feedback主要投訴咩? 俾幾個例子": what the complaints are mainly about (the
+# themes, unless their share is asked first: "负面的占多少，主要吐槽啥" is the summary's)
+_MAINLY_ABOUT = re.compile(r"主要(?:都)?(?:在)?(?:吐槽|投诉|抱怨|不满|诟病)(?:的)?(?:是)?(?:些)?(?:啥|什么|咩|哪些)")
 
 
 def decide(question: str, previous: Mapping[str, Any] | None, knowledge: Knowledge, index: ExemplarIndex) -> Decision:
@@ -1085,7 +1084,8 @@ def _decide(
     if slots.get("texts") and "analyze_sentiment" in scores and _VERDICT_ASKED.search(unquoted):
         # "群里有客户说“上次买的碟有划痕…”，这条算负面吧？": the verdict on the quoted text, not a search for like ones
         scores["analyze_sentiment"] = max(scores.values()) + 1.0
-    if "feedback_themes" in scores and not own_slots.get("query") and _THEMES_ASKED.search(unquoted):
+    mainly = _MAINLY_ABOUT.search(unquoted) and not metric_slots.share_asked(unquoted)
+    if "feedback_themes" in scores and not own_slots.get("query") and (_THEMES_ASKED.search(unquoted) or mainly):
         # "投诉主要是哪几方面的问题？帮我归纳一下，最好有客户原话": the themes (each with its example quotes), not a
         # search for the words of the question
         scores["feedback_themes"] = max(scores.values()) + 1.0

@@ -710,8 +710,14 @@ def carry_period(
         # ("那同一年3月份进来的那批呢？也是第1个月和第3个月": longer, with the months on named)
         named_on = not _COHORTS_LISTED.search(question) and (_nth_months(question) or months_on(question))
         moved = other is not None and (other.get("args") or {}).get("since") != base.get("since")
-        if other is not None and (_length(question) <= 24 or (named_on and moved)):
+        if other is not None and _length(question) <= 24:
             return other  # "2月cohort呢" after January 1997's cohort: February 1997's, as many months on
+        if other is not None and named_on and moved and not metric.get("unsupported"):
+            # the months on named are the cohort table's, not the window of a share still buying ("What was
+            # month-3 retention for the January cohort?" after the Feb/Mar cohorts' share in 1998)
+            for key in ("active_since", "active_until"):
+                other["args"].pop(key, None)
+            return other
     if (
         metric.get("tool") == "cohort_retention"
         and previous.get("tool") == "cohort_retention"
