@@ -208,6 +208,10 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("那帮人", "那批人"),
     ("这帮客户", "这批客户"),
     ("那帮客户", "那批客户"),
+    # "滚动12个月营收" (a finance analyst's rolling window): the last 12 months
+    ("滚动12个月", "最近12个月"),
+    ("滚动十二个月", "最近12个月"),
+    ("滚动一年", "最近12个月"),
     ("仨月", "三个月"),
     ("俩月", "两个月"),
     ("仨季度", "三个季度"),
@@ -368,7 +372,24 @@ _SINGLISH: tuple[tuple[str, Any], ...] = (
     (r"(?<=\w)\s+already\b(?=\s*(?:[,.!?，。！？;；]|$))", ""),
     (r"\brevenu\b", "revenue"),
     # "customers who bought at least twice in 1997": two purchases or more, as the purchase-count bound reads it
-    (r"\b(?:at\s+least\s+twice|twice\s+or\s+more)\b", "2 times or more"),
+    # (only before a "but …" of the same sentence: "what share bought at least twice" stays the repeat rate)
+    (r"\b(?:at\s+least\s+twice|twice\s+or\s+more)\b(?=[^.?!]{0,40}\bbut\b)", "2 times or more"),
+    # Australian "a hundred bucks", "500 bucks"; "revenue + orders"; "no. of customers"; "L30" (the last 30 days)
+    (r"\b(?:a|one)\s+hundred\s+bucks\b", "$100"),
+    (r"\b(?:a|one)\s+thousand\s+bucks\b", "$1000"),
+    (r"\b(\d+(?:\.\d+)?)\s*bucks\b", r"$\1"),
+    (r"(?<=[A-Za-z])\s+\+\s+(?=[A-Za-z])", " and "),
+    (r"\bno\.\s+of\b", "number of"),
+    # "is that up or down on april?" (compared with April), "cracked 3,000 orders" (more than), "all up" (in total),
+    # "of em" (of them)
+    (
+        r"\b((?:up|down|better|worse)(?:\s+or\s+(?:up|down|better|worse))?)\s+on\s+(?!last\s+year\b)(?=[a-z])",
+        r"\1 compared with ",
+    ),
+    (r"\bcrack(?:ed)?\s+(?=\$?\d)", "more than "),
+    (r"\ball\s+up\b", "in total"),
+    (r"\b(of|among)\s+em\b", r"\1 them"),
+    (r"(?<![A-Za-z0-9])L(30|60|90|180|365)(?![A-Za-z0-9])", r"last \1 days"),
     # "the top decile of customers by spend" (a CFO's word): the top 10%
     (r"\btop\s+decile\b", "top 10%"),
     (r"\btop\s+quintile\b", "top 20%"),

@@ -533,7 +533,7 @@ _FIRST_YEAR = re.compile(r"first[- ]year|first\s+12\s+months|first\s+twelve\s+mo
 _WINDOW_KINDS = ("year", "half", "quarter", "range", "ytd", "rolling", "since")
 _FUTURE = re.compile(
     r"预计|预测|预估|预期|将会|将有|会有多少|(?:大概|大约|估计|应该)?会落在|(?:大概|大约|估计)会(?:是|有|到)多少|会(?:再)?(?:来|回来)?买|会来(?:多少|几)|会下单|会购买|能有多少|能卖|(?:可以|能|会)(?:贡献|做到|做多少|卖)|expected|expect|forecast|predict|projected|projection|looking\s+at\s+for"
-    r"|\bwill\b|going\s+to|\bballpark\b|\bnext\s+(?:quarter|month|half|year)\s+look",
+    r"|\bwill\b|\b(?:we|they)'ll\b|going\s+to|\bballpark\b|\bnext\s+(?:quarter|month|half|year)\s+look",
     re.IGNORECASE,
 )
 _MONEY_ASKED = re.compile(r"多少钱|多少金额|how\s+much\s+(?:money|will\s+they\s+spend|revenue)", re.IGNORECASE)
@@ -1774,6 +1774,23 @@ def _cut_at_until(time: TimeParse, text: str) -> TimeParse:
     return replace(time, periods=(merged,))
 
 
+_UNTIL_THEN_ROLLING = re.compile(
+    r"(?:截至|截止到?|截到)\s*(?P<day>[^，,。？?]{2,14}?)\s*的?\s*(?=(?:最近|过去|近)\s*\d+\s*个?(?:月|天|周))"
+)
+
+
+def _until_the_end_dropped(text: str, ds: date, de: date) -> str:
+    """ "截至1998年6月末的最近12个月营收": a rolling window said to end on the data's last day is that window (the words
+    blanked, offsets kept), not a second period from the data's start to that day."""
+    m = _UNTIL_THEN_ROLLING.search(text)
+    if m is None:
+        return text
+    day = [p for p in parse_time(m.group("day"), ds, de).periods]
+    if len(day) != 1 or (day[0].until or day[0].end) != de:
+        return text
+    return text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+
+
 def _without_excluded(text: str, ds: date, de: date) -> str:
     """ "不算97Q1的话，最高的是哪个月", "把97Q1扣掉，…": a period at either end of the data taken out, the rest of
     the data written in its place (a period inside the data stays as written)."""
@@ -1829,6 +1846,7 @@ def _parse(text: str, ds: date, de: date) -> MetricSpec | None:
         (ws, we) = within[1]
         text = text[:ws] + "二次购买" + " " * (we - ws - 4) + text[we:] if we - ws >= 4 else text
     text = _without_excluded(text, ds, de)
+    text = _until_the_end_dropped(text, ds, de)
     time = _restated(_listed_months(_parts_of_the_year(parse_time(text, ds, de), text), text), text)
     time = _cut_at_until(time, text)
     time_spans = [p.span for p in time.periods] + compare_spans(text)
@@ -3644,8 +3662,10 @@ def _customer_type(
     others = [m for m in measures if m not in ("new_customers", "returning_customers")]
     if not counts or not others:
         return measures, group_by
-    if counts == ["returning_customers"] and others == ["repeat_rate"]:
-        return others, group_by  # "老客复购情况怎么样？97年的复购率": coming back is what the repeat rate measures
+    if counts == ["returning_customers"] and "repeat_rate" in others and set(others) <= {"repeat_rate", "buyers"}:
+        # "老客复购情况怎么样？97年的复购率", "回头客多不多…有几成是买了不止一回的": coming back is what the repeat
+        # rate measures
+        return others, group_by
     if all(o in ("revenue_new", "revenue_returning") for o in others):
         return measures, group_by  # "老客有多少人，他们花了多少": the count and their revenue, no split needed
     if (

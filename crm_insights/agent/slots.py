@@ -212,7 +212,7 @@ _ORDINAL_PATTERNS = [
     re.compile(
         r"\b(?:the\s+)?("
         + "|".join(_EN_ORDINALS)
-        + r")\s+(?:one|customer|client|person|guy|account|entry|name|buyer)\b",
+        + r")\s+(?:one|customer|client|person|guy|bloke|fella|chap|account|entry|name|buyer)\b",
         re.IGNORECASE,
     ),
     # "#1's lifetime value?", "No. 2's orders", "number 3": a place in the list written as a number

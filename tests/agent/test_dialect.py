@@ -294,3 +294,31 @@ def test_session_19_an_readings(said: str, read: str) -> None:
     from crm_insights.agent.dialect import to_mandarin
 
     assert to_mandarin(said) == read
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        # Australian chat English (ao2): bucks, "revenue + orders", "no. of customers", growth shorthand L30
+        ("orders over a hundred bucks", "orders over $100"),
+        ("spent 500 bucks", "spent $500"),
+        ("how'd last week go? revenue + orders", "how'd last week go? revenue and orders"),
+        ("180+ days", "180+ days"),
+        ("revenue, orders and no. of customers", "revenue, orders and number of customers"),
+        ("L30 购买用户多少", "last 30 days 购买用户多少"),
+        # "at least twice … but": a purchase-count bound; "what share bought at least twice" stays the repeat rate
+        ("bought at least twice in 1997 but not in 1998", "bought 2 times or more in 1997 but not in 1998"),
+        ("what share bought at least twice", "what share bought at least twice"),
+        ("righto, and is that up or down on april?", "righto, and is that up or down compared with april?"),
+        ("how many months have we cracked 3,000 orders?", "how many months have we more than 3000 orders?"),
+        (
+            "how many customers have we got all up, and how many of em",
+            "how many customers have we got in total, and how many of them",
+        ),
+        ("截至1998年6月末的滚动12个月营收", "截至1998年6月末的最近12个月营收"),
+    ],
+)
+def test_session_19_ao_readings(said: str, read: str) -> None:
+    from crm_insights.agent.dialect import to_mandarin
+
+    assert to_mandarin(said) == read

@@ -4910,3 +4910,47 @@ def test_session_19_regressions_of_the_round() -> None:
     said = "How many customers bought at least twice in 1997 but have not bought at all in 1998?"
     twice = _parse(to_mandarin(said)).args
     assert (twice["min_purchases"], twice["since"], twice["not_bought_since"]) == (2, "1997-01-01", "1998-01-01")
+
+
+def test_session_19_ao_readings() -> None:
+    # "we'll see … in Q3" is a forecast of the coming Q3
+    q3 = _parse("how many customers reckon we'll see buying in Q3?")
+    assert (q3.tool, q3.args) == ("forecast_totals", {"period": "next_quarter"})
+    # 回头客 beside "有几成是买了不止一回的": the repeat rate, not a new/returning split
+    rr = _parse("回头客多不多阿？去年来买过东西的人里头，有几成是买了不止一回的").args
+    assert ("repeat_rate" in rr["measures"], "group_by" in rr, rr["since"]) == (True, False, "1997-01-01")
+    # a rolling window said to end on the data's last day, against a calendar year
+    r12 = _parse("截至1998年6月末的最近12个月营收是多少？与1997自然年相比变动幅度如何？").args
+    assert (r12["since"], r12["until"], r12["compare_since"], r12["compare_until"]) == (
+        "1997-07-01",
+        "1998-06-30",
+        "1997-01-01",
+        "1997-12-31",
+    )
+    assert _parse("去年呢？去年一单平均多少钱、平均几张碟").args["measures"] == ["aov", "units_per_order"]
+    months = _parse("how many months have we more than 3000 orders? which ones").args
+    assert (months["grain"], months["having"]) == ("month", ">3000")
+
+
+@pytest.mark.parametrize(
+    ("turns", "intent", "slots"),
+    [
+        (["那个 sentiment model 现在准不准？上次什么时候更新的"], "about_assistant", {}),
+        (["帮我记一下：19339下周三回电，问问他最近有没有想要的碟"], "unsupported_action", {}),
+        (
+            ["4321这个客户是不是好久没买了？上次啥时候买的", "打电话前我想知道他以前给的评价是好评还是差评"],
+            "sentiment_summary",
+            {"customer": "4321"},
+        ),
+    ],
+)
+def test_session_19_ao_intents(turns: list[str], intent: str, slots: dict[str, Any]) -> None:
+    decision = _thread(turns, data_known=True)
+    assert decision.intent == intent
+    assert {k: decision.slots.get(k) for k in slots} == slots
+
+
+def test_session_19_the_top_bloke_is_the_first_listed() -> None:
+    from crm_insights.agent.slots import extract_ordinal
+
+    assert extract_ordinal("tell me about the top bloke — when'd he last buy") == 1

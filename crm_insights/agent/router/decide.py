@@ -501,6 +501,8 @@ _VERDICT_ASKED = re.compile(
     r"|\b(?:is|was)\s+(?:this|that|it)\s+(?:a\s+)?(?:negative|positive|neutral|complaint|praise)",
     re.IGNORECASE,
 )
+# words of a customer's reviews ("他以前给的评价是好评还是差评", "has he left any bad reviews")
+_VERDICTS = re.compile(r"好评|差评|评价|中评|负评|反馈|投诉|\breviews?\b|\bfeedback\b|\bcomplain", re.IGNORECASE)
 _THEMES_ASKED = re.compile(r"归纳|哪几(?:个|类)?方面|哪些方面|\b(?:summari[sz]e|group)\b.{0,20}\bthemes?\b")
 # "差评主要都在吐槽啥？给我几条原话", "feedback主要投訴咩? 俾幾個例子": what the complaints are mainly about (the
 # themes, unless their share is asked first: "负面的占多少，主要吐槽啥" is the summary's)
@@ -1098,6 +1100,18 @@ def _decide(
     if intent not in NO_TOOL_INTENTS and score < floor or score < knowledge.scoring["min_score_in_domain"]:
         intent = "unsupported_action" if injection else "out_of_scope"
     intent = _apply_variants(intent, slots, knowledge)
+    if (
+        intent in ("analyze_sentiment", "out_of_scope")
+        and not slots.get("texts")
+        and prev_slots.get("customer")
+        and sx.has_any(question, knowledge.person_refs)
+        and _VERDICTS.search(question)
+    ):
+        # "打电话前我想知道他以前给的评价是好评还是差评": no text given, so that customer's own feedback, summarised
+        who = {"customer": str(prev_slots["customer"])}
+        return Decision(
+            "sentiment_summary", who, language, score, True, ["customer"], injection, similarity, scores, original
+        )
     # (the segment list shows every segment: a segment named beside it is among them, "high value, mid, low value
     # groups … each group how many")
     dropped = [k for k in _dropped(intent, own_slots, knowledge) if not (intent == "list_segments" and k == "segment")]
