@@ -4790,9 +4790,17 @@ def test_session_19_am_threads() -> None:
             "explain_customer_segment",
             {"customer": "7592"},
         ),
+        # (ao1/ao2)
+        (["那个 sentiment model 现在准不准？上次什么时候更新的"], "about_assistant", {}),
+        (["帮我记一下：19339下周三回电，问问他最近有没有想要的碟"], "unsupported_action", {}),
+        (
+            ["4321这个客户是不是好久没买了？上次啥时候买的", "打电话前我想知道他以前给的评价是好评还是差评"],
+            "sentiment_summary",
+            {"customer": "4321"},
+        ),
     ],
 )
-def test_session_19_am_intents(turns: list[str], intent: str, slots: dict[str, Any]) -> None:
+def test_session_19_intents(turns: list[str], intent: str, slots: dict[str, Any]) -> None:
     decision = _thread(turns, data_known=True)
     assert decision.intent == intent
     assert {k: decision.slots.get(k) for k in slots} == slots
@@ -4930,24 +4938,6 @@ def test_session_19_ao_readings() -> None:
     assert _parse("去年呢？去年一单平均多少钱、平均几张碟").args["measures"] == ["aov", "units_per_order"]
     months = _parse("how many months have we more than 3000 orders? which ones").args
     assert (months["grain"], months["having"]) == ("month", ">3000")
-
-
-@pytest.mark.parametrize(
-    ("turns", "intent", "slots"),
-    [
-        (["那个 sentiment model 现在准不准？上次什么时候更新的"], "about_assistant", {}),
-        (["帮我记一下：19339下周三回电，问问他最近有没有想要的碟"], "unsupported_action", {}),
-        (
-            ["4321这个客户是不是好久没买了？上次啥时候买的", "打电话前我想知道他以前给的评价是好评还是差评"],
-            "sentiment_summary",
-            {"customer": "4321"},
-        ),
-    ],
-)
-def test_session_19_ao_intents(turns: list[str], intent: str, slots: dict[str, Any]) -> None:
-    decision = _thread(turns, data_known=True)
-    assert decision.intent == intent
-    assert {k: decision.slots.get(k) for k in slots} == slots
 
 
 def test_session_19_the_top_bloke_is_the_first_listed() -> None:
