@@ -4894,6 +4894,9 @@ def test_session_19_an_threads() -> None:
 
 
 def test_session_19_regressions_of_the_round() -> None:
+    # sending a table asked for nothing to work out: the action declined, no figure computed
+    table = _thread(["Export the 1998 monthly revenue table to Excel and email it to me, thanks"], data_known=True)
+    assert table.intent == "unsupported_action"
     # the final run's regressions, mended: month 3 of a cohort after the share still buying in a window is the
     # cohort table's month, not the window; a split the data lacks beside another cohort's month keeps the answer
     share = "Of the customers we acquired in January 1997, what proportion were still buying in 1998?"
@@ -4902,6 +4905,11 @@ def test_session_19_regressions_of_the_round() -> None:
         data_known=True,
     ).slots["metric"]["args"]
     assert (m3["since"], m3["periods"], "active_since" in m3) == ("1997-01-01", 3, False)
+    targets = _thread(
+        [share, "And the February and March cohorts?", "What was month-3 retention for the January cohort?"],
+        data_known=True,
+    ).slots["metric"]["cohort_targets"]
+    assert targets == [3]  # month 3 alone: months 1 and 2 are no part of the answer
     split = _thread(
         [
             "What share of the January 1997 cohort was still purchasing in month 6? And in month 12?",

@@ -475,6 +475,13 @@ def _answer_apart(decision: Decision, text: str, missing: list[list[str]], previ
     decision.slots.pop("missing_attributes", None)
 
 
+# a figure asked to be worked out, not only sent ("Pull together revenue … and send this to the board"; "Export the 1998
+# monthly revenue table … and email it" sends a table and asks nothing)
+_COMPUTE_ASKED = re.compile(
+    r"\b(?:pull|put)\s+together\b|\bwork\s+out\b|\bcalculate\b|\b(?:give|show|tell)\s+me\b|\bwhat\b|\bhow\b"
+    r"|算(?:一)?下|拉(?:一)?下|统计(?:一)?下|告诉我|给我看|多少|几",
+    re.IGNORECASE,
+)
 # a clause that asks only for the total ("先给我个总数", "give me the total first")
 _TOTAL_ONLY = re.compile(
     r"\s*(?:先|那|就)?(?:给我|告诉我|说下|报一下|来)?(?:个|一个)?(?:总数|总额|总量|合计|总的|总体的?数)(?:吧|呢)?\s*"
@@ -712,7 +719,14 @@ def _decide(
         carried = False
         rest_metric = metrics.parse(rest, None, None) if rest else None
         changes_data = bool(_CHANGES_DATA.search(unquoted))  # its object is records, not a figure to pass on
-        if rest and rest_metric and not changes_data and not metrics.THEM.search(rest) and _a_figure(rest_metric, rest):
+        if (
+            rest
+            and rest_metric
+            and not changes_data
+            and _COMPUTE_ASKED.search(rest)
+            and not metrics.THEM.search(rest)
+            and _a_figure(rest_metric, rest)
+        ):
             # "Pull together revenue, order count and AOV for Q2 1998 and send this to the board": the figures are
             # asked (an imperative, no question word), the sending declined
             carried = True

@@ -717,6 +717,10 @@ def carry_period(
             # month-3 retention for the January cohort?" after the Feb/Mar cohorts' share in 1998)
             for key in ("active_since", "active_until"):
                 other["args"].pop(key, None)
+            if not other.get("cohort_targets"):
+                # only the months named, not every month up to them
+                asked = _nth_months(question) or sorted({k for k in months_on(question) if 1 <= k <= 36})
+                other.update(cohort_targets=asked, cohort_fixed=[None] * len(asked))
             return other
     if (
         metric.get("tool") == "cohort_retention"
