@@ -43,6 +43,7 @@ from crm_insights.agent.timeexpr import (
     as_date,
     asks_both_comparisons,
     both_comparisons_base,
+    clip_to_data,
     compare_spans,
     month_end,
     names_comparison_target,
@@ -1785,7 +1786,7 @@ def _until_the_end_dropped(text: str, ds: date, de: date) -> str:
     m = _UNTIL_THEN_ROLLING.search(text)
     if m is None:
         return text
-    day = [p for p in parse_time(m.group("day"), ds, de).periods]
+    day = parse_time(m.group("day"), ds, de).periods
     if len(day) != 1 or (day[0].until or day[0].end) != de:
         return text
     return text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
@@ -3771,9 +3772,7 @@ def _in_year_of(part: Period, named: Period) -> Period:
         return part
     s, e = shift_year(part.start, part.end, named.start.year - part.start.year)
     lo, hi = part.data_start, part.data_end
-    inside = lo is None or hi is None or (s <= hi and e >= lo)
-    since = (max(s, lo) if lo else s) if inside else None
-    until = (min(e, hi) if hi else e) if inside else None
+    since, until = (s, e) if lo is None or hi is None else clip_to_data(s, e, lo, hi)
     return replace(part, start=s, end=e, since=since, until=until, assumed_year=False)
 
 

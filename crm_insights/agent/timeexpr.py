@@ -1367,6 +1367,11 @@ def _resolve_range(a: _Mention, b: _Mention, ctx: _Ctx) -> tuple[date, date, boo
     return ra[0], rb[1], assumed
 
 
+def clip_to_data(s: date, e: date, data_start: date, data_end: date) -> tuple[date | None, date | None]:
+    """A span clipped to the data's range (``since``/``until`` of a Period); ``(None, None)`` when wholly outside."""
+    return _clip(s, e, _Ctx(data_start, data_end))
+
+
 def _clip(s: date, e: date, ctx: _Ctx) -> tuple[date | None, date | None]:
     if e < ctx.start or s > ctx.end:
         return None, None

@@ -360,8 +360,9 @@ def _measures(text: str) -> bool:
 
 
 def _without_terms(text: str, terms: Sequence[str]) -> str:
-    """``text`` with the given terms cut out (when normalising kept its offsets; else clause by clause, a clause
-    whose offsets moved left out when it holds a term: "…lapsed 180d+. also how many of them…" stems "lapsed")."""
+    """``text`` with the given terms cut out (their offsets in the normalised text mapped back to ``text``); when
+    normalising moved offsets in a text of several clauses, clause by clause, an acting clause whose offsets moved
+    read as whom it is aimed at ("…lapsed 180d+. also how many of them…" stems "lapsed")."""
     clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
     if len(sx.normalise(text)) != len(text) and len(clauses) >= 2:
         acting = [bool(find_terms(c, terms)) for c in clauses]
